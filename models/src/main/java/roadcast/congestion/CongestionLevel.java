@@ -1,0 +1,17 @@
+package roadcast.congestion;
+
+/**
+ * Congestion grades in GB/T 33171 order, from free flow to severe. Wire name is the lower-case name with dashes
+ * ({@code basically-free}).
+ */
+public enum CongestionLevel {
+    FREE, BASICALLY_FREE, LIGHT, MODERATE, SEVERE;
+
+    public String wireName() {
+        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    public static CongestionLevel fromWireName(String name) {
+        return valueOf(name.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+}

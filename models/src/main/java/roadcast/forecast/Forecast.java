@@ -1,0 +1,20 @@
+package roadcast.forecast;
+
+/**
+ * What Roadcast publishes for one segment at one issue time: the record on the forecast topic, in the online store
+ * and behind the HTTP API. Arrays are indexed by horizon, parallel to {@code horizonsMin}.
+ *
+ * @param segment       segment id
+ * @param issuedAt      epoch milliseconds of the step the forecast was issued at
+ * @param modelVersion  registry version of the model that made it
+ * @param observedSpeed the cleaned speed of the segment at {@code issuedAt}, NaN when it had no reading
+ * @param imputed       true when the segment had no recent reading and its state was estimated from its zone
+ * @param horizonsMin   lead times in minutes (5, 10, ..., 60 for 5-minute data)
+ * @param speed         forecast speeds in the model's unit
+ * @param level         congestion level wire names ({@link roadcast.congestion.CongestionLevel#wireName()})
+ * @param lower         lower bound of the forecast band
+ * @param upper         upper bound of the forecast band
+ */
+public record Forecast(String segment, long issuedAt, String modelVersion, double observedSpeed, boolean imputed,
+                       int[] horizonsMin, double[] speed, String[] level, double[] lower, double[] upper) {
+}
