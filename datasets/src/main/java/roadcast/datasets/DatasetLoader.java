@@ -1,0 +1,202 @@
+package roadcast.datasets;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roadcast.datasets.csv.CsvScanner;
+import roadcast.datasets.csv.LongCsv;
+import roadcast.datasets.csv.WideCsv;
+import roadcast.datasets.csv.WideTable;
+import roadcast.datasets.hdf5.PandasHdf5;
+import roadcast.datasets.network.NetworkFiles;
+import roadcast.datasets.npz.PemsNpz;
+import roadcast.history.SpeedHistory;
+import roadcast.network.RoadNetwork;
+
+/**
+ * Loads a data set from wherever the user points, detecting the layout:
+ * <ul>
+ * <li>a folder in the shared layout ({@code speed.csv.gz} or {@code speed.csv}, optional {@code flow}/
+ * {@code occupancy} of the same shape, {@code sensors.csv}, {@code edges.csv}, {@code README.md});</li>
+ * <li>a folder or file with a pandas {@code .h5} (metr-la.h5 / pems-bay.h5 layout);</li>
+ * <li>a folder or file with a PEMS {@code .npz};</li>
+ * <li>a long CSV {@code timestamp,segment,speed[,flow,occupancy,source]};</li>
+ * <li>a single wide CSV {@code timestamp,<ids...>}.</li>
+ * </ul>
+ * Files beside the data (README.md, sensors.csv, edges.csv) are used when present. The README decides unit, time
+ * zone and the zero convention ({@link DatasetConventions}); its text becomes the provenance.
+ */
+public final class DatasetLoader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatasetLoader.class);
+    /** PEMS .npz files carry no time axis; their releases are all 5-minute aggregates. */
+    static final Duration NPZ_STEP = Duration.ofMinutes(5);
+    static final LocalDateTime NPZ_FALLBACK_START = LocalDateTime.of(2000, 1, 1, 0, 0);
+
+    private DatasetLoader() {
+    }
+
+    public static Dataset load(Path path) {
+        if (Files.isDirectory(path)) {
+            return loadFolder(path);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new DatasetFormatException(path, "no such file or folder");
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        Path folder = path.toAbsolutePath().getParent();
+        if (name.endsWith(".h5") || name.endsWith(".hdf5")) {
+            return fromHdf5(path, folder);
+        }
+        if (name.endsWith(".npz") || name.contains(".npz")) {
+            return fromNpz(path, folder);
+        }
+        if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
+            return isLongCsv(path) ? fromLongCsv(path, folder) : fromWideCsv(path, folder, baseName(path));
+        }
+        throw new DatasetFormatException(path, "unknown data format (expected a shared-layout folder, .h5, .npz, "
+                + ".csv or .csv.gz)");
+    }
+
+    private static Dataset loadFolder(Path folder) {
+        for (String speed : new String[] {"speed.csv.gz", "speed.csv"}) {
+            if (Files.isRegularFile(folder.resolve(speed))) {
+                return fromWideCsv(folder.resolve(speed), folder, folder.getFileName().toString());
+            }
+        }
+        List<Path> files;
+        try (Stream<Path> list = Files.list(folder)) {
+            files = list.sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + folder, e);
+        }
+        for (Path f : files) {
+            String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+            if (n.endsWith(".h5") || n.endsWith(".hdf5")) {
+                return fromHdf5(f, folder);
+            }
+        }
+        for (Path f : files) {
+            if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npz")) {
+                return fromNpz(f, folder);
+            }
+        }
+        throw new DatasetFormatException(folder, "no speed data here: expected speed.csv.gz (shared layout), "
+                + "an .h5 or an .npz file");
+    }
+
+    private static Dataset fromWideCsv(Path speedFile, Path folder, String name) {
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        WideTable speed = WideCsv.read(speedFile);
+        float[][] flow = sameShape(folder, "flow", speed);
+        float[][] occupancy = sameShape(folder, "occupancy", speed);
+        return assemble(name, conventions, speed.columnIds(), speed.start(), speed.step(), speed.values(), flow,
+                occupancy, folder);
+    }
+
+    private static float[][] sameShape(Path folder, String channel, WideTable speed) {
+        Path file = null;
+        for (String candidate : new String[] {channel + ".csv.gz", channel + ".csv"}) {
+            if (Files.isRegularFile(folder.resolve(candidate))) {
+                file = folder.resolve(candidate);
+                break;
+            }
+        }
+        if (file == null) {
+            return null;
+        }
+        WideTable table = WideCsv.read(file);
+        if (!java.util.Arrays.equals(table.columnIds(), speed.columnIds())) {
+            throw new DatasetFormatException(file, 1, "columns differ from the speed file's");
+        }
+        if (table.rows() != speed.rows() || !table.start().equals(speed.start()) || !table.step().equals(speed.step())) {
+            throw new DatasetFormatException(file, "time grid differs from the speed file's: " + table.rows()
+                    + " rows from " + table.start() + " every " + table.step() + " vs " + speed.rows() + " from "
+                    + speed.start() + " every " + speed.step());
+        }
+        return table.values();
+    }
+
+    private static Dataset fromHdf5(Path file, Path folder) {
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        if (conventions.readme().isEmpty()) {
+            // the published .h5 sets (METR-LA, PEMS-BAY) are Californian loop data in mph
+            conventions = conventions.withUnit(roadcast.history.SpeedUnit.MPH)
+                    .withTimeZone(java.time.ZoneId.of("America/Los_Angeles"));
+        }
+        WideTable table = PandasHdf5.read(file);
+        return assemble(baseName(file), conventions, table.columnIds(), table.start(), table.step(), table.values(),
+                null, null, folder);
+    }
+
+    private static Dataset fromNpz(Path file, Path folder) {
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        if (conventions.readme().isEmpty()) {
+            conventions = conventions.withUnit(roadcast.history.SpeedUnit.MPH)
+                    .withTimeZone(java.time.ZoneId.of("America/Los_Angeles"));
+        }
+        PemsNpz.Channels channels = PemsNpz.read(file);
+        LocalDateTime start = conventions.start().orElseGet(() -> {
+            LOG.warn("{}: no start time in a README beside it; rows start at {}", file, NPZ_FALLBACK_START);
+            return NPZ_FALLBACK_START;
+        });
+        String[] ids = new String[channels.sensors()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = Integer.toString(i);
+        }
+        return assemble(baseName(file), conventions, ids, start, NPZ_STEP, channels.speed(), channels.flow(),
+                channels.occupancy(), folder);
+    }
+
+    private static Dataset fromLongCsv(Path file, Path folder) {
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        LongCsv.Table table = LongCsv.read(file, conventions.timeZone());
+        return assemble(baseName(file), conventions.withTimeZone(table.timeZone()), table.segmentIds(), table.start(),
+                table.step(), table.speed(), table.flow(), table.occupancy(), folder);
+    }
+
+    /** Builds the data set: zeros to NaN where the README says so, network from the folder's sensors/edges. */
+    static Dataset assemble(String name, DatasetConventions conventions, String[] ids, LocalDateTime start,
+                            Duration step, float[][] speed, float[][] flow, float[][] occupancy, Path folder) {
+        if (conventions.zeroIsMissing()) {
+            for (float[] row : speed) {
+                for (int i = 0; i < row.length; i++) {
+                    if (row[i] == 0f) {
+                        row[i] = Float.NaN;
+                    }
+                }
+            }
+        }
+        RoadNetwork network = NetworkFiles.read(ids, folder == null ? null : folder.resolve("sensors.csv"),
+                folder == null ? null : folder.resolve("edges.csv"));
+        SpeedHistory history = new SpeedHistory(ids, start, step, conventions.timeZone(), conventions.unit(), speed,
+                flow, occupancy);
+        LOG.info("loaded {}: {} steps x {} segments every {} from {} ({}, {}), {} links", name, history.steps(),
+                history.segments(), step, start, conventions.unit(), conventions.timeZone(), network.links().size());
+        return new Dataset(name, network, history, conventions.readme());
+    }
+
+    private static boolean isLongCsv(Path file) {
+        try (CsvScanner in = CsvScanner.open(file)) {
+            if (in.next() != CsvScanner.MORE || !in.fieldString().equalsIgnoreCase("timestamp")) {
+                return false;
+            }
+            in.next();
+            return in.fieldString().equalsIgnoreCase("segment");
+        }
+    }
+
+    private static String baseName(Path file) {
+        String n = file.getFileName().toString();
+        int dot = n.indexOf('.');
+        return dot > 0 ? n.substring(0, dot) : n;
+    }
+}

@@ -1,0 +1,108 @@
+package roadcast.datasets.csv;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import roadcast.datasets.DatasetFormatException;
+
+/**
+ * Reads the shared layout's wide CSV ({@code timestamp,<ids...>}, one row per time step, ISO local timestamps,
+ * empty cells = missing), plain or gzip. Rows must be on a regular grid; the step is the gap between the first two.
+ */
+public final class WideCsv {
+
+    private WideCsv() {
+    }
+
+    public static WideTable read(Path file) {
+        try (CsvScanner in = CsvScanner.open(file)) {
+            return read(in);
+        }
+    }
+
+    static WideTable read(CsvScanner in) {
+        String[] ids = header(in);
+        int n = ids.length;
+        List<float[]> rows = new ArrayList<>(1024);
+        LocalDateTime start = null;
+        Duration step = null;
+        long firstLine = 0;
+        int term;
+        while ((term = in.next()) != CsvScanner.END_OF_FILE) {
+            long line = in.line();
+            LocalDateTime time = TimeGrid.parseLocal(in.fieldString(), in);
+            if (term != CsvScanner.MORE) {
+                throw in.error("row has 0 values, header has " + n + " segments");
+            }
+            float[] row = new float[n];
+            for (int i = 0; i < n; i++) {
+                term = in.next();
+                row[i] = (float) in.fieldDouble("column " + ids[i]);
+                if (term != CsvScanner.MORE && i < n - 1) {
+                    throw in.error("ragged row: " + (i + 1) + " values, header has " + n + " segments");
+                }
+            }
+            if (term == CsvScanner.MORE) {
+                int extra = 1;
+                while (in.next() == CsvScanner.MORE) {
+                    extra++;
+                }
+                throw new DatasetFormatException(in.file(), line,
+                        "ragged row: " + (n + extra) + " values, header has " + n + " segments");
+            }
+            int r = rows.size();
+            if (r == 0) {
+                start = time;
+                firstLine = line;
+            } else if (r == 1) {
+                step = Duration.between(start, time);
+                if (step.isZero() || step.isNegative()) {
+                    throw new DatasetFormatException(in.file(), line, "timestamps must increase: " + time
+                            + " after " + start + " (line " + firstLine + ")");
+                }
+            } else {
+                TimeGrid.expectOnGrid(start, step, r, time, in.file(), line);
+            }
+            rows.add(row);
+        }
+        if (rows.isEmpty()) {
+            throw new DatasetFormatException(in.file(), in.line(), "no data rows after the header");
+        }
+        if (step == null) {
+            throw new DatasetFormatException(in.file(), firstLine, "only one row: cannot infer the time step");
+        }
+        return new WideTable(ids, start, step, rows.toArray(new float[0][]));
+    }
+
+    private static String[] header(CsvScanner in) {
+        int term = in.next();
+        if (term == CsvScanner.END_OF_FILE) {
+            throw in.error("empty file: expected a header 'timestamp,<segment ids...>'");
+        }
+        String first = in.fieldString();
+        if (!first.equalsIgnoreCase("timestamp") && !first.equalsIgnoreCase("time") && !first.isEmpty()) {
+            throw in.error("missing column: the first header column must be 'timestamp', found '" + first + "'");
+        }
+        if (term != CsvScanner.MORE) {
+            throw in.error("missing column: header has no segment columns after 'timestamp'");
+        }
+        List<String> ids = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        do {
+            term = in.next();
+            String id = in.fieldString();
+            if (id.isEmpty()) {
+                throw in.error("empty segment id in header column " + (ids.size() + 2));
+            }
+            if (!seen.add(id)) {
+                throw in.error("duplicate segment id '" + id + "' in header");
+            }
+            ids.add(id);
+        } while (term == CsvScanner.MORE);
+        return ids.toArray(new String[0]);
+    }
+}

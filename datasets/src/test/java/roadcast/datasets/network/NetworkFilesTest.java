@@ -1,0 +1,85 @@
+package roadcast.datasets.network;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.datasets.DatasetFormatException;
+import roadcast.datasets.Fixtures;
+import roadcast.network.Link;
+import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
+
+class NetworkFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void distancesSelfLoopsAndSensorsWithoutData() throws IOException {
+        Path sensors = Fixtures.write(dir.resolve("sensors.csv"), """
+                sensor_id,latitude,longitude,road_class
+                a,34.1,-118.2,expressway
+                b,34.2,-118.3,
+                c,,,branch
+                z,34.0,-118.0,arterial
+                """);
+        Path edges = Fixtures.write(dir.resolve("edges.csv"), """
+                from,to,distance
+                a,a,0
+                a,b,812.5
+                b,c,100
+                c,z,50
+                """);
+        RoadNetwork network = NetworkFiles.read(new String[] {"c", "a", "b", "d"}, sensors, edges);
+        assertEquals(4, network.size());
+        assertEquals("c", network.segment(0).id());
+        assertTrue(Double.isNaN(network.segment(0).latitude()));
+        assertEquals(RoadClass.BRANCH, network.segment(0).roadClass());
+        assertEquals(34.1, network.segment(1).latitude());
+        assertEquals(RoadClass.EXPRESSWAY, network.segment(1).roadClass());
+        assertEquals(RoadClass.UNKNOWN, network.segment(2).roadClass());
+        assertTrue(!network.segment(3).hasCoordinates(), "d is not in sensors.csv");
+        // a->a dropped (self-loop), c->z dropped (z has no data)
+        assertEquals(2, network.links().size());
+        assertEquals(new Link(1, 2, 812.5, 1.0), network.links().get(0));
+        assertEquals(new Link(2, 0, 100, 1.0), network.links().get(1));
+    }
+
+    @Test
+    void weightsAndSensorsWithoutCoordinateColumns() throws IOException {
+        Path sensors = Fixtures.write(dir.resolve("s.csv"), "sensor_id\n1\n2\n");
+        Path edges = Fixtures.write(dir.resolve("e.csv"), "from,to,weight\n1,2,0.25\n2,1,1\n");
+        RoadNetwork network = NetworkFiles.read(new String[] {"1", "2"}, sensors, edges);
+        assertTrue(Double.isNaN(network.segment(1).longitude()));
+        assertEquals(0.25, network.links().get(0).weight());
+        assertTrue(Double.isNaN(network.links().get(0).distance()));
+    }
+
+    @Test
+    void unknownIdsAndBadRowsNameTheLine() throws IOException {
+        Path sensors = Fixtures.write(dir.resolve("s.csv"), "sensor_id,latitude,longitude\n1,1,1\n2,2,2\n");
+        Path unknown = Fixtures.write(dir.resolve("e1.csv"), "from,to,distance\n1,2,5\n2,99,3\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> NetworkFiles.read(new String[] {"1", "2"}, sensors, unknown));
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains("'99'") && e.getMessage().contains("e1.csv"), e.getMessage());
+
+        Path ragged = Fixtures.write(dir.resolve("e2.csv"), "from,to,distance\n1,2\n");
+        assertEquals(2, assertThrows(DatasetFormatException.class,
+                () -> NetworkFiles.read(new String[] {"1", "2"}, sensors, ragged)).line());
+        Path header = Fixtures.write(dir.resolve("e3.csv"), "source,target,length\n1,2,3\n");
+        assertTrue(assertThrows(DatasetFormatException.class,
+                () -> NetworkFiles.read(new String[] {"1", "2"}, sensors, header)).getMessage()
+                .contains("missing column"));
+        Path badSensor = Fixtures.write(dir.resolve("s2.csv"), "sensor_id,latitude,longitude\n1,north,1\n");
+        DatasetFormatException s = assertThrows(DatasetFormatException.class,
+                () -> NetworkFiles.read(new String[] {"1"}, badSensor, null));
+        assertEquals(2, s.line());
+        assertTrue(s.getMessage().contains("latitude"), s.getMessage());
+    }
+}
