@@ -1,0 +1,174 @@
+package roadcast.fit;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import roadcast.history.SpeedHistory;
+import roadcast.manifold.LocalClock;
+import roadcast.model.CodeVersion;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelCard;
+import roadcast.model.ModelFile;
+import roadcast.model.ZoneModel;
+import roadcast.network.RoadNetwork;
+import roadcast.skill.DayPeriod;
+import roadcast.skill.SkillTable;
+import roadcast.skill.ZoneValidation;
+import roadcast.zone.Zoning;
+
+/**
+ * Trains a {@link ManifoldModel} from a cleaned history: zones, then per zone (in parallel, a small fixed pool)
+ * profile, basis, latent dynamics and local correction with hyperparameters chosen on the last part of the training
+ * window, bands and skill measured there, and a refit on the whole window.
+ */
+public final class ManifoldTrainer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManifoldTrainer.class);
+
+    private ManifoldTrainer() {
+    }
+
+    public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
+                                    ProgressListener progress) {
+        SpeedHistory history = cleanedTraining;
+        String[] ids = network.segmentIds();
+        if (!Arrays.equals(ids, history.segmentIds())) {
+            throw new IllegalArgumentException("history columns (" + history.segments()
+                    + " segments) are not the network's segments in network order (" + ids.length + ")");
+        }
+        long stepMillis = history.step().toMillis();
+        int horizons = (int) Math.max(1, cfg.maxHorizonMinutes() * 60_000L / stepMillis);
+        int[] horizonsMin = new int[horizons];
+        for (int h = 0; h < horizons; h++) {
+            horizonsMin[h] = (int) ((h + 1) * stepMillis / 60_000L);
+        }
+        ZoneId timeZone = history.timeZone();
+        LocalClock clock = new LocalClock(timeZone, stepMillis);
+        int steps = history.steps();
+        long firstMillis = history.epochMillis(0);
+        int[] profileRow = new int[steps];
+        for (int t = 0; t < steps; t++) {
+            profileRow[t] = clock.profileRow(firstMillis + t * stepMillis);
+        }
+        float[][] rows = history.speed();
+
+        progress.progress("zoning", 0, 1);
+        long zoningStart = System.nanoTime();
+        int[][] zoneSegments = Zoning.partition(network, rows, profileRow, clock.slotsPerDay(), cfg.maxZoneSize());
+        progress.progress("zoning", 1, 1);
+        LOG.info("{} segments in {} zones ({} ms)", network.size(), zoneSegments.length,
+                (System.nanoTime() - zoningStart) / 1_000_000);
+
+        ZoneFitter.Result[] results = new ZoneFitter.Result[zoneSegments.length];
+        AtomicLong done = new AtomicLong();
+        progress.progress("fitting zones", 0, zoneSegments.length);
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(cfg.threads(), zoneSegments.length));
+        try {
+            List<Future<ZoneFitter.Result>> futures = new ArrayList<>();
+            for (int[] segments : zoneSegments) {
+                futures.add(pool.submit(() -> {
+                    ZoneFitter.Result r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone,
+                            horizons, cfg);
+                    progress.progress("fitting zones", done.incrementAndGet(), zoneSegments.length);
+                    return r;
+                }));
+            }
+            for (int z = 0; z < results.length; z++) {
+                results[z] = futures.get(z).get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training interrupted", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("zone fit failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return assemble(history, network, cfg, horizonsMin, results);
+    }
+
+    private static ManifoldModel assemble(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
+                                          int[] horizonsMin, ZoneFitter.Result[] results) {
+        int n = network.size();
+        int horizons = horizonsMin.length;
+        int cells = n * horizons * SkillTable.PERIODS;
+        double[] sqModel = new double[cells];
+        double[] sqPersistence = new double[cells];
+        double[] sqHa = new double[cells];
+        long[] pairs = new long[cells];
+        double[] freeFlow = new double[n];
+        double[] hSq = new double[horizons];
+        double[] hAbs = new double[horizons];
+        double[] hSqP = new double[horizons];
+        double[] hSqA = new double[horizons];
+        long[] hPairs = new long[horizons];
+        ZoneModel[] zones = new ZoneModel[results.length];
+        List<ModelCard.ZoneChoice> choices = new ArrayList<>();
+        for (int z = 0; z < results.length; z++) {
+            ZoneFitter.Result r = results[z];
+            zones[z] = r.model();
+            choices.add(new ModelCard.ZoneChoice(z, r.model().size(), r.rank(), r.order(), r.lambda(),
+                    r.validationRmse()));
+            ZoneValidation.Sums s = r.validation();
+            for (int i = 0; i < r.model().size(); i++) {
+                int segment = r.model().segment(i);
+                freeFlow[segment] = r.freeFlow()[i];
+                for (int h = 0; h < horizons; h++) {
+                    int local = SkillTable.cell(i, horizons, h, DayPeriod.ALL_DAY);
+                    int global = SkillTable.cell(segment, horizons, h, DayPeriod.ALL_DAY);
+                    for (int p = 0; p < SkillTable.PERIODS; p++) {
+                        sqModel[global + p] = s.sqModel[local + p];
+                        sqPersistence[global + p] = s.sqPersistence[local + p];
+                        sqHa[global + p] = s.sqHistoricalAverage[local + p];
+                        pairs[global + p] = s.pairs[local + p];
+                    }
+                    hSq[h] += s.sqModel[local];
+                    hAbs[h] += s.absModel[local];
+                    hSqP[h] += s.sqPersistence[local];
+                    hSqA[h] += s.sqHistoricalAverage[local];
+                    hPairs[h] += s.pairs[local];
+                }
+            }
+        }
+        List<Integer> hm = new ArrayList<>();
+        List<Double> rmse = new ArrayList<>();
+        List<Double> mae = new ArrayList<>();
+        List<Double> rmseP = new ArrayList<>();
+        List<Double> rmseA = new ArrayList<>();
+        List<Long> count = new ArrayList<>();
+        for (int h = 0; h < horizons; h++) {
+            long c = hPairs[h];
+            hm.add(horizonsMin[h]);
+            rmse.add(c == 0 ? Double.NaN : Math.sqrt(hSq[h] / c));
+            mae.add(c == 0 ? Double.NaN : hAbs[h] / c);
+            rmseP.add(c == 0 ? Double.NaN : Math.sqrt(hSqP[h] / c));
+            rmseA.add(c == 0 ? Double.NaN : Math.sqrt(hSqA[h] / c));
+            count.add(c);
+        }
+        ModelCard.ValidationMetrics metrics = new ModelCard.ValidationMetrics(hm, rmse, mae, rmseP, rmseA, count);
+        String zoneSuffix = " " + history.timeZone().getId();
+        ModelCard card = new ModelCard(ModelCard.UNPUBLISHED, cfg.dataset(), history.time(0) + zoneSuffix,
+                history.time(history.steps() - 1) + zoneSuffix, cfg.provenance(), n, zones.length, cfg.searchGrid(),
+                choices, metrics, CodeVersion.describe(), null, Instant.now().toString());
+        SkillTable skill = SkillTable.fromSums(n, horizons, sqModel, sqPersistence, sqHa, pairs);
+        ManifoldModel model = new ManifoldModel(card, network, history.unit(), history.step(), history.timeZone(),
+                horizonsMin, zones, freeFlow, cfg.credibility(), skill);
+        LOG.info("validation RMSE by horizon {} min: model {}, persistence {}, historical average {}", hm, rmse,
+                rmseP, rmseA);
+        return model.withCard(card.withPayloadSha256(ModelFile.payloadSha256(model)));
+    }
+}

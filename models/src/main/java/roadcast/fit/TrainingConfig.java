@@ -1,0 +1,100 @@
+package roadcast.fit;
+
+import java.util.Arrays;
+
+import roadcast.clean.CredibilityRules;
+
+/**
+ * How {@link ManifoldTrainer} fits a model.
+ *
+ * @param dataset            data set name, recorded in the model card
+ * @param provenance         sources and licence of the data (from its README), recorded in the model card
+ * @param credibility        rules the training history was cleaned with, stored in the model for the stream
+ * @param maxZoneSize        most segments in one zone (default 256)
+ * @param ranks              candidate latent ranks r (default 3, 5, 8, 12); one value = fixed
+ * @param orders             candidate lag orders p (default 1, 2, 3)
+ * @param lambdas            candidate ridge penalties (default 0.1, 1, 10)
+ * @param validationFraction last part of the training rows used to choose hyperparameters, bands and skill (0.2)
+ * @param profileShrinkage   kappa of the profile's shrinkage toward the segment mean (2)
+ * @param projectionEps      ridge of the missing-inputs projection (0.01)
+ * @param freeFlowPercentile percentile of training speeds taken as free-flow speed (85)
+ * @param bandZ              band half-width in residual sigmas (1.645: 90%)
+ * @param maxHorizonMinutes  forecast every step up to this lead time (60)
+ * @param threads            zones fitted in parallel (default: min(2, cores))
+ */
+public record TrainingConfig(String dataset, String provenance, CredibilityRules credibility, int maxZoneSize,
+                             int[] ranks, int[] orders, double[] lambdas, double validationFraction,
+                             double profileShrinkage, double projectionEps, double freeFlowPercentile, double bandZ,
+                             int maxHorizonMinutes, int threads) {
+
+    public TrainingConfig {
+        if (maxZoneSize < 1) {
+            throw new IllegalArgumentException("maxZoneSize must be at least 1, got " + maxZoneSize);
+        }
+        if (ranks.length == 0 || orders.length == 0 || lambdas.length == 0) {
+            throw new IllegalArgumentException("every hyperparameter needs at least one candidate");
+        }
+        for (int r : ranks) {
+            if (r < 1) {
+                throw new IllegalArgumentException("rank must be at least 1, got " + r);
+            }
+        }
+        for (int p : orders) {
+            if (p < 1) {
+                throw new IllegalArgumentException("lag order must be at least 1, got " + p);
+            }
+        }
+        for (double l : lambdas) {
+            if (!(l > 0)) {
+                throw new IllegalArgumentException("lambda must be positive, got " + l);
+            }
+        }
+        if (!(validationFraction > 0 && validationFraction < 0.9)) {
+            throw new IllegalArgumentException("validationFraction must be in (0, 0.9), got " + validationFraction);
+        }
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+        }
+        ranks = ranks.clone();
+        orders = orders.clone();
+        lambdas = lambdas.clone();
+    }
+
+    public static TrainingConfig defaults(String dataset, String provenance, CredibilityRules credibility) {
+        return new TrainingConfig(dataset, provenance, credibility, 256, new int[] {3, 5, 8, 12}, new int[] {1, 2, 3},
+                new double[] {0.1, 1, 10}, 0.2, 2.0, 0.01, 85, 1.645, 60,
+                Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
+    }
+
+    /** No search: these values for every zone. */
+    public TrainingConfig withFixed(int rank, int order, double lambda) {
+        return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, new int[] {rank}, new int[] {order},
+                new double[] {lambda}, validationFraction, profileShrinkage, projectionEps, freeFlowPercentile, bandZ,
+                maxHorizonMinutes, threads);
+    }
+
+    public TrainingConfig withMaxZoneSize(int size) {
+        return new TrainingConfig(dataset, provenance, credibility, size, ranks, orders, lambdas, validationFraction,
+                profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+    }
+
+    public TrainingConfig withThreads(int count) {
+        return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas,
+                validationFraction, profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, count);
+    }
+
+    public TrainingConfig withValidationFraction(double fraction) {
+        return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas, fraction,
+                profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+    }
+
+    /** "r in [3, 5, 8, 12], p in [1, 2, 3], lambda in [0.1, 1.0, 10.0]" */
+    public String searchGrid() {
+        return "r in " + Arrays.toString(ranks) + ", p in " + Arrays.toString(orders) + ", lambda in "
+                + Arrays.toString(lambdas);
+    }
+
+    public int maxOrder() {
+        return Arrays.stream(orders).max().orElse(1);
+    }
+}

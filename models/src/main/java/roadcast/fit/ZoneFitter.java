@@ -1,0 +1,142 @@
+package roadcast.fit;
+
+import java.time.ZoneId;
+import java.util.Arrays;
+
+import roadcast.manifold.LatentBasis;
+import roadcast.manifold.LatentDynamics;
+import roadcast.manifold.LatentSeries;
+import roadcast.manifold.LocalCorrection;
+import roadcast.manifold.PeriodicProfile;
+import roadcast.model.ZoneModel;
+import roadcast.skill.ZoneValidation;
+
+/**
+ * Fits one zone: hyperparameter search on a validation block carved from the end of the training rows, validation
+ * of the chosen values (bands, skill), then a refit of profile, basis, dynamics and local correction on all rows.
+ */
+final class ZoneFitter {
+
+    /** Issue-time x segment x horizon products per search evaluation above which issue times are subsampled. */
+    private static final long SEARCH_BUDGET = 1_000_000L;
+
+    record Result(ZoneModel model, int rank, int order, double lambda, double validationRmse,
+                  ZoneValidation.Sums validation, double[] freeFlow) {
+    }
+
+    private ZoneFitter() {
+    }
+
+    /**
+     * @param rows        [T][N] network speeds, NaN = missing
+     * @param segments    network indices of the zone, ascending
+     * @param profileRow  [T] profile row of each step
+     * @param firstMillis epoch ms of row 0
+     */
+    static Result fit(float[][] rows, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
+                      ZoneId timeZone, int horizons, TrainingConfig cfg) {
+        int n = segments.length;
+        int steps = rows.length;
+        double[] x = new double[steps * n];
+        for (int t = 0; t < steps; t++) {
+            float[] row = rows[t];
+            int off = t * n;
+            for (int i = 0; i < n; i++) {
+                x[off + i] = row[segments[i]];
+            }
+        }
+        double[] freeFlow = freeFlow(x, n, cfg.freeFlowPercentile());
+        int slots = profileRow.length == 0 ? 1 : roadcast.manifold.LocalClock.slotsPerDay(stepMillis);
+        int validationStart = steps - (int) Math.round(cfg.validationFraction() * steps);
+        int pMax = cfg.maxOrder();
+        int searchFrom = Math.max(pMax - 1, 1);
+        int searchTo = validationStart - horizons;
+        if (searchTo - searchFrom < 4 * horizons || steps - validationStart < horizons + 2) {
+            throw new IllegalArgumentException("too little history: " + steps + " steps, need at least "
+                    + (int) Math.ceil((searchFrom + 5 * horizons + horizons + 2) / (1 - cfg.validationFraction()))
+                    + " for " + horizons + " horizons and lag order " + pMax);
+        }
+
+        // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel.
+        double[] profile = PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage());
+        double[] d = PeriodicProfile.deviations(x, n, profileRow, profile);
+        int[] ranks = Arrays.stream(cfg.ranks()).map(r -> Math.min(r, n)).distinct().sorted().toArray();
+        int maxRank = ranks[ranks.length - 1];
+        double[] wide = LatentBasis.fit(d, n, 0, validationStart, maxRank);
+        int issues = steps - validationStart;
+        int stride = (int) Math.max(1, Math.round((double) issues * n * horizons / SEARCH_BUDGET));
+        boolean single = ranks.length * cfg.orders().length * cfg.lambdas().length == 1;
+        ZoneModel best = null;
+        double bestRmse = Double.POSITIVE_INFINITY;
+        double[] e = new double[x.length];
+        double[] dFill = new double[x.length];
+        for (int r : ranks) {
+            double[] u = LatentBasis.leading(wide, n, maxRank, r);
+            double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
+            LatentSeries.residuals(d, n, u, r, z, e, dFill);
+            LocalCorrection.ResidualMoments res =
+                    LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
+            LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
+            for (int p : cfg.orders()) {
+                LocalCorrection.FeatureMoments feat = widest.forOrder(p);
+                LatentDynamics.Moments dyn = LatentDynamics.moments(z, r, p, horizons, searchFrom, searchTo);
+                for (double lambda : cfg.lambdas()) {
+                    double[] a = LatentDynamics.solve(dyn, lambda);
+                    double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
+                    ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
+                            cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n]);
+                    double rmse = single ? 0.0
+                            : ZoneValidation.score(candidate, x, firstMillis, validationStart, stride);
+                    if (best == null || rmse < bestRmse) {
+                        best = candidate;
+                        bestRmse = rmse;
+                    }
+                }
+            }
+        }
+        ZoneValidation.Sums validation = ZoneValidation.run(best, x, firstMillis, validationStart, 1);
+        bestRmse = validation.rmse();
+        double[] sigma = validation.sigma();
+
+        // Refit on every training row with the chosen values; bands stay those measured on the validation block.
+        int r = best.rank();
+        int p = best.order();
+        double lambda = best.lambda();
+        int from = Math.max(p - 1, 1);
+        int to = steps - horizons;
+        double[] fullProfile = PeriodicProfile.fit(x, n, profileRow, slots, 0, steps, cfg.profileShrinkage());
+        double[] fullD = PeriodicProfile.deviations(x, n, profileRow, fullProfile);
+        double[] u = LatentBasis.fit(fullD, n, 0, steps, r);
+        double[] z = LatentSeries.latent(fullD, n, u, r, cfg.projectionEps());
+        LatentSeries.residuals(fullD, n, u, r, z, e, dFill);
+        double[] a = LatentDynamics.fit(z, r, p, horizons, from, to, lambda);
+        double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
+        ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
+                cfg.bandZ(), fullProfile, u, a, phi, sigma);
+        return new Result(model, r, p, lambda, bestRmse, validation, freeFlow);
+    }
+
+    /** Nearest-rank percentile of each column's observed values; NaN for a column without data. */
+    static double[] freeFlow(double[] x, int n, double percentile) {
+        int steps = x.length / n;
+        double[] out = new double[n];
+        double[] column = new double[steps];
+        for (int i = 0; i < n; i++) {
+            int m = 0;
+            for (int t = 0; t < steps; t++) {
+                double v = x[t * n + i];
+                if (!Double.isNaN(v)) {
+                    column[m++] = v;
+                }
+            }
+            if (m == 0) {
+                out[i] = Double.NaN;
+                continue;
+            }
+            Arrays.sort(column, 0, m);
+            int rank = (int) Math.ceil(percentile / 100.0 * m);
+            out[i] = column[Math.min(m - 1, Math.max(0, rank - 1))];
+        }
+        return out;
+    }
+}

@@ -1,0 +1,29 @@
+package roadcast.forecast;
+
+/**
+ * Output buffer of {@link ZoneForecaster#forecast}: reused from step to step. Indices [h][i] = horizon index,
+ * zone-local segment.
+ */
+public final class ZoneForecast {
+
+    public final double[][] speed;
+    public final double[][] lower;
+    public final double[][] upper;
+    public final boolean[] imputed;
+    public long issuedAtMillis;
+
+    public ZoneForecast(int horizons, int segments) {
+        speed = new double[horizons][segments];
+        lower = new double[horizons][segments];
+        upper = new double[horizons][segments];
+        imputed = new boolean[segments];
+    }
+
+    public int horizons() {
+        return speed.length;
+    }
+
+    public int segments() {
+        return imputed.length;
+    }
+}

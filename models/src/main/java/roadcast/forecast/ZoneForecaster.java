@@ -1,0 +1,201 @@
+package roadcast.forecast;
+
+import roadcast.manifold.LatentDynamics;
+import roadcast.manifold.LatentProjection;
+import roadcast.manifold.LocalClock;
+import roadcast.manifold.LocalCorrection;
+import roadcast.model.ZoneModel;
+
+/**
+ * The forecasting kernel: the single implementation used by the backtest and the streaming operator.
+ * <p>
+ * observe: d = x - mu(t); z by the missing-inputs projection onto the zone basis; e = d - U z (0 for segments
+ * without reading). forecast: x_hat_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], band
+ * x_hat -/+ bandZ sigma_{h,i}.
+ * <p>
+ * A step where no segment of the zone has a reading carries the latent state by the dynamics' one-step forecast
+ * (z_t = A_1^T f_{t-1}) with zero residuals, so a short feed outage does not snap forecasts back to the profile.
+ * Skipped steps (stepMillis jumps by more than one step) are advanced the same way; after a gap longer than
+ * {@link #MAX_CARRIED_STEPS} the state restarts from the profile (z = 0, e = 0).
+ * <p>
+ * No allocation per call (preallocated scratch, cached UTC offset); not thread-safe: one per operator/thread.
+ */
+public final class ZoneForecaster {
+
+    public static final int MAX_CARRIED_STEPS = 48;
+
+    private final ZoneModel model;
+    private final int n;
+    private final int r;
+    private final int p;
+    private final int q;
+    private final int horizons;
+    private final long stepMillis;
+    private final double[] profile;
+    private final double[] u;
+    private final double[] a;
+    private final double[] phi;
+    private final double[] sigma;
+    private final double bandZ;
+    private final LocalClock clock;
+    private final LatentProjection projection;
+    private final double[] d;
+    private final double[] z;
+    private final double[] f;
+    private final double[] zHat;
+
+    public ZoneForecaster(ZoneModel model) {
+        this.model = model;
+        this.n = model.size();
+        this.r = model.rank();
+        this.p = model.order();
+        this.q = LatentDynamics.featureCount(r, p);
+        this.horizons = model.horizons();
+        this.stepMillis = model.stepMillis();
+        this.profile = model.profile();
+        this.u = model.basis();
+        this.a = model.dynamics();
+        this.phi = model.local();
+        this.sigma = model.sigma();
+        this.bandZ = model.bandZ();
+        this.clock = new LocalClock(model.timeZone(), stepMillis);
+        this.projection = new LatentProjection(u, n, r, model.eps());
+        this.d = new double[n];
+        this.z = new double[r];
+        this.f = new double[q];
+        this.zHat = new double[r];
+    }
+
+    public ZoneModel model() {
+        return model;
+    }
+
+    /** A fresh state: zero latent and residuals, i.e. "at the profile". */
+    public ZoneState newState() {
+        ZoneState s = new ZoneState();
+        s.latent = new double[r * p];
+        s.residual = new double[2 * n];
+        s.imputed = new boolean[n];
+        java.util.Arrays.fill(s.imputed, true);
+        return s;
+    }
+
+    /**
+     * Takes the zone's speeds at one step.
+     *
+     * @param zoneSpeeds zone-local order, NaN = no reading
+     * @throws IllegalArgumentException if the step is not after the state's last step, or the row has the wrong size
+     */
+    public void observe(ZoneState s, long stepMillis, float[] zoneSpeeds) {
+        if (zoneSpeeds.length != n) {
+            throw new IllegalArgumentException("zone row of " + zoneSpeeds.length + " speeds, the zone has " + n);
+        }
+        if (s.stepMillis != Long.MIN_VALUE) {
+            if (stepMillis <= s.stepMillis) {
+                throw new IllegalArgumentException("step " + stepMillis + " is not after the last observed step "
+                        + s.stepMillis);
+            }
+            long skipped = (stepMillis - s.stepMillis) / this.stepMillis - 1;
+            if (skipped > MAX_CARRIED_STEPS) {
+                java.util.Arrays.fill(s.latent, 0.0);
+                java.util.Arrays.fill(s.residual, 0.0);
+            } else {
+                for (long k = 0; k < skipped; k++) {
+                    carry(s);
+                }
+            }
+        }
+        int base = clock.profileRow(stepMillis) * n;
+        for (int i = 0; i < n; i++) {
+            d[i] = zoneSpeeds[i] - profile[base + i];
+        }
+        int observed = projection.project(d, 0, z, 0);
+        if (observed == 0) {
+            carry(s);
+        } else {
+            push(s, z);
+            System.arraycopy(s.residual, 0, s.residual, n, n);
+            for (int i = 0; i < n; i++) {
+                if (Double.isNaN(d[i])) {
+                    s.residual[i] = 0.0;
+                    s.imputed[i] = true;
+                } else {
+                    double onManifold = 0;
+                    int row = i * r;
+                    for (int k = 0; k < r; k++) {
+                        onManifold += u[row + k] * z[k];
+                    }
+                    s.residual[i] = d[i] - onManifold;
+                    s.imputed[i] = false;
+                }
+            }
+            s.steps++;
+        }
+        s.stepMillis = stepMillis;
+    }
+
+    /** Advances one step without readings: z_t = A_1^T f_{t-1}, e_t = 0. */
+    private void carry(ZoneState s) {
+        latentForecast(s.latent, 0, zHat);
+        push(s, zHat);
+        System.arraycopy(s.residual, 0, s.residual, n, n);
+        java.util.Arrays.fill(s.residual, 0, n, 0.0);
+        java.util.Arrays.fill(s.imputed, true);
+        s.steps++;
+    }
+
+    private void push(ZoneState s, double[] newest) {
+        System.arraycopy(s.latent, 0, s.latent, r, r * (p - 1));
+        System.arraycopy(newest, 0, s.latent, 0, r);
+    }
+
+    /** zOut = A_h^T f for the lags held in latent; h is the horizon index (0 = one step). */
+    private void latentForecast(double[] latent, int h, double[] zOut) {
+        System.arraycopy(latent, 0, f, 0, r * p);
+        f[r * p] = 1.0;
+        for (int k = 0; k < r; k++) {
+            int row = (h * r + k) * q;
+            double acc = 0;
+            for (int j = 0; j < q; j++) {
+                acc += a[row + j] * f[j];
+            }
+            zOut[k] = acc;
+        }
+    }
+
+    /** Forecasts every horizon from the state after the last observe. */
+    public void forecast(ZoneState s, ZoneForecast out) {
+        if (out.speed.length != horizons || out.imputed.length != n) {
+            throw new IllegalArgumentException("forecast buffer is " + out.speed.length + " x " + out.imputed.length
+                    + ", the zone needs " + horizons + " x " + n);
+        }
+        if (s.stepMillis == Long.MIN_VALUE) {
+            throw new IllegalStateException("forecast before the first observed step");
+        }
+        double[] e0 = s.residual;
+        for (int h = 0; h < horizons; h++) {
+            latentForecast(s.latent, h, zHat);
+            int base = clock.profileRow(s.stepMillis + (h + 1) * stepMillis) * n;
+            double[] speed = out.speed[h];
+            double[] lower = out.lower[h];
+            double[] upper = out.upper[h];
+            int phiBase = h * n * LocalCorrection.WIDTH;
+            int sigmaBase = h * n;
+            for (int i = 0; i < n; i++) {
+                double x = profile[base + i];
+                int row = i * r;
+                for (int k = 0; k < r; k++) {
+                    x += u[row + k] * zHat[k];
+                }
+                int o = phiBase + i * LocalCorrection.WIDTH;
+                x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
+                double half = bandZ * sigma[sigmaBase + i];
+                speed[i] = x;
+                lower[i] = x - half;
+                upper[i] = x + half;
+            }
+        }
+        System.arraycopy(s.imputed, 0, out.imputed, 0, n);
+        out.issuedAtMillis = s.stepMillis;
+    }
+}

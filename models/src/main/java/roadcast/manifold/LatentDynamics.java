@@ -1,0 +1,90 @@
+package roadcast.manifold;
+
+/**
+ * Direct multi-horizon latent dynamics: for each horizon h, z_{t+h} ~ A_h^T f_t with features
+ * f_t = [z_t, z_{t-1}, ..., z_{t-p+1}, 1] (length q = r p + 1), fitted by ridge regression
+ * A_h = (F^T F + lambda I)^-1 F^T Z_{+h}. Layout of A: {@code a[(h * r + k) * q + j]} = weight of feature j for
+ * latent k at horizon h+1, so one forecast reads contiguous memory.
+ */
+public final class LatentDynamics {
+
+    private LatentDynamics() {
+    }
+
+    public static int featureCount(int rank, int order) {
+        return rank * order + 1;
+    }
+
+    /** Writes f_t into out[0..q): lags of the latent series [T * r], then the constant 1. Requires t >= p - 1. */
+    public static void features(double[] z, int r, int p, int t, double[] out) {
+        for (int j = 0; j < p; j++) {
+            System.arraycopy(z, (t - j) * r, out, j * r, r);
+        }
+        out[r * p] = 1.0;
+    }
+
+    /**
+     * @param z        latent series [T * r]
+     * @param horizons H
+     * @param from     first issue time (>= p - 1)
+     * @param to       last issue time (exclusive), with to - 1 + H < T
+     */
+    public static double[] fit(double[] z, int r, int p, int horizons, int from, int to, double lambda) {
+        return solve(moments(z, r, p, horizons, from, to), lambda);
+    }
+
+    /**
+     * F^T F (lower triangle) and F^T Z_{+h} of every horizon, shared by all lambdas.
+     *
+     * @param rhs [(h * r + k) * q + j] = sum_t f_tj z_{t+h+1,k}
+     */
+    public record Moments(int rank, int order, int horizons, double[] ftf, double[] rhs) {
+    }
+
+    public static Moments moments(double[] z, int r, int p, int horizons, int from, int to) {
+        int q = featureCount(r, p);
+        double[] ftf = new double[q * q];
+        double[] rhs = new double[horizons * r * q]; // rhs[(h * r + k) * q + j] = sum_t f_tj z_{t+h+1,k}
+        double[] f = new double[q];
+        for (int t = from; t < to; t++) {
+            features(z, r, p, t, f);
+            for (int a = 0; a < q; a++) {
+                double fa = f[a];
+                for (int b = 0; b <= a; b++) {
+                    ftf[a * q + b] += fa * f[b];
+                }
+            }
+            for (int h = 0; h < horizons; h++) {
+                int target = (t + h + 1) * r;
+                for (int k = 0; k < r; k++) {
+                    double zk = z[target + k];
+                    int row = (h * r + k) * q;
+                    for (int j = 0; j < q; j++) {
+                        rhs[row + j] += f[j] * zk;
+                    }
+                }
+            }
+        }
+        return new Moments(r, p, horizons, ftf, rhs);
+    }
+
+    /** A = (F^T F + lambda I)^-1 F^T Z_{+h} for every horizon, in the layout of {@link #fit}. */
+    public static double[] solve(Moments m, double lambda) {
+        int r = m.rank();
+        int q = featureCount(r, m.order());
+        int horizons = m.horizons();
+        double[] ftf = m.ftf().clone();
+        double[] rhs = m.rhs().clone();
+        for (int a = 0; a < q; a++) {
+            ftf[a * q + a] += lambda;
+        }
+        SmallSolve.choleskyInPlace(ftf, q);
+        double[] column = new double[q];
+        for (int hk = 0; hk < horizons * r; hk++) {
+            System.arraycopy(rhs, hk * q, column, 0, q);
+            SmallSolve.choleskySolveInPlace(ftf, q, column);
+            System.arraycopy(column, 0, rhs, hk * q, q);
+        }
+        return rhs;
+    }
+}

@@ -1,0 +1,157 @@
+package roadcast.model;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Objects;
+
+import roadcast.clean.CredibilityRules;
+import roadcast.history.SpeedUnit;
+import roadcast.network.RoadNetwork;
+import roadcast.skill.SkillTable;
+
+/**
+ * A trained forecasting model of a whole road network (immutable): the network split into zones, one
+ * {@link ZoneModel} per zone, free-flow speeds, the credibility rules used to clean its training data, its skill
+ * table and its {@link ModelCard}.
+ */
+public final class ManifoldModel {
+
+    private final ModelCard card;
+    private final RoadNetwork network;
+    private final SpeedUnit unit;
+    private final Duration step;
+    private final ZoneId timeZone;
+    private final int[] horizonsMin;
+    private final ZoneModel[] zones;
+    private final double[] freeFlow;
+    private final CredibilityRules credibility;
+    private final SkillTable skill;
+    private final int[] zoneOf;
+    private final int[] localIndex;
+
+    public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
+                         int[] horizonsMin, ZoneModel[] zones, double[] freeFlow, CredibilityRules credibility,
+                         SkillTable skill) {
+        this.card = Objects.requireNonNull(card, "card");
+        this.network = Objects.requireNonNull(network, "network");
+        this.unit = Objects.requireNonNull(unit, "unit");
+        this.step = Objects.requireNonNull(step, "step");
+        this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
+        this.horizonsMin = horizonsMin.clone();
+        this.zones = zones.clone();
+        this.freeFlow = freeFlow.clone();
+        this.credibility = credibility;
+        this.skill = Objects.requireNonNull(skill, "skill");
+        int n = network.size();
+        if (freeFlow.length != n) {
+            throw new IllegalArgumentException(freeFlow.length + " free-flow speeds for " + n + " segments");
+        }
+        if (skill.segments() != n || skill.horizons() != horizonsMin.length) {
+            throw new IllegalArgumentException("skill table is " + skill.segments() + " x " + skill.horizons()
+                    + ", expected " + n + " x " + horizonsMin.length);
+        }
+        zoneOf = new int[n];
+        localIndex = new int[n];
+        Arrays.fill(zoneOf, -1);
+        for (int z = 0; z < zones.length; z++) {
+            ZoneModel zone = zones[z];
+            if (zone.horizons() != horizonsMin.length || zone.stepMillis() != step.toMillis()) {
+                throw new IllegalArgumentException("zone " + z + " has " + zone.horizons() + " horizons of "
+                        + zone.stepMillis() + " ms, the model " + horizonsMin.length + " of " + step.toMillis() + " ms");
+            }
+            for (int k = 0; k < zone.size(); k++) {
+                int s = zone.segment(k);
+                if (s < 0 || s >= n) {
+                    throw new IllegalArgumentException("zone " + z + " holds segment " + s + " outside the network of " + n);
+                }
+                if (zoneOf[s] >= 0) {
+                    throw new IllegalArgumentException("segment " + s + " is in zones " + zoneOf[s] + " and " + z);
+                }
+                zoneOf[s] = z;
+                localIndex[s] = k;
+            }
+        }
+        for (int s = 0; s < n; s++) {
+            if (zoneOf[s] < 0) {
+                throw new IllegalArgumentException("segment " + s + " (" + network.segment(s).id() + ") is in no zone");
+            }
+        }
+    }
+
+    public String version() {
+        return card.modelVersion();
+    }
+
+    public ModelCard card() {
+        return card;
+    }
+
+    public RoadNetwork network() {
+        return network;
+    }
+
+    public SpeedUnit unit() {
+        return unit;
+    }
+
+    public Duration step() {
+        return step;
+    }
+
+    public ZoneId timeZone() {
+        return timeZone;
+    }
+
+    /** Lead times in minutes: 5..60 for 5-min data, 15..60 for 15-min data. */
+    public int[] horizonsMin() {
+        return horizonsMin.clone();
+    }
+
+    public int zoneCount() {
+        return zones.length;
+    }
+
+    public int zoneOf(int segment) {
+        return zoneOf[segment];
+    }
+
+    /** Position of a network segment inside its zone's arrays. */
+    public int localIndexOf(int segment) {
+        return localIndex[segment];
+    }
+
+    /** Network indices of a zone's segments, ascending. */
+    public int[] segmentsOfZone(int zone) {
+        return zones[zone].segments();
+    }
+
+    public ZoneModel zone(int zone) {
+        return zones[zone];
+    }
+
+    public double freeFlowSpeed(int segment) {
+        return freeFlow[segment];
+    }
+
+    public CredibilityRules credibility() {
+        return credibility;
+    }
+
+    public SkillTable skill() {
+        return skill;
+    }
+
+    public ManifoldModel withCard(ModelCard newCard) {
+        return new ManifoldModel(newCard, network, unit, step, timeZone, horizonsMin, zones, freeFlow, credibility, skill);
+    }
+
+    public ManifoldModel withVersion(String version) {
+        return withCard(card.withModelVersion(version));
+    }
+
+    @Override
+    public String toString() {
+        return "ManifoldModel[" + card.modelVersion() + ", " + network.size() + " segments, " + zones.length + " zones]";
+    }
+}

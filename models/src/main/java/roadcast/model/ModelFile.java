@@ -1,0 +1,499 @@
+package roadcast.model;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import roadcast.clean.CredibilityRules;
+import roadcast.history.SpeedUnit;
+import roadcast.network.Link;
+import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
+import roadcast.network.Segment;
+import roadcast.skill.SkillTable;
+
+/**
+ * The versioned binary model file ({@code .rcm}):
+ * <pre>
+ * magic      8 bytes  "RCMODEL" 0x1A
+ * version    int32 LE format version ({@value #FORMAT_VERSION})
+ * headerLen  int32 LE
+ * header     UTF-8 JSON: card, unit, step, zone id, horizons, credibility rules, network, zone shapes, array list
+ * payloadLen int64 LE
+ * payload    the arrays of the header's list, in order: little-endian float64 ("f64") or float32 ("f32")
+ * sha256     32 bytes over everything before it
+ * </pre>
+ * Reading refuses a file with the wrong magic, a newer format, a short length, a checksum mismatch or arrays whose
+ * shapes do not match the zones they belong to, with a {@link ModelFormatException} naming the file.
+ */
+public final class ModelFile {
+
+    public static final int FORMAT_VERSION = 1;
+    static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelFile() {
+    }
+
+    /** sha256 (hex) of the model's numeric payload, as recorded in its card. */
+    public static String payloadSha256(ManifoldModel model) {
+        MessageDigest digest = sha256();
+        try (OutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+            writePayload(model, out);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot hash the payload", e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** Writes atomically: a temporary file beside the target, then a move. */
+    public static void write(ManifoldModel model, Path file) throws IOException {
+        String payloadSha = payloadSha256(model);
+        ManifoldModel stamped = payloadSha.equals(model.card().payloadSha256()) ? model
+                : model.withCard(model.card().withPayloadSha256(payloadSha));
+        byte[] header = JSON.writeValueAsBytes(header(stamped));
+        long payloadLength = payloadBytes(stamped);
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, ".model-", ".tmp");
+        try {
+            MessageDigest digest = sha256();
+            try (OutputStream raw = new BufferedOutputStream(Files.newOutputStream(tmp), 1 << 16);
+                 DigestOutputStream out = new DigestOutputStream(raw, digest)) {
+                out.write(MAGIC);
+                out.write(le(4).putInt(FORMAT_VERSION).array());
+                out.write(le(4).putInt(header.length).array());
+                out.write(header);
+                out.write(le(8).putLong(payloadLength).array());
+                writePayload(stamped, out);
+                out.on(false);
+                out.write(digest.digest());
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    public static ManifoldModel read(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFileException(file + ": no such model file");
+        }
+        return parse(bytes, file.toString());
+    }
+
+    static ManifoldModel parse(byte[] bytes, String name) throws ModelFormatException {
+        if (bytes.length < MAGIC.length + 8) {
+            if (bytes.length >= MAGIC.length && !startsWithMagic(bytes)) {
+                throw new ModelFormatException(name + ": not a Roadcast model file (wrong magic bytes)");
+            }
+            throw new ModelFormatException(name + ": truncated (" + bytes.length + " bytes, shorter than the preamble)");
+        }
+        if (!startsWithMagic(bytes)) {
+            throw new ModelFormatException(name + ": not a Roadcast model file (wrong magic bytes)");
+        }
+        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        buf.position(MAGIC.length);
+        int version = buf.getInt();
+        if (version > FORMAT_VERSION) {
+            throw new ModelFormatException(name + ": model format version " + version
+                    + " is newer than this build reads (up to " + FORMAT_VERSION + "); upgrade Roadcast");
+        }
+        if (version < 1) {
+            throw new ModelFormatException(name + ": invalid model format version " + version);
+        }
+        int headerLength = buf.getInt();
+        if (headerLength < 0 || (long) headerLength + 8 + 32 > buf.remaining()) {
+            throw new ModelFormatException(name + ": truncated (header of " + headerLength + " bytes declared, "
+                    + buf.remaining() + " bytes left in the file)");
+        }
+        int headerStart = buf.position();
+        buf.position(headerStart + headerLength);
+        long payloadLength = buf.getLong();
+        long expectedTotal = (long) buf.position() + payloadLength + 32;
+        if (payloadLength < 0 || expectedTotal > bytes.length) {
+            throw new ModelFormatException(name + ": truncated (" + bytes.length + " bytes, the header declares "
+                    + expectedTotal + ")");
+        }
+        if (expectedTotal < bytes.length) {
+            throw new ModelFormatException(name + ": " + (bytes.length - expectedTotal)
+                    + " unexpected bytes after the checksum");
+        }
+        int payloadStart = buf.position();
+        int checksumAt = (int) (payloadStart + payloadLength);
+        MessageDigest digest = sha256();
+        digest.update(bytes, 0, checksumAt);
+        byte[] actual = digest.digest();
+        byte[] stored = java.util.Arrays.copyOfRange(bytes, checksumAt, checksumAt + 32);
+        if (!MessageDigest.isEqual(actual, stored)) {
+            throw new ModelFormatException(name + ": checksum mismatch (sha256 " + HexFormat.of().formatHex(actual)
+                    + ", file says " + HexFormat.of().formatHex(stored) + "): the file is corrupt");
+        }
+        JsonNode header;
+        try {
+            header = JSON.readTree(new String(bytes, headerStart, headerLength, StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            throw new ModelFormatException(name + ": unreadable header JSON: " + e.getOriginalMessage(), e);
+        }
+        MessageDigest payloadDigest = sha256();
+        payloadDigest.update(bytes, payloadStart, (int) payloadLength);
+        String payloadSha = HexFormat.of().formatHex(payloadDigest.digest());
+        buf.position(payloadStart);
+        try {
+            return fromHeader(header, buf, payloadStart + payloadLength, payloadSha, name);
+        } catch (IllegalArgumentException | NullPointerException | JsonProcessingException
+                 | java.time.DateTimeException e) {
+            throw new ModelFormatException(name + ": inconsistent model: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean startsWithMagic(byte[] bytes) {
+        for (int k = 0; k < MAGIC.length; k++) {
+            if (bytes[k] != MAGIC[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static ObjectNode header(ManifoldModel model) {
+        ObjectNode h = JSON.createObjectNode();
+        h.set("card", JSON.valueToTree(model.card()));
+        h.put("unit", model.unit().name());
+        h.put("stepMillis", model.step().toMillis());
+        h.put("timeZone", model.timeZone().getId());
+        ArrayNode horizons = h.putArray("horizonsMin");
+        for (int m : model.horizonsMin()) {
+            horizons.add(m);
+        }
+        CredibilityRules rules = model.credibility();
+        if (rules != null) {
+            ObjectNode c = h.putObject("credibility");
+            c.put("minSpeed", rules.minSpeed());
+            c.put("maxSpeed", rules.maxSpeed());
+            c.put("maxJump", rules.maxJump());
+            c.put("stuckSteps", rules.stuckSteps());
+            c.put("maxFutureMillis", rules.maxFutureMillis());
+            c.put("allowedLatenessMillis", rules.allowedLatenessMillis());
+            c.put("zeroIsMissing", rules.zeroIsMissing());
+        }
+        ArrayNode segments = h.putArray("segments");
+        for (Segment s : model.network().segments()) {
+            ArrayNode row = segments.addArray();
+            row.add(s.id());
+            row.add(s.roadClass().name());
+        }
+        h.put("links", model.network().links().size());
+        ArrayNode zones = h.putArray("zones");
+        for (int z = 0; z < model.zoneCount(); z++) {
+            ZoneModel zm = model.zone(z);
+            ObjectNode zn = zones.addObject();
+            ArrayNode members = zn.putArray("segments");
+            for (int s : zm.segments()) {
+                members.add(s);
+            }
+            zn.put("rank", zm.rank());
+            zn.put("order", zm.order());
+            zn.put("lambda", zm.lambda());
+            zn.put("eps", zm.eps());
+            zn.put("bandZ", zm.bandZ());
+        }
+        ArrayNode arrays = h.putArray("arrays");
+        for (ArraySpec spec : arraySpecs(model)) {
+            ObjectNode a = arrays.addObject();
+            a.put("name", spec.name);
+            a.put("type", spec.f32 ? "f32" : "f64");
+            a.put("length", spec.length);
+        }
+        return h;
+    }
+
+    private record ArraySpec(String name, boolean f32, long length) {
+    }
+
+    /** The payload's arrays in order: network geometry, zones, free flow, skill. */
+    private static List<ArraySpec> arraySpecs(ManifoldModel model) {
+        List<ArraySpec> specs = new ArrayList<>();
+        int n = model.network().size();
+        int links = model.network().links().size();
+        specs.add(new ArraySpec("segment.latitude", false, n));
+        specs.add(new ArraySpec("segment.longitude", false, n));
+        specs.add(new ArraySpec("link.from", false, links));
+        specs.add(new ArraySpec("link.to", false, links));
+        specs.add(new ArraySpec("link.distance", false, links));
+        specs.add(new ArraySpec("link.weight", false, links));
+        for (int z = 0; z < model.zoneCount(); z++) {
+            ZoneModel zm = model.zone(z);
+            specs.add(new ArraySpec("zone" + z + ".profile", false, zm.profile().length));
+            specs.add(new ArraySpec("zone" + z + ".basis", false, zm.basis().length));
+            specs.add(new ArraySpec("zone" + z + ".dynamics", false, zm.dynamics().length));
+            specs.add(new ArraySpec("zone" + z + ".local", false, zm.local().length));
+            specs.add(new ArraySpec("zone" + z + ".sigma", false, zm.sigma().length));
+        }
+        specs.add(new ArraySpec("freeFlow", false, n));
+        long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
+        for (String s : new String[] {"rmseModel", "rmsePersistence", "rmseHistoricalAverage", "pairs"}) {
+            specs.add(new ArraySpec("skill." + s, true, cells));
+        }
+        return specs;
+    }
+
+    private static long payloadBytes(ManifoldModel model) {
+        long total = 0;
+        for (ArraySpec spec : arraySpecs(model)) {
+            total += spec.length * (spec.f32 ? 4 : 8);
+        }
+        return total;
+    }
+
+    private static void writePayload(ManifoldModel model, OutputStream out) throws IOException {
+        PayloadWriter w = new PayloadWriter(out);
+        RoadNetwork network = model.network();
+        int n = network.size();
+        double[] lat = new double[n];
+        double[] lon = new double[n];
+        for (int i = 0; i < n; i++) {
+            lat[i] = network.segment(i).latitude();
+            lon[i] = network.segment(i).longitude();
+        }
+        w.f64(lat);
+        w.f64(lon);
+        List<Link> links = network.links();
+        double[][] l = new double[4][links.size()];
+        for (int k = 0; k < links.size(); k++) {
+            l[0][k] = links.get(k).from();
+            l[1][k] = links.get(k).to();
+            l[2][k] = links.get(k).distance();
+            l[3][k] = links.get(k).weight();
+        }
+        for (double[] a : l) {
+            w.f64(a);
+        }
+        for (int z = 0; z < model.zoneCount(); z++) {
+            ZoneModel zm = model.zone(z);
+            w.f64(zm.profile());
+            w.f64(zm.basis());
+            w.f64(zm.dynamics());
+            w.f64(zm.local());
+            w.f64(zm.sigma());
+        }
+        double[] freeFlow = new double[n];
+        for (int i = 0; i < n; i++) {
+            freeFlow[i] = model.freeFlowSpeed(i);
+        }
+        w.f64(freeFlow);
+        for (float[] a : model.skill().arrays()) {
+            w.f32(a);
+        }
+        w.flush();
+    }
+
+    private static ManifoldModel fromHeader(JsonNode h, ByteBuffer buf, long payloadEnd, String payloadSha,
+                                            String name) throws JsonProcessingException, ModelFormatException {
+        ModelCard card = JSON.treeToValue(required(h, "card", name), ModelCard.class);
+        if (card.payloadSha256() != null && !card.payloadSha256().equals(payloadSha)) {
+            throw new ModelFormatException(name + ": payload sha256 " + payloadSha + " differs from the card's "
+                    + card.payloadSha256());
+        }
+        SpeedUnit unit = SpeedUnit.valueOf(required(h, "unit", name).asText());
+        long stepMillis = required(h, "stepMillis", name).asLong();
+        ZoneId timeZone = ZoneId.of(required(h, "timeZone", name).asText());
+        JsonNode hz = required(h, "horizonsMin", name);
+        int[] horizonsMin = new int[hz.size()];
+        for (int k = 0; k < horizonsMin.length; k++) {
+            horizonsMin[k] = hz.get(k).asInt();
+        }
+        JsonNode c = h.get("credibility");
+        CredibilityRules rules = c == null || c.isNull() ? null : new CredibilityRules(c.get("minSpeed").asDouble(),
+                c.get("maxSpeed").asDouble(), c.get("maxJump").asDouble(), c.get("stuckSteps").asInt(),
+                c.get("maxFutureMillis").asLong(), c.get("allowedLatenessMillis").asLong(),
+                c.get("zeroIsMissing").asBoolean());
+        JsonNode segs = required(h, "segments", name);
+        int n = segs.size();
+        int links = required(h, "links", name).asInt();
+        JsonNode zonesNode = required(h, "zones", name);
+        JsonNode arrays = required(h, "arrays", name);
+        int zoneCount = zonesNode.size();
+        int expectedArrays = 6 + 5 * zoneCount + 1 + 4;
+        if (arrays.size() != expectedArrays) {
+            throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
+                    + " expected for " + zoneCount + " zones");
+        }
+        PayloadReader r = new PayloadReader(buf, arrays, payloadEnd, name);
+        double[] lat = r.f64("segment.latitude", n);
+        double[] lon = r.f64("segment.longitude", n);
+        double[] from = r.f64("link.from", links);
+        double[] to = r.f64("link.to", links);
+        double[] distance = r.f64("link.distance", links);
+        double[] weight = r.f64("link.weight", links);
+        List<Segment> segments = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            JsonNode row = segs.get(i);
+            segments.add(new Segment(row.get(0).asText(), lat[i], lon[i], RoadClass.valueOf(row.get(1).asText())));
+        }
+        List<Link> linkList = new ArrayList<>(links);
+        for (int k = 0; k < links; k++) {
+            linkList.add(new Link((int) from[k], (int) to[k], distance[k], weight[k]));
+        }
+        RoadNetwork network = new RoadNetwork(segments, linkList);
+        int horizons = horizonsMin.length;
+        ZoneModel[] zones = new ZoneModel[zoneCount];
+        for (int z = 0; z < zoneCount; z++) {
+            JsonNode zn = zonesNode.get(z);
+            JsonNode members = required(zn, "segments", name);
+            int[] zoneSegments = new int[members.size()];
+            for (int k = 0; k < zoneSegments.length; k++) {
+                zoneSegments[k] = members.get(k).asInt();
+            }
+            int zs = zoneSegments.length;
+            int rank = zn.get("rank").asInt();
+            int order = zn.get("order").asInt();
+            String prefix = "zone" + z + ".";
+            double[] profile = r.f64(prefix + "profile", ZoneModel.expectedProfileLength(zs, stepMillis));
+            double[] basis = r.f64(prefix + "basis", (long) zs * rank);
+            double[] dynamics = r.f64(prefix + "dynamics", (long) horizons * rank * (rank * order + 1));
+            double[] local = r.f64(prefix + "local", (long) horizons * zs * 3);
+            double[] sigma = r.f64(prefix + "sigma", (long) horizons * zs);
+            zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
+                    zn.get("lambda").asDouble(), zn.get("eps").asDouble(), zn.get("bandZ").asDouble(), profile, basis,
+                    dynamics, local, sigma);
+        }
+        double[] freeFlow = r.f64("freeFlow", n);
+        long cells = (long) n * horizons * SkillTable.PERIODS;
+        SkillTable skill = new SkillTable(n, horizons, r.f32("skill.rmseModel", cells),
+                r.f32("skill.rmsePersistence", cells), r.f32("skill.rmseHistoricalAverage", cells),
+                r.f32("skill.pairs", cells));
+        if (buf.position() != payloadEnd) {
+            throw new ModelFormatException(name + ": " + (payloadEnd - buf.position())
+                    + " payload bytes beyond the listed arrays");
+        }
+        return new ManifoldModel(card, network, unit, Duration.ofMillis(stepMillis), timeZone, horizonsMin, zones,
+                freeFlow, rules, skill);
+    }
+
+    private static JsonNode required(JsonNode node, String field, String name) throws ModelFormatException {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new ModelFormatException(name + ": header has no '" + field + "'");
+        }
+        return v;
+    }
+
+    private static ByteBuffer le(int size) {
+        return ByteBuffer.allocate(size).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** Little-endian array writer through a 64 KiB buffer. */
+    private static final class PayloadWriter {
+        private final OutputStream out;
+        private final ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+
+        PayloadWriter(OutputStream out) {
+            this.out = out;
+        }
+
+        void f64(double[] a) throws IOException {
+            for (double v : a) {
+                if (buf.remaining() < 8) {
+                    flush();
+                }
+                buf.putDouble(v);
+            }
+        }
+
+        void f32(float[] a) throws IOException {
+            for (float v : a) {
+                if (buf.remaining() < 4) {
+                    flush();
+                }
+                buf.putFloat(v);
+            }
+        }
+
+        void flush() throws IOException {
+            out.write(buf.array(), 0, buf.position());
+            buf.clear();
+        }
+    }
+
+    /** Reads the payload's arrays in the header's order, checking each name, type and length against the shape. */
+    private static final class PayloadReader {
+        private final ByteBuffer buf;
+        private final JsonNode specs;
+        private final long end;
+        private final String name;
+        private int next;
+
+        PayloadReader(ByteBuffer buf, JsonNode specs, long end, String name) {
+            this.buf = buf;
+            this.specs = specs;
+            this.end = end;
+            this.name = name;
+        }
+
+        private void expect(String array, String type, long length, int width) throws ModelFormatException {
+            JsonNode spec = specs.get(next++);
+            String declared = spec.path("name").asText();
+            if (!declared.equals(array) || !spec.path("type").asText().equals(type)) {
+                throw new ModelFormatException(name + ": array " + (next - 1) + " is '" + declared + "' ("
+                        + spec.path("type").asText() + "), expected '" + array + "' (" + type + ")");
+            }
+            long declaredLength = spec.path("length").asLong(-1);
+            if (declaredLength != length) {
+                throw new ModelFormatException(name + ": array '" + array + "' has " + declaredLength
+                        + " values, its shape needs " + length);
+            }
+            if (buf.position() + length * width > end) {
+                throw new ModelFormatException(name + ": payload ends inside array '" + array + "'");
+            }
+        }
+
+        double[] f64(String array, long length) throws ModelFormatException {
+            expect(array, "f64", length, 8);
+            double[] a = new double[(int) length];
+            buf.asDoubleBuffer().get(a);
+            buf.position(buf.position() + a.length * 8);
+            return a;
+        }
+
+        float[] f32(String array, long length) throws ModelFormatException {
+            expect(array, "f32", length, 4);
+            float[] a = new float[(int) length];
+            buf.asFloatBuffer().get(a);
+            buf.position(buf.position() + a.length * 4);
+            return a;
+        }
+    }
+}

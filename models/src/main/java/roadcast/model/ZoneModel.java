@@ -1,0 +1,190 @@
+package roadcast.model;
+
+import java.time.ZoneId;
+import java.util.Arrays;
+import java.util.Objects;
+
+import roadcast.manifold.LatentDynamics;
+import roadcast.manifold.LocalClock;
+import roadcast.manifold.LocalCorrection;
+
+/**
+ * The fitted manifold model of one zone of n segments (immutable). Arrays are flat row-major; the accessors return
+ * the internal arrays for the forecasting kernel's speed, which must not modify them.
+ * <ul>
+ * <li>profile [2 * slots * n]: mu[dayType][slot][i]</li>
+ * <li>basis [n * r]: U</li>
+ * <li>dynamics [H * r * q], q = r p + 1: A_h, see {@link LatentDynamics}</li>
+ * <li>local [H * n * 3]: phi_{h,i}, see {@link LocalCorrection}</li>
+ * <li>sigma [H * n]: residual std of each horizon and segment on the validation block</li>
+ * </ul>
+ */
+public final class ZoneModel {
+
+    private final int[] segments;
+    private final long stepMillis;
+    private final ZoneId timeZone;
+    private final int horizons;
+    private final int rank;
+    private final int order;
+    private final double lambda;
+    private final double eps;
+    private final double bandZ;
+    private final double[] profile;
+    private final double[] basis;
+    private final double[] dynamics;
+    private final double[] local;
+    private final double[] sigma;
+
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma) {
+        this.segments = segments.clone();
+        this.stepMillis = stepMillis;
+        this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
+        this.horizons = horizons;
+        this.rank = rank;
+        this.order = order;
+        this.lambda = lambda;
+        this.eps = eps;
+        this.bandZ = bandZ;
+        this.profile = profile;
+        this.basis = basis;
+        this.dynamics = dynamics;
+        this.local = local;
+        this.sigma = sigma;
+        int n = segments.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("a zone needs at least one segment");
+        }
+        if (stepMillis <= 0 || horizons <= 0 || rank <= 0 || rank > n || order <= 0) {
+            throw new IllegalArgumentException("bad zone shape: n=" + n + " step=" + stepMillis + "ms H=" + horizons
+                    + " r=" + rank + " p=" + order);
+        }
+        for (int k = 1; k < n; k++) {
+            if (segments[k] <= segments[k - 1]) {
+                throw new IllegalArgumentException("zone segments must be ascending, got " + segments[k - 1] + " then "
+                        + segments[k]);
+            }
+        }
+        check("profile", profile, expectedProfileLength(n, stepMillis));
+        check("basis", basis, n * rank);
+        check("dynamics", dynamics, horizons * rank * LatentDynamics.featureCount(rank, order));
+        check("local", local, horizons * n * LocalCorrection.WIDTH);
+        check("sigma", sigma, horizons * n);
+    }
+
+    public static int expectedProfileLength(int n, long stepMillis) {
+        return 2 * LocalClock.slotsPerDay(stepMillis) * n;
+    }
+
+    private static void check(String name, double[] array, int expected) {
+        if (array == null || array.length != expected) {
+            throw new IllegalArgumentException(name + " has " + (array == null ? "no" : array.length)
+                    + " values, expected " + expected);
+        }
+    }
+
+    /** Network indices of the zone's segments, ascending; zone-local index k is segments()[k]. */
+    public int[] segments() {
+        return segments.clone();
+    }
+
+    public int segment(int local) {
+        return segments[local];
+    }
+
+    public int size() {
+        return segments.length;
+    }
+
+    public long stepMillis() {
+        return stepMillis;
+    }
+
+    public ZoneId timeZone() {
+        return timeZone;
+    }
+
+    public int horizons() {
+        return horizons;
+    }
+
+    public int rank() {
+        return rank;
+    }
+
+    public int order() {
+        return order;
+    }
+
+    public double lambda() {
+        return lambda;
+    }
+
+    public double eps() {
+        return eps;
+    }
+
+    /** Band half-width in sigmas (1.645 for a 90% band). */
+    public double bandZ() {
+        return bandZ;
+    }
+
+    public int slotsPerDay() {
+        return LocalClock.slotsPerDay(stepMillis);
+    }
+
+    public double[] profile() {
+        return profile;
+    }
+
+    public double[] basis() {
+        return basis;
+    }
+
+    public double[] dynamics() {
+        return dynamics;
+    }
+
+    public double[] local() {
+        return local;
+    }
+
+    public double[] sigma() {
+        return sigma;
+    }
+
+    /** The same model with other bands (used when the validation residuals arrive after the fit). */
+    public ZoneModel withSigma(double[] newSigma) {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, newSigma);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ZoneModel m)) {
+            return false;
+        }
+        return stepMillis == m.stepMillis && horizons == m.horizons && rank == m.rank && order == m.order
+                && Double.compare(lambda, m.lambda) == 0 && Double.compare(eps, m.eps) == 0
+                && Double.compare(bandZ, m.bandZ) == 0 && timeZone.equals(m.timeZone)
+                && Arrays.equals(segments, m.segments) && Arrays.equals(profile, m.profile)
+                && Arrays.equals(basis, m.basis) && Arrays.equals(dynamics, m.dynamics)
+                && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(segments), rank, order, lambda, Arrays.hashCode(basis));
+    }
+
+    @Override
+    public String toString() {
+        return "ZoneModel[n=" + segments.length + ", r=" + rank + ", p=" + order + ", lambda=" + lambda + ", H="
+                + horizons + "]";
+    }
+}

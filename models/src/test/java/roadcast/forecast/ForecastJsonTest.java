@@ -1,0 +1,69 @@
+package roadcast.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+class ForecastJsonTest {
+
+    private static Forecast sample(double observed) {
+        return new Forecast("773869", 1_330_600_000_000L, "v0001-20260101T000000", observed, Double.isNaN(observed),
+                new int[] {5, 10}, new double[] {61.5, 58.25}, new String[] {"free", null},
+                new double[] {55, 50}, new double[] {68, 66.5});
+    }
+
+    @Test
+    void wireFormatHasTheContractFieldsWithIsoTimeAndNullForNaN() throws Exception {
+        JsonNode o = new ObjectMapper().readTree(ForecastJson.toJson(sample(Double.NaN)));
+        assertEquals(java.util.List.of("segment", "issuedAt", "modelVersion", "observedSpeed", "imputed",
+                "horizonsMin", "speed", "level", "lower", "upper"), iterable(o));
+        assertEquals("2012-03-01T11:06:40Z", o.get("issuedAt").asText());
+        assertTrue(o.get("observedSpeed").isNull());
+        assertTrue(o.get("level").get(1).isNull());
+        assertEquals(58.25, o.get("speed").get(1).asDouble());
+    }
+
+    private static java.util.List<String> iterable(JsonNode o) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        o.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    @Test
+    void roundTrips() {
+        for (double observed : new double[] {Double.NaN, 63.0}) {
+            Forecast f = sample(observed);
+            Forecast back = ForecastJson.fromBytes(ForecastJson.toBytes(f));
+            assertEquals(f.segment(), back.segment());
+            assertEquals(f.issuedAt(), back.issuedAt());
+            assertEquals(f.modelVersion(), back.modelVersion());
+            assertEquals(f.observedSpeed(), back.observedSpeed());
+            assertEquals(f.imputed(), back.imputed());
+            assertArrayEquals(f.horizonsMin(), back.horizonsMin());
+            assertArrayEquals(f.speed(), back.speed());
+            assertArrayEquals(f.level(), back.level());
+            assertArrayEquals(f.lower(), back.lower());
+            assertArrayEquals(f.upper(), back.upper());
+        }
+        Forecast epoch = ForecastJson.fromJson(ForecastJson.toJson(sample(1)).replace("\"2012-03-01T11:06:40Z\"",
+                "1330600000000"));
+        assertEquals(1_330_600_000_000L, epoch.issuedAt());
+    }
+
+    @Test
+    void badJsonSaysWhy() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForecastJson.fromJson("{\"segment\":\"a\"}"))
+                .getMessage().contains("issuedAt"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForecastJson.fromJson("[1,2"))
+                .getMessage().contains("not JSON"));
+        String unequal = ForecastJson.toJson(sample(1)).replace("\"speed\":[61.5,58.25]", "\"speed\":[61.5]");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForecastJson.fromJson(unequal))
+                .getMessage().contains("different lengths"));
+    }
+}

@@ -1,0 +1,254 @@
+package roadcast.forecast;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.time.ZonedDateTime;
+import java.time.Instant;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import roadcast.clean.CredibilityRules;
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.ProgressListener;
+import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
+import roadcast.history.SpeedUnit;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ZoneModel;
+import roadcast.testdata.SyntheticCity;
+
+class ZoneForecasterTest {
+
+    private static SyntheticCity city;
+    private static ManifoldModel model;
+
+    @BeforeAll
+    static void train() {
+        city = SyntheticCity.generate(40, 2 * 288 + 200, 3, 7);
+        SpeedHistory training = city.history().rows(0, 2 * 288);
+        TrainingConfig cfg = TrainingConfig.defaults("synthetic", "generated in the test",
+                CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(4, 3, 1.0);
+        model = ManifoldTrainer.fit(training, city.network(), cfg, ProgressListener.NONE);
+    }
+
+    /**
+     * The kernel, called step by step, matches a batch computation written independently: EJML solves for the
+     * projection, java.time for the profile slot, explicit matrix products for the forecast.
+     */
+    @Test
+    void incrementalForecastsEqualBatchBacktest() {
+        ZoneModel zm = model.zone(0);
+        SpeedHistory h = city.history();
+        int n = zm.size();
+        int r = zm.rank();
+        int p = zm.order();
+        int q = r * p + 1;
+        int horizons = zm.horizons();
+        int steps = h.steps();
+        // straightforward batch: latent and residual series
+        DMatrixRMaj u = DMatrixRMaj.wrap(n, r, zm.basis());
+        double[][] z = new double[steps][r];
+        double[][] e = new double[steps][n];
+        int missingRows = 0;
+        int emptyRows = 0;
+        for (int t = 0; t < steps; t++) {
+            double[] mu = profileAt(zm, h.epochMillis(t));
+            double[] d = new double[n];
+            int observed = 0;
+            for (int i = 0; i < n; i++) {
+                d[i] = h.speed()[t][zm.segment(i)] - mu[i];
+                if (!Double.isNaN(d[i])) {
+                    observed++;
+                }
+            }
+            if (observed < n) {
+                missingRows++;
+            }
+            if (observed == 0) {
+                emptyRows++;
+                double[] f = features(z, t - 1, r, p);
+                z[t] = latentForecast(zm, f, 0);
+                continue; // residual stays 0
+            }
+            DMatrixRMaj uo = new DMatrixRMaj(observed, r);
+            DMatrixRMaj dobs = new DMatrixRMaj(observed, 1);
+            int row = 0;
+            for (int i = 0; i < n; i++) {
+                if (!Double.isNaN(d[i])) {
+                    for (int k = 0; k < r; k++) {
+                        uo.set(row, k, u.get(i, k));
+                    }
+                    dobs.set(row++, 0, d[i]);
+                }
+            }
+            DMatrixRMaj zt = new DMatrixRMaj(r, 1);
+            if (observed == n) {
+                CommonOps_DDRM.multTransA(uo, dobs, zt);
+            } else {
+                DMatrixRMaj gram = new DMatrixRMaj(r, r);
+                CommonOps_DDRM.multTransA(uo, uo, gram);
+                for (int k = 0; k < r; k++) {
+                    gram.add(k, k, zm.eps());
+                }
+                DMatrixRMaj rhs = new DMatrixRMaj(r, 1);
+                CommonOps_DDRM.multTransA(uo, dobs, rhs);
+                assertTrue(CommonOps_DDRM.solve(gram, rhs, zt));
+            }
+            z[t] = zt.data.clone();
+            for (int i = 0; i < n; i++) {
+                if (!Double.isNaN(d[i])) {
+                    double on = 0;
+                    for (int k = 0; k < r; k++) {
+                        on += u.get(i, k) * z[t][k];
+                    }
+                    e[t][i] = d[i] - on;
+                }
+            }
+        }
+        assertTrue(missingRows > 10, "the fixture has rows with missing values");
+        assertTrue(emptyRows >= 1, "the fixture has an empty row");
+
+        ZoneForecaster kernel = new ZoneForecaster(zm);
+        ZoneState state = kernel.newState();
+        ZoneForecast out = new ZoneForecast(horizons, n);
+        float[] row = new float[n];
+        double worst = 0;
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                row[i] = h.speed()[t][zm.segment(i)];
+            }
+            kernel.observe(state, h.epochMillis(t), row);
+            kernel.forecast(state, out);
+            double[] f = features(z, t, r, p);
+            for (int hz = 0; hz < horizons; hz++) {
+                double[] zHat = latentForecast(zm, f, hz);
+                double[] mu = profileAt(zm, h.epochMillis(t) + (hz + 1) * zm.stepMillis());
+                for (int i = 0; i < n; i++) {
+                    double x = mu[i];
+                    for (int k = 0; k < r; k++) {
+                        x += u.get(i, k) * zHat[k];
+                    }
+                    int o = (hz * n + i) * 3;
+                    double prev = t > 0 ? e[t - 1][i] : 0.0;
+                    x += zm.local()[o] * e[t][i] + zm.local()[o + 1] * prev + zm.local()[o + 2];
+                    worst = Math.max(worst, Math.abs(x - out.speed[hz][i]));
+                    double half = zm.bandZ() * zm.sigma()[hz * n + i];
+                    assertEquals(x - half, out.lower[hz][i], 1e-9);
+                    assertEquals(x + half, out.upper[hz][i], 1e-9);
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                assertEquals(Float.isNaN(row[i]), out.imputed[i], "imputed flag of segment " + i + " at step " + t);
+            }
+            assertEquals(h.epochMillis(t), out.issuedAtMillis);
+        }
+        assertTrue(worst < 1e-9, "largest difference kernel vs batch: " + worst);
+    }
+
+    private static double[] features(double[][] z, int t, int r, int p) {
+        double[] f = new double[r * p + 1];
+        for (int j = 0; j < p; j++) {
+            if (t - j >= 0) {
+                System.arraycopy(z[t - j], 0, f, j * r, r);
+            }
+        }
+        f[r * p] = 1;
+        return f;
+    }
+
+    private static double[] latentForecast(ZoneModel zm, double[] f, int h) {
+        int r = zm.rank();
+        int q = f.length;
+        double[] out = new double[r];
+        for (int k = 0; k < r; k++) {
+            for (int j = 0; j < q; j++) {
+                out[k] += zm.dynamics()[(h * r + k) * q + j] * f[j];
+            }
+        }
+        return out;
+    }
+
+    /** mu at an instant, slot and day type from java.time. */
+    private static double[] profileAt(ZoneModel zm, long epochMillis) {
+        ZonedDateTime local = Instant.ofEpochMilli(epochMillis).atZone(zm.timeZone());
+        int weekend = local.getDayOfWeek().getValue() >= 6 ? 1 : 0;
+        int slot = (int) ((local.getHour() * 3600_000L + local.getMinute() * 60_000L) / zm.stepMillis());
+        int n = zm.size();
+        double[] mu = new double[n];
+        System.arraycopy(zm.profile(), (weekend * zm.slotsPerDay() + slot) * n, mu, 0, n);
+        return mu;
+    }
+
+    @Test
+    void observeAndForecastDoNotAllocate() {
+        ZoneModel zm = model.zone(0);
+        ZoneForecaster kernel = new ZoneForecaster(zm);
+        ZoneState state = kernel.newState();
+        ZoneForecast out = new ZoneForecast(zm.horizons(), zm.size());
+        SpeedHistory h = city.history();
+        float[][] rows = new float[h.steps()][zm.size()];
+        for (int t = 0; t < h.steps(); t++) {
+            for (int i = 0; i < zm.size(); i++) {
+                rows[t][i] = h.speed()[t][zm.segment(i)];
+            }
+        }
+        long[] millis = new long[h.steps()];
+        for (int t = 0; t < h.steps(); t++) {
+            millis[t] = h.epochMillis(t);
+        }
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        // warm up (JIT, offset cache) on a full pass, then measure a second pass from a fresh state
+        for (int pass = 0; pass < 3; pass++) {
+            ZoneState warm = kernel.newState();
+            for (int t = 0; t < h.steps(); t++) {
+                kernel.observe(warm, millis[t], rows[t]);
+                kernel.forecast(warm, out);
+            }
+        }
+        long before = bean.getThreadAllocatedBytes(tid);
+        for (int t = 0; t < h.steps(); t++) {
+            kernel.observe(state, millis[t], rows[t]);
+            kernel.forecast(state, out);
+        }
+        long allocated = bean.getThreadAllocatedBytes(tid) - before;
+        assertTrue(allocated < 1024, h.steps() + " steps allocated " + allocated + " bytes");
+    }
+
+    @Test
+    void emptyStepsCarryTheLatentStateAndOutOfOrderStepsAreRefused() {
+        ZoneModel zm = model.zone(0);
+        ZoneForecaster kernel = new ZoneForecaster(zm);
+        ZoneState gap = kernel.newState();
+        ZoneState explicit = kernel.newState();
+        SpeedHistory h = city.history();
+        float[] row = new float[zm.size()];
+        float[] empty = new float[zm.size()];
+        java.util.Arrays.fill(empty, Float.NaN);
+        for (int t = 0; t < 20; t++) {
+            for (int i = 0; i < zm.size(); i++) {
+                row[i] = h.speed()[t][zm.segment(i)];
+            }
+            if (t < 15 || t == 19) {
+                kernel.observe(gap, h.epochMillis(t), row);
+            }
+            kernel.observe(explicit, h.epochMillis(t), t < 15 || t == 19 ? row : empty);
+        }
+        // skipping steps is the same as observing empty rows for them
+        assertEquals(explicit.steps, gap.steps);
+        for (int k = 0; k < gap.latent.length; k++) {
+            assertEquals(explicit.latent[k], gap.latent[k], 1e-12);
+        }
+        assertFalse(java.util.Arrays.stream(gap.latent).allMatch(v -> v == 0.0), "latent state carried, not reset");
+        assertThrows(IllegalArgumentException.class, () -> kernel.observe(gap, h.epochMillis(10), row));
+        assertThrows(IllegalStateException.class, () -> kernel.forecast(kernel.newState(),
+                new ZoneForecast(zm.horizons(), zm.size())));
+    }
+}
