@@ -1,0 +1,114 @@
+package roadcast.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import roadcast.evaluate.BacktestResult;
+import roadcast.evaluate.HorizonScores;
+import roadcast.evaluate.PredictorResult;
+import roadcast.evaluate.Protocol;
+import roadcast.evaluate.Scores;
+
+/**
+ * The outcome of one {@code roadcast benchmark} run: the JSON file and the printed table.
+ *
+ * @param dataset          data set name
+ * @param protocol         the protocol
+ * @param trainSeconds     wall time of the model's training on the training part
+ * @param forecastMsMedian median wall time of one whole-network forecast of every horizon, ms
+ * @param forecastMsP99    99th percentile of the same
+ * @param modelVersion     version of the trained model
+ * @param segments         network size
+ * @param steps            rows of the data set
+ * @param trainRows        rows the model was trained on
+ * @param result           the backtest's scores
+ */
+public record BenchmarkReport(String dataset, Protocol protocol, double trainSeconds, double forecastMsMedian,
+                              double forecastMsP99, String modelVersion, int segments, int steps, int trainRows,
+                              BacktestResult result) {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public ObjectNode toJson() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("dataset", dataset);
+        root.put("protocol", protocol.wireName());
+        number(root, "train_seconds", trainSeconds);
+        number(root, "forecast_ms_median", forecastMsMedian);
+        number(root, "forecast_ms_p99", forecastMsP99);
+        root.put("model_version", modelVersion);
+        root.put("segments", segments);
+        root.put("steps", steps);
+        root.put("train_rows", trainRows);
+        root.put("first_issue_row", result.plan().firstIssue());
+        root.put("test_issues", result.plan().issues());
+        root.put("masking", result.plan().mask().name().toLowerCase(Locale.ROOT));
+        ArrayNode rows = root.putArray("results");
+        for (PredictorResult p : result.predictors()) {
+            for (HorizonScores hs : p.horizons()) {
+                Scores s = hs.scores();
+                ObjectNode row = rows.addObject();
+                row.put("model", p.name());
+                row.put("horizon_min", hs.horizon().minutes());
+                number(row, "rmse", s.rmse());
+                number(row, "mae", s.mae());
+                number(row, "accuracy", s.accuracy());
+                number(row, "r2", s.r2());
+                number(row, "var", s.var());
+                if (protocol == Protocol.STANDARD) {
+                    number(row, "mape", s.mape());
+                }
+                row.put("pairs", s.pairs());
+                row.put("skipped", s.skipped());
+            }
+        }
+        return root;
+    }
+
+    /** NaN and infinities have no JSON form: written as null. */
+    private static void number(ObjectNode node, String field, double value) {
+        if (Double.isFinite(value)) {
+            node.put(field, value);
+        } else {
+            node.putNull(field);
+        }
+    }
+
+    public void writeJson(Path file) throws IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        JSON.writeValue(file.toFile(), toJson());
+    }
+
+    /** The table printed at the end of the command. */
+    public List<String> tableLines() {
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format(Locale.ROOT, "%s, protocol %s: %d segments, %d steps, trained on %d rows in %.1f s, "
+                        + "%d test issues, whole-network forecast %.3f ms median (p99 %.3f ms)", dataset,
+                protocol.wireName(), segments, steps, trainRows, trainSeconds, result.plan().issues(), forecastMsMedian,
+                forecastMsP99));
+        boolean mape = protocol == Protocol.STANDARD;
+        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s", "model", "horizon", "RMSE", "MAE",
+                "Acc", "R2", "Var", mape ? "     MAPE" : ""));
+        for (PredictorResult p : result.predictors()) {
+            for (HorizonScores hs : p.horizons()) {
+                Scores s = hs.scores();
+                lines.add(String.format(Locale.ROOT, "%-20s %4d min %8.3f %8.3f %8.4f %8.4f %8.4f%s", p.name(),
+                        hs.horizon().minutes(), s.rmse(), s.mae(), s.accuracy(), s.r2(), s.var(),
+                        mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : ""));
+            }
+        }
+        return lines;
+    }
+}

@@ -1,0 +1,170 @@
+package roadcast.evaluate;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Replays a history through several predictors under one {@link EvaluationPlan}: every row is observed in time order
+ * (training rows too, as warm-up), and at each test issue row every predictor forecasts all lead steps, which are
+ * scored against the targets. Inputs and targets are separate matrices so the predictors can see cleaned readings
+ * while scores use the data set's recorded values.
+ */
+public final class Backtest {
+
+    /** Receives every forecast of the first predictor whose targets exist: lead k, network order. */
+    @FunctionalInterface
+    public interface ForecastSink {
+        void accept(int issueRow, int leadSteps, double[] predicted) throws IOException;
+    }
+
+    private final EvaluationPlan plan;
+    private final float[][] inputs;
+    private final float[][] targets;
+    private final long firstMillis;
+    private final long stepMillis;
+
+    /**
+     * @param inputs      [T][N] what predictors observe (NaN = no reading)
+     * @param targets     [T][N] what forecasts are scored against
+     * @param firstMillis epoch ms of row 0
+     */
+    public Backtest(EvaluationPlan plan, float[][] inputs, float[][] targets, long firstMillis, long stepMillis) {
+        if (inputs.length != plan.steps() || targets.length != plan.steps()) {
+            throw new IllegalArgumentException("plan for " + plan.steps() + " rows, inputs " + inputs.length
+                    + ", targets " + targets.length);
+        }
+        this.plan = plan;
+        this.inputs = inputs;
+        this.targets = targets;
+        this.firstMillis = firstMillis;
+        this.stepMillis = stepMillis;
+    }
+
+    /**
+     * @param predictors    the rows of the result table, in order
+     * @param sink          every in-range forecast of {@code predictors.get(sinkOf)}; null for none
+     * @param sinkOf        index of the predictor whose forecasts go to the sink and the traces
+     * @param traceSegments network indices to trace (may be empty)
+     * @param traceLeads    lead steps to trace (may be empty)
+     */
+    public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
+                              int[] traceLeads) {
+        int n = inputs[0].length;
+        int p = predictors.size();
+        int hCount = plan.horizons().size();
+        ErrorAccumulator[][] acc = new ErrorAccumulator[p][hCount];
+        for (ErrorAccumulator[] row : acc) {
+            for (int h = 0; h < hCount; h++) {
+                row[h] = new ErrorAccumulator(plan.mask());
+            }
+        }
+        double[][] out = new double[plan.maxSteps()][n];
+        long[][] predictNanos = new long[p][plan.issues()];
+        long[][] observeNanos = new long[p][plan.issues()];
+        int issues = plan.issues();
+        double[][][] tracePred = new double[traceSegments.length][traceLeads.length][issues];
+        for (int t = 0; t <= plan.lastIssue(); t++) {
+            long millis = firstMillis + t * stepMillis;
+            boolean issue = t >= plan.firstIssue();
+            int slot = t - plan.firstIssue();
+            for (int j = 0; j < p; j++) {
+                NetworkPredictor predictor = predictors.get(j);
+                long t0 = System.nanoTime();
+                predictor.observe(millis, inputs[t]);
+                if (!issue) {
+                    continue;
+                }
+                long t1 = System.nanoTime();
+                predictor.predict(out);
+                long t2 = System.nanoTime();
+                observeNanos[j][slot] = t1 - t0;
+                predictNanos[j][slot] = t2 - t1;
+                score(t, out, acc[j]);
+                if (j == sinkOf) {
+                    deliver(t, slot, out, sink, traceSegments, traceLeads, tracePred);
+                }
+            }
+        }
+        List<PredictorResult> results = new ArrayList<>(p);
+        for (int j = 0; j < p; j++) {
+            List<HorizonScores> scores = new ArrayList<>(hCount);
+            for (int h = 0; h < hCount; h++) {
+                scores.add(new HorizonScores(plan.horizons().get(h), acc[j][h].scores()));
+            }
+            results.add(new PredictorResult(predictors.get(j).name(), scores, percentileMs(predictNanos[j], 50),
+                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50)));
+        }
+        return new BacktestResult(plan, results, traces(traceSegments, traceLeads, tracePred));
+    }
+
+    private void score(int t, double[][] out, ErrorAccumulator[] acc) {
+        List<HorizonSpec> horizons = plan.horizons();
+        for (int h = 0; h < horizons.size(); h++) {
+            HorizonSpec spec = horizons.get(h);
+            if (!spec.scores(t)) {
+                continue;
+            }
+            ErrorAccumulator a = acc[h];
+            for (int k = spec.firstScoredStep(); k <= spec.steps(); k++) {
+                float[] y = targets[t + k];
+                double[] yHat = out[k - 1];
+                for (int i = 0; i < y.length; i++) {
+                    a.add(y[i], yHat[i]);
+                }
+            }
+        }
+    }
+
+    private void deliver(int t, int slot, double[][] out, ForecastSink sink, int[] traceSegments, int[] traceLeads,
+                         double[][][] tracePred) {
+        if (sink != null) {
+            int maxLead = Math.min(plan.maxSteps(), plan.steps() - 1 - t);
+            try {
+                for (int k = 1; k <= maxLead; k++) {
+                    sink.accept(t, k, out[k - 1]);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        for (int s = 0; s < traceSegments.length; s++) {
+            for (int l = 0; l < traceLeads.length; l++) {
+                tracePred[s][l][slot] = out[traceLeads[l] - 1][traceSegments[s]];
+            }
+        }
+    }
+
+    private List<Trace> traces(int[] traceSegments, int[] traceLeads, double[][][] tracePred) {
+        List<Trace> traces = new ArrayList<>();
+        int issues = plan.issues();
+        long stepMin = stepMillis / 60_000L;
+        for (int s = 0; s < traceSegments.length; s++) {
+            for (int l = 0; l < traceLeads.length; l++) {
+                int lead = traceLeads[l];
+                long[] when = new long[issues];
+                double[] actual = new double[issues];
+                for (int k = 0; k < issues; k++) {
+                    int target = plan.firstIssue() + k + lead;
+                    when[k] = firstMillis + target * stepMillis;
+                    actual[k] = target < plan.steps() ? targets[target][traceSegments[s]] : Double.NaN;
+                }
+                traces.add(new Trace(traceSegments[s], (int) (lead * stepMin), when, tracePred[s][l], actual));
+            }
+        }
+        return traces;
+    }
+
+    /** Nearest-rank percentile of durations in ns, as ms. */
+    static double percentileMs(long[] nanos, double percentile) {
+        if (nanos.length == 0) {
+            return Double.NaN;
+        }
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
+    }
+}

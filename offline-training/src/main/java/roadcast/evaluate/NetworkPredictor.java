@@ -1,0 +1,20 @@
+package roadcast.evaluate;
+
+/**
+ * A forecaster of the whole network as the backtest drives it: every row in time order, then at issue rows a
+ * forecast of every lead step. Implementations keep their own scratch; one instance per backtest.
+ */
+public interface NetworkPredictor {
+
+    /** Name in tables and JSON ("persistence", "historical_average", "model"). */
+    String name();
+
+    /** Takes the network row observed at {@code stepMillis} (network segment order, NaN = no reading). */
+    void observe(long stepMillis, float[] row);
+
+    /**
+     * Forecasts lead steps 1..out.length after the last observed row: {@code out[k - 1][i]} for segment i. A lead
+     * the predictor cannot forecast is NaN.
+     */
+    void predict(double[][] out);
+}

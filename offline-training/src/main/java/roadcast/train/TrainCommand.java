@@ -1,0 +1,156 @@
+package roadcast.train;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.fit.TrainingConfig;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelCard;
+import roadcast.model.ModelRegistry;
+import roadcast.skill.DayPeriod;
+import roadcast.skill.SkillTable;
+
+/** {@code roadcast train}: load, clean, zone, fit, validate and publish a new model version. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Trains a manifold forecasting model on a data set and publishes it as a new version in a "
+                + "model registry.",
+                "Loads the data set, cleans it with the credibility rules the stream uses (counts are printed), "
+                        + "splits the network into zones, chooses hyperparameters per zone on the last part of the "
+                        + "training rows, refits, and prints validation RMSE per horizon and the skill against "
+                        + "persistence and the historical average."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR",
+            description = "Data set to train on: a shared-layout folder (speed.csv.gz, sensors.csv, edges.csv), a "
+                    + "pandas .h5, a PEMS .npz or a long CSV.")
+    Path dataset;
+
+    @Option(names = "--until", paramLabel = "TIMESTAMP",
+            description = "Train only on rows before this local time of the data set, e.g. 2012-03-06T00:00 "
+                    + "(default: every row).")
+    String until;
+
+    @Option(names = "--registry", paramLabel = "DIR", defaultValue = "registry",
+            description = "Model registry folder; the new version is written below it (default: ${DEFAULT-VALUE}).")
+    Path registry;
+
+    @Option(names = "--quiet", description = "No progress bar.")
+    boolean quiet;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Dataset data;
+        try {
+            data = DatasetLoader.load(dataset);
+        } catch (Exception e) {
+            err.println("train: cannot load data set " + dataset + ": " + e.getMessage());
+            return 2;
+        }
+        int rows = data.history().steps();
+        if (until != null) {
+            LocalDateTime limit;
+            try {
+                limit = LocalDateTime.parse(until);
+            } catch (DateTimeParseException e) {
+                err.println("train: --until '" + until + "' is not an ISO local time such as 2012-03-06T00:00");
+                return 2;
+            }
+            rows = TrainingRun.rowsBefore(data.history(), limit);
+        }
+        int minRows = (int) (2 * 86_400_000L / data.history().step().toMillis());
+        if (rows < minRows) {
+            err.println("train: only " + rows + " rows of " + data.name() + " before " + (until == null ? "the end" : until)
+                    + "; at least two days (" + minRows + " rows) are needed");
+            return 2;
+        }
+        TrainingConfig config;
+        try {
+            config = training.toConfig(data);
+        } catch (IllegalArgumentException e) {
+            err.println("train: " + e.getMessage());
+            return 2;
+        }
+        out.printf(Locale.ROOT, "data set %s: %d segments, %d steps of %d min from %s; training on %d rows%n",
+                data.name(), data.history().segments(), data.history().steps(), data.history().step().toMinutes(),
+                data.history().start(), rows);
+        TrainingRun.Outcome outcome;
+        try (ProgressBars bars = new ProgressBars(!quiet)) {
+            outcome = TrainingRun.train(data, rows, config, bars);
+        }
+        ModelRegistry models = new ModelRegistry(registry);
+        String version = models.publish(outcome.model());
+        ManifoldModel published = outcome.model().withVersion(version);
+        for (String line : summary(published, outcome, config)) {
+            out.println(line);
+        }
+        out.printf(Locale.ROOT, "published model %s to %s%n", version,
+                registry.resolve(version).resolve(ModelRegistry.MODEL_FILE).toAbsolutePath().normalize());
+        out.flush();
+        return 0;
+    }
+
+    /** The lines printed after training: cleaning, zones, hyperparameters, validation, skill, time. */
+    static List<String> summary(ManifoldModel model, TrainingRun.Outcome outcome, TrainingConfig config) {
+        List<String> lines = new ArrayList<>(outcome.cleaning().summaryLines());
+        int zones = model.zoneCount();
+        int smallest = Integer.MAX_VALUE;
+        int largest = 0;
+        for (int z = 0; z < zones; z++) {
+            smallest = Math.min(smallest, model.zone(z).size());
+            largest = Math.max(largest, model.zone(z).size());
+        }
+        lines.add(String.format(Locale.ROOT, "zones: %d (%d..%d segments, at most %d)", zones, smallest, largest,
+                config.maxZoneSize()));
+        ModelCard card = model.card();
+        Map<String, Integer> choices = new TreeMap<>();
+        for (ModelCard.ZoneChoice c : card.hyperparameters()) {
+            choices.merge(String.format(Locale.ROOT, "r=%d p=%d lambda=%s", c.rank(), c.order(), c.lambda()), 1,
+                    Integer::sum);
+        }
+        lines.add("hyperparameters (searched " + card.searchGrid() + "):");
+        choices.forEach((k, v) -> lines.add("  " + k + " in " + v + " zone" + (v == 1 ? "" : "s")));
+        ModelCard.ValidationMetrics v = card.validation();
+        if (v != null && v.horizonsMin() != null) {
+            lines.add("validation RMSE per horizon (model / persistence / historical average):");
+            for (int h = 0; h < v.horizonsMin().size(); h++) {
+                lines.add(String.format(Locale.ROOT, "  %3d min  %8.3f  %8.3f  %8.3f", v.horizonsMin().get(h),
+                        v.rmse().get(h), v.rmsePersistence().get(h), v.rmseHistoricalAverage().get(h)));
+            }
+        }
+        SkillTable skill = model.skill();
+        int[] horizons = model.horizonsMin();
+        StringBuilder s = new StringBuilder("skill (mean over segments, 1 - RMSE / best baseline):");
+        for (int h = 0; h < horizons.length; h++) {
+            if (horizons[h] % 15 == 0) {
+                s.append(String.format(Locale.ROOT, " %d min %.3f", horizons[h], skill.meanSkill(h, DayPeriod.ALL_DAY)));
+            }
+        }
+        lines.add(s.toString());
+        lines.add(String.format(Locale.ROOT, "trained on %d rows in %.1f s", outcome.trainRows(), outcome.seconds()));
+        return lines;
+    }
+}

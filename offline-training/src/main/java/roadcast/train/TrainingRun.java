@@ -1,0 +1,61 @@
+package roadcast.train;
+
+import roadcast.clean.CleaningReport;
+import roadcast.clean.CleaningResult;
+import roadcast.clean.HistoryCleaner;
+import roadcast.datasets.Dataset;
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.ProgressListener;
+import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
+import roadcast.model.ManifoldModel;
+
+/**
+ * The offline training path shared by {@code roadcast train} and {@code roadcast benchmark}: the first rows of a data
+ * set, cleaned with the configuration's credibility rules (the same rules the stream applies), fitted by
+ * {@link ManifoldTrainer}. Hyperparameters are chosen by the trainer on a validation block carved from the end of
+ * these rows, never from later data.
+ */
+public final class TrainingRun {
+
+    /**
+     * @param model     the fitted model (unpublished)
+     * @param cleaning  what the cleaner removed from the training rows
+     * @param trainRows rows used, [0, trainRows)
+     * @param seconds   wall time of cleaning and fitting
+     */
+    public record Outcome(ManifoldModel model, CleaningReport cleaning, int trainRows, double seconds) {
+    }
+
+    private TrainingRun() {
+    }
+
+    /**
+     * @param trainRows rows [0, trainRows) of the data set are the training data
+     * @throws IllegalArgumentException if trainRows is outside the history
+     */
+    public static Outcome train(Dataset dataset, int trainRows, TrainingConfig config, ProgressListener progress) {
+        SpeedHistory history = dataset.history();
+        if (trainRows < 2 || trainRows > history.steps()) {
+            throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
+                    + history.steps());
+        }
+        long start = System.nanoTime();
+        SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
+        CleaningResult cleaned = HistoryCleaner.clean(training, config.credibility());
+        ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Outcome(model, cleaned.report(), trainRows, seconds);
+    }
+
+    /** Rows of the history strictly before {@code until} (local time of the data set). */
+    public static int rowsBefore(SpeedHistory history, java.time.LocalDateTime until) {
+        long stepMs = history.step().toMillis();
+        long sinceStart = java.time.Duration.between(history.start(), until).toMillis();
+        if (sinceStart <= 0) {
+            return 0;
+        }
+        long rows = (sinceStart + stepMs - 1) / stepMs;
+        return (int) Math.min(rows, history.steps());
+    }
+}

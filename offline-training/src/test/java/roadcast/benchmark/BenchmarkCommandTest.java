@@ -1,0 +1,223 @@
+package roadcast.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import picocli.CommandLine;
+import roadcast.fixture.CityFixture;
+
+class BenchmarkCommandTest {
+
+    private static final int SEGMENTS = 40;
+    private static final int DAYS = 8;
+    private static CityFixture city;
+    private static Path cityDir;
+
+    @TempDir
+    static Path shared;
+
+    @BeforeAll
+    static void writeCity() throws IOException {
+        city = new CityFixture(SEGMENTS, DAYS, 5, 11L);
+        cityDir = city.write(shared.resolve("fixture-city"));
+    }
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new BenchmarkCommand());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    @Test
+    void tgcnBenchmarkWritesFiguresPredictionsThatRescoreToThemAndPlots(@TempDir Path tmp) throws IOException {
+        Path json = tmp.resolve("out/bench.json");
+        Path predictions = tmp.resolve("out/predictions.csv.gz");
+        Path report = tmp.resolve("report");
+        Run r = run("--dataset", cityDir.toString(), "--protocol", "tgcn", "--json", json.toString(),
+                "--predictions", predictions.toString(), "--report", report.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals("fixture-city", root.get("dataset").asText());
+        assertEquals("tgcn", root.get("protocol").asText());
+        assertTrue(root.get("train_seconds").asDouble() > 0);
+        assertTrue(root.get("forecast_ms_median").asDouble() > 0);
+        int steps = city.steps;
+        int trainRows = (int) Math.floor(0.8 * steps);
+        assertEquals(trainRows, root.get("train_rows").asInt());
+        JsonNode results = root.get("results");
+        assertEquals(3 * 4, results.size(), "3 predictors x 4 horizons");
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (JsonNode row : results) {
+            byKey.put(row.get("model").asText() + "@" + row.get("horizon_min").asInt(), row);
+            assertFalse(row.has("mape"), "T-GCN reports no MAPE");
+            for (String f : new String[] {"rmse", "mae", "accuracy", "r2", "var"}) {
+                assertTrue(row.get(f).isNumber(), f + " of " + row);
+            }
+        }
+        assertTrue(byKey.get("model@60").get("rmse").asDouble() < byKey.get("persistence@60").get("rmse").asDouble(),
+                "model beats persistence at 60 min on a city with a daily pattern");
+        assertTrue(r.out().contains("historical_average"), r.out());
+
+        // every test forecast is in the file: issues from train_end + 11 to T - 1 - 3, leads up to the data's end
+        Map<String, Integer> column = new HashMap<>();
+        for (int i = 0; i < SEGMENTS; i++) {
+            column.put(city.id(i), i);
+        }
+        int firstIssue = trainRows + 11;
+        int lastIssue = steps - 1 - 3;
+        long expectedRows = 0;
+        for (int t = firstIssue; t <= lastIssue; t++) {
+            expectedRows += (long) Math.min(12, steps - 1 - t) * SEGMENTS;
+        }
+        // re-score independently: pooled over leads 1..H for issues t <= T - 1 - H
+        int[] horizons = {15, 30, 45, 60};
+        double[] sq = new double[4];
+        double[] abs = new double[4];
+        double[] y2 = new double[4];
+        long[] pairs = new long[4];
+        long rows = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(predictions)), StandardCharsets.UTF_8))) {
+            assertEquals("issued_at,horizon_min,segment,predicted", in.readLine());
+            String line;
+            while ((line = in.readLine()) != null) {
+                rows++;
+                String[] f = line.split(",");
+                int issue = (int) (Duration.between(CityFixture.START, LocalDateTime.parse(f[0])).toMinutes() / 5);
+                int lead = Integer.parseInt(f[1]) / 5;
+                int seg = column.get(f[2]);
+                double predicted = Double.parseDouble(f[3]);
+                double actual = city.speed[issue + lead][seg];
+                for (int h = 0; h < 4; h++) {
+                    int hs = horizons[h] / 5;
+                    if (lead <= hs && issue <= steps - 1 - hs && !Double.isNaN(actual)) {
+                        double e = actual - predicted;
+                        sq[h] += e * e;
+                        abs[h] += Math.abs(e);
+                        y2[h] += actual * actual;
+                        pairs[h]++;
+                    }
+                }
+            }
+        }
+        assertEquals(expectedRows, rows);
+        for (int h = 0; h < 4; h++) {
+            JsonNode row = byKey.get("model@" + horizons[h]);
+            assertEquals(row.get("pairs").asLong(), pairs[h], "pairs at " + horizons[h]);
+            assertEquals(row.get("rmse").asDouble(), Math.sqrt(sq[h] / pairs[h]), 1e-3, "RMSE at " + horizons[h]);
+            assertEquals(row.get("mae").asDouble(), abs[h] / pairs[h], 1e-3, "MAE at " + horizons[h]);
+            assertEquals(row.get("accuracy").asDouble(), 1 - Math.sqrt(sq[h]) / Math.sqrt(y2[h]), 1e-5);
+        }
+        assertTrue(Files.size(report.resolve("rmse_by_horizon.png")) > 1000);
+        assertTrue(Files.size(report.resolve("mae_by_horizon.png")) > 1000);
+        try (var files = Files.list(report)) {
+            assertEquals(2 + 3 * 2, files.filter(p -> p.toString().endsWith(".png")).count(),
+                    "two error plots and 3 segments x 2 leads");
+        }
+    }
+
+    @Test
+    void standardBenchmarkScoresSingleStepsWithMape(@TempDir Path tmp) throws IOException {
+        Path json = tmp.resolve("std.json");
+        Path predictions = tmp.resolve("std.csv.gz");
+        Run r = run("--dataset", cityDir.toString(), "--protocol", "standard", "--json", json.toString(),
+                "--predictions", predictions.toString(), "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals("standard", root.get("protocol").asText());
+        assertEquals(3 * 3, root.get("results").size());
+        int steps = city.steps;
+        int windows = steps - 12 - 11;
+        int testWindows = (int) Math.round(0.2 * windows);
+        int firstIssue = steps - 12 - testWindows;
+        assertEquals(firstIssue, root.get("first_issue_row").asInt());
+        Map<String, Integer> column = new HashMap<>();
+        for (int i = 0; i < SEGMENTS; i++) {
+            column.put(city.id(i), i);
+        }
+        double sq = 0;
+        double ape = 0;
+        long n = 0;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(predictions)), StandardCharsets.UTF_8))) {
+            in.readLine();
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] f = line.split(",");
+                if (!f[1].equals("30")) {
+                    continue;
+                }
+                int issue = (int) (Duration.between(CityFixture.START, LocalDateTime.parse(f[0])).toMinutes() / 5);
+                double actual = city.speed[issue + 6][column.get(f[2])];
+                if (Double.isNaN(actual) || actual == 0) {
+                    continue;
+                }
+                double e = actual - Double.parseDouble(f[3]);
+                sq += e * e;
+                ape += Math.abs(e / actual);
+                n++;
+            }
+        }
+        for (JsonNode row : root.get("results")) {
+            assertTrue(row.get("mape").isNumber(), row.toString());
+            if (row.get("model").asText().equals("model") && row.get("horizon_min").asInt() == 30) {
+                assertEquals((long) testWindows * SEGMENTS - row.get("skipped").asLong(), row.get("pairs").asLong());
+                assertEquals(row.get("pairs").asLong(), n);
+                assertEquals(row.get("rmse").asDouble(), Math.sqrt(sq / n), 1e-3);
+                assertEquals(row.get("mape").asDouble(), ape / n, 1e-4);
+            }
+        }
+    }
+
+    @Test
+    void badArgumentsGiveAClearMessageAndNonZeroExit(@TempDir Path tmp) {
+        Run unknownProtocol = run("--dataset", cityDir.toString(), "--protocol", "lstm", "--json",
+                tmp.resolve("x.json").toString());
+        assertEquals(2, unknownProtocol.exit());
+        assertTrue(unknownProtocol.err().contains("tgcn or standard"), unknownProtocol.err());
+
+        Path missing = tmp.resolve("no-such-dataset");
+        Run noData = run("--dataset", missing.toString(), "--json", tmp.resolve("x.json").toString());
+        assertNotEquals(0, noData.exit());
+        assertTrue(noData.err().contains("no-such-dataset"), noData.err());
+
+        Run notGz = run("--dataset", cityDir.toString(), "--predictions", tmp.resolve("p.csv").toString());
+        assertEquals(2, notGz.exit());
+        assertTrue(notGz.err().contains(".gz"), notGz.err());
+
+        Run noDataset = run("--protocol", "tgcn");
+        assertEquals(2, noDataset.exit());
+        assertTrue(noDataset.err().contains("--dataset"), noDataset.err());
+        assertFalse(Files.exists(tmp.resolve("x.json")), "no figures written on bad input");
+    }
+}

@@ -1,0 +1,48 @@
+package roadcast.benchmark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import roadcast.datasets.SharedDatasets;
+
+/** The real T-GCN benchmark on Los-loop (skipped where ../shared is absent). */
+class LosLoopBenchmarkTest {
+
+    @Test
+    void modelBeatsPersistenceAtSixtyMinutesUnderTheTgcnProtocol(@TempDir Path tmp) throws IOException {
+        Optional<Path> losLoop = SharedDatasets.find("los-loop");
+        Assumptions.assumeTrue(losLoop.isPresent(), SharedDatasets.absentMessage("los-loop"));
+        Path json = tmp.resolve("los-loop.json");
+        BenchmarkCommandTest.Run r = BenchmarkCommandTest.run("--dataset", losLoop.get().toString(), "--protocol",
+                "tgcn", "--json", json.toString(), "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        assertEquals(207, root.get("segments").asInt());
+        assertEquals(1612, root.get("train_rows").asInt());
+        double model60 = Double.NaN;
+        double persistence60 = Double.NaN;
+        for (JsonNode row : root.get("results")) {
+            if (row.get("horizon_min").asInt() == 60) {
+                if (row.get("model").asText().equals("model")) {
+                    model60 = row.get("rmse").asDouble();
+                } else if (row.get("model").asText().equals("persistence")) {
+                    persistence60 = row.get("rmse").asDouble();
+                }
+            }
+            // Los-loop has no missing values and T-GCN masks nothing: every pair is scored
+            assertEquals(0, row.get("skipped").asLong(), row.toString());
+        }
+        assertTrue(model60 < persistence60, "model RMSE " + model60 + " vs persistence " + persistence60 + " at 60 min");
+    }
+}

@@ -1,0 +1,81 @@
+package roadcast.evaluate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class BacktestTest {
+
+    private static final long STEP = Duration.ofMinutes(5).toMillis();
+
+    @Test
+    void persistenceOnARampHasErrorEqualToTheLead() {
+        // x_t = t on every segment: the last value misses lead k by exactly k, so pooled RMSE over 1..H is
+        // sqrt(mean k^2) and the single-step (standard) RMSE at H is H.
+        int steps = 600;
+        int n = 3;
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                x[t][i] = t;
+            }
+        }
+        EvaluationPlan tgcn = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
+        BacktestResult r = new Backtest(tgcn, x, x, 0L, STEP).run(List.of(new Persistence(n)), -1, null,
+                new int[0], new int[0]);
+        for (HorizonScores hs : r.of("persistence").horizons()) {
+            int h = hs.horizon().steps();
+            double meanSq = 0;
+            for (int k = 1; k <= h; k++) {
+                meanSq += (double) k * k / h;
+            }
+            assertEquals(Math.sqrt(meanSq), hs.scores().rmse(), 1e-9, "pooled RMSE at " + h + " steps");
+            long issues = hs.horizon().lastIssue() - hs.horizon().firstIssue() + 1;
+            assertEquals(issues * h * n, hs.scores().pairs());
+        }
+        EvaluationPlan standard = Protocol.STANDARD.plan(steps, Duration.ofMinutes(5));
+        BacktestResult s = new Backtest(standard, x, x, 0L, STEP).run(List.of(new Persistence(n)), -1, null,
+                new int[0], new int[0]);
+        for (HorizonScores hs : s.of("persistence").horizons()) {
+            assertEquals(hs.horizon().steps(), hs.scores().rmse(), 1e-9);
+            assertEquals(hs.horizon().steps(), hs.scores().mae(), 1e-9);
+        }
+    }
+
+    @Test
+    void historicalAverageIsExactOnAPurelyDailySeriesAndTheSinkSeesEveryInRangeLead() {
+        // a series that repeats every day and on weekends alike: the time-of-day mean of the training part is exact
+        int perDay = 288;
+        int steps = perDay * 10;
+        int n = 2;
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                x[t][i] = (float) (50 + 10 * Math.sin(2 * Math.PI * (t % perDay) / perDay + i));
+            }
+        }
+        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
+        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        List<int[]> seen = new ArrayList<>();
+        BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(ha, new Persistence(n)), 0,
+                (issue, lead, predicted) -> seen.add(new int[] {issue, lead}), new int[] {1}, new int[] {3, 12});
+        for (HorizonScores hs : r.of("historical_average").horizons()) {
+            assertEquals(0.0, hs.scores().rmse(), 1e-4);
+        }
+        int expected = 0;
+        for (int t = plan.firstIssue(); t <= plan.lastIssue(); t++) {
+            expected += Math.min(plan.maxSteps(), steps - 1 - t);
+        }
+        assertEquals(expected, seen.size());
+        assertEquals(2, r.traces().size());
+        Trace t60 = r.traces().get(1);
+        assertEquals(60, t60.leadMinutes());
+        assertEquals(x[plan.firstIssue() + 12][1], t60.actual()[0], 1e-6);
+        assertEquals(t60.actual()[0], t60.predicted()[0], 1e-4);
+    }
+}
