@@ -1,0 +1,360 @@
+package roadcast.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roadcast.forecast.Forecast;
+import roadcast.topics.ForecastWire;
+import roadcast.topics.WireTime;
+import roadcast.store.DeadLetter;
+import roadcast.store.Observation;
+import roadcast.store.OnlineStore;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * The HTTP side of serving: the JSON API under {@code /api} (Bearer key required), {@code /health},
+ * {@code /metrics} and the dashboard at {@code /}. Every error leaves as a short JSON message; stack traces stay in
+ * the log.
+ */
+public final class ApiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long MAX_HISTORY_SPAN_MILLIS = Duration.ofDays(31).toMillis();
+    private static final long DEFAULT_HISTORY_SPAN_MILLIS = Duration.ofHours(3).toMillis();
+    private static final int MAX_HORIZON_MIN = 24 * 60;
+
+    private final OnlineStore store;
+    private final SegmentCatalog catalog;
+    private final ApiKeys keys;
+    private final ServeMetrics metrics;
+    private final ForecastStream stream;
+    private final Supplier<Health> health;
+    private final Javalin app;
+
+    /** What {@code /health} reports: {@code up} false turns the answer into 503. */
+    public record Health(boolean up, String follower) {
+    }
+
+    public ApiServer(OnlineStore store, SegmentCatalog catalog, ApiKeys keys, ServeMetrics metrics,
+                     ForecastStream stream, Supplier<Health> health) {
+        this.store = store;
+        this.catalog = catalog;
+        this.keys = keys;
+        this.metrics = metrics;
+        this.stream = stream;
+        this.health = health;
+        this.app = Javalin.create(config -> {
+            config.showJavalinBanner = false;
+            config.staticFiles.add(files -> {
+                files.hostedPath = "/";
+                files.directory = "/dashboard";
+                files.location = Location.CLASSPATH;
+            });
+        });
+        routes();
+    }
+
+    public ApiServer start(int port) {
+        app.start(port);
+        return this;
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    private void routes() {
+        app.before("/api/*", ctx -> {
+            if (!keys.accepts(ctx.header("Authorization"))) {
+                throw new UnauthorizedException();
+            }
+        });
+        app.after(ctx -> metrics.httpResponse(ctx.statusCode()));
+        app.exception(UnauthorizedException.class, (e, ctx) -> {
+            ctx.header("WWW-Authenticate", "Bearer realm=\"roadcast\"");
+            error(ctx, 401, "missing or invalid API key: send Authorization: Bearer KEY");
+        });
+        app.exception(BadRequestException.class, (e, ctx) -> error(ctx, 400, e.getMessage()));
+        app.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), e.getMessage()));
+        app.exception(Exception.class, (e, ctx) -> {
+            LOG.error("request {} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, 500, "internal error");
+        });
+
+        app.get("/health", this::health);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render()));
+        app.get("/api/segments", this::segments);
+        app.get("/api/network", this::network);
+        app.get("/api/segments/{id}/forecast", this::forecast);
+        app.get("/api/segments/{id}/history", this::history);
+        app.get("/api/dead-letters", this::deadLetters);
+        app.sse("/api/stream", stream::connect);
+    }
+
+    private static final class UnauthorizedException extends RuntimeException {
+        UnauthorizedException() {
+            super("unauthorized", null, false, false);
+        }
+    }
+
+    private static void error(Context ctx, int status, String message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("error", message);
+        ctx.status(status).contentType("application/json").result(o.toString());
+    }
+
+    private static void json(Context ctx, Object node) {
+        ctx.contentType("application/json").result(node.toString());
+    }
+
+    private void health(Context ctx) {
+        Health h = health.get();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("status", h.up() ? "UP" : "DOWN");
+        o.put("follower", h.follower());
+        o.put("store", store.directory().toString());
+        o.put("segments", catalog.segments(store.segmentIds()).size());
+        long high = store.highWaterMillis();
+        if (high != Long.MIN_VALUE) {
+            o.put("latestDataTime", Instant.ofEpochMilli(high).toString());
+        }
+        ArrayNode positions = o.putArray("positions");
+        store.positions().forEach(p -> positions.addObject().put("topic", p.topic()).put("partition", p.partition())
+            .put("nextOffset", p.nextOffset()));
+        ctx.status(h.up() ? 200 : 503);
+        json(ctx, o);
+    }
+
+    private void segments(Context ctx) {
+        List<CatalogSegment> segments = catalog.segments(store.segmentIds());
+        ObjectNode o = JSON.createObjectNode();
+        o.put("count", segments.size());
+        ArrayNode list = o.putArray("segments");
+        for (CatalogSegment s : segments) {
+            ObjectNode n = list.addObject();
+            n.put("id", s.id());
+            ForecastWire.putNumber(n, "latitude", s.latitude());
+            ForecastWire.putNumber(n, "longitude", s.longitude());
+            n.put("roadClass", s.roadClass());
+            if (s.zone() >= 0) {
+                n.put("zone", s.zone());
+            } else {
+                n.putNull("zone");
+            }
+        }
+        ArrayNode links = o.putArray("links");
+        for (int[] l : catalog.links()) {
+            links.addArray().add(l[0]).add(l[1]);
+        }
+        json(ctx, o);
+    }
+
+    private void network(Context ctx) {
+        int horizon = intParam(ctx, "horizon", 0, 0, MAX_HORIZON_MIN);
+        List<Forecast> forecasts = store.latestForecasts();
+        Map<String, Forecast> byId = new HashMap<>();
+        TreeSet<Integer> available = new TreeSet<>();
+        for (Forecast f : forecasts) {
+            byId.put(f.segment(), f);
+            for (int h : f.horizonsMin()) {
+                available.add(h);
+            }
+        }
+        if (horizon != 0 && !available.isEmpty() && !available.contains(horizon)) {
+            throw new BadRequestException("horizon " + horizon + " is not forecast; available: 0 (now), "
+                + available.toString().replaceAll("[\\[\\]]", ""));
+        }
+        Map<String, Observation> latestObs = new HashMap<>();
+        for (Observation ob : store.latestObservations()) {
+            latestObs.put(ob.segment(), ob);
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("horizonMin", horizon);
+        ArrayNode horizonsList = o.putArray("horizonsMin");
+        horizonsList.add(0);
+        available.forEach(horizonsList::add);
+        ArrayNode list = o.putArray("segments");
+        for (CatalogSegment s : catalog.segments(store.segmentIds())) {
+            Forecast f = byId.get(s.id());
+            ObjectNode n = list.addObject();
+            n.put("segment", s.id());
+            if (horizon == 0) {
+                Observation ob = latestObs.get(s.id());
+                double speed = Double.NaN;
+                long time = Long.MIN_VALUE;
+                if (f != null && Double.isFinite(f.observedSpeed())) {
+                    speed = f.observedSpeed();
+                    time = f.issuedAt();
+                }
+                if (ob != null && ob.timeMillis() > time) {
+                    speed = ob.speed();
+                    time = ob.timeMillis();
+                }
+                ForecastWire.putNumber(n, "speed", speed);
+                String level = catalog.grade(s.id(), speed);
+                n.put("level", level != null ? level : CurrentLevel.of(f, speed));
+                n.put("time", time == Long.MIN_VALUE ? null : Instant.ofEpochMilli(time).toString());
+            } else {
+                int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
+                if (h < 0) {
+                    n.putNull("speed");
+                    n.putNull("level");
+                    n.putNull("time");
+                } else {
+                    ForecastWire.putNumber(n, "speed", f.speed()[h]);
+                    n.put("level", f.level()[h]);
+                    ForecastWire.putNumber(n, "lower", f.lower()[h]);
+                    ForecastWire.putNumber(n, "upper", f.upper()[h]);
+                    n.put("time", Instant.ofEpochMilli(f.issuedAt() + horizon * 60_000L).toString());
+                    n.put("issuedAt", Instant.ofEpochMilli(f.issuedAt()).toString());
+                }
+            }
+        }
+        json(ctx, o);
+    }
+
+    private void forecast(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<Forecast> f = store.latestForecast(id);
+        if (f.isEmpty()) {
+            throw new HttpResponseException(404, catalog.contains(id)
+                ? "no forecast for segment " + id + " yet" : "unknown segment " + id);
+        }
+        Forecast fc = f.get();
+        ObjectNode o = ForecastWire.toNode(fc);
+        ArrayNode horizons = o.putArray("horizons");
+        for (int h = 0; h < fc.horizonsMin().length; h++) {
+            ObjectNode n = horizons.addObject();
+            n.put("horizonMin", fc.horizonsMin()[h]);
+            n.put("time", Instant.ofEpochMilli(fc.issuedAt() + fc.horizonsMin()[h] * 60_000L).toString());
+            ForecastWire.putNumber(n, "speed", fc.speed()[h]);
+            n.put("level", fc.level()[h]);
+            ForecastWire.putNumber(n, "lower", fc.lower()[h]);
+            ForecastWire.putNumber(n, "upper", fc.upper()[h]);
+        }
+        json(ctx, o);
+    }
+
+    private void history(Context ctx) {
+        String id = ctx.pathParam("id");
+        Optional<Forecast> latest = store.latestForecast(id);
+        Optional<Observation> latestObs = store.latestObservation(id);
+        if (latest.isEmpty() && latestObs.isEmpty() && !catalog.contains(id)) {
+            throw new HttpResponseException(404, "unknown segment " + id);
+        }
+        long newest = Math.max(latest.map(Forecast::issuedAt).orElse(Long.MIN_VALUE),
+            latestObs.map(Observation::timeMillis).orElse(Long.MIN_VALUE));
+        if (newest == Long.MIN_VALUE) {
+            newest = System.currentTimeMillis();
+        }
+        Long toParam = timeParam(ctx, "to");
+        Long fromParam = timeParam(ctx, "from");
+        long to = toParam != null ? toParam : newest;
+        long from = fromParam != null ? fromParam : to - DEFAULT_HISTORY_SPAN_MILLIS;
+        if (from > to) {
+            throw new BadRequestException("from (" + Instant.ofEpochMilli(from) + ") is after to (" + Instant.ofEpochMilli(to) + ")");
+        }
+        if (to - from > MAX_HISTORY_SPAN_MILLIS) {
+            throw new BadRequestException("from..to spans more than 31 days");
+        }
+        int maxHorizon = latest.map(f -> f.horizonsMin()[f.horizonsMin().length - 1]).orElse(60);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("segment", id);
+        o.put("from", Instant.ofEpochMilli(from).toString());
+        o.put("to", Instant.ofEpochMilli(to).toString());
+        ArrayNode observed = o.putArray("observed");
+        for (Observation ob : store.observations(id, from, to)) {
+            ObjectNode n = observed.addObject();
+            n.put("time", Instant.ofEpochMilli(ob.timeMillis()).toString());
+            ForecastWire.putNumber(n, "speed", ob.speed());
+            n.put("source", ob.source().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        }
+        // every forecast whose target time (issuedAt + horizon) falls inside from..to
+        ArrayNode forecasts = o.putArray("forecasts");
+        for (Forecast f : store.forecastsIssued(id, from - maxHorizon * 60_000L, to)) {
+            for (int h = 0; h < f.horizonsMin().length; h++) {
+                long target = f.issuedAt() + f.horizonsMin()[h] * 60_000L;
+                if (target < from || target > to) {
+                    continue;
+                }
+                ObjectNode n = forecasts.addObject();
+                n.put("time", Instant.ofEpochMilli(target).toString());
+                n.put("issuedAt", Instant.ofEpochMilli(f.issuedAt()).toString());
+                n.put("horizonMin", f.horizonsMin()[h]);
+                ForecastWire.putNumber(n, "speed", f.speed()[h]);
+                n.put("level", f.level()[h]);
+                ForecastWire.putNumber(n, "lower", f.lower()[h]);
+                ForecastWire.putNumber(n, "upper", f.upper()[h]);
+            }
+        }
+        json(ctx, o);
+    }
+
+    private void deadLetters(Context ctx) {
+        int limit = intParam(ctx, "limit", 100, 1, 10_000);
+        ArrayNode list = JSON.createArrayNode();
+        for (DeadLetter d : store.deadLetters(limit)) {
+            list.add(OnlineStore.toJson(d));
+        }
+        json(ctx, list);
+    }
+
+    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n < min || n > max) {
+                throw new BadRequestException(name + " must be between " + min + " and " + max + ", got " + n);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new BadRequestException(name + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static Long timeParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isBlank()) {
+            return null;
+        }
+        try {
+            return WireTime.parseText(v);
+        } catch (RuntimeException e) {
+            throw new BadRequestException(name + " must be ISO-8601 (2012-03-01T08:00:00Z) or epoch milliseconds, got '"
+                + v + "'");
+        }
+    }
+
+    private static int indexOf(int[] values, int v) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+}

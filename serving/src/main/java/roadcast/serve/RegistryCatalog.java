@@ -1,0 +1,34 @@
+package roadcast.serve;
+
+import roadcast.api.SegmentCatalog;
+import roadcast.congestion.CongestionGrader;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The segment list of the latest model in a registry, graded with that model's free-flow speeds. */
+public final class RegistryCatalog {
+
+    private RegistryCatalog() {
+    }
+
+    public static SegmentCatalog load(Path registryDir) {
+        ManifoldModel model;
+        try {
+            model = new ModelRegistry(registryDir).loadLatest().orElseThrow(() -> new IllegalArgumentException(
+                "model registry " + registryDir + " has no published model yet (run `roadcast train` first)"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read model registry " + registryDir + ": " + e.getMessage(), e);
+        }
+        return of(model);
+    }
+
+    public static SegmentCatalog of(ManifoldModel model) {
+        CongestionGrader grader = CongestionGrader.of(model.unit());
+        return SegmentCatalog.of(model.network(), model::zoneOf, (id, speed) -> model.network().indexOf(id)
+            .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)).wireName())
+            .orElse(null));
+    }
+}

@@ -1,0 +1,131 @@
+package roadcast.serve;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import roadcast.api.ApiKeys;
+import roadcast.api.SegmentCatalog;
+
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code roadcast serve}: the online store, HTTP API and dashboard, in their own JVM. */
+@Command(name = "serve", mixinStandardHelpOptions = true, subcommands = ServeBenchCommand.class,
+    description = {"Follows the forecast and speed topics into a RocksDB online store and serves the HTTP API and the "
+        + "command-centre dashboard.",
+        "Prints 'Dashboard: http://localhost:PORT/?key=...' once ready. Stop with Ctrl-C (or kill: every stored "
+            + "batch is already durable)."})
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "localhost:9092",
+        description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
+    String bootstrapServers;
+
+    @Option(names = "--no-kafka", description = "Serve the store as it is, without following any topic.")
+    boolean noKafka;
+
+    @Option(names = "--store", defaultValue = "roadcast-store",
+        description = "Directory of the RocksDB online store, created if missing (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port, 0 for any free port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--registry", description = "Model registry directory: the latest model's network gives the "
+        + "segment list with coordinates, road classes and zones.")
+    Path registry;
+
+    @Option(names = "--segments", description = "CSV of segments (id/sensor_id, latitude, longitude[, road_class, zone]), "
+        + "e.g. a data set's sensors.csv; used when no --registry is given.")
+    Path segments;
+
+    @CommandLine.ArgGroup(exclusive = true)
+    KeyOptions keyOptions;
+
+    static final class KeyOptions {
+        @Option(names = "--api-key", description = "The API key clients must send as 'Authorization: Bearer KEY'.")
+        String apiKey;
+
+        @Option(names = "--api-keys", description = "File of accepted keys, one SHA-256 hex digest per line "
+            + "(printf %s KEY | sha256sum). Without --api-key or --api-keys a random key is generated and printed.")
+        Path apiKeys;
+    }
+
+    @Option(names = "--retention", defaultValue = "7d", converter = DurationConverter.class,
+        description = "How long observed speeds and issued forecasts are kept, measured back from the newest data "
+            + "(7d, 12h, 30m; default: ${DEFAULT-VALUE}).")
+    Duration retention;
+
+    @Option(names = "--sweep-every", defaultValue = "5m", converter = DurationConverter.class,
+        description = "How often expired history is deleted (default: ${DEFAULT-VALUE}).")
+    Duration sweepEvery;
+
+    @Option(names = "--forecast-topic", defaultValue = "roadcast.forecast", description = "Default: ${DEFAULT-VALUE}.")
+    String forecastTopic;
+
+    @Option(names = "--speed-topic", defaultValue = "roadcast.speed", description = "Default: ${DEFAULT-VALUE}.")
+    String speedTopic;
+
+    @Override
+    public Integer call() throws Exception {
+        try {
+            return serve();
+        } catch (IllegalArgumentException | roadcast.store.StoreException e) {
+            System.err.println("serve: " + e.getMessage());
+            return 2;
+        }
+    }
+
+    private int serve() throws InterruptedException {
+        String shownKey;
+        ApiKeys keys;
+        if (keyOptions != null && keyOptions.apiKeys != null) {
+            keys = ApiKeys.fromFile(keyOptions.apiKeys);
+            shownKey = "<your key>";
+        } else if (keyOptions != null && keyOptions.apiKey != null) {
+            keys = ApiKeys.of(keyOptions.apiKey);
+            shownKey = keyOptions.apiKey;
+        } else {
+            byte[] random = new byte[16];
+            new SecureRandom().nextBytes(random);
+            shownKey = HexFormat.of().formatHex(random);
+            keys = ApiKeys.of(shownKey);
+            System.out.println("No --api-key given: generated API key " + shownKey);
+        }
+        SegmentCatalog catalog = registry != null ? RegistryCatalog.load(registry)
+            : segments != null ? SegmentCatalog.fromCsv(segments) : SegmentCatalog.empty();
+        ServingNode node;
+        try {
+            node = ServingNode.start(new ServingNode.Settings(noKafka ? null : bootstrapServers, forecastTopic,
+                speedTopic, store, retention, sweepEvery, port, catalog, keys));
+        } catch (roadcast.store.StoreException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. the port is taken: a one-line reason, not a stack trace
+            System.err.println("serve: cannot start on port " + port + ": " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            node.close();
+            stopped.countDown();
+        }, "serve-shutdown"));
+        System.out.println("Serving " + catalog.size() + " catalogued segments, store " + store.toAbsolutePath()
+            + (noKafka ? "" : ", following " + forecastTopic + " and " + speedTopic + " on " + bootstrapServers));
+        System.out.println("Dashboard: http://localhost:" + node.port() + "/?key=" + shownKey);
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new ServeCommand()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package roadcast.serve;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roadcast.api.ApiKeys;
+import roadcast.api.ApiServer;
+import roadcast.api.ForecastStream;
+import roadcast.api.SegmentCatalog;
+import roadcast.api.ServeMetrics;
+import roadcast.topics.TopicFollower;
+import roadcast.store.OnlineStore;
+import roadcast.store.StoreBatch;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One serving process: the online store, the follower that fills it from the topics (when a broker is given), the
+ * retention sweep and the HTTP server. Closing stops them in reverse order so the last batch is written before the
+ * store closes.
+ */
+public final class ServingNode implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServingNode.class);
+
+    /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
+    public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
+                           Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
+    }
+
+    private final OnlineStore store;
+    private final ServeMetrics metrics = new ServeMetrics();
+    private final ForecastStream stream;
+    private final TopicFollower follower;
+    private final Thread followerThread;
+    private final ScheduledExecutorService sweeper;
+    private final ApiServer server;
+
+    private ServingNode(Settings s) {
+        store = OnlineStore.open(s.storeDir(), s.retention());
+        stream = new ForecastStream(metrics);
+        if (s.bootstrapServers() != null) {
+            follower = new TopicFollower(s.bootstrapServers(), s.forecastTopic(), s.speedTopic(), store, metrics,
+                stream::publish);
+            followerThread = new Thread(follower, "topic-follower");
+        } else {
+            follower = null;
+            followerThread = null;
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "retention-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        server = new ApiServer(store, s.catalog(), s.keys(), metrics, stream, () -> {
+            if (follower == null) {
+                return new ApiServer.Health(true, "not following (no broker)");
+            }
+            String state = follower.state();
+            return new ApiServer.Health(!state.startsWith("failed"), state);
+        });
+        long every = s.sweepEvery().toMillis();
+        sweeper.scheduleWithFixedDelay(() -> {
+            try {
+                store.sweep();
+            } catch (RuntimeException e) {
+                LOG.error("retention sweep failed", e);
+            }
+        }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens the store, starts following the topics and serving HTTP on {@code settings.port()} (0 = any free port). */
+    public static ServingNode start(Settings settings) {
+        ServingNode node = new ServingNode(settings);
+        try {
+            node.server.start(settings.port());
+            if (node.followerThread != null) {
+                node.followerThread.start();
+            }
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /**
+     * Stores a batch that did not come from the topics (an import, a test) and streams its forecasts to dashboard
+     * clients, exactly as the follower does after a durable write.
+     */
+    public void ingest(StoreBatch batch) {
+        store.write(batch);
+        if (!batch.forecasts().isEmpty()) {
+            stream.publish(batch.forecasts());
+        }
+    }
+
+    public OnlineStore store() {
+        return store;
+    }
+
+    public ServeMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        try {
+            // a sweep still running must finish before the native store is closed under it
+            sweeper.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.close();
+        stream.close();
+        if (follower != null) {
+            follower.close();
+            try {
+                followerThread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        store.close();
+    }
+}

@@ -1,0 +1,384 @@
+package roadcast.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.DBOptions;
+import org.rocksdb.ReadOptions;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.Slice;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+import roadcast.forecast.Forecast;
+import roadcast.topics.ForecastWire;
+import roadcast.topics.WireFormatException;
+import roadcast.reading.Source;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The serving side's memory: latest observation and forecast per segment and a rolling history of both, in RocksDB.
+ *
+ * <p>Column families: {@code latest_observation} and {@code latest_forecast} (key = segment id),
+ * {@code observations} (key = segment, time, source; value = speed) and {@code forecasts} (key = segment, issuedAt;
+ * value = the forecast's wire JSON), {@code dead_letters} (key = rejectedAt, topic, partition, offset) and
+ * {@code positions} (key = topic, partition; value = next offset). A {@link StoreBatch} is written as one synced
+ * WriteBatch, positions included, so a kill -9 loses nothing acknowledged and a restart re-reads nothing twice;
+ * history keys are deterministic, so even a replayed record overwrites itself instead of duplicating.
+ *
+ * <p>Thread-safe for one writer (the topic follower) and any number of readers (HTTP handlers).
+ */
+public final class OnlineStore implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String[] FAMILIES = {
+        "default", "latest_observation", "latest_forecast", "observations", "forecasts", "dead_letters", "positions"};
+
+    private final Path dir;
+    private final Duration retention;
+    private final RocksDB db;
+    private final DBOptions dbOptions;
+    private final ColumnFamilyOptions cfOptions;
+    private final List<ColumnFamilyHandle> handles;
+    private final ColumnFamilyHandle latestObservation;
+    private final ColumnFamilyHandle latestForecast;
+    private final ColumnFamilyHandle observations;
+    private final ColumnFamilyHandle forecasts;
+    private final ColumnFamilyHandle deadLetters;
+    private final ColumnFamilyHandle positions;
+    private final WriteOptions syncWrite;
+    /** Latest event time seen: expiry is relative to the data, so a replay of 2012 data is not expired at once. */
+    private final AtomicLong highWaterMillis = new AtomicLong(Long.MIN_VALUE);
+
+    private OnlineStore(Path dir, Duration retention) {
+        this.dir = dir;
+        this.retention = retention;
+        RocksDB.loadLibrary();
+        try {
+            Files.createDirectories(dir);
+            // a small WAL ceiling forces memtable flushes, so a week of history is not kept twice (WAL + SST)
+            dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                .setMaxTotalWalSize(64L << 20);
+            // history values are JSON with repeated field names: LZ4 on every level, ZSTD at the bottom
+            cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
+            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+            for (String name : FAMILIES) {
+                descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
+            }
+            handles = new ArrayList<>();
+            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
+        } catch (RocksDBException | java.io.IOException e) {
+            String hint = String.valueOf(e.getMessage()).contains("LOCK")
+                ? " (is another roadcast serve using this store?)" : "";
+            throw new StoreException("cannot open online store " + dir + ": " + e.getMessage() + hint, e);
+        }
+        latestObservation = handles.get(1);
+        latestForecast = handles.get(2);
+        observations = handles.get(3);
+        forecasts = handles.get(4);
+        deadLetters = handles.get(5);
+        positions = handles.get(6);
+        syncWrite = new WriteOptions().setSync(true);
+        for (Observation o : latestObservations()) {
+            highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max);
+        }
+        for (Forecast f : latestForecasts()) {
+            highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max);
+        }
+    }
+
+    /** Opens (creating if needed) the store in {@code dir}; history older than {@code retention} is swept away. */
+    public static OnlineStore open(Path dir, Duration retention) {
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive, got " + retention);
+        }
+        return new OnlineStore(dir, retention);
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public Duration retention() {
+        return retention;
+    }
+
+    /** Writes the batch atomically and durably (WAL fsync) before returning. */
+    public void write(StoreBatch batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        try (WriteBatch wb = new WriteBatch()) {
+            // newest per segment within the batch first, then compare once with what is stored
+            Map<String, Observation> newestObs = new HashMap<>();
+            for (Observation o : batch.observations) {
+                byte[] key = StoreKeys.segmentTime(o.segment(), o.timeMillis(), 1);
+                key[key.length - 1] = (byte) o.source().ordinal();
+                wb.put(observations, key, StoreKeys.longBytes(Double.doubleToLongBits(o.speed())));
+                newestObs.merge(o.segment(), o, (a, b) -> b.timeMillis() >= a.timeMillis() ? b : a);
+            }
+            for (Observation o : newestObs.values()) {
+                Optional<Observation> stored = latestObservation(o.segment());
+                if (stored.isEmpty() || stored.get().timeMillis() <= o.timeMillis()) {
+                    wb.put(latestObservation, StoreKeys.utf8(o.segment()), encodeObservation(o));
+                }
+            }
+            Map<String, Forecast> newestFc = new HashMap<>();
+            for (Forecast f : batch.forecasts) {
+                byte[] value = ForecastWire.write(f).getBytes(StandardCharsets.UTF_8);
+                wb.put(forecasts, StoreKeys.segmentTime(f.segment(), f.issuedAt(), 0), value);
+                newestFc.merge(f.segment(), f, (a, b) -> b.issuedAt() >= a.issuedAt() ? b : a);
+            }
+            for (Forecast f : newestFc.values()) {
+                Optional<Forecast> stored = latestForecast(f.segment());
+                if (stored.isEmpty() || stored.get().issuedAt() <= f.issuedAt()) {
+                    wb.put(latestForecast, StoreKeys.utf8(f.segment()), ForecastWire.write(f).getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            for (DeadLetter d : batch.deadLetters) {
+                wb.put(deadLetters, deadLetterKey(d), JSON.writeValueAsBytes(d));
+            }
+            for (PartitionPosition p : batch.positions.values()) {
+                wb.put(positions, positionKey(p.topic(), p.partition()), StoreKeys.longBytes(p.nextOffset()));
+            }
+            db.write(syncWrite, wb);
+            newestObs.values().forEach(o -> highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max));
+            newestFc.values().forEach(f -> highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max));
+        } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("write to online store " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Offsets stored with the data: where the follower resumes after a restart. */
+    public List<PartitionPosition> positions() {
+        List<PartitionPosition> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(positions)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                ByteBuffer b = ByteBuffer.wrap(k);
+                int topicLength = k.length - 1 - Integer.BYTES;
+                String topic = new String(k, 0, topicLength, StandardCharsets.UTF_8);
+                int partition = b.getInt(topicLength + 1);
+                out.add(new PartitionPosition(topic, partition, StoreKeys.longOf(it.value())));
+            }
+        }
+        return out;
+    }
+
+    public Optional<Observation> latestObservation(String segment) {
+        byte[] v = get(latestObservation, StoreKeys.utf8(segment));
+        return v == null ? Optional.empty() : Optional.of(decodeObservation(segment, v));
+    }
+
+    public Optional<Forecast> latestForecast(String segment) {
+        byte[] v = get(latestForecast, StoreKeys.utf8(segment));
+        return v == null ? Optional.empty() : Optional.of(decodeForecast(v));
+    }
+
+    public List<Observation> latestObservations() {
+        List<Observation> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(latestObservation)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(decodeObservation(StoreKeys.string(it.key()), it.value()));
+            }
+        }
+        return out;
+    }
+
+    public List<Forecast> latestForecasts() {
+        List<Forecast> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(latestForecast)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                out.add(decodeForecast(it.value()));
+            }
+        }
+        return out;
+    }
+
+    /** Every segment id the store has seen, sorted. */
+    public List<String> segmentIds() {
+        TreeSet<String> ids = new TreeSet<>();
+        for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {latestObservation, latestForecast}) {
+            try (RocksIterator it = db.newIterator(cf)) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    ids.add(StoreKeys.string(it.key()));
+                }
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** Observations of one segment with {@code from <= time <= to}, in time order. */
+    public List<Observation> observations(String segment, long fromMillis, long toMillis) {
+        List<Observation> out = new ArrayList<>();
+        int idBytes = StoreKeys.utf8(segment).length;
+        scan(observations, segment, fromMillis, toMillis, (key, value) -> out.add(new Observation(segment,
+            StoreKeys.timeOf(key, idBytes), Double.longBitsToDouble(StoreKeys.longOf(value)),
+            Source.values()[key[key.length - 1]])));
+        return out;
+    }
+
+    /** Forecasts of one segment issued with {@code from <= issuedAt <= to}, in issue order. */
+    public List<Forecast> forecastsIssued(String segment, long fromMillis, long toMillis) {
+        List<Forecast> out = new ArrayList<>();
+        scan(forecasts, segment, fromMillis, toMillis, (key, value) -> out.add(decodeForecast(value)));
+        return out;
+    }
+
+    /** The most recent dead letters, newest first. */
+    public List<DeadLetter> deadLetters(int limit) {
+        List<DeadLetter> out = new ArrayList<>();
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
+                try {
+                    out.add(JSON.readValue(it.value(), DeadLetter.class));
+                } catch (java.io.IOException e) {
+                    throw new StoreException("corrupt dead letter in " + dir + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Number of history entries (observations, forecasts, dead letters): for metrics and tests. */
+    public long[] historyCounts() {
+        long[] counts = new long[3];
+        ColumnFamilyHandle[] cfs = {observations, forecasts, deadLetters};
+        for (int i = 0; i < cfs.length; i++) {
+            try (RocksIterator it = db.newIterator(cfs[i])) {
+                for (it.seekToFirst(); it.isValid(); it.next()) {
+                    counts[i]++;
+                }
+            }
+        }
+        return counts;
+    }
+
+    /** Latest event time the store has seen, or {@code Long.MIN_VALUE} when empty. */
+    public long highWaterMillis() {
+        return highWaterMillis.get();
+    }
+
+    /**
+     * Deletes history older than the retention, measured back from the newest event time in the store (not the wall
+     * clock, so that replayed historical data survives). One DeleteRange per segment and family: cheap tombstones
+     * that compaction later drops. Returns the cut-off used, or {@code Long.MIN_VALUE} when there was nothing to do.
+     */
+    public long sweep() {
+        long high = highWaterMillis.get();
+        if (high == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        long cutoff = high - retention.toMillis();
+        try {
+            for (String segment : segmentIds()) {
+                byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
+                byte[] end = StoreKeys.segmentTime(segment, cutoff, 0);
+                db.deleteRange(observations, begin, end);
+                db.deleteRange(forecasts, begin, end);
+            }
+            // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
+            long deadCutoff = System.currentTimeMillis() - retention.toMillis();
+            db.deleteRange(deadLetters, StoreKeys.longBytes(Long.MIN_VALUE ^ Long.MIN_VALUE),
+                StoreKeys.longBytes(deadCutoff ^ Long.MIN_VALUE));
+        } catch (RocksDBException e) {
+            throw new StoreException("retention sweep of " + dir + " failed: " + e.getMessage(), e);
+        }
+        return cutoff;
+    }
+
+    @Override
+    public void close() {
+        syncWrite.close();
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+
+    private interface EntryConsumer {
+        void accept(byte[] key, byte[] value);
+    }
+
+    private void scan(ColumnFamilyHandle cf, String segment, long fromMillis, long toMillis, EntryConsumer consumer) {
+        if (toMillis < fromMillis) {
+            return;
+        }
+        byte[] begin = StoreKeys.segmentTime(segment, fromMillis, 0);
+        // exclusive upper bound: the first key after every suffix of time toMillis
+        byte[] end = toMillis == Long.MAX_VALUE
+            ? StoreKeys.segmentTime(segment + '\u0001', Long.MIN_VALUE, 0)
+            : StoreKeys.segmentTime(segment, toMillis + 1, 0);
+        try (Slice upper = new Slice(end); ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(cf, ro)) {
+            for (it.seek(begin); it.isValid(); it.next()) {
+                consumer.accept(it.key(), it.value());
+            }
+        }
+    }
+
+    private byte[] get(ColumnFamilyHandle cf, byte[] key) {
+        try {
+            return db.get(cf, key);
+        } catch (RocksDBException e) {
+            throw new StoreException("read from online store " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] encodeObservation(Observation o) {
+        return ByteBuffer.allocate(2 * Long.BYTES + 1).putLong(o.timeMillis()).putDouble(o.speed())
+            .put((byte) o.source().ordinal()).array();
+    }
+
+    private static Observation decodeObservation(String segment, byte[] v) {
+        ByteBuffer b = ByteBuffer.wrap(v);
+        return new Observation(segment, b.getLong(), b.getDouble(), Source.values()[b.get()]);
+    }
+
+    private Forecast decodeForecast(byte[] v) {
+        try {
+            return ForecastWire.parse(new String(v, StandardCharsets.UTF_8));
+        } catch (WireFormatException e) {
+            throw new StoreException("corrupt forecast in online store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] positionKey(String topic, int partition) {
+        byte[] t = StoreKeys.utf8(topic);
+        return ByteBuffer.allocate(t.length + 1 + Integer.BYTES).put(t).put((byte) 0).putInt(partition).array();
+    }
+
+    private static byte[] deadLetterKey(DeadLetter d) {
+        byte[] t = StoreKeys.utf8(d.topic());
+        return ByteBuffer.allocate(Long.BYTES + t.length + 1 + Integer.BYTES + Long.BYTES)
+            .putLong(d.rejectedAt() ^ Long.MIN_VALUE).put(t).put((byte) 0).putInt(d.partition()).putLong(d.offset())
+            .array();
+    }
+
+    /** Dead letters as JSON trees, for the API. */
+    public static JsonNode toJson(DeadLetter d) {
+        ObjectNode o = JSON.valueToTree(d);
+        o.put("rejectedAt", java.time.Instant.ofEpochMilli(d.rejectedAt()).toString());
+        return o;
+    }
+}

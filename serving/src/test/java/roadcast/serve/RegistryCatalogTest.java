@@ -1,0 +1,92 @@
+package roadcast.serve;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.api.CatalogSegment;
+import roadcast.api.SegmentCatalog;
+import roadcast.clean.CredibilityRules;
+import roadcast.congestion.CongestionGrader;
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.ProgressListener;
+import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
+import roadcast.history.SpeedUnit;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+import roadcast.network.Link;
+import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
+import roadcast.network.Segment;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The segment list and the current-speed grading come from the latest model of a registry. */
+class RegistryCatalogTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void latestModelGivesSegmentsZonesAndGrading() throws Exception {
+        int n = 12;
+        int steps = 2 * 288;
+        List<Segment> segments = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = "m" + i;
+            segments.add(new Segment(ids[i], 34.0 + 0.01 * (i % 4), -118.0 - 0.01 * (i / 4),
+                i % 2 == 0 ? RoadClass.EXPRESSWAY : RoadClass.ARTERIAL));
+            if (i > 0) {
+                links.add(new Link(i - 1, i, 1.0, 1.0));
+            }
+        }
+        Random rnd = new Random(5);
+        float[][] speed = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            double daily = Math.sin(2 * Math.PI * t / 288.0);
+            for (int i = 0; i < n; i++) {
+                speed[t][i] = (float) (55 + 12 * daily * (1 + 0.1 * i) + rnd.nextGaussian());
+            }
+        }
+        RoadNetwork network = new RoadNetwork(segments, links);
+        SpeedHistory history = new SpeedHistory(ids, LocalDateTime.of(2012, 3, 1, 0, 0), Duration.ofMinutes(5),
+            ZoneOffset.UTC, SpeedUnit.MPH, speed, null, null);
+        TrainingConfig cfg = TrainingConfig.defaults("fixture", "generated in test",
+            CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1.0).withMaxZoneSize(6);
+        ManifoldModel model = ManifoldTrainer.fit(history, network, cfg, ProgressListener.NONE);
+        Path registryDir = dir.resolve("models");
+        assertThrows(IllegalArgumentException.class, () -> RegistryCatalog.load(registryDir),
+            "an empty registry is a clear error");
+        new ModelRegistry(registryDir).publish(model);
+
+        SegmentCatalog catalog = RegistryCatalog.load(registryDir);
+        List<CatalogSegment> listed = catalog.segments(List.of("not-in-model"));
+        assertEquals(n + 1, listed.size());
+        for (int i = 0; i < n; i++) {
+            CatalogSegment s = listed.get(i);
+            assertEquals(ids[i], s.id());
+            assertEquals(segments.get(i).latitude(), s.latitude());
+            assertEquals(segments.get(i).roadClass().name(), s.roadClass());
+            assertEquals(model.zoneOf(i), s.zone());
+        }
+        assertEquals(n - 1, catalog.links().size());
+        CongestionGrader grader = CongestionGrader.of(SpeedUnit.MPH);
+        for (double v : new double[] {5, 25, 45, 70}) {
+            assertEquals(grader.level(RoadClass.EXPRESSWAY, v, model.freeFlowSpeed(0)).wireName(), catalog.grade("m0", v));
+        }
+        assertTrue(catalog.grade("m0", 5).equals("severe"));
+        assertNull(catalog.grade("not-in-model", 30));
+    }
+}

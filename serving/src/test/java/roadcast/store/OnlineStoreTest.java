@@ -1,0 +1,116 @@
+package roadcast.store;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.fixtures.SampleForecasts;
+import roadcast.forecast.Forecast;
+import roadcast.reading.Source;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class OnlineStoreTest {
+
+    private static final long T0 = 1_330_560_000_000L; // 2012-03-01T00:00Z
+    private static final long STEP = 300_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void historyRangeScansStayInsideOneSegmentAndTimeWindow() {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreBatch b = new StoreBatch();
+            for (int i = 0; i < 10; i++) {
+                // "a" is a prefix of "ab": their keys must not interleave
+                b.add(new Observation("a", T0 + i * STEP, 50 + i, Source.LOOP));
+                b.add(new Observation("ab", T0 + i * STEP, 10 + i, Source.FLOATING_CAR));
+                b.add(SampleForecasts.of("a", T0 + i * STEP, 50 + i, -1));
+            }
+            store.write(b);
+            List<Observation> a = store.observations("a", T0 + 2 * STEP, T0 + 5 * STEP);
+            assertEquals(4, a.size());
+            assertEquals(52.0, a.get(0).speed());
+            assertEquals(T0 + 5 * STEP, a.get(3).timeMillis());
+            assertTrue(a.stream().allMatch(o -> o.segment().equals("a") && o.source() == Source.LOOP));
+            assertEquals(10, store.observations("ab", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            List<Forecast> f = store.forecastsIssued("a", T0, T0 + 3 * STEP);
+            assertEquals(4, f.size());
+            assertEquals(T0 + 3 * STEP, f.get(3).issuedAt());
+            assertEquals(List.of("a", "ab"), store.segmentIds());
+        }
+    }
+
+    @Test
+    void latestKeepsTheNewestEvenWhenDataArrivesOutOfOrder() {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            store.write(new StoreBatch().add(new Observation("s", T0 + 5 * STEP, 40, Source.LOOP))
+                .add(SampleForecasts.of("s", T0 + 5 * STEP, 40, 1)));
+            store.write(new StoreBatch().add(new Observation("s", T0 + 2 * STEP, 20, Source.LOOP))
+                .add(SampleForecasts.of("s", T0 + 2 * STEP, 20, 1)));
+            assertEquals(40.0, store.latestObservation("s").orElseThrow().speed());
+            assertEquals(T0 + 5 * STEP, store.latestForecast("s").orElseThrow().issuedAt());
+            assertEquals(2, store.observations("s", T0, T0 + 10 * STEP).size());
+        }
+    }
+
+    @Test
+    void dataAndPositionsSurviveReopenAndReplaysDoNotDuplicate() {
+        Forecast f = SampleForecasts.of("s1", T0, 61.5, -2.5);
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            store.write(new StoreBatch().add(f).add(new Observation("s1", T0, 61.5, Source.LOOP))
+                .advance("roadcast.forecast", 0, 17).advance("roadcast.speed", 2, 5));
+        }
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            Forecast back = store.latestForecast("s1").orElseThrow();
+            assertArrayEquals(f.speed(), back.speed());
+            assertArrayEquals(f.level(), back.level());
+            assertArrayEquals(f.lower(), back.lower());
+            assertEquals(f.observedSpeed(), back.observedSpeed());
+            assertEquals(List.of(new PartitionPosition("roadcast.forecast", 0, 17),
+                new PartitionPosition("roadcast.speed", 2, 5)), store.positions());
+            // the same records once more (a replay after a crash before the offsets were stored)
+            store.write(new StoreBatch().add(f).add(new Observation("s1", T0, 61.5, Source.LOOP)));
+            long[] counts = store.historyCounts();
+            assertEquals(1, counts[0]);
+            assertEquals(1, counts[1]);
+        }
+    }
+
+    @Test
+    void sweepDropsHistoryOlderThanRetentionFromTheNewestData() {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofHours(1))) {
+            StoreBatch b = new StoreBatch();
+            for (int i = 0; i < 24; i++) { // two hours of 5-minute data
+                b.add(new Observation("s", T0 + i * STEP, 30, Source.LOOP));
+                b.add(SampleForecasts.of("s", T0 + i * STEP, 30, 0));
+            }
+            store.write(b);
+            long cutoff = store.sweep();
+            assertEquals(T0 + 23 * STEP - 3_600_000L, cutoff);
+            List<Observation> left = store.observations("s", Long.MIN_VALUE, Long.MAX_VALUE);
+            assertEquals(13, left.size());
+            assertTrue(left.get(0).timeMillis() >= cutoff);
+            assertEquals(13, store.forecastsIssued("s", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            assertTrue(store.latestObservation("s").isPresent(), "latest values are never expired");
+        }
+    }
+
+    @Test
+    void deadLettersAreKeptNewestFirst() {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            long now = System.currentTimeMillis();
+            store.write(new StoreBatch().add(new DeadLetter("bad-json", "x", "{", "roadcast.speed", 0, 3, now - 10))
+                .add(new DeadLetter("missing-field", "y", "{}", "roadcast.speed", 0, 4, now)));
+            List<DeadLetter> d = store.deadLetters(10);
+            assertEquals(2, d.size());
+            assertEquals("missing-field", d.get(0).reason());
+            assertEquals(3, d.get(1).offset());
+        }
+    }
+}

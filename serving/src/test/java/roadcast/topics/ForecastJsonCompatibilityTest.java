@@ -1,0 +1,35 @@
+package roadcast.topics;
+
+import org.junit.jupiter.api.Test;
+import roadcast.fixtures.SampleForecasts;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJson;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Serving reads the forecast topic with its own codec: it must agree with the producer's ForecastJson both ways. */
+class ForecastJsonCompatibilityTest {
+
+    @Test
+    void producerJsonReadsAndServingJsonIsReadByTheProducerCodec() throws Exception {
+        for (double observed : new double[] {42.5, Double.NaN}) {
+            Forecast f = SampleForecasts.of("717447", 1_330_560_300_000L, observed, -1.25);
+            Forecast viaProducer = ForecastWire.parse(ForecastJson.toJson(f));
+            Forecast viaServing = ForecastJson.fromJson(ForecastWire.write(f));
+            for (Forecast back : new Forecast[] {viaProducer, viaServing}) {
+                assertEquals(f.segment(), back.segment());
+                assertEquals(f.issuedAt(), back.issuedAt());
+                assertEquals(f.modelVersion(), back.modelVersion());
+                assertEquals(Double.isNaN(observed), Double.isNaN(back.observedSpeed()));
+                assertArrayEquals(f.horizonsMin(), back.horizonsMin());
+                assertArrayEquals(f.speed(), back.speed());
+                assertArrayEquals(f.level(), back.level());
+                assertArrayEquals(f.lower(), back.lower());
+                assertArrayEquals(f.upper(), back.upper());
+            }
+        }
+        assertTrue(ForecastJson.toJson(SampleForecasts.of("a", 0, 1, 0)).contains("\"issuedAt\""));
+    }
+}
