@@ -121,7 +121,7 @@ public final class ManifoldTrainer {
         for (int z = 0; z < results.length; z++) {
             ZoneFitter.Result r = results[z];
             zones[z] = r.model();
-            choices.add(new ModelCard.ZoneChoice(z, r.model().size(), r.rank(), r.order(), r.lambda(),
+            choices.add(new ModelCard.ZoneChoice(z, r.model().size(), r.rank(), r.order(), r.lambda(), r.smoothingMinutes(),
                     r.validationRmse()));
             ZoneValidation.Sums s = r.validation();
             for (int i = 0; i < r.model().size(); i++) {

@@ -16,6 +16,7 @@ import roadcast.clean.CredibilityRules;
  * @param lambdas            candidate ridge penalties (default 0.1, 1, 10)
  * @param validationFraction last part of the training rows used to choose hyperparameters, bands and skill (0.2)
  * @param profileShrinkage   kappa of the profile's shrinkage toward the segment mean (2)
+ * @param smoothingMinutes   candidate half-widths of the profile's time-of-day moving average, in minutes (0, 10)
  * @param projectionEps      ridge of the missing-inputs projection (0.01)
  * @param freeFlowPercentile percentile of training speeds taken as free-flow speed (85)
  * @param bandZ              band half-width in residual sigmas (1.645: 90%)
@@ -24,7 +25,7 @@ import roadcast.clean.CredibilityRules;
  */
 public record TrainingConfig(String dataset, String provenance, CredibilityRules credibility, int maxZoneSize,
                              int[] ranks, int[] orders, double[] lambdas, double validationFraction,
-                             double profileShrinkage, double projectionEps, double freeFlowPercentile, double bandZ,
+                             double profileShrinkage, int[] smoothingMinutes, double projectionEps, double freeFlowPercentile, double bandZ,
                              int maxHorizonMinutes, int threads) {
 
     public TrainingConfig {
@@ -55,6 +56,10 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        if (smoothingMinutes.length == 0 || Arrays.stream(smoothingMinutes).anyMatch(m -> m < 0)) {
+            throw new IllegalArgumentException("smoothing needs at least one candidate, none negative");
+        }
+        smoothingMinutes = smoothingMinutes.clone();
         ranks = ranks.clone();
         orders = orders.clone();
         lambdas = lambdas.clone();
@@ -62,36 +67,43 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
 
     public static TrainingConfig defaults(String dataset, String provenance, CredibilityRules credibility) {
         return new TrainingConfig(dataset, provenance, credibility, 256, new int[] {3, 5, 8, 12}, new int[] {1, 2, 3},
-                new double[] {0.1, 1, 10}, 0.2, 2.0, 0.01, 85, 1.645, 60,
+                new double[] {0.1, 1, 10}, 0.2, 2.0, new int[] {0, 10}, 0.01, 85, 1.645, 60,
                 Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
     }
 
     /** No search: these values for every zone. */
     public TrainingConfig withFixed(int rank, int order, double lambda) {
         return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, new int[] {rank}, new int[] {order},
-                new double[] {lambda}, validationFraction, profileShrinkage, projectionEps, freeFlowPercentile, bandZ,
+                new double[] {lambda}, validationFraction, profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ,
                 maxHorizonMinutes, threads);
     }
 
     public TrainingConfig withMaxZoneSize(int size) {
         return new TrainingConfig(dataset, provenance, credibility, size, ranks, orders, lambdas, validationFraction,
-                profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+                profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
     }
 
     public TrainingConfig withThreads(int count) {
         return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas,
-                validationFraction, profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, count);
+                validationFraction, profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, count);
     }
 
     public TrainingConfig withValidationFraction(double fraction) {
         return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas, fraction,
-                profileShrinkage, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+                profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+    }
+
+    /** Profile smoothing candidates (half-widths in minutes); one value = fixed. */
+    public TrainingConfig withSmoothing(int... minutes) {
+        return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas,
+                validationFraction, profileShrinkage, minutes, projectionEps, freeFlowPercentile, bandZ,
+                maxHorizonMinutes, threads);
     }
 
     /** "r in [3, 5, 8, 12], p in [1, 2, 3], lambda in [0.1, 1.0, 10.0]" */
     public String searchGrid() {
         return "r in " + Arrays.toString(ranks) + ", p in " + Arrays.toString(orders) + ", lambda in "
-                + Arrays.toString(lambdas);
+                + Arrays.toString(lambdas) + ", profile smoothing +-minutes in " + Arrays.toString(smoothingMinutes);
     }
 
     public int maxOrder() {

@@ -20,7 +20,7 @@ final class ZoneFitter {
     /** Issue-time x segment x horizon products per search evaluation above which issue times are subsampled. */
     private static final long SEARCH_BUDGET = 1_000_000L;
 
-    record Result(ZoneModel model, int rank, int order, double lambda, double validationRmse,
+    record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
                   ZoneValidation.Sums validation, double[] freeFlow) {
     }
 
@@ -58,38 +58,47 @@ final class ZoneFitter {
         }
 
         // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel.
-        double[] profile = PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage());
-        double[] d = PeriodicProfile.deviations(x, n, profileRow, profile);
         int[] ranks = Arrays.stream(cfg.ranks()).map(r -> Math.min(r, n)).distinct().sorted().toArray();
         int maxRank = ranks[ranks.length - 1];
-        double[] wide = LatentBasis.fit(d, n, 0, validationStart, maxRank);
         int issues = steps - validationStart;
         int stride = (int) Math.max(1, Math.round((double) issues * n * horizons / SEARCH_BUDGET));
-        boolean single = ranks.length * cfg.orders().length * cfg.lambdas().length == 1;
+        boolean single = cfg.smoothingMinutes().length * ranks.length * cfg.orders().length
+                * cfg.lambdas().length == 1;
         ZoneModel best = null;
+        int bestSmoothing = 0;
         double bestRmse = Double.POSITIVE_INFINITY;
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
-        for (int r : ranks) {
-            double[] u = LatentBasis.leading(wide, n, maxRank, r);
-            double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
-            LatentSeries.residuals(d, n, u, r, z, e, dFill);
-            LocalCorrection.ResidualMoments res =
-                    LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
-            LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
-            for (int p : cfg.orders()) {
-                LocalCorrection.FeatureMoments feat = widest.forOrder(p);
-                LatentDynamics.Moments dyn = LatentDynamics.moments(z, r, p, horizons, searchFrom, searchTo);
-                for (double lambda : cfg.lambdas()) {
-                    double[] a = LatentDynamics.solve(dyn, lambda);
-                    double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
-                    ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
-                            cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n]);
-                    double rmse = single ? 0.0
-                            : ZoneValidation.score(candidate, x, firstMillis, validationStart, stride);
-                    if (best == null || rmse < bestRmse) {
-                        best = candidate;
-                        bestRmse = rmse;
+        for (int smoothing : cfg.smoothingMinutes()) {
+            int halfWindow = halfWindowSlots(smoothing, stepMillis);
+            double[] profile = PeriodicProfile.smooth(
+                    PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage()),
+                    n, slots, halfWindow);
+            double[] d = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, validationStart,
+                    cfg.profileShrinkage(), halfWindow, profile);
+            double[] wide = LatentBasis.fit(d, n, 0, validationStart, maxRank);
+            for (int r : ranks) {
+                double[] u = LatentBasis.leading(wide, n, maxRank, r);
+                double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
+                LatentSeries.residuals(d, n, u, r, z, e, dFill);
+                LocalCorrection.ResidualMoments res =
+                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
+                LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
+                for (int p : cfg.orders()) {
+                    LocalCorrection.FeatureMoments feat = widest.forOrder(p);
+                    LatentDynamics.Moments dyn = LatentDynamics.moments(z, r, p, horizons, searchFrom, searchTo);
+                    for (double lambda : cfg.lambdas()) {
+                        double[] a = LatentDynamics.solve(dyn, lambda);
+                        double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
+                        ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
+                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n]);
+                        double rmse = single ? 0.0
+                                : ZoneValidation.score(candidate, x, firstMillis, validationStart, stride);
+                        if (best == null || rmse < bestRmse) {
+                            best = candidate;
+                            bestSmoothing = smoothing;
+                            bestRmse = rmse;
+                        }
                     }
                 }
             }
@@ -104,8 +113,11 @@ final class ZoneFitter {
         double lambda = best.lambda();
         int from = Math.max(p - 1, 1);
         int to = steps - horizons;
-        double[] fullProfile = PeriodicProfile.fit(x, n, profileRow, slots, 0, steps, cfg.profileShrinkage());
-        double[] fullD = PeriodicProfile.deviations(x, n, profileRow, fullProfile);
+        int halfWindow = halfWindowSlots(bestSmoothing, stepMillis);
+        double[] fullProfile = PeriodicProfile.smooth(
+                PeriodicProfile.fit(x, n, profileRow, slots, 0, steps, cfg.profileShrinkage()), n, slots, halfWindow);
+        double[] fullD = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, steps,
+                cfg.profileShrinkage(), halfWindow, fullProfile);
         double[] u = LatentBasis.fit(fullD, n, 0, steps, r);
         double[] z = LatentSeries.latent(fullD, n, u, r, cfg.projectionEps());
         LatentSeries.residuals(fullD, n, u, r, z, e, dFill);
@@ -113,7 +125,12 @@ final class ZoneFitter {
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, phi, sigma);
-        return new Result(model, r, p, lambda, bestRmse, validation, freeFlow);
+        return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
+    }
+
+    /** Moving-average half-width in profile slots for a half-width in minutes (rounded to the nearest slot). */
+    static int halfWindowSlots(int minutes, long stepMillis) {
+        return (int) Math.round(minutes * 60_000.0 / stepMillis);
     }
 
     /** Nearest-rank percentile of each column's observed values; NaN for a column without data. */

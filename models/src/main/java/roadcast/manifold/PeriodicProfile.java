@@ -24,29 +24,9 @@ public final class PeriodicProfile {
         double[] mean = segmentMeans(x, n, from, to);
         double[] sum = new double[2 * slots * n];
         int[] count = new int[2 * slots * n];
-        for (int t = from; t < to; t++) {
-            int base = profileRow[t] * n;
-            int rowOff = t * n;
-            for (int i = 0; i < n; i++) {
-                double v = x[rowOff + i];
-                if (!Double.isNaN(v)) {
-                    sum[base + i] += v;
-                    count[base + i]++;
-                }
-            }
-        }
+        accumulate(x, n, profileRow, from, to, sum, count, 1);
         double[] profile = new double[2 * slots * n];
-        for (int k = 0; k < slots; k++) {
-            for (int i = 0; i < n; i++) {
-                int weekday = k * n + i;
-                int weekend = (slots + k) * n + i;
-                double allSum = sum[weekday] + sum[weekend];
-                int allCount = count[weekday] + count[weekend];
-                double all = (allSum + kappa * mean[i]) / (allCount + kappa);
-                profile[weekday] = count[weekday] > 0 ? (sum[weekday] + kappa * mean[i]) / (count[weekday] + kappa) : all;
-                profile[weekend] = count[weekend] > 0 ? (sum[weekend] + kappa * mean[i]) / (count[weekend] + kappa) : all;
-            }
-        }
+        shrink(sum, count, mean, n, slots, kappa, profile);
         return profile;
     }
 
@@ -95,5 +75,105 @@ public final class PeriodicProfile {
             }
         }
         return d;
+    }
+
+    /**
+     * Circular moving average of each day type's profile over {@code 2 * halfWindow + 1} time-of-day slots. With a few
+     * days of history each slot mean holds only a handful of values; their noise reappears as spurious changes of
+     * mu(t + h) - mu(t) in every forecast, and averaging neighbouring slots removes most of it.
+     */
+    public static double[] smooth(double[] profile, int n, int slots, int halfWindow) {
+        if (halfWindow <= 0 || slots < 2 * halfWindow + 1) {
+            return profile;
+        }
+        double[] out = new double[profile.length];
+        double scale = 1.0 / (2 * halfWindow + 1);
+        for (int dayType = 0; dayType < 2; dayType++) {
+            int typeOff = dayType * slots * n;
+            for (int k = 0; k < slots; k++) {
+                int outOff = typeOff + k * n;
+                for (int j = -halfWindow; j <= halfWindow; j++) {
+                    int inOff = typeOff + Math.floorMod(k + j, slots) * n;
+                    for (int i = 0; i < n; i++) {
+                        out[outOff + i] += profile[inOff + i];
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    out[outOff + i] *= scale;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Deviations for fitting basis and dynamics, cross-fitted by leaving one day out: a row of day D in [from, to) is
+     * compared with the profile fitted without day D. The in-sample profile has already absorbed part of each day's
+     * own deviation (a third of it with three weekdays of history), so dynamics fitted on in-sample deviations trust
+     * the profile too much and forecast poorly on new days. Rows outside [from, to) use {@code profile} as it is.
+     *
+     * @param profile    the (smoothed) profile fitted on [from, to), for rows outside it
+     * @param halfWindow smoothing of each left-out profile, as in {@link #smooth}
+     */
+    public static double[] crossFittedDeviations(double[] x, int n, int[] profileRow, int slots, int from, int to,
+                                                 double kappa, int halfWindow, double[] profile) {
+        double[] d = deviations(x, n, profileRow, profile);
+        double[] mean = segmentMeans(x, n, from, to);
+        double[] sum = new double[2 * slots * n];
+        int[] count = new int[2 * slots * n];
+        accumulate(x, n, profileRow, from, to, sum, count, 1);
+        double[] leftOut = new double[2 * slots * n];
+        int dayStart = from;
+        while (dayStart < to) {
+            int dayEnd = dayStart + 1;
+            while (dayEnd < to && profileRow[dayEnd] % slots > profileRow[dayEnd - 1] % slots) {
+                dayEnd++;
+            }
+            accumulate(x, n, profileRow, dayStart, dayEnd, sum, count, -1);
+            shrink(sum, count, mean, n, slots, kappa, leftOut);
+            double[] dayProfile = smooth(leftOut, n, slots, halfWindow);
+            for (int t = dayStart; t < dayEnd; t++) {
+                int rowOff = t * n;
+                int base = profileRow[t] * n;
+                for (int i = 0; i < n; i++) {
+                    d[rowOff + i] = x[rowOff + i] - dayProfile[base + i];
+                }
+            }
+            accumulate(x, n, profileRow, dayStart, dayEnd, sum, count, 1);
+            dayStart = dayEnd;
+        }
+        return d;
+    }
+
+    /** Adds (sign 1) or removes (sign -1) rows [from, to) from the per-(profile row, segment) sums and counts. */
+    private static void accumulate(double[] x, int n, int[] profileRow, int from, int to, double[] sum, int[] count,
+                                   int sign) {
+        for (int t = from; t < to; t++) {
+            int base = profileRow[t] * n;
+            int rowOff = t * n;
+            for (int i = 0; i < n; i++) {
+                double v = x[rowOff + i];
+                if (!Double.isNaN(v)) {
+                    sum[base + i] += sign * v;
+                    count[base + i] += sign;
+                }
+            }
+        }
+    }
+
+    /** mu = (sum + kappa m_i) / (count + kappa) per day type, falling back to the all-days slot mean. */
+    private static void shrink(double[] sum, int[] count, double[] mean, int n, int slots, double kappa,
+                               double[] profile) {
+        for (int k = 0; k < slots; k++) {
+            for (int i = 0; i < n; i++) {
+                int weekday = k * n + i;
+                int weekend = (slots + k) * n + i;
+                double allSum = sum[weekday] + sum[weekend];
+                int allCount = count[weekday] + count[weekend];
+                double all = (allSum + kappa * mean[i]) / (allCount + kappa);
+                profile[weekday] = count[weekday] > 0 ? (sum[weekday] + kappa * mean[i]) / (count[weekday] + kappa) : all;
+                profile[weekend] = count[weekend] > 0 ? (sum[weekend] + kappa * mean[i]) / (count[weekend] + kappa) : all;
+            }
+        }
     }
 }

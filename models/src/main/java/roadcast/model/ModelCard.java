@@ -31,7 +31,8 @@ public record ModelCard(String modelVersion, String dataset, String trainedFrom,
      *
      * @param validationRmse RMSE over all horizons on the validation block with these values
      */
-    public record ZoneChoice(int zone, int segments, int rank, int order, double lambda, double validationRmse) {
+    public record ZoneChoice(int zone, int segments, int rank, int order, double lambda, int smoothingMinutes,
+                             double validationRmse) {
     }
 
     /**

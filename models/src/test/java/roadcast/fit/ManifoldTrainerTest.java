@@ -147,7 +147,7 @@ class ManifoldTrainerTest {
         double best = Double.POSITIVE_INFINITY;
         int bestRank = -1;
         for (int r : new int[] {1, 3}) {
-            ManifoldModel fixed = ManifoldTrainer.fit(small.history(), small.network(), base.withFixed(r, 1, 1.0),
+            ManifoldModel fixed = ManifoldTrainer.fit(small.history(), small.network(), base.withFixed(r, 1, 1.0).withSmoothing(0),
                     ProgressListener.NONE);
             double rmse = fixed.card().hyperparameters().get(0).validationRmse();
             if (rmse < best) {
@@ -156,7 +156,7 @@ class ManifoldTrainerTest {
             }
         }
         TrainingConfig grid = new TrainingConfig("s", "p", null, 256, new int[] {1, 3}, new int[] {1},
-                new double[] {1.0}, 0.2, 2, 0.01, 85, 1.645, 60, 1);
+                new double[] {1.0}, 0.2, 2, new int[] {0}, 0.01, 85, 1.645, 60, 1);
         ModelCard.ZoneChoice chosen = ManifoldTrainer.fit(small.history(), small.network(), grid,
                 ProgressListener.NONE).card().hyperparameters().get(0);
         assertEquals(bestRank, chosen.rank());

@@ -25,6 +25,11 @@ public final class TrainingOptions {
             description = "Fix the ridge penalty instead of searching 0.1, 1, 10.")
     Double lambda;
 
+    @Option(names = "--smoothing", paramLabel = "MIN",
+            description = "Fix the half-width in minutes of the profile's time-of-day moving average instead of "
+                    + "searching 0 and 10.")
+    Integer smoothing;
+
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
             description = "Last part of the training rows used to choose hyperparameters, bands and skill "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -42,7 +47,8 @@ public final class TrainingOptions {
         int[] orders = order == null ? d.orders() : new int[] {order};
         double[] lambdas = lambda == null ? d.lambdas() : new double[] {lambda};
         return new TrainingConfig(d.dataset(), d.provenance(), d.credibility(), maxZoneSize, ranks, orders, lambdas,
-                validationFraction, d.profileShrinkage(), d.projectionEps(), d.freeFlowPercentile(), d.bandZ(),
+                validationFraction, d.profileShrinkage(),
+                smoothing == null ? d.smoothingMinutes() : new int[] {smoothing}, d.projectionEps(), d.freeFlowPercentile(), d.bandZ(),
                 d.maxHorizonMinutes(), threads == null ? d.threads() : threads);
     }
 }
