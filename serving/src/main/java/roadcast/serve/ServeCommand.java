@@ -51,7 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
         String apiKey;
 
         @Option(names = "--api-keys", description = "File of accepted keys, one SHA-256 hex digest per line "
-            + "(printf %s KEY | sha256sum). Without --api-key or --api-keys a random key is generated and printed.")
+            + "(printf %%s KEY | sha256sum). Without --api-key or --api-keys a random key is generated and printed.")
         Path apiKeys;
     }
 
