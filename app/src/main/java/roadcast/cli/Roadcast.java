@@ -2,11 +2,35 @@ package roadcast.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import roadcast.benchmark.BenchForecastCommand;
+import roadcast.benchmark.BenchmarkCommand;
+import roadcast.datasets.LoadBenchmarkCommand;
+import roadcast.demo.BenchStreamCommand;
+import roadcast.demo.DemoCommand;
+import roadcast.replay.ReplayCommand;
+import roadcast.stream.StreamCommand;
+import roadcast.synthetic.GenerateCommand;
+import roadcast.train.TrainCommand;
 
 /** The root of {@code ./roadcast}: every subcommand of every module, one help page. */
 @Command(name = "roadcast", mixinStandardHelpOptions = true, version = "roadcast 0.1.0",
         description = "Real-time road-traffic forecasting: train manifold models offline, forecast a live feed on Flink.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            TrainCommand.class,
+            BenchmarkCommand.class,
+            GenerateCommand.class,
+            ReplayCommand.class,
+            StreamCommand.class,
+            BenchForecastCommand.class,
+            BenchStreamCommand.class,
+            LoadBenchmarkCommand.class,
+            CommandLine.HelpCommand.class},
+        footer = {"",
+            "  serve           Online store, HTTP API and dashboard, in its own JVM",
+            "                    (RocksDB must not share Flink's classpath).",
+            "",
+            "First run: ./roadcast demo    Tests: mvn -B verify"})
 public final class Roadcast implements Runnable {
 
     @CommandLine.Spec

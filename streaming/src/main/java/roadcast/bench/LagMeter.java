@@ -1,0 +1,188 @@
+package roadcast.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.ToLongFunction;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Measures end-to-end lag on an output topic from the consumer side: a read_committed consumer (so records count
+ * when their transaction commits, as a downstream reader would see them) polls in a background thread, and for each
+ * record lag = arrival time - the timestamp of the input that produced it.
+ *
+ * <p>By default that input timestamp is the output record's own Kafka timestamp: a Flink Kafka source passes each
+ * input's timestamp (CreateTime or LogAppendTime of the input topic) along as the record timestamp, and a sink that
+ * keeps it (as {@link roadcast.kafka.RawRecordSerializer} does) writes it on the output. A job that aggregates several
+ * inputs should write the latest contributing input's timestamp, or the caller passes its own extractor.
+ */
+public final class LagMeter implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LagMeter.class);
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final boolean fromBeginning;
+    private final ToLongFunction<ConsumerRecord<byte[], byte[]>> inputTimestamp;
+    private final LatencyHistogram histogram = new LatencyHistogram();
+    private final ThroughputMeter throughput = new ThroughputMeter();
+    private final AtomicBoolean running = new AtomicBoolean();
+    private Thread thread;
+    private volatile Throwable failure;
+    private boolean closed;
+
+    /** Lag from each output record's own timestamp, reading records that arrive after {@link #start()}. */
+    public LagMeter(String bootstrapServers, String topic) {
+        this(bootstrapServers, topic, false, ConsumerRecord::timestamp);
+    }
+
+    /**
+     * @param fromBeginning  measure records already on the topic too (their lag includes the wait before start)
+     * @param inputTimestamp epoch ms of the input that produced an output record
+     */
+    public LagMeter(String bootstrapServers, String topic, boolean fromBeginning,
+                    ToLongFunction<ConsumerRecord<byte[], byte[]>> inputTimestamp) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "roadcast-lag-meter");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        this.consumer = new KafkaConsumer<>(p);
+        this.topic = topic;
+        this.fromBeginning = fromBeginning;
+        this.inputTimestamp = inputTimestamp;
+    }
+
+    /**
+     * Assigns every partition of the topic (no consumer group, so no rebalance wait) and starts polling. The topic
+     * must exist. Returns once the start positions are fixed, so records produced afterwards are all measured.
+     */
+    public synchronized LagMeter start() {
+        if (thread != null) {
+            throw new IllegalStateException("lag meter already started");
+        }
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalStateException("topic " + topic + " does not exist");
+        }
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (PartitionInfo info : infos) {
+            partitions.add(new TopicPartition(topic, info.partition()));
+        }
+        consumer.assign(partitions);
+        if (fromBeginning) {
+            consumer.seekToBeginning(partitions);
+        } else {
+            consumer.seekToEnd(partitions);
+        }
+        for (TopicPartition tp : partitions) {
+            consumer.position(tp); // resolve lazily-evaluated seeks now, not at the first poll
+        }
+        running.set(true);
+        thread = new Thread(this::pollLoop, "lag-meter-" + topic);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void pollLoop() {
+        try {
+            while (running.get()) {
+                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(100));
+                if (records.isEmpty()) {
+                    continue;
+                }
+                long arrival = System.currentTimeMillis();
+                long arrivalNanos = System.nanoTime();
+                synchronized (histogram) {
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
+                        histogram.record(arrival - inputTimestamp.applyAsLong(r));
+                    }
+                }
+                throughput.add(records.count(), arrivalNanos);
+            }
+        } catch (WakeupException e) {
+            // close() woke us up
+        } catch (RuntimeException e) {
+            failure = e;
+            LOG.error("lag meter on {} stopped: {}", topic, e.toString());
+        } finally {
+            consumer.close();
+        }
+    }
+
+    /** Records measured so far. */
+    public long count() {
+        synchronized (histogram) {
+            return histogram.count();
+        }
+    }
+
+    /** Waits until at least {@code n} records were measured; false on timeout. */
+    public boolean awaitCount(long n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (count() < n) {
+            if (failure != null) {
+                throw new IllegalStateException("lag meter failed", failure);
+            }
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    /** Figures so far. */
+    public LagReport report() {
+        synchronized (histogram) {
+            return new LagReport(histogram.count(), histogram.quantile(0.5), histogram.quantile(0.9),
+                    histogram.quantile(0.99), histogram.max(), histogram.mean(), throughput.perSecond(),
+                    throughput.spanSeconds());
+        }
+    }
+
+    /** Forgets what was measured (e.g. after a warm-up). */
+    public void reset() {
+        synchronized (histogram) {
+            histogram.reset();
+            throughput.reset();
+        }
+    }
+
+    /** The error that stopped polling, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public synchronized void close() throws InterruptedException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (thread == null) {
+            consumer.close();
+            return;
+        }
+        running.set(false);
+        consumer.wakeup();
+        thread.join(10_000);
+        thread = null;
+    }
+}

@@ -1,0 +1,217 @@
+package roadcast.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import me.tongfei.progressbar.ProgressBar;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import roadcast.bench.LagMeter;
+import roadcast.bench.LagReport;
+import roadcast.bench.PassThroughJob;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.kafka.RawRecordSerializer;
+import roadcast.model.ModelRegistry;
+import roadcast.publish.KafkaOutputs;
+import roadcast.replay.FeedPublisher;
+import roadcast.replay.FeedReplay;
+import roadcast.stream.ForecastJob;
+import roadcast.stream.JobConfig;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
+import roadcast.train.TrainingRun;
+
+/**
+ * {@code roadcast bench-stream}: what the forecasting costs on top of Kafka and Flink. The same generated records go
+ * through the pass-through job (Kafka in, identity, exactly-once Kafka out) and through the forecast job, one after
+ * the other on the same embedded broker; then the forecast job runs live with the feed replayed at --speedup to
+ * measure end-to-end lag.
+ */
+@Command(name = "bench-stream", mixinStandardHelpOptions = true,
+        description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
+                + "each (input records per second, bounded run from a pre-filled topic, parallelism 1) and the "
+                + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
+                "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\",\"lag_ms_p50\","
+                        + "\"lag_ms_p99\"} (and the run's settings) to --json."})
+public final class BenchStreamCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--segments", paramLabel = "N", defaultValue = "200",
+            description = "Segments of the generated city (default: ${DEFAULT-VALUE}).")
+    int segments;
+
+    @Option(names = "--steps", paramLabel = "S", defaultValue = "288",
+            description = "5-minute steps pushed through each job for throughput (default: ${DEFAULT-VALUE}, one day).")
+    int steps;
+
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "10",
+            description = "Replay speed of the lag run, event-time seconds per wall second (default: ${DEFAULT-VALUE}).")
+    double speedup;
+
+    @Option(names = "--lag-seconds", paramLabel = "SECONDS", defaultValue = "60",
+            description = "Length of the lag run (default: ${DEFAULT-VALUE}).")
+    long lagSeconds;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "Checkpoint interval of both jobs; exactly-once output appears when a checkpoint completes "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--close-after-quiet", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "Lag run: forecast a zone's open steps once its readings pause this long (default: "
+                    + "${DEFAULT-VALUE}); complete steps are forecast at once.")
+    Duration closeAfterQuiet;
+
+    @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
+            description = "Where to write the figures (default: ${DEFAULT-VALUE}).")
+    Path json;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated city (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (segments < 2 || steps < 2 || !(speedup > 0) || lagSeconds < 1) {
+            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --speedup > 0, --lag-seconds >= 1");
+            return 2;
+        }
+        Path work = Files.createTempDirectory("roadcast-bench-stream");
+        int trainDays = 3;
+        int days = trainDays + (steps + 287) / 288 + 1;
+        out.printf("generating a city of %d segments, %d days%n", segments, days);
+        out.flush();
+        Path cityDir = work.resolve("city");
+        try (ProgressBar bar = new ProgressBar("generate", CityConfig.of(segments, days, 5, seed,
+                WeekProfiles.sharedOrBuiltIn(seed)).steps())) {
+            new CityGenerator(CityConfig.of(segments, days, 5, seed, WeekProfiles.sharedOrBuiltIn(seed)))
+                    .generate(cityDir, bar::stepTo);
+        }
+        Dataset data = DatasetLoader.load(cityDir);
+        int trainRows = trainDays * 288;
+        out.println("training on " + trainDays + " days");
+        out.flush();
+        var training = TrainingRun.train(data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0),
+                (stage, done, total) -> { });
+        Path registry = work.resolve("registry");
+        new ModelRegistry(registry).publish(training.model());
+
+        Instant from = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopics("bench.in", "bench.pass.out", "bench.forecast.out", "bench.rejected", "bench.live",
+                    "bench.live.out", "bench.live.rejected");
+            long records;
+            try (FeedPublisher publisher = new FeedPublisher(bootstrap, "bench.in", 0)) {
+                records = publisher.publish(FeedReplay.from(data, from), (long) steps * segments).acknowledged();
+            }
+            out.printf("%d records on the input topic%n", records);
+            out.flush();
+
+            JobExecutionResult pass = new PassThroughJob(
+                    ExactlyOnceKafka.boundedSource(bootstrap, "bench.in", "bench-pass", new RawRecordDeserializer()),
+                    ExactlyOnceKafka.sink(bootstrap, "bench-pass", new RawRecordSerializer("bench.pass.out")),
+                    checkpointInterval).execute(localEnvironment());
+            double passRate = records / (pass.getNetRuntime() / 1000.0);
+            out.printf("pass-through: %.0f records/s (%d ms)%n", passRate, pass.getNetRuntime());
+            out.flush();
+
+            JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                    .withCheckpoints(checkpointInterval, work.resolve("checkpoints")).withCloseWhenComplete(true);
+            JobExecutionResult fc = new ForecastJob(
+                    ExactlyOnceKafka.boundedSource(bootstrap, "bench.in", "bench-forecast", new RawRecordDeserializer()),
+                    KafkaOutputs.forecasts(bootstrap, "bench.forecast.out", "bench-forecast"),
+                    KafkaOutputs.deadLetters(bootstrap, "bench.rejected", "bench-forecast"), cfg)
+                    .withFutureCheck(false).execute();
+            double forecastRate = records / (fc.getNetRuntime() / 1000.0);
+            out.printf("forecast:     %.0f records/s (%d ms)%n", forecastRate, fc.getNetRuntime());
+            out.flush();
+
+            LagReport lag = measureLag(bootstrap, registry, data, from, work, out);
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("passthrough_records_per_s", Math.round(passRate));
+            o.put("forecast_records_per_s", Math.round(forecastRate));
+            o.put("throughput_ratio", Math.round(forecastRate / passRate * 1000) / 1000.0);
+            o.put("lag_ms_p50", lag.records() == 0 ? null : lag.p50Ms());
+            o.put("lag_ms_p99", lag.records() == 0 ? null : lag.p99Ms());
+            o.put("lag_forecasts_measured", lag.records());
+            o.put("segments", segments);
+            o.put("records", records);
+            o.put("speedup", speedup);
+            o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+            o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
+            out.println(o.toString());
+            out.println("written to " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The forecast job live on its own topics while the feed is replayed at --speedup; lag from a read_committed meter. */
+    private LagReport measureLag(String bootstrap, Path registry, Dataset data, Instant from, Path work,
+                                 PrintWriter out) throws Exception {
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(checkpointInterval, work.resolve("live-checkpoints")).withCloseWhenComplete(true)
+                .withCloseAfterQuiet(closeAfterQuiet)
+                .withJobName("roadcast bench-stream lag");
+        JobClient client = new ForecastJob(
+                ExactlyOnceKafka.source(bootstrap, "bench.live", "bench-live", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(bootstrap, "bench.live.out", "bench-live"),
+                KafkaOutputs.deadLetters(bootstrap, "bench.live.rejected", "bench-live"), cfg)
+                .withFutureCheck(false).executeAsync();
+        try (LagMeter meter = new LagMeter(bootstrap, "bench.live.out").start();
+             FeedPublisher publisher = new FeedPublisher(bootstrap, "bench.live", speedup)) {
+            // Let the job reach RUNNING before the first step so start-up does not count as lag.
+            Thread.sleep(5000);
+            publisher.start(FeedReplay.from(data, from), 0);
+            try (ProgressBar bar = new ProgressBar("lag run (s)", lagSeconds)) {
+                for (long s = 0; s < lagSeconds; s++) {
+                    Thread.sleep(1000);
+                    bar.stepTo(s + 1);
+                    bar.setExtraMessage(meter.count() + " forecasts");
+                }
+            }
+            publisher.stop();
+            LagReport report = meter.report();
+            out.printf("lag at %.0fx: %s%n", speedup, report);
+            return report;
+        } finally {
+            client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    private StreamExecutionEnvironment localEnvironment() {
+        Configuration conf = Configuration.fromMap(Map.of(
+                "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms",
+                "parallelism.default", "1"));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        env.setParallelism(1);
+        return env;
+    }
+}

@@ -1,0 +1,280 @@
+package roadcast.demo;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import org.apache.flink.core.execution.JobClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import roadcast.clean.CredibilityRules;
+import roadcast.datasets.Dataset;
+import roadcast.fit.TrainingConfig;
+import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.SharedDatasets;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+import roadcast.publish.KafkaOutputs;
+import roadcast.replay.FeedPublisher;
+import roadcast.replay.FeedReplay;
+import roadcast.stream.ForecastJob;
+import roadcast.stream.JobConfig;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
+import roadcast.train.ProgressBars;
+import roadcast.train.TrainingRun;
+
+/**
+ * {@code roadcast demo}: the whole system in one process - an in-process Kafka broker, a model (trained on the first
+ * part of the data set when the registry has none), the rest of the data set replayed as a live feed, the
+ * forecasting job on a local mini-cluster, and a live console summary read from the output topics.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Runs Roadcast end to end in one process: starts an embedded Kafka broker, trains a model on the "
+                + "first 5/7 of the data set if the registry holds none, replays the remaining 2/7 as a live feed at "
+                + "--speedup, runs the forecasting job and prints records/s, forecasts/s, lag and congestion every few "
+                + "seconds.",
+                "Lag = time a forecast becomes visible to a read_committed consumer minus the append time of the "
+                        + "newest input reading it used."})
+public final class DemoCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
+    static final String IN = "roadcast.speed";
+    static final String OUT = "roadcast.forecast";
+    static final String REJECTED = "roadcast.speed.rejected";
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--dataset", paramLabel = "DIR",
+            description = "Data set to replay (any layout 'roadcast train' reads). Default: ../shared/datasets/los-loop "
+                    + "if present, else a generated city of 60 segments and 7 days.")
+    Path dataset;
+
+    @Option(names = "--registry", paramLabel = "DIR", defaultValue = "demo-models",
+            description = "Model registry; a model is trained into it when it holds none (default: ${DEFAULT-VALUE}).")
+    Path registry;
+
+    @Option(names = "--speedup", paramLabel = "X", defaultValue = "60",
+            description = "Event-time seconds per wall-clock second of the replay (default: ${DEFAULT-VALUE}: a 5-minute "
+                    + "step every 5 s).")
+    double speedup;
+
+    @Option(names = "--for", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Stop after this many seconds (default: ${DEFAULT-VALUE} = until the replay has ended and the "
+                    + "last forecasts are out, or Ctrl-C).")
+    long forSeconds;
+
+    @Option(names = "--summary", paramLabel = "FILE",
+            description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
+                    + "lag_ms_p50, lag_ms_p99.")
+    Path summaryFile;
+
+    @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
+            description = "Console summary interval (default: ${DEFAULT-VALUE}).")
+    long everySeconds;
+
+    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "Checkpoint interval; forecasts become visible when a checkpoint completes "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--allowed-lateness", paramLabel = "DURATION",
+            description = "How long a step with missing segments stays open after its end (default: the model's "
+                    + "credibility rules). Complete steps are forecast at once (see --wait-for-step-end).")
+    Duration allowedLateness;
+
+    @Option(names = "--wait-for-step-end",
+            description = "Forecast a step only when event time has passed its end plus the allowed lateness, even when "
+                    + "every segment has reported (default: forecast a complete step at once, lag ~ checkpoint interval).")
+    boolean waitForStepEnd;
+
+    @Option(names = "--close-after-quiet", paramLabel = "DURATION", defaultValue = "PT1S",
+            description = "Forecast the open steps of a zone when its readings have paused this long (the replay sends "
+                    + "each step in one burst), even if some segments are missing (default: ${DEFAULT-VALUE}; PT0S = off).")
+    Duration closeAfterQuiet;
+
+    @Option(names = "--no-dashboard", description = "Do not start (or print how to start) the dashboard.")
+    boolean noDashboard;
+
+    @Option(names = "--port", defaultValue = "8080", description = "Dashboard HTTP port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires.")
+    String apiKey;
+
+    /** How the dashboard is started; the lead replaces the default that prints instructions. */
+    DashboardLauncher dashboard = DashboardLauncher.INSTRUCTIONS;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (!(speedup > 0) || Double.isInfinite(speedup)) {
+            err.println("--speedup must be a positive number, got " + speedup);
+            return 2;
+        }
+        Dataset data;
+        try {
+            data = loadDataset(out);
+        } catch (RuntimeException e) {
+            err.println("cannot read the data set: " + e.getMessage());
+            return 2;
+        }
+        int steps = data.history().steps();
+        int trainRows = Math.max(2, steps * 5 / 7);
+        if (trainRows >= steps) {
+            err.println("data set " + data.name() + " has only " + steps + " steps: nothing left to replay");
+            return 2;
+        }
+        ManifoldModel model = modelFor(data, trainRows, out);
+        if (model == null) {
+            err.println("the latest model in " + registry + " is for another network than " + data.name()
+                    + ": use another --registry");
+            return 2;
+        }
+
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
+            kafka.createTopics(IN, OUT, REJECTED);
+            String bootstrap = kafka.bootstrapServers();
+            out.println("Kafka broker at " + bootstrap);
+            JobConfig cfg = JobConfig.defaults(registry)
+                    .withCheckpoints(checkpointInterval, Files.createTempDirectory("roadcast-demo-checkpoints"))
+                    .withEventTime(Duration.ZERO, null, allowedLateness, null)
+                    .withCloseWhenComplete(!waitForStepEnd)
+                    .withCloseAfterQuiet(waitForStepEnd ? null : closeAfterQuiet)
+                    .withJobName("roadcast demo");
+            ForecastJob job = new ForecastJob(
+                    ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
+                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo"),
+                    KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg);
+            AutoCloseable dash = noDashboard ? () -> { } : dashboard.start(bootstrap, OUT, port, apiKey, out);
+            JobClient client = job.executeAsync();
+            Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
+            try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size()).start();
+                 FeedPublisher publisher = new FeedPublisher(bootstrap, IN, speedup)) {
+                publisher.start(FeedReplay.from(data, replayFrom), 0);
+                out.printf("replaying %s from %s (%d steps) at %.0fx; forecasts of model %s%n", data.name(), replayFrom,
+                        steps - trainRows, speedup, model.version());
+                out.flush();
+                run(publisher, watcher, out);
+                DemoSummary summary = watcher.summary();
+                out.println("final: " + summary.toJson().toString());
+                if (summaryFile != null) {
+                    summary.write(summaryFile);
+                    out.println("summary written to " + summaryFile);
+                }
+            } finally {
+                cancel(client);
+                dash.close();
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    private void run(FeedPublisher publisher, ForecastWatcher watcher, PrintWriter out) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = forSeconds > 0 ? start + Duration.ofSeconds(forSeconds).toNanos() : Long.MAX_VALUE;
+        long lastSent = 0;
+        long lastForecasts = 0;
+        long lastTick = start;
+        long quietSince = Long.MAX_VALUE;
+        long every = Math.max(1, everySeconds) * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            long sleep = Math.min(every, Math.max(1, deadline - System.nanoTime())) / 1_000_000L;
+            Thread.sleep(Math.max(1, sleep));
+            long now = System.nanoTime();
+            double seconds = (now - lastTick) / 1e9;
+            long sent = publisher.sent();
+            long forecasts = watcher.forecasts();
+            DemoSummary s = watcher.summary();
+            out.printf("[%4.0fs] records/s %7.0f  forecasts/s %7.0f  lag p50 %6.0f ms p99 %6.0f ms  rejected %d  "
+                            + "segments %d/%d  congestion %s%n", (now - start) / 1e9, (sent - lastSent) / seconds,
+                    (forecasts - lastForecasts) / seconds, s.lagMsP50(), s.lagMsP99(), s.rejected(),
+                    s.segmentsWithForecasts(), s.segments(), s.levels());
+            out.flush();
+            boolean replayOver = replayOver(publisher, out);
+            if (forSeconds == 0 && replayOver) {
+                // The last steps close when event time moves on; with no more input, idleness ends them.
+                quietSince = forecasts == lastForecasts ? Math.min(quietSince, now) : Long.MAX_VALUE;
+                if (now - quietSince > Duration.ofSeconds(15).toNanos()) {
+                    break;
+                }
+            }
+            lastSent = sent;
+            lastForecasts = forecasts;
+            lastTick = now;
+        }
+    }
+
+    private static boolean replayOver(FeedPublisher publisher, PrintWriter out) throws InterruptedException {
+        try {
+            return publisher.await(Duration.ofMillis(1)) != null;
+        } catch (IllegalStateException e) {
+            out.println("replay stopped: " + e.getMessage());
+            return true;
+        }
+    }
+
+    private Dataset loadDataset(PrintWriter out) throws java.io.IOException {
+        if (dataset != null) {
+            return DatasetLoader.load(dataset);
+        }
+        var shared = SharedDatasets.find("los-loop");
+        if (shared.isPresent()) {
+            out.println("data set: " + shared.get());
+            return DatasetLoader.load(shared.get());
+        }
+        Path dir = Files.createTempDirectory("roadcast-demo-city");
+        out.println(SharedDatasets.absentMessage("los-loop") + "; generating a city of 60 segments into " + dir);
+        new CityGenerator(CityConfig.of(60, 7, 5, 42, WeekProfiles.sharedOrBuiltIn(42))).generate(dir, i -> { });
+        return DatasetLoader.load(dir);
+    }
+
+    /** The registry's latest model, or one trained on rows [0, trainRows) and published; null if it does not fit. */
+    private ManifoldModel modelFor(Dataset data, int trainRows, PrintWriter out) throws java.io.IOException {
+        ModelRegistry models = new ModelRegistry(registry);
+        var latest = models.loadLatest();
+        if (latest.isPresent()) {
+            ManifoldModel m = latest.get();
+            out.println("model " + m.version() + " from " + registry);
+            return java.util.Arrays.equals(m.network().segmentIds(), data.network().segmentIds()) ? m : null;
+        }
+        out.printf("no model in %s: training on the first %d of %d steps of %s%n", registry, trainRows,
+                data.history().steps(), data.name());
+        out.flush();
+        TrainingRun.Outcome outcome;
+        try (ProgressBars bars = new ProgressBars(true)) {
+            outcome = TrainingRun.train(data, trainRows, trainingConfig(data), bars);
+        }
+        String version = models.publish(outcome.model());
+        out.printf("trained in %.1f s, published as %s%n", outcome.seconds(), version);
+        return models.load(version);
+    }
+
+    /** The trainer's defaults for a data set: credibility rules for its unit and step (as {@code roadcast train}). */
+    static TrainingConfig trainingConfig(Dataset data) {
+        CredibilityRules rules = CredibilityRules.defaults(data.history().unit(), data.history().step());
+        return TrainingConfig.defaults(data.name(), data.provenance(), rules);
+    }
+
+    private static void cancel(JobClient client) {
+        try {
+            client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("could not cancel the forecast job: {}", e.toString());
+        }
+    }
+}

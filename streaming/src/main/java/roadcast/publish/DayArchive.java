@@ -1,0 +1,97 @@
+package roadcast.publish;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+
+import org.apache.flink.api.common.serialization.BulkWriter;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.FSDataOutputStream;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import roadcast.ingest.SourceNames;
+import roadcast.stream.ReadingEvent;
+
+/**
+ * The history archive: accepted readings as CSV files partitioned by the day of their event time
+ * ({@code DIR/day=YYYY-MM-DD/part-*.csv}), in the long layout {@code roadcast.datasets} reads back
+ * ({@code timestamp,segment,speed,flow,occupancy,source}, timestamps ISO-8601 UTC, empty = not measured). Files
+ * are finished on checkpoints, so a finished file holds exactly the readings of completed checkpoints.
+ */
+public final class DayArchive {
+
+    public static final String HEADER = "timestamp,segment,speed,flow,occupancy,source\n";
+
+    private DayArchive() {
+    }
+
+    /** @param zone time zone whose calendar day names the partition (the data set's local zone) */
+    public static FileSink<ReadingEvent> sink(java.nio.file.Path dir, ZoneId zone) {
+        return FileSink.forBulkFormat(new org.apache.flink.core.fs.Path(dir.toAbsolutePath().toUri()),
+                        (BulkWriter.Factory<ReadingEvent>) CsvWriter::new)
+                .withBucketAssigner(new ByDay(zone.getId()))
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".csv").build())
+                .build();
+    }
+
+    /** One CSV line of a reading (without the newline). */
+    public static String line(ReadingEvent e) {
+        return Instant.ofEpochMilli(e.timeMillis) + "," + e.segment + "," + e.speed + ","
+                + (Double.isNaN(e.flow) ? "" : Double.toString(e.flow)) + ","
+                + (Double.isNaN(e.occupancy) ? "" : Double.toString(e.occupancy)) + ","
+                + (e.source == null ? "" : SourceNames.name(e.source));
+    }
+
+    private static final class CsvWriter implements BulkWriter<ReadingEvent> {
+        private final OutputStream out;
+
+        CsvWriter(FSDataOutputStream out) throws IOException {
+            this.out = out;
+            out.write(HEADER.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void addElement(ReadingEvent e) throws IOException {
+            out.write((line(e) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public void flush() throws IOException {
+            out.flush();
+        }
+
+        @Override
+        public void finish() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** {@code day=YYYY-MM-DD} of the reading's event time in the archive's zone. */
+    private static final class ByDay implements BucketAssigner<ReadingEvent, String> {
+        private static final long serialVersionUID = 1L;
+        private final String zone;
+        private transient ZoneId zoneId;
+
+        ByDay(String zone) {
+            this.zone = zone;
+        }
+
+        @Override
+        public String getBucketId(ReadingEvent e, Context context) {
+            if (zoneId == null) {
+                zoneId = ZoneId.of(zone);
+            }
+            return "day=" + LocalDate.ofInstant(Instant.ofEpochMilli(e.timeMillis), zoneId);
+        }
+
+        @Override
+        public SimpleVersionedSerializer<String> getSerializer() {
+            return SimpleVersionedStringSerializer.INSTANCE;
+        }
+    }
+}

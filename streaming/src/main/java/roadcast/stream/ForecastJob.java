@@ -1,0 +1,208 @@
+package roadcast.stream;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.OutputTag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import roadcast.ingest.DeadLetter;
+import roadcast.model.ManifoldModel;
+import roadcast.publish.IssuedForecast;
+import roadcast.kafka.RawRecord;
+
+/**
+ * The streaming forecaster, wired like the flink-training exercises: sources and sinks come in from outside, so
+ * {@link StreamCommand} plugs in Kafka and tests plug in bounded lists and collecting sinks.
+ *
+ * <pre>
+ * input ─ parse ─┬─ timestamps/watermarks ─ keyBy(segment) ─ clean ─┬─ keyBy(zone) ─ forecast ─ forecasts sink
+ *                │                                                   │                 ▲ broadcast: model versions
+ *                └─ dead letters ◄──────── dead letters ◄────────────┘── archive (optional)
+ * </pre>
+ *
+ * The model is read from the registry when the job is built (for the network layout and zoning) and again by the
+ * operators where they run.
+ */
+public final class ForecastJob {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ForecastJob.class);
+
+    /** Side output of every stage: records refused, with the reason. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    private final Source<RawRecord, ?, ?> input;
+    private final Sink<IssuedForecast> forecasts;
+    private final Sink<DeadLetter> deadLetters;
+    private final JobConfig config;
+    private final ManifoldModel model;
+    private final ModelRef modelRef;
+    private final NetworkLayout layout;
+    private Source<String, ?, ?> modelVersions;
+    private Sink<ReadingEvent> archive;
+    private boolean checkFuture = true;
+    private final Map<String, String> flinkOptions = new LinkedHashMap<>();
+
+    /**
+     * @param input       raw input records (Kafka: {@code ExactlyOnceKafka.source} with {@code RawRecordDeserializer})
+     * @param forecasts   where forecasts go (Kafka: {@code KafkaOutputs.forecasts})
+     * @param deadLetters where refused records go (Kafka: {@code KafkaOutputs.deadLetters})
+     * @param config      job settings; the model is read from {@code config.registry()} now
+     * @throws java.io.IOException when the registry has no usable model
+     */
+    public ForecastJob(Source<RawRecord, ?, ?> input, Sink<IssuedForecast> forecasts, Sink<DeadLetter> deadLetters,
+                       JobConfig config) throws java.io.IOException {
+        this.input = input;
+        this.forecasts = forecasts;
+        this.deadLetters = deadLetters;
+        this.config = config;
+        String version = config.modelVersion();
+        if (version == null) {
+            version = RegistryPoll.newestVersion(config.registry());
+            if (version.isEmpty()) {
+                throw new java.io.IOException("model registry " + config.registry() + " holds no model: train one first"
+                        + " (roadcast train --registry " + config.registry() + ")");
+            }
+        }
+        this.modelRef = new ModelRef(config.registry().toAbsolutePath().toString(), version);
+        this.model = modelRef.load();
+        this.layout = NetworkLayout.of(model, config.allowedLateness(), config.maxFuture());
+    }
+
+    /** Model versions to switch to (tests); by default the registry is polled every {@code config.modelPoll()}. */
+    public ForecastJob withModelVersions(Source<String, ?, ?> versions) {
+        this.modelVersions = versions;
+        return this;
+    }
+
+    /** Also write every accepted reading here (the history archive). */
+    public ForecastJob withArchive(Sink<ReadingEvent> sink) {
+        this.archive = sink;
+        return this;
+    }
+
+    /**
+     * Whether readings stamped further ahead of the wall clock than the model allows are refused (default on). Off
+     * for replays of old data whose clock runs faster than real time.
+     */
+    public ForecastJob withFutureCheck(boolean on) {
+        this.checkFuture = on;
+        return this;
+    }
+
+    /** An extra Flink option for the environment (e.g. {@code restart-strategy.type=none} in tests). */
+    public ForecastJob withFlinkOption(String key, String value) {
+        flinkOptions.put(key, value);
+        return this;
+    }
+
+    public ManifoldModel model() {
+        return model;
+    }
+
+    public NetworkLayout layout() {
+        return layout;
+    }
+
+    public JobConfig config() {
+        return config;
+    }
+
+    /** The Flink settings this job runs with: checkpoints, state backend, plus the extra options. */
+    public Configuration flinkConfiguration() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("execution.checkpointing.interval", config.checkpointInterval().toMillis() + " ms");
+        m.put("state.backend.type", config.rocksDb() ? "rocksdb" : "hashmap");
+        if (config.checkpointDir() != null) {
+            m.put("execution.checkpointing.storage", "filesystem");
+            m.put("execution.checkpointing.dir", config.checkpointDir().toAbsolutePath().toUri().toString());
+        }
+        // RocksDB refuses instance paths longer than its limit; mini-cluster temp paths easily exceed it.
+        m.put("state.backend.rocksdb.localdir", System.getProperty("java.io.tmpdir") + "/roadcast-rocksdb");
+        m.put("parallelism.default", Integer.toString(config.parallelism()));
+        m.putAll(flinkOptions);
+        return Configuration.fromMap(m);
+    }
+
+    /** A configured environment with this job's graph in it (local mini-cluster, or the cluster of flink run). */
+    public StreamExecutionEnvironment environment() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration());
+        env.configure(flinkConfiguration());
+        env.enableCheckpointing(config.checkpointInterval().toMillis());
+        env.setParallelism(config.parallelism());
+        build(env);
+        return env;
+    }
+
+    /** Adds the job's operators to {@code env}. */
+    public void build(StreamExecutionEnvironment env) {
+        DataStream<RawRecord> raw = env.fromSource(input, WatermarkStrategy.noWatermarks(), "input")
+                .returns(TypeInformation.of(RawRecord.class));
+        SingleOutputStreamOperator<ReadingEvent> parsed = raw
+                .process(new ParseReadings(layout, checkFuture)).name("parse").uid("parse")
+                .returns(TypeInformation.of(ReadingEvent.class));
+
+        long bound = config.maxOutOfOrderness().toMillis();
+        WatermarkStrategy<ReadingEvent> eventTime = WatermarkStrategy
+                .<ReadingEvent>forGenerator(ctx -> new StepWatermarks(bound))
+                .withTimestampAssigner((e, ts) -> e.timeMillis);
+        if (config.idleness() != null && !config.idleness().isZero()) {
+            eventTime = eventTime.withIdleness(config.idleness());
+        }
+        SingleOutputStreamOperator<ReadingEvent> cleaned = parsed
+                .assignTimestampsAndWatermarks(eventTime).name("event-time").uid("event-time")
+                .keyBy(e -> e.segment)
+                .process(new CleanReadings(modelRef, layout)).name("clean").uid("clean")
+                .returns(TypeInformation.of(ReadingEvent.class));
+
+        Source<String, ?, ?> versionSource = modelVersions;
+        if (versionSource == null && config.hotReload()) {
+            versionSource = RegistryPoll.source(config.registry(), config.modelPoll().toMillis());
+        }
+        DataStream<String> versions = versionSource != null
+                ? env.fromSource(versionSource, RegistryPoll.controlWatermarks(), "model-versions").setParallelism(1)
+                : env.fromData(Types.STRING, modelRef.version()).name("model-version");
+        BroadcastStream<String> broadcastVersions = versions.broadcast(ZoneStepForecaster.MODEL_VERSION);
+
+        SingleOutputStreamOperator<IssuedForecast> issued = cleaned
+                .keyBy(e -> e.zone)
+                .connect(broadcastVersions)
+                .process(new ZoneStepForecaster(modelRef, layout, config.forecastOnEveryUpdate(),
+                        config.closeWhenComplete(), config.closeAfterQuietMillis()))
+                .name("forecast").uid("forecast")
+                .returns(TypeInformation.of(IssuedForecast.class));
+        issued.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
+
+        parsed.getSideOutput(DEAD_LETTERS)
+                .union(cleaned.getSideOutput(DEAD_LETTERS), issued.getSideOutput(DEAD_LETTERS))
+                .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
+        if (archive != null) {
+            cleaned.sinkTo(archive).name("archive").uid("archive-sink");
+        }
+        LOG.info("forecast job: model {} ({} segments, {} zones, step {} ms, lateness {} ms)", modelRef.version(),
+                layout.size(), layout.zoneCount(), layout.stepMillis(), layout.allowedLatenessMillis());
+    }
+
+    /** Runs until the input ends (bounded sources) or the job is cancelled. */
+    public JobExecutionResult execute() throws Exception {
+        return environment().execute(config.jobName());
+    }
+
+    /** Submits and returns at once; the caller cancels or waits through the client. */
+    public JobClient executeAsync() throws Exception {
+        return environment().executeAsync(config.jobName());
+    }
+}

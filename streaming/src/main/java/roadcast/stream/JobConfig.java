@@ -1,0 +1,134 @@
+package roadcast.stream;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one {@link ForecastJob}. Defaults ({@link #defaults(Path)}) suit the demo: 1 s checkpoints (output
+ * becomes visible only when a checkpoint completes), RocksDB state, event time with no out-of-orderness beyond the
+ * model's allowed lateness.
+ *
+ * @param jobName               Flink job name
+ * @param registry              model registry folder (the job loads its model from there, also on the task managers)
+ * @param modelVersion          version to start with; null = the registry's latest
+ * @param parallelism           operator parallelism
+ * @param checkpointInterval    checkpoint interval (exactly-once output is committed on each checkpoint)
+ * @param checkpointDir         folder for checkpoints; null = Flink's default (JobManager memory)
+ * @param rocksDb               keep keyed state in RocksDB (false: heap, for quick local runs)
+ * @param maxOutOfOrderness     bounded out-of-orderness of the watermarks
+ * @param idleness              an input without records for this long stops holding the watermark back; null or
+ *                              zero = off (the default: with idleness on, the job was seen to stop forwarding readings
+ *                              after a pause longer than it, so leave it off for single-partition or paced feeds)
+ * @param allowedLateness       how long after its end a step stays open; null = the model's credibility rules
+ * @param maxFuture             how far event time may lead the wall clock; null = the model's credibility rules
+ * @param forecastOnEveryUpdate also issue a provisional forecast on every accepted reading (state untouched)
+ * @param closeWhenComplete     close a zone's step as soon as every segment of the zone has a reading, with any older
+ *                              open step of the zone, without waiting for event time to pass its end (later readings
+ *                              of those steps, e.g. from a second source, are then refused as too late): lag becomes
+ *                              about the checkpoint interval
+ * @param modelPoll             how often to look for a newer model in the registry; null or zero = never
+ * @param closeAfterQuiet       close a zone's open steps when no reading for the zone has arrived for this long
+ *                              (processing time): feeds that deliver each step in one burst then get forecasts
+ *                              right after the burst even when some segments are missing; null or zero = off
+ */
+public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
+                        Duration checkpointInterval, Path checkpointDir, boolean rocksDb,
+                        Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
+                        boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
+                        Duration closeAfterQuiet) {
+
+    public JobConfig {
+        if (registry == null) {
+            throw new IllegalArgumentException("a model registry folder is required");
+        }
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        }
+        if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
+            throw new IllegalArgumentException("checkpoint interval must be at least 10 ms, got " + checkpointInterval);
+        }
+        if (maxOutOfOrderness == null || maxOutOfOrderness.isNegative()) {
+            throw new IllegalArgumentException("out-of-orderness must not be negative, got " + maxOutOfOrderness);
+        }
+        if (allowedLateness != null && allowedLateness.isNegative()) {
+            throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
+        }
+        if (jobName == null || jobName.isBlank()) {
+            jobName = "roadcast-forecast";
+        }
+    }
+
+    public static JobConfig defaults(Path registry) {
+        return new JobConfig("roadcast-forecast", registry, null, 1, Duration.ofSeconds(1), null, true,
+                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null);
+    }
+
+    public JobConfig withModelVersion(String version) {
+        return new JobConfig(jobName, registry, version, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet);
+    }
+
+    public JobConfig withParallelism(int p) {
+        return new JobConfig(jobName, registry, modelVersion, p, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet);
+    }
+
+    public JobConfig withCheckpoints(Duration interval, Path dir) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet);
+    }
+
+    public JobConfig withRocksDb(boolean on) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, on,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet);
+    }
+
+    /** Out-of-orderness, idleness, lateness and future limit (null lateness / future = the model's rules). */
+    public JobConfig withEventTime(Duration outOfOrderness, Duration idle, Duration lateness, Duration future) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                outOfOrderness, idle, lateness, future, forecastOnEveryUpdate, closeWhenComplete, modelPoll,
+                closeAfterQuiet);
+    }
+
+    public JobConfig withForecastOnEveryUpdate(boolean on) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, on, closeWhenComplete, modelPoll,
+                closeAfterQuiet);
+    }
+
+    public JobConfig withCloseWhenComplete(boolean on) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, on,
+                modelPoll, closeAfterQuiet);
+    }
+
+    public JobConfig withModelPoll(Duration poll) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
+                closeWhenComplete, poll, closeAfterQuiet);
+    }
+
+    public JobConfig withJobName(String name) {
+        return new JobConfig(name, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet);
+    }
+
+    public JobConfig withCloseAfterQuiet(Duration quiet) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, quiet);
+    }
+
+    public long closeAfterQuietMillis() {
+        return closeAfterQuiet == null || closeAfterQuiet.isNegative() ? 0 : closeAfterQuiet.toMillis();
+    }
+
+    public boolean hotReload() {
+        return modelPoll != null && !modelPoll.isZero() && !modelPoll.isNegative();
+    }
+}

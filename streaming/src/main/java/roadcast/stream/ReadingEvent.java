@@ -1,0 +1,33 @@
+package roadcast.stream;
+
+import roadcast.reading.Source;
+
+/**
+ * A parsed reading on its way through the job, with the network position it was resolved to and the raw record's
+ * coordinates (for dead letters from later stages and for lag). A Flink POJO.
+ */
+public class ReadingEvent {
+
+    public String segment;
+    /** Index of the segment in the model's network. */
+    public int segmentIndex;
+    /** Zone of the segment ({@code model.zoneOf}). */
+    public int zone;
+    /** Event time, epoch ms. */
+    public long timeMillis;
+    public double speed;
+    public double flow;
+    public double occupancy;
+    public Source source;
+
+    /** The raw record, kept so that a stage after parsing can still dead-letter it intact. */
+    public String payload;
+    public String topic;
+    public int partition;
+    public long offset;
+    /** Timestamp of the input record at its topic, epoch ms (start of the end-to-end lag). */
+    public long appendMillis;
+
+    public ReadingEvent() {
+    }
+}

@@ -1,0 +1,174 @@
+package roadcast.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.replay.FeedPublisher;
+
+/** End to end: embedded broker, Flink MiniCluster, exactly-once pass-through. */
+class PassThroughJobTest {
+
+    private static final int PARTITIONS = 2;
+
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(flinkConfig())
+                    .build());
+
+    private static EmbeddedKafka kafka;
+
+    private static Configuration flinkConfig() {
+        Configuration c = new Configuration();
+        c.setString("restart-strategy.type", "none");
+        return c;
+    }
+
+    @BeforeAll
+    static void startKafka() {
+        kafka = new EmbeddedKafka(PARTITIONS, Map.of()).start();
+    }
+
+    @AfterAll
+    static void stopKafka() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void everyInputArrivesExactlyOnceWithKeyValueAndTimestamp() throws Exception {
+        kafka.createTopics("bounded.in", "bounded.out");
+        int n = 500;
+        Map<String, Long> inputTimestamps = new HashMap<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bytesProducer())) {
+            for (int i = 0; i < n; i++) {
+                long ts = 1_330_560_000_000L + i * 1000L;
+                producer.send(new ProducerRecord<>("bounded.in", null, ts, ("k" + (i % 37)).getBytes(StandardCharsets.UTF_8),
+                        ("v" + i).getBytes(StandardCharsets.UTF_8)));
+                inputTimestamps.put("v" + i, ts);
+            }
+            producer.send(new ProducerRecord<>("bounded.in", null, 1_330_560_000_000L, null, "no-key".getBytes(StandardCharsets.UTF_8)));
+        }
+
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARTITIONS);
+        new PassThroughJob(
+                roadcast.kafka.ExactlyOnceKafka.boundedSource(kafka.bootstrapServers(), "bounded.in", "pt-test",
+                        new roadcast.kafka.RawRecordDeserializer()),
+                roadcast.kafka.ExactlyOnceKafka.sink(kafka.bootstrapServers(), "pt-test-tx",
+                        new roadcast.kafka.RawRecordSerializer("bounded.out")),
+                Duration.ofMillis(500)).execute(env);
+
+        List<ConsumerRecord<byte[], byte[]>> out = readCommitted("bounded.out", n + 1);
+        assertEquals(n + 1, out.size(), "exactly once: no loss, no duplicates");
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            String v = new String(r.value(), StandardCharsets.UTF_8);
+            seen.merge(v, 1, Integer::sum);
+            if (v.equals("no-key")) {
+                assertNull(r.key(), "a null key stays null");
+                continue;
+            }
+            int i = Integer.parseInt(v.substring(1));
+            assertArrayEquals(("k" + (i % 37)).getBytes(StandardCharsets.UTF_8), r.key(), "key kept");
+            assertEquals(inputTimestamps.get(v), r.timestamp(), "output carries the input's timestamp");
+        }
+        assertEquals(n + 1, seen.size(), "all distinct values present once");
+    }
+
+    @Test
+    void lagMeterMeasuresEveryCommittedOutputOfARunningJob() throws Exception {
+        kafka.createTopics("live.in", "live.out");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(1);
+        JobClient job = PassThroughJob.kafka(kafka.bootstrapServers(), "live.in", "live.out", "pt-live",
+                Duration.ofMillis(300)).executeAsync(env);
+        try (LagMeter meter = new LagMeter(kafka.bootstrapServers(), "live.out").start();
+             FeedPublisher feed = new FeedPublisher(kafka.bootstrapServers(), "live.in", 0)) {
+            List<roadcast.reading.SpeedReading> readings = new ArrayList<>();
+            for (int step = 0; step < 20; step++) {
+                for (int s = 0; s < 10; s++) {
+                    readings.add(new roadcast.reading.SpeedReading("s" + s, step * 300_000L, 50 + s, Double.NaN,
+                            Double.NaN, roadcast.reading.Source.LOOP));
+                }
+            }
+            long before = System.currentTimeMillis();
+            var summary = feed.publish(readings.iterator(), 0);
+            assertEquals(200, summary.acknowledged());
+            assertTrue(meter.awaitCount(200, Duration.ofSeconds(60)), "all outputs measured, got " + meter.count());
+            Thread.sleep(1000); // anything extra would be a duplicate
+            LagReport report = meter.report();
+            long wall = System.currentTimeMillis() - before;
+            assertEquals(200, report.records(), "exactly once");
+            assertTrue(report.p50Ms() >= 0 && report.p50Ms() <= report.p99Ms() && report.p99Ms() <= report.maxMs(),
+                    report.toString());
+            assertTrue(report.maxMs() <= wall, "lag cannot exceed the time since the first send: " + report);
+            assertNull(meter.failure());
+            assertNotNull(report.toString());
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static Properties bytesProducer() {
+        Properties p = FeedPublisher.producerProperties(kafka.bootstrapServers());
+        p.put("key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected) {
+        Properties c = new Properties();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c)) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int i = 0; i < PARTITIONS; i++) {
+                tps.add(new TopicPartition(topic, i));
+            }
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long deadline = System.currentTimeMillis() + 30_000;
+            int quiet = 0;
+            while (System.currentTimeMillis() < deadline && (out.size() < expected || quiet < 3)) {
+                var records = consumer.poll(Duration.ofMillis(300));
+                records.forEach(out::add);
+                quiet = records.isEmpty() && out.size() >= expected ? quiet + 1 : 0;
+            }
+        }
+        return out;
+    }
+}

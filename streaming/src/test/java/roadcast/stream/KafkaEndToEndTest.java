@@ -1,0 +1,198 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJson;
+import roadcast.ingest.DeadLetter;
+import roadcast.ingest.DeadLetterJson;
+import roadcast.ingest.RejectReason;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.publish.KafkaOutputs;
+import roadcast.reading.Source;
+import roadcast.reading.SpeedReading;
+import roadcast.replay.FeedPublisher;
+
+/** Input topic -> job -> exactly-once forecast and dead-letter topics, through an in-process broker. */
+class KafkaEndToEndTest {
+
+    static final String IN = "roadcast.speed";
+    static final String OUT = "roadcast.forecast";
+    static final String REJECTED = "roadcast.speed.rejected";
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
+                    .build());
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = new EmbeddedKafka().start();
+        kafka.createTopics(IN, OUT, REJECTED);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void readCommittedConsumerSeesEachForecastOnce() throws Exception {
+        SmallCity city = SmallCity.generate("k", 5, 11);
+        Path registry = tmp.resolve("registry");
+        String version = city.publish(registry, 4 * 288, 3);
+        int from = 4 * 288;
+        int steps = 24;
+        int n = city.history.segments();
+
+        List<SpeedReading> feed = new ArrayList<>();
+        for (int t = from; t < from + steps; t++) {
+            for (int i = 0; i < n; i++) {
+                feed.add(new SpeedReading(city.history.segmentIds()[i], city.history.epochMillis(t),
+                        city.history.speed()[t][i], Double.NaN, Double.NaN, Source.LOOP));
+            }
+        }
+        // One reading of a segment the model does not know: must come out on the dead-letter topic.
+        feed.add(new SpeedReading("unknown-segment", city.history.epochMillis(from + steps - 1), 40, Double.NaN,
+                Double.NaN, Source.LOOP));
+        long publishedAt = System.currentTimeMillis();
+        try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), IN, 0)) {
+            var summary = publisher.publish(feed.iterator(), 0);
+            assertEquals(feed.size(), summary.acknowledged());
+        }
+
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
+        new ForecastJob(
+                ExactlyOnceKafka.boundedSource(kafka.bootstrapServers(), IN, "e2e", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "e2e"),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "e2e"), cfg)
+                .withFlinkOption("restart-strategy.type", "none")
+                .execute();
+
+        List<ConsumerRecord<byte[], byte[]>> out = readCommitted(OUT, n * steps, Duration.ofSeconds(60));
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            assertEquals(f.segment(), new String(r.key(), java.nio.charset.StandardCharsets.UTF_8));
+            assertEquals(version, f.modelVersion());
+            seen.merge(f.segment() + "@" + f.issuedAt(), 1, Integer::sum);
+            // The record timestamp is the append time of the input the forecast used.
+            assertTrue(r.timestamp() >= publishedAt - 1000 && r.timestamp() <= System.currentTimeMillis(),
+                    "forecast timestamp " + r.timestamp() + " is not an input append time");
+        }
+        assertEquals(n * steps, out.size(), "records on the forecast topic");
+        assertEquals(n * steps, seen.size(), "distinct (segment, step) forecasts");
+
+        List<ConsumerRecord<byte[], byte[]>> rejected = readCommitted(REJECTED, 1, Duration.ofSeconds(30));
+        assertEquals(1, rejected.size());
+        DeadLetter letter = DeadLetterJson.decode(rejected.get(0).value());
+        assertEquals(RejectReason.UNKNOWN_SEGMENT, letter.reason());
+        assertEquals(IN, letter.topic());
+        assertTrue(letter.payload().contains("unknown-segment"));
+    }
+
+    /** Everything committed on the topic: reads until {@code expected} records, then 2 s more for any extra ones. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
+            List<TopicPartition> partitions = new ArrayList<>();
+            consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long deadline = System.nanoTime() + timeout.toNanos();
+            long quietUntil = Long.MAX_VALUE;
+            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                if (records.size() >= expected && quietUntil == Long.MAX_VALUE) {
+                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                }
+            }
+        }
+        return records;
+    }
+
+    static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
+
+    @Test
+    void restartFromCheckpointLosesAndDuplicatesNothing() throws Exception {
+        SmallCity city = SmallCity.generate("r", 5, 13);
+        Path registry = tmp.resolve("registry-restart");
+        city.publish(registry, 4 * 288, 3);
+        int from = 4 * 288;
+        int steps = 30;
+        int n = city.history.segments();
+        String out = "roadcast.forecast.restart";
+        kafka.createTopics(out, "roadcast.speed.rejected.restart");
+        List<roadcast.kafka.RawRecord> records = city.records(from, from + steps);
+        int failAt = records.size() / 2;
+        var replay = RecordListSource.generator(records);
+        // Fails once, half way, after several checkpoints have completed (about 2 s in at 150 records/s).
+        org.apache.flink.connector.datagen.source.GeneratorFunction<Long, roadcast.kafka.RawRecord> failing = i -> {
+            if (i == failAt && FAILED_ONCE.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure at record " + i);
+            }
+            return replay.map(i);
+        };
+        var source = new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(failing, records.size(),
+                org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(150),
+                org.apache.flink.api.common.typeinfo.TypeInformation.of(roadcast.kafka.RawRecord.class));
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(Duration.ofMillis(200), tmp.resolve("checkpoints-restart"));
+        new ForecastJob(source, KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "restart"),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "roadcast.speed.rejected.restart", "restart"), cfg)
+                .withFlinkOption("restart-strategy.type", "fixed-delay")
+                .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
+                .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
+                .execute();
+        assertTrue(FAILED_ONCE.get(), "the failure was injected");
+
+        List<ConsumerRecord<byte[], byte[]>> forecasts = readCommitted(out, n * steps, Duration.ofSeconds(60));
+        Map<String, Integer> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : forecasts) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            seen.merge(f.segment() + "@" + f.issuedAt(), 1, Integer::sum);
+        }
+        assertEquals(n * steps, seen.size(), "every (segment, step) forecast after the restart");
+        assertEquals(n * steps, forecasts.size(), "no forecast twice: " + forecasts.size());
+    }
+}

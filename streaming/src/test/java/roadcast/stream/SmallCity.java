@@ -1,0 +1,120 @@
+package roadcast.stream;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import roadcast.clean.CredibilityRules;
+import roadcast.clean.HistoryCleaner;
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.ProgressListener;
+import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
+import roadcast.history.SpeedUnit;
+import roadcast.ingest.ReadingJson;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+import roadcast.network.Link;
+import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
+import roadcast.network.Segment;
+import roadcast.reading.Source;
+import roadcast.reading.SpeedReading;
+import roadcast.kafka.RawRecord;
+
+/**
+ * A generated test city: two corridors of six segments each (a morning dip on one, an evening dip on the other,
+ * AR(1) noise), 5-minute steps from Monday 2024-01-01 00:00 UTC. Small enough to train in well under a second.
+ */
+final class SmallCity {
+
+    static final String TOPIC = "roadcast.speed";
+    static final int CORRIDOR = 6;
+
+    final RoadNetwork network;
+    final SpeedHistory history;
+
+    private SmallCity(RoadNetwork network, SpeedHistory history) {
+        this.network = network;
+        this.history = history;
+    }
+
+    /** {@code days} days of speeds for 12 segments named {@code prefix + i}. */
+    static SmallCity generate(String prefix, int days, long seed) {
+        int n = 2 * CORRIDOR;
+        List<Segment> segments = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int corridor = i / CORRIDOR;
+            segments.add(new Segment(prefix + i, 34.0 + 0.01 * (i % CORRIDOR), -118.0 + 0.2 * corridor,
+                    RoadClass.UNKNOWN));
+            if (i % CORRIDOR != 0) {
+                links.add(new Link(i - 1, i, 500.0, 1.0));
+            }
+        }
+        RoadNetwork network = new RoadNetwork(segments, links);
+        int steps = days * 288;
+        float[][] speed = new float[steps][n];
+        Random random = new Random(seed);
+        double[] noise = new double[n];
+        for (int t = 0; t < steps; t++) {
+            double hour = (t % 288) / 12.0;
+            double common = random.nextGaussian();
+            for (int i = 0; i < n; i++) {
+                int corridor = i / CORRIDOR;
+                double peak = corridor == 0 ? 8.0 : 17.5;
+                double dip = 25.0 * Math.exp(-0.5 * Math.pow((hour - peak) / 1.2, 2));
+                noise[i] = 0.8 * noise[i] + 0.6 * common + 0.8 * random.nextGaussian();
+                double v = 62.0 - 1.5 * (i % CORRIDOR) - dip * (0.7 + 0.1 * (i % CORRIDOR)) + noise[i];
+                speed[t][i] = (float) Math.max(5.0, v);
+            }
+        }
+        SpeedHistory history = new SpeedHistory(network.segmentIds(), LocalDateTime.of(2024, 1, 1, 0, 0),
+                Duration.ofMinutes(5), ZoneId.of("UTC"), SpeedUnit.MPH, speed, null, null);
+        return new SmallCity(network, history);
+    }
+
+    CredibilityRules rules() {
+        return CredibilityRules.defaults(SpeedUnit.MPH);
+    }
+
+    /** A model of rank {@code rank} trained on rows [0, rows), zones of at most six segments. */
+    ManifoldModel train(int rows, int rank) {
+        SpeedHistory training = HistoryCleaner.clean(history.rows(0, rows), rules()).cleaned();
+        TrainingConfig cfg = TrainingConfig.defaults("small-city", "generated", rules())
+                .withFixed(rank, 2, 1.0).withMaxZoneSize(CORRIDOR).withThreads(1);
+        return ManifoldTrainer.fit(training, network, cfg, ProgressListener.NONE);
+    }
+
+    /** Trains and publishes; returns the registry version. */
+    String publish(Path registry, int rows, int rank) throws IOException {
+        return new ModelRegistry(registry).publish(train(rows, rank));
+    }
+
+    /** An input record as a producer would send it (key = segment or null, value = JSON text). */
+    static RawRecord record(String key, String json, long offset) {
+        return new RawRecord(key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                json.getBytes(java.nio.charset.StandardCharsets.UTF_8), TOPIC, 0, offset, 0);
+    }
+
+    /** One loop reading per segment per row of [from, to), in time order, as input records. */
+    List<RawRecord> records(int from, int to) {
+        List<RawRecord> out = new ArrayList<>();
+        long offset = 0;
+        for (int t = from; t < to; t++) {
+            long time = history.epochMillis(t);
+            for (int i = 0; i < history.segments(); i++) {
+                SpeedReading r = new SpeedReading(history.segmentIds()[i], time, history.speed()[t][i], Double.NaN,
+                        Double.NaN, Source.LOOP);
+                out.add(new RawRecord(r.segment().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        ReadingJson.encode(r), TOPIC, 0, offset++, 1_000_000L + t));
+            }
+        }
+        return out;
+    }
+}

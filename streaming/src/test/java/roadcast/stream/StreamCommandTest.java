@@ -1,0 +1,58 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command's options and its refusal to start without a model (no job is run here). */
+class StreamCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void helpExplainsEveryOption() {
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new StreamCommand());
+        cmd.setOut(new PrintWriter(out));
+        assertEquals(0, cmd.execute("--help"));
+        for (String option : new String[] {"--bootstrap-servers", "--registry", "--input-topic", "--output-topic",
+                "--dead-letter-topic", "--checkpoint-dir", "--parallelism", "--close-when-complete", "--archive"}) {
+            assertTrue(out.toString().contains(option), option + " missing from --help");
+        }
+    }
+
+    @Test
+    void emptyRegistryIsAClearErrorNotACrash() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new StreamCommand());
+        cmd.setErr(new PrintWriter(err));
+        Path registry = tmp.resolve("no-models");
+        assertEquals(2, cmd.execute("--registry", registry.toString()));
+        assertTrue(err.toString().contains(registry.toString()) && err.toString().contains("no model"), err.toString());
+    }
+
+    @Test
+    void optionsReachTheJob() throws Exception {
+        SmallCity city = SmallCity.generate("c", 2, 1);
+        Path registry = tmp.resolve("registry");
+        String version = city.publish(registry, 288, 2);
+        StreamCommand command = new StreamCommand();
+        new CommandLine(command).parseArgs("--registry", registry.toString(), "--parallelism", "2",
+                "--checkpoint-interval", "PT3S", "--allowed-lateness", "PT2M", "--close-when-complete", "--heap-state");
+        ForecastJob job = command.build();
+        assertEquals(version, job.model().version());
+        assertEquals(2, job.config().parallelism());
+        assertEquals(3000, job.config().checkpointInterval().toMillis());
+        assertEquals(120_000, job.layout().allowedLatenessMillis());
+        assertTrue(job.config().closeWhenComplete());
+        assertEquals("hashmap", job.flinkConfiguration().toMap().get("state.backend.type"));
+    }
+}
