@@ -57,11 +57,7 @@ public final class SegmentCatalog {
             segments.add(new CatalogSegment(s.id(), s.latitude(), s.longitude(), s.roadClass().name(),
                 zoneOf.applyAsInt(i)));
         }
-        List<int[]> links = new ArrayList<>();
-        for (Link link : network.links()) {
-            links.add(new int[] {link.from(), link.to()});
-        }
-        return new SegmentCatalog(segments, links, grader);
+        return new SegmentCatalog(segments, drawnLinks(network), grader);
     }
 
     /**
@@ -172,5 +168,33 @@ public final class SegmentCatalog {
             }
         }
         return out;
+    }
+
+    /** Links the map draws per segment: its nearest downstream neighbours, not every pair a distance table lists. */
+    static final int DRAWN_LINKS_PER_SEGMENT = 2;
+
+    /**
+     * Distance tables such as METR-LA's list a road distance for every pair within ~12 km (11,546 pairs for 207
+     * sensors), which draws as a solid web; each segment keeps its {@value #DRAWN_LINKS_PER_SEGMENT} nearest
+     * downstream links (by distance, or by highest weight where no distance is known).
+     */
+    static List<int[]> drawnLinks(roadcast.network.RoadNetwork network) {
+        java.util.Map<Integer, List<Link>> byFrom = new java.util.TreeMap<>();
+        for (Link link : network.links()) {
+            if (link.from() != link.to()) {
+                byFrom.computeIfAbsent(link.from(), k -> new ArrayList<>()).add(link);
+            }
+        }
+        java.util.Comparator<Link> nearestFirst = java.util.Comparator
+                .comparingDouble((Link l) -> Double.isNaN(l.distance()) ? Double.POSITIVE_INFINITY : l.distance())
+                .thenComparingDouble(l -> -l.weight());
+        List<int[]> drawn = new ArrayList<>();
+        for (List<Link> out : byFrom.values()) {
+            out.sort(nearestFirst);
+            for (Link link : out.subList(0, Math.min(DRAWN_LINKS_PER_SEGMENT, out.size()))) {
+                drawn.add(new int[] {link.from(), link.to()});
+            }
+        }
+        return drawn;
     }
 }

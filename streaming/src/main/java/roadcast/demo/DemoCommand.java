@@ -114,8 +114,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires.")
     String apiKey;
 
-    /** How the dashboard is started; the lead replaces the default that prints instructions. */
-    DashboardLauncher dashboard = DashboardLauncher.INSTRUCTIONS;
+    /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
+    DashboardLauncher dashboard;
 
     @Override
     public Integer call() throws Exception {
@@ -159,7 +159,8 @@ public final class DemoCommand implements Callable<Integer> {
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
                     KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo"),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg);
-            AutoCloseable dash = noDashboard ? () -> { } : dashboard.start(bootstrap, OUT, port, apiKey, out);
+            DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry);
+            AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
             JobClient client = job.executeAsync();
             Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
             try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size()).start();
