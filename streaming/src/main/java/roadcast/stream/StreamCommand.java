@@ -88,9 +88,8 @@ public final class StreamCommand implements Callable<Integer> {
     Duration allowedLateness;
 
     @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "PT0S",
-            description = "An input silent this long stops holding event time back; PT0S = off (default: "
-                    + "${DEFAULT-VALUE}). Experimental: with it on, readings after a longer pause were seen not to be "
-                    + "forwarded; use --close-after-quiet for paced feeds instead.")
+            description = "A Kafka partition silent this long stops holding event time back, so steps still close "
+                    + "when some partitions carry no readings; PT0S = off (default: ${DEFAULT-VALUE}).")
     Duration idleness;
 
     @Option(names = "--close-when-complete",
@@ -126,7 +125,12 @@ public final class StreamCommand implements Callable<Integer> {
     boolean heapState;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new StreamCommand()).execute(args));
+        // No System.exit: submitted through the REST API or web UI this main runs inside the JobManager, and exiting
+        // would take the whole cluster down (seen in StandaloneClusterTest). A failure still fails the submission.
+        int code = new CommandLine(new StreamCommand()).execute(args);
+        if (code != 0) {
+            throw new IllegalStateException("roadcast stream failed with exit code " + code);
+        }
     }
 
     @Override

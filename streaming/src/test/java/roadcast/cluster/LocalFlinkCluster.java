@@ -1,0 +1,391 @@
+package roadcast.cluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real standalone Flink session cluster on this machine: one JobManager and {@code n} TaskManagers (one slot each),
+ * each its own JVM, started the way Flink's {@code bin/} scripts start them (there is no flink-dist on Maven Central,
+ * so the classpath is this JVM's classpath minus our code, the Kafka connector and Kafka). Jobs are submitted with
+ * Flink's own command line client ({@code flink run}), also in a child JVM, exactly as a user would.
+ */
+public final class LocalFlinkCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
+    private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
+    private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** Flink on Java 17 (../shared/STACK.md): without these keyed state in RocksDB fails. */
+    static final List<String> OPENS = List.of(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED", "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED", "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
+
+    private final Path home;
+    private final Path conf;
+    private final Path logs;
+    private final String classpath;
+    private final int restPort;
+    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final ObjectMapper json = new ObjectMapper();
+
+    private LocalFlinkCluster(Path home, Path logs, String classpath, int restPort) {
+        // Absolute: the processes run in {@code home}, where relative paths would land in the temporary folder.
+        this.home = home.toAbsolutePath();
+        this.conf = this.home.resolve("conf");
+        this.logs = logs.toAbsolutePath();
+        this.classpath = classpath;
+        this.restPort = restPort;
+    }
+
+    /**
+     * Starts a JobManager and {@code taskManagers} TaskManagers and waits until all have registered.
+     *
+     * @param home    working folder: conf/, tmp/ and RocksDB files go there
+     * @param logs    folder for the processes' logs and stdout
+     * @param timeout how long to wait for the TaskManagers to register
+     */
+    public static LocalFlinkCluster start(Path home, Path logs, int taskManagers, Duration timeout)
+            throws IOException, InterruptedException {
+        LocalFlinkCluster cluster = new LocalFlinkCluster(home, logs, clusterClasspath(), freePort());
+        try {
+            cluster.writeConfiguration();
+            cluster.launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+                    "GET_JM_RESOURCE_PARAMS");
+            for (int i = 0; i < taskManagers; i++) {
+                cluster.launch("taskmanager-" + i, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                        "GET_TM_RESOURCE_PARAMS");
+            }
+            cluster.awaitTaskManagers(taskManagers, timeout);
+            return cluster;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** The REST endpoint (web UI and job submission), e.g. {@code http://localhost:41234}. */
+    public URI restUri() {
+        return URI.create("http://localhost:" + restPort);
+    }
+
+    /** The folder holding config.yaml ({@code FLINK_CONF_DIR}). */
+    public Path configDir() {
+        return conf;
+    }
+
+    /**
+     * {@code flink run -d -c entryClass jar args...} against this cluster, in a child JVM.
+     *
+     * @return the id of the submitted job
+     * @throws IOException when the client fails or prints no job id (its output is in the message)
+     */
+    public String submit(Path jar, String entryClass, List<String> args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx512m"));
+        cmd.addAll(OPENS);
+        cmd.addAll(List.of("-Dlog.file=" + logs.resolve("client.log"),
+                "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),
+                "-cp", classpath, "org.apache.flink.client.cli.CliFrontend",
+                "run", "-d", "-c", entryClass, jar.toAbsolutePath().toString()));
+        cmd.addAll(args);
+        Path out = logs.resolve("client.out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("FLINK_CONF_DIR", conf.toString());
+        Process client = pb.start();
+        if (!client.waitFor(120, TimeUnit.SECONDS)) {
+            client.destroyForcibly();
+            throw new IOException("flink run did not return within 120 s; output in " + out);
+        }
+        String text = Files.readString(out, StandardCharsets.UTF_8);
+        Matcher m = JOB_ID.matcher(text);
+        if (client.exitValue() != 0 || !m.find()) {
+            throw new IOException("flink run failed (exit " + client.exitValue() + "):\n" + text);
+        }
+        return m.group(1);
+    }
+
+    /**
+     * The REST way ({@code POST /jars/upload}, then {@code POST /jars/:id/run}): the entry class's main runs inside
+     * the JobManager, so it must not call {@code System.exit}.
+     *
+     * @return the id of the submitted job
+     */
+    public String submitOverRest(Path jar, String entryClass, List<String> args, int parallelism)
+            throws IOException, InterruptedException {
+        String boundary = "roadcast" + System.nanoTime();
+        byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\""
+                + jar.getFileName() + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8);
+        HttpRequest upload = HttpRequest.newBuilder(restUri().resolve("/jars/upload"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(List.of(head, Files.readAllBytes(jar), tail)))
+                .timeout(Duration.ofSeconds(60)).build();
+        JsonNode uploaded = send(upload, "upload of " + jar);
+        String stored = uploaded.path("filename").asText();
+        String jarId = stored.substring(stored.lastIndexOf('/') + 1);
+        var body = json.createObjectNode().put("entryClass", entryClass).put("parallelism", parallelism);
+        args.forEach(body.putArray("programArgsList")::add);
+        HttpRequest run = HttpRequest.newBuilder(restUri().resolve("/jars/" + jarId + "/run"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).timeout(Duration.ofSeconds(120)).build();
+        return send(run, "run of " + jarId).path("jobid").asText();
+    }
+
+    /** Whether every cluster process (JobManager, TaskManagers) is still running. */
+    public boolean allAlive() {
+        return processes.stream().allMatch(Process::isAlive);
+    }
+
+    /** The job's state as the REST API reports it (CREATED, RUNNING, FAILED, CANCELED, ...). */
+    public String jobState(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /** The job's root exception, if any, for failure messages. */
+    public String jobExceptions(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/exceptions").toString();
+    }
+
+    /** Number of parallel subtasks of each vertex of the job. */
+    public List<Integer> vertexParallelism(String jobId) throws IOException, InterruptedException {
+        List<Integer> out = new ArrayList<>();
+        get("/jobs/" + jobId).path("vertices").forEach(v -> out.add(v.path("parallelism").asInt()));
+        return out;
+    }
+
+    /** Ids of the TaskManagers that run at least one subtask of the job. */
+    public List<String> taskManagersOf(String jobId) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            for (JsonNode tm : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/taskmanagers")
+                    .path("taskmanagers")) {
+                String id = tm.path("taskmanager-id").asText();
+                if (!out.contains(id)) {
+                    out.add(id);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Cancels the job and waits until it is CANCELED (or otherwise finished). */
+    public void cancel(String jobId, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(restUri().resolve("/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(10)).build();
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() / 100 != 2) {
+            throw new IOException("cancel of job " + jobId + " refused: " + res.statusCode() + " " + res.body());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String state = jobState(jobId);
+        while (!List.of("CANCELED", "FAILED", "FINISHED").contains(state)) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException("job " + jobId + " still " + state + " after cancel");
+            }
+            Thread.sleep(200);
+            state = jobState(jobId);
+        }
+    }
+
+    /** Stops every process: a polite SIGTERM first (Flink's shutdown hooks clean up), then a kill. */
+    @Override
+    public void close() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            processes.get(i).destroy();
+        }
+        for (Process p : processes) {
+            try {
+                if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                p.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+        processes.clear();
+    }
+
+    private void writeConfiguration() throws IOException {
+        Files.createDirectories(conf);
+        Files.createDirectories(logs);
+        Files.createDirectories(home.resolve("tmp"));
+        // Flat keys are valid in Flink 2's config.yaml. Every port is free or ephemeral: several builds share a host.
+        String yaml = String.join("\n",
+                "jobmanager.rpc.address: localhost",
+                "jobmanager.rpc.port: " + freePort(),
+                "jobmanager.bind-host: localhost",
+                "jobmanager.memory.process.size: 1024m",
+                "taskmanager.bind-host: localhost",
+                "taskmanager.host: localhost",
+                "taskmanager.numberOfTaskSlots: 1",
+                "taskmanager.memory.process.size: 1280m",
+                "rest.address: localhost",
+                "rest.bind-address: localhost",
+                "rest.port: " + restPort,
+                "parallelism.default: 1",
+                // A failing job must fail the test, not restart forever (STACK.md pitfall 2).
+                "restart-strategy.type: none",
+                "io.tmp.dirs: " + home.resolve("tmp"),
+                "state.backend.rocksdb.localdir: " + home.resolve("rocksdb"),
+                "web.submit.enable: true",
+                "");
+        Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        String log4j = String.join("\n",
+                "rootLogger.level = INFO",
+                "rootLogger.appenderRef.file.ref = MainAppender",
+                "logger.metrics.name = org.apache.flink.metrics.MetricGroup",
+                "logger.metrics.level = ERROR",
+                "logger.kafka.name = org.apache.kafka",
+                "logger.kafka.level = WARN",
+                "appender.main.name = MainAppender",
+                "appender.main.type = File",
+                "appender.main.fileName = ${sys:log.file}",
+                "appender.main.layout.type = PatternLayout",
+                "appender.main.layout.pattern = %d{HH:mm:ss,SSS} %-5p %-60c %x - %m%n",
+                "");
+        Files.writeString(conf.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
+    }
+
+    /** Memory flags as Flink's scripts compute them, then the process itself. */
+    private void launch(String name, String mainClass, String resourceCommand) throws IOException, InterruptedException {
+        List<String> params = resourceParams(resourceCommand);
+        List<String> cmd = new ArrayList<>(List.of(java()));
+        cmd.addAll(Arrays.asList(params.get(0).trim().split("\\s+")));
+        cmd.addAll(OPENS);
+        cmd.addAll(List.of("-Dlog.file=" + logs.resolve(name + ".log"),
+                "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),
+                "-cp", classpath, mainClass, "--configDir", conf.toString()));
+        if (params.size() > 1 && !params.get(1).isBlank()) {
+            cmd.addAll(Arrays.asList(params.get(1).trim().split("\\s+")));
+        }
+        LOG.info("starting {}: {}", name, mainClass);
+        processes.add(new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".out").toFile()).start());
+    }
+
+    /** {@code BashJavaUtils} prints its results on lines prefixed by {@value #EXEC_RESULT}: JVM flags, then -D options. */
+    private List<String> resourceParams(String command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(java(), "-Xmx128m", "-cp", classpath,
+                "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir", conf.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException("BashJavaUtils " + command + " failed:\n" + out);
+        }
+        List<String> results = new ArrayList<>();
+        for (String line : out.split("\\R")) {
+            if (line.startsWith(EXEC_RESULT)) {
+                results.add(line.substring(EXEC_RESULT.length()));
+            }
+        }
+        if (results.isEmpty()) {
+            throw new IOException("BashJavaUtils " + command + " printed no result:\n" + out);
+        }
+        return results;
+    }
+
+    private void awaitTaskManagers(int expected, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int seen = -1;
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IOException("a cluster process exited with " + p.exitValue() + "; see " + logs);
+                }
+            }
+            try {
+                seen = get("/taskmanagers").path("taskmanagers").size();
+                if (seen >= expected) {
+                    LOG.info("flink cluster up at {} with {} task managers", restUri(), seen);
+                    return;
+                }
+            } catch (IOException notYet) {
+                // REST endpoint not listening yet.
+            }
+            Thread.sleep(300);
+        }
+        throw new IOException(expected + " task managers did not register within " + timeout + " (saw " + seen
+                + "); see " + logs);
+    }
+
+    private JsonNode send(HttpRequest req, String what) throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(req, HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() / 100 != 2) {
+            throw new IOException(what + " refused: " + res.statusCode() + " " + res.body());
+        }
+        return json.readTree(res.body());
+    }
+
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(restUri().resolve(path))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() != 200) {
+            throw new IOException("GET " + path + ": " + res.statusCode() + " " + res.body());
+        }
+        return json.readTree(res.body());
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /**
+     * This JVM's classpath minus what a Flink distribution does not have: our modules and test classes, the Kafka
+     * connector and Kafka (they come with the job jar), the test frameworks, and rocksdbjni (it would shadow Flink's
+     * own RocksDB build, STACK.md pitfall 1).
+     */
+    static String clusterClasspath() {
+        List<String> keep = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            String e = entry.replace('\\', '/');
+            boolean ours = e.contains("/io/roadcast/") || e.endsWith("/classes") || e.endsWith("/test-classes")
+                    || e.contains("/target/");
+            boolean kafka = e.contains("/org/apache/kafka/") || e.contains("flink-connector-kafka")
+                    || e.contains("/org/scala-lang/");
+            boolean testing = e.contains("/org/junit/") || e.contains("surefire") || e.contains("/org/opentest4j/")
+                    || e.contains("/org/apiguardian/");
+            boolean foreignRocks = e.contains("/org/rocksdb/");
+            if (!entry.isBlank() && !ours && !kafka && !testing && !foreignRocks) {
+                keep.add(entry);
+            }
+        }
+        return String.join(File.pathSeparator, keep);
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
