@@ -8,8 +8,6 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * The wire codec of {@link Forecast} on the forecast topic and the HTTP API:
@@ -23,44 +21,17 @@ public final class ForecastJson {
     private ForecastJson() {
     }
 
+    /** Encoding goes through one writer per thread (it reuses its buffer): the only encoder of the format. */
+    private static final ThreadLocal<ForecastJsonWriter> WRITER = ThreadLocal.withInitial(ForecastJsonWriter::new);
+
     public static String toJson(Forecast f) {
-        try {
-            return JSON.writeValueAsString(tree(f));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode forecast of " + f.segment(), e);
-        }
+        return new String(toBytes(f), StandardCharsets.UTF_8);
     }
 
     public static byte[] toBytes(Forecast f) {
-        return toJson(f).getBytes(StandardCharsets.UTF_8);
+        return WRITER.get().toBytes(f);
     }
 
-    public static ObjectNode tree(Forecast f) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("segment", f.segment());
-        o.put("issuedAt", Instant.ofEpochMilli(f.issuedAt()).toString());
-        o.put("modelVersion", f.modelVersion());
-        number(o, "observedSpeed", f.observedSpeed());
-        o.put("imputed", f.imputed());
-        ArrayNode hz = o.putArray("horizonsMin");
-        for (int m : f.horizonsMin()) {
-            hz.add(m);
-        }
-        numbers(o.putArray("speed"), f.speed());
-        ArrayNode level = o.putArray("level");
-        for (String l : f.level()) {
-            if (l == null) {
-                level.addNull();
-            } else {
-                level.add(l);
-            }
-        }
-        numbers(o.putArray("lower"), f.lower());
-        numbers(o.putArray("upper"), f.upper());
-        return o;
-    }
-
-    /** @throws IllegalArgumentException with the reason when the JSON is not a forecast */
     public static Forecast fromJson(String json) {
         JsonNode o;
         try {
@@ -119,24 +90,6 @@ public final class ForecastJson {
         }
         return new Forecast(segment, issuedAt, text(o, "modelVersion"), observedSpeed,
                 field(o, "imputed").asBoolean(), horizonsMin, speed, level, lower, upper);
-    }
-
-    private static void number(ObjectNode o, String name, double v) {
-        if (Double.isNaN(v)) {
-            o.putNull(name);
-        } else {
-            o.put(name, v);
-        }
-    }
-
-    private static void numbers(ArrayNode a, double[] values) {
-        for (double v : values) {
-            if (Double.isNaN(v)) {
-                a.addNull();
-            } else {
-                a.add(v);
-            }
-        }
     }
 
     private static JsonNode field(JsonNode o, String name) {

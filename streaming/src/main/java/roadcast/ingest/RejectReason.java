@@ -25,5 +25,9 @@ public enum RejectReason {
     /** Same segment, time and source already accepted. */
     DUPLICATE,
     /** The Kafka key differs from the segment field. */
-    KEY_MISMATCH
+    KEY_MISMATCH,
+    /** The segment repeated exactly the same speed for the model's stuck-sensor number of steps (a frozen sensor). */
+    STUCK,
+    /** The speed jumped further from the median of the segment's previous readings than the model allows. */
+    SPIKE
 }

@@ -9,13 +9,11 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 import roadcast.clean.ReadingCheck;
-import roadcast.clean.SegmentTrack;
 import roadcast.clean.Verdict;
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.ReadingRules;
 import roadcast.ingest.RejectReason;
 import roadcast.ingest.Rejection;
-import roadcast.ingest.SeenReadings;
 import roadcast.reading.SpeedReading;
 
 /**
@@ -31,8 +29,7 @@ public final class CleanReadings extends KeyedProcessFunction<String, ReadingEve
     private final ModelRef model;
     private final NetworkLayout layout;
     private transient ReadingCheck check;
-    private transient ValueState<SegmentTrack> track;
-    private transient ValueState<SeenReadings> seen;
+    private transient ValueState<SegmentMemory> memory;
     private transient RejectionCounters rejected;
 
     public CleanReadings(ModelRef model, NetworkLayout layout) {
@@ -43,8 +40,7 @@ public final class CleanReadings extends KeyedProcessFunction<String, ReadingEve
     @Override
     public void open(OpenContext openContext) throws Exception {
         check = new ReadingCheck(model.load().credibility());
-        track = getRuntimeContext().getState(new ValueStateDescriptor<>("track", SegmentTrack.class));
-        seen = getRuntimeContext().getState(new ValueStateDescriptor<>("seen", SeenReadings.class));
+        memory = getRuntimeContext().getState(new ValueStateDescriptor<>("segment-memory", SegmentMemory.class));
         rejected = new RejectionCounters(getRuntimeContext().getMetricGroup());
     }
 
@@ -59,24 +55,19 @@ public final class CleanReadings extends KeyedProcessFunction<String, ReadingEve
                     + layout.allowedLatenessMillis() + " ms)"));
             return;
         }
-        SeenReadings s = seen.value();
-        if (s == null) {
-            s = new SeenReadings();
+        SegmentMemory m = memory.value();
+        if (m == null) {
+            m = SegmentMemory.fresh();
         }
-        var duplicate = ReadingRules.duplicate(s, new SpeedReading(e.segment, e.timeMillis, e.speed, e.flow,
+        // A duplicate changes nothing; otherwise the reading is remembered and the track moves on, accepted or not.
+        var duplicate = ReadingRules.duplicate(m.seen, new SpeedReading(e.segment, e.timeMillis, e.speed, e.flow,
                 e.occupancy, e.source));
         if (duplicate.isPresent()) {
             reject(ctx, e, duplicate.get());
             return;
         }
-        seen.update(s);
-
-        SegmentTrack t = track.value();
-        if (t == null) {
-            t = new SegmentTrack();
-        }
-        Verdict verdict = check.check(t, e.speed);
-        track.update(t);
+        Verdict verdict = check.check(m.track, e.speed);
+        memory.update(m);
         if (verdict != Verdict.OK) {
             reject(ctx, e, new Rejection(reasonOf(verdict), "credibility rule " + verdict.name().toLowerCase(Locale.ROOT)
                     + ": speed " + e.speed + " of segment " + e.segment + " at " + Instant.ofEpochMilli(e.timeMillis)));
@@ -92,28 +83,23 @@ public final class CleanReadings extends KeyedProcessFunction<String, ReadingEve
                 System.currentTimeMillis()));
     }
 
-    /**
-     * The dead-letter reason of a credibility verdict. STUCK and SPIKE have no ingest reason of their own yet: they
-     * are matched by name (STUCK, STUCK_SENSOR, SPIKE), so such a reason is used as soon as ingest defines it; until
-     * then OUT_OF_RANGE, with the verdict named in the detail text.
-     */
+    /** The dead-letter reason of a credibility verdict (the verdict is also named in the detail text). */
     static RejectReason reasonOf(Verdict verdict) {
         switch (verdict) {
             case MISSING:
                 return RejectReason.NOT_A_NUMBER;
             case OUT_OF_RANGE:
                 return RejectReason.IMPOSSIBLE_SPEED;
+            case STUCK:
+                return RejectReason.STUCK;
+            case SPIKE:
+                return RejectReason.SPIKE;
             case FUTURE:
                 return RejectReason.TOO_FAR_IN_FUTURE;
             case LATE:
                 return RejectReason.TOO_LATE;
             default:
-                for (RejectReason r : RejectReason.values()) {
-                    if (r.name().equals(verdict.name()) || r.name().equals(verdict.name() + "_SENSOR")) {
-                        return r;
-                    }
-                }
-                return RejectReason.OUT_OF_RANGE;
+                throw new IllegalArgumentException("verdict " + verdict + " is not a rejection");
         }
     }
 }

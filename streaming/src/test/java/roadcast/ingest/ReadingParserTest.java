@@ -208,8 +208,9 @@ class ReadingParserTest {
 
     @Test
     void everyReasonHasATest() {
-        // TOO_LATE and DUPLICATE are covered in ReadingRulesTest; the rest above.
-        assertEquals(12, RejectReason.values().length);
+        // TOO_LATE and DUPLICATE are covered in ReadingRulesTest, STUCK and SPIKE (credibility rules of the cleaner)
+        // in CleanReadingsTest and ForecastJobTest; the rest above.
+        assertEquals(14, RejectReason.values().length);
     }
 
     @Test

@@ -232,7 +232,8 @@ class ForecastJobTest {
         }
         assertTrue(byReason.getOrDefault(RejectReason.DUPLICATE, List.of()).stream()
                 .anyMatch(d -> new String(clean.get(7 * n - 1).value, StandardCharsets.UTF_8).equals(d.payload())));
-        RejectReason spikeReason = CleanReadings.reasonOf(roadcast.clean.Verdict.SPIKE);
+        RejectReason spikeReason = RejectReason.SPIKE;
+        assertEquals(RejectReason.STUCK, CleanReadings.reasonOf(roadcast.clean.Verdict.STUCK));
         assertTrue(byReason.getOrDefault(spikeReason, List.of()).stream().anyMatch(d -> spike.equals(d.payload())
                 && d.detail().contains("spike")), "spike missing from " + byReason);
         Set<RejectReason> expectedReasons = EnumSet.copyOf(bad.keySet());
