@@ -3,18 +3,16 @@ package roadcast.bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.ToLongFunction;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import roadcast.kafka.ExactlyOnceKafka;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,15 +52,7 @@ public final class LagMeter implements AutoCloseable {
      */
     public LagMeter(String bootstrapServers, String topic, boolean fromBeginning,
                     ToLongFunction<ConsumerRecord<byte[], byte[]>> inputTimestamp) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "roadcast-lag-meter");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        this.consumer = new KafkaConsumer<>(p);
+        this.consumer = ExactlyOnceKafka.committedReader(bootstrapServers, "roadcast-lag-meter");
         this.topic = topic;
         this.fromBeginning = fromBeginning;
         this.inputTimestamp = inputTimestamp;

@@ -5,16 +5,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import roadcast.kafka.ExactlyOnceKafka;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.bench.LatencyHistogram;
@@ -43,15 +41,7 @@ public final class ForecastWatcher implements AutoCloseable {
     private Thread thread;
 
     public ForecastWatcher(String bootstrapServers, String forecastTopic, String deadLetterTopic, int networkSize) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "roadcast-forecast-watcher");
-        this.consumer = new KafkaConsumer<>(p);
+        this.consumer = ExactlyOnceKafka.committedReader(bootstrapServers, "roadcast-forecast-watcher");
         this.forecastTopic = forecastTopic;
         this.deadLetterTopic = deadLetterTopic;
         this.networkSize = networkSize;

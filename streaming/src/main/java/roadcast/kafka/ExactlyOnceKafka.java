@@ -10,6 +10,8 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -66,5 +68,21 @@ public final class ExactlyOnceKafka {
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setKafkaProducerConfig(producer)
                 .build();
+    }
+
+    /**
+     * A plain consumer of committed output only (read_committed, no group, no auto-commit), polling with a short
+     * fetch wait so that lag figures are not padded by the consumer's own batching. The caller assigns partitions.
+     */
+    public static KafkaConsumer<byte[], byte[]> committedReader(String bootstrapServers, String clientId) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50");
+        return new KafkaConsumer<>(p);
     }
 }
