@@ -14,7 +14,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import roadcast.clean.CredibilityRules;
 import roadcast.datasets.Dataset;
 import roadcast.fit.TrainingConfig;
 import roadcast.datasets.DatasetLoader;
@@ -33,6 +32,7 @@ import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
 import roadcast.train.ProgressBars;
+import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
 
 /**
@@ -265,10 +265,9 @@ public final class DemoCommand implements Callable<Integer> {
         return models.load(version);
     }
 
-    /** The trainer's defaults for a data set: credibility rules for its unit and step (as {@code roadcast train}). */
+    /** The trainer's defaults for a data set, exactly as {@code roadcast train} without options. */
     static TrainingConfig trainingConfig(Dataset data) {
-        CredibilityRules rules = CredibilityRules.defaults(data.history().unit(), data.history().step());
-        return TrainingConfig.defaults(data.name(), data.provenance(), rules);
+        return new TrainingOptions().toConfig(data);
     }
 
     private static void cancel(JobClient client) {
