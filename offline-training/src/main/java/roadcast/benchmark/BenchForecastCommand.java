@@ -2,7 +2,6 @@ package roadcast.benchmark;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,7 +30,9 @@ import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.NetworkForecaster;
 import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
-import roadcast.synthetic.GenerateCommand;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
 import roadcast.train.ProgressBars;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
@@ -106,16 +107,8 @@ public final class BenchForecastCommand implements Callable<Integer> {
         Path dir = keep != null ? keep : Files.createTempDirectory("roadcast-bench-city");
         try {
             long t0 = System.nanoTime();
-            StringWriter generatorOutput = new StringWriter();
-            CommandLine generator = new CommandLine(new GenerateCommand());
-            generator.setOut(new PrintWriter(generatorOutput));
-            generator.setErr(new PrintWriter(generatorOutput));
-            int generated = generator.execute("--segments", Integer.toString(segments), "--days", Integer.toString(days),
-                    "--step", "5", "--seed", Long.toString(seed), "--out", dir.toString());
-            if (generated != 0) {
-                err.println("bench-forecast: generating the city failed: " + generatorOutput);
-                return 1;
-            }
+            new CityGenerator(CityConfig.of(segments, days, 5, seed, WeekProfiles.sharedOrBuiltIn(seed)))
+                    .generate(dir, row -> { });
             double generateSeconds = (System.nanoTime() - t0) / 1e9;
             long t1 = System.nanoTime();
             Dataset data = DatasetLoader.load(dir);
