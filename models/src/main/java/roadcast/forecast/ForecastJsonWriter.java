@@ -10,18 +10,28 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 /**
- * Writes the {@link ForecastJson} wire format straight to UTF-8 bytes with a streaming generator. Profiling the
- * forecast job showed about 60 % of the forecast thread in encoding through a JSON tree and, above all, in
- * {@code Double.toString} (JDK 17's FloatingDecimal). Here numbers go through Jackson's Schubfach writer
- * ({@link StreamWriteFeature#USE_FAST_DOUBLE_WRITER}), which prints the shortest text that parses back to the same
- * double. NaN is written as null. One instance per thread: it reuses its buffer.
+ * Writes the {@link ForecastJson} wire format straight to UTF-8 bytes with a streaming generator. Speeds and bands
+ * are written to {@link #DECIMALS} decimals of the model's unit: a forecast is not more precise than that (its error
+ * is mph, not hundredths), and the shortest round-trip text of a full double ({@code 62.384729183741}) made the
+ * forecast topic twice as large and, in {@code bench-stream}, its encoding the busiest thread of the job (Schubfach's
+ * digit loop). Fixed decimals are written from a rounded long, digit by digit. NaN is written as null; magnitudes
+ * beyond {@link #FIXED_LIMIT} (never a speed) keep the shortest round-trip text. One instance per thread: it reuses
+ * its buffers.
  */
 public final class ForecastJsonWriter {
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
+    /** Decimals of speeds and bands on the wire. */
+    public static final int DECIMALS = 2;
+    private static final double SCALE = 100.0;
+    /** Above this magnitude numbers are written in full (the scaled value must fit a long with room to spare). */
+    static final double FIXED_LIMIT = 1e12;
+
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(2048);
+    /** Digits of one number, written backwards from the end. */
+    private final char[] digits = new char[32];
     /** Every forecast of a step shares its issue time: its ISO text is made once per step. */
     private long issuedAtMillis = Long.MIN_VALUE;
     private String issuedAtText;
@@ -72,7 +82,7 @@ public final class ForecastJsonWriter {
         return issuedAtText;
     }
 
-    private static void numbers(JsonGenerator g, String name, double[] values) throws IOException {
+    private void numbers(JsonGenerator g, String name, double[] values) throws IOException {
         g.writeFieldName(name);
         g.writeStartArray();
         for (double v : values) {
@@ -81,11 +91,41 @@ public final class ForecastJsonWriter {
         g.writeEndArray();
     }
 
-    private static void number(JsonGenerator g, double v) throws IOException {
+    private void number(JsonGenerator g, double v) throws IOException {
         if (Double.isNaN(v)) {
             g.writeNull();
-        } else {
+        } else if (!(Math.abs(v) < FIXED_LIMIT)) {
             g.writeNumber(v);
+        } else {
+            int start = fixed(Math.round(v * SCALE));
+            g.writeNumber(digits, start, digits.length - start);
         }
+    }
+
+    /**
+     * {@code scaled / 100} as decimal text at the end of {@link #digits}, trailing zeros of the fraction dropped
+     * ({@code 6250 -> "62.5"}, {@code 6200 -> "62"}); returns the index of its first char.
+     */
+    private int fixed(long scaled) {
+        boolean negative = scaled < 0;
+        long rest = Math.abs(scaled);
+        int pos = digits.length;
+        int fraction = (int) (rest % 100);
+        rest /= 100;
+        if (fraction != 0) {
+            if (fraction % 10 != 0) {
+                digits[--pos] = (char) ('0' + fraction % 10);
+            }
+            digits[--pos] = (char) ('0' + fraction / 10);
+            digits[--pos] = '.';
+        }
+        do {
+            digits[--pos] = (char) ('0' + rest % 10);
+            rest /= 10;
+        } while (rest != 0);
+        if (negative) {
+            digits[--pos] = '-';
+        }
+        return pos;
     }
 }

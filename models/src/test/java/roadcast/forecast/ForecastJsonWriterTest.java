@@ -2,6 +2,7 @@ package roadcast.forecast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
@@ -30,6 +31,26 @@ class ForecastJsonWriterTest {
                 rnd.nextBoolean(), horizons, speed, level, lower, upper);
     }
 
+    /** What a reader gets back for {@code v}: NaN, v to two decimals, or v itself beyond the fixed-decimal range. */
+    private static double onWire(double v) {
+        if (Double.isNaN(v) || !(Math.abs(v) < 1e12)) {
+            return v;
+        }
+        return Math.round(v * 100) / 100.0;
+    }
+
+    private static double[] onWire(double[] values) {
+        double[] out = new double[values.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = onWire(values[i]);
+        }
+        return out;
+    }
+
+    /** Numbers equal by value (the writer prints 62 for 62.00), everything else by Jackson's equality. */
+    private static final java.util.Comparator<com.fasterxml.jackson.databind.JsonNode> BY_VALUE = (a, b) ->
+            a.isNumber() && b.isNumber() ? Double.compare(a.doubleValue(), b.doubleValue()) : a.equals(b) ? 0 : 1;
+
     /** The wire layout built field by field with Jackson's tree model, independently of the writer. */
     private static com.fasterxml.jackson.databind.JsonNode expectedTree(ObjectMapper json, Forecast f) {
         com.fasterxml.jackson.databind.node.ObjectNode o = json.createObjectNode();
@@ -39,7 +60,7 @@ class ForecastJsonWriterTest {
         if (Double.isNaN(f.observedSpeed())) {
             o.putNull("observedSpeed");
         } else {
-            o.put("observedSpeed", f.observedSpeed());
+            o.put("observedSpeed", onWire(f.observedSpeed()));
         }
         o.put("imputed", f.imputed());
         var horizons = o.putArray("horizonsMin");
@@ -56,7 +77,7 @@ class ForecastJsonWriterTest {
                         if (Double.isNaN(v)) {
                             array.addNull();
                         } else {
-                            array.add(v);
+                            array.add(onWire(v));
                         }
                     }
                 }
@@ -74,18 +95,30 @@ class ForecastJsonWriterTest {
             // Issue times repeat in runs, as in a step, and change, so the cached issue-time text is exercised.
             Forecast f = random(rnd, i % 7 == 0 ? "seg \"" + i + "\"\n" : "S" + i, 1_700_000_000_000L + (i / 10) * 300_000L);
             byte[] fast = writer.toBytes(f);
-            assertEquals(expectedTree(json, f), json.readTree(fast), new String(fast, StandardCharsets.UTF_8));
+            assertTrue(expectedTree(json, f).equals(BY_VALUE, json.readTree(fast)), new String(fast, StandardCharsets.UTF_8));
             Forecast back = ForecastJson.fromBytes(fast);
             assertEquals(f.segment(), back.segment());
             assertEquals(f.issuedAt(), back.issuedAt());
             assertEquals(f.modelVersion(), back.modelVersion());
-            assertEquals(Double.doubleToLongBits(f.observedSpeed()), Double.doubleToLongBits(back.observedSpeed()));
+            assertEquals(Double.doubleToLongBits(onWire(f.observedSpeed())), Double.doubleToLongBits(back.observedSpeed()));
             assertEquals(f.imputed(), back.imputed());
             assertArrayEquals(f.horizonsMin(), back.horizonsMin());
-            assertArrayEquals(f.speed(), back.speed());
-            assertArrayEquals(f.lower(), back.lower());
-            assertArrayEquals(f.upper(), back.upper());
+            assertArrayEquals(onWire(f.speed()), back.speed());
+            assertArrayEquals(onWire(f.lower()), back.lower());
+            assertArrayEquals(onWire(f.upper()), back.upper());
             assertArrayEquals(f.level(), back.level());
         }
+    }
+
+    @Test
+    void writesSpeedsToTwoDecimalsWithoutTrailingZeros() {
+        ForecastJsonWriter writer = new ForecastJsonWriter();
+        Forecast f = new Forecast("s", 0L, "v", 62.0, false, new int[] {5, 10, 15, 20, 25, 30},
+                new double[] {62.5, 62.0, 0.004, -1.239, 0.05, 7.999}, new String[] {"free", "free", "free", "free", "free", "free"},
+                new double[] {Double.NaN, 1e300, -0.004, 100.1, 12.345, 0.0}, new double[] {1, 2, 3, 4, 5, 6});
+        String text = new String(writer.toBytes(f), StandardCharsets.UTF_8);
+        assertTrue(text.contains("\"observedSpeed\":62,"), text);
+        assertTrue(text.contains("\"speed\":[62.5,62,0,-1.24,0.05,8]"), text);
+        assertTrue(text.contains("\"lower\":[null,1.0E300,0,100.1,12.35,0]"), text);
     }
 }

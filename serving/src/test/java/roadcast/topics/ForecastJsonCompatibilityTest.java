@@ -24,10 +24,10 @@ class ForecastJsonCompatibilityTest {
                 assertEquals(f.modelVersion(), back.modelVersion());
                 assertEquals(Double.isNaN(observed), Double.isNaN(back.observedSpeed()));
                 assertArrayEquals(f.horizonsMin(), back.horizonsMin());
-                assertArrayEquals(f.speed(), back.speed());
+                assertArrayEquals(f.speed(), back.speed(), 0.005 + 1e-9, "speed: the producer writes two decimals");
                 assertArrayEquals(f.level(), back.level());
-                assertArrayEquals(f.lower(), back.lower());
-                assertArrayEquals(f.upper(), back.upper());
+                assertArrayEquals(f.lower(), back.lower(), 0.005 + 1e-9, "lower: the producer writes two decimals");
+                assertArrayEquals(f.upper(), back.upper(), 0.005 + 1e-9, "upper: the producer writes two decimals");
             }
         }
         assertTrue(ForecastJson.toJson(SampleForecasts.of("a", 0, 1, 0)).contains("\"issuedAt\""));
