@@ -7,8 +7,11 @@ package roadcast.congestion;
 public enum CongestionLevel {
     FREE, BASICALLY_FREE, LIGHT, MODERATE, SEVERE;
 
+    /** Made once: every forecast names twelve levels, so building the text per call showed in the stream's profile. */
+    private final String wireName = name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return wireName;
     }
 
     public static CongestionLevel fromWireName(String name) {

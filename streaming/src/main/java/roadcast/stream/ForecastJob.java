@@ -11,8 +11,8 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.OutputTag;
@@ -28,9 +28,9 @@ import roadcast.kafka.RawRecord;
  * {@link StreamCommand} plugs in Kafka and tests plug in bounded lists and collecting sinks.
  *
  * <pre>
- * input ─ parse ─┬─ timestamps/watermarks ─ keyBy(segment) ─ clean ─┬─ hold idleness ─ keyBy(zone) ─ forecast ─ forecasts sink
- *                │                                                   │                 ▲ broadcast: model versions
- *                └─ dead letters ◄──────── dead letters ◄────────────┘── archive (optional)
+ * input ─ parse ─┬─ timestamps/watermarks ─ keyBy(zone) ─ clean, fuse, forecast ─┬─ forecasts sink
+ *                │                                     ▲ broadcast: model versions │
+ *                └─ dead letters ◄──────── dead letters ◄───────────────────────────┼─ archive (optional)
  * </pre>
  *
  * The model is read from the registry when the job is built (for the network layout and zoning) and again by the
@@ -165,11 +165,9 @@ public final class ForecastJob {
         if (config.idleness() != null && !config.idleness().isZero()) {
             eventTime = eventTime.withIdleness(config.idleness());
         }
-        SingleOutputStreamOperator<ReadingEvent> cleaned = parsed
+        KeyedStream<ReadingEvent, Integer> byZone = parsed
                 .assignTimestampsAndWatermarks(eventTime).name("event-time").uid("event-time")
-                .keyBy(e -> e.segment)
-                .process(new CleanReadings(modelRef, layout)).name("clean").uid("clean")
-                .returns(TypeInformation.of(ReadingEvent.class));
+                .keyBy(e -> e.zone);
 
         Source<String, ?, ?> versionSource = modelVersions;
         if (versionSource == null && config.hotReload()) {
@@ -178,26 +176,22 @@ public final class ForecastJob {
         DataStream<String> versions = versionSource != null
                 ? env.fromSource(versionSource, RegistryPoll.controlWatermarks(), "model-versions").setParallelism(1)
                 : env.fromData(Types.STRING, modelRef.version()).name("model-version");
-        BroadcastStream<String> broadcastVersions = versions.broadcast(ZoneStepForecaster.MODEL_VERSION);
 
-        SingleOutputStreamOperator<IssuedForecast> issued = cleaned
-                .transform("hold-idleness", TypeInformation.of(ReadingEvent.class), new IdlenessBarrier<ReadingEvent>())
-                .uid("hold-idleness")
-                .keyBy(e -> e.zone)
-                .connect(broadcastVersions)
-                .process(new ZoneStepForecaster(modelRef, layout, config.forecastOnEveryUpdate(),
-                        config.closeWhenComplete(), config.closeAfterQuietMillis()))
-                .name("forecast").uid("forecast")
-                .returns(TypeInformation.of(IssuedForecast.class));
+        SingleOutputStreamOperator<IssuedForecast> issued = byZone
+                .connect(versions.broadcast())
+                .transform("forecast", TypeInformation.of(IssuedForecast.class),
+                        new ZoneOperator(modelRef, layout, config.forecastOnEveryUpdate(), config.closeWhenComplete(),
+                                config.closeAfterQuietMillis(), archive != null))
+                .uid("forecast");
         // Its own task: writing ForecastJson (~1 KB per reading) took over half the forecast thread, so the JSON is
         // made in a second thread while the zone operator goes on fusing and forecasting.
-        issued.sinkTo(forecasts).name("forecasts").uid("forecasts-sink").disableChaining();
+        issued.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
 
         parsed.getSideOutput(DEAD_LETTERS)
-                .union(cleaned.getSideOutput(DEAD_LETTERS), issued.getSideOutput(DEAD_LETTERS))
+                .union(issued.getSideOutput(DEAD_LETTERS))
                 .sinkTo(deadLetters).name("dead-letters").uid("dead-letters-sink");
         if (archive != null) {
-            cleaned.sinkTo(archive).name("archive").uid("archive-sink");
+            issued.getSideOutput(ZoneOperator.ACCEPTED).sinkTo(archive).name("archive").uid("archive-sink");
         }
         LOG.info("forecast job: model {} ({} segments, {} zones, step {} ms, lateness {} ms)", modelRef.version(),
                 layout.size(), layout.zoneCount(), layout.stepMillis(), layout.allowedLatenessMillis());

@@ -18,7 +18,7 @@ import java.time.Duration;
  * @param maxOutOfOrderness     bounded out-of-orderness of the watermarks
  * @param idleness              an input without records for this long stops holding the watermark back; null or
  *                              zero = off. While the whole feed pauses, event time stays put (steps then close by
- *                              completeness or closeAfterQuiet); see {@link IdlenessBarrier} for the bug this once was
+ *                              completeness or closeAfterQuiet); see {@link ZoneOperator} for the bug this once was
  * @param allowedLateness       how long after its end a step stays open; null = the model's credibility rules
  * @param maxFuture             how far event time may lead the wall clock; null = the model's credibility rules
  * @param forecastOnEveryUpdate also issue a provisional forecast on every accepted reading (state untouched)

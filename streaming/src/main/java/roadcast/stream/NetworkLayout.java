@@ -14,7 +14,7 @@ import roadcast.model.ManifoldModel;
 /**
  * What the stages before the zone operator need to know of the model, small enough to ship with the job graph:
  * segment ids in network order, the zone of each, the step and the credibility limits checked per record. The zone
- * partition is fixed for the life of a job (a reloaded model must keep it, see {@link ZoneStepForecaster}).
+ * partition is fixed for the life of a job (a reloaded model must keep it, see {@link ZoneOperator}).
  *
  * @param segmentIds            network order
  * @param zoneOfSegment         {@code model.zoneOf(i)} per segment

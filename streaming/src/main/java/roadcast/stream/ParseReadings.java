@@ -64,7 +64,7 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
         e.flow = r.flow();
         e.occupancy = r.occupancy();
         e.source = r.source();
-        e.payload = raw.value == null ? "" : new String(raw.value, java.nio.charset.StandardCharsets.UTF_8);
+        e.payload = raw.value;
         e.topic = raw.topic;
         e.partition = raw.partition;
         e.offset = raw.offset;

@@ -20,8 +20,8 @@ public class ReadingEvent {
     public double occupancy;
     public Source source;
 
-    /** The raw record, kept so that a stage after parsing can still dead-letter it intact. */
-    public String payload;
+    /** The raw record's value, kept so that a stage after parsing can still dead-letter it intact. */
+    public byte[] payload;
     public String topic;
     public int partition;
     public long offset;

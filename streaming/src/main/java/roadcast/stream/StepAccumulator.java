@@ -2,36 +2,87 @@ package roadcast.stream;
 
 import java.util.Arrays;
 
+import roadcast.reading.Source;
+
 /**
- * The readings of one zone in one step, fused as they arrive: per segment the credibility-weighted sum of speeds
- * and of weights, so the fused speed is sum(w s) / sum(w) (the {@code ReadingFusion} weights). A Flink POJO kept in
- * map state until the step closes.
+ * The readings of one zone in one open step: per segment the credibility-weighted sums that fuse them
+ * (sum(w s) / sum(w), the {@code ReadingFusion} weights), and the (time, source) of every reading received, accepted
+ * or not, for the duplicate rule. A Flink POJO, part of {@link ZoneMemory}.
  *
- * <p>Kept whole on purpose: one map-state slot per (step, segment) plus a small per-step count was tried and measured
- * about half as fast in {@code bench-stream} at 2000 segments (four small RocksDB calls per reading and two per segment
- * at close cost more than one get and one put of this value, 16 bytes per segment of the zone).
+ * <p>Duplicates are only looked for here, in the open step: a reading of a closed step is refused as too late
+ * before it could be a duplicate. Most segments send one reading per step, so the first (time, source) of each
+ * segment sits in a flat array and only further readings (several sources, floating-car probes) go to the short
+ * {@code extra} list.
  */
 public class StepAccumulator {
 
+    /** Start of the step, epoch ms. */
+    public long stepStart;
     /** [n] sum of w * speed per zone-local segment. */
     public double[] weightedSpeed;
-    /** [n] sum of w per zone-local segment; 0 = no reading. */
+    /** [n] sum of w per zone-local segment; 0 = no accepted reading. */
     public double[] weight;
+    /** [n] time of the first reading received per segment; meaningful where {@code firstSource >= 0}. */
+    public long[] firstTime;
+    /** [n] {@link Source#ordinal()} of that reading, -1 for none yet. */
+    public byte[] firstSource;
+    /** Further readings received: zone-local segment, time and source; the first {@code extraCount} are valid. */
+    public int[] extraSegment;
+    public long[] extraTime;
+    public byte[] extraSource;
+    public int extraCount;
     /** Largest append time of the input records fused here, epoch ms (the lag of the forecast is measured from it). */
     public long maxAppendMillis = Long.MIN_VALUE;
     /** Readings fused. */
     public int readings;
-    /** Segments with at least one reading. */
+    /** Segments with at least one accepted reading. */
     public int covered;
 
     public StepAccumulator() {
     }
 
-    public StepAccumulator(int zoneSize) {
+    public StepAccumulator(long stepStart, int zoneSize) {
+        this.stepStart = stepStart;
         weightedSpeed = new double[zoneSize];
         weight = new double[zoneSize];
+        firstTime = new long[zoneSize];
+        firstSource = new byte[zoneSize];
+        Arrays.fill(firstSource, (byte) -1);
+        extraSegment = new int[0];
+        extraTime = new long[0];
+        extraSource = new byte[0];
     }
 
+    /** Remembers a received reading; false (and no change) when the same segment, time and source was received. */
+    public boolean remember(int local, long timeMillis, Source source) {
+        byte s = (byte) source.ordinal();
+        if (firstSource[local] < 0) {
+            firstSource[local] = s;
+            firstTime[local] = timeMillis;
+            return true;
+        }
+        if (firstSource[local] == s && firstTime[local] == timeMillis) {
+            return false;
+        }
+        for (int k = 0; k < extraCount; k++) {
+            if (extraSegment[k] == local && extraTime[k] == timeMillis && extraSource[k] == s) {
+                return false;
+            }
+        }
+        if (extraCount == extraSegment.length) {
+            int grown = Math.max(8, extraCount * 2);
+            extraSegment = Arrays.copyOf(extraSegment, grown);
+            extraTime = Arrays.copyOf(extraTime, grown);
+            extraSource = Arrays.copyOf(extraSource, grown);
+        }
+        extraSegment[extraCount] = local;
+        extraTime[extraCount] = timeMillis;
+        extraSource[extraCount] = s;
+        extraCount++;
+        return true;
+    }
+
+    /** Fuses an accepted reading with credibility weight {@code w}. */
     public void add(int local, double speed, double w, long appendMillis) {
         if (weight[local] == 0 && w > 0) {
             covered++;
@@ -42,12 +93,12 @@ public class StepAccumulator {
         maxAppendMillis = Math.max(maxAppendMillis, appendMillis);
     }
 
-    /** Whether every segment of the zone has a reading in this step. */
+    /** Whether every segment of the zone has an accepted reading in this step. */
     public boolean complete() {
         return covered == weight.length;
     }
 
-    /** The fused row into {@code row} (zone-local order, NaN where the segment had no reading). */
+    /** The fused row into {@code row} (zone-local order, NaN where the segment had no accepted reading). */
     public void fusedInto(float[] row) {
         if (row.length != weight.length) {
             throw new IllegalArgumentException("row of " + row.length + " for a zone of " + weight.length);
@@ -59,6 +110,7 @@ public class StepAccumulator {
 
     @Override
     public String toString() {
-        return "StepAccumulator[readings=" + readings + ", weight=" + Arrays.toString(weight) + "]";
+        return "StepAccumulator[step=" + stepStart + ", readings=" + readings + ", covered=" + covered + " of "
+                + weight.length + ", extra=" + extraCount + "]";
     }
 }

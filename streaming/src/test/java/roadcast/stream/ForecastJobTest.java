@@ -86,7 +86,7 @@ class ForecastJobTest {
     }
 
     static String key(Forecast f) {
-        return f.segment() + "@" + f.issuedAt();
+        return SmallCity.key(f);
     }
 
     @ParameterizedTest(name = "close when complete: {0}")
@@ -105,34 +105,10 @@ class ForecastJobTest {
         }
         job(input, forecasts, deadLetters, config().withCloseWhenComplete(closeWhenComplete)).execute();
 
-        // Offline: the same rows, the same credibility check per segment, the kernel driven by NetworkForecaster.
-        ManifoldModel model = new ModelRegistry(registry).load(version);
-        ReadingCheck check = new ReadingCheck(model.credibility());
-        int n = model.network().size();
-        SegmentTrack[] tracks = new SegmentTrack[n];
-        for (int i = 0; i < n; i++) {
-            tracks[i] = new SegmentTrack();
-        }
-        NetworkForecaster offline = new NetworkForecaster(model);
-        NetworkForecast out = offline.newForecast();
-        Map<String, Forecast> expected = new TreeMap<>();
-        int refusedOffline = 0;
-        for (int t = from; t < to; t++) {
-            float[] row = city.history.speed()[t].clone();
-            for (int i = 0; i < n; i++) {
-                if (!check.check(tracks[i], row[i]).accepted()) {
-                    row[i] = Float.NaN;
-                    refusedOffline++;
-                }
-            }
-            offline.observe(city.history.epochMillis(t), row);
-            offline.forecast(out);
-            for (int z = 0; z < model.zoneCount(); z++) {
-                for (Forecast f : Forecasts.toRecords(model, z, out.zones[z], offline.lastZoneRow(z))) {
-                    expected.put(key(f), f);
-                }
-            }
-        }
+        SmallCity.Backtest offline = city.backtest(registry, version, from, to);
+        Map<String, Forecast> expected = offline.forecasts();
+        int refusedOffline = offline.refused();
+        int n = city.history.segments();
 
         Map<String, Forecast> actual = new HashMap<>();
         for (IssuedForecast issued : forecasts.values()) {
@@ -233,7 +209,7 @@ class ForecastJobTest {
         assertTrue(byReason.getOrDefault(RejectReason.DUPLICATE, List.of()).stream()
                 .anyMatch(d -> new String(clean.get(7 * n - 1).value, StandardCharsets.UTF_8).equals(d.payload())));
         RejectReason spikeReason = RejectReason.SPIKE;
-        assertEquals(RejectReason.STUCK, CleanReadings.reasonOf(roadcast.clean.Verdict.STUCK));
+        assertEquals(RejectReason.STUCK, ZoneIntake.reasonOf(roadcast.clean.Verdict.STUCK));
         assertTrue(byReason.getOrDefault(spikeReason, List.of()).stream().anyMatch(d -> spike.equals(d.payload())
                 && d.detail().contains("spike")), "spike missing from " + byReason);
         Set<RejectReason> expectedReasons = EnumSet.copyOf(bad.keySet());

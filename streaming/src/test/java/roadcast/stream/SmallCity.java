@@ -7,10 +7,18 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.clean.HistoryCleaner;
+import roadcast.clean.ReadingCheck;
+import roadcast.clean.SegmentTrack;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.Forecasts;
+import roadcast.forecast.NetworkForecast;
+import roadcast.forecast.NetworkForecaster;
 import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
@@ -116,5 +124,49 @@ final class SmallCity {
             }
         }
         return out;
+    }
+
+    /** What the offline backtest forecasts for rows [from, to), keyed by {@link #key}, and how many cells it refused. */
+    record Backtest(Map<String, Forecast> forecasts, int refused) {
+    }
+
+    /**
+     * The rows of [from, to) through the credibility check per segment and the kernel driven by
+     * {@link NetworkForecaster}: what the stream must issue for the same readings.
+     */
+    Backtest backtest(Path registry, String version, int from, int to) throws IOException {
+        ManifoldModel model = new ModelRegistry(registry).load(version);
+        ReadingCheck check = new ReadingCheck(model.credibility());
+        int n = model.network().size();
+        SegmentTrack[] tracks = new SegmentTrack[n];
+        for (int i = 0; i < n; i++) {
+            tracks[i] = new SegmentTrack();
+        }
+        NetworkForecaster forecaster = new NetworkForecaster(model);
+        NetworkForecast out = forecaster.newForecast();
+        Map<String, Forecast> expected = new TreeMap<>();
+        int refused = 0;
+        for (int t = from; t < to; t++) {
+            float[] row = history.speed()[t].clone();
+            for (int i = 0; i < n; i++) {
+                if (!check.check(tracks[i], row[i]).accepted()) {
+                    row[i] = Float.NaN;
+                    refused++;
+                }
+            }
+            forecaster.observe(history.epochMillis(t), row);
+            forecaster.forecast(out);
+            for (int z = 0; z < model.zoneCount(); z++) {
+                for (Forecast f : Forecasts.toRecords(model, z, out.zones[z], forecaster.lastZoneRow(z))) {
+                    expected.put(key(f), f);
+                }
+            }
+        }
+        return new Backtest(expected, refused);
+    }
+
+    /** segment@issuedAt: one forecast per segment per step. */
+    static String key(Forecast f) {
+        return f.segment() + "@" + f.issuedAt();
     }
 }

@@ -154,7 +154,7 @@ class StandaloneClusterTest {
                 assertEquals(version, f.modelVersion());
                 assertNull(actual.put(key(f), f), "forecast issued twice: " + key(f));
             }
-            Map<String, Forecast> expected = offline(city, registry, version, from, from + steps);
+            Map<String, Forecast> expected = city.backtest(registry, version, from, from + steps).forecasts();
             assertEquals(n * steps, expected.size());
             assertEquals(expected.keySet(), actual.keySet(), "one forecast per segment per step");
             for (Forecast e : expected.values()) {
@@ -172,39 +172,8 @@ class StandaloneClusterTest {
         assertEquals("CANCELED", cluster.jobState(jobId));
     }
 
-    /** The same rows through the credibility check and the kernel, as ForecastJobTest's backtest. */
-    static Map<String, Forecast> offline(SmallCity city, Path registry, String version, int from, int to)
-            throws IOException {
-        ManifoldModel model = new ModelRegistry(registry).load(version);
-        ReadingCheck check = new ReadingCheck(model.credibility());
-        int n = model.network().size();
-        SegmentTrack[] tracks = new SegmentTrack[n];
-        for (int i = 0; i < n; i++) {
-            tracks[i] = new SegmentTrack();
-        }
-        NetworkForecaster forecaster = new NetworkForecaster(model);
-        NetworkForecast out = forecaster.newForecast();
-        Map<String, Forecast> expected = new TreeMap<>();
-        for (int t = from; t < to; t++) {
-            float[] row = city.history.speed()[t].clone();
-            for (int i = 0; i < n; i++) {
-                if (!check.check(tracks[i], row[i]).accepted()) {
-                    row[i] = Float.NaN;
-                }
-            }
-            forecaster.observe(city.history.epochMillis(t), row);
-            forecaster.forecast(out);
-            for (int z = 0; z < model.zoneCount(); z++) {
-                for (Forecast f : Forecasts.toRecords(model, z, out.zones[z], forecaster.lastZoneRow(z))) {
-                    expected.put(key(f), f);
-                }
-            }
-        }
-        return expected;
-    }
-
     static String key(Forecast f) {
-        return f.segment() + "@" + f.issuedAt();
+        return SmallCity.key(f);
     }
 
     /**

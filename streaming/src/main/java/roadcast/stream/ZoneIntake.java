@@ -1,0 +1,90 @@
+package roadcast.stream;
+
+import java.time.Instant;
+import java.util.Locale;
+
+import roadcast.clean.CredibilityRules;
+import roadcast.clean.ReadingCheck;
+import roadcast.clean.ReadingFusion;
+import roadcast.clean.Verdict;
+import roadcast.ingest.RejectReason;
+import roadcast.ingest.Rejection;
+
+/**
+ * The per-segment rules a parsed reading passes before it is fused into its zone's open step, in the order a reading
+ * can fail them: too late (its step has already been forecast), duplicate (same segment, time and source), then the
+ * credibility rules of the model ({@link ReadingCheck} on the segment's track: the rules the trainer cleaned its
+ * history with). No Flink in here, so the rules are tested alone; {@link ZoneOperator} applies them.
+ */
+final class ZoneIntake {
+
+    private final NetworkLayout layout;
+    private final ReadingCheck check;
+
+    ZoneIntake(NetworkLayout layout, CredibilityRules rules) {
+        this.layout = layout;
+        this.check = new ReadingCheck(rules);
+    }
+
+    /**
+     * TOO_LATE when a reading's step is not open and cannot be opened any more: event time has passed the step's
+     * close time, or the zone has already forecast that step or a later one (closed early, when complete or quiet).
+     *
+     * @param watermark the operator's event time, Long.MIN_VALUE before the first watermark
+     * @return null when the step may be opened
+     */
+    Rejection tooLate(ZoneMemory zone, ReadingEvent e, long stepStart, long watermark) {
+        if (watermark != Long.MIN_VALUE && watermark >= layout.closeTime(stepStart)) {
+            return new Rejection(RejectReason.TOO_LATE, "time " + Instant.ofEpochMilli(e.timeMillis)
+                    + ": its step was closed at watermark " + Instant.ofEpochMilli(watermark) + " (allowed lateness "
+                    + layout.allowedLatenessMillis() + " ms)");
+        }
+        if (zone.lastClosedStep != Long.MIN_VALUE && stepStart <= zone.lastClosedStep) {
+            return new Rejection(RejectReason.TOO_LATE, "step " + Instant.ofEpochMilli(stepStart) + " of zone "
+                    + e.zone + " already forecast");
+        }
+        return null;
+    }
+
+    /**
+     * The duplicate and credibility rules; an accepted reading is fused into {@code step}. Every reading that gets
+     * this far is remembered (a resent rejected reading is a DUPLICATE) and moves its segment's track on.
+     *
+     * @return null when accepted
+     */
+    Rejection admit(ZoneMemory zone, StepAccumulator step, ReadingEvent e) {
+        int local = layout.localIndex()[e.segmentIndex];
+        if (!step.remember(local, e.timeMillis, e.source)) {
+            return new Rejection(RejectReason.DUPLICATE, "segment '" + e.segment + "' at "
+                    + Instant.ofEpochMilli(e.timeMillis) + " from " + roadcast.ingest.SourceNames.name(e.source)
+                    + " already received");
+        }
+        Verdict verdict = check.check(zone.tracks[local], e.speed);
+        if (verdict != Verdict.OK) {
+            return new Rejection(reasonOf(verdict), "credibility rule " + verdict.name().toLowerCase(Locale.ROOT)
+                    + ": speed " + e.speed + " of segment " + e.segment + " at " + Instant.ofEpochMilli(e.timeMillis));
+        }
+        step.add(local, e.speed, ReadingFusion.weight(e.source), e.appendMillis);
+        return null;
+    }
+
+    /** The dead-letter reason of a credibility verdict (the verdict is also named in the detail text). */
+    static RejectReason reasonOf(Verdict verdict) {
+        switch (verdict) {
+            case MISSING:
+                return RejectReason.NOT_A_NUMBER;
+            case OUT_OF_RANGE:
+                return RejectReason.IMPOSSIBLE_SPEED;
+            case STUCK:
+                return RejectReason.STUCK;
+            case SPIKE:
+                return RejectReason.SPIKE;
+            case FUTURE:
+                return RejectReason.TOO_FAR_IN_FUTURE;
+            case LATE:
+                return RejectReason.TOO_LATE;
+            default:
+                throw new IllegalArgumentException("verdict " + verdict + " is not a rejection");
+        }
+    }
+}

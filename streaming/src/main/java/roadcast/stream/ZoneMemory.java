@@ -1,0 +1,92 @@
+package roadcast.stream;
+
+import java.util.Arrays;
+
+import roadcast.clean.SegmentTrack;
+import roadcast.forecast.ZoneState;
+
+/**
+ * Everything the job keeps about one zone, in one keyed value: the credibility track of each of its segments, the
+ * steps still open, the forecaster's state and the model it belongs to. A Flink POJO (nested POJOs and arrays of
+ * them, no Kryo).
+ *
+ * <p>One value per zone rather than one per segment because {@link ZoneOperator} works on it in memory between
+ * checkpoints and writes it to the state backend once per checkpoint: the per-reading cost is then an array access,
+ * not a RocksDB read and write (which made the cleaner and the step accumulator the busiest tasks at 20000 segments).
+ */
+public class ZoneMemory {
+
+    /** [zone size] what the credibility rules remember per segment, zone-local order. */
+    public SegmentTrack[] tracks;
+    /** Steps with readings that have not been forecast yet, oldest first. */
+    public StepAccumulator[] openSteps;
+    /** The forecaster's state after the last closed step; null before the first. */
+    public ZoneState state;
+    /** Registry version of the model {@code state} belongs to. */
+    public String modelVersion;
+    /** Start of the newest step forecast, epoch ms; Long.MIN_VALUE before the first. */
+    public long lastClosedStep = Long.MIN_VALUE;
+    /** Processing time of the newest reading, for closing a zone whose feed paused (closeAfterQuiet). */
+    public long lastReadingProcessingMillis = Long.MIN_VALUE;
+    /** Processing time of the pending quiet timer, Long.MIN_VALUE when none is set. */
+    public long quietTimerMillis = Long.MIN_VALUE;
+
+    public ZoneMemory() {
+    }
+
+    static ZoneMemory fresh(int zoneSize) {
+        ZoneMemory m = new ZoneMemory();
+        m.tracks = new SegmentTrack[zoneSize];
+        for (int i = 0; i < zoneSize; i++) {
+            m.tracks[i] = new SegmentTrack();
+        }
+        m.openSteps = new StepAccumulator[0];
+        return m;
+    }
+
+    /** The open step starting at {@code stepStart}, or null. */
+    StepAccumulator openStep(long stepStart) {
+        for (StepAccumulator s : openSteps) {
+            if (s.stepStart == stepStart) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Opens a step, keeping {@link #openSteps} in time order. */
+    StepAccumulator open(long stepStart, int zoneSize) {
+        StepAccumulator step = new StepAccumulator(stepStart, zoneSize);
+        StepAccumulator[] grown = Arrays.copyOf(openSteps, openSteps.length + 1);
+        int at = grown.length - 1;
+        while (at > 0 && grown[at - 1].stepStart > stepStart) {
+            grown[at] = grown[at - 1];
+            at--;
+        }
+        grown[at] = step;
+        openSteps = grown;
+        return step;
+    }
+
+    /** Removes and returns the open steps starting at or before {@code upTo}, oldest first. */
+    StepAccumulator[] takeUpTo(long upTo) {
+        int n = 0;
+        while (n < openSteps.length && openSteps[n].stepStart <= upTo) {
+            n++;
+        }
+        StepAccumulator[] taken = Arrays.copyOf(openSteps, n);
+        openSteps = Arrays.copyOfRange(openSteps, n, openSteps.length);
+        return taken;
+    }
+
+    /** Start of the newest open step whose every segment has a reading, Long.MIN_VALUE if none. */
+    long newestCompleteStep() {
+        long newest = Long.MIN_VALUE;
+        for (StepAccumulator s : openSteps) {
+            if (s.complete()) {
+                newest = s.stepStart;
+            }
+        }
+        return newest;
+    }
+}
