@@ -12,9 +12,11 @@ import java.time.temporal.TemporalAccessor;
 import java.util.HashSet;
 import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -94,78 +96,201 @@ public final class ReadingParser implements Serializable {
         if (value == null || value.length == 0) {
             return ParseResult.rejected(RejectReason.MALFORMED_JSON, "empty value (tombstone?)");
         }
-        JsonNode root;
-        try {
-            root = mapper().readTree(value);
+        Fields fields = new Fields();
+        // One streaming pass instead of a tree: the tree (a LinkedHashMap per record) was the source thread's cost.
+        // The whole value is read before any check, as readTree did, so a syntax error anywhere wins.
+        try (JsonParser p = mapper().getFactory().createParser(value)) {
+            JsonToken root = p.nextToken();
+            if (root == null) {
+                return ParseResult.rejected(RejectReason.MALFORMED_JSON, "no JSON value");
+            }
+            if (root == JsonToken.START_OBJECT) {
+                readFields(p, fields);
+            } else {
+                p.skipChildren();
+            }
+            JsonToken trailing = p.nextToken();
+            if (trailing != null) {
+                return ParseResult.rejected(RejectReason.MALFORMED_JSON,
+                        "trailing token (" + trailing + ") after the JSON value");
+            }
+            if (root != JsonToken.START_OBJECT) {
+                return ParseResult.rejected(RejectReason.MALFORMED_JSON, "expected a JSON object, got " + typeName(root));
+            }
         } catch (IOException e) {
             return ParseResult.rejected(RejectReason.MALFORMED_JSON, firstLine(e.getMessage()));
         }
-        if (root == null || root.isMissingNode()) {
-            return ParseResult.rejected(RejectReason.MALFORMED_JSON, "no JSON value");
-        }
-        if (!root.isObject()) {
-            return ParseResult.rejected(RejectReason.MALFORMED_JSON,
-                    "expected a JSON object, got " + root.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
-        }
+        return check(key, fields, nowMillis);
+    }
 
-        JsonNode segmentNode = root.get("segment");
+    /**
+     * The known fields of one record as read, each either a value or the rejection it earns; absent and null leave
+     * the defaults. Checked only after the whole record is read, because fields come in any order and the first
+     * fault in {@link #check} order must win.
+     */
+    private static final class Fields {
         String segment;
-        if (absent(segmentNode)) {
-            return missing("segment");
-        } else if (segmentNode.isTextual()) {
-            segment = segmentNode.textValue();
-            if (segment.isBlank()) {
-                return ParseResult.rejected(RejectReason.MISSING_FIELD, "segment is empty");
+        ParseResult segmentError;
+        boolean hasTime;
+        long time;
+        ParseResult timeError;
+        boolean hasSpeed;
+        double speed;
+        /** The speed as the tree gave it (asText), kept only when it is not finite, for the rejection. */
+        String nonFiniteSpeed;
+        ParseResult speedError;
+        Source source = Source.OTHER;
+        ParseResult sourceError;
+        double flow = Double.NaN;
+        ParseResult flowError;
+        double occupancy = Double.NaN;
+        ParseResult occupancyError;
+    }
+
+    private void readFields(JsonParser p, Fields f) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_NULL) {
+                continue;
             }
-        } else if (segmentNode.isIntegralNumber()) {
-            segment = segmentNode.asText();
-        } else {
-            return wrongType("segment", "a string", segmentNode);
+            switch (name) {
+                case "segment":
+                    readSegment(p, t, f);
+                    break;
+                case "time":
+                    readTime(p, t, f);
+                    break;
+                case "speed":
+                    readSpeed(p, t, f);
+                    break;
+                case "source":
+                    if (t == JsonToken.VALUE_STRING) {
+                        f.source = SourceNames.parse(p.getText());
+                        if (f.source == null) {
+                            f.sourceError = ParseResult.rejected(RejectReason.WRONG_TYPE, "source '"
+                                    + abbreviate(p.getText())
+                                    + "' is none of loop, floating_car (floating-car, fcd), cellular, other");
+                        }
+                    } else {
+                        f.sourceError = wrongType("source", "a string", p);
+                    }
+                    break;
+                case "flow":
+                    f.flow = optionalNumber(p, t);
+                    if (f.flow == WRONG) {
+                        f.flowError = wrongType("flow", "a number", p);
+                    }
+                    break;
+                case "occupancy":
+                    f.occupancy = optionalNumber(p, t);
+                    if (f.occupancy == WRONG) {
+                        f.occupancyError = wrongType("occupancy", "a number", p);
+                    }
+                    break;
+                default:
+                    p.skipChildren();
+            }
         }
-        if (key != null && key.length > 0) {
-            String keyText = new String(key, StandardCharsets.UTF_8);
-            if (!keyText.equals(segment)) {
-                return ParseResult.rejected(RejectReason.KEY_MISMATCH,
-                        "key '" + abbreviate(keyText) + "' differs from segment '" + abbreviate(segment) + "'");
+    }
+
+    private void readSegment(JsonParser p, JsonToken t, Fields f) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            String segment = p.getText();
+            if (segment.isBlank()) {
+                f.segmentError = ParseResult.rejected(RejectReason.MISSING_FIELD, "segment is empty");
+            } else {
+                f.segment = segment;
             }
+        } else if (t == JsonToken.VALUE_NUMBER_INT) {
+            // The canonical digits, as the tree's asText gave them ("-0" is 0).
+            f.segment = p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                    ? p.getBigIntegerValue().toString() : Long.toString(p.getLongValue());
+        } else {
+            f.segmentError = wrongType("segment", "a string", p);
+        }
+    }
+
+    private void readTime(JsonParser p, JsonToken t, Fields f) throws IOException {
+        if (t == JsonToken.VALUE_STRING) {
+            long fast = Rfc3339.epochMillis(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
+            if (fast != Rfc3339.NOT_HANDLED) {
+                f.time = fast;
+                f.hasTime = true;
+                return;
+            }
+            String text = p.getText();
+            Long parsed = javaTimeMillis(text, localZone);
+            if (parsed == null) {
+                f.timeError = ParseResult.rejected(RejectReason.WRONG_TYPE, "time '" + abbreviate(text)
+                        + "' is not an ISO-8601 date-time (e.g. 2012-03-01T08:05:00Z) or epoch milliseconds");
+            } else {
+                f.time = parsed;
+                f.hasTime = true;
+            }
+        } else if (t == JsonToken.VALUE_NUMBER_INT && (p.getNumberType() != JsonParser.NumberType.BIG_INTEGER
+                || p.getBigIntegerValue().bitLength() < Long.SIZE)) {
+            f.time = p.getLongValue();
+            f.hasTime = true;
+        } else if (t == JsonToken.VALUE_NUMBER_FLOAT && isWholeLong(p.getDoubleValue())) {
+            f.time = (long) p.getDoubleValue();
+            f.hasTime = true;
+        } else {
+            f.timeError = wrongType("time", "an ISO-8601 string or integral epoch milliseconds", p);
+        }
+    }
+
+    private void readSpeed(JsonParser p, JsonToken t, Fields f) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            f.speed = p.getDoubleValue();
+            f.hasSpeed = true;
+            if (!Double.isFinite(f.speed)) {
+                f.nonFiniteSpeed = mapper().<JsonNode>readTree(p).asText();
+            }
+        } else if (t == JsonToken.VALUE_STRING && isNonFiniteWord(p.getText())) {
+            f.speed = Double.NaN;
+            f.hasSpeed = true;
+            f.nonFiniteSpeed = p.getText();
+        } else {
+            f.speedError = wrongType("speed", "a number", p);
+        }
+    }
+
+    /** The checks in their contract order, so that the same reason wins whatever the order of the fields. */
+    private ParseResult check(byte[] key, Fields f, long nowMillis) {
+        if (f.segmentError != null) {
+            return f.segmentError;
+        }
+        if (f.segment == null) {
+            return missing("segment");
+        }
+        String segment = f.segment;
+        if (key != null && key.length > 0 && !sameText(key, segment)) {
+            String keyText = new String(key, StandardCharsets.UTF_8);
+            return ParseResult.rejected(RejectReason.KEY_MISMATCH,
+                    "key '" + abbreviate(keyText) + "' differs from segment '" + abbreviate(segment) + "'");
         }
         if (knownSegments != null && !knownSegments.contains(segment)) {
             return ParseResult.rejected(RejectReason.UNKNOWN_SEGMENT,
                     "segment '" + abbreviate(segment) + "' is not in the network");
         }
 
-        JsonNode timeNode = root.get("time");
-        long time;
-        if (absent(timeNode)) {
+        if (f.timeError != null) {
+            return f.timeError;
+        }
+        if (!f.hasTime) {
             return missing("time");
-        } else if (timeNode.isTextual()) {
-            Long parsed = parseIsoTime(timeNode.textValue());
-            if (parsed == null) {
-                return ParseResult.rejected(RejectReason.WRONG_TYPE, "time '" + abbreviate(timeNode.textValue())
-                        + "' is not an ISO-8601 date-time (e.g. 2012-03-01T08:05:00Z) or epoch milliseconds");
-            }
-            time = parsed;
-        } else if (timeNode.isIntegralNumber() && timeNode.canConvertToLong()) {
-            time = timeNode.longValue();
-        } else if (timeNode.isFloatingPointNumber() && isWholeLong(timeNode.doubleValue())) {
-            time = (long) timeNode.doubleValue();
-        } else {
-            return wrongType("time", "an ISO-8601 string or integral epoch milliseconds", timeNode);
         }
 
-        JsonNode speedNode = root.get("speed");
-        double speed;
-        if (absent(speedNode)) {
-            return missing("speed");
-        } else if (speedNode.isNumber()) {
-            speed = speedNode.doubleValue();
-        } else if (speedNode.isTextual() && isNonFiniteWord(speedNode.textValue())) {
-            speed = Double.NaN;
-        } else {
-            return wrongType("speed", "a number", speedNode);
+        if (f.speedError != null) {
+            return f.speedError;
         }
+        if (!f.hasSpeed) {
+            return missing("speed");
+        }
+        double speed = f.speed;
         if (!Double.isFinite(speed)) {
-            return ParseResult.rejected(RejectReason.NOT_A_NUMBER, "speed is " + speedNode.asText());
+            return ParseResult.rejected(RejectReason.NOT_A_NUMBER, "speed is " + f.nonFiniteSpeed);
         }
         if (speed < 0) {
             return ParseResult.rejected(RejectReason.NEGATIVE_SPEED, "speed " + speed + " is negative");
@@ -175,44 +300,55 @@ public final class ReadingParser implements Serializable {
                     "speed " + speed + " is above the credible maximum " + maxSpeed);
         }
 
-        JsonNode sourceNode = root.get("source");
-        Source source;
-        if (absent(sourceNode)) {
-            source = Source.OTHER;
-        } else if (sourceNode.isTextual()) {
-            source = SourceNames.parse(sourceNode.textValue());
-            if (source == null) {
-                return ParseResult.rejected(RejectReason.WRONG_TYPE, "source '" + abbreviate(sourceNode.textValue())
-                        + "' is none of loop, floating_car (floating-car, fcd), cellular, other");
-            }
-        } else {
-            return wrongType("source", "a string", sourceNode);
+        if (f.sourceError != null) {
+            return f.sourceError;
         }
-
-        JsonNode flowNode = root.get("flow");
-        double flow = optionalNumber(flowNode);
-        if (flow == WRONG) {
-            return wrongType("flow", "a number", flowNode);
+        if (f.flowError != null) {
+            return f.flowError;
         }
-        if (flow < 0) {
-            return ParseResult.rejected(RejectReason.OUT_OF_RANGE, "flow " + flow + " is negative");
+        if (f.flow < 0) {
+            return ParseResult.rejected(RejectReason.OUT_OF_RANGE, "flow " + f.flow + " is negative");
         }
-        JsonNode occupancyNode = root.get("occupancy");
-        double occupancy = optionalNumber(occupancyNode);
-        if (occupancy == WRONG) {
-            return wrongType("occupancy", "a number", occupancyNode);
+        if (f.occupancyError != null) {
+            return f.occupancyError;
         }
-        if (occupancy < 0 || occupancy > 1) {
-            return ParseResult.rejected(RejectReason.OUT_OF_RANGE, "occupancy " + occupancy + " is outside [0, 1]");
+        if (f.occupancy < 0 || f.occupancy > 1) {
+            return ParseResult.rejected(RejectReason.OUT_OF_RANGE,
+                    "occupancy " + f.occupancy + " is outside [0, 1]");
         }
 
         if (nowMillis != Long.MIN_VALUE) {
-            var future = ReadingRules.tooFarInFuture(time, nowMillis, maxFutureMillis);
+            var future = ReadingRules.tooFarInFuture(f.time, nowMillis, maxFutureMillis);
             if (future.isPresent()) {
                 return new ParseResult(null, future.get());
             }
         }
-        return ParseResult.of(new SpeedReading(segment, time, speed, flow, occupancy, source));
+        return ParseResult.of(new SpeedReading(segment, f.time, speed, f.flow, f.occupancy, f.source));
+    }
+
+    /** Whether the UTF-8 key decodes to {@code text}; ASCII keys (the usual ids) are compared without decoding. */
+    private static boolean sameText(byte[] key, String text) {
+        if (key.length != text.length()) {
+            return !isAscii(key) && new String(key, StandardCharsets.UTF_8).equals(text);
+        }
+        for (int i = 0; i < key.length; i++) {
+            if (key[i] < 0) {
+                return new String(key, StandardCharsets.UTF_8).equals(text);
+            }
+            if (key[i] != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     Long parseIsoTime(String text) {
@@ -224,6 +360,12 @@ public final class ReadingParser implements Serializable {
      * in {@code localZone}, space for {@code T} tolerated); null if unreadable.
      */
     public static Long parseIsoTime(String text, ZoneId localZone) {
+        long fast = Rfc3339.epochMillis(text.toCharArray(), 0, text.length());
+        return fast != Rfc3339.NOT_HANDLED ? Long.valueOf(fast) : javaTimeMillis(text, localZone);
+    }
+
+    /** The general path, and the reference for what is accepted: everything {@link Rfc3339} does not answer. */
+    static Long javaTimeMillis(String text, ZoneId localZone) {
         String t = text.trim();
         if (t.length() > 10 && t.charAt(10) == ' ') {
             t = t.substring(0, 10) + 'T' + t.substring(11);
@@ -243,23 +385,16 @@ public final class ReadingParser implements Serializable {
     /** Marker for a present optional field of the wrong type (never a valid flow or occupancy). */
     private static final double WRONG = Double.NEGATIVE_INFINITY;
 
-    private static double optionalNumber(JsonNode node) {
-        if (absent(node)) {
-            return Double.NaN;
-        }
-        if (node.isNumber()) {
-            double v = node.doubleValue();
+    private static double optionalNumber(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT || t == JsonToken.VALUE_NUMBER_FLOAT) {
+            double v = p.getDoubleValue();
             // NaN / Infinity in an optional field are read as "not measured": producers use them for gaps.
             return Double.isFinite(v) ? v : Double.NaN;
         }
-        if (node.isTextual() && isNonFiniteWord(node.textValue())) {
+        if (t == JsonToken.VALUE_STRING && isNonFiniteWord(p.getText())) {
             return Double.NaN;
         }
         return WRONG;
-    }
-
-    private static boolean absent(JsonNode node) {
-        return node == null || node.isNull();
     }
 
     private static boolean isWholeLong(double v) {
@@ -284,9 +419,30 @@ public final class ReadingParser implements Serializable {
         return ParseResult.rejected(RejectReason.MISSING_FIELD, field + " is missing");
     }
 
-    private static ParseResult wrongType(String field, String expected, JsonNode got) {
+    /** Rare path: the value (containers too) is read as the tree the message has always shown. */
+    private ParseResult wrongType(String field, String expected, JsonParser p) throws IOException {
+        JsonNode got = mapper().readTree(p);
         return ParseResult.rejected(RejectReason.WRONG_TYPE, field + " must be " + expected + ", got "
                 + got.getNodeType().name().toLowerCase(java.util.Locale.ROOT) + " " + abbreviate(got.toString()));
+    }
+
+    private static String typeName(JsonToken token) {
+        switch (token) {
+            case START_ARRAY:
+                return "array";
+            case VALUE_STRING:
+                return "string";
+            case VALUE_NUMBER_INT:
+            case VALUE_NUMBER_FLOAT:
+                return "number";
+            case VALUE_TRUE:
+            case VALUE_FALSE:
+                return "boolean";
+            case VALUE_NULL:
+                return "null";
+            default:
+                return token.name().toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     static String abbreviate(String s) {
@@ -303,11 +459,13 @@ public final class ReadingParser implements Serializable {
 
     private ObjectMapper mapper() {
         if (mapper == null) {
-            mapper = JsonMapper.builder()
+            // The parser features on the factory itself, since records are read with its parsers directly. No
+            // FAIL_ON_TRAILING_TOKENS: the mapper reads single values in mid-record; parse checks the end itself.
+            JsonFactory factory = JsonFactory.builder()
                     .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                    .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                    .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                     .build();
+            mapper = JsonMapper.builder(factory).build();
         }
         return mapper;
     }
