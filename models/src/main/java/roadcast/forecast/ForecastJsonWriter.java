@@ -24,8 +24,8 @@ public final class ForecastJsonWriter {
     /** Decimals of speeds and bands on the wire. */
     public static final int DECIMALS = 2;
     private static final double SCALE = 100.0;
-    /** Above this magnitude numbers are written in full (the scaled value must fit a long with room to spare). */
-    static final double FIXED_LIMIT = 1e12;
+    /** Above this magnitude numbers are written in full (the scaled value must fit an int; no speed comes near). */
+    static final double FIXED_LIMIT = 1e7;
 
     private static final byte[] SEGMENT = ascii("{\"segment\":");
     private static final byte[] ISSUED_AT = ascii(",\"issuedAt\":");
@@ -40,6 +40,15 @@ public final class ForecastJsonWriter {
     private static final byte[] UPPER = ascii("],\"upper\":[");
     private static final byte[] END = ascii("]}");
     private static final byte[] NULL = ascii("null");
+    /** "00", "01", ..., "99". */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int i = 0; i < 100; i++) {
+            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        }
+    }
 
     private byte[] buffer = new byte[1024];
     private int size;
@@ -48,8 +57,10 @@ public final class ForecastJsonWriter {
     private long issuedAtMillis = Long.MIN_VALUE;
     private byte[] issuedAtJson;
     private String modelVersion;
+    private int[] horizonsMin;
+    private byte[] horizonsJson;
     private byte[] modelVersionJson;
-    /** The last level names seen and their JSON strings (there are five). */
+    /** Level names seen and their JSON strings (there are five; other names are encoded each time). */
     private final String[] levelNames = new String[8];
     private final byte[][] levelJson = new byte[8][];
 
@@ -65,12 +76,7 @@ public final class ForecastJsonWriter {
         write(OBSERVED_SPEED);
         number(f.observedSpeed());
         write(f.imputed() ? IMPUTED_TRUE : IMPUTED_FALSE);
-        write(HORIZONS);
-        int[] horizons = f.horizonsMin();
-        for (int h = 0; h < horizons.length; h++) {
-            comma(h);
-            integer(horizons[h]);
-        }
+        write(horizons(f.horizonsMin()));
         numbers(SPEED, f.speed());
         write(LEVEL);
         String[] level = f.level();
@@ -92,6 +98,22 @@ public final class ForecastJsonWriter {
         return issuedAtJson;
     }
 
+    /** {@code ,"horizonsMin":[5,...,60} of the model's horizons (the same array contents in every forecast). */
+    private byte[] horizons(int[] horizons) {
+        if (!Arrays.equals(horizons, horizonsMin)) {
+            horizonsMin = horizons.clone();
+            int start = size;
+            write(HORIZONS);
+            for (int h = 0; h < horizons.length; h++) {
+                comma(h);
+                integer(horizons[h]);
+            }
+            horizonsJson = Arrays.copyOfRange(buffer, start, size);
+            size = start;
+        }
+        return horizonsJson;
+    }
+
     private byte[] modelVersion(String version) {
         if (!version.equals(modelVersion)) {
             modelVersion = version;
@@ -101,20 +123,56 @@ public final class ForecastJsonWriter {
     }
 
     private byte[] level(String name) {
-        int slot = name.hashCode() & (levelNames.length - 1);
-        if (!name.equals(levelNames[slot])) {
-            levelNames[slot] = name;
-            levelJson[slot] = quoted(name);
+        // Level names are the few interned wire names of CongestionLevel: found by identity almost always.
+        int free = -1;
+        for (int k = 0; k < levelNames.length; k++) {
+            if (levelNames[k] == name) {
+                return levelJson[k];
+            }
+            if (levelNames[k] == null && free < 0) {
+                free = k;
+            }
         }
-        return levelJson[slot];
+        for (int k = 0; k < levelNames.length; k++) {
+            if (name.equals(levelNames[k])) {
+                return levelJson[k];
+            }
+        }
+        byte[] json = quoted(name);
+        if (free >= 0) {
+            levelNames[free] = name;
+            levelJson[free] = json;
+        }
+        return json;
     }
 
     private void numbers(byte[] opening, double[] values) {
         write(opening);
+        // Room for every number in its longest fixed form (sign, 8 digits, point, 2 decimals, comma) up front; the
+        // loop keeps buffer and position in locals (field writes per byte made it twice as slow).
+        ensure(values.length * 16);
+        byte[] buf = buffer;
+        int pos = size;
         for (int h = 0; h < values.length; h++) {
-            comma(h);
-            number(values[h]);
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            double v = values[h];
+            if (Double.isNaN(v)) {
+                for (byte b : NULL) {
+                    buf[pos++] = b;
+                }
+            } else if (!(Math.abs(v) < FIXED_LIMIT)) {
+                size = pos;
+                write(ascii(NumberOutput.toString(v, true)));
+                ensure((values.length - h) * 16);
+                buf = buffer;
+                pos = size;
+            } else {
+                pos = fixed(buf, pos, v);
+            }
         }
+        size = pos;
     }
 
     private void comma(int index) {
@@ -130,45 +188,77 @@ public final class ForecastJsonWriter {
         } else if (!(Math.abs(v) < FIXED_LIMIT)) {
             write(ascii(NumberOutput.toString(v, true)));
         } else {
-            fixed(Math.round(v * SCALE));
+            ensure(16);
+            size = fixed(buffer, size, v);
         }
     }
 
     /**
-     * {@code scaled / 100} as decimal text, trailing zeros of the fraction dropped ({@code 6250 -> 62.5},
-     * {@code 6200 -> 62}).
+     * {@code v} to two decimals at {@code buf[pos]}, trailing zeros of the fraction dropped ({@code 62.50 -> 62.5},
+     * {@code 62.00 -> 62}); returns the position after it. Int arithmetic and a table of digit pairs.
      */
-    private void fixed(long scaled) {
-        if (scaled < 0) {
-            ensure(1);
-            buffer[size++] = '-';
-            scaled = -scaled;
+    private static int fixed(byte[] buf, int pos, double v) {
+        // Rounding half away from zero by truncating |v| * 100 + 0.5 (non-negative, so truncation is floor):
+        // Math.round and Math.floor were most of the writer's time where the JIT does not make them one instruction.
+        int scaled = (int) (Math.abs(v) * SCALE + 0.5);
+        if (v < 0 && scaled != 0) {
+            buf[pos++] = '-';
         }
-        integer(scaled / 100);
-        int fraction = (int) (scaled % 100);
-        if (fraction != 0) {
-            ensure(3);
-            buffer[size++] = '.';
-            buffer[size++] = (byte) ('0' + fraction / 10);
-            if (fraction % 10 != 0) {
-                buffer[size++] = (byte) ('0' + fraction % 10);
+        int whole = scaled / 100;
+        int hundredths = scaled - whole * 100;
+        if (whole < 10) {
+            buf[pos++] = (byte) ('0' + whole);
+        } else if (whole < 100) {
+            buf[pos++] = DIGIT_PAIRS[2 * whole];
+            buf[pos++] = DIGIT_PAIRS[2 * whole + 1];
+        } else {
+            int digits = whole < 1000 ? 3 : Integer.toString(whole).length();
+            int end = pos + digits;
+            for (int at = end - 1; at >= pos; at--) {
+                int q = whole / 10;
+                buf[at] = (byte) ('0' + whole - q * 10);
+                whole = q;
+            }
+            pos = end;
+        }
+        if (hundredths != 0) {
+            buf[pos++] = '.';
+            buf[pos++] = DIGIT_PAIRS[2 * hundredths];
+            if (hundredths % 10 != 0) {
+                buf[pos++] = DIGIT_PAIRS[2 * hundredths + 1];
             }
         }
+        return pos;
     }
 
-    /** A non-negative integer's digits. */
-    private void integer(long value) {
-        ensure(20);
-        int digits = 1;
-        for (long rest = value / 10; rest != 0; rest /= 10) {
-            digits++;
+    /** A non-negative int's digits, two at a time from the table. */
+    private void integer(int value) {
+        if (value < 0) {
+            write(ascii(Integer.toString(value)));
+            return;
         }
-        int end = size + digits;
-        for (int at = end - 1; at >= size; at--) {
-            buffer[at] = (byte) ('0' + value % 10);
-            value /= 10;
+        ensure(10);
+        if (value < 10) {
+            buffer[size++] = (byte) ('0' + value);
+        } else if (value < 100) {
+            buffer[size++] = DIGIT_PAIRS[2 * value];
+            buffer[size++] = DIGIT_PAIRS[2 * value + 1];
+        } else if (value < 1000) {
+            int hundreds = value / 100;
+            int rest = value - hundreds * 100;
+            buffer[size++] = (byte) ('0' + hundreds);
+            buffer[size++] = DIGIT_PAIRS[2 * rest];
+            buffer[size++] = DIGIT_PAIRS[2 * rest + 1];
+        } else {
+            int digits = Integer.toString(value).length();
+            int end = size + digits;
+            for (int at = end - 1; at >= size; at--) {
+                int q = value / 10;
+                buffer[at] = (byte) ('0' + value - q * 10);
+                value = q;
+            }
+            size = end;
         }
-        size = end;
     }
 
     /** A JSON string; plain printable ASCII (every segment id we have seen) is copied without the escaper. */

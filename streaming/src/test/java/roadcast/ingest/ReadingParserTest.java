@@ -209,7 +209,7 @@ class ReadingParserTest {
     @Test
     void everyReasonHasATest() {
         // TOO_LATE and DUPLICATE are covered in ReadingRulesTest, STUCK and SPIKE (credibility rules of the cleaner)
-        // in CleanReadingsTest and ForecastJobTest; the rest above.
+        // in ZoneIntakeTest and ForecastJobTest; the rest above.
         assertEquals(14, RejectReason.values().length);
     }
 
