@@ -48,7 +48,7 @@ import roadcast.train.TrainingRun;
  */
 @Command(name = "bench-stream", mixinStandardHelpOptions = true,
         description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
-                + "each (input records per second, bounded run from a pre-filled topic, parallelism 1) and the "
+                + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
                 "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\",\"lag_ms_p50\","
                         + "\"lag_ms_p99\"} (and the run's settings) to --json."})
@@ -64,6 +64,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "S", defaultValue = "288",
             description = "5-minute steps pushed through each job for throughput (default: ${DEFAULT-VALUE}, one day).")
     int steps;
+
+    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "1",
+            description = "Parallelism of both jobs; the input topics get as many partitions (default: ${DEFAULT-VALUE}).")
+    int parallelism;
 
     @Option(names = "--warmup-steps", paramLabel = "S", defaultValue = "36",
             description = "Steps both jobs first run on, unmeasured, to warm up the JVM (default: ${DEFAULT-VALUE}; 0 = none).")
@@ -97,9 +101,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || !(speedup > 0) || lagSeconds < 1) {
-            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, --speedup > 0,"
-                    + " --lag-seconds >= 1");
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1) {
+            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
+                    + "--parallelism >= 1, --speedup > 0, --lag-seconds >= 1");
             return 2;
         }
         Path work = Files.createTempDirectory("roadcast-bench-stream");
@@ -125,7 +129,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         Instant from = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics("bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
+            kafka.createTopics(parallelism, "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
                     "bench-warm-forecast.rejected", "bench.in", "bench-pass.out", "bench-forecast.out",
                     "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected");
             if (warmupSteps > 0) {
@@ -162,6 +166,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("segments", segments);
             o.put("records", records);
             o.put("warmup_steps", warmupSteps);
+            o.put("parallelism", parallelism);
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
@@ -195,7 +200,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     /** The forecast job over all of {@code topic} (bounded), forecasts to {@code name + ".out"}. */
     private JobExecutionResult forecast(String bootstrap, String topic, String name, Path registry, Path work)
             throws Exception {
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true);
         return new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
@@ -207,7 +212,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     /** The forecast job live on its own topics while the feed is replayed at --speedup; lag from a read_committed meter. */
     private LagReport measureLag(String bootstrap, Path registry, Dataset data, Instant from, Path work,
                                  PrintWriter out) throws Exception {
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(checkpointInterval, work.resolve("live-checkpoints")).withCloseWhenComplete(true)
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag");
@@ -240,9 +245,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private StreamExecutionEnvironment localEnvironment() {
         Configuration conf = Configuration.fromMap(Map.of(
                 "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms",
-                "parallelism.default", "1"));
+                "parallelism.default", Integer.toString(parallelism)));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(1);
+        env.setParallelism(parallelism);
         return env;
     }
 }

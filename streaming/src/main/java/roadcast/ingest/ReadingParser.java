@@ -26,7 +26,7 @@ import roadcast.reading.SpeedReading;
 /**
  * Turns one input record (key = segment id, value = JSON) into a {@link SpeedReading} or a {@link Rejection}.
  * Stateless and serialisable, so a Flink function can hold one; the stateful rules (late, duplicate) are in
- * {@link ReadingRules} and {@link SeenReadings}.
+ * {@code roadcast.stream.ZoneIntake}.
  *
  * <p>Accepted value: {@code {"segment":"773869","time":"2012-03-01T08:05:00Z","speed":62.5,"source":"loop",
  * "flow":12,"occupancy":0.08}}.

@@ -3,12 +3,10 @@ package roadcast.ingest;
 import java.time.Instant;
 import java.util.Optional;
 
-import roadcast.reading.SpeedReading;
-
 /**
- * The time and duplicate rules that need a clock or per-segment state. The Flink job applies them with keyed
- * state; they live here so they can be tested without Flink. All arithmetic saturates: extreme event times from
- * a broken producer must be rejected, not overflow into acceptance.
+ * The clock rule of the parser, apart so it can be tested alone (the per-segment rules, too late and duplicate, are
+ * in {@code roadcast.stream.ZoneIntake}). Arithmetic saturates: extreme event times from a broken producer must be
+ * rejected, not overflow into acceptance.
  */
 public final class ReadingRules {
 
@@ -21,34 +19,6 @@ public final class ReadingRules {
         if (eventMillis > limit) {
             return Optional.of(new Rejection(RejectReason.TOO_FAR_IN_FUTURE, "time " + format(eventMillis)
                     + " is more than " + maxFutureMillis + " ms ahead of " + format(referenceMillis)));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * TOO_LATE when {@code eventMillis < watermarkMillis - allowedLatenessMillis}; a watermark of
-     * {@code Long.MIN_VALUE} (none yet) accepts everything.
-     */
-    public static Optional<Rejection> tooLate(long eventMillis, long watermarkMillis, long allowedLatenessMillis) {
-        if (watermarkMillis == Long.MIN_VALUE) {
-            return Optional.empty();
-        }
-        long limit = saturatedAdd(watermarkMillis, -allowedLatenessMillis);
-        if (eventMillis < limit) {
-            return Optional.of(new Rejection(RejectReason.TOO_LATE, "time " + format(eventMillis)
-                    + " is more than " + allowedLatenessMillis + " ms behind the watermark " + format(watermarkMillis)));
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * DUPLICATE when {@code seen} already holds the reading's time and source; otherwise remembers it. {@code seen}
-     * is the segment's keyed state (the caller writes it back).
-     */
-    public static Optional<Rejection> duplicate(SeenReadings seen, SpeedReading reading) {
-        if (!seen.remember(reading.timeMillis(), reading.source())) {
-            return Optional.of(new Rejection(RejectReason.DUPLICATE, "segment '" + reading.segment() + "' at "
-                    + format(reading.timeMillis()) + " from " + SourceNames.name(reading.source()) + " already received"));
         }
         return Optional.empty();
     }
