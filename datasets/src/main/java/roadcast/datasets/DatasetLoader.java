@@ -29,6 +29,8 @@ import roadcast.network.RoadNetwork;
  * <li>a folder or file with a pandas {@code .h5} (metr-la.h5 / pems-bay.h5 layout);</li>
  * <li>a folder or file with a PEMS {@code .npz};</li>
  * <li>a long CSV {@code timestamp,segment,speed[,flow,occupancy,source]};</li>
+ * <li>the streaming job's archive folder ({@code day=YYYY-MM-DD/part-*.csv} long CSVs, read as one table:
+ * {@link DayArchiveFolder});</li>
  * <li>a single wide CSV {@code timestamp,<ids...>}.</li>
  * </ul>
  * Files beside the data (README.md, sensors.csv, edges.csv) are used when present. The README decides unit, time
@@ -89,8 +91,11 @@ public final class DatasetLoader {
                 return fromNpz(f, folder);
             }
         }
+        if (DayArchiveFolder.isArchive(folder)) {
+            return DayArchiveFolder.load(folder);
+        }
         throw new DatasetFormatException(folder, "no speed data here: expected speed.csv.gz (shared layout), "
-                + "an .h5 or an .npz file");
+                + "an .h5, an .npz file or an archive's day=YYYY-MM-DD folders");
     }
 
     private static Dataset fromWideCsv(Path speedFile, Path folder, String name) {

@@ -41,7 +41,8 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", required = true, paramLabel = "DIR",
             description = "Data set to train on: a shared-layout folder (speed.csv.gz, sensors.csv, edges.csv), a "
-                    + "pandas .h5, a PEMS .npz or a long CSV.")
+                    + "pandas .h5, a PEMS .npz, a long CSV, or the history archive of the stream job "
+                    + "(roadcast stream --archive DIR: day=YYYY-MM-DD/part-*.csv) for the daily retrain.")
     Path dataset;
 
     @Option(names = "--until", paramLabel = "TIMESTAMP",

@@ -14,14 +14,21 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import roadcast.datasets.DayArchiveFolder;
 import roadcast.ingest.SourceNames;
+import roadcast.model.ManifoldModel;
 import roadcast.stream.ReadingEvent;
 
 /**
  * The history archive: accepted readings as CSV files partitioned by the day of their event time
  * ({@code DIR/day=YYYY-MM-DD/part-*.csv}), in the long layout {@code roadcast.datasets} reads back
  * ({@code timestamp,segment,speed,flow,occupancy,source}, timestamps ISO-8601 UTC, empty = not measured). Files
- * are finished on checkpoints, so a finished file holds exactly the readings of completed checkpoints.
+ * are finished on checkpoints, so a finished file holds exactly the readings of completed checkpoints; until then
+ * they are hidden (leading dot) and the loader skips them.
+ *
+ * <p>With {@link #describe} the folder is a data set: {@code roadcast train --dataset DIR} reads all finished files
+ * as one history ({@link roadcast.datasets.DayArchiveFolder}), so the daily retrain learns from what the job
+ * accepted.
  */
 public final class DayArchive {
 
@@ -37,6 +44,18 @@ public final class DayArchive {
                 .withBucketAssigner(new ByDay(zone.getId()))
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".csv").build())
                 .build();
+    }
+
+    /**
+     * Writes into {@code dir}, where missing, what makes the archive a data set beyond its readings: a README with
+     * the model's speed unit, time zone and step, and the model's network as sensors.csv / edges.csv (the retrained
+     * model keeps its segments, coordinates, road classes and links). Call it where the sink is created.
+     */
+    public static void describe(java.nio.file.Path dir, ManifoldModel model) {
+        DayArchiveFolder.describe(dir, "# Accepted readings of the roadcast stream job\n\nWritten by "
+                        + DayArchive.class.getName() + " for model " + model.version() + "; read it with "
+                        + "`roadcast train --dataset " + dir.getFileName() + "`.",
+                model.unit(), model.timeZone(), model.step(), model.network());
     }
 
     /** One CSV line of a reading (without the newline). */

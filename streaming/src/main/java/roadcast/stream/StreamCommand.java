@@ -118,7 +118,9 @@ public final class StreamCommand implements Callable<Integer> {
     Duration modelPoll;
 
     @Option(names = "--archive", paramLabel = "DIR",
-            description = "Also write accepted readings as day-partitioned CSV (DIR/day=YYYY-MM-DD/part-*).")
+            description = "Also write accepted readings as day-partitioned CSV (DIR/day=YYYY-MM-DD/part-*.csv, finished "
+                    + "at checkpoints) with a README and the network: a data set that `roadcast train --dataset DIR` "
+                    + "reads, for the daily retrain.")
     Path archive;
 
     @Option(names = "--heap-state", description = "Keep state on the heap instead of RocksDB (small networks, tests).")
@@ -168,6 +170,7 @@ public final class StreamCommand implements Callable<Integer> {
                 KafkaOutputs.deadLetters(bootstrapServers, deadLetterTopic, groupId), cfg)
                 .withFutureCheck(futureCheck);
         if (archive != null) {
+            DayArchive.describe(archive, job.model());
             job.withArchive(DayArchive.sink(archive, job.model().timeZone()));
         }
         LOG.info("stream job built: {} -> {}", inputTopic, outputTopic);

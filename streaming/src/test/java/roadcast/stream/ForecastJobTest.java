@@ -260,4 +260,39 @@ class ForecastJobTest {
                 + Double.parseDouble(Float.toString(city.history.speed()[TRAIN_ROWS][0])) + ",,,loop";
         assertTrue(linesByDay.get("day=2024-01-05").contains(expected), "missing line " + expected);
     }
+
+    @Test
+    void archiveIsADataSetTheRetrainReads() throws Exception {
+        // 18:00 .. 06:00 across midnight: two day folders, and enough steps for the trainer's horizons
+        int from = TRAIN_ROWS - 72;
+        int to = TRAIN_ROWS + 72;
+        Path archive = tmp.resolve("retrain-archive");
+        ForecastJob job = job(city.records(from, to), new CollectingSink<>(), new CollectingSink<>(), config());
+        // as StreamCommand does where it creates the sink
+        roadcast.publish.DayArchive.describe(archive, job.model());
+        job.withArchive(roadcast.publish.DayArchive.sink(archive, job.model().timeZone())).execute();
+
+        roadcast.datasets.Dataset data = roadcast.datasets.DatasetLoader.load(archive);
+        roadcast.history.SpeedHistory loaded = data.history();
+        ManifoldModel running = job.model();
+        assertArrayEquals(running.network().segmentIds(), loaded.segmentIds());
+        assertEquals(running.unit(), loaded.unit());
+        assertEquals(running.timeZone(), loaded.timeZone());
+        assertEquals(running.step(), loaded.step());
+        assertEquals(city.history.time(from), loaded.start());
+        assertEquals(to - from, loaded.steps());
+        for (int t = 0; t < loaded.steps(); t++) {
+            // every reading of this window is accepted, so the archive holds exactly the input
+            assertArrayEquals(city.history.speed()[from + t], loaded.speed()[t], "row " + t);
+        }
+        assertEquals(running.network().links(), data.network().links());
+
+        roadcast.model.ManifoldModel retrained = roadcast.train.TrainingRun.train(data, loaded.steps(),
+                roadcast.fit.TrainingConfig.defaults(data.name(), data.provenance(), city.rules())
+                        .withFixed(3, 2, 1.0).withMaxZoneSize(SmallCity.CORRIDOR).withThreads(1),
+                roadcast.fit.ProgressListener.NONE).model();
+        assertArrayEquals(running.network().segmentIds(), retrained.network().segmentIds());
+        assertEquals(running.step(), retrained.step());
+        assertEquals(running.timeZone(), retrained.timeZone());
+    }
 }

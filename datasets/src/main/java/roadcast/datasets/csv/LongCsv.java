@@ -2,6 +2,7 @@ package roadcast.datasets.csv;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -22,6 +23,10 @@ import roadcast.reading.Source;
  * the first row's zone, otherwise in the default zone. The step is the smallest gap between distinct times, and
  * every time must lie on that grid; cells with no row are NaN. Several rows for one segment and time are fused,
  * weighted by source credibility ({@link ReadingFusion}). Segments keep the order of first appearance.
+ *
+ * <p>{@link #readAll} reads several such files, each with its own header, as one table (the day-partitioned
+ * archive of the streaming job): there times are instants on a grid of a given step counted from the epoch, as the
+ * streaming job bins readings, so readings between grid times (floating cars) fall into the step they belong to.
  */
 public final class LongCsv {
 
@@ -34,12 +39,37 @@ public final class LongCsv {
     }
 
     public static Table read(Path file, ZoneId defaultZone) {
+        Rows rows = new Rows();
         try (CsvScanner in = CsvScanner.open(file)) {
-            return read(in, defaultZone);
+            readRows(in, defaultZone, null, rows);
         }
+        return grid(rows, null, rows.zone);
     }
 
-    private static Table read(CsvScanner in, ZoneId defaultZone) {
+    /**
+     * Reads {@code files} in order as one long table.
+     *
+     * @param zone the table's zone: local timestamps are read in it and the grid start is given in it
+     * @param step the grid step; null infers it as {@link #read} does (then every time must lie on the grid)
+     */
+    public static Table readAll(List<Path> files, ZoneId zone, Duration step) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to read");
+        }
+        Rows rows = new Rows();
+        for (Path file : files) {
+            try (CsvScanner in = CsvScanner.open(file)) {
+                readRows(in, zone, zone, rows);
+            }
+        }
+        return grid(rows, step, zone);
+    }
+
+    /**
+     * Appends the rows of one file. With {@code instantsIn} set, rows keep absolute epoch seconds (local timestamps
+     * taken in that zone); otherwise the local time in the first row's zone, as if it were UTC.
+     */
+    private static void readRows(CsvScanner in, ZoneId defaultZone, ZoneId instantsIn, Rows rows) {
         List<String> header = new ArrayList<>();
         int term = in.next();
         if (term == CsvScanner.END_OF_FILE) {
@@ -63,12 +93,12 @@ public final class LongCsv {
                         + String.join(",", header) + ")");
             }
         }
+        rows.hasFlow |= cFlow >= 0;
+        rows.hasOcc |= cOcc >= 0;
+        rows.hasSource |= cSource >= 0;
+        int file = rows.file(in.file());
         int columns = header.size();
-
-        Map<String, Integer> segments = new LinkedHashMap<>();
-        Rows rows = new Rows();
-        ZoneId zone = null;
-        Boolean zoned = null;
+        int before = rows.size;
         String[] cells = new String[columns];
         double[] numbers = new double[columns];
         while ((term = in.next()) != CsvScanner.END_OF_FILE) {
@@ -95,101 +125,137 @@ public final class LongCsv {
             }
             ZonedDateTime withZone = TimeGrid.parseZoned(cells[cTime], in);
             boolean hasZone = withZone != null;
-            if (zoned == null) {
-                zoned = hasZone;
-                zone = hasZone ? withZone.getZone() : defaultZone;
-            } else if (zoned != hasZone) {
-                throw in.error("timestamp '" + cells[cTime] + "' " + (hasZone ? "has" : "lacks")
-                        + " a zone/offset unlike the first row");
+            long seconds;
+            if (instantsIn != null) {
+                seconds = hasZone ? withZone.toEpochSecond()
+                        : TimeGrid.parseLocal(cells[cTime], in).atZone(instantsIn).toEpochSecond();
+            } else {
+                if (rows.zoned == null) {
+                    rows.zoned = hasZone;
+                    rows.zone = hasZone ? withZone.getZone() : defaultZone;
+                } else if (rows.zoned != hasZone) {
+                    throw in.error("timestamp '" + cells[cTime] + "' " + (hasZone ? "has" : "lacks")
+                            + " a zone/offset unlike the first row");
+                }
+                LocalDateTime local = hasZone ? withZone.withZoneSameInstant(rows.zone).toLocalDateTime()
+                        : TimeGrid.parseLocal(cells[cTime], in);
+                seconds = local.toEpochSecond(ZoneOffset.UTC);
             }
-            LocalDateTime local = hasZone ? withZone.withZoneSameInstant(zone).toLocalDateTime()
-                    : TimeGrid.parseLocal(cells[cTime], in);
             String segment = cells[cSegment];
             if (segment.isEmpty()) {
                 throw in.error("empty segment id");
             }
-            Integer index = segments.get(segment);
+            Integer index = rows.segments.get(segment);
             if (index == null) {
-                index = segments.size();
-                segments.put(segment, index);
+                index = rows.segments.size();
+                rows.segments.put(segment, index);
             }
             Source source = cSource < 0 ? Source.LOOP : source(cells[cSource], in);
-            rows.add(local.toEpochSecond(ZoneOffset.UTC), index, numbers[cSpeed],
-                    cFlow < 0 ? Double.NaN : numbers[cFlow], cOcc < 0 ? Double.NaN : numbers[cOcc], source, line);
+            rows.add(seconds, index, numbers[cSpeed], cFlow < 0 ? Double.NaN : numbers[cFlow],
+                    cOcc < 0 ? Double.NaN : numbers[cOcc], source, file, line);
         }
-        if (rows.size == 0) {
+        if (rows.size == before) {
             throw new DatasetFormatException(in.file(), in.line(), "no data rows after the header");
         }
-        return grid(rows, segments, zone, cFlow >= 0, cOcc >= 0, cSource >= 0, in.file());
     }
 
-    private static Table grid(Rows rows, Map<String, Integer> segments, ZoneId zone, boolean hasFlow, boolean hasOcc,
-                              boolean hasSource, String file) {
-        long[] distinct = Arrays.stream(rows.seconds, 0, rows.size).distinct().sorted().toArray();
-        if (distinct.length < 2) {
-            throw new DatasetFormatException(file, rows.lines[0], "all rows share one timestamp: cannot infer the "
-                    + "time step");
+    /**
+     * @param fixedStep null: the smallest gap, every time on the grid from the first time (rows in local seconds);
+     *                  else a grid of that step counted from the epoch (rows in epoch seconds, start local in zone)
+     */
+    private static Table grid(Rows rows, Duration fixedStep, ZoneId zone) {
+        long t0;
+        long step;
+        long last;
+        if (fixedStep == null) {
+            long[] distinct = Arrays.stream(rows.seconds, 0, rows.size).distinct().sorted().toArray();
+            if (distinct.length < 2) {
+                throw new DatasetFormatException(rows.fileOf(0), rows.lines[0], "all rows share one timestamp: "
+                        + "cannot infer the time step");
+            }
+            step = Long.MAX_VALUE;
+            for (int k = 1; k < distinct.length; k++) {
+                step = Math.min(step, distinct[k] - distinct[k - 1]);
+            }
+            t0 = distinct[0];
+            last = distinct[distinct.length - 1];
+        } else {
+            step = fixedStep.toSeconds();
+            if (step <= 0) {
+                throw new IllegalArgumentException("step must be at least one second: " + fixedStep);
+            }
+            long min = Arrays.stream(rows.seconds, 0, rows.size).min().getAsLong();
+            long max = Arrays.stream(rows.seconds, 0, rows.size).max().getAsLong();
+            t0 = Math.floorDiv(min, step) * step;
+            last = Math.floorDiv(max, step) * step;
         }
-        long step = Long.MAX_VALUE;
-        for (int k = 1; k < distinct.length; k++) {
-            step = Math.min(step, distinct[k] - distinct[k - 1]);
-        }
-        long t0 = distinct[0];
-        long steps = (distinct[distinct.length - 1] - t0) / step + 1;
-        int n = segments.size();
+        long steps = (last - t0) / step + 1;
+        int n = rows.segments.size();
         if (steps * n > 400_000_000L) {
-            throw new DatasetFormatException(file, "grid of " + steps + " steps x " + n + " segments is too large "
-                    + "(step " + Duration.ofSeconds(step) + ")", null);
+            throw new DatasetFormatException(String.join(", ", rows.files), "grid of " + steps + " steps x " + n
+                    + " segments is too large (step " + Duration.ofSeconds(step) + ")", null);
         }
         int t = (int) steps;
-        // per cell the fused value so far and the sum of its weights
+        boolean hasFlow = rows.hasFlow;
+        boolean hasOcc = rows.hasOcc;
+        // per cell the fused value so far and the sum of its weights; flow and occupancy have their own weights
+        // because a reading without them (a floating car) must not erase a loop's
         float[][] speed = new float[t][n];
         float[][] weight = new float[t][n];
         float[][] flow = hasFlow ? new float[t][n] : null;
+        float[][] flowWeight = hasFlow ? new float[t][n] : null;
         float[][] occ = hasOcc ? new float[t][n] : null;
+        float[][] occWeight = hasOcc ? new float[t][n] : null;
         for (int r = 0; r < rows.size; r++) {
             long offset = rows.seconds[r] - t0;
-            if (offset % step != 0) {
-                throw new DatasetFormatException(file, rows.lines[r], "irregular time: "
+            if (fixedStep == null && offset % step != 0) {
+                throw new DatasetFormatException(rows.fileOf(r), rows.lines[r], "irregular time: "
                         + LocalDateTime.ofEpochSecond(rows.seconds[r], 0, ZoneOffset.UTC) + " is not on the "
                         + Duration.ofSeconds(step) + " grid starting " + LocalDateTime.ofEpochSecond(t0, 0,
                         ZoneOffset.UTC));
             }
-            int row = (int) (offset / step);
+            int row = (int) Math.floorDiv(offset, step);
             int i = rows.segment[r];
             double x = rows.speed[r];
             if (Double.isNaN(x)) {
                 continue;
             }
+            // weighted mean of all readings of the cell, by source credibility as the streaming job fuses them;
+            // a single reading is kept exactly
             double w = ReadingFusion.weight(rows.source[r]);
-            double before = weight[row][i];
-            double total = before + w;
-            // running weighted mean: a single reading is kept exactly, several are fused by source credibility
-            speed[row][i] = (float) ((before * speed[row][i] + w * x) / total);
-            if (hasFlow) {
-                flow[row][i] = (float) ((before * flow[row][i] + w * rows.flow[r]) / total);
+            speed[row][i] = fuse(speed[row], weight[row], i, x, w);
+            if (hasFlow && !Double.isNaN(rows.flow[r])) {
+                flow[row][i] = fuse(flow[row], flowWeight[row], i, rows.flow[r], w);
             }
-            if (hasOcc) {
-                occ[row][i] = (float) ((before * occ[row][i] + w * rows.occupancy[r]) / total);
+            if (hasOcc && !Double.isNaN(rows.occupancy[r])) {
+                occ[row][i] = fuse(occ[row], occWeight[row], i, rows.occupancy[r], w);
             }
-            weight[row][i] = (float) total;
         }
         for (int row = 0; row < t; row++) {
             for (int i = 0; i < n; i++) {
                 if (weight[row][i] == 0) {
                     speed[row][i] = Float.NaN;
-                    if (hasFlow) {
-                        flow[row][i] = Float.NaN;
-                    }
-                    if (hasOcc) {
-                        occ[row][i] = Float.NaN;
-                    }
+                }
+                if (hasFlow && flowWeight[row][i] == 0) {
+                    flow[row][i] = Float.NaN;
+                }
+                if (hasOcc && occWeight[row][i] == 0) {
+                    occ[row][i] = Float.NaN;
                 }
             }
         }
-        return new Table(segments.keySet().toArray(new String[0]),
-                LocalDateTime.ofEpochSecond(t0, 0, ZoneOffset.UTC), Duration.ofSeconds(step), zone, speed, flow, occ,
-                hasSource);
+        LocalDateTime start = fixedStep == null ? LocalDateTime.ofEpochSecond(t0, 0, ZoneOffset.UTC)
+                : LocalDateTime.ofInstant(Instant.ofEpochSecond(t0), zone);
+        return new Table(rows.segments.keySet().toArray(new String[0]), start, Duration.ofSeconds(step), zone, speed,
+                flow, occ, rows.hasSource);
+    }
+
+    /** Running weighted mean: adds {@code x} with weight {@code w} to cell {@code i}, returns the new mean. */
+    private static float fuse(float[] mean, float[] weight, int i, double x, double w) {
+        double before = weight[i];
+        double total = before + w;
+        weight[i] = (float) total;
+        return (float) ((before * mean[i] + w * x) / total);
     }
 
     private static Source source(String text, CsvScanner at) {
@@ -207,18 +273,35 @@ public final class LongCsv {
         }
     }
 
-    /** Growable column arrays of the parsed rows. */
+    /** Growable column arrays of the parsed rows, and what the files' headers and first rows said. */
     private static final class Rows {
+        final Map<String, Integer> segments = new LinkedHashMap<>();
+        final List<String> files = new ArrayList<>();
+        ZoneId zone;
+        Boolean zoned;
+        boolean hasFlow;
+        boolean hasOcc;
+        boolean hasSource;
         long[] seconds = new long[1024];
         int[] segment = new int[1024];
         double[] speed = new double[1024];
         double[] flow = new double[1024];
         double[] occupancy = new double[1024];
         Source[] source = new Source[1024];
+        int[] file = new int[1024];
         long[] lines = new long[1024];
         int size;
 
-        void add(long s, int seg, double x, double f, double o, Source src, long line) {
+        int file(String name) {
+            files.add(name);
+            return files.size() - 1;
+        }
+
+        String fileOf(int row) {
+            return files.get(file[row]);
+        }
+
+        void add(long s, int seg, double x, double f, double o, Source src, int fileIndex, long line) {
             if (size == seconds.length) {
                 int cap = size * 2;
                 seconds = Arrays.copyOf(seconds, cap);
@@ -227,6 +310,7 @@ public final class LongCsv {
                 flow = Arrays.copyOf(flow, cap);
                 occupancy = Arrays.copyOf(occupancy, cap);
                 source = Arrays.copyOf(source, cap);
+                file = Arrays.copyOf(file, cap);
                 lines = Arrays.copyOf(lines, cap);
             }
             seconds[size] = s;
@@ -235,6 +319,7 @@ public final class LongCsv {
             flow[size] = f;
             occupancy[size] = o;
             source[size] = src;
+            file[size] = fileIndex;
             lines[size] = line;
             size++;
         }
