@@ -310,16 +310,17 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
 
     /**
      * Writes the zones changed since the last checkpoint to keyed state, before the state backend takes its
-     * snapshot. A copy is written: the heap state backend keeps the object it is given, and the working copy goes on
-     * changing while the snapshot is written out.
+     * snapshot. RocksDB serialises the value on update; a backend that keeps the object it is given (the heap one)
+     * gets a copy, since the working copy goes on changing while the snapshot is written out.
      */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        boolean backendSerialises = getKeyedStateBackend().isSafeToReuseKVState();
         for (int k = 0; k < dirtyCount; k++) {
             int z = dirtyZones[k];
             setCurrentKey(z);
-            memory.update(memoryCopier.copy(working[z]));
+            memory.update(backendSerialises ? working[z] : memoryCopier.copy(working[z]));
             dirty[z] = false;
         }
         dirtyCount = 0;
