@@ -27,16 +27,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import roadcast.clean.ReadingCheck;
-import roadcast.clean.SegmentTrack;
 import roadcast.forecast.Forecast;
-import roadcast.forecast.Forecasts;
-import roadcast.forecast.NetworkForecast;
-import roadcast.forecast.NetworkForecaster;
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.RejectReason;
 import roadcast.model.ManifoldModel;
-import roadcast.model.ModelRegistry;
 import roadcast.publish.IssuedForecast;
 import roadcast.kafka.RawRecord;
 

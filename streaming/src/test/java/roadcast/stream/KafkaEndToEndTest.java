@@ -10,16 +10,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -105,7 +100,7 @@ class KafkaEndToEndTest {
                 .withFlinkOption("restart-strategy.type", "none")
                 .execute();
 
-        List<ConsumerRecord<byte[], byte[]>> out = readCommitted(OUT, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> out = CommittedTopic.read(kafka, OUT, n * steps, Duration.ofSeconds(60));
         Map<String, Integer> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
             Forecast f = ForecastJson.fromBytes(r.value());
@@ -119,37 +114,12 @@ class KafkaEndToEndTest {
         assertEquals(n * steps, out.size(), "records on the forecast topic");
         assertEquals(n * steps, seen.size(), "distinct (segment, step) forecasts");
 
-        List<ConsumerRecord<byte[], byte[]>> rejected = readCommitted(REJECTED, 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> rejected = CommittedTopic.read(kafka, REJECTED, 1, Duration.ofSeconds(30));
         assertEquals(1, rejected.size());
         DeadLetter letter = DeadLetterJson.decode(rejected.get(0).value());
         assertEquals(RejectReason.UNKNOWN_SEGMENT, letter.reason());
         assertEquals(IN, letter.topic());
         assertTrue(letter.payload().contains("unknown-segment"));
-    }
-
-    /** Everything committed on the topic: reads until {@code expected} records, then 2 s more for any extra ones. */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic, int expected, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                if (records.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return records;
     }
 
     static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
@@ -187,7 +157,7 @@ class KafkaEndToEndTest {
                 .execute();
         assertTrue(FAILED_ONCE.get(), "the failure was injected");
 
-        List<ConsumerRecord<byte[], byte[]>> forecasts = readCommitted(out, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(60));
         Map<String, Forecast> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : forecasts) {
             Forecast f = ForecastJson.fromBytes(r.value());

@@ -15,31 +15,18 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import roadcast.clean.ReadingCheck;
-import roadcast.clean.SegmentTrack;
 import roadcast.cluster.LocalFlinkCluster;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJson;
-import roadcast.forecast.Forecasts;
-import roadcast.forecast.NetworkForecast;
-import roadcast.forecast.NetworkForecaster;
 import roadcast.kafka.EmbeddedKafka;
-import roadcast.model.ManifoldModel;
-import roadcast.model.ModelRegistry;
 import roadcast.reading.Source;
 import roadcast.reading.SpeedReading;
 import roadcast.replay.FeedPublisher;
@@ -140,7 +127,7 @@ class StandaloneClusterTest {
                 assertEquals(feed.size(), publisher.publish(feed.iterator(), 0).acknowledged());
             }
 
-            List<ConsumerRecord<byte[], byte[]>> records = readCommitted(kafka, out, n * steps,
+            List<ConsumerRecord<byte[], byte[]>> records = CommittedTopic.read(kafka, out, n * steps,
                     Duration.ofSeconds(60));
             assertEquals("RUNNING", cluster.jobState(jobId), "job state; exceptions: " + cluster.jobExceptions(jobId));
             assertTrue(cluster.vertexParallelism(jobId).contains(2), "some operator runs with parallelism 2: "
@@ -212,31 +199,5 @@ class StandaloneClusterTest {
             Thread.sleep(200);
             state = cluster.jobState(jobId);
         }
-    }
-
-    /** Everything committed on the topic: reads until {@code expected} records, then 2 s more for any extra ones. */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(EmbeddedKafka kafka, String topic, int expected,
-                                                             Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            consumer.partitionsFor(topic).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            long quietUntil = Long.MAX_VALUE;
-            while (System.nanoTime() < Math.min(deadline, quietUntil)) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                if (records.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-                }
-            }
-        }
-        return records;
     }
 }
