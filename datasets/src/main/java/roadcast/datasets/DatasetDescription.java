@@ -50,16 +50,25 @@ public final class DatasetDescription {
      * exist. Sensors are in network order, which the loader uses as the column order of data without one of its own.
      */
     public static void writeNetworkIfMissing(Path folder, RoadNetwork network) {
+        writeIfMissing(folder.resolve("sensors.csv"), sensorsCsv(network));
+        if (!network.links().isEmpty()) {
+            writeIfMissing(folder.resolve("edges.csv"), edgesCsv(network));
+        }
+    }
+
+    /** {@code sensors.csv}: id, coordinates (empty where unknown) and road class per segment, in network order. */
+    public static String sensorsCsv(RoadNetwork network) {
         StringBuilder sensors = new StringBuilder("sensor_id,latitude,longitude,road_class\n");
         for (Segment s : network.segments()) {
             sensors.append(cell(s.id())).append(',').append(coordinate(s.latitude())).append(',')
                     .append(coordinate(s.longitude())).append(',')
                     .append(s.roadClass().name().toLowerCase(Locale.ROOT)).append('\n');
         }
-        writeIfMissing(folder.resolve("sensors.csv"), sensors.toString());
-        if (network.links().isEmpty()) {
-            return;
-        }
+        return sensors.toString();
+    }
+
+    /** {@code edges.csv}: one line per link, by segment id. */
+    public static String edgesCsv(RoadNetwork network) {
         // NetworkFiles reads one kind of value per file: distances when every link has one, else the weights
         // (which are 1 for links known only by distance)
         boolean distances = network.links().stream().noneMatch(l -> Double.isNaN(l.distance()));
@@ -68,7 +77,7 @@ public final class DatasetDescription {
             edges.append(cell(network.segment(l.from()).id())).append(',').append(cell(network.segment(l.to()).id()))
                     .append(',').append(distances ? l.distance() : l.weight()).append('\n');
         }
-        writeIfMissing(folder.resolve("edges.csv"), edges.toString());
+        return edges.toString();
     }
 
     private static String coordinate(double degrees) {

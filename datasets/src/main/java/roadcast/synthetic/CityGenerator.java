@@ -1,6 +1,5 @@
 package roadcast.synthetic;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,8 @@ import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-import roadcast.network.Link;
+import roadcast.datasets.DatasetDescription;
+import roadcast.network.RoadNetwork;
 
 /**
  * Writes a synthetic city in the shared layout ({@code speed.csv.gz}, {@code sensors.csv} with coordinates and
@@ -181,8 +181,9 @@ public final class CityGenerator {
                     .append(TIME.format(time(stuckFrom[s]))).append(',').append(TIME.format(time(stuckTo[s])))
                     .append(",\n");
         }
-        writeSensors(out, city);
-        writeEdges(out, city);
+        RoadNetwork network = city.network();
+        Files.writeString(out.resolve("sensors.csv"), DatasetDescription.sensorsCsv(network), StandardCharsets.UTF_8);
+        Files.writeString(out.resolve("edges.csv"), DatasetDescription.edgesCsv(network), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("events.csv"), events.toString(), StandardCharsets.UTF_8);
         Files.writeString(out.resolve("README.md"), readme(n, steps, incidents, stuckCount), StandardCharsets.UTF_8);
         return new GenerationSummary(out, n, steps, missing, incidents, stuckCount, Files.size(speedFile),
@@ -211,26 +212,6 @@ public final class CityGenerator {
             cdf += p;
         }
         return k;
-    }
-
-    private static void writeSensors(Path out, CityLayout city) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve("sensors.csv"), StandardCharsets.UTF_8)) {
-            w.write("sensor_id,latitude,longitude,road_class\n");
-            for (int i = 0; i < city.segments; i++) {
-                w.write(String.format(Locale.ROOT, "%s,%.6f,%.6f,%s%n", city.ids[i], city.latitude[i],
-                        city.longitude[i], city.roadClass[i].name().toLowerCase(Locale.ROOT)));
-            }
-        }
-    }
-
-    private static void writeEdges(Path out, CityLayout city) throws IOException {
-        try (BufferedWriter w = Files.newBufferedWriter(out.resolve("edges.csv"), StandardCharsets.UTF_8)) {
-            w.write("from,to,distance\n");
-            for (Link link : city.links) {
-                w.write(city.ids[link.from()] + "," + city.ids[link.to()] + ","
-                        + String.format(Locale.ROOT, "%.1f", link.distance()) + "\n");
-            }
-        }
     }
 
     private String readme(int n, int steps, int incidents, int stuck) {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
+import roadcast.network.Segment;
 
 /**
  * The road graph of a synthetic city: a square grid of intersections, every street between neighbouring
@@ -147,5 +149,14 @@ public final class CityLayout {
         }
         downStart[count] = d;
         return new CityLayout(count, ids, lat, lon, cls, free, downStart, java.util.Arrays.copyOf(down, d), links);
+    }
+
+    /** The layout as a road network: segments with coordinates and road classes, and the links. */
+    public RoadNetwork network() {
+        List<Segment> list = new ArrayList<>(segments);
+        for (int i = 0; i < segments; i++) {
+            list.add(new Segment(ids[i], latitude[i], longitude[i], roadClass[i]));
+        }
+        return new RoadNetwork(list, links);
     }
 }
