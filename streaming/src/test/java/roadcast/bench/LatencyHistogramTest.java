@@ -26,7 +26,7 @@ class LatencyHistogramTest {
         for (double q : new double[] {0.01, 0.5, 0.9, 0.99, 0.999, 1.0}) {
             long exact = sorted[(int) Math.ceil(q * sorted.length) - 1];
             double estimate = h.quantile(q);
-            double tolerance = Math.max(1.0, exact * 0.002);
+            double tolerance = Math.max(1.0, exact * 0.001);
             assertEquals(exact, estimate, tolerance, "q=" + q);
         }
         assertEquals(sorted[sorted.length - 1], h.max());
@@ -51,16 +51,12 @@ class LatencyHistogramTest {
     }
 
     @Test
-    void bucketIndexIsMonotoneAndCoversHugeValues() {
-        int previous = -1;
-        for (long v = 0; v < 5_000_000; v += 1 + v / 100) {
-            int i = LatencyHistogram.index(v);
-            assertTrue(i >= previous, "monotone at " + v);
-            assertTrue(Math.abs(LatencyHistogram.midpoint(i) - v) <= Math.max(0.5, v * 0.002), "precision at " + v);
-            previous = i;
-        }
+    void hugeValuesKeepAnExactMaximum() {
         LatencyHistogram h = new LatencyHistogram();
+        h.record(5);
         h.record(Long.MAX_VALUE);
         assertEquals(Long.MAX_VALUE, h.max());
+        assertEquals(5, h.quantile(0.5));
+        assertTrue(h.quantile(1.0) >= 1L << 40, "the huge value is counted at the top");
     }
 }
