@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
 import roadcast.bench.PassThroughJob;
+import roadcast.bench.TopicVolume;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.kafka.EmbeddedKafka;
@@ -42,16 +43,21 @@ import roadcast.train.TrainingRun;
 
 /**
  * {@code roadcast bench-stream}: what the forecasting costs on top of Kafka and Flink. The same generated records go
- * through the pass-through job (Kafka in, identity, exactly-once Kafka out) and through the forecast job, one after
- * the other on the same embedded broker; then the forecast job runs live with the feed replayed at --speedup to
- * measure end-to-end lag.
+ * through the pass-through job (Kafka in, identity, exactly-once Kafka out), the forecast job, and the I/O-matched
+ * pass-through (each record written at the size that makes its output bytes equal the forecast job's, measured on
+ * the forecast job's output topic), one after the other on the same embedded broker; then the forecast job runs live
+ * with the feed replayed at --speedup to measure end-to-end lag.
  */
 @Command(name = "bench-stream", mixinStandardHelpOptions = true,
         description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
                 + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
-                "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\",\"lag_ms_p50\","
-                        + "\"lag_ms_p99\"} (and the run's settings) to --json."})
+                "The I/O-matched pass-through writes, per input record, a record of the forecast job's output bytes per "
+                        + "input record: io_matched_ratio = forecast / I/O-matched pass-through is what our parsing, "
+                        + "cleaning, maths and encoding cost next to the engine's own I/O.",
+                "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\","
+                        + "\"io_matched_passthrough_records_per_s\",\"io_matched_ratio\",\"lag_ms_p50\",\"lag_ms_p99\"} "
+                        + "(and the run's settings) to --json."})
 public final class BenchStreamCommand implements Callable<Integer> {
 
     @Spec
@@ -131,7 +137,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopics(parallelism, "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
-                    "bench-warm-forecast.rejected", "bench.in", "bench-pass.out", "bench-forecast.out",
+                    "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-pass.out", "bench-io.out",
+                    "bench-forecast.out",
                     "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected");
             if (warmupSteps > 0) {
                 // Both jobs first run once on a short prefix, so that JIT compilation (a whole core for the first
@@ -139,14 +146,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 long warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
                 out.printf("warm-up on %d records%n", warm);
                 out.flush();
-                passThrough(bootstrap, "bench.warmup", "bench-warm-pass");
+                passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1);
                 forecast(bootstrap, "bench.warmup", "bench-warm-forecast", registry, work);
+                passThrough(bootstrap, "bench.warmup", "bench-warm-io", TopicVolume.measure(bootstrap,
+                        "bench-warm-forecast.out").valueBytesPer(warm));
             }
             long records = publish(bootstrap, "bench.in", data, from, steps);
             out.printf("%d records on the input topic%n", records);
             out.flush();
 
-            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass");
+            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass", -1);
             double passRate = records / (pass.getNetRuntime() / 1000.0);
             out.printf("pass-through: %.0f records/s (%d ms)%n", passRate, pass.getNetRuntime());
             out.flush();
@@ -156,11 +165,26 @@ public final class BenchStreamCommand implements Callable<Integer> {
             out.printf("forecast:     %.0f records/s (%d ms)%n", forecastRate, fc.getNetRuntime());
             out.flush();
 
+            TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out");
+            int matchedBytes = forecastOut.valueBytesPer(records);
+            JobExecutionResult io = passThrough(bootstrap, "bench.in", "bench-io", matchedBytes);
+            double ioRate = records / (io.getNetRuntime() / 1000.0);
+            out.printf("I/O-matched pass-through (%d-byte values, as the forecast job's %d forecasts of %.0f bytes "
+                            + "per %d readings): %.0f records/s (%d ms)%n", matchedBytes, forecastOut.records(),
+                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), records, ioRate,
+                    io.getNetRuntime());
+            out.flush();
+
             LagReport lag = measureLag(bootstrap, registry, data, from, work, out);
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("passthrough_records_per_s", Math.round(passRate));
             o.put("forecast_records_per_s", Math.round(forecastRate));
             o.put("throughput_ratio", Math.round(forecastRate / passRate * 1000) / 1000.0);
+            o.put("io_matched_passthrough_records_per_s", Math.round(ioRate));
+            o.put("io_matched_ratio", Math.round(forecastRate / ioRate * 1000) / 1000.0);
+            o.put("io_matched_value_bytes", matchedBytes);
+            o.put("forecast_output_records", forecastOut.records());
+            o.put("forecast_output_value_bytes", forecastOut.valueBytes());
             o.put("lag_ms_p50", lag.records() == 0 ? null : lag.p50Ms());
             o.put("lag_ms_p99", lag.records() == 0 ? null : lag.p99Ms());
             o.put("lag_forecasts_measured", lag.records());
@@ -190,12 +214,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
-    /** The pass-through job over all of {@code topic} (bounded), output to {@code name + ".out"}. */
-    private JobExecutionResult passThrough(String bootstrap, String topic, String name) throws Exception {
-        return new PassThroughJob(
+    /**
+     * The pass-through job over all of {@code topic} (bounded), output to {@code name + ".out"}; with
+     * {@code valueBytes >= 0} every output value has that size (the I/O-matched baseline), else values are copied.
+     */
+    private JobExecutionResult passThrough(String bootstrap, String topic, String name, int valueBytes)
+            throws Exception {
+        PassThroughJob job = new PassThroughJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out")),
-                checkpointInterval).execute(localEnvironment());
+                checkpointInterval);
+        return (valueBytes < 0 ? job : job.matchingOutput(valueBytes)).execute(localEnvironment());
     }
 
     /** The forecast job over all of {@code topic} (bounded), forecasts to {@code name + ".out"}. */

@@ -108,6 +108,40 @@ class PassThroughJobTest {
     }
 
     @Test
+    void ioMatchedPassThroughWritesEveryRecordAtTheGivenSizeAndTopicVolumeCountsIt() throws Exception {
+        kafka.createTopics("matched.in", "matched.out");
+        int n = 300;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(bytesProducer())) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>("matched.in", ("k" + i).getBytes(StandardCharsets.UTF_8),
+                        ("value-" + i).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(PARTITIONS);
+        int size = 560;
+        new PassThroughJob(
+                roadcast.kafka.ExactlyOnceKafka.boundedSource(kafka.bootstrapServers(), "matched.in", "pt-matched",
+                        new roadcast.kafka.RawRecordDeserializer()),
+                roadcast.kafka.ExactlyOnceKafka.sink(kafka.bootstrapServers(), "pt-matched-tx",
+                        new roadcast.kafka.RawRecordSerializer("matched.out")),
+                Duration.ofMillis(500)).matchingOutput(size).execute(env);
+
+        List<ConsumerRecord<byte[], byte[]>> out = readCommitted("matched.out", n);
+        assertEquals(n, out.size(), "one output per input, exactly once");
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            assertEquals(size, r.value().length, "every value resized");
+            String k = new String(r.key(), StandardCharsets.UTF_8);
+            String prefix = "value-" + k.substring(1);
+            assertEquals(prefix, new String(r.value(), 0, prefix.length(), StandardCharsets.UTF_8), "input kept first");
+        }
+        TopicVolume volume = TopicVolume.measure(kafka.bootstrapServers(), "matched.out");
+        assertEquals(n, volume.records());
+        assertEquals((long) n * size, volume.valueBytes());
+        assertEquals(size * 2, volume.valueBytesPer(n / 2), "bytes per input record when inputs are half the outputs");
+    }
+
+    @Test
     void lagMeterMeasuresEveryCommittedOutputOfARunningJob() throws Exception {
         kafka.createTopics("live.in", "live.out");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
