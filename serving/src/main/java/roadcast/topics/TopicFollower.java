@@ -136,9 +136,10 @@ public final class TopicFollower implements Runnable, AutoCloseable {
                     batch.add(SpeedWire.parse(r.value()));
                 }
             } catch (WireFormatException e) {
-                batch.add(new DeadLetter(e.reason(), e.getMessage(), r.value(), r.topic(), r.partition(), r.offset(), now));
-                metrics.deadLetter(r.topic(), e.reason());
-                LOG.warn("dead letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                deadLetter(batch, r, e.reason(), e.getMessage(), now);
+            } catch (RuntimeException e) {
+                // a record the codecs did not foresee: kept with the reason, never a reason to stop following
+                deadLetter(batch, r, "unreadable", e.getClass().getSimpleName() + ": " + e.getMessage(), now);
             }
         }
         // positions after the poll cover the records above plus any transaction markers and aborted records skipped
@@ -157,6 +158,12 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         if (!forecasts.isEmpty()) {
             onForecasts.accept(forecasts);
         }
+    }
+
+    private void deadLetter(StoreBatch batch, ConsumerRecord<String, String> r, String reason, String detail, long now) {
+        batch.add(new DeadLetter(reason, detail, r.value(), r.topic(), r.partition(), r.offset(), now));
+        metrics.deadLetter(r.topic(), reason);
+        LOG.warn("dead letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), detail);
     }
 
     private void assignNewPartitions(Set<TopicPartition> assigned) {
