@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The serving side's memory: latest observation and forecast per segment and a rolling history of both, in RocksDB.
@@ -48,6 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OnlineStore implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Event times remembered for the high-water mark: several steps of a city network. */
+    static final int RECENT_TIMES = 4096;
+    /** Fewer recent times than this decide nothing: e.g. one segment's two latest values after a restart. */
+    static final int MIN_RECENT_TIMES = 32;
+    /** The quantile of recent times taken as the high-water mark: 10% of them must agree to move it. */
+    static final double HIGH_WATER_QUANTILE = 0.9;
     private static final String[] FAMILIES = {
         "default", "latest_observation", "latest_forecast", "observations", "forecasts", "dead_letters", "positions"};
 
@@ -64,8 +69,14 @@ public final class OnlineStore implements AutoCloseable {
     private final ColumnFamilyHandle deadLetters;
     private final ColumnFamilyHandle positions;
     private final WriteOptions syncWrite;
-    /** Latest event time seen: expiry is relative to the data, so a replay of 2012 data is not expired at once. */
-    private final AtomicLong highWaterMillis = new AtomicLong(Long.MIN_VALUE);
+    /**
+     * Expiry is relative to the data, so that a replay of 2012 data is not expired at once; but not to the newest time
+     * ever seen, which one far-future record would set. The high-water mark is a high quantile of the most recent
+     * event times (ring buffer), so a few outliers among them cannot move it.
+     */
+    private final long[] recentTimes = new long[RECENT_TIMES];
+    private int recentCount;
+    private int recentNext;
 
     private OnlineStore(Path dir, Duration retention) {
         this.dir = dir;
@@ -97,11 +108,12 @@ public final class OnlineStore implements AutoCloseable {
         deadLetters = handles.get(5);
         positions = handles.get(6);
         syncWrite = new WriteOptions().setSync(true);
+        // seeds: every segment's latest times (a far-future record is one segment's latest, so one seed of many)
         for (Observation o : latestObservations()) {
-            highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max);
+            noteTime(o.timeMillis());
         }
         for (Forecast f : latestForecasts()) {
-            highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max);
+            noteTime(f.issuedAt());
         }
     }
 
@@ -160,8 +172,8 @@ public final class OnlineStore implements AutoCloseable {
                 wb.put(positions, positionKey(p.topic(), p.partition()), StoreKeys.longBytes(p.nextOffset()));
             }
             db.write(syncWrite, wb);
-            newestObs.values().forEach(o -> highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max));
-            newestFc.values().forEach(f -> highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max));
+            batch.observations.forEach(o -> noteTime(o.timeMillis()));
+            batch.forecasts.forEach(f -> noteTime(f.issuedAt()));
         } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new StoreException("write to online store " + dir + " failed: " + e.getMessage(), e);
         }
@@ -272,37 +284,53 @@ public final class OnlineStore implements AutoCloseable {
         return counts;
     }
 
-    /** Latest event time the store has seen, or {@code Long.MIN_VALUE} when empty. */
-    public long highWaterMillis() {
-        return highWaterMillis.get();
+    private synchronized void noteTime(long timeMillis) {
+        recentTimes[recentNext] = timeMillis;
+        recentNext = (recentNext + 1) % RECENT_TIMES;
+        recentCount = Math.min(recentCount + 1, RECENT_TIMES);
     }
 
     /**
-     * Deletes history older than the retention, measured back from the newest event time in the store (not the wall
-     * clock, so that replayed historical data survives). One DeleteRange per segment and family: cheap tombstones
+     * The data's current time as far as expiry is concerned: the {@value #HIGH_WATER_QUANTILE} quantile of the last
+     * {@value #RECENT_TIMES} stored event times, or {@code Long.MIN_VALUE} while fewer than
+     * {@value #MIN_RECENT_TIMES} are known.
+     */
+    public synchronized long highWaterMillis() {
+        if (recentCount < MIN_RECENT_TIMES) {
+            return Long.MIN_VALUE;
+        }
+        long[] sorted = java.util.Arrays.copyOf(recentTimes, recentCount);
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.floor(HIGH_WATER_QUANTILE * (recentCount - 1))];
+    }
+
+    /**
+     * Deletes history older than the retention, measured back from the high-water mark of the data
+     * ({@link #highWaterMillis()}; not the wall clock, so that replayed historical data survives, and not the maximum,
+     * so that one far-future record deletes nothing). One DeleteRange per segment and family: cheap tombstones
      * that compaction later drops. Returns the cut-off used, or {@code Long.MIN_VALUE} when there was nothing to do.
      */
     public long sweep() {
-        long high = highWaterMillis.get();
-        if (high == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        long cutoff = high - retention.toMillis();
         try {
+            // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
+            long deadCutoff = System.currentTimeMillis() - retention.toMillis();
+            db.deleteRange(deadLetters, StoreKeys.longBytes(Long.MIN_VALUE ^ Long.MIN_VALUE),
+                StoreKeys.longBytes(deadCutoff ^ Long.MIN_VALUE));
+            long high = highWaterMillis();
+            if (high < Long.MIN_VALUE + retention.toMillis()) {
+                return Long.MIN_VALUE;
+            }
+            long cutoff = high - retention.toMillis();
             for (String segment : segmentIds()) {
                 byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
                 byte[] end = StoreKeys.segmentTime(segment, cutoff, 0);
                 db.deleteRange(observations, begin, end);
                 db.deleteRange(forecasts, begin, end);
             }
-            // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
-            long deadCutoff = System.currentTimeMillis() - retention.toMillis();
-            db.deleteRange(deadLetters, StoreKeys.longBytes(Long.MIN_VALUE ^ Long.MIN_VALUE),
-                StoreKeys.longBytes(deadCutoff ^ Long.MIN_VALUE));
+            return cutoff;
         } catch (RocksDBException e) {
             throw new StoreException("retention sweep of " + dir + " failed: " + e.getMessage(), e);
         }
-        return cutoff;
     }
 
     @Override
