@@ -57,10 +57,11 @@ public final class ServingNode implements AutoCloseable {
         });
         server = new ApiServer(store, s.catalog(), s.keys(), metrics, stream, () -> {
             if (follower == null) {
-                return new ApiServer.Health(true, "not following (no broker)");
+                return new ApiServer.Health(ApiServer.Health.Status.UP, "not following (no broker)");
             }
             String state = follower.state();
-            return new ApiServer.Health(!state.startsWith("failed"), state);
+            return new ApiServer.Health(state.startsWith("failed") ? ApiServer.Health.Status.DOWN
+                : ApiServer.Health.Status.UP, state);
         });
         long every = s.sweepEvery().toMillis();
         sweeper.scheduleWithFixedDelay(() -> {
