@@ -28,7 +28,18 @@ public final class ServingNode implements AutoCloseable {
 
     /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
     public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
-                           Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
+                           Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
+                           ForecastStream.Limits streamLimits) {
+        public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
+                        Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
+            this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
+                ForecastStream.Limits.defaults());
+        }
+
+        public Settings withStreamLimits(ForecastStream.Limits limits) {
+            return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
+                catalog, keys, limits);
+        }
     }
 
     private final OnlineStore store;
@@ -41,7 +52,7 @@ public final class ServingNode implements AutoCloseable {
 
     private ServingNode(Settings s) {
         store = OnlineStore.open(s.storeDir(), s.retention());
-        stream = new ForecastStream(metrics);
+        stream = new ForecastStream(metrics, s.streamLimits());
         if (s.bootstrapServers() != null) {
             follower = new TopicFollower(s.bootstrapServers(), s.forecastTopic(), s.speedTopic(), store, metrics,
                 stream::publish);

@@ -142,7 +142,7 @@ class ApiProbeTest {
         }
         assertTrue(wrong.isEmpty(), wrong.size() + " of " + PROBES.size() + " probes answered wrongly:\n"
             + String.join("\n", wrong));
-        assertFalse(node.metrics().render().contains("status=\"500\""), "a probe was answered 500");
+        assertFalse(node.metrics().render().contains("code=\"500\""), "a probe was answered 500");
     }
 
     @Test
