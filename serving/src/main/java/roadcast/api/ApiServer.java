@@ -44,6 +44,8 @@ public final class ApiServer implements AutoCloseable {
     static final int MAX_NETWORK_PAGE = 20_000;
     /** Times accepted in queries: 1970 to the end of year 9999, so no window arithmetic can overflow. */
     private static final long MAX_QUERY_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    /** Raw dead-letter payloads and deletion: admin keys only. */
+    private static final java.util.regex.Pattern ADMIN_ONLY = java.util.regex.Pattern.compile("/api/(dead-letters|admin)(/|$)");
     private static final java.util.regex.Pattern MALFORMED_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
     /** Served with every answer: the dashboard loads only its own files, is never framed and never leaks its URL. */
     static final Map<String, String> SECURITY_HEADERS = Map.of(
@@ -101,8 +103,9 @@ public final class ApiServer implements AutoCloseable {
     private void routes() {
         app.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
         app.before("/api/*", ctx -> {
-            if (!keys.accepts(ctx.header("Authorization"))) {
-                throw new UnauthorizedException();
+            ApiKeys.Role role = keys.roleOf(ctx.header("Authorization")).orElseThrow(UnauthorizedException::new);
+            if (role != ApiKeys.Role.ADMIN && ADMIN_ONLY.matcher(ctx.path()).lookingAt()) {
+                throw new HttpResponseException(403, "this needs an admin key (the key file's role column: admin)");
             }
             // Jetty decodes a broken escape leniently into something else: refuse rather than answer another question
             String query = ctx.queryString();
@@ -130,7 +133,20 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
         app.get("/api/dead-letters", this::deadLetters);
+        app.before("/api/stream", ctx -> {
+            if (!stream.hasRoom()) {
+                ctx.header("Retry-After", "30");
+                throw new HttpResponseException(503, "too many stream clients; retry later");
+            }
+        });
         app.sse("/api/stream", stream::connect);
+        // a key removed from the key file closes the streams it opened
+        keys.onChange(() -> {
+            int closed = stream.closeWhere(auth -> !keys.accepts(auth));
+            if (closed > 0) {
+                LOG.info("closed {} stream(s) of revoked keys", closed);
+            }
+        });
     }
 
     private static final class UnauthorizedException extends RuntimeException {
