@@ -53,6 +53,7 @@ public final class ServingNode implements AutoCloseable {
     private ServingNode(Settings s) {
         store = OnlineStore.open(s.storeDir(), s.retention());
         stream = new ForecastStream(metrics, s.streamLimits());
+        metrics.gauge("roadcast_serve_store_corrupt_values_skipped", store::corruptValuesSkipped);
         if (s.bootstrapServers() != null) {
             follower = new TopicFollower(s.bootstrapServers(), s.forecastTopic(), s.speedTopic(), store, metrics,
                 stream::publish);

@@ -77,6 +77,7 @@ public final class OnlineStore implements AutoCloseable {
     private final long[] recentTimes = new long[RECENT_TIMES];
     private int recentCount;
     private int recentNext;
+    private final java.util.concurrent.atomic.AtomicLong corruptSkipped = new java.util.concurrent.atomic.AtomicLong();
 
     private OnlineStore(Path dir, Duration retention) {
         this.dir = dir;
@@ -191,26 +192,31 @@ public final class OnlineStore implements AutoCloseable {
                 int partition = b.getInt(topicLength + 1);
                 out.add(new PartitionPosition(topic, partition, StoreKeys.longOf(it.value())));
             }
+            checkStatus(it, "positions");
         }
         return out;
     }
 
     public Optional<Observation> latestObservation(String segment) {
         byte[] v = get(latestObservation, StoreKeys.utf8(segment));
-        return v == null ? Optional.empty() : Optional.of(decodeObservation(segment, v));
+        return v == null ? Optional.empty() : Optional.ofNullable(decodeObservation(segment, v));
     }
 
     public Optional<Forecast> latestForecast(String segment) {
         byte[] v = get(latestForecast, StoreKeys.utf8(segment));
-        return v == null ? Optional.empty() : Optional.of(decodeForecast(v));
+        return v == null ? Optional.empty() : Optional.ofNullable(decodeForecast(v));
     }
 
     public List<Observation> latestObservations() {
         List<Observation> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestObservation)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(decodeObservation(StoreKeys.string(it.key()), it.value()));
+                Observation o = decodeObservation(StoreKeys.string(it.key()), it.value());
+                if (o != null) {
+                    out.add(o);
+                }
             }
+            checkStatus(it, "latest observations");
         }
         return out;
     }
@@ -219,10 +225,31 @@ public final class OnlineStore implements AutoCloseable {
         List<Forecast> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestForecast)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(decodeForecast(it.value()));
+                Forecast f = decodeForecast(it.value());
+                if (f != null) {
+                    out.add(f);
+                }
             }
+            checkStatus(it, "latest forecasts");
         }
         return out;
+    }
+
+    /**
+     * Stored values that could not be decoded since the store opened (a disk fault, a foreign writer): they are
+     * skipped and counted rather than failing the open or every request that touches them.
+     */
+    public long corruptValuesSkipped() {
+        return corruptSkipped.get();
+    }
+
+    /** An iterator that stops early may have hit an I/O error or corruption: never serve that as "no more data". */
+    private void checkStatus(RocksIterator it, String what) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("reading " + what + " from " + dir + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Every segment id the store has seen, sorted. */
@@ -233,6 +260,7 @@ public final class OnlineStore implements AutoCloseable {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     ids.add(StoreKeys.string(it.key()));
                 }
+                checkStatus(it, "segment ids");
             }
         }
         return new ArrayList<>(ids);
@@ -242,16 +270,29 @@ public final class OnlineStore implements AutoCloseable {
     public List<Observation> observations(String segment, long fromMillis, long toMillis) {
         List<Observation> out = new ArrayList<>();
         int idBytes = StoreKeys.utf8(segment).length;
-        scan(observations, segment, fromMillis, toMillis, (key, value) -> out.add(new Observation(segment,
-            StoreKeys.timeOf(key, idBytes), Double.longBitsToDouble(StoreKeys.longOf(value)),
-            Source.values()[key[key.length - 1]])));
+        Source[] sources = Source.values();
+        scan(observations, segment, fromMillis, toMillis, (key, value) -> {
+            int source = key[key.length - 1];
+            if (value.length != Long.BYTES || key.length != idBytes + 1 + Long.BYTES + 1 || source < 0
+                || source >= sources.length) {
+                corruptSkipped.incrementAndGet();
+                return;
+            }
+            out.add(new Observation(segment, StoreKeys.timeOf(key, idBytes),
+                Double.longBitsToDouble(StoreKeys.longOf(value)), sources[source]));
+        });
         return out;
     }
 
     /** Forecasts of one segment issued with {@code from <= issuedAt <= to}, in issue order. */
     public List<Forecast> forecastsIssued(String segment, long fromMillis, long toMillis) {
         List<Forecast> out = new ArrayList<>();
-        scan(forecasts, segment, fromMillis, toMillis, (key, value) -> out.add(decodeForecast(value)));
+        scan(forecasts, segment, fromMillis, toMillis, (key, value) -> {
+            Forecast f = decodeForecast(value);
+            if (f != null) {
+                out.add(f);
+            }
+        });
         return out;
     }
 
@@ -263,9 +304,10 @@ public final class OnlineStore implements AutoCloseable {
                 try {
                     out.add(JSON.readValue(it.value(), DeadLetter.class));
                 } catch (java.io.IOException e) {
-                    throw new StoreException("corrupt dead letter in " + dir + ": " + e.getMessage(), e);
+                    corruptSkipped.incrementAndGet();
                 }
             }
+            checkStatus(it, "dead letters");
         }
         return out;
     }
@@ -279,6 +321,7 @@ public final class OnlineStore implements AutoCloseable {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     counts[i]++;
                 }
+                checkStatus(it, "history counts");
             }
         }
         return counts;
@@ -362,6 +405,7 @@ public final class OnlineStore implements AutoCloseable {
             for (it.seek(begin); it.isValid(); it.next()) {
                 consumer.accept(it.key(), it.value());
             }
+            checkStatus(it, "history of " + segment);
         }
     }
 
@@ -378,16 +422,24 @@ public final class OnlineStore implements AutoCloseable {
             .put((byte) o.source().ordinal()).array();
     }
 
-    private static Observation decodeObservation(String segment, byte[] v) {
+    /** The observation, or null (counted) when the value is not one this store wrote. */
+    private Observation decodeObservation(String segment, byte[] v) {
+        int source = v.length == 2 * Long.BYTES + 1 ? v[2 * Long.BYTES] : -1;
+        if (source < 0 || source >= Source.values().length) {
+            corruptSkipped.incrementAndGet();
+            return null;
+        }
         ByteBuffer b = ByteBuffer.wrap(v);
-        return new Observation(segment, b.getLong(), b.getDouble(), Source.values()[b.get()]);
+        return new Observation(segment, b.getLong(), b.getDouble(), Source.values()[source]);
     }
 
+    /** The forecast, or null (counted) when the value does not parse. */
     private Forecast decodeForecast(byte[] v) {
         try {
             return ForecastWire.parse(new String(v, StandardCharsets.UTF_8));
-        } catch (WireFormatException e) {
-            throw new StoreException("corrupt forecast in online store " + dir + ": " + e.getMessage(), e);
+        } catch (WireFormatException | RuntimeException e) {
+            corruptSkipped.incrementAndGet();
+            return null;
         }
     }
 

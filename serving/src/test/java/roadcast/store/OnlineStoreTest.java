@@ -171,4 +171,47 @@ class OnlineStoreTest {
             assertEquals(25, store.historyCounts()[0]);
         }
     }
+
+    /** Issue 10: one corrupt stored value made the store fail to open (and every request touching it fail). */
+    @Test
+    void corruptStoredValuesAreSkippedAndCountedNotFatal() throws Exception {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreBatch b = new StoreBatch();
+            for (int s = 0; s < 3; s++) {
+                b.add(new Observation("s" + s, T0, 40, Source.LOOP)).add(SampleForecasts.of("s" + s, T0, 40, 1));
+            }
+            store.write(b);
+        }
+        // a foreign writer (or a disk fault) leaves values this store never wrote, through RocksDB itself
+        org.rocksdb.RocksDB.loadLibrary();
+        List<org.rocksdb.ColumnFamilyDescriptor> cfs = new java.util.ArrayList<>();
+        for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(new org.rocksdb.Options(), dir.toString())) {
+            cfs.add(new org.rocksdb.ColumnFamilyDescriptor(name));
+        }
+        List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+        try (org.rocksdb.DBOptions o = new org.rocksdb.DBOptions();
+             org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir.toString(), cfs, handles)) {
+            for (int i = 0; i < cfs.size(); i++) {
+                String name = new String(cfs.get(i).getName(), java.nio.charset.StandardCharsets.UTF_8);
+                if (name.equals("latest_forecast")) {
+                    db.put(handles.get(i), "s1".getBytes(), "{\"segment\":\"s1\",\"issuedAt\":".getBytes());
+                } else if (name.equals("latest_observation")) {
+                    db.put(handles.get(i), "s2".getBytes(), new byte[] {1, 2, 3});
+                } else if (name.equals("forecasts")) {
+                    db.put(handles.get(i), StoreKeys.segmentTime("s0", T0 + STEP, 0), new byte[] {(byte) 0xff, 0});
+                }
+            }
+            handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+        }
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            assertEquals(2, store.latestForecasts().size());
+            assertEquals(2, store.latestObservations().size());
+            assertTrue(store.latestForecast("s1").isEmpty());
+            assertEquals(1, store.forecastsIssued("s0", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            assertTrue(store.corruptValuesSkipped() >= 3, "skipped " + store.corruptValuesSkipped());
+            // the next good value heals the latest entry
+            store.write(new StoreBatch().add(SampleForecasts.of("s1", T0 + STEP, 40, 1)));
+            assertEquals(T0 + STEP, store.latestForecast("s1").orElseThrow().issuedAt());
+        }
+    }
 }
