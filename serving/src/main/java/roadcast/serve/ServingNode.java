@@ -71,9 +71,14 @@ public final class ServingNode implements AutoCloseable {
             if (follower == null) {
                 return new ApiServer.Health(ApiServer.Health.Status.UP, "not following (no broker)");
             }
-            String state = follower.state();
-            return new ApiServer.Health(state.startsWith("failed") ? ApiServer.Health.Status.DOWN
-                : ApiServer.Health.Status.UP, state);
+            ApiServer.Health.Status status = switch (follower.condition()) {
+                case STARTING, FOLLOWING -> ApiServer.Health.Status.UP;
+                case WAITING_FOR_TOPICS, RETRYING -> ApiServer.Health.Status.DEGRADED;
+                case FAILED, STOPPED -> ApiServer.Health.Status.DOWN;
+            };
+            long stored = follower.lastStoredMillis();
+            return new ApiServer.Health(status, follower.state() + (stored == 0 ? ""
+                : "; last stored " + java.time.Instant.ofEpochMilli(stored)));
         });
         long every = s.sweepEvery().toMillis();
         sweeper.scheduleWithFixedDelay(() -> {
