@@ -376,6 +376,200 @@ public final class OnlineStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Deletes everything stored about one segment: its history, its latest values and the dead letters whose payload
+     * names it.
+     */
+    public synchronized PurgeResult purgeSegment(String segment) {
+        if (segment == null || segment.isEmpty() || segment.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("segment id must be non-empty and without NUL characters");
+        }
+        try (WriteBatch wb = new WriteBatch()) {
+            byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
+            byte[] end = segmentEnd(segment);
+            long obs = countRange(observations, begin, end);
+            long fc = countRange(forecasts, begin, end);
+            wb.deleteRange(observations, begin, end);
+            wb.deleteRange(forecasts, begin, end);
+            long latest = 0;
+            for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {latestObservation, latestForecast}) {
+                if (db.get(cf, StoreKeys.utf8(segment)) != null) {
+                    wb.delete(cf, StoreKeys.utf8(segment));
+                    latest++;
+                }
+            }
+            String quoted = JSON.writeValueAsString(segment);
+            long dead = deleteDeadLettersWhere(wb, d -> d.payload() != null
+                && d.payload().replace(" ", "").contains("\"segment\":" + quoted));
+            db.write(syncWrite, wb);
+            compact(observations, forecasts, latestObservation, latestForecast, deadLetters);
+            return new PurgeResult("segment " + segment, obs, fc, latest, dead);
+        } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("purge of segment " + segment + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes every observation from one source; a segment's latest observation becomes its newest remaining one
+     * from another source (or none). Forecasts are not by source and stay.
+     */
+    public synchronized PurgeResult purgeSource(Source source) {
+        try (WriteBatch wb = new WriteBatch(); RocksIterator it = db.newIterator(observations)) {
+            long obs = 0;
+            java.util.Set<String> touched = new TreeSet<>();
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k[k.length - 1] == (byte) source.ordinal()) {
+                    wb.delete(observations, k);
+                    touched.add(StoreKeys.segmentOf(k));
+                    obs++;
+                }
+            }
+            checkStatus(it, "observations");
+            db.write(syncWrite, wb);
+            long latest = 0;
+            try (WriteBatch fix = new WriteBatch()) {
+                for (Observation o : latestObservations()) {
+                    if (o.source() != source) {
+                        continue;
+                    }
+                    latest++;
+                    List<Observation> rest = observations(o.segment(), Long.MIN_VALUE, Long.MAX_VALUE);
+                    if (rest.isEmpty()) {
+                        fix.delete(latestObservation, StoreKeys.utf8(o.segment()));
+                    } else {
+                        fix.put(latestObservation, StoreKeys.utf8(o.segment()), encodeObservation(rest.get(rest.size() - 1)));
+                    }
+                }
+                db.write(syncWrite, fix);
+            }
+            long dead = 0; // dead letters failed before any source was known
+            compact(observations, latestObservation);
+            return new PurgeResult("source " + source.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                obs, 0, latest, dead);
+        } catch (RocksDBException e) {
+            throw new StoreException("purge of source " + source + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes history with event times before {@code beforeMillis}, latest values older than it, and dead letters
+     * rejected before it.
+     */
+    public synchronized PurgeResult purgeBefore(long beforeMillis) {
+        try (WriteBatch wb = new WriteBatch()) {
+            long obs = 0;
+            long fc = 0;
+            for (String segment : segmentIdsInHistory()) {
+                byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
+                byte[] end = StoreKeys.segmentTime(segment, beforeMillis, 0);
+                obs += countRange(observations, begin, end);
+                fc += countRange(forecasts, begin, end);
+                wb.deleteRange(observations, begin, end);
+                wb.deleteRange(forecasts, begin, end);
+            }
+            long latest = 0;
+            for (Observation o : latestObservations()) {
+                if (o.timeMillis() < beforeMillis) {
+                    wb.delete(latestObservation, StoreKeys.utf8(o.segment()));
+                    latest++;
+                }
+            }
+            for (Forecast f : latestForecasts()) {
+                if (f.issuedAt() < beforeMillis) {
+                    wb.delete(latestForecast, StoreKeys.utf8(f.segment()));
+                    latest++;
+                }
+            }
+            long dead = deleteDeadLettersWhere(wb, d -> d.rejectedAt() < beforeMillis);
+            db.write(syncWrite, wb);
+            compact(observations, forecasts, latestObservation, latestForecast, deadLetters);
+            return new PurgeResult("before " + java.time.Instant.ofEpochMilli(beforeMillis), obs, fc, latest, dead);
+        } catch (RocksDBException e) {
+            throw new StoreException("purge before " + beforeMillis + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Segments with any history, including those whose latest values are already gone. */
+    private List<String> segmentIdsInHistory() {
+        TreeSet<String> ids = new TreeSet<>(segmentIds());
+        for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {observations, forecasts}) {
+            try (RocksIterator it = db.newIterator(cf)) {
+                it.seekToFirst();
+                while (it.isValid()) {
+                    String id = StoreKeys.segmentOf(it.key());
+                    ids.add(id);
+                    it.seek(segmentEnd(id)); // jump over the rest of this segment
+                }
+                checkStatus(it, "history segments");
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** The first key after every key of {@code segment} (its id, then 0x01 sorts after id, 0x00, anything). */
+    private static byte[] segmentEnd(String segment) {
+        byte[] id = StoreKeys.utf8(segment);
+        byte[] end = java.util.Arrays.copyOf(id, id.length + 1);
+        end[id.length] = 1;
+        return end;
+    }
+
+    private long countRange(ColumnFamilyHandle cf, byte[] begin, byte[] end) {
+        long n = 0;
+        try (Slice upper = new Slice(end); ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(cf, ro)) {
+            for (it.seek(begin); it.isValid(); it.next()) {
+                n++;
+            }
+            checkStatus(it, "range count");
+        }
+        return n;
+    }
+
+    /** Deletes (into {@code wb}) the dead letters matching; returns how many. */
+    private long deleteDeadLettersWhere(WriteBatch wb, java.util.function.Predicate<DeadLetter> match) {
+        long n = 0;
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                DeadLetter d;
+                try {
+                    d = JSON.readValue(it.value(), DeadLetter.class);
+                } catch (java.io.IOException e) {
+                    continue;
+                }
+                if (match.test(d)) {
+                    try {
+                        wb.delete(deadLetters, it.key());
+                    } catch (RocksDBException e) {
+                        throw new StoreException("purge of dead letters in " + dir + " failed: " + e.getMessage(), e);
+                    }
+                    n++;
+                }
+            }
+            checkStatus(it, "dead letters");
+        }
+        return n;
+    }
+
+    /**
+     * Rewrites the families' files so that deleted values are physically gone, not just shadowed by tombstones. Every
+     * family is flushed first: a write-ahead log is only dropped once all families holding data in it are flushed,
+     * and until then it still holds the deleted values.
+     */
+    private void compact(ColumnFamilyHandle... cfs) throws RocksDBException {
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handles);
+        }
+        // forced down to the bottom level, where range tombstones and what they cover are dropped for good
+        try (org.rocksdb.CompactRangeOptions all = new org.rocksdb.CompactRangeOptions()
+            .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+            for (ColumnFamilyHandle cf : cfs) {
+                db.compactRange(cf, null, null, all);
+            }
+        }
+    }
+
     @Override
     public void close() {
         syncWrite.close();

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class OnlineStoreTest {
@@ -212,6 +213,78 @@ class OnlineStoreTest {
             // the next good value heals the latest entry
             store.write(new StoreBatch().add(SampleForecasts.of("s1", T0 + STEP, 40, 1)));
             assertEquals(T0 + STEP, store.latestForecast("s1").orElseThrow().issuedAt());
+        }
+    }
+
+    /** Every file of the store directory as bytes: the purged data must not be in any of them. */
+    private boolean anyFileContains(String marker) throws Exception {
+        byte[] needle = marker.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        try (var files = java.nio.file.Files.walk(dir)) {
+            for (Path f : (Iterable<Path>) files.filter(java.nio.file.Files::isRegularFile)::iterator) {
+                if (f.getFileName().toString().startsWith("LOG")) {
+                    continue; // RocksDB's info log: no data
+                }
+                String hay = new String(java.nio.file.Files.readAllBytes(f), java.nio.charset.StandardCharsets.ISO_8859_1);
+                if (hay.contains(new String(needle, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                    System.out.println(marker + " found in " + f.getFileName());
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void purgeOfASegmentLeavesNothingOfItInAnyFile() throws Exception {
+        String secret = "purge-me-7f3a9c";
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreBatch b = new StoreBatch();
+            for (int i = 0; i < 20; i++) {
+                b.add(new Observation(secret, T0 + i * STEP, 40, Source.LOOP)).add(SampleForecasts.of(secret, T0 + i * STEP, 40, 1));
+                b.add(new Observation("keep", T0 + i * STEP, 40, Source.LOOP)).add(SampleForecasts.of("keep", T0 + i * STEP, 40, 1));
+            }
+            b.add(new DeadLetter("bad-field", "x", "{\"segment\":\"" + secret + "\",\"speed\":\"fast\"}", "roadcast.speed", 0, 1,
+                System.currentTimeMillis()));
+            b.add(new DeadLetter("bad-json", "y", "{", "roadcast.speed", 0, 2, System.currentTimeMillis()));
+            store.write(b.advance("roadcast.speed", 0, 3));
+            PurgeResult r = store.purgeSegment(secret);
+            assertEquals(new PurgeResult("segment " + secret, 20, 20, 2, 1), r);
+            assertTrue(store.latestForecast(secret).isEmpty());
+            assertEquals(List.of("keep"), store.segmentIds());
+            assertEquals(20, store.observations("keep", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            assertEquals(1, store.deadLetters(10).size());
+            assertEquals(new PurgeResult("segment " + secret, 0, 0, 0, 0), store.purgeSegment(secret), "idempotent");
+        }
+        // RocksDB's MANIFEST keeps old files' boundary keys (not values) until the next open writes a fresh one
+        OnlineStore.open(dir, Duration.ofDays(7)).close();
+        assertFalse(anyFileContains(secret), "the purged segment is still in the store's files");
+        assertTrue(anyFileContains("keep"), "the check can see data that was kept");
+    }
+
+    @Test
+    void purgeBySourceAndByTime() {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreBatch b = new StoreBatch();
+            for (int i = 0; i < 10; i++) {
+                b.add(new Observation("a", T0 + i * STEP, 40, i % 2 == 0 ? Source.LOOP : Source.FLOATING_CAR));
+                b.add(SampleForecasts.of("a", T0 + i * STEP, 40, 1));
+            }
+            store.write(b);
+            PurgeResult bySource = store.purgeSource(Source.FLOATING_CAR);
+            assertEquals(5, bySource.observations());
+            assertEquals(1, bySource.latest(), "the latest was a floating-car reading");
+            assertEquals(Source.LOOP, store.latestObservation("a").orElseThrow().source());
+            assertEquals(T0 + 8 * STEP, store.latestObservation("a").orElseThrow().timeMillis());
+            assertTrue(store.observations("a", Long.MIN_VALUE, Long.MAX_VALUE).stream().allMatch(o -> o.source() == Source.LOOP));
+
+            PurgeResult before = store.purgeBefore(T0 + 4 * STEP);
+            assertEquals(2, before.observations()); // loop readings at steps 0 and 2
+            assertEquals(4, before.forecasts());
+            assertEquals(0, before.latest());
+            assertEquals(3, store.observations("a", Long.MIN_VALUE, Long.MAX_VALUE).size());
+            PurgeResult all = store.purgeBefore(T0 + 100 * STEP);
+            assertEquals(2, all.latest());
+            assertTrue(store.segmentIds().isEmpty());
         }
     }
 }
