@@ -2,7 +2,21 @@
 // also for the live stream (read with fetch, since EventSource cannot send headers).
 'use strict';
 
-const KEY = new URLSearchParams(location.search).get('key') || '';
+// The key leaves the address bar at once: kept in this tab's sessionStorage, the URL replaced without it, so it is
+// neither in the history, nor in a bookmark, nor (with Referrer-Policy: no-referrer) sent on to anyone.
+function takeKey() {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('key');
+  if (fromUrl) {
+    sessionStorage.setItem('roadcast.key', fromUrl);
+    params.delete('key');
+    const rest = params.toString();
+    history.replaceState(null, '', location.pathname + (rest ? '?' + rest : '') + location.hash);
+  }
+  return sessionStorage.getItem('roadcast.key') || '';
+}
+
+const KEY = takeKey();
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const LEVELS = ['free', 'basically-free', 'light', 'moderate', 'severe'];
 const WORSEN_WITHIN_MIN = 30;
@@ -16,6 +30,18 @@ async function api(path) {
     throw new Error(path + ': ' + response.status + ' ' + detail);
   }
   return response.json();
+}
+
+// The whole network at one horizon: /api/network answers in pages and names the next one.
+async function networkAt(horizon) {
+  const first = await api('/api/network?horizon=' + horizon);
+  let next = first.next;
+  while (next !== null && next !== undefined) {
+    const page = await api('/api/network?horizon=' + horizon + '&offset=' + next);
+    first.segments.push(...page.segments);
+    next = page.next;
+  }
+  return first;
 }
 
 function el(name, attributes, parent) {
@@ -100,7 +126,7 @@ function setHorizons(horizons) {
 }
 
 async function refreshNetwork() {
-  const network = await api('/api/network?horizon=' + state.horizon);
+  const network = await networkAt(state.horizon);
   setHorizons(network.horizonsMin);
   colour(network);
   await refreshWorsening();
@@ -116,7 +142,7 @@ async function refreshWorsening() {
   const list = document.getElementById('worsening');
   if (within === undefined) { list.replaceChildren(); return; }
   document.getElementById('worsen-horizon').textContent = String(within);
-  const [now, later] = await Promise.all([api('/api/network?horizon=0'), api('/api/network?horizon=' + within)]);
+  const [now, later] = await Promise.all([networkAt(0), networkAt(within)]);
   const laterById = new Map(later.segments.map(n => [n.segment, n]));
   const changes = [];
   for (const n of now.segments) {
@@ -249,7 +275,7 @@ async function main() {
     state.horizon = state.horizons[Number(slider.value)] || 0;
     document.getElementById('horizon-label').textContent = state.horizon === 0 ? 'now' : '+' + state.horizon + ' min';
     try {
-      colour(await api('/api/network?horizon=' + state.horizon));
+      colour(await networkAt(state.horizon));
     } catch (e) { showMessage(e.message); }
   });
   try {

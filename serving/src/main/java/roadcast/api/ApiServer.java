@@ -38,6 +38,23 @@ public final class ApiServer implements AutoCloseable {
     private static final long MAX_HISTORY_SPAN_MILLIS = Duration.ofDays(31).toMillis();
     private static final long DEFAULT_HISTORY_SPAN_MILLIS = Duration.ofHours(3).toMillis();
     private static final int MAX_HORIZON_MIN = 24 * 60;
+    /** Most dead letters one request returns: their payloads can be large. */
+    static final int MAX_DEAD_LETTERS = 1000;
+    /** Most segments one page of {@code /api/network} holds; {@code offset} pages on (the answer names the next). */
+    static final int MAX_NETWORK_PAGE = 20_000;
+    /** Times accepted in queries: 1970 to the end of year 9999, so no window arithmetic can overflow. */
+    private static final long MAX_QUERY_TIME = Instant.parse("9999-12-31T23:59:59.999Z").toEpochMilli();
+    /** Raw dead-letter payloads and deletion: admin keys only. */
+    private static final java.util.regex.Pattern ADMIN_ONLY = java.util.regex.Pattern.compile("/api/(dead-letters|admin)(/|$)");
+    private static final java.util.regex.Pattern MALFORMED_ESCAPE = java.util.regex.Pattern.compile("%(?![0-9A-Fa-f]{2})");
+    /** Served with every answer: the dashboard loads only its own files, is never framed and never leaks its URL. */
+    static final Map<String, String> SECURITY_HEADERS = Map.of(
+        "Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+        "X-Content-Type-Options", "nosniff",
+        "X-Frame-Options", "DENY",
+        "Referrer-Policy", "no-referrer",
+        "Cache-Control", "no-store");
 
     private final OnlineStore store;
     private final SegmentCatalog catalog;
@@ -47,8 +64,12 @@ public final class ApiServer implements AutoCloseable {
     private final Supplier<Health> health;
     private final Javalin app;
 
-    /** What {@code /health} reports: {@code up} false turns the answer into 503. */
-    public record Health(boolean up, String follower) {
+    /**
+     * What {@code /health} reports: {@code UP}; {@code DEGRADED} (serving, but the data may be stale: the follower is
+     * retrying); {@code DOWN} (503). The follower's detail is shown only to key holders ({@code /api/health}).
+     */
+    public record Health(Status status, String follower) {
+        public enum Status { UP, DEGRADED, DOWN }
     }
 
     public ApiServer(OnlineStore store, SegmentCatalog catalog, ApiKeys keys, ServeMetrics metrics,
@@ -80,9 +101,16 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void routes() {
+        app.before(ctx -> SECURITY_HEADERS.forEach(ctx::header));
         app.before("/api/*", ctx -> {
-            if (!keys.accepts(ctx.header("Authorization"))) {
-                throw new UnauthorizedException();
+            ApiKeys.Role role = keys.roleOf(ctx.header("Authorization")).orElseThrow(UnauthorizedException::new);
+            if (role != ApiKeys.Role.ADMIN && ADMIN_ONLY.matcher(ctx.path()).lookingAt()) {
+                throw new HttpResponseException(403, "this needs an admin key (the key file's role column: admin)");
+            }
+            // Jetty decodes a broken escape leniently into something else: refuse rather than answer another question
+            String query = ctx.queryString();
+            if (query != null && MALFORMED_ESCAPE.matcher(query).find()) {
+                throw new BadRequestException("malformed percent-escape in the query string");
             }
         });
         app.after(ctx -> metrics.httpResponse(ctx.statusCode()));
@@ -98,13 +126,27 @@ public final class ApiServer implements AutoCloseable {
         });
 
         app.get("/health", this::health);
+        app.get("/api/health", this::healthDetails);
         app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.render()));
         app.get("/api/segments", this::segments);
         app.get("/api/network", this::network);
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
         app.get("/api/dead-letters", this::deadLetters);
+        app.before("/api/stream", ctx -> {
+            if (!stream.hasRoom()) {
+                ctx.header("Retry-After", "30");
+                throw new HttpResponseException(503, "too many stream clients; retry later");
+            }
+        });
         app.sse("/api/stream", stream::connect);
+        // a key removed from the key file closes the streams it opened
+        keys.onChange(() -> {
+            int closed = stream.closeWhere(auth -> !keys.accepts(auth));
+            if (closed > 0) {
+                LOG.info("closed {} stream(s) of revoked keys", closed);
+            }
+        });
     }
 
     private static final class UnauthorizedException extends RuntimeException {
@@ -123,10 +165,19 @@ public final class ApiServer implements AutoCloseable {
         ctx.contentType("application/json").result(node.toString());
     }
 
+    /** Open to anyone (load balancers): the status only, nothing about paths, peers or errors. */
     private void health(Context ctx) {
         Health h = health.get();
         ObjectNode o = JSON.createObjectNode();
-        o.put("status", h.up() ? "UP" : "DOWN");
+        o.put("status", h.status().name());
+        ctx.status(h.status() == Health.Status.DOWN ? 503 : 200);
+        json(ctx, o);
+    }
+
+    private void healthDetails(Context ctx) {
+        Health h = health.get();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("status", h.status().name());
         o.put("follower", h.follower());
         o.put("store", store.directory().toString());
         o.put("segments", catalog.segments(store.segmentIds()).size());
@@ -137,7 +188,7 @@ public final class ApiServer implements AutoCloseable {
         ArrayNode positions = o.putArray("positions");
         store.positions().forEach(p -> positions.addObject().put("topic", p.topic()).put("partition", p.partition())
             .put("nextOffset", p.nextOffset()));
-        ctx.status(h.up() ? 200 : 503);
+        ctx.status(h.status() == Health.Status.DOWN ? 503 : 200);
         json(ctx, o);
     }
 
@@ -167,6 +218,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void network(Context ctx) {
         int horizon = intParam(ctx, "horizon", 0, 0, MAX_HORIZON_MIN);
+        int limit = intParam(ctx, "limit", MAX_NETWORK_PAGE, 1, MAX_NETWORK_PAGE);
+        int offset = intParam(ctx, "offset", 0, 0, Integer.MAX_VALUE);
         List<Forecast> forecasts = store.latestForecasts();
         Map<String, Forecast> byId = new HashMap<>();
         TreeSet<Integer> available = new TreeSet<>();
@@ -189,8 +242,18 @@ public final class ApiServer implements AutoCloseable {
         ArrayNode horizonsList = o.putArray("horizonsMin");
         horizonsList.add(0);
         available.forEach(horizonsList::add);
+        List<CatalogSegment> all = catalog.segments(store.segmentIds());
+        int end = (int) Math.min(all.size(), (long) offset + limit);
+        o.put("total", all.size());
+        o.put("offset", offset);
+        o.put("limit", limit);
+        if (end < all.size()) {
+            o.put("next", end);
+        } else {
+            o.putNull("next");
+        }
         ArrayNode list = o.putArray("segments");
-        for (CatalogSegment s : catalog.segments(store.segmentIds())) {
+        for (CatalogSegment s : offset >= all.size() ? List.<CatalogSegment>of() : all.subList(offset, end)) {
             Forecast f = byId.get(s.id());
             ObjectNode n = list.addObject();
             n.put("segment", s.id());
@@ -266,11 +329,12 @@ public final class ApiServer implements AutoCloseable {
         Long toParam = timeParam(ctx, "to");
         Long fromParam = timeParam(ctx, "from");
         long to = toParam != null ? toParam : newest;
-        long from = fromParam != null ? fromParam : to - DEFAULT_HISTORY_SPAN_MILLIS;
+        // stored times may be anything a record carried: saturate instead of wrapping around
+        long from = fromParam != null ? fromParam : minus(to, DEFAULT_HISTORY_SPAN_MILLIS);
         if (from > to) {
             throw new BadRequestException("from (" + Instant.ofEpochMilli(from) + ") is after to (" + Instant.ofEpochMilli(to) + ")");
         }
-        if (to - from > MAX_HISTORY_SPAN_MILLIS) {
+        if (minus(to, from) > MAX_HISTORY_SPAN_MILLIS) {
             throw new BadRequestException("from..to spans more than 31 days");
         }
         int maxHorizon = latest.map(f -> f.horizonsMin()[f.horizonsMin().length - 1]).orElse(60);
@@ -287,7 +351,7 @@ public final class ApiServer implements AutoCloseable {
         }
         // every forecast whose target time (issuedAt + horizon) falls inside from..to
         ArrayNode forecasts = o.putArray("forecasts");
-        for (Forecast f : store.forecastsIssued(id, from - maxHorizon * 60_000L, to)) {
+        for (Forecast f : store.forecastsIssued(id, minus(from, maxHorizon * 60_000L), to)) {
             for (int h = 0; h < f.horizonsMin().length; h++) {
                 long target = f.issuedAt() + f.horizonsMin()[h] * 60_000L;
                 if (target < from || target > to) {
@@ -307,7 +371,7 @@ public final class ApiServer implements AutoCloseable {
     }
 
     private void deadLetters(Context ctx) {
-        int limit = intParam(ctx, "limit", 100, 1, 10_000);
+        int limit = intParam(ctx, "limit", 100, 1, MAX_DEAD_LETTERS);
         ArrayNode list = JSON.createArrayNode();
         for (DeadLetter d : store.deadLetters(limit)) {
             list.add(OnlineStore.toJson(d));
@@ -317,7 +381,7 @@ public final class ApiServer implements AutoCloseable {
 
     private static int intParam(Context ctx, String name, int fallback, int min, int max) {
         String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
+        if (v == null || v.isEmpty()) {
             return fallback;
         }
         try {
@@ -327,21 +391,37 @@ public final class ApiServer implements AutoCloseable {
             }
             return n;
         } catch (NumberFormatException e) {
-            throw new BadRequestException(name + " must be an integer, got '" + v + "'");
+            throw new BadRequestException(name + " must be an integer, got '" + shorten(v) + "'");
         }
     }
 
     private static Long timeParam(Context ctx, String name) {
         String v = ctx.queryParam(name);
-        if (v == null || v.isBlank()) {
+        if (v == null || v.isEmpty()) {
             return null;
         }
+        long t;
         try {
-            return WireTime.parseText(v);
+            t = WireTime.parseText(v);
         } catch (RuntimeException e) {
             throw new BadRequestException(name + " must be ISO-8601 (2012-03-01T08:00:00Z) or epoch milliseconds, got '"
-                + v + "'");
+                + shorten(v) + "'");
         }
+        if (t < 0 || t > MAX_QUERY_TIME) {
+            throw new BadRequestException(name + " must lie between 1970-01-01 and 9999-12-31, got '" + shorten(v) + "'");
+        }
+        return t;
+    }
+
+    /** {@code a - b}, saturated at the ends of long (no wrap-around that would bypass a limit). */
+    static long minus(long a, long b) {
+        long d = a - b;
+        return ((a ^ b) & (a ^ d)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : d;
+    }
+
+    /** Echoes of user input in error messages stay short. */
+    private static String shorten(String v) {
+        return v.length() <= 64 ? v : v.substring(0, 64) + "...";
     }
 
     private static int indexOf(int[] values, int v) {

@@ -21,6 +21,7 @@ public final class ServeMetrics {
     private final AtomicLong lastForecastIssuedMillis = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder sseEventsSent = new LongAdder();
     private final Map<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> counters = new ConcurrentSkipListMap<>();
 
     public void recordStored(String topic) {
         recordsStored.computeIfAbsent(topic, t -> new LongAdder()).increment();
@@ -45,6 +46,20 @@ public final class ServeMetrics {
 
     public void sseEventSent() {
         sseEventsSent.increment();
+    }
+
+    public void sseClientDropped() {
+        count("roadcast_serve_sse_clients_dropped_total");
+    }
+
+    /** A plain counter by full metric name, e.g. follower retries or skipped corrupt values. */
+    public void count(String name) {
+        counters.computeIfAbsent(name, n -> new LongAdder()).increment();
+    }
+
+    public long counter(String name) {
+        LongAdder a = counters.get(name);
+        return a == null ? 0 : a.sum();
     }
 
     /** A gauge read at scrape time, e.g. the number of connected SSE clients. */
@@ -87,6 +102,8 @@ public final class ServeMetrics {
             out.append("# TYPE roadcast_serve_last_forecast_issued_seconds gauge\n");
             out.append("roadcast_serve_last_forecast_issued_seconds ").append(last / 1000.0).append('\n');
         }
+        counters.forEach((name, n) -> out.append("# TYPE ").append(name).append(" counter\n").append(name).append(' ')
+            .append(n.sum()).append('\n'));
         new java.util.TreeMap<>(gauges).forEach((name, supplier) -> out.append("# TYPE ").append(name)
             .append(" gauge\n").append(name).append(' ').append(supplier.getAsLong()).append('\n'));
         return out.toString();

@@ -47,11 +47,15 @@ public final class ServeCommand implements Callable<Integer> {
     KeyOptions keyOptions;
 
     static final class KeyOptions {
-        @Option(names = "--api-key", description = "The API key clients must send as 'Authorization: Bearer KEY'.")
+        @Option(names = "--api-key", description = "The API key clients must send as 'Authorization: Bearer KEY' "
+            + "(an admin key).")
         String apiKey;
 
-        @Option(names = "--api-keys", description = "File of accepted keys, one SHA-256 hex digest per line "
-            + "(printf %%s KEY | sha256sum). Without --api-key or --api-keys a random key is generated and printed.")
+        @Option(names = "--api-keys", description = "File of accepted keys, one per line: the key's SHA-256 hex digest "
+            + "(printf %%s KEY | sha256sum) and optionally its role, read (default: network, forecasts, history, "
+            + "stream) or admin (also dead letters and data deletion). Re-read every second: a removed line stops "
+            + "working within seconds and its open streams are closed. Without --api-key or --api-keys a random "
+            + "admin key is generated and printed.")
         Path apiKeys;
     }
 
@@ -84,7 +88,7 @@ public final class ServeCommand implements Callable<Integer> {
         String shownKey;
         ApiKeys keys;
         if (keyOptions != null && keyOptions.apiKeys != null) {
-            keys = ApiKeys.fromFile(keyOptions.apiKeys);
+            keys = ApiKeys.fromFile(keyOptions.apiKeys).watch(java.time.Duration.ofSeconds(1));
             shownKey = "<your key>";
         } else if (keyOptions != null && keyOptions.apiKey != null) {
             keys = ApiKeys.of(keyOptions.apiKey);

@@ -28,7 +28,18 @@ public final class ServingNode implements AutoCloseable {
 
     /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
     public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
-                           Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
+                           Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
+                           ForecastStream.Limits streamLimits) {
+        public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
+                        Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
+            this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
+                ForecastStream.Limits.defaults());
+        }
+
+        public Settings withStreamLimits(ForecastStream.Limits limits) {
+            return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
+                catalog, keys, limits);
+        }
     }
 
     private final OnlineStore store;
@@ -41,7 +52,8 @@ public final class ServingNode implements AutoCloseable {
 
     private ServingNode(Settings s) {
         store = OnlineStore.open(s.storeDir(), s.retention());
-        stream = new ForecastStream(metrics);
+        stream = new ForecastStream(metrics, s.streamLimits());
+        metrics.gauge("roadcast_serve_store_corrupt_values_skipped", store::corruptValuesSkipped);
         if (s.bootstrapServers() != null) {
             follower = new TopicFollower(s.bootstrapServers(), s.forecastTopic(), s.speedTopic(), store, metrics,
                 stream::publish);
@@ -57,10 +69,16 @@ public final class ServingNode implements AutoCloseable {
         });
         server = new ApiServer(store, s.catalog(), s.keys(), metrics, stream, () -> {
             if (follower == null) {
-                return new ApiServer.Health(true, "not following (no broker)");
+                return new ApiServer.Health(ApiServer.Health.Status.UP, "not following (no broker)");
             }
-            String state = follower.state();
-            return new ApiServer.Health(!state.startsWith("failed"), state);
+            ApiServer.Health.Status status = switch (follower.condition()) {
+                case STARTING, FOLLOWING -> ApiServer.Health.Status.UP;
+                case WAITING_FOR_TOPICS, RETRYING -> ApiServer.Health.Status.DEGRADED;
+                case FAILED, STOPPED -> ApiServer.Health.Status.DOWN;
+            };
+            long stored = follower.lastStoredMillis();
+            return new ApiServer.Health(status, follower.state() + (stored == 0 ? ""
+                : "; last stored " + java.time.Instant.ofEpochMilli(stored)));
         });
         long every = s.sweepEvery().toMillis();
         sweeper.scheduleWithFixedDelay(() -> {

@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The serving side's memory: latest observation and forecast per segment and a rolling history of both, in RocksDB.
@@ -48,6 +47,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class OnlineStore implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Event times remembered for the high-water mark: several steps of a city network. */
+    static final int RECENT_TIMES = 4096;
+    /** Fewer recent times than this decide nothing: e.g. one segment's two latest values after a restart. */
+    static final int MIN_RECENT_TIMES = 32;
+    /** The quantile of recent times taken as the high-water mark: 10% of them must agree to move it. */
+    static final double HIGH_WATER_QUANTILE = 0.9;
     private static final String[] FAMILIES = {
         "default", "latest_observation", "latest_forecast", "observations", "forecasts", "dead_letters", "positions"};
 
@@ -64,8 +69,15 @@ public final class OnlineStore implements AutoCloseable {
     private final ColumnFamilyHandle deadLetters;
     private final ColumnFamilyHandle positions;
     private final WriteOptions syncWrite;
-    /** Latest event time seen: expiry is relative to the data, so a replay of 2012 data is not expired at once. */
-    private final AtomicLong highWaterMillis = new AtomicLong(Long.MIN_VALUE);
+    /**
+     * Expiry is relative to the data, so that a replay of 2012 data is not expired at once; but not to the newest time
+     * ever seen, which one far-future record would set. The high-water mark is a high quantile of the most recent
+     * event times (ring buffer), so a few outliers among them cannot move it.
+     */
+    private final long[] recentTimes = new long[RECENT_TIMES];
+    private int recentCount;
+    private int recentNext;
+    private final java.util.concurrent.atomic.AtomicLong corruptSkipped = new java.util.concurrent.atomic.AtomicLong();
 
     private OnlineStore(Path dir, Duration retention) {
         this.dir = dir;
@@ -97,11 +109,12 @@ public final class OnlineStore implements AutoCloseable {
         deadLetters = handles.get(5);
         positions = handles.get(6);
         syncWrite = new WriteOptions().setSync(true);
+        // seeds: every segment's latest times (a far-future record is one segment's latest, so one seed of many)
         for (Observation o : latestObservations()) {
-            highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max);
+            noteTime(o.timeMillis());
         }
         for (Forecast f : latestForecasts()) {
-            highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max);
+            noteTime(f.issuedAt());
         }
     }
 
@@ -160,8 +173,8 @@ public final class OnlineStore implements AutoCloseable {
                 wb.put(positions, positionKey(p.topic(), p.partition()), StoreKeys.longBytes(p.nextOffset()));
             }
             db.write(syncWrite, wb);
-            newestObs.values().forEach(o -> highWaterMillis.accumulateAndGet(o.timeMillis(), Math::max));
-            newestFc.values().forEach(f -> highWaterMillis.accumulateAndGet(f.issuedAt(), Math::max));
+            batch.observations.forEach(o -> noteTime(o.timeMillis()));
+            batch.forecasts.forEach(f -> noteTime(f.issuedAt()));
         } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new StoreException("write to online store " + dir + " failed: " + e.getMessage(), e);
         }
@@ -179,26 +192,31 @@ public final class OnlineStore implements AutoCloseable {
                 int partition = b.getInt(topicLength + 1);
                 out.add(new PartitionPosition(topic, partition, StoreKeys.longOf(it.value())));
             }
+            checkStatus(it, "positions");
         }
         return out;
     }
 
     public Optional<Observation> latestObservation(String segment) {
         byte[] v = get(latestObservation, StoreKeys.utf8(segment));
-        return v == null ? Optional.empty() : Optional.of(decodeObservation(segment, v));
+        return v == null ? Optional.empty() : Optional.ofNullable(decodeObservation(segment, v));
     }
 
     public Optional<Forecast> latestForecast(String segment) {
         byte[] v = get(latestForecast, StoreKeys.utf8(segment));
-        return v == null ? Optional.empty() : Optional.of(decodeForecast(v));
+        return v == null ? Optional.empty() : Optional.ofNullable(decodeForecast(v));
     }
 
     public List<Observation> latestObservations() {
         List<Observation> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestObservation)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(decodeObservation(StoreKeys.string(it.key()), it.value()));
+                Observation o = decodeObservation(StoreKeys.string(it.key()), it.value());
+                if (o != null) {
+                    out.add(o);
+                }
             }
+            checkStatus(it, "latest observations");
         }
         return out;
     }
@@ -207,10 +225,31 @@ public final class OnlineStore implements AutoCloseable {
         List<Forecast> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestForecast)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
-                out.add(decodeForecast(it.value()));
+                Forecast f = decodeForecast(it.value());
+                if (f != null) {
+                    out.add(f);
+                }
             }
+            checkStatus(it, "latest forecasts");
         }
         return out;
+    }
+
+    /**
+     * Stored values that could not be decoded since the store opened (a disk fault, a foreign writer): they are
+     * skipped and counted rather than failing the open or every request that touches them.
+     */
+    public long corruptValuesSkipped() {
+        return corruptSkipped.get();
+    }
+
+    /** An iterator that stops early may have hit an I/O error or corruption: never serve that as "no more data". */
+    private void checkStatus(RocksIterator it, String what) {
+        try {
+            it.status();
+        } catch (RocksDBException e) {
+            throw new StoreException("reading " + what + " from " + dir + " failed: " + e.getMessage(), e);
+        }
     }
 
     /** Every segment id the store has seen, sorted. */
@@ -221,6 +260,7 @@ public final class OnlineStore implements AutoCloseable {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     ids.add(StoreKeys.string(it.key()));
                 }
+                checkStatus(it, "segment ids");
             }
         }
         return new ArrayList<>(ids);
@@ -230,16 +270,29 @@ public final class OnlineStore implements AutoCloseable {
     public List<Observation> observations(String segment, long fromMillis, long toMillis) {
         List<Observation> out = new ArrayList<>();
         int idBytes = StoreKeys.utf8(segment).length;
-        scan(observations, segment, fromMillis, toMillis, (key, value) -> out.add(new Observation(segment,
-            StoreKeys.timeOf(key, idBytes), Double.longBitsToDouble(StoreKeys.longOf(value)),
-            Source.values()[key[key.length - 1]])));
+        Source[] sources = Source.values();
+        scan(observations, segment, fromMillis, toMillis, (key, value) -> {
+            int source = key[key.length - 1];
+            if (value.length != Long.BYTES || key.length != idBytes + 1 + Long.BYTES + 1 || source < 0
+                || source >= sources.length) {
+                corruptSkipped.incrementAndGet();
+                return;
+            }
+            out.add(new Observation(segment, StoreKeys.timeOf(key, idBytes),
+                Double.longBitsToDouble(StoreKeys.longOf(value)), sources[source]));
+        });
         return out;
     }
 
     /** Forecasts of one segment issued with {@code from <= issuedAt <= to}, in issue order. */
     public List<Forecast> forecastsIssued(String segment, long fromMillis, long toMillis) {
         List<Forecast> out = new ArrayList<>();
-        scan(forecasts, segment, fromMillis, toMillis, (key, value) -> out.add(decodeForecast(value)));
+        scan(forecasts, segment, fromMillis, toMillis, (key, value) -> {
+            Forecast f = decodeForecast(value);
+            if (f != null) {
+                out.add(f);
+            }
+        });
         return out;
     }
 
@@ -251,9 +304,10 @@ public final class OnlineStore implements AutoCloseable {
                 try {
                     out.add(JSON.readValue(it.value(), DeadLetter.class));
                 } catch (java.io.IOException e) {
-                    throw new StoreException("corrupt dead letter in " + dir + ": " + e.getMessage(), e);
+                    corruptSkipped.incrementAndGet();
                 }
             }
+            checkStatus(it, "dead letters");
         }
         return out;
     }
@@ -267,42 +321,253 @@ public final class OnlineStore implements AutoCloseable {
                 for (it.seekToFirst(); it.isValid(); it.next()) {
                     counts[i]++;
                 }
+                checkStatus(it, "history counts");
             }
         }
         return counts;
     }
 
-    /** Latest event time the store has seen, or {@code Long.MIN_VALUE} when empty. */
-    public long highWaterMillis() {
-        return highWaterMillis.get();
+    private synchronized void noteTime(long timeMillis) {
+        recentTimes[recentNext] = timeMillis;
+        recentNext = (recentNext + 1) % RECENT_TIMES;
+        recentCount = Math.min(recentCount + 1, RECENT_TIMES);
     }
 
     /**
-     * Deletes history older than the retention, measured back from the newest event time in the store (not the wall
-     * clock, so that replayed historical data survives). One DeleteRange per segment and family: cheap tombstones
+     * The data's current time as far as expiry is concerned: the {@value #HIGH_WATER_QUANTILE} quantile of the last
+     * {@value #RECENT_TIMES} stored event times, or {@code Long.MIN_VALUE} while fewer than
+     * {@value #MIN_RECENT_TIMES} are known.
+     */
+    public synchronized long highWaterMillis() {
+        if (recentCount < MIN_RECENT_TIMES) {
+            return Long.MIN_VALUE;
+        }
+        long[] sorted = java.util.Arrays.copyOf(recentTimes, recentCount);
+        java.util.Arrays.sort(sorted);
+        return sorted[(int) Math.floor(HIGH_WATER_QUANTILE * (recentCount - 1))];
+    }
+
+    /**
+     * Deletes history older than the retention, measured back from the high-water mark of the data
+     * ({@link #highWaterMillis()}; not the wall clock, so that replayed historical data survives, and not the maximum,
+     * so that one far-future record deletes nothing). One DeleteRange per segment and family: cheap tombstones
      * that compaction later drops. Returns the cut-off used, or {@code Long.MIN_VALUE} when there was nothing to do.
      */
     public long sweep() {
-        long high = highWaterMillis.get();
-        if (high == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
-        long cutoff = high - retention.toMillis();
         try {
+            // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
+            long deadCutoff = System.currentTimeMillis() - retention.toMillis();
+            db.deleteRange(deadLetters, StoreKeys.longBytes(Long.MIN_VALUE ^ Long.MIN_VALUE),
+                StoreKeys.longBytes(deadCutoff ^ Long.MIN_VALUE));
+            long high = highWaterMillis();
+            if (high < Long.MIN_VALUE + retention.toMillis()) {
+                return Long.MIN_VALUE;
+            }
+            long cutoff = high - retention.toMillis();
             for (String segment : segmentIds()) {
                 byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
                 byte[] end = StoreKeys.segmentTime(segment, cutoff, 0);
                 db.deleteRange(observations, begin, end);
                 db.deleteRange(forecasts, begin, end);
             }
-            // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
-            long deadCutoff = System.currentTimeMillis() - retention.toMillis();
-            db.deleteRange(deadLetters, StoreKeys.longBytes(Long.MIN_VALUE ^ Long.MIN_VALUE),
-                StoreKeys.longBytes(deadCutoff ^ Long.MIN_VALUE));
+            return cutoff;
         } catch (RocksDBException e) {
             throw new StoreException("retention sweep of " + dir + " failed: " + e.getMessage(), e);
         }
-        return cutoff;
+    }
+
+    /**
+     * Deletes everything stored about one segment: its history, its latest values and the dead letters whose payload
+     * names it.
+     */
+    public synchronized PurgeResult purgeSegment(String segment) {
+        if (segment == null || segment.isEmpty() || segment.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("segment id must be non-empty and without NUL characters");
+        }
+        try (WriteBatch wb = new WriteBatch()) {
+            byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
+            byte[] end = segmentEnd(segment);
+            long obs = countRange(observations, begin, end);
+            long fc = countRange(forecasts, begin, end);
+            wb.deleteRange(observations, begin, end);
+            wb.deleteRange(forecasts, begin, end);
+            long latest = 0;
+            for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {latestObservation, latestForecast}) {
+                if (db.get(cf, StoreKeys.utf8(segment)) != null) {
+                    wb.delete(cf, StoreKeys.utf8(segment));
+                    latest++;
+                }
+            }
+            String quoted = JSON.writeValueAsString(segment);
+            long dead = deleteDeadLettersWhere(wb, d -> d.payload() != null
+                && d.payload().replace(" ", "").contains("\"segment\":" + quoted));
+            db.write(syncWrite, wb);
+            compact(observations, forecasts, latestObservation, latestForecast, deadLetters);
+            return new PurgeResult("segment " + segment, obs, fc, latest, dead);
+        } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new StoreException("purge of segment " + segment + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes every observation from one source; a segment's latest observation becomes its newest remaining one
+     * from another source (or none). Forecasts are not by source and stay.
+     */
+    public synchronized PurgeResult purgeSource(Source source) {
+        try (WriteBatch wb = new WriteBatch(); RocksIterator it = db.newIterator(observations)) {
+            long obs = 0;
+            java.util.Set<String> touched = new TreeSet<>();
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                byte[] k = it.key();
+                if (k[k.length - 1] == (byte) source.ordinal()) {
+                    wb.delete(observations, k);
+                    touched.add(StoreKeys.segmentOf(k));
+                    obs++;
+                }
+            }
+            checkStatus(it, "observations");
+            db.write(syncWrite, wb);
+            long latest = 0;
+            try (WriteBatch fix = new WriteBatch()) {
+                for (Observation o : latestObservations()) {
+                    if (o.source() != source) {
+                        continue;
+                    }
+                    latest++;
+                    List<Observation> rest = observations(o.segment(), Long.MIN_VALUE, Long.MAX_VALUE);
+                    if (rest.isEmpty()) {
+                        fix.delete(latestObservation, StoreKeys.utf8(o.segment()));
+                    } else {
+                        fix.put(latestObservation, StoreKeys.utf8(o.segment()), encodeObservation(rest.get(rest.size() - 1)));
+                    }
+                }
+                db.write(syncWrite, fix);
+            }
+            long dead = 0; // dead letters failed before any source was known
+            compact(observations, latestObservation);
+            return new PurgeResult("source " + source.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+                obs, 0, latest, dead);
+        } catch (RocksDBException e) {
+            throw new StoreException("purge of source " + source + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes history with event times before {@code beforeMillis}, latest values older than it, and dead letters
+     * rejected before it.
+     */
+    public synchronized PurgeResult purgeBefore(long beforeMillis) {
+        try (WriteBatch wb = new WriteBatch()) {
+            long obs = 0;
+            long fc = 0;
+            for (String segment : segmentIdsInHistory()) {
+                byte[] begin = StoreKeys.segmentTime(segment, Long.MIN_VALUE, 0);
+                byte[] end = StoreKeys.segmentTime(segment, beforeMillis, 0);
+                obs += countRange(observations, begin, end);
+                fc += countRange(forecasts, begin, end);
+                wb.deleteRange(observations, begin, end);
+                wb.deleteRange(forecasts, begin, end);
+            }
+            long latest = 0;
+            for (Observation o : latestObservations()) {
+                if (o.timeMillis() < beforeMillis) {
+                    wb.delete(latestObservation, StoreKeys.utf8(o.segment()));
+                    latest++;
+                }
+            }
+            for (Forecast f : latestForecasts()) {
+                if (f.issuedAt() < beforeMillis) {
+                    wb.delete(latestForecast, StoreKeys.utf8(f.segment()));
+                    latest++;
+                }
+            }
+            long dead = deleteDeadLettersWhere(wb, d -> d.rejectedAt() < beforeMillis);
+            db.write(syncWrite, wb);
+            compact(observations, forecasts, latestObservation, latestForecast, deadLetters);
+            return new PurgeResult("before " + java.time.Instant.ofEpochMilli(beforeMillis), obs, fc, latest, dead);
+        } catch (RocksDBException e) {
+            throw new StoreException("purge before " + beforeMillis + " in " + dir + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Segments with any history, including those whose latest values are already gone. */
+    private List<String> segmentIdsInHistory() {
+        TreeSet<String> ids = new TreeSet<>(segmentIds());
+        for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {observations, forecasts}) {
+            try (RocksIterator it = db.newIterator(cf)) {
+                it.seekToFirst();
+                while (it.isValid()) {
+                    String id = StoreKeys.segmentOf(it.key());
+                    ids.add(id);
+                    it.seek(segmentEnd(id)); // jump over the rest of this segment
+                }
+                checkStatus(it, "history segments");
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    /** The first key after every key of {@code segment} (its id, then 0x01 sorts after id, 0x00, anything). */
+    private static byte[] segmentEnd(String segment) {
+        byte[] id = StoreKeys.utf8(segment);
+        byte[] end = java.util.Arrays.copyOf(id, id.length + 1);
+        end[id.length] = 1;
+        return end;
+    }
+
+    private long countRange(ColumnFamilyHandle cf, byte[] begin, byte[] end) {
+        long n = 0;
+        try (Slice upper = new Slice(end); ReadOptions ro = new ReadOptions().setIterateUpperBound(upper);
+             RocksIterator it = db.newIterator(cf, ro)) {
+            for (it.seek(begin); it.isValid(); it.next()) {
+                n++;
+            }
+            checkStatus(it, "range count");
+        }
+        return n;
+    }
+
+    /** Deletes (into {@code wb}) the dead letters matching; returns how many. */
+    private long deleteDeadLettersWhere(WriteBatch wb, java.util.function.Predicate<DeadLetter> match) {
+        long n = 0;
+        try (RocksIterator it = db.newIterator(deadLetters)) {
+            for (it.seekToFirst(); it.isValid(); it.next()) {
+                DeadLetter d;
+                try {
+                    d = JSON.readValue(it.value(), DeadLetter.class);
+                } catch (java.io.IOException e) {
+                    continue;
+                }
+                if (match.test(d)) {
+                    try {
+                        wb.delete(deadLetters, it.key());
+                    } catch (RocksDBException e) {
+                        throw new StoreException("purge of dead letters in " + dir + " failed: " + e.getMessage(), e);
+                    }
+                    n++;
+                }
+            }
+            checkStatus(it, "dead letters");
+        }
+        return n;
+    }
+
+    /**
+     * Rewrites the families' files so that deleted values are physically gone, not just shadowed by tombstones. Every
+     * family is flushed first: a write-ahead log is only dropped once all families holding data in it are flushed,
+     * and until then it still holds the deleted values.
+     */
+    private void compact(ColumnFamilyHandle... cfs) throws RocksDBException {
+        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush, handles);
+        }
+        // forced down to the bottom level, where range tombstones and what they cover are dropped for good
+        try (org.rocksdb.CompactRangeOptions all = new org.rocksdb.CompactRangeOptions()
+            .setBottommostLevelCompaction(org.rocksdb.CompactRangeOptions.BottommostLevelCompaction.kForce)) {
+            for (ColumnFamilyHandle cf : cfs) {
+                db.compactRange(cf, null, null, all);
+            }
+        }
     }
 
     @Override
@@ -334,6 +599,7 @@ public final class OnlineStore implements AutoCloseable {
             for (it.seek(begin); it.isValid(); it.next()) {
                 consumer.accept(it.key(), it.value());
             }
+            checkStatus(it, "history of " + segment);
         }
     }
 
@@ -350,16 +616,24 @@ public final class OnlineStore implements AutoCloseable {
             .put((byte) o.source().ordinal()).array();
     }
 
-    private static Observation decodeObservation(String segment, byte[] v) {
+    /** The observation, or null (counted) when the value is not one this store wrote. */
+    private Observation decodeObservation(String segment, byte[] v) {
+        int source = v.length == 2 * Long.BYTES + 1 ? v[2 * Long.BYTES] : -1;
+        if (source < 0 || source >= Source.values().length) {
+            corruptSkipped.incrementAndGet();
+            return null;
+        }
         ByteBuffer b = ByteBuffer.wrap(v);
-        return new Observation(segment, b.getLong(), b.getDouble(), Source.values()[b.get()]);
+        return new Observation(segment, b.getLong(), b.getDouble(), Source.values()[source]);
     }
 
+    /** The forecast, or null (counted) when the value does not parse. */
     private Forecast decodeForecast(byte[] v) {
         try {
             return ForecastWire.parse(new String(v, StandardCharsets.UTF_8));
-        } catch (WireFormatException e) {
-            throw new StoreException("corrupt forecast in online store " + dir + ": " + e.getMessage(), e);
+        } catch (WireFormatException | RuntimeException e) {
+            corruptSkipped.incrementAndGet();
+            return null;
         }
     }
 

@@ -46,8 +46,11 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     private final Consumer<List<Forecast>> onForecasts;
     private final KafkaConsumer<String, String> consumer;
     private volatile boolean running = true;
+    private volatile Condition condition = Condition.STARTING;
     private volatile String state = "starting";
+    private volatile boolean brokerUnreachable;
     private volatile long lastPollMillis;
+    private volatile long lastStoredMillis;
 
     public TopicFollower(String bootstrapServers, String forecastTopic, String speedTopic, OnlineStore store,
                          ServeMetrics metrics, Consumer<List<Forecast>> onForecasts) {
@@ -64,6 +67,8 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, "roadcast-serve");
+        // a blocking call (position, partitionsFor) gives up after 15 s instead of 60 s and goes to the retry path
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
         // topics belong to the stream, which creates them with its partition counts; never create them from here
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -71,13 +76,38 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         this.consumer = new KafkaConsumer<>(p);
     }
 
-    /** "starting", "following" or "failed: reason". */
+    /** Where the follower stands; the HTTP health answer is derived from it. */
+    public enum Condition {
+        STARTING, FOLLOWING,
+        /** The topics do not exist yet (the stream has not created them). */
+        WAITING_FOR_TOPICS,
+        /** A store write or a broker call failed, or the broker is unreachable: retrying with backoff. */
+        RETRYING,
+        /** Ended by an error it cannot retry (an Error, an unexpected wakeup). */
+        FAILED,
+        STOPPED
+    }
+
+    /** Longest wait between retries: a broker or disk back after an outage is followed again within this. */
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
+
+    public Condition condition() {
+        return condition;
+    }
+
+    /** A human-readable account of {@link #condition()}, e.g. the error being retried; for key holders only. */
     public String state() {
         return state;
     }
 
     public long lastPollMillis() {
         return lastPollMillis;
+    }
+
+    /** Wall-clock time of the last durable store write, 0 before the first. */
+    public long lastStoredMillis() {
+        return lastStoredMillis;
     }
 
     public String bootstrapServers() {
@@ -88,37 +118,73 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     public void run() {
         Set<TopicPartition> assigned = new HashSet<>();
         long nextRefresh = 0;
+        int failures = 0;
         try {
             while (running) {
-                if (System.currentTimeMillis() >= nextRefresh) {
-                    assignNewPartitions(assigned);
-                    nextRefresh = System.currentTimeMillis() + PARTITION_REFRESH.toMillis();
+                try {
+                    if (System.currentTimeMillis() >= nextRefresh) {
+                        assignNewPartitions(assigned);
+                        nextRefresh = System.currentTimeMillis() + PARTITION_REFRESH.toMillis();
+                    }
+                    if (assigned.isEmpty()) {
+                        set(brokerUnreachable ? Condition.RETRYING : Condition.WAITING_FOR_TOPICS,
+                            brokerUnreachable ? "broker " + bootstrapServers + " unreachable"
+                                : "waiting for topics " + forecastTopic + ", " + speedTopic);
+                        Thread.sleep(200);
+                        continue;
+                    }
+                    ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(250));
+                    lastPollMillis = System.currentTimeMillis();
+                    storePoll(records, assigned);
+                    failures = 0;
+                    if (brokerUnreachable) {
+                        set(Condition.RETRYING, "broker " + bootstrapServers + " unreachable; serving stored data");
+                    } else {
+                        set(Condition.FOLLOWING, "following");
+                    }
+                } catch (WakeupException e) {
+                    if (!running) {
+                        break;
+                    }
+                    throw e;
+                } catch (RuntimeException e) {
+                    // a store write or broker call failed: nothing of this poll is stored, so go back to the stored
+                    // positions and try again, waiting longer each time
+                    failures++;
+                    metrics.count("roadcast_serve_follower_retries_total");
+                    long wait = Math.min(MAX_BACKOFF.toMillis(),
+                        FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16));
+                    set(Condition.RETRYING, "retry " + failures + " in " + wait + " ms after: " + e.getMessage());
+                    LOG.warn("topic follower: {} (retry {} in {} ms; serving the stored data meanwhile)",
+                        e.getMessage(), failures, wait);
+                    long until = System.currentTimeMillis() + wait;
+                    while (running && System.currentTimeMillis() < until) {
+                        Thread.sleep(Math.min(100, Math.max(1, until - System.currentTimeMillis())));
+                    }
+                    assigned.clear();
+                    nextRefresh = 0;
                 }
-                if (assigned.isEmpty()) {
-                    state = "waiting for topics " + forecastTopic + ", " + speedTopic;
-                    Thread.sleep(200);
-                    continue;
-                }
-                ConsumerRecords<String, String> records = consumer.poll(Duration.ofMillis(250));
-                lastPollMillis = System.currentTimeMillis();
-                state = "following";
-                storePoll(records, assigned);
-            }
-        } catch (WakeupException e) {
-            if (running) {
-                state = "failed: woken up unexpectedly";
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            state = "failed: " + e.getMessage();
+        } catch (RuntimeException | Error e) {
+            set(Condition.FAILED, "failed: " + e.getMessage());
             LOG.error("topic follower stopped: the online store no longer follows the topics", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
-            if (state.equals("following")) {
-                state = "stopped";
+            try {
+                consumer.close(Duration.ofSeconds(2));
+            } catch (RuntimeException e) {
+                LOG.debug("closing the consumer: {}", e.getMessage());
+            }
+            if (condition != Condition.FAILED) {
+                set(Condition.STOPPED, "stopped");
             }
         }
+    }
+
+    private void set(Condition c, String text) {
+        condition = c;
+        state = text;
     }
 
     private void storePoll(ConsumerRecords<String, String> records, Set<TopicPartition> assigned) {
@@ -136,9 +202,10 @@ public final class TopicFollower implements Runnable, AutoCloseable {
                     batch.add(SpeedWire.parse(r.value()));
                 }
             } catch (WireFormatException e) {
-                batch.add(new DeadLetter(e.reason(), e.getMessage(), r.value(), r.topic(), r.partition(), r.offset(), now));
-                metrics.deadLetter(r.topic(), e.reason());
-                LOG.warn("dead letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                deadLetter(batch, r, e.reason(), e.getMessage(), now);
+            } catch (RuntimeException e) {
+                // a record the codecs did not foresee: kept with the reason, never a reason to stop following
+                deadLetter(batch, r, "unreadable", e.getClass().getSimpleName() + ": " + e.getMessage(), now);
             }
         }
         // positions after the poll cover the records above plus any transaction markers and aborted records skipped
@@ -148,6 +215,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         long t0 = System.nanoTime();
         store.write(batch);
         metrics.storeWrite(System.nanoTime() - t0);
+        lastStoredMillis = System.currentTimeMillis();
         for (ConsumerRecord<String, String> r : records) {
             metrics.recordStored(r.topic());
         }
@@ -159,8 +227,15 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         }
     }
 
+    private void deadLetter(StoreBatch batch, ConsumerRecord<String, String> r, String reason, String detail, long now) {
+        batch.add(new DeadLetter(reason, detail, r.value(), r.topic(), r.partition(), r.offset(), now));
+        metrics.deadLetter(r.topic(), reason);
+        LOG.warn("dead letter {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), detail);
+    }
+
     private void assignNewPartitions(Set<TopicPartition> assigned) {
         Set<TopicPartition> found = new HashSet<>(assigned);
+        int timeouts = 0;
         for (String topic : List.of(forecastTopic, speedTopic)) {
             try {
                 List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(2));
@@ -170,9 +245,12 @@ public final class TopicFollower implements Runnable, AutoCloseable {
                     }
                 }
             } catch (org.apache.kafka.common.errors.TimeoutException e) {
-                LOG.debug("topic {} not reachable yet: {}", topic, e.getMessage());
+                timeouts++;
+                LOG.debug("topic {} not reachable: {}", topic, e.getMessage());
             }
         }
+        // no metadata for either topic within the timeout: the broker is down or cut off, the data goes stale
+        brokerUnreachable = timeouts == 2;
         if (found.size() == assigned.size()) {
             return;
         }

@@ -19,38 +19,46 @@ public final class WireTime {
             throw new WireFormatException("missing-field", "field '" + field + "' is missing");
         }
         if (v.isIntegralNumber()) {
+            if (!v.canConvertToLong()) {
+                throw new WireFormatException("bad-time", "field '" + field + "' does not fit epoch milliseconds: " + v);
+            }
             return v.asLong();
         }
         if (v.isTextual()) {
             try {
                 return parseText(v.asText());
-            } catch (IllegalArgumentException e) {
+            } catch (IllegalArgumentException | ArithmeticException | java.time.DateTimeException e) {
                 throw new WireFormatException("bad-time", "field '" + field + "': " + e.getMessage());
             }
         }
         throw new WireFormatException("bad-time", "field '" + field + "' is neither epoch milliseconds nor ISO-8601: " + v);
     }
 
-    /** Parses epoch milliseconds or ISO-8601; throws IllegalArgumentException with the offending text. */
+    /**
+     * Parses epoch milliseconds or ISO-8601; throws IllegalArgumentException with the offending text, also for times
+     * that parse but do not fit a long of epoch milliseconds (years beyond about ±292 million).
+     */
     public static long parseText(String s) {
         String t = s.trim();
-        if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
-            return Long.parseLong(t);
-        }
         try {
-            return Instant.parse(t).toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // try the other ISO forms
-        }
-        try {
-            return OffsetDateTime.parse(t).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            // try without zone
-        }
-        try {
+            if (!t.isEmpty() && t.chars().allMatch(Character::isDigit)) {
+                return Long.parseLong(t);
+            }
+            try {
+                return Instant.parse(t).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                // try the other ISO forms
+            }
+            try {
+                return OffsetDateTime.parse(t).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                // try without zone
+            }
             return LocalDateTime.parse(t).toInstant(ZoneOffset.UTC).toEpochMilli();
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + s + "' is neither epoch milliseconds nor an ISO-8601 time");
+        } catch (ArithmeticException | java.time.DateTimeException | NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' does not fit epoch milliseconds");
         }
     }
 }

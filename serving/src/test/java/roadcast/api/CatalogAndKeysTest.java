@@ -60,4 +60,26 @@ class CatalogAndKeysTest {
         e = assertThrows(IllegalArgumentException.class, () -> SegmentCatalog.fromCsv(file));
         assertTrue(e.getMessage().startsWith(file + ":1:"), e.getMessage());
     }
+
+    @Test
+    void keyFileRolesDefaultToReadAndReloadOnChange() throws Exception {
+        Path file = dir.resolve("keys.txt");
+        Files.writeString(file, ApiKeys.sha256Hex("alpha") + " admin\n" + ApiKeys.sha256Hex("beta") + "\n");
+        try (ApiKeys keys = ApiKeys.fromFile(file)) {
+            assertEquals(java.util.Optional.of(ApiKeys.Role.ADMIN), keys.roleOf("Bearer alpha"));
+            assertEquals(java.util.Optional.of(ApiKeys.Role.READ), keys.roleOf("Bearer beta"));
+            assertFalse(keys.reloadIfChanged(), "unchanged file, no reload");
+            Files.writeString(file, ApiKeys.sha256Hex("alpha") + " read\n");
+            assertTrue(keys.reloadIfChanged());
+            assertEquals(java.util.Optional.of(ApiKeys.Role.READ), keys.roleOf("Bearer alpha"));
+            assertFalse(keys.accepts("Bearer beta"), "removed from the file: revoked");
+            // a half-written file keeps the keys that were there
+            Files.writeString(file, ApiKeys.sha256Hex("alpha").substring(0, 20));
+            assertThrows(IllegalArgumentException.class, keys::reloadIfChanged);
+            assertTrue(keys.accepts("Bearer alpha"));
+            Files.writeString(file, ApiKeys.sha256Hex("alpha") + " superuser\n");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, keys::reloadIfChanged);
+            assertTrue(e.getMessage().contains(":1: unknown role 'superuser'"), e.getMessage());
+        }
+    }
 }

@@ -205,4 +205,18 @@ class DashboardPageTest {
         assertTrue(Chromium.await(Duration.ofSeconds(10), () -> "severe".equals(drawnLevels().get(id))),
             "a new forecast on the stream must recolour the segment: " + drawnLevels().get(id));
     }
+
+    /** Issue 10: the key stayed in the address bar (history, bookmarks, Referer); now it moves to sessionStorage. */
+    @Test
+    void keyLeavesTheAddressBarAndStaysInTheTab() throws Exception {
+        assertFalse(browser.eval("location.href").asText().contains(KEY), browser.eval("location.href").asText());
+        assertEquals(KEY, browser.eval("sessionStorage.getItem('roadcast.key')").asText());
+        // a reload without ?key= still works from the tab's storage
+        browser.navigate("http://localhost:" + node.port() + "/");
+        assertTrue(Chromium.await(Duration.ofSeconds(20), () -> browser.eval(
+            "!!document.body && document.body.dataset.ready === 'true'").asBoolean()), "no reload from sessionStorage");
+        java.net.http.HttpResponse<String> page = http.get("/", null);
+        assertEquals("no-referrer", page.headers().firstValue("Referrer-Policy").orElse(""));
+        assertTrue(page.headers().firstValue("Content-Security-Policy").orElse("").contains("frame-ancestors 'none'"));
+    }
 }

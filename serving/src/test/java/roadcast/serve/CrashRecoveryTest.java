@@ -155,7 +155,7 @@ class CrashRecoveryTest {
     private static Map<String, Long> awaitProgress(Http http, AtomicInteger steps) throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         while (true) {
-            JsonNode health = http.json("/health", null);
+            JsonNode health = http.json("/api/health", KEY);
             Map<String, Long> positions = new HashMap<>();
             long forecasts = 0;
             for (JsonNode p : health.get("positions")) {

@@ -53,4 +53,20 @@ class WireFormatTest {
         assertEquals("bad-field", assertThrows(WireFormatException.class,
             () -> SpeedWire.parse("{\"segment\":\"s\",\"time\":1,\"speed\":\"fast\"}")).reason());
     }
+
+    /** Issue 10: a time that parses but overflows epoch millis threw ArithmeticException and stopped the follower. */
+    @Test
+    void timesBeyondEpochMillisAreDeadLetteredNotThrown() {
+        for (String time : new String[] {"\"+300000000-01-01T00:00:00Z\"", "\"-300000000-01-01T00:00:00Z\"",
+            "\"+300000000-01-01T00:00:00+01:00\"", "\"+300000000-01-01T00:00:00\"", "99999999999999999999",
+            "\"99999999999999999999\"", "1e300"}) {
+            WireFormatException e = assertThrows(WireFormatException.class,
+                () -> SpeedWire.parse("{\"segment\":\"s\",\"time\":" + time + ",\"speed\":50}"), time);
+            assertEquals("bad-time", e.reason(), time);
+            WireFormatException f = assertThrows(WireFormatException.class, () -> ForecastWire.parse(
+                "{\"segment\":\"a\",\"issuedAt\":" + time + ",\"horizonsMin\":[5],\"speed\":[1],\"level\":[\"free\"],"
+                    + "\"lower\":[1],\"upper\":[1]}"), time);
+            assertEquals("bad-time", f.reason(), time);
+        }
+    }
 }
