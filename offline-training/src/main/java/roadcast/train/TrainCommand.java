@@ -120,13 +120,13 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("train: " + e.getMessage());
             return 2;
         }
-        return report(result, config, out, err, "train");
+        return report(result, config.maxZoneSize(), out, err, "train");
     }
 
     /** Prints the training summary and the gate's verdict; the exit code (0 published, 3 refused). */
-    public static int report(Promotion.Result result, TrainingConfig config, PrintWriter out, PrintWriter err,
+    public static int report(Promotion.Result result, int maxZoneSize, PrintWriter out, PrintWriter err,
                              String command) {
-        for (String line : summary(result.model(), result.training(), config)) {
+        for (String line : summary(result.model(), result.training(), maxZoneSize)) {
             out.println(line);
         }
         for (String line : gateLines(result)) {
@@ -176,7 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /** The lines printed after training: cleaning, zones, hyperparameters, validation, skill, time. */
-    static List<String> summary(ManifoldModel model, TrainingRun.Outcome outcome, TrainingConfig config) {
+    static List<String> summary(ManifoldModel model, TrainingRun.Outcome outcome, int maxZoneSize) {
         List<String> lines = new ArrayList<>(outcome.cleaning().summaryLines());
         int zones = model.zoneCount();
         int smallest = Integer.MAX_VALUE;
@@ -186,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
             largest = Math.max(largest, model.zone(z).size());
         }
         lines.add(String.format(Locale.ROOT, "zones: %d (%d..%d segments, at most %d)", zones, smallest, largest,
-                config.maxZoneSize()));
+                maxZoneSize));
         ModelCard card = model.card();
         Map<String, Integer> choices = new TreeMap<>();
         for (ModelCard.ZoneChoice c : card.hyperparameters()) {
