@@ -89,6 +89,29 @@ public final class ModelRegistry {
         return ModelFile.read(dir.resolve(REFUSED).resolve(version).resolve(MODEL_FILE));
     }
 
+    /**
+     * The highest zone id any model of this registry ever gave, published or refused (from their cards; -1 when
+     * none): a new zone's id goes above it, so one id names one set of segments across the whole registry.
+     */
+    public int zoneIdHighWater() throws IOException {
+        int max = -1;
+        List<Path> cards = new ArrayList<>();
+        for (String v : versions()) {
+            cards.add(dir.resolve(v).resolve(CARD_FILE));
+        }
+        for (String v : refused()) {
+            cards.add(dir.resolve(REFUSED).resolve(v).resolve(CARD_FILE));
+        }
+        for (Path card : cards) {
+            if (!Files.isRegularFile(card)) {
+                continue;
+            }
+            ModelCard c = JSON.readValue(card.toFile(), ModelCard.class);
+            max = Math.max(max, c.zoning() != null ? c.zoning().idHighWater() : c.zones() - 1);
+        }
+        return max;
+    }
+
     private String nextVersion() throws IOException {
         int next = Math.max(versions().stream().mapToInt(ModelRegistry::sequence).max().orElse(0),
                 refused().stream().mapToInt(ModelRegistry::sequence).max().orElse(0)) + 1;

@@ -20,6 +20,7 @@ import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
+import roadcast.model.ZoningRecord;
 import roadcast.train.TrainingRun;
 
 /**
@@ -127,7 +128,8 @@ public final class Promotion {
                     + request.holdout() + " (" + heldOutRows + " rows) for the gate, " + trainRows
                     + " are left, fewer than one day (" + dayRows + ")");
         }
-        TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress, service);
+        TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress,
+                withRegistryHighWater(service, registry.zoneIdHighWater()));
         CleaningResult cleanedWindow = HistoryCleaner.clean(window, request.config().credibility());
         PromotionGate.Decision decision = PromotionGate.check(outcome.model(), service, cleanedWindow.report(),
                 cleanedWindow.cleaned(), window, trainRows, request.limits());
@@ -152,6 +154,22 @@ public final class Promotion {
         }
         return new Result(status, version, directory, model.withVersion(version), outcome, decision,
                 service.version());
+    }
+
+    /**
+     * The anchor with its zone-id high-water mark raised to the registry's, so new zones never take an id that a
+     * refused candidate used for another set either.
+     */
+    private static ManifoldModel withRegistryHighWater(ManifoldModel anchor, int registryHighWater) {
+        ModelCard.ZoningCard zoning = anchor.card().zoning();
+        int own = ZoningRecord.idHighWater(anchor);
+        if (registryHighWater <= own) {
+            return anchor;
+        }
+        ModelCard.ZoningCard raised = zoning == null ? ZoningRecord.card(anchor, registryHighWater, null)
+                : new ModelCard.ZoningCard(zoning.fingerprint(), zoning.anchoredTo(), registryHighWater,
+                        zoning.zones(), zoning.changes());
+        return anchor.withCard(anchor.card().withZoning(raised));
     }
 
     /** gate-report.json: why a candidate was refused, with every figure. */

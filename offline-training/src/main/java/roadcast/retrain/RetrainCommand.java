@@ -129,7 +129,7 @@ public final class RetrainCommand implements Callable<Integer> {
             err.flush();
             return 2;
         }
-        out.printf(Locale.ROOT, "archive %s: %d segments, %d rows from %s to %s (newest %d days)%n", archive,
+        out.printf(Locale.ROOT, "archive %s: %d segments, %d rows from %s to %s (the newest %d days or all there are)%n", archive,
                 result.segments(), result.rows(), result.windowFrom(), result.windowTo(), options.days());
         return TrainCommand.report(result.promotion(), options.maxZoneSize(), out, err, "retrain");
     }

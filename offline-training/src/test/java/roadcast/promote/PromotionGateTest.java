@@ -107,15 +107,22 @@ class PromotionGateTest {
     @Test
     void publishesTheRealWeekAndForcePublishesARefusedOne(@TempDir Path dir) throws Exception {
         Path registry = registryWithFiveDays(dir.resolve("registry"));
-        Promotion.Result real = retrain(los, registry, false);
-        System.out.println(real.status() + " " + real.decision().checks());
-        assertEquals(Promotion.Status.PUBLISHED, real.status(), real.reasons().toString());
         ModelRegistry models = new ModelRegistry(registry);
+        Promotion.Result refused = retrain(kmh, registry, false);
+        assertEquals(Promotion.Status.REFUSED, refused.status());
+        int refusedHighWater = refused.model().card().zoning().idHighWater();
+
+        Promotion.Result real = retrain(los, registry, false);
+        assertEquals(Promotion.Status.PUBLISHED, real.status(), real.reasons().toString());
         assertEquals(real.version(), models.latest().orElseThrow());
         ManifoldModel published = models.load(real.version());
         assertEquals("published", published.card().gate().verdict());
         assertTrue(published.card().gate().checks().stream().allMatch(c -> c.passed()));
         assertTrue(published.card().zoning().anchoredTo() != null);
+        for (int id : published.card().zoning().changes().created()) {
+            assertTrue(id > refusedHighWater, "new zone id " + id + " was used by the refused candidate (up to "
+                    + refusedHighWater + ")");
+        }
 
         Promotion.Result forced = retrain(kmh, registry, true);
         assertEquals(Promotion.Status.FORCED, forced.status());
@@ -123,5 +130,24 @@ class PromotionGateTest {
         assertEquals(forced.version(), models.latest().orElseThrow(), "--force moves latest");
         assertEquals("forced", models.load(forced.version()).card().gate().verdict());
         assertTrue(Files.isDirectory(registry.resolve(forced.version())));
+
+        // what an analyst reads in the morning: every version, refused ones too, with verdicts
+        Path json = dir.resolve("models.json");
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine cmd = new picocli.CommandLine(new roadcast.review.ModelsCommand());
+        cmd.setOut(new java.io.PrintWriter(out));
+        assertEquals(0, cmd.execute("--registry", registry.toString(), "--json", json.toString()));
+        JsonNode doc = new ObjectMapper().readTree(json.toFile());
+        assertEquals(forced.version(), doc.get("latest").asText());
+        JsonNode versions = doc.get("versions");
+        assertEquals(4, versions.size(), doc.toString());
+        String[] expected = {"published", "refused", "published", "forced"};
+        for (int k = 0; k < 4; k++) {
+            assertEquals(expected[k], versions.get(k).get("status").asText(), versions.get(k).toString());
+            assertEquals(64, versions.get(k).get("zoningFingerprint").asText().length());
+        }
+        assertTrue(versions.get(1).get("reasons").size() > 0);
+        assertTrue(versions.get(2).get("heldOutMaeRatio").asDouble() < 1.05);
+        assertTrue(out.toString().contains(refused.version() + "  refused"), out.toString());
     }
 }
