@@ -58,7 +58,8 @@ public final class Promotion {
      * @param registry the model registry
      * @param limits   the gate's limits
      * @param force    publish even when the gate refuses
-     * @param holdout  the newest part of the window held out for the skill check (one day by default)
+     * @param holdout  the newest part of the window held out for the skill check (one day by default); the rows
+     *                 before it must be at least as many, and two hours
      */
     public record Request(Dataset data, int rows, TrainingConfig config, Path registry, GateThresholds limits,
                           boolean force, Duration holdout) {
@@ -122,11 +123,13 @@ public final class Promotion {
         long stepMillis = window.step().toMillis();
         int heldOutRows = (int) Math.max(1, request.holdout().toMillis() / stepMillis);
         int trainRows = request.rows() - heldOutRows;
-        int dayRows = (int) (86_400_000L / stepMillis);
-        if (trainRows < dayRows) {
+        // the candidate needs at least as many rows as it is judged on, and two hours for its lags and validation
+        int minTrainRows = (int) Math.max(heldOutRows, 7_200_000L / stepMillis);
+        if (trainRows < minTrainRows) {
             throw new IllegalArgumentException("the window has " + request.rows() + " rows; after holding out "
                     + request.holdout() + " (" + heldOutRows + " rows) for the gate, " + trainRows
-                    + " are left, fewer than one day (" + dayRows + ")");
+                    + " are left for training, fewer than the " + minTrainRows + " needed (at least the held-out "
+                    + "rows and two hours): give more days or a shorter --holdout");
         }
         TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress,
                 withRegistryHighWater(service, registry.zoneIdHighWater()));

@@ -27,8 +27,8 @@ public final class Retrain {
      * @param maxZoneSize most segments in one zone (256)
      * @param force       publish even when the gate refuses
      * @param limits      the gate's limits
-     * @param holdout     newest part of the window held out for the gate's skill check (one day); the rest must
-     *                    hold at least one day
+     * @param holdout     newest part of the window held out for the gate's skill check (one day); the rows before
+     *                    it must be at least as many, and two hours
      */
     public record Options(int days, int maxZoneSize, boolean force, GateThresholds limits, Duration holdout) {
 
@@ -95,8 +95,8 @@ public final class Retrain {
     /**
      * Trains on the newest {@code options.days()} days of {@code archive}, gates and publishes to {@code registry}.
      *
-     * @throws IllegalArgumentException when the archive holds too little data (fewer than one day besides the
-     *                                  held-out part) or cannot be read as a data set
+     * @throws IllegalArgumentException when the archive holds too little data besides the held-out part
+     * @throws roadcast.datasets.DatasetFormatException when the archive cannot be read (e.g. no finished part file)
      */
     public static Result runOnce(Path archive, Path registry, Options options, ProgressListener progress)
             throws IOException {
