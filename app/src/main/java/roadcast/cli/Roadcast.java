@@ -8,6 +8,8 @@ import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
 import roadcast.demo.DemoCommand;
 import roadcast.replay.ReplayCommand;
+import roadcast.retrain.RetrainCommand;
+import roadcast.review.ModelsCommand;
 import roadcast.stream.StreamCommand;
 import roadcast.synthetic.GenerateCommand;
 import roadcast.train.TrainCommand;
@@ -18,6 +20,8 @@ import roadcast.train.TrainCommand;
         subcommands = {
             DemoCommand.class,
             TrainCommand.class,
+            RetrainCommand.class,
+            ModelsCommand.class,
             BenchmarkCommand.class,
             GenerateCommand.class,
             ReplayCommand.class,

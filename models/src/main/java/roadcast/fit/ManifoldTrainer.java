@@ -25,6 +25,8 @@ import roadcast.network.RoadNetwork;
 import roadcast.skill.DayPeriod;
 import roadcast.skill.SkillTable;
 import roadcast.skill.ZoneValidation;
+import roadcast.model.ZoningRecord;
+import roadcast.zone.AnchoredZoning;
 import roadcast.zone.Zoning;
 
 /**
@@ -41,6 +43,15 @@ public final class ManifoldTrainer {
 
     public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
                                     ProgressListener progress) {
+        return fit(cleanedTraining, network, cfg, progress, null);
+    }
+
+    /**
+     * @param anchor the model in service, or null: its zones are kept where the new data still support them and its
+     *               zone ids are never given to a different set of segments ({@link AnchoredZoning})
+     */
+    public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
+                                    ProgressListener progress, ManifoldModel anchor) {
         SpeedHistory history = cleanedTraining;
         String[] ids = network.segmentIds();
         if (!Arrays.equals(ids, history.segmentIds())) {
@@ -65,10 +76,13 @@ public final class ManifoldTrainer {
 
         progress.progress("zoning", 0, 1);
         long zoningStart = System.nanoTime();
-        int[][] zoneSegments = Zoning.partition(network, rows, profileRow, clock.slotsPerDay(), cfg.maxZoneSize());
+        int[][] clusters = Zoning.partition(network, rows, profileRow, clock.slotsPerDay(), cfg.maxZoneSize());
+        AnchoredZoning.Result zoning = anchor == null ? AnchoredZoning.fresh(clusters)
+                : AnchoredZoning.anchor(ids, clusters, ZoningRecord.previous(anchor), cfg.maxZoneSize());
+        int[][] zoneSegments = zoning.zones();
         progress.progress("zoning", 1, 1);
-        LOG.info("{} segments in {} zones ({} ms)", network.size(), zoneSegments.length,
-                (System.nanoTime() - zoningStart) / 1_000_000);
+        LOG.info("{} segments in {} zones ({} ms){}", network.size(), zoneSegments.length,
+                (System.nanoTime() - zoningStart) / 1_000_000, anchor == null ? "" : ", anchored to " + anchor.version());
 
         ZoneFitter.Result[] results = new ZoneFitter.Result[zoneSegments.length];
         AtomicLong done = new AtomicLong();
@@ -98,11 +112,12 @@ public final class ManifoldTrainer {
         } finally {
             pool.shutdownNow();
         }
-        return assemble(history, network, cfg, horizonsMin, results);
+        return assemble(history, network, cfg, horizonsMin, results, zoning, anchor);
     }
 
     private static ManifoldModel assemble(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
-                                          int[] horizonsMin, ZoneFitter.Result[] results) {
+                                          int[] horizonsMin, ZoneFitter.Result[] results,
+                                          AnchoredZoning.Result zoning, ManifoldModel anchor) {
         int n = network.size();
         int horizons = horizonsMin.length;
         int cells = n * horizons * SkillTable.PERIODS;
@@ -121,7 +136,7 @@ public final class ManifoldTrainer {
         for (int z = 0; z < results.length; z++) {
             ZoneFitter.Result r = results[z];
             zones[z] = r.model();
-            choices.add(new ModelCard.ZoneChoice(z, r.model().size(), r.rank(), r.order(), r.lambda(), r.smoothingMinutes(),
+            choices.add(new ModelCard.ZoneChoice(zoning.ids()[z], r.model().size(), r.rank(), r.order(), r.lambda(), r.smoothingMinutes(),
                     r.validationRmse()));
             ZoneValidation.Sums s = r.validation();
             for (int i = 0; i < r.model().size(); i++) {
@@ -166,7 +181,9 @@ public final class ManifoldTrainer {
                 choices, metrics, CodeVersion.describe(), null, Instant.now().toString());
         SkillTable skill = SkillTable.fromSums(n, horizons, sqModel, sqPersistence, sqHa, pairs);
         ManifoldModel model = new ManifoldModel(card, network, history.unit(), history.step(), history.timeZone(),
-                horizonsMin, zones, freeFlow, cfg.credibility(), skill);
+                horizonsMin, zones, zoning.ids(), freeFlow, cfg.credibility(), skill);
+        model = model.withCard(card.withZoning(ZoningRecord.card(model, zoning.idHighWater(), anchor)));
+        card = model.card();
         LOG.info("validation RMSE by horizon {} min: model {}, persistence {}, historical average {}", hm, rmse,
                 rmseP, rmseA);
         return model.withCard(card.withPayloadSha256(ModelFile.payloadSha256(model)));

@@ -27,12 +27,24 @@ public final class ManifoldModel {
     private final double[] freeFlow;
     private final CredibilityRules credibility;
     private final SkillTable skill;
+    private final int[] zoneIds;
     private final int[] zoneOf;
     private final int[] localIndex;
 
+    /** A model whose zone ids are its zone indices 0..zones-1 (as every model of file format 1). */
     public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
                          int[] horizonsMin, ZoneModel[] zones, double[] freeFlow, CredibilityRules credibility,
                          SkillTable skill) {
+        this(card, network, unit, step, timeZone, horizonsMin, zones, null, freeFlow, credibility, skill);
+    }
+
+    /**
+     * @param zoneIds stable id of each zone index (distinct, non-negative; kept across retrains for a zone whose
+     *                segments stay, never given to a different set); null = the indices
+     */
+    public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
+                         int[] horizonsMin, ZoneModel[] zones, int[] zoneIds, double[] freeFlow,
+                         CredibilityRules credibility, SkillTable skill) {
         this.card = Objects.requireNonNull(card, "card");
         this.network = Objects.requireNonNull(network, "network");
         this.unit = Objects.requireNonNull(unit, "unit");
@@ -40,6 +52,17 @@ public final class ManifoldModel {
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
         this.horizonsMin = horizonsMin.clone();
         this.zones = zones.clone();
+        if (zoneIds == null) {
+            zoneIds = new int[zones.length];
+            Arrays.setAll(zoneIds, z -> z);
+        }
+        if (zoneIds.length != zones.length) {
+            throw new IllegalArgumentException(zoneIds.length + " zone ids for " + zones.length + " zones");
+        }
+        if (Arrays.stream(zoneIds).anyMatch(id -> id < 0) || Arrays.stream(zoneIds).distinct().count() != zoneIds.length) {
+            throw new IllegalArgumentException("zone ids must be distinct and non-negative: " + Arrays.toString(zoneIds));
+        }
+        this.zoneIds = zoneIds.clone();
         this.freeFlow = freeFlow.clone();
         this.credibility = credibility;
         this.skill = Objects.requireNonNull(skill, "skill");
@@ -112,6 +135,30 @@ public final class ManifoldModel {
         return zones.length;
     }
 
+    /**
+     * Stable id of the zone at this index: the same id in the next model version when the zone's segments stay, and
+     * never the id of a different set of segments. Indices are dense (0..zoneCount-1) and may change between
+     * versions; ids are what a person and the model card refer to.
+     */
+    public int zoneId(int zone) {
+        return zoneIds[zone];
+    }
+
+    /** Zone ids by zone index. */
+    public int[] zoneIds() {
+        return zoneIds.clone();
+    }
+
+    /** Index of the zone with this stable id, or -1. */
+    public int zoneIndexOfId(int id) {
+        for (int z = 0; z < zoneIds.length; z++) {
+            if (zoneIds[z] == id) {
+                return z;
+            }
+        }
+        return -1;
+    }
+
     public int zoneOf(int segment) {
         return zoneOf[segment];
     }
@@ -143,7 +190,8 @@ public final class ManifoldModel {
     }
 
     public ManifoldModel withCard(ModelCard newCard) {
-        return new ManifoldModel(newCard, network, unit, step, timeZone, horizonsMin, zones, freeFlow, credibility, skill);
+        return new ManifoldModel(newCard, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow,
+                credibility, skill);
     }
 
     public ManifoldModel withVersion(String version) {

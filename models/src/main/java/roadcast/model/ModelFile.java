@@ -39,17 +39,20 @@ import roadcast.skill.SkillTable;
  * magic      8 bytes  "RCMODEL" 0x1A
  * version    int32 LE format version ({@value #FORMAT_VERSION})
  * headerLen  int32 LE
- * header     UTF-8 JSON: card, unit, step, zone id, horizons, credibility rules, network, zone shapes, array list
+ * header     UTF-8 JSON: card, unit, step, time zone, horizons, credibility rules, network, zones (stable id,
+ *            segments, shape), array list
  * payloadLen int64 LE
  * payload    the arrays of the header's list, in order: little-endian float64 ("f64") or float32 ("f32")
  * sha256     32 bytes over everything before it
  * </pre>
  * Reading refuses a file with the wrong magic, a newer format, a short length, a checksum mismatch or arrays whose
  * shapes do not match the zones they belong to, with a {@link ModelFormatException} naming the file.
+ * <p>Format 2 adds each zone's stable {@code id} (see {@link ManifoldModel#zoneId}) and the card's zoning record and
+ * gate verdict; format 1 files are still read (zone ids = indices, no zoning record).
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -212,6 +215,7 @@ public final class ModelFile {
         for (int z = 0; z < model.zoneCount(); z++) {
             ZoneModel zm = model.zone(z);
             ObjectNode zn = zones.addObject();
+            zn.put("id", model.zoneId(z));
             ArrayNode members = zn.putArray("segments");
             for (int s : zm.segments()) {
                 members.add(s);
@@ -362,8 +366,11 @@ public final class ModelFile {
         RoadNetwork network = new RoadNetwork(segments, linkList);
         int horizons = horizonsMin.length;
         ZoneModel[] zones = new ZoneModel[zoneCount];
+        int[] zoneIds = new int[zoneCount];
         for (int z = 0; z < zoneCount; z++) {
             JsonNode zn = zonesNode.get(z);
+            JsonNode id = zn.get("id");
+            zoneIds[z] = id == null || id.isNull() ? z : id.asInt();
             JsonNode members = required(zn, "segments", name);
             int[] zoneSegments = new int[members.size()];
             for (int k = 0; k < zoneSegments.length; k++) {
@@ -392,7 +399,7 @@ public final class ModelFile {
                     + " payload bytes beyond the listed arrays");
         }
         return new ManifoldModel(card, network, unit, Duration.ofMillis(stepMillis), timeZone, horizonsMin, zones,
-                freeFlow, rules, skill);
+                zoneIds, freeFlow, rules, skill);
     }
 
     private static JsonNode required(JsonNode node, String field, String name) throws ModelFormatException {

@@ -24,12 +24,17 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code <dir>/latest} (a text file naming the newest version). Versions are {@code v<4-digit sequence>-<UTC
  * yyyyMMdd'T'HHmmss>}. Every file appears atomically (written aside, then moved), so a reader never sees half a
  * model. Publishing is serialised within this JVM.
+ * <p>Candidates the promotion gate refused are kept aside under {@code <dir>/refused/<version>/} (the model, its card
+ * with the verdict, and {@code gate-report.json}); they never become {@code latest}. Published and refused versions
+ * share one sequence, so a version names one model.
  */
 public final class ModelRegistry {
 
     public static final String MODEL_FILE = "model.rcm";
     public static final String CARD_FILE = "model-card.json";
     public static final String LATEST = "latest";
+    public static final String REFUSED = "refused";
+    public static final String GATE_REPORT = "gate-report.json";
     private static final Pattern VERSION = Pattern.compile("v(\\d{4,})-(\\d{8}T\\d{6})");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -48,28 +53,90 @@ public final class ModelRegistry {
     public String publish(ManifoldModel model) throws IOException {
         synchronized (ModelRegistry.class) {
             Files.createDirectories(dir);
-            int next = versions().stream().mapToInt(ModelRegistry::sequence).max().orElse(0) + 1;
-            String version = String.format("v%04d-%s", next, ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
-            ManifoldModel published = model.withVersion(version);
-            Path staging = Files.createTempDirectory(dir, ".publish-");
-            try {
-                ModelFile.write(published, staging.resolve(MODEL_FILE));
-                Files.write(staging.resolve(CARD_FILE), JSON.writeValueAsBytes(published.card()));
-                Files.move(staging, dir.resolve(version), StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                if (Files.exists(staging)) {
-                    try (Stream<Path> files = Files.list(staging)) {
-                        for (Path f : files.toList()) {
-                            Files.deleteIfExists(f);
-                        }
-                    }
-                    Files.deleteIfExists(staging);
-                }
-            }
+            String version = nextVersion();
+            write(model.withVersion(version), dir, version, null);
             Path tmp = Files.createTempFile(dir, ".latest-", ".tmp");
             Files.writeString(tmp, version + "\n", StandardCharsets.UTF_8);
             Files.move(tmp, dir.resolve(LATEST), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             return version;
+        }
+    }
+
+    /**
+     * Keeps a refused candidate aside under {@code refused/<version>/} with the gate's report; {@code latest} does
+     * not move. Returns the version it was given.
+     */
+    public String setAside(ManifoldModel model, byte[] gateReportJson) throws IOException {
+        synchronized (ModelRegistry.class) {
+            Path refused = dir.resolve(REFUSED);
+            Files.createDirectories(refused);
+            String version = nextVersion();
+            write(model.withVersion(version), refused, version, gateReportJson);
+            return version;
+        }
+    }
+
+    /** Refused candidates kept aside, oldest first. */
+    public List<String> refused() throws IOException {
+        return listVersions(dir.resolve(REFUSED));
+    }
+
+    /** A refused candidate. */
+    public ManifoldModel loadRefused(String version) throws IOException {
+        if (!VERSION.matcher(version).matches()) {
+            throw new IllegalArgumentException("'" + version + "' is not a model version (v0001-20260101T120000)");
+        }
+        return ModelFile.read(dir.resolve(REFUSED).resolve(version).resolve(MODEL_FILE));
+    }
+
+    /**
+     * The highest zone id any model of this registry ever gave, published or refused (from their cards; -1 when
+     * none): a new zone's id goes above it, so one id names one set of segments across the whole registry.
+     */
+    public int zoneIdHighWater() throws IOException {
+        int max = -1;
+        List<Path> cards = new ArrayList<>();
+        for (String v : versions()) {
+            cards.add(dir.resolve(v).resolve(CARD_FILE));
+        }
+        for (String v : refused()) {
+            cards.add(dir.resolve(REFUSED).resolve(v).resolve(CARD_FILE));
+        }
+        for (Path card : cards) {
+            if (!Files.isRegularFile(card)) {
+                continue;
+            }
+            ModelCard c = JSON.readValue(card.toFile(), ModelCard.class);
+            max = Math.max(max, c.zoning() != null ? c.zoning().idHighWater() : c.zones() - 1);
+        }
+        return max;
+    }
+
+    private String nextVersion() throws IOException {
+        int next = Math.max(versions().stream().mapToInt(ModelRegistry::sequence).max().orElse(0),
+                refused().stream().mapToInt(ModelRegistry::sequence).max().orElse(0)) + 1;
+        return String.format("v%04d-%s", next, ZonedDateTime.now(ZoneOffset.UTC).format(STAMP));
+    }
+
+    /** Writes a version folder atomically: staged beside it, then moved into place. */
+    private static void write(ManifoldModel model, Path parent, String version, byte[] report) throws IOException {
+        Path staging = Files.createTempDirectory(parent, ".publish-");
+        try {
+            ModelFile.write(model, staging.resolve(MODEL_FILE));
+            Files.write(staging.resolve(CARD_FILE), JSON.writeValueAsBytes(model.card()));
+            if (report != null) {
+                Files.write(staging.resolve(GATE_REPORT), report);
+            }
+            Files.move(staging, parent.resolve(version), StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            if (Files.exists(staging)) {
+                try (Stream<Path> files = Files.list(staging)) {
+                    for (Path f : files.toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+                Files.deleteIfExists(staging);
+            }
         }
     }
 
@@ -106,6 +173,10 @@ public final class ModelRegistry {
 
     /** Published versions, oldest first. */
     public List<String> versions() throws IOException {
+        return listVersions(dir);
+    }
+
+    private static List<String> listVersions(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             return List.of();
         }

@@ -23,6 +23,7 @@ import roadcast.fit.TrainingConfig;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
+import roadcast.promote.Promotion;
 import roadcast.skill.DayPeriod;
 import roadcast.skill.SkillTable;
 
@@ -33,7 +34,14 @@ import roadcast.skill.SkillTable;
                 "Loads the data set, cleans it with the credibility rules the stream uses (counts are printed), "
                         + "splits the network into zones, chooses hyperparameters per zone on the last part of the "
                         + "training rows, refits, and prints validation RMSE per horizon and the skill against "
-                        + "persistence and the historical average."})
+                        + "persistence and the historical average.",
+                "When the registry already has a model in service, the newest day is held out, the zones are "
+                        + "anchored to the service's, and the promotion gate (coverage, rejected share, profile "
+                        + "drift, held-out MAE against the service) decides: a refused candidate is kept under "
+                        + "DIR/refused/VERSION with gate-report.json, latest does not move and the exit code is 3 "
+                        + "(--force publishes it anyway)."},
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:published", "2:bad input (data set, options)", "3:refused by the promotion gate"})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -56,6 +64,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
+
+    @Option(names = "--force", description = "Publish even when the promotion gate refuses the candidate.")
+    boolean force;
+
+    @Mixin
+    GateOptions gate = new GateOptions();
 
     @Mixin
     TrainingOptions training = new TrainingOptions();
@@ -98,24 +112,71 @@ public final class TrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "data set %s: %d segments, %d steps of %d min from %s; training on %d rows%n",
                 data.name(), data.history().segments(), data.history().steps(), data.history().step().toMinutes(),
                 data.history().start(), rows);
-        TrainingRun.Outcome outcome;
+        Promotion.Result result;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            outcome = TrainingRun.train(data, rows, config, bars);
+            result = Promotion.run(new Promotion.Request(data, rows, config, registry, gate.thresholds(), force,
+                    gate.holdout()), bars);
+        } catch (IllegalArgumentException e) {
+            err.println("train: " + e.getMessage());
+            return 2;
         }
-        ModelRegistry models = new ModelRegistry(registry);
-        String version = models.publish(outcome.model());
-        ManifoldModel published = outcome.model().withVersion(version);
-        for (String line : summary(published, outcome, config)) {
+        return report(result, config.maxZoneSize(), out, err, "train");
+    }
+
+    /** Prints the training summary and the gate's verdict; the exit code (0 published, 3 refused). */
+    public static int report(Promotion.Result result, int maxZoneSize, PrintWriter out, PrintWriter err,
+                             String command) {
+        for (String line : summary(result.model(), result.training(), maxZoneSize)) {
             out.println(line);
         }
-        out.printf(Locale.ROOT, "published model %s to %s%n", version,
-                registry.resolve(version).resolve(ModelRegistry.MODEL_FILE).toAbsolutePath().normalize());
+        for (String line : gateLines(result)) {
+            out.println(line);
+        }
+        Path file = result.directory().resolve(ModelRegistry.MODEL_FILE).toAbsolutePath().normalize();
+        if (result.status() == Promotion.Status.REFUSED) {
+            out.flush();
+            err.printf(Locale.ROOT, "%s: candidate %s REFUSED by the promotion gate; %s stays latest. Kept aside in "
+                    + "%s (gate-report.json says why); --force publishes it anyway.%n", command, result.version(),
+                    result.inService(), result.directory().toAbsolutePath().normalize());
+            for (String reason : result.reasons()) {
+                err.println("  - " + reason);
+            }
+            err.flush();
+            return 3;
+        }
+        out.printf(Locale.ROOT, "published model %s to %s%s%n", result.version(), file,
+                result.status() == Promotion.Status.FORCED ? " (refused by the gate, published with --force)" : "");
         out.flush();
         return 0;
     }
 
+    /** Zoning and gate lines: zones kept/new against the service, each check with its figure. */
+    static List<String> gateLines(Promotion.Result result) {
+        List<String> lines = new ArrayList<>();
+        ModelCard card = result.model().card();
+        ModelCard.ZoningCard zoning = card.zoning();
+        if (zoning != null && zoning.changes() != null) {
+            ModelCard.ZoningChanges c = zoning.changes();
+            lines.add(String.format(Locale.ROOT, "zoning anchored to %s: %d zones kept, %d new %s, %d removed %s "
+                            + "(split %s, merged %s), %d segments moved, %d added, %d removed; fingerprint %s",
+                    zoning.anchoredTo(), c.kept().size(), c.created().size(), c.created(), c.removed().size(),
+                    c.removed(), c.split(), c.merged(), c.segmentsMoved(), c.segmentsAdded().size(),
+                    c.segmentsRemoved().size(), zoning.fingerprint().substring(0, 12)));
+        } else if (zoning != null) {
+            lines.add("zoning: fresh, fingerprint " + zoning.fingerprint().substring(0, 12));
+        }
+        if (result.decision() != null) {
+            lines.add("promotion gate against " + result.inService() + ", held out " + card.gate().heldOut() + ":");
+            for (ModelCard.GateCheck check : result.decision().checks()) {
+                lines.add(String.format(Locale.ROOT, "  %-15s %8.4f  limit %8.4f  %s  %s", check.name(), check.value(),
+                        check.limit(), check.passed() ? "pass" : "FAIL", check.detail()));
+            }
+        }
+        return lines;
+    }
+
     /** The lines printed after training: cleaning, zones, hyperparameters, validation, skill, time. */
-    static List<String> summary(ManifoldModel model, TrainingRun.Outcome outcome, TrainingConfig config) {
+    static List<String> summary(ManifoldModel model, TrainingRun.Outcome outcome, int maxZoneSize) {
         List<String> lines = new ArrayList<>(outcome.cleaning().summaryLines());
         int zones = model.zoneCount();
         int smallest = Integer.MAX_VALUE;
@@ -125,7 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
             largest = Math.max(largest, model.zone(z).size());
         }
         lines.add(String.format(Locale.ROOT, "zones: %d (%d..%d segments, at most %d)", zones, smallest, largest,
-                config.maxZoneSize()));
+                maxZoneSize));
         ModelCard card = model.card();
         Map<String, Integer> choices = new TreeMap<>();
         for (ModelCard.ZoneChoice c : card.hyperparameters()) {

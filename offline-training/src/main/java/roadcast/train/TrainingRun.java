@@ -35,6 +35,14 @@ public final class TrainingRun {
      * @throws IllegalArgumentException if trainRows is outside the history
      */
     public static Outcome train(Dataset dataset, int trainRows, TrainingConfig config, ProgressListener progress) {
+        return train(dataset, trainRows, config, progress, null);
+    }
+
+    /**
+     * @param anchor the model in service (its zones are kept where the data allow, see ManifoldTrainer), or null
+     */
+    public static Outcome train(Dataset dataset, int trainRows, TrainingConfig config, ProgressListener progress,
+                                ManifoldModel anchor) {
         SpeedHistory history = dataset.history();
         if (trainRows < 2 || trainRows > history.steps()) {
             throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
@@ -43,7 +51,7 @@ public final class TrainingRun {
         long start = System.nanoTime();
         SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
         CleaningResult cleaned = HistoryCleaner.clean(training, config.credibility());
-        ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress);
+        ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress, anchor);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(model, cleaned.report(), trainRows, seconds);
     }

@@ -1,0 +1,95 @@
+package roadcast.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** Format 2 adds zone ids and the card's zoning and gate; a format 1 file (models in service today) still reads. */
+class ModelFileFormat1Test {
+
+    /** The format 1 bytes of a model: no zone ids in the header, no zoning or gate in the card. */
+    static byte[] formatOne(ManifoldModel model, Path dir) throws Exception {
+        Path file = dir.resolve("v2.rcm");
+        ModelFile.write(model, file);
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(ModelFile.MAGIC.length);
+        assertEquals(2, in.getInt());
+        int headerLength = in.getInt();
+        byte[] header = new byte[headerLength];
+        in.get(header);
+        byte[] rest = new byte[in.remaining() - 32]; // payload length and payload, without the checksum
+        in.get(rest);
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode h = (ObjectNode) json.readTree(header);
+        ((ObjectNode) h.get("card")).remove("zoning");
+        ((ObjectNode) h.get("card")).remove("gate");
+        h.get("zones").forEach(z -> ((ObjectNode) z).remove("id"));
+        byte[] oldHeader = json.writeValueAsString(h).getBytes(StandardCharsets.UTF_8);
+        ByteBuffer out = ByteBuffer.allocate(ModelFile.MAGIC.length + 8 + oldHeader.length + rest.length + 32)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(ModelFile.MAGIC).putInt(1).putInt(oldHeader.length).put(oldHeader).put(rest);
+        MessageDigest sha = MessageDigest.getInstance("SHA-256");
+        sha.update(out.array(), 0, out.position());
+        out.put(sha.digest());
+        return out.array();
+    }
+
+    @Test
+    void readsFormatOneWithZoneIdsEqualToIndices(@TempDir Path dir) throws Exception {
+        ManifoldModel model = ModelFileTest.model();
+        ManifoldModel relabelled = new ManifoldModel(model.card(), model.network(), model.unit(), model.step(),
+                model.timeZone(), model.horizonsMin(), zones(model), reversedIds(model.zoneCount()),
+                freeFlow(model), model.credibility(), model.skill());
+        ManifoldModel v2 = ModelFile.read(write(dir.resolve("ids.rcm"), relabelled));
+        assertArrayEquals(reversedIds(model.zoneCount()), v2.zoneIds(), "format 2 keeps the stable ids");
+
+        Path old = dir.resolve("v1.rcm");
+        Files.write(old, formatOne(relabelled, dir));
+        ManifoldModel v1 = ModelFile.read(old);
+        int[] indices = new int[model.zoneCount()];
+        java.util.Arrays.setAll(indices, z -> z);
+        assertArrayEquals(indices, v1.zoneIds());
+        assertNull(v1.card().zoning());
+        assertNull(v1.card().gate());
+        assertEquals(model.zoneCount(), v1.zoneCount());
+        for (int z = 0; z < model.zoneCount(); z++) {
+            assertEquals(model.zone(z), v1.zone(z));
+        }
+    }
+
+    private static Path write(Path file, ManifoldModel model) throws Exception {
+        ModelFile.write(model, file);
+        return file;
+    }
+
+    private static ZoneModel[] zones(ManifoldModel m) {
+        ZoneModel[] z = new ZoneModel[m.zoneCount()];
+        java.util.Arrays.setAll(z, m::zone);
+        return z;
+    }
+
+    private static double[] freeFlow(ManifoldModel m) {
+        double[] f = new double[m.network().size()];
+        java.util.Arrays.setAll(f, m::freeFlowSpeed);
+        return f;
+    }
+
+    private static int[] reversedIds(int zones) {
+        int[] ids = new int[zones];
+        java.util.Arrays.setAll(ids, z -> 10 + zones - z);
+        return ids;
+    }
+}

@@ -1,0 +1,194 @@
+package roadcast.promote;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import roadcast.clean.CleaningResult;
+import roadcast.clean.HistoryCleaner;
+import roadcast.datasets.Dataset;
+import roadcast.fit.ProgressListener;
+import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelCard;
+import roadcast.model.ModelRegistry;
+import roadcast.model.ZoningRecord;
+import roadcast.train.TrainingRun;
+
+/**
+ * Train, gate, publish: the one way a new model reaches a registry ({@code roadcast train} and
+ * {@code roadcast retrain} both come here).
+ * <ul>
+ * <li>An empty registry: the model is trained on every row and published (nothing to compare with).</li>
+ * <li>A registry with a model in service: the newest {@code holdout} of the window is held out; the candidate is
+ * trained on the rows before it, its zones anchored to the service's, and {@link PromotionGate} compares it with
+ * the service. Passed: published, {@code latest} moves. Refused: kept aside under {@code refused/<version>/} with
+ * {@code gate-report.json}, {@code latest} stays, unless {@code force}.</li>
+ * </ul>
+ * The published model is the gated one (trained without the held-out rows), so what was checked is what serves.
+ */
+public final class Promotion {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** What became of a candidate. */
+    public enum Status {
+        /** Published, the registry had no model to compare with. */
+        FIRST,
+        /** Passed the gate and published. */
+        PUBLISHED,
+        /** Refused by the gate and published anyway (force). */
+        FORCED,
+        /** Refused and kept aside; latest did not move. */
+        REFUSED
+    }
+
+    /**
+     * @param data     the data set (its rows [0, rows) are the window)
+     * @param rows     rows of the window
+     * @param config   the trainer's configuration
+     * @param registry the model registry
+     * @param limits   the gate's limits
+     * @param force    publish even when the gate refuses
+     * @param holdout  the newest part of the window held out for the skill check (one day by default); the rows
+     *                 before it must be at least as many, and two hours
+     */
+    public record Request(Dataset data, int rows, TrainingConfig config, Path registry, GateThresholds limits,
+                          boolean force, Duration holdout) {
+
+        public Request {
+            if (rows < 2 || rows > data.history().steps()) {
+                throw new IllegalArgumentException("window of " + rows + " rows outside the data set's "
+                        + data.history().steps());
+            }
+            if (holdout.isNegative() || holdout.isZero()) {
+                throw new IllegalArgumentException("holdout must be positive, got " + holdout);
+            }
+        }
+
+        /** Every row, default gate, one day held out. */
+        public static Request of(Dataset data, TrainingConfig config, Path registry, boolean force) {
+            return new Request(data, data.history().steps(), config, registry, GateThresholds.defaults(), force,
+                    Duration.ofDays(1));
+        }
+    }
+
+    /**
+     * @param status      published, forced, refused, or first
+     * @param version     the version the candidate got (published or kept aside)
+     * @param directory   its folder: {@code <registry>/<version>} or {@code <registry>/refused/<version>}
+     * @param model       the candidate with its version and card (gate verdict, zoning)
+     * @param training    cleaning and timing of its training rows
+     * @param decision    the gate's decision (null for the first model)
+     * @param inService   the version that was in service when the candidate was judged (null: none)
+     */
+    public record Result(Status status, String version, Path directory, ManifoldModel model,
+                         TrainingRun.Outcome training, PromotionGate.Decision decision, String inService) {
+
+        public boolean published() {
+            return status != Status.REFUSED;
+        }
+
+        public List<String> reasons() {
+            return decision == null ? List.of() : decision.reasons();
+        }
+    }
+
+    private Promotion() {
+    }
+
+    public static Result run(Request request, ProgressListener progress) throws IOException {
+        ModelRegistry registry = new ModelRegistry(request.registry());
+        Optional<ManifoldModel> inService = registry.loadLatest();
+        Dataset data = request.data();
+        if (inService.isEmpty()) {
+            TrainingRun.Outcome outcome = TrainingRun.train(data, request.rows(), request.config(), progress);
+            ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(
+                    new ModelCard.GateVerdict("published", null, List.of(), List.of(),
+                            "none: the registry had no model in service")));
+            String version = registry.publish(model);
+            return new Result(Status.FIRST, version, registry.dir().resolve(version), model.withVersion(version),
+                    outcome, null, null);
+        }
+        ManifoldModel service = inService.get();
+        SpeedHistory window = data.history().rows(0, request.rows());
+        long stepMillis = window.step().toMillis();
+        int heldOutRows = (int) Math.max(1, request.holdout().toMillis() / stepMillis);
+        int trainRows = request.rows() - heldOutRows;
+        // the candidate needs at least as many rows as it is judged on, and two hours for its lags and validation
+        int minTrainRows = (int) Math.max(heldOutRows, 7_200_000L / stepMillis);
+        if (trainRows < minTrainRows) {
+            throw new IllegalArgumentException("the window has " + request.rows() + " rows; after holding out "
+                    + request.holdout() + " (" + heldOutRows + " rows) for the gate, " + trainRows
+                    + " are left for training, fewer than the " + minTrainRows + " needed (at least the held-out "
+                    + "rows and two hours): give more days or a shorter --holdout");
+        }
+        TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress,
+                withRegistryHighWater(service, registry.zoneIdHighWater()));
+        CleaningResult cleanedWindow = HistoryCleaner.clean(window, request.config().credibility());
+        PromotionGate.Decision decision = PromotionGate.check(outcome.model(), service, cleanedWindow.report(),
+                cleanedWindow.cleaned(), window, trainRows, request.limits());
+        Status status = decision.passed() ? Status.PUBLISHED : request.force() ? Status.FORCED : Status.REFUSED;
+        String verdict = switch (status) {
+            case PUBLISHED, FIRST -> "published";
+            case FORCED -> "forced";
+            case REFUSED -> "refused";
+        };
+        String heldOut = window.time(trainRows) + " .. " + window.time(request.rows() - 1) + " "
+                + window.timeZone().getId();
+        ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(new ModelCard.GateVerdict(
+                verdict, service.version(), decision.reasons(), decision.checks(), heldOut)));
+        String version;
+        Path directory;
+        if (status == Status.REFUSED) {
+            version = registry.setAside(model, report(model, decision, service, data, request));
+            directory = registry.dir().resolve(ModelRegistry.REFUSED).resolve(version);
+        } else {
+            version = registry.publish(model);
+            directory = registry.dir().resolve(version);
+        }
+        return new Result(status, version, directory, model.withVersion(version), outcome, decision,
+                service.version());
+    }
+
+    /**
+     * The anchor with its zone-id high-water mark raised to the registry's, so new zones never take an id that a
+     * refused candidate used for another set either.
+     */
+    private static ManifoldModel withRegistryHighWater(ManifoldModel anchor, int registryHighWater) {
+        ModelCard.ZoningCard zoning = anchor.card().zoning();
+        int own = ZoningRecord.idHighWater(anchor);
+        if (registryHighWater <= own) {
+            return anchor;
+        }
+        ModelCard.ZoningCard raised = zoning == null ? ZoningRecord.card(anchor, registryHighWater, null)
+                : new ModelCard.ZoningCard(zoning.fingerprint(), zoning.anchoredTo(), registryHighWater,
+                        zoning.zones(), zoning.changes());
+        return anchor.withCard(anchor.card().withZoning(raised));
+    }
+
+    /** gate-report.json: why a candidate was refused, with every figure. */
+    private static byte[] report(ManifoldModel candidate, PromotionGate.Decision decision, ManifoldModel service,
+                                 Dataset data, Request request) throws IOException {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("verdict", "refused");
+        r.put("reasons", decision.reasons());
+        r.put("inService", service.version());
+        r.put("dataset", data.name());
+        r.put("trainedFrom", candidate.card().trainedFrom());
+        r.put("trainedTo", candidate.card().trainedTo());
+        r.put("heldOut", candidate.card().gate().heldOut());
+        r.put("checks", decision.checks());
+        r.put("limits", request.limits());
+        r.put("override", "roadcast retrain/train ... --force publishes it anyway");
+        return JSON.writeValueAsBytes(r);
+    }
+}

@@ -1,0 +1,131 @@
+package roadcast.retrain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedWriter;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import picocli.CommandLine;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.DayArchiveFolder;
+import roadcast.datasets.SharedDatasets;
+import roadcast.fit.ProgressListener;
+import roadcast.history.SpeedHistory;
+import roadcast.model.ModelRegistry;
+import roadcast.promote.GateThresholds;
+import roadcast.promote.Promotion;
+import roadcast.train.TrainingOptions;
+
+/** The retrain closes the loop on an archive in the stream's layout (day=YYYY-MM-DD/part-*.csv). */
+class RetrainTest {
+
+    /** Los-loop's week written as the stream job archives accepted readings: one line per reading, UTC days. */
+    private static Path archiveOf(Dataset data, Path dir) throws Exception {
+        SpeedHistory h = data.history();
+        DayArchiveFolder.describe(dir, "# Accepted readings (test copy of Los-loop)", h.unit(), h.timeZone(),
+                h.step(), data.network());
+        Map<LocalDate, BufferedWriter> parts = new HashMap<>();
+        try {
+            for (int t = 0; t < h.steps(); t++) {
+                Instant when = Instant.ofEpochMilli(h.epochMillis(t));
+                LocalDate day = when.atZone(ZoneOffset.UTC).toLocalDate();
+                BufferedWriter w = parts.get(day);
+                if (w == null) {
+                    Path part = dir.resolve("day=" + day).resolve("part-0-0.csv");
+                    Files.createDirectories(part.getParent());
+                    w = Files.newBufferedWriter(part);
+                    w.write("timestamp,segment,speed,flow,occupancy,source\n");
+                    parts.put(day, w);
+                }
+                for (int i = 0; i < h.segments(); i++) {
+                    float v = h.speed()[t][i];
+                    if (!Float.isNaN(v)) {
+                        w.write(when + "," + h.segmentIds()[i] + "," + String.format(Locale.ROOT, "%.4f", v)
+                                + ",,,loop\n");
+                    }
+                }
+            }
+        } finally {
+            for (BufferedWriter w : parts.values()) {
+                w.close();
+            }
+        }
+        return dir;
+    }
+
+    @Test
+    void retrainOnTheStreamsArchivePublishes(@TempDir Path tmp) throws Exception {
+        Optional<Path> los = SharedDatasets.find("los-loop");
+        Assumptions.assumeTrue(los.isPresent(), SharedDatasets.absentMessage("los-loop"));
+        Dataset real = DatasetLoader.load(los.get());
+        Path registry = tmp.resolve("registry");
+        Promotion.Result first = Promotion.run(new Promotion.Request(real, 5 * 288,
+                new TrainingOptions().toConfig(real).withMaxZoneSize(64), registry, GateThresholds.defaults(), false,
+                Duration.ofDays(1)), ProgressListener.NONE);
+        Path archive = archiveOf(real, tmp.resolve("archive"));
+
+        Retrain.Result result = Retrain.runOnce(archive, registry, Retrain.Options.defaults().withMaxZoneSize(64),
+                ProgressListener.NONE);
+        assertTrue(result.published(), result.reasons().toString());
+        assertEquals(Promotion.Status.PUBLISHED, result.promotion().status());
+        assertEquals(first.version(), result.promotion().inService());
+        assertEquals(2016, result.rows(), "the archive's whole week (fewer than 28 days)");
+        assertEquals(207, result.segments());
+        ModelRegistry models = new ModelRegistry(registry);
+        assertEquals(result.version(), models.latest().orElseThrow());
+        assertEquals(first.version(), models.load(result.version()).card().zoning().anchoredTo());
+
+        // the command: --days 3 trains on the newest three days (two besides the held-out one), which forecast the
+        // held-out day worse than the six-day model in service: refused, exit 3, latest stays
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new RetrainCommand());
+        cmd.setOut(new PrintWriter(out));
+        cmd.setErr(new PrintWriter(err));
+        int exit = cmd.execute("--archive", archive.toString(), "--registry", registry.toString(), "--days", "3",
+                "--max-zone-size", "64");
+        assertEquals(3, exit, err.toString() + out);
+        assertTrue(out.toString().contains("864 rows from 2012-03-05T00:00"), out.toString());
+        assertTrue(err.toString().contains("REFUSED") && err.toString().contains("worse than the service's"),
+                err.toString());
+        assertEquals(result.version(), models.latest().orElseThrow());
+        assertEquals(1, models.refused().size());
+    }
+
+    @Test
+    void scheduleRunsAtTheNextTimeOfDayThenEveryInterval() {
+        ZoneId la = ZoneId.of("America/Los_Angeles");
+        Schedule s = new Schedule(Duration.ofHours(24), LocalTime.of(3, 0), la);
+        ZonedDateTime now = ZonedDateTime.of(2026, 11, 27, 10, 15, 0, 0, la);
+        ZonedDateTime first = s.first(now);
+        assertEquals(ZonedDateTime.of(2026, 11, 28, 3, 0, 0, 0, la), first);
+        assertEquals(ZonedDateTime.of(2026, 11, 29, 3, 0, 0, 0, la), s.next(first, first.plusMinutes(5)));
+        // a run that took longer than the interval skips the missed slots
+        assertEquals(ZonedDateTime.of(2026, 12, 1, 3, 0, 0, 0, la), s.next(first, first.plusHours(60)));
+        Schedule now2 = new Schedule(Duration.ofMinutes(90), null, la);
+        assertEquals(now, now2.first(now));
+        assertEquals(Duration.ofHours(24), Schedule.parseDuration("24h"));
+        assertEquals(Duration.ofDays(1), Schedule.parseDuration("1d"));
+        assertEquals(Duration.ofMinutes(90), Schedule.parseDuration("PT90M"));
+    }
+}
