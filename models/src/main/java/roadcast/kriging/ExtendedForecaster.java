@@ -28,6 +28,7 @@ public final class ExtendedForecaster {
     private final double[] v;
     private final double[] p;
     private final double[] x;
+    private final double[] scratch;
 
     public ExtendedForecaster(ZoneModel zone, KrigingModel kriging, int zoneIndex) {
         this.kriging = kriging;
@@ -60,6 +61,7 @@ public final class ExtendedForecaster {
         this.v = new double[k];
         this.p = new double[k];
         this.x = new double[f];
+        this.scratch = new double[2 * k];
     }
 
     /** Extended segments (kriging indices) this zone serves. */
@@ -94,17 +96,15 @@ public final class ExtendedForecaster {
             int pBase = clock.profileRow(target) * n;
             int minute = clock.minuteOfDay(target);
             double sumV = 0;
-            double sumP = 0;
             for (int i = 0; i < n; i++) {
                 sumV += values[i];
-                sumP += profile[pBase + i];
             }
-            estimateRow(h, values, pBase, sumV / n, sumP / n, minute, out);
+            estimateRow(h, values, pBase, sumV / n, minute, out);
         }
         out.issuedAtMillis = t;
     }
 
-    private void estimateRow(int h, double[] values, int pBase, double zoneMeanV, double zoneMeanP, int minute,
+    private void estimateRow(int h, double[] values, int pBase, double zoneMeanV, int minute,
                              ExtendedForecast out) {
         double[] beta = kriging.beta();
         int[] nb = kriging.neighbours();
@@ -117,8 +117,8 @@ public final class ExtendedForecaster {
                 v[j] = values[i];
                 p[j] = profile[pBase + i];
             }
-            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, zoneMeanP,
-                    minute, x);
+            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute, x,
+                    scratch);
             double y = KrigingKernel.predict(b, beta, h * f, x, f);
             out.speed[h][e] = y;
             out.lower[h][e] = y + lo;

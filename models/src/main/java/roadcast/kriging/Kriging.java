@@ -65,6 +65,13 @@ public final class Kriging {
             }
         }
         long start = System.nanoTime();
+        // Mask as many observed segments as the network lacks: with a quarter of the roads extended, each fold
+        // hides a quarter of the observed ones, so the neighbourhoods seen in training are as sparse as those of
+        // the extended segments (IGNNK samples its masks the same way).
+        int extended = Math.max(1, coverage.extendedCount());
+        int folds = (int) Math.max(2, Math.min(cfg.folds(), Math.round((double) coverage.all().size() / extended)));
+        cfg = new KrigingConfig(folds, cfg.ks(), cfg.widthFactors(), cfg.lambdas(), cfg.calibrationFraction(),
+                cfg.bandLevel(), cfg.seed(), cfg.maxSamples());
         RoadDistances roads = new RoadDistances(coverage);
         Masking masking = masking(model, roads, cfg);
         Choice best = null;
@@ -90,6 +97,7 @@ public final class Kriging {
         double[] upper = new double[rows];
         double[] mae = new double[rows];
         calibrate(model, cleaned, masking, best, beta, cfg, lower, upper, mae);
+        LOG.info("kriging: {} folds (masking 1/{} of the observed segments at a time)", folds, folds);
         KrigingModel placed = place(model, coverage, roads, best.k, best.width, best.lambda, rows, beta, lower, upper,
                 mae);
         LOG.info("kriging: K={}, width={}, lambda={}, masked CV MAE now {}, by horizon {}; {} extended segments, "
@@ -150,6 +158,7 @@ public final class Kriging {
         final double[] v;
         final double[] p;
         final double[] x;
+        final double[] scratch;
 
         Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg) {
             this.model = model;
@@ -176,6 +185,7 @@ public final class Kriging {
             this.v = new double[k];
             this.p = new double[k];
             this.x = new double[f];
+            this.scratch = new double[2 * k];
         }
 
         interface Sink {
@@ -231,8 +241,7 @@ public final class Kriging {
                     int fi = masking.fold[i] + 1;
                     double visible = cntV[z] - cntV[z + fi];
                     double meanV = (sumV[z] - sumV[z + fi]) / visible;
-                    double meanP = (sumP[z] - sumP[z + fi]) / (cntP[z] - cntP[z + fi]);
-                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, meanP, minute, x);
+                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, x, scratch);
                     sink.accept(masking.fold[i], x, y - b, b, y);
                 }
             }
@@ -316,15 +325,66 @@ public final class Kriging {
                 bestL = l;
             }
         }
-        double[] beta = ridge(totalA, totalB, f, all, lambdas[bestL]);
+        double[] beta = leastAbsolute(samples, ridge(totalA, totalB, f, all, lambdas[bestL]), lambdas[bestL]);
         return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta);
+    }
+
+    /** IRLS iterations toward the least-absolute-deviations fit: the scores are MAE, speeds have heavy tails. */
+    static final int IRLS_ITERATIONS = 4;
+    /** Residuals below this (speed unit) weigh as this: keeps the weights finite. */
+    static final double IRLS_FLOOR = 0.5;
+
+    private static double[] leastAbsolute(Samples samples, double[] start, double lambda) {
+        int f = samples.f;
+        double[] beta = start;
+        for (int it = 0; it < IRLS_ITERATIONS; it++) {
+            double[] a = new double[f * f];
+            double[] b = new double[f];
+            double[] weightSum = new double[1];
+            double[] current = beta;
+            samples.forEach((fold, x, label, base, y) -> {
+                double r = label;
+                for (int j = 0; j < f; j++) {
+                    r -= current[j] * x[j];
+                }
+                double w = 1.0 / Math.max(Math.abs(r), IRLS_FLOOR);
+                for (int row = 0; row < f; row++) {
+                    double xr = w * x[row];
+                    if (xr == 0) {
+                        continue;
+                    }
+                    int o = row * f;
+                    for (int c = row; c < f; c++) {
+                        a[o + c] += xr * x[c];
+                    }
+                    b[row] += xr * label;
+                }
+                weightSum[0] += w;
+            });
+            // the penalty keeps its per-sample weight: lambda times the mean IRLS weight
+            double scale = weightSum[0];
+            beta = ridgeScaled(a, b, f, scale, lambda);
+        }
+        return beta;
+    }
+
+    private static double[] ridgeScaled(double[] upperA, double[] b, int f, double weightSum, double lambda) {
+        double[] a = upperA.clone();
+        double[] rhs = b.clone();
+        for (int j = 0; j < a.length; j++) {
+            a[j] /= weightSum;
+        }
+        for (int j = 0; j < f; j++) {
+            rhs[j] /= weightSum;
+        }
+        return ridge(a, rhs, f, 1, lambda);
     }
 
     /** beta = (A / c + lambda I)^-1 b / c with A given as its upper triangle; the intercept is not penalised. */
     private static double[] ridge(double[] upperA, double[] b, int f, long c, double lambda) {
         DMatrixRMaj a = new DMatrixRMaj(f, f);
         DMatrixRMaj rhs = new DMatrixRMaj(f, 1);
-        int intercept = f - KrigingKernel.EXTRA + 4;
+        int intercept = f - KrigingKernel.EXTRA + KrigingKernel.INTERCEPT;
         for (int r = 0; r < f; r++) {
             for (int col = r; col < f; col++) {
                 double value = upperA[r * f + col] / c;

@@ -4,8 +4,9 @@ package roadcast.kriging;
  * How {@link Kriging#fit} learns the kriging layer. Every choice is made by masking observed segments of the
  * training data, never on segments without data or on later data.
  *
- * @param folds               observed segments are split at random into this many folds; each fold is masked in turn
- *                            and predicted from the others (default 10: 90% of the observed segments stay visible)
+ * @param folds               most folds: observed segments are split at random into folds, each masked in turn and
+ *                            predicted from the others; the fit uses total / extended segments folds (at least 2, at
+ *                            most this, default 10), so training neighbourhoods are as sparse as the extended ones
  * @param ks                  candidate neighbour counts K (default 4, 6, 8, 12)
  * @param widthFactors        candidate kernel widths w, as multiples of the network's distance scale (the std of the
  *                            given distances; default 0.25, 0.5, 1, 2)
@@ -40,7 +41,7 @@ public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[]
 
     public static KrigingConfig defaults() {
         return new KrigingConfig(10, new int[] {4, 6, 8, 12}, new double[] {0.25, 0.5, 1, 2},
-                new double[] {0.01, 0.1, 1, 10, 100}, 0.2, 0.9, 1L, 3_000_000L);
+                new double[] {0.1, 1, 10, 100, 1000}, 0.2, 0.9, 1L, 3_000_000L);
     }
 
     public int maxK() {
