@@ -19,6 +19,7 @@ import roadcast.datasets.hdf5.PandasHdf5;
 import roadcast.datasets.network.NetworkFiles;
 import roadcast.datasets.npz.PemsNpz;
 import roadcast.history.SpeedHistory;
+import roadcast.network.CoverageNetwork;
 import roadcast.network.RoadNetwork;
 
 /**
@@ -180,13 +181,18 @@ public final class DatasetLoader {
                 }
             }
         }
-        RoadNetwork network = NetworkFiles.read(ids, folder == null ? null : folder.resolve("sensors.csv"),
-                folder == null ? null : folder.resolve("edges.csv"));
+        CoverageNetwork coverage = NetworkFiles.readCoverage(ids, folder == null ? null
+                : folder.resolve("sensors.csv"), folder == null ? null : folder.resolve("edges.csv"));
+        RoadNetwork network = coverage.observed();
         SpeedHistory history = new SpeedHistory(ids, start, step, conventions.timeZone(), conventions.unit(), speed,
                 flow, occupancy);
         LOG.info("loaded {}: {} steps x {} segments every {} from {} ({}, {}), {} links", name, history.steps(),
                 history.segments(), step, start, conventions.unit(), conventions.timeZone(), network.links().size());
-        return new Dataset(name, network, history, conventions.readme());
+        if (coverage.extendedCount() > 0 || !coverage.excluded().isEmpty()) {
+            LOG.info("{}: {} extended segments (no speed history), {} excluded", name, coverage.extendedCount(),
+                    coverage.excluded().size());
+        }
+        return new Dataset(name, network, history, conventions.readme(), coverage);
     }
 
     private static boolean isLongCsv(Path file) {

@@ -62,6 +62,11 @@ public final class NetworkForecaster {
         out.issuedAtMillis = stepMillis;
     }
 
+    /** Zone z's state after the last observe (read only: the kriging layer works from it). */
+    public ZoneState state(int zone) {
+        return states[zone];
+    }
+
     /** The zone-local speeds given to zone z at the last step (for {@link Forecasts#toRecords}). */
     public float[] lastZoneRow(int zone) {
         return zoneRows[zone];

@@ -7,6 +7,7 @@ import java.util.Objects;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
+import roadcast.kriging.KrigingModel;
 import roadcast.network.RoadNetwork;
 import roadcast.skill.SkillTable;
 
@@ -30,12 +31,13 @@ public final class ManifoldModel {
     private final int[] zoneIds;
     private final int[] zoneOf;
     private final int[] localIndex;
+    private final KrigingModel kriging;
 
     /** A model whose zone ids are its zone indices 0..zones-1 (as every model of file format 1). */
     public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
                          int[] horizonsMin, ZoneModel[] zones, double[] freeFlow, CredibilityRules credibility,
                          SkillTable skill) {
-        this(card, network, unit, step, timeZone, horizonsMin, zones, null, freeFlow, credibility, skill);
+        this(card, network, unit, step, timeZone, horizonsMin, zones, null, freeFlow, credibility, skill, null);
     }
 
     /**
@@ -45,6 +47,18 @@ public final class ManifoldModel {
     public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
                          int[] horizonsMin, ZoneModel[] zones, int[] zoneIds, double[] freeFlow,
                          CredibilityRules credibility, SkillTable skill) {
+        this(card, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill, null);
+    }
+
+    /**
+     * @param zoneIds stable id of each zone index (distinct, non-negative; kept across retrains for a zone whose
+     *                segments stay, never given to a different set); null = the indices
+     * @param kriging the coverage extension to roads without data (null = none): its neighbours must be segments of
+     *                the zones it names
+     */
+    public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
+                         int[] horizonsMin, ZoneModel[] zones, int[] zoneIds, double[] freeFlow,
+                         CredibilityRules credibility, SkillTable skill, KrigingModel kriging) {
         this.card = Objects.requireNonNull(card, "card");
         this.network = Objects.requireNonNull(network, "network");
         this.unit = Objects.requireNonNull(unit, "unit");
@@ -100,6 +114,42 @@ public final class ManifoldModel {
                 throw new IllegalArgumentException("segment " + s + " (" + network.segment(s).id() + ") is in no zone");
             }
         }
+        this.kriging = kriging;
+        if (kriging != null) {
+            if (kriging.rows() != horizonsMin.length + 1) {
+                throw new IllegalArgumentException("kriging has " + kriging.rows() + " horizon rows, the model "
+                        + horizonsMin.length + " horizons + now");
+            }
+            for (int e = 0; e < kriging.size(); e++) {
+                int z = kriging.zone()[e];
+                if (z < 0 || z >= zones.length) {
+                    throw new IllegalArgumentException("extended segment " + kriging.segments().get(e).id()
+                            + " is in zone " + z + " of " + zones.length);
+                }
+                if (network.indexOf(kriging.segments().get(e).id()).isPresent()) {
+                    throw new IllegalArgumentException("extended segment " + kriging.segments().get(e).id()
+                            + " is also an observed segment");
+                }
+                for (int j = 0; j < kriging.k(); j++) {
+                    int local = kriging.neighbours()[e * kriging.k() + j];
+                    if (local < 0 || local >= zones[z].size()) {
+                        throw new IllegalArgumentException("extended segment " + kriging.segments().get(e).id()
+                                + " has neighbour " + local + " outside zone " + z + " of " + zones[z].size());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The kriging layer for roads without data; null when the model has none. */
+    public KrigingModel kriging() {
+        return kriging;
+    }
+
+    /** The same model with a kriging layer (null = none). */
+    public ManifoldModel withKriging(KrigingModel layer) {
+        return new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill,
+                layer);
     }
 
     public String version() {
@@ -191,7 +241,7 @@ public final class ManifoldModel {
 
     public ManifoldModel withCard(ModelCard newCard) {
         return new ManifoldModel(newCard, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow,
-                credibility, skill);
+                credibility, skill, kriging);
     }
 
     public ManifoldModel withVersion(String version) {

@@ -27,6 +27,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
+import roadcast.kriging.KrigingKernel;
+import roadcast.kriging.KrigingModel;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
@@ -40,15 +42,17 @@ import roadcast.skill.SkillTable;
  * version    int32 LE format version ({@value #FORMAT_VERSION})
  * headerLen  int32 LE
  * header     UTF-8 JSON: card, unit, step, time zone, horizons, credibility rules, network, zones (stable id,
- *            segments, shape), array list
+ *            segments, shape), array list, and (when the model extends to roads without data) "kriging": K,
+ *            width, ridge, extended segments, excluded ids
  * payloadLen int64 LE
  * payload    the arrays of the header's list, in order: little-endian float64 ("f64") or float32 ("f32")
  * sha256     32 bytes over everything before it
  * </pre>
  * Reading refuses a file with the wrong magic, a newer format, a short length, a checksum mismatch or arrays whose
  * shapes do not match the zones they belong to, with a {@link ModelFormatException} naming the file.
- * <p>Format 2 adds each zone's stable {@code id} (see {@link ManifoldModel#zoneId}) and the card's zoning record and
- * gate verdict; format 1 files are still read (zone ids = indices, no zoning record).
+ * <p>Format 2 adds each zone's stable {@code id} (see {@link ManifoldModel#zoneId}), the card's zoning record and
+ * gate verdict, and the optional kriging section; format 1 files are still read (zone ids = indices, no zoning
+ * record, no kriging).
  */
 public final class ModelFile {
 
@@ -226,6 +230,22 @@ public final class ModelFile {
             zn.put("eps", zm.eps());
             zn.put("bandZ", zm.bandZ());
         }
+        KrigingModel kriging = model.kriging();
+        if (kriging != null) {
+            ObjectNode kn = h.putObject("kriging");
+            kn.put("k", kriging.k());
+            kn.put("width", kriging.width());
+            kn.put("lambda", kriging.lambda());
+            kn.put("rows", kriging.rows());
+            ArrayNode ext = kn.putArray("segments");
+            for (Segment s : kriging.segments()) {
+                ArrayNode row = ext.addArray();
+                row.add(s.id());
+                row.add(s.roadClass().name());
+            }
+            ArrayNode excluded = kn.putArray("excluded");
+            kriging.excluded().forEach(excluded::add);
+        }
         ArrayNode arrays = h.putArray("arrays");
         for (ArraySpec spec : arraySpecs(model)) {
             ObjectNode a = arrays.addObject();
@@ -262,6 +282,22 @@ public final class ModelFile {
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
         for (String s : new String[] {"rmseModel", "rmsePersistence", "rmseHistoricalAverage", "pairs"}) {
             specs.add(new ArraySpec("skill." + s, true, cells));
+        }
+        KrigingModel kriging = model.kriging();
+        if (kriging != null) {
+            long m = kriging.size();
+            long mk = m * kriging.k();
+            specs.add(new ArraySpec("kriging.beta", false, kriging.beta().length));
+            specs.add(new ArraySpec("kriging.lower", false, kriging.rows()));
+            specs.add(new ArraySpec("kriging.upper", false, kriging.rows()));
+            specs.add(new ArraySpec("kriging.maskedMae", false, kriging.rows()));
+            specs.add(new ArraySpec("kriging.latitude", false, m));
+            specs.add(new ArraySpec("kriging.longitude", false, m));
+            specs.add(new ArraySpec("kriging.zone", false, m));
+            specs.add(new ArraySpec("kriging.neighbours", false, mk));
+            specs.add(new ArraySpec("kriging.weight", false, mk));
+            specs.add(new ArraySpec("kriging.upstream", false, mk));
+            specs.add(new ArraySpec("kriging.distance", false, mk));
         }
         return specs;
     }
@@ -313,6 +349,33 @@ public final class ModelFile {
         for (float[] a : model.skill().arrays()) {
             w.f32(a);
         }
+        KrigingModel kriging = model.kriging();
+        if (kriging != null) {
+            int m = kriging.size();
+            double[] kLat = new double[m];
+            double[] kLon = new double[m];
+            double[] zone = new double[m];
+            for (int e = 0; e < m; e++) {
+                kLat[e] = kriging.segments().get(e).latitude();
+                kLon[e] = kriging.segments().get(e).longitude();
+                zone[e] = kriging.zone()[e];
+            }
+            double[] neighbours = new double[kriging.neighbours().length];
+            for (int j = 0; j < neighbours.length; j++) {
+                neighbours[j] = kriging.neighbours()[j];
+            }
+            w.f64(kriging.beta());
+            w.f64(kriging.lower());
+            w.f64(kriging.upper());
+            w.f64(kriging.maskedMae());
+            w.f64(kLat);
+            w.f64(kLon);
+            w.f64(zone);
+            w.f64(neighbours);
+            w.f64(kriging.weight());
+            w.f64(kriging.upstream());
+            w.f64(kriging.distance());
+        }
         w.flush();
     }
 
@@ -342,7 +405,9 @@ public final class ModelFile {
         JsonNode zonesNode = required(h, "zones", name);
         JsonNode arrays = required(h, "arrays", name);
         int zoneCount = zonesNode.size();
-        int expectedArrays = 6 + 5 * zoneCount + 1 + 4;
+        JsonNode kn = h.get("kriging");
+        boolean hasKriging = kn != null && !kn.isNull();
+        int expectedArrays = 6 + 5 * zoneCount + 1 + 4 + (hasKriging ? 11 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -394,12 +459,50 @@ public final class ModelFile {
         SkillTable skill = new SkillTable(n, horizons, r.f32("skill.rmseModel", cells),
                 r.f32("skill.rmsePersistence", cells), r.f32("skill.rmseHistoricalAverage", cells),
                 r.f32("skill.pairs", cells));
+        KrigingModel kriging = hasKriging ? readKriging(kn, r, name) : null;
         if (buf.position() != payloadEnd) {
             throw new ModelFormatException(name + ": " + (payloadEnd - buf.position())
                     + " payload bytes beyond the listed arrays");
         }
         return new ManifoldModel(card, network, unit, Duration.ofMillis(stepMillis), timeZone, horizonsMin, zones,
-                zoneIds, freeFlow, rules, skill);
+                zoneIds, freeFlow, rules, skill, kriging);
+    }
+
+    private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name) throws ModelFormatException {
+        int k = required(kn, "k", name).asInt();
+        int rows = required(kn, "rows", name).asInt();
+        JsonNode segs = required(kn, "segments", name);
+        int m = segs.size();
+        long mk = (long) m * k;
+        double[] beta = r.f64("kriging.beta", (long) rows * KrigingKernel.featureCount(k));
+        double[] lower = r.f64("kriging.lower", rows);
+        double[] upper = r.f64("kriging.upper", rows);
+        double[] mae = r.f64("kriging.maskedMae", rows);
+        double[] lat = r.f64("kriging.latitude", m);
+        double[] lon = r.f64("kriging.longitude", m);
+        double[] zone = r.f64("kriging.zone", m);
+        double[] neighbours = r.f64("kriging.neighbours", mk);
+        double[] weight = r.f64("kriging.weight", mk);
+        double[] upstream = r.f64("kriging.upstream", mk);
+        double[] distance = r.f64("kriging.distance", mk);
+        List<Segment> segments = new ArrayList<>(m);
+        int[] zones = new int[m];
+        for (int e = 0; e < m; e++) {
+            JsonNode row = segs.get(e);
+            segments.add(new Segment(row.get(0).asText(), lat[e], lon[e], RoadClass.valueOf(row.get(1).asText())));
+            zones[e] = (int) zone[e];
+        }
+        int[] nb = new int[neighbours.length];
+        for (int j = 0; j < nb.length; j++) {
+            nb[j] = (int) neighbours[j];
+        }
+        List<String> excluded = new ArrayList<>();
+        JsonNode ex = kn.get("excluded");
+        if (ex != null) {
+            ex.forEach(id -> excluded.add(id.asText()));
+        }
+        return new KrigingModel(k, required(kn, "width", name).asDouble(), required(kn, "lambda", name).asDouble(),
+                rows, beta, lower, upper, mae, segments, zones, nb, weight, upstream, distance, excluded);
     }
 
     private static JsonNode required(JsonNode node, String field, String name) throws ModelFormatException {

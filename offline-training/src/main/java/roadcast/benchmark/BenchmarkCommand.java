@@ -45,6 +45,12 @@ import roadcast.train.TrainingRun;
                         + "over every step of the forecast up to it, no masking (RMSE, MAE, Accuracy, R2, Var).",
                 "standard: DCRNN / Graph WaveNet / BasicTS windows split 70/10/20, horizons 15/30/60 min scored at "
                         + "that step alone, zero targets masked (adds MAPE).",
+                "kriging: coverage extension, needs --hidden FILE (CSV with a 'segment' column): those segments' "
+                        + "columns are removed before training and from the live input; train on the first 80% of "
+                        + "the steps, then at every later step estimate each hidden segment now (horizon 0) and "
+                        + "forecast it at every horizon; MAE/RMSE/MAPE per horizon beside kriged persistence (kNN, "
+                        + "K=5, Gaussian kernel on road distance) and network-mean persistence; --predictions adds "
+                        + "lower,upper.",
                 "The model is trained on the training part only; its hyperparameters are chosen on a validation "
                         + "block carved from the end of that part."})
 public final class BenchmarkCommand implements Callable<Integer> {
@@ -59,9 +65,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Data set folder (shared layout) or file (.h5, .npz, long CSV).")
     Path dataset;
 
-    @Option(names = "--protocol", paramLabel = "tgcn|standard", defaultValue = "tgcn",
+    @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging", defaultValue = "tgcn",
             description = "Evaluation protocol (default: ${DEFAULT-VALUE}).")
     String protocol;
+
+    @Option(names = "--hidden", paramLabel = "FILE",
+            description = "With --protocol kriging: CSV with a 'segment' column, the segments to hide.")
+    Path hidden;
 
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "benchmark.json",
             description = "Where to write the figures as JSON (default: ${DEFAULT-VALUE}).")
@@ -87,15 +97,22 @@ public final class BenchmarkCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (predictions != null && !predictions.getFileName().toString().endsWith(".gz")) {
+            err.println("benchmark: --predictions " + predictions + " must end in .gz (it is written gzip-compressed)");
+            return 2;
+        }
+        if ("kriging".equalsIgnoreCase(protocol.trim())) {
+            return kriging(out, err);
+        }
+        if (hidden != null) {
+            err.println("benchmark: --hidden needs --protocol kriging");
+            return 2;
+        }
         Protocol chosen;
         try {
             chosen = Protocol.parse(protocol);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: " + e.getMessage());
-            return 2;
-        }
-        if (predictions != null && !predictions.getFileName().toString().endsWith(".gz")) {
-            err.println("benchmark: --predictions " + predictions + " must end in .gz (it is written gzip-compressed)");
             return 2;
         }
         Dataset data;
@@ -141,6 +158,45 @@ public final class BenchmarkCommand implements Callable<Integer> {
             List<Path> files = BenchmarkCharts.write(result, data.name() + " (" + chosen.wireName() + ")",
                     history.segmentIds(), history.unit().name().toLowerCase(Locale.ROOT), history.timeZone(), report);
             out.println(files.size() + " plots written to " + report);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private int kriging(PrintWriter out, PrintWriter err) throws java.io.IOException {
+        if (hidden == null) {
+            err.println("benchmark: --protocol kriging needs --hidden FILE (CSV with a 'segment' column)");
+            return 2;
+        }
+        Dataset data;
+        List<String> hiddenIds;
+        TrainingConfig config;
+        try {
+            data = DatasetLoader.load(dataset);
+            hiddenIds = KrigingBenchmark.readHidden(hidden, data);
+            config = training.toConfig(data);
+        } catch (Exception e) {
+            err.println("benchmark: " + e.getMessage());
+            return 2;
+        }
+        out.printf(Locale.ROOT, "%s: %d segments x %d steps of %d min; protocol kriging: %d hidden, training on "
+                        + "rows [0, %d)%n", data.name(), data.history().segments(), data.history().steps(),
+                data.history().step().toMinutes(), hiddenIds.size(), (int) Math.floor(0.8 * data.history().steps()));
+        out.flush();
+        KrigingBenchmark.Result result;
+        try (ProgressBars bars = new ProgressBars(!quiet)) {
+            result = KrigingBenchmark.run(data, hiddenIds, config, bars, predictions);
+        }
+        KrigingBenchmark.writeJson(KrigingBenchmark.toJson(result, hidden.toString()), json);
+        for (String line : KrigingBenchmark.tableLines(result)) {
+            out.println(line);
+        }
+        if (!result.notCovered().isEmpty()) {
+            out.println("not covered (no coordinates, no road path to an observed segment): " + result.notCovered());
+        }
+        out.println("figures written to " + json);
+        if (predictions != null) {
+            out.println("test estimates and forecasts written to " + predictions);
         }
         out.flush();
         return 0;

@@ -8,6 +8,8 @@ import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
+import roadcast.kriging.Kriging;
+import roadcast.kriging.KrigingConfig;
 import roadcast.model.ManifoldModel;
 
 /**
@@ -52,6 +54,13 @@ public final class TrainingRun {
         SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
         CleaningResult cleaned = HistoryCleaner.clean(training, config.credibility());
         ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress, anchor);
+        if (dataset.coverage().extendedCount() > 0) {
+            // roads without data: the kriging layer learned by masking observed segments of the same rows
+            progress.progress("kriging", 0, 1);
+            model = model.withKriging(Kriging.fit(model, cleaned.cleaned(), dataset.coverage(),
+                    KrigingConfig.defaults()));
+            progress.progress("kriging", 1, 1);
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(model, cleaned.report(), trainRows, seconds);
     }

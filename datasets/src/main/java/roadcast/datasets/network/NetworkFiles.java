@@ -11,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.datasets.csv.CsvScanner;
+import roadcast.network.CoverageNetwork;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
@@ -21,8 +22,9 @@ import roadcast.network.Segment;
  * [,road_class]]}) and {@code edges.csv} ({@code from,to,distance} or {@code from,to,weight}).
  *
  * <p>The network's segment order is the column order of the speed file, so every matrix lines up. Sensors listed
- * in sensors.csv without a speed column are left out, as are edges touching them; an edge naming a sensor that is in
- * neither file is an error. Self-loops are dropped (a segment is not its own neighbour). A sensor without
+ * in sensors.csv without a speed column are the network's <em>extended</em> segments ({@link #readCoverage}); the
+ * observed network ({@link #read}) leaves them and their edges out. An edge naming a sensor that is in neither file
+ * is an error. Self-loops are dropped (a segment is not its own neighbour). A sensor without
  * coordinates gets NaN; a speed column missing from sensors.csv gets a segment without coordinates.
  */
 public final class NetworkFiles {
@@ -37,11 +39,25 @@ public final class NetworkFiles {
     }
 
     /**
+     * The observed network only (segments with a speed column, links among them).
+     *
      * @param columnIds  segment order (the speed file's columns)
      * @param sensorsCsv may be null or absent: segments without coordinates
      * @param edgesCsv   may be null or absent: no links
      */
     public static RoadNetwork read(String[] columnIds, Path sensorsCsv, Path edgesCsv) {
+        return readCoverage(columnIds, sensorsCsv, edgesCsv).observed();
+    }
+
+    /**
+     * Every road of the network files: the speed file's columns as observed segments, then the sensors of
+     * sensors.csv that have no speed column as extended segments (in file order), with the links among all of them.
+     * An extended segment with no coordinates and no road path to an observed one is excluded with a warning
+     * ({@link CoverageNetwork#excluded()}).
+     *
+     * @throws DatasetFormatException for an edge naming a sensor that is in neither file
+     */
+    public static CoverageNetwork readCoverage(String[] columnIds, Path sensorsCsv, Path edgesCsv) {
         Map<String, SensorRow> sensors = sensorsCsv != null && Files.isRegularFile(sensorsCsv)
                 ? readSensors(sensorsCsv) : Map.of();
         List<Segment> segments = new ArrayList<>(columnIds.length);
@@ -60,9 +76,20 @@ public final class NetworkFiles {
         if (!sensors.isEmpty() && withoutRow > 0) {
             LOG.warn("{} of {} segments are not in {}: no coordinates", withoutRow, columnIds.length, sensorsCsv);
         }
+        List<Segment> extended = new ArrayList<>();
+        for (SensorRow row : sensors.values()) {
+            if (!index.containsKey(row.id())) {
+                index.put(row.id(), columnIds.length + extended.size());
+                extended.add(new Segment(row.id(), row.latitude(), row.longitude(), row.roadClass()));
+            }
+        }
+        if (!extended.isEmpty()) {
+            LOG.info("{}: {} sensors without a speed column join the network as extended segments", sensorsCsv,
+                    extended.size());
+        }
         List<Link> links = edgesCsv != null && Files.isRegularFile(edgesCsv)
-                ? readEdges(edgesCsv, index, sensors) : List.of();
-        return new RoadNetwork(segments, links);
+                ? readEdges(edgesCsv, index) : List.of();
+        return CoverageNetwork.of(segments, extended, links);
     }
 
     /** sensors.csv by id, in file order. */
@@ -124,10 +151,9 @@ public final class NetworkFiles {
         }
     }
 
-    private static List<Link> readEdges(Path file, Map<String, Integer> index, Map<String, SensorRow> sensors) {
+    private static List<Link> readEdges(Path file, Map<String, Integer> index) {
         List<Link> links = new ArrayList<>();
         int selfLoops = 0;
-        int outside = 0;
         try (CsvScanner in = CsvScanner.open(file)) {
             List<String> header = headerOf(in, file, "from,to,distance or from,to,weight");
             if (header.size() != 3 || !header.get(0).equals("from") || !header.get(1).equals("to")
@@ -156,12 +182,8 @@ public final class NetworkFiles {
                 Integer b = index.get(to);
                 if (a == null || b == null) {
                     String unknown = a == null ? from : to;
-                    if (!sensors.containsKey(unknown)) {
-                        throw new DatasetFormatException(file, line, "unknown sensor id '" + unknown
-                                + "': not a segment of the speed file nor a row of sensors.csv");
-                    }
-                    outside++;
-                    continue;
+                    throw new DatasetFormatException(file, line, "unknown sensor id '" + unknown
+                            + "': not a segment of the speed file nor a row of sensors.csv");
                 }
                 if (a.equals(b)) {
                     selfLoops++;
@@ -177,8 +199,7 @@ public final class NetworkFiles {
                 }
             }
         }
-        LOG.debug("{}: {} links, {} self-loops dropped, {} links to sensors without data dropped", file, links.size(),
-                selfLoops, outside);
+        LOG.debug("{}: {} links, {} self-loops dropped", file, links.size(), selfLoops);
         return links;
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.datasets.Fixtures;
+import roadcast.network.CoverageNetwork;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
@@ -81,5 +82,55 @@ class NetworkFilesTest {
                 () -> NetworkFiles.read(new String[] {"1"}, badSensor, null));
         assertEquals(2, s.line());
         assertTrue(s.getMessage().contains("latitude"), s.getMessage());
+    }
+
+    @Test
+    void sensorsWithoutSpeedColumnJoinAsExtendedSegments() throws IOException {
+        Path sensors = Fixtures.write(dir.resolve("sensors.csv"), """
+                sensor_id,latitude,longitude
+                a,34.1,-118.2
+                x,34.15,-118.25
+                b,34.2,-118.3
+                y,,
+                lonely,,
+                """);
+        Path edges = Fixtures.write(dir.resolve("edges.csv"), """
+                from,to,distance
+                a,x,300
+                x,b,400
+                y,a,250
+                """);
+        CoverageNetwork coverage = NetworkFiles.readCoverage(new String[] {"a", "b"}, sensors, edges);
+        assertEquals(2, coverage.observedCount());
+        // x has coordinates and a road path, y only a road path (upstream of a), lonely neither: excluded
+        assertEquals(java.util.List.of("x", "y"), coverage.extended().stream().map(s -> s.id()).toList());
+        assertEquals(java.util.List.of("lonely"), coverage.excluded());
+        assertEquals(new Link(0, 2, 300, 1.0), coverage.all().links().get(0));
+        assertEquals(new Link(3, 0, 250, 1.0), coverage.all().links().get(2));
+        // the observed network keeps the links among observed segments only
+        assertEquals(0, coverage.observed().links().size());
+        assertEquals(2, coverage.observed().size());
+
+        // hiding an observed segment makes it extended; an unknown id is named
+        CoverageNetwork hidden = coverage.hide(java.util.List.of("a"));
+        assertEquals(1, hidden.observedCount());
+        assertEquals("b", hidden.all().segment(0).id());
+        assertEquals("a", hidden.all().segment(1).id());
+        assertEquals(java.util.List.of("lonely"), hidden.excluded());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> coverage.hide(java.util.List.of("nope")));
+        assertTrue(e.getMessage().contains("'nope'"), e.getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> coverage.hide(java.util.List.of("x")))
+                .getMessage().contains("already extended"));
+    }
+
+    @Test
+    void edgeToAnIdInNeitherFileIsAnErrorNamingIt() throws IOException {
+        Path sensors = Fixtures.write(dir.resolve("s.csv"), "sensor_id\n1\n2\n3\n");
+        Path edges = Fixtures.write(dir.resolve("e.csv"), "from,to,distance\n1,3,5\n3,ghost,3\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> NetworkFiles.readCoverage(new String[] {"1", "2"}, sensors, edges));
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains("'ghost'"), e.getMessage());
     }
 }

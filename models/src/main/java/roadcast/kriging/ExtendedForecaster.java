@@ -1,0 +1,128 @@
+package roadcast.kriging;
+
+import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneState;
+import roadcast.manifold.LocalClock;
+import roadcast.model.ZoneModel;
+
+/**
+ * The kriging layer of one zone: from the zone's state and forecast (what {@link roadcast.forecast.ZoneForecaster}
+ * gives), the now-estimate and every horizon's forecast of the zone's extended segments, by {@link KrigingKernel}
+ * on the neighbours' values at that horizon. Row 0 uses the neighbours' current values (the reading, or the
+ * zone's estimate x = mu + U z + e where they have none); row h their forecasts at h. No allocation per call; not
+ * thread-safe.
+ */
+public final class ExtendedForecaster {
+
+    private final KrigingModel kriging;
+    private final int[] members;
+    private final int n;
+    private final int r;
+    private final int k;
+    private final int f;
+    private final long stepMillis;
+    private final double[] profile;
+    private final double[] u;
+    private final LocalClock clock;
+    private final double[] now;
+    private final double[] v;
+    private final double[] p;
+    private final double[] x;
+    private final double[] scratch;
+
+    public ExtendedForecaster(ZoneModel zone, KrigingModel kriging, int zoneIndex) {
+        this.kriging = kriging;
+        int count = 0;
+        for (int e = 0; e < kriging.size(); e++) {
+            if (kriging.zone()[e] == zoneIndex) {
+                count++;
+            }
+        }
+        members = new int[count];
+        count = 0;
+        for (int e = 0; e < kriging.size(); e++) {
+            if (kriging.zone()[e] == zoneIndex) {
+                members[count++] = e;
+            }
+        }
+        if (kriging.rows() != zone.horizons() + 1) {
+            throw new IllegalArgumentException("kriging has " + kriging.rows() + " horizon rows, the zone "
+                    + zone.horizons() + " horizons + now");
+        }
+        this.n = zone.size();
+        this.r = zone.rank();
+        this.k = kriging.k();
+        this.f = kriging.featureCount();
+        this.stepMillis = zone.stepMillis();
+        this.profile = zone.profile();
+        this.u = zone.basis();
+        this.clock = new LocalClock(zone.timeZone(), stepMillis);
+        this.now = new double[n];
+        this.v = new double[k];
+        this.p = new double[k];
+        this.x = new double[f];
+        this.scratch = new double[2 * k];
+    }
+
+    /** Extended segments (kriging indices) this zone serves. */
+    public int[] members() {
+        return members.clone();
+    }
+
+    /**
+     * Writes rows 0..H of this zone's extended segments into {@code out} (columns = kriging indices).
+     *
+     * @param s  the zone's state after the last observe
+     * @param fc the zone's forecast from that state
+     */
+    public void estimate(ZoneState s, ZoneForecast fc, ExtendedForecast out) {
+        if (members.length == 0) {
+            return;
+        }
+        long t = s.stepMillis;
+        int base = clock.profileRow(t) * n;
+        for (int i = 0; i < n; i++) {
+            // x_now = mu(t) + U z_t + e_t: the reading itself where there was one (e = d - U z)
+            double value = profile[base + i] + s.residual[i];
+            int row = i * r;
+            for (int c = 0; c < r; c++) {
+                value += u[row + c] * s.latent[c];
+            }
+            now[i] = value;
+        }
+        for (int h = 0; h < kriging.rows(); h++) {
+            double[] values = h == 0 ? now : fc.speed[h - 1];
+            long target = t + h * stepMillis;
+            int pBase = clock.profileRow(target) * n;
+            int minute = clock.minuteOfDay(target);
+            double sumV = 0;
+            for (int i = 0; i < n; i++) {
+                sumV += values[i];
+            }
+            estimateRow(h, values, pBase, sumV / n, minute, out);
+        }
+        out.issuedAtMillis = t;
+    }
+
+    private void estimateRow(int h, double[] values, int pBase, double zoneMeanV, int minute,
+                             ExtendedForecast out) {
+        double[] beta = kriging.beta();
+        int[] nb = kriging.neighbours();
+        double lo = kriging.lower()[h];
+        double hi = kriging.upper()[h];
+        for (int e : members) {
+            int o = e * k;
+            for (int j = 0; j < k; j++) {
+                int i = nb[o + j];
+                v[j] = values[i];
+                p[j] = profile[pBase + i];
+            }
+            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute, x,
+                    scratch);
+            double y = KrigingKernel.predict(b, beta, h * f, x, f);
+            out.speed[h][e] = y;
+            out.lower[h][e] = y + lo;
+            out.upper[h][e] = y + hi;
+        }
+    }
+}

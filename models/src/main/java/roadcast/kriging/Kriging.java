@@ -1,0 +1,592 @@
+package roadcast.kriging;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.CommonOps_DDRM;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneForecaster;
+import roadcast.forecast.ZoneState;
+import roadcast.history.SpeedHistory;
+import roadcast.manifold.LocalClock;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ZoneModel;
+import roadcast.network.CoverageNetwork;
+import roadcast.network.Segment;
+
+/**
+ * Coverage extension: the entry point that learns the kriging layer of a {@link ManifoldModel} (inductive, in the
+ * manner of IGNNK and INCREASE: observed segments are masked fold by fold and predicted from the observed segments
+ * around them) and that applies it ({@link ExtendedForecaster}) to the roads without data.
+ * <ol>
+ * <li>Neighbours: for every observed segment its nearest observed segments of its zone outside its fold, by road
+ * distance ({@link RoadDistances}); for every extended segment the nearest observed ones of the zone of the
+ * nearest.</li>
+ * <li>Hyperparameters (K, kernel width, ridge) by fold cross-validation on the training rows: the regression of
+ * {@link KrigingKernel} is fitted on the other folds' masked targets and scored (MAE) on the held-out fold's.</li>
+ * <li>Bands: the zone forecasters replay the last part of the training rows with each fold's segments removed from
+ * their input; the kriged estimates of the removed segments at every horizon give the masked errors, whose
+ * quantiles are the band offsets.</li>
+ * </ol>
+ */
+public final class Kriging {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Kriging.class);
+
+    private Kriging() {
+    }
+
+    /** The observed neighbour lists and fold of every observed segment, shared by every candidate. */
+    private record Masking(int[] fold, RoadDistances.Neighbours[] neighbours, double scale) {
+    }
+
+    /**
+     * @param model    the fitted manifold model of the observed segments
+     * @param cleaned  the cleaned training history it was fitted on (observed segments, network order)
+     * @param coverage the roads: the model's observed segments first, then the extended ones
+     */
+    public static KrigingModel fit(ManifoldModel model, SpeedHistory cleaned, CoverageNetwork coverage,
+                                   KrigingConfig cfg) {
+        int n = model.network().size();
+        if (coverage.observedCount() != n || !Arrays.equals(cleaned.segmentIds(), model.network().segmentIds())) {
+            throw new IllegalArgumentException("kriging needs the model's observed segments first in the coverage "
+                    + "network and as the history's columns");
+        }
+        for (int i = 0; i < n; i++) {
+            if (!coverage.all().segment(i).id().equals(model.network().segment(i).id())) {
+                throw new IllegalArgumentException("coverage segment " + i + " is " + coverage.all().segment(i).id()
+                        + ", the model's " + model.network().segment(i).id());
+            }
+        }
+        long start = System.nanoTime();
+        // Mask as many observed segments as the network lacks: with a quarter of the roads extended, each fold
+        // hides a quarter of the observed ones, so the neighbourhoods seen in training are as sparse as those of
+        // the extended segments (IGNNK samples its masks the same way).
+        int extended = Math.max(1, coverage.extendedCount());
+        int folds = (int) Math.max(2, Math.min(cfg.folds(), Math.round((double) coverage.all().size() / extended)));
+        cfg = new KrigingConfig(folds, cfg.ks(), cfg.widthFactors(), cfg.lambdas(), cfg.calibrationFraction(),
+                cfg.bandLevel(), cfg.seed(), cfg.maxSamples());
+        RoadDistances roads = new RoadDistances(coverage);
+        Masking masking = masking(model, roads, cfg);
+        Choice best = null;
+        for (int k : cfg.ks()) {
+            for (double wf : cfg.widthFactors()) {
+                Choice c = crossValidate(model, cleaned, masking, k, wf * masking.scale, cfg);
+                LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", k, wf * masking.scale, c.lambda, c.mae);
+                if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
+                    best = c;
+                }
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
+        }
+        int rows = model.horizonsMin().length + 1;
+        int f = KrigingKernel.featureCount(best.k);
+        double[] beta = new double[rows * f];
+        for (int h = 0; h < rows; h++) {
+            System.arraycopy(best.beta, 0, beta, h * f, f);
+        }
+        double[] lower = new double[rows];
+        double[] upper = new double[rows];
+        double[] mae = new double[rows];
+        calibrate(model, cleaned, masking, best, beta, cfg, lower, upper, mae);
+        LOG.info("kriging: {} folds (masking 1/{} of the observed segments at a time)", folds, folds);
+        KrigingModel placed = place(model, coverage, roads, best.k, best.width, best.lambda, rows, beta, lower, upper,
+                mae);
+        LOG.info("kriging: K={}, width={}, lambda={}, masked CV MAE now {}, by horizon {}; {} extended segments, "
+                        + "{} excluded ({} ms)", best.k, best.width, best.lambda, best.mae, Arrays.toString(mae),
+                placed.size(), placed.excluded().size(), (System.nanoTime() - start) / 1_000_000);
+        return placed;
+    }
+
+    private static Masking masking(ManifoldModel model, RoadDistances roads, KrigingConfig cfg) {
+        int n = model.network().size();
+        Integer[] order = new Integer[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        java.util.Collections.shuffle(Arrays.asList(order), new Random(cfg.seed()));
+        int[] fold = new int[n];
+        for (int k = 0; k < n; k++) {
+            fold[order[k]] = k % cfg.folds();
+        }
+        RoadDistances.Neighbours[] neighbours = new RoadDistances.Neighbours[n];
+        double sum = 0;
+        double sq = 0;
+        long count = 0;
+        for (int i = 0; i < n; i++) {
+            int zi = model.zoneOf(i);
+            int fi = fold[i];
+            neighbours[i] = roads.nearest(i, cfg.maxK(), j -> j < n && model.zoneOf(j) == zi && fold[j] != fi);
+            for (double d : neighbours[i].distance()) {
+                sum += d;
+                sq += d * d;
+                count++;
+            }
+        }
+        double scale = roads.givenDistanceStd();
+        if (!(scale > 0)) {
+            scale = count < 2 ? 1.0 : Math.sqrt(Math.max(1e-12, sq / count - (sum / count) * (sum / count)));
+        }
+        return new Masking(fold, neighbours, scale);
+    }
+
+    /** One candidate's choice: its best ridge, masked CV MAE and the regression fitted on every fold. */
+    private record Choice(int k, double width, double lambda, double mae, double[] beta) {
+    }
+
+    /** Iterates the masked training samples of one (K, width): features and label y - B. */
+    private static final class Samples {
+        final ManifoldModel model;
+        final SpeedHistory history;
+        final Masking masking;
+        final int k;
+        final int f;
+        final double[] g;
+        final double[] up;
+        final int n;
+        final int folds;
+        final int stride;
+        final LocalClock clock;
+        final double[] v;
+        final double[] p;
+        final double[] x;
+        final double[] scratch;
+
+        Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg) {
+            this.model = model;
+            this.history = history;
+            this.masking = masking;
+            this.k = k;
+            this.f = KrigingKernel.featureCount(k);
+            this.n = model.network().size();
+            this.folds = cfg.folds();
+            this.g = new double[n * k];
+            this.up = new double[n * k];
+            for (int i = 0; i < n; i++) {
+                RoadDistances.Neighbours nb = masking.neighbours[i];
+                for (int j = 0; j < k && nb.size() > 0; j++) {
+                    int c = Math.min(j, nb.size() - 1);
+                    double d = nb.distance()[c] / width;
+                    g[i * k + j] = Math.exp(-d * d);
+                    up[i * k + j] = nb.upstream()[c] ? 1 : 0;
+                }
+            }
+            long total = (long) history.steps() * n;
+            this.stride = (int) Math.max(1, (total + cfg.maxSamples() - 1) / cfg.maxSamples());
+            this.clock = new LocalClock(history.timeZone(), history.step().toMillis());
+            this.v = new double[k];
+            this.p = new double[k];
+            this.x = new double[f];
+            this.scratch = new double[2 * k];
+        }
+
+        interface Sink {
+            void accept(int fold, double[] x, double label, double base, double y);
+        }
+
+        void forEach(Sink sink) {
+            int zones = model.zoneCount();
+            double[] sumV = new double[zones * (folds + 1)];
+            double[] cntV = new double[zones * (folds + 1)];
+            double[] sumP = new double[zones * (folds + 1)];
+            double[] cntP = new double[zones * (folds + 1)];
+            double[] prof = new double[n];
+            float[][] rows = history.speed();
+            long first = history.epochMillis(0);
+            long step = history.step().toMillis();
+            for (int t = 0; t < rows.length; t += stride) {
+                long millis = first + t * step;
+                int profileRow = clock.profileRow(millis);
+                int minute = clock.minuteOfDay(millis);
+                Arrays.fill(sumV, 0);
+                Arrays.fill(cntV, 0);
+                Arrays.fill(sumP, 0);
+                Arrays.fill(cntP, 0);
+                float[] row = rows[t];
+                for (int i = 0; i < n; i++) {
+                    ZoneModel zm = model.zone(model.zoneOf(i));
+                    prof[i] = zm.profile()[profileRow * zm.size() + model.localIndexOf(i)];
+                    int z = model.zoneOf(i) * (folds + 1);
+                    int fi = masking.fold[i] + 1;
+                    double value = Float.isNaN(row[i]) ? prof[i] : row[i];
+                    sumV[z] += value;
+                    cntV[z]++;
+                    sumV[z + fi] += value;
+                    cntV[z + fi]++;
+                    sumP[z] += prof[i];
+                    cntP[z]++;
+                    sumP[z + fi] += prof[i];
+                    cntP[z + fi]++;
+                }
+                for (int i = 0; i < n; i++) {
+                    float y = row[i];
+                    RoadDistances.Neighbours nb = masking.neighbours[i];
+                    if (Float.isNaN(y) || nb.size() == 0) {
+                        continue;
+                    }
+                    for (int j = 0; j < k; j++) {
+                        int c = nb.index()[Math.min(j, nb.size() - 1)];
+                        v[j] = Float.isNaN(row[c]) ? prof[c] : row[c];
+                        p[j] = prof[c];
+                    }
+                    int z = model.zoneOf(i) * (folds + 1);
+                    int fi = masking.fold[i] + 1;
+                    double visible = cntV[z] - cntV[z + fi];
+                    double meanV = (sumV[z] - sumV[z + fi]) / visible;
+                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, x, scratch);
+                    sink.accept(masking.fold[i], x, y - b, b, y);
+                }
+            }
+        }
+    }
+
+    private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
+                                        double width, KrigingConfig cfg) {
+        Samples samples = new Samples(model, history, masking, k, width, cfg);
+        int f = samples.f;
+        int folds = cfg.folds();
+        double[][] xtx = new double[folds][f * f];
+        double[][] xty = new double[folds][f];
+        long[] count = new long[folds];
+        samples.forEach((fold, x, label, base, y) -> {
+            double[] a = xtx[fold];
+            double[] b = xty[fold];
+            for (int r = 0; r < f; r++) {
+                double xr = x[r];
+                if (xr == 0) {
+                    continue;
+                }
+                int o = r * f;
+                for (int c = r; c < f; c++) {
+                    a[o + c] += xr * x[c];
+                }
+                b[r] += xr * label;
+            }
+            count[fold]++;
+        });
+        long all = Arrays.stream(count).sum();
+        if (all == 0) {
+            return new Choice(k, width, Double.NaN, -1, null);
+        }
+        double[] totalA = new double[f * f];
+        double[] totalB = new double[f];
+        for (int fo = 0; fo < folds; fo++) {
+            for (int j = 0; j < f * f; j++) {
+                totalA[j] += xtx[fo][j];
+            }
+            for (int j = 0; j < f; j++) {
+                totalB[j] += xty[fo][j];
+            }
+        }
+        double[] lambdas = cfg.lambdas();
+        double[][][] betas = new double[lambdas.length][folds][];
+        for (int l = 0; l < lambdas.length; l++) {
+            for (int fo = 0; fo < folds; fo++) {
+                long c = all - count[fo];
+                if (c == 0 || count[fo] == 0) {
+                    continue;
+                }
+                double[] a = totalA.clone();
+                double[] b = totalB.clone();
+                for (int j = 0; j < f * f; j++) {
+                    a[j] -= xtx[fo][j];
+                }
+                for (int j = 0; j < f; j++) {
+                    b[j] -= xty[fo][j];
+                }
+                betas[l][fo] = ridge(a, b, f, c, lambdas[l]);
+            }
+        }
+        double[] absErr = new double[lambdas.length];
+        long[] scored = new long[1];
+        samples.forEach((fold, x, label, base, y) -> {
+            if (betas[0][fold] == null) {
+                return;
+            }
+            for (int l = 0; l < lambdas.length; l++) {
+                absErr[l] += Math.abs(y - KrigingKernel.predict(base, betas[l][fold], 0, x, f));
+            }
+            scored[0]++;
+        });
+        if (scored[0] == 0) {
+            return new Choice(k, width, Double.NaN, -1, null);
+        }
+        int bestL = 0;
+        for (int l = 1; l < lambdas.length; l++) {
+            if (absErr[l] < absErr[bestL]) {
+                bestL = l;
+            }
+        }
+        double[] beta = leastAbsolute(samples, ridge(totalA, totalB, f, all, lambdas[bestL]), lambdas[bestL]);
+        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta);
+    }
+
+    /** IRLS iterations toward the least-absolute-deviations fit: the scores are MAE, speeds have heavy tails. */
+    static final int IRLS_ITERATIONS = 4;
+    /** Residuals below this (speed unit) weigh as this: keeps the weights finite. */
+    static final double IRLS_FLOOR = 0.5;
+
+    private static double[] leastAbsolute(Samples samples, double[] start, double lambda) {
+        int f = samples.f;
+        double[] beta = start;
+        for (int it = 0; it < IRLS_ITERATIONS; it++) {
+            double[] a = new double[f * f];
+            double[] b = new double[f];
+            double[] weightSum = new double[1];
+            double[] current = beta;
+            samples.forEach((fold, x, label, base, y) -> {
+                double r = label;
+                for (int j = 0; j < f; j++) {
+                    r -= current[j] * x[j];
+                }
+                double w = 1.0 / Math.max(Math.abs(r), IRLS_FLOOR);
+                for (int row = 0; row < f; row++) {
+                    double xr = w * x[row];
+                    if (xr == 0) {
+                        continue;
+                    }
+                    int o = row * f;
+                    for (int c = row; c < f; c++) {
+                        a[o + c] += xr * x[c];
+                    }
+                    b[row] += xr * label;
+                }
+                weightSum[0] += w;
+            });
+            // the penalty keeps its per-sample weight: lambda times the mean IRLS weight
+            double scale = weightSum[0];
+            beta = ridgeScaled(a, b, f, scale, lambda);
+        }
+        return beta;
+    }
+
+    private static double[] ridgeScaled(double[] upperA, double[] b, int f, double weightSum, double lambda) {
+        double[] a = upperA.clone();
+        double[] rhs = b.clone();
+        for (int j = 0; j < a.length; j++) {
+            a[j] /= weightSum;
+        }
+        for (int j = 0; j < f; j++) {
+            rhs[j] /= weightSum;
+        }
+        return ridge(a, rhs, f, 1, lambda);
+    }
+
+    /** beta = (A / c + lambda I)^-1 b / c with A given as its upper triangle; the intercept is not penalised. */
+    private static double[] ridge(double[] upperA, double[] b, int f, long c, double lambda) {
+        DMatrixRMaj a = new DMatrixRMaj(f, f);
+        DMatrixRMaj rhs = new DMatrixRMaj(f, 1);
+        int intercept = f - KrigingKernel.EXTRA + KrigingKernel.INTERCEPT;
+        for (int r = 0; r < f; r++) {
+            for (int col = r; col < f; col++) {
+                double value = upperA[r * f + col] / c;
+                a.set(r, col, value);
+                a.set(col, r, value);
+            }
+            if (r != intercept) {
+                a.add(r, r, lambda);
+            } else {
+                a.add(r, r, 1e-9);
+            }
+            rhs.set(r, 0, b[r] / c);
+        }
+        DMatrixRMaj beta = new DMatrixRMaj(f, 1);
+        if (!CommonOps_DDRM.solve(a, rhs, beta)) {
+            throw new IllegalStateException("kriging normal equations are singular");
+        }
+        return beta.data.clone();
+    }
+
+    /**
+     * Replays the calibration rows through the zone forecasters once per fold with that fold's segments removed from
+     * the input, kriges them with {@link ExtendedForecaster} (the kernel the stream runs) and turns the errors of
+     * every horizon row into band offsets and MAE.
+     */
+    private static void calibrate(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
+                                  double[] beta, KrigingConfig cfg, double[] lower, double[] upper, double[] mae) {
+        int n = model.network().size();
+        int rows = lower.length;
+        int steps = history.steps();
+        int calStart = Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
+        int warm = Math.max(0, calStart - 2 * ZoneForecaster.MAX_CARRIED_STEPS);
+        float[][] speed = history.speed();
+        long first = history.epochMillis(0);
+        long step = history.step().toMillis();
+        List<float[]> errors = new ArrayList<>();
+        int[] used = new int[rows];
+        for (int h = 0; h < rows; h++) {
+            errors.add(new float[1024]);
+        }
+        int zones = model.zoneCount();
+        for (int fold = 0; fold < cfg.folds(); fold++) {
+            List<Integer> targets = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                if (masking.fold[i] == fold && masking.neighbours[i].size() > 0) {
+                    targets.add(i);
+                }
+            }
+            if (targets.isEmpty()) {
+                continue;
+            }
+            KrigingModel folded = asExtended(model, masking, targets, best, rows, beta);
+            ZoneForecaster[] forecasters = new ZoneForecaster[zones];
+            ZoneState[] states = new ZoneState[zones];
+            ZoneForecast[] outs = new ZoneForecast[zones];
+            ExtendedForecaster[] kriged = new ExtendedForecaster[zones];
+            float[][] zoneRows = new float[zones][];
+            for (int z = 0; z < zones; z++) {
+                forecasters[z] = new ZoneForecaster(model.zone(z));
+                states[z] = forecasters[z].newState();
+                outs[z] = new ZoneForecast(rows - 1, model.zone(z).size());
+                kriged[z] = new ExtendedForecaster(model.zone(z), folded, z);
+                zoneRows[z] = new float[model.zone(z).size()];
+            }
+            boolean[] masked = new boolean[n];
+            for (int i : targets) {
+                masked[i] = true;
+            }
+            ExtendedForecast out = new ExtendedForecast(rows, targets.size());
+            for (int t = warm; t < steps; t++) {
+                float[] row = speed[t];
+                for (int z = 0; z < zones; z++) {
+                    int[] seg = model.zone(z).segments();
+                    for (int c = 0; c < seg.length; c++) {
+                        zoneRows[z][c] = masked[seg[c]] ? Float.NaN : row[seg[c]];
+                    }
+                    forecasters[z].observe(states[z], first + t * step, zoneRows[z]);
+                }
+                if (t < calStart) {
+                    continue;
+                }
+                for (int z = 0; z < zones; z++) {
+                    forecasters[z].forecast(states[z], outs[z]);
+                    kriged[z].estimate(states[z], outs[z], out);
+                }
+                for (int h = 0; h < rows && t + h < steps; h++) {
+                    for (int e = 0; e < targets.size(); e++) {
+                        float y = speed[t + h][targets.get(e)];
+                        if (Float.isNaN(y)) {
+                            continue;
+                        }
+                        float[] list = errors.get(h);
+                        if (used[h] == list.length) {
+                            list = Arrays.copyOf(list, list.length * 2);
+                            errors.set(h, list);
+                        }
+                        list[used[h]++] = (float) (y - out.speed[h][e]);
+                    }
+                }
+            }
+        }
+        double lo = (1 - cfg.bandLevel()) / 2;
+        for (int h = 0; h < rows; h++) {
+            float[] e = Arrays.copyOf(errors.get(h), used[h]);
+            if (e.length == 0) {
+                lower[h] = Double.NaN;
+                upper[h] = Double.NaN;
+                mae[h] = Double.NaN;
+                continue;
+            }
+            double abs = 0;
+            for (float v : e) {
+                abs += Math.abs(v);
+            }
+            mae[h] = abs / e.length;
+            Arrays.sort(e);
+            lower[h] = e[(int) Math.floor(lo * (e.length - 1))];
+            upper[h] = e[(int) Math.ceil((1 - lo) * (e.length - 1))];
+        }
+    }
+
+    /** Observed segments of one fold dressed as extended segments with their fold-masked neighbours. */
+    private static KrigingModel asExtended(ManifoldModel model, Masking masking, List<Integer> targets, Choice c,
+                                           int rows, double[] beta) {
+        int m = targets.size();
+        int k = c.k;
+        List<Segment> segments = new ArrayList<>(m);
+        int[] zone = new int[m];
+        int[] nb = new int[m * k];
+        double[] g = new double[m * k];
+        double[] up = new double[m * k];
+        double[] dist = new double[m * k];
+        for (int e = 0; e < m; e++) {
+            int i = targets.get(e);
+            segments.add(model.network().segment(i));
+            zone[e] = model.zoneOf(i);
+            fill(model, masking.neighbours[i], k, c.width, e, nb, g, up, dist);
+        }
+        return new KrigingModel(k, c.width, c.lambda, rows, beta, new double[rows], new double[rows], new double[rows],
+                segments, zone, nb, g, up, dist, List.of());
+    }
+
+    /** Neighbour slots of extended segment e: zone-local indices, padded with the farthest where fewer than k. */
+    private static void fill(ManifoldModel model, RoadDistances.Neighbours neighbours, int k, double width, int e,
+                             int[] nb, double[] g, double[] up, double[] dist) {
+        for (int j = 0; j < k; j++) {
+            int c = Math.min(j, neighbours.size() - 1);
+            int s = neighbours.index()[c];
+            double d = neighbours.distance()[c];
+            nb[e * k + j] = model.localIndexOf(s);
+            dist[e * k + j] = d;
+            g[e * k + j] = Math.exp(-(d / width) * (d / width));
+            up[e * k + j] = neighbours.upstream()[c] ? 1 : 0;
+        }
+    }
+
+    /** The model's extended segments, each in the zone of its nearest observed segment. */
+    private static KrigingModel place(ManifoldModel model, CoverageNetwork coverage, RoadDistances roads, int k,
+                                      double width, double lambda, int rows, double[] beta, double[] lower,
+                                      double[] upper, double[] mae) {
+        int n = coverage.observedCount();
+        List<Segment> segments = new ArrayList<>();
+        List<String> excluded = new ArrayList<>(coverage.excluded());
+        List<int[]> slots = new ArrayList<>();
+        List<double[]> values = new ArrayList<>();
+        List<Integer> zones = new ArrayList<>();
+        for (int e = n; e < coverage.all().size(); e++) {
+            RoadDistances.Neighbours nearest = roads.nearest(e, 1, j -> j < n);
+            if (nearest.size() == 0) {
+                LOG.warn("extended segment {} has no observed segment within reach: excluded",
+                        coverage.all().segment(e).id());
+                excluded.add(coverage.all().segment(e).id());
+                continue;
+            }
+            int zone = model.zoneOf(nearest.index()[0]);
+            RoadDistances.Neighbours nb = roads.nearest(e, k, j -> j < n && model.zoneOf(j) == zone);
+            int[] idx = new int[k];
+            double[] g = new double[k];
+            double[] up = new double[k];
+            double[] dist = new double[k];
+            fill(model, nb, k, width, 0, idx, g, up, dist);
+            segments.add(coverage.all().segment(e));
+            zones.add(zone);
+            slots.add(idx);
+            values.add(g);
+            values.add(up);
+            values.add(dist);
+        }
+        int m = segments.size();
+        int[] zone = new int[m];
+        int[] nbAll = new int[m * k];
+        double[] gAll = new double[m * k];
+        double[] upAll = new double[m * k];
+        double[] distAll = new double[m * k];
+        for (int e = 0; e < m; e++) {
+            zone[e] = zones.get(e);
+            System.arraycopy(slots.get(e), 0, nbAll, e * k, k);
+            System.arraycopy(values.get(3 * e), 0, gAll, e * k, k);
+            System.arraycopy(values.get(3 * e + 1), 0, upAll, e * k, k);
+            System.arraycopy(values.get(3 * e + 2), 0, distAll, e * k, k);
+        }
+        return new KrigingModel(k, width, lambda, rows, beta, lower, upper, mae, segments, zone, nbAll, gAll, upAll,
+                distAll, excluded);
+    }
+}

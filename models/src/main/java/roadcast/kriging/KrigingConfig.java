@@ -1,0 +1,50 @@
+package roadcast.kriging;
+
+/**
+ * How {@link Kriging#fit} learns the kriging layer. Every choice is made by masking observed segments of the
+ * training data, never on segments without data or on later data.
+ *
+ * @param folds               most folds: observed segments are split at random into folds, each masked in turn and
+ *                            predicted from the others; the fit uses total / extended segments folds (at least 2, at
+ *                            most this, default 10), so training neighbourhoods are as sparse as the extended ones
+ * @param ks                  candidate neighbour counts K (default 4, 6, 8, 12)
+ * @param widthFactors        candidate kernel widths w, as multiples of the network's distance scale (the std of the
+ *                            given distances; default 0.25, 0.5, 1, 2)
+ * @param lambdas             candidate ridge penalties, per sample (default 0.01 .. 100)
+ * @param calibrationFraction last part of the training rows on which the bands are calibrated (0.2)
+ * @param bandLevel           central coverage of the bands (0.9)
+ * @param seed                seed of the fold assignment
+ * @param maxSamples          most (step, segment) samples the regression sees; steps are strided beyond it
+ */
+public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[] lambdas, double calibrationFraction,
+                            double bandLevel, long seed, long maxSamples) {
+
+    public KrigingConfig {
+        if (folds < 2) {
+            throw new IllegalArgumentException("kriging needs at least 2 folds, got " + folds);
+        }
+        if (ks.length == 0 || widthFactors.length == 0 || lambdas.length == 0) {
+            throw new IllegalArgumentException("every kriging hyperparameter needs a candidate");
+        }
+        for (int k : ks) {
+            if (k < 1) {
+                throw new IllegalArgumentException("K must be at least 1, got " + k);
+            }
+        }
+        if (!(calibrationFraction > 0 && calibrationFraction < 1) || !(bandLevel > 0 && bandLevel < 1)) {
+            throw new IllegalArgumentException("calibrationFraction and bandLevel must be in (0, 1)");
+        }
+        ks = ks.clone();
+        widthFactors = widthFactors.clone();
+        lambdas = lambdas.clone();
+    }
+
+    public static KrigingConfig defaults() {
+        return new KrigingConfig(10, new int[] {4, 6, 8, 12}, new double[] {0.25, 0.5, 1, 2},
+                new double[] {0.1, 1, 10, 100, 1000}, 0.2, 0.9, 1L, 3_000_000L);
+    }
+
+    public int maxK() {
+        return java.util.Arrays.stream(ks).max().orElseThrow();
+    }
+}

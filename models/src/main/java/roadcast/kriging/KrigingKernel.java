@@ -1,0 +1,115 @@
+package roadcast.kriging;
+
+/**
+ * The kriging kernel: the estimate of a segment without data from its K nearest observed neighbours, the one
+ * function the fitter learns with and the forecaster applies (no second implementation).
+ * <p>
+ * With v_k the neighbours' values (now, or their forecasts at a horizon), nearest first, p_k their periodic
+ * profiles at the target time, g_k = exp(-(d_k / w)^2) their kernel weights and omega_k = g_k / sum g:
+ * <pre>
+ *   B = median_k v_k             (robust base: one neighbour in a jam of its own does not drag the estimate)
+ *   y_hat = B + beta . x,  x = [ v_(k) - B (the order statistics, k = 1..K), v_k - B (nearest first),
+ *                               g_k (v_k - B), up_k (v_k - B),
+ *                               sum omega_k v_k - B, sum omega_k p_k - B, median_k p_k - B, mean_k v_k - B,
+ *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod ]
+ * </pre>
+ * where up_k is 1 for an upstream neighbour, Vzone the mean of the zone's values and tod the local time of day as a
+ * fraction: a linear combination of order statistics (an L-estimator) and of distance-ranked values, one
+ * regression shared by all segments, learned on masked observed segments. No allocation: the caller passes the
+ * feature buffer and a scratch of 2 K.
+ */
+public final class KrigingKernel {
+
+    /** Features after the 4 K neighbour ones. */
+    public static final int EXTRA = 10;
+    /** Position of the intercept after the neighbour features (not penalised by the ridge). */
+    public static final int INTERCEPT = 5;
+
+    private KrigingKernel() {
+    }
+
+    public static int featureCount(int k) {
+        return 4 * k + EXTRA;
+    }
+
+    /**
+     * Fills x[0, featureCount(k)) and returns B.
+     *
+     * @param g       kernel weights, g[gOff + k]
+     * @param up      1 = upstream, 0 = downstream, up[gOff + k]
+     * @param v       neighbour values [0, k)
+     * @param p       neighbour profiles [0, k)
+     * @param minute  local minute of the day of the target time
+     * @param scratch at least 2 k values
+     */
+    public static double features(int k, double[] g, double[] up, int gOff, double[] v, double[] p, double zoneMeanV,
+                                  int minute, double[] x, double[] scratch) {
+        double sumG = 0;
+        for (int j = 0; j < k; j++) {
+            sumG += g[gOff + j];
+        }
+        double kriged = 0;
+        double pk = 0;
+        double mean = 0;
+        for (int j = 0; j < k; j++) {
+            double omega = sumG > 1e-12 ? g[gOff + j] / sumG : 1.0 / k;
+            kriged += omega * v[j];
+            pk += omega * p[j];
+            mean += v[j];
+            scratch[j] = v[j];
+            scratch[k + j] = p[j];
+        }
+        mean /= k;
+        // insertion sort of K (small) values in place: order statistics of v and of p, no allocation
+        sort(scratch, 0, k);
+        sort(scratch, k, k);
+        double b = median(scratch, 0, k);
+        double pMedian = median(scratch, k, k);
+        for (int j = 0; j < k; j++) {
+            double dev = v[j] - b;
+            x[j] = scratch[j] - b;
+            x[k + j] = dev;
+            x[2 * k + j] = g[gOff + j] * dev;
+            x[3 * k + j] = up[gOff + j] * dev;
+        }
+        int o = 4 * k;
+        x[o] = kriged - b;
+        x[o + 1] = pk - b;
+        x[o + 2] = pMedian - b;
+        x[o + 3] = mean - b;
+        x[o + 4] = zoneMeanV - b;
+        x[o + INTERCEPT] = 1.0;
+        double angle = 2 * Math.PI * minute / 1440.0;
+        x[o + 6] = Math.sin(angle);
+        x[o + 7] = Math.cos(angle);
+        x[o + 8] = Math.sin(2 * angle);
+        x[o + 9] = Math.cos(2 * angle);
+        return b;
+    }
+
+    private static void sort(double[] a, int from, int length) {
+        for (int i = from + 1; i < from + length; i++) {
+            double key = a[i];
+            int j = i - 1;
+            while (j >= from && a[j] > key) {
+                a[j + 1] = a[j];
+                j--;
+            }
+            a[j + 1] = key;
+        }
+    }
+
+    private static double median(double[] sorted, int from, int length) {
+        int mid = from + length / 2;
+        return length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+    }
+
+    /** y_hat = B + beta[bOff ..] . x */
+    public static double predict(double base, double[] beta, int bOff, double[] x, int f) {
+        double y = base;
+        for (int j = 0; j < f; j++) {
+            y += beta[bOff + j] * x[j];
+        }
+        return y;
+    }
+}
