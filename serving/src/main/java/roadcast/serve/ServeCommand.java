@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code roadcast serve}: the online store, HTTP API and dashboard, in their own JVM. */
-@Command(name = "serve", mixinStandardHelpOptions = true, subcommands = ServeBenchCommand.class,
+@Command(name = "serve", mixinStandardHelpOptions = true, subcommands = {ServeBenchCommand.class, ServePurgeCommand.class},
     description = {"Follows the forecast and speed topics into a RocksDB online store and serves the HTTP API and the "
         + "command-centre dashboard.",
         "Prints 'Dashboard: http://localhost:PORT/?key=...' once ready. Stop with Ctrl-C (or kill: every stored "
