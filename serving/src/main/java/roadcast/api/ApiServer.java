@@ -181,6 +181,8 @@ public final class ApiServer implements AutoCloseable {
         o.put("status", h.status().name());
         o.put("follower", h.follower());
         o.put("store", store.directory().toString());
+        o.put("corruptValuesSkipped", store.corruptValuesSkipped());
+        o.put("streamClients", stream.clientCount());
         o.put("segments", catalog.segments(store.segmentIds()).size());
         long high = store.highWaterMillis();
         if (high != Long.MIN_VALUE) {
