@@ -133,6 +133,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
         app.get("/api/dead-letters", this::deadLetters);
+        app.delete("/api/admin/data", this::purge);
         app.before("/api/stream", ctx -> {
             if (!stream.hasRoom()) {
                 ctx.header("Retry-After", "30");
@@ -180,6 +181,8 @@ public final class ApiServer implements AutoCloseable {
         o.put("status", h.status().name());
         o.put("follower", h.follower());
         o.put("store", store.directory().toString());
+        o.put("corruptValuesSkipped", store.corruptValuesSkipped());
+        o.put("streamClients", stream.clientCount());
         o.put("segments", catalog.segments(store.segmentIds()).size());
         long high = store.highWaterMillis();
         if (high != Long.MIN_VALUE) {
@@ -367,6 +370,28 @@ public final class ApiServer implements AutoCloseable {
                 ForecastWire.putNumber(n, "upper", f.upper()[h]);
             }
         }
+        json(ctx, o);
+    }
+
+    /** Data deletion on request (admin keys only): one of segment, source, before; answers the counts deleted. */
+    private void purge(Context ctx) {
+        String segment = ctx.queryParam("segment");
+        String source = ctx.queryParam("source");
+        String before = ctx.queryParam("before");
+        roadcast.store.PurgeResult r;
+        try {
+            r = roadcast.purge.DataPurge.purge(store, segment, source, before);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestException(e.getMessage().length() <= 300 ? e.getMessage() : shorten(e.getMessage()));
+        }
+        LOG.info("purged {}: {} observations, {} forecasts, {} latest values, {} dead letters", r.selector(),
+            r.observations(), r.forecasts(), r.latest(), r.deadLetters());
+        ObjectNode o = JSON.createObjectNode();
+        o.put("purged", r.selector());
+        o.put("observations", r.observations());
+        o.put("forecasts", r.forecasts());
+        o.put("latest", r.latest());
+        o.put("deadLetters", r.deadLetters());
         json(ctx, o);
     }
 

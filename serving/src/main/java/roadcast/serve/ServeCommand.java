@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
 /** {@code roadcast serve}: the online store, HTTP API and dashboard, in their own JVM. */
-@Command(name = "serve", mixinStandardHelpOptions = true, subcommands = ServeBenchCommand.class,
+@Command(name = "serve", mixinStandardHelpOptions = true, subcommands = {ServeBenchCommand.class, ServePurgeCommand.class},
     description = {"Follows the forecast and speed topics into a RocksDB online store and serves the HTTP API and the "
         + "command-centre dashboard.",
         "Prints 'Dashboard: http://localhost:PORT/?key=...' once ready. Stop with Ctrl-C (or kill: every stored "
@@ -68,6 +68,10 @@ public final class ServeCommand implements Callable<Integer> {
         description = "How often expired history is deleted (default: ${DEFAULT-VALUE}).")
     Duration sweepEvery;
 
+    @Option(names = "--max-stream-clients", defaultValue = "100", description = "Most concurrent /api/stream "
+        + "clients; more get 503 (default: ${DEFAULT-VALUE}).")
+    int maxStreamClients;
+
     @Option(names = "--forecast-topic", defaultValue = "roadcast.forecast", description = "Default: ${DEFAULT-VALUE}.")
     String forecastTopic;
 
@@ -102,10 +106,16 @@ public final class ServeCommand implements Callable<Integer> {
         }
         SegmentCatalog catalog = registry != null ? RegistryCatalog.load(registry)
             : segments != null ? SegmentCatalog.fromCsv(segments) : SegmentCatalog.empty();
+        if (maxStreamClients < 1) {
+            throw new IllegalArgumentException("--max-stream-clients must be at least 1, got " + maxStreamClients);
+        }
+        roadcast.api.ForecastStream.Limits defaults = roadcast.api.ForecastStream.Limits.defaults();
         ServingNode node;
         try {
             node = ServingNode.start(new ServingNode.Settings(noKafka ? null : bootstrapServers, forecastTopic,
-                speedTopic, store, retention, sweepEvery, port, catalog, keys));
+                speedTopic, store, retention, sweepEvery, port, catalog, keys).withStreamLimits(
+                new roadcast.api.ForecastStream.Limits(maxStreamClients, defaults.queuePerClient(),
+                    defaults.replayEvents(), defaults.heartbeat())));
         } catch (roadcast.store.StoreException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -26,7 +26,7 @@ class ServeCommandTest {
         cmd.setOut(new PrintWriter(out));
         assertEquals(0, cmd.execute("--help"));
         for (String option : new String[] {"--bootstrap-servers", "--store", "--port", "--registry", "--segments",
-            "--api-key", "--api-keys", "--retention", "localhost:9092", "7d"}) {
+            "--api-key", "--api-keys", "--retention", "localhost:9092", "7d", "--max-stream-clients", "purge", "admin"}) {
             assertTrue(out.toString().contains(option), option + " missing from --help:\n" + out);
         }
     }

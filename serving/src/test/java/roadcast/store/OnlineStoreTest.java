@@ -287,4 +287,51 @@ class OnlineStoreTest {
             assertTrue(store.segmentIds().isEmpty());
         }
     }
+
+    /**
+     * Issue 10: iterators ignored status(), so a read that hit a corrupt block ended early and was served as "no more
+     * history". Now it is an error (the API answers 500 and logs it) instead of a silently short answer.
+     */
+    @Test
+    void aCorruptBlockIsAnErrorNotAShortAnswer() throws Exception {
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreBatch b = new StoreBatch();
+            for (int i = 0; i < 2000; i++) {
+                b.add(new Observation("s", T0 + i * STEP, 40 + i % 7, Source.LOOP));
+            }
+            store.write(b);
+        }
+        // find the observations family's table file through RocksDB itself, then damage its first data block
+        org.rocksdb.RocksDB.loadLibrary();
+        List<org.rocksdb.ColumnFamilyDescriptor> cfs = new java.util.ArrayList<>();
+        for (byte[] name : org.rocksdb.RocksDB.listColumnFamilies(new org.rocksdb.Options(), dir.toString())) {
+            cfs.add(new org.rocksdb.ColumnFamilyDescriptor(name));
+        }
+        List<org.rocksdb.ColumnFamilyHandle> handles = new java.util.ArrayList<>();
+        String table = null;
+        try (org.rocksdb.DBOptions o = new org.rocksdb.DBOptions();
+             org.rocksdb.RocksDB db = org.rocksdb.RocksDB.open(o, dir.toString(), cfs, handles)) {
+            try (org.rocksdb.FlushOptions f = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+                db.flush(f, handles);
+            }
+            for (org.rocksdb.LiveFileMetaData m : db.getLiveFilesMetaData()) {
+                if (new String(m.columnFamilyName(), java.nio.charset.StandardCharsets.UTF_8).equals("observations")) {
+                    table = m.fileName();
+                }
+            }
+            handles.forEach(org.rocksdb.ColumnFamilyHandle::close);
+        }
+        assertTrue(table != null, "no table file of observations");
+        Path file = dir.resolve(table.startsWith("/") ? table.substring(1) : table);
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        for (int i = 64; i < 96; i++) {
+            bytes[i] ^= 0x5a;
+        }
+        java.nio.file.Files.write(file, bytes);
+        try (OnlineStore store = OnlineStore.open(dir, Duration.ofDays(7))) {
+            StoreException e = org.junit.jupiter.api.Assertions.assertThrows(StoreException.class,
+                () -> store.observations("s", Long.MIN_VALUE, Long.MAX_VALUE));
+            assertTrue(e.getMessage().contains("history of s"), e.getMessage());
+        }
+    }
 }

@@ -114,6 +114,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires.")
     String apiKey;
 
+    @Option(names = "--api-keys", paramLabel = "FILE", description = "Key file for the dashboard's HTTP API instead of "
+            + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help.")
+    Path apiKeys;
+
     /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
     DashboardLauncher dashboard;
 
@@ -123,6 +127,14 @@ public final class DemoCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (!(speedup > 0) || Double.isInfinite(speedup)) {
             err.println("--speedup must be a positive number, got " + speedup);
+            return 2;
+        }
+        if (apiKey != null && apiKeys != null) {
+            err.println("give --api-key or --api-keys, not both");
+            return 2;
+        }
+        if (apiKeys != null && !Files.isReadable(apiKeys)) {
+            err.println("--api-keys: cannot read " + apiKeys);
             return 2;
         }
         Dataset data;
@@ -159,7 +171,7 @@ public final class DemoCommand implements Callable<Integer> {
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
                     KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo"),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg);
-            DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry);
+            DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry, apiKeys);
             AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
             JobClient client = job.executeAsync();
             Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));

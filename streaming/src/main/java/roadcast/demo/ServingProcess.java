@@ -23,10 +23,20 @@ public final class ServingProcess implements DashboardLauncher {
     private static final long READY_SECONDS = 90;
 
     private final Path registry;
+    private final Path apiKeys;
 
     /** @param registry model registry whose latest model gives the dashboard its segments and coordinates */
     public ServingProcess(Path registry) {
+        this(registry, null);
+    }
+
+    /**
+     * @param apiKeys key file handed to {@code roadcast serve --api-keys} (digests and roles, re-read on change), or
+     *                null
+     */
+    public ServingProcess(Path registry, Path apiKeys) {
         this.registry = registry;
+        this.apiKeys = apiKeys;
     }
 
     @Override
@@ -43,7 +53,10 @@ public final class ServingProcess implements DashboardLauncher {
                 "-cp", String.join(java.io.File.pathSeparator, classpath), "roadcast.serve.ServeCommand",
                 "--bootstrap-servers", bootstrapServers, "--forecast-topic", forecastTopic,
                 "--port", Integer.toString(port), "--store", store.toString(), "--registry", registry.toString()));
-        if (apiKey != null) {
+        if (apiKeys != null) {
+            command.add("--api-keys");
+            command.add(apiKeys.toAbsolutePath().toString());
+        } else if (apiKey != null) {
             command.add("--api-key");
             command.add(apiKey);
         }
