@@ -27,8 +27,9 @@ public final class RegistryCatalog {
 
     public static SegmentCatalog of(ManifoldModel model) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
-        return SegmentCatalog.of(model.network(), model::zoneOf, (id, speed) -> model.network().indexOf(id)
-            .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)).wireName())
+        // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
+        return SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)), (id, speed) -> model.network()
+            .indexOf(id).map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)).wireName())
             .orElse(null));
     }
 }
