@@ -14,8 +14,9 @@ import java.util.Map;
  * <ol>
  * <li>Each previous zone, restricted to the segments still in the network, is matched one-to-one to the new cluster
  * it overlaps most (greedy on overlap, largest first; ties by previous id, then cluster index).</li>
- * <li>A previous zone whose Jaccard similarity with its match is at least {@value #KEEP_JACCARD} is kept: same id,
- * same members (minus removed segments). Below that its correlation structure has drifted: it is dissolved.</li>
+ * <li>A previous zone that its match holds the majority of (more than half of its remaining segments still cluster
+ * together) is kept: same id, same members (minus removed segments). Otherwise the data split it: its correlation
+ * structure has drifted and it is dissolved.</li>
  * <li>Every other segment (added, or of a dissolved zone) joins the kept zone matched to its new cluster while
  * that zone has room and the joiners do not outnumber its kept members (so a kept id keeps naming a set with Jaccard
  * similarity of at least 1/2 to its old one, all old members included), else it goes with the rest of its new cluster
@@ -30,8 +31,6 @@ import java.util.Map;
  */
 public final class AnchoredZoning {
 
-    /** A previous zone survives when it and the new cluster it matches share at least this Jaccard similarity. */
-    public static final double KEEP_JACCARD = 0.5;
 
     /**
      * The previous zoning, in segment ids.
@@ -113,8 +112,7 @@ public final class AnchoredZoning {
             if (matchOfPrev[k] >= 0 || matchOfCluster[j] >= 0) {
                 continue;
             }
-            double jaccard = overlap[k][j] / (double) (prev[k].length + clusters[j].length - overlap[k][j]);
-            if (jaccard >= KEEP_JACCARD && prev[k].length <= maxZoneSize) {
+            if (2 * overlap[k][j] > prev[k].length && prev[k].length <= maxZoneSize) {
                 matchOfPrev[k] = j;
                 matchOfCluster[j] = k;
             }

@@ -27,7 +27,9 @@ public final class RegistryCatalog {
 
     public static SegmentCatalog of(ManifoldModel model) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
-        return SegmentCatalog.of(model.network(), model::zoneOf, (id, speed) -> model.network().indexOf(id)
+        // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
+        return SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)), (id, speed) -> model.network()
+            .indexOf(id)
             // null when neither road-class bands nor a free-flow speed exist (unknown class, no history)
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
