@@ -248,70 +248,94 @@ public final class Kriging {
         }
     }
 
+    /**
+     * Leave-one-fold-out least absolute deviations (IRLS from the least-squares start) for every ridge candidate;
+     * the candidate with the lowest held-out MAE wins and is refitted on every fold.
+     */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg) {
         Samples samples = new Samples(model, history, masking, k, width, cfg);
         int f = samples.f;
         int folds = cfg.folds();
-        double[][] xtx = new double[folds][f * f];
-        double[][] xty = new double[folds][f];
-        long[] count = new long[folds];
-        samples.forEach((fold, x, label, base, y) -> {
-            double[] a = xtx[fold];
-            double[] b = xty[fold];
-            for (int r = 0; r < f; r++) {
-                double xr = x[r];
-                if (xr == 0) {
-                    continue;
-                }
-                int o = r * f;
-                for (int c = r; c < f; c++) {
-                    a[o + c] += xr * x[c];
-                }
-                b[r] += xr * label;
-            }
-            count[fold]++;
-        });
-        long all = Arrays.stream(count).sum();
-        if (all == 0) {
-            return new Choice(k, width, Double.NaN, -1, null);
-        }
-        double[] totalA = new double[f * f];
-        double[] totalB = new double[f];
-        for (int fo = 0; fo < folds; fo++) {
-            for (int j = 0; j < f * f; j++) {
-                totalA[j] += xtx[fo][j];
-            }
-            for (int j = 0; j < f; j++) {
-                totalB[j] += xty[fo][j];
-            }
-        }
         double[] lambdas = cfg.lambdas();
-        double[][][] betas = new double[lambdas.length][folds][];
-        for (int l = 0; l < lambdas.length; l++) {
-            for (int fo = 0; fo < folds; fo++) {
-                long c = all - count[fo];
-                if (c == 0 || count[fo] == 0) {
-                    continue;
+        int candidates = lambdas.length;
+        double[][][] betas = new double[candidates][folds][];
+        for (int it = 0; it <= IRLS_ITERATIONS; it++) {
+            boolean weighted = it > 0;
+            // per candidate and fold: weighted X'X (upper triangle), X'y, weight sum
+            double[][][] xtx = new double[weighted ? candidates : 1][folds][f * f];
+            double[][][] xty = new double[weighted ? candidates : 1][folds][f];
+            double[][] wsum = new double[weighted ? candidates : 1][folds];
+            samples.forEach((fold, x, label, base, y) -> {
+                for (int l = 0; l < xtx.length; l++) {
+                    double w = 1.0;
+                    if (weighted) {
+                        // the weight comes from the model that will score this sample: fitted without its fold
+                        double[] beta = betas[l][fold];
+                        if (beta == null) {
+                            continue;
+                        }
+                        double r = label;
+                        for (int j = 0; j < f; j++) {
+                            r -= beta[j] * x[j];
+                        }
+                        w = 1.0 / Math.max(Math.abs(r), IRLS_FLOOR);
+                    }
+                    double[] a = xtx[l][fold];
+                    double[] b = xty[l][fold];
+                    for (int row = 0; row < f; row++) {
+                        double xr = w * x[row];
+                        if (xr == 0) {
+                            continue;
+                        }
+                        int o = row * f;
+                        for (int c = row; c < f; c++) {
+                            a[o + c] += xr * x[c];
+                        }
+                        b[row] += xr * label;
+                    }
+                    wsum[l][fold] += w;
                 }
-                double[] a = totalA.clone();
-                double[] b = totalB.clone();
-                for (int j = 0; j < f * f; j++) {
-                    a[j] -= xtx[fo][j];
+            });
+            for (int l = 0; l < candidates; l++) {
+                int src = weighted ? l : 0;
+                double[] totalA = new double[f * f];
+                double[] totalB = new double[f];
+                double totalW = 0;
+                for (int fo = 0; fo < folds; fo++) {
+                    for (int j = 0; j < f * f; j++) {
+                        totalA[j] += xtx[src][fo][j];
+                    }
+                    for (int j = 0; j < f; j++) {
+                        totalB[j] += xty[src][fo][j];
+                    }
+                    totalW += wsum[src][fo];
                 }
-                for (int j = 0; j < f; j++) {
-                    b[j] -= xty[fo][j];
+                for (int fo = 0; fo < folds; fo++) {
+                    double w = totalW - wsum[src][fo];
+                    if (w <= 0 || wsum[src][fo] == 0 && !weighted) {
+                        betas[l][fo] = null;
+                        continue;
+                    }
+                    double[] a = totalA.clone();
+                    double[] b = totalB.clone();
+                    for (int j = 0; j < f * f; j++) {
+                        a[j] -= xtx[src][fo][j];
+                    }
+                    for (int j = 0; j < f; j++) {
+                        b[j] -= xty[src][fo][j];
+                    }
+                    betas[l][fo] = ridgeScaled(a, b, f, w, lambdas[l]);
                 }
-                betas[l][fo] = ridge(a, b, f, c, lambdas[l]);
             }
         }
-        double[] absErr = new double[lambdas.length];
+        double[] absErr = new double[candidates];
         long[] scored = new long[1];
         samples.forEach((fold, x, label, base, y) -> {
             if (betas[0][fold] == null) {
                 return;
             }
-            for (int l = 0; l < lambdas.length; l++) {
+            for (int l = 0; l < candidates; l++) {
                 absErr[l] += Math.abs(y - KrigingKernel.predict(base, betas[l][fold], 0, x, f));
             }
             scored[0]++;
@@ -320,17 +344,53 @@ public final class Kriging {
             return new Choice(k, width, Double.NaN, -1, null);
         }
         int bestL = 0;
-        for (int l = 1; l < lambdas.length; l++) {
+        for (int l = 1; l < candidates; l++) {
             if (absErr[l] < absErr[bestL]) {
                 bestL = l;
             }
         }
-        double[] beta = leastAbsolute(samples, ridge(totalA, totalB, f, all, lambdas[bestL]), lambdas[bestL]);
+        LOG.debug("kriging K={} width={}: held-out MAE by lambda {} {}", k, width, java.util.Arrays.toString(lambdas),
+                java.util.Arrays.toString(java.util.Arrays.stream(absErr).map(e -> e / scored[0]).toArray()));
+        double[] start = ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, lambdas[bestL]);
+        double[] beta = leastAbsolute(samples, start, lambdas[bestL]);
         return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta);
     }
 
+    private static double[] sum(Samples samples, int f) {
+        double[] a = new double[f * f];
+        long[] c = new long[1];
+        samples.forEach((fold, x, label, base, y) -> {
+            for (int row = 0; row < f; row++) {
+                int o = row * f;
+                for (int col = row; col < f; col++) {
+                    a[o + col] += x[row] * x[col];
+                }
+            }
+            c[0]++;
+        });
+        for (int j = 0; j < a.length; j++) {
+            a[j] /= Math.max(1, c[0]);
+        }
+        return a;
+    }
+
+    private static double[] sumB(Samples samples, int f) {
+        double[] b = new double[f];
+        long[] c = new long[1];
+        samples.forEach((fold, x, label, base, y) -> {
+            for (int row = 0; row < f; row++) {
+                b[row] += x[row] * label;
+            }
+            c[0]++;
+        });
+        for (int j = 0; j < f; j++) {
+            b[j] /= Math.max(1, c[0]);
+        }
+        return b;
+    }
+
     /** IRLS iterations toward the least-absolute-deviations fit: the scores are MAE, speeds have heavy tails. */
-    static final int IRLS_ITERATIONS = 4;
+    static final int IRLS_ITERATIONS = 3;
     /** Residuals below this (speed unit) weigh as this: keeps the weights finite. */
     static final double IRLS_FLOOR = 0.5;
 
@@ -361,13 +421,12 @@ public final class Kriging {
                 }
                 weightSum[0] += w;
             });
-            // the penalty keeps its per-sample weight: lambda times the mean IRLS weight
-            double scale = weightSum[0];
-            beta = ridgeScaled(a, b, f, scale, lambda);
+            beta = ridgeScaled(a, b, f, weightSum[0], lambda);
         }
         return beta;
     }
 
+    /** Ridge on weighted sums: (A / W + lambda I) beta = b / W, W the sum of the sample weights. */
     private static double[] ridgeScaled(double[] upperA, double[] b, int f, double weightSum, double lambda) {
         double[] a = upperA.clone();
         double[] rhs = b.clone();
@@ -380,22 +439,21 @@ public final class Kriging {
         return ridge(a, rhs, f, 1, lambda);
     }
 
-    /** beta = (A / c + lambda I)^-1 b / c with A given as its upper triangle; the intercept is not penalised. */
+    /** beta = (A / c + lambda I)^-1 b / c with A given as its upper triangle; lambda = infinity gives beta = 0. */
     private static double[] ridge(double[] upperA, double[] b, int f, long c, double lambda) {
         DMatrixRMaj a = new DMatrixRMaj(f, f);
         DMatrixRMaj rhs = new DMatrixRMaj(f, 1);
-        int intercept = f - KrigingKernel.EXTRA + KrigingKernel.INTERCEPT;
+        if (Double.isInfinite(lambda)) {
+            return new double[f];
+        }
         for (int r = 0; r < f; r++) {
             for (int col = r; col < f; col++) {
                 double value = upperA[r * f + col] / c;
                 a.set(r, col, value);
                 a.set(col, r, value);
             }
-            if (r != intercept) {
-                a.add(r, r, lambda);
-            } else {
-                a.add(r, r, 1e-9);
-            }
+            // every coefficient, the intercept too, shrinks toward the plain kernel mean B (beta = 0)
+            a.add(r, r, lambda);
             rhs.set(r, 0, b[r] / c);
         }
         DMatrixRMaj beta = new DMatrixRMaj(f, 1);

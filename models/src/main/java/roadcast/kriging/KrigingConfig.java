@@ -7,10 +7,11 @@ package roadcast.kriging;
  * @param folds               most folds: observed segments are split at random into folds, each masked in turn and
  *                            predicted from the others; the fit uses total / extended segments folds (at least 2, at
  *                            most this, default 10), so training neighbourhoods are as sparse as the extended ones
- * @param ks                  candidate neighbour counts K (default 4, 6, 8, 12)
+ * @param ks                  candidate neighbour counts K (default 4, 6, 8)
  * @param widthFactors        candidate kernel widths w, as multiples of the network's distance scale (the std of the
  *                            given distances; default 0.25, 0.5, 1, 2)
- * @param lambdas             candidate ridge penalties, per sample (default 0.01 .. 100)
+ * @param lambdas             candidate ridge penalties, per unit of IRLS weight (default 0.3 .. 300, and infinity:
+ *                            the plain kernel mean, so the regression is kept only where masking shows it helps)
  * @param calibrationFraction last part of the training rows on which the bands are calibrated (0.2)
  * @param bandLevel           central coverage of the bands (0.9)
  * @param seed                seed of the fold assignment
@@ -40,8 +41,8 @@ public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[]
     }
 
     public static KrigingConfig defaults() {
-        return new KrigingConfig(10, new int[] {4, 6, 8, 12}, new double[] {0.25, 0.5, 1, 2},
-                new double[] {0.1, 1, 10, 100, 1000}, 0.2, 0.9, 1L, 3_000_000L);
+        return new KrigingConfig(10, new int[] {4, 6, 8}, new double[] {0.25, 0.5, 1, 2},
+                new double[] {0.3, 3, 30, 300, Double.POSITIVE_INFINITY}, 0.2, 0.9, 1L, 400_000L);
     }
 
     public int maxK() {

@@ -7,14 +7,15 @@ package roadcast.kriging;
  * With v_k the neighbours' values (now, or their forecasts at a horizon), nearest first, p_k their periodic
  * profiles at the target time, g_k = exp(-(d_k / w)^2) their kernel weights and omega_k = g_k / sum g:
  * <pre>
- *   B = median_k v_k             (robust base: one neighbour in a jam of its own does not drag the estimate)
+ *   B = sum omega_k v_k          (the kernel-weighted neighbour mean, as kriged persistence)
  *   y_hat = B + beta . x,  x = [ v_(k) - B (the order statistics, k = 1..K), v_k - B (nearest first),
  *                               g_k (v_k - B), up_k (v_k - B),
- *                               sum omega_k v_k - B, sum omega_k p_k - B, median_k p_k - B, mean_k v_k - B,
+ *                               wmedian_k(v_k; g_k) - B, sum omega_k p_k - B, median_k p_k - B, mean_k v_k - B,
  *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod ]
  * </pre>
  * where up_k is 1 for an upstream neighbour, Vzone the mean of the zone's values and tod the local time of day as a
- * fraction: a linear combination of order statistics (an L-estimator) and of distance-ranked values, one
+ * fraction: a linear combination of the kernel mean, the kernel-weighted median (robust: one neighbour in a jam
+ * of its own does not drag it), order statistics (an L-estimator) and distance-ranked values, one
  * regression shared by all segments, learned on masked observed segments. No allocation: the caller passes the
  * feature buffer and a scratch of 2 K.
  */
@@ -60,10 +61,11 @@ public final class KrigingKernel {
             scratch[k + j] = p[j];
         }
         mean /= k;
+        double b = kriged;
+        double wMedian = weightedMedian(v, g, gOff, k, sumG);
         // insertion sort of K (small) values in place: order statistics of v and of p, no allocation
         sort(scratch, 0, k);
         sort(scratch, k, k);
-        double b = median(scratch, 0, k);
         double pMedian = median(scratch, k, k);
         for (int j = 0; j < k; j++) {
             double dev = v[j] - b;
@@ -73,7 +75,7 @@ public final class KrigingKernel {
             x[3 * k + j] = up[gOff + j] * dev;
         }
         int o = 4 * k;
-        x[o] = kriged - b;
+        x[o] = wMedian - b;
         x[o + 1] = pk - b;
         x[o + 2] = pMedian - b;
         x[o + 3] = mean - b;
@@ -85,6 +87,55 @@ public final class KrigingKernel {
         x[o + 8] = Math.sin(2 * angle);
         x[o + 9] = Math.cos(2 * angle);
         return b;
+    }
+
+    /** The value where the kernel weights of the smaller values reach half their sum (plain median if all ~0). */
+    private static double weightedMedian(double[] v, double[] g, int gOff, int k, double sumG) {
+        if (!(sumG > 1e-12)) {
+            return weightedMedianEqual(v, k);
+        }
+        double half = 0.5 * sumG;
+        // O(K^2) without sorting a copy: for each candidate, the weight of values strictly below it
+        double best = v[0];
+        double bestBelow = Double.POSITIVE_INFINITY;
+        for (int i = 0; i < k; i++) {
+            double below = 0;
+            double atOrBelow = 0;
+            for (int j = 0; j < k; j++) {
+                if (v[j] < v[i]) {
+                    below += g[gOff + j];
+                }
+                if (v[j] <= v[i]) {
+                    atOrBelow += g[gOff + j];
+                }
+            }
+            // v[i] is a weighted median when the weight below is < half and at-or-below is >= half
+            if (below < half && atOrBelow >= half && v[i] < bestBelow) {
+                best = v[i];
+                bestBelow = v[i];
+            }
+        }
+        return best;
+    }
+
+    private static double weightedMedianEqual(double[] v, int k) {
+        double best = v[0];
+        for (int i = 0; i < k; i++) {
+            int below = 0;
+            int atOrBelow = 0;
+            for (int j = 0; j < k; j++) {
+                if (v[j] < v[i]) {
+                    below++;
+                }
+                if (v[j] <= v[i]) {
+                    atOrBelow++;
+                }
+            }
+            if (2 * below < k && 2 * atOrBelow >= k) {
+                return v[i];
+            }
+        }
+        return best;
     }
 
     private static void sort(double[] a, int from, int length) {

@@ -46,7 +46,7 @@ import roadcast.train.TrainingRun;
                 "standard: DCRNN / Graph WaveNet / BasicTS windows split 70/10/20, horizons 15/30/60 min scored at "
                         + "that step alone, zero targets masked (adds MAPE).",
                 "kriging: coverage extension, needs --hidden FILE (CSV with a 'segment' column): those segments' "
-                        + "columns are removed before training and from the live input; train on the first 80% of "
+                        + "columns are removed before training and from the live input; train on the first 80%% of "
                         + "the steps, then at every later step estimate each hidden segment now (horizon 0) and "
                         + "forecast it at every horizon; MAE/RMSE/MAPE per horizon beside kriged persistence (kNN, "
                         + "K=5, Gaussian kernel on road distance) and network-mean persistence; --predictions adds "

@@ -347,6 +347,7 @@ public final class KrigingBenchmark {
         root.put("train_rows", r.trainRows());
         root.put("test_issues", r.issues());
         root.put("predictions_rows", r.predictions());
+        root.put("masking", "zero_and_nan targets skipped; horizon h scored at issue + h alone");
         number(root, "train_seconds", r.trainSeconds());
         ObjectNode hp = root.putObject("kriging");
         hp.put("k", r.kriging().k());
