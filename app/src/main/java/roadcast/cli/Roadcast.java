@@ -6,6 +6,7 @@ import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
+import roadcast.fuzz.FuzzCommand;
 import roadcast.demo.DemoCommand;
 import roadcast.replay.ReplayCommand;
 import roadcast.retrain.RetrainCommand;
@@ -28,6 +29,7 @@ import roadcast.train.TrainCommand;
             StreamCommand.class,
             BenchForecastCommand.class,
             BenchStreamCommand.class,
+            FuzzCommand.class,
             LoadBenchmarkCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",

@@ -278,7 +278,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /** The trainer's defaults for a data set, exactly as {@code roadcast train} without options. */
-    static TrainingConfig trainingConfig(Dataset data) {
+    public static TrainingConfig trainingConfig(Dataset data) {
         return new TrainingOptions().toConfig(data);
     }
 

@@ -13,7 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /**
  * JSON of a {@link DeadLetter} on {@code roadcast.speed.rejected}:
  * {@code {"reason","detail","payload","payloadEncoding"("utf-8"|"base64"),"key","keyEncoding","topic","partition",
- * "offset","rejectedAt"(ISO-8601 UTC)}}; absent key, payload, topic, partition or offset are null.
+ * "offset","rejectedAt"(ISO-8601 UTC),"payloadTruncated","payloadLength","payloadSha256","keyTruncated","keyLength",
+ * "keySha256"}}; absent key, payload, topic, partition or offset are null (lengths -1). A truncated payload or key
+ * holds a prefix of the original (see {@link DeadLetter}); the hash and length are those of the whole original.
  */
 public final class DeadLetterJson {
 
@@ -44,6 +46,12 @@ public final class DeadLetterJson {
             o.putNull("offset");
         }
         o.put("rejectedAt", Instant.ofEpochMilli(d.rejectedAtMillis()).toString());
+        o.put("payloadTruncated", d.payloadTruncated());
+        o.put("payloadLength", d.payloadLength());
+        o.put("payloadSha256", d.payloadSha256());
+        o.put("keyTruncated", d.keyTruncated());
+        o.put("keyLength", d.keyLength());
+        o.put("keySha256", d.keySha256());
         try {
             return MAPPER.writeValueAsBytes(o);
         } catch (IOException e) {
@@ -75,10 +83,18 @@ public final class DeadLetterJson {
         } catch (DateTimeException | NullPointerException e) {
             throw new IllegalArgumentException("dead letter rejectedAt is not ISO-8601: " + o.get("rejectedAt"));
         }
-        return new DeadLetter(reason, text(o, "detail"), text(o, "payload"), BASE64.equals(text(o, "payloadEncoding")),
-                text(o, "key"), BASE64.equals(text(o, "keyEncoding")), text(o, "topic"),
-                o.hasNonNull("partition") ? o.get("partition").intValue() : -1,
+        DeadLetter whole = new DeadLetter(reason, text(o, "detail"), text(o, "payload"),
+                BASE64.equals(text(o, "payloadEncoding")), text(o, "key"), BASE64.equals(text(o, "keyEncoding")),
+                text(o, "topic"), o.hasNonNull("partition") ? o.get("partition").intValue() : -1,
                 o.hasNonNull("offset") ? o.get("offset").longValue() : -1L, rejectedAt);
+        if (!o.has("payloadSha256")) {
+            return whole; // written before lengths and hashes were added: kept whole
+        }
+        return new DeadLetter(whole.reason(), whole.detail(), whole.payload(), whole.payloadBase64(), whole.key(),
+                whole.keyBase64(), whole.topic(), whole.partition(), whole.offset(), whole.rejectedAtMillis(),
+                o.path("payloadTruncated").asBoolean(false), o.path("payloadLength").asLong(whole.payloadLength()),
+                text(o, "payloadSha256"), o.path("keyTruncated").asBoolean(false),
+                o.path("keyLength").asLong(whole.keyLength()), text(o, "keySha256"));
     }
 
     private static String text(JsonNode o, String field) {

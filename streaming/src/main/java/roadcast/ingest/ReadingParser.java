@@ -281,6 +281,10 @@ public final class ReadingParser implements Serializable {
         if (!f.hasTime) {
             return missing("time");
         }
+        var outOfRange = ReadingRules.outOfRange(f.time);
+        if (outOfRange.isPresent()) {
+            return new ParseResult(null, outOfRange.get());
+        }
 
         if (f.speedError != null) {
             return f.speedError;

@@ -20,10 +20,17 @@ public enum RejectReason {
     UNKNOWN_SEGMENT,
     /** Event time further ahead of the reference clock than allowed. */
     TOO_FAR_IN_FUTURE,
+    /**
+     * Event time outside the range any reading can have ({@link ReadingRules#MIN_EVENT_MILLIS} ..
+     * {@link ReadingRules#MAX_EVENT_MILLIS}): kept out so that step arithmetic can never overflow.
+     */
+    TIME_OUT_OF_RANGE,
     /** Event time behind the watermark by more than the allowed lateness. */
     TOO_LATE,
     /** Same segment, time and source already accepted. */
     DUPLICATE,
+    /** The segment already has the most readings one step keeps (a flood of distinct timestamps). */
+    TOO_MANY_READINGS,
     /** The Kafka key differs from the segment field. */
     KEY_MISMATCH,
     /** The segment repeated exactly the same speed for the model's stuck-sensor number of steps (a frozen sensor). */

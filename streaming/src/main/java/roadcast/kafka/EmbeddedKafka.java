@@ -107,6 +107,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             server = raft;
             bootstrapServers = "localhost:" + ports[0];
             awaitReady(Duration.ofSeconds(60));
+            warmUpGroupCoordinator();
             LOG.info("embedded Kafka broker up at {} (log dir {})", bootstrapServers, logDir);
             return this;
         } catch (Exception e) {
@@ -234,6 +235,29 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setControllerListenerName(CONTROLLER)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION);
         formatter.run();
+    }
+
+    /**
+     * Creates and loads the consumer-offsets topic by committing one offset synchronously. Until it is loaded, the
+     * first asynchronous offset commits of a consumer (Flink's Kafka source commits asynchronously at every
+     * checkpoint) fail with a retriable error, and were seen here never to complete at all, so a resubmitted job found
+     * no group offsets and started at the earliest offset again.
+     */
+    private void warmUpGroupCoordinator() {
+        String probe = "roadcast-embedded-warm-up";
+        createTopics(probe);
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrapServers);
+        p.put("group.id", probe);
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            var tp = new org.apache.kafka.common.TopicPartition(probe, 0);
+            consumer.assign(java.util.List.of(tp));
+            consumer.commitSync(Map.of(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(0)),
+                    Duration.ofSeconds(60));
+        }
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {

@@ -11,6 +11,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -21,16 +22,30 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  */
 public final class ExactlyOnceKafka {
 
-    /** Below the embedded broker's 15-min ceiling (Flink's default of 1 h is refused by a default broker). */
-    public static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * The sinks' {@code transaction.timeout.ms}: a default broker's maximum ({@code transaction.max.timeout.ms},
+     * 15 min; Flink's default of 1 h is refused by such a broker). The broker aborts a transaction open longer than
+     * this, and a transaction stays open from its first record until the checkpoint after it completes and is
+     * committed - after a failure, until the restored job commits it. A recovery longer than this timeout therefore
+     * loses the output of the last completed checkpoint; 60 s (the value before) was shorter than a TaskManager's
+     * heartbeat timeout plus a restart. The checkpoint timeout ({@code ForecastJob.CHECKPOINT_TIMEOUT}) is below it.
+     */
+    public static final Duration TRANSACTION_TIMEOUT = Duration.ofMinutes(15);
 
     private ExactlyOnceKafka() {
     }
 
-    /** An unbounded source from the earliest offset (a restored job resumes from its checkpointed offsets). */
+    /**
+     * An unbounded source. A job restored from a checkpoint or savepoint resumes from the offsets in it; a new
+     * submission without one resumes from the group's offsets, which the source commits to Kafka at every completed
+     * checkpoint (so they match the committed output), and only a group that has none starts at the earliest offset.
+     * (Starting at the earliest offset always made every resubmission re-issue the whole topic.)
+     */
     public static <T> KafkaSource<T> source(String bootstrapServers, String topic, String groupId,
                                             KafkaRecordDeserializationSchema<T> deserializer) {
-        return builder(bootstrapServers, topic, groupId, deserializer).build();
+        return builder(bootstrapServers, topic, groupId, deserializer)
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .build();
     }
 
     /** A source that stops at the offsets that were the latest when the job started: for tests and batch replays. */
@@ -48,7 +63,8 @@ public final class ExactlyOnceKafka {
                 .setStartingOffsets(OffsetsInitializer.earliest())
                 .setDeserializer(deserializer)
                 .setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
-                .setProperty("partition.discovery.interval.ms", "10000");
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .setProperty("commit.offsets.on.checkpoint", "true");
     }
 
     /**
@@ -57,6 +73,17 @@ public final class ExactlyOnceKafka {
      */
     public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
                                         KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(transactionalIdPrefix)
+                .setKafkaProducerConfig(producerProperties())
+                .build();
+    }
+
+    /** The producer settings of {@link #sink} (besides servers, serializers and transactional ids). */
+    public static Properties producerProperties() {
         Properties producer = new Properties();
         producer.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()));
         producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
@@ -64,13 +91,7 @@ public final class ExactlyOnceKafka {
         // 256 KB batches instead of 16 KB: each batch opens its own LZ4 stream (a 64 KB buffer and a compressor),
         // which with ~450-byte forecasts was one of the largest costs of the sink in the bench-stream profile.
         producer.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
-        return KafkaSink.<T>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix(transactionalIdPrefix)
-                .setKafkaProducerConfig(producer)
-                .build();
+        return producer;
     }
 
     /**

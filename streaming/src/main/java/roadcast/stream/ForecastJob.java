@@ -121,18 +121,41 @@ public final class ForecastJob {
         return config;
     }
 
+    /**
+     * Key groups of keyed state, fixed for the life of the job's state: a savepoint restores only into the same
+     * maximum parallelism, and Flink's default depends on the parallelism of the first run. 128 allows rescaling
+     * up to 128 subtasks.
+     */
+    public static final int MAX_PARALLELISM = 128;
+
+    /**
+     * A checkpoint that takes longer than this is declined. It must stay below the sinks' transaction timeout
+     * ({@link roadcast.kafka.ExactlyOnceKafka#TRANSACTION_TIMEOUT}): a transaction is committed only after the
+     * checkpoint that covers it completes, so a checkpoint allowed to run past the timeout would have its
+     * transaction aborted by the broker and its output lost.
+     */
+    public static final java.time.Duration CHECKPOINT_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     /** The Flink settings this job runs with: checkpoints, state backend, plus the extra options. */
     public Configuration flinkConfiguration() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("execution.checkpointing.interval", config.checkpointInterval().toMillis() + " ms");
+        m.put("execution.checkpointing.timeout", CHECKPOINT_TIMEOUT.toMillis() + " ms");
+        // A cancelled job keeps its last checkpoint, so it can still be resumed (flink run -s <checkpoint>).
+        m.put("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        m.put("pipeline.max-parallelism", Integer.toString(MAX_PARALLELISM));
         m.put("state.backend.type", config.rocksDb() ? "rocksdb" : "hashmap");
-        if (config.checkpointDir() != null) {
+        String checkpoints = JobConfig.checkpointUri(config.checkpointDir());
+        if (checkpoints != null) {
             m.put("execution.checkpointing.storage", "filesystem");
-            m.put("execution.checkpointing.dir", config.checkpointDir().toAbsolutePath().toUri().toString());
+            m.put("execution.checkpointing.dir", checkpoints);
         }
         // RocksDB refuses instance paths longer than its limit; mini-cluster temp paths easily exceed it.
         m.put("state.backend.rocksdb.localdir", System.getProperty("java.io.tmpdir") + "/roadcast-rocksdb");
-        m.put("parallelism.default", Integer.toString(config.parallelism()));
+        if (config.parallelism() > 0) {
+            // Only when asked for: otherwise 'flink run -p N' (or the cluster's default) decides.
+            m.put("parallelism.default", Integer.toString(config.parallelism()));
+        }
         // Chained operators hand records on without a serializer copy (about 4 % of the forecast thread in the JFR
         // profile). Safe here: no function keeps or changes a record after emitting it; each stage builds new ones.
         m.put("pipeline.object-reuse", "true");
@@ -145,14 +168,21 @@ public final class ForecastJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration());
         env.configure(flinkConfiguration());
         env.enableCheckpointing(config.checkpointInterval().toMillis());
-        env.setParallelism(config.parallelism());
+        env.setMaxParallelism(MAX_PARALLELISM);
+        if (config.parallelism() > 0) {
+            env.setParallelism(config.parallelism());
+        } else if (env instanceof org.apache.flink.streaming.api.environment.LocalStreamEnvironment) {
+            env.setParallelism(1); // a local mini-cluster would otherwise use one subtask per core
+        }
         build(env);
         return env;
     }
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        DataStream<RawRecord> raw = env.fromSource(input, WatermarkStrategy.noWatermarks(), "input")
+        // Every operator has a stable uid, so that a savepoint restores into a changed job graph (Flink's generated
+        // ids change with the graph, and state that finds no operator is refused).
+        DataStream<RawRecord> raw = env.fromSource(input, WatermarkStrategy.noWatermarks(), "input").uid("input")
                 .returns(TypeInformation.of(RawRecord.class));
         SingleOutputStreamOperator<ReadingEvent> parsed = raw
                 .process(new ParseReadings(layout, checkFuture)).name("parse").uid("parse")
@@ -162,8 +192,8 @@ public final class ForecastJob {
         WatermarkStrategy<ReadingEvent> eventTime = WatermarkStrategy
                 .<ReadingEvent>forGenerator(ctx -> new StepWatermarks(bound))
                 .withTimestampAssigner((e, ts) -> e.timeMillis);
-        if (config.idleness() != null && !config.idleness().isZero()) {
-            eventTime = eventTime.withIdleness(config.idleness());
+        if (config.effectiveIdleness() != null) {
+            eventTime = eventTime.withIdleness(config.effectiveIdleness());
         }
         KeyedStream<ReadingEvent, Integer> byZone = parsed
                 .assignTimestampsAndWatermarks(eventTime).name("event-time").uid("event-time")
@@ -174,8 +204,9 @@ public final class ForecastJob {
             versionSource = RegistryPoll.source(config.registry(), config.modelPoll().toMillis());
         }
         DataStream<String> versions = versionSource != null
-                ? env.fromSource(versionSource, RegistryPoll.controlWatermarks(), "model-versions").setParallelism(1)
-                : env.fromData(Types.STRING, modelRef.version()).name("model-version");
+                ? env.fromSource(versionSource, RegistryPoll.controlWatermarks(), "model-versions")
+                        .uid("model-versions").setParallelism(1)
+                : env.fromData(Types.STRING, modelRef.version()).name("model-version").uid("model-version");
 
         SingleOutputStreamOperator<IssuedForecast> issued = byZone
                 .connect(versions.broadcast())

@@ -11,13 +11,16 @@ import java.time.Duration;
  * @param jobName               Flink job name
  * @param registry              model registry folder (the job loads its model from there, also on the task managers)
  * @param modelVersion          version to start with; null = the registry's latest
- * @param parallelism           operator parallelism
+ * @param parallelism           operator parallelism; 0 = not set here: {@code flink run -p} or the cluster's
+ *                              {@code parallelism.default} decide (1 on a local mini-cluster)
  * @param checkpointInterval    checkpoint interval (exactly-once output is committed on each checkpoint)
- * @param checkpointDir         folder for checkpoints; null = Flink's default (JobManager memory)
+ * @param checkpointDir         where checkpoints go: a URI with a scheme ({@code file:///..., s3://..., hdfs://...})
+ *                              or a local path (made absolute); null = Flink's default (JobManager memory)
  * @param rocksDb               keep keyed state in RocksDB (false: heap, for quick local runs)
  * @param maxOutOfOrderness     bounded out-of-orderness of the watermarks
- * @param idleness              an input without records for this long stops holding the watermark back; null or
- *                              zero = off. While the whole feed pauses, event time stays put (steps then close by
+ * @param idleness              an input without records for this long stops holding the watermark back; null =
+ *                              {@link #DEFAULT_IDLENESS}, zero = off (then a source subtask without a partition holds
+ *                              event time at its start for ever and no step closes by event time). While the whole feed pauses, event time stays put (steps then close by
  *                              completeness or closeAfterQuiet); see {@link ZoneOperator} for the bug this once was
  * @param allowedLateness       how long after its end a step stays open; null = the model's credibility rules
  * @param maxFuture             how far event time may lead the wall clock; null = the model's credibility rules
@@ -32,17 +35,25 @@ import java.time.Duration;
  *                              right after the burst even when some segments are missing; null or zero = off
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
-                        Duration checkpointInterval, Path checkpointDir, boolean rocksDb,
+                        Duration checkpointInterval, String checkpointDir, boolean rocksDb,
                         Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
                         boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
                         Duration closeAfterQuiet) {
+
+    /**
+     * Idleness unless set: long enough that a partition between two bursts of one feed is not declared idle while
+     * others run ahead by more than the allowed lateness, short enough that a subtask with no partition does not
+     * delay the first forecasts noticeably.
+     */
+    public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(10);
 
     public JobConfig {
         if (registry == null) {
             throw new IllegalArgumentException("a model registry folder is required");
         }
-        if (parallelism < 1) {
-            throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
+        if (parallelism < 0) {
+            throw new IllegalArgumentException("parallelism must be at least 1 (or 0 for the cluster's), got "
+                    + parallelism);
         }
         if (checkpointInterval == null || checkpointInterval.toMillis() < 10) {
             throw new IllegalArgumentException("checkpoint interval must be at least 10 ms, got " + checkpointInterval);
@@ -76,6 +87,11 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     }
 
     public JobConfig withCheckpoints(Duration interval, Path dir) {
+        return withCheckpoints(interval, dir == null ? null : dir.toString());
+    }
+
+    /** @param dir a URI with a scheme, or a local path */
+    public JobConfig withCheckpoints(Duration interval, String dir) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
                 modelPoll, closeAfterQuiet);
@@ -126,6 +142,27 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
 
     public long closeAfterQuietMillis() {
         return closeAfterQuiet == null || closeAfterQuiet.isNegative() ? 0 : closeAfterQuiet.toMillis();
+    }
+
+    /**
+     * The checkpoint location as Flink wants it: a URI with a scheme is kept as written ({@code file:///shared/cp},
+     * {@code s3://bucket/cp}); anything else is a local path, made absolute. (Read as a {@code Path}, a
+     * {@code file:///...} argument once became a folder named {@code file:} under the working directory.)
+     */
+    public static String checkpointUri(String dir) {
+        if (dir == null || dir.isBlank()) {
+            return null;
+        }
+        if (dir.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:/.*")) {
+            return java.net.URI.create(dir).normalize().toString();
+        }
+        return Path.of(dir).toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /** The idleness in effect: null when off. */
+    public Duration effectiveIdleness() {
+        Duration d = idleness == null ? DEFAULT_IDLENESS : idleness;
+        return d.isZero() || d.isNegative() ? null : d;
     }
 
     public boolean hotReload() {

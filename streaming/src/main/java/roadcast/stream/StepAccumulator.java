@@ -13,8 +13,23 @@ import roadcast.reading.Source;
  * before it could be a duplicate. Most segments send one reading per step, so the first (time, source) of each
  * segment sits in a flat array and only further readings (several sources, floating-car probes) go to the short
  * {@code extra} list.
+ *
+ * <p><b>Bounded.</b> At most {@link #MAX_READINGS_PER_SEGMENT} distinct (time, source) readings are remembered per
+ * segment and step; further ones are refused ({@link #FLOODED}). So a producer flooding one segment with distinct
+ * timestamps cannot grow the step (which is serialised at every checkpoint) or the duplicate scan without bound:
+ * a step holds at most {@code MAX_READINGS_PER_SEGMENT - 1} extra entries per segment.
  */
 public class StepAccumulator {
+
+    /**
+     * Distinct readings kept per segment and step: a loop sends one per step, a few sources and floating-car probes
+     * every 30 s of a 5-minute step stay well below it.
+     */
+    public static final int MAX_READINGS_PER_SEGMENT = 16;
+    /** {@link #remember} results. */
+    public static final int NEW = 0;
+    public static final int DUPLICATE = 1;
+    public static final int FLOODED = 2;
 
     /** Start of the step, epoch ms. */
     public long stepStart;
@@ -53,21 +68,33 @@ public class StepAccumulator {
         extraSource = new byte[0];
     }
 
-    /** Remembers a received reading; false (and no change) when the same segment, time and source was received. */
-    public boolean remember(int local, long timeMillis, Source source) {
+    /**
+     * Remembers a received reading.
+     *
+     * @return {@link #NEW}; {@link #DUPLICATE} (and no change) when the same segment, time and source was received;
+     *         {@link #FLOODED} (and no change) when the segment already has {@link #MAX_READINGS_PER_SEGMENT} readings
+     */
+    public int remember(int local, long timeMillis, Source source) {
         byte s = (byte) source.ordinal();
         if (firstSource[local] < 0) {
             firstSource[local] = s;
             firstTime[local] = timeMillis;
-            return true;
+            return NEW;
         }
         if (firstSource[local] == s && firstTime[local] == timeMillis) {
-            return false;
+            return DUPLICATE;
         }
+        int ofSegment = 1;
         for (int k = 0; k < extraCount; k++) {
-            if (extraSegment[k] == local && extraTime[k] == timeMillis && extraSource[k] == s) {
-                return false;
+            if (extraSegment[k] == local) {
+                if (extraTime[k] == timeMillis && extraSource[k] == s) {
+                    return DUPLICATE;
+                }
+                ofSegment++;
             }
+        }
+        if (ofSegment >= MAX_READINGS_PER_SEGMENT) {
+            return FLOODED;
         }
         if (extraCount == extraSegment.length) {
             int grown = Math.max(8, extraCount * 2);
@@ -79,7 +106,7 @@ public class StepAccumulator {
         extraTime[extraCount] = timeMillis;
         extraSource[extraCount] = s;
         extraCount++;
-        return true;
+        return NEW;
     }
 
     /** Fuses an accepted reading with credibility weight {@code w}. */

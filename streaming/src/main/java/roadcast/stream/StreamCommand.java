@@ -65,17 +65,21 @@ public final class StreamCommand implements Callable<Integer> {
                     + "running job (default: ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Folder for checkpoints (default: kept in JobManager memory, lost when the job stops).")
-    Path checkpointDir;
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR|URI",
+            description = "Where checkpoints go: a folder, or a URI such as file:///shared/checkpoints or "
+                    + "s3://bucket/checkpoints, reachable by the JobManager and every TaskManager. The last one is kept "
+                    + "when the job is cancelled (default: JobManager memory, lost when the job stops).")
+    String checkpointDir;
 
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT1S",
             description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}); forecasts become visible only when "
                     + "a checkpoint completes, so this bounds the lag from below.")
     Duration checkpointInterval;
 
-    @Option(names = "--parallelism", defaultValue = "1", description = "Operator parallelism (default: ${DEFAULT-VALUE}).")
-    int parallelism;
+    @Option(names = "--parallelism", paramLabel = "N",
+            description = "Operator parallelism (default: what 'flink run -p' or the cluster's parallelism.default says; "
+                    + "1 on the local mini-cluster).")
+    Integer parallelism;
 
     @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "PT0S",
             description = "Bounded out-of-orderness of event time, ISO-8601 (default: ${DEFAULT-VALUE}; the model's "
@@ -87,9 +91,10 @@ public final class StreamCommand implements Callable<Integer> {
                     + "credibility rules, 10 minutes for 5-minute data).")
     Duration allowedLateness;
 
-    @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "PT0S",
-            description = "A Kafka partition silent this long stops holding event time back, so steps still close "
-                    + "when some partitions carry no readings; PT0S = off (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "PT10S",
+            description = "A source subtask without readings for this long stops holding event time back, so steps "
+                    + "still close when some partitions carry no readings or a subtask has no partition at all "
+                    + "(parallelism above the partition count); PT0S = off (default: ${DEFAULT-VALUE}).")
     Duration idleness;
 
     @Option(names = "--close-when-complete",
@@ -155,7 +160,7 @@ public final class StreamCommand implements Callable<Integer> {
     public ForecastJob build() throws java.io.IOException {
         JobConfig cfg = JobConfig.defaults(registry)
                 .withModelVersion(modelVersion)
-                .withParallelism(parallelism)
+                .withParallelism(parallelism == null ? 0 : parallelism)
                 .withCheckpoints(checkpointInterval, checkpointDir)
                 .withRocksDb(!heapState)
                 .withEventTime(outOfOrderness, idleness, allowedLateness, null)

@@ -54,10 +54,16 @@ final class ZoneIntake {
      */
     Rejection admit(ZoneMemory zone, StepAccumulator step, ReadingEvent e) {
         int local = layout.localIndex()[e.segmentIndex];
-        if (!step.remember(local, e.timeMillis, e.source)) {
+        int remembered = step.remember(local, e.timeMillis, e.source);
+        if (remembered == StepAccumulator.DUPLICATE) {
             return new Rejection(RejectReason.DUPLICATE, "segment '" + e.segment + "' at "
                     + Instant.ofEpochMilli(e.timeMillis) + " from " + roadcast.ingest.SourceNames.name(e.source)
                     + " already received");
+        }
+        if (remembered == StepAccumulator.FLOODED) {
+            return new Rejection(RejectReason.TOO_MANY_READINGS, "segment '" + e.segment + "' already has "
+                    + StepAccumulator.MAX_READINGS_PER_SEGMENT + " readings in step "
+                    + Instant.ofEpochMilli(step.stepStart));
         }
         Verdict verdict = check.check(zone.tracks[local], e.speed);
         if (verdict != Verdict.OK) {

@@ -16,6 +16,14 @@ import roadcast.forecast.ZoneState;
  */
 public class ZoneMemory {
 
+    /**
+     * Open steps a zone keeps at least before the oldest is closed to make room (4 h of 5-minute steps; the operator
+     * allows more when the allowed lateness spans more steps). Normally a step closes when event time passes its end
+     * plus the allowed lateness, so a few are open; while an input holds event time back, this bounds the state (each
+     * open step holds arrays of the zone's size, serialised at every checkpoint) and keeps forecasts coming.
+     */
+    public static final int MAX_OPEN_STEPS = 48;
+
     /** [zone size] what the credibility rules remember per segment, zone-local order. */
     public SegmentTrack[] tracks;
     /** Steps with readings that have not been forecast yet, oldest first. */

@@ -110,6 +110,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient Counter modelsAccepted;
     private transient Counter modelsRefused;
     private transient RejectionCounters rejected;
+    /** Most steps a zone keeps open; more close the oldest ones (see {@link #processElement1}). */
+    private transient int maxOpenSteps;
+    /** Processing time at which this instance was restored from a checkpoint, Long.MIN_VALUE when it started fresh. */
+    private transient long restoredAtMillis;
 
     /**
      * @param emitAccepted also send every accepted reading to the {@link #ACCEPTED} side output
@@ -153,6 +157,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         modelsAccepted = metrics.counter("modelsAccepted");
         modelsRefused = metrics.counter("modelsRefused");
         rejected = new RejectionCounters(metrics);
+        maxOpenSteps = (int) Math.max(ZoneMemory.MAX_OPEN_STEPS,
+                layout.allowedLatenessMillis() / layout.stepMillis() + 4);
+    }
+
+    @Override
+    public void initializeState(org.apache.flink.runtime.state.StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        restoredAtMillis = context.isRestored()
+                ? getProcessingTimeService().getCurrentProcessingTime() : Long.MIN_VALUE;
     }
 
     @Override
@@ -163,6 +176,11 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         StepAccumulator step = zone.openStep(stepStart);
         if (step == null) {
             Rejection late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
+            if (late == null && zone.openSteps.length >= maxOpenSteps) {
+                // Event time stalls (an input holds the watermark back): close the oldest steps rather than grow.
+                closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - maxOpenSteps].stepStart);
+                late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
+            }
             if (late != null) {
                 deadLetter(e, late);
                 return;
@@ -213,6 +231,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         ZoneMemory zone = touch(z);
         zone.quietTimerMillis = Long.MIN_VALUE;
         if (zone.lastReadingProcessingMillis == Long.MIN_VALUE) {
+            return;
+        }
+        if (zone.lastReadingProcessingMillis < restoredAtMillis) {
+            // A timer restored from a checkpoint, due while the job was down: the zone has had no reading since the
+            // restore, and the readings after the checkpoint are about to be replayed. Closing now would forecast the
+            // open steps on partial data. The first reading after the restore sets a new quiet timer.
             return;
         }
         if (timer.getTimestamp() - zone.lastReadingProcessingMillis >= closeAfterQuietMillis) {

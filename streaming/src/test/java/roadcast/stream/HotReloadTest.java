@@ -63,7 +63,7 @@ class HotReloadTest {
         CollectingSink<IssuedForecast> forecasts = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
         JobConfig cfg = JobConfig.defaults(registry).withModelVersion(v1).withModelPoll(null).withRocksDb(false)
-                .withCheckpoints(Duration.ofMillis(500), null);
+                .withCheckpoints(Duration.ofMillis(500), (String) null);
         // Readings at about 200/s (2 s in all); the versions arrive in the first second, the good one last.
         new ForecastJob(RecordListSource.of(city.records(from, from + steps), 200), forecasts, deadLetters, cfg)
                 .withModelVersions(RecordListSource.ofStrings(List.of(otherNetwork, corrupt, v2), 5))

@@ -105,15 +105,22 @@ class ZoneIntakeTest {
     }
 
     @Test
-    void manyReadingsOfOneSegmentAreAllRemembered() {
-        for (int k = 0; k < 100; k++) {
+    void readingsOfOneSegmentAreRememberedUpToTheLimitOfAStep() {
+        int max = StepAccumulator.MAX_READINGS_PER_SEGMENT;
+        for (int k = 0; k < max; k++) {
             assertNull(offer(reading(2, T0 + k * 1000L, 50 + (k % 3), Source.FLOATING_CAR), Long.MIN_VALUE), "reading " + k);
         }
-        for (int k = 0; k < 100; k++) {
+        for (int k = 0; k < max; k++) {
             assertEquals(RejectReason.DUPLICATE,
                     offer(reading(2, T0 + k * 1000L, 50, Source.FLOATING_CAR), Long.MIN_VALUE).reason(), "reading " + k);
         }
-        assertEquals(99, zone.openStep(T0).extraCount);
+        // A flood of distinct timestamps: refused with a reason, and the step does not grow.
+        for (int k = max; k < 10_000; k++) {
+            assertEquals(RejectReason.TOO_MANY_READINGS,
+                    offer(reading(2, T0 + k, 50, Source.CELLULAR), Long.MIN_VALUE).reason(), "reading " + k);
+        }
+        assertEquals(max - 1, zone.openStep(T0).extraCount);
+        assertNull(offer(reading(0, T0, 60, Source.LOOP), Long.MIN_VALUE), "other segments are not affected");
     }
 
     @Test

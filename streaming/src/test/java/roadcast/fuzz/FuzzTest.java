@@ -1,0 +1,44 @@
+package roadcast.fuzz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A short {@code roadcast fuzz}: hostile records through the running job (embedded broker, mini-cluster). Every record
+ * is accepted or dead-lettered with a reason, the job does not restart, and it forecasts the clean steps at the end.
+ */
+class FuzzTest {
+
+    @Test
+    void everyHostileRecordIsAccountedForAndTheJobGoesOn() throws Exception {
+        ObjectNode r = FuzzRun.run(4000, 7, 20, Duration.ofSeconds(45), new PrintWriter(System.out, true));
+        String report = r.toPrettyString();
+        assertEquals(4000, r.get("records").asInt(), report);
+        assertEquals(0, r.get("unaccounted").asInt(), report);
+        assertEquals(0, r.get("accepted_and_rejected").asInt(), report);
+        assertEquals(4000, r.get("accepted").asInt() + r.get("rejected").asInt(), report);
+        assertEquals(0, r.get("job_restarts").asInt(), report);
+        assertEquals("RUNNING", r.get("job_status").asText(), report);
+        // Six clean steps at the end; event time closes the first three of them (10 min lateness at 5-min steps).
+        assertTrue(r.get("forecasts_after").asInt() >= 3 * 20, report);
+        assertTrue(r.get("largest_dead_letter_bytes").asInt() < 512 * 1024, report);
+        JsonNode byKind = r.get("by_kind");
+        for (String never : List.of("INVALID_JSON", "INVALID_UTF8", "DEEP_NESTING", "HUGE_TEXT", "BINARY",
+                "EXTREME_TIME", "ODD_ID", "FAR_FUTURE", "FAR_PAST", "DUPLICATE")) {
+            JsonNode k = byKind.get(never);
+            assertTrue(k != null && k.get("records").asInt() > 0, never + " was sent: " + report);
+            assertFalse(k.has("ACCEPTED"), never + " records accepted: " + report);
+        }
+        JsonNode valid = byKind.get("VALID");
+        assertTrue(valid.get("ACCEPTED").asInt() >= 0.99 * valid.get("records").asInt(), "valid readings: " + report);
+    }
+}

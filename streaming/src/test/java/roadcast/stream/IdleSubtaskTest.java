@@ -1,0 +1,110 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJson;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecord;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.publish.KafkaOutputs;
+
+/**
+ * The documented {@code --parallelism 2} on a one-partition topic: one source subtask gets no partition and never
+ * emits a watermark. With the default settings it must not hold event time at its start for ever: steps close.
+ */
+class IdleSubtaskTest {
+
+    static final String IN = "roadcast.speed.idle";
+    static final String OUT = "roadcast.forecast.idle";
+    static final String REJECTED = "roadcast.speed.rejected.idle";
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
+                    .build());
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = new EmbeddedKafka().start(); // one partition per topic
+        kafka.createTopics(IN, OUT, REJECTED);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void parallelismTwoOnOnePartitionClosesSteps() throws Exception {
+        SmallCity city = SmallCity.generate("i", 3, 21);
+        Path registry = tmp.resolve("registry");
+        int from = 2 * 288;
+        int steps = 6;
+        city.publish(registry, from, 3);
+        int n = city.history.segments();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
+                "bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName()))) {
+            for (RawRecord r : city.records(from, from + steps)) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(IN, r.key, r.value));
+            }
+        }
+        // Default event-time settings (as 'roadcast stream' without --idleness), parallelism 2.
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(2)
+                .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
+        JobClient job = new ForecastJob(
+                ExactlyOnceKafka.source(kafka.bootstrapServers(), IN, "idle", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "idle"),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "idle"), cfg)
+                .withFlinkOption("restart-strategy.type", "none")
+                .executeAsync();
+        List<ConsumerRecord<byte[], byte[]>> out;
+        try {
+            // Watermark at the start of the last step: the first three steps are past end + 10 min lateness.
+            out = CommittedTopic.read(kafka, OUT, 3 * n, Duration.ofSeconds(45));
+        } finally {
+            job.cancel().get();
+        }
+        Set<String> distinct = new HashSet<>();
+        Set<Long> stepsForecast = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            distinct.add(SmallCity.key(f));
+            stepsForecast.add(f.issuedAt());
+        }
+        assertEquals(Set.of(city.history.epochMillis(from), city.history.epochMillis(from + 1),
+                city.history.epochMillis(from + 2)), stepsForecast, "steps closed by event time");
+        assertEquals(3 * n, out.size(), "each forecast once");
+        assertEquals(3 * n, distinct.size());
+    }
+}

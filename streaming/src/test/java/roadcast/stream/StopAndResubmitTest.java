@@ -1,0 +1,183 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJson;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecord;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.publish.KafkaOutputs;
+
+/**
+ * The operator's procedure: stop the job with a savepoint ({@code flink stop --savepointPath}), resubmit from it
+ * ({@code flink run -s}); the read_committed output must hold every forecast of the backtest once. A resubmission
+ * without a savepoint must at least not re-issue what was already committed (it resumes at the group's committed
+ * offsets, not at the earliest).
+ */
+class StopAndResubmitTest {
+
+    static final String IN = "roadcast.speed.resubmit";
+    static final String OUT = "roadcast.forecast.resubmit";
+    static final String REJECTED = "roadcast.speed.rejected.resubmit";
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
+                    .build());
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka kafka;
+    static SmallCity city;
+    static Path registry;
+    static String version;
+    static final int FROM = 2 * 288;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        kafka = new EmbeddedKafka().start();
+        kafka.createTopics(IN, OUT, REJECTED);
+        city = SmallCity.generate("r", 3, 29);
+        registry = tmp.resolve("registry");
+        version = city.publish(registry, FROM, 3);
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    static void publish(int fromRow, int toRow) {
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(),
+                "value.serializer", ByteArraySerializer.class.getName()))) {
+            for (RawRecord r : city.records(fromRow, toRow)) {
+                producer.send(new ProducerRecord<>(IN, r.key, r.value));
+            }
+        }
+    }
+
+    static JobClient submit(String restoreFrom) throws Exception {
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
+        ForecastJob job = new ForecastJob(
+                ExactlyOnceKafka.source(kafka.bootstrapServers(), IN, "resubmit", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "resubmit"),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "resubmit"), cfg)
+                .withFlinkOption("restart-strategy.type", "none");
+        if (restoreFrom != null) {
+            job.withFlinkOption("execution.state-recovery.path", restoreFrom);
+        }
+        return job.executeAsync();
+    }
+
+    static void awaitGroupOffset(long atLeast, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+            while (true) {
+                var offsets = admin.listConsumerGroupOffsets("resubmit").partitionsToOffsetAndMetadata().get();
+                var p0 = offsets.get(new org.apache.kafka.common.TopicPartition(IN, 0));
+                if (p0 != null && p0.offset() >= atLeast) {
+                    return;
+                }
+                assertTrue(System.nanoTime() < deadline, "group offsets did not reach " + atLeast + ": " + offsets);
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    void stopWithSavepointAndResubmitLosesAndDuplicatesNothing() throws Exception {
+        int n = city.history.segments();
+        // Run 1: ten steps; event time at the start of step 9 closes steps 0..6.
+        publish(FROM, FROM + 10);
+        JobClient first = submit(null);
+        assertEquals(7 * n, CommittedTopic.read(kafka, OUT, 7 * n, Duration.ofSeconds(60)).size());
+        String savepoint = first.stopWithSavepoint(false, tmp.resolve("savepoints").toUri().toString(),
+                SavepointFormatType.CANONICAL).get();
+
+        // Run 2 from the savepoint: ten more steps; steps 7..16 close. Steps 7..9 were open in the savepoint.
+        publish(FROM + 10, FROM + 20);
+        JobClient second = submit(savepoint);
+        List<ConsumerRecord<byte[], byte[]>> out;
+        try {
+            out = CommittedTopic.read(kafka, OUT, 17 * n, Duration.ofSeconds(60));
+            // The source commits its position to the group at every completed checkpoint (asynchronously: the
+            // commit reaches the broker with the consumer's next poll); a resubmission without a savepoint starts there.
+            awaitGroupOffset(20L * n, Duration.ofSeconds(60));
+        } finally {
+            second.cancel().get();
+        }
+        Map<String, Forecast> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            seen.put(SmallCity.key(f), f);
+        }
+        assertEquals(17 * n, seen.size(), "every forecast of steps 0..16");
+        assertEquals(17 * n, out.size(), "no forecast twice");
+        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + 17).forecasts();
+        assertEquals(expected.keySet(), seen.keySet());
+        for (Forecast e : expected.values()) {
+            Forecast a = seen.get(SmallCity.key(e));
+            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
+            assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
+        }
+
+        // Run 3, submitted without a savepoint (the mistake the old docs invited): it must resume at the committed
+        // offsets and issue nothing of steps 0..16 again.
+        publish(FROM + 20, FROM + 24);
+        JobClient third = submit(null);
+        List<ConsumerRecord<byte[], byte[]>> after;
+        try {
+            after = CommittedTopic.read(kafka, OUT, 17 * n + n, Duration.ofSeconds(60));
+        } finally {
+            third.cancel().get();
+        }
+        Map<String, Integer> count = new HashMap<>();
+        long lastOfRun2 = city.history.epochMillis(FROM + 16);
+        int upToRun2 = 0;
+        for (ConsumerRecord<byte[], byte[]> r : after) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            count.merge(SmallCity.key(f), 1, Integer::sum);
+            if (f.issuedAt() <= lastOfRun2) {
+                upToRun2++;
+            }
+        }
+        // Steps 17..19 were open (not forecast) when run 2 was cancelled: run 3, without that state, may forecast them
+        // from what it reads after the committed offsets, but nothing of steps 0..16 again.
+        assertEquals(17 * n, upToRun2, "forecasts of steps 0..16 after run 3");
+        assertTrue(count.values().stream().allMatch(c -> c == 1), "re-issued after resubmission: "
+                + count.entrySet().stream().filter(e -> e.getValue() > 1).limit(5).toList());
+        assertTrue(after.size() > 17 * n, "run 3 forecast its own steps");
+    }
+}

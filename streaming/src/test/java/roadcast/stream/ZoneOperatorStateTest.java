@@ -1,0 +1,209 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.ingest.DeadLetter;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+import roadcast.publish.IssuedForecast;
+import roadcast.reading.Source;
+
+/**
+ * The zone operator under Flink's keyed operator harness (its real state backend, timers and snapshots): state stays
+ * bounded under floods of distinct timestamps and a stalled watermark, and processing-time timers restored from a
+ * checkpoint do not close steps before the replay.
+ */
+class ZoneOperatorStateTest {
+
+    static final int TRAIN_ROWS = 2 * 288;
+
+    @TempDir
+    static Path tmp;
+
+    static SmallCity city;
+    static ModelRef ref;
+    static ManifoldModel model;
+    static NetworkLayout layout;
+
+    @BeforeAll
+    static void trainModel() throws Exception {
+        city = SmallCity.generate("h", 3, 9);
+        Path registry = tmp.resolve("registry");
+        String version = city.publish(registry, TRAIN_ROWS, 3);
+        ref = new ModelRef(registry.toAbsolutePath().toString(), version);
+        model = new ModelRegistry(registry).load(version);
+        layout = NetworkLayout.of(model, null, null);
+    }
+
+    static KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> harness(
+            long closeAfterQuietMillis) throws Exception {
+        ZoneOperator op = new ZoneOperator(ref, layout, false, false, closeAfterQuietMillis, false);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(op, (ReadingEvent e) -> e.zone, (String v) -> 0,
+                org.apache.flink.api.common.typeinfo.Types.INT);
+    }
+
+    /** Network indices of zone 0's segments. */
+    static List<Integer> zone0() {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < layout.size(); i++) {
+            if (layout.zoneOfSegment()[i] == 0) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    static ReadingEvent reading(int segment, long time, double speed) {
+        ReadingEvent e = new ReadingEvent();
+        e.segment = layout.segmentIds()[segment];
+        e.segmentIndex = segment;
+        e.zone = layout.zoneOfSegment()[segment];
+        e.timeMillis = time;
+        e.speed = speed;
+        e.flow = Double.NaN;
+        e.occupancy = Double.NaN;
+        e.source = Source.LOOP;
+        e.payload = new byte[0];
+        e.topic = "t";
+        e.appendMillis = time;
+        return e;
+    }
+
+    static List<IssuedForecast> forecasts(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String,
+            IssuedForecast> h) {
+        List<IssuedForecast> out = new ArrayList<>();
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof IssuedForecast f) {
+                out.add(f);
+            }
+        }
+        return out;
+    }
+
+    static List<DeadLetter> deadLetters(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String,
+            IssuedForecast> h) {
+        List<DeadLetter> out = new ArrayList<>();
+        var side = h.getSideOutput(ForecastJob.DEAD_LETTERS);
+        if (side != null) {
+            side.forEach(r -> out.add(r.getValue()));
+        }
+        return out;
+    }
+
+    @Test
+    void floodOfDistinctTimestampsKeepsTheCheckpointSmallAndForecastsGoOn() throws Exception {
+        List<Integer> zone = zone0();
+        int flooded = zone.get(0);
+        long t0 = city.history.epochMillis(TRAIN_ROWS);
+        int floodSize = 100_000;
+        try (var h = harness(0)) {
+            h.open();
+            for (int i : zone) {
+                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
+            }
+            // 100,000 readings of one segment, each a millisecond apart, all inside the first step.
+            float v = city.history.speed()[TRAIN_ROWS][flooded];
+            for (int k = 1; k <= floodSize; k++) {
+                h.processElement1(new StreamRecord<>(reading(flooded, t0 + k, v)));
+            }
+            OperatorSubtaskState snapshot = h.snapshot(1, 1);
+            long bytes = snapshot.getStateSize();
+            assertTrue(bytes < 64 * 1024, "checkpoint of one zone after the flood: " + bytes + " bytes");
+            List<DeadLetter> refused = deadLetters(h);
+            assertTrue(refused.size() >= floodSize - StepAccumulator.MAX_READINGS_PER_SEGMENT,
+                    "the flood beyond the per-step limit is refused: " + refused.size());
+            assertTrue(refused.stream().allMatch(d -> !d.detail().isBlank()));
+            assertTrue(refused.stream().anyMatch(d -> d.reason().name().equals("TOO_MANY_READINGS")),
+                    "reason of the refused flood");
+            // The next steps still get forecast.
+            for (int t = 1; t <= 4; t++) {
+                for (int i : zone) {
+                    h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(TRAIN_ROWS + t),
+                            city.history.speed()[TRAIN_ROWS + t][i])));
+                }
+                h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(
+                        city.history.epochMillis(TRAIN_ROWS + t) - 1));
+            }
+            // Watermark at the start of step 4: steps 0..1 are past their close time (end + 10 min lateness).
+            assertEquals(2 * zone.size(), forecasts(h).size(), "forecasts of steps 0 and 1");
+        }
+    }
+
+    @Test
+    void stalledWatermarkKeepsOpenStepsBoundedAndForecastsGoOn() throws Exception {
+        List<Integer> zone = zone0();
+        int steps = ZoneMemory.MAX_OPEN_STEPS + 40;
+        try (var h = harness(0)) {
+            h.open();
+            // No watermark at all (an input that holds event time back): readings of ever newer steps.
+            for (int t = 0; t < steps; t++) {
+                for (int i : zone) {
+                    h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(TRAIN_ROWS + t),
+                            city.history.speed()[TRAIN_ROWS + t][i])));
+                }
+            }
+            int forced = steps - ZoneMemory.MAX_OPEN_STEPS;
+            assertEquals(forced * zone.size(), forecasts(h).size(), "the oldest steps beyond the bound are forecast");
+            long bytes = h.snapshot(1, 1).getStateSize();
+            // Another 200 steps: the checkpoint does not grow with them.
+            for (int t = steps; t < steps + 200; t++) {
+                for (int i : zone) {
+                    h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(TRAIN_ROWS + t),
+                            city.history.speed()[(TRAIN_ROWS + t) % city.history.steps()][i])));
+                }
+            }
+            long later = h.snapshot(2, 2).getStateSize();
+            assertTrue(later < bytes * 1.2 + 1024, "checkpoint grew from " + bytes + " to " + later + " bytes");
+            assertEquals((forced + 200) * zone.size(), forecasts(h).size());
+        }
+    }
+
+    @Test
+    void quietTimersRestoredFromACheckpointDoNotCloseStepsBeforeTheReplay() throws Exception {
+        List<Integer> zone = zone0();
+        long quiet = 1000;
+        long t0 = city.history.epochMillis(TRAIN_ROWS);
+        int half = zone.size() / 2;
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(quiet)) {
+            h.setProcessingTime(10_000);
+            h.open();
+            for (int k = 0; k < half; k++) {
+                int i = zone.get(k);
+                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
+            }
+            checkpoint = h.snapshot(1, 10_100);
+            assertEquals(0, forecasts(h).size(), "nothing closed before the checkpoint");
+        }
+        // The job fails and is restored well after the quiet timer (10,000 + 1,000) was due.
+        try (var h = harness(quiet)) {
+            h.setProcessingTime(60_000);
+            h.initializeState(checkpoint);
+            h.open();
+            h.setProcessingTime(60_001);
+            assertEquals(0, forecasts(h).size(), "a restored quiet timer closed the step before the replay");
+            // The replay: the readings after the checkpoint (the whole step again from the source's offsets).
+            for (int k = half; k < zone.size(); k++) {
+                int i = zone.get(k);
+                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
+            }
+            h.setProcessingTime(60_500);
+            assertEquals(0, forecasts(h).size(), "still within the quiet period after the replay");
+            h.setProcessingTime(62_000);
+            List<IssuedForecast> out = forecasts(h);
+            assertEquals(zone.size(), out.size(), "the step closes a quiet period after the replay");
+            assertTrue(out.stream().noneMatch(f -> f.forecast().imputed()), "closed on the complete step");
+        }
+    }
+}
