@@ -1,7 +1,5 @@
 package roadcast.stream;
 
-import java.util.Map;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -12,7 +10,9 @@ import roadcast.reading.SpeedReading;
 import roadcast.kafka.RawRecord;
 
 /**
- * First stage: raw record -> {@link ReadingEvent} placed in the network, or a dead letter with the parser's reason.
+ * First stage: raw record -> {@link ReadingEvent}, or a dead letter with the parser's reason. Whether the segment is
+ * in the network is not checked here but by the zone operator, against the model in service: the network may grow
+ * while the job runs, and this stage only knows the model the job started with.
  * The future check uses the wall clock (a sensor clock running ahead of real time); it runs before watermarks are
  * assigned so that a record from next year cannot push event time forward and close every open step.
  */
@@ -22,18 +22,16 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
 
     private final NetworkLayout layout;
     private final ReadingParser parser;
-    private transient Map<String, Integer> index;
     private transient RejectionCounters rejected;
 
     public ParseReadings(NetworkLayout layout, boolean checkFuture) {
         this.layout = layout;
         this.parser = new ReadingParser(java.time.ZoneId.of(layout.timeZone()), layout.maxSpeed(),
-                checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, layout.segmentSet());
+                checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, null);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        index = layout.indexById();
         rejected = new RejectionCounters(getRuntimeContext().getMetricGroup());
     }
 
@@ -54,11 +52,10 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
             return;
         }
         SpeedReading r = result.reading();
-        int i = index.get(r.segment());
         ReadingEvent e = new ReadingEvent();
         e.segment = r.segment();
-        e.segmentIndex = i;
-        e.zone = layout.zoneOfSegment()[i];
+        e.segmentIndex = -1; // placed by the zone operator, under the model in service
+        e.zone = -1;
         e.timeMillis = r.timeMillis();
         e.speed = r.speed();
         e.flow = r.flow();
