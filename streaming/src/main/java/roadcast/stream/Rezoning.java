@@ -117,7 +117,10 @@ final class Rezoning {
         return new Result(zones, moved, added, removed);
     }
 
-    /** Re-lays the open steps of the source zones in the new zone's rows; returns the earliest open step. */
+    /**
+     * Re-lays the open steps of the source zones in the new zone's rows (those where one of its segments had a reading);
+     * returns the earliest open step of any source zone.
+     */
     private static long moveOpenSteps(ZoneMemory m, Place[] from, Set<ZoneMemory> sources) {
         TreeSet<Long> starts = new TreeSet<>();
         for (ZoneMemory src : sources) {
@@ -127,6 +130,9 @@ final class Rezoning {
         }
         int n = from.length;
         for (long start : starts) {
+            if (!anyReceived(from, start)) {
+                continue; // none of this zone's segments had a reading in that step
+            }
             StepAccumulator to = m.open(start, n);
             for (int j = 0; j < n; j++) {
                 if (from[j] == null) {
@@ -154,6 +160,18 @@ final class Rezoning {
             }
         }
         return starts.isEmpty() ? Long.MAX_VALUE : starts.first();
+    }
+
+    private static boolean anyReceived(Place[] from, long start) {
+        for (Place p : from) {
+            if (p != null) {
+                StepAccumulator s = p.zone.openStep(start);
+                if (s != null && s.firstSource[p.local] >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static void appendExtra(StepAccumulator to, int local, long time, byte source) {
