@@ -6,6 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
@@ -17,17 +20,20 @@ import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
 import roadcast.fit.TrainingConfig;
 import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.DayArchiveFolder;
 import roadcast.datasets.SharedDatasets;
 import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
+import roadcast.publish.DayArchive;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
+import roadcast.stream.NetworkLayout;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
@@ -118,6 +124,22 @@ public final class DemoCommand implements Callable<Integer> {
             + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help.")
     Path apiKeys;
 
+    @Option(names = "--retrain-every", paramLabel = "SECONDS", defaultValue = "0",
+            description = "Retrain every this many seconds on the stream's own archive (the training history plus the "
+                    + "readings the job has accepted since), publish to --registry and let the running job switch to "
+                    + "the new version, zones and all, without a restart (default: ${DEFAULT-VALUE} = never).")
+    long retrainEverySeconds;
+
+    @Option(names = "--max-zone-size", paramLabel = "N", defaultValue = "256",
+            description = "Most segments in one zone, for the first model and every retrain (default: "
+                    + "${DEFAULT-VALUE}, as roadcast train).")
+    int maxZoneSize;
+
+    @Option(names = "--archive", paramLabel = "DIR",
+            description = "Where the job archives the readings it accepts, by day (default with --retrain-every: a "
+                    + "temporary folder, seeded with the first model's training history).")
+    Path archive;
+
     /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
     DashboardLauncher dashboard;
 
@@ -135,6 +157,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (apiKeys != null && !Files.isReadable(apiKeys)) {
             err.println("--api-keys: cannot read " + apiKeys);
+            return 2;
+        }
+        if (retrainEverySeconds < 0 || maxZoneSize < 1) {
+            err.println("--retrain-every must be >= 0 and --max-zone-size >= 1");
             return 2;
         }
         Dataset data;
@@ -157,6 +183,17 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
 
+        if (archive == null && retrainEverySeconds > 0) {
+            archive = Files.createTempDirectory("roadcast-demo-archive");
+        }
+        if (archive != null) {
+            DayArchive.describe(archive, model);
+            if (!DayArchiveFolder.isArchive(archive)) {
+                DayArchive.backfill(archive, data.history(), trainRows);
+                out.println("archive " + archive + ": seeded with the " + trainRows + " training steps");
+            }
+        }
+
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             kafka.createTopics(IN, OUT, REJECTED);
             String bootstrap = kafka.bootstrapServers();
@@ -167,28 +204,49 @@ public final class DemoCommand implements Callable<Integer> {
                     .withCloseWhenComplete(!waitForStepEnd)
                     .withCloseAfterQuiet(waitForStepEnd ? null : closeAfterQuiet)
                     .withJobName("roadcast demo");
+            int restPort = JobRestarts.freePort();
             ForecastJob job = new ForecastJob(
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
                     KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo"),
-                    KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg);
+                    KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
+                    .withFlinkOption("rest.port", Integer.toString(restPort));
+            if (archive != null) {
+                job.withArchive(DayArchive.sink(archive, model.timeZone()));
+            }
             DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry, apiKeys);
             AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
             JobClient client = job.executeAsync();
             Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
-            try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size()).start();
+            ScheduledExecutorService retrains = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "demo-retrain");
+                t.setDaemon(true);
+                return t;
+            });
+            try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size())
+                    .withStep(model.step()).start();
                  FeedPublisher publisher = new FeedPublisher(bootstrap, IN, speedup)) {
                 publisher.start(FeedReplay.from(data, replayFrom), 0);
                 out.printf("replaying %s from %s (%d steps) at %.0fx; forecasts of model %s%n", data.name(), replayFrom,
                         steps - trainRows, speedup, model.version());
+                if (retrainEverySeconds > 0) {
+                    out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
+                            maxZoneSize);
+                    retrains.scheduleWithFixedDelay(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
+                            TimeUnit.SECONDS);
+                }
                 out.flush();
                 run(publisher, watcher, out);
-                DemoSummary summary = watcher.summary();
+                retrains.shutdownNow();
+                DemoSummary summary = watcher.summary()
+                        .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
+                                JobRestarts.of(restPort, client.getJobID().toHexString()));
                 out.println("final: " + summary.toJson().toString());
                 if (summaryFile != null) {
                     summary.write(summaryFile);
                     out.println("summary written to " + summaryFile);
                 }
             } finally {
+                retrains.shutdownNow();
                 cancel(client);
                 dash.close();
             }
@@ -270,11 +328,51 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(true)) {
-            outcome = TrainingRun.train(data, trainRows, trainingConfig(data), bars);
+            outcome = TrainingRun.train(data, trainRows, trainingConfig(data).withMaxZoneSize(maxZoneSize), bars);
         }
         String version = models.publish(outcome.model());
         out.printf("trained in %.1f s, published as %s%n", outcome.seconds(), version);
         return models.load(version);
+    }
+
+    /**
+     * One retrain: the archive as a data set (all its finished days), trained with the demo's settings, published.
+     * Zoning is data-driven, so as the archive grows the new version's zones may differ; the job takes it either way.
+     */
+    private void retrain(PrintWriter out) {
+        try {
+            Dataset history = DatasetLoader.load(archive);
+            int rows = history.history().steps();
+            TrainingRun.Outcome outcome = TrainingRun.train(history, rows,
+                    trainingConfig(history).withMaxZoneSize(maxZoneSize), roadcast.fit.ProgressListener.NONE);
+            String version = publishRetrained(outcome.model());
+            ManifoldModel published = new ModelRegistry(registry).load(version);
+            out.printf("[retrain] %d steps of the archive (to %s) in %.1f s: published %s, %d zones, zoning %s%n",
+                    rows, history.history().time(rows - 1), outcome.seconds(), version, published.zoneCount(),
+                    NetworkLayout.of(published, null, null).zoningFingerprint());
+        } catch (Exception | OutOfMemoryError e) {
+            LOG.warn("retrain failed", e);
+            out.println("[retrain] failed: " + e);
+        }
+        out.flush();
+    }
+
+    /** Publishes a retrained model; the one place a promotion gate goes between training and the registry. */
+    private String publishRetrained(ManifoldModel candidate) throws java.io.IOException {
+        return new ModelRegistry(registry).publish(candidate);
+    }
+
+    /** Distinct zonings among the given versions of the registry (-1 if one cannot be read any more). */
+    private int zoningsOf(java.util.List<String> versions) {
+        java.util.Set<String> zonings = new java.util.HashSet<>();
+        for (String v : versions) {
+            try {
+                zonings.add(NetworkLayout.of(new ModelRegistry(registry).load(v), null, null).zoningFingerprint());
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+        return zonings.size();
     }
 
     /** The trainer's defaults for a data set, exactly as {@code roadcast train} without options. */

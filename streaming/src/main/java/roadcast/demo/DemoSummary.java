@@ -3,6 +3,7 @@ package roadcast.demo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,9 +20,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param lagMsP50              median lag: commit visibility of a forecast minus the append time of the latest input it used
  * @param lagMsP99              99th percentile of the same
  * @param levels                congestion level (first horizon) of each segment's latest forecast, counted by level
+ * @param modelVersionsUsed     model versions named by the forecasts, in the order they first appeared
+ * @param stepsWithoutForecast  segment-steps with no forecast, between the first step forecast and the newest step
+ *                              forecast for every segment (later steps may still be in flight)
+ * @param zoningsSeen           distinct zonings among the versions used; -1 when not measured
+ * @param jobRestarts           restarts of the forecast job; -1 when not measured
  */
 public record DemoSummary(int segments, int segmentsWithForecasts, long forecasts, long rejected, double lagMsP50,
-                          double lagMsP99, Map<String, Integer> levels) {
+                          double lagMsP99, Map<String, Integer> levels, List<String> modelVersionsUsed,
+                          long stepsWithoutForecast, int zoningsSeen, long jobRestarts) {
+
+    /** The same with the figures only the demo knows (from the registry and the cluster). */
+    public DemoSummary withLoop(int zonings, long restarts) {
+        return new DemoSummary(segments, segmentsWithForecasts, forecasts, rejected, lagMsP50, lagMsP99, levels,
+                modelVersionsUsed, stepsWithoutForecast, zonings, restarts);
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -35,6 +48,14 @@ public record DemoSummary(int segments, int segmentsWithForecasts, long forecast
         putNumber(o, "lag_ms_p99", lagMsP99);
         ObjectNode l = o.putObject("congestion_levels");
         levels.forEach(l::put);
+        modelVersionsUsed.forEach(o.putArray("model_versions_used")::add);
+        o.put("steps_without_forecast", stepsWithoutForecast);
+        if (zoningsSeen >= 0) {
+            o.put("zonings_seen", zoningsSeen);
+        }
+        if (jobRestarts >= 0) {
+            o.put("job_restarts", jobRestarts);
+        }
         return o;
     }
 

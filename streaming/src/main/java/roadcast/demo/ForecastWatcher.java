@@ -35,10 +35,20 @@ public final class ForecastWatcher implements AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean();
     private final LatencyHistogram lag = new LatencyHistogram();
     private final Map<String, String> latestLevel = new HashMap<>();
+    private final java.util.LinkedHashSet<String> versionsUsed = new java.util.LinkedHashSet<>();
+    /** step (issuedAt) -> forecasts read for it. */
+    private final TreeMap<Long, Integer> perStep = new TreeMap<>();
+    private long stepMillis;
     private long forecasts;
     private long rejected;
     private long undecodable;
     private Thread thread;
+
+    /** Also counts segment-steps without a forecast, for a network of the given step. */
+    public ForecastWatcher withStep(java.time.Duration step) {
+        this.stepMillis = step.toMillis();
+        return this;
+    }
 
     public ForecastWatcher(String bootstrapServers, String forecastTopic, String deadLetterTopic, int networkSize) {
         this.consumer = ExactlyOnceKafka.committedReader(bootstrapServers, "roadcast-forecast-watcher");
@@ -80,6 +90,8 @@ public final class ForecastWatcher implements AutoCloseable {
                             Forecast f = ForecastJson.fromBytes(r.value());
                             String level = f.level().length > 0 && f.level()[0] != null ? f.level()[0] : "unknown";
                             latestLevel.put(f.segment(), level);
+                            versionsUsed.add(f.modelVersion());
+                            perStep.merge(f.issuedAt(), 1, Integer::sum);
                         } catch (RuntimeException e) {
                             undecodable++;
                         }
@@ -112,7 +124,32 @@ public final class ForecastWatcher implements AutoCloseable {
         Map<String, Integer> levels = new TreeMap<>();
         latestLevel.values().forEach(l -> levels.merge(l, 1, Integer::sum));
         return new DemoSummary(networkSize, latestLevel.size(), forecasts, rejected, lag.quantile(0.5),
-                lag.quantile(0.99), levels);
+                lag.quantile(0.99), levels, new ArrayList<>(versionsUsed), stepsWithoutForecast(), -1, -1);
+    }
+
+    /**
+     * Segment-steps with no forecast from the first step forecast to the newest step forecast for every segment
+     * (steps after it may still be open); every step in between counts, also one with no forecast at all.
+     */
+    private long stepsWithoutForecast() {
+        if (stepMillis <= 0 || perStep.isEmpty()) {
+            return 0;
+        }
+        Long lastComplete = null;
+        for (var e : perStep.descendingMap().entrySet()) {
+            if (e.getValue() >= networkSize) {
+                lastComplete = e.getKey();
+                break;
+            }
+        }
+        if (lastComplete == null) {
+            return 0;
+        }
+        long missing = 0;
+        for (long s = perStep.firstKey(); s <= lastComplete; s += stepMillis) {
+            missing += Math.max(0, networkSize - perStep.getOrDefault(s, 0));
+        }
+        return missing;
     }
 
     /** Forgets the lag measured so far (e.g. the start-up backlog). */

@@ -58,6 +58,52 @@ public final class DayArchive {
                 model.unit(), model.timeZone(), model.step(), model.network());
     }
 
+    /**
+     * Writes rows [0, rows) of a history into the archive as if the job had accepted them (one finished file per
+     * day, {@code part-history.csv}): an archive started next to a model then holds the history that model was
+     * trained on, and a retrain on the archive learns from that history plus what the job has accepted since. Missing
+     * cells (NaN) are not written, as the job never archives a reading it did not accept.
+     */
+    public static void backfill(java.nio.file.Path dir, roadcast.history.SpeedHistory history, int rows)
+            throws IOException {
+        ZoneId zone = history.timeZone();
+        java.io.BufferedWriter w = null;
+        LocalDate day = null;
+        ReadingEvent e = new ReadingEvent();
+        e.source = roadcast.reading.Source.LOOP;
+        try {
+            for (int t = 0; t < rows; t++) {
+                e.timeMillis = history.epochMillis(t);
+                LocalDate d = LocalDate.ofInstant(Instant.ofEpochMilli(e.timeMillis), zone);
+                if (!d.equals(day)) {
+                    if (w != null) {
+                        w.close();
+                    }
+                    day = d;
+                    java.nio.file.Path folder = java.nio.file.Files.createDirectories(dir.resolve("day=" + d));
+                    w = java.nio.file.Files.newBufferedWriter(folder.resolve("part-history.csv"), StandardCharsets.UTF_8);
+                    w.write(HEADER);
+                }
+                for (int i = 0; i < history.segments(); i++) {
+                    float v = history.speed()[t][i];
+                    if (Float.isNaN(v)) {
+                        continue;
+                    }
+                    e.segment = history.segmentIds()[i];
+                    e.speed = Double.parseDouble(Float.toString(v));
+                    e.flow = history.flow() == null ? Double.NaN : history.flow()[t][i];
+                    e.occupancy = history.occupancy() == null ? Double.NaN : history.occupancy()[t][i];
+                    w.write(line(e));
+                    w.write('\n');
+                }
+            }
+        } finally {
+            if (w != null) {
+                w.close();
+            }
+        }
+    }
+
     /** One CSV line of a reading (without the newline). */
     public static String line(ReadingEvent e) {
         return Instant.ofEpochMilli(e.timeMillis) + "," + e.segment + "," + e.speed + ","

@@ -28,13 +28,14 @@ import roadcast.kafka.RawRecord;
  * {@link StreamCommand} plugs in Kafka and tests plug in bounded lists and collecting sinks.
  *
  * <pre>
- * input ─ parse ─┬─ timestamps/watermarks ─ keyBy(zone) ─ clean, fuse, forecast ─┬─ forecasts sink
+ * input ─ parse ─┬─ timestamps/watermarks ─ keyBy(network) ─ clean, fuse, forecast ─┬─ forecasts sink
  *                │                                     ▲ broadcast: model versions │
  *                └─ dead letters ◄──────── dead letters ◄───────────────────────────┼─ archive (optional)
  * </pre>
  *
- * The model is read from the registry when the job is built (for the network layout and zoning) and again by the
- * operators where they run.
+ * The model is read from the registry when the job is built (for the step, time zone and limits) and again by the
+ * operators where they run; later versions may change the zones and the segments (see {@link ZoneOperator}, which
+ * also explains the single network key).
  */
 public final class ForecastJob {
 
@@ -195,9 +196,9 @@ public final class ForecastJob {
         if (config.effectiveIdleness() != null) {
             eventTime = eventTime.withIdleness(config.effectiveIdleness());
         }
-        KeyedStream<ReadingEvent, Integer> byZone = parsed
+        KeyedStream<ReadingEvent, Integer> byNetwork = parsed
                 .assignTimestampsAndWatermarks(eventTime).name("event-time").uid("event-time")
-                .keyBy(e -> e.zone);
+                .keyBy(e -> ZoneOperator.NETWORK_KEY);
 
         Source<String, ?, ?> versionSource = modelVersions;
         if (versionSource == null && config.hotReload()) {
@@ -208,7 +209,7 @@ public final class ForecastJob {
                         .uid("model-versions").setParallelism(1)
                 : env.fromData(Types.STRING, modelRef.version()).name("model-version").uid("model-version");
 
-        SingleOutputStreamOperator<IssuedForecast> issued = byZone
+        SingleOutputStreamOperator<IssuedForecast> issued = byNetwork
                 .connect(versions.broadcast())
                 .transform("forecast", TypeInformation.of(IssuedForecast.class),
                         new ZoneOperator(modelRef, layout, config.forecastOnEveryUpdate(), config.closeWhenComplete(),

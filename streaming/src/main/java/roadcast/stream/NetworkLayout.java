@@ -14,7 +14,8 @@ import roadcast.model.ManifoldModel;
 /**
  * What the stages before the zone operator need to know of the model, small enough to ship with the job graph:
  * segment ids in network order, the zone of each, the step and the credibility limits checked per record. The zone
- * partition is fixed for the life of a job (a reloaded model must keep it, see {@link ZoneOperator}).
+ * operator holds the layout of the model in service and replaces it when a new version is accepted
+ * ({@link #rezoned}); only the step and the time zone must stay the same for the life of a job.
  *
  * @param segmentIds            network order
  * @param zoneOfSegment         {@code model.zoneOf(i)} per segment
@@ -62,26 +63,68 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
                 maxFuture != null ? maxFuture.toMillis() : rules.maxFutureMillis());
     }
 
-    /** Whether another model partitions the same segments into the same zones (required for a hot reload). */
-    public String mismatch(ManifoldModel other) {
-        String[] ids = other.network().segmentIds();
-        if (ids.length != segmentIds.length) {
-            return "its network has " + ids.length + " segments, the running model's " + segmentIds.length;
-        }
-        for (int i = 0; i < ids.length; i++) {
-            if (!ids[i].equals(segmentIds[i])) {
-                return "its segment " + i + " is '" + ids[i] + "', the running model's '" + segmentIds[i] + "'";
-            }
-        }
+    /**
+     * Why a model cannot replace the running one in this job, or null when it can. Zones and segments may differ
+     * (the zone operator migrates its state); the step and the local time zone may not (open steps, timers and the
+     * archive are laid out in them), and a network with none of the running segments is another city, not a new
+     * version of this one.
+     */
+    public String incompatibility(ManifoldModel other) {
         if (other.step().toMillis() != stepMillis) {
-            return "its step is " + other.step() + ", the running model's " + Duration.ofMillis(stepMillis);
+            return "its step is " + other.step() + ", the running model's " + Duration.ofMillis(stepMillis)
+                    + " (restart the job to change the step)";
         }
-        for (int i = 0; i < ids.length; i++) {
-            if (other.zoneOf(i) != zoneOfSegment[i] || other.localIndexOf(i) != localIndex[i]) {
-                return "segment " + ids[i] + " is in another zone (restart the job to change the zoning)";
+        if (!other.timeZone().getId().equals(timeZone)) {
+            return "its time zone is " + other.timeZone().getId() + ", the running model's " + timeZone;
+        }
+        Set<String> running = segmentSet();
+        for (String id : other.network().segmentIds()) {
+            if (running.contains(id)) {
+                return null;
             }
         }
-        return null;
+        return "its network shares no segment with the running model's (another network?)";
+    }
+
+    /**
+     * The layout of another model of the same step: its segments and zones, this layout's lateness and future
+     * limits (they come from the job's config or the first model), the new model's speed limit.
+     */
+    public NetworkLayout rezoned(ManifoldModel other) {
+        NetworkLayout fresh = of(other, Duration.ofMillis(allowedLatenessMillis), Duration.ofMillis(maxFutureMillis));
+        return new NetworkLayout(fresh.segmentIds, fresh.zoneOfSegment, fresh.localIndex, fresh.zoneSizes,
+                stepMillis, timeZone, fresh.maxSpeed, allowedLatenessMillis, maxFutureMillis);
+    }
+
+    /** Segment ids of zone {@code z} in zone-local order. */
+    public String[] segmentsOfZone(int z) {
+        String[] out = new String[zoneSizes[z]];
+        for (int i = 0; i < segmentIds.length; i++) {
+            if (zoneOfSegment[i] == z) {
+                out[localIndex[i]] = segmentIds[i];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A short fingerprint of the zoning: which segments, in which zone, in which order (SHA-256 of the zones' id
+     * lists, 16 hex digits). Two layouts with the same fingerprint put every segment at the same zone row.
+     */
+    public String zoningFingerprint() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (int z = 0; z < zoneSizes.length; z++) {
+                for (String id : segmentsOfZone(z)) {
+                    sha.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    sha.update((byte) ',');
+                }
+                sha.update((byte) ';');
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public int zoneCount() {

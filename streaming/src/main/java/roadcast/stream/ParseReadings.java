@@ -1,7 +1,5 @@
 package roadcast.stream;
 
-import java.util.Map;
-
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -19,7 +17,9 @@ import roadcast.reading.SpeedReading;
 import roadcast.kafka.RawRecord;
 
 /**
- * First stage: raw record -> {@link ReadingEvent} placed in the network, or a dead letter with the parser's reason.
+ * First stage: raw record -> {@link ReadingEvent}, or a dead letter with the parser's reason. Whether the segment is
+ * in the network is not checked here but by the zone operator, against the model in service: the network may grow
+ * while the job runs, and this stage only knows the model the job started with.
  * The future check uses the wall clock (a sensor clock running ahead of real time); it runs before watermarks are
  * assigned so that a record from next year cannot push event time forward and close every open step.
  *
@@ -34,7 +34,6 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
 
     private final NetworkLayout layout;
     private final ReadingParser parser;
-    private transient Map<String, Integer> index;
     private final boolean checkFuture;
     private transient RejectionCounters rejected;
     /** Newest event time accepted by this subtask (reference of the lead bound without the future check). */
@@ -45,12 +44,11 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
         this.layout = layout;
         this.checkFuture = checkFuture;
         this.parser = new ReadingParser(java.time.ZoneId.of(layout.timeZone()), layout.maxSpeed(),
-                checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, layout.segmentSet());
+                checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, null);
     }
 
     @Override
     public void open(OpenContext openContext) {
-        index = layout.indexById();
         rejected = new RejectionCounters(getRuntimeContext().getMetricGroup());
     }
 
@@ -84,11 +82,10 @@ public final class ParseReadings extends ProcessFunction<RawRecord, ReadingEvent
             }
         }
         newestEventMillis = Math.max(newestEventMillis, r.timeMillis());
-        int i = index.get(r.segment());
         ReadingEvent e = new ReadingEvent();
         e.segment = r.segment();
-        e.segmentIndex = i;
-        e.zone = layout.zoneOfSegment()[i];
+        e.segmentIndex = -1; // placed by the zone operator, under the model in service
+        e.zone = -1;
         e.timeMillis = r.timeMillis();
         e.speed = r.speed();
         e.flow = r.flow();

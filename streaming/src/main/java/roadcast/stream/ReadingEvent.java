@@ -9,9 +9,9 @@ import roadcast.reading.Source;
 public class ReadingEvent {
 
     public String segment;
-    /** Index of the segment in the model's network. */
+    /** Index of the segment in the network of the model in service; set by the zone operator (-1 before). */
     public int segmentIndex;
-    /** Zone of the segment ({@code model.zoneOf}). */
+    /** Zone of the segment ({@code model.zoneOf}) under the model in service; set by the zone operator. */
     public int zone;
     /** Event time, epoch ms. */
     public long timeMillis;

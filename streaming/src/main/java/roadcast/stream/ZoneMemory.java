@@ -6,9 +6,9 @@ import roadcast.clean.SegmentTrack;
 import roadcast.forecast.ZoneState;
 
 /**
- * Everything the job keeps about one zone, in one keyed value: the credibility track of each of its segments, the
- * steps still open, the forecaster's state and the model it belongs to. A Flink POJO (nested POJOs and arrays of
- * them, no Kryo).
+ * Everything the job keeps about one zone: the ids of its segments (so the value says whose rows it holds, whatever
+ * zoning it was written under), the credibility track of each, the steps still open, the newest fused rows, the
+ * forecaster's state and the model it belongs to. A Flink POJO (nested POJOs and arrays of them, no Kryo).
  *
  * <p>One value per zone rather than one per segment because {@link ZoneOperator} works on it in memory between
  * checkpoints and writes it to the state backend once per checkpoint: the per-reading cost is then an array access,
@@ -23,6 +23,20 @@ public class ZoneMemory {
      * open step holds arrays of the zone's size, serialised at every checkpoint) and keeps forecasts coming.
      */
     public static final int MAX_OPEN_STEPS = 48;
+
+    /**
+     * Fused rows kept per zone for re-estimating the latent state under another model ({@link Rezoning}): at least
+     * the kernel's lags (order p up to 3 in the trainer's search, two residual lags) with room for steps without
+     * readings in between.
+     */
+    public static final int RECENT_STEPS = 6;
+
+    /** [zone size] segment ids in zone-local order. */
+    public String[] segments;
+    /** [RECENT_STEPS] step starts of the newest fused rows, newest first; Long.MIN_VALUE = empty slot. */
+    public long[] recentSteps;
+    /** [RECENT_STEPS * zone size] the fused rows of {@code recentSteps}, row k at [k n, (k + 1) n); NaN = none. */
+    public float[] recentSpeeds;
 
     /** [zone size] what the credibility rules remember per segment, zone-local order. */
     public SegmentTrack[] tracks;
@@ -42,14 +56,28 @@ public class ZoneMemory {
     public ZoneMemory() {
     }
 
-    static ZoneMemory fresh(int zoneSize) {
+    static ZoneMemory fresh(String[] segments) {
+        int zoneSize = segments.length;
         ZoneMemory m = new ZoneMemory();
+        m.segments = segments.clone();
+        m.recentSteps = new long[RECENT_STEPS];
+        Arrays.fill(m.recentSteps, Long.MIN_VALUE);
+        m.recentSpeeds = new float[RECENT_STEPS * zoneSize];
         m.tracks = new SegmentTrack[zoneSize];
         for (int i = 0; i < zoneSize; i++) {
             m.tracks[i] = new SegmentTrack();
         }
         m.openSteps = new StepAccumulator[0];
         return m;
+    }
+
+    /** Keeps the fused row of a closed step as the newest of {@link #recentSteps}. */
+    void remember(long stepStart, float[] row) {
+        int n = segments.length;
+        System.arraycopy(recentSteps, 0, recentSteps, 1, RECENT_STEPS - 1);
+        System.arraycopy(recentSpeeds, 0, recentSpeeds, n, (RECENT_STEPS - 1) * n);
+        recentSteps[0] = stepStart;
+        System.arraycopy(row, 0, recentSpeeds, 0, n);
     }
 
     /** The open step starting at {@code stepStart}, or null. */

@@ -2,12 +2,13 @@ package roadcast.stream;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
+import java.util.List;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -34,27 +35,40 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.ingest.DeadLetter;
+import roadcast.ingest.RejectReason;
 import roadcast.ingest.Rejection;
 import roadcast.model.ManifoldModel;
 import roadcast.publish.IssuedForecast;
 
 /**
- * The zone operator, keyed by zone: it cleans each reading ({@link ZoneIntake}: too late, duplicate, credibility),
- * fuses the accepted ones into their open step, and when a step closes runs the kernel ({@link ZoneForecaster#observe},
- * {@link ZoneForecaster#forecast}) and issues one forecast per segment of the zone ({@link Forecasts#toRecords}).
+ * The zone operator: it cleans each reading ({@link ZoneIntake}: unknown segment, too late, duplicate, credibility),
+ * fuses the accepted ones into their zone's open step, and when a step closes runs the kernel
+ * ({@link ZoneForecaster#observe}, {@link ZoneForecaster#forecast}) and issues one forecast per segment of the zone
+ * ({@link Forecasts#toRecords}).
  *
  * <p>A step closes when event time passes its end plus the allowed lateness (an event-time timer); optionally as soon
  * as every segment of the zone has a reading (with any older open step of the zone, in time order), or when the
  * zone's readings pause for {@code closeAfterQuietMillis} (processing time). Optionally a provisional forecast is issued
  * on every reading, from a copy of the state.
  *
- * <p><b>State.</b> Everything about a zone is one {@link ZoneMemory} in keyed state (RocksDB in production). The
- * operator works on the zones it owns in memory and writes the ones that changed back to keyed state when a checkpoint
- * is taken ({@link #snapshotState}, where it switches the key itself - the reason this is an operator and not a
- * process function). So a reading costs array accesses, not a RocksDB read and write, and every checkpoint still holds
- * the state as of its barrier: exactly once, restore and rescaling work as for any keyed state. After a restore a zone
- * is read from keyed state the first time it is touched. The heap holds the working copy of every zone this subtask
- * has seen (about 100 bytes per segment plus the open steps).
+ * <p><b>Keying: one network key.</b> The readings are keyed by the constant {@link #NETWORK_KEY}, not by zone: the
+ * zoning changes with every model version, and a segment that moves to a zone owned by another subtask would need
+ * its state to cross subtasks at run time, which keyed state cannot do. With one key, every zone lives in one
+ * operator instance, so a new zoning is a regrouping of in-memory state ({@link Rezoning}) at a step boundary, and
+ * exactly-once, restore and rescaling are those of one key group (the owner's subtask is whichever the key group
+ * lands on at any parallelism; the other subtasks of this operator stay idle). The cost is that the forecast stage
+ * does not scale past one subtask; parsing, sources and sinks still do. (Routing each reading by its zone under the
+ * current version via broadcast state before the keyBy would spread zones, but a switch would then have to re-key
+ * state between subtasks and agree on the switch step across them; more machinery for throughput this stage already
+ * reaches at parallelism 1 in bench-stream.)
+ *
+ * <p><b>State.</b> Each zone is one {@link ZoneMemory} (which names its segments) in the map state of the network key,
+ * plus the layout it was written under (model version and zoning fingerprint). The operator works on the zones in
+ * memory and writes the ones that changed back when a checkpoint is taken ({@link #snapshotState}), so a reading
+ * costs array accesses, not a RocksDB read and write, and every checkpoint still holds the state as of its barrier.
+ * After a restore the zones are read the first time the network key is touched; when they were written under another
+ * version or zoning (a savepoint of an older version, or a model published meanwhile) they are migrated like a live
+ * switch, by segment id, never by position.
  *
  * <p><b>Event time</b> is the readings' watermark alone. The second input, the model-version control stream, carries
  * no event time: its watermarks and idleness are ignored. (Left to the default two-input rule, event time was the
@@ -63,9 +77,17 @@ import roadcast.publish.IssuedForecast;
  * stays put; open steps close by completeness or quiet.
  *
  * <p><b>Models</b> come in on the second input as registry versions. A version is loaded and checked on arrival; a
- * corrupt file or a model of another network or zoning is refused (log line, {@code modelsRefused} metric) and the
- * running model stays. An accepted version is recorded in broadcast state and each zone switches to it at its next
- * step boundary, from a fresh state of the new model (the latent coordinates of two models are not comparable).
+ * corrupt file or a model with another step or time zone is refused (log line, {@code modelsRefused} metric) and
+ * the running model stays. An accepted version may have other zones and other segments: the operator first closes,
+ * under the old model, every open step at or before the newest step any zone has closed (a step boundary of the whole
+ * network), then moves each segment's credibility track, open-step sums and recent fused rows to its new zone,
+ * re-estimates each zone's latent state by running the new kernel over those rows (so the first forecast after the
+ * switch is what the new model's backtest gives, not a cold start), starts added segments cold (imputed from the
+ * zone's projection until they report) and drops removed ones (log line, {@code segmentsRemoved} metric). Readings of
+ * a segment the model in service does not know are dead-lettered here ({@code UNKNOWN_SEGMENT}), so the parser
+ * accepts the segments of any version. Only the model in service is kept loaded. A version that cannot be loaded
+ * after a restore (deleted from the registry) is replaced by the registry's newest loadable one (log line,
+ * {@code modelFallbacks} metric) rather than failing the job into a restart loop.
  */
 public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         implements TwoInputStreamOperator<ReadingEvent, String, IssuedForecast>, Triggerable<Integer, VoidNamespace> {
@@ -73,8 +95,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(ZoneOperator.class);
     private static final String CURRENT = "current";
+    private static final String STARTED_WITH = "started-with";
 
-    /** Broadcast state: {@code "current"} -> the accepted model version. */
+    /** The one key of the forecast stage (see the class comment). */
+    public static final Integer NETWORK_KEY = 0;
+
+    /**
+     * Broadcast state: {@code "current"} -> the model version in service; {@code "started-with"} -> the initial
+     * version of the job that wrote it (a restore under another initial version takes the new one).
+     */
     public static final MapStateDescriptor<String, String> MODEL_VERSION =
             new MapStateDescriptor<>("model-version", String.class, String.class);
 
@@ -83,32 +112,42 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             new OutputTag<>("accepted-readings", TypeInformation.of(ReadingEvent.class));
 
     private final ModelRef initial;
-    private final NetworkLayout layout;
+    /** The first model's layout: the step, lateness and future limits every later layout keeps. */
+    private final NetworkLayout startLayout;
     private final boolean forecastOnEveryUpdate;
     private final boolean closeWhenComplete;
     private final long closeAfterQuietMillis;
     private final boolean emitAccepted;
 
-    private transient Map<String, RunningModel> loaded;
+    private transient RunningModel model;
+    private transient NetworkLayout layout;
+    private transient Map<String, Integer> indexOfSegment;
     private transient Set<String> refused;
     private transient ZoneIntake intake;
-    private transient ValueState<ZoneMemory> memory;
+    private transient MapState<Integer, ZoneMemory> zoneMemory;
+    private transient ValueState<String> storedLayout;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
     private transient TypeSerializer<ZoneState> stateCopier;
     private transient BroadcastState<String, String> versions;
     private transient InternalTimerService<VoidNamespace> timers;
-    /** [zone] working copy, null until the zone is first touched by this subtask. */
-    private transient ZoneMemory[] working;
+    /** [zone] working copy; null until the network key is first touched on this subtask (only its owner does). */
+    private transient ZoneMemory[] zones;
     /** Zones changed since the last checkpoint: {@code dirtyZones[0..dirtyCount)}, flagged in {@code dirty}. */
     private transient boolean[] dirty;
     private transient int[] dirtyZones;
     private transient int dirtyCount;
+    /** The zoning changed since the last checkpoint: rewrite every zone and the layout. */
+    private transient boolean rewriteAll;
     private transient float[][] rowOfZone;
     private transient StreamRecord<IssuedForecast> forecastRecord;
     private transient Counter forecasts;
     private transient Counter stepsClosed;
     private transient Counter modelsAccepted;
     private transient Counter modelsRefused;
+    private transient Counter modelFallbacks;
+    private transient Counter stateMigrations;
+    private transient Counter segmentsAdded;
+    private transient Counter segmentsRemoved;
     private transient RejectionCounters rejected;
     /** Most steps a zone keeps open; more close the oldest ones (see {@link #processElement1}). */
     private transient int maxOpenSteps;
@@ -116,12 +155,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long restoredAtMillis;
 
     /**
+     * @param initial      the job's first model
+     * @param startLayout  its layout (step, lateness and future limits for the life of the job)
      * @param emitAccepted also send every accepted reading to the {@link #ACCEPTED} side output
      */
-    public ZoneOperator(ModelRef initial, NetworkLayout layout, boolean forecastOnEveryUpdate, boolean closeWhenComplete,
-                        long closeAfterQuietMillis, boolean emitAccepted) {
+    public ZoneOperator(ModelRef initial, NetworkLayout startLayout, boolean forecastOnEveryUpdate,
+                        boolean closeWhenComplete, long closeAfterQuietMillis, boolean emitAccepted) {
         this.initial = initial;
-        this.layout = layout;
+        this.startLayout = startLayout;
         this.forecastOnEveryUpdate = forecastOnEveryUpdate;
         this.closeWhenComplete = closeWhenComplete;
         this.closeAfterQuietMillis = closeAfterQuietMillis;
@@ -131,34 +172,136 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     @Override
     public void open() throws Exception {
         super.open();
-        ManifoldModel model = initial.load();
-        loaded = new HashMap<>();
-        refused = new HashSet<>();
-        loaded.put(initial.version(), new RunningModel(model));
-        intake = new ZoneIntake(layout, model.credibility());
-        ValueStateDescriptor<ZoneMemory> descriptor = new ValueStateDescriptor<>("zone-memory", ZoneMemory.class);
-        memory = getPartitionedState(descriptor);
-        memoryCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneMemory.class));
-        stateCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneState.class));
-        versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
-        timers = getInternalTimerService("zone-steps", VoidNamespaceSerializer.INSTANCE, this);
-        int zones = layout.zoneCount();
-        working = new ZoneMemory[zones];
-        dirty = new boolean[zones];
-        dirtyZones = new int[zones];
-        rowOfZone = new float[zones][];
-        for (int z = 0; z < zones; z++) {
-            rowOfZone[z] = new float[layout.zoneSizes()[z]];
-        }
-        forecastRecord = new StreamRecord<>(null);
         var metrics = getMetricGroup();
         forecasts = metrics.counter("forecasts");
         stepsClosed = metrics.counter("stepsClosed");
         modelsAccepted = metrics.counter("modelsAccepted");
         modelsRefused = metrics.counter("modelsRefused");
+        modelFallbacks = metrics.counter("modelFallbacks");
+        stateMigrations = metrics.counter("stateMigrations");
+        segmentsAdded = metrics.counter("segmentsAdded");
+        segmentsRemoved = metrics.counter("segmentsRemoved");
         rejected = new RejectionCounters(metrics);
         maxOpenSteps = (int) Math.max(ZoneMemory.MAX_OPEN_STEPS,
-                layout.allowedLatenessMillis() / layout.stepMillis() + 4);
+                startLayout.allowedLatenessMillis() / startLayout.stepMillis() + 4);
+        refused = new HashSet<>();
+        zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
+                TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
+        storedLayout = getPartitionedState(new ValueStateDescriptor<>("zone-layout", String.class));
+        memoryCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneMemory.class));
+        stateCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneState.class));
+        versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
+        timers = getInternalTimerService("zone-steps", VoidNamespaceSerializer.INSTANCE, this);
+        forecastRecord = new StreamRecord<>(null);
+
+        // A failover restores the version in service; a restore by a job started with another initial version
+        // (a restart onto a new model) takes that one. Either way the zones are migrated on first touch if needed.
+        String version = initial.version();
+        if (versions.contains(CURRENT) && initial.version().equals(versions.get(STARTED_WITH))) {
+            version = versions.get(CURRENT);
+        }
+        ManifoldModel loadedModel;
+        try {
+            loadedModel = initial.withVersion(version).load();
+        } catch (Exception e) {
+            loadedModel = newestLoadable(version, e);
+        }
+        install(loadedModel);
+    }
+
+    /** The registry's newest model that loads and fits this job, when the one in service cannot be read. */
+    private ManifoldModel newestLoadable(String missing, Exception why) throws Exception {
+        List<String> all = new java.util.ArrayList<>(initial.registry().versions());
+        java.util.Collections.reverse(all);
+        for (String v : all) {
+            try {
+                ManifoldModel m = initial.withVersion(v).load();
+                if (startLayout.incompatibility(m) == null) {
+                    modelFallbacks.inc();
+                    LOG.warn("model {} cannot be loaded ({}); falling back to {}, the registry's newest loadable model",
+                            missing, why.toString(), v);
+                    return m;
+                }
+            } catch (Exception ignored) {
+                // try the next older one
+            }
+        }
+        throw new java.io.IOException("model " + missing + " cannot be loaded (" + why + ") and registry "
+                + initial.registryDir() + " holds no other loadable model", why);
+    }
+
+    /** Puts {@code m} in service (only it stays loaded), recorded in broadcast state. */
+    private void install(ManifoldModel m) throws Exception {
+        model = new RunningModel(m);
+        layout = startLayout.rezoned(m);
+        indexOfSegment = layout.indexById();
+        intake = new ZoneIntake(layout, m.credibility());
+        int n = layout.zoneCount();
+        rowOfZone = new float[n][];
+        for (int z = 0; z < n; z++) {
+            rowOfZone[z] = new float[layout.zoneSizes()[z]];
+        }
+        versions.put(CURRENT, m.version());
+        versions.put(STARTED_WITH, initial.version());
+    }
+
+    /** What the stored zones are grouped by: model version and zoning. */
+    private String layoutKey() {
+        return model.version + "/" + layout.zoningFingerprint();
+    }
+
+    /** Makes {@link #zones} the working copy of the current layout (first touch of the network key). */
+    private void ensureZones() throws Exception {
+        if (zones != null) {
+            return;
+        }
+        String stored = storedLayout.value();
+        int n = layout.zoneCount();
+        if (stored == null) {
+            zones = new ZoneMemory[n];
+            for (int z = 0; z < n; z++) {
+                zones[z] = ZoneMemory.fresh(layout.segmentsOfZone(z));
+            }
+            resetDirty(n, true);
+        } else if (stored.equals(layoutKey())) {
+            zones = new ZoneMemory[n];
+            for (int z = 0; z < n; z++) {
+                ZoneMemory m = zoneMemory.get(z);
+                zones[z] = m != null ? m : ZoneMemory.fresh(layout.segmentsOfZone(z));
+            }
+            resetDirty(n, false);
+        } else {
+            List<ZoneMemory> old = new java.util.ArrayList<>();
+            for (ZoneMemory m : zoneMemory.values()) {
+                old.add(m);
+            }
+            LOG.info("restored state was written under {}; migrating it to {}", stored, layoutKey());
+            migrate(old.toArray(new ZoneMemory[0]), stored);
+        }
+    }
+
+    private void resetDirty(int zoneCount, boolean all) {
+        dirty = new boolean[zoneCount];
+        dirtyZones = new int[zoneCount];
+        dirtyCount = 0;
+        rewriteAll = all;
+    }
+
+    /** Regroups {@code old} under the model in service (see {@link Rezoning}). */
+    private void migrate(ZoneMemory[] old, String from) {
+        Rezoning.Result r = Rezoning.regroup(old, layout, model.version, model::forecaster);
+        zones = r.zones();
+        resetDirty(zones.length, true);
+        stateMigrations.inc();
+        segmentsAdded.inc(r.added().size());
+        segmentsRemoved.inc(r.removed().size());
+        LOG.info("state migrated from {} to {}: {} zones, {} segments moved, {} added (cold: imputed until they"
+                        + " report), {} removed", from, layoutKey(), zones.length, r.moved(), r.added().size(),
+                r.removed().size());
+        if (!r.removed().isEmpty()) {
+            LOG.warn("model {} drops {} segments, their state is discarded: {}", model.version, r.removed().size(),
+                    r.removed().size() <= 20 ? r.removed() : r.removed().subList(0, 20) + " ...");
+        }
     }
 
     @Override
@@ -170,7 +313,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
 
     @Override
     public void processElement1(StreamRecord<ReadingEvent> record) throws Exception {
+        ensureZones();
         ReadingEvent e = record.getValue();
+        Integer index = indexOfSegment.get(e.segment);
+        if (index == null) {
+            deadLetter(e, new Rejection(RejectReason.UNKNOWN_SEGMENT, "segment '" + e.segment
+                    + "' is not in the network of model " + model.version));
+            return;
+        }
+        e.segmentIndex = index;
+        e.zone = layout.zoneOfSegment()[index];
         ZoneMemory zone = touch(e.zone);
         long stepStart = layout.stepStart(e.timeMillis);
         StepAccumulator step = zone.openStep(stepStart);
@@ -186,6 +338,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 return;
             }
             step = zone.open(stepStart, layout.zoneSizes()[e.zone]);
+            // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
         }
         Rejection refusedReading = intake.admit(zone, step, e);
@@ -213,62 +366,94 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
 
     @Override
     public void onEventTime(InternalTimer<Integer, VoidNamespace> timer) throws Exception {
-        int z = timer.getKey();
-        ZoneMemory zone = touch(z);
+        ensureZones();
         long stepStart = layout.stepOfCloseTime(timer.getTimestamp());
-        if (zone.openStep(stepStart) == null) {
-            return; // closed early
+        for (int z = 0; z < zones.length; z++) {
+            ZoneMemory zone = zones[z];
+            if (zone.openSteps.length > 0 && zone.openSteps[0].stepStart <= stepStart) {
+                touch(z);
+                closeSteps(z, zone, stepStart);
+                if (closeWhenComplete) {
+                    closeSteps(z, zone, zone.newestCompleteStep());
+                }
+            }
+            if (zone.lastClosedStep < stepStart) {
+                // The network's step closes: a zone without an accepted reading in it (a sensor outage, or segments
+                // just added by a new model) is forecast too, from the kernel's carried state, as the backtest does
+                // with a row of NaN.
+                touch(z);
+                closeEmpty(z, zone, stepStart);
+            }
         }
-        closeSteps(z, zone, stepStart);
-        if (closeWhenComplete) {
-            closeSteps(z, zone, zone.newestCompleteStep());
+    }
+
+    /** observe of a row without readings + forecast (imputed from the zone's dynamics or profile). */
+    private void closeEmpty(int z, ZoneMemory zone, long stepStart) {
+        if (zone.state == null || !model.version.equals(zone.modelVersion)) {
+            zone.state = model.forecaster(z).newState();
+            zone.modelVersion = model.version;
         }
+        zone.lastClosedStep = stepStart;
+        if (zone.state.stepMillis != Long.MIN_VALUE && stepStart <= zone.state.stepMillis) {
+            return;
+        }
+        float[] row = rowOfZone[z];
+        java.util.Arrays.fill(row, Float.NaN);
+        model.forecaster(z).observe(zone.state, stepStart, row);
+        zone.remember(stepStart, row);
+        stepsClosed.inc();
+        emit(z, zone.state, row, Long.MIN_VALUE);
     }
 
     @Override
     public void onProcessingTime(InternalTimer<Integer, VoidNamespace> timer) throws Exception {
-        int z = timer.getKey();
-        ZoneMemory zone = touch(z);
-        zone.quietTimerMillis = Long.MIN_VALUE;
-        if (zone.lastReadingProcessingMillis == Long.MIN_VALUE) {
-            return;
-        }
-        if (zone.lastReadingProcessingMillis < restoredAtMillis) {
-            // A timer restored from a checkpoint, due while the job was down: the zone has had no reading since the
-            // restore, and the readings after the checkpoint are about to be replayed. Closing now would forecast the
-            // open steps on partial data. The first reading after the restore sets a new quiet timer.
-            return;
-        }
-        if (timer.getTimestamp() - zone.lastReadingProcessingMillis >= closeAfterQuietMillis) {
-            closeSteps(z, zone, Long.MAX_VALUE);
-        } else {
-            // Readings came in since the timer was set: look again a quiet period after the newest one.
-            zone.quietTimerMillis = zone.lastReadingProcessingMillis + closeAfterQuietMillis;
-            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
+        ensureZones();
+        long now = timer.getTimestamp();
+        for (int z = 0; z < zones.length; z++) {
+            ZoneMemory zone = zones[z];
+            if (zone.quietTimerMillis == Long.MIN_VALUE || zone.quietTimerMillis > now) {
+                continue;
+            }
+            touch(z);
+            zone.quietTimerMillis = Long.MIN_VALUE;
+            if (zone.lastReadingProcessingMillis == Long.MIN_VALUE) {
+                continue;
+            }
+            if (zone.lastReadingProcessingMillis < restoredAtMillis) {
+                // A timer restored from a checkpoint, due while the job was down: the zone has had no reading since
+                // the restore, and the readings after the checkpoint are about to be replayed. Closing now would
+                // forecast the open steps on partial data. The first reading after the restore sets a new timer.
+                continue;
+            }
+            if (now - zone.lastReadingProcessingMillis >= closeAfterQuietMillis) {
+                closeSteps(z, zone, Long.MAX_VALUE);
+            } else {
+                // Readings came in since the timer was set: look again a quiet period after the newest one.
+                zone.quietTimerMillis = zone.lastReadingProcessingMillis + closeAfterQuietMillis;
+                timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
+            }
         }
     }
 
-    /** Closes every open step of the zone that starts at or before {@code upTo}, in time order. */
+    /**
+     * Closes every open step of the zone that starts at or before {@code upTo}, in time order. The step's event-time
+     * timer stays: other zones share it, and it finds nothing to close here.
+     */
     private void closeSteps(int z, ZoneMemory zone, long upTo) throws Exception {
         if (upTo == Long.MIN_VALUE) {
             return;
         }
         for (StepAccumulator step : zone.takeUpTo(upTo)) {
-            timers.deleteEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(step.stepStart));
             close(z, zone, step);
         }
     }
 
-    /** observe + forecast of one closed step, on the model that is current at this step boundary. */
+    /** observe + forecast of one closed step, on the model in service. */
     private void close(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
         if (step.readings == 0) {
             return; // only refused readings: as if the step had never been opened
         }
-        RunningModel model = current();
         if (zone.state == null || !model.version.equals(zone.modelVersion)) {
-            if (zone.state != null) {
-                LOG.info("zone {} switches to model {} at step {}", z, model.version, Instant.ofEpochMilli(step.stepStart));
-            }
             zone.state = model.forecaster(z).newState();
             zone.modelVersion = model.version;
         }
@@ -282,12 +467,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         float[] row = rowOfZone[z];
         step.fusedInto(row);
         model.forecaster(z).observe(zone.state, step.stepStart, row);
+        zone.remember(step.stepStart, row);
         stepsClosed.inc();
-        emit(model, z, zone.state, row, step.maxAppendMillis);
+        emit(z, zone.state, row, step.maxAppendMillis);
     }
 
     private void issueProvisional(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
-        RunningModel model = current();
         ZoneState copy = zone.state == null || !model.version.equals(zone.modelVersion)
                 ? model.forecaster(z).newState() : stateCopier.copy(zone.state);
         if (copy.stepMillis != Long.MIN_VALUE && step.stepStart <= copy.stepMillis) {
@@ -296,10 +481,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         float[] row = rowOfZone[z];
         step.fusedInto(row);
         model.forecaster(z).observe(copy, step.stepStart, row);
-        emit(model, z, copy, row, step.maxAppendMillis);
+        emit(z, copy, row, step.maxAppendMillis);
     }
 
-    private void emit(RunningModel model, int z, ZoneState state, float[] row, long appendMillis) {
+    private void emit(int z, ZoneState state, float[] row, long appendMillis) {
         ZoneForecast buffer = model.buffer(z);
         model.forecaster(z).forecast(state, buffer);
         for (Forecast f : Forecasts.toRecords(model.model, z, buffer, row)) {
@@ -315,37 +500,44 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 System.currentTimeMillis())));
     }
 
-    /** The working copy of zone {@code z} (the current key), read from keyed state on first touch; marked changed. */
-    private ZoneMemory touch(int z) throws Exception {
-        ZoneMemory zone = working[z];
-        if (zone == null) {
-            zone = memory.value();
-            if (zone == null) {
-                zone = ZoneMemory.fresh(layout.zoneSizes()[z]);
-            }
-            working[z] = zone;
-        }
+    /** The working copy of zone {@code z}, marked changed. */
+    private ZoneMemory touch(int z) {
         if (!dirty[z]) {
             dirty[z] = true;
             dirtyZones[dirtyCount++] = z;
         }
-        return zone;
+        return zones[z];
     }
 
     /**
      * Writes the zones changed since the last checkpoint to keyed state, before the state backend takes its
-     * snapshot. RocksDB serialises the value on update; a backend that keeps the object it is given (the heap one)
-     * gets a copy, since the working copy goes on changing while the snapshot is written out.
+     * snapshot (all of them, and the layout, after a migration). RocksDB serialises the value on update; a backend
+     * that keeps the object it is given (the heap one) gets a copy, since the working copy goes on changing while the
+     * snapshot is written out.
      */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (zones == null) {
+            return; // this subtask does not own the network key, or has not touched it since the restore
+        }
+        setCurrentKey(NETWORK_KEY);
         boolean backendSerialises = getKeyedStateBackend().isSafeToReuseKVState();
+        if (rewriteAll) {
+            zoneMemory.clear();
+            for (int z = 0; z < zones.length; z++) {
+                zoneMemory.put(z, backendSerialises ? zones[z] : memoryCopier.copy(zones[z]));
+            }
+            storedLayout.update(layoutKey());
+            rewriteAll = false;
+        } else {
+            for (int k = 0; k < dirtyCount; k++) {
+                int z = dirtyZones[k];
+                zoneMemory.put(z, backendSerialises ? zones[z] : memoryCopier.copy(zones[z]));
+            }
+        }
         for (int k = 0; k < dirtyCount; k++) {
-            int z = dirtyZones[k];
-            setCurrentKey(z);
-            memory.update(backendSerialises ? working[z] : memoryCopier.copy(working[z]));
-            dirty[z] = false;
+            dirty[dirtyZones[k]] = false;
         }
         dirtyCount = 0;
     }
@@ -371,11 +563,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     @Override
     public void processElement2(StreamRecord<String> record) throws Exception {
         String version = record.getValue();
-        if (version == null || version.isBlank()) {
-            return;
-        }
-        String current = versions.contains(CURRENT) ? versions.get(CURRENT) : initial.version();
-        if (version.equals(current) || refused.contains(version)) {
+        if (version == null || version.isBlank() || version.equals(model.version) || refused.contains(version)) {
             return;
         }
         ManifoldModel candidate;
@@ -385,32 +573,36 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             refuse(version, e.getMessage() == null ? e.toString() : e.getMessage());
             return;
         }
-        String mismatch = layout.mismatch(candidate);
-        if (mismatch != null) {
-            refuse(version, mismatch);
+        String incompatible = layout.incompatibility(candidate);
+        if (incompatible != null) {
+            refuse(version, incompatible);
             return;
         }
-        loaded.put(version, new RunningModel(candidate));
-        versions.put(CURRENT, version);
+        String was = layoutKey();
+        ZoneMemory[] old = zones;
+        if (old != null) {
+            // A step boundary of the whole network: what any zone has closed, every zone closes (old model).
+            long boundary = Long.MIN_VALUE;
+            for (ZoneMemory zone : old) {
+                boundary = Math.max(boundary, zone.lastClosedStep);
+            }
+            for (int z = 0; z < old.length; z++) {
+                closeSteps(z, old[z], boundary);
+            }
+        }
+        install(candidate);
         modelsAccepted.inc();
-        LOG.info("model {} accepted (was {}); zones switch at their next step", version, current);
+        LOG.info("model {} accepted (was {}), zoning {}", version, was, layout.zoningFingerprint());
+        if (old != null) {
+            migrate(old, was);
+        }
+        // else: this subtask does not hold the zones (or not yet since a restore): they migrate on first touch.
     }
 
     private void refuse(String version, String why) {
         refused.add(version);
         modelsRefused.inc();
         LOG.warn("model {} refused, keeping the running model: {}", version, why);
-    }
-
-    /** The accepted model (loading it here after a restore, when broadcast state names one this instance lacks). */
-    private RunningModel current() throws Exception {
-        String version = versions.contains(CURRENT) ? versions.get(CURRENT) : initial.version();
-        RunningModel m = loaded.get(version);
-        if (m == null) {
-            m = new RunningModel(initial.withVersion(version).load());
-            loaded.put(version, m);
-        }
-        return m;
     }
 
     /** A loaded model with one kernel and one output buffer per zone, made on first use. */

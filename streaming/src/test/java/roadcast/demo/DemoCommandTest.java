@@ -47,4 +47,40 @@ class DemoCommandTest {
         assertTrue(p50 > 0 && p50 <= p99, s.toString());
         assertTrue(out.toString().contains("records/s") && out.toString().contains("lag p50"), out.toString());
     }
+
+    @Test
+    void retrainLoopClosesOnTheStreamsArchiveWithoutRestart() throws Exception {
+        Path city = tmp.resolve("city");
+        new CityGenerator(CityConfig.of(20, 3, 5, 5, WeekProfiles.builtIn(8, 5))).generate(city, i -> { });
+        Path registry = tmp.resolve("registry");
+        Path archive = tmp.resolve("archive");
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new DemoCommand());
+        cmd.setOut(new PrintWriter(out));
+        int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
+                "--for", "45", "--every", "5", "--retrain-every", "12", "--max-zone-size", "8",
+                "--archive", archive.toString(), "--summary", summary.toString(), "--no-dashboard");
+        assertEquals(0, rc, out.toString());
+
+        JsonNode s = new ObjectMapper().readTree(summary.toFile());
+        assertTrue(s.get("model_versions_used").size() >= 2, "a retrained version served: " + s + "\n" + out);
+        assertEquals(0, s.get("steps_without_forecast").asLong(), s.toString());
+        assertEquals(0, s.get("job_restarts").asLong(), s.toString());
+        assertEquals(20, s.get("segments_with_forecasts").asInt(), s.toString());
+        assertTrue(s.get("zonings_seen").asInt() >= 1, s.toString());
+        assertTrue(new ModelRegistry(registry).versions().size() >= 2, "retrains were published");
+        assertTrue(out.toString().contains("[retrain]"), out.toString());
+        // The retrain read the archive: the training history the demo seeded plus days the job wrote.
+        try (var days = java.nio.file.Files.list(archive)) {
+            assertTrue(days.anyMatch(d -> {
+                try (var parts = java.nio.file.Files.list(d)) {
+                    return parts.anyMatch(f -> f.getFileName().toString().startsWith("part-")
+                            && !f.getFileName().toString().equals("part-history.csv"));
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            }), "the job archived readings");
+        }
+    }
 }

@@ -48,7 +48,7 @@ class HotReloadTest {
         int trainRows = 4 * 288;
         String v1 = city.publish(registry, trainRows, 3);
         String v2 = city.publish(registry, trainRows, 2);
-        // Another network (other segment ids): refused, the zoning of the running job cannot take it.
+        // Another network (no segment in common with the running one): refused, not a version of this network.
         String otherNetwork = SmallCity.generate("other", 5, 3).publish(registry, trainRows, 3);
         // A truncated file under a well-formed version name: refused by the model reader.
         String corrupt = "v0099-20260101T000000";

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 import roadcast.clean.CredibilityRules;
@@ -54,7 +55,12 @@ final class SmallCity {
 
     /** {@code days} days of speeds for 12 segments named {@code prefix + i}. */
     static SmallCity generate(String prefix, int days, long seed) {
-        int n = 2 * CORRIDOR;
+        return generate(prefix, days, seed, 2);
+    }
+
+    /** {@code days} days of speeds for {@code corridors} corridors of six segments (morning and evening dips alternate). */
+    static SmallCity generate(String prefix, int days, long seed, int corridors) {
+        int n = corridors * CORRIDOR;
         List<Segment> segments = new ArrayList<>();
         List<Link> links = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -75,7 +81,7 @@ final class SmallCity {
             double common = random.nextGaussian();
             for (int i = 0; i < n; i++) {
                 int corridor = i / CORRIDOR;
-                double peak = corridor == 0 ? 8.0 : 17.5;
+                double peak = corridor % 2 == 0 ? 8.0 : 17.5;
                 double dip = 25.0 * Math.exp(-0.5 * Math.pow((hour - peak) / 1.2, 2));
                 noise[i] = 0.8 * noise[i] + 0.6 * common + 0.8 * random.nextGaussian();
                 double v = 62.0 - 1.5 * (i % CORRIDOR) - dip * (0.7 + 0.1 * (i % CORRIDOR)) + noise[i];
@@ -87,15 +93,37 @@ final class SmallCity {
         return new SmallCity(network, history);
     }
 
+    /** The same city reduced to its first {@code n} segments (network, links among them, history columns). */
+    SmallCity firstSegments(int n) {
+        List<Link> links = new ArrayList<>();
+        for (Link l : network.links()) {
+            if (l.from() < n && l.to() < n) {
+                links.add(l);
+            }
+        }
+        RoadNetwork sub = new RoadNetwork(new ArrayList<>(network.segments().subList(0, n)), links);
+        float[][] speed = new float[history.steps()][];
+        for (int t = 0; t < speed.length; t++) {
+            speed[t] = java.util.Arrays.copyOf(history.speed()[t], n);
+        }
+        return new SmallCity(sub, new SpeedHistory(sub.segmentIds(), history.start(), history.step(),
+                history.timeZone(), history.unit(), speed, null, null));
+    }
+
     CredibilityRules rules() {
         return CredibilityRules.defaults(SpeedUnit.MPH);
     }
 
     /** A model of rank {@code rank} trained on rows [0, rows), zones of at most six segments. */
     ManifoldModel train(int rows, int rank) {
+        return train(rows, rank, CORRIDOR);
+    }
+
+    /** A model of rank {@code rank} trained on rows [0, rows), zones of at most {@code maxZoneSize} segments. */
+    ManifoldModel train(int rows, int rank, int maxZoneSize) {
         SpeedHistory training = HistoryCleaner.clean(history.rows(0, rows), rules()).cleaned();
         TrainingConfig cfg = TrainingConfig.defaults("small-city", "generated", rules())
-                .withFixed(rank, 2, 1.0).withMaxZoneSize(CORRIDOR).withThreads(1);
+                .withFixed(rank, 2, 1.0).withMaxZoneSize(maxZoneSize).withThreads(1);
         return ManifoldTrainer.fit(training, network, cfg, ProgressListener.NONE);
     }
 
@@ -135,7 +163,20 @@ final class SmallCity {
      * {@link NetworkForecaster}: what the stream must issue for the same readings.
      */
     Backtest backtest(Path registry, String version, int from, int to) throws IOException {
+        return backtest(registry, version, from, to, Set.of());
+    }
+
+    /**
+     * As {@link #backtest(Path, String, int, int)} for a model of any subset of this city's segments, with the
+     * readings named in {@code withheld} ({@link #key}-style "segment@epochMillis") left out, as a stream that never
+     * accepted them saw the rows (their credibility track untouched).
+     */
+    Backtest backtest(Path registry, String version, int from, int to, Set<String> withheld) throws IOException {
         ManifoldModel model = new ModelRegistry(registry).load(version);
+        int[] column = new int[model.network().size()];
+        for (int i = 0; i < column.length; i++) {
+            column[i] = java.util.Arrays.asList(history.segmentIds()).indexOf(model.network().segmentIds()[i]);
+        }
         ReadingCheck check = new ReadingCheck(model.credibility());
         int n = model.network().size();
         SegmentTrack[] tracks = new SegmentTrack[n];
@@ -147,8 +188,13 @@ final class SmallCity {
         Map<String, Forecast> expected = new TreeMap<>();
         int refused = 0;
         for (int t = from; t < to; t++) {
-            float[] row = history.speed()[t].clone();
+            float[] row = new float[n];
             for (int i = 0; i < n; i++) {
+                row[i] = history.speed()[t][column[i]];
+                if (withheld.contains(model.network().segmentIds()[i] + "@" + history.epochMillis(t))) {
+                    row[i] = Float.NaN;
+                    continue;
+                }
                 if (!check.check(tracks[i], row[i]).accepted()) {
                     row[i] = Float.NaN;
                     refused++;

@@ -29,7 +29,7 @@ class ZoneIntakeTest {
             new int[] {0, 0, 0, 1}, new int[] {0, 1, 2, 0}, new int[] {3, 1}, STEP, "UTC", 100, LATENESS, 60_000L);
 
     private final ZoneIntake intake = new ZoneIntake(LAYOUT, CredibilityRules.defaults(SpeedUnit.MPH));
-    private final ZoneMemory zone = ZoneMemory.fresh(3);
+    private final ZoneMemory zone = ZoneMemory.fresh(new String[] {"a", "b", "c"});
 
     private static ReadingEvent reading(int segment, long time, double speed, Source source) {
         ReadingEvent e = new ReadingEvent();

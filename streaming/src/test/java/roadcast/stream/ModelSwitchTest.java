@@ -1,0 +1,367 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.api.connector.source.lib.NumberSequenceSource;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiter;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.forecast.Forecast;
+import roadcast.ingest.DeadLetter;
+import roadcast.ingest.ReadingParser;
+import roadcast.reading.SpeedReading;
+import roadcast.ingest.RejectReason;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelRegistry;
+import roadcast.publish.IssuedForecast;
+import roadcast.kafka.RawRecord;
+
+/**
+ * A running job takes model versions that change the zoning, add segments and remove segments, with no restart: a
+ * forecast for every segment of the model in service at every step, every step from one version, and every forecast
+ * equal to its version's backtest over the rows the stream accepted (so the latent state was carried over, not
+ * restarted). A savepoint of one zoning restores into another, and a model deleted from the registry does not stop a
+ * restore.
+ */
+class ModelSwitchTest {
+
+    static final int TRAIN_ROWS = 4 * 288;
+    static final int SMALL = 14;
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder()
+                    .setNumberTaskManagers(1)
+                    .setNumberSlotsPerTaskManager(2)
+                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
+                    .build());
+
+    @TempDir
+    static Path tmp;
+
+    static SmallCity city;
+    static Path registry;
+    /** 14 segments, zones of at most 6. */
+    static String small;
+    /** 24 segments (10 added), zones of at most 6. */
+    static String grown;
+    /** 24 segments, zones of at most 4: another zoning. */
+    static String rezoned;
+    /** back to 14 segments (10 removed), zones of at most 5. */
+    static String shrunk;
+
+    @BeforeAll
+    static void trainModels() throws Exception {
+        city = SmallCity.generate("w", 5, 21, 4);
+        SmallCity first = city.firstSegments(SMALL);
+        registry = tmp.resolve("registry");
+        ModelRegistry reg = new ModelRegistry(registry);
+        small = reg.publish(first.train(TRAIN_ROWS, 3, 6));
+        grown = reg.publish(city.train(TRAIN_ROWS, 3, 6));
+        rezoned = reg.publish(city.train(TRAIN_ROWS, 3, 4));
+        shrunk = reg.publish(first.train(TRAIN_ROWS, 3, 5));
+    }
+
+    static String zoning(String version) throws Exception {
+        ManifoldModel m = new ModelRegistry(registry).load(version);
+        return NetworkLayout.of(m, null, null).zoningFingerprint();
+    }
+
+    static JobConfig config(String version, Path checkpoints) {
+        return JobConfig.defaults(registry).withModelVersion(version).withModelPoll(null).withRocksDb(true)
+                .withCheckpoints(Duration.ofMillis(300), checkpoints);
+    }
+
+    @Test
+    void zoningChangeAddedAndRemovedSegmentsWithoutRestart() throws Exception {
+        assertNotEquals(zoning(grown), zoning(rezoned), "the test needs two zonings of the same segments");
+        int from = TRAIN_ROWS;
+        int steps = 48;
+        CollectingSink<IssuedForecast> forecasts = new CollectingSink<>();
+        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+        // 24 x 48 readings at 120/s (about 10 s); each version is released once the forecasts of about 8 more steps
+        // have arrived, so that every version serves a while whatever the machine's speed.
+        int n = city.history.segments();
+        List<String> list = List.of(grown, rezoned, shrunk);
+        var versions = new DataGeneratorSource<>(i -> list.get(i.intValue()), list.size(),
+                new Gate(forecasts, new int[] {8 * SMALL, 8 * SMALL + 8 * n, 8 * SMALL + 16 * n}), Types.STRING);
+        new ForecastJob(RecordListSource.of(city.records(from, from + steps), 120), forecasts, deadLetters,
+                config(small, tmp.resolve("cp-switch")))
+                .withModelVersions(versions)
+                .withFlinkOption("restart-strategy.type", "none")
+                .execute();
+
+        Set<String> withheld = withheld(deadLetters.values());
+        var expected = backtests(registry, withheld, from, from + steps, small, grown, rezoned, shrunk);
+        List<String> used = assertWholeNetworkPerStep(forecasts.values(), from, from + steps, expected);
+        assertEquals(List.of(small, grown, rezoned, shrunk), used, "each version in turn, none skipped");
+        // A zone made only of added segments has no row to re-estimate from: it starts cold at the switch (imputed
+        // from the model's profile and dynamics), i.e. as the new model's backtest started at the switch step. Every
+        // other zone equals the backtest over all the rows since the job began.
+        long firstOfGrown = forecasts.values().stream().filter(f -> grown.equals(f.forecast().modelVersion()))
+                .mapToLong(f -> f.forecast().issuedAt()).min().orElseThrow();
+        int switchRow = from + (int) ((firstOfGrown - city.history.epochMillis(from)) / 300_000L);
+        Map<String, Forecast> coldStart = city.backtest(registry, grown, switchRow, from + steps, withheld).forecasts();
+        ManifoldModel grownModel = new ModelRegistry(registry).load(grown);
+        int coldSegments = 0;
+        for (int z = 0; z < grownModel.zoneCount(); z++) {
+            int[] members = grownModel.segmentsOfZone(z);
+            if (Arrays.stream(members).allMatch(i -> i >= SMALL)) {
+                for (int i : members) {
+                    String id = grownModel.network().segmentIds()[i];
+                    coldStart.forEach((key, f) -> {
+                        if (f.segment().equals(id)) {
+                            expected.get(grown).put(key, f);
+                        }
+                    });
+                    coldSegments++;
+                }
+            }
+        }
+        assertTrue(coldSegments > 0, "the added segments form a zone of their own in this city");
+        assertEqualsBacktests(forecasts.values(), expected);
+        for (DeadLetter d : deadLetters.values()) {
+            assertEquals(RejectReason.UNKNOWN_SEGMENT, d.reason(), d.toString());
+            int index = Integer.parseInt(segmentOf(d).substring(1));
+            assertTrue(index >= SMALL, "a segment of every version was refused: " + d);
+        }
+        assertTrue(deadLetters.values().size() >= 10, "the 10 extra segments are unknown before and after");
+    }
+
+    @Test
+    void savepointOfOneZoningRestoresIntoAnother() throws Exception {
+        int from = TRAIN_ROWS;
+        int steps = 48;
+        List<RawRecord> input = city.records(from, from + steps);
+        CollectingSink<IssuedForecast> before = new CollectingSink<>();
+        CollectingSink<DeadLetter> lettersBefore = new CollectingSink<>();
+        ForecastJob first = new ForecastJob(RecordListSource.of(input, 150), before, lettersBefore,
+                config(grown, tmp.resolve("cp-a")));
+        String savepoint = runThenSavepoint(first, before, 12 * city.history.segments(), tmp.resolve("sp-a"));
+
+        // A new job, started with another zoning of the same segments, from the savepoint.
+        CollectingSink<IssuedForecast> after = new CollectingSink<>();
+        CollectingSink<DeadLetter> lettersAfter = new CollectingSink<>();
+        new ForecastJob(RecordListSource.of(input, 2000), after, lettersAfter, config(rezoned, tmp.resolve("cp-b")))
+                .withFlinkOption("restart-strategy.type", "none")
+                .withFlinkOption("execution.state-recovery.path", savepoint)
+                .execute();
+
+        List<IssuedForecast> all = new ArrayList<>(before.values());
+        all.addAll(after.values());
+        var expected = backtests(registry, Set.of(), from, from + steps, grown, rezoned);
+        List<String> used = assertWholeNetworkPerStep(all, from, from + steps, expected);
+        assertEquals(List.of(grown, rezoned), used);
+        assertTrue(after.values().stream().allMatch(f -> rezoned.equals(f.forecast().modelVersion())));
+        assertEqualsBacktests(all, expected);
+        assertTrue(lettersBefore.values().isEmpty() && lettersAfter.values().isEmpty(),
+                lettersBefore.values() + " " + lettersAfter.values());
+    }
+
+    @Test
+    void restoreWhoseModelWasDeletedFallsBackToTheNewestLoadable() throws Exception {
+        Path reg = tmp.resolve("registry-deleted");
+        ModelRegistry registryOf = new ModelRegistry(reg);
+        String older = registryOf.publish(city.train(TRAIN_ROWS, 3, 6));
+        String doomed = registryOf.publish(city.train(TRAIN_ROWS, 2, 4));
+        int from = TRAIN_ROWS;
+        int steps = 36;
+        List<RawRecord> input = city.records(from, from + steps);
+        CollectingSink<IssuedForecast> before = new CollectingSink<>();
+        JobConfig cfg = JobConfig.defaults(reg).withModelVersion(doomed).withModelPoll(null).withRocksDb(true)
+                .withCheckpoints(Duration.ofMillis(300), tmp.resolve("cp-d"));
+        String savepoint = runThenSavepoint(new ForecastJob(RecordListSource.of(input, 150), before,
+                new CollectingSink<>(), cfg), before, 8 * city.history.segments(), tmp.resolve("sp-d"));
+
+        var expected = backtests(reg, Set.of(), from, from + steps, older, doomed);
+        // The job is rebuilt (as a failover would, with the model it was submitted with), then the model goes.
+        CollectingSink<IssuedForecast> after = new CollectingSink<>();
+        CollectingSink<DeadLetter> letters = new CollectingSink<>();
+        ForecastJob again = new ForecastJob(RecordListSource.of(input, 2000), after, letters, cfg)
+                .withFlinkOption("restart-strategy.type", "none")
+                .withFlinkOption("execution.state-recovery.path", savepoint);
+        deleteRecursively(reg.resolve(doomed));
+        again.execute();
+
+        assertTrue(before.values().stream().allMatch(f -> doomed.equals(f.forecast().modelVersion())));
+        assertTrue(!after.values().isEmpty() && after.values().stream()
+                .allMatch(f -> older.equals(f.forecast().modelVersion())), "forecasts from the fallback model");
+        List<IssuedForecast> all = new ArrayList<>(before.values());
+        all.addAll(after.values());
+        assertEquals(List.of(doomed, older), assertWholeNetworkPerStep(all, from, from + steps, expected));
+        assertEqualsBacktests(all, expected);
+        assertTrue(letters.values().isEmpty(), letters.values().toString());
+    }
+
+    /**
+     * Lets element k of the version source go once the sink holds {@code after[k]} forecasts (the mini-cluster runs in
+     * this JVM). A future, not a wait in the task thread: the source must go on passing checkpoint barriers, or the
+     * aligned checkpoint would hold the readings back and no forecast would ever come.
+     */
+    private record Gate(CollectingSink<IssuedForecast> sink, int[] after)
+            implements RateLimiterStrategy<NumberSequenceSource.NumberSequenceSplit> {
+        @Override
+        public RateLimiter<NumberSequenceSource.NumberSequenceSplit> createRateLimiter(int parallelism) {
+            return new RateLimiter<>() {
+                private int acquired;
+
+                @Override
+                public CompletionStage<Void> acquire(int requestSize) {
+                    int k = acquired;
+                    acquired += requestSize;
+                    if (k >= after.length) {
+                        return CompletableFuture.completedFuture(null);
+                    }
+                    int need = after[k];
+                    return CompletableFuture.runAsync(() -> {
+                        long deadline = System.currentTimeMillis() + 60_000;
+                        while (sink.values().size() < need && System.currentTimeMillis() < deadline) {
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                return;
+                            }
+                        }
+                    });
+                }
+            };
+        }
+    }
+
+    /** Starts the job, waits until {@code forecastsWanted} forecasts arrived, stops it with a savepoint. */
+    private static String runThenSavepoint(ForecastJob job, CollectingSink<IssuedForecast> sink, int forecastsWanted,
+                                           Path dir) throws Exception {
+        JobClient client = job.withFlinkOption("restart-strategy.type", "none").executeAsync();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (sink.values().size() < forecastsWanted) {
+            assertTrue(System.currentTimeMillis() < deadline, "no forecasts within a minute");
+            Thread.sleep(50);
+        }
+        String path = client.stopWithSavepoint(false, dir.toUri().toString(), SavepointFormatType.CANONICAL).get();
+        assertNotNull(path);
+        return path;
+    }
+
+    /**
+     * Every step of [from, to) has forecasts from exactly one version, for exactly the segments of that version's
+     * network, once each; returns the versions in the order they served.
+     */
+    private static List<String> assertWholeNetworkPerStep(List<IssuedForecast> issued, int from, int to,
+                                                           Map<String, Map<String, Forecast>> expectedOf) {
+        Map<Long, List<Forecast>> byStep = new TreeMap<>();
+        for (IssuedForecast f : issued) {
+            byStep.computeIfAbsent(f.forecast().issuedAt(), s -> new ArrayList<>()).add(f.forecast());
+        }
+        assertEquals(to - from, byStep.size(), "a forecast at every step");
+        LinkedHashSet<String> order = new LinkedHashSet<>();
+        for (var step : byStep.entrySet()) {
+            Set<String> versionsAtStep = new TreeSet<>();
+            List<String> segments = new ArrayList<>();
+            for (Forecast f : step.getValue()) {
+                versionsAtStep.add(f.modelVersion());
+                segments.add(f.segment());
+            }
+            assertEquals(1, versionsAtStep.size(), "one version per step at " + step.getKey() + ": " + versionsAtStep);
+            String v = versionsAtStep.iterator().next();
+            if (!order.isEmpty() && !v.equals(new ArrayList<>(order).get(order.size() - 1))) {
+                assertTrue(order.add(v), "went back to " + v);
+            }
+            order.add(v);
+            String[] expected = expectedOf.get(v).values().stream().map(Forecast::segment).distinct()
+                    .toArray(String[]::new);
+            String[] actual = segments.toArray(new String[0]);
+            Arrays.sort(expected);
+            Arrays.sort(actual);
+            assertArrayEquals(expected, actual, "every segment of " + v + " once at step " + step.getKey());
+        }
+        return new ArrayList<>(order);
+    }
+
+    /** Each version's backtest over the rows of [from, to) less the withheld readings. */
+    private static Map<String, Map<String, Forecast>> backtests(Path reg, Set<String> withheld, int from, int to,
+                                                                String... versions) throws Exception {
+        Map<String, Map<String, Forecast>> out = new HashMap<>();
+        for (String v : versions) {
+            out.put(v, city.backtest(reg, v, from, to, withheld).forecasts());
+        }
+        return out;
+    }
+
+    /** Each forecast equals its own version's backtest over the rows the stream accepted. */
+    private static void assertEqualsBacktests(List<IssuedForecast> issued, Map<String, Map<String, Forecast>> expectedOf) {
+        Set<String> seen = new HashSet<>();
+        for (IssuedForecast i : issued) {
+            Forecast a = i.forecast();
+            Map<String, Forecast> expected = expectedOf.get(a.modelVersion());
+            assertNotNull(expected, "forecast of unexpected version " + a.modelVersion());
+            String key = SmallCity.key(a);
+            assertTrue(seen.add(key), "forecast issued twice: " + key);
+            Forecast e = expected.get(key);
+            assertNotNull(e, key);
+            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.0, key);
+            assertEquals(e.imputed(), a.imputed(), key);
+            assertArrayEquals(e.speed(), a.speed(), 1e-9, key + " of " + a.modelVersion());
+            assertArrayEquals(e.lower(), a.lower(), 1e-9, key);
+            assertArrayEquals(e.upper(), a.upper(), 1e-9, key);
+        }
+    }
+
+    /** segment@epochMillis of every reading refused as of an unknown segment. */
+    private static Set<String> withheld(List<DeadLetter> letters) {
+        Set<String> out = new HashSet<>();
+        for (DeadLetter d : letters) {
+            SpeedReading r = readingOf(d);
+            out.add(r.segment() + "@" + r.timeMillis());
+        }
+        return out;
+    }
+
+    private static String segmentOf(DeadLetter d) {
+        return readingOf(d).segment();
+    }
+
+    private static SpeedReading readingOf(DeadLetter d) {
+        return new ReadingParser(java.time.ZoneOffset.UTC, 1000, ReadingParser.NO_FUTURE_LIMIT, null)
+                .parse(null, d.payload().getBytes(StandardCharsets.UTF_8), 0).reading();
+    }
+
+    private static void deleteRecursively(Path dir) throws Exception {
+        try (var files = Files.walk(dir)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import roadcast.reading.Source;
+
+/** State moves by segment id between zonings, without Flink (the kernel is not needed while no rows are kept). */
+class RezoningTest {
+
+    private static final long STEP = 300_000L;
+    private static final long T0 = 1_330_560_000_000L;
+
+    @Test
+    void tracksAndOpenStepsFollowTheirSegmentsAddedStartFreshRemovedAreNamed() {
+        // old: zone 0 = [a, b, c], zone 1 = [d, e]
+        ZoneMemory z0 = ZoneMemory.fresh(new String[] {"a", "b", "c"});
+        ZoneMemory z1 = ZoneMemory.fresh(new String[] {"d", "e"});
+        z0.tracks[1].recent0 = 41.0; // b
+        z1.tracks[0].recent0 = 52.0; // d
+        z0.lastClosedStep = T0 - STEP;
+        z1.lastClosedStep = T0 - 2 * STEP;
+        StepAccumulator s0 = z0.open(T0, 3);
+        s0.remember(1, T0 + 10, Source.LOOP);
+        s0.add(1, 40.0, 1.0, 7);
+        s0.remember(1, T0 + 20, Source.FLOATING_CAR);
+        s0.add(1, 44.0, 0.5, 9);
+        StepAccumulator s1 = z1.open(T0, 2);
+        s1.remember(0, T0 + 5, Source.LOOP);
+        s1.add(0, 50.0, 1.0, 3);
+
+        // new: zone 0 = [d, b, x], zone 1 = [a]; c and e removed, x added
+        NetworkLayout layout = new NetworkLayout(new String[] {"a", "b", "d", "x"}, new int[] {1, 0, 0, 0},
+                new int[] {0, 1, 0, 2}, new int[] {3, 1}, STEP, "UTC", 100, 60_000L, 60_000L);
+        Rezoning.Result r = Rezoning.regroup(new ZoneMemory[] {z0, z1}, layout, "v2", z -> {
+            throw new AssertionError("no rows kept, nothing to re-estimate");
+        });
+
+        assertEquals(List.of("x"), r.added());
+        assertEquals(List.of("c", "e"), r.removed());
+        assertEquals(3, r.moved());
+        ZoneMemory n0 = r.zones()[0];
+        assertEquals(List.of("d", "b", "x"), List.of(n0.segments));
+        assertEquals(52.0, n0.tracks[0].recent0);
+        assertEquals(41.0, n0.tracks[1].recent0);
+        assertTrue(Double.isNaN(n0.tracks[2].recent0), "an added segment starts with a fresh track");
+        assertSame(z0.tracks[0], r.zones()[1].tracks[0], "a's track went to zone 1");
+        assertEquals(T0 - STEP, n0.lastClosedStep, "the newest step closed by any source zone");
+        assertEquals("v2", n0.modelVersion);
+        assertNull(n0.state, "no recent rows: the zone starts cold");
+
+        StepAccumulator moved = n0.openStep(T0);
+        float[] row = new float[3];
+        moved.fusedInto(row);
+        assertEquals(50.0f, row[0]);
+        assertEquals((float) ((40.0 + 0.5 * 44.0) / 1.5), row[1]);
+        assertTrue(Float.isNaN(row[2]));
+        assertEquals(2, moved.covered);
+        assertEquals(9, moved.maxAppendMillis);
+        assertEquals(StepAccumulator.DUPLICATE, moved.remember(1, T0 + 20, Source.FLOATING_CAR),
+                "b's second reading is still a duplicate");
+        assertEquals(StepAccumulator.DUPLICATE, moved.remember(0, T0 + 5, Source.LOOP), "d's reading is still a duplicate");
+        assertEquals(StepAccumulator.NEW, moved.remember(2, T0 + 5, Source.LOOP));
+        assertNull(r.zones()[1].openStep(T0), "a had no reading in the open step");
+    }
+}
