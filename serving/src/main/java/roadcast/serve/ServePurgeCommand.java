@@ -28,20 +28,20 @@ public final class ServePurgeCommand implements Callable<Integer> {
     Selector selector;
 
     static final class Selector {
-        @Option(names = "--segment", description = "Everything about one segment: history, latest values and the "
+        @Option(names = "--segment", paramLabel = "ID", description = "Everything about one segment: history, latest values and the "
             + "dead letters whose payload names it.")
         String segment;
 
-        @Option(names = "--source", description = "Every observation from one source (loop, floating-car, cellular, "
+        @Option(names = "--source", paramLabel = "NAME", description = "Every observation from one source (loop, floating-car, cellular, "
             + "other); forecasts stay.")
         String source;
 
-        @Option(names = "--before", description = "History with event times before T, latest values older than T and "
+        @Option(names = "--before", paramLabel = "T", description = "History with event times before T, latest values older than T and "
             + "dead letters rejected before T (ISO-8601, e.g. 2012-03-01T00:00:00Z, or epoch milliseconds).")
         String before;
     }
 
-    @Option(names = "--store", required = true, description = "Directory of the RocksDB online store.")
+    @Option(names = "--store", paramLabel = "DIR", required = true, description = "Directory of the RocksDB online store.")
     Path store;
 
     @Override
