@@ -36,6 +36,8 @@ public final class HostileRecords implements Iterator<HostileRecords.Record> {
     private final double hostileShare;
     private int emitted;
     private int tailRow = -1;
+    private int floodLeft;
+    static final int FLOOD_BURST = 40;
     private final float[] lastSpeed;
     private int row;
     private int segment;
@@ -99,6 +101,10 @@ public final class HostileRecords implements Iterator<HostileRecords.Record> {
         }
         boolean clean = emitted < n || tail;
         emitted++;
+        if (!clean && floodLeft > 0) {
+            floodLeft--;
+            return flood();
+        }
         if (clean || random.nextDouble() >= hostileShare) {
             return valid();
         }
@@ -217,12 +223,9 @@ public final class HostileRecords implements Iterator<HostileRecords.Record> {
                     return valid();
                 }
                 return new Record(lastValidKey, lastValidValue, kind);
-            case FLOOD: {
-                // One segment, ever new millisecond timestamps inside the current step, from a probe.
-                long time = now() + 1 + random.nextInt(290_000);
-                return new Record(utf8(segments[0]), utf8("{\"segment\":\"" + segments[0] + "\",\"time\":" + time
-                        + ",\"speed\":" + (40 + random.nextInt(20)) + ",\"source\":\"floating_car\"}"), kind);
-            }
+            case FLOOD:
+                floodLeft = FLOOD_BURST - 1;
+                return flood();
             case FAR_FUTURE: {
                 long ahead = 367L * 86_400_000L + (long) (random.nextDouble() * 1e13);
                 return new Record(key, utf8("{\"segment\":\"" + s + "\",\"time\":" + (now() + ahead)
@@ -236,6 +239,16 @@ public final class HostileRecords implements Iterator<HostileRecords.Record> {
             default:
                 return valid();
         }
+    }
+
+    /**
+     * One record of a flood: one segment, ever new millisecond timestamps inside the current step, from a probe. A
+     * flood comes as a burst of {@link #FLOOD_BURST} records, more than a step keeps per segment.
+     */
+    private Record flood() {
+        long time = now() + 1 + random.nextInt(290_000);
+        return new Record(utf8(segments[0]), utf8("{\"segment\":\"" + segments[0] + "\",\"time\":" + time
+                + ",\"speed\":" + (40 + random.nextInt(20)) + ",\"source\":\"floating_car\"}"), Kind.FLOOD);
     }
 
     /** The kinds in order, for reports. */

@@ -38,6 +38,7 @@ class FuzzTest {
             assertTrue(k != null && k.get("records").asInt() > 0, never + " was sent: " + report);
             assertFalse(k.has("ACCEPTED"), never + " records accepted: " + report);
         }
+        assertTrue(byKind.get("FLOOD").has("TOO_MANY_READINGS"), "a flooded segment is cut off: " + report);
         JsonNode valid = byKind.get("VALID");
         assertTrue(valid.get("ACCEPTED").asInt() >= 0.99 * valid.get("records").asInt(), "valid readings: " + report);
     }
