@@ -74,15 +74,35 @@ public final class Kriging {
                 cfg.bandLevel(), cfg.seed(), cfg.maxSamples());
         RoadDistances roads = new RoadDistances(coverage);
         Masking masking = masking(model, roads, cfg);
-        Choice best = null;
+        // the (K, width) candidates are independent: a small pool, results collected in grid order (deterministic)
+        List<java.util.concurrent.Callable<Choice>> jobs = new ArrayList<>();
+        KrigingConfig folded = cfg;
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
-                Choice c = crossValidate(model, cleaned, masking, k, wf * masking.scale, cfg);
-                LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", k, wf * masking.scale, c.lambda, c.mae);
+                jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded));
+            }
+        }
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        Choice best = null;
+        try {
+            for (java.util.concurrent.Future<Choice> future : pool.invokeAll(jobs)) {
+                Choice c = future.get();
+                LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", c.k, c.width, c.lambda, c.mae);
                 if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
                     best = c;
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("kriging fit interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("kriging fit failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
         if (best == null) {
             throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
@@ -268,6 +288,9 @@ public final class Kriging {
             double[][] wsum = new double[weighted ? candidates : 1][folds];
             samples.forEach((fold, x, label, base, y) -> {
                 for (int l = 0; l < xtx.length; l++) {
+                    if (weighted && Double.isInfinite(lambdas[l])) {
+                        continue; // beta = 0 whatever the weights
+                    }
                     double w = 1.0;
                     if (weighted) {
                         // the weight comes from the model that will score this sample: fitted without its fold
@@ -312,6 +335,10 @@ public final class Kriging {
                     totalW += wsum[src][fo];
                 }
                 for (int fo = 0; fo < folds; fo++) {
+                    if (Double.isInfinite(lambdas[l])) {
+                        betas[l][fo] = new double[f];
+                        continue;
+                    }
                     double w = totalW - wsum[src][fo];
                     if (w <= 0 || wsum[src][fo] == 0 && !weighted) {
                         betas[l][fo] = null;
