@@ -11,6 +11,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import roadcast.clean.CleaningReport;
 import roadcast.clean.CleaningResult;
 import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
@@ -134,8 +135,10 @@ public final class Promotion {
         TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress,
                 withRegistryHighWater(service, registry.zoneIdHighWater()));
         CleaningResult cleanedWindow = HistoryCleaner.clean(window, request.config().credibility());
+        CleaningReport heldOutCleaning = HistoryCleaner.clean(window.rows(trainRows, request.rows()),
+                request.config().credibility()).report();
         PromotionGate.Decision decision = PromotionGate.check(outcome.model(), service, cleanedWindow.report(),
-                cleanedWindow.cleaned(), window, trainRows, request.limits());
+                heldOutCleaning, cleanedWindow.cleaned(), window, trainRows, request.limits());
         Status status = decision.passed() ? Status.PUBLISHED : request.force() ? Status.FORCED : Status.REFUSED;
         String verdict = switch (status) {
             case PUBLISHED, FIRST -> "published";

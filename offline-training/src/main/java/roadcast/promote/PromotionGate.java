@@ -15,6 +15,7 @@ import roadcast.model.ModelCard;
  * <ol>
  * <li>coverage: too few cells of the window have a credible reading;</li>
  * <li>rejected share: the credibility rules threw out too many of the readings there were;</li>
+ * <li>the same two on the held-out newest rows alone (a feed that broke today);</li>
  * <li>drift: too many segments' periodic profiles moved against the model in service ({@link ProfileDrift}): a unit
  * change, ids mapped to the wrong columns or a clock shift moves most segments, a real week moves few;</li>
  * <li>skill: on the held-out newest rows the candidate's MAE is worse than the service's by more than the margin
@@ -39,30 +40,19 @@ public final class PromotionGate {
 
     /**
      * @param cleaning what the credibility rules did to the whole window (training and held-out rows)
+     * @param heldOutCleaning what they did to the held-out rows alone
      * @param cleaned  the window after cleaning, the candidate's network order
      * @param recorded the window as recorded
      * @param heldOut  first held-out row of the window
      */
     public static Decision check(ManifoldModel candidate, ManifoldModel service, CleaningReport cleaning,
-                                 SpeedHistory cleaned, SpeedHistory recorded, int heldOut, GateThresholds limits) {
+                                 CleaningReport heldOutCleaning, SpeedHistory cleaned, SpeedHistory recorded,
+                                 int heldOut, GateThresholds limits) {
         List<ModelCard.GateCheck> checks = new ArrayList<>();
         List<String> reasons = new ArrayList<>();
-        long cells = cleaning.cells();
-        long present = cells - cleaning.count(Verdict.MISSING);
-        double coverage = cells == 0 ? 0 : cleaning.count(Verdict.OK) / (double) cells;
-        add(checks, reasons, "coverage", coverage, limits.minCoverage(), coverage >= limits.minCoverage(),
-                String.format(Locale.ROOT, "%d of %d cells hold a credible reading", cleaning.count(Verdict.OK), cells),
-                String.format(Locale.ROOT, "coverage %.1f%% is below %.1f%%: the window has too few credible readings",
-                        100 * coverage, 100 * limits.minCoverage()));
-        double rejected = present == 0 ? 1 : cleaning.rejected() / (double) present;
-        add(checks, reasons, "rejected_share", rejected, limits.maxRejectedShare(),
-                rejected <= limits.maxRejectedShare(),
-                String.format(Locale.ROOT, "%d of %d readings rejected (out of range %d, stuck %d, spike %d)",
-                        cleaning.rejected(), present, cleaning.count(Verdict.OUT_OF_RANGE),
-                        cleaning.count(Verdict.STUCK), cleaning.count(Verdict.SPIKE)),
-                String.format(Locale.ROOT, "%.1f%% of the readings were rejected by the credibility rules (limit "
-                                + "%.1f%%, mostly %s): wrong unit or a broken feed?", 100 * rejected,
-                        100 * limits.maxRejectedShare(), mostRejected(cleaning)));
+        quality(checks, reasons, "", "the window", cleaning, limits);
+        // a feed that broke today hides in a month of good days: the newest (held-out) rows are checked alone too
+        quality(checks, reasons, "held_out_", "the held-out newest rows", heldOutCleaning, limits);
         if (service.step().toMillis() != candidate.step().toMillis()) {
             add(checks, reasons, "comparable", 0, 1, false, "step " + candidate.step() + " vs " + service.step(),
                     "the candidate's step " + candidate.step() + " differs from the service's " + service.step()
@@ -100,6 +90,26 @@ public final class PromotionGate {
                             100 * limits.maxMaeWorsening()));
         }
         return new Decision(reasons.isEmpty(), reasons, checks, drift, skill);
+    }
+
+    private static void quality(List<ModelCard.GateCheck> checks, List<String> reasons, String prefix, String what,
+                                CleaningReport cleaning, GateThresholds limits) {
+        long cells = cleaning.cells();
+        long present = cells - cleaning.count(Verdict.MISSING);
+        double coverage = cells == 0 ? 0 : cleaning.count(Verdict.OK) / (double) cells;
+        add(checks, reasons, prefix + "coverage", coverage, limits.minCoverage(), coverage >= limits.minCoverage(),
+                String.format(Locale.ROOT, "%d of %d cells hold a credible reading", cleaning.count(Verdict.OK), cells),
+                String.format(Locale.ROOT, "coverage %.1f%% is below %.1f%% in %s: too few credible readings",
+                        100 * coverage, 100 * limits.minCoverage(), what));
+        double rejected = present == 0 ? 1 : cleaning.rejected() / (double) present;
+        add(checks, reasons, prefix + "rejected_share", rejected, limits.maxRejectedShare(),
+                rejected <= limits.maxRejectedShare(),
+                String.format(Locale.ROOT, "%d of %d readings rejected (out of range %d, stuck %d, spike %d)",
+                        cleaning.rejected(), present, cleaning.count(Verdict.OUT_OF_RANGE),
+                        cleaning.count(Verdict.STUCK), cleaning.count(Verdict.SPIKE)),
+                String.format(Locale.ROOT, "%.1f%% of the readings of %s were rejected by the credibility rules "
+                                + "(limit %.1f%%, mostly %s): wrong unit or a broken feed?", 100 * rejected, what,
+                        100 * limits.maxRejectedShare(), mostRejected(cleaning)));
     }
 
     private static String mostRejected(CleaningReport cleaning) {

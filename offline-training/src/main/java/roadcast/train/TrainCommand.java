@@ -168,7 +168,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (result.decision() != null) {
             lines.add("promotion gate against " + result.inService() + ", held out " + card.gate().heldOut() + ":");
             for (ModelCard.GateCheck check : result.decision().checks()) {
-                lines.add(String.format(Locale.ROOT, "  %-15s %8.4f  limit %8.4f  %s  %s", check.name(), check.value(),
+                lines.add(String.format(Locale.ROOT, "  %-23s %8.4f  limit %8.4f  %s  %s", check.name(), check.value(),
                         check.limit(), check.passed() ? "pass" : "FAIL", check.detail()));
             }
         }

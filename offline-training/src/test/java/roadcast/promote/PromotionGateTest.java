@@ -97,6 +97,16 @@ class PromotionGateTest {
         assertRefusedAndKeptAside(retrain(kmh, registry, false), registry, before, "drifted_share");
     }
 
+    /** Six good days and a newest day in km/h: the month hides it, the held-out day alone does not. */
+    @Test
+    void refusesANewestDayInTheWrongUnit(@TempDir Path dir) throws Exception {
+        Path registry = registryWithFiveDays(dir.resolve("registry"));
+        String before = new ModelRegistry(registry).latest().orElseThrow();
+        Path lastDayKmh = CorruptedCopy.scaled(los, dir.resolve("los-last-day-kmh"), 1.609, 6 * 288);
+        assertRefusedAndKeptAside(retrain(lastDayKmh, registry, false), registry, before,
+                "held_out_rejected_share");
+    }
+
     @Test
     void refusesIdsMixedUpAndShiftedInTime(@TempDir Path dir) throws Exception {
         Path registry = registryWithFiveDays(dir.resolve("registry"));
