@@ -84,7 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--summary", paramLabel = "FILE",
             description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
-                    + "lag_ms_p50, lag_ms_p99.")
+                    + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
+                    + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts.")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
