@@ -220,7 +220,9 @@ public final class DemoCommand implements Callable<Integer> {
                 if (retrainEverySeconds > 0) {
                     out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
                             maxZoneSize);
-                    retrains.scheduleWithFixedDelay(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
+                    // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
+                    // next, never runs beside it), not N s after the previous one ended.
+                    retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
                             TimeUnit.SECONDS);
                 }
                 out.flush();
