@@ -84,7 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--summary", paramLabel = "FILE",
             description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
-                    + "lag_ms_p50, lag_ms_p99.")
+                    + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
+                    + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts.")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -231,7 +232,9 @@ public final class DemoCommand implements Callable<Integer> {
                 if (retrainEverySeconds > 0) {
                     out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
                             maxZoneSize);
-                    retrains.scheduleWithFixedDelay(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
+                    // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
+                    // next, never runs beside it), not N s after the previous one ended.
+                    retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
                             TimeUnit.SECONDS);
                 }
                 out.flush();
