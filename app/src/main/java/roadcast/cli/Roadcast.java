@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
+import roadcast.cluster.ClusterCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
 import roadcast.demo.DemoCommand;
@@ -25,6 +26,7 @@ import roadcast.train.TrainCommand;
             BenchForecastCommand.class,
             BenchStreamCommand.class,
             LoadBenchmarkCommand.class,
+            ClusterCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",
             "  serve           Online store, HTTP API and dashboard, in its own JVM",
