@@ -41,11 +41,24 @@ public final class TrainingRun {
                     + history.steps());
         }
         long start = System.nanoTime();
-        SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
-        CleaningResult cleaned = HistoryCleaner.clean(training, config.credibility());
+        CleaningResult cleaned = cleanedTraining(dataset, trainRows, config);
         ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(model, cleaned.report(), trainRows, seconds);
+    }
+
+    /**
+     * Rows [0, trainRows) cleaned with the configuration's credibility rules: the input of every trainer (this one
+     * and the Flink batch trainer of the streaming module).
+     */
+    public static CleaningResult cleanedTraining(Dataset dataset, int trainRows, TrainingConfig config) {
+        SpeedHistory history = dataset.history();
+        if (trainRows < 2 || trainRows > history.steps()) {
+            throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
+                    + history.steps());
+        }
+        SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
+        return HistoryCleaner.clean(training, config.credibility());
     }
 
     /** Rows of the history strictly before {@code until} (local time of the data set). */
