@@ -63,6 +63,11 @@ public final class ZoneFitter {
                                  ZoneId timeZone, int horizons, TrainingConfig cfg) {
         int n = segments.length;
         int steps = x.length / n;
+        if (!anyObserved(x)) {
+            // Nothing to fit: profile and basis would fall back to zeros and forecast 0 for every segment of the zone.
+            throw new IllegalArgumentException("no credible reading of any of its " + n
+                    + " segments in the training rows (sensors dead or cleaned away)");
+        }
         double[] freeFlow = freeFlow(x, n, cfg.freeFlowPercentile());
         int slots = profileRow.length == 0 ? 1 : roadcast.manifold.LocalClock.slotsPerDay(stepMillis);
         int validationStart = steps - (int) Math.round(cfg.validationFraction() * steps);
@@ -144,6 +149,15 @@ public final class ZoneFitter {
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, phi, sigma);
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
+    }
+
+    private static boolean anyObserved(double[] x) {
+        for (double v : x) {
+            if (!Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moving-average half-width in profile slots for a half-width in minutes (rounded to the nearest slot). */
