@@ -29,6 +29,7 @@ import roadcast.fit.ZoneFitException;
 import roadcast.fit.ZoneFitter;
 import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
+import roadcast.network.RoadNetwork;
 import roadcast.train.ClusterTrainer;
 import roadcast.train.TrainingRun;
 
@@ -73,11 +74,19 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                                             ProgressListener progress) throws Exception {
         long start = System.nanoTime();
         CleaningResult cleaned = TrainingRun.cleanedTraining(dataset, trainRows, config);
-        SpeedHistory history = cleaned.cleaned();
-        int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
         progress.progress("zoning", 0, 1);
-        int[][] zones = ManifoldTrainer.zones(history, dataset.network(), config);
+        int[][] zones = ManifoldTrainer.zones(cleaned.cleaned(), dataset.network(), config);
         progress.progress("zoning", 1, 1);
+        ManifoldModel model = fitZones(cleaned.cleaned(), dataset.network(), zones, config, env, workDir, parallelism,
+                progress);
+        return new TrainingRun.Outcome(model, cleaned.report(), trainRows, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The zones fitted on the cluster and assembled here; the run folder is removed afterwards. */
+    static ManifoldModel fitZones(SpeedHistory history, RoadNetwork network, int[][] zones, TrainingConfig config,
+                                  StreamExecutionEnvironment env, String workDir, int parallelism,
+                                  ProgressListener progress) throws Exception {
+        int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
         Path run = new Path(new Path(workDir), "train-" + UUID.randomUUID());
         try {
             ZoneHistoryFiles.write(run, history, zones, horizonsMin.length, progress);
@@ -93,8 +102,7 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
             for (int z = 0; z < zones.length; z++) {
                 results[z] = ZoneHistoryFiles.readPart(run, z);
             }
-            ManifoldModel model = ManifoldTrainer.assemble(history, dataset.network(), config, horizonsMin, results);
-            return new TrainingRun.Outcome(model, cleaned.report(), trainRows, (System.nanoTime() - start) / 1e9);
+            return ManifoldTrainer.assemble(history, network, config, horizonsMin, results);
         } finally {
             if (Boolean.getBoolean(KEEP_RUN_PROPERTY)) {
                 LOG.info("run folder kept: {}", run);

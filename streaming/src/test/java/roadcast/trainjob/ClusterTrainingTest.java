@@ -2,6 +2,7 @@ package roadcast.trainjob;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -17,7 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
+import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.ProgressListener;
+import roadcast.fit.ZoneFitException;
+import roadcast.fit.ZoneFitter;
+import roadcast.history.SpeedHistory;
 import roadcast.fit.TrainingConfig;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelFile;
@@ -76,5 +81,42 @@ class ClusterTrainingTest {
         try (var left = Files.list(work)) {
             assertEquals(0, left.count(), "the run folder is removed after training");
         }
+    }
+
+    /**
+     * A zone whose every segment has no credible reading (its sensors dead for the whole window) cannot be fitted:
+     * the local trainer's zone fit refuses it, and the cluster's run refuses the model naming that zone; no model
+     * with a hole (before the check, both fitted a zone forecasting 0 for every segment).
+     */
+    @Test
+    void aZoneWhoseFitFailsRefusesTheModelWithItsIdAsLocally() throws Exception {
+        int rows = city.history().steps();
+        SpeedHistory cleaned = TrainingRun.cleanedTraining(city, rows, config).cleaned();
+        int[][] zones = ManifoldTrainer.zones(cleaned, city.network(), config);
+        int dead = zones.length / 2;
+        float[][] speed = new float[rows][];
+        for (int t = 0; t < rows; t++) {
+            speed[t] = cleaned.speed()[t].clone();
+            for (int s : zones[dead]) {
+                speed[t][s] = Float.NaN;
+            }
+        }
+        SpeedHistory broken = new SpeedHistory(cleaned.segmentIds(), cleaned.start(), cleaned.step(),
+                cleaned.timeZone(), cleaned.unit(), speed, null, null);
+        int horizons = ManifoldTrainer.horizonsMin(broken, config).length;
+        int[] profileRow = ManifoldTrainer.profileRows(broken.epochMillis(0), rows, broken.step().toMillis(),
+                broken.timeZone());
+        double[] x = new double[rows * zones[dead].length];
+        java.util.Arrays.fill(x, Double.NaN);
+
+        IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> ZoneFitter.fitZone(x,
+                zones[dead], profileRow, broken.epochMillis(0), broken.step().toMillis(), broken.timeZone(), horizons,
+                config));
+        ZoneFitException cluster = assertThrows(ZoneFitException.class, () -> FlinkClusterTrainer.fitZones(broken,
+                city.network(), zones, config, StreamExecutionEnvironment.getExecutionEnvironment(),
+                tmp.resolve("work-broken").toUri().toString(), 2, ProgressListener.NONE));
+        assertEquals(dead, cluster.zone(), cluster.getMessage());
+        assertTrue(cluster.getMessage().contains("zone " + dead) && cluster.getMessage().contains(local.getMessage()),
+                cluster.getMessage());
     }
 }
