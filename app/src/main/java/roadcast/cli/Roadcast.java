@@ -12,6 +12,7 @@ import roadcast.replay.ReplayCommand;
 import roadcast.stream.StreamCommand;
 import roadcast.synthetic.GenerateCommand;
 import roadcast.train.TrainCommand;
+import roadcast.trainjob.BenchTrainCommand;
 
 /** The root of {@code ./roadcast}: every subcommand of every module, one help page. */
 @Command(name = "roadcast", mixinStandardHelpOptions = true, version = "roadcast 0.1.0",
@@ -27,6 +28,7 @@ import roadcast.train.TrainCommand;
             BenchStreamCommand.class,
             LoadBenchmarkCommand.class,
             ClusterCommand.class,
+            BenchTrainCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",
             "  serve           Online store, HTTP API and dashboard, in its own JVM",

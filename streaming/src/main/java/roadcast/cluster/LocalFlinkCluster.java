@@ -292,6 +292,32 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return get("/jobs/" + jobId + "/exceptions").toString();
     }
 
+    /** Ids of the cluster's jobs in the given state (RUNNING, FINISHED, ...). */
+    public List<String> jobs(String state) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            if (job.path("state").asText().equals(state)) {
+                out.add(job.path("jid").asText());
+            }
+        }
+        return out;
+    }
+
+    /** Status of the job's vertex with this name (CREATED, RUNNING, FINISHED, ...), or null if it has none. */
+    public String vertexState(String jobId, String vertexName) throws IOException, InterruptedException {
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            if (v.path("name").asText().equals(vertexName)) {
+                return v.path("status").asText();
+            }
+        }
+        return null;
+    }
+
+    /** Failures the job recovered from or died of (the REST exception history), newest first. */
+    public int exceptionHistorySize(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
+    }
+
     /** Number of parallel subtasks of each vertex of the job. */
     public List<Integer> vertexParallelism(String jobId) throws IOException, InterruptedException {
         List<Integer> out = new ArrayList<>();
