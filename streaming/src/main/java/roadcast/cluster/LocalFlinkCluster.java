@@ -410,6 +410,12 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "io.tmp.dirs: " + home.resolve("tmp"),
                 "state.backend.rocksdb.localdir: " + home.resolve("rocksdb"),
                 "web.submit.enable: true",
+                // On a loaded machine (a shared 2-core build host) the actor system may take more than the default
+                // 10 s to come up, and RPCs more than 10 s to answer; a killed TaskManager is still noticed at once
+                // (its RPCs fail, heartbeat.rpc-failure-threshold).
+                "pekko.startup-timeout: 120 s",
+                "pekko.ask.timeout: 60 s",
+                "heartbeat.timeout: 120000",
                 // Metrics (heap used) fresh within a second for bench-train's peak heap.
                 "metrics.fetcher.update-interval: 1000",
                 "");
