@@ -107,6 +107,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
             cluster.writeConfiguration();
             cluster.launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                     "GET_JM_RESOURCE_PARAMS");
+            // TaskManagers only once the JobManager answers: JVMs booting side by side on a loaded host starve the
+            // JobManager's actor system, whose remoting gives up after a fixed 10 s.
+            cluster.awaitTaskManagers(0, timeout);
             for (int i = 0; i < taskManagers; i++) {
                 cluster.launch("taskmanager-" + i, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                         "GET_TM_RESOURCE_PARAMS");
