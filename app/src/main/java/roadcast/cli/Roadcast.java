@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
+import roadcast.cluster.ClusterCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
 import roadcast.fuzz.FuzzCommand;
@@ -14,6 +15,7 @@ import roadcast.review.ModelsCommand;
 import roadcast.stream.StreamCommand;
 import roadcast.synthetic.GenerateCommand;
 import roadcast.train.TrainCommand;
+import roadcast.trainjob.BenchTrainCommand;
 
 /** The root of {@code ./roadcast}: every subcommand of every module, one help page. */
 @Command(name = "roadcast", mixinStandardHelpOptions = true, version = "roadcast 0.1.0",
@@ -31,6 +33,8 @@ import roadcast.train.TrainCommand;
             BenchStreamCommand.class,
             FuzzCommand.class,
             LoadBenchmarkCommand.class,
+            ClusterCommand.class,
+            BenchTrainCommand.class,
             CommandLine.HelpCommand.class},
         footer = {"",
             "  serve           Online store, HTTP API and dashboard, in its own JVM",

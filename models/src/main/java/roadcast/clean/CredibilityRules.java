@@ -18,7 +18,7 @@ import roadcast.history.SpeedUnit;
  *                              speed
  */
 public record CredibilityRules(double minSpeed, double maxSpeed, double maxJump, int stuckSteps, long maxFutureMillis,
-                               long allowedLatenessMillis, boolean zeroIsMissing) {
+                               long allowedLatenessMillis, boolean zeroIsMissing) implements java.io.Serializable {
 
     /** One hour: a frozen value shorter than this is indistinguishable from a calm night at the speed cap. */
     public static final Duration STUCK_DURATION = Duration.ofHours(1);

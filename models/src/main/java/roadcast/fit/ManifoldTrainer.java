@@ -53,36 +53,18 @@ public final class ManifoldTrainer {
     public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
                                     ProgressListener progress, ManifoldModel anchor) {
         SpeedHistory history = cleanedTraining;
-        String[] ids = network.segmentIds();
-        if (!Arrays.equals(ids, history.segmentIds())) {
-            throw new IllegalArgumentException("history columns (" + history.segments()
-                    + " segments) are not the network's segments in network order (" + ids.length + ")");
-        }
         long stepMillis = history.step().toMillis();
-        int horizons = (int) Math.max(1, cfg.maxHorizonMinutes() * 60_000L / stepMillis);
-        int[] horizonsMin = new int[horizons];
-        for (int h = 0; h < horizons; h++) {
-            horizonsMin[h] = (int) ((h + 1) * stepMillis / 60_000L);
-        }
+        int[] horizonsMin = horizonsMin(history, cfg);
+        int horizons = horizonsMin.length;
         ZoneId timeZone = history.timeZone();
-        LocalClock clock = new LocalClock(timeZone, stepMillis);
-        int steps = history.steps();
         long firstMillis = history.epochMillis(0);
-        int[] profileRow = new int[steps];
-        for (int t = 0; t < steps; t++) {
-            profileRow[t] = clock.profileRow(firstMillis + t * stepMillis);
-        }
+        int[] profileRow = profileRows(firstMillis, history.steps(), stepMillis, timeZone);
         float[][] rows = history.speed();
 
         progress.progress("zoning", 0, 1);
-        long zoningStart = System.nanoTime();
-        int[][] clusters = Zoning.partition(network, rows, profileRow, clock.slotsPerDay(), cfg.maxZoneSize());
-        AnchoredZoning.Result zoning = anchor == null ? AnchoredZoning.fresh(clusters)
-                : AnchoredZoning.anchor(ids, clusters, ZoningRecord.previous(anchor), cfg.maxZoneSize());
+        AnchoredZoning.Result zoning = zoning(history, network, cfg, anchor);
         int[][] zoneSegments = zoning.zones();
         progress.progress("zoning", 1, 1);
-        LOG.info("{} segments in {} zones ({} ms){}", network.size(), zoneSegments.length,
-                (System.nanoTime() - zoningStart) / 1_000_000, anchor == null ? "" : ", anchored to " + anchor.version());
 
         ZoneFitter.Result[] results = new ZoneFitter.Result[zoneSegments.length];
         AtomicLong done = new AtomicLong();
@@ -90,10 +72,17 @@ public final class ManifoldTrainer {
         ExecutorService pool = Executors.newFixedThreadPool(Math.min(cfg.threads(), zoneSegments.length));
         try {
             List<Future<ZoneFitter.Result>> futures = new ArrayList<>();
-            for (int[] segments : zoneSegments) {
+            for (int z = 0; z < zoneSegments.length; z++) {
+                int zone = z;
+                int[] segments = zoneSegments[z];
                 futures.add(pool.submit(() -> {
-                    ZoneFitter.Result r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone,
-                            horizons, cfg);
+                    ZoneFitter.Result r;
+                    try {
+                        r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, horizons,
+                                cfg);
+                    } catch (RuntimeException e) {
+                        throw new ZoneFitException(zone, segments.length, e);
+                    }
                     progress.progress("fitting zones", done.incrementAndGet(), zoneSegments.length);
                     return r;
                 }));
@@ -115,9 +104,65 @@ public final class ManifoldTrainer {
         return assemble(history, network, cfg, horizonsMin, results, zoning, anchor);
     }
 
-    private static ManifoldModel assemble(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
-                                          int[] horizonsMin, ZoneFitter.Result[] results,
-                                          AnchoredZoning.Result zoning, ManifoldModel anchor) {
+    /** Lead times forecast, in minutes: every step up to {@code cfg.maxHorizonMinutes()} (at least one step). */
+    public static int[] horizonsMin(SpeedHistory history, TrainingConfig cfg) {
+        long stepMillis = history.step().toMillis();
+        int horizons = (int) Math.max(1, cfg.maxHorizonMinutes() * 60_000L / stepMillis);
+        int[] horizonsMin = new int[horizons];
+        for (int h = 0; h < horizons; h++) {
+            horizonsMin[h] = (int) ((h + 1) * stepMillis / 60_000L);
+        }
+        return horizonsMin;
+    }
+
+    /** The periodic profile's row (day type x time-of-day slot) of each of {@code steps} steps from firstMillis. */
+    public static int[] profileRows(long firstMillis, int steps, long stepMillis, ZoneId timeZone) {
+        LocalClock clock = new LocalClock(timeZone, stepMillis);
+        int[] profileRow = new int[steps];
+        for (int t = 0; t < steps; t++) {
+            profileRow[t] = clock.profileRow(firstMillis + t * stepMillis);
+        }
+        return profileRow;
+    }
+
+    /**
+     * The zones of the network (network indices, ascending within a zone) from the cleaned history, anchored to the
+     * model in service when there is one: the one call of the zoning step, shared by this trainer and the Flink
+     * batch trainer.
+     *
+     * @param anchor the model in service, or null: its zones are kept where the new data still support them and its
+     *               zone ids are never given to a different set of segments ({@link AnchoredZoning})
+     */
+    public static AnchoredZoning.Result zoning(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
+                                               ManifoldModel anchor) {
+        String[] ids = network.segmentIds();
+        if (!Arrays.equals(ids, history.segmentIds())) {
+            throw new IllegalArgumentException("history columns (" + history.segments()
+                    + " segments) are not the network's segments in network order (" + ids.length + ")");
+        }
+        long stepMillis = history.step().toMillis();
+        int[] profileRow = profileRows(history.epochMillis(0), history.steps(), stepMillis, history.timeZone());
+        long zoningStart = System.nanoTime();
+        int[][] clusters = Zoning.partition(network, history.speed(), profileRow,
+                LocalClock.slotsPerDay(stepMillis), cfg.maxZoneSize());
+        AnchoredZoning.Result zoning = anchor == null ? AnchoredZoning.fresh(clusters)
+                : AnchoredZoning.anchor(ids, clusters, ZoningRecord.previous(anchor), cfg.maxZoneSize());
+        LOG.info("{} segments in {} zones ({} ms){}", network.size(), zoning.zones().length,
+                (System.nanoTime() - zoningStart) / 1_000_000, anchor == null ? "" : ", anchored to " + anchor.version());
+        return zoning;
+    }
+
+    /**
+     * One model from every zone's fit, {@code results[z]} being zone z: free-flow speeds, skill table, model card
+     * (validation by horizon, choices per zone) and the payload checksum. Zones fitted elsewhere (the Flink batch
+     * trainer) go through here too, so the file is the one this trainer writes.
+     *
+     * @param zoning the zoning the results were fitted on ({@link #zoning}), its stable ids recorded in the card
+     * @param anchor the model in service it was anchored to, or null
+     */
+    public static ManifoldModel assemble(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
+                                         int[] horizonsMin, ZoneFitter.Result[] results,
+                                         AnchoredZoning.Result zoning, ManifoldModel anchor) {
         int n = network.size();
         int horizons = horizonsMin.length;
         int cells = n * horizons * SkillTable.PERIODS;

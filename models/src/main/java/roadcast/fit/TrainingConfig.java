@@ -26,7 +26,7 @@ import roadcast.clean.CredibilityRules;
 public record TrainingConfig(String dataset, String provenance, CredibilityRules credibility, int maxZoneSize,
                              int[] ranks, int[] orders, double[] lambdas, double validationFraction,
                              double profileShrinkage, int[] smoothingMinutes, double projectionEps, double freeFlowPercentile, double bandZ,
-                             int maxHorizonMinutes, int threads) {
+                             int maxHorizonMinutes, int threads) implements java.io.Serializable {
 
     public TrainingConfig {
         if (maxZoneSize < 1) {

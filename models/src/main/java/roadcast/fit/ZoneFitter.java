@@ -14,14 +14,17 @@ import roadcast.skill.ZoneValidation;
 /**
  * Fits one zone: hyperparameter search on a validation block carved from the end of the training rows, validation
  * of the chosen values (bands, skill), then a refit of profile, basis, dynamics and local correction on all rows.
+ * A pure function of the zone's own columns: {@link ManifoldTrainer} calls it on a thread pool, the Flink batch
+ * trainer (streaming, {@code roadcast.trainjob}) on a TaskManager that holds only that zone's history.
  */
-final class ZoneFitter {
+public final class ZoneFitter {
 
     /** Issue-time x segment x horizon products per search evaluation above which issue times are subsampled. */
     private static final long SEARCH_BUDGET = 1_000_000L;
 
-    record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
-                  ZoneValidation.Sums validation, double[] freeFlow) {
+    /** Serializable so that a zone fitted on one machine travels as a file part to the one that assembles. */
+    public record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
+                  ZoneValidation.Sums validation, double[] freeFlow) implements java.io.Serializable {
     }
 
     private ZoneFitter() {
@@ -44,6 +47,26 @@ final class ZoneFitter {
             for (int i = 0; i < n; i++) {
                 x[off + i] = row[segments[i]];
             }
+        }
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg);
+    }
+
+    /**
+     * The same fit from the zone's own columns only.
+     *
+     * @param x          [T * n] row-major speeds of the zone's segments (NaN = missing), widened from the
+     *                   history's floats
+     * @param segments   network indices of the zone, ascending (n of them)
+     * @param profileRow [T] profile row of each step ({@link ManifoldTrainer#profileRows})
+     */
+    public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
+                                 ZoneId timeZone, int horizons, TrainingConfig cfg) {
+        int n = segments.length;
+        int steps = x.length / n;
+        if (!anyObserved(x)) {
+            // Nothing to fit: profile and basis would fall back to zeros and forecast 0 for every segment of the zone.
+            throw new IllegalArgumentException("no credible reading of any of its " + n
+                    + " segments in the training rows (sensors dead or cleaned away)");
         }
         double[] freeFlow = freeFlow(x, n, cfg.freeFlowPercentile());
         int slots = profileRow.length == 0 ? 1 : roadcast.manifold.LocalClock.slotsPerDay(stepMillis);
@@ -126,6 +149,15 @@ final class ZoneFitter {
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, phi, sigma);
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
+    }
+
+    private static boolean anyObserved(double[] x) {
+        for (double v : x) {
+            if (!Double.isNaN(v)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moving-average half-width in profile slots for a half-width in minutes (rounded to the nearest slot). */

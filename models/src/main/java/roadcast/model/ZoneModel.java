@@ -19,7 +19,9 @@ import roadcast.manifold.LocalCorrection;
  * <li>sigma [H * n]: residual std of each horizon and segment on the validation block</li>
  * </ul>
  */
-public final class ZoneModel {
+public final class ZoneModel implements java.io.Serializable {
+
+    private static final long serialVersionUID = 1L;
 
     private final int[] segments;
     private final long stepMillis;

@@ -15,7 +15,8 @@ import roadcast.model.ZoneModel;
 public final class ZoneValidation {
 
     /** Sums in {@link SkillTable} layout over zone-local segments: [(i * H + h) * PERIODS + period]. */
-    public static final class Sums {
+    public static final class Sums implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
         public final int n;
         public final int horizons;
         public final double[] sqModel;

@@ -22,6 +22,7 @@ import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
 import roadcast.model.ZoningRecord;
+import roadcast.train.Trainer;
 import roadcast.train.TrainingRun;
 
 /**
@@ -61,9 +62,21 @@ public final class Promotion {
      * @param force    publish even when the gate refuses
      * @param holdout  the newest part of the window held out for the skill check (one day by default); the rows
      *                 before it must be at least as many, and two hours
+     * @param trainer  what fits the candidate: {@link Trainer#LOCAL} or a Flink cluster
      */
     public record Request(Dataset data, int rows, TrainingConfig config, Path registry, GateThresholds limits,
-                          boolean force, Duration holdout) {
+                          boolean force, Duration holdout, Trainer trainer) {
+
+        /** A request fitted by the local trainer. */
+        public Request(Dataset data, int rows, TrainingConfig config, Path registry, GateThresholds limits,
+                       boolean force, Duration holdout) {
+            this(data, rows, config, registry, limits, force, holdout, Trainer.LOCAL);
+        }
+
+        /** The same request fitted by {@code other}. */
+        public Request fittedBy(Trainer other) {
+            return new Request(data, rows, config, registry, limits, force, holdout, other);
+        }
 
         public Request {
             if (rows < 2 || rows > data.history().steps()) {
@@ -111,7 +124,7 @@ public final class Promotion {
         Optional<ManifoldModel> inService = registry.loadLatest();
         Dataset data = request.data();
         if (inService.isEmpty()) {
-            TrainingRun.Outcome outcome = TrainingRun.train(data, request.rows(), request.config(), progress);
+            TrainingRun.Outcome outcome = fit(request, request.rows(), progress, null);
             ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(
                     new ModelCard.GateVerdict("published", null, List.of(), List.of(),
                             "none: the registry had no model in service")));
@@ -132,7 +145,7 @@ public final class Promotion {
                     + " are left for training, fewer than the " + minTrainRows + " needed (at least the held-out "
                     + "rows and two hours): give more days or a shorter --holdout");
         }
-        TrainingRun.Outcome outcome = TrainingRun.train(data, trainRows, request.config(), progress,
+        TrainingRun.Outcome outcome = fit(request, trainRows, progress,
                 withRegistryHighWater(service, registry.zoneIdHighWater()));
         CleaningResult cleanedWindow = HistoryCleaner.clean(window, request.config().credibility());
         CleaningReport heldOutCleaning = HistoryCleaner.clean(window.rows(trainRows, request.rows()),
@@ -160,6 +173,21 @@ public final class Promotion {
         }
         return new Result(status, version, directory, model.withVersion(version), outcome, decision,
                 service.version());
+    }
+
+    /** The request's trainer on rows [0, trainRows); a failure other than I/O or a bad argument is an I/O error. */
+    private static TrainingRun.Outcome fit(Request request, int trainRows, ProgressListener progress,
+                                           ManifoldModel anchor) throws IOException {
+        try {
+            return request.trainer().train(request.data(), trainRows, request.config(), progress, anchor);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("training interrupted", e);
+        } catch (Exception e) {
+            throw new IOException("training failed: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.fit.TrainingConfig;
+import roadcast.fit.ZoneFitException;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
@@ -71,6 +72,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Mixin
     GateOptions gate = new GateOptions();
 
+    @Option(names = "--flink", paramLabel = "HOST:PORT",
+            description = {"Fit the zones as a Flink batch job on this session cluster (its REST address, e.g. "
+                    + "localhost:8081; 'roadcast cluster start' prints one). The data set is loaded, cleaned and "
+                    + "zoned here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
+                    + "parallel, and the model is assembled and published here as by a local run: same model, "
+                    + "same file, same card."})
+    String flink;
+
+    @Option(names = "--work-dir", paramLabel = "DIR|URI",
+            description = "With --flink: where the zone histories and fitted zone parts go; every TaskManager must "
+                    + "read and write it: a shared mount, or an hdfs:// / s3:// URI that the cluster's file systems "
+                    + "serve (default: REGISTRY/.work, removed after the run).")
+    String workDir;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
+            description = "With --flink: zones fitted at once (default: every free slot of the cluster).")
+    int parallelism;
+
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
@@ -114,8 +133,17 @@ public final class TrainCommand implements Callable<Integer> {
                 data.history().start(), rows);
         Promotion.Result result;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            result = Promotion.run(new Promotion.Request(data, rows, config, registry, gate.thresholds(), force,
-                    gate.holdout()), bars);
+            Promotion.Request request = new Promotion.Request(data, rows, config, registry, gate.thresholds(),
+                    force, gate.holdout());
+            if (flink != null) {
+                request = request.fittedBy(ClusterTrainer.load().on(flink,
+                        workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString(),
+                        parallelism));
+            }
+            result = Promotion.run(request, bars);
+        } catch (ZoneFitException e) {
+            err.println("train: model refused: " + e.getMessage());
+            return 1;
         } catch (IllegalArgumentException e) {
             err.println("train: " + e.getMessage());
             return 2;

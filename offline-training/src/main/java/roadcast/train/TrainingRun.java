@@ -51,18 +51,42 @@ public final class TrainingRun {
                     + history.steps());
         }
         long start = System.nanoTime();
-        SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
-        CleaningResult cleaned = HistoryCleaner.clean(training, config.credibility());
-        ManifoldModel model = ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config, progress, anchor);
-        if (dataset.coverage().extendedCount() > 0) {
-            // roads without data: the kriging layer learned by masking observed segments of the same rows
-            progress.progress("kriging", 0, 1);
-            model = model.withKriging(Kriging.fit(model, cleaned.cleaned(), dataset.coverage(),
-                    KrigingConfig.defaults()));
-            progress.progress("kriging", 1, 1);
-        }
+        CleaningResult cleaned = cleanedTraining(dataset, trainRows, config);
+        ManifoldModel model = extendCoverage(ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config,
+                progress, anchor), cleaned, dataset, progress);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(model, cleaned.report(), trainRows, seconds);
+    }
+
+    /**
+     * The model with its kriging layer when the data set has roads without data (extended segments), learned by
+     * masking observed segments of the same cleaned rows; the model as it is otherwise. Every trainer (this one and
+     * the Flink batch trainer) ends with it.
+     */
+    public static ManifoldModel extendCoverage(ManifoldModel model, CleaningResult cleaned, Dataset dataset,
+                                               ProgressListener progress) {
+        if (dataset.coverage().extendedCount() == 0) {
+            return model;
+        }
+        progress.progress("kriging", 0, 1);
+        ManifoldModel extended = model.withKriging(Kriging.fit(model, cleaned.cleaned(), dataset.coverage(),
+                KrigingConfig.defaults()));
+        progress.progress("kriging", 1, 1);
+        return extended;
+    }
+
+    /**
+     * Rows [0, trainRows) cleaned with the configuration's credibility rules: the input of every trainer (this one
+     * and the Flink batch trainer of the streaming module).
+     */
+    public static CleaningResult cleanedTraining(Dataset dataset, int trainRows, TrainingConfig config) {
+        SpeedHistory history = dataset.history();
+        if (trainRows < 2 || trainRows > history.steps()) {
+            throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
+                    + history.steps());
+        }
+        SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
+        return HistoryCleaner.clean(training, config.credibility());
     }
 
     /** Rows of the history strictly before {@code until} (local time of the data set). */

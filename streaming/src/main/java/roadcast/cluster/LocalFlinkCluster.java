@@ -29,12 +29,18 @@ import org.slf4j.LoggerFactory;
  * each its own JVM, started the way Flink's {@code bin/} scripts start them (there is no flink-dist on Maven Central,
  * so the classpath is this JVM's classpath minus our code, the Kafka connector and Kafka). Jobs are submitted with
  * Flink's own command line client ({@code flink run}), also in a child JVM, exactly as a user would.
+ *
+ * <p>One implementation for the tests and for {@code roadcast cluster start/stop}: the processes outlive the JVM
+ * that started them unless it closes the cluster, and {@value #STATE_FILE} in the cluster's folder records the REST
+ * port and the process ids so that {@link #stop(Path)} finds them from another JVM.
  */
 public final class LocalFlinkCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** In the cluster's folder: {@code {"rest_port":..,"jobmanager_pid":..,"taskmanager_pids":[..],"logs":".."}}. */
+    public static final String STATE_FILE = "cluster.json";
     /** Flink on Java 17 (../shared/STACK.md): without these keyed state in RocksDB fails. */
     static final List<String> OPENS = List.of(
             "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
@@ -52,17 +58,19 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final Path logs;
     private final String classpath;
     private final int restPort;
+    private final String taskManagerHeap;
     private final List<Process> processes = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private LocalFlinkCluster(Path home, Path logs, String classpath, int restPort) {
+    private LocalFlinkCluster(Path home, Path logs, String classpath, int restPort, String taskManagerHeap) {
         // Absolute: the processes run in {@code home}, where relative paths would land in the temporary folder.
         this.home = home.toAbsolutePath();
         this.conf = this.home.resolve("conf");
         this.logs = logs.toAbsolutePath();
         this.classpath = classpath;
         this.restPort = restPort;
+        this.taskManagerHeap = taskManagerHeap;
     }
 
     /**
@@ -74,15 +82,39 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     public static LocalFlinkCluster start(Path home, Path logs, int taskManagers, Duration timeout)
             throws IOException, InterruptedException {
-        LocalFlinkCluster cluster = new LocalFlinkCluster(home, logs, clusterClasspath(), freePort());
+        return start(home, logs, taskManagers, null, timeout);
+    }
+
+    /**
+     * @param taskManagerHeap heap of each TaskManager's tasks in Flink's memory syntax ({@code 4g}, {@code 1536m});
+     *                        null = Flink's share of a 1280 MB TaskManager process
+     */
+    public static LocalFlinkCluster start(Path home, Path logs, int taskManagers, String taskManagerHeap,
+                                          Duration timeout) throws IOException, InterruptedException {
+        if (taskManagers < 1) {
+            throw new IllegalArgumentException("a cluster needs at least one TaskManager, got " + taskManagers);
+        }
+        if (taskManagerHeap != null && !taskManagerHeap.matches("\\d+\\s*(?i:[kmgt]b?|bytes)?")) {
+            throw new IllegalArgumentException("TaskManager heap '" + taskManagerHeap
+                    + "' is not a memory size such as 4g or 1536m");
+        }
+        if (Files.exists(home.resolve(STATE_FILE)) && runningPids(home).size() > 0) {
+            throw new IOException("a cluster started from " + home.toAbsolutePath() + " is still running (pids "
+                    + runningPids(home) + "); stop it first");
+        }
+        LocalFlinkCluster cluster = new LocalFlinkCluster(home, logs, clusterClasspath(), freePort(), taskManagerHeap);
         try {
             cluster.writeConfiguration();
             cluster.launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
                     "GET_JM_RESOURCE_PARAMS");
+            // TaskManagers only once the JobManager answers: JVMs booting side by side on a loaded host starve the
+            // JobManager's actor system, whose remoting gives up after a fixed 10 s.
+            cluster.awaitTaskManagers(0, timeout);
             for (int i = 0; i < taskManagers; i++) {
                 cluster.launch("taskmanager-" + i, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
                         "GET_TM_RESOURCE_PARAMS");
             }
+            cluster.writeState();
             cluster.awaitTaskManagers(taskManagers, timeout);
             return cluster;
         } catch (IOException | InterruptedException | RuntimeException e) {
@@ -159,6 +191,95 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return send(run, "run of " + jarId).path("jobid").asText();
     }
 
+    /** Process ids of the TaskManagers, in start order (to watch their memory, or to kill one in a failover test). */
+    public List<Long> taskManagerPids() {
+        List<Long> out = new ArrayList<>();
+        for (int i = 1; i < processes.size(); i++) {
+            out.add(processes.get(i).pid());
+        }
+        return out;
+    }
+
+    /** The REST port of a cluster started from {@code home} by this or another JVM ({@value #STATE_FILE}). */
+    public static int restPort(Path home) throws IOException {
+        return readState(home).path("rest_port").asInt();
+    }
+
+    /**
+     * Stops the cluster started from {@code home} by another JVM ({@code roadcast cluster stop}): SIGTERM to every
+     * recorded process still alive, then a kill after 10 s; the state file is removed.
+     *
+     * @return how many processes were still running
+     */
+    public static int stop(Path home) throws IOException, InterruptedException {
+        List<ProcessHandle> alive = new ArrayList<>();
+        for (long pid : runningPids(home)) {
+            ProcessHandle.of(pid).ifPresent(alive::add);
+        }
+        for (int i = alive.size() - 1; i >= 0; i--) {
+            alive.get(i).destroy();
+        }
+        for (ProcessHandle p : alive) {
+            try {
+                p.onExit().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                p.destroyForcibly();
+            }
+        }
+        Files.deleteIfExists(home.resolve(STATE_FILE));
+        return alive.size();
+    }
+
+    /** Recorded pids of a cluster folder that still belong to a running Flink process of ours. */
+    static List<Long> runningPids(Path home) throws IOException {
+        JsonNode state = readState(home);
+        List<Long> pids = new ArrayList<>();
+        pids.add(state.path("jobmanager_pid").asLong());
+        state.path("taskmanager_pids").forEach(p -> pids.add(p.asLong()));
+        List<Long> running = new ArrayList<>();
+        String conf = home.toAbsolutePath().resolve("conf").toString();
+        for (long pid : pids) {
+            // A recycled pid must not be killed: only a live process whose command line names this cluster's config.
+            // Read from /proc: ProcessHandle.Info drops the arguments of long command lines (our classpath).
+            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (alive && Files.isReadable(cmdline)
+                    && new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).contains(conf)) {
+                running.add(pid);
+            }
+        }
+        return running;
+    }
+
+    private static JsonNode readState(Path home) throws IOException {
+        Path file = home.resolve(STATE_FILE);
+        if (!Files.exists(file)) {
+            throw new IOException("no cluster state in " + home.toAbsolutePath() + " (" + STATE_FILE
+                    + " missing): was it started with roadcast cluster start --dir " + home + "?");
+        }
+        return new ObjectMapper().readTree(file.toFile());
+    }
+
+    private void writeState() throws IOException {
+        var state = json.createObjectNode().put("rest_port", restPort).put("logs", logs.toString())
+                .put("jobmanager_pid", processes.get(0).pid());
+        var tms = state.putArray("taskmanager_pids");
+        taskManagerPids().forEach(tms::add);
+        Files.writeString(home.resolve(STATE_FILE), state.toPrettyString() + "\n", StandardCharsets.UTF_8);
+    }
+
+    /** Heap in use of each registered TaskManager, MB, as its metrics report it (refreshed every second). */
+    public List<Double> taskManagerHeapUsedMb() throws IOException, InterruptedException {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode tm : get("/taskmanagers").path("taskmanagers")) {
+            for (JsonNode m : get("/taskmanagers/" + tm.path("id").asText()
+                    + "/metrics?get=Status.JVM.Memory.Heap.Used")) {
+                out.add(m.path("value").asDouble() / (1024.0 * 1024.0));
+            }
+        }
+        return out;
+    }
+
     /** Whether every cluster process (JobManager, TaskManagers) is still running. */
     public boolean allAlive() {
         return processes.stream().allMatch(Process::isAlive);
@@ -172,6 +293,32 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** The job's root exception, if any, for failure messages. */
     public String jobExceptions(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId + "/exceptions").toString();
+    }
+
+    /** Ids of the cluster's jobs in the given state (RUNNING, FINISHED, ...). */
+    public List<String> jobs(String state) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode job : get("/jobs/overview").path("jobs")) {
+            if (job.path("state").asText().equals(state)) {
+                out.add(job.path("jid").asText());
+            }
+        }
+        return out;
+    }
+
+    /** Status of the job's vertex with this name (CREATED, RUNNING, FINISHED, ...), or null if it has none. */
+    public String vertexState(String jobId, String vertexName) throws IOException, InterruptedException {
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            if (v.path("name").asText().equals(vertexName)) {
+                return v.path("status").asText();
+            }
+        }
+        return null;
+    }
+
+    /** Failures the job recovered from or died of (the REST exception history), newest first. */
+    public int exceptionHistorySize(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();
     }
 
     /** Number of parallel subtasks of each vertex of the job. */
@@ -232,6 +379,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
             }
         }
         processes.clear();
+        try {
+            Files.deleteIfExists(home.resolve(STATE_FILE));
+        } catch (IOException e) {
+            LOG.warn("could not remove {}: {}", home.resolve(STATE_FILE), e.getMessage());
+        }
     }
 
     private void writeConfiguration() throws IOException {
@@ -247,7 +399,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "taskmanager.bind-host: localhost",
                 "taskmanager.host: localhost",
                 "taskmanager.numberOfTaskSlots: 1",
-                "taskmanager.memory.process.size: 1280m",
+                // With a heap given, Flink derives the process size from it (plus a little managed memory for
+                // batch sorting); otherwise a small TaskManager for the tests.
+                taskManagerHeap == null ? "taskmanager.memory.process.size: 1280m"
+                        : "taskmanager.memory.task.heap.size: " + taskManagerHeap.replaceAll("\\s", "")
+                        + "\ntaskmanager.memory.managed.size: 128m",
                 "rest.address: localhost",
                 "rest.bind-address: localhost",
                 "rest.port: " + restPort,
@@ -257,6 +413,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "io.tmp.dirs: " + home.resolve("tmp"),
                 "state.backend.rocksdb.localdir: " + home.resolve("rocksdb"),
                 "web.submit.enable: true",
+                // On a loaded machine (a shared 2-core build host) the actor system may take more than the default
+                // 10 s to come up, and RPCs more than 10 s to answer; a killed TaskManager is still noticed at once
+                // (its RPCs fail, heartbeat.rpc-failure-threshold).
+                "pekko.startup-timeout: 120 s",
+                "pekko.ask.timeout: 60 s",
+                "heartbeat.timeout: 120000",
+                // Metrics (heap used) fresh within a second for bench-train's peak heap.
+                "metrics.fetcher.update-interval: 1000",
                 "");
         Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
         String log4j = String.join("\n",
@@ -363,7 +527,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
      * connector and Kafka (they come with the job jar), the test frameworks, and rocksdbjni (it would shadow Flink's
      * own RocksDB build, STACK.md pitfall 1).
      */
-    static String clusterClasspath() {
+    public static String clusterClasspath() {
         List<String> keep = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             String e = entry.replace('\\', '/');

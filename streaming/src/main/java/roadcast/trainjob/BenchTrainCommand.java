@@ -1,0 +1,285 @@
+package roadcast.trainjob;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import roadcast.cluster.LocalFlinkCluster;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.fit.TrainingConfig;
+import roadcast.model.ManifoldModel;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
+import roadcast.train.ProgressBars;
+import roadcast.train.TrainingOptions;
+import roadcast.train.TrainingRun;
+
+/** {@code roadcast bench-train}: local training against the Flink batch trainer on a local standalone cluster. */
+@Command(name = "bench-train", mixinStandardHelpOptions = true,
+        description = {"Generates a city, trains it in this JVM (unless --cluster-only) and as a Flink batch job on a "
+                + "local standalone cluster of K TaskManagers (separate JVMs, one slot each), and writes the times, "
+                + "the largest forecast difference between the two models and the TaskManagers' peak heap as JSON.",
+                "Both times cover cleaning, zoning, fitting and assembling (the cluster's also writing the zone "
+                        + "histories and collecting the parts), not generating or loading the city, nor starting "
+                        + "the cluster (a session cluster is already running in production; its start time is "
+                        + "reported apart)."})
+public final class BenchTrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--segments", paramLabel = "N", defaultValue = "20000", description = "Segments (default: ${DEFAULT-VALUE}).")
+    int segments;
+
+    @Option(names = "--days", paramLabel = "D", defaultValue = "14", description = "Days of 5-minute steps (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "7", description = "City seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--taskmanagers", paramLabel = "K", defaultValue = "2",
+            description = "TaskManagers of the local cluster, one slot each (default: ${DEFAULT-VALUE}).")
+    int taskManagers;
+
+    @Option(names = "--taskmanager-heap", paramLabel = "SIZE", defaultValue = "1g",
+            description = "Task heap of each TaskManager (default: ${DEFAULT-VALUE}).")
+    String taskManagerHeap;
+
+    @Option(names = "--cluster-only", description = "Skip the local training (then no forecast difference).")
+    boolean clusterOnly;
+
+    @Option(names = "--json", paramLabel = "FILE", required = true, description = "Where the figures go.")
+    Path json;
+
+    @Option(names = "--dir", paramLabel = "DIR",
+            description = "Working folder: city, cluster, zone histories (default: a temporary folder, deleted).")
+    Path dir;
+
+    @Option(names = "--quiet", description = "No progress bars.")
+    boolean quiet;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (segments < 2 || days < 3 || taskManagers < 1) {
+            err.println("bench-train: need --segments >= 2, --days >= 3, --taskmanagers >= 1");
+            return 2;
+        }
+        Path work = dir != null ? dir : Files.createTempDirectory("roadcast-bench-train");
+        ObjectNode result = new ObjectMapper().createObjectNode();
+        try {
+            long t0 = System.nanoTime();
+            new CityGenerator(CityConfig.of(segments, days, 5, seed, WeekProfiles.sharedOrBuiltIn(seed)))
+                    .generate(work.resolve("city"), row -> { });
+            double generateSeconds = (System.nanoTime() - t0) / 1e9;
+            long t1 = System.nanoTime();
+            Dataset data = DatasetLoader.load(work.resolve("city"));
+            double loadSeconds = (System.nanoTime() - t1) / 1e9;
+            out.printf(Locale.ROOT, "city: %d segments x %d days generated in %.1f s, loaded in %.1f s%n", segments,
+                    days, generateSeconds, loadSeconds);
+            out.flush();
+            int rows = data.history().steps();
+            TrainingConfig config = training.toConfig(data);
+
+            ManifoldModel local = null;
+            result.put("segments", segments).put("days", days);
+            if (!clusterOnly) {
+                TrainingRun.Outcome outcome;
+                try (ProgressBars bars = new ProgressBars(!quiet)) {
+                    outcome = TrainingRun.train(data, rows, config, bars);
+                }
+                local = outcome.model();
+                result.put("local_seconds", round(outcome.seconds()));
+                out.printf(Locale.ROOT, "local: %d zones in %.1f s (%d threads)%n", local.zoneCount(),
+                        outcome.seconds(), config.threads());
+                out.flush();
+                System.gc();
+            }
+
+            long t2 = System.nanoTime();
+            try (LocalFlinkCluster cluster = LocalFlinkCluster.start(work.resolve("cluster"),
+                    work.resolve("cluster").resolve("log"), taskManagers, taskManagerHeap, Duration.ofSeconds(180))) {
+                double startSeconds = (System.nanoTime() - t2) / 1e9;
+                out.printf(Locale.ROOT, "cluster: %d TaskManagers up in %.1f s at %s%n", taskManagers, startSeconds,
+                        cluster.restUri());
+                out.flush();
+                StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment("localhost",
+                        cluster.restUri().getPort(), FlinkClusterTrainer.jobConfiguration(),
+                        FlinkClusterTrainer.jobJar().toString());
+                HeapWatch watch = new HeapWatch(cluster);
+                watch.start();
+                TrainingRun.Outcome outcome;
+                StageTimer stages;
+                try (ProgressBars bars = new ProgressBars(!quiet)) {
+                    stages = new StageTimer(bars);
+                    outcome = FlinkClusterTrainer.train(data, rows, config, env,
+                            work.resolve("runs").toAbsolutePath().toUri().toString(), taskManagers, stages, null);
+                } finally {
+                    watch.stop();
+                }
+                out.println("cluster stages (s, from the start of each to the start of the next): "
+                        + stages.seconds(outcome.seconds()));
+                ManifoldModel remote = outcome.model();
+                double maxDiff = local == null ? Double.NaN
+                        : ForecastDifference.maxAbs(local, remote, data.history(), Math.max(0, rows - 288), rows);
+                result.put("zones", remote.zoneCount());
+                result.put("cluster_seconds", round(outcome.seconds()));
+                result.put("taskmanagers", taskManagers);
+                if (local == null) {
+                    result.putNull("max_abs_forecast_diff");
+                } else {
+                    result.put("max_abs_forecast_diff", maxDiff);
+                    result.put("same_payload_sha256",
+                            local.card().payloadSha256().equals(remote.card().payloadSha256()));
+                }
+                result.put("peak_taskmanager_heap_mb", Math.round(watch.peakHeapMb()));
+                result.put("peak_taskmanager_rss_mb", Math.round(watch.peakRssMb()));
+                result.put("taskmanager_heap", taskManagerHeap);
+                result.put("cluster_start_seconds", round(startSeconds));
+                ObjectNode stageNode = result.putObject("cluster_stage_seconds");
+                stages.seconds(outcome.seconds()).forEach((k, v) -> stageNode.put(k, round(v)));
+                result.put("generate_seconds", round(generateSeconds));
+                result.put("load_seconds", round(loadSeconds));
+                out.printf(Locale.ROOT, "cluster: %d zones in %.1f s; peak TaskManager heap %d MB (RSS %d MB)%n",
+                        remote.zoneCount(), outcome.seconds(), Math.round(watch.peakHeapMb()),
+                        Math.round(watch.peakRssMb()));
+            }
+            Files.writeString(json, result.toPrettyString() + "\n", StandardCharsets.UTF_8);
+            out.println(result.toString());
+            out.flush();
+            return 0;
+        } finally {
+            if (dir == null) {
+                deleteTree(work);
+            }
+        }
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 100) / 100.0;
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Wall time of each training stage, from the progress reports (cleaning is what precedes the first). */
+    private static final class StageTimer implements roadcast.fit.ProgressListener {
+        private final roadcast.fit.ProgressListener next;
+        private final long start = System.nanoTime();
+        private final java.util.LinkedHashMap<String, Long> began = new java.util.LinkedHashMap<>();
+
+        StageTimer(roadcast.fit.ProgressListener next) {
+            this.next = next;
+        }
+
+        @Override
+        public synchronized void progress(String stage, long done, long total) {
+            began.putIfAbsent(stage, System.nanoTime());
+            next.progress(stage, done, total);
+        }
+
+        /** Seconds per stage; the last one runs to {@code totalSeconds} after the start (assembling included). */
+        synchronized java.util.Map<String, Double> seconds(double totalSeconds) {
+            java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+            long previous = start;
+            String name = "cleaning";
+            for (var e : began.entrySet()) {
+                out.put(name, (e.getValue() - previous) / 1e9);
+                name = e.getKey();
+                previous = e.getValue();
+            }
+            out.put(name + " and assembling", totalSeconds - (previous - start) / 1e9);
+            return out;
+        }
+    }
+
+    /**
+     * Samples the TaskManagers' used heap (their metrics, refreshed every second) every 0.5 s while the job runs, and
+     * their peak resident set size ({@code VmHWM} in /proc) at the end.
+     */
+    private static final class HeapWatch {
+        private final LocalFlinkCluster cluster;
+        private final AtomicReference<Double> peak = new AtomicReference<>(0.0);
+        private volatile boolean running = true;
+        private Thread thread;
+
+        HeapWatch(LocalFlinkCluster cluster) {
+            this.cluster = cluster;
+        }
+
+        void start() {
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        for (double mb : cluster.taskManagerHeapUsedMb()) {
+                            peak.accumulateAndGet(mb, Math::max);
+                        }
+                        Thread.sleep(500);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (IOException e) {
+                        // A metrics request that fails (TaskManager busy) is skipped: the next sample comes soon.
+                    }
+                }
+            }, "taskmanager-heap-watch");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join(5000);
+        }
+
+        double peakHeapMb() {
+            return peak.get();
+        }
+
+        double peakRssMb() throws IOException {
+            double max = 0;
+            List<Long> pids = cluster.taskManagerPids();
+            for (long pid : pids) {
+                Path status = Path.of("/proc", Long.toString(pid), "status");
+                if (Files.isReadable(status)) {
+                    for (String line : Files.readAllLines(status)) {
+                        if (line.startsWith("VmHWM:")) {
+                            max = Math.max(max, Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+                        }
+                    }
+                }
+            }
+            return max;
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package roadcast.trainjob;
+
+import java.net.InetAddress;
+
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.core.fs.Path;
+
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.TrainingConfig;
+import roadcast.fit.ZoneFitter;
+
+/**
+ * Fits one zone on a TaskManager: reads the zone's history file, runs {@link ZoneFitter#fitZone} (the local trainer's
+ * function, not a copy), writes the part. The fit is a pure function of the zone's data, so an exception from it
+ * (degenerate data) is reported in the outcome with the zone's id, not thrown: failover would only repeat it; the
+ * driver then refuses the model as the local trainer does. A failure around it (file system, a lost TaskManager)
+ * fails the task, and Flink's batch failover reruns it.
+ */
+final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String run;
+    private final TrainingConfig config;
+
+    FitZone(String run, TrainingConfig config) {
+        this.run = run;
+        this.config = config;
+    }
+
+    @Override
+    public ZoneOutcome map(Integer zone) throws Exception {
+        long start = System.nanoTime();
+        Path runPath = new Path(run);
+        ZoneHistoryFiles.ZoneHistory h = ZoneHistoryFiles.read(runPath, zone);
+        int[] profileRow = ManifoldTrainer.profileRows(h.firstMillis(), h.steps(), h.stepMillis(), h.timeZone());
+        String worker = InetAddress.getLocalHost().getHostName() + "/" + ProcessHandle.current().pid();
+        ZoneFitter.Result result;
+        try {
+            result = ZoneFitter.fitZone(h.x(), h.segments(), profileRow, h.firstMillis(), h.stepMillis(),
+                    h.timeZone(), h.horizons(), config);
+        } catch (RuntimeException e) {
+            return new ZoneOutcome(zone, h.segments().length, e.getClass().getSimpleName() + ": " + e.getMessage(),
+                    (System.nanoTime() - start) / 1e9, worker);
+        }
+        ZoneHistoryFiles.writePart(runPath, zone, result);
+        return new ZoneOutcome(zone, h.segments().length, null, (System.nanoTime() - start) / 1e9, worker);
+    }
+}

@@ -1,0 +1,62 @@
+package roadcast.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code roadcast cluster start} leaves a JobManager and its TaskManagers running as their own processes after the
+ * command returns, and {@code roadcast cluster stop} (another command, as from another JVM) finds them through the
+ * state file and stops them all.
+ */
+class ClusterCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void startLeavesTheProcessesRunningAndStopFindsThem() throws Exception {
+        Path dir = tmp.resolve("cluster");
+        StringWriter out = new StringWriter();
+        int rc = new CommandLine(new ClusterCommand()).setOut(new PrintWriter(out))
+                .execute("start", "--taskmanagers", "1", "--dir", dir.toString());
+        List<Long> pids = List.of();
+        try {
+            assertEquals(0, rc, out.toString());
+            assertTrue(Files.exists(dir.resolve(LocalFlinkCluster.STATE_FILE)));
+            int port = LocalFlinkCluster.restPort(dir);
+            assertTrue(out.toString().contains("http://localhost:" + port), out.toString());
+            pids = LocalFlinkCluster.runningPids(dir);
+            assertEquals(2, pids.size(), "JobManager and one TaskManager running: " + pids);
+            HttpResponse<String> tms = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + port + "/taskmanagers")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertTrue(tms.body().contains("\"slotsNumber\":1"), tms.body());
+
+            StringWriter stopped = new StringWriter();
+            assertEquals(0, new CommandLine(new ClusterCommand()).setOut(new PrintWriter(stopped))
+                    .execute("stop", "--dir", dir.toString()));
+            assertTrue(stopped.toString().contains("stopped 2"), stopped.toString());
+            for (long pid : pids) {
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "pid " + pid);
+            }
+            assertFalse(Files.exists(dir.resolve(LocalFlinkCluster.STATE_FILE)));
+        } finally {
+            pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package roadcast.trainjob;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.fit.ManifoldTrainer;
+import roadcast.fit.ProgressListener;
+import roadcast.zone.AnchoredZoning;
+import roadcast.fit.ZoneFitException;
+import roadcast.fit.ZoneFitter;
+import roadcast.history.SpeedHistory;
+import roadcast.fit.TrainingConfig;
+import roadcast.model.ManifoldModel;
+import roadcast.model.ModelFile;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
+import roadcast.train.TrainingOptions;
+import roadcast.train.TrainingRun;
+
+/**
+ * The Flink batch trainer on a mini-cluster (two TaskManagers, one slot each) makes the local trainer's model: the
+ * same zones, the same arrays (so the same payload checksum) and forecasts equal to 1e-9.
+ */
+class ClusterTrainingTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(1)
+                    .build());
+
+    @TempDir
+    static Path tmp;
+
+    static Dataset city;
+    static TrainingConfig config;
+
+    @BeforeAll
+    static void generateCity() throws Exception {
+        Path dir = tmp.resolve("city");
+        new CityGenerator(CityConfig.of(240, 4, 5, 11, WeekProfiles.sharedOrBuiltIn(11))).generate(dir, r -> { });
+        city = DatasetLoader.load(dir);
+        TrainingOptions options = new TrainingOptions();
+        new picocli.CommandLine(options).parseArgs("--max-zone-size", "40");
+        config = options.toConfig(city);
+    }
+
+    @Test
+    void miniClusterGivesTheLocalModel() throws Exception {
+        int rows = city.history().steps();
+        ManifoldModel local = TrainingRun.train(city, rows, config, ProgressListener.NONE).model();
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        Path work = tmp.resolve("work");
+        ManifoldModel cluster = FlinkClusterTrainer.train(city, rows, config, env, work.toUri().toString(), 2,
+                ProgressListener.NONE, null).model();
+
+        assertTrue(local.zoneCount() > 2, "a city of several zones: " + local.zoneCount());
+        assertEquals(local.zoneCount(), cluster.zoneCount());
+        for (int z = 0; z < local.zoneCount(); z++) {
+            assertArrayEquals(local.segmentsOfZone(z), cluster.segmentsOfZone(z), "zone " + z);
+        }
+        assertEquals(local.card().payloadSha256(), cluster.card().payloadSha256(), "same arrays, same checksum");
+        assertEquals(ModelFile.payloadSha256(local), ModelFile.payloadSha256(cluster));
+        assertEquals(local.card().hyperparameters(), cluster.card().hyperparameters());
+        double diff = ForecastDifference.maxAbs(local, cluster, city.history(), rows - 288, rows);
+        assertTrue(diff <= 1e-9, "max abs forecast difference " + diff);
+        try (var left = Files.list(work)) {
+            assertEquals(0, left.count(), "the run folder is removed after training");
+        }
+    }
+
+    /**
+     * A zone whose every segment has no credible reading (its sensors dead for the whole window) cannot be fitted:
+     * the local trainer's zone fit refuses it, and the cluster's run refuses the model naming that zone; no model
+     * with a hole (before the check, both fitted a zone forecasting 0 for every segment).
+     */
+    @Test
+    void aZoneWhoseFitFailsRefusesTheModelWithItsIdAsLocally() throws Exception {
+        int rows = city.history().steps();
+        SpeedHistory cleaned = TrainingRun.cleanedTraining(city, rows, config).cleaned();
+        AnchoredZoning.Result zoning = ManifoldTrainer.zoning(cleaned, city.network(), config, null);
+        int[][] zones = zoning.zones();
+        int dead = zones.length / 2;
+        float[][] speed = new float[rows][];
+        for (int t = 0; t < rows; t++) {
+            speed[t] = cleaned.speed()[t].clone();
+            for (int s : zones[dead]) {
+                speed[t][s] = Float.NaN;
+            }
+        }
+        SpeedHistory broken = new SpeedHistory(cleaned.segmentIds(), cleaned.start(), cleaned.step(),
+                cleaned.timeZone(), cleaned.unit(), speed, null, null);
+        int horizons = ManifoldTrainer.horizonsMin(broken, config).length;
+        int[] profileRow = ManifoldTrainer.profileRows(broken.epochMillis(0), rows, broken.step().toMillis(),
+                broken.timeZone());
+        double[] x = new double[rows * zones[dead].length];
+        java.util.Arrays.fill(x, Double.NaN);
+
+        IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> ZoneFitter.fitZone(x,
+                zones[dead], profileRow, broken.epochMillis(0), broken.step().toMillis(), broken.timeZone(), horizons,
+                config));
+        ZoneFitException cluster = assertThrows(ZoneFitException.class, () -> FlinkClusterTrainer.fitZones(broken,
+                city.network(), zoning, null, config, StreamExecutionEnvironment.getExecutionEnvironment(),
+                tmp.resolve("work-broken").toUri().toString(), 2, ProgressListener.NONE));
+        assertEquals(dead, cluster.zone(), cluster.getMessage());
+        assertTrue(cluster.getMessage().contains("zone " + dead) && cluster.getMessage().contains(local.getMessage()),
+                cluster.getMessage());
+    }
+}
