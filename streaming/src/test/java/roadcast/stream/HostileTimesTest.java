@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +33,7 @@ class HostileTimesTest {
     static final int TRAIN_ROWS = 2 * 288;
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
-                    .build());
+    static final MiniClusterExtension CLUSTER = TestMiniCluster.withSlots(2);
 
     @TempDir
     static Path tmp;

@@ -11,8 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -41,12 +39,7 @@ class KafkaEndToEndTest {
     static final String REJECTED = "roadcast.speed.rejected";
 
     @RegisterExtension
-    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
-            new MiniClusterResourceConfiguration.Builder()
-                    .setNumberTaskManagers(1)
-                    .setNumberSlotsPerTaskManager(2)
-                    .setConfiguration(Configuration.fromMap(Map.of("restart-strategy.type", "none")))
-                    .build());
+    static final MiniClusterExtension CLUSTER = TestMiniCluster.withSlots(2);
 
     @TempDir
     static Path tmp;
