@@ -14,7 +14,35 @@ package roadcast.forecast;
  * @param level         congestion level wire names ({@link roadcast.congestion.CongestionLevel#wireName()})
  * @param lower         lower bound of the forecast band
  * @param upper         upper bound of the forecast band
+ * @param coverage      {@link #OBSERVED} (the model has the segment's history) or {@link #EXTENDED} (a road without
+ *                      history, estimated by the model's kriging layer from its observed neighbours)
+ * @param estimatedSpeed the estimate of the speed at {@code issuedAt} (horizon 0) of an extended segment: its live
+ *                      reading where it had one, else the kriged estimate; NaN for observed segments
  */
 public record Forecast(String segment, long issuedAt, String modelVersion, double observedSpeed, boolean imputed,
-                       int[] horizonsMin, double[] speed, String[] level, double[] lower, double[] upper) {
+                       int[] horizonsMin, double[] speed, String[] level, double[] lower, double[] upper,
+                       String coverage, double estimatedSpeed) {
+
+    /** Coverage of a segment with a speed history. */
+    public static final String OBSERVED = "observed";
+    /** Coverage of a road without history, forecast by kriging (issue 8). */
+    public static final String EXTENDED = "extended";
+
+    public Forecast {
+        if (!OBSERVED.equals(coverage) && !EXTENDED.equals(coverage)) {
+            throw new IllegalArgumentException("coverage must be '" + OBSERVED + "' or '" + EXTENDED + "', got '"
+                    + coverage + "'");
+        }
+    }
+
+    /** A forecast of an observed segment (the record before coverage extension). */
+    public Forecast(String segment, long issuedAt, String modelVersion, double observedSpeed, boolean imputed,
+                    int[] horizonsMin, double[] speed, String[] level, double[] lower, double[] upper) {
+        this(segment, issuedAt, modelVersion, observedSpeed, imputed, horizonsMin, speed, level, lower, upper,
+                OBSERVED, Double.NaN);
+    }
+
+    public boolean extended() {
+        return EXTENDED.equals(coverage);
+    }
 }

@@ -11,8 +11,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The wire codec of {@link Forecast} on the forecast topic and the HTTP API:
- * {@code {"segment","issuedAt","modelVersion","observedSpeed","imputed","horizonsMin","speed","level","lower","upper"}}
- * with {@code issuedAt} ISO-8601 UTC and NaN numbers (e.g. no observed speed) as null. Thread-safe.
+ * {@code {"segment","issuedAt","modelVersion","observedSpeed","imputed","coverage"[,"estimatedSpeed"],"horizonsMin",
+ * "speed","level","lower","upper"}} with {@code issuedAt} ISO-8601 UTC and NaN numbers (e.g. no observed speed) as
+ * null. {@code coverage} is "observed" or "extended" (a road without history, kriged; then {@code estimatedSpeed} is
+ * its speed now); records written before coverage extension have neither and read as observed. Thread-safe.
  */
 public final class ForecastJson {
 
@@ -88,8 +90,15 @@ public final class ForecastJson {
                         + " lower, " + upper.length + " upper");
             }
         }
+        JsonNode cov = o.get("coverage");
+        String coverage = cov == null || cov.isNull() ? Forecast.OBSERVED : cov.asText();
+        if (!Forecast.OBSERVED.equals(coverage) && !Forecast.EXTENDED.equals(coverage)) {
+            throw new IllegalArgumentException("coverage '" + coverage + "' is neither observed nor extended");
+        }
+        JsonNode est = o.get("estimatedSpeed");
+        double estimatedSpeed = est == null || est.isNull() ? Double.NaN : est.asDouble();
         return new Forecast(segment, issuedAt, text(o, "modelVersion"), observedSpeed,
-                field(o, "imputed").asBoolean(), horizonsMin, speed, level, lower, upper);
+                field(o, "imputed").asBoolean(), horizonsMin, speed, level, lower, upper, coverage, estimatedSpeed);
     }
 
     private static JsonNode field(JsonNode o, String name) {

@@ -33,6 +33,8 @@ public final class ForecastJsonWriter {
     private static final byte[] OBSERVED_SPEED = ascii(",\"observedSpeed\":");
     private static final byte[] IMPUTED_TRUE = ascii(",\"imputed\":true");
     private static final byte[] IMPUTED_FALSE = ascii(",\"imputed\":false");
+    private static final byte[] OBSERVED = ascii(",\"coverage\":\"observed\"");
+    private static final byte[] EXTENDED = ascii(",\"coverage\":\"extended\",\"estimatedSpeed\":");
     private static final byte[] HORIZONS = ascii(",\"horizonsMin\":[");
     private static final byte[] SPEED = ascii("],\"speed\":[");
     private static final byte[] LEVEL = ascii("],\"level\":[");
@@ -76,6 +78,12 @@ public final class ForecastJsonWriter {
         write(OBSERVED_SPEED);
         number(f.observedSpeed());
         write(f.imputed() ? IMPUTED_TRUE : IMPUTED_FALSE);
+        if (f.extended()) {
+            write(EXTENDED);
+            number(f.estimatedSpeed());
+        } else {
+            write(OBSERVED);
+        }
         write(horizons(f.horizonsMin()));
         numbers(SPEED, f.speed());
         write(LEVEL);

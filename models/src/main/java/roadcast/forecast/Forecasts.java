@@ -5,6 +5,8 @@ import java.util.List;
 
 import roadcast.congestion.CongestionGrader;
 import roadcast.congestion.CongestionLevel;
+import roadcast.kriging.ExtendedForecast;
+import roadcast.kriging.KrigingModel;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 import roadcast.network.Segment;
@@ -52,5 +54,53 @@ public final class Forecasts {
                     horizonsMin.clone(), speed, level, lower, upper));
         }
         return out;
+    }
+
+    /**
+     * The records of a zone's extended segments (coverage "extended"): row 0 of the kriging layer is
+     * {@code estimatedSpeed}, rows 1..H the horizons. Levels grade against a free-flow speed that is the kriging
+     * weights' mean of the neighbours' free-flow speeds (the road has no history of its own).
+     *
+     * @param members kriging indices of the zone's extended segments ({@link roadcast.kriging.ExtendedReadings#members})
+     * @param out     the kriging layer's output for the step (after any live readings were fused)
+     * @param live    fused live speeds of the members at {@code live[from + j]} (NaN = none), or null when not kept
+     * @return one record per member, in members order
+     */
+    public static List<Forecast> extendedRecords(ManifoldModel model, int zone, int[] members, ExtendedForecast out,
+                                                 float[] live, int from) {
+        KrigingModel kriging = model.kriging();
+        ZoneModel zm = model.zone(zone);
+        int[] horizonsMin = model.horizonsMin();
+        int horizons = horizonsMin.length;
+        int k = kriging.k();
+        CongestionGrader grader = CongestionGrader.of(model.unit());
+        List<Forecast> records = new ArrayList<>(members.length);
+        for (int j = 0; j < members.length; j++) {
+            int e = members[j];
+            Segment segment = kriging.segments().get(e);
+            double sum = 0;
+            double sumG = 0;
+            for (int c = 0; c < k; c++) {
+                double g = kriging.weight()[e * k + c];
+                sum += g * model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k + c]));
+                sumG += g;
+            }
+            double freeFlow = sumG > 0 ? sum / sumG : model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k]));
+            double[] speed = new double[horizons];
+            double[] lower = new double[horizons];
+            double[] upper = new double[horizons];
+            String[] level = new String[horizons];
+            for (int h = 0; h < horizons; h++) {
+                speed[h] = out.speed[h + 1][e];
+                lower[h] = out.lower[h + 1][e];
+                upper[h] = out.upper[h + 1][e];
+                CongestionLevel l = grader.level(segment.roadClass(), speed[h], freeFlow);
+                level[h] = l == null ? null : l.wireName();
+            }
+            double seen = live == null ? Double.NaN : live[from + j];
+            records.add(new Forecast(segment.id(), out.issuedAtMillis, model.version(), seen, Double.isNaN(seen),
+                    horizonsMin.clone(), speed, level, lower, upper, Forecast.EXTENDED, out.speed[0][e]));
+        }
+        return records;
     }
 }

@@ -11,7 +11,11 @@ import roadcast.model.ManifoldModel;
 public final class NetworkKriging {
 
     private final ExtendedForecaster[] zones;
+    private final ExtendedReadings[] readings;
     private final KrigingModel kriging;
+    /** Per zone, its members' live readings gathered from a kriging-order row. */
+    private final float[][] liveOfZone;
+    private final int[][] membersOf;
 
     public NetworkKriging(ManifoldModel model) {
         if (model.kriging() == null) {
@@ -19,8 +23,41 @@ public final class NetworkKriging {
         }
         this.kriging = model.kriging();
         zones = new ExtendedForecaster[model.zoneCount()];
+        readings = new ExtendedReadings[model.zoneCount()];
+        liveOfZone = new float[model.zoneCount()][];
+        membersOf = new int[model.zoneCount()][];
         for (int z = 0; z < zones.length; z++) {
             zones[z] = new ExtendedForecaster(model.zone(z), kriging, z);
+            readings[z] = new ExtendedReadings(model.zone(z), kriging, z);
+            membersOf[z] = readings[z].members();
+            liveOfZone[z] = new float[membersOf[z].length];
+        }
+    }
+
+    /** The live-reading rule of zone {@code z} (what the stream applies to the same zone). */
+    public ExtendedReadings readings(int z) {
+        return readings[z];
+    }
+
+    /**
+     * As {@link #estimate(NetworkForecaster, NetworkForecast, ExtendedForecast)}, with the live readings of extended
+     * segments fused by {@link ExtendedReadings}.
+     *
+     * @param live [kriging size] fused live speed per extended segment (kriging order), NaN = none
+     */
+    public void estimate(NetworkForecaster forecaster, NetworkForecast forecast, float[] live, ExtendedForecast out) {
+        if (live.length != kriging.size()) {
+            throw new IllegalArgumentException(live.length + " live speeds for " + kriging.size()
+                    + " extended segments");
+        }
+        estimate(forecaster, forecast, out);
+        for (int z = 0; z < zones.length; z++) {
+            int[] members = membersOf[z];
+            float[] mine = liveOfZone[z];
+            for (int j = 0; j < members.length; j++) {
+                mine[j] = live[members[j]];
+            }
+            readings[z].apply(mine, 0, out);
         }
     }
 

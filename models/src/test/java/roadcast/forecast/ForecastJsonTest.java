@@ -22,9 +22,10 @@ class ForecastJsonTest {
     void wireFormatHasTheContractFieldsWithIsoTimeAndNullForNaN() throws Exception {
         JsonNode o = new ObjectMapper().readTree(ForecastJson.toJson(sample(Double.NaN)));
         assertEquals(java.util.List.of("segment", "issuedAt", "modelVersion", "observedSpeed", "imputed",
-                "horizonsMin", "speed", "level", "lower", "upper"), iterable(o));
+                "coverage", "horizonsMin", "speed", "level", "lower", "upper"), iterable(o));
         assertEquals("2012-03-01T11:06:40Z", o.get("issuedAt").asText());
         assertTrue(o.get("observedSpeed").isNull());
+        assertEquals("observed", o.get("coverage").asText());
         assertTrue(o.get("level").get(1).isNull());
         assertEquals(58.25, o.get("speed").get(1).asDouble());
     }
@@ -54,6 +55,28 @@ class ForecastJsonTest {
         Forecast epoch = ForecastJson.fromJson(ForecastJson.toJson(sample(1)).replace("\"2012-03-01T11:06:40Z\"",
                 "1330600000000"));
         assertEquals(1_330_600_000_000L, epoch.issuedAt());
+    }
+
+    @Test
+    void extendedSegmentsSayItAndCarryTheirEstimateNowWhileOldRecordsReadAsObserved() throws Exception {
+        Forecast o = sample(Double.NaN);
+        Forecast f = new Forecast(o.segment(), o.issuedAt(), o.modelVersion(), Double.NaN, true, o.horizonsMin(),
+                o.speed(), o.level(), o.lower(), o.upper(), Forecast.EXTENDED, 47.125);
+        String json = ForecastJson.toJson(f);
+        JsonNode tree = new ObjectMapper().readTree(json);
+        assertEquals("extended", tree.get("coverage").asText());
+        assertEquals(47.13, tree.get("estimatedSpeed").asDouble());
+        Forecast back = ForecastJson.fromJson(json);
+        assertTrue(back.extended());
+        assertEquals(47.13, back.estimatedSpeed());
+        // a record from before coverage extension (no "coverage", no "estimatedSpeed") is an observed segment's
+        String old = ForecastJson.toJson(o).replace(",\"coverage\":\"observed\"", "");
+        assertTrue(!old.contains("coverage"), old);
+        Forecast oldBack = ForecastJson.fromJson(old);
+        assertEquals(Forecast.OBSERVED, oldBack.coverage());
+        assertTrue(Double.isNaN(oldBack.estimatedSpeed()));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ForecastJson.fromJson(
+                json.replace("\"extended\"", "\"guessed\""))).getMessage().contains("guessed"));
     }
 
     @Test

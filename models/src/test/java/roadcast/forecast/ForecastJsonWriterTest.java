@@ -27,8 +27,11 @@ class ForecastJsonWriterTest {
             upper[k] = k % 5 == 2 ? 1e300 * rnd.nextDouble() : speed[k] + rnd.nextDouble() * 30;
             level[k] = k % 2 == 0 ? null : "heavy-" + k;
         }
+        boolean extended = rnd.nextInt(3) == 0;
         return new Forecast(segment, issuedAt, "v\"1\\é", rnd.nextBoolean() ? Double.NaN : rnd.nextGaussian() * 50,
-                rnd.nextBoolean(), horizons, speed, level, lower, upper);
+                rnd.nextBoolean(), horizons, speed, level, lower, upper,
+                extended ? Forecast.EXTENDED : Forecast.OBSERVED,
+                extended && rnd.nextBoolean() ? rnd.nextDouble() * 120 : Double.NaN);
     }
 
     /** What a reader gets back for {@code v}: NaN, v to two decimals, or v itself beyond the fixed-decimal range. */
@@ -65,6 +68,14 @@ class ForecastJsonWriterTest {
             o.put("observedSpeed", onWire(f.observedSpeed()));
         }
         o.put("imputed", f.imputed());
+        o.put("coverage", f.coverage());
+        if (f.extended()) {
+            if (Double.isNaN(f.estimatedSpeed())) {
+                o.putNull("estimatedSpeed");
+            } else {
+                o.put("estimatedSpeed", onWire(f.estimatedSpeed()));
+            }
+        }
         var horizons = o.putArray("horizonsMin");
         for (int m : f.horizonsMin()) {
             horizons.add(m);
@@ -104,6 +115,9 @@ class ForecastJsonWriterTest {
             assertEquals(f.modelVersion(), back.modelVersion());
             assertEquals(Double.doubleToLongBits(onWire(f.observedSpeed())), Double.doubleToLongBits(back.observedSpeed()));
             assertEquals(f.imputed(), back.imputed());
+            assertEquals(f.coverage(), back.coverage());
+            assertEquals(Double.doubleToLongBits(onWire(f.estimatedSpeed())),
+                    Double.doubleToLongBits(back.estimatedSpeed()));
             assertArrayEquals(f.horizonsMin(), back.horizonsMin());
             assertArrayEquals(onWire(f.speed()), back.speed());
             assertArrayEquals(onWire(f.lower()), back.lower());

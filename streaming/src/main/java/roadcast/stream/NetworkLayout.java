@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 
 import roadcast.clean.CredibilityRules;
+import roadcast.kriging.KrigingModel;
 import roadcast.model.ManifoldModel;
 
 /**
@@ -17,23 +18,43 @@ import roadcast.model.ManifoldModel;
  * operator holds the layout of the model in service and replaces it when a new version is accepted
  * ({@link #rezoned}); only the step and the time zone must stay the same for the life of a job.
  *
- * @param segmentIds            network order
+ * <p><b>Extended segments</b> (roads without history, forecast by the model's kriging layer) are laid out after the
+ * observed ones: index {@code i >= observed segments} is kriging index {@code i - observed}, in the zone the kriging
+ * layer placed it, at a row after the zone's observed segments (local index {@code observedSizes[z] + j} for the
+ * zone's j-th extended segment in kriging order). So a live reading of one is cleaned and fused like any other; the
+ * zone's kernel sees only the first {@code observedSizes[z]} rows.
+ *
+ * @param segmentIds            network order, then extended segments in kriging order
  * @param zoneOfSegment         {@code model.zoneOf(i)} per segment
  * @param localIndex            position of each segment in its zone's rows ({@code model.localIndexOf(i)})
- * @param zoneSizes             segments per zone
+ * @param zoneSizes             rows per zone: observed segments then extended ones
  * @param stepMillis            model step
  * @param timeZone              zone id of the data set's local time (times without offset)
  * @param maxSpeed              credibility maximum in the model's unit
  * @param allowedLatenessMillis how long after its end a step stays open
  * @param maxFutureMillis       how far event time may lead the wall clock
+ * @param observedSizes         observed segments per zone (the kernel's rows); the rest of a zone's rows are extended
  */
 public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes,
                             long stepMillis, String timeZone,
-                            double maxSpeed, long allowedLatenessMillis, long maxFutureMillis) implements Serializable {
+                            double maxSpeed, long allowedLatenessMillis, long maxFutureMillis, int[] observedSizes)
+        implements Serializable {
+
+    /** A layout without extended segments. */
+    public NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes,
+                         long stepMillis, String timeZone, double maxSpeed, long allowedLatenessMillis,
+                         long maxFutureMillis) {
+        this(segmentIds, zoneOfSegment, localIndex, zoneSizes, stepMillis, timeZone, maxSpeed, allowedLatenessMillis,
+                maxFutureMillis, zoneSizes.clone());
+    }
 
     public NetworkLayout {
         if (segmentIds.length != zoneOfSegment.length) {
             throw new IllegalArgumentException(segmentIds.length + " segments but " + zoneOfSegment.length + " zones");
+        }
+        if (observedSizes.length != zoneSizes.length) {
+            throw new IllegalArgumentException(observedSizes.length + " observed sizes for " + zoneSizes.length
+                    + " zones");
         }
         if (stepMillis <= 0) {
             throw new IllegalArgumentException("step must be positive, got " + stepMillis + " ms");
@@ -46,21 +67,32 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
      */
     public static NetworkLayout of(ManifoldModel model, Duration allowedLateness, Duration maxFuture) {
         int n = model.network().size();
-        int[] zoneOf = new int[n];
-        int[] local = new int[n];
+        KrigingModel kriging = model.kriging();
+        int m = kriging == null ? 0 : kriging.size();
+        String[] ids = java.util.Arrays.copyOf(model.network().segmentIds(), n + m);
+        int[] zoneOf = new int[n + m];
+        int[] local = new int[n + m];
         for (int i = 0; i < n; i++) {
             zoneOf[i] = model.zoneOf(i);
             local[i] = model.localIndexOf(i);
         }
-        int[] sizes = new int[model.zoneCount()];
-        for (int z = 0; z < sizes.length; z++) {
-            sizes[z] = model.zone(z).size();
+        int[] observed = new int[model.zoneCount()];
+        for (int z = 0; z < observed.length; z++) {
+            observed[z] = model.zone(z).size();
+        }
+        int[] sizes = observed.clone();
+        for (int e = 0; e < m; e++) {
+            // kriging order within a zone: the order of ExtendedReadings.members
+            int z = kriging.zone()[e];
+            ids[n + e] = kriging.segments().get(e).id();
+            zoneOf[n + e] = z;
+            local[n + e] = sizes[z]++;
         }
         CredibilityRules rules = model.credibility();
-        return new NetworkLayout(model.network().segmentIds(), zoneOf, local, sizes, model.step().toMillis(),
+        return new NetworkLayout(ids, zoneOf, local, sizes, model.step().toMillis(),
                 model.timeZone().getId(), rules.maxSpeed(),
                 allowedLateness != null ? allowedLateness.toMillis() : rules.allowedLatenessMillis(),
-                maxFuture != null ? maxFuture.toMillis() : rules.maxFutureMillis());
+                maxFuture != null ? maxFuture.toMillis() : rules.maxFutureMillis(), observed);
     }
 
     /**
@@ -93,7 +125,7 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
     public NetworkLayout rezoned(ManifoldModel other) {
         NetworkLayout fresh = of(other, Duration.ofMillis(allowedLatenessMillis), Duration.ofMillis(maxFutureMillis));
         return new NetworkLayout(fresh.segmentIds, fresh.zoneOfSegment, fresh.localIndex, fresh.zoneSizes,
-                stepMillis, timeZone, fresh.maxSpeed, allowedLatenessMillis, maxFutureMillis);
+                stepMillis, timeZone, fresh.maxSpeed, allowedLatenessMillis, maxFutureMillis, fresh.observedSizes);
     }
 
     /** Segment ids of zone {@code z} in zone-local order. */

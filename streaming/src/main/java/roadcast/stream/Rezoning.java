@@ -90,16 +90,18 @@ final class Rezoning {
                     m.quietTimerMillis = src.quietTimerMillis;
                 }
             }
-            long firstOpen = moveOpenSteps(m, from, sources);
+            int observed = layout.observedSizes()[z];
+            long firstOpen = moveOpenSteps(m, from, sources, observed);
             rebuildRecentRows(m, from, sources, firstOpen);
             m.modelVersion = version;
             if (m.recentSteps[0] != Long.MIN_VALUE) {
                 ZoneForecaster kernel = forecasterOf.apply(z);
                 ZoneState state = kernel.newState();
-                float[] row = new float[n];
+                // the kernel's rows: the zone's observed segments (extended rows follow them)
+                float[] row = new float[observed];
                 for (int k = ZoneMemory.RECENT_STEPS - 1; k >= 0; k--) {
                     if (m.recentSteps[k] != Long.MIN_VALUE) {
-                        System.arraycopy(m.recentSpeeds, k * n, row, 0, n);
+                        System.arraycopy(m.recentSpeeds, k * n, row, 0, observed);
                         kernel.observe(state, m.recentSteps[k], row);
                     }
                 }
@@ -121,7 +123,7 @@ final class Rezoning {
      * Re-lays the open steps of the source zones in the new zone's rows (those where one of its segments had a reading);
      * returns the earliest open step of any source zone.
      */
-    private static long moveOpenSteps(ZoneMemory m, Place[] from, Set<ZoneMemory> sources) {
+    private static long moveOpenSteps(ZoneMemory m, Place[] from, Set<ZoneMemory> sources, int observed) {
         TreeSet<Long> starts = new TreeSet<>();
         for (ZoneMemory src : sources) {
             for (StepAccumulator s : src.openSteps) {
@@ -133,7 +135,7 @@ final class Rezoning {
             if (!anyReceived(from, start)) {
                 continue; // none of this zone's segments had a reading in that step
             }
-            StepAccumulator to = m.open(start, n);
+            StepAccumulator to = m.open(start, n, observed);
             for (int j = 0; j < n; j++) {
                 if (from[j] == null) {
                     continue;
@@ -148,7 +150,9 @@ final class Rezoning {
                 to.firstTime[j] = s.firstTime[o];
                 to.firstSource[j] = s.firstSource[o];
                 if (s.weight[o] > 0) {
-                    to.covered++;
+                    if (j < observed) {
+                        to.covered++;
+                    }
                     to.readings++;
                 }
                 for (int k = 0; k < s.extraCount; k++) {

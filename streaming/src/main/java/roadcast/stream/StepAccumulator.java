@@ -50,14 +50,25 @@ public class StepAccumulator {
     public long maxAppendMillis = Long.MIN_VALUE;
     /** Readings fused. */
     public int readings;
-    /** Segments with at least one accepted reading. */
+    /** Observed segments (the first {@code observed} rows) with at least one accepted reading. */
     public int covered;
+    /**
+     * Rows of observed segments; the rows after them are extended segments (no history), whose readings are fused
+     * but never awaited by {@link #complete()}. 0 in state written before extended rows existed: all observed.
+     */
+    public int observed;
 
     public StepAccumulator() {
     }
 
     public StepAccumulator(long stepStart, int zoneSize) {
+        this(stepStart, zoneSize, zoneSize);
+    }
+
+    /** @param observed the first {@code observed} of the {@code zoneSize} rows are observed segments */
+    public StepAccumulator(long stepStart, int zoneSize, int observed) {
         this.stepStart = stepStart;
+        this.observed = observed;
         weightedSpeed = new double[zoneSize];
         weight = new double[zoneSize];
         firstTime = new long[zoneSize];
@@ -111,7 +122,7 @@ public class StepAccumulator {
 
     /** Fuses an accepted reading with credibility weight {@code w}. */
     public void add(int local, double speed, double w, long appendMillis) {
-        if (weight[local] == 0 && w > 0) {
+        if (weight[local] == 0 && w > 0 && local < observedRows()) {
             covered++;
         }
         weightedSpeed[local] += w * speed;
@@ -120,9 +131,14 @@ public class StepAccumulator {
         maxAppendMillis = Math.max(maxAppendMillis, appendMillis);
     }
 
-    /** Whether every segment of the zone has an accepted reading in this step. */
+    /** Whether every observed segment of the zone has an accepted reading in this step. */
     public boolean complete() {
-        return covered == weight.length;
+        return covered == observedRows();
+    }
+
+    /** Rows of observed segments. */
+    public int observedRows() {
+        return observed > 0 ? observed : weight.length;
     }
 
     /** The fused row into {@code row} (zone-local order, NaN where the segment had no accepted reading). */

@@ -92,7 +92,12 @@ public class ZoneMemory {
 
     /** Opens a step, keeping {@link #openSteps} in time order. */
     StepAccumulator open(long stepStart, int zoneSize) {
-        StepAccumulator step = new StepAccumulator(stepStart, zoneSize);
+        return open(stepStart, zoneSize, zoneSize);
+    }
+
+    /** Opens a step of {@code zoneSize} rows, the first {@code observed} of them observed segments. */
+    StepAccumulator open(long stepStart, int zoneSize, int observed) {
+        StepAccumulator step = new StepAccumulator(stepStart, zoneSize, observed);
         StepAccumulator[] grown = Arrays.copyOf(openSteps, openSteps.length + 1);
         int at = grown.length - 1;
         while (at > 0 && grown[at - 1].stepStart > stepStart) {

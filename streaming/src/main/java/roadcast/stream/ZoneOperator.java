@@ -35,6 +35,9 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.ingest.DeadLetter;
+import roadcast.kriging.ExtendedForecast;
+import roadcast.kriging.ExtendedForecaster;
+import roadcast.kriging.ExtendedReadings;
 import roadcast.ingest.RejectReason;
 import roadcast.ingest.Rejection;
 import roadcast.model.ManifoldModel;
@@ -44,7 +47,11 @@ import roadcast.publish.IssuedForecast;
  * The zone operator: it cleans each reading ({@link ZoneIntake}: unknown segment, too late, duplicate, credibility),
  * fuses the accepted ones into their zone's open step, and when a step closes runs the kernel
  * ({@link ZoneForecaster#observe}, {@link ZoneForecaster#forecast}) and issues one forecast per segment of the zone
- * ({@link Forecasts#toRecords}).
+ * ({@link Forecasts#toRecords}), then, when the model has a kriging layer, one per extended segment of the zone (a
+ * road without history: {@link ExtendedForecaster} on the same state and forecast, its live readings, if any, fused
+ * by {@link ExtendedReadings}; {@link Forecasts#extendedRecords}). A reading of an extended segment is cleaned and
+ * fused like any other (its rows follow the zone's observed ones, see {@link NetworkLayout}); it is not awaited for
+ * a step to be complete.
  *
  * <p>A step closes when event time passes its end plus the allowed lateness (an event-time timer); optionally as soon
  * as every segment of the zone has a reading (with any older open step of the zone, in time order), or when the
@@ -138,7 +145,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient int dirtyCount;
     /** The zoning changed since the last checkpoint: rewrite every zone and the layout. */
     private transient boolean rewriteAll;
+    /** [zone] the fused row of a step: observed segments, then extended ones. */
     private transient float[][] rowOfZone;
+    /** [zone] its first {@code observedSizes[z]} values: what the zone's kernel observes. */
+    private transient float[][] kernelRow;
     private transient StreamRecord<IssuedForecast> forecastRecord;
     private transient Counter forecasts;
     private transient Counter stepsClosed;
@@ -238,8 +248,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         intake = new ZoneIntake(layout, m.credibility());
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
+        kernelRow = new float[n][];
         for (int z = 0; z < n; z++) {
             rowOfZone[z] = new float[layout.zoneSizes()[z]];
+            kernelRow[z] = new float[layout.observedSizes()[z]];
         }
         versions.put(CURRENT, m.version());
         versions.put(STARTED_WITH, initial.version());
@@ -337,7 +349,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 deadLetter(e, late);
                 return;
             }
-            step = zone.open(stepStart, layout.zoneSizes()[e.zone]);
+            step = zone.open(stepStart, layout.zoneSizes()[e.zone], layout.observedSizes()[e.zone]);
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
         }
@@ -399,7 +411,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         java.util.Arrays.fill(row, Float.NaN);
-        model.forecaster(z).observe(zone.state, stepStart, row);
+        observe(z, zone.state, stepStart, row);
         zone.remember(stepStart, row);
         stepsClosed.inc();
         emit(z, zone.state, row, Long.MIN_VALUE);
@@ -466,7 +478,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         step.fusedInto(row);
-        model.forecaster(z).observe(zone.state, step.stepStart, row);
+        observe(z, zone.state, step.stepStart, row);
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
         emit(z, zone.state, row, step.maxAppendMillis);
@@ -480,14 +492,40 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         step.fusedInto(row);
-        model.forecaster(z).observe(copy, step.stepStart, row);
+        observe(z, copy, step.stepStart, row);
         emit(z, copy, row, step.maxAppendMillis);
     }
 
+    /** The zone's kernel observes the observed segments' part of a fused row (extended rows follow them). */
+    private void observe(int z, ZoneState state, long stepStart, float[] row) {
+        float[] kernel = kernelRow[z];
+        System.arraycopy(row, 0, kernel, 0, kernel.length);
+        model.forecaster(z).observe(state, stepStart, kernel);
+    }
+
+    /**
+     * Forecasts of the zone's observed segments, then of its extended ones: the kriging layer on the same state and
+     * forecast ({@link ExtendedForecaster}), live readings of extended segments fused by {@link ExtendedReadings}, as
+     * {@link roadcast.kriging.NetworkKriging} does in the backtest.
+     *
+     * @param row the fused row that {@link #observe} was given (observed segments, then extended ones)
+     */
     private void emit(int z, ZoneState state, float[] row, long appendMillis) {
         ZoneForecast buffer = model.buffer(z);
         model.forecaster(z).forecast(state, buffer);
-        for (Forecast f : Forecasts.toRecords(model.model, z, buffer, row)) {
+        float[] kernel = kernelRow[z];
+        for (Forecast f : Forecasts.toRecords(model.model, z, buffer, kernel)) {
+            output.collect(forecastRecord.replace(new IssuedForecast(f, appendMillis)));
+            forecasts.inc();
+        }
+        ExtendedReadings readings = model.readings(z);
+        if (readings == null || readings.size() == 0) {
+            return;
+        }
+        ExtendedForecast extended = model.extendedBuffer();
+        model.extendedForecaster(z).estimate(state, buffer, extended);
+        readings.apply(row, kernel.length, extended);
+        for (Forecast f : Forecasts.extendedRecords(model.model, z, model.members(z), extended, row, kernel.length)) {
             output.collect(forecastRecord.replace(new IssuedForecast(f, appendMillis)));
             forecasts.inc();
         }
@@ -611,12 +649,52 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         final String version;
         final ZoneForecaster[] forecasters;
         final ZoneForecast[] buffers;
+        /** The kriging layer per zone (null entries until first use; all null when the model has none). */
+        final ExtendedForecaster[] extendedForecasters;
+        final ExtendedReadings[] readings;
+        final int[][] members;
+        /** One output buffer of the kriging layer for all zones (zones are forecast one at a time). */
+        ExtendedForecast extendedBuffer;
 
         RunningModel(ManifoldModel model) {
             this.model = model;
             this.version = model.version();
             this.forecasters = new ZoneForecaster[model.zoneCount()];
             this.buffers = new ZoneForecast[model.zoneCount()];
+            this.extendedForecasters = new ExtendedForecaster[model.zoneCount()];
+            this.readings = new ExtendedReadings[model.zoneCount()];
+            this.members = new int[model.zoneCount()][];
+        }
+
+        /** The live-reading rule of the zone's extended segments; null when the model has no kriging layer. */
+        ExtendedReadings readings(int zone) {
+            if (model.kriging() == null) {
+                return null;
+            }
+            if (readings[zone] == null) {
+                readings[zone] = new ExtendedReadings(model.zone(zone), model.kriging(), zone);
+                members[zone] = readings[zone].members();
+            }
+            return readings[zone];
+        }
+
+        int[] members(int zone) {
+            readings(zone);
+            return members[zone];
+        }
+
+        ExtendedForecaster extendedForecaster(int zone) {
+            if (extendedForecasters[zone] == null) {
+                extendedForecasters[zone] = new ExtendedForecaster(model.zone(zone), model.kriging(), zone);
+            }
+            return extendedForecasters[zone];
+        }
+
+        ExtendedForecast extendedBuffer() {
+            if (extendedBuffer == null) {
+                extendedBuffer = new ExtendedForecast(model.kriging().rows(), model.kriging().size());
+            }
+            return extendedBuffer;
         }
 
         ZoneForecaster forecaster(int zone) {

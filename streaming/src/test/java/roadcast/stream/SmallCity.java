@@ -35,6 +35,11 @@ import roadcast.network.Segment;
 import roadcast.reading.Source;
 import roadcast.reading.SpeedReading;
 import roadcast.kafka.RawRecord;
+import roadcast.kriging.ExtendedForecast;
+import roadcast.kriging.Kriging;
+import roadcast.kriging.KrigingConfig;
+import roadcast.kriging.NetworkKriging;
+import roadcast.network.CoverageNetwork;
 
 /**
  * A generated test city: two corridors of six segments each (a morning dip on one, an evening dip on the other,
@@ -127,6 +132,51 @@ final class SmallCity {
         return ManifoldTrainer.fit(training, network, cfg, ProgressListener.NONE);
     }
 
+    /**
+     * This city with the segments {@code hidden} turned into roads without history (extended segments): a model of
+     * the other segments, trained on rows [0, rows), with a kriging layer for the hidden ones. The hidden columns stay
+     * in {@link #history} as their ground truth; {@link #records} of the model's segments leave them out.
+     */
+    ManifoldModel trainWithCoverage(int rows, int rank, List<String> hidden) {
+        CoverageNetwork coverage = CoverageNetwork.observedOnly(network).hide(hidden);
+        RoadNetwork observed = coverage.observed();
+        SpeedHistory columns = columns(observed.segmentIds());
+        SpeedHistory training = HistoryCleaner.clean(columns.rows(0, rows), rules()).cleaned();
+        TrainingConfig cfg = TrainingConfig.defaults("small-city", "generated", rules())
+                .withFixed(rank, 2, 1.0).withMaxZoneSize(CORRIDOR).withThreads(1);
+        ManifoldModel base = ManifoldTrainer.fit(training, observed, cfg, ProgressListener.NONE);
+        KrigingConfig kc = new KrigingConfig(5, new int[] {2, 3}, new double[] {1, 4}, new double[] {0.3, 30}, 0.2,
+                0.9, 1L, 200_000L);
+        return base.withKriging(Kriging.fit(base, training, coverage, kc));
+    }
+
+    /** The history of the named segments, in that order. */
+    SpeedHistory columns(String[] ids) {
+        int[] column = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            column[i] = java.util.Arrays.asList(history.segmentIds()).indexOf(ids[i]);
+        }
+        float[][] speed = new float[history.steps()][ids.length];
+        for (int t = 0; t < speed.length; t++) {
+            for (int i = 0; i < ids.length; i++) {
+                speed[t][i] = history.speed()[t][column[i]];
+            }
+        }
+        return new SpeedHistory(ids.clone(), history.start(), history.step(), history.timeZone(), history.unit(),
+                speed, null, null);
+    }
+
+    /** One loop reading per named segment per row of [from, to), in time order, as input records. */
+    List<RawRecord> records(int from, int to, Set<String> only) {
+        List<RawRecord> out = new ArrayList<>();
+        for (RawRecord r : records(from, to)) {
+            if (only.contains(new String(r.key, java.nio.charset.StandardCharsets.UTF_8))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
     /** Trains and publishes; returns the registry version. */
     String publish(Path registry, int rows, int rank) throws IOException {
         return new ModelRegistry(registry).publish(train(rows, rank));
@@ -172,7 +222,26 @@ final class SmallCity {
      * accepted them saw the rows (their credibility track untouched).
      */
     Backtest backtest(Path registry, String version, int from, int to, Set<String> withheld) throws IOException {
+        return backtest(registry, version, from, to, withheld, Map.of());
+    }
+
+    /**
+     * As {@link #backtest(Path, String, int, int, Set)}; a model with a kriging layer also forecasts its extended
+     * segments ({@link NetworkKriging}, as the stream's zone operator does), with the live readings of extended
+     * segments in {@code live} ("segment@epochMillis" -> speed, one per segment and step) through the same
+     * credibility check.
+     */
+    Backtest backtest(Path registry, String version, int from, int to, Set<String> withheld, Map<String, Double> live)
+            throws IOException {
         ManifoldModel model = new ModelRegistry(registry).load(version);
+        NetworkKriging kriging = model.kriging() == null ? null : new NetworkKriging(model);
+        ExtendedForecast extended = kriging == null ? null : kriging.newForecast();
+        int m = kriging == null ? 0 : model.kriging().size();
+        SegmentTrack[] extendedTracks = new SegmentTrack[m];
+        for (int e = 0; e < m; e++) {
+            extendedTracks[e] = new SegmentTrack();
+        }
+        float[] liveRow = new float[m];
         int[] column = new int[model.network().size()];
         for (int i = 0; i < column.length; i++) {
             column[i] = java.util.Arrays.asList(history.segmentIds()).indexOf(model.network().segmentIds()[i]);
@@ -204,6 +273,31 @@ final class SmallCity {
             forecaster.forecast(out);
             for (int z = 0; z < model.zoneCount(); z++) {
                 for (Forecast f : Forecasts.toRecords(model, z, out.zones[z], forecaster.lastZoneRow(z))) {
+                    expected.put(key(f), f);
+                }
+            }
+            if (kriging == null) {
+                continue;
+            }
+            for (int e = 0; e < m; e++) {
+                Double y = live.get(model.kriging().segments().get(e).id() + "@" + history.epochMillis(t));
+                liveRow[e] = Float.NaN;
+                if (y != null) {
+                    if (check.check(extendedTracks[e], y).accepted()) {
+                        liveRow[e] = (float) y.doubleValue();
+                    } else {
+                        refused++;
+                    }
+                }
+            }
+            kriging.estimate(forecaster, out, liveRow, extended);
+            for (int z = 0; z < model.zoneCount(); z++) {
+                int[] members = kriging.readings(z).members();
+                float[] mine = new float[members.length];
+                for (int j = 0; j < members.length; j++) {
+                    mine[j] = liveRow[members[j]];
+                }
+                for (Forecast f : Forecasts.extendedRecords(model, z, members, extended, mine, 0)) {
                     expected.put(key(f), f);
                 }
             }
