@@ -97,8 +97,10 @@ function drawNetwork(catalog) {
   const radius = catalog.segments.length > 400 ? 4 : 7;
   for (const s of catalog.segments) {
     const [x, y] = positions.get(s.id);
-    const c = el('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: radius, class: 'level-none', 'data-segment': s.id,
-      'data-level': 'none' }, group);
+    // extended = a road without a sensor, forecast by kriging from its observed neighbours: drawn dashed and lighter
+    const coverage = s.coverage === 'extended' ? 'extended' : 'observed';
+    const c = el('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: radius, class: 'level-none ' + coverage,
+      'data-segment': s.id, 'data-level': 'none', 'data-coverage': coverage }, group);
     el('title', {}, c).textContent = s.id + (s.zone !== null ? ' (zone ' + s.zone + ')' : '');
     c.addEventListener('click', () => showChart(s.id));
   }
@@ -109,10 +111,13 @@ function colour(network) {
   for (const c of document.querySelectorAll('#segments circle')) {
     const n = byId.get(c.dataset.segment);
     const level = n && n.level ? n.level : 'none';
-    c.setAttribute('class', 'level-' + level + (c.dataset.segment === state.selected ? ' selected' : ''));
+    if (n && n.coverage) c.dataset.coverage = n.coverage;
+    c.setAttribute('class', 'level-' + level + ' ' + c.dataset.coverage
+      + (c.dataset.segment === state.selected ? ' selected' : ''));
     c.dataset.level = level;
+    const kind = c.dataset.coverage === 'extended' ? ', no sensor: kriged' + (n && n.estimated ? ' estimate' : '') : '';
     c.querySelector('title').textContent = c.dataset.segment + ': ' +
-      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + ')' : 'no data');
+      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + kind + ')' : 'no data' + kind);
   }
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }

@@ -69,23 +69,14 @@ public final class Forecasts {
     public static List<Forecast> extendedRecords(ManifoldModel model, int zone, int[] members, ExtendedForecast out,
                                                  float[] live, int from) {
         KrigingModel kriging = model.kriging();
-        ZoneModel zm = model.zone(zone);
         int[] horizonsMin = model.horizonsMin();
         int horizons = horizonsMin.length;
-        int k = kriging.k();
         CongestionGrader grader = CongestionGrader.of(model.unit());
         List<Forecast> records = new ArrayList<>(members.length);
         for (int j = 0; j < members.length; j++) {
             int e = members[j];
             Segment segment = kriging.segments().get(e);
-            double sum = 0;
-            double sumG = 0;
-            for (int c = 0; c < k; c++) {
-                double g = kriging.weight()[e * k + c];
-                sum += g * model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k + c]));
-                sumG += g;
-            }
-            double freeFlow = sumG > 0 ? sum / sumG : model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k]));
+            double freeFlow = extendedFreeFlow(model, e);
             double[] speed = new double[horizons];
             double[] lower = new double[horizons];
             double[] upper = new double[horizons];
@@ -102,5 +93,23 @@ public final class Forecasts {
                     horizonsMin.clone(), speed, level, lower, upper, Forecast.EXTENDED, out.speed[0][e]));
         }
         return records;
+    }
+
+    /**
+     * The free-flow speed congestion levels of extended segment {@code e} (kriging index) are graded against: the
+     * kriging weights' mean of its observed neighbours' free-flow speeds (the road has no history of its own).
+     */
+    public static double extendedFreeFlow(ManifoldModel model, int e) {
+        KrigingModel kriging = model.kriging();
+        ZoneModel zm = model.zone(kriging.zone()[e]);
+        int k = kriging.k();
+        double sum = 0;
+        double sumG = 0;
+        for (int c = 0; c < k; c++) {
+            double g = kriging.weight()[e * k + c];
+            sum += g * model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k + c]));
+            sumG += g;
+        }
+        return sumG > 0 ? sum / sumG : model.freeFlowSpeed(zm.segment(kriging.neighbours()[e * k]));
     }
 }

@@ -199,10 +199,12 @@ public final class ApiServer implements AutoCloseable {
         List<CatalogSegment> segments = catalog.segments(store.segmentIds());
         ObjectNode o = JSON.createObjectNode();
         o.put("count", segments.size());
+        o.put("extended", segments.stream().filter(CatalogSegment::extended).count());
         ArrayNode list = o.putArray("segments");
         for (CatalogSegment s : segments) {
             ObjectNode n = list.addObject();
             n.put("id", s.id());
+            n.put("coverage", s.coverage());
             ForecastWire.putNumber(n, "latitude", s.latitude());
             ForecastWire.putNumber(n, "longitude", s.longitude());
             n.put("roadClass", s.roadClass());
@@ -248,6 +250,10 @@ public final class ApiServer implements AutoCloseable {
         List<CatalogSegment> all = catalog.segments(store.segmentIds());
         int end = (int) Math.min(all.size(), (long) offset + limit);
         o.put("total", all.size());
+        // roads without history (kriged from their observed neighbours) count in the network too
+        long extended = all.stream().filter(s -> coverageOf(s, byId.get(s.id())).equals(Forecast.EXTENDED)).count();
+        o.put("observed", all.size() - extended);
+        o.put("extended", extended);
         o.put("offset", offset);
         o.put("limit", limit);
         if (end < all.size()) {
@@ -260,19 +266,30 @@ public final class ApiServer implements AutoCloseable {
             Forecast f = byId.get(s.id());
             ObjectNode n = list.addObject();
             n.put("segment", s.id());
+            n.put("coverage", coverageOf(s, f));
             if (horizon == 0) {
                 Observation ob = latestObs.get(s.id());
                 double speed = Double.NaN;
                 long time = Long.MIN_VALUE;
+                boolean estimated = false;
                 if (f != null && Double.isFinite(f.observedSpeed())) {
                     speed = f.observedSpeed();
                     time = f.issuedAt();
+                } else if (f != null && f.extended() && Double.isFinite(f.estimatedSpeed())) {
+                    // a road without a sensor: its kriged speed now, unless a live reading is newer
+                    speed = f.estimatedSpeed();
+                    time = f.issuedAt();
+                    estimated = true;
                 }
                 if (ob != null && ob.timeMillis() > time) {
                     speed = ob.speed();
                     time = ob.timeMillis();
+                    estimated = false;
                 }
                 ForecastWire.putNumber(n, "speed", speed);
+                if (estimated) {
+                    n.put("estimated", true);
+                }
                 String level = catalog.grade(s.id(), speed);
                 n.put("level", level != null ? level : CurrentLevel.of(f, speed));
                 n.put("time", time == Long.MIN_VALUE ? null : Instant.ofEpochMilli(time).toString());
@@ -293,6 +310,11 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         json(ctx, o);
+    }
+
+    /** The segment's coverage: its latest forecast says; else the catalog (a model's extended roads); else observed. */
+    private static String coverageOf(CatalogSegment s, Forecast f) {
+        return f != null ? f.coverage() : s.coverage();
     }
 
     private void forecast(Context ctx) {

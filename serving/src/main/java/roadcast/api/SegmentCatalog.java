@@ -61,6 +61,16 @@ public final class SegmentCatalog {
     }
 
     /**
+     * This catalog with roads without history (a model's extended segments) after its own segments; links keep
+     * their indices. A {@code grader} for the whole catalog replaces this one's.
+     */
+    public SegmentCatalog withExtended(List<CatalogSegment> extended, SpeedGrader wholeGrader) {
+        List<CatalogSegment> all = new ArrayList<>(byId.values());
+        all.addAll(extended);
+        return new SegmentCatalog(all, links, wholeGrader);
+    }
+
+    /**
      * A CSV file with a header naming the columns: {@code id} (or {@code sensor_id}, {@code segment}),
      * {@code latitude}, {@code longitude}, and optionally {@code road_class} and {@code zone}. The shared data sets'
      * {@code sensors.csv} reads as is.

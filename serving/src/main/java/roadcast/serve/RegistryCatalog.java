@@ -1,5 +1,17 @@
 package roadcast.serve;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import roadcast.api.CatalogSegment;
+import roadcast.congestion.CongestionLevel;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.Forecasts;
+import roadcast.kriging.KrigingModel;
+import roadcast.network.Segment;
+
 import roadcast.api.SegmentCatalog;
 import roadcast.congestion.CongestionGrader;
 import roadcast.model.ManifoldModel;
@@ -28,11 +40,34 @@ public final class RegistryCatalog {
     public static SegmentCatalog of(ManifoldModel model) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
         // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
-        return SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)), (id, speed) -> model.network()
+        SegmentCatalog observed = SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)),
+            (id, speed) -> model.network()
             .indexOf(id)
             // null when neither road-class bands nor a free-flow speed exist (unknown class, no history)
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
             .orElse(null));
+        KrigingModel kriging = model.kriging();
+        if (kriging == null || kriging.size() == 0) {
+            return observed;
+        }
+        // roads without history (coverage extension): listed and drawn too, graded like their forecasts
+        List<CatalogSegment> extended = new ArrayList<>(kriging.size());
+        Map<String, Integer> extendedIndex = new HashMap<>();
+        for (int e = 0; e < kriging.size(); e++) {
+            Segment s = kriging.segments().get(e);
+            extended.add(new CatalogSegment(s.id(), s.latitude(), s.longitude(), s.roadClass().name(),
+                model.zoneId(kriging.zone()[e]), Forecast.EXTENDED));
+            extendedIndex.put(s.id(), e);
+        }
+        return observed.withExtended(extended, (id, speed) -> {
+            Integer e = extendedIndex.get(id);
+            if (e == null) {
+                return observed.grade(id, speed);
+            }
+            CongestionLevel l = grader.level(kriging.segments().get(e).roadClass(), speed,
+                Forecasts.extendedFreeFlow(model, e));
+            return l == null ? null : l.wireName();
+        });
     }
 }

@@ -11,8 +11,10 @@ import java.time.Instant;
 
 /**
  * The {@code roadcast.forecast} wire format (docs/CONTRACTS.md), read and written with Jackson trees:
- * {@code {"segment","issuedAt","modelVersion","observedSpeed","imputed","horizonsMin","speed","level","lower","upper"}},
- * {@code issuedAt} ISO-8601 UTC, {@code observedSpeed} null when NaN. Serving keeps its own codec so that it needs
+ * {@code {"segment","issuedAt","modelVersion","observedSpeed","imputed","coverage"[,"estimatedSpeed"],"horizonsMin",
+ * "speed","level","lower","upper"}}, {@code issuedAt} ISO-8601 UTC, {@code observedSpeed} null when NaN;
+ * {@code coverage} "observed" (default: records from before coverage extension have none) or "extended" (a road
+ * without history, kriged; {@code estimatedSpeed} its speed now). Serving keeps its own codec so that it needs
  * nothing from the producer's side but the documented format.
  */
 public final class ForecastWire {
@@ -68,7 +70,16 @@ public final class ForecastWire {
         for (int h = 0; h < n; h++) {
             level[h] = levelNode.get(h).asText();
         }
-        return new Forecast(segment, issuedAt, modelVersion, observed, imputed, horizons, speed, level, lower, upper);
+        JsonNode coverageNode = root.get("coverage");
+        String coverage = coverageNode == null || coverageNode.isNull() ? Forecast.OBSERVED : coverageNode.asText();
+        if (!Forecast.OBSERVED.equals(coverage) && !Forecast.EXTENDED.equals(coverage)) {
+            throw new WireFormatException("bad-field", "coverage is neither observed nor extended: " + coverageNode);
+        }
+        JsonNode estimatedNode = root.get("estimatedSpeed");
+        double estimated = estimatedNode == null || estimatedNode.isNull() ? Double.NaN
+            : number(estimatedNode, "estimatedSpeed");
+        return new Forecast(segment, issuedAt, modelVersion, observed, imputed, horizons, speed, level, lower, upper,
+            coverage, estimated);
     }
 
     public static String write(Forecast f) {
@@ -82,6 +93,10 @@ public final class ForecastWire {
         o.put("modelVersion", f.modelVersion());
         putNumber(o, "observedSpeed", f.observedSpeed());
         o.put("imputed", f.imputed());
+        o.put("coverage", f.coverage());
+        if (f.extended()) {
+            putNumber(o, "estimatedSpeed", f.estimatedSpeed());
+        }
         ArrayNode h = o.putArray("horizonsMin");
         for (int v : f.horizonsMin()) {
             h.add(v);

@@ -11,6 +11,9 @@ import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
 import roadcast.history.SpeedUnit;
+import roadcast.kriging.Kriging;
+import roadcast.kriging.KrigingConfig;
+import roadcast.network.CoverageNetwork;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
 import roadcast.network.Link;
@@ -123,5 +126,61 @@ class RegistryCatalogTest {
         SegmentCatalog catalog = RegistryCatalog.of(model);
         assertNull(catalog.grade("u" + (n - 1), 30), "no free-flow speed, no road-class bands: no level");
         assertTrue(catalog.grade("u0", 30) != null);
+    }
+
+    /** Coverage extension: a model's roads without history are listed (with coordinates and zone) and graded too. */
+    @Test
+    void extendedSegmentsOfTheModelAreListedAndGraded() throws Exception {
+        int n = 12;
+        int steps = 2 * 288;
+        List<Segment> segments = new ArrayList<>();
+        List<Link> links = new ArrayList<>();
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = "k" + i;
+            segments.add(new Segment(ids[i], 34.0 + 0.01 * i, -118.0, RoadClass.EXPRESSWAY));
+            if (i > 0) {
+                links.add(new Link(i - 1, i, 500.0, 1.0));
+            }
+        }
+        CoverageNetwork coverage = CoverageNetwork.observedOnly(new RoadNetwork(segments, links))
+            .hide(List.of("k3", "k8"));
+        RoadNetwork observed = coverage.observed();
+        Random rnd = new Random(3);
+        float[][] speed = new float[steps][observed.size()];
+        for (int t = 0; t < steps; t++) {
+            double daily = Math.sin(2 * Math.PI * t / 288.0);
+            for (int i = 0; i < observed.size(); i++) {
+                speed[t][i] = (float) (55 + 12 * daily + rnd.nextGaussian());
+            }
+        }
+        SpeedHistory history = new SpeedHistory(observed.segmentIds(), LocalDateTime.of(2012, 3, 1, 0, 0),
+            Duration.ofMinutes(5), ZoneOffset.UTC, SpeedUnit.MPH, speed, null, null);
+        TrainingConfig cfg = TrainingConfig.defaults("fixture", "generated in test",
+            CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1.0).withMaxZoneSize(6);
+        ManifoldModel base = ManifoldTrainer.fit(history, observed, cfg, ProgressListener.NONE);
+        ManifoldModel model = base.withKriging(Kriging.fit(base, history, coverage, new KrigingConfig(4,
+            new int[] {2}, new double[] {1}, new double[] {10}, 0.2, 0.9, 1L, 100_000L)));
+        new ModelRegistry(dir.resolve("cov")).publish(model);
+
+        SegmentCatalog catalog = RegistryCatalog.load(dir.resolve("cov"));
+        List<CatalogSegment> listed = catalog.segments(List.of());
+        assertEquals(n, listed.size(), "observed and extended segments");
+        assertEquals(List.of("k3", "k8"), listed.stream().filter(CatalogSegment::extended).map(CatalogSegment::id)
+            .toList());
+        for (CatalogSegment s : listed) {
+            assertEquals(s.id().equals("k3") || s.id().equals("k8") ? "extended" : "observed", s.coverage());
+        }
+        CatalogSegment k3 = listed.stream().filter(s -> s.id().equals("k3")).findFirst().orElseThrow();
+        assertEquals(34.03, k3.latitude(), 1e-12);
+        int e = model.kriging().indexOf("k3");
+        assertEquals(model.zoneId(model.kriging().zone()[e]), k3.zone());
+        CongestionGrader grader = CongestionGrader.of(SpeedUnit.MPH);
+        for (double v : new double[] {5, 45, 70}) {
+            assertEquals(grader.level(RoadClass.EXPRESSWAY, v, roadcast.forecast.Forecasts.extendedFreeFlow(model, e))
+                .wireName(), catalog.grade("k3", v));
+        }
+        assertEquals(grader.level(RoadClass.EXPRESSWAY, 45, model.freeFlowSpeed(0)).wireName(), catalog.grade("k0", 45));
+        assertEquals(n - 1 - 4, catalog.links().size(), "links among observed segments only");
     }
 }

@@ -7,6 +7,8 @@ import roadcast.forecast.ForecastJson;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Serving reads the forecast topic with its own codec: it must agree with the producer's ForecastJson both ways. */
@@ -31,5 +33,25 @@ class ForecastJsonCompatibilityTest {
             }
         }
         assertTrue(ForecastJson.toJson(SampleForecasts.of("a", 0, 1, 0)).contains("\"issuedAt\""));
+    }
+
+    @Test
+    void coverageAndTheEstimateNowTravelBothWaysAndOldRecordsReadAsObserved() throws Exception {
+        Forecast f = SampleForecasts.extended("no-loop-7", 1_330_560_300_000L, 38.25, -0.5);
+        for (Forecast back : new Forecast[] {ForecastWire.parse(ForecastJson.toJson(f)),
+            ForecastJson.fromJson(ForecastWire.write(f))}) {
+            assertEquals(Forecast.EXTENDED, back.coverage());
+            assertEquals(38.25, back.estimatedSpeed(), 1e-9);
+            assertTrue(Double.isNaN(back.observedSpeed()) && back.imputed());
+        }
+        Forecast observed = SampleForecasts.of("717447", 1_330_560_300_000L, 42.5, -1.25);
+        String before = ForecastJson.toJson(observed).replace(",\"coverage\":\"observed\"", "");
+        assertFalse(before.contains("coverage"), before);
+        Forecast old = ForecastWire.parse(before);
+        assertEquals(Forecast.OBSERVED, old.coverage(), "a record from before coverage extension is observed");
+        assertTrue(Double.isNaN(old.estimatedSpeed()));
+        WireFormatException bad = assertThrows(WireFormatException.class,
+            () -> ForecastWire.parse(ForecastJson.toJson(f).replace("\"extended\"", "\"guessed\"")));
+        assertTrue(bad.getMessage().contains("coverage"), bad.getMessage());
     }
 }
