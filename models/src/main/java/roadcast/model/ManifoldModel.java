@@ -148,7 +148,10 @@ public final class ManifoldModel {
 
     /** The same model with a kriging layer (null = none). */
     public ManifoldModel withKriging(KrigingModel layer) {
-        return new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill,
+        // the card counts the extended segments and the excluded ones (so `models` and the registry's card show them)
+        ModelCard withCoverage = card.withCoverage(layer == null ? null : new ModelCard.CoverageCard(layer.size(),
+                layer.excluded().size(), layer.excluded()));
+        return new ManifoldModel(withCoverage, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill,
                 layer);
     }
 

@@ -23,11 +23,34 @@ import java.util.List;
  *                        to (null in cards of format 1)
  * @param gate            the promotion gate's verdict (null when no gate ran: the first model of a registry, or a
  *                        card written before the gate existed)
+ * @param coverage        roads without history the model extends its forecasts to (kriging), and the ones it had to
+ *                        leave out; null when the model has no kriging layer (and in cards written before it)
  */
 public record ModelCard(String modelVersion, String dataset, String trainedFrom, String trainedTo, String provenance,
                         int segments, int zones, String searchGrid, List<ZoneChoice> hyperparameters,
                         ValidationMetrics validation, String codeVersion, String payloadSha256, String createdAt,
-                        ZoningCard zoning, GateVerdict gate) {
+                        ZoningCard zoning, GateVerdict gate, CoverageCard coverage) {
+
+    /** A card without coverage extension. */
+    public ModelCard(String modelVersion, String dataset, String trainedFrom, String trainedTo, String provenance,
+                     int segments, int zones, String searchGrid, List<ZoneChoice> hyperparameters,
+                     ValidationMetrics validation, String codeVersion, String payloadSha256, String createdAt,
+                     ZoningCard zoning, GateVerdict gate) {
+        this(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid, hyperparameters,
+                validation, codeVersion, payloadSha256, createdAt, zoning, gate, null);
+    }
+
+    /**
+     * Coverage extension (issue 8): how many roads without history (extended segments) the kriging layer forecasts,
+     * and the ones of the network files it could not place (no coordinates and no road path to an observed
+     * segment), which are excluded with a warning and counted here.
+     *
+     * @param extended    extended segments forecast
+     * @param excluded    extended segments left out
+     * @param excludedIds their ids, in file order
+     */
+    public record CoverageCard(int extended, int excluded, List<String> excludedIds) {
+    }
 
     public static final String UNPUBLISHED = "unpublished";
 
@@ -96,12 +119,12 @@ public record ModelCard(String modelVersion, String dataset, String trainedFrom,
 
     public ModelCard withZoning(ZoningCard newZoning) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, newZoning, gate);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, newZoning, gate, coverage);
     }
 
     public ModelCard withGate(GateVerdict verdict) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, verdict);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, verdict, coverage);
     }
 
     /**
@@ -124,11 +147,16 @@ public record ModelCard(String modelVersion, String dataset, String trainedFrom,
 
     public ModelCard withModelVersion(String version) {
         return new ModelCard(version, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, coverage);
     }
 
     public ModelCard withPayloadSha256(String sha256) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, sha256, createdAt, zoning, gate);
+                hyperparameters, validation, codeVersion, sha256, createdAt, zoning, gate, coverage);
+    }
+
+    public ModelCard withCoverage(CoverageCard newCoverage) {
+        return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, newCoverage);
     }
 }

@@ -216,6 +216,14 @@ public final class TrainCommand implements Callable<Integer> {
         lines.add(String.format(Locale.ROOT, "zones: %d (%d..%d segments, at most %d)", zones, smallest, largest,
                 maxZoneSize));
         ModelCard card = model.card();
+        ModelCard.CoverageCard coverage = card.coverage();
+        if (coverage != null) {
+            lines.add(String.format(Locale.ROOT, "coverage: %d roads without history forecast by kriging; %d excluded"
+                    + " (no coordinates and no road path to an observed segment)%s", coverage.extended(),
+                    coverage.excluded(), coverage.excluded() == 0 ? "" : ": " + String.join(", ",
+                    coverage.excludedIds().subList(0, Math.min(20, coverage.excludedIds().size())))
+                    + (coverage.excluded() > 20 ? " ..." : "")));
+        }
         Map<String, Integer> choices = new TreeMap<>();
         for (ModelCard.ZoneChoice c : card.hyperparameters()) {
             choices.merge(String.format(Locale.ROOT, "r=%d p=%d lambda=%s", c.rank(), c.order(), c.lambda()), 1,

@@ -103,4 +103,32 @@ class TrainCommandTest {
         assertTrue(typo.err().contains("--max-zone-size"), typo.err());
         assertFalse(Files.exists(registry.resolve("latest")), "nothing published on bad input");
     }
+
+    /**
+     * Issue 8, network files: sensors.csv lists a road without a speed column that can be placed (coordinates) and
+     * one with neither coordinates nor an edge to any observed segment; the first is forecast by kriging, the second
+     * excluded with a warning and counted, by id, in the model card (file and registry card) and the summary.
+     */
+    @Test
+    void roadsWithoutHistoryAreExtendedAndAnUnplaceableOneIsCountedInTheCard(@TempDir Path tmp) throws IOException {
+        Path dir = new CityFixture(16, 3, 5, 5L).write(tmp.resolve("city"));
+        java.nio.file.Files.writeString(dir.resolve("sensors.csv"), "side-road,34.0075,-118.001\nghost-road,,\n",
+                java.nio.file.StandardOpenOption.APPEND);
+        Path registry = tmp.resolve("registry");
+        Run r = run("--dataset", dir.toString(), "--registry", registry.toString(), "--max-zone-size", "8",
+                "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        assertTrue(r.out().contains("coverage: 1 roads without history forecast by kriging; 1 excluded")
+                && r.out().contains("ghost-road"), r.out());
+        ModelRegistry models = new ModelRegistry(registry);
+        String version = models.versions().get(0);
+        roadcast.model.ManifoldModel model = models.load(version);
+        assertEquals(java.util.List.of("side-road"), model.kriging().segments().stream().map(s -> s.id()).toList());
+        roadcast.model.ModelCard.CoverageCard card = model.card().coverage();
+        assertEquals(new roadcast.model.ModelCard.CoverageCard(1, 1, java.util.List.of("ghost-road")), card);
+        com.fasterxml.jackson.databind.JsonNode onDisk = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                registry.resolve(version).resolve(ModelRegistry.CARD_FILE).toFile()).get("coverage");
+        assertEquals(1, onDisk.get("excluded").asInt(), onDisk.toString());
+        assertEquals("ghost-road", onDisk.get("excludedIds").get(0).asText());
+    }
 }
