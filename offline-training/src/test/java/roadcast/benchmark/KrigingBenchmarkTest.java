@@ -100,6 +100,11 @@ class KrigingBenchmarkTest {
             double mean = row.get("network_mean_persistence").get("mae").asDouble();
             assertTrue(model < Math.min(knn, mean), "horizon " + row.get("horizon_min") + ": model " + model
                     + " vs kNN " + knn + ", network mean " + mean);
+            // a margin over network-mean persistence, not just a win: measured 0.233x now, 0.437x at 5 min, rising to
+            // 0.840x at 60 min (this fixture, seed 11); asserted with room: <= 0.35x now, <= 0.9x at every horizon
+            double limit = row.get("horizon_min").asInt() == 0 ? 0.35 : 0.9;
+            assertTrue(model <= limit * mean, "horizon " + row.get("horizon_min") + ": model " + model
+                    + " is not below " + limit + " x network mean " + mean);
         }
 
         // re-score the file: every test step x (now + 12 horizons) x hidden segment, scored where the target exists
