@@ -21,6 +21,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import roadcast.forecast.Forecast;
 import roadcast.ingest.DeadLetter;
 import roadcast.kafka.RawRecord;
@@ -63,10 +65,16 @@ class ExtendedCoverageStreamTest {
     }
 
     private static Map<String, Forecast> run(List<RawRecord> input, List<DeadLetter> letters) throws Exception {
+        return run(input, letters, false);
+    }
+
+    private static Map<String, Forecast> run(List<RawRecord> input, List<DeadLetter> letters,
+                                             boolean closeWhenComplete) throws Exception {
         CollectingSink<IssuedForecast> forecasts = new CollectingSink<>();
         CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
-                .withCheckpoints(Duration.ofMillis(500), tmp.resolve("checkpoints"));
+                .withCheckpoints(Duration.ofMillis(500), tmp.resolve("checkpoints"))
+                .withCloseWhenComplete(closeWhenComplete);
         new ForecastJob(RecordListSource.of(input), forecasts, deadLetters, cfg)
                 .withFlinkOption("restart-strategy.type", "none").execute();
         letters.addAll(deadLetters.values());
@@ -96,17 +104,31 @@ class ExtendedCoverageStreamTest {
         }
     }
 
-    @Test
-    void streamForecastsExtendedSegmentsAsTheBacktestDoes() throws Exception {
+    @ParameterizedTest(name = "close when complete: {0}")
+    @ValueSource(booleans = {false, true})
+    void streamForecastsExtendedSegmentsAsTheBacktestDoes(boolean closeWhenComplete) throws Exception {
         int from = TRAIN_ROWS;
         int to = from + 36;
+        List<RawRecord> input = new ArrayList<>(city.records(from, to, observedIds));
+        // Completeness waits for the observed segments only (roads without a sensor rarely report): with
+        // closeWhenComplete the last step is forecast as soon as its loops are in, so a second source's reading for
+        // it comes too late.
+        String late = "{\"segment\":\"" + model.network().segmentIds()[0] + "\",\"time\":\""
+                + Instant.ofEpochMilli(city.history.epochMillis(to - 1)) + "\",\"speed\":40,\"source\":\"cellular\"}";
+        if (closeWhenComplete) {
+            input.add(SmallCity.record(null, late, 999_999));
+        }
         List<DeadLetter> letters = new ArrayList<>();
-        Map<String, Forecast> actual = run(city.records(from, to, observedIds), letters);
+        Map<String, Forecast> actual = run(input, letters, closeWhenComplete);
         SmallCity.Backtest offline = city.backtest(registry, version, from, to, Set.of(), Map.of());
 
         int observed = model.network().size();
         assertEquals((observed + HIDDEN.size()) * (to - from), offline.forecasts().size());
         assertSame(offline.forecasts(), actual);
+        if (closeWhenComplete) {
+            assertTrue(letters.removeIf(d -> d.reason() == roadcast.ingest.RejectReason.TOO_LATE
+                    && late.equals(d.payload())), "the step closed when its observed segments were in: " + letters);
+        }
         assertEquals(offline.refused(), letters.size(), letters.toString());
         for (String id : HIDDEN) {
             for (int t = from; t < to; t++) {
