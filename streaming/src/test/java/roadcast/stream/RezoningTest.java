@@ -69,4 +69,40 @@ class RezoningTest {
         assertEquals(StepAccumulator.NEW, moved.remember(2, T0 + 5, Source.LOOP));
         assertNull(r.zones()[1].openStep(T0), "a had no reading in the open step");
     }
+
+    /**
+     * Coverage extension: a road that had a loop in the old model and none in the new one (an extended row after the
+     * zone's observed rows) keeps its reading in the open step, but the step's completeness counts observed rows only.
+     */
+    @Test
+    void readingsOfANowExtendedSegmentMoveButCompletenessCountsObservedRowsOnly() {
+        ZoneMemory z0 = ZoneMemory.fresh(new String[] {"a", "b"});
+        StepAccumulator s0 = z0.open(T0, 2);
+        s0.remember(0, T0 + 10, Source.LOOP);
+        s0.add(0, 40.0, 1.0, 7);
+        s0.remember(1, T0 + 20, Source.FLOATING_CAR);
+        s0.add(1, 30.0, 0.6, 9);
+
+        // new: zone 0 = [a | b], a observed, b extended (its row after the observed ones)
+        NetworkLayout layout = new NetworkLayout(new String[] {"a", "b"}, new int[] {0, 0}, new int[] {0, 1},
+                new int[] {2}, STEP, "UTC", 100, 60_000L, 60_000L, new int[] {1});
+        Rezoning.Result r = Rezoning.regroup(new ZoneMemory[] {z0}, layout, "v2", z -> {
+            throw new AssertionError("no rows kept, nothing to re-estimate");
+        });
+        StepAccumulator moved = r.zones()[0].openStep(T0);
+        float[] row = new float[2];
+        moved.fusedInto(row);
+        assertEquals(40.0f, row[0]);
+        assertEquals(30.0f, row[1], 1e-5f, "the extended road's reading is kept for the kriging layer");
+        assertEquals(1, moved.observedRows());
+        assertEquals(1, moved.covered, "observed rows covered");
+        assertTrue(moved.complete(), "the observed row is in: complete, the extended one is not awaited");
+        assertEquals(2, moved.readings);
+
+        StepAccumulator fresh = r.zones()[0].open(T0 + STEP, 2, 1);
+        fresh.add(1, 33.0, 0.6, 11);
+        assertFalse(fresh.complete(), "a reading of the extended road alone does not complete the step");
+        fresh.add(0, 41.0, 1.0, 12);
+        assertTrue(fresh.complete());
+    }
 }
