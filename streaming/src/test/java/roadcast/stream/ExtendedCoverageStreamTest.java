@@ -192,6 +192,8 @@ class ExtendedCoverageStreamTest {
                     && Math.abs(first) <= Math.abs(departure) + 1e-9, "5 min ahead moved " + first + " of "
                     + departure);
             assertTrue(Math.abs(last) <= Math.abs(first) + 1e-9, "60 min moved " + last + ", 5 min " + first);
+            System.out.printf(java.util.Locale.ROOT, "probe %s: reading %.2f, kriged now %.2f; forecast moved %.2f at"
+                    + " 5 min, %.2f at 60 min%n", e.getKey(), y, without.estimatedSpeed(), first, last);
         }
         // a step without a probe reading is kriged again
         String after = road + "@" + city.history.epochMillis(from + 12);
