@@ -1,0 +1,323 @@
+package roadcast.fit;
+
+import java.util.Arrays;
+
+import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneForecaster;
+import roadcast.forecast.ZoneState;
+import roadcast.manifold.LocalClock;
+import roadcast.model.ZoneModel;
+import roadcast.skill.DayPeriod;
+
+/**
+ * The blend toward the nowcast and the calibrated band of a zone, both from the validation block, cross-fitted so
+ * that no residual a band is calibrated on was used to choose what produced it.
+ * <p>
+ * The validation block's issue times are split into two folds of alternating clock hours (A: even hours since the
+ * first training row, B: odd), so both folds cover every time of day. The hyperparameter search scores each candidate
+ * on both folds ({@link roadcast.skill.ZoneValidation#scoreFolds}); {@code bestA} is the candidate best on fold A,
+ * {@code bestB} on fold B, {@code best} on both (the model that is shipped).
+ * <ul>
+ * <li>Blend: with m the manifold forecast, n the nowcast and y the target, the least-squares weight
+ * w = sum (y - m)(n - m) / sum (n - m)^2, per horizon and segment, shrunk toward the zone's pooled weight with the
+ * strength of one average segment's data, clipped to [0, 1]. The shipped weights come from {@code best} on the whole
+ * block: a segment where the forecast that moves loses to the last reading leans on the reading.</li>
+ * <li>Band: the residuals of fold B come from {@code bestA} with weights fitted on fold A alone, those of fold A from
+ * {@code bestB} with weights from fold B. Their RMS per horizon and segment is the scale sigma; the empirical
+ * lower and upper quantiles of the standardised residual r / sigma (levels (1 -+ c) / 2, c the band's coverage) per
+ * horizon and period of the target time (pooled over the zone's segments; a period with fewer than
+ * {@value #MIN_PERIOD_PAIRS} pairs takes the horizon's quantiles over all periods) make the band asymmetric where the
+ * errors are. Segments whose last value was imputed get the band widened by the ratio of their residual RMS to the
+ * others' (at least 1); with fewer than {@value #MIN_IMPUTED_PAIRS} such pairs the ratio of the profile's error to the
+ * model's is used instead, as a forecast without a reading leans on the profile.</li>
+ * </ul>
+ */
+public final class BandCalibration {
+
+    static final int MIN_PERIOD_PAIRS = 200;
+    static final int MIN_IMPUTED_PAIRS = 50;
+    private static final int MIN_HORIZON_PAIRS = 20;
+    private static final double BIN = 0.02;
+    private static final double RANGE = 15.0;
+    private static final int BINS = (int) Math.round(2 * RANGE / BIN);
+    private static final long HOUR_MILLIS = 3_600_000L;
+
+    /** What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n]. */
+    public record Result(double[] sigma, double[] band, double[] blend, double coverage) {
+    }
+
+    private BandCalibration() {
+    }
+
+    /** Fold of an issue time: 0 (A) for even clock hours since the first row, 1 (B) for odd. */
+    public static int fold(long issueMillis, long firstMillis) {
+        return (int) (Math.floorDiv(issueMillis - firstMillis, HOUR_MILLIS) & 1L);
+    }
+
+    /**
+     * @param best  the chosen candidate (fit part only, no blend)
+     * @param bestA the candidate best on fold A
+     * @param bestB the candidate best on fold B
+     * @param x     zone speeds [T * n], NaN = missing
+     * @param from  first validation row
+     */
+    public static Result calibrate(ZoneModel best, ZoneModel bestA, ZoneModel bestB, double[] x, long firstMillis,
+                                   int from, double bandZ) {
+        int n = best.size();
+        int horizons = best.horizons();
+        Sums sBest = sums(best, x, firstMillis, from);
+        Sums sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
+        Sums sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
+        double[] blend = sBest.blend(-1);
+        double[] blendForB = sA.blend(0);
+        double[] blendForA = sB.blend(1);
+        double[] sigma = new double[horizons * n];
+        for (int h = 0; h < horizons; h++) {
+            double pooledSq = 0;
+            long pooledN = 0;
+            for (int i = 0; i < n; i++) {
+                int c = h * n + i;
+                double sq = sA.ssr(1, c, blendForB[c]) + sB.ssr(0, c, blendForA[c]);
+                long count = sA.count[1][c] + sB.count[0][c];
+                pooledSq += sq;
+                pooledN += count;
+                sigma[c] = count == 0 ? Double.NaN : Math.sqrt(sq / count);
+            }
+            double fallback = pooledN == 0 ? 0.0 : Math.sqrt(pooledSq / pooledN);
+            for (int i = 0; i < n; i++) {
+                if (Double.isNaN(sigma[h * n + i])) {
+                    sigma[h * n + i] = fallback;
+                }
+            }
+        }
+        double coverage = 2 * normalCdf(bandZ) - 1;
+        Quantiles q = new Quantiles(horizons);
+        walk(bestA, x, firstMillis, from, 1, blendForB, sigma, q, null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, sigma, q, null);
+        return new Result(sigma, q.band(coverage, bandZ), blend, coverage);
+    }
+
+    /** Per fold [2] and cell [h * n + i]: sums of a = y - m, b = n - m. */
+    private static final class Sums {
+        final int n;
+        final int horizons;
+        final double[][] saa;
+        final double[][] sab;
+        final double[][] sbb;
+        final long[][] count;
+
+        Sums(int n, int horizons) {
+            this.n = n;
+            this.horizons = horizons;
+            saa = new double[2][n * horizons];
+            sab = new double[2][n * horizons];
+            sbb = new double[2][n * horizons];
+            count = new long[2][n * horizons];
+        }
+
+        /** Residual sum of squares of fold f, cell c, at weight w: sum (a - w b)^2. */
+        double ssr(int f, int c, double w) {
+            return saa[f][c] - 2 * w * sab[f][c] + w * w * sbb[f][c];
+        }
+
+        /** Blend weights fitted on fold f (-1 = both), shrunk toward the horizon's pooled weight. */
+        double[] blend(int f) {
+            double[] w = new double[n * horizons];
+            for (int h = 0; h < horizons; h++) {
+                double ab = 0;
+                double bb = 0;
+                for (int i = 0; i < n; i++) {
+                    int c = h * n + i;
+                    ab += sab(f, c);
+                    bb += sbb(f, c);
+                }
+                if (bb <= 0) {
+                    continue;
+                }
+                double pooled = clip(ab / bb);
+                double strength = bb / n;
+                for (int i = 0; i < n; i++) {
+                    int c = h * n + i;
+                    w[c] = clip((sab(f, c) + strength * pooled) / (sbb(f, c) + strength));
+                }
+            }
+            return w;
+        }
+
+        private double sab(int f, int c) {
+            return f < 0 ? sab[0][c] + sab[1][c] : sab[f][c];
+        }
+
+        private double sbb(int f, int c) {
+            return f < 0 ? sbb[0][c] + sbb[1][c] : sbb[f][c];
+        }
+    }
+
+    private static double clip(double w) {
+        return Double.isNaN(w) ? 0.0 : Math.max(0.0, Math.min(1.0, w));
+    }
+
+    private static Sums sums(ZoneModel model, double[] x, long firstMillis, int from) {
+        Sums s = new Sums(model.size(), model.horizons());
+        walk(model, x, firstMillis, from, -1, null, null, null, s);
+        return s;
+    }
+
+    /** Standardised residual histograms per horizon and period, and the imputed / observed residual sums. */
+    private static final class Quantiles {
+        final int horizons;
+        final long[][] hist; // [h * (PERIODS + 1) + p], p = PERIODS: all periods
+        final double[] sqImputed;
+        final long[] nImputed;
+        final double[] sqObserved;
+        final long[] nObserved;
+        final double[] sqProfile;
+
+        Quantiles(int horizons) {
+            this.horizons = horizons;
+            hist = new long[horizons * (ZoneModel.PERIODS + 1)][BINS];
+            sqImputed = new double[horizons];
+            nImputed = new long[horizons];
+            sqObserved = new double[horizons];
+            nObserved = new long[horizons];
+            sqProfile = new double[horizons];
+        }
+
+        void add(int h, int period, double z) {
+            int bin = (int) Math.floor((z + RANGE) / BIN);
+            bin = Math.max(0, Math.min(BINS - 1, bin));
+            hist[h * (ZoneModel.PERIODS + 1) + period][bin]++;
+            hist[h * (ZoneModel.PERIODS + 1) + ZoneModel.PERIODS][bin]++;
+        }
+
+        double[] band(double coverage, double bandZ) {
+            double lo = (1 - coverage) / 2;
+            double hi = 1 - lo;
+            int width = 2 * ZoneModel.PERIODS + 1;
+            double[] band = ZoneModel.symmetricBand(horizons, bandZ);
+            for (int h = 0; h < horizons; h++) {
+                long[] all = hist[h * (ZoneModel.PERIODS + 1) + ZoneModel.PERIODS];
+                long total = Arrays.stream(all).sum();
+                if (total < MIN_HORIZON_PAIRS) {
+                    continue;
+                }
+                double allLo = quantile(all, total, lo);
+                double allHi = quantile(all, total, hi);
+                for (int p = 0; p < ZoneModel.PERIODS; p++) {
+                    long[] cell = hist[h * (ZoneModel.PERIODS + 1) + p];
+                    long m = Arrays.stream(cell).sum();
+                    boolean own = m >= MIN_PERIOD_PAIRS;
+                    band[h * width + p] = own ? quantile(cell, m, lo) : allLo;
+                    band[h * width + ZoneModel.PERIODS + p] = own ? quantile(cell, m, hi) : allHi;
+                }
+                double widen;
+                if (nImputed[h] >= MIN_IMPUTED_PAIRS && nObserved[h] > 0 && sqObserved[h] > 0) {
+                    widen = Math.sqrt((sqImputed[h] / nImputed[h]) / (sqObserved[h] / nObserved[h]));
+                } else {
+                    long all2 = nImputed[h] + nObserved[h];
+                    double model = sqImputed[h] + sqObserved[h];
+                    widen = model > 0 ? Math.sqrt(sqProfile[h] / model) : 1.0;
+                    widen = all2 == 0 ? 1.0 : widen;
+                }
+                band[h * width + 2 * ZoneModel.PERIODS] = Math.max(1.0, widen);
+            }
+            return band;
+        }
+
+        /** The level-quantile of a histogram of {@code total} values, linear within its bin. */
+        private static double quantile(long[] hist, long total, double level) {
+            double target = level * total;
+            long cumulative = 0;
+            for (int b = 0; b < hist.length; b++) {
+                if (cumulative + hist[b] >= target && hist[b] > 0) {
+                    double within = (target - cumulative) / hist[b];
+                    return -RANGE + (b + within) * BIN;
+                }
+                cumulative += hist[b];
+            }
+            return RANGE;
+        }
+    }
+
+    /**
+     * Replays the validation block through the kernel (the model's own blend is ignored: it has none during
+     * calibration). With {@code sums}: accumulates both folds' a, b sums. With {@code q}: residuals of fold
+     * {@code onlyFold} at the given blend, standardised by sigma, into the histograms.
+     */
+    private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
+                             double[] sigma, Quantiles q, Sums sums) {
+        int n = model.size();
+        int steps = x.length / n;
+        int horizons = model.horizons();
+        long stepMillis = model.stepMillis();
+        ZoneForecaster forecaster = new ZoneForecaster(model);
+        ZoneState state = forecaster.newState();
+        ZoneForecast out = new ZoneForecast(horizons, n);
+        LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
+        double[] profile = model.profile();
+        double[] now = new double[n];
+        int firstIssue = Math.max(0, from - 1);
+        int warmStart = Math.max(0, firstIssue - model.order() - 2);
+        float[] row = new float[n];
+        for (int t = warmStart; t < steps - 1; t++) {
+            for (int i = 0; i < n; i++) {
+                row[i] = (float) x[t * n + i];
+            }
+            long issued = firstMillis + t * stepMillis;
+            forecaster.observe(state, issued, row);
+            if (t < firstIssue) {
+                continue;
+            }
+            int f = fold(issued, firstMillis);
+            if (onlyFold >= 0 && f != onlyFold) {
+                continue;
+            }
+            forecaster.forecast(state, out);
+            forecaster.nowcast(state, now);
+            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
+                int target = (t + h + 1) * n;
+                long targetMillis = issued + (h + 1) * stepMillis;
+                int base = clock.profileRow(targetMillis) * n;
+                int period = DayPeriod.of(clock.minuteOfDay(targetMillis)).ordinal() - 1;
+                double[] speed = out.speed[h];
+                for (int i = 0; i < n; i++) {
+                    double y = x[target + i];
+                    if (Double.isNaN(y)) {
+                        continue;
+                    }
+                    int c = h * n + i;
+                    double a = y - speed[i];
+                    double b = now[i] - speed[i];
+                    if (sums != null) {
+                        sums.saa[f][c] += a * a;
+                        sums.sab[f][c] += a * b;
+                        sums.sbb[f][c] += b * b;
+                        sums.count[f][c]++;
+                        continue;
+                    }
+                    double r = a - blend[c] * b;
+                    if (out.imputed[i]) {
+                        q.sqImputed[h] += r * r;
+                        q.nImputed[h]++;
+                    } else {
+                        q.sqObserved[h] += r * r;
+                        q.nObserved[h]++;
+                    }
+                    double ep = profile[base + i] - y;
+                    q.sqProfile[h] += ep * ep;
+                    if (sigma[c] > 0) {
+                        q.add(h, period, r / sigma[c]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Standard normal CDF (Abramowitz and Stegun 7.1.26, |error| < 7.5e-8), for the band's coverage from bandZ. */
+    static double normalCdf(double z) {
+        double t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.sqrt(2));
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        double erf = 1 - poly * Math.exp(-z * z / 2);
+        return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+    }
+}
