@@ -18,12 +18,18 @@ import roadcast.skill.DayPeriod;
  * on both folds ({@link roadcast.skill.ZoneValidation#scoreFolds}); {@code bestA} is the candidate best on fold A,
  * {@code bestB} on fold B, {@code best} on both (the model that is shipped).
  * <ul>
- * <li>Blend: with m the manifold forecast, n the nowcast and y the target, the least-squares weight
- * w = sum (y - m)(n - m) / sum (n - m)^2, per horizon and segment, shrunk toward the zone's pooled weight with the
- * strength of one average segment's data, clipped to [0, 1]. The shipped weights come from {@code best} on the whole
- * block: a segment where the forecast that moves loses to the last reading leans on the reading.</li>
+ * <li>Blend: with m the manifold forecast, n the nowcast and y the target, x = m + w (n - m), w on a grid 0, 0.05,
+ * .. 1. Each horizon takes one of four rules: no blend; the least-squares weight sum (y - m)(n - m) / sum (n - m)^2 per
+ * segment, shrunk toward the zone's with the strength of one average segment's data; the weight best for the whole
+ * zone; the weight best per segment, "best" meaning the lowest SSE / SSE(w = 1) + SAE / SAE(w = 1), RMSE and MAE
+ * each relative to leaning on the reading alone. The rule is the one whose weights fitted on fold A (of
+ * {@code bestA}) and on fold B (of {@code bestB}) do best on the other fold; the shipped weights are that rule fitted
+ * on the whole block of {@code best}. A segment where the forecast that moves loses to the last reading leans on the
+ * reading.</li>
  * <li>Band: the residuals of fold B come from {@code bestA} with weights fitted on fold A alone, those of fold A from
- * {@code bestB} with weights from fold B. Their RMS per horizon and segment is the scale sigma; the empirical
+ * {@code bestB} with weights from fold B. Their RMS per horizon and segment is the scale sigma (the shipped one
+ * pools both folds; fold B's residuals are standardised by fold A's sigma and the other way round, so the quantiles
+ * carry the error of a sigma fitted elsewhere); the empirical
  * lower and upper quantiles of the standardised residual r / sigma (levels (1 -+ c) / 2, c the band's coverage) per
  * horizon and period of the target time (pooled over the zone's segments; a period with fewer than
  * {@value #MIN_PERIOD_PAIRS} pairs takes the horizon's quantiles over all periods) make the band asymmetric where the
@@ -68,17 +74,76 @@ public final class BandCalibration {
         Sums sBest = sums(best, x, firstMillis, from);
         Sums sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
         Sums sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
-        double[] blend = sBest.blend(-1);
-        double[] blendForB = sA.blend(0);
-        double[] blendForA = sB.blend(1);
+        double[] blend = new double[horizons * n];
+        double[] blendForB = new double[horizons * n];
+        double[] blendForA = new double[horizons * n];
+        int[] chosen = new int[horizons];
+        for (int h = 0; h < horizons; h++) {
+            // the rule of each horizon: the one whose weights, fitted on one fold, do best on the other
+            double bestScore = Double.POSITIVE_INFINITY;
+            for (int rule = 0; rule < RULES; rule++) {
+                sA.weights(rule, 0, h, blendForB);
+                sB.weights(rule, 1, h, blendForA);
+                double score = crossScore(sA, sB, h, blendForB, blendForA);
+                if (score < bestScore - 1e-12) {
+                    bestScore = score;
+                    chosen[h] = rule;
+                }
+            }
+            sA.weights(chosen[h], 0, h, blendForB);
+            sB.weights(chosen[h], 1, h, blendForA);
+            sBest.weights(chosen[h], -1, h, blend);
+        }
+        // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
+        // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
+        double[] sigmaA = foldSigma(sB, 0, blendForA, n, horizons);
+        double[] sigmaB = foldSigma(sA, 1, blendForB, n, horizons);
+        double[] sigma = new double[horizons * n];
+        for (int c = 0; c < sigma.length; c++) {
+            long nA = sB.count[0][c];
+            long nB = sA.count[1][c];
+            sigma[c] = nA + nB == 0 ? 0.5 * (sigmaA[c] + sigmaB[c])
+                    : Math.sqrt((sigmaA[c] * sigmaA[c] * nA + sigmaB[c] * sigmaB[c] * nB) / (nA + nB));
+        }
+        double coverage = 2 * normalCdf(bandZ) - 1;
+        Quantiles q = new Quantiles(horizons);
+        walk(bestA, x, firstMillis, from, 1, blendForB, sigmaA, q, null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, sigmaB, q, null);
+        return new Result(sigma, q.band(coverage, bandZ), blend, coverage);
+    }
+
+    /**
+     * Cross-fitted criterion of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
+     * those fitted on B, as SSE / SSE(w = 1) + SAE / SAE(w = 1), i.e. RMSE and MAE relative to leaning on the reading
+     * alone, so neither metric is bought with the other.
+     */
+    private static double crossScore(Sums sA, Sums sB, int h, double[] wForB, double[] wForA) {
+        double sse = 0;
+        double sae = 0;
+        double sse1 = 0;
+        double sae1 = 0;
+        for (int i = 0; i < sA.n; i++) {
+            int c = h * sA.n + i;
+            int gB = grid(wForB[c]);
+            int gA = grid(wForA[c]);
+            sse += sA.sse[1][c * GRID + gB] + sB.sse[0][c * GRID + gA];
+            sae += sA.sae[1][c * GRID + gB] + sB.sae[0][c * GRID + gA];
+            sse1 += sA.sse[1][c * GRID + GRID - 1] + sB.sse[0][c * GRID + GRID - 1];
+            sae1 += sA.sae[1][c * GRID + GRID - 1] + sB.sae[0][c * GRID + GRID - 1];
+        }
+        return (sse1 > 0 ? sse / sse1 : 0) + (sae1 > 0 ? sae / sae1 : 0);
+    }
+
+    /** RMS of fold f's residuals at its weights, per cell; a cell without pairs takes its horizon's RMS. */
+    private static double[] foldSigma(Sums s, int f, double[] w, int n, int horizons) {
         double[] sigma = new double[horizons * n];
         for (int h = 0; h < horizons; h++) {
             double pooledSq = 0;
             long pooledN = 0;
             for (int i = 0; i < n; i++) {
                 int c = h * n + i;
-                double sq = sA.ssr(1, c, blendForB[c]) + sB.ssr(0, c, blendForA[c]);
-                long count = sA.count[1][c] + sB.count[0][c];
+                double sq = s.sse[f][c * GRID + grid(w[c])];
+                long count = s.count[f][c];
                 pooledSq += sq;
                 pooledN += count;
                 sigma[c] = count == 0 ? Double.NaN : Math.sqrt(sq / count);
@@ -90,66 +155,124 @@ public final class BandCalibration {
                 }
             }
         }
-        double coverage = 2 * normalCdf(bandZ) - 1;
-        Quantiles q = new Quantiles(horizons);
-        walk(bestA, x, firstMillis, from, 1, blendForB, sigma, q, null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, sigma, q, null);
-        return new Result(sigma, q.band(coverage, bandZ), blend, coverage);
+        return sigma;
     }
 
-    /** Per fold [2] and cell [h * n + i]: sums of a = y - m, b = n - m. */
+    /** Blend weights are on a grid of {@value #GRID} values 0, 0.05, .., 1 (so both error sums are known at each). */
+    static final int GRID = 21;
+    /** Rules for a horizon's weights: 0 none, 1 least squares per segment shrunk to the zone's, 2 criterion-best
+     * for the whole zone, 3 criterion-best per segment. */
+    static final int RULES = 4;
+
+    private static int grid(double w) {
+        return (int) Math.round(w * (GRID - 1));
+    }
+
+    private static double gridWeight(int g) {
+        return (double) g / (GRID - 1);
+    }
+
+    /**
+     * Per fold [2] and cell c = h * n + i: sums of a = y - m, b = n - m, and at each grid weight w_g the residual
+     * sums SSE [c * GRID + g] = sum (a - w_g b)^2 and SAE = sum |a - w_g b|.
+     */
     private static final class Sums {
         final int n;
         final int horizons;
-        final double[][] saa;
         final double[][] sab;
         final double[][] sbb;
+        final double[][] sse;
+        final double[][] sae;
         final long[][] count;
 
         Sums(int n, int horizons) {
             this.n = n;
             this.horizons = horizons;
-            saa = new double[2][n * horizons];
             sab = new double[2][n * horizons];
             sbb = new double[2][n * horizons];
+            sse = new double[2][n * horizons * GRID];
+            sae = new double[2][n * horizons * GRID];
             count = new long[2][n * horizons];
         }
 
-        /** Residual sum of squares of fold f, cell c, at weight w: sum (a - w b)^2. */
-        double ssr(int f, int c, double w) {
-            return saa[f][c] - 2 * w * sab[f][c] + w * w * sbb[f][c];
+        void add(int f, int c, double a, double b) {
+            sab[f][c] += a * b;
+            sbb[f][c] += b * b;
+            count[f][c]++;
+            int o = c * GRID;
+            for (int g = 0; g < GRID; g++) {
+                double r = a - gridWeight(g) * b;
+                sse[f][o + g] += r * r;
+                sae[f][o + g] += Math.abs(r);
+            }
         }
 
-        /** Blend weights fitted on fold f (-1 = both), shrunk toward the horizon's pooled weight. */
-        double[] blend(int f) {
-            double[] w = new double[n * horizons];
-            for (int h = 0; h < horizons; h++) {
+        /** Writes horizon h's weights by a rule, fitted on fold f (-1 = both), on the grid, into w[h * n ..]. */
+        void weights(int rule, int f, int h, double[] w) {
+            int base = h * n;
+            if (rule == 0) {
+                java.util.Arrays.fill(w, base, base + n, 0.0);
+                return;
+            }
+            if (rule == 1) {
                 double ab = 0;
                 double bb = 0;
                 for (int i = 0; i < n; i++) {
-                    int c = h * n + i;
-                    ab += sab(f, c);
-                    bb += sbb(f, c);
+                    ab += get(sab, f, base + i);
+                    bb += get(sbb, f, base + i);
                 }
-                if (bb <= 0) {
-                    continue;
-                }
-                double pooled = clip(ab / bb);
+                double pooled = bb > 0 ? clip(ab / bb) : 0.0;
                 double strength = bb / n;
                 for (int i = 0; i < n; i++) {
-                    int c = h * n + i;
-                    w[c] = clip((sab(f, c) + strength * pooled) / (sbb(f, c) + strength));
+                    int c = base + i;
+                    double wi = bb > 0 ? clip((get(sab, f, c) + strength * pooled) / (get(sbb, f, c) + strength)) : 0;
+                    w[c] = gridWeight(grid(wi));
                 }
+                return;
             }
-            return w;
+            double[] total = new double[GRID];
+            for (int i = 0; i < n; i++) {
+                int c = base + i;
+                double sse1 = get(sse, f, c * GRID + GRID - 1);
+                double sae1 = get(sae, f, c * GRID + GRID - 1);
+                int bestG = 0;
+                double bestJ = Double.POSITIVE_INFINITY;
+                for (int g = 0; g < GRID; g++) {
+                    double j = (sse1 > 0 ? get(sse, f, c * GRID + g) / sse1 : 0)
+                            + (sae1 > 0 ? get(sae, f, c * GRID + g) / sae1 : 0);
+                    if (rule == 2) {
+                        total[g] += get(sse, f, c * GRID + g);
+                    } else if (j < bestJ) {
+                        bestJ = j;
+                        bestG = g;
+                    }
+                }
+                w[c] = gridWeight(bestG);
+            }
+            if (rule == 2) {
+                // one weight for the zone: the zone's SSE and SAE, each relative to w = 1
+                double[] abs = new double[GRID];
+                for (int i = 0; i < n; i++) {
+                    for (int g = 0; g < GRID; g++) {
+                        abs[g] += get(sae, f, (base + i) * GRID + g);
+                    }
+                }
+                int bestG = 0;
+                double bestJ = Double.POSITIVE_INFINITY;
+                for (int g = 0; g < GRID; g++) {
+                    double j = (total[GRID - 1] > 0 ? total[g] / total[GRID - 1] : 0)
+                            + (abs[GRID - 1] > 0 ? abs[g] / abs[GRID - 1] : 0);
+                    if (j < bestJ) {
+                        bestJ = j;
+                        bestG = g;
+                    }
+                }
+                java.util.Arrays.fill(w, base, base + n, gridWeight(bestG));
+            }
         }
 
-        private double sab(int f, int c) {
-            return f < 0 ? sab[0][c] + sab[1][c] : sab[f][c];
-        }
-
-        private double sbb(int f, int c) {
-            return f < 0 ? sbb[0][c] + sbb[1][c] : sbb[f][c];
+        private static double get(double[][] a, int f, int k) {
+            return f < 0 ? a[0][k] + a[1][k] : a[f][k];
         }
     }
 
@@ -289,10 +412,7 @@ public final class BandCalibration {
                     double a = y - speed[i];
                     double b = now[i] - speed[i];
                     if (sums != null) {
-                        sums.saa[f][c] += a * a;
-                        sums.sab[f][c] += a * b;
-                        sums.sbb[f][c] += b * b;
-                        sums.count[f][c]++;
+                        sums.add(f, c, a, b);
                         continue;
                     }
                     double r = a - blend[c] * b;

@@ -29,7 +29,8 @@ import roadcast.skill.DayPeriod;
  */
 public final class ZoneModel implements java.io.Serializable {
 
-    private static final long serialVersionUID = 1L;
+    /** 2: band and blend added; a zone part written by an older build is refused rather than read without them. */
+    private static final long serialVersionUID = 2L;
 
     private final int[] segments;
     private final long stepMillis;
