@@ -34,7 +34,9 @@ import roadcast.skill.DayPeriod;
  * horizon and period of the target time (pooled over the zone's segments; a period with fewer than
  * {@value #MIN_PERIOD_PAIRS} pairs takes the horizon's quantiles over all periods) make the band asymmetric where the
  * errors are. Segments whose last value was imputed get the band widened by the ratio of their residual RMS to the
- * others' (at least 1); with fewer than {@value #MIN_IMPUTED_PAIRS} such pairs the ratio of the profile's error to the
+ * others' (at least 1). The quantiles are then stretched by the factor a band fitted on the block's earlier half needs
+ * to hold its coverage on the later half (and the other way round, averaged; 0.8 to 2): errors drift over the hours,
+ * and the band meets that drift again in service. With fewer than {@value #MIN_IMPUTED_PAIRS} such pairs the ratio of the profile's error to the
  * model's is used instead, as a forecast without a reading leans on the profile.</li>
  * </ul>
  */
@@ -42,6 +44,8 @@ public final class BandCalibration {
 
     static final int MIN_PERIOD_PAIRS = 200;
     static final int MIN_IMPUTED_PAIRS = 50;
+    static final double MIN_STRETCH = 0.8;
+    static final double MAX_STRETCH = 2.0;
     private static final int MIN_HORIZON_PAIRS = 20;
     private static final double BIN = 0.02;
     private static final double RANGE = 15.0;
@@ -295,10 +299,12 @@ public final class BandCalibration {
         final double[] sqObserved;
         final long[] nObserved;
         final double[] sqProfile;
+        final long[][] halves; // [h * 2 + half]: the earlier and the later half of the block, all periods
 
         Quantiles(int horizons) {
             this.horizons = horizons;
             hist = new long[horizons * (ZoneModel.PERIODS + 1)][BINS];
+            halves = new long[horizons * 2][BINS];
             sqImputed = new double[horizons];
             nImputed = new long[horizons];
             sqObserved = new double[horizons];
@@ -306,11 +312,46 @@ public final class BandCalibration {
             sqProfile = new double[horizons];
         }
 
-        void add(int h, int period, double z) {
+        void add(int h, int period, int half, double z) {
             int bin = (int) Math.floor((z + RANGE) / BIN);
             bin = Math.max(0, Math.min(BINS - 1, bin));
             hist[h * (ZoneModel.PERIODS + 1) + period][bin]++;
             hist[h * (ZoneModel.PERIODS + 1) + ZoneModel.PERIODS][bin]++;
+            halves[h * 2 + half][bin]++;
+        }
+
+        /**
+         * How much a band fitted on one half of the block must widen (or may narrow) to hold its coverage on the
+         * other half, averaged over both directions: the drift of errors over hours, which a band fitted on the whole
+         * block meets again in service. Within [MIN_STRETCH, MAX_STRETCH]; 1 when a half has too few pairs.
+         */
+        double stretch(int h, double lo, double hi, double coverage) {
+            long[] first = halves[h * 2];
+            long[] second = halves[h * 2 + 1];
+            long n1 = Arrays.stream(first).sum();
+            long n2 = Arrays.stream(second).sum();
+            if (n1 < MIN_PERIOD_PAIRS || n2 < MIN_PERIOD_PAIRS) {
+                return 1.0;
+            }
+            double k12 = stretchFor(quantile(first, n1, lo), quantile(first, n1, hi), second, n2, coverage);
+            double k21 = stretchFor(quantile(second, n2, lo), quantile(second, n2, hi), first, n1, coverage);
+            return 0.5 * (k12 + k21);
+        }
+
+        /** The smallest k on a 0.01 grid for which [k qLo, k qHi] holds the coverage of the histogram's values. */
+        private static double stretchFor(double qLo, double qHi, long[] other, long total, double coverage) {
+            for (double k = MIN_STRETCH; k < MAX_STRETCH; k += 0.01) {
+                long inside = 0;
+                int from = Math.max(0, (int) Math.floor((k * qLo + RANGE) / BIN));
+                int to = Math.min(BINS - 1, (int) Math.floor((k * qHi + RANGE) / BIN));
+                for (int b = from; b <= to; b++) {
+                    inside += other[b];
+                }
+                if (inside >= coverage * total) {
+                    return k;
+                }
+            }
+            return MAX_STRETCH;
         }
 
         double[] band(double coverage, double bandZ) {
@@ -326,12 +367,13 @@ public final class BandCalibration {
                 }
                 double allLo = quantile(all, total, lo);
                 double allHi = quantile(all, total, hi);
+                double k = stretch(h, lo, hi, coverage);
                 for (int p = 0; p < ZoneModel.PERIODS; p++) {
                     long[] cell = hist[h * (ZoneModel.PERIODS + 1) + p];
                     long m = Arrays.stream(cell).sum();
                     boolean own = m >= MIN_PERIOD_PAIRS;
-                    band[h * width + p] = own ? quantile(cell, m, lo) : allLo;
-                    band[h * width + ZoneModel.PERIODS + p] = own ? quantile(cell, m, hi) : allHi;
+                    band[h * width + p] = k * (own ? quantile(cell, m, lo) : allLo);
+                    band[h * width + ZoneModel.PERIODS + p] = k * (own ? quantile(cell, m, hi) : allHi);
                 }
                 double widen;
                 if (nImputed[h] >= MIN_IMPUTED_PAIRS && nObserved[h] > 0 && sqObserved[h] > 0) {
@@ -380,6 +422,7 @@ public final class BandCalibration {
         double[] profile = model.profile();
         double[] now = new double[n];
         int firstIssue = Math.max(0, from - 1);
+        int halfway = firstIssue + (steps - 1 - firstIssue) / 2;
         int warmStart = Math.max(0, firstIssue - model.order() - 2);
         float[] row = new float[n];
         for (int t = warmStart; t < steps - 1; t++) {
@@ -426,7 +469,7 @@ public final class BandCalibration {
                     double ep = profile[base + i] - y;
                     q.sqProfile[h] += ep * ep;
                     if (sigma[c] > 0) {
-                        q.add(h, period, r / sigma[c]);
+                        q.add(h, period, t < halfway ? 0 : 1, r / sigma[c]);
                     }
                 }
             }
