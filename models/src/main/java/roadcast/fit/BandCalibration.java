@@ -23,7 +23,9 @@ import roadcast.skill.DayPeriod;
  * segment, shrunk toward the zone's with the strength of one average segment's data; the weight best for the whole
  * zone; the weight best per segment, "best" meaning the lowest SSE / SSE(w = 1) + SAE / SAE(w = 1), RMSE and MAE
  * each relative to leaning on the reading alone. The rule is the one whose weights fitted on fold A (of
- * {@code bestA}) and on fold B (of {@code bestB}) do best on the other fold; the shipped weights are that rule fitted
+ * {@code bestA}) and on fold B (of {@code bestB}) do best on the other fold (lowest sum of the two ratios) among those
+ * whose SSE and SAE there are both at most the nowcast's; when no rule is, the horizon takes the nowcast alone (w = 1),
+ * so on validation the forecast never loses to the last reading. The shipped weights are that rule fitted
  * on the whole block of {@code best}. A segment where the forecast that moves loses to the last reading leans on the
  * reading.</li>
  * <li>Band: the residuals of fold B come from {@code bestA} with weights fitted on fold A alone, those of fold A from
@@ -83,13 +85,16 @@ public final class BandCalibration {
         double[] blendForA = new double[horizons * n];
         int[] chosen = new int[horizons];
         for (int h = 0; h < horizons; h++) {
-            // the rule of each horizon: the one whose weights, fitted on one fold, do best on the other
+            // the rule of each horizon: the one whose weights, fitted on one fold, do best on the other, among those
+            // that lose to the nowcast alone in neither SSE nor SAE there; if none, the nowcast alone (w = 1)
             double bestScore = Double.POSITIVE_INFINITY;
+            chosen[h] = NOWCAST;
             for (int rule = 0; rule < RULES; rule++) {
                 sA.weights(rule, 0, h, blendForB);
                 sB.weights(rule, 1, h, blendForA);
-                double score = crossScore(sA, sB, h, blendForB, blendForA);
-                if (score < bestScore - 1e-12) {
+                double[] ratios = crossRatios(sA, sB, h, blendForB, blendForA);
+                double score = ratios[0] + ratios[1];
+                if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
                     bestScore = score;
                     chosen[h] = rule;
                 }
@@ -117,11 +122,11 @@ public final class BandCalibration {
     }
 
     /**
-     * Cross-fitted criterion of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
-     * those fitted on B, as SSE / SSE(w = 1) + SAE / SAE(w = 1), i.e. RMSE and MAE relative to leaning on the reading
-     * alone, so neither metric is bought with the other.
+     * Cross-fitted errors of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
+     * those fitted on B, as {SSE / SSE(w = 1), SAE / SAE(w = 1)}: RMSE and MAE relative to leaning on the reading
+     * alone. Their sum ranks the rules, so neither metric is bought with the other.
      */
-    private static double crossScore(Sums sA, Sums sB, int h, double[] wForB, double[] wForA) {
+    private static double[] crossRatios(Sums sA, Sums sB, int h, double[] wForB, double[] wForA) {
         double sse = 0;
         double sae = 0;
         double sse1 = 0;
@@ -135,7 +140,7 @@ public final class BandCalibration {
             sse1 += sA.sse[1][c * GRID + GRID - 1] + sB.sse[0][c * GRID + GRID - 1];
             sae1 += sA.sae[1][c * GRID + GRID - 1] + sB.sae[0][c * GRID + GRID - 1];
         }
-        return (sse1 > 0 ? sse / sse1 : 0) + (sae1 > 0 ? sae / sae1 : 0);
+        return new double[] {sse1 > 0 ? sse / sse1 : 0, sae1 > 0 ? sae / sae1 : 0};
     }
 
     /** RMS of fold f's residuals at its weights, per cell; a cell without pairs takes its horizon's RMS. */
@@ -167,6 +172,8 @@ public final class BandCalibration {
     /** Rules for a horizon's weights: 0 none, 1 least squares per segment shrunk to the zone's, 2 criterion-best
      * for the whole zone, 3 criterion-best per segment. */
     static final int RULES = 4;
+    /** The rule outside the search: w = 1, the nowcast alone (the last reading where there is one). */
+    static final int NOWCAST = RULES;
 
     private static int grid(double w) {
         return (int) Math.round(w * (GRID - 1));
@@ -214,8 +221,8 @@ public final class BandCalibration {
         /** Writes horizon h's weights by a rule, fitted on fold f (-1 = both), on the grid, into w[h * n ..]. */
         void weights(int rule, int f, int h, double[] w) {
             int base = h * n;
-            if (rule == 0) {
-                java.util.Arrays.fill(w, base, base + n, 0.0);
+            if (rule == 0 || rule == NOWCAST) {
+                java.util.Arrays.fill(w, base, base + n, rule == 0 ? 0.0 : 1.0);
                 return;
             }
             if (rule == 1) {

@@ -385,6 +385,15 @@ public final class ModelFile {
         w.flush();
     }
 
+    private static boolean lists(JsonNode arrays, String name) {
+        for (JsonNode a : arrays) {
+            if (name.equals(a.path("name").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ManifoldModel fromHeader(JsonNode h, ByteBuffer buf, long payloadEnd, String payloadSha,
                                             String name, int version) throws JsonProcessingException, ModelFormatException {
         ModelCard card = JSON.treeToValue(required(h, "card", name), ModelCard.class);
@@ -413,7 +422,9 @@ public final class ModelFile {
         int zoneCount = zonesNode.size();
         JsonNode kn = h.get("kriging");
         boolean hasKriging = kn != null && !kn.isNull();
-        boolean hasBands = version >= 3;
+        // format 3 lists each zone's band and blend; an older file that lists them (rewritten by hand or a tool that
+        // only relabelled the version) reads them too
+        boolean hasBands = version >= 3 || lists(arrays, "zone0.band");
         int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + 1 + 4 + (hasKriging ? 11 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
