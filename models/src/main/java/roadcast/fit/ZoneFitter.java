@@ -12,8 +12,9 @@ import roadcast.model.ZoneModel;
 import roadcast.skill.ZoneValidation;
 
 /**
- * Fits one zone: hyperparameter search on a validation block carved from the end of the training rows, validation
- * of the chosen values (bands, skill), then a refit of profile, basis, dynamics and local correction on all rows.
+ * Fits one zone: hyperparameter search on a validation block carved from the end of the training rows, the blend
+ * toward the nowcast and the cross-fitted band ({@link BandCalibration}), validation of the chosen values (skill),
+ * then a refit of profile, basis, dynamics and local correction on all rows.
  * A pure function of the zone's own columns: {@link ManifoldTrainer} calls it on a thread pool, the Flink batch
  * trainer (streaming, {@code roadcast.trainjob}) on a TaskManager that holds only that zone's history.
  */
@@ -90,6 +91,12 @@ public final class ZoneFitter {
         ZoneModel best = null;
         int bestSmoothing = 0;
         double bestRmse = Double.POSITIVE_INFINITY;
+        // the candidates best on each fold of the validation block: the band is calibrated on one fold's residuals
+        // of the candidate chosen on the other (BandCalibration)
+        ZoneModel bestA = null;
+        ZoneModel bestB = null;
+        double bestRmseA = Double.POSITIVE_INFINITY;
+        double bestRmseB = Double.POSITIVE_INFINITY;
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
         for (int smoothing : cfg.smoothingMinutes()) {
@@ -115,20 +122,35 @@ public final class ZoneFitter {
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
                                 cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n]);
-                        double rmse = single ? 0.0
-                                : ZoneValidation.score(candidate, x, firstMillis, validationStart, stride);
+                        double[] folds = single ? new double[4]
+                                : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
+                        double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
+                        double rmseA = rms(folds[0], folds[1]);
+                        double rmseB = rms(folds[2], folds[3]);
                         if (best == null || rmse < bestRmse) {
                             best = candidate;
                             bestSmoothing = smoothing;
                             bestRmse = rmse;
                         }
+                        if (bestA == null || rmseA < bestRmseA) {
+                            bestA = candidate;
+                            bestRmseA = rmseA;
+                        }
+                        if (bestB == null || rmseB < bestRmseB) {
+                            bestB = candidate;
+                            bestRmseB = rmseB;
+                        }
                     }
                 }
             }
         }
-        ZoneValidation.Sums validation = ZoneValidation.run(best, x, firstMillis, validationStart, 1);
+        // Blend toward the nowcast (fitted on the whole block) and the band (cross-fitted): BandCalibration.
+        BandCalibration.Result bands = BandCalibration.calibrate(best, bestA, bestB, x, firstMillis, validationStart,
+                cfg.bandZ());
+        double[] sigma = bands.sigma();
+        ZoneValidation.Sums validation = ZoneValidation.run(best.withBands(sigma, bands.band(), bands.blend()), x,
+                firstMillis, validationStart, 1);
         bestRmse = validation.rmse();
-        double[] sigma = validation.sigma();
 
         // Refit on every training row with the chosen values; bands stay those measured on the validation block.
         int r = best.rank();
@@ -147,8 +169,12 @@ public final class ZoneFitter {
         double[] a = LatentDynamics.fit(z, r, p, horizons, from, to, lambda);
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
-                cfg.bandZ(), fullProfile, u, a, phi, sigma);
+                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
+    }
+
+    private static double rms(double sq, double count) {
+        return count == 0 ? Double.NaN : Math.sqrt(sq / count);
     }
 
     private static boolean anyObserved(double[] x) {

@@ -5,13 +5,17 @@ import roadcast.manifold.LatentProjection;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
 import roadcast.model.ZoneModel;
+import roadcast.skill.DayPeriod;
 
 /**
  * The forecasting kernel: the single implementation used by the backtest and the streaming operator.
  * <p>
  * observe: d = x - mu(t); z by the missing-inputs projection onto the zone basis; e = d - U z (0 for segments
- * without reading). forecast: x_hat_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], band
- * x_hat -/+ bandZ sigma_{h,i}.
+ * without reading). forecast: m_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], blended toward the
+ * nowcast n_t = mu(t) + U z_t + e_t (the reading itself where there was one):
+ * x_hat = m + w_{h,i} (n_t - m), clamped to >= 0; band [x_hat + s q_lo, x_hat + s q_hi] with s = sigma_{h,i} (times the
+ * horizon's widening when the segment's last value was imputed) and q the standardised residual quantiles of the
+ * target time's period ({@link ZoneModel#band()}), clamped to >= 0 and holding x_hat.
  * <p>
  * A step where no segment of the zone has a reading carries the latent state by the dynamics' one-step forecast
  * (z_t = A_1^T f_{t-1}) with zero residuals, so a short feed outage does not snap forecasts back to the profile.
@@ -36,7 +40,9 @@ public final class ZoneForecaster {
     private final double[] a;
     private final double[] phi;
     private final double[] sigma;
-    private final double bandZ;
+    private final double[] band;
+    private final double[] blend;
+    private final double[] now;
     private final LocalClock clock;
     private final LatentProjection projection;
     private final double[] d;
@@ -57,7 +63,9 @@ public final class ZoneForecaster {
         this.a = model.dynamics();
         this.phi = model.local();
         this.sigma = model.sigma();
-        this.bandZ = model.bandZ();
+        this.band = model.band();
+        this.blend = model.blend();
+        this.now = new double[model.size()];
         this.clock = new LocalClock(model.timeZone(), stepMillis);
         this.projection = new LatentProjection(u, n, r, model.eps());
         this.d = new double[n];
@@ -163,6 +171,27 @@ public final class ZoneForecaster {
         }
     }
 
+    /**
+     * The nowcast n_t = mu(t) + U z_t + e_t of every segment from the state after the last observe: the reading where
+     * the segment had one, the zone's estimate where not.
+     */
+    public void nowcast(ZoneState s, double[] out) {
+        if (s.stepMillis == Long.MIN_VALUE) {
+            throw new IllegalStateException("nowcast before the first observed step");
+        }
+        int base = clock.profileRow(s.stepMillis) * n;
+        double[] latent = s.latent;
+        double[] e0 = s.residual;
+        for (int i = 0; i < n; i++) {
+            double x = profile[base + i] + e0[i];
+            int row = i * r;
+            for (int k = 0; k < r; k++) {
+                x += u[row + k] * latent[k];
+            }
+            out[i] = x;
+        }
+    }
+
     /** Forecasts every horizon from the state after the last observe. */
     public void forecast(ZoneState s, ZoneForecast out) {
         if (out.speed.length != horizons || out.imputed.length != n) {
@@ -172,15 +201,24 @@ public final class ZoneForecaster {
         if (s.stepMillis == Long.MIN_VALUE) {
             throw new IllegalStateException("forecast before the first observed step");
         }
+        nowcast(s, now);
         double[] e0 = s.residual;
+        boolean[] imputed = s.imputed;
+        int bandWidth = 2 * ZoneModel.PERIODS + 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
-            int base = clock.profileRow(s.stepMillis + (h + 1) * stepMillis) * n;
+            long target = s.stepMillis + (h + 1) * stepMillis;
+            int base = clock.profileRow(target) * n;
+            int period = DayPeriod.of(clock.minuteOfDay(target)).ordinal() - 1;
+            int bo = h * bandWidth;
+            double qLo = band[bo + period];
+            double qHi = band[bo + ZoneModel.PERIODS + period];
+            double widen = band[bo + 2 * ZoneModel.PERIODS];
             double[] speed = out.speed[h];
             double[] lower = out.lower[h];
             double[] upper = out.upper[h];
             int phiBase = h * n * LocalCorrection.WIDTH;
-            int sigmaBase = h * n;
+            int hn = h * n;
             for (int i = 0; i < n; i++) {
                 double x = profile[base + i];
                 int row = i * r;
@@ -189,13 +227,15 @@ public final class ZoneForecaster {
                 }
                 int o = phiBase + i * LocalCorrection.WIDTH;
                 x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
-                double half = bandZ * sigma[sigmaBase + i];
-                speed[i] = x;
-                lower[i] = x - half;
-                upper[i] = x + half;
+                x += blend[hn + i] * (now[i] - x);
+                double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
+                double y = Math.max(0.0, x);
+                speed[i] = y;
+                lower[i] = Math.min(y, Math.max(0.0, x + scale * qLo));
+                upper[i] = Math.max(y, x + scale * qHi);
             }
         }
-        System.arraycopy(s.imputed, 0, out.imputed, 0, n);
+        System.arraycopy(imputed, 0, out.imputed, 0, n);
         out.issuedAtMillis = s.stepMillis;
     }
 }

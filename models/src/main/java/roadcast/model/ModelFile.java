@@ -52,11 +52,13 @@ import roadcast.skill.SkillTable;
  * shapes do not match the zones they belong to, with a {@link ModelFormatException} naming the file.
  * <p>Format 2 adds each zone's stable {@code id} (see {@link ManifoldModel#zoneId}), the card's zoning record and
  * gate verdict, and the optional kriging section; format 1 files are still read (zone ids = indices, no zoning
- * record, no kriging).
+ * record, no kriging). Format 3 adds each zone's calibrated band ({@code zoneZ.band}) and blend toward the nowcast
+ * ({@code zoneZ.blend}, see {@link ZoneModel}); a file of format 2 or older reads with the band +-bandZ sigma and no
+ * blend, the forecasts it always gave.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -171,7 +173,7 @@ public final class ModelFile {
         String payloadSha = HexFormat.of().formatHex(payloadDigest.digest());
         buf.position(payloadStart);
         try {
-            return fromHeader(header, buf, payloadStart + payloadLength, payloadSha, name);
+            return fromHeader(header, buf, payloadStart + payloadLength, payloadSha, name, version);
         } catch (IllegalArgumentException | NullPointerException | JsonProcessingException
                  | java.time.DateTimeException e) {
             throw new ModelFormatException(name + ": inconsistent model: " + e.getMessage(), e);
@@ -277,6 +279,8 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".dynamics", false, zm.dynamics().length));
             specs.add(new ArraySpec("zone" + z + ".local", false, zm.local().length));
             specs.add(new ArraySpec("zone" + z + ".sigma", false, zm.sigma().length));
+            specs.add(new ArraySpec("zone" + z + ".band", false, zm.band().length));
+            specs.add(new ArraySpec("zone" + z + ".blend", false, zm.blend().length));
         }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
@@ -340,6 +344,8 @@ public final class ModelFile {
             w.f64(zm.dynamics());
             w.f64(zm.local());
             w.f64(zm.sigma());
+            w.f64(zm.band());
+            w.f64(zm.blend());
         }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
@@ -379,8 +385,17 @@ public final class ModelFile {
         w.flush();
     }
 
+    private static boolean lists(JsonNode arrays, String name) {
+        for (JsonNode a : arrays) {
+            if (name.equals(a.path("name").asText())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static ManifoldModel fromHeader(JsonNode h, ByteBuffer buf, long payloadEnd, String payloadSha,
-                                            String name) throws JsonProcessingException, ModelFormatException {
+                                            String name, int version) throws JsonProcessingException, ModelFormatException {
         ModelCard card = JSON.treeToValue(required(h, "card", name), ModelCard.class);
         if (card.payloadSha256() != null && !card.payloadSha256().equals(payloadSha)) {
             throw new ModelFormatException(name + ": payload sha256 " + payloadSha + " differs from the card's "
@@ -407,7 +422,10 @@ public final class ModelFile {
         int zoneCount = zonesNode.size();
         JsonNode kn = h.get("kriging");
         boolean hasKriging = kn != null && !kn.isNull();
-        int expectedArrays = 6 + 5 * zoneCount + 1 + 4 + (hasKriging ? 11 : 0);
+        // format 3 lists each zone's band and blend; an older file that lists them (rewritten by hand or a tool that
+        // only relabelled the version) reads them too
+        boolean hasBands = version >= 3 || lists(arrays, "zone0.band");
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + 1 + 4 + (hasKriging ? 11 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -450,9 +468,13 @@ public final class ModelFile {
             double[] dynamics = r.f64(prefix + "dynamics", (long) horizons * rank * (rank * order + 1));
             double[] local = r.f64(prefix + "local", (long) horizons * zs * 3);
             double[] sigma = r.f64(prefix + "sigma", (long) horizons * zs);
+            double bandZ = zn.get("bandZ").asDouble();
+            double[] band = hasBands ? r.f64(prefix + "band", ZoneModel.bandLength(horizons))
+                    : ZoneModel.symmetricBand(horizons, bandZ);
+            double[] blend = hasBands ? r.f64(prefix + "blend", (long) horizons * zs) : new double[horizons * zs];
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
-                    zn.get("lambda").asDouble(), zn.get("eps").asDouble(), zn.get("bandZ").asDouble(), profile, basis,
-                    dynamics, local, sigma);
+                    zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
+                    sigma, band, blend);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;

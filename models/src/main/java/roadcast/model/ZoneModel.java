@@ -7,6 +7,7 @@ import java.util.Objects;
 import roadcast.manifold.LatentDynamics;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
+import roadcast.skill.DayPeriod;
 
 /**
  * The fitted manifold model of one zone of n segments (immutable). Arrays are flat row-major; the accessors return
@@ -16,12 +17,20 @@ import roadcast.manifold.LocalCorrection;
  * <li>basis [n * r]: U</li>
  * <li>dynamics [H * r * q], q = r p + 1: A_h, see {@link LatentDynamics}</li>
  * <li>local [H * n * 3]: phi_{h,i}, see {@link LocalCorrection}</li>
- * <li>sigma [H * n]: residual std of each horizon and segment on the validation block</li>
+ * <li>sigma [H * n]: residual scale (RMS) of each horizon and segment on the validation block</li>
+ * <li>band [H * (2 P + 1)], P = {@link #PERIODS} time-of-day periods of the target time ({@link DayPeriod} without
+ * ALL_DAY): per horizon the lower quantiles q_lo[p] of the standardised residual (y - x_hat) / sigma, then the upper
+ * quantiles q_hi[p], then the factor by which the band widens for a segment whose last value was imputed</li>
+ * <li>blend [H * n]: w_{h,i} in [0, 1], the weight of the zone's nowcast (the last reading where there is one)
+ * against the manifold forecast</li>
  * </ul>
+ * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
+ * not widened, and their blend 0, which is exactly the forecast and band those models gave.
  */
 public final class ZoneModel implements java.io.Serializable {
 
-    private static final long serialVersionUID = 1L;
+    /** 2: band and blend added; a zone part written by an older build is refused rather than read without them. */
+    private static final long serialVersionUID = 2L;
 
     private final int[] segments;
     private final long stepMillis;
@@ -37,10 +46,23 @@ public final class ZoneModel implements java.io.Serializable {
     private final double[] dynamics;
     private final double[] local;
     private final double[] sigma;
+    private final double[] band;
+    private final double[] blend;
 
+    /** Time-of-day periods of the band: {@link DayPeriod} without ALL_DAY. */
+    public static final int PERIODS = DayPeriod.values().length - 1;
+
+    /** A model with the symmetric, unwidened band of +-bandZ sigma and no blend (file format 2 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma) {
+        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, symmetricBand(horizons, bandZ), new double[horizons * segments.length]);
+    }
+
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma, double[] band, double[] blend) {
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
@@ -55,6 +77,8 @@ public final class ZoneModel implements java.io.Serializable {
         this.dynamics = dynamics;
         this.local = local;
         this.sigma = sigma;
+        this.band = band;
+        this.blend = blend;
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
@@ -74,6 +98,37 @@ public final class ZoneModel implements java.io.Serializable {
         check("dynamics", dynamics, horizons * rank * LatentDynamics.featureCount(rank, order));
         check("local", local, horizons * n * LocalCorrection.WIDTH);
         check("sigma", sigma, horizons * n);
+        check("band", band, bandLength(horizons));
+        check("blend", blend, horizons * n);
+        for (int h = 0; h < horizons; h++) {
+            if (!(band[h * (2 * PERIODS + 1) + 2 * PERIODS] >= 1.0)) {
+                throw new IllegalArgumentException("band widening for imputed values at horizon " + h
+                        + " must be at least 1, got " + band[h * (2 * PERIODS + 1) + 2 * PERIODS]);
+            }
+        }
+        for (double w : blend) {
+            if (!(w >= 0 && w <= 1)) {
+                throw new IllegalArgumentException("blend weight " + w + " is not within [0, 1]");
+            }
+        }
+    }
+
+    public static int bandLength(int horizons) {
+        return horizons * (2 * PERIODS + 1);
+    }
+
+    /** The band of the models before calibration by period: -bandZ, +bandZ in every period, no widening. */
+    public static double[] symmetricBand(int horizons, double bandZ) {
+        double[] band = new double[bandLength(horizons)];
+        for (int h = 0; h < horizons; h++) {
+            int o = h * (2 * PERIODS + 1);
+            for (int p = 0; p < PERIODS; p++) {
+                band[o + p] = -bandZ;
+                band[o + PERIODS + p] = bandZ;
+            }
+            band[o + 2 * PERIODS] = 1.0;
+        }
+        return band;
     }
 
     public static int expectedProfileLength(int n, long stepMillis) {
@@ -157,10 +212,24 @@ public final class ZoneModel implements java.io.Serializable {
         return sigma;
     }
 
-    /** The same model with other bands (used when the validation residuals arrive after the fit). */
+    public double[] band() {
+        return band;
+    }
+
+    public double[] blend() {
+        return blend;
+    }
+
+    /** The same model with other band scales (used when the validation residuals arrive after the fit). */
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma);
+                dynamics, local, newSigma, band, blend);
+    }
+
+    /** The same model with a calibrated band and a blend toward the nowcast. */
+    public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, newSigma, newBand, newBlend);
     }
 
     @Override
@@ -176,7 +245,8 @@ public final class ZoneModel implements java.io.Serializable {
                 && Double.compare(bandZ, m.bandZ) == 0 && timeZone.equals(m.timeZone)
                 && Arrays.equals(segments, m.segments) && Arrays.equals(profile, m.profile)
                 && Arrays.equals(basis, m.basis) && Arrays.equals(dynamics, m.dynamics)
-                && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma);
+                && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma) && Arrays.equals(band, m.band)
+                && Arrays.equals(blend, m.blend);
     }
 
     @Override

@@ -93,9 +93,20 @@ public final class ZoneValidation {
      * hyperparameter search's criterion.
      */
     public static double score(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
-        double[] total = new double[2];
+        double[] total = scoreFolds(model, x, firstMillis, from, stride);
+        double count = total[1] + total[3];
+        return count == 0 ? Double.NaN : Math.sqrt((total[0] + total[2]) / count);
+    }
+
+    /**
+     * Squared-error sums of {@link #score} split by the fold of the issue time
+     * ({@link roadcast.fit.BandCalibration#fold}): {sq A, pairs A, sq B, pairs B}, so the band can be calibrated on
+     * one fold with the candidate chosen on the other.
+     */
+    public static double[] scoreFolds(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
+        double[] total = new double[4];
         walk(model, x, firstMillis, from, stride, null, total);
-        return total[1] == 0 ? Double.NaN : Math.sqrt(total[0] / total[1]);
+        return total;
     }
 
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int stride, Sums sums,
@@ -109,8 +120,6 @@ public final class ZoneValidation {
         ZoneForecast out = new ZoneForecast(horizons, n);
         LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
         double[] profile = model.profile();
-        double sq = 0;
-        long count = 0;
         double[] last = new double[n];
         java.util.Arrays.fill(last, Double.NaN);
         int firstIssue = Math.max(0, from - 1);
@@ -136,12 +145,13 @@ public final class ZoneValidation {
                 int base = clock.profileRow(issued + (h + 1) * stepMillis) * n;
                 double[] speed = out.speed[h];
                 if (sums == null) {
+                    int fold = 2 * roadcast.fit.BandCalibration.fold(issued, firstMillis);
                     for (int i = 0; i < n; i++) {
                         double y = x[target + i];
                         if (!Double.isNaN(y) && !Double.isNaN(last[i])) {
                             double em = speed[i] - y;
-                            sq += em * em;
-                            count++;
+                            total[fold] += em * em;
+                            total[fold + 1]++;
                         }
                     }
                     continue;
@@ -161,8 +171,6 @@ public final class ZoneValidation {
                 }
             }
         }
-        total[0] = sq;
-        total[1] = count;
     }
 
     private static void add(Sums s, int cell, double em, double ep, double ea) {

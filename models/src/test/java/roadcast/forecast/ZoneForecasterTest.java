@@ -127,9 +127,14 @@ class ZoneForecasterTest {
             kernel.observe(state, h.epochMillis(t), row);
             kernel.forecast(state, out);
             double[] f = features(z, t, r, p);
+            double[] muNow = profileAt(zm, h.epochMillis(t));
             for (int hz = 0; hz < horizons; hz++) {
                 double[] zHat = latentForecast(zm, f, hz);
-                double[] mu = profileAt(zm, h.epochMillis(t) + (hz + 1) * zm.stepMillis());
+                long targetMillis = h.epochMillis(t) + (hz + 1) * zm.stepMillis();
+                double[] mu = profileAt(zm, targetMillis);
+                int hour = Instant.ofEpochMilli(targetMillis).atZone(zm.timeZone()).getHour();
+                int period = hour < 6 ? 0 : hour < 10 ? 1 : hour < 16 ? 2 : hour < 20 ? 3 : 4;
+                int bo = hz * (2 * ZoneModel.PERIODS + 1);
                 for (int i = 0; i < n; i++) {
                     double x = mu[i];
                     for (int k = 0; k < r; k++) {
@@ -138,10 +143,18 @@ class ZoneForecasterTest {
                     int o = (hz * n + i) * 3;
                     double prev = t > 0 ? e[t - 1][i] : 0.0;
                     x += zm.local()[o] * e[t][i] + zm.local()[o + 1] * prev + zm.local()[o + 2];
-                    worst = Math.max(worst, Math.abs(x - out.speed[hz][i]));
-                    double half = zm.bandZ() * zm.sigma()[hz * n + i];
-                    assertEquals(x - half, out.lower[hz][i], 1e-9);
-                    assertEquals(x + half, out.upper[hz][i], 1e-9);
+                    // blend toward the nowcast mu(t) + U z_t + e_t (the reading itself where there is one)
+                    double now = muNow[i] + e[t][i];
+                    for (int k = 0; k < r; k++) {
+                        now += u.get(i, k) * z[t][k];
+                    }
+                    double w = zm.blend()[hz * n + i];
+                    x = (1 - w) * x + w * now;
+                    double y = Math.max(0, x);
+                    worst = Math.max(worst, Math.abs(y - out.speed[hz][i]));
+                    double scale = zm.sigma()[hz * n + i] * (Float.isNaN(row[i]) ? zm.band()[bo + 10] : 1.0);
+                    assertEquals(Math.min(y, Math.max(0, x + scale * zm.band()[bo + period])), out.lower[hz][i], 1e-9);
+                    assertEquals(Math.max(y, x + scale * zm.band()[bo + 5 + period]), out.upper[hz][i], 1e-9);
                 }
             }
             for (int i = 0; i < n; i++) {

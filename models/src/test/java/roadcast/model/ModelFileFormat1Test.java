@@ -20,27 +20,55 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 /** Format 2 adds zone ids and the card's zoning and gate; a format 1 file (models in service today) still reads. */
 class ModelFileFormat1Test {
 
-    /** The format 1 bytes of a model: no zone ids in the header, no zoning or gate in the card. */
+    /** The format 1 bytes of a model: no zone ids in the header, no zoning or gate in the card, no bands. */
     static byte[] formatOne(ManifoldModel model, Path dir) throws Exception {
-        Path file = dir.resolve("v2.rcm");
+        return olderFormat(model, dir, 1);
+    }
+
+    /**
+     * The bytes of a model in an older format: format 2 has no zone band and blend arrays (format 3), format 1 also no
+     * zone ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
+     */
+    static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
+        Path file = dir.resolve("current.rcm");
         ModelFile.write(model, file);
         ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
         in.position(ModelFile.MAGIC.length);
-        assertEquals(2, in.getInt());
+        assertEquals(ModelFile.FORMAT_VERSION, in.getInt());
         int headerLength = in.getInt();
         byte[] header = new byte[headerLength];
         in.get(header);
-        byte[] rest = new byte[in.remaining() - 32]; // payload length and payload, without the checksum
-        in.get(rest);
+        long payloadLength = in.getLong();
+        byte[] payload = new byte[(int) payloadLength];
+        in.get(payload);
         ObjectMapper json = new ObjectMapper();
         ObjectNode h = (ObjectNode) json.readTree(header);
-        ((ObjectNode) h.get("card")).remove("zoning");
-        ((ObjectNode) h.get("card")).remove("gate");
-        h.get("zones").forEach(z -> ((ObjectNode) z).remove("id"));
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        com.fasterxml.jackson.databind.node.ArrayNode arrays = json.createArrayNode();
+        int at = 0;
+        for (com.fasterxml.jackson.databind.JsonNode a : h.get("arrays")) {
+            int bytes = (int) a.get("length").asLong() * (a.get("type").asText().equals("f32") ? 4 : 8);
+            String name = a.get("name").asText();
+            if (!(name.endsWith(".band") || name.endsWith(".blend"))) {
+                kept.write(payload, at, bytes);
+                arrays.add(a);
+            }
+            at += bytes;
+        }
+        h.set("arrays", arrays);
+        byte[] oldPayload = kept.toByteArray();
+        ((ObjectNode) h.get("card")).put("payloadSha256",
+                java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
+        if (version < 2) {
+            ((ObjectNode) h.get("card")).remove("zoning");
+            ((ObjectNode) h.get("card")).remove("gate");
+            h.get("zones").forEach(z -> ((ObjectNode) z).remove("id"));
+        }
         byte[] oldHeader = json.writeValueAsString(h).getBytes(StandardCharsets.UTF_8);
-        ByteBuffer out = ByteBuffer.allocate(ModelFile.MAGIC.length + 8 + oldHeader.length + rest.length + 32)
+        ByteBuffer out = ByteBuffer.allocate(ModelFile.MAGIC.length + 8 + oldHeader.length + 8 + oldPayload.length + 32)
                 .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(ModelFile.MAGIC).putInt(1).putInt(oldHeader.length).put(oldHeader).put(rest);
+        out.put(ModelFile.MAGIC).putInt(version).putInt(oldHeader.length).put(oldHeader).putLong(oldPayload.length)
+                .put(oldPayload);
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         sha.update(out.array(), 0, out.position());
         out.put(sha.digest());
@@ -66,7 +94,9 @@ class ModelFileFormat1Test {
         assertNull(v1.card().gate());
         assertEquals(model.zoneCount(), v1.zoneCount());
         for (int z = 0; z < model.zoneCount(); z++) {
-            assertEquals(model.zone(z), v1.zone(z));
+            ZoneModel zm = model.zone(z);
+            assertEquals(zm.withBands(zm.sigma(), ZoneModel.symmetricBand(zm.horizons(), zm.bandZ()),
+                    new double[zm.blend().length]), v1.zone(z), "format 1 has no calibrated band and no blend");
         }
     }
 

@@ -52,7 +52,10 @@ import roadcast.train.TrainingRun;
                         + "K=5, Gaussian kernel on road distance) and network-mean persistence; --predictions adds "
                         + "lower,upper.",
                 "The model is trained on the training part only; its hyperparameters are chosen on a validation "
-                        + "block carved from the end of that part."})
+                        + "block carved from the end of that part.",
+                "Every predictor is scored on the same pairs (a pair any of them cannot forecast is skipped for all); "
+                        + "the JSON has each horizon's pairs, the model's 90%% band coverage, and 'by_lead': the same "
+                        + "figures at each single lead step (5, 10, .. 60 min)."})
 public final class BenchmarkCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchmarkCommand.class);
@@ -79,7 +82,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--predictions", paramLabel = "FILE.csv.gz",
             description = "Also write every test forecast of the model as gzip CSV issued_at,horizon_min,segment,"
-                    + "predicted, to re-score it independently (default: none).")
+                    + "predicted,lower,upper (lower/upper: the 90%% band), to re-score it independently (default: "
+                    + "none).")
     Path predictions;
 
     @Option(names = "--report", paramLabel = "DIR",

@@ -52,6 +52,9 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
         root.put("first_issue_row", result.plan().firstIssue());
         root.put("test_issues", result.plan().issues());
         root.put("masking", result.plan().mask().name().toLowerCase(Locale.ROOT));
+        // every predictor is scored on the same pairs (Backtest): said here so a reader need not compare the counts
+        root.put("pairs_identical_for_all_predictors", true);
+        root.put("band", "90%: band_coverage = share of the scored pairs inside [lower, upper]");
         ArrayNode rows = root.putArray("results");
         for (PredictorResult p : result.predictors()) {
             for (HorizonScores hs : p.horizons()) {
@@ -66,6 +69,26 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 number(row, "var", s.var());
                 if (protocol == Protocol.STANDARD) {
                     number(row, "mape", s.mape());
+                }
+                if (!Double.isNaN(hs.coverage())) {
+                    number(row, "band_coverage", hs.coverage());
+                }
+                row.put("pairs", s.pairs());
+                row.put("skipped", s.skipped());
+            }
+        }
+        ArrayNode byLead = root.putArray("by_lead");
+        for (PredictorResult p : result.predictors()) {
+            for (HorizonScores hs : p.leads()) {
+                Scores s = hs.scores();
+                ObjectNode row = byLead.addObject();
+                row.put("model", p.name());
+                row.put("lead_min", hs.horizon().minutes());
+                number(row, "rmse", s.rmse());
+                number(row, "mae", s.mae());
+                number(row, "accuracy", s.accuracy());
+                if (!Double.isNaN(hs.coverage())) {
+                    number(row, "band_coverage", hs.coverage());
                 }
                 row.put("pairs", s.pairs());
                 row.put("skipped", s.skipped());
@@ -99,15 +122,32 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 protocol.wireName(), segments, steps, trainRows, trainSeconds, result.plan().issues(), forecastMsMedian,
                 forecastMsP99));
         boolean mape = protocol == Protocol.STANDARD;
-        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s", "model", "horizon", "RMSE", "MAE",
-                "Acc", "R2", "Var", mape ? "     MAPE" : ""));
+        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s %9s %6s", "model", "horizon", "RMSE",
+                "MAE", "Acc", "R2", "Var", mape ? "     MAPE" : "", "pairs", "band"));
         for (PredictorResult p : result.predictors()) {
             for (HorizonScores hs : p.horizons()) {
                 Scores s = hs.scores();
-                lines.add(String.format(Locale.ROOT, "%-20s %4d min %8.3f %8.3f %8.4f %8.4f %8.4f%s", p.name(),
+                lines.add(String.format(Locale.ROOT, "%-20s %4d min %8.3f %8.3f %8.4f %8.4f %8.4f%s %9d %6s", p.name(),
                         hs.horizon().minutes(), s.rmse(), s.mae(), s.accuracy(), s.r2(), s.var(),
-                        mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : ""));
+                        mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : "", s.pairs(),
+                        Double.isNaN(hs.coverage()) ? "" : String.format(Locale.ROOT, "%.3f", hs.coverage())));
             }
+        }
+        lines.add("single lead steps, RMSE / MAE (" + String.join(", ", result.predictors().stream()
+                .map(PredictorResult::name).toList()) + "), model band coverage:");
+        int leads = result.predictors().isEmpty() ? 0 : result.predictors().get(0).leads().size();
+        for (int k = 0; k < leads; k++) {
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %3d min",
+                    result.predictors().get(0).leads().get(k).horizon().minutes()));
+            String band = "";
+            for (PredictorResult p : result.predictors()) {
+                HorizonScores hs = p.leads().get(k);
+                line.append(String.format(Locale.ROOT, "  %7.3f / %7.3f", hs.scores().rmse(), hs.scores().mae()));
+                if (!Double.isNaN(hs.coverage())) {
+                    band = String.format(Locale.ROOT, "  band %.3f", hs.coverage());
+                }
+            }
+            lines.add(line + band);
         }
         return lines;
     }

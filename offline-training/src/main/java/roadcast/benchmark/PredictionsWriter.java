@@ -15,12 +15,14 @@ import java.util.zip.GZIPOutputStream;
 import roadcast.evaluate.Backtest;
 
 /**
- * Writes every test forecast as gzip CSV {@code issued_at,horizon_min,segment,predicted} (issue time as ISO local
- * time of the data set, 4 decimals), so anyone can re-score a benchmark against the data set's own file.
+ * Writes every test forecast as gzip CSV {@code issued_at,horizon_min,segment,predicted,lower,upper} (issue time as
+ * ISO local time of the data set, 4 decimals; lower and upper are the 90% band, empty when the forecaster gives
+ * none), so anyone can re-score a benchmark and its band coverage against the data set's own file. The columns are
+ * those of the kriging protocol's file.
  */
 public final class PredictionsWriter implements Backtest.ForecastSink, AutoCloseable {
 
-    public static final String HEADER = "issued_at,horizon_min,segment,predicted";
+    public static final String HEADER = "issued_at,horizon_min,segment,predicted,lower,upper";
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
     private final Writer out;
@@ -49,7 +51,8 @@ public final class PredictionsWriter implements Backtest.ForecastSink, AutoClose
     }
 
     @Override
-    public void accept(int issueRow, int leadSteps, double[] predicted) throws IOException {
+    public void accept(int issueRow, int leadSteps, double[] predicted, double[] lower, double[] upper)
+            throws IOException {
         if (issueRow != cachedRow) {
             cachedTime = ISO.format(start.plus(step.multipliedBy(issueRow)));
             cachedRow = issueRow;
@@ -59,6 +62,14 @@ public final class PredictionsWriter implements Backtest.ForecastSink, AutoClose
             line.setLength(0);
             line.append(cachedTime).append(',').append(horizonMin).append(',').append(segmentIds[i]).append(',');
             appendFixed4(line, predicted[i]);
+            line.append(',');
+            if (lower != null) {
+                appendFixed4(line, lower[i]);
+            }
+            line.append(',');
+            if (upper != null) {
+                appendFixed4(line, upper[i]);
+            }
             line.append('\n');
             out.append(line);
         }

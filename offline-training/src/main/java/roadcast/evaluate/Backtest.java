@@ -11,13 +11,21 @@ import java.util.List;
  * (training rows too, as warm-up), and at each test issue row every predictor forecasts all lead steps, which are
  * scored against the targets. Inputs and targets are separate matrices so the predictors can see cleaned readings
  * while scores use the data set's recorded values.
+ * <p>
+ * Every predictor is scored on the same pairs: a (target, lead) pair counts only when the target is not masked and
+ * no predictor's forecast of it is NaN (persistence has none before a segment's first reading), so a baseline is never
+ * compared on an easier or harder set than the model. For the sink's predictor, when it gives bands, the share of
+ * those pairs inside its band is reported as the band coverage.
  */
 public final class Backtest {
 
-    /** Receives every forecast of the first predictor whose targets exist: lead k, network order. */
+    /**
+     * Receives every forecast of the sink's predictor whose targets exist: lead k, network order; lower and upper are
+     * its band (null when the predictor gives none).
+     */
     @FunctionalInterface
     public interface ForecastSink {
-        void accept(int issueRow, int leadSteps, double[] predicted) throws IOException;
+        void accept(int issueRow, int leadSteps, double[] predicted, double[] lower, double[] upper) throws IOException;
     }
 
     private final EvaluationPlan plan;
@@ -61,7 +69,26 @@ public final class Backtest {
                 row[h] = new ErrorAccumulator(plan.mask());
             }
         }
-        double[][] out = new double[plan.maxSteps()][n];
+        long[] inBand = new long[hCount];
+        long[] banded = new long[hCount];
+        int leads = plan.maxSteps();
+        List<HorizonSpec> leadSpecs = new ArrayList<>(leads);
+        long stepMin = stepMillis / 60_000L;
+        for (int k = 1; k <= leads; k++) {
+            leadSpecs.add(new HorizonSpec((int) (k * stepMin), k, false, plan.firstIssue(),
+                    Math.min(plan.lastIssue(), plan.steps() - 1 - k)));
+        }
+        ErrorAccumulator[][] accLead = new ErrorAccumulator[p][leads];
+        for (ErrorAccumulator[] row : accLead) {
+            for (int k = 0; k < leads; k++) {
+                row[k] = new ErrorAccumulator(plan.mask());
+            }
+        }
+        long[] inBandLead = new long[leads];
+        long[] bandedLead = new long[leads];
+        double[][][] out = new double[p][plan.maxSteps()][n];
+        double[][] lower = new double[plan.maxSteps()][n];
+        double[][] upper = new double[plan.maxSteps()][n];
         long[][] predictNanos = new long[p][plan.issues()];
         long[][] observeNanos = new long[p][plan.issues()];
         int issues = plan.issues();
@@ -70,6 +97,7 @@ public final class Backtest {
             long millis = firstMillis + t * stepMillis;
             boolean issue = t >= plan.firstIssue();
             int slot = t - plan.firstIssue();
+            boolean hasBands = false;
             for (int j = 0; j < p; j++) {
                 NetworkPredictor predictor = predictors.get(j);
                 long t0 = System.nanoTime();
@@ -78,53 +106,83 @@ public final class Backtest {
                     continue;
                 }
                 long t1 = System.nanoTime();
-                predictor.predict(out);
+                predictor.predict(out[j]);
                 long t2 = System.nanoTime();
                 observeNanos[j][slot] = t1 - t0;
                 predictNanos[j][slot] = t2 - t1;
-                score(t, out, acc[j]);
                 if (j == sinkOf) {
-                    deliver(t, slot, out, sink, traceSegments, traceLeads, tracePred);
+                    hasBands = predictor.bands(lower, upper);
+                    deliver(t, slot, out[j], hasBands ? lower : null, hasBands ? upper : null, sink, traceSegments,
+                            traceLeads, tracePred);
                 }
+            }
+            if (issue) {
+                double[][] sinkOut = hasBands ? out[sinkOf] : null;
+                score(t, plan.horizons(), out, acc, sinkOut, lower, upper, inBand, banded);
+                score(t, leadSpecs, out, accLead, sinkOut, lower, upper, inBandLead, bandedLead);
             }
         }
         List<PredictorResult> results = new ArrayList<>(p);
         for (int j = 0; j < p; j++) {
             List<HorizonScores> scores = new ArrayList<>(hCount);
             for (int h = 0; h < hCount; h++) {
-                scores.add(new HorizonScores(plan.horizons().get(h), acc[j][h].scores()));
+                double coverage = j == sinkOf && banded[h] > 0 ? (double) inBand[h] / banded[h] : Double.NaN;
+                scores.add(new HorizonScores(plan.horizons().get(h), acc[j][h].scores(), coverage));
+            }
+            List<HorizonScores> byLead = new ArrayList<>(leads);
+            for (int k = 0; k < leads; k++) {
+                double coverage = j == sinkOf && bandedLead[k] > 0 ? (double) inBandLead[k] / bandedLead[k] : Double.NaN;
+                byLead.add(new HorizonScores(leadSpecs.get(k), accLead[j][k].scores(), coverage));
             }
             results.add(new PredictorResult(predictors.get(j).name(), scores, percentileMs(predictNanos[j], 50),
-                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50)));
+                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50), byLead));
         }
         return new BacktestResult(plan, results, traces(traceSegments, traceLeads, tracePred));
     }
 
-    private void score(int t, double[][] out, ErrorAccumulator[] acc) {
-        List<HorizonSpec> horizons = plan.horizons();
+    /**
+     * Scores every predictor's forecasts issued at row t on the pairs all of them can be scored on; a pair some
+     * predictor leaves NaN is counted as skipped for all.
+     *
+     * @param banded the sink predictor's forecasts when it gave bands (lower, upper), else null
+     */
+    private void score(int t, List<HorizonSpec> horizons, double[][][] out, ErrorAccumulator[][] acc,
+                       double[][] banded, double[][] lower, double[][] upper, long[] inBand, long[] bandPairs) {
+        MaskPolicy mask = plan.mask();
+        int p = out.length;
         for (int h = 0; h < horizons.size(); h++) {
             HorizonSpec spec = horizons.get(h);
             if (!spec.scores(t)) {
                 continue;
             }
-            ErrorAccumulator a = acc[h];
             for (int k = spec.firstScoredStep(); k <= spec.steps(); k++) {
                 float[] y = targets[t + k];
-                double[] yHat = out[k - 1];
                 for (int i = 0; i < y.length; i++) {
-                    a.add(y[i], yHat[i]);
+                    boolean all = !mask.skips(y[i]);
+                    for (int j = 0; j < p && all; j++) {
+                        all = !Double.isNaN(out[j][k - 1][i]);
+                    }
+                    for (int j = 0; j < p; j++) {
+                        acc[j][h].add(y[i], all ? out[j][k - 1][i] : Double.NaN);
+                    }
+                    if (all && banded != null) {
+                        bandPairs[h]++;
+                        if (y[i] >= lower[k - 1][i] && y[i] <= upper[k - 1][i]) {
+                            inBand[h]++;
+                        }
+                    }
                 }
             }
         }
     }
 
-    private void deliver(int t, int slot, double[][] out, ForecastSink sink, int[] traceSegments, int[] traceLeads,
-                         double[][][] tracePred) {
+    private void deliver(int t, int slot, double[][] out, double[][] lower, double[][] upper, ForecastSink sink,
+                         int[] traceSegments, int[] traceLeads, double[][][] tracePred) {
         if (sink != null) {
             int maxLead = Math.min(plan.maxSteps(), plan.steps() - 1 - t);
             try {
                 for (int k = 1; k <= maxLead; k++) {
-                    sink.accept(t, k, out[k - 1]);
+                    sink.accept(t, k, out[k - 1], lower == null ? null : lower[k - 1], upper == null ? null : upper[k - 1]);
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -74,4 +74,22 @@ public final class ManifoldPredictor implements NetworkPredictor {
             }
         }
     }
+
+    /** The model's band of the last forecast: lead k maps to the model horizon of k steps, NaN beyond them. */
+    @Override
+    public boolean bands(double[][] lower, double[][] upper) {
+        for (int k = 0; k < lower.length; k++) {
+            int h = k < horizonIndexOfLead.length ? horizonIndexOfLead[k] : -1;
+            if (h < 0) {
+                Arrays.fill(lower[k], Double.NaN);
+                Arrays.fill(upper[k], Double.NaN);
+                continue;
+            }
+            for (int i = 0; i < segments; i++) {
+                lower[k][i] = forecast.lower(h, i);
+                upper[k][i] = forecast.upper(h, i);
+            }
+        }
+        return true;
+    }
 }

@@ -17,4 +17,13 @@ public interface NetworkPredictor {
      * the predictor cannot forecast is NaN.
      */
     void predict(double[][] out);
+
+    /**
+     * The band of the last {@link #predict} (same shape as its output), if the predictor gives one.
+     *
+     * @return false (and nothing written) when it gives none
+     */
+    default boolean bands(double[][] lower, double[][] upper) {
+        return false;
+    }
 }

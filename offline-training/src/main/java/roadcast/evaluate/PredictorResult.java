@@ -10,12 +10,20 @@ import java.util.List;
  * @param predictMsMedian median wall time of one whole-network forecast (all lead steps), ms
  * @param predictMsP99    99th percentile of the same, ms
  * @param observeMsMedian median wall time of taking one network row, ms
+ * @param leads           scores of each single lead step 1..maxSteps (5, 10, .. 60 min) over every test issue whose
+ *                        target exists, on the same pairs for every predictor; empty when not measured
  */
 public record PredictorResult(String name, List<HorizonScores> horizons, double predictMsMedian, double predictMsP99,
-                              double observeMsMedian) {
+                              double observeMsMedian, List<HorizonScores> leads) {
 
     public PredictorResult {
         horizons = List.copyOf(horizons);
+        leads = List.copyOf(leads);
+    }
+
+    public PredictorResult(String name, List<HorizonScores> horizons, double predictMsMedian, double predictMsP99,
+                           double observeMsMedian) {
+        this(name, horizons, predictMsMedian, predictMsP99, observeMsMedian, List.of());
     }
 
     public Scores at(int minutes) {

@@ -105,10 +105,13 @@ class BenchmarkCommandTest {
         double[] abs = new double[4];
         double[] y2 = new double[4];
         long[] pairs = new long[4];
+        long[] inside = new long[4];
+        double[] leadSq = new double[12];
+        long[] leadPairs = new long[12];
         long rows = 0;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(predictions)), StandardCharsets.UTF_8))) {
-            assertEquals("issued_at,horizon_min,segment,predicted", in.readLine());
+            assertEquals("issued_at,horizon_min,segment,predicted,lower,upper", in.readLine());
             String line;
             while ((line = in.readLine()) != null) {
                 rows++;
@@ -117,7 +120,14 @@ class BenchmarkCommandTest {
                 int lead = Integer.parseInt(f[1]) / 5;
                 int seg = column.get(f[2]);
                 double predicted = Double.parseDouble(f[3]);
+                double lower = Double.parseDouble(f[4]);
+                double upper = Double.parseDouble(f[5]);
+                assertTrue(lower <= predicted && predicted <= upper && lower >= 0, line);
                 double actual = city.speed[issue + lead][seg];
+                if (!Double.isNaN(actual) && issue <= lastIssue) {
+                    leadSq[lead - 1] += (actual - predicted) * (actual - predicted);
+                    leadPairs[lead - 1]++;
+                }
                 for (int h = 0; h < 4; h++) {
                     int hs = horizons[h] / 5;
                     if (lead <= hs && issue <= steps - 1 - hs && !Double.isNaN(actual)) {
@@ -126,6 +136,10 @@ class BenchmarkCommandTest {
                         abs[h] += Math.abs(e);
                         y2[h] += actual * actual;
                         pairs[h]++;
+                        // the file has 4 decimals: a target within 1e-4 of a band edge cannot be told apart
+                        if (actual >= lower - 1e-4 && actual <= upper + 1e-4) {
+                            inside[h]++;
+                        }
                     }
                 }
             }
@@ -137,6 +151,24 @@ class BenchmarkCommandTest {
             assertEquals(row.get("rmse").asDouble(), Math.sqrt(sq[h] / pairs[h]), 1e-3, "RMSE at " + horizons[h]);
             assertEquals(row.get("mae").asDouble(), abs[h] / pairs[h], 1e-3, "MAE at " + horizons[h]);
             assertEquals(row.get("accuracy").asDouble(), 1 - Math.sqrt(sq[h]) / Math.sqrt(y2[h]), 1e-5);
+            assertEquals(row.get("band_coverage").asDouble(), (double) inside[h] / pairs[h], 2e-3,
+                    "band coverage at " + horizons[h]);
+            for (String baseline : new String[] {"persistence", "historical_average"}) {
+                JsonNode b = byKey.get(baseline + "@" + horizons[h]);
+                assertEquals(pairs[h], b.get("pairs").asLong(), baseline + " scored on the model's pairs");
+                assertTrue(b.get("mae").isNumber());
+                assertFalse(b.has("band_coverage"), "baselines have no band");
+            }
+        }
+        JsonNode byLead = root.get("by_lead");
+        assertEquals(3 * 12, byLead.size(), "3 predictors x 12 lead steps");
+        for (JsonNode row : byLead) {
+            if (row.get("model").asText().equals("model")) {
+                int k = row.get("lead_min").asInt() / 5;
+                assertEquals(leadPairs[k - 1], row.get("pairs").asLong(), "pairs at lead " + k);
+                assertEquals(Math.sqrt(leadSq[k - 1] / leadPairs[k - 1]), row.get("rmse").asDouble(), 1e-3);
+                assertTrue(row.get("band_coverage").asDouble() > 0.5, row.toString());
+            }
         }
         assertTrue(Files.size(report.resolve("rmse_by_horizon.png")) > 1000);
         assertTrue(Files.size(report.resolve("mae_by_horizon.png")) > 1000);

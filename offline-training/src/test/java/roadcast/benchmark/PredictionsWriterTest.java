@@ -44,15 +44,15 @@ class PredictionsWriterTest {
         Path file = tmp.resolve("p.csv.gz");
         try (PredictionsWriter w = new PredictionsWriter(file, LocalDateTime.of(2015, 1, 1, 0, 0),
                 Duration.ofMinutes(15), new String[] {"90217", "90218"})) {
-            w.accept(4, 2, new double[] {17.25, 3.0});
-            w.accept(5, 1, new double[] {1.0 / 3, Double.NaN});
+            w.accept(4, 2, new double[] {17.25, 3.0}, new double[] {15.0, 1.0}, new double[] {19.5, 4.0});
+            w.accept(5, 1, new double[] {1.0 / 3, Double.NaN}, null, null);
             assertEquals(4, w.rows());
         }
         try (BufferedReader in = new BufferedReader(new InputStreamReader(
                 new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
-            assertEquals(List.of(PredictionsWriter.HEADER, "2015-01-01T01:00:00,30,90217,17.2500",
-                    "2015-01-01T01:00:00,30,90218,3.0000", "2015-01-01T01:15:00,15,90217,0.3333",
-                    "2015-01-01T01:15:00,15,90218,NaN"), in.lines().toList());
+            assertEquals(List.of(PredictionsWriter.HEADER, "2015-01-01T01:00:00,30,90217,17.2500,15.0000,19.5000",
+                    "2015-01-01T01:00:00,30,90218,3.0000,1.0000,4.0000", "2015-01-01T01:15:00,15,90217,0.3333,,",
+                    "2015-01-01T01:15:00,15,90218,NaN,,"), in.lines().toList());
         }
     }
 }

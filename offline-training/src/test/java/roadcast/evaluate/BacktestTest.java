@@ -63,7 +63,7 @@ class BacktestTest {
         HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
         List<int[]> seen = new ArrayList<>();
         BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(ha, new Persistence(n)), 0,
-                (issue, lead, predicted) -> seen.add(new int[] {issue, lead}), new int[] {1}, new int[] {3, 12});
+                (issue, lead, predicted, lower, upper) -> seen.add(new int[] {issue, lead}), new int[] {1}, new int[] {3, 12});
         for (HorizonScores hs : r.of("historical_average").horizons()) {
             assertEquals(0.0, hs.scores().rmse(), 1e-4);
         }
@@ -77,5 +77,37 @@ class BacktestTest {
         assertEquals(60, t60.leadMinutes());
         assertEquals(x[plan.firstIssue() + 12][1], t60.actual()[0], 1e-6);
         assertEquals(t60.actual()[0], t60.predicted()[0], 1e-4);
+    }
+
+    @Test
+    void everyPredictorIsScoredOnTheSamePairs() {
+        // segment 1 has no reading until well into the test part: persistence cannot forecast it before, the
+        // historical average can; both must be scored on the pairs persistence has, and count the rest as skipped
+        int perDay = 288;
+        int steps = perDay * 5;
+        int n = 2;
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            x[t][0] = 50 + t % 7;
+            x[t][1] = t < steps - 100 ? Float.NaN : 40;
+        }
+        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
+        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(ha, new Persistence(n)), -1, null,
+                new int[0], new int[0]);
+        for (int h = 0; h < plan.horizons().size(); h++) {
+            Scores a = r.of("historical_average").horizons().get(h).scores();
+            Scores p = r.of("persistence").horizons().get(h).scores();
+            assertEquals(p.pairs(), a.pairs(), "pairs at horizon " + h);
+            assertEquals(p.skipped(), a.skipped());
+            HorizonSpec spec = plan.horizons().get(h);
+            long all = (long) (spec.lastIssue() - spec.firstIssue() + 1) * spec.steps() * n;
+            assertEquals(all, p.pairs() + p.skipped());
+            org.junit.jupiter.api.Assertions.assertTrue(p.skipped() > 0, "segment 1 is skipped before its first reading");
+        }
+        for (int k = 0; k < plan.maxSteps(); k++) {
+            assertEquals(r.of("persistence").leads().get(k).scores().pairs(),
+                    r.of("historical_average").leads().get(k).scores().pairs(), "pairs at lead " + (k + 1));
+        }
     }
 }

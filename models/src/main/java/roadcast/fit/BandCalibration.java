@@ -1,0 +1,493 @@
+package roadcast.fit;
+
+import java.util.Arrays;
+
+import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneForecaster;
+import roadcast.forecast.ZoneState;
+import roadcast.manifold.LocalClock;
+import roadcast.model.ZoneModel;
+import roadcast.skill.DayPeriod;
+
+/**
+ * The blend toward the nowcast and the calibrated band of a zone, both from the validation block, cross-fitted so
+ * that no residual a band is calibrated on was used to choose what produced it.
+ * <p>
+ * The validation block's issue times are split into two folds of alternating clock hours (A: even hours since the
+ * first training row, B: odd), so both folds cover every time of day. The hyperparameter search scores each candidate
+ * on both folds ({@link roadcast.skill.ZoneValidation#scoreFolds}); {@code bestA} is the candidate best on fold A,
+ * {@code bestB} on fold B, {@code best} on both (the model that is shipped).
+ * <ul>
+ * <li>Blend: with m the manifold forecast, n the nowcast and y the target, x = m + w (n - m), w on a grid 0, 0.05,
+ * .. 1. Each horizon takes one of four rules: no blend; the least-squares weight sum (y - m)(n - m) / sum (n - m)^2 per
+ * segment, shrunk toward the zone's with the strength of one average segment's data; the weight best for the whole
+ * zone; the weight best per segment, "best" meaning the lowest SSE / SSE(w = 1) + SAE / SAE(w = 1), RMSE and MAE
+ * each relative to leaning on the reading alone. The rule is the one whose weights fitted on fold A (of
+ * {@code bestA}) and on fold B (of {@code bestB}) do best on the other fold (lowest sum of the two ratios) among those
+ * whose SSE and SAE there are both at most the nowcast's; when no rule is, the horizon takes the nowcast alone (w = 1),
+ * so on validation the forecast never loses to the last reading. The shipped weights are that rule fitted
+ * on the whole block of {@code best}. A segment where the forecast that moves loses to the last reading leans on the
+ * reading.</li>
+ * <li>Band: the residuals of fold B come from {@code bestA} with weights fitted on fold A alone, those of fold A from
+ * {@code bestB} with weights from fold B. Their RMS per horizon and segment is the scale sigma (the shipped one
+ * pools both folds; fold B's residuals are standardised by fold A's sigma and the other way round, so the quantiles
+ * carry the error of a sigma fitted elsewhere); the empirical
+ * lower and upper quantiles of the standardised residual r / sigma (levels (1 -+ c) / 2, c the band's coverage) per
+ * horizon and period of the target time (pooled over the zone's segments; a period with fewer than
+ * {@value #MIN_PERIOD_PAIRS} pairs takes the horizon's quantiles over all periods) make the band asymmetric where the
+ * errors are. Segments whose last value was imputed get the band widened by the ratio of their residual RMS to the
+ * others' (at least 1). The quantiles are then stretched by the factor a band fitted on the block's earlier half needs
+ * to hold its coverage on the later half (and the other way round, averaged; 0.8 to 2): errors drift over the hours,
+ * and the band meets that drift again in service. With fewer than {@value #MIN_IMPUTED_PAIRS} such pairs the ratio of the profile's error to the
+ * model's is used instead, as a forecast without a reading leans on the profile.</li>
+ * </ul>
+ */
+public final class BandCalibration {
+
+    static final int MIN_PERIOD_PAIRS = 200;
+    static final int MIN_IMPUTED_PAIRS = 50;
+    static final double MIN_STRETCH = 0.8;
+    static final double MAX_STRETCH = 2.0;
+    private static final int MIN_HORIZON_PAIRS = 20;
+    private static final double BIN = 0.02;
+    private static final double RANGE = 15.0;
+    private static final int BINS = (int) Math.round(2 * RANGE / BIN);
+    private static final long HOUR_MILLIS = 3_600_000L;
+
+    /** What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n]. */
+    public record Result(double[] sigma, double[] band, double[] blend, double coverage) {
+    }
+
+    private BandCalibration() {
+    }
+
+    /** Fold of an issue time: 0 (A) for even clock hours since the first row, 1 (B) for odd. */
+    public static int fold(long issueMillis, long firstMillis) {
+        return (int) (Math.floorDiv(issueMillis - firstMillis, HOUR_MILLIS) & 1L);
+    }
+
+    /**
+     * @param best  the chosen candidate (fit part only, no blend)
+     * @param bestA the candidate best on fold A
+     * @param bestB the candidate best on fold B
+     * @param x     zone speeds [T * n], NaN = missing
+     * @param from  first validation row
+     */
+    public static Result calibrate(ZoneModel best, ZoneModel bestA, ZoneModel bestB, double[] x, long firstMillis,
+                                   int from, double bandZ) {
+        int n = best.size();
+        int horizons = best.horizons();
+        Sums sBest = sums(best, x, firstMillis, from);
+        Sums sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
+        Sums sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
+        double[] blend = new double[horizons * n];
+        double[] blendForB = new double[horizons * n];
+        double[] blendForA = new double[horizons * n];
+        int[] chosen = new int[horizons];
+        for (int h = 0; h < horizons; h++) {
+            // the rule of each horizon: the one whose weights, fitted on one fold, do best on the other, among those
+            // that lose to the nowcast alone in neither SSE nor SAE there; if none, the nowcast alone (w = 1)
+            double bestScore = Double.POSITIVE_INFINITY;
+            chosen[h] = NOWCAST;
+            for (int rule = 0; rule < RULES; rule++) {
+                sA.weights(rule, 0, h, blendForB);
+                sB.weights(rule, 1, h, blendForA);
+                double[] ratios = crossRatios(sA, sB, h, blendForB, blendForA);
+                double score = ratios[0] + ratios[1];
+                if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
+                    bestScore = score;
+                    chosen[h] = rule;
+                }
+            }
+            sA.weights(chosen[h], 0, h, blendForB);
+            sB.weights(chosen[h], 1, h, blendForA);
+            sBest.weights(chosen[h], -1, h, blend);
+        }
+        // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
+        // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
+        double[] sigmaA = foldSigma(sB, 0, blendForA, n, horizons);
+        double[] sigmaB = foldSigma(sA, 1, blendForB, n, horizons);
+        double[] sigma = new double[horizons * n];
+        for (int c = 0; c < sigma.length; c++) {
+            long nA = sB.count[0][c];
+            long nB = sA.count[1][c];
+            sigma[c] = nA + nB == 0 ? 0.5 * (sigmaA[c] + sigmaB[c])
+                    : Math.sqrt((sigmaA[c] * sigmaA[c] * nA + sigmaB[c] * sigmaB[c] * nB) / (nA + nB));
+        }
+        double coverage = 2 * normalCdf(bandZ) - 1;
+        Quantiles q = new Quantiles(horizons);
+        walk(bestA, x, firstMillis, from, 1, blendForB, sigmaA, q, null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, sigmaB, q, null);
+        return new Result(sigma, q.band(coverage, bandZ), blend, coverage);
+    }
+
+    /**
+     * Cross-fitted errors of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
+     * those fitted on B, as {SSE / SSE(w = 1), SAE / SAE(w = 1)}: RMSE and MAE relative to leaning on the reading
+     * alone. Their sum ranks the rules, so neither metric is bought with the other.
+     */
+    private static double[] crossRatios(Sums sA, Sums sB, int h, double[] wForB, double[] wForA) {
+        double sse = 0;
+        double sae = 0;
+        double sse1 = 0;
+        double sae1 = 0;
+        for (int i = 0; i < sA.n; i++) {
+            int c = h * sA.n + i;
+            int gB = grid(wForB[c]);
+            int gA = grid(wForA[c]);
+            sse += sA.sse[1][c * GRID + gB] + sB.sse[0][c * GRID + gA];
+            sae += sA.sae[1][c * GRID + gB] + sB.sae[0][c * GRID + gA];
+            sse1 += sA.sse[1][c * GRID + GRID - 1] + sB.sse[0][c * GRID + GRID - 1];
+            sae1 += sA.sae[1][c * GRID + GRID - 1] + sB.sae[0][c * GRID + GRID - 1];
+        }
+        return new double[] {sse1 > 0 ? sse / sse1 : 0, sae1 > 0 ? sae / sae1 : 0};
+    }
+
+    /** RMS of fold f's residuals at its weights, per cell; a cell without pairs takes its horizon's RMS. */
+    private static double[] foldSigma(Sums s, int f, double[] w, int n, int horizons) {
+        double[] sigma = new double[horizons * n];
+        for (int h = 0; h < horizons; h++) {
+            double pooledSq = 0;
+            long pooledN = 0;
+            for (int i = 0; i < n; i++) {
+                int c = h * n + i;
+                double sq = s.sse[f][c * GRID + grid(w[c])];
+                long count = s.count[f][c];
+                pooledSq += sq;
+                pooledN += count;
+                sigma[c] = count == 0 ? Double.NaN : Math.sqrt(sq / count);
+            }
+            double fallback = pooledN == 0 ? 0.0 : Math.sqrt(pooledSq / pooledN);
+            for (int i = 0; i < n; i++) {
+                if (Double.isNaN(sigma[h * n + i])) {
+                    sigma[h * n + i] = fallback;
+                }
+            }
+        }
+        return sigma;
+    }
+
+    /** Blend weights are on a grid of {@value #GRID} values 0, 0.05, .., 1 (so both error sums are known at each). */
+    static final int GRID = 21;
+    /** Rules for a horizon's weights: 0 none, 1 least squares per segment shrunk to the zone's, 2 criterion-best
+     * for the whole zone, 3 criterion-best per segment. */
+    static final int RULES = 4;
+    /** The rule outside the search: w = 1, the nowcast alone (the last reading where there is one). */
+    static final int NOWCAST = RULES;
+
+    private static int grid(double w) {
+        return (int) Math.round(w * (GRID - 1));
+    }
+
+    private static double gridWeight(int g) {
+        return (double) g / (GRID - 1);
+    }
+
+    /**
+     * Per fold [2] and cell c = h * n + i: sums of a = y - m, b = n - m, and at each grid weight w_g the residual
+     * sums SSE [c * GRID + g] = sum (a - w_g b)^2 and SAE = sum |a - w_g b|.
+     */
+    private static final class Sums {
+        final int n;
+        final int horizons;
+        final double[][] sab;
+        final double[][] sbb;
+        final double[][] sse;
+        final double[][] sae;
+        final long[][] count;
+
+        Sums(int n, int horizons) {
+            this.n = n;
+            this.horizons = horizons;
+            sab = new double[2][n * horizons];
+            sbb = new double[2][n * horizons];
+            sse = new double[2][n * horizons * GRID];
+            sae = new double[2][n * horizons * GRID];
+            count = new long[2][n * horizons];
+        }
+
+        void add(int f, int c, double a, double b) {
+            sab[f][c] += a * b;
+            sbb[f][c] += b * b;
+            count[f][c]++;
+            int o = c * GRID;
+            for (int g = 0; g < GRID; g++) {
+                double r = a - gridWeight(g) * b;
+                sse[f][o + g] += r * r;
+                sae[f][o + g] += Math.abs(r);
+            }
+        }
+
+        /** Writes horizon h's weights by a rule, fitted on fold f (-1 = both), on the grid, into w[h * n ..]. */
+        void weights(int rule, int f, int h, double[] w) {
+            int base = h * n;
+            if (rule == 0 || rule == NOWCAST) {
+                java.util.Arrays.fill(w, base, base + n, rule == 0 ? 0.0 : 1.0);
+                return;
+            }
+            if (rule == 1) {
+                double ab = 0;
+                double bb = 0;
+                for (int i = 0; i < n; i++) {
+                    ab += get(sab, f, base + i);
+                    bb += get(sbb, f, base + i);
+                }
+                double pooled = bb > 0 ? clip(ab / bb) : 0.0;
+                double strength = bb / n;
+                for (int i = 0; i < n; i++) {
+                    int c = base + i;
+                    double wi = bb > 0 ? clip((get(sab, f, c) + strength * pooled) / (get(sbb, f, c) + strength)) : 0;
+                    w[c] = gridWeight(grid(wi));
+                }
+                return;
+            }
+            double[] total = new double[GRID];
+            for (int i = 0; i < n; i++) {
+                int c = base + i;
+                double sse1 = get(sse, f, c * GRID + GRID - 1);
+                double sae1 = get(sae, f, c * GRID + GRID - 1);
+                int bestG = 0;
+                double bestJ = Double.POSITIVE_INFINITY;
+                for (int g = 0; g < GRID; g++) {
+                    double j = (sse1 > 0 ? get(sse, f, c * GRID + g) / sse1 : 0)
+                            + (sae1 > 0 ? get(sae, f, c * GRID + g) / sae1 : 0);
+                    if (rule == 2) {
+                        total[g] += get(sse, f, c * GRID + g);
+                    } else if (j < bestJ) {
+                        bestJ = j;
+                        bestG = g;
+                    }
+                }
+                w[c] = gridWeight(bestG);
+            }
+            if (rule == 2) {
+                // one weight for the zone: the zone's SSE and SAE, each relative to w = 1
+                double[] abs = new double[GRID];
+                for (int i = 0; i < n; i++) {
+                    for (int g = 0; g < GRID; g++) {
+                        abs[g] += get(sae, f, (base + i) * GRID + g);
+                    }
+                }
+                int bestG = 0;
+                double bestJ = Double.POSITIVE_INFINITY;
+                for (int g = 0; g < GRID; g++) {
+                    double j = (total[GRID - 1] > 0 ? total[g] / total[GRID - 1] : 0)
+                            + (abs[GRID - 1] > 0 ? abs[g] / abs[GRID - 1] : 0);
+                    if (j < bestJ) {
+                        bestJ = j;
+                        bestG = g;
+                    }
+                }
+                java.util.Arrays.fill(w, base, base + n, gridWeight(bestG));
+            }
+        }
+
+        private static double get(double[][] a, int f, int k) {
+            return f < 0 ? a[0][k] + a[1][k] : a[f][k];
+        }
+    }
+
+    private static double clip(double w) {
+        return Double.isNaN(w) ? 0.0 : Math.max(0.0, Math.min(1.0, w));
+    }
+
+    private static Sums sums(ZoneModel model, double[] x, long firstMillis, int from) {
+        Sums s = new Sums(model.size(), model.horizons());
+        walk(model, x, firstMillis, from, -1, null, null, null, s);
+        return s;
+    }
+
+    /** Standardised residual histograms per horizon and period, and the imputed / observed residual sums. */
+    private static final class Quantiles {
+        final int horizons;
+        final long[][] hist; // [h * (PERIODS + 1) + p], p = PERIODS: all periods
+        final double[] sqImputed;
+        final long[] nImputed;
+        final double[] sqObserved;
+        final long[] nObserved;
+        final double[] sqProfile;
+        final long[][] halves; // [h * 2 + half]: the earlier and the later half of the block, all periods
+
+        Quantiles(int horizons) {
+            this.horizons = horizons;
+            hist = new long[horizons * (ZoneModel.PERIODS + 1)][BINS];
+            halves = new long[horizons * 2][BINS];
+            sqImputed = new double[horizons];
+            nImputed = new long[horizons];
+            sqObserved = new double[horizons];
+            nObserved = new long[horizons];
+            sqProfile = new double[horizons];
+        }
+
+        void add(int h, int period, int half, double z) {
+            int bin = (int) Math.floor((z + RANGE) / BIN);
+            bin = Math.max(0, Math.min(BINS - 1, bin));
+            hist[h * (ZoneModel.PERIODS + 1) + period][bin]++;
+            hist[h * (ZoneModel.PERIODS + 1) + ZoneModel.PERIODS][bin]++;
+            halves[h * 2 + half][bin]++;
+        }
+
+        /**
+         * How much a band fitted on one half of the block must widen (or may narrow) to hold its coverage on the
+         * other half, averaged over both directions: the drift of errors over hours, which a band fitted on the whole
+         * block meets again in service. Within [MIN_STRETCH, MAX_STRETCH]; 1 when a half has too few pairs.
+         */
+        double stretch(int h, double lo, double hi, double coverage) {
+            long[] first = halves[h * 2];
+            long[] second = halves[h * 2 + 1];
+            long n1 = Arrays.stream(first).sum();
+            long n2 = Arrays.stream(second).sum();
+            if (n1 < MIN_PERIOD_PAIRS || n2 < MIN_PERIOD_PAIRS) {
+                return 1.0;
+            }
+            double k12 = stretchFor(quantile(first, n1, lo), quantile(first, n1, hi), second, n2, coverage);
+            double k21 = stretchFor(quantile(second, n2, lo), quantile(second, n2, hi), first, n1, coverage);
+            return 0.5 * (k12 + k21);
+        }
+
+        /** The smallest k on a 0.01 grid for which [k qLo, k qHi] holds the coverage of the histogram's values. */
+        private static double stretchFor(double qLo, double qHi, long[] other, long total, double coverage) {
+            for (double k = MIN_STRETCH; k < MAX_STRETCH; k += 0.01) {
+                long inside = 0;
+                int from = Math.max(0, (int) Math.floor((k * qLo + RANGE) / BIN));
+                int to = Math.min(BINS - 1, (int) Math.floor((k * qHi + RANGE) / BIN));
+                for (int b = from; b <= to; b++) {
+                    inside += other[b];
+                }
+                if (inside >= coverage * total) {
+                    return k;
+                }
+            }
+            return MAX_STRETCH;
+        }
+
+        double[] band(double coverage, double bandZ) {
+            double lo = (1 - coverage) / 2;
+            double hi = 1 - lo;
+            int width = 2 * ZoneModel.PERIODS + 1;
+            double[] band = ZoneModel.symmetricBand(horizons, bandZ);
+            for (int h = 0; h < horizons; h++) {
+                long[] all = hist[h * (ZoneModel.PERIODS + 1) + ZoneModel.PERIODS];
+                long total = Arrays.stream(all).sum();
+                if (total < MIN_HORIZON_PAIRS) {
+                    continue;
+                }
+                double allLo = quantile(all, total, lo);
+                double allHi = quantile(all, total, hi);
+                double k = stretch(h, lo, hi, coverage);
+                for (int p = 0; p < ZoneModel.PERIODS; p++) {
+                    long[] cell = hist[h * (ZoneModel.PERIODS + 1) + p];
+                    long m = Arrays.stream(cell).sum();
+                    boolean own = m >= MIN_PERIOD_PAIRS;
+                    band[h * width + p] = k * (own ? quantile(cell, m, lo) : allLo);
+                    band[h * width + ZoneModel.PERIODS + p] = k * (own ? quantile(cell, m, hi) : allHi);
+                }
+                double widen;
+                if (nImputed[h] >= MIN_IMPUTED_PAIRS && nObserved[h] > 0 && sqObserved[h] > 0) {
+                    widen = Math.sqrt((sqImputed[h] / nImputed[h]) / (sqObserved[h] / nObserved[h]));
+                } else {
+                    long all2 = nImputed[h] + nObserved[h];
+                    double model = sqImputed[h] + sqObserved[h];
+                    widen = model > 0 ? Math.sqrt(sqProfile[h] / model) : 1.0;
+                    widen = all2 == 0 ? 1.0 : widen;
+                }
+                band[h * width + 2 * ZoneModel.PERIODS] = Math.max(1.0, widen);
+            }
+            return band;
+        }
+
+        /** The level-quantile of a histogram of {@code total} values, linear within its bin. */
+        private static double quantile(long[] hist, long total, double level) {
+            double target = level * total;
+            long cumulative = 0;
+            for (int b = 0; b < hist.length; b++) {
+                if (cumulative + hist[b] >= target && hist[b] > 0) {
+                    double within = (target - cumulative) / hist[b];
+                    return -RANGE + (b + within) * BIN;
+                }
+                cumulative += hist[b];
+            }
+            return RANGE;
+        }
+    }
+
+    /**
+     * Replays the validation block through the kernel (the model's own blend is ignored: it has none during
+     * calibration). With {@code sums}: accumulates both folds' a, b sums. With {@code q}: residuals of fold
+     * {@code onlyFold} at the given blend, standardised by sigma, into the histograms.
+     */
+    private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
+                             double[] sigma, Quantiles q, Sums sums) {
+        int n = model.size();
+        int steps = x.length / n;
+        int horizons = model.horizons();
+        long stepMillis = model.stepMillis();
+        ZoneForecaster forecaster = new ZoneForecaster(model);
+        ZoneState state = forecaster.newState();
+        ZoneForecast out = new ZoneForecast(horizons, n);
+        LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
+        double[] profile = model.profile();
+        double[] now = new double[n];
+        int firstIssue = Math.max(0, from - 1);
+        int halfway = firstIssue + (steps - 1 - firstIssue) / 2;
+        int warmStart = Math.max(0, firstIssue - model.order() - 2);
+        float[] row = new float[n];
+        for (int t = warmStart; t < steps - 1; t++) {
+            for (int i = 0; i < n; i++) {
+                row[i] = (float) x[t * n + i];
+            }
+            long issued = firstMillis + t * stepMillis;
+            forecaster.observe(state, issued, row);
+            if (t < firstIssue) {
+                continue;
+            }
+            int f = fold(issued, firstMillis);
+            if (onlyFold >= 0 && f != onlyFold) {
+                continue;
+            }
+            forecaster.forecast(state, out);
+            forecaster.nowcast(state, now);
+            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
+                int target = (t + h + 1) * n;
+                long targetMillis = issued + (h + 1) * stepMillis;
+                int base = clock.profileRow(targetMillis) * n;
+                int period = DayPeriod.of(clock.minuteOfDay(targetMillis)).ordinal() - 1;
+                double[] speed = out.speed[h];
+                for (int i = 0; i < n; i++) {
+                    double y = x[target + i];
+                    if (Double.isNaN(y)) {
+                        continue;
+                    }
+                    int c = h * n + i;
+                    double a = y - speed[i];
+                    double b = now[i] - speed[i];
+                    if (sums != null) {
+                        sums.add(f, c, a, b);
+                        continue;
+                    }
+                    double r = a - blend[c] * b;
+                    if (out.imputed[i]) {
+                        q.sqImputed[h] += r * r;
+                        q.nImputed[h]++;
+                    } else {
+                        q.sqObserved[h] += r * r;
+                        q.nObserved[h]++;
+                    }
+                    double ep = profile[base + i] - y;
+                    q.sqProfile[h] += ep * ep;
+                    if (sigma[c] > 0) {
+                        q.add(h, period, t < halfway ? 0 : 1, r / sigma[c]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Standard normal CDF (Abramowitz and Stegun 7.1.26, |error| < 7.5e-8), for the band's coverage from bandZ. */
+    static double normalCdf(double z) {
+        double t = 1 / (1 + 0.3275911 * Math.abs(z) / Math.sqrt(2));
+        double poly = t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429))));
+        double erf = 1 - poly * Math.exp(-z * z / 2);
+        return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
+    }
+}
