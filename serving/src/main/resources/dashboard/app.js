@@ -109,10 +109,15 @@ function colour(network) {
   for (const c of document.querySelectorAll('#segments circle')) {
     const n = byId.get(c.dataset.segment);
     const level = n && n.level ? n.level : 'none';
-    c.setAttribute('class', 'level-' + level + (c.dataset.segment === state.selected ? ' selected' : ''));
+    // a forecast the model's validation skill does not support is drawn greyed (reliable: false); null = unknown
+    const unreliable = !!n && n.reliable === false;
+    c.setAttribute('class', 'level-' + level + (unreliable ? ' unreliable' : '') +
+      (c.dataset.segment === state.selected ? ' selected' : ''));
     c.dataset.level = level;
+    c.dataset.reliable = !n || n.reliable === undefined || n.reliable === null ? 'unknown' : String(n.reliable);
     c.querySelector('title').textContent = c.dataset.segment + ': ' +
-      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + ')' : 'no data');
+      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + ')' : 'no data') +
+      (unreliable ? ' - unreliable forecast' + (n.skill !== null ? ' (skill ' + n.skill.toFixed(2) + ')' : '') : '');
   }
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }

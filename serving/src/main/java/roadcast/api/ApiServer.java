@@ -246,6 +246,21 @@ public final class ApiServer implements AutoCloseable {
         horizonsList.add(0);
         available.forEach(horizonsList::add);
         List<CatalogSegment> all = catalog.segments(store.segmentIds());
+        ForecastSkill skills = catalog.model().map(ServedModel::skills).orElse(null);
+        if (booleanParam(ctx, "reliableOnly")) {
+            if (horizon == 0) {
+                throw new BadRequestException("reliableOnly applies to forecasts: give a horizon above 0");
+            }
+            if (skills == null) {
+                throw new BadRequestException("reliableOnly needs the models' validation skill: serve with --registry");
+            }
+            all = all.stream().filter(s -> {
+                Forecast f = byId.get(s.id());
+                int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
+                return h >= 0 && skills.flag(f, h).reliable();
+            }).toList();
+            o.put("reliableOnly", true);
+        }
         int end = (int) Math.min(all.size(), (long) offset + limit);
         o.put("total", all.size());
         o.put("offset", offset);
@@ -289,6 +304,7 @@ public final class ApiServer implements AutoCloseable {
                     ForecastWire.putNumber(n, "upper", f.upper()[h]);
                     n.put("time", Instant.ofEpochMilli(f.issuedAt() + horizon * 60_000L).toString());
                     n.put("issuedAt", Instant.ofEpochMilli(f.issuedAt()).toString());
+                    putReliability(n, skills, f, h);
                 }
             }
         }
@@ -303,6 +319,7 @@ public final class ApiServer implements AutoCloseable {
                 ? "no forecast for segment " + id + " yet" : "unknown segment " + id);
         }
         Forecast fc = f.get();
+        ForecastSkill skills = catalog.model().map(ServedModel::skills).orElse(null);
         ObjectNode o = ForecastWire.toNode(fc);
         ArrayNode horizons = o.putArray("horizons");
         for (int h = 0; h < fc.horizonsMin().length; h++) {
@@ -313,6 +330,7 @@ public final class ApiServer implements AutoCloseable {
             n.put("level", fc.level()[h]);
             ForecastWire.putNumber(n, "lower", fc.lower()[h]);
             ForecastWire.putNumber(n, "upper", fc.upper()[h]);
+            putReliability(n, skills, fc, h);
         }
         json(ctx, o);
     }
@@ -418,6 +436,34 @@ public final class ApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new BadRequestException(name + " must be an integer, got '" + shorten(v) + "'");
         }
+    }
+
+    /**
+     * {@code reliable} (the rule of {@link roadcast.skill.Reliability}) and {@code skill} of one forecast horizon; both
+     * null when serving has no model to judge by (a {@code --segments} CSV instead of a registry).
+     */
+    private static void putReliability(ObjectNode n, ForecastSkill skills, Forecast f, int h) {
+        if (skills == null) {
+            n.putNull("reliable");
+            n.putNull("skill");
+            return;
+        }
+        roadcast.skill.Reliability.Flag flag = skills.flag(f, h);
+        n.put("reliable", flag.reliable());
+        ForecastWire.putNumber(n, "skill", Double.isNaN(flag.skill()) ? Double.NaN
+            : Math.round(flag.skill() * 1000) / 1000.0);
+    }
+
+    private static boolean booleanParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return false;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new BadRequestException(name + " must be true or false, got '" + shorten(v) + "'");
+        };
     }
 
     private static Long timeParam(Context ctx, String name) {

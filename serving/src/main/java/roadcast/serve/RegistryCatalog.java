@@ -1,6 +1,9 @@
 package roadcast.serve;
 
+import roadcast.api.ForecastSkill;
+import roadcast.api.ModelSkill;
 import roadcast.api.SegmentCatalog;
+import roadcast.api.ServedModel;
 import roadcast.congestion.CongestionGrader;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
@@ -22,10 +25,15 @@ public final class RegistryCatalog {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model registry " + registryDir + ": " + e.getMessage(), e);
         }
-        return of(model);
+        return of(model, new RegistrySkills(new ModelRegistry(registryDir), ModelSkill.of(model)));
     }
 
+    /** One model, its forecasts judged by its own skill table. */
     public static SegmentCatalog of(ManifoldModel model) {
+        return of(model, ModelSkill.of(model));
+    }
+
+    private static SegmentCatalog of(ManifoldModel model, ForecastSkill skills) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
         // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
         return SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)), (id, speed) -> model.network()
@@ -33,6 +41,6 @@ public final class RegistryCatalog {
             // null when neither road-class bands nor a free-flow speed exist (unknown class, no history)
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
-            .orElse(null));
+            .orElse(null)).withModel(new ServedModel(model.network(), model.unit(), model.timeZone(), skills));
     }
 }
