@@ -10,6 +10,10 @@ import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.forecast.Forecast;
+import roadcast.route.Route;
+import roadcast.route.RouteException;
+import roadcast.route.RouteLeg;
+import roadcast.route.RouteTravelTime;
 import roadcast.topics.ForecastWire;
 import roadcast.topics.WireTime;
 import roadcast.store.DeadLetter;
@@ -132,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/network", this::network);
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
+        app.get("/api/route", this::route);
         app.get("/api/dead-letters", this::deadLetters);
         app.delete("/api/admin/data", this::purge);
         app.before("/api/stream", ctx -> {
@@ -309,6 +314,66 @@ public final class ApiServer implements AutoCloseable {
             }
         }
         json(ctx, o);
+    }
+
+    /** {@code /api/route?segments=a,b,c[&depart=T]}: travel time on the forecasts ({@link RouteTravelTime}). */
+    private void route(Context ctx) {
+        String list = ctx.queryParam("segments");
+        if (list == null || list.isBlank()) {
+            throw new BadRequestException("give the route as segments=a,b,c (segment ids in driving order)");
+        }
+        String[] parts = list.split(",", RouteTravelTime.MAX_SEGMENTS + 2);
+        if (parts.length > RouteTravelTime.MAX_SEGMENTS) {
+            throw new BadRequestException("route too long: more than " + RouteTravelTime.MAX_SEGMENTS + " segments");
+        }
+        List<String> ids = new java.util.ArrayList<>(parts.length);
+        for (String p : parts) {
+            if (p.isBlank()) {
+                throw new BadRequestException("empty segment id in segments='" + shorten(list) + "'");
+            }
+            ids.add(p.trim());
+        }
+        Long depart = timeParam(ctx, "depart");
+        ServedModel model = catalog.model().orElseThrow(() -> new BadRequestException(
+            "route travel times need the road network and its distances: serve with --registry"));
+        Route r;
+        try {
+            r = RouteTravelTime.estimate(model.network(), ids, id -> store.latestForecast(id).orElse(null), depart,
+                model.unit());
+        } catch (RouteException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode segs = o.putArray("segments");
+        ids.forEach(segs::add);
+        o.put("unit", unitName(model.unit()));
+        o.put("depart", Instant.ofEpochMilli(r.departMillis()).toString());
+        o.put("arrive", Instant.ofEpochMilli(r.arriveMillis()).toString());
+        o.put("travelTimeMin", round3(r.travelTimeMin()));
+        o.put("travelTimeMinLower", round3(r.travelTimeMinLower()));
+        o.put("travelTimeMinUpper", round3(r.travelTimeMinUpper()));
+        o.put("lengthM", round3(r.lengthMetres()));
+        ArrayNode legs = o.putArray("legs");
+        for (RouteLeg leg : r.legs()) {
+            ObjectNode n = legs.addObject();
+            n.put("segment", leg.segment());
+            n.put("arrival", Instant.ofEpochMilli(leg.arrivalMillis()).toString());
+            n.put("lengthM", round3(leg.lengthMetres()));
+            ForecastWire.putNumber(n, "speed", round3(leg.speed()));
+            ForecastWire.putNumber(n, "lower", round3(leg.lower()));
+            ForecastWire.putNumber(n, "upper", round3(leg.upper()));
+            n.put("travelTimeMin", round3(leg.minutes()));
+            n.put("issuedAt", Instant.ofEpochMilli(leg.issuedAt()).toString());
+        }
+        json(ctx, o);
+    }
+
+    static String unitName(roadcast.history.SpeedUnit unit) {
+        return unit == roadcast.history.SpeedUnit.MPH ? "mph" : "km/h";
+    }
+
+    private static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
     }
 
     private void forecast(Context ctx) {
