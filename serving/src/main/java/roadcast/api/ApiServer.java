@@ -137,6 +137,8 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
         app.get("/api/route", this::route);
+        app.get("/api/outlook", this::outlook);
+        app.get("/api/bulletin", this::bulletin);
         app.get("/api/dead-letters", this::deadLetters);
         app.delete("/api/admin/data", this::purge);
         app.before("/api/stream", ctx -> {
@@ -281,21 +283,10 @@ public final class ApiServer implements AutoCloseable {
             ObjectNode n = list.addObject();
             n.put("segment", s.id());
             if (horizon == 0) {
-                Observation ob = latestObs.get(s.id());
-                double speed = Double.NaN;
-                long time = Long.MIN_VALUE;
-                if (f != null && Double.isFinite(f.observedSpeed())) {
-                    speed = f.observedSpeed();
-                    time = f.issuedAt();
-                }
-                if (ob != null && ob.timeMillis() > time) {
-                    speed = ob.speed();
-                    time = ob.timeMillis();
-                }
-                ForecastWire.putNumber(n, "speed", speed);
-                String level = catalog.grade(s.id(), speed);
-                n.put("level", level != null ? level : CurrentLevel.of(f, speed));
-                n.put("time", time == Long.MIN_VALUE ? null : Instant.ofEpochMilli(time).toString());
+                NowSpeed now = NowSpeed.of(catalog, s.id(), f, latestObs.get(s.id()));
+                ForecastWire.putNumber(n, "speed", now.speed());
+                n.put("level", now.level());
+                n.put("time", now.timeMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(now.timeMillis()).toString());
             } else {
                 int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
                 if (h < 0) {
@@ -365,6 +356,67 @@ public final class ApiServer implements AutoCloseable {
             n.put("travelTimeMin", round3(leg.minutes()));
             n.put("issuedAt", Instant.ofEpochMilli(leg.issuedAt()).toString());
         }
+        json(ctx, o);
+    }
+
+    /** Clusters one {@code /api/outlook} answer lists at most (largest impact first; {@code clusterCount} has all). */
+    static final int MAX_OUTLOOK_CLUSTERS = 10_000;
+
+    /** {@code /api/outlook}: congestion clusters, clearing, spread, impact ({@link roadcast.outlook.CongestionOutlook}). */
+    private void outlook(Context ctx) {
+        int limit = intParam(ctx, "limit", 100, 1, MAX_OUTLOOK_CLUSTERS);
+        roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
+        o.put("unit", catalog.model().map(m -> unitName(m.unit())).orElse(null));
+        o.put("congested", "moderate or severe");
+        ArrayNode hs = o.putArray("horizonsMin");
+        for (int h : out.horizonsMin()) {
+            hs.add(h);
+        }
+        o.put("spreadWithinMin", roadcast.outlook.CongestionOutlook.SPREAD_WITHIN_MIN);
+        o.put("congestedNow", out.congestedNow());
+        o.put("clusterCount", out.clusters().size());
+        ArrayNode list = o.putArray("clusters");
+        for (roadcast.outlook.CongestionCluster c : out.clusters().subList(0, Math.min(limit, out.clusters().size()))) {
+            ObjectNode n = list.addObject();
+            n.put("id", c.id());
+            n.put("size", c.segments().size());
+            ArrayNode segs = n.putArray("segments");
+            c.segments().forEach(segs::add);
+            n.put("slowestSegment", c.slowestSegment());
+            ForecastWire.putNumber(n, "slowestSpeed", c.slowestSpeed());
+            n.put("severe", c.severe());
+            n.put("beyondHorizon", c.clearsInMin() == null);
+            if (c.clearsInMin() == null) {
+                n.putNull("clearsInMin");
+                n.putNull("clearsAt");
+            } else {
+                n.put("clearsInMin", c.clearsInMin());
+                n.put("clearsAt", Instant.ofEpochMilli(out.issuedAt() + c.clearsInMin() * 60_000L).toString());
+            }
+            ArrayNode spread = n.putArray("spread");
+            c.spread().forEach(sp -> spread.addObject().put("segment", sp.segment()).put("inMin", sp.inMin()));
+            n.put("congestedSegmentMinutes", c.congestedSegmentMinutes());
+            ForecastWire.putNumber(n, "vehicleHoursOfDelay", c.vehicleHoursOfDelay());
+        }
+        json(ctx, o);
+    }
+
+    /** {@code /api/bulletin}: the outlook in a few plain sentences ({@link roadcast.outlook.Bulletin}). */
+    private void bulletin(Context ctx) {
+        int max = intParam(ctx, "clusters", 3, 1, 50);
+        roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
+        String unit = catalog.model().map(m -> unitName(m.unit())).orElse("");
+        java.time.ZoneId zone = catalog.model().map(ServedModel::timeZone).orElse(java.time.ZoneOffset.UTC);
+        List<String> sentences = roadcast.outlook.Bulletin.sentences(out, unit, zone, max);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
+        o.put("timeZone", zone.getId());
+        o.put("unit", unit.isEmpty() ? null : unit);
+        o.put("text", String.join(" ", sentences));
+        ArrayNode items = o.putArray("sentences");
+        sentences.forEach(items::add);
         json(ctx, o);
     }
 
