@@ -11,9 +11,12 @@ import roadcast.api.SegmentCatalog;
 import roadcast.api.ServedModel;
 import roadcast.fixtures.Chromium;
 import roadcast.fixtures.Http;
+import roadcast.fixtures.OutlookFixture;
 import roadcast.fixtures.SampleForecasts;
 import roadcast.history.SpeedUnit;
+import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
+import roadcast.network.Segment;
 import roadcast.reading.Source;
 import roadcast.serve.ServingNode;
 import roadcast.skill.DayPeriod;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,7 +37,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The decision-support parts of the dashboard in headless Chromium: greyed unreliable forecasts. */
+/**
+ * The decision-support parts of the dashboard in headless Chromium: greyed unreliable forecasts, the outlook panel
+ * on the fixture with known answers ({@link OutlookFixture}).
+ */
 class DecisionSupportPageTest {
 
     private static final String KEY = "ds-key";
@@ -55,32 +62,30 @@ class DecisionSupportPageTest {
         Assumptions.assumeTrue(Chromium.binary().isPresent(),
             "chromium not installed (apt-get install -y chromium): decision-support page test skipped");
         Path dir = Files.createTempDirectory("serving-ds-");
-        StringBuilder csv = new StringBuilder("id,latitude,longitude,road_class\n");
-        String[] ids = new String[N];
-        StoreBatch batch = new StoreBatch();
+        List<Segment> extra = new ArrayList<>();
+        StoreBatch batch = OutlookFixture.batch();
         for (int i = 0; i < N; i++) {
-            ids[i] = "d" + i;
-            csv.append(ids[i]).append(',').append(34.05 + 0.004 * (i / 4)).append(',').append(-118.30 + 0.01 * (i % 4))
-                .append(",expressway\n");
-            batch.add(new Observation(ids[i], T0, 60, Source.LOOP));
-            batch.add(SampleForecasts.of(ids[i], T0, 60, -1));
+            extra.add(new Segment("d" + i, 34.05 + 0.004 * (i / 4), -118.30 + 0.01 * (i % 4), RoadClass.EXPRESSWAY));
+            batch.add(new Observation("d" + i, OutlookFixture.T0, 60, Source.LOOP));
+            batch.add(SampleForecasts.of("d" + i, OutlookFixture.T0, 60, -1));
         }
-        Files.writeString(dir.resolve("segments.csv"), csv);
-        int cells = N * H * SkillTable.PERIODS;
+        RoadNetwork network = OutlookFixture.network(extra);
+        String[] ids = network.segmentIds();
+        int m = ids.length;
+        int cells = m * H * SkillTable.PERIODS;
         float[][] a = new float[4][cells];
-        for (int i = 0; i < N; i++) {
+        for (int i = 0; i < m; i++) {
             for (int h = 0; h < H; h++) {
                 int k = SkillTable.cell(i, H, h, DayPeriod.ALL_DAY);
-                a[0][k] = reliable(i) ? 3 : 5;
+                a[0][k] = i >= N || reliable(i) ? 3 : 5;
                 a[1][k] = 4;
                 a[2][k] = 6;
                 a[3][k] = 200;
             }
         }
         ModelSkill skill = new ModelSkill("v-test", ids, SampleForecasts.HORIZONS, ZoneOffset.UTC,
-            new SkillTable(N, H, a[0], a[1], a[2], a[3]));
-        SegmentCatalog catalog = SegmentCatalog.fromCsv(dir.resolve("segments.csv"))
-            .withModel(new ServedModel(new RoadNetwork(List.of(), List.of()), SpeedUnit.KMH, ZoneOffset.UTC, skill));
+            new SkillTable(m, H, a[0], a[1], a[2], a[3]));
+        SegmentCatalog catalog = OutlookFixture.catalog(network, skill);
         node = ServingNode.start(new ServingNode.Settings(null, "roadcast.forecast", "roadcast.speed",
             dir.resolve("store"), Duration.ofDays(7), Duration.ofMinutes(5), 0, catalog, ApiKeys.of(KEY)));
         node.ingest(batch);
@@ -136,5 +141,25 @@ class DecisionSupportPageTest {
         assertTrue(Chromium.await(Duration.ofSeconds(5), () -> greyed().isEmpty()), "observed speeds are never greyed");
         assertFalse(browser.eval("document.querySelector('[data-segment=\"d3\"]').dataset.reliable === 'false'")
             .asBoolean());
+    }
+
+    @Test
+    void outlookPanelListsTheClustersWithClearingAndSpread() throws Exception {
+        assertTrue(browser.eval("!!document.querySelector('[data-outlook]')").asBoolean());
+        assertTrue(Chromium.await(Duration.ofSeconds(10), () -> browser.eval(
+            "document.querySelectorAll('#outlook li[data-cluster]').length").asInt() == 2), "two clusters listed");
+        JsonNode items = browser.eval("[...document.querySelectorAll('#outlook li')].map(li => [li.dataset.segments, "
+            + "li.dataset.clears, li.dataset.spread, li.textContent])");
+        assertEquals("u4", items.get(0).get(0).asText(), "largest impact first: the spreading queue");
+        assertEquals("beyond", items.get(0).get(1).asText());
+        assertEquals("u3,u2", items.get(0).get(2).asText());
+        assertTrue(items.get(0).get(3).asText().contains("not clearing within 60 min"), items.get(0).get(3).asText());
+        assertEquals("s1,s2", items.get(1).get(0).asText());
+        assertEquals("25", items.get(1).get(1).asText());
+        assertTrue(items.get(1).get(3).asText().contains("clears in 25 min (08:25 UTC)"), items.get(1).get(3).asText());
+        assertEquals(http.json("/api/bulletin", KEY).get("text").asText(),
+            browser.eval("document.getElementById('bulletin').textContent").asText());
+        assertTrue(browser.eval("document.getElementById('bulletin').textContent").asText()
+            .contains("expected to clear by 08:25"));
     }
 }
