@@ -27,6 +27,7 @@ import roadcast.evaluate.HistoricalAverage;
 import roadcast.evaluate.ManifoldPredictor;
 import roadcast.evaluate.NetworkPredictor;
 import roadcast.evaluate.Persistence;
+import roadcast.evaluate.LevelGrader;
 import roadcast.evaluate.Protocol;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
@@ -220,13 +221,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
         int[] traced = mostVariable(targets, plan, TRACED_SEGMENTS);
         int[] leads = {(int) (15 / history.step().toMinutes()), plan.maxSteps()};
         Backtest backtest = new Backtest(plan, inputs, targets, first, step);
+        LevelGrader levels = levelGrader(trained.model());
         if (predictionsFile == null) {
-            return backtest.run(predictors, 2, null, traced, leads);
+            return backtest.run(predictors, 2, null, traced, leads, levels);
         }
         try (PredictionsWriter writer = new PredictionsWriter(predictionsFile, history.start(), history.step(),
                 history.segmentIds())) {
-            return backtest.run(predictors, 2, writer, traced, leads);
+            return backtest.run(predictors, 2, writer, traced, leads, levels);
         }
+    }
+
+    /** The model's own congestion grading (road class bands, else the ratio to its free-flow speed), by network index. */
+    static LevelGrader levelGrader(roadcast.model.ManifoldModel model) {
+        roadcast.congestion.CongestionGrader grader = roadcast.congestion.CongestionGrader.of(model.unit());
+        return (segment, speed) -> {
+            roadcast.congestion.CongestionLevel level = grader.level(model.network().segment(segment).roadClass(),
+                    speed, model.freeFlowSpeed(segment));
+            return level == null ? -1 : level.ordinal();
+        };
     }
 
     /** The segments whose test targets vary most: the plots worth looking at. */

@@ -67,6 +67,10 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 if (protocol == Protocol.STANDARD) {
                     number(row, "mape", s.mape());
                 }
+                if (!p.levels().isEmpty()) {
+                    // share of correctly forecast congestion levels at this lead step (persistence: the level now)
+                    number(row, "level_accuracy", p.levelAccuracy(hs.horizon().minutes()));
+                }
                 row.put("pairs", s.pairs());
                 row.put("skipped", s.skipped());
             }
@@ -99,14 +103,15 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 protocol.wireName(), segments, steps, trainRows, trainSeconds, result.plan().issues(), forecastMsMedian,
                 forecastMsP99));
         boolean mape = protocol == Protocol.STANDARD;
-        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s", "model", "horizon", "RMSE", "MAE",
-                "Acc", "R2", "Var", mape ? "     MAPE" : ""));
+        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s %8s", "model", "horizon", "RMSE", "MAE",
+                "Acc", "R2", "Var", mape ? "     MAPE" : "", "Level"));
         for (PredictorResult p : result.predictors()) {
             for (HorizonScores hs : p.horizons()) {
                 Scores s = hs.scores();
                 lines.add(String.format(Locale.ROOT, "%-20s %4d min %8.3f %8.3f %8.4f %8.4f %8.4f%s", p.name(),
                         hs.horizon().minutes(), s.rmse(), s.mae(), s.accuracy(), s.r2(), s.var(),
-                        mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : ""));
+                        mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : "")
+                        + String.format(Locale.ROOT, " %8.4f", p.levelAccuracy(hs.horizon().minutes())));
             }
         }
         return lines;

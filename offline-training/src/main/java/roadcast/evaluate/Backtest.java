@@ -52,6 +52,16 @@ public final class Backtest {
      */
     public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
                               int[] traceLeads) {
+        return run(predictors, sinkOf, sink, traceSegments, traceLeads, null);
+    }
+
+    /**
+     * As {@link #run(List, int, ForecastSink, int[], int[])}, also scoring congestion levels with {@code grader}
+     * (null = not): at each reported horizon's own lead step, forecast level against the target's level. The
+     * persistence predictor's score is then "the level now persists".
+     */
+    public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
+                              int[] traceLeads, LevelGrader grader) {
         int n = inputs[0].length;
         int p = predictors.size();
         int hCount = plan.horizons().size();
@@ -61,6 +71,8 @@ public final class Backtest {
                 row[h] = new ErrorAccumulator(plan.mask());
             }
         }
+        long[][] levelPairs = new long[p][hCount];
+        long[][] levelCorrect = new long[p][hCount];
         double[][] out = new double[plan.maxSteps()][n];
         long[][] predictNanos = new long[p][plan.issues()];
         long[][] observeNanos = new long[p][plan.issues()];
@@ -83,6 +95,9 @@ public final class Backtest {
                 observeNanos[j][slot] = t1 - t0;
                 predictNanos[j][slot] = t2 - t1;
                 score(t, out, acc[j]);
+                if (grader != null) {
+                    scoreLevels(t, out, grader, levelPairs[j], levelCorrect[j]);
+                }
                 if (j == sinkOf) {
                     deliver(t, slot, out, sink, traceSegments, traceLeads, tracePred);
                 }
@@ -94,8 +109,14 @@ public final class Backtest {
             for (int h = 0; h < hCount; h++) {
                 scores.add(new HorizonScores(plan.horizons().get(h), acc[j][h].scores()));
             }
+            List<LevelScores> levels = new ArrayList<>(hCount);
+            if (grader != null) {
+                for (int h = 0; h < hCount; h++) {
+                    levels.add(new LevelScores(plan.horizons().get(h).minutes(), levelPairs[j][h], levelCorrect[j][h]));
+                }
+            }
             results.add(new PredictorResult(predictors.get(j).name(), scores, percentileMs(predictNanos[j], 50),
-                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50)));
+                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50), levels));
         }
         return new BacktestResult(plan, results, traces(traceSegments, traceLeads, tracePred));
     }
@@ -113,6 +134,32 @@ public final class Backtest {
                 double[] yHat = out[k - 1];
                 for (int i = 0; i < y.length; i++) {
                     a.add(y[i], yHat[i]);
+                }
+            }
+        }
+    }
+
+    private void scoreLevels(int t, double[][] out, LevelGrader grader, long[] pairs, long[] correct) {
+        List<HorizonSpec> horizons = plan.horizons();
+        for (int h = 0; h < horizons.size(); h++) {
+            HorizonSpec spec = horizons.get(h);
+            if (!spec.scores(t)) {
+                continue;
+            }
+            float[] y = targets[t + spec.steps()];
+            double[] yHat = out[spec.steps() - 1];
+            for (int i = 0; i < y.length; i++) {
+                if (Float.isNaN(y[i]) || plan.mask().skips(y[i]) || !Double.isFinite(yHat[i])) {
+                    continue;
+                }
+                int actual = grader.level(i, y[i]);
+                int predicted = grader.level(i, yHat[i]);
+                if (actual < 0 || predicted < 0) {
+                    continue;
+                }
+                pairs[h]++;
+                if (actual == predicted) {
+                    correct[h]++;
                 }
             }
         }

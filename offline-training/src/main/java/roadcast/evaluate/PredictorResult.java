@@ -10,12 +10,26 @@ import java.util.List;
  * @param predictMsMedian median wall time of one whole-network forecast (all lead steps), ms
  * @param predictMsP99    99th percentile of the same, ms
  * @param observeMsMedian median wall time of taking one network row, ms
+ * @param levels          congestion-level accuracy per reported horizon (empty when the backtest had no grader)
  */
 public record PredictorResult(String name, List<HorizonScores> horizons, double predictMsMedian, double predictMsP99,
-                              double observeMsMedian) {
+                              double observeMsMedian, List<LevelScores> levels) {
 
     public PredictorResult {
         horizons = List.copyOf(horizons);
+        levels = List.copyOf(levels);
+    }
+
+    /** Without congestion-level scores. */
+    public PredictorResult(String name, List<HorizonScores> horizons, double predictMsMedian, double predictMsP99,
+                           double observeMsMedian) {
+        this(name, horizons, predictMsMedian, predictMsP99, observeMsMedian, List.of());
+    }
+
+    /** Level accuracy at a horizon; NaN when levels were not scored. */
+    public double levelAccuracy(int minutes) {
+        return levels.stream().filter(l -> l.minutes() == minutes).findFirst().map(LevelScores::accuracy)
+                .orElse(Double.NaN);
     }
 
     public Scores at(int minutes) {
