@@ -409,7 +409,8 @@ public final class ApiServer implements AutoCloseable {
         roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
         String unit = catalog.model().map(m -> unitName(m.unit())).orElse("");
         java.time.ZoneId zone = catalog.model().map(ServedModel::timeZone).orElse(java.time.ZoneOffset.UTC);
-        List<String> sentences = roadcast.outlook.Bulletin.sentences(out, unit, zone, max);
+        List<String> sentences = store.latestForecasts().isEmpty() && store.latestObservations().isEmpty()
+            ? List.of("No traffic data yet.") : roadcast.outlook.Bulletin.sentences(out, unit, zone, max);
         ObjectNode o = JSON.createObjectNode();
         o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
         o.put("timeZone", zone.getId());
