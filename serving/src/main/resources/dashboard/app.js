@@ -112,12 +112,16 @@ function colour(network) {
     const n = byId.get(c.dataset.segment);
     const level = n && n.level ? n.level : 'none';
     if (n && n.coverage) c.dataset.coverage = n.coverage;
-    c.setAttribute('class', 'level-' + level + ' ' + c.dataset.coverage
-      + (c.dataset.segment === state.selected ? ' selected' : ''));
+    // a forecast the model's validation skill does not support is drawn greyed (reliable: false); null = unknown
+    const unreliable = !!n && n.reliable === false;
+    c.setAttribute('class', 'level-' + level + ' ' + c.dataset.coverage + (unreliable ? ' unreliable' : '') +
+      (c.dataset.segment === state.selected ? ' selected' : ''));
     c.dataset.level = level;
+    c.dataset.reliable = !n || n.reliable === undefined || n.reliable === null ? 'unknown' : String(n.reliable);
     const kind = c.dataset.coverage === 'extended' ? ', no sensor: kriged' + (n && n.estimated ? ' estimate' : '') : '';
     c.querySelector('title').textContent = c.dataset.segment + ': ' +
-      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + kind + ')' : 'no data' + kind);
+      (n && n.speed !== null ? n.speed.toFixed(1) + ' (' + level + kind + ')' : 'no data' + kind) +
+      (unreliable ? ' - unreliable forecast' + (n.skill !== null ? ' (skill ' + n.skill.toFixed(2) + ')' : '') : '');
   }
   document.getElementById('updated').textContent = 'Updated ' + new Date().toLocaleTimeString();
 }
@@ -135,6 +139,31 @@ async function refreshNetwork() {
   setHorizons(network.horizonsMin);
   colour(network);
   await refreshWorsening();
+  await refreshOutlook();
+}
+
+// Congestion clusters now, when each clears, where it spreads (/api/outlook), and the bulletin's plain words.
+async function refreshOutlook() {
+  const [outlook, bulletin] = await Promise.all([api('/api/outlook?limit=10'), api('/api/bulletin')]);
+  document.getElementById('bulletin').textContent = bulletin.text;
+  const list = document.getElementById('outlook');
+  list.replaceChildren();
+  const last = outlook.horizonsMin.length ? outlook.horizonsMin[outlook.horizonsMin.length - 1] : 0;
+  for (const c of outlook.clusters) {
+    const li = document.createElement('li');
+    li.dataset.cluster = String(c.id);
+    li.dataset.segments = c.segments.join(',');
+    li.dataset.clears = c.clearsInMin === null ? 'beyond' : String(c.clearsInMin);
+    li.dataset.spread = c.spread.map(s => s.segment).join(',');
+    const where = c.size === 1 ? c.slowestSegment : c.size + ' segments around ' + c.slowestSegment;
+    const clears = c.clearsInMin === null ? 'not clearing within ' + last + ' min'
+      : 'clears in ' + c.clearsInMin + ' min (' + c.clearsAt.substring(11, 16) + ' UTC)';
+    const spread = c.spread.length ? '; spreads to ' + c.spread.length + ' more within ' + outlook.spreadWithinMin + ' min'
+      : '';
+    li.textContent = where + ': ' + clears + spread + '; ' + Math.round(c.congestedSegmentMinutes) + ' congested segment-min';
+    li.addEventListener('click', () => showChart(c.slowestSegment));
+    list.appendChild(li);
+  }
 }
 
 function rank(level) {

@@ -27,6 +27,7 @@ import roadcast.evaluate.HistoricalAverage;
 import roadcast.evaluate.ManifoldPredictor;
 import roadcast.evaluate.NetworkPredictor;
 import roadcast.evaluate.Persistence;
+import roadcast.evaluate.LevelGrader;
 import roadcast.evaluate.Protocol;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
@@ -68,8 +69,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Data set folder (shared layout) or file (.h5, .npz, long CSV).")
     Path dataset;
 
-    @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging", defaultValue = "tgcn",
-            description = "Evaluation protocol (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging|alerts", defaultValue = "tgcn",
+            description = "Evaluation protocol (default: ${DEFAULT-VALUE}). alerts: incident alerts on the last 20% "
+                    + "of the steps scored against the data set's events.csv (precision, recall, detection delay).")
     String protocol;
 
     @Option(names = "--hidden", paramLabel = "FILE",
@@ -107,6 +109,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if ("kriging".equalsIgnoreCase(protocol.trim())) {
             return kriging(out, err);
+        }
+        if ("alerts".equalsIgnoreCase(protocol.trim())) {
+            return alerts(out, err);
         }
         if (hidden != null) {
             err.println("benchmark: --hidden needs --protocol kriging");
@@ -163,6 +168,33 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     history.segmentIds(), history.unit().name().toLowerCase(Locale.ROOT), history.timeZone(), report);
             out.println(files.size() + " plots written to " + report);
         }
+        out.flush();
+        return 0;
+    }
+
+    private int alerts(PrintWriter out, PrintWriter err) throws java.io.IOException {
+        Dataset data;
+        TrainingConfig config;
+        try {
+            data = DatasetLoader.load(dataset);
+            config = training.toConfig(data);
+        } catch (Exception e) {
+            err.println("benchmark: cannot load data set " + dataset + ": " + e.getMessage());
+            return 2;
+        }
+        AlertsBenchmark.Result r;
+        try (ProgressBars bars = new ProgressBars(!quiet)) {
+            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config,
+                    roadcast.alerts.IncidentDetector.Settings.defaults(), bars);
+        } catch (IllegalArgumentException e) {
+            err.println("benchmark: " + e.getMessage());
+            return 2;
+        }
+        AlertsBenchmark.writeJson(r, data.name(), json);
+        out.printf(Locale.ROOT, "%s, protocol alerts: %d incidents in %.1f test days, %d alerts: precision %.3f, recall "
+                        + "%.3f, median detection delay %.1f min, %.2f false alerts per day%n", data.name(), r.incidents(),
+                r.testDays(), r.alerts(), r.precision(), r.recall(), r.delayMinMedian(), r.falseAlertsPerDay());
+        out.println("figures written to " + json);
         out.flush();
         return 0;
     }
@@ -224,13 +256,24 @@ public final class BenchmarkCommand implements Callable<Integer> {
         int[] traced = mostVariable(targets, plan, TRACED_SEGMENTS);
         int[] leads = {(int) (15 / history.step().toMinutes()), plan.maxSteps()};
         Backtest backtest = new Backtest(plan, inputs, targets, first, step);
+        LevelGrader levels = levelGrader(trained.model());
         if (predictionsFile == null) {
-            return backtest.run(predictors, 2, null, traced, leads);
+            return backtest.run(predictors, 2, null, traced, leads, levels);
         }
         try (PredictionsWriter writer = new PredictionsWriter(predictionsFile, history.start(), history.step(),
                 history.segmentIds())) {
-            return backtest.run(predictors, 2, writer, traced, leads);
+            return backtest.run(predictors, 2, writer, traced, leads, levels);
         }
+    }
+
+    /** The model's own congestion grading (road class bands, else the ratio to its free-flow speed), by network index. */
+    static LevelGrader levelGrader(roadcast.model.ManifoldModel model) {
+        roadcast.congestion.CongestionGrader grader = roadcast.congestion.CongestionGrader.of(model.unit());
+        return (segment, speed) -> {
+            roadcast.congestion.CongestionLevel level = grader.level(model.network().segment(segment).roadClass(),
+                    speed, model.freeFlowSpeed(segment));
+            return level == null ? -1 : level.ordinal();
+        };
     }
 
     /** The segments whose test targets vary most: the plots worth looking at. */

@@ -73,6 +73,10 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 if (!Double.isNaN(hs.coverage())) {
                     number(row, "band_coverage", hs.coverage());
                 }
+                if (!p.levels().isEmpty()) {
+                    // share of correctly forecast congestion levels at this lead step (persistence: the level now)
+                    number(row, "level_accuracy", p.levelAccuracy(hs.horizon().minutes()));
+                }
                 row.put("pairs", s.pairs());
                 row.put("skipped", s.skipped());
             }
@@ -122,15 +126,16 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 protocol.wireName(), segments, steps, trainRows, trainSeconds, result.plan().issues(), forecastMsMedian,
                 forecastMsP99));
         boolean mape = protocol == Protocol.STANDARD;
-        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s %9s %6s", "model", "horizon", "RMSE",
-                "MAE", "Acc", "R2", "Var", mape ? "     MAPE" : "", "pairs", "band"));
+        lines.add(String.format(Locale.ROOT, "%-20s %7s %8s %8s %8s %8s %8s%s %9s %6s %8s", "model", "horizon", "RMSE",
+                "MAE", "Acc", "R2", "Var", mape ? "     MAPE" : "", "pairs", "band", "Level"));
         for (PredictorResult p : result.predictors()) {
             for (HorizonScores hs : p.horizons()) {
                 Scores s = hs.scores();
                 lines.add(String.format(Locale.ROOT, "%-20s %4d min %8.3f %8.3f %8.4f %8.4f %8.4f%s %9d %6s", p.name(),
                         hs.horizon().minutes(), s.rmse(), s.mae(), s.accuracy(), s.r2(), s.var(),
                         mape ? String.format(Locale.ROOT, " %7.2f%%", 100 * s.mape()) : "", s.pairs(),
-                        Double.isNaN(hs.coverage()) ? "" : String.format(Locale.ROOT, "%.3f", hs.coverage())));
+                        Double.isNaN(hs.coverage()) ? "" : String.format(Locale.ROOT, "%.3f", hs.coverage()))
+                        + String.format(Locale.ROOT, " %8.4f", p.levelAccuracy(hs.horizon().minutes())));
             }
         }
         lines.add("single lead steps, RMSE / MAE (" + String.join(", ", result.predictors().stream()

@@ -60,6 +60,16 @@ public final class Backtest {
      */
     public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
                               int[] traceLeads) {
+        return run(predictors, sinkOf, sink, traceSegments, traceLeads, null);
+    }
+
+    /**
+     * As {@link #run(List, int, ForecastSink, int[], int[])}, also scoring congestion levels with {@code grader}
+     * (null = not): at each reported horizon's own lead step, forecast level against the target's level. The
+     * persistence predictor's score is then "the level now persists".
+     */
+    public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
+                              int[] traceLeads, LevelGrader grader) {
         int n = inputs[0].length;
         int p = predictors.size();
         int hCount = plan.horizons().size();
@@ -86,6 +96,8 @@ public final class Backtest {
         }
         long[] inBandLead = new long[leads];
         long[] bandedLead = new long[leads];
+        long[][] levelPairs = new long[p][hCount];
+        long[][] levelCorrect = new long[p][hCount];
         double[][][] out = new double[p][plan.maxSteps()][n];
         double[][] lower = new double[plan.maxSteps()][n];
         double[][] upper = new double[plan.maxSteps()][n];
@@ -110,6 +122,9 @@ public final class Backtest {
                 long t2 = System.nanoTime();
                 observeNanos[j][slot] = t1 - t0;
                 predictNanos[j][slot] = t2 - t1;
+                if (grader != null) {
+                    scoreLevels(t, out[j], grader, levelPairs[j], levelCorrect[j]);
+                }
                 if (j == sinkOf) {
                     hasBands = predictor.bands(lower, upper);
                     deliver(t, slot, out[j], hasBands ? lower : null, hasBands ? upper : null, sink, traceSegments,
@@ -134,8 +149,14 @@ public final class Backtest {
                 double coverage = j == sinkOf && bandedLead[k] > 0 ? (double) inBandLead[k] / bandedLead[k] : Double.NaN;
                 byLead.add(new HorizonScores(leadSpecs.get(k), accLead[j][k].scores(), coverage));
             }
+            List<LevelScores> levels = new ArrayList<>(hCount);
+            if (grader != null) {
+                for (int h = 0; h < hCount; h++) {
+                    levels.add(new LevelScores(plan.horizons().get(h).minutes(), levelPairs[j][h], levelCorrect[j][h]));
+                }
+            }
             results.add(new PredictorResult(predictors.get(j).name(), scores, percentileMs(predictNanos[j], 50),
-                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50), byLead));
+                    percentileMs(predictNanos[j], 99), percentileMs(observeNanos[j], 50), byLead, levels));
         }
         return new BacktestResult(plan, results, traces(traceSegments, traceLeads, tracePred));
     }
@@ -171,6 +192,32 @@ public final class Backtest {
                             inBand[h]++;
                         }
                     }
+                }
+            }
+        }
+    }
+
+    private void scoreLevels(int t, double[][] out, LevelGrader grader, long[] pairs, long[] correct) {
+        List<HorizonSpec> horizons = plan.horizons();
+        for (int h = 0; h < horizons.size(); h++) {
+            HorizonSpec spec = horizons.get(h);
+            if (!spec.scores(t)) {
+                continue;
+            }
+            float[] y = targets[t + spec.steps()];
+            double[] yHat = out[spec.steps() - 1];
+            for (int i = 0; i < y.length; i++) {
+                if (Float.isNaN(y[i]) || plan.mask().skips(y[i]) || !Double.isFinite(yHat[i])) {
+                    continue;
+                }
+                int actual = grader.level(i, y[i]);
+                int predicted = grader.level(i, yHat[i]);
+                if (actual < 0 || predicted < 0) {
+                    continue;
+                }
+                pairs[h]++;
+                if (actual == predicted) {
+                    correct[h]++;
                 }
             }
         }

@@ -32,7 +32,16 @@ class LosLoopBenchmarkTest {
         assertEquals(1612, root.get("train_rows").asInt());
         double model60 = Double.NaN;
         double persistence60 = Double.NaN;
+        double modelLevel30 = Double.NaN;
+        double persistenceLevel30 = Double.NaN;
         for (JsonNode row : root.get("results")) {
+            if (row.get("horizon_min").asInt() == 30) {
+                if (row.get("model").asText().equals("model")) {
+                    modelLevel30 = row.get("level_accuracy").asDouble();
+                } else if (row.get("model").asText().equals("persistence")) {
+                    persistenceLevel30 = row.get("level_accuracy").asDouble();
+                }
+            }
             if (row.get("horizon_min").asInt() == 60) {
                 if (row.get("model").asText().equals("model")) {
                     model60 = row.get("rmse").asDouble();
@@ -44,5 +53,8 @@ class LosLoopBenchmarkTest {
             assertEquals(0, row.get("skipped").asLong(), row.toString());
         }
         assertTrue(model60 < persistence60, "model RMSE " + model60 + " vs persistence " + persistence60 + " at 60 min");
+        // issue 13: congestion levels at 30 min forecast better than "the level now persists"
+        assertTrue(modelLevel30 > persistenceLevel30, "level accuracy at 30 min " + modelLevel30 + " vs level persists "
+                + persistenceLevel30);
     }
 }

@@ -110,4 +110,36 @@ class BacktestTest {
                     r.of("historical_average").leads().get(k).scores().pairs(), "pairs at lead " + (k + 1));
         }
     }
+
+    @Test
+    void congestionLevelAccuracyAtEachHorizonsOwnLeadStep() {
+        // a 60-minute square wave, 30 min free (60) then 30 min congested (20): "the level now persists" is always
+        // wrong at +30 min, always right at +60 and right half the time at +15; the historical average is exact
+        int perDay = 288;
+        int steps = perDay * 10;
+        int n = 2;
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                x[t][i] = t % 12 < 6 ? 60f : 20f;
+            }
+        }
+        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
+        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        LevelGrader grader = (segment, speed) -> speed < 40 ? 1 : 0;
+        BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(new Persistence(n), ha), -1, null,
+                new int[0], new int[0], grader);
+        PredictorResult p = r.of("persistence");
+        assertEquals(0.0, p.levelAccuracy(30), 1e-12);
+        assertEquals(1.0, p.levelAccuracy(60), 1e-12);
+        assertEquals(0.5, p.levelAccuracy(15), 0.01);
+        for (LevelScores l : r.of("historical_average").levels()) {
+            assertEquals(1.0, l.accuracy(), 1e-12, "at " + l.minutes() + " min");
+            HorizonSpec spec = plan.horizons().stream().filter(h -> h.minutes() == l.minutes()).findFirst().get();
+            assertEquals((long) (spec.lastIssue() - spec.firstIssue() + 1) * n, l.pairs(), "one target per segment");
+        }
+        BacktestResult without = new Backtest(plan, x, x, 0L, STEP).run(List.of(new Persistence(n)), -1, null,
+                new int[0], new int[0]);
+        assertEquals(true, Double.isNaN(without.of("persistence").levelAccuracy(30)), "not scored without a grader");
+    }
 }

@@ -10,6 +10,10 @@ import io.javalin.http.staticfiles.Location;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.forecast.Forecast;
+import roadcast.route.Route;
+import roadcast.route.RouteException;
+import roadcast.route.RouteLeg;
+import roadcast.route.RouteTravelTime;
 import roadcast.topics.ForecastWire;
 import roadcast.topics.WireTime;
 import roadcast.store.DeadLetter;
@@ -132,6 +136,9 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/network", this::network);
         app.get("/api/segments/{id}/forecast", this::forecast);
         app.get("/api/segments/{id}/history", this::history);
+        app.get("/api/route", this::route);
+        app.get("/api/outlook", this::outlook);
+        app.get("/api/bulletin", this::bulletin);
         app.get("/api/dead-letters", this::deadLetters);
         app.delete("/api/admin/data", this::purge);
         app.before("/api/stream", ctx -> {
@@ -248,6 +255,21 @@ public final class ApiServer implements AutoCloseable {
         horizonsList.add(0);
         available.forEach(horizonsList::add);
         List<CatalogSegment> all = catalog.segments(store.segmentIds());
+        ForecastSkill skills = catalog.model().map(ServedModel::skills).orElse(null);
+        if (booleanParam(ctx, "reliableOnly")) {
+            if (horizon == 0) {
+                throw new BadRequestException("reliableOnly applies to forecasts: give a horizon above 0");
+            }
+            if (skills == null) {
+                throw new BadRequestException("reliableOnly needs the models' validation skill: serve with --registry");
+            }
+            all = all.stream().filter(s -> {
+                Forecast f = byId.get(s.id());
+                int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
+                return h >= 0 && skills.flag(f, h).reliable();
+            }).toList();
+            o.put("reliableOnly", true);
+        }
         int end = (int) Math.min(all.size(), (long) offset + limit);
         o.put("total", all.size());
         // roads without history (kriged from their observed neighbours) count in the network too
@@ -268,31 +290,13 @@ public final class ApiServer implements AutoCloseable {
             n.put("segment", s.id());
             n.put("coverage", coverageOf(s, f));
             if (horizon == 0) {
-                Observation ob = latestObs.get(s.id());
-                double speed = Double.NaN;
-                long time = Long.MIN_VALUE;
-                boolean estimated = false;
-                if (f != null && Double.isFinite(f.observedSpeed())) {
-                    speed = f.observedSpeed();
-                    time = f.issuedAt();
-                } else if (f != null && f.extended() && Double.isFinite(f.estimatedSpeed())) {
-                    // a road without a sensor: its kriged speed now, unless a live reading is newer
-                    speed = f.estimatedSpeed();
-                    time = f.issuedAt();
-                    estimated = true;
-                }
-                if (ob != null && ob.timeMillis() > time) {
-                    speed = ob.speed();
-                    time = ob.timeMillis();
-                    estimated = false;
-                }
-                ForecastWire.putNumber(n, "speed", speed);
-                if (estimated) {
+                NowSpeed now = NowSpeed.of(catalog, s.id(), f, latestObs.get(s.id()));
+                ForecastWire.putNumber(n, "speed", now.speed());
+                if (now.estimated()) {
                     n.put("estimated", true);
                 }
-                String level = catalog.grade(s.id(), speed);
-                n.put("level", level != null ? level : CurrentLevel.of(f, speed));
-                n.put("time", time == Long.MIN_VALUE ? null : Instant.ofEpochMilli(time).toString());
+                n.put("level", now.level());
+                n.put("time", now.timeMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(now.timeMillis()).toString());
             } else {
                 int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
                 if (h < 0) {
@@ -306,6 +310,7 @@ public final class ApiServer implements AutoCloseable {
                     ForecastWire.putNumber(n, "upper", f.upper()[h]);
                     n.put("time", Instant.ofEpochMilli(f.issuedAt() + horizon * 60_000L).toString());
                     n.put("issuedAt", Instant.ofEpochMilli(f.issuedAt()).toString());
+                    putReliability(n, skills, f, h);
                 }
             }
         }
@@ -317,6 +322,128 @@ public final class ApiServer implements AutoCloseable {
         return f != null ? f.coverage() : s.coverage();
     }
 
+    /** {@code /api/route?segments=a,b,c[&depart=T]}: travel time on the forecasts ({@link RouteTravelTime}). */
+    private void route(Context ctx) {
+        String list = ctx.queryParam("segments");
+        if (list == null || list.isBlank()) {
+            throw new BadRequestException("give the route as segments=a,b,c (segment ids in driving order)");
+        }
+        String[] parts = list.split(",", RouteTravelTime.MAX_SEGMENTS + 2);
+        if (parts.length > RouteTravelTime.MAX_SEGMENTS) {
+            throw new BadRequestException("route too long: more than " + RouteTravelTime.MAX_SEGMENTS + " segments");
+        }
+        List<String> ids = new java.util.ArrayList<>(parts.length);
+        for (String p : parts) {
+            if (p.isBlank()) {
+                throw new BadRequestException("empty segment id in segments='" + shorten(list) + "'");
+            }
+            ids.add(p.trim());
+        }
+        Long depart = timeParam(ctx, "depart");
+        ServedModel model = catalog.model().orElseThrow(() -> new BadRequestException(
+            "route travel times need the road network and its distances: serve with --registry"));
+        Route r;
+        try {
+            r = RouteTravelTime.estimate(model.network(), ids, id -> store.latestForecast(id).orElse(null), depart,
+                model.unit());
+        } catch (RouteException e) {
+            throw new BadRequestException(e.getMessage());
+        }
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode segs = o.putArray("segments");
+        ids.forEach(segs::add);
+        o.put("unit", unitName(model.unit()));
+        o.put("depart", Instant.ofEpochMilli(r.departMillis()).toString());
+        o.put("arrive", Instant.ofEpochMilli(r.arriveMillis()).toString());
+        o.put("travelTimeMin", round3(r.travelTimeMin()));
+        o.put("travelTimeMinLower", round3(r.travelTimeMinLower()));
+        o.put("travelTimeMinUpper", round3(r.travelTimeMinUpper()));
+        o.put("lengthM", round3(r.lengthMetres()));
+        ArrayNode legs = o.putArray("legs");
+        for (RouteLeg leg : r.legs()) {
+            ObjectNode n = legs.addObject();
+            n.put("segment", leg.segment());
+            n.put("arrival", Instant.ofEpochMilli(leg.arrivalMillis()).toString());
+            n.put("lengthM", round3(leg.lengthMetres()));
+            ForecastWire.putNumber(n, "speed", round3(leg.speed()));
+            ForecastWire.putNumber(n, "lower", round3(leg.lower()));
+            ForecastWire.putNumber(n, "upper", round3(leg.upper()));
+            n.put("travelTimeMin", round3(leg.minutes()));
+            n.put("issuedAt", Instant.ofEpochMilli(leg.issuedAt()).toString());
+        }
+        json(ctx, o);
+    }
+
+    /** Clusters one {@code /api/outlook} answer lists at most (largest impact first; {@code clusterCount} has all). */
+    static final int MAX_OUTLOOK_CLUSTERS = 10_000;
+
+    /** {@code /api/outlook}: congestion clusters, clearing, spread, impact ({@link roadcast.outlook.CongestionOutlook}). */
+    private void outlook(Context ctx) {
+        int limit = intParam(ctx, "limit", 100, 1, MAX_OUTLOOK_CLUSTERS);
+        roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
+        o.put("unit", catalog.model().map(m -> unitName(m.unit())).orElse(null));
+        o.put("congested", "moderate or severe");
+        ArrayNode hs = o.putArray("horizonsMin");
+        for (int h : out.horizonsMin()) {
+            hs.add(h);
+        }
+        o.put("spreadWithinMin", roadcast.outlook.CongestionOutlook.SPREAD_WITHIN_MIN);
+        o.put("congestedNow", out.congestedNow());
+        o.put("clusterCount", out.clusters().size());
+        ArrayNode list = o.putArray("clusters");
+        for (roadcast.outlook.CongestionCluster c : out.clusters().subList(0, Math.min(limit, out.clusters().size()))) {
+            ObjectNode n = list.addObject();
+            n.put("id", c.id());
+            n.put("size", c.segments().size());
+            ArrayNode segs = n.putArray("segments");
+            c.segments().forEach(segs::add);
+            n.put("slowestSegment", c.slowestSegment());
+            ForecastWire.putNumber(n, "slowestSpeed", c.slowestSpeed());
+            n.put("severe", c.severe());
+            n.put("beyondHorizon", c.clearsInMin() == null);
+            if (c.clearsInMin() == null) {
+                n.putNull("clearsInMin");
+                n.putNull("clearsAt");
+            } else {
+                n.put("clearsInMin", c.clearsInMin());
+                n.put("clearsAt", Instant.ofEpochMilli(out.issuedAt() + c.clearsInMin() * 60_000L).toString());
+            }
+            ArrayNode spread = n.putArray("spread");
+            c.spread().forEach(sp -> spread.addObject().put("segment", sp.segment()).put("inMin", sp.inMin()));
+            n.put("congestedSegmentMinutes", c.congestedSegmentMinutes());
+            ForecastWire.putNumber(n, "vehicleHoursOfDelay", c.vehicleHoursOfDelay());
+        }
+        json(ctx, o);
+    }
+
+    /** {@code /api/bulletin}: the outlook in a few plain sentences ({@link roadcast.outlook.Bulletin}). */
+    private void bulletin(Context ctx) {
+        int max = intParam(ctx, "clusters", 3, 1, 50);
+        roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
+        String unit = catalog.model().map(m -> unitName(m.unit())).orElse("");
+        java.time.ZoneId zone = catalog.model().map(ServedModel::timeZone).orElse(java.time.ZoneOffset.UTC);
+        List<String> sentences = store.latestForecasts().isEmpty() && store.latestObservations().isEmpty()
+            ? List.of("No traffic data yet.") : roadcast.outlook.Bulletin.sentences(out, unit, zone, max);
+        ObjectNode o = JSON.createObjectNode();
+        o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
+        o.put("timeZone", zone.getId());
+        o.put("unit", unit.isEmpty() ? null : unit);
+        o.put("text", String.join(" ", sentences));
+        ArrayNode items = o.putArray("sentences");
+        sentences.forEach(items::add);
+        json(ctx, o);
+    }
+
+    static String unitName(roadcast.history.SpeedUnit unit) {
+        return unit == roadcast.history.SpeedUnit.MPH ? "mph" : "km/h";
+    }
+
+    private static double round3(double v) {
+        return Double.isFinite(v) ? Math.round(v * 1000) / 1000.0 : v;
+    }
+
     private void forecast(Context ctx) {
         String id = ctx.pathParam("id");
         Optional<Forecast> f = store.latestForecast(id);
@@ -325,6 +452,7 @@ public final class ApiServer implements AutoCloseable {
                 ? "no forecast for segment " + id + " yet" : "unknown segment " + id);
         }
         Forecast fc = f.get();
+        ForecastSkill skills = catalog.model().map(ServedModel::skills).orElse(null);
         ObjectNode o = ForecastWire.toNode(fc);
         ArrayNode horizons = o.putArray("horizons");
         for (int h = 0; h < fc.horizonsMin().length; h++) {
@@ -335,6 +463,7 @@ public final class ApiServer implements AutoCloseable {
             n.put("level", fc.level()[h]);
             ForecastWire.putNumber(n, "lower", fc.lower()[h]);
             ForecastWire.putNumber(n, "upper", fc.upper()[h]);
+            putReliability(n, skills, fc, h);
         }
         json(ctx, o);
     }
@@ -440,6 +569,34 @@ public final class ApiServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new BadRequestException(name + " must be an integer, got '" + shorten(v) + "'");
         }
+    }
+
+    /**
+     * {@code reliable} (the rule of {@link roadcast.skill.Reliability}) and {@code skill} of one forecast horizon; both
+     * null when serving has no model to judge by (a {@code --segments} CSV instead of a registry).
+     */
+    private static void putReliability(ObjectNode n, ForecastSkill skills, Forecast f, int h) {
+        if (skills == null) {
+            n.putNull("reliable");
+            n.putNull("skill");
+            return;
+        }
+        roadcast.skill.Reliability.Flag flag = skills.flag(f, h);
+        n.put("reliable", flag.reliable());
+        ForecastWire.putNumber(n, "skill", Double.isNaN(flag.skill()) ? Double.NaN
+            : Math.round(flag.skill() * 1000) / 1000.0);
+    }
+
+    private static boolean booleanParam(Context ctx, String name) {
+        String v = ctx.queryParam(name);
+        if (v == null || v.isEmpty()) {
+            return false;
+        }
+        return switch (v.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new BadRequestException(name + " must be true or false, got '" + shorten(v) + "'");
+        };
     }
 
     private static Long timeParam(Context ctx, String name) {

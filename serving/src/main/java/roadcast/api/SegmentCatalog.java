@@ -26,13 +26,16 @@ public final class SegmentCatalog {
     private final Map<String, CatalogSegment> byId;
     private final List<int[]> links;
     private final SpeedGrader grader;
+    /** The model in service (network with distances, unit, clock, skill); null for a CSV or empty catalog. */
+    private final ServedModel model;
 
     private SegmentCatalog(List<CatalogSegment> segments, List<int[]> links) {
-        this(segments, links, null);
+        this(segments, links, null, null);
     }
 
-    private SegmentCatalog(List<CatalogSegment> segments, List<int[]> links, SpeedGrader grader) {
+    private SegmentCatalog(List<CatalogSegment> segments, List<int[]> links, SpeedGrader grader, ServedModel model) {
         this.grader = grader;
+        this.model = model;
         this.byId = new LinkedHashMap<>();
         for (CatalogSegment s : segments) {
             byId.put(s.id(), s);
@@ -57,7 +60,17 @@ public final class SegmentCatalog {
             segments.add(new CatalogSegment(s.id(), s.latitude(), s.longitude(), s.roadClass().name(),
                 zoneOf.applyAsInt(i)));
         }
-        return new SegmentCatalog(segments, drawnLinks(network), grader);
+        return new SegmentCatalog(segments, drawnLinks(network), grader, null);
+    }
+
+    /** The same catalog knowing the model in service (reliability flags, routes, congestion clusters). */
+    public SegmentCatalog withModel(ServedModel served) {
+        return new SegmentCatalog(new ArrayList<>(byId.values()), links, grader, served);
+    }
+
+    /** The model in service, empty for a catalog read from a CSV file. */
+    public java.util.Optional<ServedModel> model() {
+        return java.util.Optional.ofNullable(model);
     }
 
     /**
@@ -67,7 +80,7 @@ public final class SegmentCatalog {
     public SegmentCatalog withExtended(List<CatalogSegment> extended, SpeedGrader wholeGrader) {
         List<CatalogSegment> all = new ArrayList<>(byId.values());
         all.addAll(extended);
-        return new SegmentCatalog(all, links, wholeGrader);
+        return new SegmentCatalog(all, links, wholeGrader, model);
     }
 
     /**

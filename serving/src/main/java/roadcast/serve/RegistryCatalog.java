@@ -1,24 +1,25 @@
 package roadcast.serve;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import roadcast.api.CatalogSegment;
+import roadcast.api.ForecastSkill;
+import roadcast.api.ModelSkill;
+import roadcast.api.SegmentCatalog;
+import roadcast.api.ServedModel;
+import roadcast.congestion.CongestionGrader;
 import roadcast.congestion.CongestionLevel;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.Forecasts;
 import roadcast.kriging.KrigingModel;
-import roadcast.network.Segment;
-
-import roadcast.api.SegmentCatalog;
-import roadcast.congestion.CongestionGrader;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
-
-import java.io.IOException;
-import java.nio.file.Path;
+import roadcast.network.Segment;
 
 /** The segment list of the latest model in a registry, graded with that model's free-flow speeds. */
 public final class RegistryCatalog {
@@ -34,10 +35,15 @@ public final class RegistryCatalog {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model registry " + registryDir + ": " + e.getMessage(), e);
         }
-        return of(model);
+        return of(model, new RegistrySkills(new ModelRegistry(registryDir), ModelSkill.of(model)));
     }
 
+    /** One model, its forecasts judged by its own skill table. */
     public static SegmentCatalog of(ManifoldModel model) {
+        return of(model, ModelSkill.of(model));
+    }
+
+    private static SegmentCatalog of(ManifoldModel model, ForecastSkill skills) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
         // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
         SegmentCatalog observed = SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)),
@@ -47,9 +53,10 @@ public final class RegistryCatalog {
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
             .orElse(null));
+        ServedModel served = new ServedModel(model.network(), model.unit(), model.timeZone(), skills);
         KrigingModel kriging = model.kriging();
         if (kriging == null || kriging.size() == 0) {
-            return observed;
+            return observed.withModel(served);
         }
         // roads without history (coverage extension): listed and drawn too, graded like their forecasts
         List<CatalogSegment> extended = new ArrayList<>(kriging.size());
@@ -68,6 +75,6 @@ public final class RegistryCatalog {
             CongestionLevel l = grader.level(kriging.segments().get(e).roadClass(), speed,
                 Forecasts.extendedFreeFlow(model, e));
             return l == null ? null : l.wireName();
-        });
+        }).withModel(served);
     }
 }

@@ -36,7 +36,8 @@ public final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--registry", description = "Model registry directory: the latest model's network gives the "
-        + "segment list with coordinates, road classes and zones.")
+        + "segment list with coordinates, road classes and zones, the road links for /api/route and /api/outlook; each "
+        + "forecast's reliability flag comes from the skill table of the version that issued it.")
     Path registry;
 
     @Option(names = "--segments", description = "CSV of segments (id/sensor_id, latitude, longitude[, road_class, zone]), "

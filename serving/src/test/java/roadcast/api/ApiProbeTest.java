@@ -72,7 +72,13 @@ class ApiProbeTest {
         "/api/segments/%F0%28%8C%BC/forecast", "/api/segments/%C0%AF/history", "/api/segments/%E2%80%AE/forecast",
         "/api/segments/s1%00/forecast", "/api/segments/%25%25/forecast", "/api/segments/%ZZ/forecast",
         "/api/segments/s1/history?from=%ZZ", "/api/segments/%20/forecast",
-        "/api/segments/s1/forecast/extra", "/api/no-such-endpoint", "/api/segments/s1/history/..%2F..%2Fhealth");
+        "/api/segments/s1/forecast/extra", "/api/no-such-endpoint", "/api/segments/s1/history/..%2F..%2Fhealth",
+        // issue 13: decision support
+        "/api/network?horizon=30&reliableOnly=%00", "/api/network?reliableOnly=true", "/api/network?reliableOnly=2",
+        "/api/route", "/api/route?segments=%00", "/api/route?segments=,,,", "/api/route?segments=s1,s2&depart=%ZZ",
+        "/api/route?segments=s1,s2&depart=%2B300000000-01-01T00:00:00Z", "/api/route?segments=" + "s1,".repeat(700),
+        "/api/outlook?limit=-1", "/api/outlook?limit=99999999999", "/api/outlook?limit=%00",
+        "/api/bulletin?clusters=0", "/api/bulletin?clusters=1e9");
 
     @BeforeAll
     static void start() throws Exception {
@@ -148,7 +154,8 @@ class ApiProbeTest {
     @Test
     void segmentsWithExtremeStoredTimesStillAnswer() throws Exception {
         for (String path : List.of("/api/segments/edge/history", "/api/segments/edge2/history",
-            "/api/segments/edge2/forecast", "/api/network", "/api/network?horizon=60", "/api/segments")) {
+            "/api/segments/edge2/forecast", "/api/network", "/api/network?horizon=60", "/api/segments",
+            "/api/outlook", "/api/bulletin")) {
             HttpResponse<String> r = raw(path, KEY);
             assertTrue(r.statusCode() == 200 || r.statusCode() == 400, path + " -> " + r.statusCode() + " " + r.body());
         }

@@ -72,7 +72,7 @@ class RegistryCatalogTest {
         Path registryDir = dir.resolve("models");
         assertThrows(IllegalArgumentException.class, () -> RegistryCatalog.load(registryDir),
             "an empty registry is a clear error");
-        new ModelRegistry(registryDir).publish(model);
+        String published = new ModelRegistry(registryDir).publish(model);
 
         SegmentCatalog catalog = RegistryCatalog.load(registryDir);
         List<CatalogSegment> listed = catalog.segments(List.of("not-in-model"));
@@ -91,6 +91,27 @@ class RegistryCatalogTest {
         }
         assertTrue(catalog.grade("m0", 5).equals("severe"));
         assertNull(catalog.grade("not-in-model", 30));
+
+        // reliability flags: judged by the skill table of the version named in the forecast, read from the registry
+        roadcast.api.ForecastSkill skills = catalog.model().orElseThrow().skills();
+        long issued = java.time.Instant.parse("2012-03-03T08:00:00Z").toEpochMilli();
+        int checked = 0;
+        for (int i = 0; i < n; i++) {
+            roadcast.forecast.Forecast s = roadcast.fixtures.SampleForecasts.of(ids[i], issued, 50, 0);
+            roadcast.forecast.Forecast f = new roadcast.forecast.Forecast(s.segment(), s.issuedAt(), published,
+                s.observedSpeed(), false, s.horizonsMin(), s.speed(), s.level(), s.lower(), s.upper());
+            for (int h = 0; h < f.horizonsMin().length; h++) {
+                roadcast.skill.Reliability.Flag expected = roadcast.skill.Reliability.of(model.skill(), i, h, 8 * 60);
+                assertEquals(expected, skills.flag(f, h), ids[i] + " h" + h);
+                checked++;
+            }
+            roadcast.forecast.Forecast other = new roadcast.forecast.Forecast(s.segment(), s.issuedAt(),
+                "v0099-20990101T000000", s.observedSpeed(), false, s.horizonsMin(), s.speed(), s.level(), s.lower(),
+                s.upper());
+            assertEquals(roadcast.skill.Reliability.Flag.NO_EVIDENCE, skills.flag(other, 0),
+                "a version the registry does not hold gives no evidence");
+        }
+        assertEquals(n * 12, checked);
     }
 
     /**
