@@ -76,6 +76,17 @@ public final class ExtendedForecaster {
      * @param fc the zone's forecast from that state
      */
     public void estimate(ZoneState s, ZoneForecast fc, ExtendedForecast out) {
+        estimate(s, fc, out, null);
+    }
+
+    /** What the kernel saw for one extended segment at one horizon row: the fitter learns from it. */
+    interface FeatureSink {
+        /** x is the forecaster's buffer, valid only during the call. */
+        void accept(int row, int extended, double[] x, double base);
+    }
+
+    /** As {@link #estimate(ZoneState, ZoneForecast, ExtendedForecast)}, also handing every feature row to sink. */
+    void estimate(ZoneState s, ZoneForecast fc, ExtendedForecast out, FeatureSink sink) {
         if (members.length == 0) {
             return;
         }
@@ -99,13 +110,13 @@ public final class ExtendedForecaster {
             for (int i = 0; i < n; i++) {
                 sumV += values[i];
             }
-            estimateRow(h, values, pBase, sumV / n, minute, out);
+            estimateRow(h, values, pBase, sumV / n, minute, out, sink);
         }
         out.issuedAtMillis = t;
     }
 
     private void estimateRow(int h, double[] values, int pBase, double zoneMeanV, int minute,
-                             ExtendedForecast out) {
+                             ExtendedForecast out, FeatureSink sink) {
         double[] beta = kriging.beta();
         int[] nb = kriging.neighbours();
         double lo = kriging.lower()[h];
@@ -120,6 +131,9 @@ public final class ExtendedForecaster {
             double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute, x,
                     scratch);
             double y = KrigingKernel.predict(b, beta, h * f, x, f);
+            if (sink != null) {
+                sink.accept(h, e, x, b);
+            }
             out.speed[h][e] = y;
             out.lower[h][e] = y + lo;
             out.upper[h][e] = y + hi;

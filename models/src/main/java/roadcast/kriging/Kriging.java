@@ -158,8 +158,11 @@ public final class Kriging {
         return new Masking(fold, neighbours, scale);
     }
 
-    /** One candidate's choice: its best ridge, masked CV MAE and the regression fitted on every fold. */
-    private record Choice(int k, double width, double lambda, double mae, double[] beta) {
+    /**
+     * One candidate's choice: its best ridge, masked CV MAE, the regression fitted on every fold and, per fold, the
+     * one fitted without that fold (its held-out predictions).
+     */
+    private record Choice(int k, double width, double lambda, double mae, double[] beta, double[][] foldBeta) {
     }
 
     /** Iterates the masked training samples of one (K, width): features and label y - B. */
@@ -352,7 +355,7 @@ public final class Kriging {
                     for (int j = 0; j < f; j++) {
                         b[j] -= xty[src][fo][j];
                     }
-                    betas[l][fo] = ridgeScaled(a, b, f, w, lambdas[l]);
+                    betas[l][fo] = LeastAbsolute.ridgeScaled(a, b, f, w, lambdas[l]);
                 }
             }
         }
@@ -368,7 +371,7 @@ public final class Kriging {
             scored[0]++;
         });
         if (scored[0] == 0) {
-            return new Choice(k, width, Double.NaN, -1, null);
+            return new Choice(k, width, Double.NaN, -1, null, null);
         }
         int bestL = 0;
         for (int l = 1; l < candidates; l++) {
@@ -378,9 +381,9 @@ public final class Kriging {
         }
         LOG.debug("kriging K={} width={}: held-out MAE by lambda {} {}", k, width, java.util.Arrays.toString(lambdas),
                 java.util.Arrays.toString(java.util.Arrays.stream(absErr).map(e -> e / scored[0]).toArray()));
-        double[] start = ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, lambdas[bestL]);
+        double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, lambdas[bestL]);
         double[] beta = leastAbsolute(samples, start, lambdas[bestL]);
-        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta);
+        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta, betas[bestL]);
     }
 
     private static double[] sum(Samples samples, int f) {
@@ -416,15 +419,17 @@ public final class Kriging {
         return b;
     }
 
-    /** IRLS iterations toward the least-absolute-deviations fit: the scores are MAE, speeds have heavy tails. */
+    /**
+     * IRLS iterations inside the cross-validation (every candidate, every fold: kept short for time); the chosen
+     * candidate's final fit runs {@link LeastAbsolute#ITERATIONS}, closer to the least-absolute-deviations optimum.
+     */
     static final int IRLS_ITERATIONS = 3;
-    /** Residuals below this (speed unit) weigh as this: keeps the weights finite. */
-    static final double IRLS_FLOOR = 0.5;
+    static final double IRLS_FLOOR = LeastAbsolute.FLOOR;
 
     private static double[] leastAbsolute(Samples samples, double[] start, double lambda) {
         int f = samples.f;
         double[] beta = start;
-        for (int it = 0; it < IRLS_ITERATIONS; it++) {
+        for (int it = 0; it < LeastAbsolute.ITERATIONS; it++) {
             double[] a = new double[f * f];
             double[] b = new double[f];
             double[] weightSum = new double[1];
@@ -448,70 +453,87 @@ public final class Kriging {
                 }
                 weightSum[0] += w;
             });
-            beta = ridgeScaled(a, b, f, weightSum[0], lambda);
+            beta = LeastAbsolute.ridgeScaled(a, b, f, weightSum[0], lambda);
         }
         return beta;
     }
 
-    /** Ridge on weighted sums: (A / W + lambda I) beta = b / W, W the sum of the sample weights. */
-    private static double[] ridgeScaled(double[] upperA, double[] b, int f, double weightSum, double lambda) {
-        double[] a = upperA.clone();
-        double[] rhs = b.clone();
-        for (int j = 0; j < a.length; j++) {
-            a[j] /= weightSum;
-        }
-        for (int j = 0; j < f; j++) {
-            rhs[j] /= weightSum;
-        }
-        return ridge(a, rhs, f, 1, lambda);
-    }
+    /** Masked samples of one horizon row from the calibration replay: features, label y - B, fold. */
+    private static final class RowSamples {
+        final int f;
+        float[] x;
+        float[] label;
+        int[] fold;
+        int n;
 
-    /** beta = (A / c + lambda I)^-1 b / c with A given as its upper triangle; lambda = infinity gives beta = 0. */
-    private static double[] ridge(double[] upperA, double[] b, int f, long c, double lambda) {
-        DMatrixRMaj a = new DMatrixRMaj(f, f);
-        DMatrixRMaj rhs = new DMatrixRMaj(f, 1);
-        if (Double.isInfinite(lambda)) {
-            return new double[f];
+        RowSamples(int f) {
+            this.f = f;
+            x = new float[1024 * f];
+            label = new float[1024];
+            fold = new int[1024];
         }
-        for (int r = 0; r < f; r++) {
-            for (int col = r; col < f; col++) {
-                double value = upperA[r * f + col] / c;
-                a.set(r, col, value);
-                a.set(col, r, value);
+
+        void add(double[] features, double lab, int fo) {
+            if (n == label.length) {
+                x = Arrays.copyOf(x, 2 * x.length);
+                label = Arrays.copyOf(label, 2 * label.length);
+                fold = Arrays.copyOf(fold, 2 * fold.length);
             }
-            // every coefficient, the intercept too, shrinks toward the plain kernel mean B (beta = 0)
-            a.add(r, r, lambda);
-            rhs.set(r, 0, b[r] / c);
+            for (int j = 0; j < f; j++) {
+                x[n * f + j] = (float) features[j];
+            }
+            label[n] = (float) lab;
+            fold[n++] = fo;
         }
-        DMatrixRMaj beta = new DMatrixRMaj(f, 1);
-        if (!CommonOps_DDRM.solve(a, rhs, beta)) {
-            throw new IllegalStateException("kriging normal equations are singular");
+
+        /** Held-out error label - beta_fold . x of every sample, NaN where its fold has no fit. */
+        float[] heldOutErrors(double[][] byFold) {
+            float[] e = new float[n];
+            for (int i = 0; i < n; i++) {
+                double[] b = byFold[fold[i]];
+                if (b == null) {
+                    e[i] = Float.NaN;
+                    continue;
+                }
+                double r = label[i];
+                for (int j = 0; j < f; j++) {
+                    r -= b[j] * x[i * f + j];
+                }
+                e[i] = (float) r;
+            }
+            return e;
         }
-        return beta.data.clone();
     }
 
     /**
      * Replays the calibration rows through the zone forecasters once per fold with that fold's segments removed from
-     * the input, kriges them with {@link ExtendedForecaster} (the kernel the stream runs) and turns the errors of
-     * every horizon row into band offsets and MAE.
+     * the input and records what {@link ExtendedForecaster} (the kernel the stream runs) sees at every horizon row
+     * for the removed segments. Per horizon row, fold cross-validation then chooses between the regression shared
+     * with row 0 and one refitted on that row's masked samples (the neighbours' forecasts at h relate to the
+     * speed at t + h differently from their readings to the speed now); the chosen one's held-out errors give the
+     * band offsets and the masked MAE.
      */
     private static void calibrate(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
                                   double[] beta, KrigingConfig cfg, double[] lower, double[] upper, double[] mae) {
         int n = model.network().size();
         int rows = lower.length;
+        int f = KrigingKernel.featureCount(best.k);
         int steps = history.steps();
         int calStart = Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
         int warm = Math.max(0, calStart - 2 * ZoneForecaster.MAX_CARRIED_STEPS);
         float[][] speed = history.speed();
         long first = history.epochMillis(0);
         long step = history.step().toMillis();
-        List<float[]> errors = new ArrayList<>();
-        int[] used = new int[rows];
+        int folds = cfg.folds();
+        // at most maxSamples / rows samples per horizon row: calibration steps strided beyond it
+        long perRow = (long) (steps - calStart) * n;
+        int stride = (int) Math.max(1, (perRow * rows + cfg.maxSamples() - 1) / cfg.maxSamples());
+        RowSamples[] samples = new RowSamples[rows];
         for (int h = 0; h < rows; h++) {
-            errors.add(new float[1024]);
+            samples[h] = new RowSamples(f);
         }
         int zones = model.zoneCount();
-        for (int fold = 0; fold < cfg.folds(); fold++) {
+        for (int fold = 0; fold < folds; fold++) {
             List<Integer> targets = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 if (masking.fold[i] == fold && masking.neighbours[i].size() > 0) {
@@ -539,6 +561,18 @@ public final class Kriging {
                 masked[i] = true;
             }
             ExtendedForecast out = new ExtendedForecast(rows, targets.size());
+            int[] now = new int[1];
+            int fo = fold;
+            ExtendedForecaster.FeatureSink sink = (h, e, x, base) -> {
+                int t = now[0] + h;
+                if (t >= steps) {
+                    return;
+                }
+                float y = speed[t][targets.get(e)];
+                if (!Float.isNaN(y)) {
+                    samples[h].add(x, y - base, fo);
+                }
+            };
             for (int t = warm; t < steps; t++) {
                 float[] row = speed[t];
                 for (int z = 0; z < zones; z++) {
@@ -548,46 +582,73 @@ public final class Kriging {
                     }
                     forecasters[z].observe(states[z], first + t * step, zoneRows[z]);
                 }
-                if (t < calStart) {
+                if (t < calStart || (t - calStart) % stride != 0) {
                     continue;
                 }
+                now[0] = t;
                 for (int z = 0; z < zones; z++) {
                     forecasters[z].forecast(states[z], outs[z]);
-                    kriged[z].estimate(states[z], outs[z], out);
-                }
-                for (int h = 0; h < rows && t + h < steps; h++) {
-                    for (int e = 0; e < targets.size(); e++) {
-                        float y = speed[t + h][targets.get(e)];
-                        if (Float.isNaN(y)) {
-                            continue;
-                        }
-                        float[] list = errors.get(h);
-                        if (used[h] == list.length) {
-                            list = Arrays.copyOf(list, list.length * 2);
-                            errors.set(h, list);
-                        }
-                        list[used[h]++] = (float) (y - out.speed[h][e]);
-                    }
+                    kriged[z].estimate(states[z], outs[z], out, sink);
                 }
             }
         }
         double lo = (1 - cfg.bandLevel()) / 2;
+        double[] shared = Arrays.copyOf(beta, f);
         for (int h = 0; h < rows; h++) {
-            float[] e = Arrays.copyOf(errors.get(h), used[h]);
-            if (e.length == 0) {
+            RowSamples s = samples[h];
+            if (s.n == 0) {
                 lower[h] = Double.NaN;
                 upper[h] = Double.NaN;
                 mae[h] = Double.NaN;
                 continue;
             }
-            double abs = 0;
-            for (float v : e) {
-                abs += Math.abs(v);
+            double[][] own = new double[folds][];
+            for (int fo = 0; fo < folds; fo++) {
+                int held = fo;
+                own[fo] = LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, i -> s.fold[i] != held);
             }
-            mae[h] = abs / e.length;
+            float[] eShared = s.heldOutErrors(best.foldBeta);
+            float[] eOwn = s.heldOutErrors(own);
+            double aShared = 0;
+            double aOwn = 0;
+            int both = 0;
+            for (int i = 0; i < s.n; i++) {
+                if (!Float.isNaN(eShared[i]) && !Float.isNaN(eOwn[i])) {
+                    aShared += Math.abs(eShared[i]);
+                    aOwn += Math.abs(eOwn[i]);
+                    both++;
+                }
+            }
+            boolean refit = both > 0 && aOwn < aShared;
+            float[] chosen = refit ? eOwn : eShared;
+            if (refit) {
+                System.arraycopy(LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, null), 0, beta, h * f, f);
+            } else {
+                System.arraycopy(shared, 0, beta, h * f, f);
+            }
+            LOG.info("kriging row {}: masked held-out MAE shared {} / refitted {} on {} samples: {}", h,
+                    both == 0 ? Double.NaN : aShared / both, both == 0 ? Double.NaN : aOwn / both, both,
+                    refit ? "refitted" : "shared");
+            float[] e = new float[s.n];
+            int m = 0;
+            double abs = 0;
+            for (float v : chosen) {
+                if (!Float.isNaN(v)) {
+                    e[m++] = v;
+                    abs += Math.abs(v);
+                }
+            }
+            if (m == 0) {
+                lower[h] = Double.NaN;
+                upper[h] = Double.NaN;
+                mae[h] = Double.NaN;
+                continue;
+            }
+            e = Arrays.copyOf(e, m);
+            mae[h] = abs / m;
             Arrays.sort(e);
-            lower[h] = e[(int) Math.floor(lo * (e.length - 1))];
-            upper[h] = e[(int) Math.ceil((1 - lo) * (e.length - 1))];
+            lower[h] = e[(int) Math.floor(lo * (m - 1))];
+            upper[h] = e[(int) Math.ceil((1 - lo) * (m - 1))];
         }
     }
 

@@ -15,7 +15,8 @@ package roadcast.kriging;
  * @param calibrationFraction last part of the training rows on which the bands are calibrated (0.2)
  * @param bandLevel           central coverage of the bands (0.9)
  * @param seed                seed of the fold assignment
- * @param maxSamples          most (step, segment) samples the regression sees; steps are strided beyond it
+ * @param maxSamples          most (step, segment) samples the regression sees; steps are strided beyond it (the
+ *                            per-horizon calibration replay keeps at most maxSamples / horizon rows per row)
  */
 public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[] lambdas, double calibrationFraction,
                             double bandLevel, long seed, long maxSamples) {
