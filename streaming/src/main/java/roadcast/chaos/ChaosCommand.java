@@ -77,6 +77,11 @@ public final class ChaosCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     Duration recoveryTimeout;
 
+    @Option(names = "--keep-logs",
+            description = "Keep the cluster's logs and checkpoints when the run passes too (they are always kept, and "
+                    + "named in the report as work_dir, when it fails).")
+    boolean keepLogs;
+
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "chaos.json",
             description = "Where to write the report (default: ${DEFAULT-VALUE}).")
     Path json;
@@ -100,7 +105,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode report;
         try {
             report = ChaosRun.run(data, new ChaosRun.Options(taskManagers, kills, seed, stepSeconds,
-                    checkpointInterval, recoveryTimeout, steps, jar), out);
+                    checkpointInterval, recoveryTimeout, steps, jar, keepLogs), out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;

@@ -73,9 +73,10 @@ public final class ChaosRun {
      * @param recoveryTimeout    a kill the job has not recovered from in this long ends the run
      * @param maxSteps           steps to replay at most (0 = every step after the training part)
      * @param jobJar             the job jar for {@code flink run}
+     * @param keepLogs           keep the cluster's logs (and checkpoints) also when the run passes
      */
     public record Options(int taskManagers, int kills, long seed, double stepSeconds, Duration checkpointInterval,
-                          Duration recoveryTimeout, int maxSteps, Path jobJar) {
+                          Duration recoveryTimeout, int maxSteps, Path jobJar, boolean keepLogs) {
         public Options {
             if (taskManagers < 1 || kills < 0 || !(stepSeconds > 0)) {
                 throw new IllegalArgumentException("need taskManagers >= 1, kills >= 0, stepSeconds > 0");
@@ -258,7 +259,7 @@ public final class ChaosRun {
         report.put("taskmanagers", o.taskManagers());
         report.put("seed", o.seed());
         report.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
-        if (ok(report)) {
+        if (ok(report) && !o.keepLogs()) {
             deleteQuietly(work);
         } else {
             report.put("work_dir", work.toString());

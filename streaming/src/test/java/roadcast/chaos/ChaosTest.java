@@ -35,7 +35,7 @@ class ChaosTest {
         new CityGenerator(CityConfig.of(16, 4, 5, 5, WeekProfiles.sharedOrBuiltIn(5))).generate(city, i -> { });
         Dataset data = DatasetLoader.load(city);
         ObjectNode r = ChaosRun.run(data, new ChaosRun.Options(2, 2, 3, 0.3, Duration.ofMillis(500),
-                Duration.ofMinutes(2), 50, jar), new PrintWriter(System.out, true));
+                Duration.ofMinutes(2), 50, jar, false), new PrintWriter(System.out, true));
         String report = r.toPrettyString();
         System.out.println(report);
         assertEquals(2, r.get("kills").asInt(), report);
