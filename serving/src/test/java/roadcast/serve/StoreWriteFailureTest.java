@@ -13,7 +13,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
@@ -28,6 +27,8 @@ import roadcast.topics.ForecastWire;
  * file-size limit of one byte ({@code prlimit --fsize}, RLIMIT_FSIZE), so every append to RocksDB's write-ahead log
  * fails with EFBIG ("File too large"). Forecasts published meanwhile must not be lost: /health turns DEGRADED, the
  * stored data is still served, and once the limit is lifted the follower stores every one of them, each once.
+ * Before the store reopened itself after a failed write, RocksDB kept the failure as a fatal background error and
+ * the follower stayed DEGRADED for good, retrying the same "File too large" long after the limit was lifted.
  */
 class StoreWriteFailureTest {
 
@@ -39,10 +40,6 @@ class StoreWriteFailureTest {
     Path dir;
 
     @Test
-    @Disabled("fails: a defect this test found and that is not fixed yet. After one failed write-ahead-log append RocksDB "
-        + "keeps a fatal background error, so every retry fails with the same 'File too large' long after the limit is "
-        + "lifted (DEGRADED for good); rocksdbjni 11.8.1 has no DB::Resume, so the store must be closed and reopened "
-        + "(replaying its WAL) under the readers, which OnlineStore cannot do yet")
     void aFailingStoreWriteIsRetriedUntilItSucceedsAndNothingIsLost() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/prlimit")) || Files.isExecutable(Path.of("/bin/prlimit")),
             "prlimit (util-linux) is needed to limit the serving process's file size");
