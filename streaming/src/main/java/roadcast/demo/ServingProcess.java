@@ -119,16 +119,20 @@ public final class ServingProcess implements DashboardLauncher {
      * it serves.
      *
      * @param classpath the serving module's classpath ({@link #servingClasspath()})
+     * @param retention history retention in {@code roadcast serve --retention} syntax (e.g. 30d)
      */
     public Running startFollowing(List<String> classpath, String bootstrapServers, String forecastTopic,
-                                  String speedTopic, String apiKey, Path store, Path log)
+                                  String speedTopic, String apiKey, String retention, Path store, Path log)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", String.join(java.io.File.pathSeparator, classpath), "roadcast.serve.ServeCommand",
                 "--bootstrap-servers", bootstrapServers, "--forecast-topic", forecastTopic,
                 "--speed-topic", speedTopic, "--port", "0", "--store", store.toString(),
-                "--api-key", apiKey));
+                "--api-key", apiKey, "--retention", retention,
+                // the retention sweep runs often, so that a hostile record that could make it delete would do so
+                // within the run
+                "--sweep-every", "30s"));
         if (registry != null) {
             command.add("--registry");
             command.add(registry.toAbsolutePath().toString());

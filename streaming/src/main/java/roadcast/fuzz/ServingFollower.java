@@ -57,8 +57,11 @@ final class ServingFollower implements AutoCloseable {
     static ServingFollower start(List<String> classpath, Path registry, String bootstrapServers, String forecastTopic,
                                  String speedTopic, Path work, PrintWriter out) throws Exception {
         Path log = work.resolve("serve.log");
+        // Retention longer than the fuzz feed (8.7 days of steps for 100,000 records), so that no history is due
+        // for deletion: any loss is then the hostile records' doing (one far-future time used to move the
+        // high-water mark and sweep away everything).
         ServingProcess.Running p = new ServingProcess(registry).startFollowing(classpath, bootstrapServers,
-                forecastTopic, speedTopic, KEY, work.resolve("store"), log);
+                forecastTopic, speedTopic, KEY, "60d", work.resolve("store"), log);
         out.printf("roadcast serve following %s and %s on port %d (log %s)%n", speedTopic, forecastTopic, p.port(),
                 log);
         out.flush();
