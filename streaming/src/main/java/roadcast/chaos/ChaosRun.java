@@ -214,9 +214,11 @@ public final class ChaosRun {
                             l.countDown();
                         }
                     }
-                    PublishSummary sent = null;
-                    while (sent == null) {
-                        sent = publisher.await(Duration.ofSeconds(5));
+                    // Every kill is behind us, so the rest of the feed is at most its own length away.
+                    PublishSummary sent = publisher.await(Duration.ofSeconds((long) (feedSteps * o.stepSeconds()) + 600));
+                    if (sent == null) {
+                        // still running, or its thread died of an Error without a summary
+                        throw new IllegalStateException("the feed publisher did not finish; see the log");
                     }
                     report.put("readings_published", sent.acknowledged());
                 }
