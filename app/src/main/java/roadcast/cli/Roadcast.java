@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
+import roadcast.chaos.ChaosCommand;
 import roadcast.cluster.ClusterCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
@@ -32,6 +33,7 @@ import roadcast.trainjob.BenchTrainCommand;
             BenchForecastCommand.class,
             BenchStreamCommand.class,
             FuzzCommand.class,
+            ChaosCommand.class,
             LoadBenchmarkCommand.class,
             ClusterCommand.class,
             BenchTrainCommand.class,

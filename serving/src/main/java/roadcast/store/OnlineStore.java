@@ -58,17 +58,28 @@ public final class OnlineStore implements AutoCloseable {
 
     private final Path dir;
     private final Duration retention;
-    private final RocksDB db;
-    private final DBOptions dbOptions;
-    private final ColumnFamilyOptions cfOptions;
-    private final List<ColumnFamilyHandle> handles;
-    private final ColumnFamilyHandle latestObservation;
-    private final ColumnFamilyHandle latestForecast;
-    private final ColumnFamilyHandle observations;
-    private final ColumnFamilyHandle forecasts;
-    private final ColumnFamilyHandle deadLetters;
-    private final ColumnFamilyHandle positions;
+    private RocksDB db;
+    private DBOptions dbOptions;
+    private ColumnFamilyOptions cfOptions;
+    private List<ColumnFamilyHandle> handles;
+    private ColumnFamilyHandle latestObservation;
+    private ColumnFamilyHandle latestForecast;
+    private ColumnFamilyHandle observations;
+    private ColumnFamilyHandle forecasts;
+    private ColumnFamilyHandle deadLetters;
+    private ColumnFamilyHandle positions;
     private final WriteOptions syncWrite;
+    /**
+     * Readers and writers hold the read lock; only {@link #reopen()} takes the write lock, to swap the database under
+     * them. RocksDB keeps a failed write-ahead-log append (disk full, file-size limit) as a fatal background error:
+     * every later write fails with it even once the disk is writable again, and rocksdbjni has no DB::Resume. So a
+     * write after a failed one first reopens the store (replaying its write-ahead log), and the follower's retry of
+     * the same batch from the stored positions loses nothing.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lifecycle =
+        new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile boolean writeFailed;
+    private boolean closed;
     /**
      * Expiry is relative to the data, so that a replay of 2012 data is not expired at once; but not to the newest time
      * ever seen, which one far-future record would set. The high-water mark is a high quantile of the most recent
@@ -85,29 +96,10 @@ public final class OnlineStore implements AutoCloseable {
         RocksDB.loadLibrary();
         try {
             Files.createDirectories(dir);
-            // a small WAL ceiling forces memtable flushes, so a week of history is not kept twice (WAL + SST)
-            dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
-                .setMaxTotalWalSize(64L << 20);
-            // history values are JSON with repeated field names: LZ4 on every level, ZSTD at the bottom
-            cfOptions = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
-                .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
-            List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
-            for (String name : FAMILIES) {
-                descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), cfOptions));
-            }
-            handles = new ArrayList<>();
-            db = RocksDB.open(dbOptions, dir.toString(), descriptors, handles);
-        } catch (RocksDBException | java.io.IOException e) {
-            String hint = String.valueOf(e.getMessage()).contains("LOCK")
-                ? " (is another roadcast serve using this store?)" : "";
-            throw new StoreException("cannot open online store " + dir + ": " + e.getMessage() + hint, e);
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot open online store " + dir + ": " + e.getMessage(), e);
         }
-        latestObservation = handles.get(1);
-        latestForecast = handles.get(2);
-        observations = handles.get(3);
-        forecasts = handles.get(4);
-        deadLetters = handles.get(5);
-        positions = handles.get(6);
+        openDb();
         syncWrite = new WriteOptions().setSync(true);
         // seeds: every segment's latest times (a far-future record is one segment's latest, so one seed of many)
         for (Observation o : latestObservations()) {
@@ -115,6 +107,84 @@ public final class OnlineStore implements AutoCloseable {
         }
         for (Forecast f : latestForecasts()) {
             noteTime(f.issuedAt());
+        }
+    }
+
+    /** Opens the database and its column families into the fields (constructor, {@link #reopen()}). */
+    private void openDb() {
+        // a small WAL ceiling forces memtable flushes, so a week of history is not kept twice (WAL + SST)
+        DBOptions options = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+            .setMaxTotalWalSize(64L << 20);
+        // history values are JSON with repeated field names: LZ4 on every level, ZSTD at the bottom
+        ColumnFamilyOptions families = new ColumnFamilyOptions().setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setBottommostCompressionType(CompressionType.ZSTD_COMPRESSION);
+        List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
+        for (String name : FAMILIES) {
+            descriptors.add(new ColumnFamilyDescriptor(name.getBytes(StandardCharsets.UTF_8), families));
+        }
+        List<ColumnFamilyHandle> opened = new ArrayList<>();
+        try {
+            db = RocksDB.open(options, dir.toString(), descriptors, opened);
+        } catch (RocksDBException e) {
+            options.close();
+            families.close();
+            String hint = String.valueOf(e.getMessage()).contains("LOCK")
+                ? " (is another roadcast serve using this store?)" : "";
+            throw new StoreException("cannot open online store " + dir + ": " + e.getMessage() + hint, e);
+        }
+        dbOptions = options;
+        cfOptions = families;
+        handles = opened;
+        latestObservation = handles.get(1);
+        latestForecast = handles.get(2);
+        observations = handles.get(3);
+        forecasts = handles.get(4);
+        deadLetters = handles.get(5);
+        positions = handles.get(6);
+    }
+
+    /** Closes the database and its handles (not the write options); the fields stay until the next open. */
+    private void closeDb() {
+        for (ColumnFamilyHandle h : handles) {
+            h.close();
+        }
+        db.close();
+        dbOptions.close();
+        cfOptions.close();
+    }
+
+    /**
+     * After a failed write: closes and opens the database again, waiting for readers to finish. RocksDB replays its
+     * write-ahead log, which holds every write that succeeded; the failed one was never acknowledged.
+     */
+    private void reopen() {
+        lifecycle.writeLock().lock();
+        try {
+            if (!writeFailed || closed) {
+                return;
+            }
+            try {
+                closeDb();
+            } catch (RuntimeException e) {
+                // a database in a fatal error state may not close cleanly; its files are what matters
+            }
+            openDb();
+            writeFailed = false;
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** Runs {@code body} under the read lock: the database is not swapped meanwhile. */
+    private <T> T reading(java.util.function.Supplier<T> body) {
+        lifecycle.readLock().lock();
+        try {
+            if (closed) {
+                throw new StoreException("online store " + dir + " is closed", null);
+            }
+            return body.get();
+        } finally {
+            lifecycle.readLock().unlock();
         }
     }
 
@@ -139,6 +209,16 @@ public final class OnlineStore implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
+        if (writeFailed) {
+            reopen();
+        }
+        reading(() -> {
+            writeLocked(batch);
+            return null;
+        });
+    }
+
+    private void writeLocked(StoreBatch batch) {
         try (WriteBatch wb = new WriteBatch()) {
             // newest per segment within the batch first, then compare once with what is stored
             Map<String, Observation> newestObs = new HashMap<>();
@@ -176,12 +256,17 @@ public final class OnlineStore implements AutoCloseable {
             batch.observations.forEach(o -> noteTime(o.timeMillis()));
             batch.forecasts.forEach(f -> noteTime(f.issuedAt()));
         } catch (RocksDBException | com.fasterxml.jackson.core.JsonProcessingException e) {
+            writeFailed = e instanceof RocksDBException;
             throw new StoreException("write to online store " + dir + " failed: " + e.getMessage(), e);
         }
     }
 
     /** Offsets stored with the data: where the follower resumes after a restart. */
     public List<PartitionPosition> positions() {
+        return reading(() -> positionsLocked());
+    }
+
+    private List<PartitionPosition> positionsLocked() {
         List<PartitionPosition> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(positions)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -198,16 +283,28 @@ public final class OnlineStore implements AutoCloseable {
     }
 
     public Optional<Observation> latestObservation(String segment) {
+        return reading(() -> latestObservationLocked(segment));
+    }
+
+    private Optional<Observation> latestObservationLocked(String segment) {
         byte[] v = get(latestObservation, StoreKeys.utf8(segment));
         return v == null ? Optional.empty() : Optional.ofNullable(decodeObservation(segment, v));
     }
 
     public Optional<Forecast> latestForecast(String segment) {
+        return reading(() -> latestForecastLocked(segment));
+    }
+
+    private Optional<Forecast> latestForecastLocked(String segment) {
         byte[] v = get(latestForecast, StoreKeys.utf8(segment));
         return v == null ? Optional.empty() : Optional.ofNullable(decodeForecast(v));
     }
 
     public List<Observation> latestObservations() {
+        return reading(() -> latestObservationsLocked());
+    }
+
+    private List<Observation> latestObservationsLocked() {
         List<Observation> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestObservation)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -222,6 +319,10 @@ public final class OnlineStore implements AutoCloseable {
     }
 
     public List<Forecast> latestForecasts() {
+        return reading(() -> latestForecastsLocked());
+    }
+
+    private List<Forecast> latestForecastsLocked() {
         List<Forecast> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(latestForecast)) {
             for (it.seekToFirst(); it.isValid(); it.next()) {
@@ -254,6 +355,10 @@ public final class OnlineStore implements AutoCloseable {
 
     /** Every segment id the store has seen, sorted. */
     public List<String> segmentIds() {
+        return reading(() -> segmentIdsLocked());
+    }
+
+    private List<String> segmentIdsLocked() {
         TreeSet<String> ids = new TreeSet<>();
         for (ColumnFamilyHandle cf : new ColumnFamilyHandle[] {latestObservation, latestForecast}) {
             try (RocksIterator it = db.newIterator(cf)) {
@@ -268,6 +373,10 @@ public final class OnlineStore implements AutoCloseable {
 
     /** Observations of one segment with {@code from <= time <= to}, in time order. */
     public List<Observation> observations(String segment, long fromMillis, long toMillis) {
+        return reading(() -> observationsLocked(segment, fromMillis, toMillis));
+    }
+
+    private List<Observation> observationsLocked(String segment, long fromMillis, long toMillis) {
         List<Observation> out = new ArrayList<>();
         int idBytes = StoreKeys.utf8(segment).length;
         Source[] sources = Source.values();
@@ -286,6 +395,10 @@ public final class OnlineStore implements AutoCloseable {
 
     /** Forecasts of one segment issued with {@code from <= issuedAt <= to}, in issue order. */
     public List<Forecast> forecastsIssued(String segment, long fromMillis, long toMillis) {
+        return reading(() -> forecastsIssuedLocked(segment, fromMillis, toMillis));
+    }
+
+    private List<Forecast> forecastsIssuedLocked(String segment, long fromMillis, long toMillis) {
         List<Forecast> out = new ArrayList<>();
         scan(forecasts, segment, fromMillis, toMillis, (key, value) -> {
             Forecast f = decodeForecast(value);
@@ -298,6 +411,10 @@ public final class OnlineStore implements AutoCloseable {
 
     /** The most recent dead letters, newest first. */
     public List<DeadLetter> deadLetters(int limit) {
+        return reading(() -> deadLettersLocked(limit));
+    }
+
+    private List<DeadLetter> deadLettersLocked(int limit) {
         List<DeadLetter> out = new ArrayList<>();
         try (RocksIterator it = db.newIterator(deadLetters)) {
             for (it.seekToLast(); it.isValid() && out.size() < limit; it.prev()) {
@@ -314,6 +431,10 @@ public final class OnlineStore implements AutoCloseable {
 
     /** Number of history entries (observations, forecasts, dead letters): for metrics and tests. */
     public long[] historyCounts() {
+        return reading(() -> historyCountsLocked());
+    }
+
+    private long[] historyCountsLocked() {
         long[] counts = new long[3];
         ColumnFamilyHandle[] cfs = {observations, forecasts, deadLetters};
         for (int i = 0; i < cfs.length; i++) {
@@ -354,6 +475,10 @@ public final class OnlineStore implements AutoCloseable {
      * that compaction later drops. Returns the cut-off used, or {@code Long.MIN_VALUE} when there was nothing to do.
      */
     public long sweep() {
+        return reading(() -> sweepLocked());
+    }
+
+    private long sweepLocked() {
         try {
             // dead letters are stamped with the wall clock when rejected, so they expire by the wall clock
             long deadCutoff = System.currentTimeMillis() - retention.toMillis();
@@ -381,6 +506,10 @@ public final class OnlineStore implements AutoCloseable {
      * names it.
      */
     public synchronized PurgeResult purgeSegment(String segment) {
+        return reading(() -> purgeSegmentLocked(segment));
+    }
+
+    private PurgeResult purgeSegmentLocked(String segment) {
         if (segment == null || segment.isEmpty() || segment.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("segment id must be non-empty and without NUL characters");
         }
@@ -414,6 +543,10 @@ public final class OnlineStore implements AutoCloseable {
      * from another source (or none). Forecasts are not by source and stay.
      */
     public synchronized PurgeResult purgeSource(Source source) {
+        return reading(() -> purgeSourceLocked(source));
+    }
+
+    private PurgeResult purgeSourceLocked(Source source) {
         try (WriteBatch wb = new WriteBatch(); RocksIterator it = db.newIterator(observations)) {
             long obs = 0;
             java.util.Set<String> touched = new TreeSet<>();
@@ -457,6 +590,10 @@ public final class OnlineStore implements AutoCloseable {
      * rejected before it.
      */
     public synchronized PurgeResult purgeBefore(long beforeMillis) {
+        return reading(() -> purgeBeforeLocked(beforeMillis));
+    }
+
+    private PurgeResult purgeBeforeLocked(long beforeMillis) {
         try (WriteBatch wb = new WriteBatch()) {
             long obs = 0;
             long fc = 0;
@@ -572,13 +709,17 @@ public final class OnlineStore implements AutoCloseable {
 
     @Override
     public void close() {
-        syncWrite.close();
-        for (ColumnFamilyHandle h : handles) {
-            h.close();
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            syncWrite.close();
+            closeDb();
+        } finally {
+            lifecycle.writeLock().unlock();
         }
-        db.close();
-        dbOptions.close();
-        cfOptions.close();
     }
 
     private interface EntryConsumer {

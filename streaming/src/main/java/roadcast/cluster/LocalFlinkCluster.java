@@ -59,11 +59,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final String classpath;
     private final int restPort;
     private final String taskManagerHeap;
+    private final java.util.Map<String, String> settings;
     private final List<Process> processes = new ArrayList<>();
+    private int taskManagersLaunched;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
-    private LocalFlinkCluster(Path home, Path logs, String classpath, int restPort, String taskManagerHeap) {
+    private LocalFlinkCluster(Path home, Path logs, String classpath, int restPort, String taskManagerHeap,
+                              java.util.Map<String, String> settings) {
         // Absolute: the processes run in {@code home}, where relative paths would land in the temporary folder.
         this.home = home.toAbsolutePath();
         this.conf = this.home.resolve("conf");
@@ -71,6 +74,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
         this.classpath = classpath;
         this.restPort = restPort;
         this.taskManagerHeap = taskManagerHeap;
+        this.settings = settings;
     }
 
     /**
@@ -91,6 +95,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
      */
     public static LocalFlinkCluster start(Path home, Path logs, int taskManagers, String taskManagerHeap,
                                           Duration timeout) throws IOException, InterruptedException {
+        return start(home, logs, taskManagers, taskManagerHeap, timeout, java.util.Map.of());
+    }
+
+    /**
+     * @param settings config.yaml entries that replace or add to the defaults below (e.g. a restart strategy for a
+     *                 cluster whose jobs must survive a TaskManager failure: the default is none, so that a failing
+     *                 job fails a test instead of restarting forever)
+     */
+    public static LocalFlinkCluster start(Path home, Path logs, int taskManagers, String taskManagerHeap,
+                                          Duration timeout, java.util.Map<String, String> settings)
+            throws IOException, InterruptedException {
         if (taskManagers < 1) {
             throw new IllegalArgumentException("a cluster needs at least one TaskManager, got " + taskManagers);
         }
@@ -102,17 +117,17 @@ public final class LocalFlinkCluster implements AutoCloseable {
             throw new IOException("a cluster started from " + home.toAbsolutePath() + " is still running (pids "
                     + runningPids(home) + "); stop it first");
         }
-        LocalFlinkCluster cluster = new LocalFlinkCluster(home, logs, clusterClasspath(), freePort(), taskManagerHeap);
+        LocalFlinkCluster cluster = new LocalFlinkCluster(home, logs, clusterClasspath(), freePort(), taskManagerHeap,
+                settings);
         try {
             cluster.writeConfiguration();
-            cluster.launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
-                    "GET_JM_RESOURCE_PARAMS");
+            cluster.processes.add(cluster.launch("jobmanager",
+                    "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "GET_JM_RESOURCE_PARAMS"));
             // TaskManagers only once the JobManager answers: JVMs booting side by side on a loaded host starve the
             // JobManager's actor system, whose remoting gives up after a fixed 10 s.
             cluster.awaitTaskManagers(0, timeout);
             for (int i = 0; i < taskManagers; i++) {
-                cluster.launch("taskmanager-" + i, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-                        "GET_TM_RESOURCE_PARAMS");
+                cluster.processes.add(cluster.launchTaskManager());
             }
             cluster.writeState();
             cluster.awaitTaskManagers(taskManagers, timeout);
@@ -198,6 +213,34 @@ public final class LocalFlinkCluster implements AutoCloseable {
             out.add(processes.get(i).pid());
         }
         return out;
+    }
+
+    /**
+     * Kills TaskManager {@code index} (in start order) with SIGKILL, as a crashed machine or the OOM killer would: no
+     * shutdown hook runs, its slots vanish without a goodbye. Returns once the process is gone.
+     *
+     * @return the pid of the killed process
+     */
+    public long killTaskManager(int index) throws InterruptedException {
+        Process tm = processes.get(1 + index);
+        tm.destroyForcibly(); // SIGKILL on Linux
+        if (!tm.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("TaskManager " + index + " (pid " + tm.pid() + ") survived SIGKILL");
+        }
+        return tm.pid();
+    }
+
+    /**
+     * Starts a new TaskManager process in place of TaskManager {@code index} (what a supervisor such as systemd or
+     * Kubernetes does after a crash); returns without waiting for it to register.
+     */
+    public void restartTaskManager(int index) throws IOException, InterruptedException {
+        Process old = processes.get(1 + index);
+        if (old.isAlive()) {
+            throw new IllegalStateException("TaskManager " + index + " (pid " + old.pid() + ") is still running");
+        }
+        processes.set(1 + index, launchTaskManager());
+        writeState();
     }
 
     /** The REST port of a cluster started from {@code home} by this or another JVM ({@value #STATE_FILE}). */
@@ -288,6 +331,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
     /** The job's state as the REST API reports it (CREATED, RUNNING, FAILED, CANCELED, ...). */
     public String jobState(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId).path("state").asText();
+    }
+
+    /**
+     * The job's checkpoint statistics ({@code GET /jobs/:id/checkpoints}): {@code counts}, and under {@code latest}
+     * the last {@code completed} checkpoint ({@code trigger_timestamp}, {@code latest_ack_timestamp}) and the last
+     * {@code restored} one ({@code restore_timestamp}), epoch ms.
+     */
+    public JsonNode checkpointStatistics(String jobId) throws IOException, InterruptedException {
+        return get("/jobs/" + jobId + "/checkpoints");
     }
 
     /** The job's root exception, if any, for failure messages. */
@@ -422,7 +474,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 // Metrics (heap used) fresh within a second for bench-train's peak heap.
                 "metrics.fetcher.update-interval: 1000",
                 "");
-        Files.writeString(conf.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
+        // The caller's settings replace the defaults of the same key (a key twice is not valid YAML).
+        StringBuilder merged = new StringBuilder();
+        for (String line : yaml.split("\n")) {
+            String key = line.contains(":") ? line.substring(0, line.indexOf(':')).trim() : "";
+            if (!settings.containsKey(key)) {
+                merged.append(line).append('\n');
+            }
+        }
+        settings.forEach((k, v) -> merged.append(k).append(": ").append(v).append('\n'));
+        Files.writeString(conf.resolve("config.yaml"), merged.toString(), StandardCharsets.UTF_8);
         String log4j = String.join("\n",
                 "rootLogger.level = INFO",
                 "rootLogger.appenderRef.file.ref = MainAppender",
@@ -439,8 +500,15 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.writeString(conf.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
     }
 
+    /** A new TaskManager process; each gets its own log name (taskmanager-0, -1, ... and on for replacements). */
+    private Process launchTaskManager() throws IOException, InterruptedException {
+        return launch("taskmanager-" + taskManagersLaunched++, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+                "GET_TM_RESOURCE_PARAMS");
+    }
+
     /** Memory flags as Flink's scripts compute them, then the process itself. */
-    private void launch(String name, String mainClass, String resourceCommand) throws IOException, InterruptedException {
+    private Process launch(String name, String mainClass, String resourceCommand)
+            throws IOException, InterruptedException {
         List<String> params = resourceParams(resourceCommand);
         List<String> cmd = new ArrayList<>(List.of(java()));
         cmd.addAll(Arrays.asList(params.get(0).trim().split("\\s+")));
@@ -452,8 +520,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
             cmd.addAll(Arrays.asList(params.get(1).trim().split("\\s+")));
         }
         LOG.info("starting {}: {}", name, mainClass);
-        processes.add(new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
-                .redirectOutput(logs.resolve(name + ".out").toFile()).start());
+        return new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+                .redirectOutput(logs.resolve(name + ".out").toFile()).start();
     }
 
     /** {@code BashJavaUtils} prints its results on lines prefixed by {@value #EXEC_RESULT}: JVM flags, then -D options. */

@@ -85,6 +85,74 @@ public final class ServingProcess implements DashboardLauncher {
         };
     }
 
+    /** A {@code roadcast serve} child started by {@link #startFollowing}: its HTTP port, liveness and stop. */
+    public static final class Running implements AutoCloseable {
+        private final Process process;
+        private final int port;
+
+        Running(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public boolean alive() {
+            return process.isAlive();
+        }
+
+        /** SIGTERM (the store is closed by the child's shutdown hook), then a kill after 10 s. */
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /**
+     * {@code roadcast serve} following both topics into {@code store}, on a free port, its output to {@code log}
+     * (for runs such as {@code roadcast fuzz}, where every hostile record would otherwise be relayed). Waits until
+     * it serves.
+     *
+     * @param classpath the serving module's classpath ({@link #servingClasspath()})
+     * @param retention history retention in {@code roadcast serve --retention} syntax (e.g. 30d)
+     */
+    public Running startFollowing(List<String> classpath, String bootstrapServers, String forecastTopic,
+                                  String speedTopic, String apiKey, String retention, Path store, Path log)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", String.join(java.io.File.pathSeparator, classpath), "roadcast.serve.ServeCommand",
+                "--bootstrap-servers", bootstrapServers, "--forecast-topic", forecastTopic,
+                "--speed-topic", speedTopic, "--port", "0", "--store", store.toString(),
+                "--api-key", apiKey, "--retention", retention,
+                // the retention sweep runs often, so that a hostile record that could make it delete would do so
+                // within the run
+                "--sweep-every", "30s"));
+        if (registry != null) {
+            command.add("--registry");
+            command.add(registry.toAbsolutePath().toString());
+        }
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        java.util.regex.Pattern ready = java.util.regex.Pattern.compile("Dashboard: http://localhost:(\\d+)/");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            java.util.regex.Matcher m = ready.matcher(Files.exists(log) ? Files.readString(log) : "");
+            if (m.find()) {
+                return new Running(process, Integer.parseInt(m.group(1)));
+            }
+            Thread.sleep(200);
+        }
+        process.destroyForcibly();
+        throw new IOException("roadcast serve did not come up" + (process.isAlive() ? " in " + READY_SECONDS + " s"
+                : "") + "; see " + log);
+    }
+
     private static void relay(Process process, PrintWriter out, CountDownLatch ready) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
@@ -105,7 +173,7 @@ public final class ServingProcess implements DashboardLauncher {
     }
 
     /** The serving module's jar and dependencies as the build wrote them, or null when it is not built. */
-    static List<String> servingClasspath() throws IOException {
+    public static List<String> servingClasspath() throws IOException {
         String home = System.getProperty("roadcast.home");
         if (home == null) {
             return null;

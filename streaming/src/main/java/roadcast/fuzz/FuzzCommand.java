@@ -19,12 +19,15 @@ import picocli.CommandLine.Spec;
         description = {"Sends structure-aware hostile records (invalid JSON and UTF-8, deep nesting, 1 MB text and "
                 + "binary payloads, extreme numbers and times, odd ids, duplicates, one segment flooded, far-future and "
                 + "far-past times) mixed into a valid feed through the forecast job (embedded Kafka broker, Flink "
-                + "mini-cluster, a generated city and its model), then checks that every record was accepted or "
-                + "dead-lettered with a reason, that the job did not restart, and that it still forecasts the clean "
-                + "steps at the end.",
+                + "mini-cluster, a generated city and its model) and the serving follower ('roadcast serve' in its own "
+                + "JVM, following the same input topic and the job's forecasts), then checks that every record was "
+                + "accepted or dead-lettered with a reason, that the job did not restart, that it still forecasts the "
+                + "clean steps at the end, that the follower never failed (/health stayed UP) and reached the end of "
+                + "both topics, and that the history it stored before the fuzz can still be read.",
                 "JSON: {\"records\",\"accepted\",\"rejected\",\"unaccounted\",\"accepted_and_rejected\",\"job_restarts\","
-                        + "\"forecasts_after\",\"rejected_by_reason\",\"by_kind\",...}. Exit code 1 when a record is "
-                        + "unaccounted for, the job restarted or nothing was forecast after the hostile part."})
+                        + "\"follower_failures\",\"forecasts_after\",\"history_lost\",\"follower_degraded\","
+                        + "\"rejected_by_reason\",\"by_kind\",...}. Exit code 1 when a record is unaccounted for, the job "
+                        + "restarted, nothing was forecast after the hostile part, the follower failed or history was lost."})
 public final class FuzzCommand implements Callable<Integer> {
 
     @Spec
@@ -58,7 +61,11 @@ public final class FuzzCommand implements Callable<Integer> {
                     (FuzzRun.TAIL_STEPS + 2) * Math.max(2, segments));
             return 2;
         }
-        ObjectNode report = FuzzRun.run(records, seed, segments, settle, out);
+        java.util.List<String> serving = roadcast.demo.ServingProcess.servingClasspath();
+        if (serving == null) {
+            out.println("the serving module is not built (run through ./roadcast): fuzzing the job alone");
+        }
+        ObjectNode report = FuzzRun.run(records, seed, segments, settle, serving, out);
         Path parent = json.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -68,7 +75,9 @@ public final class FuzzCommand implements Callable<Integer> {
         out.println("written to " + json);
         out.flush();
         boolean ok = report.get("unaccounted").asInt() == 0 && report.get("accepted_and_rejected").asInt() == 0
-                && report.get("job_restarts").asInt() == 0 && report.get("forecasts_after").asInt() > 0;
+                && report.get("job_restarts").asInt() == 0 && report.get("forecasts_after").asInt() > 0
+                && report.path("follower_failures").asInt(0) == 0 && report.path("history_lost").asInt(0) == 0
+                && report.path("follower_caught_up").asBoolean(true);
         return ok ? 0 : 1;
     }
 }

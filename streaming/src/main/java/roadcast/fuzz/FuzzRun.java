@@ -62,13 +62,26 @@ public final class FuzzRun {
     static final String REJECTED = "fuzz.rejected";
     static final String ACCEPTED = "fuzz.accepted";
     static final int TAIL_STEPS = 6;
+    /** Steps of valid history published (and stored by the follower) before the fuzz. */
+    static final int HISTORY_STEPS = 12;
 
     private FuzzRun() {
     }
 
-    /** Runs and returns the report (also the JSON of {@code roadcast fuzz}). */
+    /** The job alone (no serving follower). */
     public static ObjectNode run(int records, long seed, int segments, Duration settle, PrintWriter out)
             throws Exception {
+        return run(records, seed, segments, settle, null, out);
+    }
+
+    /**
+     * Runs and returns the report (also the JSON of {@code roadcast fuzz}).
+     *
+     * @param servingClasspath the serving module's classpath: {@code roadcast serve} then follows the input and
+     *                         forecast topics in its own JVM through the whole run; null = the job alone
+     */
+    public static ObjectNode run(int records, long seed, int segments, Duration settle, List<String> servingClasspath,
+                                 PrintWriter out) throws Exception {
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("roadcast-fuzz");
         int trainDays = 3;
@@ -121,9 +134,19 @@ public final class FuzzRun {
                     .withFlinkOption("restart-strategy.fixed-delay.delay", "1 s")
                     .withFlinkOption("rest.port", Integer.toString(restPort))
                     .executeAsync();
+            ServingFollower follower = null;
             try {
-                HostileRecords.Kind[] kindOf = publish(bs, feed, records, out);
-                Accounting acc = account(bs, records, settle, out);
+                if (servingClasspath != null) {
+                    follower = ServingFollower.start(servingClasspath, registry, bs, OUT, IN, work, out);
+                }
+                // History written before the fuzz: valid readings of the last training steps, stored by the
+                // follower before the first hostile record; they must still be readable afterwards.
+                long base = publishHistory(bs, data.history(), trainRows - HISTORY_STEPS, trainRows);
+                if (follower != null) {
+                    follower.snapshotHistory(data.history(), trainRows - HISTORY_STEPS, trainRows, base);
+                }
+                HostileRecords.Kind[] kindOf = publish(bs, feed, records, base, out);
+                Accounting acc = account(bs, records, base, settle, out);
                 out.println("every record accounted for or settled; reading the forecasts");
                 out.flush();
                 long tailStart = feed.tailStartMillis();
@@ -172,21 +195,48 @@ public final class FuzzRun {
                 report.put("segments", segments);
                 report.put("largest_dead_letter_bytes", acc.largestDeadLetter);
                 report.put("seed", seed);
-                report.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
                 report.set("rejected_by_reason", new ObjectMapper().valueToTree(byReason));
                 report.set("by_kind", new ObjectMapper().valueToTree(byKind));
                 if (unaccounted > 0) {
                     report.set("unaccounted_by_kind", new ObjectMapper().valueToTree(unaccountedByKind));
                 }
+                if (follower != null) {
+                    out.println("waiting for the serving follower to reach the end of both topics");
+                    out.flush();
+                    follower.report(bs, List.of(IN, OUT), report);
+                }
+                report.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
             } finally {
+                if (follower != null) {
+                    follower.close();
+                }
                 job.cancel().get(60, java.util.concurrent.TimeUnit.SECONDS);
             }
         }
         return report;
     }
 
-    private static HostileRecords.Kind[] publish(String bs, HostileRecords feed, int records, PrintWriter out)
-            throws Exception {
+    /** Valid readings of rows [from, to) on the input topic, before the fuzz; returns how many (the fuzz's first offset). */
+    private static long publishHistory(String bs, roadcast.history.SpeedHistory h, int from, int to) throws Exception {
+        long n = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties(bs))) {
+            for (int t = from; t < to; t++) {
+                for (int i = 0; i < h.segments(); i++) {
+                    float v = h.speed()[t][i];
+                    if (Float.isFinite(v)) {
+                        var r = new roadcast.reading.SpeedReading(h.segmentIds()[i], h.epochMillis(t), v, Double.NaN,
+                                Double.NaN, roadcast.reading.Source.LOOP);
+                        producer.send(new ProducerRecord<>(IN, r.segment().getBytes(StandardCharsets.UTF_8),
+                                roadcast.ingest.ReadingJson.encode(r))).get();
+                        n++;
+                    }
+                }
+            }
+        }
+        return n;
+    }
+
+    private static Properties producerProperties(String bs) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 << 20));
@@ -195,6 +245,13 @@ public final class FuzzRun {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        return p;
+    }
+
+    /** The fuzz feed; records are numbered by their offset minus {@code base}. */
+    private static HostileRecords.Kind[] publish(String bs, HostileRecords feed, int records, long base,
+                                                 PrintWriter out) throws Exception {
+        Properties p = producerProperties(bs);
         HostileRecords.Kind[] kindOf = new HostileRecords.Kind[records];
         List<Exception> failures = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
@@ -206,8 +263,8 @@ public final class FuzzRun {
                         synchronized (failures) {
                             failures.add(e);
                         }
-                    } else if (meta.offset() < records) {
-                        kindOf[(int) meta.offset()] = r.kind();
+                    } else if (meta.offset() >= base && meta.offset() - base < records) {
+                        kindOf[(int) (meta.offset() - base)] = r.kind();
                     }
                 });
                 if (++sent % 20_000 == 0) {
@@ -227,7 +284,8 @@ public final class FuzzRun {
     private record Accounting(Set<Long> accepted, Map<Long, String> rejected, int largestDeadLetter) {
     }
 
-    private static Accounting account(String bs, int records, Duration settle, PrintWriter out) throws Exception {
+    private static Accounting account(String bs, int records, long base, Duration settle, PrintWriter out)
+            throws Exception {
         Set<Long> accepted = new HashSet<>();
         Map<Long, String> rejected = new java.util.HashMap<>();
         int largest = 0;
@@ -244,13 +302,16 @@ public final class FuzzRun {
                 int before = accepted.size() + rejected.size();
                 for (ConsumerRecord<byte[], byte[]> r : a.poll(Duration.ofMillis(200))) {
                     String key = new String(r.key(), StandardCharsets.UTF_8);
-                    accepted.add(Long.parseLong(key.substring(key.indexOf(':') + 1)));
+                    long offset = Long.parseLong(key.substring(key.indexOf(':') + 1)) - base;
+                    if (offset >= 0) {
+                        accepted.add(offset);
+                    }
                 }
                 for (ConsumerRecord<byte[], byte[]> r : d.poll(Duration.ofMillis(200))) {
                     largest = Math.max(largest, r.serializedValueSize() + Math.max(0, r.serializedKeySize()));
                     DeadLetter letter = DeadLetterJson.decode(r.value());
-                    if (IN.equals(letter.topic())) {
-                        rejected.put(letter.offset(), letter.reason().name());
+                    if (IN.equals(letter.topic()) && letter.offset() >= base) {
+                        rejected.put(letter.offset() - base, letter.reason().name());
                     }
                 }
                 if (accepted.size() + rejected.size() > before) {

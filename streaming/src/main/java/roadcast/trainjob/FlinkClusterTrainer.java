@@ -178,7 +178,7 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
      * The job jar shipped to the cluster: {@code -Droadcast.jobJar}, else the streaming module's shaded jar under
      * {@code roadcast.home} (set by ./roadcast), which holds our modules but not Flink.
      */
-    static java.nio.file.Path jobJar() throws IOException {
+    public static java.nio.file.Path jobJar() throws IOException {
         String explicit = System.getProperty("roadcast.jobJar");
         if (explicit != null) {
             return java.nio.file.Path.of(explicit);

@@ -41,7 +41,7 @@ import roadcast.replay.FeedPublisher;
  * streaming/pom.xml); run alone with {@code mvn -pl streaming package -DskipTests} then
  * {@code mvn -pl streaming surefire:test -Dtest=StandaloneClusterTest}.
  */
-class StandaloneClusterTest {
+public class StandaloneClusterTest {
 
     /** Half a unit of the last decimal on the wire, plus float noise. */
     private static final double WIRE_ROUNDING = 0.005 + 1e-9;
@@ -167,7 +167,7 @@ class StandaloneClusterTest {
      * The job jar of this build: skipped (not failed) when it is absent or older than the compiled classes, i.e.
      * when this test runs in the test phase before the shade plugin has packaged the current code.
      */
-    static Path jobJar() throws IOException {
+    public static Path jobJar() throws IOException {
         Path jar = Path.of(System.getProperty("roadcast.jobJar", "target/streaming-0.1.0-SNAPSHOT-job.jar"));
         Assumptions.assumeTrue(Files.isRegularFile(jar), "no job jar at " + jar.toAbsolutePath()
                 + ": this test runs in the package phase (mvn -pl streaming install)");

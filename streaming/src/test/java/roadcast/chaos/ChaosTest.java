@@ -1,0 +1,53 @@
+package roadcast.chaos;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.stream.StandaloneClusterTest;
+import roadcast.synthetic.CityConfig;
+import roadcast.synthetic.CityGenerator;
+import roadcast.synthetic.WeekProfiles;
+
+/**
+ * A short {@code roadcast chaos}: a real standalone cluster (JobManager and two TaskManagers in their own JVMs), the
+ * job jar submitted with {@code flink run}, two TaskManagers killed with SIGKILL while readings arrive; the committed
+ * output equals the offline backtest, each forecast once. Runs in the package phase (it needs the job jar), like
+ * {@link StandaloneClusterTest}.
+ */
+class ChaosTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void twoTaskManagerKillsLoseNothingAndDuplicateNothing() throws Exception {
+        Path jar = StandaloneClusterTest.jobJar();
+        Path city = tmp.resolve("city");
+        new CityGenerator(CityConfig.of(16, 4, 5, 5, WeekProfiles.sharedOrBuiltIn(5))).generate(city, i -> { });
+        Dataset data = DatasetLoader.load(city);
+        ObjectNode r = ChaosRun.run(data, new ChaosRun.Options(2, 2, 3, 0.3, Duration.ofMillis(500),
+                Duration.ofMinutes(2), 50, jar, false), new PrintWriter(System.out, true));
+        String report = r.toPrettyString();
+        System.out.println(report);
+        assertEquals(2, r.get("kills").asInt(), report);
+        assertEquals(2, r.get("recoveries").asInt(), report);
+        assertTrue(r.get("restores").asInt() >= 2, "the job restored a checkpoint after each kill: " + report);
+        // 50 steps, the last four of which event time need not close, 16 segments each.
+        assertTrue(r.get("forecasts_expected").asInt() >= 46 * 16, report);
+        assertEquals(0, r.get("lost").asInt(), report);
+        assertEquals(0, r.get("duplicated").asInt(), report);
+        assertEquals(0, r.get("mismatched").asInt(), report);
+        assertTrue(r.get("max_recovery_s").asDouble() > 0, report);
+        assertEquals(0, r.get("jobmanager_kills").asInt(), report);
+        assertEquals("RUNNING", r.get("job_state").asText(), report);
+    }
+}
