@@ -589,6 +589,24 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             for (int z = 0; z < old.length; z++) {
                 closeSteps(z, old[z], boundary);
             }
+            // A zone with no reading in the newest steps is forecast for them now, as their event-time timers would
+            // have done under the old model (they fire up to the allowed lateness later, after the switch), so that
+            // no step before the switch is forecast by the new version.
+            if (boundary != Long.MIN_VALUE) {
+                long step = layout.stepMillis();
+                for (int z = 0; z < old.length; z++) {
+                    ZoneMemory zone = old[z];
+                    if (zone.lastClosedStep >= boundary) {
+                        continue;
+                    }
+                    touch(z);
+                    long first = zone.lastClosedStep == Long.MIN_VALUE ? boundary
+                            : Math.max(zone.lastClosedStep + step, boundary - (long) (maxOpenSteps - 1) * step);
+                    for (long s = first; s <= boundary; s += step) {
+                        closeEmpty(z, zone, s);
+                    }
+                }
+            }
         }
         install(candidate);
         modelsAccepted.inc();
