@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
+import roadcast.benchmark.ZoningByPeriodCommand;
 import roadcast.cluster.ClusterCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
 import roadcast.demo.BenchStreamCommand;
@@ -30,6 +31,7 @@ import roadcast.trainjob.BenchTrainCommand;
             ReplayCommand.class,
             StreamCommand.class,
             BenchForecastCommand.class,
+            ZoningByPeriodCommand.class,
             BenchStreamCommand.class,
             FuzzCommand.class,
             LoadBenchmarkCommand.class,
