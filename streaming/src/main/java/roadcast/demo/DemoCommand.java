@@ -364,7 +364,7 @@ public final class DemoCommand implements Callable<Integer> {
      * <p>The gate holds out the archive's readings newer than the model in service's training data (at most a day,
      * or {@code --retrain-holdout}), so both models are judged on readings neither has seen: the daily loop's one day
      * would here be mostly the service's own training rows, on which it cannot lose. With fewer new steps than one
-     * forecast spans, the retrain waits for the next round.
+     * forecast spans, the retrain waits for them up to half a round, else skips the round.
      */
     private void retrain(PrintWriter out) {
         try {
@@ -376,6 +376,14 @@ public final class DemoCommand implements Callable<Integer> {
                 SpeedHistory archived = DatasetLoader.load(archive).history();
                 int newRows = rowsAfter(archived, service.card().trainedTo());
                 int needed = service.horizonsMin().length + 1;
+                // Short of them: wait within this round (the replay brings a step every step/speedup seconds) rather
+                // than skip it, for at most half a round.
+                long deadline = System.nanoTime() + retrainEverySeconds * 500_000_000L;
+                while (newRows < needed && System.nanoTime() < deadline) {
+                    Thread.sleep(2000);
+                    archived = DatasetLoader.load(archive).history();
+                    newRows = rowsAfter(archived, service.card().trainedTo());
+                }
                 if (newRows < needed) {
                     out.printf("[retrain] skipped: %d steps of the archive are newer than the data of %s (to %s); "
                                     + "the gate needs %d to judge both models on readings neither has seen%n", newRows,
