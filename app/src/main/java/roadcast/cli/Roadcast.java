@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import roadcast.benchmark.BenchForecastCommand;
 import roadcast.benchmark.BenchmarkCommand;
+import roadcast.benchmark.ZoningByPeriodCommand;
 import roadcast.chaos.ChaosCommand;
 import roadcast.cluster.ClusterCommand;
 import roadcast.datasets.LoadBenchmarkCommand;
@@ -31,6 +32,7 @@ import roadcast.trainjob.BenchTrainCommand;
             ReplayCommand.class,
             StreamCommand.class,
             BenchForecastCommand.class,
+            ZoningByPeriodCommand.class,
             BenchStreamCommand.class,
             FuzzCommand.class,
             ChaosCommand.class,

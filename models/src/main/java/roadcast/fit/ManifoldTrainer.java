@@ -52,6 +52,18 @@ public final class ManifoldTrainer {
      */
     public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
                                     ProgressListener progress, ManifoldModel anchor) {
+        progress.progress("zoning", 0, 1);
+        AnchoredZoning.Result zoning = zoning(cleanedTraining, network, cfg, anchor);
+        progress.progress("zoning", 1, 1);
+        return fit(cleanedTraining, network, cfg, progress, zoning, anchor);
+    }
+
+    /**
+     * The fit on a zoning given by the caller ({@link #zoning} is what {@link #fit} uses; a benchmark comparing
+     * zonings passes its own, e.g. {@code AnchoredZoning.fresh(clusters)}).
+     */
+    public static ManifoldModel fit(SpeedHistory cleanedTraining, RoadNetwork network, TrainingConfig cfg,
+                                    ProgressListener progress, AnchoredZoning.Result zoning, ManifoldModel anchor) {
         SpeedHistory history = cleanedTraining;
         long stepMillis = history.step().toMillis();
         int[] horizonsMin = horizonsMin(history, cfg);
@@ -61,10 +73,7 @@ public final class ManifoldTrainer {
         int[] profileRow = profileRows(firstMillis, history.steps(), stepMillis, timeZone);
         float[][] rows = history.speed();
 
-        progress.progress("zoning", 0, 1);
-        AnchoredZoning.Result zoning = zoning(history, network, cfg, anchor);
         int[][] zoneSegments = zoning.zones();
-        progress.progress("zoning", 1, 1);
 
         ZoneFitter.Result[] results = new ZoneFitter.Result[zoneSegments.length];
         AtomicLong done = new AtomicLong();

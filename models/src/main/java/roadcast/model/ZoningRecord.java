@@ -39,11 +39,17 @@ public final class ZoningRecord {
     /**
      * sha256 (hex) of the canonical zoning text: one line per zone by ascending id, {@code id:seg,seg,...\n} with the
      * segment ids sorted as strings. Equal for two models exactly when they have the same zone ids over the same sets
-     * of segments, whatever the order of their network's columns.
+     * of segments, whatever the order of their network's columns. The one zoning fingerprint: the model card, the
+     * registry listing, the trainer and the stream's state layout all use it.
      */
     public static String fingerprint(ManifoldModel model) {
+        return fingerprint(zones(model));
+    }
+
+    /** {@link #fingerprint(ManifoldModel)} of a zoning given as zone id to its segment ids (any order). */
+    public static String fingerprint(Map<Integer, List<String>> zonesById) {
         StringBuilder text = new StringBuilder();
-        zones(model).forEach((id, segments) -> {
+        new TreeMap<>(zonesById).forEach((id, segments) -> {
             String[] sorted = segments.toArray(String[]::new);
             Arrays.sort(sorted);
             text.append(id).append(':').append(String.join(",", sorted)).append('\n');

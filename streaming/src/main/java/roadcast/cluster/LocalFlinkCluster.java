@@ -380,6 +380,31 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Sum over every subtask of every vertex of the job's metrics named {@code name} (an operator's counter such as
+     * {@code modelsAccepted}), as the REST API reports them (refreshed every second, see the configuration); 0 while
+     * none is reported yet.
+     */
+    public double operatorMetricSum(String jobId, String name) throws IOException, InterruptedException {
+        double sum = 0;
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            String metrics = "/jobs/" + jobId + "/vertices/" + v.path("id").asText() + "/subtasks/metrics";
+            List<String> ids = new ArrayList<>();
+            for (JsonNode m : get(metrics)) {
+                String id = m.path("id").asText();
+                if (id.equals(name) || id.endsWith("." + name)) {
+                    ids.add(java.net.URLEncoder.encode(id, StandardCharsets.UTF_8));
+                }
+            }
+            if (!ids.isEmpty()) {
+                for (JsonNode m : get(metrics + "?agg=sum&get=" + String.join(",", ids))) {
+                    sum += m.path("sum").asDouble();
+                }
+            }
+        }
+        return sum;
+    }
+
     /** Ids of the TaskManagers that run at least one subtask of the job. */
     public List<String> taskManagersOf(String jobId) throws IOException, InterruptedException {
         List<String> out = new ArrayList<>();

@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
 import roadcast.fit.TrainingConfig;
+import roadcast.history.SpeedHistory;
 import roadcast.datasets.DatasetLoader;
 import roadcast.datasets.DayArchiveFolder;
 import roadcast.datasets.SharedDatasets;
@@ -31,6 +32,7 @@ import roadcast.publish.DayArchive;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
+import roadcast.retrain.Retrain;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
 import roadcast.stream.NetworkLayout;
@@ -85,7 +87,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--summary", paramLabel = "FILE",
             description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
                     + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
-                    + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts.")
+                    + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts, "
+                    + "models_refused (retrained candidates the promotion gate refused).")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -136,10 +139,19 @@ public final class DemoCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, as roadcast train).")
     int maxZoneSize;
 
+    @Option(names = "--retrain-holdout", paramLabel = "DURATION",
+            description = "Newest part of the archive the promotion gate holds out to compare the candidate with the "
+                    + "model in service (default: the archive's readings newer than the model in service's data, at "
+                    + "most a day; roadcast retrain holds out one day).")
+    Duration retrainHoldout;
+
     @Option(names = "--archive", paramLabel = "DIR",
             description = "Where the job archives the readings it accepts, by day (default with --retrain-every: a "
                     + "temporary folder, seeded with the first model's training history).")
     Path archive;
+
+    /** Retrained candidates the promotion gate refused during this run. */
+    private final java.util.concurrent.atomic.AtomicInteger modelsRefused = new java.util.concurrent.atomic.AtomicInteger();
 
     /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
     DashboardLauncher dashboard;
@@ -162,6 +174,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (retrainEverySeconds < 0 || maxZoneSize < 1) {
             err.println("--retrain-every must be >= 0 and --max-zone-size >= 1");
+            return 2;
+        }
+        if (retrainHoldout != null && (retrainHoldout.isNegative() || retrainHoldout.isZero())) {
+            err.println("--retrain-holdout must be positive, got " + retrainHoldout);
             return 2;
         }
         Dataset data;
@@ -242,7 +258,8 @@ public final class DemoCommand implements Callable<Integer> {
                 retrains.shutdownNow();
                 DemoSummary summary = watcher.summary()
                         .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
-                                JobRestarts.of(restPort, client.getJobID().toHexString()));
+                                JobRestarts.of(restPort, client.getJobID().toHexString()),
+                                retrainEverySeconds > 0 ? modelsRefused.get() : -1);
                 out.println("final: " + summary.toJson().toString());
                 if (summaryFile != null) {
                     summary.write(summaryFile);
@@ -339,20 +356,65 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * One retrain: the archive as a data set (all its finished days), trained with the demo's settings, published.
-     * Zoning is data-driven, so as the archive grows the new version's zones may differ; the job takes it either way.
+     * One retrain, exactly as {@code roadcast retrain} runs it ({@link Retrain#runOnce}): the archive (the training
+     * history plus the days the job wrote), zones anchored to the model in service, the promotion gate against it on
+     * the newest part of the archive, then published or kept aside. A refused candidate is logged and counted
+     * ({@code models_refused}); the job keeps the model in service.
+     *
+     * <p>The gate holds out the archive's readings newer than the model in service's training data (at most a day,
+     * or {@code --retrain-holdout}), so both models are judged on readings neither has seen: the daily loop's one day
+     * would here be mostly the service's own training rows, on which it cannot lose. With fewer new steps than one
+     * forecast spans, the retrain waits for them up to half a round, else skips the round.
      */
     private void retrain(PrintWriter out) {
         try {
-            Dataset history = DatasetLoader.load(archive);
-            int rows = history.history().steps();
-            TrainingRun.Outcome outcome = TrainingRun.train(history, rows,
-                    trainingConfig(history).withMaxZoneSize(maxZoneSize), roadcast.fit.ProgressListener.NONE);
-            String version = publishRetrained(outcome.model());
-            ManifoldModel published = new ModelRegistry(registry).load(version);
-            out.printf("[retrain] %d steps of the archive (to %s) in %.1f s: published %s, %d zones, zoning %s%n",
-                    rows, history.history().time(rows - 1), outcome.seconds(), version, published.zoneCount(),
-                    NetworkLayout.of(published, null, null).zoningFingerprint());
+            long started = System.nanoTime();
+            Duration holdout = retrainHoldout;
+            if (holdout == null) {
+                ModelRegistry models = new ModelRegistry(registry);
+                ManifoldModel service = models.loadLatest().orElseThrow();
+                SpeedHistory archived = DatasetLoader.load(archive).history();
+                int newRows = rowsAfter(archived, service.card().trainedTo());
+                int needed = service.horizonsMin().length + 1;
+                // Short of them: wait within this round (the replay brings a step every step/speedup seconds) rather
+                // than skip it, for at most half a round.
+                long deadline = System.nanoTime() + retrainEverySeconds * 500_000_000L;
+                while (newRows < needed && System.nanoTime() < deadline) {
+                    Thread.sleep(2000);
+                    archived = DatasetLoader.load(archive).history();
+                    newRows = rowsAfter(archived, service.card().trainedTo());
+                }
+                if (newRows < needed) {
+                    out.printf("[retrain] skipped: %d steps of the archive are newer than the data of %s (to %s); "
+                                    + "the gate needs %d to judge both models on readings neither has seen%n", newRows,
+                            service.version(), service.card().trainedTo(), needed);
+                    out.flush();
+                    return;
+                }
+                int dayRows = (int) (86_400_000L / archived.step().toMillis());
+                holdout = archived.step().multipliedBy(Math.min(newRows, dayRows));
+            }
+            Retrain.Result r = Retrain.runOnce(archive, registry, Retrain.Options.defaults()
+                    .withMaxZoneSize(maxZoneSize).withHoldout(holdout), roadcast.fit.ProgressListener.NONE);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            ManifoldModel candidate = r.promotion().model();
+            var zoning = candidate.card().zoning();
+            var changes = zoning == null ? null : zoning.changes();
+            String zones = changes == null ? candidate.zoneCount() + " zones"
+                    : String.format("%d zones (%d kept, %d new)", candidate.zoneCount(), changes.kept().size(),
+                    changes.created().size());
+            String fingerprint = zoning == null ? "" : ", zoning " + zoning.fingerprint().substring(0, 12);
+            if (r.published()) {
+                out.printf("[retrain] %d steps of the archive (to %s), %s held out, in %.1f s: gate passed, "
+                                + "published %s, %s%s%n", r.rows(), r.windowTo(), holdout, seconds, r.version(), zones,
+                        fingerprint);
+            } else {
+                modelsRefused.incrementAndGet();
+                out.printf("[retrain] %d steps of the archive (to %s), %s held out, in %.1f s: candidate %s REFUSED by "
+                                + "the promotion gate (%s); %s stays in service, candidate kept aside in %s%n", r.rows(),
+                        r.windowTo(), holdout, seconds, r.version(), String.join("; ", r.reasons()),
+                        r.promotion().inService(), r.promotion().directory());
+            }
         } catch (Exception | OutOfMemoryError e) {
             LOG.warn("retrain failed", e);
             out.println("[retrain] failed: " + e);
@@ -360,9 +422,22 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
     }
 
-    /** Publishes a retrained model; the one place a promotion gate goes between training and the registry. */
-    private String publishRetrained(ManifoldModel candidate) throws java.io.IOException {
-        return new ModelRegistry(registry).publish(candidate);
+    /**
+     * Rows of the history after a model card's {@code trainedTo} (local time, then the zone id:
+     * {@code 2012-03-05T23:55 America/Los_Angeles}); all of them when it cannot be read.
+     */
+    static int rowsAfter(SpeedHistory history, String trainedTo) {
+        java.time.LocalDateTime after;
+        try {
+            after = java.time.LocalDateTime.parse(trainedTo.strip().split(" ")[0]);
+        } catch (RuntimeException e) {
+            return history.steps();
+        }
+        int rows = 0;
+        for (int t = history.steps() - 1; t >= 0 && history.time(t).isAfter(after); t--) {
+            rows++;
+        }
+        return rows;
     }
 
     /** Distinct zonings among the given versions of the registry (-1 if one cannot be read any more). */

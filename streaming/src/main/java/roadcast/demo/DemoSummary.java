@@ -25,15 +25,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                              forecast for every segment (later steps may still be in flight)
  * @param zoningsSeen           distinct zonings among the versions used; -1 when not measured
  * @param jobRestarts           restarts of the forecast job; -1 when not measured
+ * @param modelsRefused         retrained candidates the promotion gate refused; -1 when the run did not retrain
  */
 public record DemoSummary(int segments, int segmentsWithForecasts, long forecasts, long rejected, double lagMsP50,
                           double lagMsP99, Map<String, Integer> levels, List<String> modelVersionsUsed,
-                          long stepsWithoutForecast, int zoningsSeen, long jobRestarts) {
+                          long stepsWithoutForecast, int zoningsSeen, long jobRestarts,
+                          int modelsRefused) {
 
     /** The same with the figures only the demo knows (from the registry and the cluster). */
-    public DemoSummary withLoop(int zonings, long restarts) {
+    public DemoSummary withLoop(int zonings, long restarts, int refused) {
         return new DemoSummary(segments, segmentsWithForecasts, forecasts, rejected, lagMsP50, lagMsP99, levels,
-                modelVersionsUsed, stepsWithoutForecast, zonings, restarts);
+                modelVersionsUsed, stepsWithoutForecast, zonings, restarts, refused);
     }
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -55,6 +57,9 @@ public record DemoSummary(int segments, int segmentsWithForecasts, long forecast
         }
         if (jobRestarts >= 0) {
             o.put("job_restarts", jobRestarts);
+        }
+        if (modelsRefused >= 0) {
+            o.put("models_refused", modelsRefused);
         }
         return o;
     }

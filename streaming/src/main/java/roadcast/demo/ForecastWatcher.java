@@ -124,7 +124,7 @@ public final class ForecastWatcher implements AutoCloseable {
         Map<String, Integer> levels = new TreeMap<>();
         latestLevel.values().forEach(l -> levels.merge(l, 1, Integer::sum));
         return new DemoSummary(networkSize, latestLevel.size(), forecasts, rejected, lag.quantile(0.5),
-                lag.quantile(0.99), levels, new ArrayList<>(versionsUsed), stepsWithoutForecast(), -1, -1);
+                lag.quantile(0.99), levels, new ArrayList<>(versionsUsed), stepsWithoutForecast(), -1, -1, -1);
     }
 
     /**

@@ -5,12 +5,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Set;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.kriging.KrigingModel;
 import roadcast.model.ManifoldModel;
+import roadcast.model.ZoningRecord;
 
 /**
  * What the stages before the zone operator need to know of the model, small enough to ship with the job graph:
@@ -34,18 +37,40 @@ import roadcast.model.ManifoldModel;
  * @param allowedLatenessMillis how long after its end a step stays open
  * @param maxFutureMillis       how far event time may lead the wall clock
  * @param observedSizes         observed segments per zone (the kernel's rows); the rest of a zone's rows are extended
+ * @param zoningFingerprint     the model's zoning fingerprint ({@link ZoningRecord#fingerprint}: stable zone ids over
+ *                              sets of segment ids), as its card and {@code roadcast models} show it
  */
 public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes,
                             long stepMillis, String timeZone,
-                            double maxSpeed, long allowedLatenessMillis, long maxFutureMillis, int[] observedSizes)
-        implements Serializable {
+                            double maxSpeed, long allowedLatenessMillis, long maxFutureMillis, int[] observedSizes,
+                            String zoningFingerprint) implements Serializable {
 
-    /** A layout without extended segments. */
-    public NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes,
-                         long stepMillis, String timeZone, double maxSpeed, long allowedLatenessMillis,
-                         long maxFutureMillis) {
+    /** A layout without extended segments whose zone ids are its zone indices (tests, models of format 1). */
+    public NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes, long stepMillis,
+                         String timeZone, double maxSpeed, long allowedLatenessMillis, long maxFutureMillis) {
         this(segmentIds, zoneOfSegment, localIndex, zoneSizes, stepMillis, timeZone, maxSpeed, allowedLatenessMillis,
-                maxFutureMillis, zoneSizes.clone());
+                maxFutureMillis, zoneSizes.clone(),
+                ZoningRecord.fingerprint(byIndex(segmentIds, zoneOfSegment, zoneSizes.length)));
+    }
+
+    /** A layout with extended rows (after each zone's {@code observedSizes} rows) whose zone ids are its indices. */
+    public NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] localIndex, int[] zoneSizes, long stepMillis,
+                         String timeZone, double maxSpeed, long allowedLatenessMillis, long maxFutureMillis,
+                         int[] observedSizes) {
+        this(segmentIds, zoneOfSegment, localIndex, zoneSizes, stepMillis, timeZone, maxSpeed, allowedLatenessMillis,
+                maxFutureMillis, observedSizes,
+                ZoningRecord.fingerprint(byIndex(segmentIds, zoneOfSegment, zoneSizes.length)));
+    }
+
+    private static Map<Integer, List<String>> byIndex(String[] segmentIds, int[] zoneOfSegment, int zones) {
+        Map<Integer, List<String>> out = new HashMap<>();
+        for (int z = 0; z < zones; z++) {
+            out.put(z, new ArrayList<>());
+        }
+        for (int i = 0; i < segmentIds.length; i++) {
+            out.get(zoneOfSegment[i]).add(segmentIds[i]);
+        }
+        return out;
     }
 
     public NetworkLayout {
@@ -92,7 +117,8 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
         return new NetworkLayout(ids, zoneOf, local, sizes, model.step().toMillis(),
                 model.timeZone().getId(), rules.maxSpeed(),
                 allowedLateness != null ? allowedLateness.toMillis() : rules.allowedLatenessMillis(),
-                maxFuture != null ? maxFuture.toMillis() : rules.maxFutureMillis(), observed);
+                maxFuture != null ? maxFuture.toMillis() : rules.maxFutureMillis(), observed,
+                ZoningRecord.fingerprint(model));
     }
 
     /**
@@ -125,7 +151,8 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
     public NetworkLayout rezoned(ManifoldModel other) {
         NetworkLayout fresh = of(other, Duration.ofMillis(allowedLatenessMillis), Duration.ofMillis(maxFutureMillis));
         return new NetworkLayout(fresh.segmentIds, fresh.zoneOfSegment, fresh.localIndex, fresh.zoneSizes,
-                stepMillis, timeZone, fresh.maxSpeed, allowedLatenessMillis, maxFutureMillis, fresh.observedSizes);
+                stepMillis, timeZone, fresh.maxSpeed, allowedLatenessMillis, maxFutureMillis, fresh.observedSizes,
+                fresh.zoningFingerprint);
     }
 
     /** Segment ids of zone {@code z} in zone-local order. */
@@ -140,23 +167,20 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
     }
 
     /**
-     * A short fingerprint of the zoning: which segments, in which zone, in which order (SHA-256 of the zones' id
-     * lists, 16 hex digits). Two layouts with the same fingerprint put every segment at the same zone row.
+     * Whether zone memories (stored under some layout) hold exactly this layout's rows: as many zones, each naming
+     * this layout's segments of that zone in its row order. The zoning fingerprint says which segments form which
+     * zone; this also checks the row order the state was written in.
      */
-    public String zoningFingerprint() {
-        try {
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
-            for (int z = 0; z < zoneSizes.length; z++) {
-                for (String id : segmentsOfZone(z)) {
-                    sha.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    sha.update((byte) ',');
-                }
-                sha.update((byte) ';');
-            }
-            return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
+    public boolean sameRows(ZoneMemory[] zones) {
+        if (zones.length != zoneSizes.length) {
+            return false;
         }
+        for (int z = 0; z < zones.length; z++) {
+            if (zones[z] == null || !Arrays.equals(zones[z].segments, segmentsOfZone(z))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public int zoneCount() {

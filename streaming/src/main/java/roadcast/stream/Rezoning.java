@@ -61,6 +61,15 @@ final class Rezoning {
                 placeOf.put(zone.segments[j], new Place(zone, j));
             }
         }
+        // The network's newest closed step: a zone made only of added segments starts after it, so that the
+        // event-time timers of steps already closed (they fire up to the allowed lateness later) do not forecast
+        // steps before the switch under the new version.
+        long networkClosed = Long.MIN_VALUE;
+        for (ZoneMemory zone : old) {
+            if (zone != null) {
+                networkClosed = Math.max(networkClosed, zone.lastClosedStep);
+            }
+        }
         Set<String> present = new HashSet<>();
         List<String> added = new ArrayList<>();
         int moved = 0;
@@ -89,6 +98,9 @@ final class Rezoning {
                         && (m.quietTimerMillis == Long.MIN_VALUE || src.quietTimerMillis < m.quietTimerMillis)) {
                     m.quietTimerMillis = src.quietTimerMillis;
                 }
+            }
+            if (sources.isEmpty()) {
+                m.lastClosedStep = networkClosed;
             }
             int observed = layout.observedSizes()[z];
             long firstOpen = moveOpenSteps(m, from, sources, observed);

@@ -6,13 +6,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.fit.ProgressListener;
+import roadcast.history.SpeedHistory;
 import roadcast.model.ModelRegistry;
+import roadcast.publish.DayArchive;
+import roadcast.train.TrainingRun;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
@@ -82,5 +89,66 @@ class DemoCommandTest {
                 }
             }), "the job archived readings");
         }
+    }
+
+    /**
+     * The demo's retrain goes through the promotion gate like {@code roadcast retrain}: with an archive whose history
+     * was delivered in km/h under the model's mph (speeds x 1.609), every candidate is refused, logged and counted,
+     * kept aside under refused/, and the job goes on with the model in service.
+     */
+    @Test
+    void aRetrainTheGateRefusesIsCountedAndTheModelInServiceStays() throws Exception {
+        Path city = tmp.resolve("city");
+        new CityGenerator(CityConfig.of(20, 3, 5, 5, WeekProfiles.builtIn(8, 5))).generate(city, i -> { });
+        Path registry = tmp.resolve("registry");
+        Path archive = tmp.resolve("archive");
+        Dataset data = DatasetLoader.load(city);
+        int trainRows = Math.max(2, data.history().steps() * 5 / 7);
+        ModelRegistry models = new ModelRegistry(registry);
+        String service = models.publish(TrainingRun.train(data, trainRows,
+                DemoCommand.trainingConfig(data).withMaxZoneSize(8), ProgressListener.NONE).model());
+        SpeedHistory h = data.history();
+        float[][] kmh = new float[h.steps()][];
+        for (int t = 0; t < kmh.length; t++) {
+            kmh[t] = h.speed()[t].clone();
+            for (int i = 0; i < kmh[t].length; i++) {
+                kmh[t][i] *= 1.609f;
+            }
+        }
+        DayArchive.describe(archive, models.load(service));
+        DayArchive.backfill(archive, new SpeedHistory(h.segmentIds(), h.start(), h.step(), h.timeZone(), h.unit(),
+                kmh, null, null), trainRows);
+
+        Path summary = tmp.resolve("summary.json");
+        StringWriter out = new StringWriter();
+        CommandLine cmd = new CommandLine(new DemoCommand());
+        cmd.setOut(new PrintWriter(out));
+        int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
+                "--for", "40", "--every", "5", "--retrain-every", "8", "--max-zone-size", "8",
+                "--archive", archive.toString(), "--summary", summary.toString(), "--no-dashboard");
+        assertEquals(0, rc, out.toString());
+
+        JsonNode s = new ObjectMapper().readTree(summary.toFile());
+        assertTrue(s.get("models_refused").asInt() >= 1, "refused retrains counted: " + s + "\n" + out);
+        assertEquals(1, s.get("model_versions_used").size(), s.toString());
+        assertEquals(service, s.get("model_versions_used").get(0).asText());
+        assertEquals(0, s.get("steps_without_forecast").asLong(), s.toString());
+        assertEquals(0, s.get("job_restarts").asLong(), s.toString());
+        assertEquals(20, s.get("segments_with_forecasts").asInt(), s.toString());
+        assertEquals(service, models.latest().orElseThrow(), "latest did not move");
+        assertEquals(List.of(service), models.versions(), "nothing published");
+        assertEquals(s.get("models_refused").asInt(), models.refused().size(), "each refusal kept aside");
+        assertTrue(out.toString().contains("REFUSED by the promotion gate"), out.toString());
+    }
+
+    @Test
+    void rowsNewerThanAModelsTrainingDataAreCountedFromItsCard() throws Exception {
+        Path city = tmp.resolve("city");
+        new CityGenerator(CityConfig.of(4, 1, 5, 5, WeekProfiles.builtIn(8, 5))).generate(city, i -> { });
+        SpeedHistory h = DatasetLoader.load(city).history();
+        String zone = " " + h.timeZone().getId();
+        assertEquals(10, DemoCommand.rowsAfter(h, h.time(h.steps() - 11) + zone), "the card's form: time and zone");
+        assertEquals(0, DemoCommand.rowsAfter(h, h.time(h.steps() - 1) + zone));
+        assertEquals(h.steps(), DemoCommand.rowsAfter(h, "not a time"), "unreadable: every row counts");
     }
 }

@@ -117,31 +117,15 @@ class ModelSwitchTest {
 
         Set<String> withheld = withheld(deadLetters.values());
         var expected = backtests(registry, withheld, from, from + steps, small, grown, rezoned, shrunk);
-        List<String> used = assertWholeNetworkPerStep(forecasts.values(), from, from + steps, expected);
+        List<String> used = assertWholeNetworkPerStep(forecastsOf(forecasts.values()), from, from + steps, expected);
         assertEquals(List.of(small, grown, rezoned, shrunk), used, "each version in turn, none skipped");
-        // A zone made only of added segments has no row to re-estimate from: it starts cold at the switch (imputed
-        // from the model's profile and dynamics), i.e. as the new model's backtest started at the switch step. Every
-        // other zone equals the backtest over all the rows since the job began.
+        // A zone made only of added segments starts cold at the switch; every other zone equals the backtest over all
+        // the rows since the job began.
         long firstOfGrown = forecasts.values().stream().filter(f -> grown.equals(f.forecast().modelVersion()))
                 .mapToLong(f -> f.forecast().issuedAt()).min().orElseThrow();
         int switchRow = from + (int) ((firstOfGrown - city.history.epochMillis(from)) / 300_000L);
-        Map<String, Forecast> coldStart = city.backtest(registry, grown, switchRow, from + steps, withheld).forecasts();
-        ManifoldModel grownModel = new ModelRegistry(registry).load(grown);
-        int coldSegments = 0;
-        for (int z = 0; z < grownModel.zoneCount(); z++) {
-            int[] members = grownModel.segmentsOfZone(z);
-            if (Arrays.stream(members).allMatch(i -> i >= SMALL)) {
-                for (int i : members) {
-                    String id = grownModel.network().segmentIds()[i];
-                    coldStart.forEach((key, f) -> {
-                        if (f.segment().equals(id)) {
-                            expected.get(grown).put(key, f);
-                        }
-                    });
-                    coldSegments++;
-                }
-            }
-        }
+        int coldSegments = expectColdStartOfNewZones(city, registry, small, grown, switchRow, from + steps, withheld,
+                expected.get(grown));
         assertTrue(coldSegments > 0, "the added segments form a zone of their own in this city");
         assertEqualsBacktests(forecasts.values(), expected);
         for (DeadLetter d : deadLetters.values()) {
@@ -154,30 +138,59 @@ class ModelSwitchTest {
 
     @Test
     void savepointOfOneZoningRestoresIntoAnother() throws Exception {
+        restoresIntoAnotherZoning("sp", (job, sink, wanted, dir) -> runThenSavepoint(job, sink, wanted, dir));
+    }
+
+    /**
+     * A retained checkpoint taken under one zoning (the job then cancelled, as a crash or {@code flink cancel}
+     * leaves it) restores into a job of another zoning: the steps after the checkpoint are forecast again, by the
+     * new version, equal to its backtest from the first of them.
+     */
+    @Test
+    void checkpointTakenBeforeAZoningChangeRestoresIntoTheNewVersion() throws Exception {
+        restoresIntoAnotherZoning("cp", ModelSwitchTest::runThenCancelKeepingACheckpoint);
+    }
+
+    /** How the first job is ended: returns the path a second job restores from. */
+    interface Stop {
+        String stop(ForecastJob job, CollectingSink<IssuedForecast> sink, int forecastsWanted, Path dir)
+                throws Exception;
+    }
+
+    private void restoresIntoAnotherZoning(String name, Stop stop) throws Exception {
         int from = TRAIN_ROWS;
         int steps = 48;
         List<RawRecord> input = city.records(from, from + steps);
         CollectingSink<IssuedForecast> before = new CollectingSink<>();
         CollectingSink<DeadLetter> lettersBefore = new CollectingSink<>();
+        Path checkpoints = tmp.resolve(name + "-a");
         ForecastJob first = new ForecastJob(RecordListSource.of(input, 150), before, lettersBefore,
-                config(grown, tmp.resolve("cp-a")));
-        String savepoint = runThenSavepoint(first, before, 12 * city.history.segments(), tmp.resolve("sp-a"));
+                config(grown, checkpoints));
+        String restoreFrom = stop.stop(first, before, 12 * city.history.segments(), checkpoints);
 
-        // A new job, started with another zoning of the same segments, from the savepoint.
+        // A new job, started with another zoning of the same segments, from the savepoint or checkpoint.
         CollectingSink<IssuedForecast> after = new CollectingSink<>();
         CollectingSink<DeadLetter> lettersAfter = new CollectingSink<>();
-        new ForecastJob(RecordListSource.of(input, 2000), after, lettersAfter, config(rezoned, tmp.resolve("cp-b")))
+        new ForecastJob(RecordListSource.of(input, 2000), after, lettersAfter,
+                config(rezoned, tmp.resolve(name + "-b")))
                 .withFlinkOption("restart-strategy.type", "none")
-                .withFlinkOption("execution.state-recovery.path", savepoint)
+                .withFlinkOption("execution.state-recovery.path", restoreFrom)
                 .execute();
 
-        List<IssuedForecast> all = new ArrayList<>(before.values());
-        all.addAll(after.values());
+        // A step the second job issued replaces the first job's (after a checkpoint, the steps the cancelled job
+        // forecast past it are forecast again; a savepoint leaves none).
+        Set<Long> reissued = new HashSet<>();
+        after.values().forEach(f -> reissued.add(f.forecast().issuedAt()));
+        List<Forecast> all = new ArrayList<>();
+        before.values().stream().map(IssuedForecast::forecast).filter(f -> !reissued.contains(f.issuedAt()))
+                .forEach(all::add);
+        all.addAll(forecastsOf(after.values()));
+        assertTrue(all.size() > forecastsOf(after.values()).size(), "the first job served some steps");
         var expected = backtests(registry, Set.of(), from, from + steps, grown, rezoned);
         List<String> used = assertWholeNetworkPerStep(all, from, from + steps, expected);
         assertEquals(List.of(grown, rezoned), used);
         assertTrue(after.values().stream().allMatch(f -> rezoned.equals(f.forecast().modelVersion())));
-        assertEqualsBacktests(all, expected);
+        assertEqualsBacktests(all, expected, 1e-9);
         assertTrue(lettersBefore.values().isEmpty() && lettersAfter.values().isEmpty(),
                 lettersBefore.values() + " " + lettersAfter.values());
     }
@@ -212,7 +225,7 @@ class ModelSwitchTest {
                 .allMatch(f -> older.equals(f.forecast().modelVersion())), "forecasts from the fallback model");
         List<IssuedForecast> all = new ArrayList<>(before.values());
         all.addAll(after.values());
-        assertEquals(List.of(doomed, older), assertWholeNetworkPerStep(all, from, from + steps, expected));
+        assertEquals(List.of(doomed, older), assertWholeNetworkPerStep(forecastsOf(all), from, from + steps, expected));
         assertEqualsBacktests(all, expected);
         assertTrue(letters.values().isEmpty(), letters.values().toString());
     }
@@ -253,6 +266,46 @@ class ModelSwitchTest {
         }
     }
 
+    /**
+     * Starts the job, waits until {@code forecastsWanted} forecasts arrived and a checkpoint completed after them,
+     * cancels it and returns the checkpoint it kept (retained on cancellation, see {@link ForecastJob}).
+     */
+    private static String runThenCancelKeepingACheckpoint(ForecastJob job, CollectingSink<IssuedForecast> sink,
+                                                          int forecastsWanted, Path checkpoints) throws Exception {
+        JobClient client = job.withFlinkOption("restart-strategy.type", "none").executeAsync();
+        long deadline = System.currentTimeMillis() + 60_000;
+        while (sink.values().size() < forecastsWanted) {
+            assertTrue(System.currentTimeMillis() < deadline, "no forecasts within a minute");
+            Thread.sleep(50);
+        }
+        int seen = newestCheckpoint(checkpoints) == null ? 0 : checkpointNumber(newestCheckpoint(checkpoints));
+        while (newestCheckpoint(checkpoints) == null || checkpointNumber(newestCheckpoint(checkpoints)) <= seen) {
+            assertTrue(System.currentTimeMillis() < deadline, "no checkpoint within a minute");
+            Thread.sleep(50);
+        }
+        client.cancel().get();
+        Path kept = newestCheckpoint(checkpoints);
+        assertNotNull(kept, "a checkpoint is retained on cancellation");
+        return kept.toUri().toString();
+    }
+
+    /** The newest completed checkpoint ({@code chk-N} with its {@code _metadata}) under the directory, or null. */
+    private static Path newestCheckpoint(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (var files = Files.walk(dir, 3)) {
+            return files.filter(p -> p.getFileName().toString().equals("_metadata"))
+                    .map(Path::getParent)
+                    .filter(p -> p.getFileName().toString().startsWith("chk-"))
+                    .max(java.util.Comparator.comparingInt(ModelSwitchTest::checkpointNumber)).orElse(null);
+        }
+    }
+
+    private static int checkpointNumber(Path chk) {
+        return Integer.parseInt(chk.getFileName().toString().substring("chk-".length()));
+    }
+
     /** Starts the job, waits until {@code forecastsWanted} forecasts arrived, stops it with a savepoint. */
     private static String runThenSavepoint(ForecastJob job, CollectingSink<IssuedForecast> sink, int forecastsWanted,
                                            Path dir) throws Exception {
@@ -271,11 +324,11 @@ class ModelSwitchTest {
      * Every step of [from, to) has forecasts from exactly one version, for exactly the segments of that version's
      * network, once each; returns the versions in the order they served.
      */
-    private static List<String> assertWholeNetworkPerStep(List<IssuedForecast> issued, int from, int to,
-                                                           Map<String, Map<String, Forecast>> expectedOf) {
+    static List<String> assertWholeNetworkPerStep(List<Forecast> issued, int from, int to,
+                                                  Map<String, Map<String, Forecast>> expectedOf) {
         Map<Long, List<Forecast>> byStep = new TreeMap<>();
-        for (IssuedForecast f : issued) {
-            byStep.computeIfAbsent(f.forecast().issuedAt(), s -> new ArrayList<>()).add(f.forecast());
+        for (Forecast f : issued) {
+            byStep.computeIfAbsent(f.issuedAt(), s -> new ArrayList<>()).add(f);
         }
         assertEquals(to - from, byStep.size(), "a forecast at every step");
         LinkedHashSet<String> order = new LinkedHashSet<>();
@@ -305,6 +358,11 @@ class ModelSwitchTest {
     /** Each version's backtest over the rows of [from, to) less the withheld readings. */
     private static Map<String, Map<String, Forecast>> backtests(Path reg, Set<String> withheld, int from, int to,
                                                                 String... versions) throws Exception {
+        return backtests(city, reg, withheld, from, to, versions);
+    }
+
+    static Map<String, Map<String, Forecast>> backtests(SmallCity city, Path reg, Set<String> withheld, int from,
+                                                        int to, String... versions) throws Exception {
         Map<String, Map<String, Forecast>> out = new HashMap<>();
         for (String v : versions) {
             out.put(v, city.backtest(reg, v, from, to, withheld).forecasts());
@@ -312,22 +370,61 @@ class ModelSwitchTest {
         return out;
     }
 
-    /** Each forecast equals its own version's backtest over the rows the stream accepted. */
+    /**
+     * A zone of {@code version} made only of segments {@code previous} did not have has no row to re-estimate from:
+     * it starts cold at the switch (imputed from the model's profile and dynamics), i.e. as the new model's backtest
+     * started at the switch row. Replaces the expected forecasts of such zones in {@code expected}; returns how many
+     * segments start cold.
+     */
+    static int expectColdStartOfNewZones(SmallCity city, Path reg, String previous, String version, int switchRow,
+                                         int to, Set<String> withheld, Map<String, Forecast> expected)
+            throws Exception {
+        ModelRegistry registryOf = new ModelRegistry(reg);
+        Set<String> before = new HashSet<>(Arrays.asList(registryOf.load(previous).network().segmentIds()));
+        ManifoldModel model = registryOf.load(version);
+        Map<String, Forecast> coldStart = city.backtest(reg, version, switchRow, to, withheld).forecasts();
+        int coldSegments = 0;
+        for (int z = 0; z < model.zoneCount(); z++) {
+            int[] members = model.segmentsOfZone(z);
+            if (Arrays.stream(members).noneMatch(i -> before.contains(model.network().segmentIds()[i]))) {
+                for (int i : members) {
+                    String id = model.network().segmentIds()[i];
+                    coldStart.forEach((key, f) -> {
+                        if (f.segment().equals(id)) {
+                            expected.put(key, f);
+                        }
+                    });
+                    coldSegments++;
+                }
+            }
+        }
+        return coldSegments;
+    }
+
+    private static List<Forecast> forecastsOf(List<IssuedForecast> issued) {
+        return issued.stream().map(IssuedForecast::forecast).toList();
+    }
+
     private static void assertEqualsBacktests(List<IssuedForecast> issued, Map<String, Map<String, Forecast>> expectedOf) {
+        assertEqualsBacktests(forecastsOf(issued), expectedOf, 1e-9);
+    }
+
+    /** Each forecast equals its own version's backtest over the rows the stream accepted, to {@code tolerance}. */
+    static void assertEqualsBacktests(List<Forecast> issued, Map<String, Map<String, Forecast>> expectedOf,
+                                      double tolerance) {
         Set<String> seen = new HashSet<>();
-        for (IssuedForecast i : issued) {
-            Forecast a = i.forecast();
+        for (Forecast a : issued) {
             Map<String, Forecast> expected = expectedOf.get(a.modelVersion());
             assertNotNull(expected, "forecast of unexpected version " + a.modelVersion());
             String key = SmallCity.key(a);
             assertTrue(seen.add(key), "forecast issued twice: " + key);
             Forecast e = expected.get(key);
             assertNotNull(e, key);
-            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.0, key);
+            assertEquals(e.observedSpeed(), a.observedSpeed(), tolerance, key);
             assertEquals(e.imputed(), a.imputed(), key);
-            assertArrayEquals(e.speed(), a.speed(), 1e-9, key + " of " + a.modelVersion());
-            assertArrayEquals(e.lower(), a.lower(), 1e-9, key);
-            assertArrayEquals(e.upper(), a.upper(), 1e-9, key);
+            assertArrayEquals(e.speed(), a.speed(), tolerance, key + " of " + a.modelVersion());
+            assertArrayEquals(e.lower(), a.lower(), tolerance, key);
+            assertArrayEquals(e.upper(), a.upper(), tolerance, key);
         }
     }
 

@@ -105,4 +105,24 @@ class RezoningTest {
         fresh.add(0, 41.0, 1.0, 12);
         assertTrue(fresh.complete());
     }
+
+    @Test
+    void aZoneOfAddedSegmentsOnlyStartsAfterTheNetworksNewestClosedStep() {
+        ZoneMemory z0 = ZoneMemory.fresh(new String[] {"a"});
+        ZoneMemory z1 = ZoneMemory.fresh(new String[] {"b"});
+        z0.lastClosedStep = T0;
+        z1.lastClosedStep = T0 - STEP;
+        // new: zone 0 = [a, b], zone 1 = [x, y] (added)
+        NetworkLayout layout = new NetworkLayout(new String[] {"a", "b", "x", "y"}, new int[] {0, 0, 1, 1},
+                new int[] {0, 1, 0, 1}, new int[] {2, 2}, STEP, "UTC", 100, 60_000L, 60_000L);
+        Rezoning.Result r = Rezoning.regroup(new ZoneMemory[] {z0, z1}, layout, "v2", z -> {
+            throw new AssertionError("no rows kept, nothing to re-estimate");
+        });
+        assertEquals(List.of("x", "y"), r.added());
+        assertEquals(T0, r.zones()[0].lastClosedStep);
+        // Before: Long.MIN_VALUE, and the pending event-time timers of steps up to T0 forecast the new zone for
+        // steps before the switch, under the new version.
+        assertEquals(T0, r.zones()[1].lastClosedStep, "the new zone's first step is the one after the switch");
+        assertNull(r.zones()[1].state);
+    }
 }

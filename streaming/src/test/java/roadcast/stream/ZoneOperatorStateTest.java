@@ -1,11 +1,19 @@
 package roadcast.stream;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -16,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 import roadcast.ingest.DeadLetter;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
+import roadcast.model.ZoningRecord;
 import roadcast.publish.IssuedForecast;
 import roadcast.reading.Source;
 
@@ -207,5 +216,79 @@ class ZoneOperatorStateTest {
             assertEquals(zone.size(), out.size(), "the step closes a quiet period after the replay");
             assertTrue(out.stream().noneMatch(f -> f.forecast().imputed()), "closed on the complete step");
         }
+    }
+
+    /**
+     * State written by a build before the zoning fingerprint was unified (its layout key held
+     * {@code NetworkLayout}'s own 16-digit fingerprint) restores into this build under the same version as it is: no
+     * migration, the same forecasts as a run that never stopped, and the key rewritten in the new form.
+     */
+    @Test
+    void stateWrittenUnderTheOldLayoutKeyRestoresWithoutMigration() throws Exception {
+        Map<String, IssuedForecast> reference = new TreeMap<>();
+        try (var h = harness(0)) {
+            h.open();
+            feed(h, 0, 8);
+            forecasts(h).forEach(f -> reference.put(SmallCity.key(f.forecast()), f));
+        }
+        OperatorSubtaskState checkpoint;
+        Map<String, IssuedForecast> resumed = new TreeMap<>();
+        String current = model.version() + "/" + ZoningRecord.fingerprint(model);
+        try (var h = harness(0)) {
+            h.open();
+            feed(h, 0, 4);
+            h.snapshot(1, 1);
+            assertEquals(current, storedLayout(h).value(), "the layout key of this build");
+            storedLayout(h).update(model.version() + "/" + legacyFingerprint(layout));
+            checkpoint = h.snapshot(2, 2);
+            forecasts(h).forEach(f -> resumed.put(SmallCity.key(f.forecast()), f));
+        }
+        try (var h = harness(0)) {
+            h.initializeState(checkpoint);
+            h.open();
+            feed(h, 4, 8);
+            forecasts(h).forEach(f -> resumed.put(SmallCity.key(f.forecast()), f));
+            assertEquals(0, ((ZoneOperator) h.getOperator()).stateMigrationCount(), "taken as it is, not migrated");
+            h.snapshot(3, 3);
+            assertEquals(current, storedLayout(h).value(), "rewritten in the new form");
+        }
+        assertTrue(reference.size() >= 4 * layout.size(), "steps were forecast: " + reference.size());
+        assertEquals(reference.keySet(), resumed.keySet());
+        reference.forEach((k, f) -> assertArrayEquals(f.forecast().speed(), resumed.get(k).forecast().speed(), 0.0, k));
+    }
+
+    /** Every segment's reading at rows [from, to) after the training rows, each step followed by its watermark. */
+    private static void feed(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
+                             int from, int to) throws Exception {
+        for (int t = from; t < to; t++) {
+            int row = TRAIN_ROWS + t;
+            for (int i = 0; i < layout.size(); i++) {
+                h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(row),
+                        city.history.speed()[row][i])));
+            }
+            h.processBothWatermarks(new org.apache.flink.streaming.api.watermark.Watermark(
+                    city.history.epochMillis(row + 1) - 1));
+        }
+    }
+
+    private static ValueState<String> storedLayout(
+            KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h) throws Exception {
+        ZoneOperator op = (ZoneOperator) h.getOperator();
+        op.setCurrentKey(ZoneOperator.NETWORK_KEY);
+        return op.getKeyedStateBackend().getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                new ValueStateDescriptor<>("zone-layout", String.class));
+    }
+
+    /** The layout fingerprint builds before the unification wrote: zone rows by index, 16 hex digits. */
+    private static String legacyFingerprint(NetworkLayout l) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        for (int z = 0; z < l.zoneCount(); z++) {
+            for (String id : l.segmentsOfZone(z)) {
+                sha.update(id.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                sha.update((byte) ',');
+            }
+            sha.update((byte) ';');
+        }
+        return java.util.HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 }
