@@ -192,8 +192,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         segmentsAdded = metrics.counter("segmentsAdded");
         segmentsRemoved = metrics.counter("segmentsRemoved");
         rejected = new RejectionCounters(metrics);
-        maxOpenSteps = (int) Math.max(ZoneMemory.MAX_OPEN_STEPS,
-                startLayout.allowedLatenessMillis() / startLayout.stepMillis() + 4);
+        maxOpenSteps = ZoneMemory.maxOpenSteps(startLayout);
         refused = new HashSet<>();
         zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
                 TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
