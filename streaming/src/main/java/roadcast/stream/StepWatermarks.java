@@ -9,7 +9,7 @@ import org.apache.flink.api.common.eventtime.WatermarkOutput;
  * only on the periodic timer: readings arrive in bursts of one timestamp per step, so this costs one watermark per
  * step and makes "is this reading late" depend on the input order alone, not on when the periodic timer fired.
  */
-final class StepWatermarks implements WatermarkGenerator<ReadingEvent> {
+final class StepWatermarks<T> implements WatermarkGenerator<T> {
 
     private final long boundMillis;
     private long maxTimestamp = Long.MIN_VALUE;
@@ -20,7 +20,8 @@ final class StepWatermarks implements WatermarkGenerator<ReadingEvent> {
     }
 
     @Override
-    public void onEvent(ReadingEvent event, long eventTimestamp, WatermarkOutput output) {
+    public void onEvent(T event, long eventTimestamp, WatermarkOutput output) {
+        // Records the extractor refused carry Long.MIN_VALUE (SourceEventTime.NONE) and never advance event time.
         if (eventTimestamp > maxTimestamp) {
             maxTimestamp = eventTimestamp;
             emit(output);

@@ -24,6 +24,11 @@ public class ZoneMemory {
      */
     public static final int MAX_OPEN_STEPS = 48;
 
+    /** Open steps a zone keeps under {@code layout}: {@link #MAX_OPEN_STEPS}, or more when the lateness spans more. */
+    public static int maxOpenSteps(NetworkLayout layout) {
+        return (int) Math.max(MAX_OPEN_STEPS, layout.allowedLatenessMillis() / layout.stepMillis() + 4);
+    }
+
     /**
      * Fused rows kept per zone for re-estimating the latent state under another model ({@link Rezoning}): at least
      * the kernel's lags (order p up to 3 in the trainer's search, two residual lags) with room for steps without

@@ -152,6 +152,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient StreamRecord<IssuedForecast> forecastRecord;
     private transient Counter forecasts;
     private transient Counter stepsClosed;
+    /** Steps closed before event time passed them because a zone reached its open-step cap (inputs out of step). */
+    private transient Counter stepsForceClosed;
     private transient Counter modelsAccepted;
     private transient Counter modelsRefused;
     private transient Counter modelFallbacks;
@@ -185,6 +187,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         var metrics = getMetricGroup();
         forecasts = metrics.counter("forecasts");
         stepsClosed = metrics.counter("stepsClosed");
+        stepsForceClosed = metrics.counter("stepsForceClosed");
         modelsAccepted = metrics.counter("modelsAccepted");
         modelsRefused = metrics.counter("modelsRefused");
         modelFallbacks = metrics.counter("modelFallbacks");
@@ -192,8 +195,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         segmentsAdded = metrics.counter("segmentsAdded");
         segmentsRemoved = metrics.counter("segmentsRemoved");
         rejected = new RejectionCounters(metrics);
-        maxOpenSteps = (int) Math.max(ZoneMemory.MAX_OPEN_STEPS,
-                startLayout.allowedLatenessMillis() / startLayout.stepMillis() + 4);
+        maxOpenSteps = ZoneMemory.maxOpenSteps(startLayout);
         refused = new HashSet<>();
         zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
                 TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
@@ -356,6 +358,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             Rejection late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
             if (late == null && zone.openSteps.length >= maxOpenSteps) {
                 // Event time stalls (an input holds the watermark back): close the oldest steps rather than grow.
+                // Readings of the slower input for them become TOO_LATE, so say so (first time, then every 100th).
+                if (stepsForceClosed.getCount() % 100 == 0) {
+                    LOG.warn("zone {}: {} steps open at watermark {}; closing the oldest early (open-step cap, {}"
+                            + " so far): the inputs' event times are further apart than the cap allows",
+                            e.zone, zone.openSteps.length, timers.currentWatermark(), stepsForceClosed.getCount() + 1);
+                }
+                stepsForceClosed.inc();
                 closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - maxOpenSteps].stepStart);
                 late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
             }
