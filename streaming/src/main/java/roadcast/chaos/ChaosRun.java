@@ -194,7 +194,7 @@ public final class ChaosRun {
                             long killedAt = System.currentTimeMillis();
                             long pid = cluster.killTaskManager(tm);
                             cluster.restartTaskManager(tm);
-                            double seconds = awaitCheckpointAfter(cluster, jobId, killedAt, o.recoveryTimeout());
+                            double seconds = awaitRecovery(cluster, jobId, tm, killedAt, o.recoveryTimeout(), out);
                             recovered[i].countDown();
                             if (seconds < 0) {
                                 out.printf("kill %d (step %d, TaskManager %d, pid %d): no recovery within %s%n", i + 1,
@@ -307,6 +307,30 @@ public final class ChaosRun {
      * {@code sinceMillis} (0: any completed checkpoint). Returns the seconds from {@code sinceMillis} to that
      * checkpoint's completion, or -1 on timeout.
      */
+    /**
+     * {@link #awaitCheckpointAfter} while supervising the restarted TaskManager {@code tm}: if its process exits on
+     * its own before the job has recovered (it could not start on a saturated machine), it is started again.
+     */
+    private static double awaitRecovery(LocalFlinkCluster cluster, String jobId, int tm, long killedAt,
+                                        Duration timeout, PrintWriter out)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return -1;
+            }
+            double seconds = awaitCheckpointAfter(cluster, jobId, killedAt,
+                    Duration.ofNanos(Math.min(left, Duration.ofSeconds(5).toNanos())));
+            if (seconds >= 0) {
+                return seconds;
+            }
+            if (cluster.restartTaskManagerIfExited(tm)) {
+                out.printf("TaskManager %d exited while starting; started again%n", tm);
+            }
+        }
+    }
+
     static double awaitCheckpointAfter(LocalFlinkCluster cluster, String jobId, long sinceMillis, Duration timeout)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

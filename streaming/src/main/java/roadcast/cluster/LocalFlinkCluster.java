@@ -243,6 +243,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
         writeState();
     }
 
+    /**
+     * Starts TaskManager {@code index} again if its process has exited on its own, as a supervisor (systemd's
+     * {@code Restart=on-failure}, a Kubernetes pod) would: on a saturated machine a new TaskManager can fail to start
+     * its RPC system within Flink's timeout and exit, and the job would then wait for a slot for ever.
+     *
+     * @return whether it was started again
+     */
+    public boolean restartTaskManagerIfExited(int index) throws IOException, InterruptedException {
+        if (processes.get(1 + index).isAlive()) {
+            return false;
+        }
+        processes.set(1 + index, launchTaskManager());
+        writeState();
+        return true;
+    }
+
     /** The REST port of a cluster started from {@code home} by this or another JVM ({@value #STATE_FILE}). */
     public static int restPort(Path home) throws IOException {
         return readState(home).path("rest_port").asInt();
