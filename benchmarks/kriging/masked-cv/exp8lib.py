@@ -1,6 +1,6 @@
 from h import *
-hid=read_hidden("/work/shared/datasets/los-loop/kriging-test-nodes.csv",ids)
-EXTRA=[]
+hid=read_hidden(sys.argv[1] if len(sys.argv)>1 and sys.argv[1] else '/work/shared/datasets/los-loop/kriging-test-nodes.csv',ids)
+EXTRA=sys.argv[2].split(',') if len(sys.argv)>2 and sys.argv[2] else []
 K=4; W=0.5*SIG
 obs,fold,nf=setup(hid)
 Xtr=X[:TR]; Xte=X[TR:]; P=profile(Xtr); lvl=Xtr.mean(0)
@@ -33,4 +33,3 @@ def lad(F,y,lam,its=3):
         w=1/np.maximum(np.abs(y-A@b),0.5); Aw=A*w[:,None]
         b=np.linalg.solve(Aw.T@A/w.sum()+lam*np.eye(A.shape[1]),Aw.T@y/w.sum())
     return b
-def st(ts,S,stride=1): return [np.concatenate([S[t][i][::stride] for t in ts]) for i in range(3)]

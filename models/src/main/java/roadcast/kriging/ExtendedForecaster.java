@@ -32,19 +32,7 @@ public final class ExtendedForecaster {
 
     public ExtendedForecaster(ZoneModel zone, KrigingModel kriging, int zoneIndex) {
         this.kriging = kriging;
-        int count = 0;
-        for (int e = 0; e < kriging.size(); e++) {
-            if (kriging.zone()[e] == zoneIndex) {
-                count++;
-            }
-        }
-        members = new int[count];
-        count = 0;
-        for (int e = 0; e < kriging.size(); e++) {
-            if (kriging.zone()[e] == zoneIndex) {
-                members[count++] = e;
-            }
-        }
+        members = kriging.membersOf(zoneIndex);
         if (kriging.rows() != zone.horizons() + 1) {
             throw new IllegalArgumentException("kriging has " + kriging.rows() + " horizon rows, the zone "
                     + zone.horizons() + " horizons + now");

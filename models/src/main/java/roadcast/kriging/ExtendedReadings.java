@@ -33,19 +33,7 @@ public final class ExtendedReadings {
      * @param zoneIndex the zone's index
      */
     public ExtendedReadings(ZoneModel zone, KrigingModel kriging, int zoneIndex) {
-        int count = 0;
-        for (int e = 0; e < kriging.size(); e++) {
-            if (kriging.zone()[e] == zoneIndex) {
-                count++;
-            }
-        }
-        members = new int[count];
-        count = 0;
-        for (int e = 0; e < kriging.size(); e++) {
-            if (kriging.zone()[e] == zoneIndex) {
-                members[count++] = e;
-            }
-        }
+        members = kriging.membersOf(zoneIndex);
         int n = zone.size();
         int k = kriging.k();
         horizons = zone.horizons();

@@ -57,6 +57,24 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
         }
     }
 
+    /** The extended segments placed in zone {@code zoneIndex}, in kriging order (the zone's extended rows). */
+    public int[] membersOf(int zoneIndex) {
+        int count = 0;
+        for (int e = 0; e < zone.length; e++) {
+            if (zone[e] == zoneIndex) {
+                count++;
+            }
+        }
+        int[] members = new int[count];
+        count = 0;
+        for (int e = 0; e < zone.length; e++) {
+            if (zone[e] == zoneIndex) {
+                members[count++] = e;
+            }
+        }
+        return members;
+    }
+
     public int size() {
         return segments.size();
     }
