@@ -90,13 +90,18 @@ class StopAndResubmitTest {
 
     static JobClient submit(String restoreFrom, String in, String out, String rejected, String group, int parallelism)
             throws Exception {
+        return submit(restoreFrom, in, out, rejected, group, parallelism, true);
+    }
+
+    static JobClient submit(String restoreFrom, String in, String out, String rejected, String group, int parallelism,
+                            boolean futureCheck) throws Exception {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints-" + group));
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(kafka.bootstrapServers(), in, group, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(kafka.bootstrapServers(), out, group),
                 KafkaOutputs.deadLetters(kafka.bootstrapServers(), rejected, group), cfg)
-                .withFlinkOption("restart-strategy.type", "none");
+                .withFlinkOption("restart-strategy.type", "none").withFutureCheck(futureCheck);
         if (restoreFrom != null) {
             job.withFlinkOption("execution.state-recovery.path", restoreFrom);
         }
@@ -226,6 +231,69 @@ class StopAndResubmitTest {
             assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
             assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
             assertArrayEquals(e.upper(), a.upper(), 0.005 + 1e-9, SmallCity.key(e));
+        }
+    }
+
+    /**
+     * Issue 10: with the future check off, a reading's time may lead the newest time accepted by at most a year. That
+     * reference must survive a restore: a far-future record that is the first of its partition after the restore
+     * must not move the watermark (which would close every open step and leave the later readings refused as late).
+     */
+    @Test
+    void farFutureFirstRecordAfterRestoreWithoutFutureCheckDoesNotMoveEventTime() throws Exception {
+        String in = "roadcast.speed.nofuture";
+        String out = "roadcast.forecast.nofuture";
+        String rejected = "roadcast.speed.rejected.nofuture";
+        kafka.createTopics(in, out, rejected);
+        int n = city.history.segments();
+        String savepoints = tmp.resolve("savepoints-nofuture").toUri().toString();
+
+        publish(in, FROM, FROM + 10); // steps 0..6 close
+        JobClient first = submit(null, in, out, rejected, "nofuture", 1, false);
+        assertEquals(7 * n, CommittedTopic.read(kafka, out, 7 * n, Duration.ofSeconds(60)).size());
+        String savepoint = first.stopWithSavepoint(false, savepoints, SavepointFormatType.CANONICAL).get();
+
+        // The first record of the partition after the restore: five years ahead of the data.
+        String s = city.history.segmentIds()[0];
+        String farFuture = "{\"segment\":\"" + s + "\",\"time\":\""
+                + java.time.Instant.ofEpochMilli(city.history.epochMillis(FROM + 10)).plus(Duration.ofDays(5 * 365))
+                + "\",\"speed\":50}";
+        try (var producer = new KafkaProducer<byte[], byte[]>(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                "key.serializer", ByteArraySerializer.class.getName(),
+                "value.serializer", ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(in, s.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    farFuture.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        publish(in, FROM + 10, FROM + 20); // steps 7..16 close
+        JobClient second = submit(savepoint, in, out, rejected, "nofuture", 1, false);
+        List<ConsumerRecord<byte[], byte[]>> all;
+        List<ConsumerRecord<byte[], byte[]>> letters;
+        try {
+            all = CommittedTopic.read(kafka, out, 17 * n, Duration.ofSeconds(20));
+            letters = CommittedTopic.read(kafka, rejected, 1, Duration.ofSeconds(10));
+        } finally {
+            second.cancel().get();
+        }
+        Map<String, Integer> reasons = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : letters) {
+            roadcast.ingest.DeadLetter d = roadcast.ingest.DeadLetterJson.decode(r.value());
+            reasons.merge(d.reason().name() + (d.payload().equals(farFuture) ? " (far-future record)" : ""), 1,
+                    Integer::sum);
+        }
+        assertEquals(Map.of("TOO_FAR_IN_FUTURE (far-future record)", 1), reasons,
+                "only the far-future record is refused (no reading refused as too late)");
+        Map<String, Forecast> seen = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : all) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            seen.put(SmallCity.key(f), f);
+        }
+        assertEquals(17 * n, all.size(), "no forecast twice");
+        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + 17).forecasts();
+        assertEquals(expected.keySet(), seen.keySet(), "every forecast of steps 0..16");
+        for (Forecast e : expected.values()) {
+            Forecast a = seen.get(SmallCity.key(e));
+            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
+            assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
         }
     }
 }
