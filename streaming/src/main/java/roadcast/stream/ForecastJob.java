@@ -27,7 +27,7 @@ import roadcast.kafka.RawRecord;
  * {@link StreamCommand} plugs in Kafka and tests plug in bounded lists and collecting sinks.
  *
  * <pre>
- * input (event time per split) ─ parse ─┬─ keyBy(network) ─ clean, fuse, forecast ─┬─ forecasts sink
+ * input (parsed, event time per split) ─ route ─┬─ keyBy(network) ─ clean, fuse, forecast ─┬─ forecasts sink
  *                │                                     ▲ broadcast: model versions │
  *                └─ dead letters ◄──────── dead letters ◄───────────────────────────┼─ archive (optional)
  * </pre>
@@ -185,14 +185,15 @@ public final class ForecastJob {
     public void build(StreamExecutionEnvironment env) {
         // Every operator has a stable uid, so that a savepoint restores into a changed job graph (Flink's generated
         // ids change with the graph, and state that finds no operator is refused).
-        // Event time is taken at the source, one watermark per input split (Kafka partition), aligned across splits:
-        // see SourceEventTime for why not after parsing.
+        // Records are parsed once, in the source's reader, which also gives them their event time: one watermark per
+        // input split (Kafka partition), aligned across splits (see SourceEventTime for why not after parsing). The
+        // parse stage then only routes accepted readings on and refused records to the dead letters.
         long bound = config.maxOutOfOrderness().toMillis();
-        DataStream<RawRecord> raw = env.fromSource(input,
-                        SourceEventTime.strategy(layout, checkFuture, bound, config.effectiveIdleness()), "input")
-                .uid("input").returns(TypeInformation.of(RawRecord.class));
+        DataStream<ParsedRecord> raw = env.fromSource(ParsingSource.of(input, new InputParser(layout, checkFuture)),
+                        SourceEventTime.strategy(layout, bound, config.effectiveIdleness()), "input")
+                .uid("input").returns(TypeInformation.of(ParsedRecord.class));
         SingleOutputStreamOperator<ReadingEvent> parsed = raw
-                .process(new ParseReadings(layout, checkFuture)).name("parse").uid("parse")
+                .process(new RouteParsed()).name("parse").uid("parse")
                 .returns(TypeInformation.of(ReadingEvent.class));
         KeyedStream<ReadingEvent, Integer> byNetwork = parsed.keyBy(e -> ZoneOperator.NETWORK_KEY);
 

@@ -2,26 +2,22 @@ package roadcast.stream;
 
 import java.time.Duration;
 
-import org.apache.flink.api.common.eventtime.TimestampAssigner;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import roadcast.ingest.ParseResult;
-import roadcast.ingest.ReadingParser;
-import roadcast.ingest.ReadingRules;
-import roadcast.kafka.RawRecord;
 
 /**
- * Event time of a raw input record, taken at the source so that Flink keeps one watermark per Kafka partition
- * (split) and can align them. Assigned after parsing (one watermark per subtask), the watermark followed whichever
- * partition a fetch happened to return first: after a recovery the backlog of one partition ran many steps ahead of
- * the other, the zone operator closed its oldest open steps to stay within {@link ZoneMemory#maxOpenSteps} and the
- * other partition's readings for them were refused as TOO_LATE (issue 10, chaos: 20,150 readings).
+ * Event time of the input, taken at the source so that Flink keeps one watermark per Kafka partition (split) and can
+ * align them. Assigned after parsing (one watermark per subtask), the watermark followed whichever partition a fetch
+ * happened to return first: after a recovery the backlog of one partition ran many steps ahead of the other, the zone
+ * operator closed its oldest open steps to stay within {@link ZoneMemory#maxOpenSteps} and the other partition's
+ * readings for them were refused as TOO_LATE (issue 10, chaos: 20,150 readings).
  *
- * <p>The time is the one {@link ParseReadings} accepts, by the same parser and bounds (range, future limit or, with
- * the future check off, the lead over the newest time seen here), so a hostile or unparseable time never moves the
- * watermark: such records get {@link #NONE}, which {@link StepWatermarks} ignores, and are dead-lettered by the parse
- * stage as before. The cost is a second parse of each record.
+ * <p>The time is decided where the record is parsed, once, in the source's reader ({@link ParsingReader}): the time
+ * of an accepted reading, or {@link #NONE} for a refused record (unparseable, out of range, beyond the future limit
+ * or, with the future check off, leading its partition's newest accepted time by more than the bound; that newest
+ * time is checkpointed with the partition's offset), which {@link StepWatermarks} ignores. So a hostile time never
+ * moves the watermark, also right after a restore.
  */
-final class SourceEventTime implements TimestampAssigner<RawRecord> {
+final class SourceEventTime {
 
     /** Timestamp of a record whose time is refused: never advances a watermark. */
     static final long NONE = Long.MIN_VALUE;
@@ -32,34 +28,7 @@ final class SourceEventTime implements TimestampAssigner<RawRecord> {
     /** How often readers report watermarks for alignment; a stale report only makes the pause stricter. */
     static final Duration ALIGNMENT_UPDATE = Duration.ofMillis(200);
 
-    private final ReadingParser parser;
-    private final boolean checkFuture;
-    private long newestEventMillis = Long.MIN_VALUE;
-
-    SourceEventTime(NetworkLayout layout, boolean checkFuture) {
-        this.checkFuture = checkFuture;
-        this.parser = new ReadingParser(java.time.ZoneId.of(layout.timeZone()), layout.maxSpeed(),
-                checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, null);
-    }
-
-    @Override
-    public long extractTimestamp(RawRecord raw, long recordTimestamp) {
-        ParseResult result;
-        try {
-            result = parser.parse(raw.key, raw.value, System.currentTimeMillis());
-        } catch (RuntimeException e) {
-            return NONE;
-        }
-        if (!result.accepted()) {
-            return NONE;
-        }
-        long t = result.reading().timeMillis();
-        if (!checkFuture && newestEventMillis != Long.MIN_VALUE && ReadingRules.tooFarInFuture(t, newestEventMillis,
-                ReadingRules.MAX_LEAD_WITHOUT_FUTURE_CHECK_MILLIS).isPresent()) {
-            return NONE;
-        }
-        newestEventMillis = Math.max(newestEventMillis, t);
-        return t;
+    private SourceEventTime() {
     }
 
     /**
@@ -72,12 +41,13 @@ final class SourceEventTime implements TimestampAssigner<RawRecord> {
         return Duration.ofMillis(Math.max(layout.stepMillis(), span / 2));
     }
 
-    /** The input's watermarks: per split, from this time, bounded out-of-orderness, aligned across splits. */
-    static WatermarkStrategy<RawRecord> strategy(NetworkLayout layout, boolean checkFuture, long boundMillis,
-                                                 Duration idleness) {
-        WatermarkStrategy<RawRecord> s = WatermarkStrategy
-                .<RawRecord>forGenerator(ctx -> new StepWatermarks<>(boundMillis))
-                .withTimestampAssigner(ctx -> new SourceEventTime(layout, checkFuture));
+    /**
+     * The input's watermarks: per split, bounded out-of-orderness, aligned across splits. The timestamps are those
+     * the reader gave each record (Flink's default assigner keeps them).
+     */
+    static WatermarkStrategy<ParsedRecord> strategy(NetworkLayout layout, long boundMillis, Duration idleness) {
+        WatermarkStrategy<ParsedRecord> s = WatermarkStrategy
+                .<ParsedRecord>forGenerator(ctx -> new StepWatermarks<>(boundMillis));
         if (idleness != null) {
             s = s.withIdleness(idleness);
         }
