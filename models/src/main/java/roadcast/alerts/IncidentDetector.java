@@ -8,7 +8,9 @@ import java.util.List;
  * Detects incidents as sudden breakdowns the model did not expect, segment by segment, one step at a time (the same
  * code for a replay and a live feed):
  * <ul>
- *   <li>a breakdown starts with a sudden fall: at least {@link Settings#minJump()} under the previous reading;</li>
+ *   <li>a breakdown starts with a sudden fall: at least {@link Settings#minJump()} under the previous reading, which
+ *       was itself no more than {@link Settings#onTrack()} under what the forecast expected (a road running as
+ *       expected breaks down; a peak already deeper than usual that goes on deepening is not an incident);</li>
  *   <li>a step is <b>below</b> when the observed speed is under the lower band of the expectation and at least
  *       {@link Settings#minDrop()} under its speed;</li>
  *   <li>the expectation is the forecast issued one step before the onset (the <b>anchor</b>), read at the lead that
@@ -42,13 +44,17 @@ public final class IncidentDetector {
      *                      (0 = no spill-back required: persistence alone makes an alert)
      * @param confirmSteps  further steps below during which the spill-back may still appear before the breakdown is
      *                      dismissed
+     * @param onTrack       how far under its own expectation the reading before the onset may lie: an incident
+     *                      breaks a road that was running as expected, a peak going deeper than usual was already
+     *                      under it (1 = not checked)
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                           double upstreamShare, int confirmSteps) {
+                           double upstreamShare, int confirmSteps, double onTrack) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
         public static final double DEFAULT_UPSTREAM_SHARE = 0.5;
+        public static final double DEFAULT_ON_TRACK = 0.2;
 
         public Settings {
             if (persistSteps < 1 || clearSteps < 1 || confirmSteps < 0) {
@@ -57,22 +63,33 @@ public final class IncidentDetector {
             if (!(upstreamShare >= 0 && upstreamShare <= 1) || !(upstreamDrop >= 0 && upstreamDrop < 1)) {
                 throw new IllegalArgumentException("upstreamShare must be in [0, 1] and upstreamDrop in [0, 1)");
             }
+            if (!(onTrack > 0 && onTrack <= 1)) {
+                throw new IllegalArgumentException("onTrack must be in (0, 1], got " + onTrack);
+            }
+        }
+
+        /** The spill-back settings without the on-track check of the reading before the onset. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, 1);
         }
 
         /** The original four settings; the spill-back check at its defaults. */
         public Settings(int persistSteps, int clearSteps, double minDrop, double minJump) {
-            this(persistSteps, clearSteps, minDrop, minJump, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0);
+            this(persistSteps, clearSteps, minDrop, minJump, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0,
+                DEFAULT_ON_TRACK);
         }
 
         public static Settings defaults() {
-            return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0);
+            return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK);
         }
 
         /** Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0}. */
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
-                + "confirm=%d", persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps);
+                + "confirm=%d on-track=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
+                confirmSteps, onTrack);
         }
     }
 
@@ -104,6 +121,8 @@ public final class IncidentDetector {
     private final double[] severity;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
+    /** What the forecast expected for that reading (NaN when it had none). */
+    private final double[] lastExpected;
 
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
@@ -162,6 +181,8 @@ public final class IncidentDetector {
         severity = new double[n];
         last = new double[n];
         Arrays.fill(last, Double.NaN);
+        lastExpected = new double[n];
+        Arrays.fill(lastExpected, Double.NaN);
     }
 
     /**
@@ -183,11 +204,14 @@ public final class IncidentDetector {
                 continue;
             }
             double previous = last[i];
+            double previousExpected = lastExpected[i];
             last[i] = x;
+            lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
             switch (mode[i]) {
                 case NORMAL -> {
                     if (prevSpeed == null || !below(x, prevSpeed[0][i], prevLower[0][i])
-                        || !(x < (1 - settings.minJump()) * previous)) {
+                        || !(x < (1 - settings.minJump()) * previous)
+                        || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
                     }
                     anchorIssued[i] = prevIssued;

@@ -153,6 +153,25 @@ class IncidentDetectorTest {
     }
 
     @Test
+    void aRoadAlreadyUnderItsExpectationThatFallsFurtherIsNotANewIncident() {
+        // b has run 25% under its expectation for an hour (a peak deeper than usual), then falls sharply, and so does
+        // the road behind it: no breakdown of a road that was running as expected
+        float[][] rows = normal(50, 3);
+        for (int t = 0; t < 40; t++) {
+            rows[t][1] = t < 10 ? 45 : 25;
+            if (t >= 11) {
+                rows[t][0] = 35;
+            }
+        }
+        assertTrue(replay(rows).isEmpty(), replay(rows).toString());
+        // the same fall from 60 is an incident with its queue behind it
+        for (int t = 0; t < 10; t++) {
+            rows[t][1] = 60;
+        }
+        assertEquals(1, replay(rows).size(), replay(rows).toString());
+    }
+
+    @Test
     void aSegmentWithNoUpstreamReadingIsJudgedOnItsOwnPersistence() {
         float[][] rows = normal(30, 3);
         for (int t = 10; t < 20; t++) {
