@@ -298,8 +298,8 @@ public final class IncidentDetector {
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         boolean queueBehind = Double.isNaN(upShare) || settings.upstreamShare() == 0
             || (upShare > 0 && upShare >= settings.upstreamShare());
-        // an incident is local: the road it feeds carries on; when that falls as much, the whole area is slowing
-        boolean areaWide = settings.upstreamShare() > 0 && downShare > 0 && downShare >= settings.upstreamShare();
+        // an incident is local: the roads it feeds carry on; when most of them fall as much, the area is slowing
+        boolean areaWide = settings.upstreamShare() > 0 && downShare > 0.5;
         if (queueBehind && !areaWide) {
             mode[i] = ALERT;
             detected[i] = timeMillis;
