@@ -115,6 +115,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
             err.println("benchmark: --predictions " + predictions + " must end in .gz (it is written gzip-compressed)");
             return 2;
         }
+        if (alertsTune && !"alerts".equalsIgnoreCase(protocol.trim())) {
+            err.println("benchmark: --alerts-tune needs --protocol alerts");
+            return 2;
+        }
         if ("kriging".equalsIgnoreCase(protocol.trim())) {
             return kriging(out, err);
         }

@@ -107,6 +107,14 @@ class AlertsBenchmarkTest {
         assertEquals(2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5), r.f1(), 1e-12);
     }
 
+    @Test
+    void alertsTuneWithAnotherProtocolIsRefused(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
+            "--protocol", "tgcn", "--alerts-tune", "--quiet"));
+        assertTrue(err.toString().contains("--alerts-tune needs --protocol alerts"), err.toString());
+    }
+
     /** The validation grid starts with the defaults and holds each setting once. */
     @Test
     void theValidationGridStartsWithTheDefaults() {
