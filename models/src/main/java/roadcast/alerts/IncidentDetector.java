@@ -1,37 +1,95 @@
 package roadcast.alerts;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * Detects incidents as sudden breakdowns the model did not expect, segment by segment, one step at a time (the same
  * code for a replay and a live feed):
  * <ul>
- *   <li>a breakdown starts with a sudden fall: at least {@link Settings#minJump()} under the previous reading;</li>
+ *   <li>a breakdown starts with a sudden fall: at least {@link Settings#minJump()} under the previous reading, which
+ *       was itself no more than {@link Settings#onTrack()} under what the forecast expected (a road running as
+ *       expected breaks down; a peak already deeper than usual that goes on deepening is not an incident);</li>
  *   <li>a step is <b>below</b> when the observed speed is under the lower band of the expectation and at least
  *       {@link Settings#minDrop()} under its speed;</li>
  *   <li>the expectation is the forecast issued one step before the onset (the <b>anchor</b>), read at the lead that
  *       has passed since (its last horizon beyond): a forecast issued during the breakdown has already seen it and
  *       would call it normal;</li>
- *   <li>{@link Settings#persistSteps()} steps below in a row make an alert (start = onset); {@link
- *       Settings#clearSteps()} steps in a row not below clear it;</li>
- *   <li>a segment whose breakdown starts while a segment up to {@value #QUEUE_DEPTH} links downstream of it is already
- *       below is the queue of that incident spilling back, followed silently (no alert of its own).</li>
+ *   <li>a breakdown starting while a segment directly downstream is itself breaking down, alerted or queued is the
+ *       queue of that incident spilling back, followed silently (no alert of its own), however many links the queue
+ *       reaches as long as it is contiguous;</li>
+ *   <li>after {@link Settings#persistSteps()} steps below in a row the breakdown must show <b>spill-back</b>: an
+ *       incident takes capacity away at one place, so a queue grows onto the segments feeding it while nothing else
+ *       changes around them; a peak that is merely deeper than usual on one road has no such queue. At least
+ *       {@link Settings#upstreamShare()} of the upstream neighbours with a reading must be
+ *       {@link Settings#upstreamDrop()} under their own expectation (from the same anchor, at the same lead); a
+ *       segment with no upstream neighbour reporting is judged on its own persistence. Confirmed, it is an alert
+ *       (start = onset); not confirmed within {@link Settings#confirmSteps()} more steps, the breakdown is dismissed
+ *       (the segment is normal again: only a new sudden fall starts another);</li>
+ *   <li>{@link Settings#clearSteps()} steps in a row not below clear an alert or a queue.</li>
  * </ul>
  * Not thread-safe; one per replay or operator.
  */
 public final class IncidentDetector {
 
     /**
-     * @param persistSteps steps below in a row before an alert
-     * @param clearSteps   steps not below in a row before it clears
-     * @param minDrop      relative shortfall under the expected speed required, besides being under the band
-     * @param minJump      relative fall from the segment's previous reading required at the onset: a breakdown is
-     *                     sudden, a peak that is merely deeper than usual comes on over many steps
+     * @param persistSteps  steps below in a row before the spill-back is judged
+     * @param clearSteps    steps not below in a row before an alert or a queue clears
+     * @param minDrop       relative shortfall under the expected speed required, besides being under the band
+     * @param minJump       relative fall from the segment's previous reading required at the onset: a breakdown is
+     *                      sudden, a peak that is merely deeper than usual comes on over many steps
+     * @param upstreamDrop  relative shortfall under its own expectation that counts an upstream neighbour as queued
+     * @param upstreamShare share of the reporting upstream neighbours that must be queued to confirm an incident
+     *                      (0 = no spill-back required: persistence alone makes an alert)
+     * @param confirmSteps  further steps below during which the spill-back may still appear before the breakdown is
+     *                      dismissed
+     * @param onTrack       how far under its own expectation the reading before the onset may lie: an incident
+     *                      breaks a road that was running as expected, a peak going deeper than usual was already
+     *                      under it (1 = not checked)
      */
-    public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump) {
+    public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                           double upstreamShare, int confirmSteps, double onTrack) {
+
+        /** Chosen on validation carved from the training part (README, "Incident alerts"). */
+        public static final double DEFAULT_UPSTREAM_DROP = 0.25;
+        public static final double DEFAULT_UPSTREAM_SHARE = 0.5;
+        public static final double DEFAULT_ON_TRACK = 0.2;
+
+        public Settings {
+            if (persistSteps < 1 || clearSteps < 1 || confirmSteps < 0) {
+                throw new IllegalArgumentException("persistSteps and clearSteps must be >= 1, confirmSteps >= 0");
+            }
+            if (!(upstreamShare >= 0 && upstreamShare <= 1) || !(upstreamDrop >= 0 && upstreamDrop < 1)) {
+                throw new IllegalArgumentException("upstreamShare must be in [0, 1] and upstreamDrop in [0, 1)");
+            }
+            if (!(onTrack > 0 && onTrack <= 1)) {
+                throw new IllegalArgumentException("onTrack must be in (0, 1], got " + onTrack);
+            }
+        }
+
+        /** The spill-back settings without the on-track check of the reading before the onset. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, 1);
+        }
+
+        /** The original four settings; the spill-back check at its defaults. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump) {
+            this(persistSteps, clearSteps, minDrop, minJump, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0,
+                DEFAULT_ON_TRACK);
+        }
+
         public static Settings defaults() {
-            return new Settings(2, 2, 0.3, 0.3);
+            return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK);
+        }
+
+        /** Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0}. */
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
+                + "confirm=%d on-track=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
+                confirmSteps, onTrack);
         }
     }
 
@@ -43,6 +101,9 @@ public final class IncidentDetector {
     private final int n;
     private final int horizons;
     private final int[][] downstream;
+    /** Upstream neighbours of i (the segments flowing into it): {@code upstream[upStart[i] .. upStart[i+1])}. */
+    private final int[] upStart;
+    private final int[] upstream;
     private final Settings settings;
     private final byte[] mode;
     private final int[] count;
@@ -51,12 +112,21 @@ public final class IncidentDetector {
     private final long[] anchorIssued;
     private final double[] anchorSpeed;
     private final double[] anchorLower;
+    /** The anchor's expectation for each upstream neighbour of i, {@code [(upStart[i] + k) * horizons + h]}. */
+    private final double[] upstreamAnchor;
+    /** Downstream neighbours of i as CSR, and the anchor's expectation for each, like the upstream ones. */
+    private final int[] downStart;
+    private final int[] downList;
+    private final double[] downstreamAnchor;
     private final double[] severity;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
+    /** What the forecast expected for that reading (NaN when it had none). */
+    private final double[] lastExpected;
 
     /**
-     * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices)
+     * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
+     *                   network (no queues recognised, no spill-back required)
      * @param horizons   forecast steps of the model (12 for 5-min data)
      */
     public IncidentDetector(int segments, int[][] downstream, int horizons, Settings settings) {
@@ -64,6 +134,42 @@ public final class IncidentDetector {
         this.horizons = horizons;
         this.downstream = downstream;
         this.settings = settings;
+        upStart = new int[n + 1];
+        if (downstream != null) {
+            for (int a = 0; a < n; a++) {
+                for (int b : downstream[a] == null ? new int[0] : downstream[a]) {
+                    if (b != a && b >= 0 && b < n) {
+                        upStart[b + 1]++;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            upStart[i + 1] += upStart[i];
+        }
+        upstream = new int[upStart[n]];
+        int[] fill = Arrays.copyOf(upStart, n);
+        if (downstream != null) {
+            for (int a = 0; a < n; a++) {
+                for (int b : downstream[a] == null ? new int[0] : downstream[a]) {
+                    if (b != a && b >= 0 && b < n) {
+                        upstream[fill[b]++] = a;
+                    }
+                }
+            }
+        }
+        downStart = new int[n + 1];
+        for (int a = 0; a < n; a++) {
+            downStart[a + 1] = downStart[a] + (downstream == null || downstream[a] == null ? 0 : downstream[a].length);
+        }
+        downList = new int[downStart[n]];
+        for (int a = 0; a < n; a++) {
+            for (int k = 0; k < downStart[a + 1] - downStart[a]; k++) {
+                int b = downstream[a][k];
+                downList[downStart[a] + k] = b >= 0 && b < n && b != a ? b : -1;
+            }
+        }
+        downstreamAnchor = new double[downList.length * horizons];
         mode = new byte[n];
         count = new int[n];
         onset = new long[n];
@@ -71,9 +177,12 @@ public final class IncidentDetector {
         anchorIssued = new long[n];
         anchorSpeed = new double[n * horizons];
         anchorLower = new double[n * horizons];
+        upstreamAnchor = new double[upstream.length * horizons];
         severity = new double[n];
         last = new double[n];
-        java.util.Arrays.fill(last, Double.NaN);
+        Arrays.fill(last, Double.NaN);
+        lastExpected = new double[n];
+        Arrays.fill(lastExpected, Double.NaN);
     }
 
     /**
@@ -95,11 +204,14 @@ public final class IncidentDetector {
                 continue;
             }
             double previous = last[i];
+            double previousExpected = lastExpected[i];
             last[i] = x;
+            lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
             switch (mode[i]) {
                 case NORMAL -> {
                     if (prevSpeed == null || !below(x, prevSpeed[0][i], prevLower[0][i])
-                        || !(x < (1 - settings.minJump()) * previous)) {
+                        || !(x < (1 - settings.minJump()) * previous)
+                        || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
                     }
                     anchorIssued[i] = prevIssued;
@@ -107,17 +219,27 @@ public final class IncidentDetector {
                         anchorSpeed[i * horizons + h] = prevSpeed[h][i];
                         anchorLower[i * horizons + h] = prevLower[h][i];
                     }
+                    for (int e = upStart[i]; e < upStart[i + 1]; e++) {
+                        for (int h = 0; h < horizons; h++) {
+                            upstreamAnchor[e * horizons + h] = prevSpeed[h][upstream[e]];
+                        }
+                    }
+                    for (int e = downStart[i]; e < downStart[i + 1]; e++) {
+                        for (int h = 0; h < horizons; h++) {
+                            downstreamAnchor[e * horizons + h] = downList[e] < 0 ? Double.NaN
+                                : prevSpeed[h][downList[e]];
+                        }
+                    }
                     onset[i] = timeMillis;
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
-                    mode[i] = downstreamBelow(i, timeMillis) ? QUEUE : SUSPECT;
+                    mode[i] = downstreamBreaking(i, timeMillis) ? QUEUE : SUSPECT;
                     if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
-                        mode[i] = ALERT;
-                        detected[i] = timeMillis;
+                        judgeSpillBack(i, 0, timeMillis, observed);
                     }
                 }
                 case SUSPECT, ALERT, QUEUE -> {
-                    int h = (int) Math.min(horizons, Math.max(1, (timeMillis - anchorIssued[i]) / stepMillis)) - 1;
+                    int h = lead(i, timeMillis, stepMillis);
                     double expected = anchorSpeed[i * horizons + h];
                     boolean low = below(x, expected, anchorLower[i * horizons + h]);
                     if (mode[i] == SUSPECT) {
@@ -127,9 +249,7 @@ public final class IncidentDetector {
                         }
                         severity[i] = Math.max(severity[i], 1 - x / expected);
                         if (++count[i] >= settings.persistSteps()) {
-                            mode[i] = ALERT;
-                            detected[i] = timeMillis;
-                            count[i] = 0;
+                            judgeSpillBack(i, h, timeMillis, observed);
                         }
                         continue;
                     }
@@ -160,35 +280,71 @@ public final class IncidentDetector {
         return out;
     }
 
+    /** Index of the anchor's horizon for the lead that has passed since it was issued (its last one beyond). */
+    private int lead(int i, long timeMillis, long stepMillis) {
+        return (int) Math.min(horizons, Math.max(1, (timeMillis - anchorIssued[i]) / stepMillis)) - 1;
+    }
+
     private boolean below(double x, double expected, double lower) {
         return Double.isFinite(expected) && x < lower && x < (1 - settings.minDrop()) * expected;
     }
 
-    /** Links downstream searched for the incident a queue belongs to. */
-    static final int QUEUE_DEPTH = 3;
+    /**
+     * A suspect that has persisted: alert when its upstream neighbours show the queue (or none reports), dismiss it
+     * when they have not within {@link Settings#confirmSteps()} further steps, else wait.
+     */
+    private void judgeSpillBack(int i, int h, long timeMillis, float[] observed) {
+        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        boolean queueBehind = Double.isNaN(upShare) || settings.upstreamShare() == 0
+            || (upShare > 0 && upShare >= settings.upstreamShare());
+        // an incident is local: the roads it feeds carry on; when most of them fall as much, the area is slowing
+        boolean areaWide = settings.upstreamShare() > 0 && downShare > 0.5;
+        if (queueBehind && !areaWide) {
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        } else if (count[i] >= settings.persistSteps() + settings.confirmSteps()) {
+            mode[i] = NORMAL; // a deeper-than-usual peak on this road or this area, not an incident
+        }
+    }
 
-    /** True when a segment up to {@link #QUEUE_DEPTH} links downstream of i is already below (its queue reaches i). */
-    private boolean downstreamBelow(int i, long timeMillis) {
-        if (downstream == null) {
+    /**
+     * Share of the neighbours {@code list[from .. to)} with a reading that are {@link Settings#upstreamDrop()} under
+     * their anchored expectation at lead index h; NaN when none reports.
+     */
+    private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed) {
+        int reporting = 0;
+        int queued = 0;
+        for (int e = from; e < to; e++) {
+            if (list[e] < 0) {
+                continue;
+            }
+            double xj = observed[list[e]];
+            double expected = anchor[e * horizons + h];
+            if (Double.isNaN(xj) || !Double.isFinite(expected)) {
+                continue;
+            }
+            reporting++;
+            if (xj < (1 - settings.upstreamDrop()) * expected) {
+                queued++;
+            }
+        }
+        return reporting == 0 ? Double.NaN : (double) queued / reporting;
+    }
+
+    /**
+     * True when a segment directly downstream of i is breaking down, alerted or queued since no later than now: i's
+     * breakdown is that queue growing upstream. Contiguity, not a depth limit, bounds the queue.
+     */
+    private boolean downstreamBreaking(int i, long timeMillis) {
+        if (downstream == null || downstream[i] == null) {
             return false;
         }
-        int[] frontier = {i};
-        for (int depth = 0; depth < QUEUE_DEPTH && frontier.length > 0; depth++) {
-            int[] next = new int[0];
-            for (int a : frontier) {
-                if (downstream[a] == null) {
-                    continue;
-                }
-                for (int j : downstream[a]) {
-                    if (j != i && mode[j] != NORMAL && onset[j] <= timeMillis) {
-                        return true;
-                    }
-                }
-                int[] grown = java.util.Arrays.copyOf(next, next.length + downstream[a].length);
-                System.arraycopy(downstream[a], 0, grown, next.length, downstream[a].length);
-                next = grown;
+        for (int j : downstream[i]) {
+            if (j != i && j >= 0 && j < n && mode[j] != NORMAL && onset[j] <= timeMillis) {
+                return true;
             }
-            frontier = next;
         }
         return false;
     }

@@ -10,20 +10,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The detector on hand-made replays: a chain of three segments a(0) -> b(1) -> c(2) (traffic flows to c), the model
- * always expecting 60 km/h with a band down to 50.
+ * The detector on hand-made replays: a chain of segments 0 -> 1 -> ... -> m-1 (traffic flows towards m-1, queues
+ * grow towards 0), the model always expecting 60 km/h with a band down to 50.
  */
 class IncidentDetectorTest {
 
     static final long STEP = 300_000L;
     static final int H = 12;
-    static final int[][] DOWNSTREAM = {{1}, {2}, {}};
 
-    /** Replays rows of observed speeds; the forecast issued each step expects 60 (lower 50) everywhere. */
-    static List<IncidentAlert> replay(float[][] rows) {
-        IncidentDetector d = new IncidentDetector(3, DOWNSTREAM, H, IncidentDetector.Settings.defaults());
-        double[][] speed = new double[H][3];
-        double[][] lower = new double[H][3];
+    static int[][] chain(int m) {
+        int[][] down = new int[m][];
+        for (int i = 0; i < m; i++) {
+            down[i] = i + 1 < m ? new int[] {i + 1} : new int[0];
+        }
+        return down;
+    }
+
+    /** Replays rows of observed speeds on a chain; the forecast issued each step expects 60 (lower 50) everywhere. */
+    static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings) {
+        int m = rows[0].length;
+        IncidentDetector d = new IncidentDetector(m, downstream, H, settings);
+        double[][] speed = new double[H][m];
+        double[][] lower = new double[H][m];
         for (double[] r : speed) {
             Arrays.fill(r, 60);
         }
@@ -38,8 +46,12 @@ class IncidentDetectorTest {
         return alerts;
     }
 
-    static float[][] normal(int steps) {
-        float[][] rows = new float[steps][3];
+    static List<IncidentAlert> replay(float[][] rows) {
+        return replay(rows, chain(rows[0].length), IncidentDetector.Settings.defaults());
+    }
+
+    static float[][] normal(int steps, int segments) {
+        float[][] rows = new float[steps][segments];
         for (float[] r : rows) {
             Arrays.fill(r, 60);
         }
@@ -47,41 +59,134 @@ class IncidentDetectorTest {
     }
 
     @Test
-    void suddenBreakdownIsAlertedAfterTwoStepsAndClearedWhenSpeedsReturn() {
-        float[][] rows = normal(30);
+    void suddenBreakdownWithItsQueueIsAlertedAfterTwoStepsAndClearedWhenSpeedsReturn() {
+        float[][] rows = normal(30, 3);
         for (int t = 10; t < 18; t++) {
             rows[t][2] = 20; // c breaks down at step 10 for 8 steps
+            if (t >= 11) {
+                rows[t][1] = 35; // and its queue reaches b one step later (42% under b's expectation)
+            }
         }
         List<IncidentAlert> alerts = replay(rows);
         assertEquals(1, alerts.size(), alerts.toString());
         IncidentAlert a = alerts.get(0);
         assertEquals(2, a.segment());
         assertEquals(10 * STEP, a.startMillis(), "start = onset");
-        assertEquals(11 * STEP, a.detectedMillis(), "alert after two steps below");
+        assertEquals(11 * STEP, a.detectedMillis(), "alert after two steps below, the queue behind it");
         assertEquals(18 * STEP, a.clearedMillis(), "cleared at the first of two steps back to normal");
         assertEquals(1 - 20 / 60.0, a.severity(), 1e-9);
     }
 
     @Test
-    void theQueueSpillingBackUpstreamIsNotASecondIncident() {
-        float[][] rows = normal(30);
-        for (int t = 10; t < 20; t++) {
-            rows[t][2] = 15;
-            if (t >= 11) {
-                rows[t][1] = 25; // b one step later: c's queue
-            }
-            if (t >= 12) {
-                rows[t][0] = 30;
+    void theQueueSpillingBackAnyNumberOfLinksIsOneIncident() {
+        // an incident on the last of 9 segments; its queue climbs one link a step all the way to the first
+        float[][] rows = normal(40, 9);
+        for (int t = 10; t < 30; t++) {
+            for (int k = 0; k < 9; k++) {
+                if (t >= 10 + k) {
+                    rows[t][8 - k] = 20;
+                }
             }
         }
         List<IncidentAlert> alerts = replay(rows);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(8, alerts.get(0).segment());
+    }
+
+    @Test
+    void aQueueFrontBeyondAGapInTheQueueIsNotAnIncident() {
+        // incident on 7 (queue on 6), a shallow stretch 5..3 (20% down, not a breakdown), then segment 2, five links
+        // upstream, falls 35% by chance while the road behind it (1, 0) hardly moves: no queue behind it
+        float[][] rows = normal(40, 8);
+        for (int t = 10; t < 30; t++) {
+            rows[t][7] = 20;
+            if (t >= 11) {
+                rows[t][6] = 28;
+            }
+            for (int k = 3; k <= 5; k++) {
+                if (t >= 10 + 7 - k) {
+                    rows[t][k] = 48;
+                }
+            }
+            if (t >= 15) {
+                rows[t][2] = 39;
+                rows[t][1] = 55;
+            }
+        }
+        List<IncidentAlert> alerts = replay(rows);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(7, alerts.get(0).segment(), "only the incident, not the front five links upstream");
+    }
+
+    @Test
+    void aPeakDeeperThanUsualOnOneRoadIsNotAnIncident() {
+        // the middle road falls abruptly to half its expected speed for two hours; nothing queues behind it
+        float[][] rows = normal(50, 3);
+        for (int t = 10; t < 34; t++) {
+            rows[t][1] = 30;
+        }
+        assertTrue(replay(rows).isEmpty(), replay(rows).toString());
+    }
+
+    @Test
+    void aPeakDeeperThanUsualOverTheWholeAreaIsNotAnIncident() {
+        // a ring road 0 -> 1 -> 2 -> 3 -> 0 falls everywhere at once: every road behind a segment has fallen, but so
+        // has every road it feeds (nothing local about it)
+        float[][] rows = normal(50, 4);
+        for (int t = 10; t < 34; t++) {
+            Arrays.fill(rows[t], 25);
+        }
+        int[][] ring = {{1}, {2}, {3}, {0}};
+        List<IncidentAlert> alerts = replay(rows, ring, IncidentDetector.Settings.defaults());
+        assertTrue(alerts.isEmpty(), alerts.toString());
+        // the same fall on one road of the ring, its queue behind it and the road ahead free, is an incident
+        float[][] local = normal(50, 4);
+        for (int t = 10; t < 34; t++) {
+            local[t][2] = 25;
+            if (t >= 11) {
+                local[t][1] = 35;
+            }
+        }
+        alerts = replay(local, ring, IncidentDetector.Settings.defaults());
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals(2, alerts.get(0).segment());
     }
 
     @Test
+    void aRoadAlreadyUnderItsExpectationThatFallsFurtherIsNotANewIncident() {
+        // b has run 25% under its expectation for an hour (a peak deeper than usual), then falls sharply, and so does
+        // the road behind it: no breakdown of a road that was running as expected
+        float[][] rows = normal(50, 3);
+        for (int t = 0; t < 40; t++) {
+            rows[t][1] = t < 10 ? 45 : 25;
+            if (t >= 11) {
+                rows[t][0] = 35;
+            }
+        }
+        assertTrue(replay(rows).isEmpty(), replay(rows).toString());
+        // the same fall from 60 is an incident with its queue behind it
+        for (int t = 0; t < 10; t++) {
+            rows[t][1] = 60;
+        }
+        assertEquals(1, replay(rows).size(), replay(rows).toString());
+    }
+
+    @Test
+    void aSegmentWithNoUpstreamReadingIsJudgedOnItsOwnPersistence() {
+        float[][] rows = normal(30, 3);
+        for (int t = 10; t < 20; t++) {
+            rows[t][0] = 15; // the first road has no upstream neighbour
+            rows[t][2] = 15; // the last one's upstream sensor (1) is out
+            rows[t][1] = Float.NaN;
+        }
+        List<IncidentAlert> alerts = replay(rows);
+        assertEquals(2, alerts.size(), alerts.toString());
+        assertEquals(List.of(0, 2), alerts.stream().map(IncidentAlert::segment).sorted().toList());
+    }
+
+    @Test
     void noIncidentNoAlert() {
-        float[][] rows = normal(60);
+        float[][] rows = normal(60, 3);
         // a peak deeper than expected that comes on slowly (2 km/h a step) and a one-step dip: no breakdown
         for (int t = 10; t < 40; t++) {
             rows[t][0] = Math.max(20, 60 - 2 * (t - 10));
@@ -94,13 +199,46 @@ class IncidentDetectorTest {
 
     @Test
     void alertStillOpenAtTheEndIsReportedOpen() {
-        float[][] rows = normal(20);
+        float[][] rows = normal(20, 3);
         for (int t = 15; t < 20; t++) {
             rows[t][1] = 12;
+            if (t >= 16) {
+                rows[t][0] = 30;
+            }
         }
         List<IncidentAlert> alerts = replay(rows);
         assertEquals(1, alerts.size());
         assertTrue(alerts.get(0).open());
         assertEquals(15 * STEP, alerts.get(0).startMillis());
+    }
+
+    @Test
+    void aQueueThatNeedsLongerToShowIsWaitedForConfirmSteps() {
+        float[][] rows = normal(30, 3);
+        for (int t = 10; t < 20; t++) {
+            rows[t][2] = 20;
+            if (t >= 12) {
+                rows[t][1] = 35; // the queue reaches b two steps after the onset
+            }
+        }
+        assertTrue(replay(rows).isEmpty(), "by default the spill-back is judged at the second step");
+        IncidentDetector.Settings patient = new IncidentDetector.Settings(2, 2, 0.3, 0.3, 0.25, 0.5, 1);
+        List<IncidentAlert> alerts = replay(rows, chain(3), patient);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis());
+    }
+
+    @Test
+    void theOriginalSettingsStillBuildAndNoSpillBackRequiredAlertsOnPersistence() {
+        IncidentDetector.Settings old = new IncidentDetector.Settings(2, 2, 0.3, 0.3);
+        assertEquals(IncidentDetector.Settings.defaults(), old);
+        float[][] rows = normal(30, 3);
+        for (int t = 10; t < 20; t++) {
+            rows[t][1] = 30;
+        }
+        IncidentDetector.Settings persistenceOnly = new IncidentDetector.Settings(2, 2, 0.3, 0.3, 0.25, 0, 0);
+        assertEquals(1, replay(rows, chain(3), persistenceOnly).size());
+        // without a network there is nothing to compare with either
+        assertEquals(1, replay(rows, null, IncidentDetector.Settings.defaults()).size());
     }
 }

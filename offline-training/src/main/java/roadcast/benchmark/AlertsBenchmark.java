@@ -32,7 +32,8 @@ import java.util.Locale;
  * scores the alerts against the data set's ground truth ({@code events.csv}, rows of type/kind {@code incident}). An
  * alert matches an incident of its segment when its onset lies between 10 minutes before the incident's start and
  * its end; precision = matching alerts / alerts, recall = incidents with a matching alert / incidents, delay = the
- * first matching alert's detection time - the incident's start.
+ * first matching alert's detection time - the incident's start. {@link #validate} chooses the detector's settings on
+ * validation carved from the training part ({@code --alerts-tune}).
  */
 public final class AlertsBenchmark {
 
@@ -43,10 +44,39 @@ public final class AlertsBenchmark {
     record Incident(int segment, long start, long end) {
     }
 
+    /**
+     * The detectors run this long before the scored part, on the model's forecasts, as a stream that was already
+     * running would: a queue already in place when scoring starts is then known as a queue. Alerts starting before
+     * the scored part are not scored, as incidents starting before it are not.
+     */
+    static final long WARM_UP_MILLIS = 60 * 60_000L;
+
+    /** Share of the steps trained on for the test run (the rest is the test part). */
+    static final double TRAIN_SHARE = 0.8;
+    /**
+     * Share of the steps trained on for the validation run: the validation part is the last quarter of the training
+     * part, [0.6, 0.8) of the steps, and never reaches the test part.
+     */
+    static final double VALIDATION_TRAIN_SHARE = 0.6;
+
     /** What the run measured. */
     public record Result(int incidents, int alerts, int matchedAlerts, int detectedIncidents, double precision,
                          double recall, double delayMinMedian, double falseAlertsPerDay, double testDays,
-                         double trainSeconds) {
+                         double trainSeconds, IncidentDetector.Settings settings) {
+
+        /** The run's figures without the settings (as before settings were reported). */
+        public Result(int incidents, int alerts, int matchedAlerts, int detectedIncidents, double precision,
+                      double recall, double delayMinMedian, double falseAlertsPerDay, double testDays,
+                      double trainSeconds) {
+            this(incidents, alerts, matchedAlerts, detectedIncidents, precision, recall, delayMinMedian,
+                falseAlertsPerDay, testDays, trainSeconds, null);
+        }
+
+        /** Harmonic mean of precision and recall (0 when either is 0 or undefined). */
+        public double f1() {
+            return precision > 0 && recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+        }
+
         ObjectNode toJson(String dataset) {
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("dataset", dataset);
@@ -61,22 +91,101 @@ public final class AlertsBenchmark {
             put(o, "false_alerts_per_day", falseAlertsPerDay);
             put(o, "test_days", testDays);
             put(o, "train_seconds", trainSeconds);
+            if (settings != null) {
+                o.put("settings", settings.toString());
+            }
             return o;
         }
+    }
+
+    /** The validation run's figures for every setting tried, and the one chosen. */
+    public record Validation(List<Result> tried, Result chosen) {
     }
 
     private AlertsBenchmark() {
     }
 
+    /** Trains on the first 80% of the steps and scores the detector with {@code settings} on the rest. */
     public static Result run(Dataset data, Path eventsFile, TrainingConfig config, IncidentDetector.Settings settings,
                              ProgressListener progress) throws IOException {
+        return replay(data, eventsFile, config, TRAIN_SHARE, 1.0, List.of(settings), progress).get(0);
+    }
+
+    /**
+     * Chooses the detector's settings on validation carved from the training part: trains on the first 60% of the
+     * steps, replays [60%, 80%) once through one detector per setting of {@code grid}, and keeps the setting with
+     * the highest F1 among those whose median detection delay is at most {@code maxDelayMin} (ties: fewer alerts,
+     * then the earlier in the grid). The test part is not read.
+     */
+    public static Validation validate(Dataset data, Path eventsFile, TrainingConfig config,
+                                      List<IncidentDetector.Settings> grid, double maxDelayMin,
+                                      ProgressListener progress) throws IOException {
+        List<Result> tried = replay(data, eventsFile, config, VALIDATION_TRAIN_SHARE, TRAIN_SHARE, grid, progress);
+        Result best = null;
+        for (Result r : tried) {
+            boolean inTime = r.delayMinMedian() <= maxDelayMin;
+            if (!inTime) {
+                continue;
+            }
+            if (best == null || r.f1() > best.f1() + 1e-12
+                || (Math.abs(r.f1() - best.f1()) <= 1e-12 && r.alerts() < best.alerts())) {
+                best = r;
+            }
+        }
+        if (best == null) {
+            throw new IllegalArgumentException("no setting found an incident within " + maxDelayMin + " min on the "
+                + "validation part (" + tried.get(0).incidents() + " incidents in it)");
+        }
+        return new Validation(tried, best);
+    }
+
+    /**
+     * The settings tried by {@link #validate}: the defaults first, then persistence 2-3 steps, drop and jump 20-30%,
+     * spill-back thresholds 15-30% on half or all of the upstream neighbours, waiting 0 or 1 step for it, with and
+     * without the on-track check (20%) of the reading before the onset, and persistence alone (no spill-back).
+     */
+    public static List<IncidentDetector.Settings> grid() {
+        List<IncidentDetector.Settings> out = new ArrayList<>();
+        out.add(IncidentDetector.Settings.defaults());
+        for (int persist : new int[] {2, 3}) {
+            for (double drop : new double[] {0.2, 0.3}) {
+                for (double jump : new double[] {0.2, 0.3}) {
+                    out.add(new IncidentDetector.Settings(persist, 2, drop, jump, 0.25, 0, 0, 1));
+                    for (double onTrack : new double[] {1, 0.2}) {
+                        for (double up : new double[] {0.15, 0.2, 0.25, 0.3}) {
+                            for (double share : new double[] {0.5, 1.0}) {
+                                for (int confirm : new int[] {0, 1}) {
+                                    IncidentDetector.Settings s = new IncidentDetector.Settings(persist, 2, drop,
+                                        jump, up, share, confirm, onTrack);
+                                    if (!s.equals(IncidentDetector.Settings.defaults())) {
+                                        out.add(s);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Trains on rows [0, trainShare * steps), replays [that, endShare * steps) as the stream would through one
+     * detector per setting (the forecasts are computed once) and scores each against the incidents starting in the
+     * replayed part.
+     */
+    static List<Result> replay(Dataset data, Path eventsFile, TrainingConfig config, double trainShare,
+                               double endShare, List<IncidentDetector.Settings> settings, ProgressListener progress)
+        throws IOException {
         if (!Files.exists(eventsFile)) { // before training: a missing ground truth is known at once
             throw new IllegalArgumentException("no ground truth: " + eventsFile + " is missing (the generator and the "
                 + "SUMO city write events.csv)");
         }
         SpeedHistory history = data.history();
         int steps = history.steps();
-        int trainRows = (int) Math.round(steps * 0.8);
+        int trainRows = (int) Math.round(steps * trainShare);
+        int endRows = (int) Math.round(steps * endShare);
         TrainingRun.Outcome trained = TrainingRun.train(data, trainRows, config, progress);
         ManifoldModel model = trained.model();
         float[][] inputs = HistoryCleaner.clean(history, model.credibility()).cleaned().speed();
@@ -85,22 +194,29 @@ public final class AlertsBenchmark {
         long first = history.epochMillis(0);
         long step = history.step().toMillis();
         int[][] downstream = downstream(model, n);
-        IncidentDetector detector = new IncidentDetector(n, downstream, horizons, settings);
+        List<IncidentDetector> detectors = new ArrayList<>();
+        List<List<IncidentAlert>> alerts = new ArrayList<>();
+        for (IncidentDetector.Settings s : settings) {
+            detectors.add(new IncidentDetector(n, downstream, horizons, s));
+            alerts.add(new ArrayList<>());
+        }
         NetworkForecaster forecaster = new NetworkForecaster(model);
         NetworkForecast out = forecaster.newForecast();
         double[][] prevSpeed = new double[horizons][n];
         double[][] prevLower = new double[horizons][n];
         boolean havePrev = false;
         long prevIssued = 0;
-        List<IncidentAlert> alerts = new ArrayList<>();
-        for (int t = 0; t < steps; t++) {
+        int warmFrom = (int) Math.max(1, trainRows - WARM_UP_MILLIS / step);
+        for (int t = 0; t < endRows; t++) {
             long time = first + t * step;
-            if (t >= trainRows) {
-                detector.step(time, inputs[t], havePrev ? prevSpeed : null, havePrev ? prevLower : null, prevIssued,
-                    step, alerts);
+            if (t >= warmFrom) {
+                for (int k = 0; k < detectors.size(); k++) {
+                    detectors.get(k).step(time, inputs[t], havePrev ? prevSpeed : null, havePrev ? prevLower : null,
+                        prevIssued, step, alerts.get(k));
+                }
             }
             forecaster.observe(time, inputs[t]);
-            if (t >= trainRows - 1) {
+            if (t >= warmFrom - 1 && t + 1 < endRows) {
                 forecaster.forecast(out);
                 for (int h = 0; h < horizons; h++) {
                     for (int i = 0; i < n; i++) {
@@ -112,15 +228,27 @@ public final class AlertsBenchmark {
                 havePrev = true;
             }
         }
-        alerts.addAll(detector.open());
         long testStart = first + trainRows * step;
-        long testEnd = first + steps * step;
+        long testEnd = first + endRows * step;
         List<Incident> incidents = new ArrayList<>();
         for (Incident inc : readIncidents(eventsFile, data)) {
             if (inc.start() >= testStart && inc.start() < testEnd) {
                 incidents.add(inc);
             }
         }
+        List<Result> results = new ArrayList<>();
+        for (int k = 0; k < detectors.size(); k++) {
+            List<IncidentAlert> found = alerts.get(k);
+            found.addAll(detectors.get(k).open());
+            found.removeIf(a -> a.startMillis() < testStart);
+            results.add(score(found, incidents, testStart, testEnd, trained.seconds(), settings.get(k)));
+        }
+        return results;
+    }
+
+    /** Scores alerts against the incidents that start in [testStart, testEnd). */
+    static Result score(List<IncidentAlert> alerts, List<Incident> incidents, long testStart, long testEnd,
+                        double trainSeconds, IncidentDetector.Settings settings) {
         boolean[] detected = new boolean[incidents.size()];
         long[] firstDetection = new long[incidents.size()];
         Arrays.fill(firstDetection, Long.MAX_VALUE);
@@ -152,15 +280,29 @@ public final class AlertsBenchmark {
         return new Result(incidents.size(), alerts.size(), matched, detectedCount,
             alerts.isEmpty() ? Double.NaN : (double) matched / alerts.size(),
             incidents.isEmpty() ? Double.NaN : (double) detectedCount / incidents.size(), median(delays),
-            (alerts.size() - matched) / days, days, trained.seconds());
+            (alerts.size() - matched) / days, days, trainSeconds, settings);
     }
 
     public static void writeJson(Result r, String dataset, Path file) throws IOException {
+        writeJson(r, dataset, null, file);
+    }
+
+    /** The test figures, and with a validation the chosen setting's validation figures under "validation". */
+    public static void writeJson(Result r, String dataset, Validation validation, Path file) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), r.toJson(dataset));
+        ObjectNode o = r.toJson(dataset);
+        if (validation != null) {
+            ObjectNode v = validation.chosen().toJson(dataset);
+            v.remove(List.of("dataset", "protocol"));
+            v.put("settings_tried", validation.tried().size());
+            v.put("rule", "highest F1 with median detection delay <= 10 min; trained on the first 60% of the steps, "
+                + "replayed 60-80%");
+            o.set("validation", v);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), o);
     }
 
     /** Traffic on segment i flows into the {@code to} of its links (the model's network, self-links left out). */

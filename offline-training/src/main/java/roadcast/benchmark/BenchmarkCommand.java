@@ -74,6 +74,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "of the steps scored against the data set's events.csv (precision, recall, detection delay).")
     String protocol;
 
+    @Option(names = "--alerts-tune",
+            description = "With --protocol alerts: first choose the detector's settings on validation carved from "
+                    + "the training part (train on the first 60%% of the steps, replay 60-80%% with each setting of a "
+                    + "small grid, keep the best F1 with a median delay <= 10 min), then score the chosen settings on "
+                    + "the test part. Without it the built-in defaults are scored (chosen the same way on a generated "
+                    + "city, README).")
+    boolean alertsTune;
+
     @Option(names = "--hidden", paramLabel = "FILE",
             description = "With --protocol kriging: CSV with a 'segment' column, the segments to hide.")
     Path hidden;
@@ -105,6 +113,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (predictions != null && !predictions.getFileName().toString().endsWith(".gz")) {
             err.println("benchmark: --predictions " + predictions + " must end in .gz (it is written gzip-compressed)");
+            return 2;
+        }
+        if (alertsTune && !"alerts".equalsIgnoreCase(protocol.trim())) {
+            err.println("benchmark: --alerts-tune needs --protocol alerts");
             return 2;
         }
         if ("kriging".equalsIgnoreCase(protocol.trim())) {
@@ -183,17 +195,37 @@ public final class BenchmarkCommand implements Callable<Integer> {
             return 2;
         }
         AlertsBenchmark.Result r;
+        AlertsBenchmark.Validation validation = null;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config,
-                    roadcast.alerts.IncidentDetector.Settings.defaults(), bars);
+            roadcast.alerts.IncidentDetector.Settings settings = roadcast.alerts.IncidentDetector.Settings.defaults();
+            if (alertsTune) {
+                validation = AlertsBenchmark.validate(data, dataset.resolve("events.csv"), config,
+                        AlertsBenchmark.grid(), 10, bars);
+                settings = validation.chosen().settings();
+            }
+            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, bars);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: " + e.getMessage());
             return 2;
         }
-        AlertsBenchmark.writeJson(r, data.name(), json);
+        if (validation != null) {
+            List<AlertsBenchmark.Result> ranked = new java.util.ArrayList<>(validation.tried());
+            ranked.sort(Comparator.comparingDouble(AlertsBenchmark.Result::f1).reversed());
+            out.printf(Locale.ROOT, "validation (trained on the first 60%% of the steps, replayed 60-80%%): %d "
+                    + "incidents, %d settings tried; best by F1:%n", validation.chosen().incidents(), ranked.size());
+            for (AlertsBenchmark.Result v : ranked.subList(0, Math.min(8, ranked.size()))) {
+                out.printf(Locale.ROOT, "  %s  precision %.3f recall %.3f delay %.1f min%s%n", v.settings(),
+                        v.precision(), v.recall(), v.delayMinMedian(), v == validation.chosen() ? "  <- chosen" : "");
+            }
+            AlertsBenchmark.Result d = validation.tried().get(0);
+            out.printf(Locale.ROOT, "  defaults (%s): precision %.3f recall %.3f delay %.1f min%n", d.settings(),
+                    d.precision(), d.recall(), d.delayMinMedian());
+        }
+        AlertsBenchmark.writeJson(r, data.name(), validation, json);
         out.printf(Locale.ROOT, "%s, protocol alerts: %d incidents in %.1f test days, %d alerts: precision %.3f, recall "
                         + "%.3f, median detection delay %.1f min, %.2f false alerts per day%n", data.name(), r.incidents(),
                 r.testDays(), r.alerts(), r.precision(), r.recall(), r.delayMinMedian(), r.falseAlertsPerDay());
+        out.println("detector settings: " + r.settings());
         out.println("figures written to " + json);
         out.flush();
         return 0;
