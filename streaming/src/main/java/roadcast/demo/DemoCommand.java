@@ -139,6 +139,13 @@ public final class DemoCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, as roadcast train).")
     int maxZoneSize;
 
+    @Option(names = "--max-horizon", paramLabel = "MIN",
+            description = "Longest forecast lead time in minutes (as roadcast train --max-horizon, e.g. 120 or 180): "
+                    + "the model, the stream, the API (/api/network?horizon=MIN) and the dashboard's slider reach it. "
+                    + "When the registry's latest model forecasts another range, a model is trained for this one and "
+                    + "published (default: the registry's latest model as it is; 60 when one is trained).")
+    Integer maxHorizon;
+
     @Option(names = "--retrain-holdout", paramLabel = "DURATION",
             description = "Newest part of the archive the promotion gate holds out to compare the candidate with the "
                     + "model in service (default: the archive's readings newer than the model in service's data, at "
@@ -183,6 +190,9 @@ public final class DemoCommand implements Callable<Integer> {
         Dataset data;
         try {
             data = loadDataset(out);
+            if (maxHorizon != null) {
+                TrainingOptions.checkHorizon(maxHorizon, data.history().step());
+            }
         } catch (RuntimeException e) {
             err.println("cannot read the data set: " + e.getMessage());
             return 2;
@@ -338,21 +348,43 @@ public final class DemoCommand implements Callable<Integer> {
     private ManifoldModel modelFor(Dataset data, int trainRows, PrintWriter out) throws java.io.IOException {
         ModelRegistry models = new ModelRegistry(registry);
         var latest = models.loadLatest();
-        if (latest.isPresent()) {
+        if (latest.isPresent() && (maxHorizon == null || lastHorizon(latest.get()) == expectedLastHorizon(data))) {
             ManifoldModel m = latest.get();
-            out.println("model " + m.version() + " from " + registry);
+            out.println("model " + m.version() + " from " + registry + " (horizons up to " + lastHorizon(m) + " min)");
             return java.util.Arrays.equals(m.network().segmentIds(), data.network().segmentIds()) ? m : null;
         }
-        out.printf("no model in %s: training on the first %d of %d steps of %s%n", registry, trainRows,
-                data.history().steps(), data.name());
+        if (latest.isPresent()) {
+            out.printf("the latest model in %s (%s) forecasts up to %d min, not %d: training on the first %d of %d "
+                            + "steps of %s%n", registry, latest.get().version(), lastHorizon(latest.get()), maxHorizon,
+                    trainRows, data.history().steps(), data.name());
+        } else {
+            out.printf("no model in %s: training on the first %d of %d steps of %s%n", registry, trainRows,
+                    data.history().steps(), data.name());
+        }
         out.flush();
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(true)) {
-            outcome = TrainingRun.train(data, trainRows, trainingConfig(data).withMaxZoneSize(maxZoneSize), bars);
+            TrainingConfig config = trainingConfig(data).withMaxZoneSize(maxZoneSize);
+            if (maxHorizon != null) {
+                config = config.withMaxHorizon(maxHorizon);
+            }
+            outcome = TrainingRun.train(data, trainRows, config, bars);
         }
         String version = models.publish(outcome.model());
-        out.printf("trained in %.1f s, published as %s%n", outcome.seconds(), version);
+        out.printf("trained in %.1f s, published as %s (horizons up to %d min)%n", outcome.seconds(), version,
+                lastHorizon(outcome.model()));
         return models.load(version);
+    }
+
+    private static int lastHorizon(ManifoldModel m) {
+        int[] h = m.horizonsMin();
+        return h.length == 0 ? 0 : h[h.length - 1];
+    }
+
+    /** The longest horizon a model trained with {@code --max-horizon} forecasts on this data (whole steps). */
+    private int expectedLastHorizon(Dataset data) {
+        long stepMin = data.history().step().toMinutes();
+        return (int) (maxHorizon / stepMin * stepMin);
     }
 
     /**
