@@ -88,7 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
                     + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
                     + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts, "
-                    + "models_refused (retrained candidates the promotion gate refused).")
+                    + "models_refused (retrained candidates the promotion gate refused), alerts_records and "
+                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook).")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -270,9 +271,20 @@ public final class DemoCommand implements Callable<Integer> {
                         .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
                                 JobRestarts.of(restPort, client.getJobID().toHexString()),
                                 retrainEverySeconds > 0 ? modelsRefused.get() : -1);
-                out.println("final: " + summary.toJson().toString());
+                com.fasterxml.jackson.databind.node.ObjectNode json = summary.toJson();
+                if (!noDashboard) {
+                    // what serving published from the forecasts: incident alerts and one outlook per network step
+                    decisionRecords(bootstrap).forEach(json::put);
+                }
+                out.println("final: " + json.toString());
                 if (summaryFile != null) {
-                    summary.write(summaryFile);
+                    Path parent = summaryFile.toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValue(summaryFile.toFile(), json);
                     out.println("summary written to " + summaryFile);
                 }
             } finally {
@@ -488,6 +500,31 @@ public final class DemoCommand implements Callable<Integer> {
     /** The trainer's defaults for a data set, exactly as {@code roadcast train} without options. */
     public static TrainingConfig trainingConfig(Dataset data) {
         return new TrainingOptions().toConfig(data);
+    }
+
+    /** Records on the topics serving publishes ({@code alerts_records}, {@code outlook_records}; -1 = no topic). */
+    static java.util.Map<String, Long> decisionRecords(String bootstrap) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            for (String[] t : new String[][] {{"alerts_records", "roadcast.alerts"},
+                    {"outlook_records", "roadcast.outlook"}}) {
+                var infos = consumer.listTopics(Duration.ofSeconds(10)).get(t[1]);
+                if (infos == null) {
+                    out.put(t[0], -1L);
+                    continue;
+                }
+                var partitions = infos.stream()
+                        .map(i -> new org.apache.kafka.common.TopicPartition(t[1], i.partition())).toList();
+                out.put(t[0], consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not count the decision topics: {}", e.toString());
+        }
+        return out;
     }
 
     private static void cancel(JobClient client) {
