@@ -153,7 +153,7 @@ async function refreshAlerts() {
   for (const a of board.alerts) {
     const li = document.createElement('li');
     li.dataset.alert = a.id;
-    li.dataset.segment = a.segment;
+    li.dataset.alertSegment = a.segment; // not data-segment: that names the map's circles
     li.dataset.status = a.status;
     li.className = 'alert-' + a.status;
     const since = a.start.substring(11, 16) + ' UTC';
