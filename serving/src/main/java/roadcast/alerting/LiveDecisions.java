@@ -38,8 +38,8 @@ import java.util.TreeMap;
  * alert is raised ({@code "status":"open"}) and one when it clears ({@code "cleared"}); on {@code roadcast.outlook}:
  * key {@value #OUTLOOK_KEY}, one record per step. Both are functions of the forecast topic alone, so they are
  * idempotent by key: after a restart the detector is rebuilt by replaying the store's last
- * {@link Settings#recovery()} of forecasts through the same code, which publishes the same records under the same
- * keys again (a consumer keeping the last record per key sees no change).
+ * {@link Settings#recovery()} of forecasts through the same code, which publishes the same alert records under the
+ * same keys again (a consumer keeping the last record per key sees no change) and the newest step's outlook once.
  *
  * <p>Runs on the follower's thread after each durable store write; {@link #toJson} is called from HTTP threads.
  */
@@ -83,6 +83,9 @@ public final class LiveDecisions implements AlertBoard {
     private long lastStep = Long.MIN_VALUE;
     private long steps;
     private long unknownSegments;
+    /** During the restart replay only the newest step's outlook is published (the older ones were, before). */
+    private boolean replaying;
+    private String lastOutlook;
     /** Open alerts already published, by id. */
     private final Map<String, IncidentAlert> open = new LinkedHashMap<>();
     /** Cleared alerts kept for the board, by id. */
@@ -157,9 +160,17 @@ public final class LiveDecisions implements AlertBoard {
             }
         }
         int replayed = 0;
-        for (List<Forecast> step : byIssue.values()) {
-            accept(step);
-            replayed++;
+        replaying = true;
+        try {
+            for (List<Forecast> step : byIssue.values()) {
+                accept(step);
+                replayed++;
+            }
+        } finally {
+            replaying = false;
+        }
+        if (lastOutlook != null) {
+            sink.outlook(OUTLOOK_KEY, lastOutlook);
         }
         LOG.info("incident alerts: replayed {} stored steps from {} ({} open)", replayed, Instant.ofEpochMilli(from),
             open.size());
@@ -251,7 +262,10 @@ public final class LiveDecisions implements AlertBoard {
         cleared.values().removeIf(a -> a.clearedMillis() < keepFrom);
 
         Outlook outlook = CurrentOutlook.of(new ArrayList<>(step.records().values()), List.of(), List.of(), catalog);
-        sink.outlook(OUTLOOK_KEY, ApiServer.outlookJson(outlook, catalog, OUTLOOK_CLUSTERS).toString());
+        lastOutlook = ApiServer.outlookJson(outlook, catalog, OUTLOOK_CLUSTERS).toString();
+        if (!replaying) {
+            sink.outlook(OUTLOOK_KEY, lastOutlook);
+        }
     }
 
     /** The alert's id and record key: {@code segment@onset}, onset in ISO-8601 UTC. */

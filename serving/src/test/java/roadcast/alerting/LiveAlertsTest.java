@@ -168,6 +168,9 @@ class LiveAlertsTest {
                 Map<String, String> after = new LinkedHashMap<>();
                 alerts.forEach(r -> after.put(r.key(), r.value()));
                 assertEquals(lastByKey, after, "idempotent by key: the last record of every alert id is unchanged");
+                List<ConsumerRecord<String, String>> outlooks = read(broker, "roadcast.outlook", STEPS + 1);
+                assertEquals(STEPS + 1, outlooks.size(), "the replay republishes the newest step's outlook only");
+                assertEquals(outlooks.get(STEPS - 1).value(), outlooks.get(STEPS).value());
             }
         }
     }
