@@ -140,6 +140,28 @@ async function refreshNetwork() {
   colour(network);
   await refreshWorsening();
   await refreshOutlook();
+  await refreshAlerts();
+}
+
+// Incident alerts computed as the service runs (/api/alerts): open ones first, then the recently cleared.
+async function refreshAlerts() {
+  const board = await api('/api/alerts?limit=20');
+  document.getElementById('alerts-summary').textContent = board.open + ' open, ' + board.recentlyCleared +
+    ' cleared in the last ' + (board.keptClearedMin || 0) + ' min';
+  const list = document.getElementById('alerts');
+  list.replaceChildren();
+  for (const a of board.alerts) {
+    const li = document.createElement('li');
+    li.dataset.alert = a.id;
+    li.dataset.alertSegment = a.segment; // not data-segment: that names the map's circles
+    li.dataset.status = a.status;
+    li.className = 'alert-' + a.status;
+    const since = a.start.substring(11, 16) + ' UTC';
+    li.textContent = a.segment + ': ' + Math.round(100 * a.severity) + '% below the expected speed since ' + since +
+      (a.status === 'open' ? '' : ', cleared ' + a.clearedAt.substring(11, 16) + ' UTC');
+    li.addEventListener('click', () => showChart(a.segment));
+    list.appendChild(li);
+  }
 }
 
 // Congestion clusters now, when each clears, where it spreads (/api/outlook), and the bulletin's plain words.

@@ -56,6 +56,10 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
+        if (maxHorizonMinutes < 1 || maxHorizonMinutes > MAX_HORIZON_MINUTES) {
+            throw new IllegalArgumentException("the longest horizon must be 1.." + MAX_HORIZON_MINUTES
+                    + " minutes, got " + maxHorizonMinutes);
+        }
         if (smoothingMinutes.length == 0 || Arrays.stream(smoothingMinutes).anyMatch(m -> m < 0)) {
             throw new IllegalArgumentException("smoothing needs at least one candidate, none negative");
         }
@@ -64,6 +68,9 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
         orders = orders.clone();
         lambdas = lambdas.clone();
     }
+
+    /** Longest horizon a model may forecast: a day (the API's limit too). */
+    public static final int MAX_HORIZON_MINUTES = 24 * 60;
 
     public static TrainingConfig defaults(String dataset, String provenance, CredibilityRules credibility) {
         return new TrainingConfig(dataset, provenance, credibility, 256, new int[] {3, 5, 8, 12}, new int[] {1, 2, 3},
@@ -91,6 +98,13 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
     public TrainingConfig withValidationFraction(double fraction) {
         return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas, fraction,
                 profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
+    }
+
+    /** Forecast every step up to this lead time, in minutes (default 60). */
+    public TrainingConfig withMaxHorizon(int minutes) {
+        return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas,
+                validationFraction, profileShrinkage, smoothingMinutes, projectionEps, freeFlowPercentile, bandZ,
+                minutes, threads);
     }
 
     /** Profile smoothing candidates (half-widths in minutes); one value = fixed. */

@@ -13,7 +13,6 @@ import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.NetworkForecaster;
 import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
-import roadcast.network.Link;
 import roadcast.train.TrainingRun;
 
 import java.io.IOException;
@@ -307,20 +306,7 @@ public final class AlertsBenchmark {
 
     /** Traffic on segment i flows into the {@code to} of its links (the model's network, self-links left out). */
     static int[][] downstream(ManifoldModel model, int n) {
-        List<List<Integer>> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(new ArrayList<>());
-        }
-        for (Link l : model.network().links()) {
-            if (l.from() != l.to() && l.from() < n && l.to() < n) {
-                out.get(l.from()).add(l.to());
-            }
-        }
-        int[][] result = new int[n][];
-        for (int i = 0; i < n; i++) {
-            result[i] = out.get(i).stream().mapToInt(Integer::intValue).toArray();
-        }
-        return result;
+        return roadcast.alerts.Downstream.of(model.network(), n);
     }
 
     /**

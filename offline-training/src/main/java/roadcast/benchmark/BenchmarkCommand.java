@@ -147,7 +147,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         EvaluationPlan plan;
         TrainingConfig config;
         try {
-            plan = chosen.plan(history.steps(), history.step());
+            plan = chosen.plan(history.steps(), history.step(), training.maxHorizon());
             config = training.toConfig(data);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: " + data.name() + ": " + e.getMessage());

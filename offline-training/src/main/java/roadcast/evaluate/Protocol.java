@@ -51,19 +51,49 @@ public enum Protocol {
      *                                  a training part and at least one test forecast
      */
     public EvaluationPlan plan(int steps, Duration step) {
+        return plan(steps, step, 60);
+    }
+
+    /**
+     * Horizons reported for a model forecasting up to {@code maxHorizonMin}: the protocol's own ones it reaches, then
+     * every 30 minutes beyond 60 up to it ({@code roadcast train --max-horizon 120}: 15/30/45/60/90/120 for tgcn).
+     */
+    public int[] horizonMinutes(int maxHorizonMin) {
+        List<Integer> out = new ArrayList<>();
+        for (int m : horizonMinutes()) {
+            if (m <= maxHorizonMin) {
+                out.add(m);
+            }
+        }
+        for (int m = 90; m <= maxHorizonMin; m += 30) {
+            out.add(m);
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Cuts a history for a model whose longest horizon is {@code maxHorizonMin} (60 = the papers' setting; longer
+     * horizons add reported horizons every 30 min and lengthen every forecast scored to that many steps).
+     */
+    public EvaluationPlan plan(int steps, Duration step, int maxHorizonMin) {
         long stepMin = step.toMinutes();
         if (stepMin <= 0 || step.toMillis() != stepMin * 60_000L || 15 % stepMin != 0) {
             throw new IllegalArgumentException("protocol " + wireName() + " needs a step that divides 15 minutes, got "
                     + step);
         }
-        int maxSteps = (int) (60 / stepMin);
+        if (maxHorizonMin < 15) {
+            throw new IllegalArgumentException("protocol " + wireName() + " scores 15 minutes at least; the longest "
+                    + "horizon is " + maxHorizonMin + " min");
+        }
+        int maxSteps = (int) (maxHorizonMin / stepMin);
+        int[] reported = horizonMinutes(maxHorizonMin);
         int trainRows;
         int firstIssue;
         List<HorizonSpec> horizons = new ArrayList<>();
         if (this == TGCN) {
             trainRows = (int) Math.floor(0.8 * steps);
             firstIssue = trainRows + INPUT_STEPS - 1;
-            for (int minutes : horizonMinutes()) {
+            for (int minutes : reported) {
                 int h = (int) (minutes / stepMin);
                 horizons.add(new HorizonSpec(minutes, h, true, firstIssue, steps - 1 - h));
             }
@@ -77,7 +107,7 @@ public enum Protocol {
             }
             firstIssue = steps - maxSteps - testWindows;
             trainRows = firstIssue + 1;
-            for (int minutes : horizonMinutes()) {
+            for (int minutes : reported) {
                 int h = (int) (minutes / stepMin);
                 horizons.add(new HorizonSpec(minutes, h, false, firstIssue, steps - 1 - maxSteps));
             }

@@ -108,6 +108,13 @@ public final class Retrain {
         Dataset window = from == 0 ? all
                 : new Dataset(all.name(), all.network(), history.rows(from, history.steps()), all.provenance());
         TrainingConfig config = new TrainingOptions().toConfig(window).withMaxZoneSize(options.maxZoneSize());
+        // The candidate forecasts as far ahead as the model in service (roadcast train --max-horizon): a retrain
+        // must not shorten what the stream, the API and the dashboard offer.
+        var service = new roadcast.model.ModelRegistry(registry).loadLatest();
+        if (service.isPresent() && service.get().horizonsMin().length > 0) {
+            int[] h = service.get().horizonsMin();
+            config = config.withMaxHorizon(h[h.length - 1]);
+        }
         int rows = window.history().steps();
         Promotion.Result promotion = Promotion.run(new Promotion.Request(window, rows, config, registry,
                 options.limits(), options.force(), options.holdout()), progress);

@@ -35,12 +35,22 @@ public final class TrainingOptions {
                     + "(default: ${DEFAULT-VALUE}).")
     double validationFraction = 0.2;
 
+    @Option(names = "--max-horizon", paramLabel = "MIN", defaultValue = "60",
+            description = "Longest forecast lead time in minutes: the model forecasts every step of the data up to it "
+                    + "(from one step of the data to 1440; default: ${DEFAULT-VALUE}).")
+    int maxHorizon = 60;
+
     @Option(names = "--threads", paramLabel = "N",
             description = "Zones fitted in parallel (default: min(2, cores)).")
     Integer threads;
 
-    /** The trainer's defaults for this data set (credibility rules for its unit and step), with these options. */
+    /**
+     * The trainer's defaults for this data set (credibility rules for its unit and step), with these options.
+     *
+     * @throws IllegalArgumentException when --max-horizon is shorter than the data's step or longer than a day
+     */
     public TrainingConfig toConfig(Dataset dataset) {
+        checkHorizon(maxHorizon, dataset.history().step());
         CredibilityRules rules = CredibilityRules.defaults(dataset.history().unit(), dataset.history().step());
         TrainingConfig d = TrainingConfig.defaults(dataset.name(), dataset.provenance(), rules);
         int[] ranks = rank == null ? d.ranks() : new int[] {rank};
@@ -49,6 +59,25 @@ public final class TrainingOptions {
         return new TrainingConfig(d.dataset(), d.provenance(), d.credibility(), maxZoneSize, ranks, orders, lambdas,
                 validationFraction, d.profileShrinkage(),
                 smoothing == null ? d.smoothingMinutes() : new int[] {smoothing}, d.projectionEps(), d.freeFlowPercentile(), d.bandZ(),
-                d.maxHorizonMinutes(), threads == null ? d.threads() : threads);
+                maxHorizon, threads == null ? d.threads() : threads);
+    }
+
+    /** The longest horizon the model forecasts, in minutes. */
+    public int maxHorizon() {
+        return maxHorizon;
+    }
+
+    /** Sets the longest horizon (callers that build options without the command line, e.g. the demo). */
+    public TrainingOptions withMaxHorizon(int minutes) {
+        maxHorizon = minutes;
+        return this;
+    }
+
+    /** A longest horizon the kernel can fit: at least one step of the data, at most a day. */
+    public static void checkHorizon(int minutes, java.time.Duration step) {
+        if (minutes < 1 || minutes > TrainingConfig.MAX_HORIZON_MINUTES || minutes * 60_000L < step.toMillis()) {
+            throw new IllegalArgumentException("--max-horizon " + minutes + ": must be between the data's step ("
+                    + step.toMinutes() + " min) and " + TrainingConfig.MAX_HORIZON_MINUTES + " minutes");
+        }
     }
 }

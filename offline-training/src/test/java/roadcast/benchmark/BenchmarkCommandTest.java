@@ -231,6 +231,37 @@ class BenchmarkCommandTest {
         }
     }
 
+    /** Issue 13, longer horizons: {@code --max-horizon 120} trains a two-hour model and reports 90 and 120 min too. */
+    @Test
+    void longerHorizonsAreTrainedAndReported(@TempDir Path tmp) throws IOException {
+        Path json = tmp.resolve("long.json");
+        Run r = run("--dataset", cityDir.toString(), "--json", json.toString(), "--max-horizon", "120",
+                "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        JsonNode root = new ObjectMapper().readTree(json.toFile());
+        java.util.Set<Integer> horizons = new java.util.TreeSet<>();
+        for (JsonNode row : root.get("results")) {
+            horizons.add(row.get("horizon_min").asInt());
+            if (row.get("model").asText().equals("model") && row.get("horizon_min").asInt() == 120) {
+                assertTrue(row.get("pairs").asLong() > 0 && row.get("rmse").isNumber(), row.toString());
+            }
+        }
+        assertEquals(java.util.Set.of(15, 30, 45, 60, 90, 120), horizons);
+        long modelLeads = 0;
+        for (JsonNode row : root.get("by_lead")) {
+            if (row.get("model").asText().equals("model")) {
+                modelLeads++;
+            }
+        }
+        assertEquals(24, modelLeads, "every 5-min lead up to 120 min");
+        assertTrue(r.out().contains(" 120 min"), r.out());
+
+        Run tooShort = run("--dataset", cityDir.toString(), "--json", tmp.resolve("x.json").toString(),
+                "--max-horizon", "10", "--quiet");
+        assertEquals(2, tooShort.exit());
+        assertTrue(tooShort.err().contains("15 minutes"), tooShort.err());
+    }
+
     @Test
     void badArgumentsGiveAClearMessageAndNonZeroExit(@TempDir Path tmp) {
         Run unknownProtocol = run("--dataset", cityDir.toString(), "--protocol", "lstm", "--json",

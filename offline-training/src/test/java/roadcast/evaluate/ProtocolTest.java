@@ -51,6 +51,21 @@ class ProtocolTest {
     }
 
     @Test
+    void longerHorizonsAddReportedHorizonsEveryHalfHourAndLengthenTheForecasts() {
+        EvaluationPlan plan = Protocol.TGCN.plan(2016, Duration.ofMinutes(5), 180);
+        assertEquals(36, plan.maxSteps());
+        assertEquals(java.util.List.of(15, 30, 45, 60, 90, 120, 150, 180),
+                plan.horizons().stream().map(HorizonSpec::minutes).toList());
+        HorizonSpec h120 = plan.horizons().get(5);
+        assertEquals(24, h120.steps());
+        assertEquals(2016 - 1 - 24, h120.lastIssue());
+        assertEquals(Protocol.TGCN.plan(2016, Duration.ofMinutes(5)), Protocol.TGCN.plan(2016, Duration.ofMinutes(5), 60),
+                "60 min is the papers' setting, unchanged");
+        assertEquals(java.util.List.of(15, 30), Protocol.TGCN.plan(2016, Duration.ofMinutes(5), 30).horizons()
+                .stream().map(HorizonSpec::minutes).toList());
+    }
+
+    @Test
     void refusesStepsAndHistoriesItCannotCut() {
         assertThrows(IllegalArgumentException.class, () -> Protocol.TGCN.plan(2016, Duration.ofMinutes(7)));
         assertThrows(IllegalArgumentException.class, () -> Protocol.TGCN.plan(20, Duration.ofMinutes(5)));

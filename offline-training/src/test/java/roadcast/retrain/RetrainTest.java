@@ -112,6 +112,22 @@ class RetrainTest {
         assertEquals(1, models.refused().size());
     }
 
+    /** Issue 13: a retrain forecasts as far ahead as the model in service ({@code train --max-horizon 90}), not 60. */
+    @Test
+    void retrainKeepsTheServicesLongestHorizon(@TempDir Path tmp) throws Exception {
+        Path city = new roadcast.fixture.CityFixture(10, 4, 5, 9L).write(tmp.resolve("city"));
+        Dataset data = DatasetLoader.load(city);
+        Path registry = tmp.resolve("registry");
+        Promotion.run(new Promotion.Request(data, data.history().steps() - 288,
+                new TrainingOptions().toConfig(data).withMaxZoneSize(10).withFixed(3, 1, 1.0).withMaxHorizon(90),
+                registry, GateThresholds.defaults(), false, Duration.ofDays(1)), ProgressListener.NONE);
+        Retrain.Result result = Retrain.runOnce(city, registry, Retrain.Options.defaults().withMaxZoneSize(10),
+                ProgressListener.NONE);
+        int[] horizons = result.promotion().model().horizonsMin();
+        assertEquals(18, horizons.length, "every 5 min up to 90, as the model in service");
+        assertEquals(90, horizons[17]);
+    }
+
     @Test
     void scheduleRunsAtTheNextTimeOfDayThenEveryInterval() {
         ZoneId la = ZoneId.of("America/Los_Angeles");

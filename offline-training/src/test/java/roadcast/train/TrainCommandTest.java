@@ -78,6 +78,26 @@ class TrainCommandTest {
         assertTrue(second.out().contains("r=3 p=1 lambda=1.0"), second.out());
     }
 
+    /** Issue 13: {@code --max-horizon 120} makes a model that forecasts every 5-min step up to two hours. */
+    @Test
+    void maxHorizonSetsTheLongestForecastAndBadOnesAreRefused(@TempDir Path tmp) throws IOException {
+        Path registry = tmp.resolve("registry");
+        Run r = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--max-horizon", "120",
+                "--max-zone-size", "16", "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
+        assertEquals(0, r.exit(), r.err() + r.out());
+        ManifoldModel model = new ModelRegistry(registry).loadLatest().orElseThrow();
+        assertEquals(24, model.horizonsMin().length);
+        assertEquals(120, model.horizonsMin()[23]);
+        assertTrue(r.out().contains("120 min"), r.out());
+
+        for (String bad : new String[] {"2", "0", "1441"}) {
+            Run refused = run("--dataset", cityDir.toString(), "--registry", tmp.resolve("other").toString(),
+                    "--max-horizon", bad, "--quiet");
+            assertEquals(2, refused.exit(), bad);
+            assertTrue(refused.err().contains("--max-horizon " + bad), refused.err());
+        }
+    }
+
     @Test
     void badArgumentsGiveAClearMessageAndNonZeroExit(@TempDir Path tmp) {
         Path registry = tmp.resolve("registry");

@@ -66,6 +66,7 @@ public final class ApiServer implements AutoCloseable {
     private final ServeMetrics metrics;
     private final ForecastStream stream;
     private final Supplier<Health> health;
+    private final AlertBoard alerts;
     private final Javalin app;
 
     /**
@@ -78,6 +79,13 @@ public final class ApiServer implements AutoCloseable {
 
     public ApiServer(OnlineStore store, SegmentCatalog catalog, ApiKeys keys, ServeMetrics metrics,
                      ForecastStream stream, Supplier<Health> health) {
+        this(store, catalog, keys, metrics, stream, health, null);
+    }
+
+    /** @param alerts the incident alerts computed as the service runs; null = none ({@code /api/alerts} lists none) */
+    public ApiServer(OnlineStore store, SegmentCatalog catalog, ApiKeys keys, ServeMetrics metrics,
+                     ForecastStream stream, Supplier<Health> health, AlertBoard alerts) {
+        this.alerts = alerts;
         this.store = store;
         this.catalog = catalog;
         this.keys = keys;
@@ -139,6 +147,7 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/route", this::route);
         app.get("/api/outlook", this::outlook);
         app.get("/api/bulletin", this::bulletin);
+        app.get("/api/alerts", this::alerts);
         app.get("/api/dead-letters", this::deadLetters);
         app.delete("/api/admin/data", this::purge);
         app.before("/api/stream", ctx -> {
@@ -380,7 +389,15 @@ public final class ApiServer implements AutoCloseable {
     /** {@code /api/outlook}: congestion clusters, clearing, spread, impact ({@link roadcast.outlook.CongestionOutlook}). */
     private void outlook(Context ctx) {
         int limit = intParam(ctx, "limit", 100, 1, MAX_OUTLOOK_CLUSTERS);
-        roadcast.outlook.Outlook out = CurrentOutlook.of(store, catalog);
+        json(ctx, outlookJson(CurrentOutlook.of(store, catalog), catalog, limit));
+    }
+
+    /**
+     * The JSON of an outlook: {@code /api/outlook}'s answer and the value of a {@code roadcast.outlook} record.
+     *
+     * @param limit clusters listed at most (largest impact first; {@code clusterCount} counts them all)
+     */
+    public static ObjectNode outlookJson(roadcast.outlook.Outlook out, SegmentCatalog catalog, int limit) {
         ObjectNode o = JSON.createObjectNode();
         o.put("issuedAt", Instant.ofEpochMilli(out.issuedAt()).toString());
         o.put("unit", catalog.model().map(m -> unitName(m.unit())).orElse(null));
@@ -415,7 +432,30 @@ public final class ApiServer implements AutoCloseable {
             n.put("congestedSegmentMinutes", c.congestedSegmentMinutes());
             ForecastWire.putNumber(n, "vehicleHoursOfDelay", c.vehicleHoursOfDelay());
         }
-        json(ctx, o);
+        return o;
+    }
+
+    /** Alerts one {@code /api/alerts} answer lists at most. */
+    static final int MAX_ALERTS = 10_000;
+
+    /** {@code /api/alerts?status=open|all&limit=N}: incident alerts, open ones first, then the recently cleared. */
+    private void alerts(Context ctx) {
+        int limit = intParam(ctx, "limit", 100, 1, MAX_ALERTS);
+        String status = ctx.queryParam("status");
+        if (status != null && !status.equals("open") && !status.equals("all")) {
+            throw new BadRequestException("status must be open or all, got '" + status + "'");
+        }
+        boolean openOnly = "open".equals(status);
+        if (alerts == null) {
+            ObjectNode o = JSON.createObjectNode();
+            o.putNull("issuedAt");
+            o.put("open", 0);
+            o.put("recentlyCleared", 0);
+            o.putArray("alerts");
+            json(ctx, o);
+            return;
+        }
+        json(ctx, alerts.toJson(openOnly, limit));
     }
 
     /** {@code /api/bulletin}: the outlook in a few plain sentences ({@link roadcast.outlook.Bulletin}). */

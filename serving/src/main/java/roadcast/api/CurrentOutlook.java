@@ -16,16 +16,27 @@ import java.util.TreeSet;
 /**
  * The congestion outlook of what the store holds now: every segment's current level ({@link NowSpeed}) and its latest
  * forecast, over the road neighbours of the model's network (none without {@code --registry}: each congested segment
- * is then its own cluster). Computed on request in serving from the latest forecasts, not published on a topic.
+ * is then its own cluster). Computed on request in serving from the latest forecasts, and at every network step by
+ * {@code roadcast.alerting.LiveDecisions}, which publishes it on {@code roadcast.outlook}.
  * Serving stores no flows, so vehicle-hours are not known here.
  */
-final class CurrentOutlook {
+public final class CurrentOutlook {
 
     private CurrentOutlook() {
     }
 
     static Outlook of(OnlineStore store, SegmentCatalog catalog) {
-        List<Forecast> forecasts = store.latestForecasts();
+        return of(store.latestForecasts(), store.latestObservations(), store.segmentIds(), catalog);
+    }
+
+    /**
+     * The outlook of these forecasts and observations (the newest per segment wins): the store's latest on request,
+     * or one network step's records as the live decisions publish it on {@code roadcast.outlook} at every step.
+     *
+     * @param knownIds segments besides the catalog's (the store's ids)
+     */
+    public static Outlook of(List<Forecast> forecasts, List<Observation> observations, List<String> knownIds,
+                             SegmentCatalog catalog) {
         Map<String, Forecast> byId = new HashMap<>();
         TreeSet<Integer> available = new TreeSet<>();
         long issuedAt = Long.MIN_VALUE;
@@ -37,11 +48,11 @@ final class CurrentOutlook {
             issuedAt = Math.max(issuedAt, f.issuedAt());
         }
         Map<String, Observation> latestObs = new HashMap<>();
-        for (Observation ob : store.latestObservations()) {
+        for (Observation ob : observations) {
             latestObs.put(ob.segment(), ob);
             issuedAt = Math.max(issuedAt, ob.timeMillis());
         }
-        List<CatalogSegment> all = catalog.segments(store.segmentIds());
+        List<CatalogSegment> all = catalog.segments(knownIds);
         int n = all.size();
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {

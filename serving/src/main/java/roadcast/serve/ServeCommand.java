@@ -79,6 +79,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--speed-topic", defaultValue = "roadcast.speed", description = "Default: ${DEFAULT-VALUE}.")
     String speedTopic;
 
+    @Option(names = "--alerts-topic", defaultValue = ServingNode.Settings.ALERTS_TOPIC, description = "Where the "
+        + "incident alerts computed from the forecasts are published (key = alert id, created compacted if missing; "
+        + "default: ${DEFAULT-VALUE}).")
+    String alertsTopic;
+
+    @Option(names = "--outlook-topic", defaultValue = ServingNode.Settings.OUTLOOK_TOPIC, description = "Where the "
+        + "congestion outlook of every network step is published (key 'network'; default: ${DEFAULT-VALUE}).")
+    String outlookTopic;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -116,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
             node = ServingNode.start(new ServingNode.Settings(noKafka ? null : bootstrapServers, forecastTopic,
                 speedTopic, store, retention, sweepEvery, port, catalog, keys).withStreamLimits(
                 new roadcast.api.ForecastStream.Limits(maxStreamClients, defaults.queuePerClient(),
-                    defaults.replayEvents(), defaults.heartbeat())));
+                    defaults.replayEvents(), defaults.heartbeat())).withDecisionTopics(alertsTopic, outlookTopic));
         } catch (roadcast.store.StoreException e) {
             throw e;
         } catch (RuntimeException e) {

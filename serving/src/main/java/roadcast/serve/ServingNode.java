@@ -2,6 +2,9 @@ package roadcast.serve;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roadcast.alerting.DecisionSink;
+import roadcast.alerting.KafkaDecisionSink;
+import roadcast.alerting.LiveDecisions;
 import roadcast.api.ApiKeys;
 import roadcast.api.ApiServer;
 import roadcast.api.ForecastStream;
@@ -29,16 +32,32 @@ public final class ServingNode implements AutoCloseable {
     /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
     public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
                            Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
-                           ForecastStream.Limits streamLimits) {
+                           ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic) {
+        public static final String ALERTS_TOPIC = "roadcast.alerts";
+        public static final String OUTLOOK_TOPIC = "roadcast.outlook";
+
         public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
                         Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
             this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
                 ForecastStream.Limits.defaults());
         }
 
+        public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
+                        Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
+                        ForecastStream.Limits streamLimits) {
+            this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
+                streamLimits, ALERTS_TOPIC, OUTLOOK_TOPIC);
+        }
+
         public Settings withStreamLimits(ForecastStream.Limits limits) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, limits);
+                catalog, keys, limits, alertsTopic, outlookTopic);
+        }
+
+        /** Topics the incident alerts and the per-step outlook are published on (when following a broker). */
+        public Settings withDecisionTopics(String alerts, String outlook) {
+            return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
+                catalog, keys, streamLimits, alerts, outlook);
         }
     }
 
@@ -49,14 +68,28 @@ public final class ServingNode implements AutoCloseable {
     private final Thread followerThread;
     private final ScheduledExecutorService sweeper;
     private final ApiServer server;
+    private final DecisionSink sink;
+    private final LiveDecisions decisions;
 
     private ServingNode(Settings s) {
         store = OnlineStore.open(s.storeDir(), s.retention());
         stream = new ForecastStream(metrics, s.streamLimits());
         metrics.gauge("roadcast_serve_store_corrupt_values_skipped", store::corruptValuesSkipped);
+        sink = s.bootstrapServers() == null ? DecisionSink.NONE
+            : new KafkaDecisionSink(s.bootstrapServers(), s.alertsTopic(), s.outlookTopic(), metrics);
+        decisions = new LiveDecisions(s.catalog(), sink, LiveDecisions.Settings.defaults());
+        metrics.gauge("roadcast_serve_alerts_late_records", decisions::lateRecords);
+        try {
+            decisions.recover(store);
+        } catch (RuntimeException e) {
+            LOG.error("incident alerts: could not replay the stored forecasts; starting afresh", e);
+        }
         if (s.bootstrapServers() != null) {
             follower = new TopicFollower(s.bootstrapServers(), s.forecastTopic(), s.speedTopic(), store, metrics,
-                stream::publish);
+                forecasts -> {
+                    stream.publish(forecasts);
+                    decisions.accept(forecasts);
+                });
             followerThread = new Thread(follower, "topic-follower");
         } else {
             follower = null;
@@ -67,19 +100,7 @@ public final class ServingNode implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server = new ApiServer(store, s.catalog(), s.keys(), metrics, stream, () -> {
-            if (follower == null) {
-                return new ApiServer.Health(ApiServer.Health.Status.UP, "not following (no broker)");
-            }
-            ApiServer.Health.Status status = switch (follower.condition()) {
-                case STARTING, FOLLOWING -> ApiServer.Health.Status.UP;
-                case WAITING_FOR_TOPICS, RETRYING -> ApiServer.Health.Status.DEGRADED;
-                case FAILED, STOPPED -> ApiServer.Health.Status.DOWN;
-            };
-            long stored = follower.lastStoredMillis();
-            return new ApiServer.Health(status, follower.state() + (stored == 0 ? ""
-                : "; last stored " + java.time.Instant.ofEpochMilli(stored)));
-        });
+        server = new ApiServer(store, s.catalog(), s.keys(), metrics, stream, this::health, decisions);
         long every = s.sweepEvery().toMillis();
         sweeper.scheduleWithFixedDelay(() -> {
             try {
@@ -88,6 +109,20 @@ public final class ServingNode implements AutoCloseable {
                 LOG.error("retention sweep failed", e);
             }
         }, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    private ApiServer.Health health() {
+        if (follower == null) {
+            return new ApiServer.Health(ApiServer.Health.Status.UP, "not following (no broker)");
+        }
+        ApiServer.Health.Status status = switch (follower.condition()) {
+            case STARTING, FOLLOWING -> ApiServer.Health.Status.UP;
+            case WAITING_FOR_TOPICS, RETRYING -> ApiServer.Health.Status.DEGRADED;
+            case FAILED, STOPPED -> ApiServer.Health.Status.DOWN;
+        };
+        long stored = follower.lastStoredMillis();
+        return new ApiServer.Health(status, follower.state() + (stored == 0 ? ""
+            : "; last stored " + java.time.Instant.ofEpochMilli(stored)));
     }
 
     /** Opens the store, starts following the topics and serving HTTP on {@code settings.port()} (0 = any free port). */
@@ -117,6 +152,7 @@ public final class ServingNode implements AutoCloseable {
         store.write(batch);
         if (!batch.forecasts().isEmpty()) {
             stream.publish(batch.forecasts());
+            decisions.accept(batch.forecasts());
         }
     }
 
@@ -147,6 +183,7 @@ public final class ServingNode implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        sink.close();
         store.close();
     }
 }

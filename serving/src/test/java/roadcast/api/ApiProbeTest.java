@@ -78,7 +78,8 @@ class ApiProbeTest {
         "/api/route", "/api/route?segments=%00", "/api/route?segments=,,,", "/api/route?segments=s1,s2&depart=%ZZ",
         "/api/route?segments=s1,s2&depart=%2B300000000-01-01T00:00:00Z", "/api/route?segments=" + "s1,".repeat(700),
         "/api/outlook?limit=-1", "/api/outlook?limit=99999999999", "/api/outlook?limit=%00",
-        "/api/bulletin?clusters=0", "/api/bulletin?clusters=1e9");
+        "/api/bulletin?clusters=0", "/api/bulletin?clusters=1e9",
+        "/api/alerts?limit=0", "/api/alerts?limit=99999999999", "/api/alerts?status=%00", "/api/alerts?status=closed");
 
     @BeforeAll
     static void start() throws Exception {
@@ -155,7 +156,7 @@ class ApiProbeTest {
     void segmentsWithExtremeStoredTimesStillAnswer() throws Exception {
         for (String path : List.of("/api/segments/edge/history", "/api/segments/edge2/history",
             "/api/segments/edge2/forecast", "/api/network", "/api/network?horizon=60", "/api/segments",
-            "/api/outlook", "/api/bulletin")) {
+            "/api/outlook", "/api/bulletin", "/api/alerts")) {
             HttpResponse<String> r = raw(path, KEY);
             assertTrue(r.statusCode() == 200 || r.statusCode() == 400, path + " -> " + r.statusCode() + " " + r.body());
         }

@@ -122,7 +122,7 @@ class ApiServerTest {
     @Test
     void apiRefusesRequestsWithoutAValidKey() throws Exception {
         for (String path : List.of("/api/segments", "/api/network?horizon=30", "/api/segments/s1/forecast",
-            "/api/segments/s1/history", "/api/stream", "/api/no-such-endpoint")) {
+            "/api/segments/s1/history", "/api/stream", "/api/alerts", "/api/no-such-endpoint")) {
             for (String key : new String[] {null, "wrong", ""}) {
                 HttpResponse<String> r = http.get(path, key);
                 assertEquals(401, r.statusCode(), path + " with key " + key);

@@ -88,7 +88,8 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Write the final figures as JSON: segments, segments_with_forecasts, forecasts, rejected, "
                     + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
                     + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts, "
-                    + "models_refused (retrained candidates the promotion gate refused).")
+                    + "models_refused (retrained candidates the promotion gate refused), alerts_records and "
+                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook).")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -139,6 +140,13 @@ public final class DemoCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}, as roadcast train).")
     int maxZoneSize;
 
+    @Option(names = "--max-horizon", paramLabel = "MIN",
+            description = "Longest forecast lead time in minutes (as roadcast train --max-horizon, e.g. 120 or 180): "
+                    + "the model, the stream, the API (/api/network?horizon=MIN) and the dashboard's slider reach it. "
+                    + "When the registry's latest model forecasts another range, a model is trained for this one and "
+                    + "published (default: the registry's latest model as it is; 60 when one is trained).")
+    Integer maxHorizon;
+
     @Option(names = "--retrain-holdout", paramLabel = "DURATION",
             description = "Newest part of the archive the promotion gate holds out to compare the candidate with the "
                     + "model in service (default: the archive's readings newer than the model in service's data, at "
@@ -183,6 +191,9 @@ public final class DemoCommand implements Callable<Integer> {
         Dataset data;
         try {
             data = loadDataset(out);
+            if (maxHorizon != null) {
+                TrainingOptions.checkHorizon(maxHorizon, data.history().step());
+            }
         } catch (RuntimeException e) {
             err.println("cannot read the data set: " + e.getMessage());
             return 2;
@@ -260,9 +271,20 @@ public final class DemoCommand implements Callable<Integer> {
                         .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
                                 JobRestarts.of(restPort, client.getJobID().toHexString()),
                                 retrainEverySeconds > 0 ? modelsRefused.get() : -1);
-                out.println("final: " + summary.toJson().toString());
+                com.fasterxml.jackson.databind.node.ObjectNode json = summary.toJson();
+                if (!noDashboard) {
+                    // what serving published from the forecasts: incident alerts and one outlook per network step
+                    decisionRecords(bootstrap).forEach(json::put);
+                }
+                out.println("final: " + json.toString());
                 if (summaryFile != null) {
-                    summary.write(summaryFile);
+                    Path parent = summaryFile.toAbsolutePath().getParent();
+                    if (parent != null) {
+                        Files.createDirectories(parent);
+                    }
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                            .writeValue(summaryFile.toFile(), json);
                     out.println("summary written to " + summaryFile);
                 }
             } finally {
@@ -338,21 +360,43 @@ public final class DemoCommand implements Callable<Integer> {
     private ManifoldModel modelFor(Dataset data, int trainRows, PrintWriter out) throws java.io.IOException {
         ModelRegistry models = new ModelRegistry(registry);
         var latest = models.loadLatest();
-        if (latest.isPresent()) {
+        if (latest.isPresent() && (maxHorizon == null || lastHorizon(latest.get()) == expectedLastHorizon(data))) {
             ManifoldModel m = latest.get();
-            out.println("model " + m.version() + " from " + registry);
+            out.println("model " + m.version() + " from " + registry + " (horizons up to " + lastHorizon(m) + " min)");
             return java.util.Arrays.equals(m.network().segmentIds(), data.network().segmentIds()) ? m : null;
         }
-        out.printf("no model in %s: training on the first %d of %d steps of %s%n", registry, trainRows,
-                data.history().steps(), data.name());
+        if (latest.isPresent()) {
+            out.printf("the latest model in %s (%s) forecasts up to %d min, not %d: training on the first %d of %d "
+                            + "steps of %s%n", registry, latest.get().version(), lastHorizon(latest.get()), maxHorizon,
+                    trainRows, data.history().steps(), data.name());
+        } else {
+            out.printf("no model in %s: training on the first %d of %d steps of %s%n", registry, trainRows,
+                    data.history().steps(), data.name());
+        }
         out.flush();
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(true)) {
-            outcome = TrainingRun.train(data, trainRows, trainingConfig(data).withMaxZoneSize(maxZoneSize), bars);
+            TrainingConfig config = trainingConfig(data).withMaxZoneSize(maxZoneSize);
+            if (maxHorizon != null) {
+                config = config.withMaxHorizon(maxHorizon);
+            }
+            outcome = TrainingRun.train(data, trainRows, config, bars);
         }
         String version = models.publish(outcome.model());
-        out.printf("trained in %.1f s, published as %s%n", outcome.seconds(), version);
+        out.printf("trained in %.1f s, published as %s (horizons up to %d min)%n", outcome.seconds(), version,
+                lastHorizon(outcome.model()));
         return models.load(version);
+    }
+
+    private static int lastHorizon(ManifoldModel m) {
+        int[] h = m.horizonsMin();
+        return h.length == 0 ? 0 : h[h.length - 1];
+    }
+
+    /** The longest horizon a model trained with {@code --max-horizon} forecasts on this data (whole steps). */
+    private int expectedLastHorizon(Dataset data) {
+        long stepMin = data.history().step().toMinutes();
+        return (int) (maxHorizon / stepMin * stepMin);
     }
 
     /**
@@ -456,6 +500,31 @@ public final class DemoCommand implements Callable<Integer> {
     /** The trainer's defaults for a data set, exactly as {@code roadcast train} without options. */
     public static TrainingConfig trainingConfig(Dataset data) {
         return new TrainingOptions().toConfig(data);
+    }
+
+    /** Records on the topics serving publishes ({@code alerts_records}, {@code outlook_records}; -1 = no topic). */
+    static java.util.Map<String, Long> decisionRecords(String bootstrap) {
+        java.util.Map<String, Long> out = new java.util.LinkedHashMap<>();
+        java.util.Properties p = new java.util.Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("key.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName());
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            for (String[] t : new String[][] {{"alerts_records", "roadcast.alerts"},
+                    {"outlook_records", "roadcast.outlook"}}) {
+                var infos = consumer.listTopics(Duration.ofSeconds(10)).get(t[1]);
+                if (infos == null) {
+                    out.put(t[0], -1L);
+                    continue;
+                }
+                var partitions = infos.stream()
+                        .map(i -> new org.apache.kafka.common.TopicPartition(t[1], i.partition())).toList();
+                out.put(t[0], consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not count the decision topics: {}", e.toString());
+        }
+        return out;
     }
 
     private static void cancel(JobClient client) {

@@ -130,6 +130,44 @@ class ForecastJobTest {
         assertEquals(refusedOffline, letters.size(), "stream refuses what the offline check refuses: " + letters);
     }
 
+    /**
+     * Issue 13, longer horizons: a model trained with {@code --max-horizon 120} forecasts every 5-min step up to two
+     * hours, and the stream issues exactly what the backtest forecasts at every one of them, 120 min included.
+     */
+    @Test
+    void aModelOfTwoHoursForecastsHorizon120InStreamAsInBacktest() throws Exception {
+        Path longRegistry = tmp.resolve("registry-120");
+        String longVersion = new roadcast.model.ModelRegistry(longRegistry)
+                .publish(city.train(TRAIN_ROWS, 3, SmallCity.CORRIDOR, 120));
+        int from = TRAIN_ROWS;
+        int to = from + 12;
+        CollectingSink<IssuedForecast> forecasts = new CollectingSink<>();
+        CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
+        JobConfig cfg = JobConfig.defaults(longRegistry).withModelPoll(null)
+                .withCheckpoints(Duration.ofMillis(500), tmp.resolve("checkpoints-120"));
+        job(city.records(from, to), forecasts, deadLetters, cfg).execute();
+
+        Map<String, Forecast> expected = city.backtest(longRegistry, longVersion, from, to).forecasts();
+        assertEquals(city.history.segments() * (to - from), expected.size());
+        int[] twoHours = java.util.stream.IntStream.rangeClosed(1, 24).map(h -> 5 * h).toArray();
+        Map<String, Forecast> actual = new HashMap<>();
+        for (IssuedForecast issued : forecasts.values()) {
+            actual.put(key(issued.forecast()), issued.forecast());
+        }
+        assertEquals(expected.keySet(), actual.keySet(), "one forecast per segment per step");
+        for (Forecast e : expected.values()) {
+            Forecast a = actual.get(key(e));
+            assertArrayEquals(twoHours, e.horizonsMin(), "the backtest forecasts 5..120 min");
+            assertArrayEquals(twoHours, a.horizonsMin(), "the stream forecasts 5..120 min");
+            assertArrayEquals(e.speed(), a.speed(), 1e-9, key(e));
+            assertArrayEquals(e.lower(), a.lower(), 1e-9, key(e));
+            assertArrayEquals(e.upper(), a.upper(), 1e-9, key(e));
+            assertArrayEquals(e.level(), a.level(), key(e));
+            assertTrue(a.speed()[23] > 0 && a.lower()[23] <= a.speed()[23] && a.speed()[23] <= a.upper()[23],
+                "a real forecast at 120 min: " + key(e));
+        }
+    }
+
     @Test
     void everyRejectionReachesTheDeadLettersAndTheJobGoesOn() throws Exception {
         int from = TRAIN_ROWS;

@@ -126,9 +126,14 @@ final class SmallCity {
 
     /** A model of rank {@code rank} trained on rows [0, rows), zones of at most {@code maxZoneSize} segments. */
     ManifoldModel train(int rows, int rank, int maxZoneSize) {
+        return train(rows, rank, maxZoneSize, 60);
+    }
+
+    /** As {@link #train(int, int, int)}, forecasting every step up to {@code maxHorizonMin} ({@code --max-horizon}). */
+    ManifoldModel train(int rows, int rank, int maxZoneSize, int maxHorizonMin) {
         SpeedHistory training = HistoryCleaner.clean(history.rows(0, rows), rules()).cleaned();
         TrainingConfig cfg = TrainingConfig.defaults("small-city", "generated", rules())
-                .withFixed(rank, 2, 1.0).withMaxZoneSize(maxZoneSize).withThreads(1);
+                .withFixed(rank, 2, 1.0).withMaxZoneSize(maxZoneSize).withThreads(1).withMaxHorizon(maxHorizonMin);
         return ManifoldTrainer.fit(training, network, cfg, ProgressListener.NONE);
     }
 
