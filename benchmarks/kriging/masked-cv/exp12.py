@@ -21,6 +21,8 @@ def feats(Xr,tod,t,cand):
         G+= list(np.tile(np.sort(Lv)-Bl,(n,1)).T)+[np.full(n,Lv[0]-Bl)]
     if 'levk' in EX:  # lev without the network median
         G+= [np.full(n,np.median(Lv)-Bl), np.full(n,Lv.mean()-Bl), np.full(n,np.std(Lv[:L.K])), np.full(n,up[:L.K].mean())]
+    if 'levp' in EX:  # the wider neighbourhood's profiles at the target time (time-varying levels)
+        Pw=L.P[tod][:,nb]; G+= [np.median(Pw,1)-B, Pw.mean(1)-B]
     if 'tod' in EX:
         ang=2*np.pi*tod/288; dev=F[:,L.K:2*L.K]
         for s in (np.sin(ang),np.cos(ang)): G+= list((dev*s[:,None]).T)
