@@ -116,8 +116,8 @@ public final class ExtendedForecaster {
                 v[j] = values[i];
                 p[j] = profile[pBase + i];
             }
-            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute, x,
-                    scratch);
+            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute,
+                    kriging.level(), e * kriging.levels(), kriging.levels(), x, scratch);
             double y = KrigingKernel.predict(b, beta, h * f, x, f);
             if (sink != null) {
                 sink.accept(h, e, x, b);

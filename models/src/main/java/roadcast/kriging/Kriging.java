@@ -42,8 +42,18 @@ public final class Kriging {
     private Kriging() {
     }
 
-    /** The observed neighbour lists and fold of every observed segment, shared by every candidate. */
-    private record Masking(int[] fold, RoadDistances.Neighbours[] neighbours, double scale) {
+    /**
+     * The observed neighbour lists and fold of every observed segment, shared by every candidate; for the level
+     * features ({@link SegmentLevel}) each one's nearest observed segments of any zone outside its fold, the observed
+     * levels and the median level seen from each fold (of the segments outside it).
+     */
+    private record Masking(int[] fold, RoadDistances.Neighbours[] neighbours, double scale,
+                           RoadDistances.Neighbours[] wide, double[] level, double[] foldMedian) {
+
+        /** Level features of observed segment i masked with its fold, for the kernel of (k, width). */
+        void levelFeatures(int i, int k, double width, double[] out, int off) {
+            SegmentLevel.features(wide[i], level, k, width, foldMedian[fold[i]], out, off);
+        }
     }
 
     /**
@@ -108,7 +118,7 @@ public final class Kriging {
             throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
         }
         int rows = model.horizonsMin().length + 1;
-        int f = KrigingKernel.featureCount(best.k);
+        int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
         double[] beta = new double[rows * f];
         for (int h = 0; h < rows; h++) {
             System.arraycopy(best.beta, 0, beta, h * f, f);
@@ -155,7 +165,18 @@ public final class Kriging {
         if (!(scale > 0)) {
             scale = count < 2 ? 1.0 : Math.sqrt(Math.max(1e-12, sq / count - (sum / count) * (sum / count)));
         }
-        return new Masking(fold, neighbours, scale);
+        double[] level = SegmentLevel.levels(model);
+        RoadDistances.Neighbours[] wide = new RoadDistances.Neighbours[n];
+        for (int i = 0; i < n; i++) {
+            int fi = fold[i];
+            wide[i] = roads.nearest(i, SegmentLevel.NEIGHBOURS, j -> j < n && fold[j] != fi);
+        }
+        double[] foldMedian = new double[cfg.folds()];
+        for (int f = 0; f < foldMedian.length; f++) {
+            int fo = f;
+            foldMedian[f] = SegmentLevel.median(level, j -> fold[j] != fo);
+        }
+        return new Masking(fold, neighbours, scale, wide, level, foldMedian);
     }
 
     /**
@@ -174,6 +195,7 @@ public final class Kriging {
         final int f;
         final double[] g;
         final double[] up;
+        final double[] level;
         final int n;
         final int folds;
         final int stride;
@@ -188,11 +210,15 @@ public final class Kriging {
             this.history = history;
             this.masking = masking;
             this.k = k;
-            this.f = KrigingKernel.featureCount(k);
+            this.f = KrigingKernel.featureCount(k, SegmentLevel.COUNT);
             this.n = model.network().size();
             this.folds = cfg.folds();
             this.g = new double[n * k];
             this.up = new double[n * k];
+            this.level = new double[n * SegmentLevel.COUNT];
+            for (int i = 0; i < n; i++) {
+                masking.levelFeatures(i, k, width, level, i * SegmentLevel.COUNT);
+            }
             for (int i = 0; i < n; i++) {
                 RoadDistances.Neighbours nb = masking.neighbours[i];
                 for (int j = 0; j < k && nb.size() > 0; j++) {
@@ -264,7 +290,8 @@ public final class Kriging {
                     int fi = masking.fold[i] + 1;
                     double visible = cntV[z] - cntV[z + fi];
                     double meanV = (sumV[z] - sumV[z + fi]) / visible;
-                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, x, scratch);
+                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, level,
+                            i * SegmentLevel.COUNT, SegmentLevel.COUNT, x, scratch);
                     sink.accept(masking.fold[i], x, y - b, b, y);
                 }
             }
@@ -517,7 +544,7 @@ public final class Kriging {
                                   double[] beta, KrigingConfig cfg, double[] lower, double[] upper, double[] mae) {
         int n = model.network().size();
         int rows = lower.length;
-        int f = KrigingKernel.featureCount(best.k);
+        int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
         int steps = history.steps();
         int calStart = Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
         int warm = Math.max(0, calStart - 2 * ZoneForecaster.MAX_CARRIED_STEPS);
@@ -663,14 +690,16 @@ public final class Kriging {
         double[] g = new double[m * k];
         double[] up = new double[m * k];
         double[] dist = new double[m * k];
+        double[] level = new double[m * SegmentLevel.COUNT];
         for (int e = 0; e < m; e++) {
             int i = targets.get(e);
             segments.add(model.network().segment(i));
             zone[e] = model.zoneOf(i);
             fill(model, masking.neighbours[i], k, c.width, e, nb, g, up, dist);
+            masking.levelFeatures(i, k, c.width, level, e * SegmentLevel.COUNT);
         }
         return new KrigingModel(k, c.width, c.lambda, rows, beta, new double[rows], new double[rows], new double[rows],
-                segments, zone, nb, g, up, dist, List.of());
+                segments, zone, nb, g, up, dist, SegmentLevel.COUNT, level, List.of());
     }
 
     /** Neighbour slots of extended segment e: zone-local indices, padded with the farthest where fewer than k. */
@@ -697,6 +726,9 @@ public final class Kriging {
         List<int[]> slots = new ArrayList<>();
         List<double[]> values = new ArrayList<>();
         List<Integer> zones = new ArrayList<>();
+        List<double[]> levels = new ArrayList<>();
+        double[] observedLevel = SegmentLevel.levels(model);
+        double networkMedian = SegmentLevel.median(observedLevel, j -> true);
         for (int e = n; e < coverage.all().size(); e++) {
             RoadDistances.Neighbours nearest = roads.nearest(e, 1, j -> j < n);
             if (nearest.size() == 0) {
@@ -712,6 +744,10 @@ public final class Kriging {
             double[] up = new double[k];
             double[] dist = new double[k];
             fill(model, nb, k, width, 0, idx, g, up, dist);
+            double[] lf = new double[SegmentLevel.COUNT];
+            SegmentLevel.features(roads.nearest(e, SegmentLevel.NEIGHBOURS, j -> j < n), observedLevel, k, width,
+                    networkMedian, lf, 0);
+            levels.add(lf);
             segments.add(coverage.all().segment(e));
             zones.add(zone);
             slots.add(idx);
@@ -725,7 +761,9 @@ public final class Kriging {
         double[] gAll = new double[m * k];
         double[] upAll = new double[m * k];
         double[] distAll = new double[m * k];
+        double[] levelAll = new double[m * SegmentLevel.COUNT];
         for (int e = 0; e < m; e++) {
+            System.arraycopy(levels.get(e), 0, levelAll, e * SegmentLevel.COUNT, SegmentLevel.COUNT);
             zone[e] = zones.get(e);
             System.arraycopy(slots.get(e), 0, nbAll, e * k, k);
             System.arraycopy(values.get(3 * e), 0, gAll, e * k, k);
@@ -733,6 +771,6 @@ public final class Kriging {
             System.arraycopy(values.get(3 * e + 2), 0, distAll, e * k, k);
         }
         return new KrigingModel(k, width, lambda, rows, beta, lower, upper, mae, segments, zone, nbAll, gAll, upAll,
-                distAll, excluded);
+                distAll, SegmentLevel.COUNT, levelAll, excluded);
     }
 }

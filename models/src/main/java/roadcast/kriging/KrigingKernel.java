@@ -11,13 +11,15 @@ package roadcast.kriging;
  *   y_hat = B + beta . x,  x = [ v_(k) - B (the order statistics, k = 1..K), v_k - B (nearest first),
  *                               g_k (v_k - B), up_k (v_k - B),
  *                               wmedian_k(v_k; g_k) - B, sum omega_k p_k - B, median_k p_k - B, mean_k v_k - B,
- *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod ]
+ *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod, s_1 .. s_S ]
  * </pre>
  * where up_k is 1 for an upstream neighbour, Vzone the mean of the zone's values and tod the local time of day as a
  * fraction: a linear combination of the kernel mean, the kernel-weighted median (robust: one neighbour in a jam
  * of its own does not drag it), order statistics (an L-estimator) and distance-ranked values, one
- * regression shared by all segments, learned on masked observed segments. No allocation: the caller passes the
- * feature buffer and a scratch of 2 K.
+ * regression shared by all segments, learned on masked observed segments. s_1 .. s_S are the segment's level
+ * features ({@link SegmentLevel}): constant in time, they let the regression learn a road's level offset from its
+ * wider neighbourhood (S = 0 in models written before them). No allocation: the caller passes the feature buffer and
+ * a scratch of 2 K.
  */
 public final class KrigingKernel {
 
@@ -30,7 +32,12 @@ public final class KrigingKernel {
     }
 
     public static int featureCount(int k) {
-        return 4 * k + EXTRA;
+        return featureCount(k, 0);
+    }
+
+    /** Features with s segment level features after the time-varying ones. */
+    public static int featureCount(int k, int s) {
+        return 4 * k + EXTRA + s;
     }
 
     /**
@@ -41,10 +48,11 @@ public final class KrigingKernel {
      * @param v       neighbour values [0, k)
      * @param p       neighbour profiles [0, k)
      * @param minute  local minute of the day of the target time
+     * @param level   the segment's level features, level[lOff .. lOff + s)
      * @param scratch at least 2 k values
      */
     public static double features(int k, double[] g, double[] up, int gOff, double[] v, double[] p, double zoneMeanV,
-                                  int minute, double[] x, double[] scratch) {
+                                  int minute, double[] level, int lOff, int s, double[] x, double[] scratch) {
         double sumG = 0;
         for (int j = 0; j < k; j++) {
             sumG += g[gOff + j];
@@ -86,6 +94,7 @@ public final class KrigingKernel {
         x[o + 7] = Math.cos(angle);
         x[o + 8] = Math.sin(2 * angle);
         x[o + 9] = Math.cos(2 * angle);
+        System.arraycopy(level, lOff, x, o + EXTRA, s);
         return b;
     }
 

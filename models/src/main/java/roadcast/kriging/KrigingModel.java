@@ -15,7 +15,7 @@ import roadcast.network.Segment;
  * @param width      kernel width w of g = exp(-(d / w)^2), in the network's distance unit
  * @param lambda     ridge penalty chosen by masking observed segments
  * @param rows       horizon rows: 1 + the model's horizons
- * @param beta       [rows * featureCount(k)]
+ * @param beta       [rows * featureCount(k, levels)]
  * @param lower      [rows] additive lower band offset (a low quantile of the masked errors, negative)
  * @param upper      [rows] additive upper band offset
  * @param maskedMae  [rows] MAE on masked observed segments in the calibration part of the training data
@@ -25,18 +25,21 @@ import roadcast.network.Segment;
  * @param weight     [m * k] kernel weights g
  * @param upstream   [m * k] 1 = upstream neighbour, 0 = downstream
  * @param distance   [m * k] road-network distances
+ * @param levels     level features per segment ({@link SegmentLevel#COUNT}; 0 in models written before them)
+ * @param level      [m * levels] each extended segment's level features
  * @param excluded   ids of extended segments that could not be placed (no coordinates, no road path)
  */
 public record KrigingModel(int k, double width, double lambda, int rows, double[] beta, double[] lower,
                            double[] upper, double[] maskedMae, List<Segment> segments, int[] zone, int[] neighbours,
-                           double[] weight, double[] upstream, double[] distance, List<String> excluded) {
+                           double[] weight, double[] upstream, double[] distance, int levels, double[] level,
+                           List<String> excluded) {
 
     public KrigingModel {
         int m = segments.size();
-        int f = KrigingKernel.featureCount(k);
-        if (k < 1 || rows < 1) {
+        int f = KrigingKernel.featureCount(k, levels);
+        if (k < 1 || rows < 1 || levels < 0) {
             throw new IllegalArgumentException("kriging needs k >= 1 and at least one horizon row, got k=" + k
-                    + " rows=" + rows);
+                    + " rows=" + rows + " levels=" + levels);
         }
         check("beta", beta.length, rows * f);
         check("lower", lower.length, rows);
@@ -47,6 +50,7 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
         check("weight", weight.length, m * k);
         check("upstream", upstream.length, m * k);
         check("distance", distance.length, m * k);
+        check("level", level.length, m * levels);
         segments = List.copyOf(segments);
         excluded = List.copyOf(excluded);
     }
@@ -80,7 +84,7 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
     }
 
     public int featureCount() {
-        return KrigingKernel.featureCount(k);
+        return KrigingKernel.featureCount(k, levels);
     }
 
     /** Index of an extended segment by id, -1 if it is not one. */

@@ -54,11 +54,14 @@ import roadcast.skill.SkillTable;
  * gate verdict, and the optional kriging section; format 1 files are still read (zone ids = indices, no zoning
  * record, no kriging). Format 3 adds each zone's calibrated band ({@code zoneZ.band}) and blend toward the nowcast
  * ({@code zoneZ.blend}, see {@link ZoneModel}); a file of format 2 or older reads with the band +-bandZ sigma and no
- * blend, the forecasts it always gave.
+ * blend, the forecasts it always gave. Format 4 adds the kriging layer's level features ({@code kriging.levels} in the
+ * header, {@code kriging.level} per extended segment, see {@link roadcast.kriging.SegmentLevel}); the kriging layer
+ * of an older file reads without them (levels 0), the kernel it was fitted with. An older build refuses a format 4
+ * file as newer than it reads.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 3;
+    public static final int FORMAT_VERSION = 4;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -239,6 +242,7 @@ public final class ModelFile {
             kn.put("width", kriging.width());
             kn.put("lambda", kriging.lambda());
             kn.put("rows", kriging.rows());
+            kn.put("levels", kriging.levels());
             ArrayNode ext = kn.putArray("segments");
             for (Segment s : kriging.segments()) {
                 ArrayNode row = ext.addArray();
@@ -302,6 +306,7 @@ public final class ModelFile {
             specs.add(new ArraySpec("kriging.weight", false, mk));
             specs.add(new ArraySpec("kriging.upstream", false, mk));
             specs.add(new ArraySpec("kriging.distance", false, mk));
+            specs.add(new ArraySpec("kriging.level", false, m * kriging.levels()));
         }
         return specs;
     }
@@ -381,6 +386,7 @@ public final class ModelFile {
             w.f64(kriging.weight());
             w.f64(kriging.upstream());
             w.f64(kriging.distance());
+            w.f64(kriging.level());
         }
         w.flush();
     }
@@ -425,7 +431,9 @@ public final class ModelFile {
         // format 3 lists each zone's band and blend; an older file that lists them (rewritten by hand or a tool that
         // only relabelled the version) reads them too
         boolean hasBands = version >= 3 || lists(arrays, "zone0.band");
-        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + 1 + 4 + (hasKriging ? 11 : 0);
+        // format 4 adds the kriging layer's level features
+        boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -481,7 +489,7 @@ public final class ModelFile {
         SkillTable skill = new SkillTable(n, horizons, r.f32("skill.rmseModel", cells),
                 r.f32("skill.rmsePersistence", cells), r.f32("skill.rmseHistoricalAverage", cells),
                 r.f32("skill.pairs", cells));
-        KrigingModel kriging = hasKriging ? readKriging(kn, r, name) : null;
+        KrigingModel kriging = hasKriging ? readKriging(kn, r, name, hasLevels) : null;
         if (buf.position() != payloadEnd) {
             throw new ModelFormatException(name + ": " + (payloadEnd - buf.position())
                     + " payload bytes beyond the listed arrays");
@@ -490,13 +498,15 @@ public final class ModelFile {
                 zoneIds, freeFlow, rules, skill, kriging);
     }
 
-    private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name) throws ModelFormatException {
+    private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name, boolean hasLevels)
+            throws ModelFormatException {
         int k = required(kn, "k", name).asInt();
         int rows = required(kn, "rows", name).asInt();
+        int levels = hasLevels ? required(kn, "levels", name).asInt() : 0;
         JsonNode segs = required(kn, "segments", name);
         int m = segs.size();
         long mk = (long) m * k;
-        double[] beta = r.f64("kriging.beta", (long) rows * KrigingKernel.featureCount(k));
+        double[] beta = r.f64("kriging.beta", (long) rows * KrigingKernel.featureCount(k, levels));
         double[] lower = r.f64("kriging.lower", rows);
         double[] upper = r.f64("kriging.upper", rows);
         double[] mae = r.f64("kriging.maskedMae", rows);
@@ -507,6 +517,7 @@ public final class ModelFile {
         double[] weight = r.f64("kriging.weight", mk);
         double[] upstream = r.f64("kriging.upstream", mk);
         double[] distance = r.f64("kriging.distance", mk);
+        double[] level = hasLevels ? r.f64("kriging.level", (long) m * levels) : new double[0];
         List<Segment> segments = new ArrayList<>(m);
         int[] zones = new int[m];
         for (int e = 0; e < m; e++) {
@@ -524,7 +535,7 @@ public final class ModelFile {
             ex.forEach(id -> excluded.add(id.asText()));
         }
         return new KrigingModel(k, required(kn, "width", name).asDouble(), required(kn, "lambda", name).asDouble(),
-                rows, beta, lower, upper, mae, segments, zones, nb, weight, upstream, distance, excluded);
+                rows, beta, lower, upper, mae, segments, zones, nb, weight, upstream, distance, levels, level, excluded);
     }
 
     private static JsonNode required(JsonNode node, String field, String name) throws ModelFormatException {

@@ -176,6 +176,71 @@ class KrigingModelTest {
         assertEquals(plain.network().segments(), back.network().segments());
     }
 
+    /**
+     * Format 4 adds the level features; a format 3 file with a kriging layer (fitted with the kernel without them)
+     * still reads, with levels 0, and forecasts what it did.
+     */
+    @Test
+    void formatThreeKrigingLayerReadsWithoutLevelFeatures() throws Exception {
+        KrigingModel k = model.kriging();
+        assertEquals(SegmentLevel.COUNT, k.levels());
+        int f = k.featureCount();
+        int old = KrigingKernel.featureCount(k.k());
+        double[] beta = new double[k.rows() * old];
+        for (int h = 0; h < k.rows(); h++) {
+            System.arraycopy(k.beta(), h * f, beta, h * old, old);
+        }
+        KrigingModel without = new KrigingModel(k.k(), k.width(), k.lambda(), k.rows(), beta, k.lower(), k.upper(),
+                k.maskedMae(), k.segments(), k.zone(), k.neighbours(), k.weight(), k.upstream(), k.distance(), 0,
+                new double[0], k.excluded());
+        ManifoldModel v3model = model.withKriging(without);
+        Path current = dir.resolve("v4.rcm");
+        ModelFile.write(v3model, current);
+        // the same file as format 3 wrote it: no "levels" in the header, no kriging.level array (it is empty here)
+        byte[] bytes = Files.readAllBytes(current);
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(8);
+        assertEquals(ModelFile.FORMAT_VERSION, in.getInt());
+        int headerLength = in.getInt();
+        byte[] header = new byte[headerLength];
+        in.get(header);
+        long payloadLength = in.getLong();
+        byte[] payload = new byte[(int) payloadLength];
+        in.get(payload);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode h =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(header);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) h.get("kriging")).remove("levels");
+        com.fasterxml.jackson.databind.node.ArrayNode arrays = json.createArrayNode();
+        h.get("arrays").forEach(a -> {
+            if (!a.get("name").asText().equals("kriging.level")) {
+                arrays.add(a);
+            }
+        });
+        assertEquals(h.get("arrays").size() - 1, arrays.size());
+        h.set("arrays", arrays);
+        byte[] oldHeader = json.writeValueAsBytes(h);
+        ByteBuffer out = ByteBuffer.allocate(8 + 8 + oldHeader.length + 8 + payload.length + 32)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(bytes, 0, 8).putInt(3).putInt(oldHeader.length).put(oldHeader).putLong(payload.length).put(payload);
+        out.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(out.array(), out.position())));
+        Path v3 = dir.resolve("v3.rcm");
+        Files.write(v3, out.array());
+
+        ManifoldModel back = ModelFile.read(v3);
+        assertEquals(0, back.kriging().levels());
+        assertArrayEquals(beta, back.kriging().beta());
+        ExtendedForecast fa = run(v3model);
+        ExtendedForecast fb = run(back);
+        ExtendedForecast withLevels = run(model);
+        boolean differs = false;
+        for (int h2 = 0; h2 < fa.rows(); h2++) {
+            assertArrayEquals(fa.speed[h2], fb.speed[h2], "row " + h2);
+            differs |= !java.util.Arrays.equals(fa.speed[h2], withLevels.speed[h2]);
+        }
+        assertTrue(differs, "the level features take part in the estimate");
+    }
+
     private static ExtendedForecast run(ManifoldModel m) {
         NetworkForecaster forecaster = new NetworkForecaster(m);
         NetworkForecast fc = forecaster.newForecast();

@@ -1,0 +1,119 @@
+package roadcast.kriging;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+import roadcast.model.ManifoldModel;
+import roadcast.model.ZoneModel;
+
+/**
+ * A road's level features: what its wider neighbourhood says about its mean speed, known for every road without its
+ * history (the main error of kriging is a road's level: a ramp or the other carriageway next to a freeway). With L_j
+ * the levels (mean daily profile) of its {@value #NEIGHBOURS} nearest observed roads, nearest first, omega_j the
+ * kernel weights exp(-(d_j / w)^2) of the first K normalised, and B_L = sum_(j<K) omega_j L_j:
+ * <pre>
+ *   s = [ median_j L_j - B_L, mean_j L_j - B_L, std_(j<K) L_j, share of upstream among the first K,
+ *         median level of the network's observed roads - B_L ]
+ * </pre>
+ * The kernel's regression ({@link KrigingKernel}) learns from masked observed roads how much of these departures
+ * to add to the kernel estimate (shrinkage toward it by the ridge where they do not help).
+ */
+public final class SegmentLevel {
+
+    /** Level features per road. */
+    public static final int COUNT = 5;
+    /** Observed roads whose levels describe the neighbourhood. */
+    public static final int NEIGHBOURS = 8;
+
+    private SegmentLevel() {
+    }
+
+    /** Each observed road's level: the mean of its daily profile, in network order. */
+    public static double[] levels(ManifoldModel model) {
+        int n = model.network().size();
+        double[] level = new double[n];
+        for (int i = 0; i < n; i++) {
+            ZoneModel zm = model.zone(model.zoneOf(i));
+            int size = zm.size();
+            int local = model.localIndexOf(i);
+            double[] profile = zm.profile();
+            int rows = profile.length / size;
+            double sum = 0;
+            for (int t = 0; t < rows; t++) {
+                sum += profile[t * size + local];
+            }
+            level[i] = sum / rows;
+        }
+        return level;
+    }
+
+    /** The median level of the observed roads {@code include} accepts (NaN if none). */
+    public static double median(double[] level, IntPredicate include) {
+        double[] kept = new double[level.length];
+        int m = 0;
+        for (int i = 0; i < level.length; i++) {
+            if (include.test(i)) {
+                kept[m++] = level[i];
+            }
+        }
+        if (m == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(kept, 0, m);
+        return m % 2 == 1 ? kept[m / 2] : 0.5 * (kept[m / 2 - 1] + kept[m / 2]);
+    }
+
+    /**
+     * Writes the {@value #COUNT} features of one road into out[off ..).
+     *
+     * @param nb            its nearest observed roads (up to {@value #NEIGHBOURS}), nearest first
+     * @param level         levels of the observed roads (indices of nb)
+     * @param k             the kernel's neighbour count
+     * @param width         the kernel's width
+     * @param networkMedian median level of the observed roads it may see
+     */
+    public static void features(RoadDistances.Neighbours nb, double[] level, int k, double width,
+                                double networkMedian, double[] out, int off) {
+        int m = Math.min(NEIGHBOURS, nb.size());
+        if (m == 0) {
+            Arrays.fill(out, off, off + COUNT, 0.0);
+            return;
+        }
+        int kk = Math.min(k, m);
+        double sumG = 0;
+        double[] g = new double[kk];
+        for (int j = 0; j < kk; j++) {
+            double d = nb.distance()[j] / width;
+            g[j] = Math.exp(-d * d);
+            sumG += g[j];
+        }
+        double bl = 0;
+        double meanK = 0;
+        double up = 0;
+        for (int j = 0; j < kk; j++) {
+            double omega = sumG > 1e-12 ? g[j] / sumG : 1.0 / kk;
+            double l = level[nb.index()[j]];
+            bl += omega * l;
+            meanK += l / kk;
+            up += nb.upstream()[j] ? 1.0 / kk : 0;
+        }
+        double var = 0;
+        for (int j = 0; j < kk; j++) {
+            double dl = level[nb.index()[j]] - meanK;
+            var += dl * dl / kk;
+        }
+        double[] all = new double[m];
+        double mean = 0;
+        for (int j = 0; j < m; j++) {
+            all[j] = level[nb.index()[j]];
+            mean += all[j] / m;
+        }
+        Arrays.sort(all);
+        double median = m % 2 == 1 ? all[m / 2] : 0.5 * (all[m / 2 - 1] + all[m / 2]);
+        out[off] = median - bl;
+        out[off + 1] = mean - bl;
+        out[off + 2] = Math.sqrt(var);
+        out[off + 3] = up;
+        out[off + 4] = Double.isNaN(networkMedian) ? 0 : networkMedian - bl;
+    }
+}
