@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.datasets.csv.CsvScanner;
+import roadcast.fusion.SourceSeries;
 import roadcast.reading.Source;
 
 /**
@@ -27,7 +28,7 @@ import roadcast.reading.Source;
  * floating_car/floating-car/fcd, cellular, other) of sumo-grid's {@code sources.csv.gz}, one grid per source.
  *
  * <p>The entry points: {@link #forEach} streams the rows one at a time (nothing held), {@link #read} puts them on
- * the time grid, one {@link SourceGrid} per source, without ever holding the raw rows: a first pass learns the
+ * the time grid, one {@link SourceSeries} per source, without ever holding the raw rows: a first pass learns the
  * times and segments, a second fills the grids. Fusing the sources into one speed per cell is the business of
  * {@code roadcast.fusion}, not of the reader.
  *
@@ -45,7 +46,7 @@ public final class SourceFeed {
      *                   then in order of first appearance
      * @param sources    one grid per source present, in {@link Source} order
      */
-    public record Grids(String[] segmentIds, LocalDateTime start, Duration step, List<SourceGrid> sources,
+    public record Grids(String[] segmentIds, LocalDateTime start, Duration step, List<SourceSeries> sources,
                         long rowsRead, long rowsDropped) {
 
         public int steps() {
@@ -53,8 +54,8 @@ public final class SourceFeed {
         }
 
         /** The grid of {@code source}, or null when the feed has none of it. */
-        public SourceGrid of(Source source) {
-            for (SourceGrid g : sources) {
+        public SourceSeries of(Source source) {
+            for (SourceSeries g : sources) {
                 if (g.source() == source) {
                     return g;
                 }
@@ -210,7 +211,7 @@ public final class SourceFeed {
             bySource.computeIfAbsent(r.source(), s -> new Filling(steps, n))
                     .add((int) (offset / stepSeconds), index.get(r.segment()), r);
         });
-        List<SourceGrid> grids = new ArrayList<>();
+        List<SourceSeries> grids = new ArrayList<>();
         long kept = 0;
         for (Map.Entry<Source, Filling> e : bySource.entrySet()) {
             grids.add(e.getValue().grid(e.getKey()));
@@ -264,11 +265,11 @@ public final class SourceFeed {
             count[t][i] = (byte) Math.min(k, Byte.MAX_VALUE);
         }
 
-        SourceGrid grid(Source source) {
+        SourceSeries grid(Source source) {
             blankEmpty(speed, speedCount);
             blankEmpty(flow, flowCount);
             blankEmpty(occupancy, occupancyCount);
-            return new SourceGrid(source, speed, hasFlow ? flow : null, hasOccupancy ? occupancy : null, rows);
+            return new SourceSeries(source, speed, hasFlow ? flow : null, hasOccupancy ? occupancy : null, rows);
         }
 
         private static void blankEmpty(float[][] mean, byte[][] count) {

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.datasets.Fixtures;
 import roadcast.datasets.SharedDatasets;
+import roadcast.fusion.SourceSeries;
 import roadcast.reading.Source;
 
 class SourceFeedTest {
@@ -65,8 +66,8 @@ class SourceFeedTest {
         assertEquals(3, g.steps());
         assertEquals(Duration.ofMinutes(5), g.step());
         assertEquals(LocalDateTime.of(2024, 3, 4, 0, 0), g.start());
-        SourceGrid loop = g.of(Source.LOOP);
-        SourceGrid fc = g.of(Source.FLOATING_CAR);
+        SourceSeries loop = g.of(Source.LOOP);
+        SourceSeries fc = g.of(Source.FLOATING_CAR);
         assertEquals(6, loop.rows());
         assertEquals(6, fc.rows());
         assertEquals(30.5f, loop.speed()[2][3]);
