@@ -224,6 +224,9 @@ public final class TrainCommand implements Callable<Integer> {
                     coverage.excludedIds().subList(0, Math.min(20, coverage.excludedIds().size())))
                     + (coverage.excluded() > 20 ? " ..." : "")));
         }
+        if (card.fusion() != null) {
+            lines.addAll(card.fusion().summaryLines());
+        }
         Map<String, Integer> choices = new TreeMap<>();
         for (ModelCard.ZoneChoice c : card.hyperparameters()) {
             choices.merge(String.format(Locale.ROOT, "r=%d p=%d lambda=%s", c.rank(), c.order(), c.lambda()), 1,
