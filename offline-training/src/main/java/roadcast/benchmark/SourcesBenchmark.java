@@ -32,6 +32,7 @@ import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.NetworkForecaster;
+import roadcast.forecast.NowcastGain;
 import roadcast.fusion.FusionModel;
 import roadcast.fusion.SourceSeries;
 import roadcast.history.SpeedHistory;
@@ -48,8 +49,10 @@ import roadcast.train.TrainingRun;
  * road. For one source set (a service mode): the feed keeps only those sources and drops every row of the dark
  * roads; the model (fusion included) is trained on the first 80% of the feed's steps only; the last 20% are replayed
  * as the stream would (fused, cleaned, one step at a time), and at every test step every road of sensors.csv gets
- * horizon 0 (its estimate now) and every horizon 5..60 min: observed roads from the manifold model (horizon 0 its
- * nowcast), roads without any reading from the kriging layer. Each horizon h is scored at issue + h alone against the
+ * horizon 0 (its estimate now) and every horizon 5..60 min: observed roads from the manifold model (horizon 0 the
+ * fused reading weighed against the 5-min forecast issued a step earlier, {@link NowcastGain}, gains learned on the
+ * last fifth of the training rows; the model's nowcast where there is no reading), roads without any reading from
+ * the kriging layer. Each horizon h is scored at issue + h alone against the
  * data set's ground truth ({@code speed.csv.gz}; blank = no vehicle, skipped), overall and per class (roads with a
  * loop, with probes only, dark), beside feed persistence on the same points: the loop now, else the newest probe
  * reading of the last 30 min, else the network mean of those, for every horizon.
@@ -59,6 +62,7 @@ public final class SourcesBenchmark {
     public static final String HEADER = "sources,issued_at,horizon_min,segment,predicted,lower,upper";
     public static final List<String> CLASSES = List.of("loop", "probes_only", "dark");
     static final Duration PERSISTENCE_WINDOW = Duration.ofMinutes(30);
+    static final int NOWCAST_MIN_PAIRS = 50;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
@@ -207,13 +211,43 @@ public final class SourcesBenchmark {
         long written = 0;
         StringBuilder line = new StringBuilder(96);
         float[][] y = truth.values();
+        // horizon 0 of an observed road: its reading weighed against the 5-min forecast of a step earlier, with a
+        // gain per road learned on the last fifth of the training rows (NowcastGain)
+        int validationStart = (int) Math.floor(0.8 * trainRows);
+        NowcastGain gainFit = new NowcastGain(n);
+        SourceSeries reference = data.feed().of(model.card().fusion().reference());
+        double[] prior = new double[n];
+        double[] nextPrior = new double[n];
+        java.util.Arrays.fill(prior, Double.NaN);
+        double[] gain = null;
         for (int t = 0; t < steps; t++) {
             forecaster.observe(first + t * stepMillis, inputs[t]);
-            if (t < trainRows) {
+            if (t >= validationStart && t < trainRows - 1) {
+                // the target is the reference source's next reading: its noise is independent of the fused reading
+                // now, which a loop's slowly changing error (a queue it misses) would not be
+                for (int i = 0; i < n; i++) {
+                    gainFit.add(i, inputs[t][i], prior[i], reference.speed()[t + 1][i]);
+                }
+            }
+            if (t < validationStart - 1) {
                 continue;
             }
             forecaster.forecast(forecast);
+            for (int i = 0; i < n; i++) {
+                nextPrior[i] = forecast.speed(0, i);
+            }
+            if (t < trainRows) {
+                System.arraycopy(nextPrior, 0, prior, 0, n);
+                continue;
+            }
+            if (gain == null) {
+                gain = gainFit.gains(NOWCAST_MIN_PAIRS);
+            }
             forecaster.nowcast(now);
+            for (int i = 0; i < n; i++) {
+                now[i] = NowcastGain.estimate(inputs[t][i], prior[i], gain[i], now[i]);
+            }
+            System.arraycopy(nextPrior, 0, prior, 0, n);
             if (layer != null) {
                 layer.estimate(forecaster, forecast, extended);
             }
