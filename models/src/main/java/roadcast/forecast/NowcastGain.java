@@ -8,13 +8,16 @@ package roadcast.forecast;
  * source's, not a loop's whose error persists from step to step) minimises the distance to the unknown v_t up to
  * terms that do not depend on k, so k = sum (y_{t+1} - p_t)(x_t - p_t) / sum (x_t - p_t)^2, clipped to [0, 1]; a
  * segment with fewer than {@code minPairs} pairs takes the pooled gain. A clean reading gets k near 1, a sparse
- * probe much less.
+ * probe much less. Without a reading, the prior or the model's nowcast, whichever came closer to the next readings
+ * on the same validation rows ({@link #priorWithoutReading()}).
  */
 public final class NowcastGain {
 
     private final double[] cross;
     private final double[] square;
     private final int[] pairs;
+    private double priorMissSquares;
+    private double nowcastMissSquares;
 
     public NowcastGain(int segments) {
         cross = new double[segments];
@@ -31,6 +34,23 @@ public final class NowcastGain {
         cross[i] += (next - prior) * b;
         square[i] += b * b;
         pairs[i]++;
+    }
+
+    /**
+     * One validation step of segment i without a reading: the prior and the model's own nowcast (its imputation),
+     * each against the next reading, to choose {@link #priorWithoutReading()}.
+     */
+    public void addWithoutReading(double prior, double nowcast, double next) {
+        if (Double.isNaN(prior) || Double.isNaN(nowcast) || Double.isNaN(next)) {
+            return;
+        }
+        priorMissSquares += (next - prior) * (next - prior);
+        nowcastMissSquares += (next - nowcast) * (next - nowcast);
+    }
+
+    /** Whether, without a reading, the prior came closer to the next readings than the nowcast on validation. */
+    public boolean priorWithoutReading() {
+        return priorMissSquares < nowcastMissSquares;
     }
 
     /** The gains, per segment with at least {@code minPairs} pairs, else pooled (1 when nothing was seen). */

@@ -55,6 +55,14 @@ class NowcastGainTest {
         assertEquals(58, NowcastGain.estimate(60, 50, 0.8, 0), 1e-12, "p + k (x - p)");
         assertTrue(gains[2] > 0 && gains[2] < 1, "a segment without pairs takes the pooled gain: " + gains[2]);
         assertEquals(55, NowcastGain.estimate(Double.NaN, 50, 0.5, 55), 0, "no reading: the fallback");
+        NowcastGain choice = new NowcastGain(1);
+        for (int t = 0; t < 100; t++) {
+            // the prior 1 away from the next reading, the nowcast 3 away: without a reading the prior serves
+            choice.addWithoutReading(50, 54, 51);
+        }
+        assertTrue(choice.priorWithoutReading());
+        choice.addWithoutReading(0, 54, 51);
+        assertTrue(!choice.priorWithoutReading(), "one prior far off tips it to the nowcast");
         assertEquals(60, NowcastGain.estimate(60, Double.NaN, 0.5, 55), 0, "no prior: the reading");
     }
 }

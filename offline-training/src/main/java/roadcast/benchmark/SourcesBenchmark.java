@@ -51,7 +51,7 @@ import roadcast.train.TrainingRun;
  * as the stream would (fused, cleaned, one step at a time), and at every test step every road of sensors.csv gets
  * horizon 0 (its estimate now) and every horizon 5..60 min: observed roads from the manifold model (horizon 0 the
  * fused reading weighed against the 5-min forecast issued a step earlier, {@link NowcastGain}, gains learned on the
- * last fifth of the training rows; the model's nowcast where there is no reading), roads without any reading from
+ * last fifth of the training rows; without a reading that prior or the model's nowcast, whichever did better there), roads without any reading from
  * the kriging layer. Each horizon h is scored at issue + h alone against the
  * data set's ground truth ({@code speed.csv.gz}; blank = no vehicle, skipped), overall and per class (roads with a
  * loop, with probes only, dark), beside feed persistence on the same points: the loop now, else the newest probe
@@ -220,13 +220,19 @@ public final class SourcesBenchmark {
         double[] nextPrior = new double[n];
         java.util.Arrays.fill(prior, Double.NaN);
         double[] gain = null;
+        boolean priorWithoutReading = false;
         for (int t = 0; t < steps; t++) {
             forecaster.observe(first + t * stepMillis, inputs[t]);
             if (t >= validationStart && t < trainRows - 1) {
                 // the target is the reference source's next reading: its noise is independent of the fused reading
                 // now, which a loop's slowly changing error (a queue it misses) would not be
+                forecaster.nowcast(now);
                 for (int i = 0; i < n; i++) {
-                    gainFit.add(i, inputs[t][i], prior[i], reference.speed()[t + 1][i]);
+                    if (Float.isNaN(inputs[t][i])) {
+                        gainFit.addWithoutReading(prior[i], now[i], reference.speed()[t + 1][i]);
+                    } else {
+                        gainFit.add(i, inputs[t][i], prior[i], reference.speed()[t + 1][i]);
+                    }
                 }
             }
             if (t < validationStart - 1) {
@@ -242,10 +248,12 @@ public final class SourcesBenchmark {
             }
             if (gain == null) {
                 gain = gainFit.gains(NOWCAST_MIN_PAIRS);
+                priorWithoutReading = gainFit.priorWithoutReading();
             }
             forecaster.nowcast(now);
             for (int i = 0; i < n; i++) {
-                now[i] = NowcastGain.estimate(inputs[t][i], prior[i], gain[i], now[i]);
+                double fallback = priorWithoutReading && !Double.isNaN(prior[i]) ? prior[i] : now[i];
+                now[i] = NowcastGain.estimate(inputs[t][i], prior[i], gain[i], fallback);
             }
             System.arraycopy(nextPrior, 0, prior, 0, n);
             if (layer != null) {
