@@ -33,7 +33,7 @@ class SourcesBenchmarkTest {
 
     @Test
     void everyRoadIsForecastAndThePredictionsRescoreToTheJson() throws Exception {
-        FeedFixture fixture = new FeedFixture(9, 3, 11L);
+        FeedFixture fixture = new FeedFixture(6, 3, 11L);
         Path dir = fixture.write(tmp.resolve("city"), true, 12L, false);
         // a road with probes made dark: every feed row of it dropped, only kriging covers it
         Path darkFile = Files.writeString(tmp.resolve("dark.csv"), "segment\n" + fixture.truth.id(4) + "\n");
@@ -50,8 +50,8 @@ class SourcesBenchmarkTest {
         assertEquals(0, exit, out + "\n" + err);
         JsonNode block = new ObjectMapper().readTree(json.toFile()).get("blocks").get(0);
         assertEquals("loop+floating_car", block.get("sources").asText());
-        assertEquals(3, block.get("segments").get("loop").asInt(), "roads 0, 3, 6 have loops");
-        assertEquals(5, block.get("segments").get("probes_only").asInt());
+        assertEquals(2, block.get("segments").get("loop").asInt(), "roads 0 and 3 have loops");
+        assertEquals(3, block.get("segments").get("probes_only").asInt());
         assertEquals(1, block.get("segments").get("dark").asInt(), "the dark road");
         assertEquals(1, block.get("dark_segments").asInt());
         int trainRows = block.get("train_rows").asInt();
@@ -99,9 +99,9 @@ class SourcesBenchmarkTest {
                 }
             }
         }
-        assertEquals(9, roads.size(), "every road of sensors.csv, the dark one included");
+        assertEquals(6, roads.size(), "every road of sensors.csv, the dark one included");
         assertTrue(roads.contains(fixture.truth.id(4)));
-        assertEquals((long) (steps - trainRows) * 13 * 9, lines, "horizon 0 and 5..60 at every test step");
+        assertEquals((long) (steps - trainRows) * 13 * 6, lines, "horizon 0 and 5..60 at every test step");
         JsonNode results = block.get("results");
         for (int h = 0; h < 13; h++) {
             JsonNode model = results.get(h).get("overall").get("model");
