@@ -15,6 +15,8 @@ import roadcast.datasets.csv.CsvScanner;
 import roadcast.datasets.csv.LongCsv;
 import roadcast.datasets.csv.WideCsv;
 import roadcast.datasets.csv.WideTable;
+import roadcast.datasets.feed.FeedDatasets;
+import roadcast.datasets.feed.FeedFilter;
 import roadcast.datasets.hdf5.PandasHdf5;
 import roadcast.datasets.network.NetworkFiles;
 import roadcast.datasets.npz.PemsNpz;
@@ -25,6 +27,9 @@ import roadcast.network.RoadNetwork;
 /**
  * Loads a data set from wherever the user points, detecting the layout:
  * <ul>
+ * <li>a folder with a live feed of several sources, {@code sources.csv.gz} (sumo-grid's layout): the feed fused
+ * by a fusion learned from it is the history, the folder's {@code speed.csv.gz} (ground truth there) is not read
+ * ({@link FeedDatasets});</li>
  * <li>a folder in the shared layout ({@code speed.csv.gz} or {@code speed.csv}, optional {@code flow}/
  * {@code occupancy} of the same shape, {@code sensors.csv}, {@code edges.csv}, {@code README.md});</li>
  * <li>a folder or file with a pandas {@code .h5} (metr-la.h5 / pems-bay.h5 layout);</li>
@@ -62,6 +67,9 @@ public final class DatasetLoader {
         if (name.endsWith(".npz") || name.contains(".npz")) {
             return fromNpz(path, folder);
         }
+        if (FeedDatasets.isFeedFile(path)) {
+            return FeedDatasets.load(path, FeedFilter.ALL);
+        }
         if (name.endsWith(".csv") || name.endsWith(".csv.gz")) {
             return isLongCsv(path) ? fromLongCsv(path, folder) : fromWideCsv(path, folder, baseName(path));
         }
@@ -70,6 +78,11 @@ public final class DatasetLoader {
     }
 
     private static Dataset loadFolder(Path folder) {
+        // a live feed is the history wherever there is one: the folder's speed file may be ground truth
+        java.util.Optional<Path> feed = FeedDatasets.feedFile(folder);
+        if (feed.isPresent()) {
+            return FeedDatasets.load(feed.get(), FeedFilter.ALL);
+        }
         for (String speed : new String[] {"speed.csv.gz", "speed.csv"}) {
             if (Files.isRegularFile(folder.resolve(speed))) {
                 return fromWideCsv(folder.resolve(speed), folder, folder.getFileName().toString());

@@ -13,6 +13,7 @@ public final class NetworkForecaster {
     private final ZoneState[] states;
     private final int[][] segments;
     private final float[][] zoneRows;
+    private final double[][] nowcastScratch;
     private long stepMillis = Long.MIN_VALUE;
 
     public NetworkForecaster(ManifoldModel model) {
@@ -22,11 +23,13 @@ public final class NetworkForecaster {
         states = new ZoneState[zones];
         segments = new int[zones][];
         zoneRows = new float[zones][];
+        nowcastScratch = new double[zones][];
         for (int z = 0; z < zones; z++) {
             forecasters[z] = new ZoneForecaster(model.zone(z));
             states[z] = forecasters[z].newState();
             segments[z] = model.segmentsOfZone(z);
             zoneRows[z] = new float[segments[z].length];
+            nowcastScratch[z] = new double[segments[z].length];
         }
     }
 
@@ -60,6 +63,23 @@ public final class NetworkForecaster {
             forecasters[z].forecast(states[z], out.zones[z]);
         }
         out.issuedAtMillis = stepMillis;
+    }
+
+    /**
+     * Every segment's estimate now (network order): the zones' {@link ZoneForecaster#nowcast}, the horizon-0 value
+     * of the forecast.
+     *
+     * @param out network-size buffer
+     */
+    public void nowcast(double[] out) {
+        for (int z = 0; z < forecasters.length; z++) {
+            int[] seg = segments[z];
+            double[] local = nowcastScratch[z];
+            forecasters[z].nowcast(states[z], local);
+            for (int k = 0; k < seg.length; k++) {
+                out[seg[k]] = local[k];
+            }
+        }
     }
 
     /** Zone z's state after the last observe (read only: the kriging layer works from it). */

@@ -1,6 +1,7 @@
 package roadcast.model;
 
 import java.util.List;
+import roadcast.fusion.FusionModel;
 
 /**
  * What a published model is and where it came from: stored as JSON in the model file's header and beside it as
@@ -25,11 +26,23 @@ import java.util.List;
  *                        card written before the gate existed)
  * @param coverage        roads without history the model extends its forecasts to (kriging), and the ones it had to
  *                        leave out; null when the model has no kriging layer (and in cards written before it)
+ * @param fusion          how the sources of the feed it was trained on are fused (calibrations, variances, track
+ *                        rate), learned from that feed; the stream fuses with it. Null for a model trained on a
+ *                        history that was already one speed per cell (and in cards written before it)
  */
 public record ModelCard(String modelVersion, String dataset, String trainedFrom, String trainedTo, String provenance,
                         int segments, int zones, String searchGrid, List<ZoneChoice> hyperparameters,
                         ValidationMetrics validation, String codeVersion, String payloadSha256, String createdAt,
-                        ZoningCard zoning, GateVerdict gate, CoverageCard coverage) {
+                        ZoningCard zoning, GateVerdict gate, CoverageCard coverage, FusionModel fusion) {
+
+    /** A card without learned fusion. */
+    public ModelCard(String modelVersion, String dataset, String trainedFrom, String trainedTo, String provenance,
+                     int segments, int zones, String searchGrid, List<ZoneChoice> hyperparameters,
+                     ValidationMetrics validation, String codeVersion, String payloadSha256, String createdAt,
+                     ZoningCard zoning, GateVerdict gate, CoverageCard coverage) {
+        this(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid, hyperparameters,
+                validation, codeVersion, payloadSha256, createdAt, zoning, gate, coverage, null);
+    }
 
     /** A card without coverage extension. */
     public ModelCard(String modelVersion, String dataset, String trainedFrom, String trainedTo, String provenance,
@@ -119,12 +132,12 @@ public record ModelCard(String modelVersion, String dataset, String trainedFrom,
 
     public ModelCard withZoning(ZoningCard newZoning) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, newZoning, gate, coverage);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, newZoning, gate, coverage, fusion);
     }
 
     public ModelCard withGate(GateVerdict verdict) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, verdict, coverage);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, verdict, coverage, fusion);
     }
 
     /**
@@ -147,16 +160,21 @@ public record ModelCard(String modelVersion, String dataset, String trainedFrom,
 
     public ModelCard withModelVersion(String version) {
         return new ModelCard(version, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, coverage);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, coverage, fusion);
     }
 
     public ModelCard withPayloadSha256(String sha256) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, sha256, createdAt, zoning, gate, coverage);
+                hyperparameters, validation, codeVersion, sha256, createdAt, zoning, gate, coverage, fusion);
     }
 
     public ModelCard withCoverage(CoverageCard newCoverage) {
         return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
-                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, newCoverage);
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, newCoverage, fusion);
+    }
+
+    public ModelCard withFusion(FusionModel newFusion) {
+        return new ModelCard(modelVersion, dataset, trainedFrom, trainedTo, provenance, segments, zones, searchGrid,
+                hyperparameters, validation, codeVersion, payloadSha256, createdAt, zoning, gate, coverage, newFusion);
     }
 }

@@ -50,6 +50,34 @@ class ModelFileTest {
     }
 
     @Test
+    void theCardCarriesTheLearnedFusion() throws Exception {
+        // a feed of two sources on the city's segments: loops 5 km/h fast, probes unbiased
+        float[][] truth = city.history().speed();
+        String[] ids = city.history().segmentIds();
+        java.util.Random rnd = new java.util.Random(4);
+        float[][] loop = new float[truth.length][ids.length];
+        float[][] probe = new float[truth.length][ids.length];
+        for (int t = 0; t < truth.length; t++) {
+            for (int i = 0; i < ids.length; i++) {
+                loop[t][i] = i % 2 == 0 ? (float) (truth[t][i] + 5 + rnd.nextGaussian()) : Float.NaN;
+                probe[t][i] = (float) (truth[t][i] + 4 * rnd.nextGaussian());
+            }
+        }
+        java.util.List<roadcast.fusion.SourceSeries> feed = java.util.List.of(
+                new roadcast.fusion.SourceSeries(roadcast.reading.Source.LOOP, loop, null, null, 0),
+                new roadcast.fusion.SourceSeries(roadcast.reading.Source.FLOATING_CAR, probe, null, null, 0));
+        roadcast.fusion.FusionModel fusion = roadcast.fusion.FusionFitter.fit(ids, feed, 2 * 288, "fixture",
+                roadcast.fusion.FusionSettings.defaults());
+        ManifoldModel fused = model.withCard(model.card().withFusion(fusion));
+        Path file = dir.resolve("fused.rcm");
+        ModelFile.write(fused, file);
+        ManifoldModel back = ModelFile.read(file);
+        assertEquals(fusion, back.card().fusion());
+        assertEquals(fused.card(), back.card());
+        assertTrue(back.card().fusion().sources().get(0).coefficients().length > 0);
+    }
+
+    @Test
     void readGivesBackTheSameModelFieldByField() throws Exception {
         Path file = dir.resolve("m.rcm");
         ModelFile.write(model, file);

@@ -52,6 +52,12 @@ import roadcast.train.TrainingRun;
                         + "forecast it at every horizon; MAE/RMSE/MAPE per horizon beside kriged persistence (kNN, "
                         + "K=5, Gaussian kernel on road distance) and network-mean persistence; --predictions adds "
                         + "lower,upper.",
+                "sources: the service modes of a live feed (a folder with sources.csv.gz, scored against its "
+                        + "speed.csv.gz, the truth of every road): per source set, train on the first 80%% of the feed "
+                        + "only (fusion included), replay the last 20%% as the stream would, and score horizon 0 "
+                        + "(now) and 5..60 min of every road of sensors.csv (MAE, RMSE, Accuracy) overall and per "
+                        + "class (roads with a loop, probes only, dark) beside feed persistence (loop now, else the "
+                        + "newest probe of 30 min, else the network mean); one JSON block per source set.",
                 "The model is trained on the training part only; its hyperparameters are chosen on a validation "
                         + "block carved from the end of that part.",
                 "Every predictor is scored on the same pairs (a pair any of them cannot forecast is skipped for all); "
@@ -69,7 +75,18 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "Data set folder (shared layout) or file (.h5, .npz, long CSV).")
     Path dataset;
 
-    @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging|alerts", defaultValue = "tgcn",
+    @Option(names = "--sources", paramLabel = "SOURCE[,SOURCE...]", split = ";",
+            description = "With --protocol sources: a service mode, the feed's sources to keep (loop, floating_car, "
+                    + "cellular, other), comma-separated; repeat for several blocks (default: each probe source "
+                    + "alone, then every source of the feed).")
+    List<String> sources;
+
+    @Option(names = "--dark", paramLabel = "FILE",
+            description = "With --protocol sources: CSV with a 'segment' column; every feed row of those roads is "
+                    + "dropped, so only the spatial model (kriging) covers them.")
+    Path dark;
+
+    @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging|alerts|sources", defaultValue = "tgcn",
             description = "Evaluation protocol (default: ${DEFAULT-VALUE}). alerts: incident alerts on the last 20% "
                     + "of the steps scored against the data set's events.csv (precision, recall, detection delay).")
     String protocol;
@@ -124,6 +141,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if ("alerts".equalsIgnoreCase(protocol.trim())) {
             return alerts(out, err);
+        }
+        if ("sources".equalsIgnoreCase(protocol.trim())) {
+            return sources(out, err);
+        }
+        if (sources != null || dark != null) {
+            err.println("benchmark: --sources and --dark need --protocol sources");
+            return 2;
         }
         if (hidden != null) {
             err.println("benchmark: --hidden needs --protocol kriging");
@@ -229,6 +253,82 @@ public final class BenchmarkCommand implements Callable<Integer> {
         out.println("figures written to " + json);
         out.flush();
         return 0;
+    }
+
+    private int sources(PrintWriter out, PrintWriter err) throws java.io.IOException {
+        if (!java.nio.file.Files.isDirectory(dataset)) {
+            err.println("benchmark: --protocol sources needs a data-set folder (sources.csv.gz, speed.csv.gz, "
+                    + "sensors.csv), got " + dataset);
+            return 2;
+        }
+        List<java.util.Set<roadcast.reading.Source>> modes = new java.util.ArrayList<>();
+        java.util.Set<String> darkIds = java.util.Set.of();
+        try {
+            if (sources == null || sources.isEmpty()) {
+                java.nio.file.Path feed = roadcast.datasets.feed.FeedDatasets.feedFile(dataset).orElseThrow(
+                        () -> new IllegalArgumentException(dataset + ": no sources.csv.gz (the live feed) here"));
+                modes.addAll(SourcesBenchmark.defaultModes(feed));
+            } else {
+                for (String mode : sources) {
+                    java.util.Set<roadcast.reading.Source> set = java.util.EnumSet.noneOf(roadcast.reading.Source.class);
+                    for (String name : mode.split(",")) {
+                        if (!name.isBlank()) {
+                            set.add(roadcast.datasets.feed.SourceFeed.source(name, "--sources", 0));
+                        }
+                    }
+                    if (set.isEmpty()) {
+                        throw new IllegalArgumentException("--sources '" + mode + "' names no source");
+                    }
+                    modes.add(set);
+                }
+            }
+            if (dark != null) {
+                darkIds = SourcesBenchmark.readDark(dark);
+            }
+        } catch (RuntimeException e) {
+            err.println("benchmark: " + e.getMessage());
+            return 2;
+        }
+        List<SourcesBenchmark.Block> blocks = new java.util.ArrayList<>();
+        try (java.io.Writer w = predictions == null ? null : gzip(predictions);
+             ProgressBars bars = new ProgressBars(!quiet)) {
+            if (w != null) {
+                w.write(SourcesBenchmark.HEADER);
+                w.write('\n');
+            }
+            for (java.util.Set<roadcast.reading.Source> mode : modes) {
+                out.printf(Locale.ROOT, "%s: protocol sources, source set %s, %d dark roads%n",
+                        dataset.getFileName(), SourcesBenchmark.label(mode), darkIds.size());
+                out.flush();
+                SourcesBenchmark.Block block = SourcesBenchmark.run(dataset, mode, darkIds, training::toConfig, bars,
+                        w);
+                blocks.add(block);
+                for (String line : SourcesBenchmark.tableLines(block)) {
+                    out.println(line);
+                }
+                out.flush();
+            }
+        } catch (IllegalArgumentException | roadcast.datasets.DatasetFormatException e) {
+            err.println("benchmark: " + e.getMessage());
+            return 2;
+        }
+        SourcesBenchmark.writeJson(SourcesBenchmark.toJson(dataset.getFileName().toString(),
+                dark == null ? null : dark.toString(), blocks), json);
+        out.println("figures written to " + json);
+        if (predictions != null) {
+            out.println("estimates and forecasts of every road written to " + predictions);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static java.io.Writer gzip(Path file) throws java.io.IOException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            java.nio.file.Files.createDirectories(parent);
+        }
+        return new java.io.BufferedWriter(new java.io.OutputStreamWriter(new java.util.zip.GZIPOutputStream(
+                java.nio.file.Files.newOutputStream(file), 1 << 16), java.nio.charset.StandardCharsets.UTF_8), 1 << 16);
     }
 
     private int kriging(PrintWriter out, PrintWriter err) throws java.io.IOException {

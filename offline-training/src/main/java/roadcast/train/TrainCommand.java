@@ -50,7 +50,10 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dataset", required = true, paramLabel = "DIR",
             description = "Data set to train on: a shared-layout folder (speed.csv.gz, sensors.csv, edges.csv), a "
-                    + "pandas .h5, a PEMS .npz, a long CSV, or the history archive of the stream job "
+                    + "folder with a live feed of several sources (sources.csv.gz: trained from the feed alone, "
+                    + "its sources fused by a fusion learned from it and kept in the model card; a speed.csv.gz "
+                    + "beside it is not read), a pandas .h5, a PEMS .npz, a long CSV, or the history archive of "
+                    + "the stream job "
                     + "(roadcast stream --archive DIR: day=YYYY-MM-DD/part-*.csv) for the daily retrain.")
     Path dataset;
 
@@ -223,6 +226,9 @@ public final class TrainCommand implements Callable<Integer> {
                     coverage.excluded(), coverage.excluded() == 0 ? "" : ": " + String.join(", ",
                     coverage.excludedIds().subList(0, Math.min(20, coverage.excludedIds().size())))
                     + (coverage.excluded() > 20 ? " ..." : "")));
+        }
+        if (card.fusion() != null) {
+            lines.addAll(card.fusion().summaryLines());
         }
         Map<String, Integer> choices = new TreeMap<>();
         for (ModelCard.ZoneChoice c : card.hyperparameters()) {

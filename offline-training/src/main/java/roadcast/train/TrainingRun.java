@@ -4,6 +4,7 @@ import roadcast.clean.CleaningReport;
 import roadcast.clean.CleaningResult;
 import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
+import roadcast.datasets.feed.FeedDatasets;
 import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
@@ -51,9 +52,14 @@ public final class TrainingRun {
                     + history.steps());
         }
         long start = System.nanoTime();
+        // a feed's fusion is learned from the training rows only, and goes into the card for the stream
+        dataset = FeedDatasets.fittedOn(dataset, trainRows);
         CleaningResult cleaned = cleanedTraining(dataset, trainRows, config);
         ManifoldModel model = extendCoverage(ManifoldTrainer.fit(cleaned.cleaned(), dataset.network(), config,
                 progress, anchor), cleaned, dataset, progress);
+        if (dataset.fusion() != null) {
+            model = model.withCard(model.card().withFusion(dataset.fusion()));
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Outcome(model, cleaned.report(), trainRows, seconds);
     }
@@ -85,6 +91,8 @@ public final class TrainingRun {
             throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
                     + history.steps());
         }
+        dataset = FeedDatasets.fittedOn(dataset, trainRows);
+        history = dataset.history();
         SpeedHistory training = trainRows == history.steps() ? history : history.rows(0, trainRows);
         return HistoryCleaner.clean(training, config.credibility());
     }

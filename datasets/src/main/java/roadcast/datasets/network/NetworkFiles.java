@@ -19,7 +19,7 @@ import roadcast.network.Segment;
 
 /**
  * Builds a {@link RoadNetwork} from the shared layout's {@code sensors.csv} ({@code sensor_id[,latitude,longitude
- * [,road_class]]}) and {@code edges.csv} ({@code from,to,distance} or {@code from,to,weight}).
+ * [,road_class][,length_m]]}, road classes by {@link RoadClass#parse}) and {@code edges.csv} ({@code from,to,distance} or {@code from,to,weight}).
  *
  * <p>The network's segment order is the column order of the speed file, so every matrix lines up. Sensors listed
  * in sensors.csv without a speed column are the network's <em>extended</em> segments ({@link #readCoverage}); the
@@ -34,8 +34,16 @@ public final class NetworkFiles {
     private NetworkFiles() {
     }
 
-    /** A sensor row. */
-    public record SensorRow(String id, double latitude, double longitude, RoadClass roadClass) {
+    /**
+     * A sensor row.
+     *
+     * @param lengthMetres the {@code length_m} column (the road's length), NaN where absent
+     */
+    public record SensorRow(String id, double latitude, double longitude, RoadClass roadClass, double lengthMetres) {
+
+        public SensorRow(String id, double latitude, double longitude, RoadClass roadClass) {
+            this(id, latitude, longitude, roadClass, Double.NaN);
+        }
     }
 
     /**
@@ -104,6 +112,7 @@ public final class NetworkFiles {
             int lat = header.indexOf("latitude");
             int lon = header.indexOf("longitude");
             int cls = header.indexOf("road_class");
+            int len = header.indexOf("length_m");
             if ((lat < 0) != (lon < 0)) {
                 throw new DatasetFormatException(file, 1, "missing column: latitude and longitude come together");
             }
@@ -117,6 +126,7 @@ public final class NetworkFiles {
                 double latitude = Double.NaN;
                 double longitude = Double.NaN;
                 RoadClass roadClass = RoadClass.UNKNOWN;
+                double length = Double.NaN;
                 int column = 1;
                 while (term == CsvScanner.MORE) {
                     term = in.next();
@@ -126,6 +136,11 @@ public final class NetworkFiles {
                         longitude = in.fieldDouble("longitude");
                     } else if (column == cls && !in.fieldIsEmpty()) {
                         roadClass = roadClass(in);
+                    } else if (column == len) {
+                        length = in.fieldDouble("length_m");
+                        if (length < 0) {
+                            throw in.error("length_m must not be negative, got " + length);
+                        }
                     }
                     column++;
                 }
@@ -133,7 +148,7 @@ public final class NetworkFiles {
                     throw new DatasetFormatException(file, line, "ragged row: " + column + " values, header has "
                             + header.size() + " columns");
                 }
-                if (rows.put(id, new SensorRow(id, latitude, longitude, roadClass)) != null) {
+                if (rows.put(id, new SensorRow(id, latitude, longitude, roadClass, length)) != null) {
                     throw new DatasetFormatException(file, line, "duplicate sensor_id '" + id + "'");
                 }
             }
@@ -142,12 +157,10 @@ public final class NetworkFiles {
     }
 
     private static RoadClass roadClass(CsvScanner in) {
-        String text = in.fieldString().toUpperCase(Locale.ROOT);
         try {
-            return RoadClass.valueOf(text);
+            return RoadClass.parse(in.fieldString());
         } catch (IllegalArgumentException e) {
-            throw in.error("unknown road_class '" + in.fieldString() + "' (expected one of "
-                    + java.util.Arrays.toString(RoadClass.values()) + ")");
+            throw in.error(e.getMessage());
         }
     }
 

@@ -1,0 +1,184 @@
+package roadcast.fusion;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import roadcast.reading.Source;
+
+/** Learned fusion on feeds whose sources have known bias and noise against a known space-mean speed. */
+class FusionTest {
+
+    static final int STEPS = 1500;
+    static final int SEGMENTS = 30;
+
+    /** A known truth, loops (biased by +6 plus 0.5 x occupancy, noise sd 2.5) and probes (unbiased, sd 8). */
+    static final class Feed {
+        final float[][] truth = new float[STEPS][SEGMENTS];
+        final float[][] loop = new float[STEPS][SEGMENTS];
+        final float[][] occupancy = new float[STEPS][SEGMENTS];
+        final float[][] flow = new float[STEPS][SEGMENTS];
+        final float[][] probe = new float[STEPS][SEGMENTS];
+        final String[] ids = new String[SEGMENTS];
+
+        Feed(long seed, int driftFrom) {
+            Random rnd = new Random(seed);
+            for (int i = 0; i < SEGMENTS; i++) {
+                ids[i] = "s" + i;
+                double level = 45;
+                for (int t = 0; t < STEPS; t++) {
+                    // daily congestion wave plus a slow random walk around it
+                    double wave = 20 * Math.max(0, Math.sin(2 * Math.PI * t / 288.0 + i));
+                    level += 0.3 * rnd.nextGaussian() - 0.02 * (level - 45);
+                    double v = Math.max(5, level - wave);
+                    truth[t][i] = (float) v;
+                    double occ = Math.max(0, 0.5 * Math.max(0, 60 - v) + 4 * rnd.nextGaussian());
+                    occupancy[t][i] = (float) occ;
+                    flow[t][i] = (float) (600 + 10 * rnd.nextGaussian());
+                    if (i % 2 == 0) {
+                        double spot = v + 6 + 0.5 * occ + 2.5 * rnd.nextGaussian();
+                        if (i == 0 && t >= driftFrom) {
+                            spot *= 1.2;
+                        }
+                        loop[t][i] = (float) spot;
+                    } else {
+                        loop[t][i] = Float.NaN;
+                    }
+                    probe[t][i] = rnd.nextDouble() < 0.5 ? (float) (v + 8 * rnd.nextGaussian()) : Float.NaN;
+                }
+            }
+        }
+
+        List<SourceSeries> series() {
+            return List.of(new SourceSeries(Source.LOOP, loop, flow, occupancy, 0),
+                    new SourceSeries(Source.FLOATING_CAR, probe, null, null, 0));
+        }
+    }
+
+    static double rmse(float[][] estimate, float[][] truth, float[][] mask, int from, int to, int column) {
+        double sse = 0;
+        long n = 0;
+        for (int t = from; t < to; t++) {
+            for (int i = 0; i < SEGMENTS; i++) {
+                if ((column < 0 || i == column) && !Float.isNaN(mask[t][i]) && !Float.isNaN(estimate[t][i])) {
+                    double e = estimate[t][i] - truth[t][i];
+                    sse += e * e;
+                    n++;
+                }
+            }
+        }
+        return Math.sqrt(sse / n);
+    }
+
+    @Test
+    void calibratedInverseVarianceFusionBeatsTheBestSingleSource() {
+        Feed feed = new Feed(1, Integer.MAX_VALUE);
+        FusionModel model = FusionFitter.fit(feed.ids, feed.series(), 1200, "test feed", FusionSettings.defaults());
+        assertEquals(Source.FLOATING_CAR, model.reference());
+        SourceCalibration loop = model.sources().get(model.slot(Source.LOOP));
+        assertTrue(loop.features().contains("occupancy"), "occupancy explains the loop's queue bias: "
+                + loop.features() + " " + loop.validationRmse());
+        // estimated noise near the known 2.5 and 8 (the loop's includes what its calibration cannot explain)
+        double loopSigma = Math.sqrt(loop.variance());
+        double probeSigma = Math.sqrt(model.sources().get(model.slot(Source.FLOATING_CAR)).variance());
+        assertEquals(2.5, loopSigma, 1.0, "loop sigma");
+        assertEquals(8.0, probeSigma, 1.5, "probe sigma");
+
+        float[][] fused = Fuser.fuseAll(model, feed.ids, feed.series());
+        // scored on the test rows where both read: the fused value against each source alone
+        float[][] both = new float[STEPS][SEGMENTS];
+        float[][] calibratedLoop = new float[STEPS][SEGMENTS];
+        double[] scratch = new double[4];
+        for (int t = 0; t < STEPS; t++) {
+            for (int i = 0; i < SEGMENTS; i++) {
+                both[t][i] = Float.isNaN(feed.loop[t][i]) || Float.isNaN(feed.probe[t][i]) ? Float.NaN : 1f;
+                calibratedLoop[t][i] = (float) loop.calibrate(feed.loop[t][i], feed.occupancy[t][i],
+                        feed.flow[t][i], loop.segmentOffsets().getOrDefault(feed.ids[i], 0.0), scratch);
+            }
+        }
+        double eFused = rmse(fused, feed.truth, both, 1200, STEPS, -1);
+        double eLoop = rmse(calibratedLoop, feed.truth, both, 1200, STEPS, -1);
+        double eRawLoop = rmse(feed.loop, feed.truth, both, 1200, STEPS, -1);
+        double eProbe = rmse(feed.probe, feed.truth, both, 1200, STEPS, -1);
+        assertTrue(eFused < eLoop && eLoop < eProbe && eLoop < eRawLoop, "fused " + eFused + ", calibrated loop "
+                + eLoop + ", raw loop " + eRawLoop + ", probe " + eProbe);
+        // where only probes read, the fused value is the probe's
+        assertEquals(feed.probe[1300][1], fused[1300][1], 0f);
+    }
+
+    @Test
+    void aFeedWithOneSourceIsTakenAsItIs() {
+        Feed feed = new Feed(2, Integer.MAX_VALUE);
+        List<SourceSeries> probes = List.of(new SourceSeries(Source.FLOATING_CAR, feed.probe, null, null, 0));
+        FusionModel model = FusionFitter.fit(feed.ids, probes, 1200, "probes only", FusionSettings.defaults());
+        assertEquals(1, model.sources().size());
+        assertTrue(model.sources().get(0).reference());
+        float[][] fused = Fuser.fuseAll(model, feed.ids, probes);
+        for (int t = 0; t < STEPS; t++) {
+            for (int i = 0; i < SEGMENTS; i++) {
+                assertEquals(feed.probe[t][i], fused[t][i], 0f);
+            }
+        }
+        List<SourceSeries> loops = List.of(new SourceSeries(Source.LOOP, feed.loop, feed.flow, feed.occupancy, 0));
+        FusionModel loopsOnly = FusionFitter.fit(feed.ids, loops, 1200, "loops only", FusionSettings.defaults());
+        assertEquals(Source.LOOP, loopsOnly.reference(), "with no probes the loops are their own reference");
+        assertEquals(feed.loop[5][0], Fuser.fuseAll(loopsOnly, feed.ids, loops)[5][0], 0f);
+    }
+
+    @Test
+    void aLoopThatStartsReading20PercentHighLosesWeight() {
+        int driftFrom = 1250;
+        Feed feed = new Feed(3, driftFrom);
+        // fitted on the clean rows before the drift, as a model in service would have been
+        FusionModel model = FusionFitter.fit(feed.ids, feed.series(), 1200, "test feed", FusionSettings.defaults());
+        FusionModel untracked = new FusionModel(model.reference(), model.sources(), 1e-12, model.fittedOn());
+        Fuser fuser = new Fuser(model, feed.ids);
+        Fuser fixed = new Fuser(untracked, feed.ids);
+        int loopSlot = model.slot(Source.LOOP);
+        int probeSlot = model.slot(Source.FLOATING_CAR);
+        double[] speed = new double[2];
+        double[] occ = new double[2];
+        double[] flow = new double[2];
+        double weightBefore = 0;
+        int nBefore = 0;
+        double weightLate = 0;
+        int nLate = 0;
+        double sseTracked = 0;
+        double sseFixed = 0;
+        int nScored = 0;
+        for (int t = 0; t < STEPS; t++) {
+            speed[loopSlot] = feed.loop[t][0];
+            occ[loopSlot] = feed.occupancy[t][0];
+            flow[loopSlot] = feed.flow[t][0];
+            speed[probeSlot] = feed.probe[t][0];
+            occ[probeSlot] = Double.NaN;
+            flow[probeSlot] = Double.NaN;
+            double a = fuser.fuse(0, speed, occ, flow);
+            double b = fixed.fuse(0, speed, occ, flow);
+            if (Float.isNaN(feed.probe[t][0])) {
+                continue;
+            }
+            if (t >= 1000 && t < driftFrom) {
+                weightBefore += fuser.lastWeight(loopSlot);
+                nBefore++;
+            }
+            if (t >= driftFrom + 100) {
+                weightLate += fuser.lastWeight(loopSlot);
+                nLate++;
+                sseTracked += (a - feed.truth[t][0]) * (a - feed.truth[t][0]);
+                sseFixed += (b - feed.truth[t][0]) * (b - feed.truth[t][0]);
+                nScored++;
+            }
+        }
+        weightBefore /= nBefore;
+        weightLate /= nLate;
+        assertTrue(weightBefore > 0.7, "a sound loop outweighs the probes: " + weightBefore);
+        assertTrue(weightLate < 0.7 * weightBefore, "the drifting loop lost weight: " + weightBefore + " -> "
+                + weightLate + ", track " + fuser.drift(loopSlot, 0));
+        assertTrue(sseTracked / nScored < 0.8 * sseFixed / nScored, "tracked fusion error "
+                + Math.sqrt(sseTracked / nScored) + " vs fixed weights " + Math.sqrt(sseFixed / nScored));
+        assertTrue(fuser.drift(loopSlot, 2) < 2, "a sound loop's track stays near 0: " + fuser.drift(loopSlot, 2));
+    }
+}
