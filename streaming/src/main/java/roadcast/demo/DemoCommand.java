@@ -115,6 +115,14 @@ public final class DemoCommand implements Callable<Integer> {
                     + "each step in one burst), even if some segments are missing (default: ${DEFAULT-VALUE}; PT0S = off).")
     Duration closeAfterQuiet;
 
+    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
+            converter = roadcast.publish.Delivery.Converter.class,
+            completionCandidates = roadcast.publish.Delivery.Names.class,
+            description = "exactly-once (forecasts visible when the checkpoint after them completes) or at-least-once "
+                    + "(visible as soon as computed; repeats after a failure are identical and the store overwrites "
+                    + "them) (default: ${DEFAULT-VALUE}).")
+    roadcast.publish.Delivery delivery;
+
     @Option(names = "--no-dashboard", description = "Do not start (or print how to start) the dashboard.")
     boolean noDashboard;
 
@@ -224,7 +232,7 @@ public final class DemoCommand implements Callable<Integer> {
             int restPort = JobRestarts.freePort();
             ForecastJob job = new ForecastJob(
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
-                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo"),
+                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", delivery),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
                     .withFlinkOption("rest.port", Integer.toString(restPort));
             if (archive != null) {
