@@ -28,8 +28,15 @@ public final class KafkaOutputs {
     /** Forecasts with the given {@link Delivery}: at-least-once writes them as soon as they are computed. */
     public static KafkaSink<IssuedForecast> forecasts(String bootstrapServers, String topic,
                                                        String transactionalIdPrefix, Delivery delivery) {
+        return forecasts(bootstrapServers, topic, transactionalIdPrefix, delivery, ForecastFormat.JSON);
+    }
+
+    /** Forecasts with the given delivery and value format (Avro: for external consumers, see {@link ForecastAvro}). */
+    public static KafkaSink<IssuedForecast> forecasts(String bootstrapServers, String topic,
+                                                       String transactionalIdPrefix, Delivery delivery,
+                                                       ForecastFormat format) {
         return ExactlyOnceKafka.sink(bootstrapServers, transactionalIdPrefix + "-forecast",
-                new ForecastRecordSerializer(topic), delivery.guarantee());
+                new ForecastRecordSerializer(topic, format), delivery.guarantee());
     }
 
     /** Dead letters: key = the original key, value = DeadLetterJson. */

@@ -138,6 +138,15 @@ public final class StreamCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     roadcast.publish.Delivery delivery;
 
+    @Option(names = "--forecast-format", paramLabel = "FORMAT", defaultValue = "json",
+            converter = roadcast.publish.ForecastFormat.Converter.class,
+            completionCandidates = roadcast.publish.ForecastFormat.Names.class,
+            description = "Value format of the forecast records: json (what 'roadcast serve' and the dashboard read) or "
+                    + "avro (Avro binary, about a third of the bytes, schema roadcast/publish/forecast.avsc in the jar "
+                    + "and the repository; for external consumers only: 'roadcast serve' refuses such records with a "
+                    + "clear reason) (default: ${DEFAULT-VALUE}).")
+    roadcast.publish.ForecastFormat forecastFormat;
+
     @Option(names = "--heap-state", description = "Keep state on the heap instead of RocksDB (small networks, tests).")
     boolean heapState;
 
@@ -181,7 +190,7 @@ public final class StreamCommand implements Callable<Integer> {
                 .withJobName("roadcast-forecast " + inputTopic + " -> " + outputTopic);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrapServers, inputTopic, groupId, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, delivery),
+                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, delivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrapServers, deadLetterTopic, groupId), cfg)
                 .withFutureCheck(futureCheck);
         if (archive != null) {
