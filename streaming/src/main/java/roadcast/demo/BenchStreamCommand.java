@@ -377,9 +377,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         o.put("lag_forecasts_measured" + suffix, lag.records());
         CheckpointStats c = run.checkpoints();
         if (c != null) {
-            o.put("checkpoint_ms_p50" + suffix, c.durationMsP50());
-            o.put("checkpoint_ms_p99" + suffix, c.durationMsP99());
-            o.put("checkpoint_ms_max" + suffix, c.durationMsMax());
+            o.put("checkpoint_ms_p50" + suffix, Math.round(c.durationMsP50()));
+            o.put("checkpoint_ms_p99" + suffix, Math.round(c.durationMsP99()));
+            o.put("checkpoint_ms_max" + suffix, Math.round(c.durationMsMax()));
             o.put("checkpoints_completed" + suffix, c.completed());
             o.put("checkpoints_failed" + suffix, c.failed());
             o.put("state_mb" + suffix, Math.round(c.stateBytes() / 1e5) / 10.0);
