@@ -7,7 +7,7 @@ import picocli.CommandLine;
 /**
  * The value format of forecast records ({@code --forecast-format}): {@link #JSON} (default; what {@code roadcast
  * serve} and the dashboard read) or {@link #AVRO} (Avro binary with the schema {@link ForecastAvro#SCHEMA_RESOURCE},
- * about a third of the bytes, for external consumers only: the serving follower refuses it with a clear reason).
+ * about 40% of the bytes, for external consumers only: the serving follower refuses it with a clear reason).
  */
 public enum ForecastFormat {
     JSON("json"), AVRO("avro");

@@ -142,7 +142,7 @@ public final class StreamCommand implements Callable<Integer> {
             converter = roadcast.publish.ForecastFormat.Converter.class,
             completionCandidates = roadcast.publish.ForecastFormat.Names.class,
             description = "Value format of the forecast records: json (what 'roadcast serve' and the dashboard read) or "
-                    + "avro (Avro binary, about a third of the bytes, schema roadcast/publish/forecast.avsc in the jar "
+                    + "avro (Avro binary, about 40%% of the bytes, schema roadcast/publish/forecast.avsc in the jar "
                     + "and the repository; for external consumers only: 'roadcast serve' refuses such records with a "
                     + "clear reason) (default: ${DEFAULT-VALUE}).")
     roadcast.publish.ForecastFormat forecastFormat;
