@@ -194,6 +194,20 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         long now = System.currentTimeMillis();
         for (ConsumerRecord<String, String> r : records) {
             try {
+                String format = r.topic().equals(forecastTopic) ? foreignFormat(r) : null;
+                if (format != null) {
+                    // the stream wrote this topic for external consumers (--forecast-format avro): say so plainly
+                    // instead of one "not JSON" dead letter per record that leaves the operator guessing
+                    String detail = "the forecast topic " + forecastTopic + " carries " + format + " records (roadcast "
+                        + "stream --forecast-format " + format + ", for external consumers); roadcast serve reads the "
+                        + "JSON format only: run the stream with --forecast-format json for serving";
+                    if (!foreignFormatLogged) {
+                        foreignFormatLogged = true;
+                        LOG.error(detail);
+                    }
+                    deadLetter(batch, r, UNSUPPORTED_FORMAT, detail, now);
+                    continue;
+                }
                 if (r.topic().equals(forecastTopic)) {
                     Forecast f = ForecastWire.parse(r.value());
                     batch.add(f);
@@ -225,6 +239,23 @@ public final class TopicFollower implements Runnable, AutoCloseable {
         if (!forecasts.isEmpty()) {
             onForecasts.accept(forecasts);
         }
+    }
+
+    /** Dead-letter reason of a forecast record in a format serving does not read (the header says which). */
+    public static final String UNSUPPORTED_FORMAT = "unsupported-format";
+    /** The stream's header naming a forecast value format other than JSON ({@code roadcast-format=avro}). */
+    public static final String FORMAT_HEADER = "roadcast-format";
+
+    private boolean foreignFormatLogged;
+
+    /** The value format a record's header names when it is not JSON, else null. */
+    private static String foreignFormat(ConsumerRecord<String, String> r) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader(FORMAT_HEADER);
+        if (h == null || h.value() == null) {
+            return null;
+        }
+        String format = new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+        return "json".equalsIgnoreCase(format) ? null : format;
     }
 
     private void deadLetter(StoreBatch batch, ConsumerRecord<String, String> r, String reason, String detail, long now) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import roadcast.bench.CheckpointStats;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
 import roadcast.bench.PassThroughJob;
@@ -31,6 +32,8 @@ import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.kafka.RawRecordSerializer;
 import roadcast.model.ModelRegistry;
+import roadcast.publish.Delivery;
+import roadcast.publish.ForecastFormat;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
@@ -56,7 +59,8 @@ import roadcast.train.TrainingRun;
                         + "input record: io_matched_ratio = forecast / I/O-matched pass-through is what our parsing, "
                         + "cleaning, maths and encoding cost next to the engine's own I/O.",
                 "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\","
-                        + "\"io_matched_passthrough_records_per_s\",\"io_matched_ratio\",\"lag_ms_p50\",\"lag_ms_p99\"} "
+                        + "\"io_matched_passthrough_records_per_s\",\"io_matched_ratio\",\"lag_ms_p50\",\"lag_ms_p99\" (exactly once),"
+                        + "\"lag_ms_p99_at_least_once\"} "
                         + "(and the run's settings) to --json."})
 public final class BenchStreamCommand implements Callable<Integer> {
 
@@ -68,8 +72,31 @@ public final class BenchStreamCommand implements Callable<Integer> {
     int segments;
 
     @Option(names = "--steps", paramLabel = "S", defaultValue = "288",
-            description = "5-minute steps pushed through each job for throughput (default: ${DEFAULT-VALUE}, one day).")
+            description = "Steps pushed through each job for throughput (default: ${DEFAULT-VALUE}: one day of "
+                    + "5-minute steps).")
     int steps;
+
+    @Option(names = "--step", paramLabel = "MINUTES", defaultValue = "5",
+            description = "Step of the generated city in minutes (default: ${DEFAULT-VALUE}; 1 = one reading per "
+                    + "segment per minute).")
+    int stepMinutes;
+
+    @Option(names = "--train-days", paramLabel = "D", defaultValue = "3",
+            description = "Days of the generated city the model is trained on (default: ${DEFAULT-VALUE}; 1 for very "
+                    + "large cities: the stream's cost does not depend on it).")
+    int trainDays;
+
+    @Option(names = "--minutes", paramLabel = "M", defaultValue = "0",
+            description = "Scale run instead of the default runs: only the live forecast job, exactly once, for M "
+                    + "minutes of wall time with the feed at --speedup (1 = real time), reporting lag_ms_p50, "
+                    + "lag_ms_p99, checkpoint_ms_p99, state_mb and the feed's readings/s (default: 0 = the default "
+                    + "runs: three throughput runs and two lag runs of --lag-seconds).")
+    int minutes;
+
+    @Option(names = "--incremental-checkpoints", negatable = true, defaultValue = "false", fallbackValue = "true",
+            description = "RocksDB incremental checkpoints in the forecast jobs: each checkpoint uploads only the "
+                    + "state files written since the previous one (default: ${DEFAULT-VALUE}).")
+    boolean incrementalCheckpoints;
 
     @Option(names = "--parallelism", paramLabel = "P", defaultValue = "1",
             description = "Parallelism of both jobs; the input topics get as many partitions (default: ${DEFAULT-VALUE}).")
@@ -105,27 +132,43 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated city (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
+            converter = Delivery.Converter.class, completionCandidates = Delivery.Names.class,
+            description = "Output guarantee of the three throughput runs (default: ${DEFAULT-VALUE}). The lag is always "
+                    + "measured under both: lag_ms_* exactly once, lag_ms_*_at_least_once at least once.")
+    Delivery delivery;
+
+    @Option(names = "--forecast-format", paramLabel = "FORMAT", defaultValue = "json",
+            converter = ForecastFormat.Converter.class, completionCandidates = ForecastFormat.Names.class,
+            description = "Value format of the forecast job's output, json or avro, in every run (the I/O-matched "
+                    + "pass-through then matches the Avro bytes) (default: ${DEFAULT-VALUE}).")
+    ForecastFormat forecastFormat;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1) {
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
+                || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0) {
             spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
-                    + "--parallelism >= 1, --speedup > 0, --lag-seconds >= 1");
+                    + "--parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
+                    + "--train-days >= 1, --minutes >= 0");
             return 2;
         }
         Path work = Files.createTempDirectory("roadcast-bench-stream");
-        int trainDays = 3;
-        int days = trainDays + (Math.max(steps, warmupSteps) + 287) / 288 + 1;
-        out.printf("generating a city of %d segments, %d days%n", segments, days);
+        int stepsPerDay = 1440 / stepMinutes;
+        double replayMinutes = (minutes > 0 ? minutes : lagSeconds / 60.0) * speedup;
+        int replayDays = (int) Math.ceil(replayMinutes / 1440.0);
+        int days = trainDays + Math.max(replayDays, minutes > 0 ? 0 : (Math.max(steps, warmupSteps) + stepsPerDay - 1)
+                / stepsPerDay) + 1;
+        out.printf("generating a city of %d segments, %d days of %d-minute steps%n", segments, days, stepMinutes);
         out.flush();
         Path cityDir = work.resolve("city");
-        try (ProgressBar bar = new ProgressBar("generate", CityConfig.of(segments, days, 5, seed,
-                WeekProfiles.sharedOrBuiltIn(seed)).steps())) {
-            new CityGenerator(CityConfig.of(segments, days, 5, seed, WeekProfiles.sharedOrBuiltIn(seed)))
-                    .generate(cityDir, bar::stepTo);
+        CityConfig city = CityConfig.of(segments, days, stepMinutes, seed, WeekProfiles.sharedOrBuiltIn(seed));
+        try (ProgressBar bar = new ProgressBar("generate", city.steps())) {
+            new CityGenerator(city).generate(cityDir, bar::stepTo);
         }
         Dataset data = DatasetLoader.load(cityDir);
-        int trainRows = trainDays * 288;
+        int trainRows = trainDays * stepsPerDay;
         out.println("training on " + trainDays + " days");
         out.flush();
         var training = TrainingRun.train(data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0),
@@ -134,12 +177,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
         new ModelRegistry(registry).publish(training.model());
 
         Instant from = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
+        if (minutes > 0) {
+            return scaleRun(registry, data, from, work, out);
+        }
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopics(parallelism, "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
                     "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-pass.out", "bench-io.out",
                     "bench-forecast.out",
-                    "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected");
+                    "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
+                    "bench.alo.out", "bench.alo.rejected");
             if (warmupSteps > 0) {
                 // Both jobs first run once on a short prefix, so that JIT compilation (a whole core for the first
                 // seconds) is billed to neither measured run: without it, whichever job has more new code pays more.
@@ -175,7 +222,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     io.getNetRuntime());
             out.flush();
 
-            LagReport lag = measureLag(bootstrap, registry, data, from, work, out);
+            LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, work, out,
+                    Delivery.EXACTLY_ONCE, lagSeconds);
+            LiveRun lagAlo = measureLag(bootstrap, "bench.alo", registry, data, from, work, out,
+                    Delivery.AT_LEAST_ONCE, lagSeconds);
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("passthrough_records_per_s", Math.round(passRate));
             o.put("forecast_records_per_s", Math.round(forecastRate));
@@ -185,9 +235,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("io_matched_value_bytes", matchedBytes);
             o.put("forecast_output_records", forecastOut.records());
             o.put("forecast_output_value_bytes", forecastOut.valueBytes());
-            o.put("lag_ms_p50", lag.records() == 0 ? null : lag.p50Ms());
-            o.put("lag_ms_p99", lag.records() == 0 ? null : lag.p99Ms());
-            o.put("lag_forecasts_measured", lag.records());
+            putLive(o, "", lag);
+            putLive(o, "_at_least_once", lagAlo);
+            o.put("delivery", delivery.toString());
+            o.put("forecast_format", forecastFormat.toString());
             o.put("segments", segments);
             o.put("records", records);
             o.put("warmup_steps", warmupSteps);
@@ -195,13 +246,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
-            Path parent = json.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
-            out.println(o.toString());
-            out.println("written to " + json);
+            o.put("step_minutes", stepMinutes);
+            o.put("incremental_checkpoints", incrementalCheckpoints);
+            write(o, out);
         }
         out.flush();
         return 0;
@@ -222,7 +269,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             throws Exception {
         PassThroughJob job = new PassThroughJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
-                ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out")),
+                ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out"), delivery.guarantee()),
                 checkpointInterval);
         return (valueBytes < 0 ? job : job.matchingOutput(valueBytes)).execute(localEnvironment());
     }
@@ -232,44 +279,122 @@ public final class BenchStreamCommand implements Callable<Integer> {
             throws Exception {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true);
-        return new ForecastJob(
+        ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrap, name + ".out", name),
+                KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrap, name + ".rejected", name), cfg)
-                .withFutureCheck(false).execute();
+                .withFutureCheck(false);
+        if (incrementalCheckpoints) {
+            job.withFlinkOption("execution.checkpointing.incremental", "true");
+        }
+        return job.execute();
     }
 
-    /** The forecast job live on its own topics while the feed is replayed at --speedup; lag from a read_committed meter. */
-    private LagReport measureLag(String bootstrap, Path registry, Dataset data, Instant from, Path work,
-                                 PrintWriter out) throws Exception {
+    /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
+    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds) {
+    }
+
+    /**
+     * The forecast job live on {@code topic} (forecasts to {@code topic.out}) with the given delivery while the feed is
+     * replayed at --speedup for {@code seconds}; lag from a read_committed meter, checkpoints from the REST API.
+     */
+    private LiveRun measureLag(String bootstrap, String topic, Path registry, Dataset data, Instant from, Path work,
+                               PrintWriter out, Delivery lagDelivery, long seconds) throws Exception {
+        String name = topic.replace('.', '-');
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve("live-checkpoints")).withCloseWhenComplete(true)
+                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
                 .withCloseAfterQuiet(closeAfterQuiet)
-                .withJobName("roadcast bench-stream lag");
-        JobClient client = new ForecastJob(
-                ExactlyOnceKafka.source(bootstrap, "bench.live", "bench-live", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrap, "bench.live.out", "bench-live"),
-                KafkaOutputs.deadLetters(bootstrap, "bench.live.rejected", "bench-live"), cfg)
-                .withFutureCheck(false).executeAsync();
-        try (LagMeter meter = new LagMeter(bootstrap, "bench.live.out").start();
-             FeedPublisher publisher = new FeedPublisher(bootstrap, "bench.live", speedup)) {
-            // Let the job reach RUNNING before the first step so start-up does not count as lag.
-            Thread.sleep(5000);
+                .withJobName("roadcast bench-stream lag " + lagDelivery);
+        int restPort = JobRestarts.freePort();
+        ForecastJob job = new ForecastJob(
+                ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(bootstrap, topic + ".out", name, lagDelivery, forecastFormat),
+                KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
+                .withFutureCheck(false)
+                .withFlinkOption("rest.port", Integer.toString(restPort));
+        if (incrementalCheckpoints) {
+            job.withFlinkOption("execution.checkpointing.incremental", "true");
+        }
+        JobClient client = job.executeAsync();
+        String jobId = client.getJobID().toHexString();
+        try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
+             FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)) {
+            // The feed starts once the job runs and has completed a checkpoint, so start-up does not count as lag.
+            if (CheckpointStats.await(restPort, jobId, 1, Duration.ofMinutes(5)) == null) {
+                out.println("no checkpoint within 5 minutes of the start: starting the feed anyway");
+            }
+            long t0 = System.nanoTime();
             publisher.start(FeedReplay.from(data, from), 0);
-            try (ProgressBar bar = new ProgressBar("lag run (s)", lagSeconds)) {
-                for (long s = 0; s < lagSeconds; s++) {
+            try (ProgressBar bar = new ProgressBar("lag run " + lagDelivery + " (s)", seconds)) {
+                for (long s = 0; s < seconds; s++) {
                     Thread.sleep(1000);
                     bar.stepTo(s + 1);
                     bar.setExtraMessage(meter.count() + " forecasts");
                 }
             }
             publisher.stop();
+            double elapsed = (System.nanoTime() - t0) / 1e9;
             LagReport report = meter.report();
-            out.printf("lag at %.0fx: %s%n", speedup, report);
-            return report;
+            CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
+            out.printf("lag at %.0fx, %s: %s; checkpoints: %s%n", speedup, lagDelivery, report, checkpoints);
+            return new LiveRun(report, checkpoints, publisher.sent(), elapsed);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /** --minutes: the live job alone for that long, exactly once; its lag, checkpoints and state to --json. */
+    private int scaleRun(Path registry, Dataset data, Instant from, Path work, PrintWriter out) throws Exception {
+        try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
+            String bootstrap = kafka.bootstrapServers();
+            kafka.createTopics(parallelism, "bench.scale", "bench.scale.out", "bench.scale.rejected");
+            LiveRun run = measureLag(bootstrap, "bench.scale", registry, data, from, work, out, delivery,
+                    minutes * 60L);
+            ObjectNode o = new ObjectMapper().createObjectNode();
+            o.put("segments", segments);
+            o.put("step_minutes", stepMinutes);
+            o.put("speedup", speedup);
+            o.put("minutes", minutes);
+            o.put("readings", run.readings());
+            o.put("readings_per_s", Math.round(run.readings() / run.seconds()));
+            o.put("delivery", delivery.toString());
+            o.put("forecast_format", forecastFormat.toString());
+            putLive(o, "", run);
+            o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+            o.put("incremental_checkpoints", incrementalCheckpoints);
+            o.put("parallelism", parallelism);
+            write(o, out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Lag and checkpoint figures of a live run, field names with {@code suffix}. */
+    private static void putLive(ObjectNode o, String suffix, LiveRun run) {
+        LagReport lag = run.lag();
+        o.put("lag_ms_p50" + suffix, lag.records() == 0 ? null : lag.p50Ms());
+        o.put("lag_ms_p99" + suffix, lag.records() == 0 ? null : lag.p99Ms());
+        o.put("lag_forecasts_measured" + suffix, lag.records());
+        CheckpointStats c = run.checkpoints();
+        if (c != null) {
+            o.put("checkpoint_ms_p50" + suffix, Math.round(c.durationMsP50()));
+            o.put("checkpoint_ms_p99" + suffix, Math.round(c.durationMsP99()));
+            o.put("checkpoint_ms_max" + suffix, Math.round(c.durationMsMax()));
+            o.put("checkpoints_completed" + suffix, c.completed());
+            o.put("checkpoints_failed" + suffix, c.failed());
+            o.put("state_mb" + suffix, Math.round(c.stateBytes() / 1e5) / 10.0);
+            o.put("checkpointed_mb" + suffix, Math.round(c.checkpointedBytes() / 1e5) / 10.0);
+        }
+    }
+
+    private void write(ObjectNode o, PrintWriter out) throws java.io.IOException {
+        Path parent = json.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), o);
+        out.println(o.toString());
+        out.println("written to " + json);
     }
 
     private StreamExecutionEnvironment localEnvironment() {

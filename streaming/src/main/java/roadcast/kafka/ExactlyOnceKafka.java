@@ -73,10 +73,20 @@ public final class ExactlyOnceKafka {
      */
     public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
                                         KafkaRecordSerializationSchema<T> serializer) {
+        return sink(bootstrapServers, transactionalIdPrefix, serializer, DeliveryGuarantee.EXACTLY_ONCE);
+    }
+
+    /**
+     * A sink with the given guarantee: {@code EXACTLY_ONCE} as {@link #sink(String, String,
+     * KafkaRecordSerializationSchema)}; {@code AT_LEAST_ONCE} sends records as they come (no transaction, visible at
+     * once) and flushes at each checkpoint, so a restored job may send the records since that checkpoint again.
+     */
+    public static <T> KafkaSink<T> sink(String bootstrapServers, String transactionalIdPrefix,
+                                        KafkaRecordSerializationSchema<T> serializer, DeliveryGuarantee guarantee) {
         return KafkaSink.<T>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setDeliveryGuarantee(guarantee)
                 .setTransactionalIdPrefix(transactionalIdPrefix)
                 .setKafkaProducerConfig(producerProperties())
                 .build();

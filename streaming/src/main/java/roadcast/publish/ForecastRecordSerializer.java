@@ -9,7 +9,8 @@ import roadcast.forecast.ForecastJsonWriter;
 
 /**
  * A forecast as a Kafka record: key = segment id (so one segment's forecasts stay in order on one partition),
- * value = {@link ForecastJson} (written by {@link ForecastJsonWriter}: same values, a fraction of the cost), record
+ * value = {@link ForecastJson} (written by {@link ForecastJsonWriter}: same values, a fraction of the cost) or, with
+ * {@link ForecastFormat#AVRO}, an Avro datum ({@link ForecastAvro}, header {@code roadcast-format=avro}), record
  * timestamp = the largest append time of the input records the forecast used, from which consumers measure
  * end-to-end lag.
  */
@@ -17,24 +18,38 @@ public final class ForecastRecordSerializer implements KafkaRecordSerializationS
 
     private static final long serialVersionUID = 1L;
 
+    private static final byte[] AVRO = "avro".getBytes(StandardCharsets.US_ASCII);
+
     private final String topic;
+    private final ForecastFormat format;
     private transient ForecastJsonWriter json;
+    private transient ForecastAvro avro;
 
     public ForecastRecordSerializer(String topic) {
-        this.topic = topic;
+        this(topic, ForecastFormat.JSON);
     }
 
-    private ForecastJsonWriter writer() {
-        if (json == null) {
-            json = new ForecastJsonWriter();
-        }
-        return json;
+    public ForecastRecordSerializer(String topic, ForecastFormat format) {
+        this.topic = topic;
+        this.format = format;
     }
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(IssuedForecast issued, KafkaSinkContext context, Long timestamp) {
         long ts = issued.inputAppendMillis() > 0 ? issued.inputAppendMillis() : System.currentTimeMillis();
-        return new ProducerRecord<>(topic, null, ts, issued.forecast().segment().getBytes(StandardCharsets.UTF_8),
-                writer().toBytes(issued.forecast()));
+        byte[] key = issued.forecast().segment().getBytes(StandardCharsets.UTF_8);
+        if (format == ForecastFormat.AVRO) {
+            if (avro == null) {
+                avro = new ForecastAvro();
+            }
+            ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, ts, key,
+                    avro.toBytes(issued.forecast()));
+            r.headers().add(ForecastAvro.FORMAT_HEADER, AVRO);
+            return r;
+        }
+        if (json == null) {
+            json = new ForecastJsonWriter();
+        }
+        return new ProducerRecord<>(topic, null, ts, key, json.toBytes(issued.forecast()));
     }
 }

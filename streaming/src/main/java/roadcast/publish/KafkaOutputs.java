@@ -5,8 +5,10 @@ import roadcast.ingest.DeadLetter;
 import roadcast.kafka.ExactlyOnceKafka;
 
 /**
- * The forecast job's Kafka sinks, both exactly-once ({@link ExactlyOnceKafka}): records become visible to
- * {@code read_committed} consumers when the checkpoint that covers them completes.
+ * The forecast job's Kafka sinks, exactly-once by default ({@link ExactlyOnceKafka}): records become visible to
+ * {@code read_committed} consumers when the checkpoint that covers them completes. Forecasts may instead be written
+ * at least once ({@link Delivery#AT_LEAST_ONCE}: visible as soon as computed); dead letters are always exactly once
+ * (nobody waits for them, and a repeated dead letter would count a bad record twice).
  */
 public final class KafkaOutputs {
 
@@ -20,8 +22,21 @@ public final class KafkaOutputs {
      */
     public static KafkaSink<IssuedForecast> forecasts(String bootstrapServers, String topic,
                                                        String transactionalIdPrefix) {
+        return forecasts(bootstrapServers, topic, transactionalIdPrefix, Delivery.EXACTLY_ONCE);
+    }
+
+    /** Forecasts with the given {@link Delivery}: at-least-once writes them as soon as they are computed. */
+    public static KafkaSink<IssuedForecast> forecasts(String bootstrapServers, String topic,
+                                                       String transactionalIdPrefix, Delivery delivery) {
+        return forecasts(bootstrapServers, topic, transactionalIdPrefix, delivery, ForecastFormat.JSON);
+    }
+
+    /** Forecasts with the given delivery and value format (Avro: for external consumers, see {@link ForecastAvro}). */
+    public static KafkaSink<IssuedForecast> forecasts(String bootstrapServers, String topic,
+                                                       String transactionalIdPrefix, Delivery delivery,
+                                                       ForecastFormat format) {
         return ExactlyOnceKafka.sink(bootstrapServers, transactionalIdPrefix + "-forecast",
-                new ForecastRecordSerializer(topic));
+                new ForecastRecordSerializer(topic, format), delivery.guarantee());
     }
 
     /** Dead letters: key = the original key, value = DeadLetterJson. */

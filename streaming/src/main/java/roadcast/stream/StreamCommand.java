@@ -128,6 +128,25 @@ public final class StreamCommand implements Callable<Integer> {
                     + "reads, for the daily retrain.")
     Path archive;
 
+    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
+            converter = roadcast.publish.Delivery.Converter.class,
+            completionCandidates = roadcast.publish.Delivery.Names.class,
+            description = "How forecasts are written: exactly-once (Kafka transactions committed at each checkpoint; "
+                    + "visible after it) or at-least-once (written as soon as computed, no transactions; after a "
+                    + "failure the forecasts since the last checkpoint are written again with identical content, so "
+                    + "consumers drop repeats by key and issuedAt). Dead letters stay exactly-once "
+                    + "(default: ${DEFAULT-VALUE}).")
+    roadcast.publish.Delivery delivery;
+
+    @Option(names = "--forecast-format", paramLabel = "FORMAT", defaultValue = "json",
+            converter = roadcast.publish.ForecastFormat.Converter.class,
+            completionCandidates = roadcast.publish.ForecastFormat.Names.class,
+            description = "Value format of the forecast records: json (what 'roadcast serve' and the dashboard read) or "
+                    + "avro (Avro binary, about 40%% of the bytes, schema roadcast/publish/forecast.avsc in the jar "
+                    + "and the repository; for external consumers only: 'roadcast serve' refuses such records with a "
+                    + "clear reason) (default: ${DEFAULT-VALUE}).")
+    roadcast.publish.ForecastFormat forecastFormat;
+
     @Option(names = "--heap-state", description = "Keep state on the heap instead of RocksDB (small networks, tests).")
     boolean heapState;
 
@@ -171,7 +190,7 @@ public final class StreamCommand implements Callable<Integer> {
                 .withJobName("roadcast-forecast " + inputTopic + " -> " + outputTopic);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrapServers, inputTopic, groupId, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId),
+                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, delivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrapServers, deadLetterTopic, groupId), cfg)
                 .withFutureCheck(futureCheck);
         if (archive != null) {

@@ -40,6 +40,21 @@ class StreamCommandTest {
     }
 
     @Test
+    void unknownDeliveryIsRefusedWithTheChoices() {
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new StreamCommand());
+        cmd.setErr(new PrintWriter(err));
+        assertEquals(2, cmd.execute("--registry", tmp.toString(), "--delivery", "maybe-once"));
+        assertTrue(err.toString().contains("exactly-once or at-least-once"), err.toString());
+        StreamCommand parsed = new StreamCommand();
+        new CommandLine(parsed).parseArgs("--delivery", "at-least-once");
+        assertEquals(roadcast.publish.Delivery.AT_LEAST_ONCE, parsed.delivery);
+        StreamCommand defaults = new StreamCommand();
+        new CommandLine(defaults).parseArgs();
+        assertEquals(roadcast.publish.Delivery.EXACTLY_ONCE, defaults.delivery);
+    }
+
+    @Test
     void optionsReachTheJob() throws Exception {
         SmallCity city = SmallCity.generate("c", 2, 1);
         Path registry = tmp.resolve("registry");

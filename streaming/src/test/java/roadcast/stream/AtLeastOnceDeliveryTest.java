@@ -1,0 +1,170 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJson;
+import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.ExactlyOnceKafka;
+import roadcast.kafka.RawRecord;
+import roadcast.kafka.RawRecordDeserializer;
+import roadcast.publish.Delivery;
+import roadcast.publish.KafkaOutputs;
+
+/**
+ * {@code --delivery at-least-once}: forecasts are written as soon as they are computed (no transaction waits for a
+ * checkpoint), and a failure may repeat some but loses none, and every repeat is the same record.
+ */
+class AtLeastOnceDeliveryTest {
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = TestMiniCluster.withSlots(2);
+
+    @TempDir
+    static Path tmp;
+
+    static EmbeddedKafka kafka;
+
+    @BeforeAll
+    static void startBroker() {
+        kafka = new EmbeddedKafka().start();
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        if (kafka != null) {
+            kafka.close();
+        }
+    }
+
+    /** Exactly-once output would appear only at the first checkpoint, an hour away: at-least-once does not wait. */
+    @Test
+    void forecastsAreVisibleBeforeAnyCheckpoint() throws Exception {
+        SmallCity city = SmallCity.generate("v", 5, 17);
+        Path registry = tmp.resolve("registry-visible");
+        city.publish(registry, 4 * 288, 3);
+        int from = 4 * 288;
+        int steps = 6;
+        int n = city.history.segments();
+        String in = "alo.visible.in";
+        String out = "alo.visible.out";
+        kafka.createTopics(in, out, "alo.visible.rejected");
+        try (var producer = new roadcast.replay.FeedPublisher(kafka.bootstrapServers(), in, 0)) {
+            List<roadcast.reading.SpeedReading> feed = new ArrayList<>();
+            for (int t = from; t < from + steps; t++) {
+                for (int i = 0; i < n; i++) {
+                    feed.add(new roadcast.reading.SpeedReading(city.history.segmentIds()[i],
+                            city.history.epochMillis(t), city.history.speed()[t][i], Double.NaN, Double.NaN,
+                            roadcast.reading.Source.LOOP));
+                }
+            }
+            assertEquals(feed.size(), producer.publish(feed.iterator(), 0).acknowledged());
+        }
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withRocksDb(false)
+                .withCheckpoints(Duration.ofHours(1), tmp.resolve("checkpoints-visible"))
+                .withCloseWhenComplete(true);
+        JobClient client = new ForecastJob(
+                ExactlyOnceKafka.source(kafka.bootstrapServers(), in, "alo-visible", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "alo-visible", Delivery.AT_LEAST_ONCE),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "alo.visible.rejected", "alo-visible"), cfg)
+                .withFutureCheck(false)
+                .withFlinkOption("restart-strategy.type", "none")
+                .executeAsync();
+        try {
+            List<ConsumerRecord<byte[], byte[]>> records =
+                    CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(40));
+            Map<String, Integer> distinct = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                distinct.merge(SmallCity.key(ForecastJson.fromBytes(r.value())), 1, Integer::sum);
+            }
+            assertEquals(n * steps, distinct.size(),
+                    "every (segment, step) forecast visible to a read_committed consumer with no checkpoint yet");
+        } finally {
+            client.cancel().get();
+        }
+    }
+
+    static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
+
+    /** A failure half way: every expected forecast arrives, repeats are byte-for-byte the same record. */
+    @Test
+    void failureRepeatsButLosesNothingAndRepeatsAreIdentical() throws Exception {
+        SmallCity city = SmallCity.generate("a", 5, 19);
+        Path registry = tmp.resolve("registry-restart");
+        int from = 4 * 288;
+        int steps = 30;
+        int n = city.history.segments();
+        String version = city.publish(registry, 4 * 288, 3);
+        String out = "alo.restart.out";
+        kafka.createTopics(out, "alo.restart.rejected");
+        List<RawRecord> records = city.records(from, from + steps);
+        int failAt = records.size() * 3 / 4;
+        var replay = RecordListSource.generator(records);
+        GeneratorFunction<Long, RawRecord> failing = i -> {
+            if (i == failAt && FAILED_ONCE.compareAndSet(false, true)) {
+                throw new IllegalStateException("injected failure at record " + i);
+            }
+            return replay.map(i);
+        };
+        // 100 records/s with 1 s checkpoints: the failure comes 2.7 s in, up to a second of forecasts after the last
+        // checkpoint; they were already written (at least once) and are issued again after the restore.
+        var source = new DataGeneratorSource<>(failing, records.size(), RateLimiterStrategy.perSecond(100),
+                TypeInformation.of(RawRecord.class));
+        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(Duration.ofSeconds(1), tmp.resolve("checkpoints-restart"));
+        new ForecastJob(source,
+                KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "alo-restart", Delivery.AT_LEAST_ONCE),
+                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "alo.restart.rejected", "alo-restart"), cfg)
+                .withFlinkOption("restart-strategy.type", "fixed-delay")
+                .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
+                .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
+                .execute();
+        assertTrue(FAILED_ONCE.get(), "the failure was injected");
+
+        List<ConsumerRecord<byte[], byte[]>> written = CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(60));
+        Map<String, byte[]> first = new HashMap<>();
+        int repeats = 0;
+        for (ConsumerRecord<byte[], byte[]> r : written) {
+            Forecast f = ForecastJson.fromBytes(r.value());
+            // Key and issuedAt name the forecast: a consumer that drops repeats by them drops only identical records.
+            byte[] before = first.putIfAbsent(f.segment() + "@" + f.issuedAt(), r.value());
+            if (before != null) {
+                repeats++;
+                assertArrayEquals(before, r.value(), "a repeat of " + SmallCity.key(f) + " differs");
+            }
+        }
+        System.out.printf("at-least-once after a failure: %d records, %d distinct, %d repeats%n", written.size(),
+                first.size(), repeats);
+        assertEquals(n * steps, first.size(), "every (segment, step) forecast arrives");
+        Map<String, Forecast> expected = city.backtest(registry, version, from, from + steps).forecasts();
+        for (Forecast e : expected.values()) {
+            byte[] got = first.get(e.segment() + "@" + e.issuedAt());
+            assertNotNull(got, SmallCity.key(e));
+            Forecast a = ForecastJson.fromBytes(got);
+            assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
+        }
+    }
+}
