@@ -23,6 +23,8 @@ import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import roadcast.forecast.Forecast;
 import roadcast.ingest.DeadLetter;
 import roadcast.model.ManifoldModel;
@@ -156,20 +158,32 @@ class ZoneOperatorStateTest {
         }
     }
 
-    @Test
-    void stalledWatermarkKeepsOpenStepsBoundedAndForecastsGoOn() throws Exception {
+    /**
+     * An input holds event time back (a stalled partition after a first watermark: the normal cap, 48 steps; or one
+     * whose records are all refused, so no watermark ever comes: the catch-up cap, 4 x 48): the oldest steps beyond
+     * the cap are forecast and the checkpoint stops growing.
+     */
+    @ParameterizedTest(name = "watermark before the stall: {0}")
+    @ValueSource(booleans = {true, false})
+    void stalledWatermarkKeepsOpenStepsBoundedAndForecastsGoOn(boolean watermarkSeen) throws Exception {
         List<Integer> zone = zone0();
-        int steps = ZoneMemory.MAX_OPEN_STEPS + 40;
+        int cap = watermarkSeen ? ZoneMemory.maxOpenSteps(layout) : ZoneMemory.maxOpenStepsCatchingUp(layout);
+        assertEquals(watermarkSeen ? 48 : 192, cap);
+        int steps = cap + 40;
         try (var h = harness(0)) {
             h.open();
-            // No watermark at all (an input that holds event time back): readings of ever newer steps.
+            if (watermarkSeen) {
+                h.processBothWatermarks(new Watermark(city.history.epochMillis(TRAIN_ROWS) - 1));
+            }
+            // The watermark stays where it is: readings of ever newer steps.
             for (int t = 0; t < steps; t++) {
+                int row = TRAIN_ROWS + t % (city.history.steps() - TRAIN_ROWS);
                 for (int i : zone) {
                     h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(TRAIN_ROWS + t),
-                            city.history.speed()[TRAIN_ROWS + t][i])));
+                            city.history.speed()[row][i])));
                 }
             }
-            int forced = steps - ZoneMemory.MAX_OPEN_STEPS;
+            int forced = steps - cap;
             assertEquals(forced * zone.size(), forecasts(h).size(), "the oldest steps beyond the bound are forecast");
             long bytes = h.snapshot(1, 1).getStateSize();
             // Another 200 steps: the checkpoint does not grow with them.
