@@ -30,6 +30,28 @@ public class ZoneMemory {
     }
 
     /**
+     * Multiple of {@link #maxOpenSteps} a zone may keep open while the job catches up a backlog before event time has
+     * begun (see {@link #maxOpenStepsCatchingUp}).
+     */
+    public static final int CATCH_UP_FACTOR = 4;
+
+    /**
+     * Open steps a zone keeps while the job catches up after a (re)start: from the first reading until event time
+     * passes the newest step opened before the first watermark. Until every input has reported a watermark the
+     * operator's is Long.MIN_VALUE, and watermark alignment does not hold back a reader that is already reading its
+     * backlog while another is still starting, so one partition can run many steps ahead (issue 10); closing at
+     * {@link #maxOpenSteps} would forecast those steps without the other partition's readings. The cap still has to
+     * be finite: an input whose records are all refused keeps the watermark at Long.MIN_VALUE without going idle.
+     * {@link #CATCH_UP_FACTOR} times the normal cap (16 h of 5-minute steps: an outage's backlog of that length is
+     * held whole, the chaos run's longest recovery is about 50 of its half-second steps) keeps the state within four
+     * times its normal bound: an open step holds 25 bytes per segment (plus at most 15 remembered readings of 13
+     * bytes under a flood), so 192 steps of a 20,000-segment network are about 96 MB, against 24 MB at 48 steps.
+     */
+    public static int maxOpenStepsCatchingUp(NetworkLayout layout) {
+        return CATCH_UP_FACTOR * maxOpenSteps(layout);
+    }
+
+    /**
      * Fused rows kept per zone for re-estimating the latent state under another model ({@link Rezoning}): at least
      * the kernel's lags (order p up to 3 in the trainer's search, two residual lags) with room for steps without
      * readings in between.

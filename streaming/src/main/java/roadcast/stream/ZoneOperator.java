@@ -163,6 +163,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient RejectionCounters rejected;
     /** Most steps a zone keeps open; more close the oldest ones (see {@link #processElement1}). */
     private transient int maxOpenSteps;
+    /** Most steps a zone keeps open while catching up ({@link ZoneMemory#maxOpenStepsCatchingUp}). */
+    private transient int maxOpenStepsCatchingUp;
+    /**
+     * Newest step opened on this subtask before its first watermark since the (re)start, Long.MIN_VALUE when none:
+     * until event time passes its close time the job is catching up and zones keep up to
+     * {@link #maxOpenStepsCatchingUp} steps open. Not checkpointed: after a restore the watermark starts at
+     * Long.MIN_VALUE again.
+     */
+    private transient long newestStepBeforeEventTime = Long.MIN_VALUE;
     /** Processing time at which this instance was restored from a checkpoint, Long.MIN_VALUE when it started fresh. */
     private transient long restoredAtMillis;
 
@@ -196,6 +205,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         segmentsRemoved = metrics.counter("segmentsRemoved");
         rejected = new RejectionCounters(metrics);
         maxOpenSteps = ZoneMemory.maxOpenSteps(startLayout);
+        maxOpenStepsCatchingUp = ZoneMemory.maxOpenStepsCatchingUp(startLayout);
         refused = new HashSet<>();
         zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
                 TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
@@ -355,24 +365,29 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         long stepStart = layout.stepStart(e.timeMillis);
         StepAccumulator step = zone.openStep(stepStart);
         if (step == null) {
-            Rejection late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
-            if (late == null && zone.openSteps.length >= maxOpenSteps) {
+            long watermark = timers.currentWatermark();
+            Rejection late = intake.tooLate(zone, e, stepStart, watermark);
+            int cap = openStepCap(watermark);
+            if (late == null && zone.openSteps.length >= cap) {
                 // Event time stalls (an input holds the watermark back): close the oldest steps rather than grow.
                 // Readings of the slower input for them become TOO_LATE, so say so (first time, then every 100th).
                 if (stepsForceClosed.getCount() % 100 == 0) {
-                    LOG.warn("zone {}: {} steps open at watermark {}; closing the oldest early (open-step cap, {}"
+                    LOG.warn("zone {}: {} steps open at watermark {}; closing the oldest early (open-step cap {}, {}"
                             + " so far): the inputs' event times are further apart than the cap allows",
-                            e.zone, zone.openSteps.length, timers.currentWatermark(), stepsForceClosed.getCount() + 1);
+                            e.zone, zone.openSteps.length, watermark, cap, stepsForceClosed.getCount() + 1);
                 }
                 stepsForceClosed.inc();
-                closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - maxOpenSteps].stepStart);
-                late = intake.tooLate(zone, e, stepStart, timers.currentWatermark());
+                closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - cap].stepStart);
+                late = intake.tooLate(zone, e, stepStart, watermark);
             }
             if (late != null) {
                 deadLetter(e, late);
                 return;
             }
             step = zone.open(stepStart, layout.zoneSizes()[e.zone], layout.observedSizes()[e.zone]);
+            if (watermark == Long.MIN_VALUE && stepStart > newestStepBeforeEventTime) {
+                newestStepBeforeEventTime = stepStart;
+            }
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
         }
@@ -397,6 +412,18 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         } else if (forecastOnEveryUpdate) {
             issueProvisional(e.zone, zone, step);
         }
+    }
+
+    /**
+     * Open steps a zone may hold before its oldest is closed early. While the job catches up after a (re)start (no
+     * watermark yet, or event time still before the close of the newest step opened without one) one input's
+     * backlog may be read before another's first watermark has come: {@link #maxOpenStepsCatchingUp}, so its steps
+     * wait for the other input's readings. Otherwise {@link #maxOpenSteps}.
+     */
+    private int openStepCap(long watermark) {
+        boolean catchingUp = watermark == Long.MIN_VALUE || (newestStepBeforeEventTime != Long.MIN_VALUE
+                && watermark < layout.closeTime(newestStepBeforeEventTime));
+        return catchingUp ? maxOpenStepsCatchingUp : maxOpenSteps;
     }
 
     @Override
@@ -661,8 +688,11 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                         continue;
                     }
                     touch(z);
+                    // At most as many steps as a zone may hold open (the furthest one zone's early closes can run
+                    // ahead of another's), the catch-up cap included: filling fewer would leave steps unforecast.
                     long first = zone.lastClosedStep == Long.MIN_VALUE ? boundary
-                            : Math.max(zone.lastClosedStep + step, boundary - (long) (maxOpenSteps - 1) * step);
+                            : Math.max(zone.lastClosedStep + step,
+                                    boundary - (long) (maxOpenStepsCatchingUp - 1) * step);
                     for (long s = first; s <= boundary; s += step) {
                         closeEmpty(z, zone, s);
                     }

@@ -2,6 +2,7 @@ package roadcast.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -16,16 +17,21 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import roadcast.forecast.Forecast;
 import roadcast.ingest.DeadLetter;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
 import roadcast.model.ZoningRecord;
 import roadcast.publish.IssuedForecast;
+import roadcast.ingest.RejectReason;
 import roadcast.reading.Source;
 
 /**
@@ -41,6 +47,7 @@ class ZoneOperatorStateTest {
     static Path tmp;
 
     static SmallCity city;
+    static Path registry;
     static ModelRef ref;
     static ManifoldModel model;
     static NetworkLayout layout;
@@ -48,7 +55,7 @@ class ZoneOperatorStateTest {
     @BeforeAll
     static void trainModel() throws Exception {
         city = SmallCity.generate("h", 3, 9);
-        Path registry = tmp.resolve("registry");
+        registry = tmp.resolve("registry");
         String version = city.publish(registry, TRAIN_ROWS, 3);
         ref = new ModelRef(registry.toAbsolutePath().toString(), version);
         model = new ModelRegistry(registry).load(version);
@@ -151,20 +158,32 @@ class ZoneOperatorStateTest {
         }
     }
 
-    @Test
-    void stalledWatermarkKeepsOpenStepsBoundedAndForecastsGoOn() throws Exception {
+    /**
+     * An input holds event time back (a stalled partition after a first watermark: the normal cap, 48 steps; or one
+     * whose records are all refused, so no watermark ever comes: the catch-up cap, 4 x 48): the oldest steps beyond
+     * the cap are forecast and the checkpoint stops growing.
+     */
+    @ParameterizedTest(name = "watermark before the stall: {0}")
+    @ValueSource(booleans = {true, false})
+    void stalledWatermarkKeepsOpenStepsBoundedAndForecastsGoOn(boolean watermarkSeen) throws Exception {
         List<Integer> zone = zone0();
-        int steps = ZoneMemory.MAX_OPEN_STEPS + 40;
+        int cap = watermarkSeen ? ZoneMemory.maxOpenSteps(layout) : ZoneMemory.maxOpenStepsCatchingUp(layout);
+        assertEquals(watermarkSeen ? 48 : 192, cap);
+        int steps = cap + 40;
         try (var h = harness(0)) {
             h.open();
-            // No watermark at all (an input that holds event time back): readings of ever newer steps.
+            if (watermarkSeen) {
+                h.processBothWatermarks(new Watermark(city.history.epochMillis(TRAIN_ROWS) - 1));
+            }
+            // The watermark stays where it is: readings of ever newer steps.
             for (int t = 0; t < steps; t++) {
+                int row = TRAIN_ROWS + t % (city.history.steps() - TRAIN_ROWS);
                 for (int i : zone) {
                     h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(TRAIN_ROWS + t),
-                            city.history.speed()[TRAIN_ROWS + t][i])));
+                            city.history.speed()[row][i])));
                 }
             }
-            int forced = steps - ZoneMemory.MAX_OPEN_STEPS;
+            int forced = steps - cap;
             assertEquals(forced * zone.size(), forecasts(h).size(), "the oldest steps beyond the bound are forecast");
             long bytes = h.snapshot(1, 1).getStateSize();
             // Another 200 steps: the checkpoint does not grow with them.
@@ -255,6 +274,73 @@ class ZoneOperatorStateTest {
         assertTrue(reference.size() >= 4 * layout.size(), "steps were forecast: " + reference.size());
         assertEquals(reference.keySet(), resumed.keySet());
         reference.forEach((k, f) -> assertArrayEquals(f.forecast().speed(), resumed.get(k).forecast().speed(), 0.0, k));
+    }
+
+    /**
+     * Issue 10 (chaos, 10 kills: 9,522 forecasts differing from the backtest, 3,612 readings TOO_LATE): after a
+     * restore the operator's watermark is Long.MIN_VALUE until every input has reported one, and one source subtask
+     * reads its partition's backlog while the other is still starting (watermark alignment only holds back readers
+     * that have reported). The fast partition's backlog spans more steps than the open-step cap; its first watermark
+     * then comes in far behind, and the fast partition's next records are already in flight. No step may be closed
+     * before the slow partition's readings for it arrive: every step is forecast as the backtest does.
+     */
+    @Test
+    void backlogLongerThanTheOpenStepCapBeforeTheFirstWatermarkAfterARestoreIsForecastWhole() throws Exception {
+        int before = 4;
+        int backlog = ZoneMemory.MAX_OPEN_STEPS + 12;
+        int inFlight = 2;
+        int steps = before + backlog + inFlight;
+        Map<String, IssuedForecast> actual = new TreeMap<>();
+        List<DeadLetter> refused = new ArrayList<>();
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(0)) {
+            h.open();
+            feed(h, 0, before);
+            checkpoint = h.snapshot(1, 1);
+            forecasts(h).forEach(f -> assertNull(actual.put(SmallCity.key(f.forecast()), f)));
+            refused.addAll(deadLetters(h));
+        }
+        try (var h = harness(0)) {
+            h.initializeState(checkpoint);
+            h.open();
+            // Partition 0 (even segments) reads its whole backlog before partition 1 has sent anything.
+            feedPartition(h, 0, before, before + backlog);
+            // Partition 1's reader starts: the first watermark, at the restored position, far behind partition 0.
+            h.processBothWatermarks(new Watermark(city.history.epochMillis(TRAIN_ROWS + before) - 1));
+            // Records partition 0 had fetched before alignment paused it: newer steps still.
+            feedPartition(h, 0, before + backlog, steps);
+            feedPartition(h, 1, before, steps);
+            h.processBothWatermarks(new Watermark(city.history.epochMillis(TRAIN_ROWS + steps + 10)));
+            forecasts(h).forEach(f -> assertNull(actual.put(SmallCity.key(f.forecast()), f),
+                    "forecast issued twice: " + SmallCity.key(f.forecast())));
+            refused.addAll(deadLetters(h));
+        }
+        assertTrue(refused.stream().noneMatch(d -> d.reason() == RejectReason.TOO_LATE),
+                refused.stream().filter(d -> d.reason() == RejectReason.TOO_LATE).count()
+                        + " readings refused as too late, first: " + refused.stream().findFirst());
+        SmallCity.Backtest offline = city.backtest(registry, ref.version(), TRAIN_ROWS, TRAIN_ROWS + steps);
+        assertEquals(offline.refused(), refused.size(), "the stream refuses what the backtest refuses");
+        assertEquals(steps * layout.size(), offline.forecasts().size());
+        assertEquals(offline.forecasts().keySet(), actual.keySet(), "one forecast per segment per step");
+        for (Forecast e : offline.forecasts().values()) {
+            Forecast a = actual.get(SmallCity.key(e)).forecast();
+            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.0, SmallCity.key(e));
+            assertEquals(e.imputed(), a.imputed(), SmallCity.key(e));
+            assertArrayEquals(e.speed(), a.speed(), 1e-9, SmallCity.key(e));
+        }
+    }
+
+    /** Readings of the even ({@code partition} 0) or odd (1) segments at rows [from, to) after the training rows. */
+    private static void feedPartition(
+            KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int partition,
+            int from, int to) throws Exception {
+        for (int t = from; t < to; t++) {
+            int row = TRAIN_ROWS + t;
+            for (int i = partition; i < layout.size(); i += 2) {
+                h.processElement1(new StreamRecord<>(reading(i, city.history.epochMillis(row),
+                        city.history.speed()[row][i])));
+            }
+        }
     }
 
     /** Every segment's reading at rows [from, to) after the training rows, each step followed by its watermark. */
