@@ -19,8 +19,9 @@ import roadcast.synthetic.WeekProfiles;
 
 /**
  * A short {@code roadcast chaos}: a real standalone cluster (JobManager and two TaskManagers in their own JVMs), the
- * job jar submitted with {@code flink run}, two TaskManagers killed with SIGKILL while readings arrive; the committed
- * output equals the offline backtest, each forecast once. Runs in the package phase (it needs the job jar), like
+ * job jar submitted with {@code flink run}, a TaskManager killed with SIGKILL while readings arrive; the committed
+ * output equals the offline backtest, each forecast once. One kill keeps CI within its time; the ten-kill run is the
+ * command {@code roadcast chaos --kills 10}, measured in the README. Runs in the package phase (it needs the job jar), like
  * {@link StandaloneClusterTest}.
  */
 class ChaosTest {
@@ -29,18 +30,18 @@ class ChaosTest {
     Path tmp;
 
     @Test
-    void twoTaskManagerKillsLoseNothingAndDuplicateNothing() throws Exception {
+    void aTaskManagerKillLosesNothingAndDuplicatesNothing() throws Exception {
         Path jar = StandaloneClusterTest.jobJar();
         Path city = tmp.resolve("city");
         new CityGenerator(CityConfig.of(16, 4, 5, 5, WeekProfiles.sharedOrBuiltIn(5))).generate(city, i -> { });
         Dataset data = DatasetLoader.load(city);
-        ObjectNode r = ChaosRun.run(data, new ChaosRun.Options(2, 2, 3, 0.3, Duration.ofMillis(500),
+        ObjectNode r = ChaosRun.run(data, new ChaosRun.Options(2, 1, 3, 0.3, Duration.ofMillis(500),
                 Duration.ofMinutes(2), 50, jar, false), new PrintWriter(System.out, true));
         String report = r.toPrettyString();
         System.out.println(report);
-        assertEquals(2, r.get("kills").asInt(), report);
-        assertEquals(2, r.get("recoveries").asInt(), report);
-        assertTrue(r.get("restores").asInt() >= 2, "the job restored a checkpoint after each kill: " + report);
+        assertEquals(1, r.get("kills").asInt(), report);
+        assertEquals(1, r.get("recoveries").asInt(), report);
+        assertTrue(r.get("restores").asInt() >= 1, "the job restored a checkpoint after the kill: " + report);
         // 50 steps, the last four of which event time need not close, 16 segments each.
         assertTrue(r.get("forecasts_expected").asInt() >= 46 * 16, report);
         assertEquals(0, r.get("lost").asInt(), report);
