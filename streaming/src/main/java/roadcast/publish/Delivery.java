@@ -1,7 +1,5 @@
 package roadcast.publish;
 
-import java.util.Locale;
-
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import picocli.CommandLine;
 
@@ -42,32 +40,22 @@ public enum Delivery {
 
     /** {@code exactly-once} or {@code at-least-once} (case and {@code _} for {@code -} tolerated). */
     public static Delivery parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT).replace('_', '-');
-        for (Delivery d : values()) {
-            if (d.option.equals(t)) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("unknown delivery '" + text + "': use exactly-once or at-least-once");
+        return OptionNames.parse(Delivery.class, "delivery", text);
     }
 
     /** picocli: {@code --delivery exactly-once|at-least-once}. */
     public static final class Converter implements CommandLine.ITypeConverter<Delivery> {
         @Override
         public Delivery convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+            return OptionNames.convert(Delivery.class, "delivery", value);
         }
     }
 
-    /** picocli completion and the {@code ${COMPLETION-CANDIDATES}} of help texts. */
+    /** picocli completion candidates. */
     public static final class Names implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(values()).map(Delivery::toString).iterator();
+            return OptionNames.names(Delivery.class);
         }
     }
 }

@@ -1,7 +1,5 @@
 package roadcast.publish;
 
-import java.util.Locale;
-
 import picocli.CommandLine;
 
 /**
@@ -25,24 +23,14 @@ public enum ForecastFormat {
 
     /** {@code json} or {@code avro}, any case. */
     public static ForecastFormat parse(String text) {
-        String t = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
-        for (ForecastFormat f : values()) {
-            if (f.option.equals(t)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException("unknown forecast format '" + text + "': use json or avro");
+        return OptionNames.parse(ForecastFormat.class, "forecast format", text);
     }
 
     /** picocli: {@code --forecast-format json|avro}. */
     public static final class Converter implements CommandLine.ITypeConverter<ForecastFormat> {
         @Override
         public ForecastFormat convert(String value) {
-            try {
-                return parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
+            return OptionNames.convert(ForecastFormat.class, "forecast format", value);
         }
     }
 
@@ -50,7 +38,7 @@ public enum ForecastFormat {
     public static final class Names implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return java.util.Arrays.stream(values()).map(ForecastFormat::toString).iterator();
+            return OptionNames.names(ForecastFormat.class);
         }
     }
 }
