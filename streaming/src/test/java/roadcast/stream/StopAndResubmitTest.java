@@ -145,20 +145,7 @@ class StopAndResubmitTest {
         } finally {
             second.cancel().get();
         }
-        Map<String, Forecast> seen = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : out) {
-            Forecast f = ForecastJson.fromBytes(r.value());
-            seen.put(SmallCity.key(f), f);
-        }
-        assertEquals(17 * n, seen.size(), "every forecast of steps 0..16");
-        assertEquals(17 * n, out.size(), "no forecast twice");
-        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + 17).forecasts();
-        assertEquals(expected.keySet(), seen.keySet());
-        for (Forecast e : expected.values()) {
-            Forecast a = seen.get(SmallCity.key(e));
-            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
-            assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
-        }
+        assertEachForecastOnceAsBacktest(out, 17);
 
         // Run 3, submitted without a savepoint (the mistake the old docs invited): it must resume at the committed
         // offsets and issue nothing of steps 0..16 again.
@@ -218,20 +205,7 @@ class StopAndResubmitTest {
         } finally {
             back.cancel().get();
         }
-        Map<String, Forecast> seen = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : all) {
-            Forecast f = ForecastJson.fromBytes(r.value());
-            seen.put(SmallCity.key(f), f);
-        }
-        assertEquals(21 * n, all.size(), "no forecast twice");
-        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + 21).forecasts();
-        assertEquals(expected.keySet(), seen.keySet(), "every forecast of steps 0..20");
-        for (Forecast e : expected.values()) {
-            Forecast a = seen.get(SmallCity.key(e));
-            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
-            assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
-            assertArrayEquals(e.upper(), a.upper(), 0.005 + 1e-9, SmallCity.key(e));
-        }
+        assertEachForecastOnceAsBacktest(all, 21);
     }
 
     /**
@@ -282,18 +256,29 @@ class StopAndResubmitTest {
         }
         assertEquals(Map.of("TOO_FAR_IN_FUTURE (far-future record)", 1), reasons,
                 "only the far-future record is refused (no reading refused as too late)");
+        assertEachForecastOnceAsBacktest(all, 17);
+    }
+
+    /**
+     * The committed output of steps 0..steps-1: every forecast of the backtest, none twice, equal to it to the wire's
+     * two decimals (observed speed, speeds and upper band).
+     */
+    private void assertEachForecastOnceAsBacktest(List<ConsumerRecord<byte[], byte[]>> records, int steps)
+            throws Exception {
+        int n = city.history.segments();
         Map<String, Forecast> seen = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : all) {
+        for (ConsumerRecord<byte[], byte[]> r : records) {
             Forecast f = ForecastJson.fromBytes(r.value());
             seen.put(SmallCity.key(f), f);
         }
-        assertEquals(17 * n, all.size(), "no forecast twice");
-        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + 17).forecasts();
-        assertEquals(expected.keySet(), seen.keySet(), "every forecast of steps 0..16");
+        assertEquals(steps * n, records.size(), "no forecast twice");
+        Map<String, Forecast> expected = city.backtest(registry, version, FROM, FROM + steps).forecasts();
+        assertEquals(expected.keySet(), seen.keySet(), "every forecast of steps 0.." + (steps - 1));
         for (Forecast e : expected.values()) {
             Forecast a = seen.get(SmallCity.key(e));
             assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
             assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
+            assertArrayEquals(e.upper(), a.upper(), 0.005 + 1e-9, SmallCity.key(e));
         }
     }
 }
