@@ -14,11 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
-import roadcast.datasets.DatasetLoader;
-import roadcast.datasets.SharedDatasets;
-import roadcast.synthetic.CityConfig;
-import roadcast.synthetic.CityGenerator;
-import roadcast.synthetic.WeekProfiles;
+import roadcast.synthetic.LosLoopOrCity;
 import roadcast.trainjob.FlinkClusterTrainer;
 
 /** {@code roadcast chaos}: TaskManager processes killed under the running job; exactly-once output checked. */
@@ -122,17 +118,6 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private Dataset load(PrintWriter out) throws java.io.IOException {
-        if (dataset != null) {
-            return DatasetLoader.load(dataset);
-        }
-        var shared = SharedDatasets.find("los-loop");
-        if (shared.isPresent()) {
-            out.println("data set: " + shared.get());
-            return DatasetLoader.load(shared.get());
-        }
-        Path dir = Files.createTempDirectory("roadcast-chaos-city");
-        out.println(SharedDatasets.absentMessage("los-loop") + "; generating a city of 60 segments into " + dir);
-        new CityGenerator(CityConfig.of(60, 7, 5, seed, WeekProfiles.sharedOrBuiltIn(seed))).generate(dir, i -> { });
-        return DatasetLoader.load(dir);
+        return LosLoopOrCity.load(dataset, seed, "chaos", out);
     }
 }

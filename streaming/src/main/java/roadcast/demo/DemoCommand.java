@@ -24,7 +24,6 @@ import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
 import roadcast.datasets.DatasetLoader;
 import roadcast.datasets.DayArchiveFolder;
-import roadcast.datasets.SharedDatasets;
 import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
@@ -39,9 +38,7 @@ import roadcast.reading.SpeedReading;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
 import roadcast.stream.NetworkLayout;
-import roadcast.synthetic.CityConfig;
-import roadcast.synthetic.CityGenerator;
-import roadcast.synthetic.WeekProfiles;
+import roadcast.synthetic.LosLoopOrCity;
 import roadcast.train.ProgressBars;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
@@ -412,18 +409,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Dataset loadDataset(PrintWriter out) throws java.io.IOException {
-        if (dataset != null) {
-            return DatasetLoader.load(dataset);
-        }
-        var shared = SharedDatasets.find("los-loop");
-        if (shared.isPresent()) {
-            out.println("data set: " + shared.get());
-            return DatasetLoader.load(shared.get());
-        }
-        Path dir = Files.createTempDirectory("roadcast-demo-city");
-        out.println(SharedDatasets.absentMessage("los-loop") + "; generating a city of 60 segments into " + dir);
-        new CityGenerator(CityConfig.of(60, 7, 5, 42, WeekProfiles.sharedOrBuiltIn(42))).generate(dir, i -> { });
-        return DatasetLoader.load(dir);
+        return LosLoopOrCity.load(dataset, 42, "demo", out);
     }
 
     /** The registry's latest model, or one trained on rows [0, trainRows) and published; null if it does not fit. */

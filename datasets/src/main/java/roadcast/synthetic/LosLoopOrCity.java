@@ -1,0 +1,51 @@
+package roadcast.synthetic;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.SharedDatasets;
+
+/**
+ * The data set a command runs on when the user names none: the one given, else Los-loop from {@code ../shared},
+ * else (a fresh machine without the shared data) a generated city of 60 segments, so that {@code demo} and
+ * {@code chaos} work anywhere and say which they used.
+ */
+public final class LosLoopOrCity {
+
+    private static final int CITY_SEGMENTS = 60;
+    private static final int CITY_DAYS = 7;
+    private static final int CITY_STEP_MINUTES = 5;
+
+    private LosLoopOrCity() {
+    }
+
+    /**
+     * @param given   the data set the user named, or null
+     * @param seed    the generated city's seed (only used when Los-loop is absent)
+     * @param purpose names the temporary folder of a generated city ({@code roadcast-PURPOSE-city})
+     */
+    public static Dataset load(Path given, long seed, String purpose, PrintWriter out) throws IOException {
+        return load(given, SharedDatasets.find("los-loop"), seed, purpose, out);
+    }
+
+    static Dataset load(Path given, Optional<Path> shared, long seed, String purpose, PrintWriter out)
+            throws IOException {
+        if (given != null) {
+            return DatasetLoader.load(given);
+        }
+        if (shared.isPresent()) {
+            out.println("data set: " + shared.get());
+            return DatasetLoader.load(shared.get());
+        }
+        Path dir = Files.createTempDirectory("roadcast-" + purpose + "-city");
+        out.println(SharedDatasets.absentMessage("los-loop") + "; generating a city of " + CITY_SEGMENTS
+                + " segments into " + dir);
+        new CityGenerator(CityConfig.of(CITY_SEGMENTS, CITY_DAYS, CITY_STEP_MINUTES, seed,
+                WeekProfiles.sharedOrBuiltIn(seed))).generate(dir, i -> { });
+        return DatasetLoader.load(dir);
+    }
+}
