@@ -20,14 +20,11 @@ import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJson;
-import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecord;
 import roadcast.kafka.RawRecordDeserializer;
@@ -46,19 +43,8 @@ class AtLeastOnceDeliveryTest {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = new EmbeddedKafka().start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = TestBroker.withTopics();
 
     /** Exactly-once output would appear only at the first checkpoint, an hour away: at-least-once does not wait. */
     @Test
@@ -71,8 +57,8 @@ class AtLeastOnceDeliveryTest {
         int n = city.history.segments();
         String in = "alo.visible.in";
         String out = "alo.visible.out";
-        kafka.createTopics(in, out, "alo.visible.rejected");
-        try (var producer = new roadcast.replay.FeedPublisher(kafka.bootstrapServers(), in, 0)) {
+        BROKER.createTopics(in, out, "alo.visible.rejected");
+        try (var producer = new roadcast.replay.FeedPublisher(BROKER.bootstrapServers(), in, 0)) {
             List<roadcast.reading.SpeedReading> feed = new ArrayList<>();
             for (int t = from; t < from + steps; t++) {
                 for (int i = 0; i < n; i++) {
@@ -87,15 +73,15 @@ class AtLeastOnceDeliveryTest {
                 .withCheckpoints(Duration.ofHours(1), tmp.resolve("checkpoints-visible"))
                 .withCloseWhenComplete(true);
         JobClient client = new ForecastJob(
-                ExactlyOnceKafka.source(kafka.bootstrapServers(), in, "alo-visible", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "alo-visible", Delivery.AT_LEAST_ONCE),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "alo.visible.rejected", "alo-visible"), cfg)
+                ExactlyOnceKafka.source(BROKER.bootstrapServers(), in, "alo-visible", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "alo-visible", Delivery.AT_LEAST_ONCE),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "alo.visible.rejected", "alo-visible"), cfg)
                 .withFutureCheck(false)
                 .withFlinkOption("restart-strategy.type", "none")
                 .executeAsync();
         try {
             List<ConsumerRecord<byte[], byte[]>> records =
-                    CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(40));
+                    CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(40));
             Map<String, Integer> distinct = new HashMap<>();
             for (ConsumerRecord<byte[], byte[]> r : records) {
                 distinct.merge(SmallCity.key(ForecastJson.fromBytes(r.value())), 1, Integer::sum);
@@ -119,7 +105,7 @@ class AtLeastOnceDeliveryTest {
         int n = city.history.segments();
         String version = city.publish(registry, 4 * 288, 3);
         String out = "alo.restart.out";
-        kafka.createTopics(out, "alo.restart.rejected");
+        BROKER.createTopics(out, "alo.restart.rejected");
         List<RawRecord> records = city.records(from, from + steps);
         int failAt = records.size() * 3 / 4;
         var replay = RecordListSource.generator(records);
@@ -136,15 +122,15 @@ class AtLeastOnceDeliveryTest {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
                 .withCheckpoints(Duration.ofSeconds(1), tmp.resolve("checkpoints-restart"));
         new ForecastJob(source,
-                KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "alo-restart", Delivery.AT_LEAST_ONCE),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "alo.restart.rejected", "alo-restart"), cfg)
+                KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "alo-restart", Delivery.AT_LEAST_ONCE),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "alo.restart.rejected", "alo-restart"), cfg)
                 .withFlinkOption("restart-strategy.type", "fixed-delay")
                 .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
                 .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
                 .execute();
         assertTrue(FAILED_ONCE.get(), "the failure was injected");
 
-        List<ConsumerRecord<byte[], byte[]>> written = CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> written = CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(60));
         Map<String, byte[]> first = new HashMap<>();
         int repeats = 0;
         for (ConsumerRecord<byte[], byte[]> r : written) {

@@ -16,6 +16,11 @@ final class CommittedTopic {
     private CommittedTopic() {
     }
 
+    /** {@link #read(EmbeddedKafka, String, int, Duration)} on a test class's broker. */
+    static List<ConsumerRecord<byte[], byte[]>> read(TestBroker broker, String topic, int expected, Duration timeout) {
+        return read(broker.kafka(), topic, expected, timeout);
+    }
+
     /** Everything committed on the topic: reads until {@code expected} records, then 2 s more for any extra ones. */
     static List<ConsumerRecord<byte[], byte[]>> read(EmbeddedKafka kafka, String topic, int expected,
                                                     Duration timeout) {

@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -21,8 +20,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -51,26 +48,14 @@ class DeadLetterSizeTest {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka kafka;
+    // The input topic takes big records (a producer's choice); the dead-letter topic has Kafka's default limit.
+    @RegisterExtension
+    static final TestBroker BROKER = TestBroker.of(
+            () -> new EmbeddedKafka(1, Map.of("message.max.bytes", Integer.toString(4 * 1024 * 1024))), IN, OUT);
 
     @BeforeAll
-    static void startBroker() {
-        // The input topic takes big records (a producer's choice); the dead-letter topic has Kafka's default limit.
-        kafka = new EmbeddedKafka(1, Map.of("message.max.bytes", Integer.toString(4 * 1024 * 1024))).start();
-        kafka.createTopics(IN, OUT);
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(REJECTED, 1, (short) 1)
-                    .configs(Map.of("max.message.bytes", "1048588")))).all().get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
+    static void createDeadLetterTopic() {
+        BROKER.kafka().createTopics(1, Map.of("max.message.bytes", "1048588"), REJECTED);
     }
 
     static String sha256(byte[] b) throws Exception {
@@ -93,13 +78,9 @@ class DeadLetterSizeTest {
         java.util.Arrays.fill(control, (byte) 1); // valid UTF-8, each byte escaped as \\u0001 in JSON
         String bigKey = "k".repeat(200_000);
 
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(4 * 1024 * 1024));
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         List<RawRecord> clean = city.records(from, from + steps);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                     BROKER.producer(Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 4 * 1024 * 1024))) {
             for (int k = 0; k < clean.size(); k++) {
                 if (k == n + 2) {
                     producer.send(new ProducerRecord<>(IN, "b1".getBytes(StandardCharsets.UTF_8), binary));
@@ -115,13 +96,13 @@ class DeadLetterSizeTest {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
                 .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
         new ForecastJob(
-                ExactlyOnceKafka.boundedSource(kafka.bootstrapServers(), IN, "big", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "big"),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "big"), cfg)
+                ExactlyOnceKafka.boundedSource(BROKER.bootstrapServers(), IN, "big", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(BROKER.bootstrapServers(), OUT, "big"),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), REJECTED, "big"), cfg)
                 .withFlinkOption("restart-strategy.type", "none")
                 .execute();
 
-        List<ConsumerRecord<byte[], byte[]>> letters = CommittedTopic.read(kafka, REJECTED, 3, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> letters = CommittedTopic.read(BROKER, REJECTED, 3, Duration.ofSeconds(30));
         assertEquals(3, letters.size(), "one dead letter per huge record");
         ObjectMapper json = new ObjectMapper();
         Map<String, JsonNode> byHash = new HashMap<>();
@@ -150,7 +131,7 @@ class DeadLetterSizeTest {
         assertTrue(k != null && k.get("keyTruncated").asBoolean(), "huge key truncated: " + k);
         assertEquals(sha256(bigKey.getBytes(StandardCharsets.UTF_8)), k.get("keySha256").asText());
 
-        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(kafka, OUT, n * steps, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(BROKER, OUT, n * steps, Duration.ofSeconds(30));
         assertEquals(n * steps, forecasts.size(), "the job forecast every step after the huge records");
     }
 }

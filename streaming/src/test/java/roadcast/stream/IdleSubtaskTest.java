@@ -12,14 +12,11 @@ import java.util.Set;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJson;
-import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecord;
 import roadcast.kafka.RawRecordDeserializer;
@@ -41,20 +38,8 @@ class IdleSubtaskTest {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = new EmbeddedKafka().start(); // one partition per topic
-        kafka.createTopics(IN, OUT, REJECTED);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = TestBroker.withTopics(IN, OUT, REJECTED); // one partition per topic
 
     @Test
     void parallelismTwoOnOnePartitionClosesSteps() throws Exception {
@@ -64,10 +49,7 @@ class IdleSubtaskTest {
         int steps = 6;
         city.publish(registry, from, 3);
         int n = city.history.segments();
-        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]>(Map.of(
-                "bootstrap.servers", kafka.bootstrapServers(),
-                "key.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName(),
-                "value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName()))) {
+        try (var producer = BROKER.producer(Map.of())) {
             for (RawRecord r : city.records(from, from + steps)) {
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(IN, r.key, r.value));
             }
@@ -76,15 +58,15 @@ class IdleSubtaskTest {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(2)
                 .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
         JobClient job = new ForecastJob(
-                ExactlyOnceKafka.source(kafka.bootstrapServers(), IN, "idle", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "idle"),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "idle"), cfg)
+                ExactlyOnceKafka.source(BROKER.bootstrapServers(), IN, "idle", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(BROKER.bootstrapServers(), OUT, "idle"),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), REJECTED, "idle"), cfg)
                 .withFlinkOption("restart-strategy.type", "none")
                 .executeAsync();
         List<ConsumerRecord<byte[], byte[]>> out;
         try {
             // Watermark at the start of the last step: the first three steps are past end + 10 min lateness.
-            out = CommittedTopic.read(kafka, OUT, 3 * n, Duration.ofSeconds(45));
+            out = CommittedTopic.read(BROKER, OUT, 3 * n, Duration.ofSeconds(45));
         } finally {
             job.cancel().get();
         }

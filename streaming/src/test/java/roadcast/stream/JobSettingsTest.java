@@ -25,13 +25,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
-import roadcast.kafka.EmbeddedKafka;
-import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.publish.KafkaOutputs;
 
 /**
@@ -44,21 +42,15 @@ class JobSettingsTest {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka kafka;
+    @RegisterExtension
+    static final TestBroker BROKER = TestBroker.withTopics();
+
     static Path registry;
 
     @BeforeAll
     static void setUp() throws Exception {
-        kafka = new EmbeddedKafka().start();
         registry = tmp.resolve("registry");
         SmallCity.generate("j", 2, 3).publish(registry, 288, 2);
-    }
-
-    @AfterAll
-    static void tearDown() {
-        if (kafka != null) {
-            kafka.close();
-        }
     }
 
     static Properties producerConfigOf(KafkaSink<?> sink) throws Exception {
@@ -70,18 +62,18 @@ class JobSettingsTest {
     @Test
     void transactionTimeoutIsTheBrokersMaximumAndTheCheckpointTimeoutIsBelowIt() throws Exception {
         long brokerMax;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", BROKER.bootstrapServers()))) {
             ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "1");
             Config c = admin.describeConfigs(List.of(broker)).all().get().get(broker);
             brokerMax = Long.parseLong(c.get("transaction.max.timeout.ms").value());
         }
         assertEquals(Duration.ofMinutes(15).toMillis(), brokerMax, "a default broker's transaction.max.timeout.ms");
-        Properties sink = producerConfigOf(KafkaOutputs.forecasts(kafka.bootstrapServers(), "t", "settings"));
+        Properties sink = producerConfigOf(KafkaOutputs.forecasts(BROKER.bootstrapServers(), "t", "settings"));
         long timeout = Long.parseLong(sink.getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
         // A recovery (failure detection, restart, restore) must fit in it, or the broker aborts the transaction of a
         // completed checkpoint and its output is lost: use all the broker allows.
         assertEquals(brokerMax, timeout, "the sink's transaction.timeout.ms");
-        Properties deadLetters = producerConfigOf(KafkaOutputs.deadLetters(kafka.bootstrapServers(), "t", "settings"));
+        Properties deadLetters = producerConfigOf(KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "t", "settings"));
         assertEquals(Long.toString(brokerMax), deadLetters.getProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG));
 
         ForecastJob job = new ForecastJob(RecordListSource.of(List.of()), new CollectingSink<>(),
@@ -96,18 +88,18 @@ class JobSettingsTest {
         // (a timeout above the broker's maximum fails here with InvalidTxnTimeoutException).
         Properties p = new Properties();
         p.putAll(sink);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BROKER.bootstrapServers());
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "settings-check");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        kafka.createTopics("settings.check");
+        BROKER.createTopics("settings.check");
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p)) {
             producer.initTransactions();
             producer.beginTransaction();
             producer.send(new ProducerRecord<>("settings.check", new byte[] {1}));
             producer.commitTransaction();
         }
-        assertEquals(1, CommittedTopic.read(kafka, "settings.check", 1, Duration.ofSeconds(10)).size());
+        assertEquals(1, CommittedTopic.read(BROKER, "settings.check", 1, Duration.ofSeconds(10)).size());
     }
 
     @Test

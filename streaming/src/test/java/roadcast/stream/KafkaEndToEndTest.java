@@ -13,8 +13,6 @@ import java.util.Map;
 
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +21,6 @@ import roadcast.forecast.ForecastJson;
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.DeadLetterJson;
 import roadcast.ingest.RejectReason;
-import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.publish.KafkaOutputs;
@@ -44,20 +41,8 @@ class KafkaEndToEndTest {
     @TempDir
     static Path tmp;
 
-    static EmbeddedKafka kafka;
-
-    @BeforeAll
-    static void startBroker() {
-        kafka = new EmbeddedKafka().start();
-        kafka.createTopics(IN, OUT, REJECTED);
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final TestBroker BROKER = TestBroker.withTopics(IN, OUT, REJECTED);
 
     @Test
     void readCommittedConsumerSeesEachForecastOnce() throws Exception {
@@ -79,7 +64,7 @@ class KafkaEndToEndTest {
         feed.add(new SpeedReading("unknown-segment", city.history.epochMillis(from + steps - 1), 40, Double.NaN,
                 Double.NaN, Source.LOOP));
         long publishedAt = System.currentTimeMillis();
-        try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), IN, 0)) {
+        try (FeedPublisher publisher = new FeedPublisher(BROKER.bootstrapServers(), IN, 0)) {
             var summary = publisher.publish(feed.iterator(), 0);
             assertEquals(feed.size(), summary.acknowledged());
         }
@@ -87,13 +72,13 @@ class KafkaEndToEndTest {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
                 .withCheckpoints(Duration.ofMillis(300), tmp.resolve("checkpoints"));
         new ForecastJob(
-                ExactlyOnceKafka.boundedSource(kafka.bootstrapServers(), IN, "e2e", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(kafka.bootstrapServers(), OUT, "e2e"),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), REJECTED, "e2e"), cfg)
+                ExactlyOnceKafka.boundedSource(BROKER.bootstrapServers(), IN, "e2e", new RawRecordDeserializer()),
+                KafkaOutputs.forecasts(BROKER.bootstrapServers(), OUT, "e2e"),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), REJECTED, "e2e"), cfg)
                 .withFlinkOption("restart-strategy.type", "none")
                 .execute();
 
-        List<ConsumerRecord<byte[], byte[]>> out = CommittedTopic.read(kafka, OUT, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> out = CommittedTopic.read(BROKER, OUT, n * steps, Duration.ofSeconds(60));
         Map<String, Integer> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : out) {
             Forecast f = ForecastJson.fromBytes(r.value());
@@ -107,7 +92,7 @@ class KafkaEndToEndTest {
         assertEquals(n * steps, out.size(), "records on the forecast topic");
         assertEquals(n * steps, seen.size(), "distinct (segment, step) forecasts");
 
-        List<ConsumerRecord<byte[], byte[]>> rejected = CommittedTopic.read(kafka, REJECTED, 1, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> rejected = CommittedTopic.read(BROKER, REJECTED, 1, Duration.ofSeconds(30));
         assertEquals(1, rejected.size());
         DeadLetter letter = DeadLetterJson.decode(rejected.get(0).value());
         assertEquals(RejectReason.UNKNOWN_SEGMENT, letter.reason());
@@ -126,7 +111,7 @@ class KafkaEndToEndTest {
         int n = city.history.segments();
         String version = city.publish(registry, 4 * 288, 3);
         String out = "roadcast.forecast.restart";
-        kafka.createTopics(out, "roadcast.speed.rejected.restart");
+        BROKER.createTopics(out, "roadcast.speed.rejected.restart");
         List<roadcast.kafka.RawRecord> records = city.records(from, from + steps);
         int failAt = records.size() / 2;
         var replay = RecordListSource.generator(records);
@@ -142,15 +127,15 @@ class KafkaEndToEndTest {
                 org.apache.flink.api.common.typeinfo.TypeInformation.of(roadcast.kafka.RawRecord.class));
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
                 .withCheckpoints(Duration.ofMillis(200), tmp.resolve("checkpoints-restart"));
-        new ForecastJob(source, KafkaOutputs.forecasts(kafka.bootstrapServers(), out, "restart"),
-                KafkaOutputs.deadLetters(kafka.bootstrapServers(), "roadcast.speed.rejected.restart", "restart"), cfg)
+        new ForecastJob(source, KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "restart"),
+                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "roadcast.speed.rejected.restart", "restart"), cfg)
                 .withFlinkOption("restart-strategy.type", "fixed-delay")
                 .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
                 .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
                 .execute();
         assertTrue(FAILED_ONCE.get(), "the failure was injected");
 
-        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(kafka, out, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(60));
         Map<String, Forecast> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : forecasts) {
             Forecast f = ForecastJson.fromBytes(r.value());
