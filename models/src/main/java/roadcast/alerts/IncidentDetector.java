@@ -108,7 +108,10 @@ public final class IncidentDetector {
                 DEFAULT_AREA_SHARE);
         }
 
-        /** Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0}. */
+        /**
+         * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
+         * area=0.50}.
+         */
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
