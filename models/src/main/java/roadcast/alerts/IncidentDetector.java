@@ -27,6 +27,10 @@ import java.util.List;
  *       segment with no upstream neighbour reporting is judged on its own persistence. Confirmed, it is an alert
  *       (start = onset); not confirmed within {@link Settings#confirmSteps()} more steps, the breakdown is dismissed
  *       (the segment is normal again: only a new sudden fall starts another);</li>
+ *   <li>when more than {@link Settings#areaShare()} of the reporting downstream neighbours have fallen as much
+ *       (from the same anchor), the area is slowing, not one road breaking down: the breakdown is dismissed. This
+ *       check stands on its own when no spill-back is required (a feed whose incident roads queue little behind
+ *       them, as SUMO's rerouting vehicles do);</li>
  *   <li>{@link Settings#clearSteps()} steps in a row not below clear an alert or a queue.</li>
  * </ul>
  * Not thread-safe; one per replay or operator.
@@ -47,14 +51,20 @@ public final class IncidentDetector {
      * @param onTrack       how far under its own expectation the reading before the onset may lie: an incident
      *                      breaks a road that was running as expected, a peak going deeper than usual was already
      *                      under it (1 = not checked)
+     * @param areaShare     an incident is local: when more than this share of the reporting downstream neighbours
+     *                      are {@link #upstreamDrop()} under their own expectation too, the area is slowing and the
+     *                      breakdown is dismissed (1 = not checked). Independent of the spill-back requirement: a
+     *                      feed whose incident roads queue little behind them (vehicles rerouting, sparse probes
+     *                      upstream) can still tell a local breakdown from a jam over the area
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                           double upstreamShare, int confirmSteps, double onTrack) {
+                           double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
         public static final double DEFAULT_UPSTREAM_SHARE = 0.5;
         public static final double DEFAULT_ON_TRACK = 0.2;
+        public static final double DEFAULT_AREA_SHARE = 0.5;
 
         public Settings {
             if (persistSteps < 1 || clearSteps < 1 || confirmSteps < 0) {
@@ -66,6 +76,19 @@ public final class IncidentDetector {
             if (!(onTrack > 0 && onTrack <= 1)) {
                 throw new IllegalArgumentException("onTrack must be in (0, 1], got " + onTrack);
             }
+            if (!(areaShare >= 0 && areaShare <= 1)) {
+                throw new IllegalArgumentException("areaShare must be in [0, 1], got " + areaShare);
+            }
+        }
+
+        /**
+         * The settings before the area check had its own threshold: it applies (at half the downstream neighbours)
+         * exactly when a spill-back is required, as it did then.
+         */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                upstreamShare > 0 ? DEFAULT_AREA_SHARE : 1);
         }
 
         /** The spill-back settings without the on-track check of the reading before the onset. */
@@ -81,15 +104,19 @@ public final class IncidentDetector {
         }
 
         public static Settings defaults() {
-            return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK);
+            return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
+                DEFAULT_AREA_SHARE);
         }
 
-        /** Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0}. */
+        /**
+         * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
+         * area=0.50}.
+         */
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
-                + "confirm=%d on-track=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
-                confirmSteps, onTrack);
+                + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
+                upstreamShare, confirmSteps, onTrack, areaShare);
         }
     }
 
@@ -299,7 +326,7 @@ public final class IncidentDetector {
         boolean queueBehind = Double.isNaN(upShare) || settings.upstreamShare() == 0
             || (upShare > 0 && upShare >= settings.upstreamShare());
         // an incident is local: the roads it feeds carry on; when most of them fall as much, the area is slowing
-        boolean areaWide = settings.upstreamShare() > 0 && downShare > 0.5;
+        boolean areaWide = downShare > settings.areaShare(); // NaN (none reporting): not known, not area-wide
         if (queueBehind && !areaWide) {
             mode[i] = ALERT;
             detected[i] = timeMillis;

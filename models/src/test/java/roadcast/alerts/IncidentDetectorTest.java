@@ -241,4 +241,33 @@ class IncidentDetectorTest {
         // without a network there is nothing to compare with either
         assertEquals(1, replay(rows, null, IncidentDetector.Settings.defaults()).size());
     }
+
+    /**
+     * The area check on its own (no spill-back required, as a feed whose incident roads queue little behind them
+     * needs): a road that breaks down while the road it feeds carries on is an incident; the same fall on both roads
+     * is the area slowing. With the check off both alert on persistence.
+     */
+    @Test
+    void withoutSpillBackTheAreaCheckStillTellsALocalBreakdownFromAnAreaSlowing() {
+        IncidentDetector.Settings areaOnly = new IncidentDetector.Settings(3, 2, 0.4, 0.3, 0.25, 0, 0, 1,
+            IncidentDetector.Settings.DEFAULT_AREA_SHARE);
+        IncidentDetector.Settings unchecked = new IncidentDetector.Settings(3, 2, 0.4, 0.3, 0.25, 0, 0, 1);
+        assertEquals(1.0, unchecked.areaShare(), "the former persistence-alone settings keep the check off");
+
+        float[][] local = normal(30, 4);
+        float[][] area = normal(30, 4);
+        for (int t = 10; t < 20; t++) {
+            local[t][1] = 20; // b breaks down, c (downstream) carries on at 60
+            area[t][1] = 20;
+            area[t][2] = 25; // c falls as much at the same time
+        }
+        List<IncidentAlert> alerts = replay(local, chain(4), areaOnly);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "three readings below");
+        assertTrue(replay(area, chain(4), areaOnly).stream().noneMatch(a -> a.segment() == 1),
+            "b's fall with c's is the area slowing");
+        assertTrue(replay(area, chain(4), unchecked).stream().anyMatch(a -> a.segment() == 1),
+            "with the check off b alerts on persistence alone");
+    }
 }

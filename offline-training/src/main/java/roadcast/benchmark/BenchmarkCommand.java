@@ -94,10 +94,17 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--alerts-tune",
             description = "With --protocol alerts: first choose the detector's settings on validation carved from "
                     + "the training part (train on the first 60%% of the steps, replay 60-80%% with each setting of a "
-                    + "small grid, keep the best F1 with a median delay <= 10 min), then score the chosen settings on "
-                    + "the test part. Without it the built-in defaults are scored (chosen the same way on a generated "
-                    + "city, README).")
+                    + "small grid, keep the best F1 with a median delay <= --alerts-max-delay), then score the chosen "
+                    + "settings on the test part. Without it the built-in defaults are scored (chosen the same way on "
+                    + "a generated city, README).")
     boolean alertsTune;
+
+    @Option(names = "--alerts-max-delay", paramLabel = "MIN", defaultValue = "10",
+            description = "With --alerts-tune: the longest median detection delay a setting may have to be chosen "
+                    + "(default: ${DEFAULT-VALUE} min, the issue's target on generated cities). A sparse feed (a probe "
+                    + "on a road every 10-15 min) cannot confirm an incident from three readings that fast: sumo-grid "
+                    + "is tuned with 15.")
+    double alertsMaxDelay;
 
     @Option(names = "--hidden", paramLabel = "FILE",
             description = "With --protocol kriging: CSV with a 'segment' column, the segments to hide.")
@@ -134,6 +141,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (alertsTune && !"alerts".equalsIgnoreCase(protocol.trim())) {
             err.println("benchmark: --alerts-tune needs --protocol alerts");
+            return 2;
+        }
+        if (!(alertsMaxDelay > 0)) {
+            err.println("benchmark: --alerts-max-delay must be a positive number of minutes, got " + alertsMaxDelay);
             return 2;
         }
         if ("kriging".equalsIgnoreCase(protocol.trim())) {
@@ -224,7 +235,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
             roadcast.alerts.IncidentDetector.Settings settings = roadcast.alerts.IncidentDetector.Settings.defaults();
             if (alertsTune) {
                 validation = AlertsBenchmark.validate(data, dataset.resolve("events.csv"), config,
-                        AlertsBenchmark.grid(), 10, bars);
+                        AlertsBenchmark.grid(), alertsMaxDelay, bars);
                 settings = validation.chosen().settings();
             }
             r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, bars);

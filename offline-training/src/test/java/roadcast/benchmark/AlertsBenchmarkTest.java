@@ -122,5 +122,7 @@ class AlertsBenchmarkTest {
         assertEquals(IncidentDetector.Settings.defaults(), grid.get(0));
         assertEquals(grid.size(), new java.util.HashSet<>(grid).size());
         assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0), "persistence alone is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0 && g.areaShare() < 1 && g.persistSteps() == 3),
+            "persistence with the area check alone (no spill-back) is among them");
     }
 }

@@ -39,10 +39,17 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         CommandLine cmd = new CommandLine(new DemoCommand());
         cmd.setOut(new PrintWriter(out));
+        // --max-horizon in the same run (issue 13) rather than a second demo: the model trained into the empty
+        // registry and the stream it serves forecast up to 90 min instead of the default 60
         int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
-                "--for", "16", "--warmup-steps", "1", "--every", "4", "--summary", summary.toString(), "--no-dashboard");
+                "--for", "16", "--warmup-steps", "1", "--every", "4", "--summary", summary.toString(), "--no-dashboard",
+                "--max-horizon", "90");
         assertEquals(0, rc, out.toString());
         assertTrue(new ModelRegistry(registry).latest().isPresent(), "a model was trained into the empty registry");
+        int[] horizons = new ModelRegistry(registry).loadLatest().orElseThrow().horizonsMin();
+        assertEquals(90, horizons[horizons.length - 1], "the model forecasts up to --max-horizon");
+        assertEquals(18, horizons.length, "every 5-min step up to 90 min: " + java.util.Arrays.toString(horizons));
+        assertTrue(out.toString().contains("horizons up to 90 min"), out.toString());
 
         JsonNode s = new ObjectMapper().readTree(summary.toFile());
         assertEquals(20, s.get("segments").asInt());
