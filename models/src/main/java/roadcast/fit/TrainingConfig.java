@@ -17,7 +17,8 @@ import roadcast.clean.CredibilityRules;
  * @param validationFraction last part of the training rows used to choose hyperparameters, bands and skill (0.2)
  * @param profileShrinkage   kappa of the profile's shrinkage toward the segment mean (2)
  * @param smoothingMinutes   candidate half-widths of the profile's time-of-day moving average, in minutes (0, 10, 30,
- *                           60: 30 and 60 for noisy probe data such as SZ-taxi, README issue 14)
+ *                           60: 30 and 60 for noisy probe data such as SZ-taxi, README issue 14); the first two
+ *                           are searched over the whole grid, the others at the best rank, order and lambda of those
  * @param projectionEps      ridge of the missing-inputs projection (0.01)
  * @param freeFlowPercentile percentile of training speeds taken as free-flow speed (85)
  * @param bandZ              band half-width in residual sigmas (1.645: 90%)
