@@ -16,7 +16,9 @@ import roadcast.clean.CredibilityRules;
  * @param lambdas            candidate ridge penalties (default 0.1, 1, 10)
  * @param validationFraction last part of the training rows used to choose hyperparameters, bands and skill (0.2)
  * @param profileShrinkage   kappa of the profile's shrinkage toward the segment mean (2)
- * @param smoothingMinutes   candidate half-widths of the profile's time-of-day moving average, in minutes (0, 10)
+ * @param smoothingMinutes   candidate half-widths of the profile's time-of-day moving average, in minutes (0, 10, 30,
+ *                           60: 30 and 60 for noisy probe data such as SZ-taxi, README issue 14); the first two
+ *                           are searched over the whole grid, the others at the best rank, order and lambda of those
  * @param projectionEps      ridge of the missing-inputs projection (0.01)
  * @param freeFlowPercentile percentile of training speeds taken as free-flow speed (85)
  * @param bandZ              band half-width in residual sigmas (1.645: 90%)
@@ -74,7 +76,7 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
 
     public static TrainingConfig defaults(String dataset, String provenance, CredibilityRules credibility) {
         return new TrainingConfig(dataset, provenance, credibility, 256, new int[] {3, 5, 8, 12}, new int[] {1, 2, 3},
-                new double[] {0.1, 1, 10}, 0.2, 2.0, new int[] {0, 10}, 0.01, 85, 1.645, 60,
+                new double[] {0.1, 1, 10}, 0.2, 2.0, new int[] {0, 10, 30, 60}, 0.01, 85, 1.645, 60,
                 Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
     }
 

@@ -23,6 +23,12 @@ public final class ZoneFitter {
     /** Issue-time x segment x horizon products per search evaluation above which issue times are subsampled. */
     private static final long SEARCH_BUDGET = 1_000_000L;
 
+    /**
+     * Profile smoothing candidates searched over the whole rank, order and lambda grid; later (wider) candidates are
+     * tried at the best rank, order and lambda of those.
+     */
+    static final int FULL_GRID_SMOOTHINGS = 2;
+
     /** Serializable so that a zone fitted on one machine travels as a file part to the one that assembles. */
     public record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
                   ZoneValidation.Sums validation, double[] freeFlow) implements java.io.Serializable {
@@ -83,7 +89,6 @@ public final class ZoneFitter {
 
         // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel.
         int[] ranks = Arrays.stream(cfg.ranks()).map(r -> Math.min(r, n)).distinct().sorted().toArray();
-        int maxRank = ranks[ranks.length - 1];
         int issues = steps - validationStart;
         int stride = (int) Math.max(1, Math.round((double) issues * n * horizons / SEARCH_BUDGET));
         boolean single = cfg.smoothingMinutes().length * ranks.length * cfg.orders().length
@@ -99,25 +104,34 @@ public final class ZoneFitter {
         double bestRmseB = Double.POSITIVE_INFINITY;
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
-        for (int smoothing : cfg.smoothingMinutes()) {
+        int[] smoothings = cfg.smoothingMinutes();
+        for (int sc = 0; sc < smoothings.length; sc++) {
+            int smoothing = smoothings[sc];
+            // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
+            // (wider) ones only at the best (r, p, lambda) so far: the search costs about what two candidates did
+            boolean refine = sc >= FULL_GRID_SMOOTHINGS && best != null;
+            int[] sRanks = refine ? new int[] {best.rank()} : ranks;
+            int[] sOrders = refine ? new int[] {best.order()} : cfg.orders();
+            double[] sLambdas = refine ? new double[] {best.lambda()} : cfg.lambdas();
+            int sMaxRank = sRanks[sRanks.length - 1];
             int halfWindow = halfWindowSlots(smoothing, stepMillis);
             double[] profile = PeriodicProfile.smooth(
                     PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage()),
                     n, slots, halfWindow);
             double[] d = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, validationStart,
                     cfg.profileShrinkage(), halfWindow, profile);
-            double[] wide = LatentBasis.fit(d, n, 0, validationStart, maxRank);
-            for (int r : ranks) {
-                double[] u = LatentBasis.leading(wide, n, maxRank, r);
+            double[] wide = LatentBasis.fit(d, n, 0, validationStart, sMaxRank);
+            for (int r : sRanks) {
+                double[] u = LatentBasis.leading(wide, n, sMaxRank, r);
                 double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
                 LatentSeries.residuals(d, n, u, r, z, e, dFill);
                 LocalCorrection.ResidualMoments res =
                         LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
                 LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
-                for (int p : cfg.orders()) {
+                for (int p : sOrders) {
                     LocalCorrection.FeatureMoments feat = widest.forOrder(p);
                     LatentDynamics.Moments dyn = LatentDynamics.moments(z, r, p, horizons, searchFrom, searchTo);
-                    for (double lambda : cfg.lambdas()) {
+                    for (double lambda : sLambdas) {
                         double[] a = LatentDynamics.solve(dyn, lambda);
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,

@@ -27,7 +27,7 @@ public final class TrainingOptions {
 
     @Option(names = "--smoothing", paramLabel = "MIN",
             description = "Fix the half-width in minutes of the profile's time-of-day moving average instead of "
-                    + "searching 0 and 10.")
+                    + "searching 0, 10, 30 and 60.")
     Integer smoothing;
 
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
