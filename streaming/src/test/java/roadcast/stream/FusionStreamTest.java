@@ -22,6 +22,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -254,5 +258,99 @@ class FusionStreamTest {
         }
         assertTrue(weightAfter < weightBefore, "the drifting loop loses weight: " + weightBefore + " -> "
                 + weightAfter);
+    }
+
+    /**
+     * The fusion's state survives a checkpoint: the zone operator under Flink's keyed harness is snapshot in the
+     * middle of a step (an open step holding per-source cells, tracks already moved by a drifting loop) and restored
+     * into a new instance, which goes on to issue what the backtest issues, as the uninterrupted run does.
+     */
+    @Test
+    void fusionStateIsRestoredFromACheckpoint() throws Exception {
+        int from = TRAIN_ROWS;
+        int to = from + 20;
+        int cut = from + 14;
+        ModelRef ref = new ModelRef(registry.toAbsolutePath().toString(), version);
+        NetworkLayout layout = NetworkLayout.of(model, null, null);
+        List<List<ReadingEvent>> steps = new ArrayList<>();
+        for (int t = from; t < to; t++) {
+            steps.add(new ArrayList<>());
+        }
+        long first = city.history.epochMillis(from);
+        long stepMillis = city.history.step().toMillis();
+        SourceFeed.forEach(feed, ZoneOffset.UTC, FeedFilter.ALL, (FeedRow r) -> {
+            long time = r.time().toInstant(ZoneOffset.UTC).toEpochMilli();
+            int k = (int) Math.floorDiv(time - first, stepMillis);
+            if (k >= 0 && k < steps.size()) {
+                ReadingEvent e = new ReadingEvent();
+                e.segment = r.segment();
+                e.timeMillis = time;
+                e.speed = r.speed();
+                e.flow = r.flow();
+                e.occupancy = r.occupancy();
+                e.source = r.source();
+                e.payload = new byte[0];
+                e.topic = "t";
+                e.appendMillis = time;
+                steps.get(k).add(e);
+            }
+        });
+        Map<String, Forecast> expected = backtest(from, to);
+        OperatorSubtaskState checkpoint;
+        Map<String, Forecast> issued = new HashMap<>();
+        int half = steps.get(cut - from).size() / 2;
+        try (var h = harness(ref, layout)) {
+            h.open();
+            for (int t = from; t < cut; t++) {
+                feedStep(h, steps.get(t - from), 0, steps.get(t - from).size(), t);
+            }
+            List<ReadingEvent> cutStep = steps.get(cut - from);
+            for (ReadingEvent e : cutStep.subList(0, half)) {
+                h.processElement1(new StreamRecord<>(e));
+            }
+            checkpoint = h.snapshot(1, 1);
+            collect(h, issued);
+        }
+        try (var h = harness(ref, layout)) {
+            h.initializeState(checkpoint);
+            h.open();
+            feedStep(h, steps.get(cut - from), half, steps.get(cut - from).size(), cut);
+            for (int t = cut + 1; t < to; t++) {
+                feedStep(h, steps.get(t - from), 0, steps.get(t - from).size(), t);
+            }
+            h.processBothWatermarks(new Watermark(city.history.epochMillis(to) + 3_600_000L));
+            collect(h, issued);
+        }
+        assertEquals(expected.keySet(), issued.keySet());
+        for (Forecast e : expected.values()) {
+            Forecast a = issued.get(SmallCity.key(e));
+            assertEquals(e.observedSpeed(), a.observedSpeed(), 0.0, SmallCity.key(e));
+            assertArrayEquals(e.speed(), a.speed(), 1e-9, SmallCity.key(e));
+        }
+    }
+
+    private static KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> harness(
+            ModelRef ref, NetworkLayout layout) throws Exception {
+        ZoneOperator op = new ZoneOperator(ref, layout, false, false, 0, false);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(op, (ReadingEvent e) -> ZoneOperator.NETWORK_KEY,
+                (String v) -> ZoneOperator.NETWORK_KEY, org.apache.flink.api.common.typeinfo.Types.INT);
+    }
+
+    /** Readings [a, b) of step row {@code t}, then (when b is the step's end) the watermark that closes it. */
+    private static void feedStep(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String,
+            IssuedForecast> h, List<ReadingEvent> step, int a, int b, int t) throws Exception {
+        for (ReadingEvent e : step.subList(a, b)) {
+            h.processElement1(new StreamRecord<>(e));
+        }
+        h.processBothWatermarks(new Watermark(city.history.epochMillis(t + 1) - 1));
+    }
+
+    private static void collect(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String,
+            IssuedForecast> h, Map<String, Forecast> into) {
+        for (Object o : h.getOutput()) {
+            if (o instanceof StreamRecord<?> r && r.getValue() instanceof IssuedForecast f) {
+                assertNull(into.put(SmallCity.key(f.forecast()), f.forecast()), "issued twice: " + f);
+            }
+        }
     }
 }
