@@ -558,7 +558,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      */
     private void fuse(int z, ZoneMemory zone, StepAccumulator step, float[] row, boolean closing) {
         roadcast.fusion.Fuser fuser = model.fuser(z, layout);
-        if (fuser == null) {
+        if (fuser == null || step.sources == null || step.sources.length == 0) {
+            // no learned fusion; or a step whose readings were taken before it (restored from state written without
+            // per-source cells, or opened under a model without one before a switch): its credibility-weighted sums
             step.fusedInto(row);
             return;
         }
