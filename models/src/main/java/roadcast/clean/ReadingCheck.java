@@ -55,12 +55,25 @@ public final class ReadingCheck {
         return verdict;
     }
 
-    private Verdict judge(SegmentTrack track, double speed) {
+    /**
+     * The rules that need no track (missing, range): what a stream that fuses several sources checks each reading
+     * with before fusing; the fused value then passes {@link #check(SegmentTrack, double)} as the trainer's cleaner
+     * checks the fused history.
+     */
+    public Verdict checkRange(double speed) {
         if (Double.isNaN(speed) || (speed == 0.0 && rules.zeroIsMissing())) {
             return Verdict.MISSING;
         }
         if (speed < rules.minSpeed() || speed > rules.maxSpeed() || Double.isInfinite(speed)) {
             return Verdict.OUT_OF_RANGE;
+        }
+        return Verdict.OK;
+    }
+
+    private Verdict judge(SegmentTrack track, double speed) {
+        Verdict range = checkRange(speed);
+        if (range != Verdict.OK) {
+            return range;
         }
         if (speed == track.runValue) {
             track.runLength++;

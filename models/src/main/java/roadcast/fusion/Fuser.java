@@ -2,6 +2,7 @@ package roadcast.fusion;
 
 import java.util.Arrays;
 import java.util.List;
+import roadcast.reading.Source;
 
 /**
  * Applies a {@link FusionModel}: one fused speed per segment and step from whatever sources read it, keeping one
@@ -24,7 +25,11 @@ public final class Fuser {
     private final FusionModel model;
     private final SourceCalibration[] calibrations;
     private final double[][] offsets;
-    private final double[][] drift;
+    /** The tracks when the caller keeps none ({@link #fuse(int, double[], double[], double[])}): {@link #tracks}. */
+    private final double[] drift;
+    /** [slot] where the slot's tracks start in a track array: its source's ordinal times the segment count. */
+    private final int[] trackBase;
+    private final int segments;
     private final double[] variance;
     private final boolean[] tracked;
     private final double rate;
@@ -39,14 +44,17 @@ public final class Fuser {
         this.model = model;
         int slots = model.sources().size();
         calibrations = model.sources().toArray(new SourceCalibration[0]);
+        segments = segmentIds.length;
         offsets = new double[slots][segmentIds.length];
-        drift = new double[slots][segmentIds.length];
+        drift = tracks(segmentIds.length);
+        trackBase = new int[slots];
         variance = new double[slots];
         tracked = new boolean[slots];
         for (int k = 0; k < slots; k++) {
             SourceCalibration c = calibrations[k];
             variance[k] = c.variance();
             tracked[k] = !c.reference();
+            trackBase[k] = c.source().ordinal() * segmentIds.length;
             for (int i = 0; i < segmentIds.length; i++) {
                 Double o = c.segmentOffsets().get(segmentIds[i]);
                 offsets[k][i] = o == null ? 0 : o;
@@ -68,15 +76,31 @@ public final class Fuser {
     }
 
     /**
+     * A zeroed array of credibility tracks for {@code segments} columns, one per {@link Source} and column, indexed by
+     * source ordinal times {@code segments} plus column: by source, not by slot, so tracks kept by a caller (the
+     * stream's zone state) stay meaningful under a model whose fusion knows other sources.
+     */
+    public static double[] tracks(int segments) {
+        return new double[Source.values().length * segments];
+    }
+
+    /** Fuses one cell with this fuser's own tracks (the batch path); see {@link #fuse(int, double[], double[], double[], double[])}. */
+    public double fuse(int segment, double[] speed, double[] occupancy, double[] flow) {
+        return fuse(segment, speed, occupancy, flow, drift);
+    }
+
+    /**
      * Fuses one cell and updates the tracks of its sources.
      *
      * @param segment   column of the segment
      * @param speed     per slot, NaN where that source has no reading
      * @param occupancy per slot, NaN where absent
      * @param flow      per slot, NaN where absent
+     * @param tracks    the credibility tracks ({@link #tracks(int)} of this fuser's segment count), updated: the
+     *                  stream keeps them in its checkpointed zone state, the batch path in the fuser
      * @return the fused speed, NaN when no source read the cell
      */
-    public double fuse(int segment, double[] speed, double[] occupancy, double[] flow) {
+    public double fuse(int segment, double[] speed, double[] occupancy, double[] flow, double[] tracks) {
         int slots = calibrations.length;
         double sumW = 0;
         double sumWc = 0;
@@ -90,7 +114,7 @@ public final class Fuser {
             }
             double v = variance[k];
             if (tracked[k]) {
-                double m = drift[k][segment];
+                double m = tracks[trackBase[k] + segment];
                 // the drift's square above what noise alone leaves in the track (the others' variance is not known
                 // before this cell's weights; the source's own stands in for both, a slight over-correction)
                 v += Math.max(0, m * m - 2 * v * noiseShare);
@@ -116,7 +140,8 @@ public final class Fuser {
                 }
                 double w = 1 / effective[k];
                 double others = (sumWc - calibrated[k] * w) / (sumW - w);
-                drift[k][segment] += rate * ((calibrated[k] - others) - drift[k][segment]);
+                int at = trackBase[k] + segment;
+                tracks[at] += rate * ((calibrated[k] - others) - tracks[at]);
             }
         }
         return fused;
@@ -129,7 +154,17 @@ public final class Fuser {
 
     /** The credibility track (drift estimate, in speed units) of slot {@code k} on {@code segment}. */
     public double drift(int k, int segment) {
-        return drift[k][segment];
+        return drift[trackBase[k] + segment];
+    }
+
+    /** The slot whose readings come from {@code source}, -1 when the fusion does not know it. */
+    public int slotOf(Source source) {
+        return model.slot(source);
+    }
+
+    /** Columns this fuser was made for. */
+    public int segments() {
+        return segments;
     }
 
     /**

@@ -231,7 +231,7 @@ public final class FusionFitter {
 
         double predict(String features, Overlaps cells, int r, double[] means, double[] phi) {
             int p = SourceCalibration.features(features, cells.x[r], cells.o[r], cells.q[r], means, phi);
-            double c = offset[cells.seg[r]];
+            double c = SourceCalibration.base(features, cells.x[r]) + offset[cells.seg[r]];
             for (int j = 0; j < p; j++) {
                 c += beta[j] * phi[j];
             }
@@ -250,8 +250,10 @@ public final class FusionFitter {
                 continue;
             }
             SourceCalibration.features(features, cells.x[r], cells.o[r], cells.q[r], means, phi);
+            // least squares of what the features must explain: the reference, less the reading for a bias-only fit
+            double target = cells.y[r] - SourceCalibration.base(features, cells.x[r]);
             for (int a = 0; a < p; a++) {
-                xty.add(a, 0, phi[a] * cells.y[r]);
+                xty.add(a, 0, phi[a] * target);
                 for (int b = 0; b < p; b++) {
                     xtx.add(a, b, phi[a] * phi[b]);
                 }
@@ -279,7 +281,7 @@ public final class FusionFitter {
             for (int j = 0; j < q; j++) {
                 c += fit.beta[j] * phi[j];
             }
-            sum[cells.seg[r]] += cells.y[r] - c;
+            sum[cells.seg[r]] += cells.y[r] - SourceCalibration.base(features, cells.x[r]) - c;
             fit.segmentCount[cells.seg[r]]++;
         }
         for (int i = 0; i < n; i++) {

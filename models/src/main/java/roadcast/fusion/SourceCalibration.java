@@ -10,7 +10,7 @@ import roadcast.reading.Source;
  * @param source         the source
  * @param reference      true for the source the others are calibrated to (probe data: vehicles sampled at regular
  *                       times on the road measure its space-mean speed); its calibration is the identity
- * @param features       {@code none} (identity), {@code offset} (phi = 1), {@code speed} (1, x), {@code
+ * @param features       {@code none} (identity), {@code offset} (phi = 1 on top of the reading: c = speed + beta_0 + segment offset), {@code speed} (1, x), {@code
  *                       speed+occupancy} (1, x, o), {@code speed+occupancy+flow} (1, x, o, q / 1000): the candidate
  *                       that predicted the reference best on the validation part of the fitting rows
  * @param coefficients   beta, one per feature
@@ -76,6 +76,14 @@ public record SourceCalibration(Source source, boolean reference, String feature
         }
     }
 
+    /**
+     * The part of the calibrated value that is not fitted: the reading itself for {@code offset} (c = speed + beta_0 +
+     * segment offset: a bias only), 0 for the feature sets that fit a slope on the speed.
+     */
+    static double base(String features, double speed) {
+        return "offset".equals(features) ? speed : 0;
+    }
+
     /** The calibrated estimate of the space-mean speed (>= 0), NaN for a NaN speed. */
     public double calibrate(double speed, double occupancy, double flow, double segmentOffset, double[] scratch) {
         if (Double.isNaN(speed)) {
@@ -85,7 +93,7 @@ public record SourceCalibration(Source source, boolean reference, String feature
             return speed;
         }
         int p = features(features, speed, occupancy, flow, means, scratch);
-        double c = segmentOffset;
+        double c = base(features, speed) + segmentOffset;
         for (int j = 0; j < p; j++) {
             c += coefficients[j] * scratch[j];
         }

@@ -181,4 +181,14 @@ class FusionTest {
                 + Math.sqrt(sseTracked / nScored) + " vs fixed weights " + Math.sqrt(sseFixed / nScored));
         assertTrue(fuser.drift(loopSlot, 2) < 2, "a sound loop's track stays near 0: " + fuser.drift(loopSlot, 2));
     }
+
+    /** A bias-only calibration moves the reading by its bias; it does not replace the reading by a constant. */
+    @Test
+    void offsetCalibrationKeepsTheReading() {
+        SourceCalibration c = new SourceCalibration(Source.LOOP, false, "offset", new double[] {-5},
+                new double[] {0, 0}, java.util.Map.of(), 1.0, 500, java.util.Map.of());
+        double[] scratch = new double[4];
+        assertEquals(55.0, c.calibrate(60, Double.NaN, Double.NaN, 0, scratch), 1e-12);
+        assertEquals(26.0, c.calibrate(30, Double.NaN, Double.NaN, 1, scratch), 1e-12);
+    }
 }

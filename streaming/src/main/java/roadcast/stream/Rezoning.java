@@ -89,6 +89,7 @@ final class Rezoning {
                 }
                 moved++;
                 m.tracks[j] = from[j].zone.tracks[from[j].local];
+                moveFusionTracks(from[j].zone, from[j].local, m, j);
                 sources.add(from[j].zone);
             }
             for (ZoneMemory src : sources) {
@@ -172,10 +173,31 @@ final class Rezoning {
                         appendExtra(to, j, s.extraTime[k], s.extraSource[k]);
                     }
                 }
+                if (s.sources != null) {
+                    for (SourceCells c : s.sources) {
+                        if (c.speedCount[o] > 0 || c.flow != null && c.flowCount[o] > 0
+                                || c.occupancy != null && c.occupancyCount[o] > 0) {
+                            to.cellsOf(roadcast.reading.Source.values()[c.source]).copyCell(c, o, j);
+                        }
+                    }
+                }
                 to.maxAppendMillis = Math.max(to.maxAppendMillis, s.maxAppendMillis);
             }
         }
         return starts.isEmpty() ? Long.MAX_VALUE : starts.first();
+    }
+
+    /** The learned fusion's tracks of one segment (every source), from its old row to its new one. */
+    private static void moveFusionTracks(ZoneMemory src, int from, ZoneMemory to, int row) {
+        if (src.fusionTracks == null) {
+            return;
+        }
+        double[] target = to.fusionTracks();
+        int oldSize = src.segments.length;
+        int newSize = to.segments.length;
+        for (int s = 0; s < roadcast.reading.Source.values().length; s++) {
+            target[s * newSize + row] = src.fusionTracks[s * oldSize + from];
+        }
     }
 
     private static boolean anyReceived(Place[] from, long start) {

@@ -2,6 +2,7 @@ package roadcast.stream;
 
 import java.util.Arrays;
 
+import roadcast.fusion.Fuser;
 import roadcast.reading.Source;
 
 /**
@@ -30,6 +31,7 @@ public class StepAccumulator {
     public static final int NEW = 0;
     public static final int DUPLICATE = 1;
     public static final int FLOODED = 2;
+    private static final Source[] SOURCES = Source.values();
 
     /** Start of the step, epoch ms. */
     public long stepStart;
@@ -57,6 +59,12 @@ public class StepAccumulator {
      * but never awaited by {@link #complete()}. 0 in state written before extended rows existed: all observed.
      */
     public int observed;
+    /**
+     * Per source, its readings' cell means ({@link SourceCells}), when the model fuses its sources with a learned
+     * fusion: then {@link #fusedInto(float[], Fuser, double[])} fuses them at the step's close. Empty (or null, in
+     * state written before learned fusion reached the stream) otherwise.
+     */
+    public SourceCells[] sources;
 
     public StepAccumulator() {
     }
@@ -77,6 +85,7 @@ public class StepAccumulator {
         extraSegment = new int[0];
         extraTime = new long[0];
         extraSource = new byte[0];
+        sources = new SourceCells[0];
     }
 
     /**
@@ -131,6 +140,31 @@ public class StepAccumulator {
         maxAppendMillis = Math.max(maxAppendMillis, appendMillis);
     }
 
+    /**
+     * Keeps an accepted reading for the learned fusion, beside {@link #add}: its source's cell means of speed, flow
+     * and occupancy.
+     */
+    public void addForFusion(int local, Source source, double speed, double flow, double occupancy) {
+        cellsOf(source).add(local, speed, flow, occupancy);
+    }
+
+    /** The cells of {@code source}, made on its first reading in this step. */
+    SourceCells cellsOf(Source source) {
+        byte s = (byte) source.ordinal();
+        if (sources == null) {
+            sources = new SourceCells[0];
+        }
+        for (SourceCells c : sources) {
+            if (c.source == s) {
+                return c;
+            }
+        }
+        SourceCells c = new SourceCells(s, weight.length);
+        sources = Arrays.copyOf(sources, sources.length + 1);
+        sources[sources.length - 1] = c;
+        return c;
+    }
+
     /** Whether every observed segment of the zone has an accepted reading in this step. */
     public boolean complete() {
         return covered == observedRows();
@@ -148,6 +182,41 @@ public class StepAccumulator {
         }
         for (int i = 0; i < row.length; i++) {
             row[i] = weight[i] > 0 ? (float) (weightedSpeed[i] / weight[i]) : Float.NaN;
+        }
+    }
+
+    /**
+     * The row fused by the model's learned fusion into {@code row} (zone-local order, NaN where no source the fusion
+     * knows read the segment): per segment the {@link Fuser} over its sources' cell means, moving the credibility
+     * {@code tracks} on ({@link Fuser#tracks}, the zone's; the backtest's {@code Fuser.fuseAll} runs the same calls
+     * over the feed's grids).
+     *
+     * @param speed    scratch of {@code fuser.slots()} entries (likewise {@code flow}, {@code occupancy})
+     */
+    public void fusedInto(float[] row, Fuser fuser, double[] tracks, double[] speed, double[] flow,
+                          double[] occupancy) {
+        if (row.length != weight.length) {
+            throw new IllegalArgumentException("row of " + row.length + " for a zone of " + weight.length);
+        }
+        int slots = fuser.slots();
+        SourceCells[] bySlot = new SourceCells[slots];
+        for (SourceCells c : sources == null ? new SourceCells[0] : sources) {
+            int k = fuser.slotOf(SOURCES[c.source]);
+            if (k >= 0) {
+                bySlot[k] = c;
+            }
+        }
+        for (int i = 0; i < row.length; i++) {
+            boolean any = false;
+            for (int k = 0; k < slots; k++) {
+                SourceCells c = bySlot[k];
+                speed[k] = c == null ? Double.NaN : c.speedAt(i);
+                flow[k] = c == null ? Double.NaN : c.flowAt(i);
+                occupancy[k] = c == null ? Double.NaN : c.occupancyAt(i);
+                any |= c != null && c.speedCount[i] > 0;
+            }
+            // a segment no source read leaves its tracks alone, as a blank cell of the feed's grids does
+            row[i] = any ? (float) fuser.fuse(i, speed, occupancy, flow, tracks) : Float.NaN;
         }
     }
 

@@ -7,6 +7,7 @@ import roadcast.clean.CredibilityRules;
 import roadcast.clean.ReadingCheck;
 import roadcast.clean.ReadingFusion;
 import roadcast.clean.Verdict;
+import roadcast.fusion.FusionModel;
 import roadcast.ingest.RejectReason;
 import roadcast.ingest.Rejection;
 
@@ -20,10 +21,22 @@ final class ZoneIntake {
 
     private final NetworkLayout layout;
     private final ReadingCheck check;
+    /** The model's learned fusion, null when it has none (then readings are fused by {@code ReadingFusion}). */
+    private final FusionModel fusion;
 
     ZoneIntake(NetworkLayout layout, CredibilityRules rules) {
+        this(layout, rules, null);
+    }
+
+    /**
+     * @param fusion the model card's learned fusion, or null: with one, a reading passes the rules that need no
+     *               track (missing, range) and is kept per source; the fused value of the step passes the track
+     *               rules at the step's close ({@link #cleanFused}), as the trainer cleaned its fused history
+     */
+    ZoneIntake(NetworkLayout layout, CredibilityRules rules, FusionModel fusion) {
         this.layout = layout;
         this.check = new ReadingCheck(rules);
+        this.fusion = fusion;
     }
 
     /**
@@ -65,6 +78,21 @@ final class ZoneIntake {
                     + StepAccumulator.MAX_READINGS_PER_SEGMENT + " readings in step "
                     + Instant.ofEpochMilli(step.stepStart));
         }
+        if (fusion != null) {
+            if (fusion.slot(e.source) < 0) {
+                return new Rejection(RejectReason.WRONG_TYPE, "source " + roadcast.ingest.SourceNames.name(e.source)
+                        + " is not one the model's fusion was fitted on (" + fusedSources() + ")");
+            }
+            Verdict range = check.checkRange(e.speed);
+            if (range != Verdict.OK) {
+                return new Rejection(reasonOf(range), "credibility rule " + range.name().toLowerCase(Locale.ROOT)
+                        + ": speed " + e.speed + " of segment " + e.segment + " at "
+                        + Instant.ofEpochMilli(e.timeMillis));
+            }
+            step.add(local, e.speed, 1.0, e.appendMillis);
+            step.addForFusion(local, e.source, e.speed, e.flow, e.occupancy);
+            return null;
+        }
         Verdict verdict = check.check(zone.tracks[local], e.speed);
         if (verdict != Verdict.OK) {
             return new Rejection(reasonOf(verdict), "credibility rule " + verdict.name().toLowerCase(Locale.ROOT)
@@ -72,6 +100,32 @@ final class ZoneIntake {
         }
         step.add(local, e.speed, ReadingFusion.weight(e.source), e.appendMillis);
         return null;
+    }
+
+    /**
+     * The track rules (stuck, spike) on a row fused by the learned fusion, segment by segment, in step order: the
+     * check the trainer's {@code HistoryCleaner} ran over its fused history. A rejected value becomes NaN (the
+     * kernel imputes it); its readings were each accepted (and archived), so there is no record to dead-letter.
+     *
+     * @return fused values rejected
+     */
+    int cleanFused(ZoneMemory zone, float[] row) {
+        int rejected = 0;
+        for (int i = 0; i < row.length; i++) {
+            if (!Float.isNaN(row[i]) && check.check(zone.tracks[i], row[i]) != Verdict.OK) {
+                row[i] = Float.NaN;
+                rejected++;
+            }
+        }
+        return rejected;
+    }
+
+    private String fusedSources() {
+        StringBuilder names = new StringBuilder();
+        for (var c : fusion.sources()) {
+            names.append(names.length() == 0 ? "" : ", ").append(roadcast.ingest.SourceNames.name(c.source()));
+        }
+        return names.toString();
     }
 
     /** The dead-letter reason of a credibility verdict (the verdict is also named in the detail text). */

@@ -67,6 +67,13 @@ public class ZoneMemory {
 
     /** [zone size] what the credibility rules remember per segment, zone-local order. */
     public SegmentTrack[] tracks;
+    /**
+     * The learned fusion's credibility tracks of the zone's segments, one per source and segment ({@code
+     * Fuser.tracks(zone size)}: index source ordinal times zone size plus zone-local row), carried from step to step
+     * as the backtest's fuser carries them through the feed. Null until the zone first fuses under a model with a
+     * learned fusion (and in state written before the stream had one: its tracks start at zero, as a new stream's).
+     */
+    public double[] fusionTracks;
     /** Steps with readings that have not been forecast yet, oldest first. */
     public StepAccumulator[] openSteps;
     /** The forecaster's state after the last closed step; null before the first. */
@@ -96,6 +103,14 @@ public class ZoneMemory {
         }
         m.openSteps = new StepAccumulator[0];
         return m;
+    }
+
+    /** {@link #fusionTracks}, made (zeroed) on first use. */
+    double[] fusionTracks() {
+        if (fusionTracks == null) {
+            fusionTracks = roadcast.fusion.Fuser.tracks(segments.length);
+        }
+        return fusionTracks;
     }
 
     /** Keeps the fused row of a closed step as the newest of {@link #recentSteps}. */

@@ -161,6 +161,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient Counter segmentsAdded;
     private transient Counter segmentsRemoved;
     private transient RejectionCounters rejected;
+    /** Fused values (learned fusion) the track rules refused at a step's close. */
+    private transient Counter fusedRejected;
     /** Most steps a zone keeps open; more close the oldest ones (see {@link #processElement1}). */
     private transient int maxOpenSteps;
     /** Most steps a zone keeps open while catching up ({@link ZoneMemory#maxOpenStepsCatchingUp}). */
@@ -204,6 +206,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         segmentsAdded = metrics.counter("segmentsAdded");
         segmentsRemoved = metrics.counter("segmentsRemoved");
         rejected = new RejectionCounters(metrics);
+        fusedRejected = metrics.counter("fusedValuesRejected");
         maxOpenSteps = ZoneMemory.maxOpenSteps(startLayout);
         maxOpenStepsCatchingUp = ZoneMemory.maxOpenStepsCatchingUp(startLayout);
         refused = new HashSet<>();
@@ -257,7 +260,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         model = new RunningModel(m);
         layout = startLayout.rezoned(m);
         indexOfSegment = layout.indexById();
-        intake = new ZoneIntake(layout, m.credibility());
+        intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -527,7 +530,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             return;
         }
         float[] row = rowOfZone[z];
-        step.fusedInto(row);
+        fuse(z, zone, step, row, true);
         observe(z, zone.state, step.stepStart, row);
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
@@ -541,9 +544,31 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             return;
         }
         float[] row = rowOfZone[z];
-        step.fusedInto(row);
+        fuse(z, zone, step, row, false);
         observe(z, copy, step.stepStart, row);
         emit(z, copy, row, step.maxAppendMillis);
+    }
+
+    /**
+     * The step's fused row: by the model's learned fusion when its card has one (its credibility tracks in the zone's
+     * state, then the track rules on the fused values, as the trainer's and backtest's fused history), else by the
+     * fixed source weights.
+     *
+     * @param closing true when the step closes (tracks move on); false for a provisional forecast (copies)
+     */
+    private void fuse(int z, ZoneMemory zone, StepAccumulator step, float[] row, boolean closing) {
+        roadcast.fusion.Fuser fuser = model.fuser(z, layout);
+        if (fuser == null || step.sources == null || step.sources.length == 0) {
+            // no learned fusion; or a step whose readings were taken before it (restored from state written without
+            // per-source cells, or opened under a model without one before a switch): its credibility-weighted sums
+            step.fusedInto(row);
+            return;
+        }
+        double[] tracks = closing ? zone.fusionTracks() : zone.fusionTracks().clone();
+        step.fusedInto(row, fuser, tracks, model.fuseSpeed, model.fuseFlow, model.fuseOccupancy);
+        if (closing) {
+            fusedRejected.inc(intake.cleanFused(zone, row));
+        }
     }
 
     /** The zone's kernel observes the observed segments' part of a fused row (extended rows follow them). */
@@ -731,6 +756,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         final int[][] members;
         /** One output buffer of the kriging layer for all zones (zones are forecast one at a time). */
         ExtendedForecast extendedBuffer;
+        /** The learned fusion per zone (null entries until first use; all null when the card has no fusion). */
+        final roadcast.fusion.Fuser[] fusers;
+        /** Scratch of the fusion: per slot, one cell's speed, flow and occupancy. */
+        final double[] fuseSpeed;
+        final double[] fuseFlow;
+        final double[] fuseOccupancy;
 
         RunningModel(ManifoldModel model) {
             this.model = model;
@@ -740,6 +771,22 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             this.extendedForecasters = new ExtendedForecaster[model.zoneCount()];
             this.readings = new ExtendedReadings[model.zoneCount()];
             this.members = new int[model.zoneCount()][];
+            this.fusers = new roadcast.fusion.Fuser[model.zoneCount()];
+            int slots = model.card().fusion() == null ? 0 : model.card().fusion().sources().size();
+            this.fuseSpeed = new double[slots];
+            this.fuseFlow = new double[slots];
+            this.fuseOccupancy = new double[slots];
+        }
+
+        /** The zone's learned fusion over its rows ({@code layout}'s zone-local order), null without one. */
+        roadcast.fusion.Fuser fuser(int zone, NetworkLayout layout) {
+            if (model.card().fusion() == null) {
+                return null;
+            }
+            if (fusers[zone] == null) {
+                fusers[zone] = new roadcast.fusion.Fuser(model.card().fusion(), layout.segmentsOfZone(zone));
+            }
+            return fusers[zone];
         }
 
         /** The live-reading rule of the zone's extended segments; null when the model has no kriging layer. */

@@ -98,6 +98,11 @@ final class SmallCity {
         return new SmallCity(network, history);
     }
 
+    /** This city's network with another history of its segments (e.g. a fused feed of them). */
+    SmallCity withHistory(SpeedHistory other) {
+        return new SmallCity(network, other);
+    }
+
     /** The same city reduced to its first {@code n} segments (network, links among them, history columns). */
     SmallCity firstSegments(int n) {
         List<Link> links = new ArrayList<>();

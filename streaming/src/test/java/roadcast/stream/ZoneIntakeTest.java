@@ -71,6 +71,44 @@ class ZoneIntakeTest {
         assertEquals(RejectReason.SPIKE, ZoneIntake.reasonOf(Verdict.SPIKE));
     }
 
+    /**
+     * With a learned fusion (loop calibrated to the floating cars as loop - 5): readings are kept per source and fused
+     * at the close by it, not by the fixed weights; a source the fusion does not know is dead-lettered, not silently
+     * dropped; the track rules judge the fused value, once per step.
+     */
+    @Test
+    void withALearnedFusionReadingsAreKeptPerSourceAndFusedByIt() {
+        roadcast.fusion.FusionModel fusion = new roadcast.fusion.FusionModel(Source.FLOATING_CAR, java.util.List.of(
+                new roadcast.fusion.SourceCalibration(Source.FLOATING_CAR, true, "none", new double[0],
+                        new double[] {0, 0}, java.util.Map.of(), 4.0, 0, java.util.Map.of()),
+                new roadcast.fusion.SourceCalibration(Source.LOOP, false, "speed", new double[] {-5, 1},
+                        new double[] {0, 0}, java.util.Map.of(), 1.0, 500, java.util.Map.of())), 1 / 24.0, "test");
+        ZoneIntake fusing = new ZoneIntake(LAYOUT, CredibilityRules.defaults(SpeedUnit.MPH), fusion);
+        StepAccumulator step = zone.open(T0, 3);
+        assertNull(fusing.admit(zone, step, reading(0, T0 + 1000, 60, Source.LOOP)));
+        assertNull(fusing.admit(zone, step, reading(0, T0 + 2000, 50, Source.FLOATING_CAR)));
+        assertNull(fusing.admit(zone, step, reading(0, T0 + 3000, 54, Source.FLOATING_CAR)));
+        Rejection unknown = fusing.admit(zone, step, reading(1, T0 + 1000, 40, Source.CELLULAR));
+        assertNotNull(unknown);
+        assertEquals(RejectReason.WRONG_TYPE, unknown.reason());
+        assertTrue(unknown.detail().contains("cellular") && unknown.detail().contains("floating_car"),
+                unknown.detail());
+        assertEquals(RejectReason.IMPOSSIBLE_SPEED,
+                fusing.admit(zone, step, reading(2, T0 + 1000, 900, Source.LOOP)).reason());
+        assertEquals(0, zone.tracks[0].seen, "the track rules wait for the fused value");
+
+        roadcast.fusion.Fuser fuser = new roadcast.fusion.Fuser(fusion, zone.segments);
+        float[] row = new float[3];
+        double[] scratch = new double[2];
+        step.fusedInto(row, fuser, zone.fusionTracks(), scratch.clone(), scratch.clone(), scratch.clone());
+        // loop 60 - 5 = 55 (variance 1), probes' mean 52 (variance 4): (55 + 52 / 4) / (1 + 1 / 4) = 54.4
+        assertEquals(54.4, row[0], 1e-4);
+        assertTrue(Float.isNaN(row[1]) && Float.isNaN(row[2]), "nothing fusable read b or c");
+        assertEquals(0, fusing.cleanFused(zone, row));
+        assertEquals(1, zone.tracks[0].seen, "the fused value passed the track rules once");
+        assertTrue(zone.fusionTracks[Source.LOOP.ordinal() * 3] != 0, "the loop's credibility track moved");
+    }
+
     @Test
     void readingsOfOneStepAreFusedByCredibility() {
         assertNull(offer(reading(0, T0 + 1000, 60, Source.LOOP), Long.MIN_VALUE));

@@ -10,7 +10,8 @@ import roadcast.reading.Source;
  * @param segment   segment id
  * @param speed     speed in the data set's unit, NaN where blank (e.g. a loop no vehicle crossed)
  * @param flow      vehicles per hour, NaN where the source has none (floating cars)
- * @param occupancy occupancy as the file gives it (sumo-grid: percent), NaN where the source has none
+ * @param occupancy occupancy as a fraction 0..1 (the file's percent / 100, the wire's unit), NaN where the source has
+ *                  none
  * @param source    the source
  * @param line      1-based line of the file, for messages
  */

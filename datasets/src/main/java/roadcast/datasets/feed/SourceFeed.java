@@ -19,12 +19,14 @@ import java.util.TreeSet;
 import java.util.function.Consumer;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.datasets.csv.CsvScanner;
+import roadcast.fusion.CellMean;
 import roadcast.fusion.SourceSeries;
 import roadcast.reading.Source;
 
 /**
  * A live system's multi-source feed read as history: the long CSV {@code timestamp,segment,speed,flow,occupancy,
- * source} (columns found by name, any order; {@code flow}, {@code occupancy} optional; {@code source} loop,
+ * source} (columns found by name, any order; {@code flow}, {@code occupancy} optional; occupancy in percent as SUMO
+ * writes it, read as the fraction 0..1 every reading carries on the wire; {@code source} loop,
  * floating_car/floating-car/fcd, cellular, other) of sumo-grid's {@code sources.csv.gz}, one grid per source.
  *
  * <p>The entry points: {@link #forEach} streams the rows one at a time (nothing held), {@link #read} puts them on
@@ -142,8 +144,14 @@ public final class SourceFeed {
                 if (speed < 0) {
                     throw new DatasetFormatException(in.file(), line, "negative speed " + speed);
                 }
+                double occupancy = cOcc < 0 ? Double.NaN : number[cOcc];
+                if (occupancy < 0 || occupancy > 100) {
+                    throw new DatasetFormatException(in.file(), line, "occupancy " + occupancy
+                            + " is not a percentage (0..100)");
+                }
+                // the file's percent (SUMO's E1 occupancy) -> the wire's fraction 0..1 (docs/CONTRACTS.md)
                 each.accept(new FeedRow(lastParsed, segment, speed, cFlow < 0 ? Double.NaN : number[cFlow],
-                        cOcc < 0 ? Double.NaN : number[cOcc], source, line));
+                        occupancy / 100.0, source, line));
             }
         }
         return rows;
@@ -260,9 +268,8 @@ public final class SourceFeed {
             if (Double.isNaN(x)) {
                 return;
             }
-            int k = count[t][i] + 1;
-            mean[t][i] += (float) ((x - mean[t][i]) / k);
-            count[t][i] = (byte) Math.min(k, Byte.MAX_VALUE);
+            mean[t][i] = CellMean.add(mean[t][i], count[t][i], x);
+            count[t][i] = CellMean.count(count[t][i]);
         }
 
         SourceSeries grid(Source source) {

@@ -71,7 +71,7 @@ class SourceFeedTest {
         assertEquals(6, loop.rows());
         assertEquals(6, fc.rows());
         assertEquals(30.5f, loop.speed()[2][3]);
-        assertEquals(8.5f, loop.occupancy()[2][3]);
+        assertEquals(0.085f, loop.occupancy()[2][3], "the file's 8.5 % is the wire's fraction 0.085");
         assertEquals(60f, loop.flow()[2][3]);
         assertTrue(Float.isNaN(loop.speed()[0][1]), "blank speed stays missing");
         assertEquals(0f, loop.flow()[0][1], "its flow 0 is kept");
@@ -90,6 +90,22 @@ class SourceFeedTest {
         assertEquals(4, g.sources().get(0).rows());
         assertEquals(12, g.rowsRead());
         assertEquals(8, g.rowsDropped());
+    }
+
+    @Test
+    void occupancyPercentIsReadAsTheWireFraction() throws IOException {
+        Path feed = Fixtures.write(dir.resolve("occ.csv"), "timestamp,segment,speed,flow,occupancy,source\n"
+                + "2024-03-04T00:00:00,a,50,600,12.5,loop\n2024-03-04T00:05:00,a,20,900,100,loop\n");
+        List<FeedRow> rows = new ArrayList<>();
+        SourceFeed.forEach(feed, ZONE, FeedFilter.ALL, rows::add);
+        assertEquals(0.125, rows.get(0).occupancy(), 1e-12);
+        assertEquals(1.0, rows.get(1).occupancy(), 1e-12, "a loop covered the whole interval: 100 % = 1");
+        Path over = Fixtures.write(dir.resolve("over.csv"), "timestamp,segment,speed,flow,occupancy,source\n"
+                + "2024-03-04T00:00:00,a,50,600,12.5,loop\n2024-03-04T00:05:00,a,20,900,130,loop\n");
+        DatasetFormatException e = assertThrows(DatasetFormatException.class,
+                () -> SourceFeed.read(over, ZONE, FeedFilter.ALL, List.of()));
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains("percentage"), e.getMessage());
     }
 
     @Test
