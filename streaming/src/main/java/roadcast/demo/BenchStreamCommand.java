@@ -291,7 +291,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
-    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds) {
+    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds, long failedBeforeFeed) {
     }
 
     /**
@@ -311,7 +311,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 KafkaOutputs.forecasts(bootstrap, topic + ".out", name, lagDelivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
                 .withFutureCheck(false)
-                .withFlinkOption("rest.port", Integer.toString(restPort));
+                .withFlinkOption("rest.port", Integer.toString(restPort))
+                .withFlinkOption(CheckpointStats.HISTORY_OPTION, Integer.toString(CheckpointStats.HISTORY_SIZE));
         if (incrementalCheckpoints) {
             job.withFlinkOption("execution.checkpointing.incremental", "true");
         }
@@ -320,7 +321,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
              FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)) {
             // The feed starts once the job runs and has completed a checkpoint, so start-up does not count as lag.
-            if (CheckpointStats.await(restPort, jobId, 1, Duration.ofMinutes(5)) == null) {
+            CheckpointStats atStart = CheckpointStats.await(restPort, jobId, 1, Duration.ofMinutes(5));
+            if (atStart == null) {
                 out.println("no checkpoint within 5 minutes of the start: starting the feed anyway");
             }
             long t0 = System.nanoTime();
@@ -337,7 +339,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             LagReport report = meter.report();
             CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
             out.printf("lag at %.0fx, %s: %s; checkpoints: %s%n", speedup, lagDelivery, report, checkpoints);
-            return new LiveRun(report, checkpoints, publisher.sent(), elapsed);
+            return new LiveRun(report, checkpoints, publisher.sent(), elapsed,
+                    atStart == null ? -1 : atStart.failed());
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -384,6 +387,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("checkpoints_failed" + suffix, c.failed());
             o.put("state_mb" + suffix, Math.round(c.stateBytes() / 1e5) / 10.0);
             o.put("checkpointed_mb" + suffix, Math.round(c.checkpointedBytes() / 1e5) / 10.0);
+            // Failed while the job was starting, before the feed began (a task not yet running when triggered).
+            o.put("checkpoints_failed_before_feed" + suffix, run.failedBeforeFeed());
+            ObjectNode reasons = o.putObject("checkpoint_failures" + suffix);
+            c.failureReasons().forEach(reasons::put);
         }
     }
 

@@ -1,5 +1,6 @@
 package roadcast.publish;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import roadcast.forecast.Forecast;
 
 /**
@@ -9,5 +10,6 @@ import roadcast.forecast.Forecast;
  * @param forecast          the record to publish
  * @param inputAppendMillis largest input append time of the zone step, epoch ms
  */
+@TypeInfo(IssuedForecastTypeInfo.Factory.class)
 public record IssuedForecast(Forecast forecast, long inputAppendMillis) {
 }
