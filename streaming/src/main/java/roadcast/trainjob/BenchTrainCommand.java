@@ -48,7 +48,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--segments", paramLabel = "N[,N...]", defaultValue = "20000", split = ",",
+    @Option(names = "--segments", paramLabel = "N", defaultValue = "20000", split = ",",
             description = {"Segments (default: ${DEFAULT-VALUE}). Several sizes, e.g. 10000,20000,50000, make a cost "
                     + "curve: one run per size, one after the other, then a least-squares line of time and memory "
                     + "against segments, extrapolated to 100,000; the JSON then holds {\"runs\": [...], "
@@ -97,6 +97,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
         List<ObjectNode> runs = new java.util.ArrayList<>();
         for (int segments : segmentsList) {
             runs.add(run(segments, out));
+            if (segmentsList.size() > 1) {
+                // the sizes done so far, in case a long curve is stopped before its end
+                ObjectNode partial = mapper.createObjectNode();
+                partial.putArray("runs").addAll(runs);
+                Files.writeString(json, partial.toPrettyString() + "\n", StandardCharsets.UTF_8);
+            }
         }
         ObjectNode result;
         if (runs.size() == 1) {
