@@ -77,6 +77,72 @@ public final class DatasetLoader {
                 + ".csv or .csv.gz)");
     }
 
+    /**
+     * The speed file of a data set whose history can be read row by row without loading it (a shared-layout folder
+     * without a live feed, or a wide CSV file); empty for the other layouts, which are only loaded whole.
+     */
+    public static java.util.Optional<Path> wideSpeedFile(Path path) {
+        if (Files.isDirectory(path)) {
+            if (FeedDatasets.feedFile(path).isPresent()) {
+                return java.util.Optional.empty();
+            }
+            for (String speed : new String[] {"speed.csv.gz", "speed.csv"}) {
+                if (Files.isRegularFile(path.resolve(speed))) {
+                    return java.util.Optional.of(path.resolve(speed));
+                }
+            }
+            return java.util.Optional.empty();
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (Files.isRegularFile(path) && (name.endsWith(".csv") || name.endsWith(".csv.gz"))
+                && !FeedDatasets.isFeedFile(path) && !isLongCsv(path)) {
+            return java.util.Optional.of(path);
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The data set of {@link #wideSpeedFile} with only its first {@code rows} rows (at least two): its name,
+     * network, coverage, conventions and time grid, for a trainer that then reads the rows with {@link #scanSpeed}.
+     */
+    public static Dataset preview(Path path, int rows) {
+        Path speedFile = wideSpeedFile(path).orElseThrow(() -> new DatasetFormatException(path,
+                "not a shared-layout folder or wide CSV: cannot be read row by row"));
+        Path folder = speedFile.toAbsolutePath().getParent();
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        List<float[]> first = new java.util.ArrayList<>();
+        WideCsv.Grid grid = WideCsv.scan(speedFile, (r, time, values) -> {
+            first.add(values.clone());
+            return first.size() < Math.max(2, rows);
+        });
+        if (grid.step() == null) {
+            throw new DatasetFormatException(speedFile, "only one row: cannot infer the time step");
+        }
+        String name = Files.isDirectory(path) ? path.getFileName().toString() : baseName(path);
+        return assemble(name, conventions, grid.ids(), grid.start(), grid.step(), first.toArray(new float[0][]),
+                null, null, folder);
+    }
+
+    /**
+     * Every row of the speed file of {@link #wideSpeedFile}, in time order, as {@link #load} would give it (zeros to
+     * NaN where the README says so), one reused array at a time: the whole history is never in memory.
+     */
+    public static WideCsv.Grid scanSpeed(Path path, WideCsv.RowVisitor visitor) {
+        Path speedFile = wideSpeedFile(path).orElseThrow(() -> new DatasetFormatException(path,
+                "not a shared-layout folder or wide CSV: cannot be read row by row"));
+        boolean zeroIsMissing = DatasetConventions.fromFolder(speedFile.toAbsolutePath().getParent()).zeroIsMissing();
+        return WideCsv.scan(speedFile, (r, time, values) -> {
+            if (zeroIsMissing) {
+                for (int i = 0; i < values.length; i++) {
+                    if (values[i] == 0f) {
+                        values[i] = Float.NaN;
+                    }
+                }
+            }
+            return visitor.row(r, time, values);
+        });
+    }
+
     private static Dataset loadFolder(Path folder) {
         // a live feed is the history wherever there is one: the folder's speed file may be ground truth
         java.util.Optional<Path> feed = FeedDatasets.feedFile(folder);

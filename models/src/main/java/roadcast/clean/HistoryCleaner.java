@@ -25,16 +25,38 @@ public final class HistoryCleaner {
 
     /** Cleans the history's own speed matrix: for month-long 20,000-segment histories where a copy does not fit. */
     public static CleaningResult cleanInPlace(SpeedHistory history, CredibilityRules rules) {
-        int n = history.segments();
-        ReadingCheck check = new ReadingCheck(rules);
-        SegmentTrack[] tracks = new SegmentTrack[n];
-        for (int i = 0; i < n; i++) {
-            tracks[i] = new SegmentTrack();
-        }
-        long[][] counts = new long[n][Verdict.values().length];
+        RowCleaner cleaner = new RowCleaner(history.segmentIds(), rules);
         // row-major walk: the matrix is [T][N], so one row at a time keeps the reads sequential
         for (float[] row : history.speed()) {
+            cleaner.clean(row);
+        }
+        return new CleaningResult(history, cleaner.report());
+    }
+
+    /**
+     * The cleaner one row at a time, in time order: what {@link #cleanInPlace} does to a matrix, for a trainer that
+     * reads the history as a stream of rows and never holds it (the Flink batch trainer's driver).
+     */
+    public static final class RowCleaner {
+        private final String[] segmentIds;
+        private final ReadingCheck check;
+        private final SegmentTrack[] tracks;
+        private final long[][] counts;
+
+        public RowCleaner(String[] segmentIds, CredibilityRules rules) {
+            this.segmentIds = segmentIds.clone();
+            int n = segmentIds.length;
+            this.check = new ReadingCheck(rules);
+            this.tracks = new SegmentTrack[n];
             for (int i = 0; i < n; i++) {
+                tracks[i] = new SegmentTrack();
+            }
+            this.counts = new long[n][Verdict.values().length];
+        }
+
+        /** Cleans the next row in place: rejected cells become NaN. */
+        public void clean(float[] row) {
+            for (int i = 0; i < row.length; i++) {
                 float x = row[i];
                 // a NaN cell is a reading that never arrived: the stream would not see it, so it must not touch the track
                 Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], x);
@@ -44,6 +66,14 @@ public final class HistoryCleaner {
                 }
             }
         }
-        return new CleaningResult(history, new CleaningReport(history.segmentIds().clone(), counts));
+
+        /** What was removed from the rows cleaned so far. */
+        public CleaningReport report() {
+            long[][] copy = new long[counts.length][];
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = counts[i].clone();
+            }
+            return new CleaningReport(segmentIds.clone(), copy);
+        }
     }
 }

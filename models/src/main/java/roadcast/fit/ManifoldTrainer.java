@@ -115,7 +115,12 @@ public final class ManifoldTrainer {
 
     /** Lead times forecast, in minutes: every step up to {@code cfg.maxHorizonMinutes()} (at least one step). */
     public static int[] horizonsMin(SpeedHistory history, TrainingConfig cfg) {
-        long stepMillis = history.step().toMillis();
+        return horizonsMin(history.step(), cfg);
+    }
+
+    /** {@link #horizonsMin(SpeedHistory, TrainingConfig)} for a history of this step. */
+    public static int[] horizonsMin(java.time.Duration step, TrainingConfig cfg) {
+        long stepMillis = step.toMillis();
         int horizons = (int) Math.max(1, cfg.maxHorizonMinutes() * 60_000L / stepMillis);
         int[] horizonsMin = new int[horizons];
         for (int h = 0; h < horizons; h++) {
@@ -154,6 +159,24 @@ public final class ManifoldTrainer {
         long zoningStart = System.nanoTime();
         int[][] clusters = Zoning.partition(network, history.speed(), profileRow,
                 LocalClock.slotsPerDay(stepMillis), cfg.maxZoneSize());
+        return anchored(network, clusters, cfg, anchor, zoningStart);
+    }
+
+    /**
+     * {@link #zoning(SpeedHistory, RoadNetwork, TrainingConfig, ManifoldModel)} from the segments' deviation series
+     * ({@link Zoning.Deviations}), built by a caller that streams the cleaned history instead of holding it: the same
+     * zones.
+     */
+    public static AnchoredZoning.Result zoning(RoadNetwork network, float[][] deviationSeries, TrainingConfig cfg,
+                                               ManifoldModel anchor) {
+        long zoningStart = System.nanoTime();
+        return anchored(network, Zoning.partition(network, deviationSeries, cfg.maxZoneSize()), cfg, anchor,
+                zoningStart);
+    }
+
+    private static AnchoredZoning.Result anchored(RoadNetwork network, int[][] clusters, TrainingConfig cfg,
+                                                  ManifoldModel anchor, long zoningStart) {
+        String[] ids = network.segmentIds();
         AnchoredZoning.Result zoning = anchor == null ? AnchoredZoning.fresh(clusters)
                 : AnchoredZoning.anchor(ids, clusters, ZoningRecord.previous(anchor), cfg.maxZoneSize());
         LOG.info("{} segments in {} zones ({} ms){}", network.size(), zoning.zones().length,
@@ -172,6 +195,20 @@ public final class ManifoldTrainer {
     public static ManifoldModel assemble(SpeedHistory history, RoadNetwork network, TrainingConfig cfg,
                                          int[] horizonsMin, ZoneFitter.Result[] results,
                                          AnchoredZoning.Result zoning, ManifoldModel anchor) {
+        return assemble(history.time(0), history.time(history.steps() - 1), history.step(), history.timeZone(),
+                history.unit(), network, cfg, horizonsMin, results, zoning, anchor);
+    }
+
+    /**
+     * {@link #assemble(SpeedHistory, RoadNetwork, TrainingConfig, int[], ZoneFitter.Result[], AnchoredZoning.Result,
+     * ManifoldModel)} given only the history's grid (first and last local time, step, zone, unit): the history's
+     * values are not needed, so a caller that streamed it need not hold it.
+     */
+    public static ManifoldModel assemble(java.time.LocalDateTime first, java.time.LocalDateTime last,
+                                         java.time.Duration step, ZoneId timeZone, roadcast.history.SpeedUnit unit,
+                                         RoadNetwork network, TrainingConfig cfg, int[] horizonsMin,
+                                         ZoneFitter.Result[] results, AnchoredZoning.Result zoning,
+                                         ManifoldModel anchor) {
         int n = network.size();
         int horizons = horizonsMin.length;
         int cells = n * horizons * SkillTable.PERIODS;
@@ -229,13 +266,11 @@ public final class ManifoldTrainer {
             count.add(c);
         }
         ModelCard.ValidationMetrics metrics = new ModelCard.ValidationMetrics(hm, rmse, mae, rmseP, rmseA, count);
-        String zoneSuffix = " " + history.timeZone().getId();
-        ModelCard card = new ModelCard(ModelCard.UNPUBLISHED, cfg.dataset(), history.time(0) + zoneSuffix,
-                history.time(history.steps() - 1) + zoneSuffix, cfg.provenance(), n, zones.length, cfg.searchGrid(),
+        String zoneSuffix = " " + timeZone.getId();
+        ModelCard card = new ModelCard(ModelCard.UNPUBLISHED, cfg.dataset(), first + zoneSuffix, last + zoneSuffix, cfg.provenance(), n, zones.length, cfg.searchGrid(),
                 choices, metrics, CodeVersion.describe(), null, Instant.now().toString());
         SkillTable skill = SkillTable.fromSums(n, horizons, sqModel, sqPersistence, sqHa, pairs);
-        ManifoldModel model = new ManifoldModel(card, network, history.unit(), history.step(), history.timeZone(),
-                horizonsMin, zones, zoning.ids(), freeFlow, cfg.credibility(), skill);
+        ManifoldModel model = new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoning.ids(), freeFlow, cfg.credibility(), skill);
         model = model.withCard(card.withZoning(ZoningRecord.card(model, zoning.idHighWater(), anchor)));
         card = model.card();
         LOG.info("validation RMSE by horizon {} min: model {}, persistence {}, historical average {}", hm, rmse,

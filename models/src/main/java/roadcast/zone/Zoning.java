@@ -46,7 +46,22 @@ public final class Zoning {
             Arrays.setAll(all, i -> i);
             return new int[][] {all};
         }
-        float[][] series = deviationSeries(rows, profileRow, slotsPerDay, n);
+        return partition(network, deviationSeries(rows, profileRow, slotsPerDay, n), maxZoneSize);
+    }
+
+    /**
+     * The same partition from the segments' deviation series ({@link Deviations#series}), for a caller that built
+     * them from a stream of rows without holding the history.
+     *
+     * @param series [N][samples] unit-norm deviation series, network order
+     */
+    public static int[][] partition(RoadNetwork network, float[][] series, int maxZoneSize) {
+        int n = network.size();
+        if (n <= maxZoneSize) {
+            int[] all = new int[n];
+            Arrays.setAll(all, i -> i);
+            return new int[][] {all};
+        }
         long[] edgeKeys = edges(network);
         int edgeCount = edgeKeys.length;
         int[] ea = new int[edgeCount];
@@ -77,55 +92,100 @@ public final class Zoning {
 
     /** Per segment: deviation from its hour-of-week mean on sampled rows, centred and scaled to unit norm. */
     static float[][] deviationSeries(float[][] rows, int[] profileRow, int slotsPerDay, int n) {
-        int steps = rows.length;
-        int bins = 48;
-        double[] sum = new double[bins * n];
-        int[] count = new int[bins * n];
-        int[] bin = new int[steps];
-        for (int t = 0; t < steps; t++) {
-            int row = profileRow[t];
-            bin[t] = (row / slotsPerDay) * 24 + (int) ((long) (row % slotsPerDay) * 24 / slotsPerDay);
-            int off = bin[t] * n;
-            float[] x = rows[t];
+        Deviations d = new Deviations(n, slotsPerDay);
+        for (int t = 0; t < rows.length; t++) {
+            d.add(profileRow[t], rows[t]);
+        }
+        return d.series(profileRow, t -> rows[t]);
+    }
+
+    /**
+     * The affinity series built in two passes over the rows, so the history never has to be in memory: first every
+     * row in time order ({@link #add}: the hour-of-week means, 48 bins x N sums), then the {@value #SAMPLE_ROWS}
+     * evenly spaced sampled rows read again ({@link #series}). Memory: 48 x N sums plus N x samples floats.
+     */
+    public static final class Deviations {
+        private static final int BINS = 48;
+        private final int n;
+        private final int slotsPerDay;
+        private final double[] sum;
+        private final int[] count;
+        private int steps;
+
+        public Deviations(int n, int slotsPerDay) {
+            this.n = n;
+            this.slotsPerDay = slotsPerDay;
+            this.sum = new double[BINS * n];
+            this.count = new int[BINS * n];
+        }
+
+        /** The hour-of-week bin (weekday/weekend x hour) of a profile row. */
+        private int bin(int profileRow) {
+            return (profileRow / slotsPerDay) * 24 + (int) ((long) (profileRow % slotsPerDay) * 24 / slotsPerDay);
+        }
+
+        /** The next row, in time order, with its profile row. */
+        public void add(int profileRow, float[] x) {
+            int off = bin(profileRow) * n;
             for (int i = 0; i < n; i++) {
                 if (!Float.isNaN(x[i])) {
                     sum[off + i] += x[i];
                     count[off + i]++;
                 }
             }
+            steps++;
         }
-        int samples = Math.min(steps, SAMPLE_ROWS);
-        float[][] series = new float[n][samples];
-        for (int k = 0; k < samples; k++) {
-            int t = (int) ((long) k * steps / samples);
-            int off = bin[t] * n;
-            float[] x = rows[t];
-            for (int i = 0; i < n; i++) {
-                series[i][k] = Float.isNaN(x[i]) || count[off + i] == 0 ? Float.NaN
-                        : (float) (x[i] - sum[off + i] / count[off + i]);
+
+        /** The rows that {@link #series} reads again: {@code k * steps / samples}, ascending. */
+        public static int[] sampledRows(int steps) {
+            int samples = Math.min(steps, SAMPLE_ROWS);
+            int[] rows = new int[samples];
+            for (int k = 0; k < samples; k++) {
+                rows[k] = (int) ((long) k * steps / samples);
             }
+            return rows;
         }
-        for (float[] s : series) {
-            double mean = 0;
-            int m = 0;
-            for (float v : s) {
-                if (!Float.isNaN(v)) {
-                    mean += v;
-                    m++;
+
+        /**
+         * @param profileRow [steps] profile row of each step added
+         * @param row        row t of the history as added (only {@link #sampledRows} are asked for, ascending)
+         * @return [N][samples] deviations from the hour-of-week means, centred, unit norm
+         */
+        public float[][] series(int[] profileRow, java.util.function.IntFunction<float[]> row) {
+            int[] sampled = sampledRows(steps);
+            int samples = sampled.length;
+            float[][] series = new float[n][samples];
+            for (int k = 0; k < samples; k++) {
+                int t = sampled[k];
+                int off = bin(profileRow[t]) * n;
+                float[] x = row.apply(t);
+                for (int i = 0; i < n; i++) {
+                    series[i][k] = Float.isNaN(x[i]) || count[off + i] == 0 ? Float.NaN
+                            : (float) (x[i] - sum[off + i] / count[off + i]);
                 }
             }
-            mean = m == 0 ? 0 : mean / m;
-            double norm = 0;
-            for (int k = 0; k < s.length; k++) {
-                s[k] = Float.isNaN(s[k]) ? 0f : (float) (s[k] - mean);
-                norm += s[k] * s[k];
+            for (float[] s : series) {
+                double mean = 0;
+                int m = 0;
+                for (float v : s) {
+                    if (!Float.isNaN(v)) {
+                        mean += v;
+                        m++;
+                    }
+                }
+                mean = m == 0 ? 0 : mean / m;
+                double norm = 0;
+                for (int k = 0; k < s.length; k++) {
+                    s[k] = Float.isNaN(s[k]) ? 0f : (float) (s[k] - mean);
+                    norm += s[k] * s[k];
+                }
+                float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
+                for (int k = 0; k < s.length; k++) {
+                    s[k] *= scale;
+                }
             }
-            float scale = norm > 0 ? (float) (1 / Math.sqrt(norm)) : 0f;
-            for (int k = 0; k < s.length; k++) {
-                s[k] *= scale;
-            }
+            return series;
         }
-        return series;
     }
 
     /** Undirected edges as sorted keys min * n + max: links, plus nearest neighbours of unlinked segments. */

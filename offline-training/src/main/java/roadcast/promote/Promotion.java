@@ -124,13 +124,7 @@ public final class Promotion {
         Optional<ManifoldModel> inService = registry.loadLatest();
         Dataset data = request.data();
         if (inService.isEmpty()) {
-            TrainingRun.Outcome outcome = fit(request, request.rows(), progress, null);
-            ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(
-                    new ModelCard.GateVerdict("published", null, List.of(), List.of(),
-                            "none: the registry had no model in service")));
-            String version = registry.publish(model);
-            return new Result(Status.FIRST, version, registry.dir().resolve(version), model.withVersion(version),
-                    outcome, null, null);
+            return publishFirst(registry, fit(request, request.rows(), progress, null));
         }
         ManifoldModel service = inService.get();
         SpeedHistory window = data.history().rows(0, request.rows());
@@ -173,6 +167,19 @@ public final class Promotion {
         }
         return new Result(status, version, directory, model.withVersion(version), outcome, decision,
                 service.version());
+    }
+
+    /**
+     * Publishes the first model of a registry that has none in service (nothing to gate it against): what
+     * {@link #run} does for an empty registry, for a trainer that streamed its data set instead of loading it.
+     */
+    public static Result publishFirst(ModelRegistry registry, TrainingRun.Outcome outcome) throws IOException {
+        ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(
+                new ModelCard.GateVerdict("published", null, List.of(), List.of(),
+                        "none: the registry had no model in service")));
+        String version = registry.publish(model);
+        return new Result(Status.FIRST, version, registry.dir().resolve(version), model.withVersion(version),
+                outcome, null, null);
     }
 
     /** The request's trainer on rows [0, trainRows); a failure other than I/O or a bad argument is an I/O error. */

@@ -26,6 +26,16 @@ public interface ClusterTrainer {
                               String workDir, int parallelism, ProgressListener progress, ManifoldModel anchor)
             throws Exception;
 
+    /**
+     * The same training from a data set on disk that the driver reads row by row and never loads (a shared-layout
+     * folder or a wide CSV, see {@code DatasetLoader.wideSpeedFile}), on every row, without an anchor: the first
+     * model of a registry.
+     *
+     * @param config from {@code DatasetLoader.preview} of the same path
+     */
+    TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, TrainingConfig config, String flinkAddress,
+                                      String workDir, int parallelism, ProgressListener progress) throws Exception;
+
     /** This cluster trainer as a {@link Trainer} for the promotion gate. */
     default Trainer on(String flinkAddress, String workDir, int parallelism) {
         return (dataset, trainRows, config, progress, anchor) -> train(dataset, trainRows, config, flinkAddress,

@@ -77,10 +77,14 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--flink", paramLabel = "HOST:PORT",
             description = {"Fit the zones as a Flink batch job on this session cluster (its REST address, e.g. "
-                    + "localhost:8081; 'roadcast cluster start' prints one). The data set is loaded, cleaned and "
-                    + "zoned here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
+                    + "localhost:8081; 'roadcast cluster start' prints one). The data set is cleaned and zoned "
+                    + "here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
                     + "parallel, and the model is assembled and published here as by a local run: same model, "
-                    + "same file, same card."})
+                    + "same file, same card.",
+                    "The first model of a registry from a shared-layout folder or wide CSV (no --until) is "
+                            + "streamed: this JVM reads the history row by row and never holds it (the cleaned rows "
+                            + "wait on its local disk). With a model in service the data set is loaded, as the "
+                            + "promotion gate compares the two on the held-out day."})
     String flink;
 
     @Option(names = "--work-dir", paramLabel = "DIR|URI",
@@ -100,6 +104,10 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (flink != null && until == null && DatasetLoader.wideSpeedFile(dataset).isPresent()
+                && new ModelRegistry(registry).latest().isEmpty()) {
+            return streamedFirstModel(out, err);
+        }
         Dataset data;
         try {
             data = DatasetLoader.load(dataset);
@@ -151,6 +159,49 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("train: " + e.getMessage());
             return 2;
         }
+        return report(result, config.maxZoneSize(), out, err, "train");
+    }
+
+    /**
+     * {@code --flink} on a data set the driver can stream (a shared-layout folder or wide CSV) for a registry without
+     * a model in service: nothing to gate against, so the history is never loaded here; the driver reads it row by
+     * row, keeps the cleaned rows on local disk, and the cluster fits the zones. The same model as the loaded path.
+     */
+    private int streamedFirstModel(PrintWriter out, PrintWriter err) throws Exception {
+        Dataset header;
+        TrainingConfig config;
+        try {
+            header = DatasetLoader.preview(dataset, 2);
+            config = training.toConfig(header);
+        } catch (IllegalArgumentException e) {
+            err.println("train: " + e.getMessage());
+            return 2;
+        } catch (Exception e) {
+            err.println("train: cannot load data set " + dataset + ": " + e.getMessage());
+            return 2;
+        }
+        out.printf(Locale.ROOT, "data set %s: %d segments, steps of %d min from %s, read row by row (the driver "
+                        + "does not load it); training on every row%n", header.name(), header.history().segments(),
+                header.history().step().toMinutes(), header.history().start());
+        TrainingRun.Outcome outcome;
+        try (ProgressBars bars = new ProgressBars(!quiet)) {
+            outcome = ClusterTrainer.load().trainStreamed(dataset, config, flink,
+                    workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString(),
+                    parallelism, bars);
+        } catch (ZoneFitException e) {
+            err.println("train: model refused: " + e.getMessage());
+            return 1;
+        } catch (IllegalArgumentException e) {
+            err.println("train: " + e.getMessage());
+            return 2;
+        }
+        int minRows = (int) (2 * 86_400_000L / header.history().step().toMillis());
+        if (outcome.trainRows() < minRows) {
+            err.println("train: only " + outcome.trainRows() + " rows of " + header.name() + "; at least two days ("
+                    + minRows + " rows) are needed");
+            return 2;
+        }
+        Promotion.Result result = Promotion.publishFirst(new ModelRegistry(registry), outcome);
         return report(result, config.maxZoneSize(), out, err, "train");
     }
 

@@ -384,6 +384,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Status of each subtask of the job's vertex whose name starts with {@code vertexName} (operators chained after
+     * it extend the name), by subtask index; empty if it has none.
+     */
+    public List<String> subtaskStates(String jobId, String vertexName) throws IOException, InterruptedException {
+        List<String> out = new ArrayList<>();
+        for (JsonNode v : get("/jobs/" + jobId).path("vertices")) {
+            if (v.path("name").asText().startsWith(vertexName)) {
+                for (JsonNode s : get("/jobs/" + jobId + "/vertices/" + v.path("id").asText()).path("subtasks")) {
+                    out.add(s.path("status").asText());
+                }
+            }
+        }
+        return out;
+    }
+
     /** Failures the job recovered from or died of (the REST exception history), newest first. */
     public int exceptionHistorySize(String jobId) throws IOException, InterruptedException {
         return get("/jobs/" + jobId + "/exceptions").path("exceptionHistory").path("entries").size();

@@ -36,7 +36,9 @@ import roadcast.train.TrainingRun;
 @Command(name = "bench-train", mixinStandardHelpOptions = true,
         description = {"Generates a city, trains it in this JVM (unless --cluster-only) and as a Flink batch job on a "
                 + "local standalone cluster of K TaskManagers (separate JVMs, one slot each), and writes the times, "
-                + "the largest forecast difference between the two models and the TaskManagers' peak heap as JSON.",
+                + "the largest forecast difference between the two models, the TaskManagers' and the driver's peak "
+                + "heap as JSON. The cluster run's driver streams the city from its files (it never loads the "
+                + "history); the local run loads it.",
                 "Both times cover cleaning, zoning, fitting and assembling (the cluster's also writing the zone "
                         + "histories and collecting the parts), not generating or loading the city, nor starting "
                         + "the cluster (a session cluster is already running in production; its start time is "
@@ -46,8 +48,12 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--segments", paramLabel = "N", defaultValue = "20000", description = "Segments (default: ${DEFAULT-VALUE}).")
-    int segments;
+    @Option(names = "--segments", paramLabel = "N", defaultValue = "20000", split = ",",
+            description = {"Segments (default: ${DEFAULT-VALUE}). Several sizes, e.g. 10000,20000,50000, make a cost "
+                    + "curve: one run per size, one after the other, then a least-squares line of time and memory "
+                    + "against segments, extrapolated to 100,000; the JSON then holds {\"runs\": [...], "
+                    + "\"cost_curve\": {...}}."})
+    List<Integer> segmentsList;
 
     @Option(names = "--days", paramLabel = "D", defaultValue = "14", description = "Days of 5-minute steps (default: ${DEFAULT-VALUE}).")
     int days;
@@ -83,38 +89,116 @@ public final class BenchTrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (segments < 2 || days < 3 || taskManagers < 1) {
+        if (segmentsList.stream().anyMatch(n -> n < 2) || days < 3 || taskManagers < 1) {
             err.println("bench-train: need --segments >= 2, --days >= 3, --taskmanagers >= 1");
             return 2;
         }
-        Path work = dir != null ? dir : Files.createTempDirectory("roadcast-bench-train");
+        ObjectMapper mapper = new ObjectMapper();
+        List<ObjectNode> runs = new java.util.ArrayList<>();
+        for (int segments : segmentsList) {
+            runs.add(run(segments, out));
+            if (segmentsList.size() > 1) {
+                // the sizes done so far, in case a long curve is stopped before its end
+                ObjectNode partial = mapper.createObjectNode();
+                partial.putArray("runs").addAll(runs);
+                Files.writeString(json, partial.toPrettyString() + "\n", StandardCharsets.UTF_8);
+            }
+        }
+        ObjectNode result;
+        if (runs.size() == 1) {
+            result = runs.get(0);
+        } else {
+            result = mapper.createObjectNode();
+            result.putArray("runs").addAll(runs);
+            ObjectNode curve = result.putObject("cost_curve");
+            out.println("cost curve (" + taskManagers + " TaskManagers, " + days + " days, heap " + taskManagerHeap
+                    + "):");
+            out.println("  segments  zones  local s  cluster s  driver peak heap MB  TaskManager peak heap MB");
+            for (ObjectNode r : runs) {
+                out.printf(Locale.ROOT, "  %8d  %5d  %7s  %9.1f  %19d  %24d%n", r.path("segments").asInt(),
+                        r.path("zones").asInt(), r.path("local_seconds").isMissingNode() ? "-"
+                                : String.format(Locale.ROOT, "%.1f", r.path("local_seconds").asDouble()),
+                        r.path("cluster_seconds").asDouble(), r.path("peak_driver_heap_mb").asLong(),
+                        r.path("peak_taskmanager_heap_mb").asLong());
+            }
+            for (String figure : new String[] {"cluster_seconds", "local_seconds", "peak_driver_heap_mb",
+                    "peak_taskmanager_heap_mb"}) {
+                double[] line = leastSquares(runs, figure);
+                if (line != null) {
+                    ObjectNode f = curve.putObject(figure);
+                    f.put("intercept", line[0]).put("per_1000_segments", line[1] * 1000)
+                            .put("r2", line[2]).put("at_100000", line[0] + line[1] * 100_000);
+                    out.printf(Locale.ROOT, "  %s ~ %.2f + %.4f per 1,000 segments (r2 %.3f): %.1f at 100,000 "
+                            + "(extrapolated)%n", figure, line[0], line[1] * 1000, line[2],
+                            line[0] + line[1] * 100_000);
+                }
+            }
+        }
+        Files.writeString(json, result.toPrettyString() + "\n", StandardCharsets.UTF_8);
+        out.println(result.toString());
+        out.flush();
+        return 0;
+    }
+
+    /** {intercept, slope, r2} of figure against segments over the runs that have it; null with fewer than two. */
+    static double[] leastSquares(List<ObjectNode> runs, String figure) {
+        List<double[]> points = new java.util.ArrayList<>();
+        for (ObjectNode r : runs) {
+            if (r.path(figure).isNumber()) {
+                points.add(new double[] {r.path("segments").asDouble(), r.path(figure).asDouble()});
+            }
+        }
+        if (points.size() < 2) {
+            return null;
+        }
+        double mx = points.stream().mapToDouble(p -> p[0]).average().orElseThrow();
+        double my = points.stream().mapToDouble(p -> p[1]).average().orElseThrow();
+        double sxy = 0;
+        double sxx = 0;
+        double syy = 0;
+        for (double[] p : points) {
+            sxy += (p[0] - mx) * (p[1] - my);
+            sxx += (p[0] - mx) * (p[0] - mx);
+            syy += (p[1] - my) * (p[1] - my);
+        }
+        double slope = sxx == 0 ? 0 : sxy / sxx;
+        double r2 = sxx == 0 || syy == 0 ? 1 : sxy * sxy / (sxx * syy);
+        return new double[] {my - slope * mx, slope, r2};
+    }
+
+    /** One size: the city generated, trained locally (unless --cluster-only) and on a fresh local cluster. */
+    private ObjectNode run(int segments, PrintWriter out) throws Exception {
+        Path work = dir != null ? dir.resolve("n" + segments) : Files.createTempDirectory("roadcast-bench-train");
         ObjectNode result = new ObjectMapper().createObjectNode();
         try {
             long t0 = System.nanoTime();
+            Path cityDir = work.resolve("city");
             new CityGenerator(CityConfig.of(segments, days, 5, seed, WeekProfiles.sharedOrBuiltIn(seed)))
-                    .generate(work.resolve("city"), row -> { });
+                    .generate(cityDir, row -> { });
             double generateSeconds = (System.nanoTime() - t0) / 1e9;
-            long t1 = System.nanoTime();
-            Dataset data = DatasetLoader.load(work.resolve("city"));
-            double loadSeconds = (System.nanoTime() - t1) / 1e9;
-            out.printf(Locale.ROOT, "city: %d segments x %d days generated in %.1f s, loaded in %.1f s%n", segments,
-                    days, generateSeconds, loadSeconds);
+            out.printf(Locale.ROOT, "city: %d segments x %d days generated in %.1f s%n", segments, days,
+                    generateSeconds);
             out.flush();
-            int rows = data.history().steps();
-            TrainingConfig config = training.toConfig(data);
+            // the cluster run's driver streams the city from its files: only the network and the first rows here
+            TrainingConfig config = training.toConfig(DatasetLoader.preview(cityDir, 2));
 
             ManifoldModel local = null;
             result.put("segments", segments).put("days", days);
             if (!clusterOnly) {
+                long t1 = System.nanoTime();
+                Dataset data = DatasetLoader.load(cityDir);
+                double loadSeconds = (System.nanoTime() - t1) / 1e9;
+                result.put("load_seconds", round(loadSeconds));
                 TrainingRun.Outcome outcome;
                 try (ProgressBars bars = new ProgressBars(!quiet)) {
-                    outcome = TrainingRun.train(data, rows, config, bars);
+                    outcome = TrainingRun.train(data, data.history().steps(), config, bars);
                 }
                 local = outcome.model();
                 result.put("local_seconds", round(outcome.seconds()));
-                out.printf(Locale.ROOT, "local: %d zones in %.1f s (%d threads)%n", local.zoneCount(),
-                        outcome.seconds(), config.threads());
+                out.printf(Locale.ROOT, "local: loaded in %.1f s, %d zones in %.1f s (%d threads)%n", loadSeconds,
+                        local.zoneCount(), outcome.seconds(), config.threads());
                 out.flush();
+                data = null;
                 System.gc();
             }
 
@@ -129,51 +213,75 @@ public final class BenchTrainCommand implements Callable<Integer> {
                         cluster.restUri().getPort(), FlinkClusterTrainer.jobConfiguration(),
                         FlinkClusterTrainer.jobJar().toString());
                 HeapWatch watch = new HeapWatch(cluster);
+                System.gc();
+                DriverHeap driver = new DriverHeap();
                 watch.start();
                 TrainingRun.Outcome outcome;
                 StageTimer stages;
                 try (ProgressBars bars = new ProgressBars(!quiet)) {
                     stages = new StageTimer(bars);
-                    outcome = FlinkClusterTrainer.train(data, rows, config, env,
+                    outcome = FlinkClusterTrainer.train(cityDir, config, env,
                             work.resolve("runs").toAbsolutePath().toUri().toString(), taskManagers, stages, null);
                 } finally {
                     watch.stop();
                 }
+                double driverPeakMb = driver.peakMb();
                 out.println("cluster stages (s, from the start of each to the start of the next): "
                         + stages.seconds(outcome.seconds()));
                 ManifoldModel remote = outcome.model();
-                double maxDiff = local == null ? Double.NaN
-                        : ForecastDifference.maxAbs(local, remote, data.history(), Math.max(0, rows - 288), rows);
                 result.put("zones", remote.zoneCount());
                 result.put("cluster_seconds", round(outcome.seconds()));
                 result.put("taskmanagers", taskManagers);
                 if (local == null) {
                     result.putNull("max_abs_forecast_diff");
                 } else {
-                    result.put("max_abs_forecast_diff", maxDiff);
+                    // the city loaded again only now, so the driver's figure above never held it
+                    Dataset data = DatasetLoader.load(cityDir);
+                    int rows = data.history().steps();
+                    result.put("max_abs_forecast_diff",
+                            ForecastDifference.maxAbs(local, remote, data.history(), Math.max(0, rows - 288), rows));
                     result.put("same_payload_sha256",
                             local.card().payloadSha256().equals(remote.card().payloadSha256()));
                 }
                 result.put("peak_taskmanager_heap_mb", Math.round(watch.peakHeapMb()));
                 result.put("peak_taskmanager_rss_mb", Math.round(watch.peakRssMb()));
+                result.put("peak_driver_heap_mb", Math.round(driverPeakMb));
+                result.put("history_mb", Math.round(segments * (double) days * 288 * Float.BYTES / (1 << 20)));
                 result.put("taskmanager_heap", taskManagerHeap);
                 result.put("cluster_start_seconds", round(startSeconds));
                 ObjectNode stageNode = result.putObject("cluster_stage_seconds");
                 stages.seconds(outcome.seconds()).forEach((k, v) -> stageNode.put(k, round(v)));
                 result.put("generate_seconds", round(generateSeconds));
-                result.put("load_seconds", round(loadSeconds));
-                out.printf(Locale.ROOT, "cluster: %d zones in %.1f s; peak TaskManager heap %d MB (RSS %d MB)%n",
+                out.printf(Locale.ROOT, "cluster: %d zones in %.1f s; peak TaskManager heap %d MB (RSS %d MB); "
+                                + "driver peak heap %d MB (the history is %d MB of floats)%n",
                         remote.zoneCount(), outcome.seconds(), Math.round(watch.peakHeapMb()),
-                        Math.round(watch.peakRssMb()));
+                        Math.round(watch.peakRssMb()), Math.round(driverPeakMb), result.path("history_mb").asLong());
+                out.flush();
             }
-            Files.writeString(json, result.toPrettyString() + "\n", StandardCharsets.UTF_8);
-            out.println(result.toString());
-            out.flush();
-            return 0;
+            return result;
         } finally {
             if (dir == null) {
                 deleteTree(work);
             }
+        }
+    }
+
+    /**
+     * The driver JVM's peak heap use from now on: the heap pools' peak usage (the JVM tracks it at every GC and
+     * allocation of a region), reset at construction. An upper bound of what it needed: garbage not yet collected
+     * counts too.
+     */
+    private static final class DriverHeap {
+        private final List<java.lang.management.MemoryPoolMXBean> pools = java.lang.management.ManagementFactory
+                .getMemoryPoolMXBeans().stream().filter(p -> p.getType() == java.lang.management.MemoryType.HEAP)
+                .toList();
+
+        DriverHeap() {
+            pools.forEach(java.lang.management.MemoryPoolMXBean::resetPeakUsage);
+        }
+
+        double peakMb() {
+            return pools.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum() / (double) (1 << 20);
         }
     }
 

@@ -13,7 +13,8 @@ import roadcast.fit.ZoneFitter;
  * Fits one zone on a TaskManager: reads the zone's history file, runs {@link ZoneFitter#fitZone} (the local trainer's
  * function, not a copy), writes the part. The fit is a pure function of the zone's data, so an exception from it
  * (degenerate data) is reported in the outcome with the zone's id, not thrown: failover would only repeat it; the
- * driver then refuses the model as the local trainer does. A failure around it (file system, a lost TaskManager)
+ * driver then refuses the model as the local trainer does. The outcome goes to the run folder
+ * ({@link ZoneHistoryFiles#writeOutcome}), where the driver reads it once the job has finished. A failure around it (file system, a lost TaskManager)
  * fails the task, and Flink's batch failover reruns it.
  */
 final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
@@ -40,10 +41,16 @@ final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
             result = ZoneFitter.fitZone(h.x(), h.segments(), profileRow, h.firstMillis(), h.stepMillis(),
                     h.timeZone(), h.horizons(), config);
         } catch (RuntimeException e) {
-            return new ZoneOutcome(zone, h.segments().length, e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    (System.nanoTime() - start) / 1e9, worker);
+            return reported(runPath, new ZoneOutcome(zone, h.segments().length, e.getClass().getSimpleName() + ": "
+                    + e.getMessage(), (System.nanoTime() - start) / 1e9, worker));
         }
         ZoneHistoryFiles.writePart(runPath, zone, result);
-        return new ZoneOutcome(zone, h.segments().length, null, (System.nanoTime() - start) / 1e9, worker);
+        return reported(runPath, new ZoneOutcome(zone, h.segments().length, null, (System.nanoTime() - start) / 1e9,
+                worker));
+    }
+
+    private static ZoneOutcome reported(Path run, ZoneOutcome outcome) throws java.io.IOException {
+        ZoneHistoryFiles.writeOutcome(run, outcome);
+        return outcome;
     }
 }

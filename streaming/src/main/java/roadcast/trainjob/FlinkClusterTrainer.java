@@ -7,9 +7,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,16 +22,23 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import roadcast.clean.CleaningReport;
 import roadcast.clean.CleaningResult;
+import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
+import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.csv.WideCsv;
+import roadcast.datasets.feed.FeedDatasets;
 import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.fit.ZoneFitException;
 import roadcast.fit.ZoneFitter;
 import roadcast.history.SpeedHistory;
+import roadcast.manifold.LocalClock;
 import roadcast.model.ManifoldModel;
 import roadcast.zone.AnchoredZoning;
+import roadcast.zone.Zoning;
 import roadcast.network.RoadNetwork;
 import roadcast.train.ClusterTrainer;
 import roadcast.train.TrainingRun;
@@ -37,9 +46,9 @@ import roadcast.train.TrainingRun;
 /**
  * Training with the zones fitted by a Flink batch job: the entry point of {@code roadcast train --flink}.
  *
- * <p>On the driver (this JVM): the training rows cleaned and zoned exactly as {@link TrainingRun} does
- * ({@link TrainingRun#cleanedTraining}, {@link ManifoldTrainer#zoning}), and each zone's columns written to its own
- * file in the run folder. On the cluster ({@link ZoneTrainingJob}): each zone fitted by {@link ZoneFitter#fitZone}
+ * <p>On the driver (this JVM): the training rows streamed in, cleaned and zoned exactly as {@link TrainingRun} does
+ * (the same cleaner one row at a time, the same zoning from its hour-of-week means and sampled rows), without ever
+ * holding the history, and each zone's columns written to its own file in the run folder. On the cluster ({@link ZoneTrainingJob}): each zone fitted by {@link ZoneFitter#fitZone}
  * from its file alone, its part written back. On the driver again: the parts assembled by
  * {@link ManifoldTrainer#assemble} into the model the local trainer would have made (same arrays, same card, same
  * checksum), returned for the caller to publish. A zone whose fit fails refuses the model with its id, as locally.
@@ -54,20 +63,38 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     public TrainingRun.Outcome train(Dataset dataset, int trainRows, TrainingConfig config, String flinkAddress,
                                      String workDir, int parallelism, ProgressListener progress,
                                      ManifoldModel anchor) throws Exception {
-        int colon = flinkAddress.lastIndexOf(':');
-        if (colon <= 0 || colon == flinkAddress.length() - 1) {
-            throw new IllegalArgumentException("--flink '" + flinkAddress + "' is not HOST:PORT (the REST address)");
+        Remote remote = Remote.of(flinkAddress, parallelism);
+        return train(dataset, trainRows, config, remote.env, workDir, remote.tasks, progress, anchor);
+    }
+
+    @Override
+    public TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, TrainingConfig config, String flinkAddress,
+                                             String workDir, int parallelism, ProgressListener progress)
+            throws Exception {
+        Remote remote = Remote.of(flinkAddress, parallelism);
+        return train(dataset, config, remote.env, workDir, remote.tasks, progress, null);
+    }
+
+    /** A session cluster's environment and the fit tasks to run there. */
+    private record Remote(StreamExecutionEnvironment env, int tasks) {
+        static Remote of(String flinkAddress, int parallelism) throws IOException, InterruptedException {
+            int colon = flinkAddress.lastIndexOf(':');
+            if (colon <= 0 || colon == flinkAddress.length() - 1) {
+                throw new IllegalArgumentException("--flink '" + flinkAddress
+                        + "' is not HOST:PORT (the REST address)");
+            }
+            String host = flinkAddress.substring(0, colon);
+            int port = Integer.parseInt(flinkAddress.substring(colon + 1));
+            int tasks = parallelism > 0 ? parallelism : availableSlots(host, port);
+            return new Remote(StreamExecutionEnvironment.createRemoteEnvironment(host, port, jobConfiguration(),
+                    jobJar().toString()), tasks);
         }
-        String host = flinkAddress.substring(0, colon);
-        int port = Integer.parseInt(flinkAddress.substring(colon + 1));
-        int tasks = parallelism > 0 ? parallelism : availableSlots(host, port);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.createRemoteEnvironment(host, port,
-                jobConfiguration(), jobJar().toString());
-        return train(dataset, trainRows, config, env, workDir, tasks, progress, anchor);
     }
 
     /**
-     * The whole run on a given environment (a remote cluster, or the tests' mini-cluster).
+     * The whole run on a given environment (a remote cluster, or the tests' mini-cluster), from a loaded data set:
+     * its rows go through the same streaming driver as {@link #train(Path, TrainingConfig, StreamExecutionEnvironment,
+     * String, int, ProgressListener, ManifoldModel)}, one copied row at a time (the data set is left unchanged).
      *
      * @param workDir folder or URI below which this run's folder is made (and removed afterwards)
      * @param anchor  the model in service whose zones the new zoning keeps where the data allow, or null
@@ -75,25 +102,154 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     public static TrainingRun.Outcome train(Dataset dataset, int trainRows, TrainingConfig config,
                                             StreamExecutionEnvironment env, String workDir, int parallelism,
                                             ProgressListener progress, ManifoldModel anchor) throws Exception {
-        long start = System.nanoTime();
-        CleaningResult cleaned = TrainingRun.cleanedTraining(dataset, trainRows, config);
-        progress.progress("zoning", 0, 1);
-        AnchoredZoning.Result zoning = ManifoldTrainer.zoning(cleaned.cleaned(), dataset.network(), config, anchor);
-        progress.progress("zoning", 1, 1);
-        ManifoldModel model = TrainingRun.extendCoverage(fitZones(cleaned.cleaned(), dataset.network(), zoning,
-                anchor, config, env, workDir, parallelism, progress), cleaned, dataset, progress);
-        return new TrainingRun.Outcome(model, cleaned.report(), trainRows, (System.nanoTime() - start) / 1e9);
+        SpeedHistory loaded = dataset.history();
+        if (trainRows < 2 || trainRows > loaded.steps()) {
+            throw new IllegalArgumentException("cannot train " + dataset.name() + " on " + trainRows + " rows: it has "
+                    + loaded.steps());
+        }
+        // a feed's fusion is learned from the training rows only, as the local trainer does
+        Dataset fitted = FeedDatasets.fittedOn(dataset, trainRows);
+        SpeedHistory history = fitted.history();
+        RowSource rows = visitor -> {
+            float[] copy = new float[history.segments()];
+            for (int t = 0; t < trainRows; t++) {
+                System.arraycopy(history.speed()[t], 0, copy, 0, copy.length);
+                if (!visitor.row(t, history.time(t), copy)) {
+                    return;
+                }
+            }
+        };
+        TrainingRun.Outcome outcome = train(fitted, rows, trainRows, config, env, workDir, parallelism, progress,
+                anchor);
+        if (fitted.fusion() != null) {
+            ManifoldModel model = outcome.model();
+            outcome = new TrainingRun.Outcome(model.withCard(model.card().withFusion(fitted.fusion())),
+                    outcome.cleaning(), outcome.trainRows(), outcome.seconds());
+        }
+        return outcome;
     }
 
-    /** The zones fitted on the cluster and assembled here; the run folder is removed afterwards. */
+    /**
+     * The whole run from a data set on disk that is read row by row and never loaded (a shared-layout folder or a
+     * wide CSV: {@link DatasetLoader#wideSpeedFile}), on every row: the driver holds one row, the cleaner's
+     * per-segment state, the zoning's hour-of-week means and sampled rows (48 + 512 values per segment) and the
+     * network; the cleaned rows wait in a file on its local disk until the zones are known.
+     *
+     * @param config from {@link DatasetLoader#preview} of the same path
+     */
+    public static TrainingRun.Outcome train(java.nio.file.Path dataset, TrainingConfig config,
+                                            StreamExecutionEnvironment env, String workDir, int parallelism,
+                                            ProgressListener progress, ManifoldModel anchor) throws Exception {
+        Dataset header = DatasetLoader.preview(dataset, 2);
+        RowSource rows = visitor -> DatasetLoader.scanSpeed(dataset, visitor);
+        return train(header, rows, Integer.MAX_VALUE, config, env, workDir, parallelism, progress, anchor);
+    }
+
+    /** The training rows as a stream, in time order, each offered once. */
+    interface RowSource {
+        void forEach(WideCsv.RowVisitor visitor);
+    }
+
+    /**
+     * The streaming driver. Pass 1 over the rows: each cleaned as it arrives ({@link HistoryCleaner.RowCleaner}, the
+     * local trainer's rules, in time order), added to the zoning's hour-of-week means ({@link Zoning.Deviations})
+     * and spilled to local disk. Then the zoning from the sampled rows read back, each zone's history written from
+     * the spill in one ordered pass, the zones fitted on the cluster, and the model assembled from the parts and the
+     * history's grid alone: the same model as {@link TrainingRun#train}.
+     *
+     * @param header    the data set's network, coverage and grid (start, step, time zone, unit); its rows unused
+     * @param trainRows rows [0, trainRows) are trained on (fewer when the source ends earlier)
+     */
+    static TrainingRun.Outcome train(Dataset header, RowSource rows, int trainRows, TrainingConfig config,
+                                     StreamExecutionEnvironment env, String workDir, int parallelism,
+                                     ProgressListener progress, ManifoldModel anchor) throws Exception {
+        long start = System.nanoTime();
+        SpeedHistory grid = header.history();
+        RoadNetwork network = header.network();
+        if (!java.util.Arrays.equals(network.segmentIds(), grid.segmentIds())) {
+            throw new IllegalArgumentException("history columns (" + grid.segments()
+                    + " segments) are not the network's segments in network order (" + network.size() + ")");
+        }
+        int n = grid.segments();
+        long stepMillis = grid.step().toMillis();
+        long firstMillis = grid.epochMillis(0);
+        LocalClock clock = new LocalClock(grid.timeZone(), stepMillis);
+        HistoryCleaner.RowCleaner cleaner = new HistoryCleaner.RowCleaner(grid.segmentIds(), config.credibility());
+        Zoning.Deviations deviations = new Zoning.Deviations(n, clock.slotsPerDay());
+        try (RowSpill spill = new RowSpill(n)) {
+            IntList profileRows = new IntList();
+            progress.progress("reading and cleaning", 0, 1);
+            rows.forEach((t, time, values) -> {
+                if (t >= trainRows) {
+                    return false;
+                }
+                if (values.length != n) {
+                    throw new IllegalArgumentException("row " + t + " has " + values.length + " values for " + n
+                            + " segments");
+                }
+                cleaner.clean(values);
+                int profileRow = clock.profileRow(firstMillis + t * stepMillis);
+                profileRows.add(profileRow);
+                deviations.add(profileRow, values);
+                spill.append(values);
+                return true;
+            });
+            progress.progress("reading and cleaning", 1, 1);
+            int steps = spill.rows();
+            if (steps < 2) {
+                throw new IllegalArgumentException("cannot train " + header.name() + " on " + steps + " rows");
+            }
+            LOG.info("driver: {} rows x {} segments cleaned and spilled in {} s", steps, n,
+                    String.format(java.util.Locale.ROOT, "%.1f", (System.nanoTime() - start) / 1e9));
+            progress.progress("zoning", 0, 1);
+            float[] row = new float[n];
+            float[][] series = deviations.series(profileRows.toArray(), t -> spill.read(t, row));
+            AnchoredZoning.Result zoning = ManifoldTrainer.zoning(network, series, config, anchor);
+            series = null;
+            progress.progress("zoning", 1, 1);
+            int[] horizonsMin = ManifoldTrainer.horizonsMin(grid.step(), config);
+            ZoneFitter.Result[] results = fitZones(steps, t -> spill.read(t, row), zoning, horizonsMin.length,
+                    firstMillis, stepMillis, grid.timeZone(), config, env, workDir, parallelism, progress);
+            ManifoldModel model = ManifoldTrainer.assemble(grid.time(0), grid.time(steps - 1), grid.step(),
+                    grid.timeZone(), grid.unit(), network, config, horizonsMin, results, zoning, anchor);
+            CleaningReport report = cleaner.report();
+            if (header.coverage().extendedCount() > 0) {
+                // kriging (roads without data) learns from the whole cleaned history: only then is it loaded here
+                float[][] cleaned = new float[steps][];
+                for (int t = 0; t < steps; t++) {
+                    cleaned[t] = spill.read(t, new float[n]);
+                }
+                SpeedHistory history = new SpeedHistory(grid.segmentIds(), grid.start(), grid.step(),
+                        grid.timeZone(), grid.unit(), cleaned, null, null);
+                model = TrainingRun.extendCoverage(model, new CleaningResult(history, report), header, progress);
+            }
+            return new TrainingRun.Outcome(model, report, steps, (System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /**
+     * The zones of a given zoning fitted on the cluster from an in-memory cleaned history and assembled here (the
+     * tests' way to hand the job a zoning of their own); the run folder is removed afterwards.
+     */
     static ManifoldModel fitZones(SpeedHistory history, RoadNetwork network, AnchoredZoning.Result zoning,
                                   ManifoldModel anchor, TrainingConfig config, StreamExecutionEnvironment env,
                                   String workDir, int parallelism, ProgressListener progress) throws Exception {
-        int[][] zones = zoning.zones();
         int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
+        ZoneFitter.Result[] results = fitZones(history.steps(), t -> history.speed()[t], zoning, horizonsMin.length,
+                history.epochMillis(0), history.step().toMillis(), history.timeZone(), config, env, workDir,
+                parallelism, progress);
+        return ManifoldTrainer.assemble(history, network, config, horizonsMin, results, zoning, anchor);
+    }
+
+    /** Zone histories written to a new run folder, the job run, the parts read back; the folder removed after. */
+    private static ZoneFitter.Result[] fitZones(int steps, IntFunction<float[]> row, AnchoredZoning.Result zoning,
+                                                int horizons, long firstMillis, long stepMillis, ZoneId timeZone,
+                                                TrainingConfig config, StreamExecutionEnvironment env, String workDir,
+                                                int parallelism, ProgressListener progress) throws Exception {
+        int[][] zones = zoning.zones();
         Path run = new Path(new Path(workDir), "train-" + UUID.randomUUID());
         try {
-            ZoneHistoryFiles.write(run, history, zones, horizonsMin.length, progress);
+            ZoneHistoryFiles.write(run, steps, row, zones, horizons, firstMillis, stepMillis, timeZone, progress);
             int[] sizes = new int[zones.length];
             for (int z = 0; z < zones.length; z++) {
                 sizes[z] = zones[z].length;
@@ -106,13 +262,30 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
             for (int z = 0; z < zones.length; z++) {
                 results[z] = ZoneHistoryFiles.readPart(run, z);
             }
-            return ManifoldTrainer.assemble(history, network, config, horizonsMin, results, zoning, anchor);
+            return results;
         } finally {
             if (Boolean.getBoolean(KEEP_RUN_PROPERTY)) {
                 LOG.info("run folder kept: {}", run);
             } else {
                 ZoneHistoryFiles.delete(run);
             }
+        }
+    }
+
+    /** A growable int array (a step's profile row per training row: 4 bytes a step, not a boxed list). */
+    private static final class IntList {
+        private int[] values = new int[1024];
+        private int size;
+
+        void add(int v) {
+            if (size == values.length) {
+                values = java.util.Arrays.copyOf(values, size * 2);
+            }
+            values[size++] = v;
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(values, size);
         }
     }
 

@@ -9,13 +9,13 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
 import java.time.ZoneId;
+import java.util.function.IntFunction;
 
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 import roadcast.fit.ProgressListener;
 import roadcast.fit.ZoneFitter;
-import roadcast.history.SpeedHistory;
 
 /**
  * The training history partitioned by zone, and the fitted zone parts, in a work folder every node reads: a local
@@ -49,42 +49,72 @@ final class ZoneHistoryFiles {
         return new Path(run, String.format("parts/zone-%05d.part", zone));
     }
 
-    /** Writes every zone's columns of the cleaned history (the driver's one pass over it). */
-    static void write(Path run, SpeedHistory history, int[][] zones, int horizons, ProgressListener progress)
-            throws IOException {
+    static Path outcomeFile(Path run, int zone) {
+        return new Path(run, String.format("outcomes/zone-%05d.outcome", zone));
+    }
+
+    /**
+     * Writes every zone's columns of the cleaned history in one pass over its rows, in time order: every zone's file
+     * is open at once and gets its slice of each row, so the rows may come from a stream (the driver's
+     * {@link RowSpill}) and only one is held at a time.
+     *
+     * @param row row t of the cleaned history, asked for t = 0 .. steps-1 in order (the array may be reused)
+     */
+    static void write(Path run, int steps, IntFunction<float[]> row, int[][] zones, int horizons, long firstMillis,
+                      long stepMillis, ZoneId timeZone, ProgressListener progress) throws IOException {
         FileSystem fs = run.getFileSystem();
         fs.mkdirs(new Path(run, "zones"));
         fs.mkdirs(new Path(run, "parts"));
-        float[][] rows = history.speed();
-        int steps = rows.length;
-        long firstMillis = history.epochMillis(0);
-        long stepMillis = history.step().toMillis();
-        progress.progress("writing zone histories", 0, zones.length);
-        for (int z = 0; z < zones.length; z++) {
-            int[] segments = zones[z];
-            int n = segments.length;
-            ByteBuffer values = ByteBuffer.allocate(steps * n * Float.BYTES);
-            for (float[] row : rows) {
+        fs.mkdirs(new Path(run, "outcomes"));
+        DataOutputStream[] out = new DataOutputStream[zones.length];
+        try {
+            int widest = 0;
+            for (int z = 0; z < zones.length; z++) {
+                int[] segments = zones[z];
+                widest = Math.max(widest, segments.length);
+                out[z] = new DataOutputStream(new BufferedOutputStream(
+                        fs.create(zoneFile(run, z), FileSystem.WriteMode.OVERWRITE), 1 << 16));
+                out[z].writeInt(MAGIC);
+                out[z].writeInt(z);
+                out[z].writeInt(segments.length);
+                out[z].writeInt(steps);
+                out[z].writeInt(horizons);
+                out[z].writeLong(firstMillis);
+                out[z].writeLong(stepMillis);
+                out[z].writeUTF(timeZone.getId());
                 for (int segment : segments) {
-                    values.putFloat(row[segment]);
+                    out[z].writeInt(segment);
                 }
             }
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-                    fs.create(zoneFile(run, z), FileSystem.WriteMode.OVERWRITE), 1 << 16))) {
-                out.writeInt(MAGIC);
-                out.writeInt(z);
-                out.writeInt(n);
-                out.writeInt(steps);
-                out.writeInt(horizons);
-                out.writeLong(firstMillis);
-                out.writeLong(stepMillis);
-                out.writeUTF(history.timeZone().getId());
-                for (int segment : segments) {
-                    out.writeInt(segment);
+            ByteBuffer slice = ByteBuffer.allocate(widest * Float.BYTES);
+            progress.progress("writing zone histories", 0, steps);
+            for (int t = 0; t < steps; t++) {
+                float[] values = row.apply(t);
+                for (int z = 0; z < zones.length; z++) {
+                    slice.clear();
+                    for (int segment : zones[z]) {
+                        slice.putFloat(values[segment]);
+                    }
+                    out[z].write(slice.array(), 0, slice.position());
                 }
-                out.write(values.array());
+                if ((t & 255) == 255 || t == steps - 1) {
+                    progress.progress("writing zone histories", t + 1, steps);
+                }
             }
-            progress.progress("writing zone histories", z + 1, zones.length);
+        } finally {
+            IOException first = null;
+            for (DataOutputStream o : out) {
+                if (o != null) {
+                    try {
+                        o.close();
+                    } catch (IOException e) {
+                        first = first == null ? e : first;
+                    }
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
         }
     }
 
@@ -137,6 +167,46 @@ final class ZoneHistoryFiles {
             return (ZoneFitter.Result) in.readObject();
         } catch (ClassNotFoundException e) {
             throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes what a fit task reports for a zone, after its part: the job's result goes through the run folder, not
+     * through collect(), whose result fetch gives up when a TaskManager is lost mid-job (the batch failover itself
+     * succeeds). A retried attempt overwrites the lost one's.
+     */
+    static void writeOutcome(Path run, ZoneOutcome o) throws IOException {
+        Path file = outcomeFile(run, o.zone);
+        try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
+                file.getFileSystem().create(file, FileSystem.WriteMode.OVERWRITE)))) {
+            out.writeInt(MAGIC);
+            out.writeInt(o.zone);
+            out.writeInt(o.segments);
+            out.writeBoolean(o.failure != null);
+            out.writeUTF(o.failure == null ? "" : o.failure.length() > 8000 ? o.failure.substring(0, 8000)
+                    : o.failure);
+            out.writeDouble(o.seconds);
+            out.writeUTF(o.worker);
+        }
+    }
+
+    /** The outcome of zone {@code zone}, or null when no fit task reported it. */
+    static ZoneOutcome readOutcome(Path run, int zone) throws IOException {
+        Path file = outcomeFile(run, zone);
+        if (!file.getFileSystem().exists(file)) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(file.getFileSystem().open(file)))) {
+            if (in.readInt() != MAGIC) {
+                throw new IOException(file + " is not a zone outcome file");
+            }
+            int z = in.readInt();
+            int segments = in.readInt();
+            boolean failed = in.readBoolean();
+            String failure = in.readUTF();
+            double seconds = in.readDouble();
+            String worker = in.readUTF();
+            return new ZoneOutcome(z, segments, failed ? failure : null, seconds, worker);
         }
     }
 

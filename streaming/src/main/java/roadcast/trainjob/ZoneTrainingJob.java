@@ -2,20 +2,21 @@ package roadcast.trainjob;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.functions.Partitioner;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.util.CloseableIterator;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 
 import roadcast.fit.TrainingConfig;
 
 /**
  * The Flink batch job of the daily fit: the zone ids, spread over {@code parallelism} fit tasks (largest zones
- * first, each to the least-loaded task), {@link FitZone} per zone, and the outcomes collected back to the driver.
+ * first, each to the least-loaded task), {@link FitZone} per zone, and the outcomes read back by the driver from the
+ * run folder once the job has finished.
  * The zone histories must already be in the run folder ({@link ZoneHistoryFiles#write}); the parts land there.
  */
 public final class ZoneTrainingJob {
@@ -49,14 +50,20 @@ public final class ZoneTrainingJob {
         for (int z = 0; z < zones; z++) {
             ids.add(z);
         }
-        List<ZoneOutcome> out = new ArrayList<>();
-        try (CloseableIterator<ZoneOutcome> it = env.fromData(ids).name("zones")
+        env.fromData(ids).name("zones")
                 .partitionCustom(new ToTask(task), new ZoneId())
                 .map(new FitZone(run, config)).name("fit zone").setParallelism(parallelism)
-                .executeAndCollect("roadcast train: " + zones + " zones on " + parallelism + " tasks")) {
-            it.forEachRemaining(out::add);
+                .sinkTo(new DiscardingSink<>()).name("outcomes in the run folder").setParallelism(parallelism);
+        env.execute("roadcast train: " + zones + " zones on " + parallelism + " tasks");
+        // the outcomes are read from the run folder: collect()'s result fetch does not survive a lost TaskManager
+        Path runPath = new Path(run);
+        List<ZoneOutcome> out = new ArrayList<>();
+        for (int z = 0; z < zones; z++) {
+            ZoneOutcome o = ZoneHistoryFiles.readOutcome(runPath, z);
+            if (o != null) {
+                out.add(o);
+            }
         }
-        out.sort(Comparator.comparingInt(o -> o.zone));
         return out;
     }
 

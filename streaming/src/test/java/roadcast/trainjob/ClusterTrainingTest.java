@@ -47,28 +47,43 @@ class ClusterTrainingTest {
     @TempDir
     static Path tmp;
 
+    static Path cityDir;
     static Dataset city;
     static TrainingConfig config;
+    static ManifoldModel local;
 
     @BeforeAll
     static void generateCity() throws Exception {
         Path dir = tmp.resolve("city");
+        cityDir = dir;
         new CityGenerator(CityConfig.of(240, 4, 5, 11, WeekProfiles.sharedOrBuiltIn(11))).generate(dir, r -> { });
         city = DatasetLoader.load(dir);
         TrainingOptions options = new TrainingOptions();
         new picocli.CommandLine(options).parseArgs("--max-zone-size", "40");
         config = options.toConfig(city);
+        local = TrainingRun.train(city, city.history().steps(), config, ProgressListener.NONE).model();
     }
 
+    /**
+     * The driver never loads the history: it streams the city's files row by row (each row cleaned, added to the
+     * zoning's hour-of-week means and spilled to local disk), zones from the sampled rows, and writes the zone files
+     * from the spill; the mini-cluster fits them. The model is the local trainer's on the loaded data set. (The loaded
+     * data set's path, {@code train(Dataset, ...)}, feeds the same driver from memory: StandaloneTrainingTest.)
+     */
     @Test
     void miniClusterGivesTheLocalModel() throws Exception {
         int rows = city.history().steps();
-        ManifoldModel local = TrainingRun.train(city, rows, config, ProgressListener.NONE).model();
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        TrainingOptions options = new TrainingOptions();
+        new picocli.CommandLine(options).parseArgs("--max-zone-size", "40");
+        TrainingConfig fromPreview = options.toConfig(DatasetLoader.preview(cityDir, 2));
         Path work = tmp.resolve("work");
-        ManifoldModel cluster = FlinkClusterTrainer.train(city, rows, config, env, work.toUri().toString(), 2,
-                ProgressListener.NONE, null).model();
+        TrainingRun.Outcome streamed = FlinkClusterTrainer.train(cityDir, fromPreview,
+                StreamExecutionEnvironment.getExecutionEnvironment(), work.toUri().toString(), 2,
+                ProgressListener.NONE, null);
+        ManifoldModel cluster = streamed.model();
 
+        assertEquals(config.dataset(), fromPreview.dataset(), "the preview configures as the loaded data set");
+        assertEquals(rows, streamed.trainRows(), "every row of the files");
         assertTrue(local.zoneCount() > 2, "a city of several zones: " + local.zoneCount());
         assertEquals(local.zoneCount(), cluster.zoneCount());
         for (int z = 0; z < local.zoneCount(); z++) {
@@ -77,6 +92,10 @@ class ClusterTrainingTest {
         assertEquals(local.card().payloadSha256(), cluster.card().payloadSha256(), "same arrays, same checksum");
         assertEquals(ModelFile.payloadSha256(local), ModelFile.payloadSha256(cluster));
         assertEquals(local.card().hyperparameters(), cluster.card().hyperparameters());
+        assertEquals(local.card().trainedFrom(), cluster.card().trainedFrom());
+        assertEquals(local.card().trainedTo(), cluster.card().trainedTo());
+        assertEquals(TrainingRun.cleanedTraining(city, rows, config).report().summaryLines(),
+                streamed.cleaning().summaryLines(), "the same cells cleaned away");
         double diff = ForecastDifference.maxAbs(local, cluster, city.history(), rows - 288, rows);
         assertTrue(diff <= 1e-9, "max abs forecast difference " + diff);
         try (var left = Files.list(work)) {

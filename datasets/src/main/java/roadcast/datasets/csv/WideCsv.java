@@ -25,9 +25,44 @@ public final class WideCsv {
     }
 
     static WideTable read(CsvScanner in) {
+        List<float[]> rows = new ArrayList<>(1024);
+        Grid grid = scan(in, (r, time, values) -> {
+            rows.add(values.clone());
+            return true;
+        });
+        return new WideTable(grid.ids(), grid.start(), grid.step(), rows.toArray(new float[0][]));
+    }
+
+    /** What a scan found: the header's ids and the time grid of the rows visited. */
+    public record Grid(String[] ids, LocalDateTime start, Duration step, int rows) {
+    }
+
+    /** Receives the rows of a scan one at a time. */
+    @FunctionalInterface
+    public interface RowVisitor {
+        /**
+         * @param r      row index on the grid
+         * @param values the row's cells, NaN where empty; the array is reused for the next row (copy to keep it)
+         * @return false to stop the scan after this row
+         */
+        boolean row(int r, LocalDateTime time, float[] values);
+    }
+
+    /**
+     * Reads the file row by row without holding it: one row's array at a time, the same checks as {@link #read}.
+     * Stops early when the visitor says so (then the grid's step may be unknown if fewer than two rows were read).
+     */
+    public static Grid scan(Path file, RowVisitor visitor) {
+        try (CsvScanner in = CsvScanner.open(file)) {
+            return scan(in, visitor);
+        }
+    }
+
+    static Grid scan(CsvScanner in, RowVisitor visitor) {
         String[] ids = header(in);
         int n = ids.length;
-        List<float[]> rows = new ArrayList<>(1024);
+        float[] row = new float[n];
+        int count = 0;
         LocalDateTime start = null;
         Duration step = null;
         long firstLine = 0;
@@ -38,7 +73,6 @@ public final class WideCsv {
             if (term != CsvScanner.MORE) {
                 throw in.error("row has 0 values, header has " + n + " segments");
             }
-            float[] row = new float[n];
             for (int i = 0; i < n; i++) {
                 term = in.next();
                 row[i] = (float) in.fieldDouble("column " + ids[i]);
@@ -54,7 +88,7 @@ public final class WideCsv {
                 throw new DatasetFormatException(in.file(), line,
                         "ragged row: " + (n + extra) + " values, header has " + n + " segments");
             }
-            int r = rows.size();
+            int r = count;
             if (r == 0) {
                 start = time;
                 firstLine = line;
@@ -67,15 +101,18 @@ public final class WideCsv {
             } else {
                 TimeGrid.expectOnGrid(start, step, r, time, in.file(), line);
             }
-            rows.add(row);
+            count++;
+            if (!visitor.row(r, time, row)) {
+                return new Grid(ids, start, step, count);
+            }
         }
-        if (rows.isEmpty()) {
+        if (count == 0) {
             throw new DatasetFormatException(in.file(), in.line(), "no data rows after the header");
         }
         if (step == null) {
             throw new DatasetFormatException(in.file(), firstLine, "only one row: cannot infer the time step");
         }
-        return new WideTable(ids, start, step, rows.toArray(new float[0][]));
+        return new Grid(ids, start, step, count);
     }
 
     private static String[] header(CsvScanner in) {
