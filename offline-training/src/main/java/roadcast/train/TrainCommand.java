@@ -148,7 +148,7 @@ public final class TrainCommand implements Callable<Integer> {
                     force, gate.holdout());
             if (flink != null) {
                 request = request.fittedBy(ClusterTrainer.load().on(flink,
-                        workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString(),
+                        clusterWorkDir(),
                         parallelism));
             }
             result = Promotion.run(request, bars);
@@ -160,6 +160,11 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         return report(result, config.maxZoneSize(), out, err, "train");
+    }
+
+    /** Where the cluster's fit tasks share files: {@code --work-dir}, else the registry's {@code .work} folder. */
+    private String clusterWorkDir() {
+        return workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString();
     }
 
     /**
@@ -186,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
             outcome = ClusterTrainer.load().trainStreamed(dataset, config, flink,
-                    workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString(),
+                    clusterWorkDir(),
                     parallelism, bars);
         } catch (ZoneFitException e) {
             err.println("train: model refused: " + e.getMessage());
