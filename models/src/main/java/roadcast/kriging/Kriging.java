@@ -92,31 +92,17 @@ public final class Kriging {
                 jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded));
             }
         }
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         Choice best = null;
-        try {
-            for (java.util.concurrent.Future<Choice> future : pool.invokeAll(jobs)) {
-                Choice c = future.get();
-                LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", c.k, c.width, c.lambda, c.mae);
-                if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
-                    best = c;
-                }
+        for (Choice c : runAll(jobs)) {
+            LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", c.k, c.width, c.lambda, c.mae);
+            if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
+                best = c;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("kriging fit interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("kriging fit failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
         if (best == null) {
             throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
         }
+        best = finalFit(model, cleaned, masking, best, cfg);
         int rows = model.horizonsMin().length + 1;
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
         double[] beta = new double[rows * f];
@@ -241,7 +227,46 @@ public final class Kriging {
             void accept(int fold, double[] x, double label, double base, double y);
         }
 
+        /**
+         * The masked samples, computed on the first pass and replayed from memory after it: the cross-validation,
+         * its scoring and the final IRLS pass over the same samples about 17 times (double precision, so the
+         * replay is exactly what the features gave).
+         */
+        private double[] cachedX;
+        private double[] cachedRest;
+        private int[] cachedFold;
+        private int cached = -1;
+
         void forEach(Sink sink) {
+            if (cached >= 0) {
+                for (int s = 0; s < cached; s++) {
+                    System.arraycopy(cachedX, s * f, x, 0, f);
+                    sink.accept(cachedFold[s], x, cachedRest[3 * s], cachedRest[3 * s + 1], cachedRest[3 * s + 2]);
+                }
+                return;
+            }
+            cachedX = new double[1024 * f];
+            cachedRest = new double[3 * 1024];
+            cachedFold = new int[1024];
+            int[] count = new int[1];
+            compute((fold, features, label, base, y) -> {
+                int s = count[0]++;
+                if (s == cachedFold.length) {
+                    cachedX = Arrays.copyOf(cachedX, 2 * cachedX.length);
+                    cachedRest = Arrays.copyOf(cachedRest, 2 * cachedRest.length);
+                    cachedFold = Arrays.copyOf(cachedFold, 2 * cachedFold.length);
+                }
+                System.arraycopy(features, 0, cachedX, s * f, f);
+                cachedRest[3 * s] = label;
+                cachedRest[3 * s + 1] = base;
+                cachedRest[3 * s + 2] = y;
+                cachedFold[s] = fold;
+                sink.accept(fold, features, label, base, y);
+            });
+            cached = count[0];
+        }
+
+        private void compute(Sink sink) {
             int zones = model.zoneCount();
             double[] sumV = new double[zones * (folds + 1)];
             double[] cntV = new double[zones * (folds + 1)];
@@ -408,9 +433,21 @@ public final class Kriging {
         }
         LOG.debug("kriging K={} width={}: held-out MAE by lambda {} {}", k, width, java.util.Arrays.toString(lambdas),
                 java.util.Arrays.toString(java.util.Arrays.stream(absErr).map(e -> e / scored[0]).toArray()));
-        double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, lambdas[bestL]);
-        double[] beta = leastAbsolute(samples, start, lambdas[bestL]);
-        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta, betas[bestL]);
+        // the final fit on every fold is made for the winning candidate only (finalFit)
+        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], null, betas[bestL]);
+    }
+
+    /**
+     * The chosen candidate refitted on every fold with the full {@link LeastAbsolute#ITERATIONS} from the
+     * least-squares start.
+     */
+    private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
+                                   KrigingConfig cfg) {
+        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg);
+        int f = samples.f;
+        double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
+        double[] beta = leastAbsolute(samples, start, c.lambda);
+        return new Choice(c.k, c.width, c.lambda, c.mae, beta, c.foldBeta);
     }
 
     private static double[] sum(Samples samples, int f) {
@@ -621,61 +658,102 @@ public final class Kriging {
         }
         double lo = (1 - cfg.bandLevel()) / 2;
         double[] shared = Arrays.copyOf(beta, f);
+        // the horizon rows are independent (each writes its own slice of beta, lower, upper, mae): the same pool of
+        // two as the candidates of the cross-validation, results identical to one thread
+        List<java.util.concurrent.Callable<Void>> jobs = new ArrayList<>();
         for (int h = 0; h < rows; h++) {
-            RowSamples s = samples[h];
-            if (s.n == 0) {
-                lower[h] = Double.NaN;
-                upper[h] = Double.NaN;
-                mae[h] = Double.NaN;
-                continue;
+            int row = h;
+            jobs.add(() -> {
+                calibrateRow(row, samples[row], best, shared, beta, f, folds, lo, lower, upper, mae);
+                return null;
+            });
+        }
+        runAll(jobs);
+    }
+
+    /**
+     * One horizon row of {@link #calibrate}: fold cross-validation of the shared regression against one refitted on
+     * the row's masked samples (both compared at the cross-validation's {@link #IRLS_ITERATIONS}, as the
+     * candidates of {@link #crossValidate} are; a refit that wins is then fitted with the full
+     * {@link LeastAbsolute#ITERATIONS}), and the band offsets from the chosen one's held-out errors.
+     */
+    private static void calibrateRow(int h, RowSamples s, Choice best, double[] shared, double[] beta, int f,
+                                     int folds, double lo, double[] lower, double[] upper, double[] mae) {
+        if (s.n == 0) {
+            lower[h] = Double.NaN;
+            upper[h] = Double.NaN;
+            mae[h] = Double.NaN;
+            return;
+        }
+        double[][] own = new double[folds][];
+        for (int fo = 0; fo < folds; fo++) {
+            int held = fo;
+            own[fo] = LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, i -> s.fold[i] != held, IRLS_ITERATIONS);
+        }
+        float[] eShared = s.heldOutErrors(best.foldBeta);
+        float[] eOwn = s.heldOutErrors(own);
+        double aShared = 0;
+        double aOwn = 0;
+        int both = 0;
+        for (int i = 0; i < s.n; i++) {
+            if (!Float.isNaN(eShared[i]) && !Float.isNaN(eOwn[i])) {
+                aShared += Math.abs(eShared[i]);
+                aOwn += Math.abs(eOwn[i]);
+                both++;
             }
-            double[][] own = new double[folds][];
-            for (int fo = 0; fo < folds; fo++) {
-                int held = fo;
-                own[fo] = LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, i -> s.fold[i] != held);
+        }
+        boolean refit = both > 0 && aOwn < aShared;
+        float[] chosen = refit ? eOwn : eShared;
+        if (refit) {
+            System.arraycopy(LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, null), 0, beta, h * f, f);
+        } else {
+            System.arraycopy(shared, 0, beta, h * f, f);
+        }
+        LOG.info("kriging row {}: masked held-out MAE shared {} / refitted {} on {} samples: {}", h,
+                both == 0 ? Double.NaN : aShared / both, both == 0 ? Double.NaN : aOwn / both, both,
+                refit ? "refitted" : "shared");
+        float[] e = new float[s.n];
+        int m = 0;
+        double abs = 0;
+        for (float v : chosen) {
+            if (!Float.isNaN(v)) {
+                e[m++] = v;
+                abs += Math.abs(v);
             }
-            float[] eShared = s.heldOutErrors(best.foldBeta);
-            float[] eOwn = s.heldOutErrors(own);
-            double aShared = 0;
-            double aOwn = 0;
-            int both = 0;
-            for (int i = 0; i < s.n; i++) {
-                if (!Float.isNaN(eShared[i]) && !Float.isNaN(eOwn[i])) {
-                    aShared += Math.abs(eShared[i]);
-                    aOwn += Math.abs(eOwn[i]);
-                    both++;
-                }
+        }
+        if (m == 0) {
+            lower[h] = Double.NaN;
+            upper[h] = Double.NaN;
+            mae[h] = Double.NaN;
+            return;
+        }
+        e = Arrays.copyOf(e, m);
+        mae[h] = abs / m;
+        Arrays.sort(e);
+        lower[h] = e[(int) Math.floor(lo * (m - 1))];
+        upper[h] = e[(int) Math.ceil((1 - lo) * (m - 1))];
+    }
+
+    /** Runs independent jobs on a pool of at most two threads (the machine's share), in order; rethrows failures. */
+    private static <T> List<T> runAll(List<java.util.concurrent.Callable<T>> jobs) {
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<T> results = new ArrayList<>(jobs.size());
+            for (java.util.concurrent.Future<T> future : pool.invokeAll(jobs)) {
+                results.add(future.get());
             }
-            boolean refit = both > 0 && aOwn < aShared;
-            float[] chosen = refit ? eOwn : eShared;
-            if (refit) {
-                System.arraycopy(LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, null), 0, beta, h * f, f);
-            } else {
-                System.arraycopy(shared, 0, beta, h * f, f);
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("kriging fit interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
-            LOG.info("kriging row {}: masked held-out MAE shared {} / refitted {} on {} samples: {}", h,
-                    both == 0 ? Double.NaN : aShared / both, both == 0 ? Double.NaN : aOwn / both, both,
-                    refit ? "refitted" : "shared");
-            float[] e = new float[s.n];
-            int m = 0;
-            double abs = 0;
-            for (float v : chosen) {
-                if (!Float.isNaN(v)) {
-                    e[m++] = v;
-                    abs += Math.abs(v);
-                }
-            }
-            if (m == 0) {
-                lower[h] = Double.NaN;
-                upper[h] = Double.NaN;
-                mae[h] = Double.NaN;
-                continue;
-            }
-            e = Arrays.copyOf(e, m);
-            mae[h] = abs / m;
-            Arrays.sort(e);
-            lower[h] = e[(int) Math.floor(lo * (m - 1))];
-            upper[h] = e[(int) Math.ceil((1 - lo) * (m - 1))];
+            throw new IllegalStateException("kriging fit failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 
