@@ -30,6 +30,9 @@ import roadcast.network.Segment;
  * nearest.</li>
  * <li>Hyperparameters (K, kernel width, ridge) by fold cross-validation on the training rows: the regression of
  * {@link KrigingKernel} is fitted on the other folds' masked targets and scored (MAE) on the held-out fold's.</li>
+ * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with and without them on
+ * the rows before the calibration replay (below) and scored on the replay's masked segments; left out (their
+ * coefficients 0) where they do not help there.</li>
  * <li>Bands: the zone forecasters replay the last part of the training rows with each fold's segments removed from
  * their input; the kriged estimates of the removed segments at every horizon give the masked errors, whose
  * quantiles are the band offsets.</li>
@@ -89,7 +92,8 @@ public final class Kriging {
         KrigingConfig folded = cfg;
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
-                jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded));
+                jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded, folded.lambdas(),
+                        cleaned.steps(), true));
             }
         }
         Choice best = null;
@@ -102,9 +106,30 @@ public final class Kriging {
         if (best == null) {
             throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
         }
-        best = finalFit(model, cleaned, masking, best, cfg);
         int rows = model.horizonsMin().length + 1;
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        RowSamples[] replay = replay(model, cleaned, masking, best, cfg, rows);
+        // Forward in time: do the level features still help on the latest training days when the regression has
+        // not seen them? Both variants fitted fold by fold on the rows before the calibration replay, scored on the
+        // replay's masked samples at every horizon (the masked CV above fits and scores on the same days, and on
+        // PEMSD8 it kept them while the later test did not follow).
+        int calStart = calibrationStart(cleaned.steps(), cfg);
+        double[] one = {best.lambda};
+        Choice withLevels = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, true);
+        Choice plain = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, false);
+        double maeWith = replayMae(replay, withLevels.foldBeta);
+        double maePlain = replayMae(replay, plain.foldBeta);
+        boolean levels = !(maePlain < maeWith);
+        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with, {} "
+                + "without: {}", maeWith, maePlain, levels ? "kept" : "left out");
+        if (!levels) {
+            for (RowSamples s : replay) {
+                s.dropLast(SegmentLevel.COUNT);
+            }
+            best = crossValidate(model, cleaned, masking, best.k, best.width, cfg, cfg.lambdas(), cleaned.steps(),
+                    false);
+        }
+        best = finalFit(model, cleaned, masking, best, cfg, levels);
         double[] beta = new double[rows * f];
         for (int h = 0; h < rows; h++) {
             System.arraycopy(best.beta, 0, beta, h * f, f);
@@ -112,7 +137,7 @@ public final class Kriging {
         double[] lower = new double[rows];
         double[] upper = new double[rows];
         double[] mae = new double[rows];
-        calibrate(model, cleaned, masking, best, beta, cfg, lower, upper, mae);
+        calibrate(replay, best, beta, cfg, lower, upper, mae);
         LOG.info("kriging: {} folds (masking 1/{} of the observed segments at a time)", folds, folds);
         KrigingModel placed = place(model, coverage, roads, best.k, best.width, best.lambda, rows, beta, lower, upper,
                 mae);
@@ -191,7 +216,16 @@ public final class Kriging {
         final double[] x;
         final double[] scratch;
 
-        Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg) {
+        final int rowEnd;
+
+        /**
+         * @param rowEnd training rows [0, rowEnd) give samples
+         * @param levels false: the level features are 0 (their coefficients then stay 0 under the ridge), the
+         *               kernel as it was before them
+         */
+        Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg,
+                int rowEnd, boolean levels) {
+            this.rowEnd = rowEnd;
             this.model = model;
             this.history = history;
             this.masking = masking;
@@ -202,7 +236,7 @@ public final class Kriging {
             this.g = new double[n * k];
             this.up = new double[n * k];
             this.level = new double[n * SegmentLevel.COUNT];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && levels; i++) {
                 masking.levelFeatures(i, k, width, level, i * SegmentLevel.COUNT);
             }
             for (int i = 0; i < n; i++) {
@@ -214,7 +248,7 @@ public final class Kriging {
                     up[i * k + j] = nb.upstream()[c] ? 1 : 0;
                 }
             }
-            long total = (long) history.steps() * n;
+            long total = (long) rowEnd * n;
             this.stride = (int) Math.max(1, (total + cfg.maxSamples() - 1) / cfg.maxSamples());
             this.clock = new LocalClock(history.timeZone(), history.step().toMillis());
             this.v = new double[k];
@@ -276,7 +310,7 @@ public final class Kriging {
             float[][] rows = history.speed();
             long first = history.epochMillis(0);
             long step = history.step().toMillis();
-            for (int t = 0; t < rows.length; t += stride) {
+            for (int t = 0; t < rowEnd; t += stride) {
                 long millis = first + t * step;
                 int profileRow = clock.profileRow(millis);
                 int minute = clock.minuteOfDay(millis);
@@ -328,11 +362,11 @@ public final class Kriging {
      * the candidate with the lowest held-out MAE wins and is refitted on every fold.
      */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
-                                        double width, KrigingConfig cfg) {
-        Samples samples = new Samples(model, history, masking, k, width, cfg);
+                                        double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
+                                        boolean levels) {
+        Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels);
         int f = samples.f;
         int folds = cfg.folds();
-        double[] lambdas = cfg.lambdas();
         int candidates = lambdas.length;
         double[][][] betas = new double[candidates][folds][];
         for (int it = 0; it <= IRLS_ITERATIONS; it++) {
@@ -442,8 +476,8 @@ public final class Kriging {
      * least-squares start.
      */
     private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
-                                   KrigingConfig cfg) {
-        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg);
+                                   KrigingConfig cfg, boolean levels) {
+        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels);
         int f = samples.f;
         double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
         double[] beta = leastAbsolute(samples, start, c.lambda);
@@ -550,6 +584,13 @@ public final class Kriging {
             fold[n++] = fo;
         }
 
+        /** Zeroes the last s features of every sample: the level features, where the regression leaves them out. */
+        void dropLast(int s) {
+            for (int i = 0; i < n; i++) {
+                Arrays.fill(x, i * f + f - s, i * f + f, 0f);
+            }
+        }
+
         /** Held-out error label - beta_fold . x of every sample, NaN where its fold has no fit. */
         float[] heldOutErrors(double[][] byFold) {
             float[] e = new float[n];
@@ -572,18 +613,17 @@ public final class Kriging {
     /**
      * Replays the calibration rows through the zone forecasters once per fold with that fold's segments removed from
      * the input and records what {@link ExtendedForecaster} (the kernel the stream runs) sees at every horizon row
-     * for the removed segments. Per horizon row, fold cross-validation then chooses between the regression shared
-     * with row 0 and one refitted on that row's masked samples (the neighbours' forecasts at h relate to the
-     * speed at t + h differently from their readings to the speed now); the chosen one's held-out errors give the
-     * band offsets and the masked MAE.
+     * for the removed segments: per horizon row, the features and labels of every masked sample, with its fold.
+     * Used to decide on the level features and, per row, on a refit ({@link #calibrate}), and for the bands.
      */
-    private static void calibrate(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
-                                  double[] beta, KrigingConfig cfg, double[] lower, double[] upper, double[] mae) {
+    private static RowSamples[] replay(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
+                                       KrigingConfig cfg, int rows) {
         int n = model.network().size();
-        int rows = lower.length;
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        // the replay records features and labels only: the regression's coefficients play no part in them
+        double[] beta = new double[rows * f];
         int steps = history.steps();
-        int calStart = Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
+        int calStart = calibrationStart(steps, cfg);
         int warm = Math.max(0, calStart - 2 * ZoneForecaster.MAX_CARRIED_STEPS);
         float[][] speed = history.speed();
         long first = history.epochMillis(0);
@@ -656,6 +696,40 @@ public final class Kriging {
                 }
             }
         }
+        return samples;
+    }
+
+    /** First row of the calibration replay: the last calibrationFraction of the training rows. */
+    private static int calibrationStart(int steps, KrigingConfig cfg) {
+        return Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
+    }
+
+    /** Held-out MAE of the fold-by-fold fits over every horizon row of the replay (NaN where no fold fit). */
+    private static double replayMae(RowSamples[] replay, double[][] foldBeta) {
+        double abs = 0;
+        long count = 0;
+        for (RowSamples s : replay) {
+            for (float e : s.heldOutErrors(foldBeta)) {
+                if (!Float.isNaN(e)) {
+                    abs += Math.abs(e);
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : abs / count;
+    }
+
+    /**
+     * Per horizon row of the replay, fold cross-validation chooses between the regression shared with row 0 and
+     * one refitted on that row's masked samples (the neighbours' forecasts at h relate to the speed at t + h
+     * differently from their readings to the speed now); the chosen one's held-out errors give the band offsets
+     * and the masked MAE.
+     */
+    private static void calibrate(RowSamples[] samples, Choice best, double[] beta, KrigingConfig cfg,
+                                  double[] lower, double[] upper, double[] mae) {
+        int rows = lower.length;
+        int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        int folds = cfg.folds();
         double lo = (1 - cfg.bandLevel()) / 2;
         double[] shared = Arrays.copyOf(beta, f);
         // the horizon rows are independent (each writes its own slice of beta, lower, upper, mae): the same pool of
