@@ -30,6 +30,9 @@ import roadcast.network.Segment;
  * nearest.</li>
  * <li>Hyperparameters (K, kernel width, ridge) by fold cross-validation on the training rows: the regression of
  * {@link KrigingKernel} is fitted on the other folds' masked targets and scored (MAE) on the held-out fold's.</li>
+ * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with and without them on
+ * the rows before the calibration replay (below) and scored on the replay's masked segments; left out (their
+ * coefficients 0) where they do not help there.</li>
  * <li>Bands: the zone forecasters replay the last part of the training rows with each fold's segments removed from
  * their input; the kriged estimates of the removed segments at every horizon give the masked errors, whose
  * quantiles are the band offsets.</li>
@@ -89,36 +92,44 @@ public final class Kriging {
         KrigingConfig folded = cfg;
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
-                jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded));
+                jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded, folded.lambdas(),
+                        cleaned.steps(), true));
             }
         }
-        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
         Choice best = null;
-        try {
-            for (java.util.concurrent.Future<Choice> future : pool.invokeAll(jobs)) {
-                Choice c = future.get();
-                LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", c.k, c.width, c.lambda, c.mae);
-                if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
-                    best = c;
-                }
+        for (Choice c : runAll(jobs)) {
+            LOG.debug("kriging K={} width={} lambda={}: masked MAE {}", c.k, c.width, c.lambda, c.mae);
+            if (c.mae >= 0 && (best == null || c.mae < best.mae)) {
+                best = c;
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("kriging fit interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException("kriging fit failed", e.getCause());
-        } finally {
-            pool.shutdownNow();
         }
         if (best == null) {
             throw new IllegalArgumentException("kriging: no observed segment has an observed neighbour to learn from");
         }
         int rows = model.horizonsMin().length + 1;
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        RowSamples[] replay = replay(model, cleaned, masking, best, cfg, rows);
+        // Forward in time: do the level features still help on the latest training days when the regression has
+        // not seen them? Both variants fitted fold by fold on the rows before the calibration replay, scored on the
+        // replay's masked samples at every horizon (the masked CV above fits and scores on the same days, and on
+        // PEMSD8 it kept them while the later test did not follow).
+        int calStart = calibrationStart(cleaned.steps(), cfg);
+        double[] one = {best.lambda};
+        Choice withLevels = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, true);
+        Choice plain = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, false);
+        double maeWith = replayMae(replay, withLevels.foldBeta);
+        double maePlain = replayMae(replay, plain.foldBeta);
+        boolean levels = !(maePlain < maeWith);
+        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with, {} "
+                + "without: {}", maeWith, maePlain, levels ? "kept" : "left out");
+        if (!levels) {
+            for (RowSamples s : replay) {
+                s.dropLast(SegmentLevel.COUNT);
+            }
+            best = crossValidate(model, cleaned, masking, best.k, best.width, cfg, cfg.lambdas(), cleaned.steps(),
+                    false);
+        }
+        best = finalFit(model, cleaned, masking, best, cfg, levels);
         double[] beta = new double[rows * f];
         for (int h = 0; h < rows; h++) {
             System.arraycopy(best.beta, 0, beta, h * f, f);
@@ -126,7 +137,7 @@ public final class Kriging {
         double[] lower = new double[rows];
         double[] upper = new double[rows];
         double[] mae = new double[rows];
-        calibrate(model, cleaned, masking, best, beta, cfg, lower, upper, mae);
+        calibrate(replay, best, beta, cfg, lower, upper, mae);
         LOG.info("kriging: {} folds (masking 1/{} of the observed segments at a time)", folds, folds);
         KrigingModel placed = place(model, coverage, roads, best.k, best.width, best.lambda, rows, beta, lower, upper,
                 mae);
@@ -205,7 +216,16 @@ public final class Kriging {
         final double[] x;
         final double[] scratch;
 
-        Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg) {
+        final int rowEnd;
+
+        /**
+         * @param rowEnd training rows [0, rowEnd) give samples
+         * @param levels false: the level features are 0 (their coefficients then stay 0 under the ridge), the
+         *               kernel as it was before them
+         */
+        Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg,
+                int rowEnd, boolean levels) {
+            this.rowEnd = rowEnd;
             this.model = model;
             this.history = history;
             this.masking = masking;
@@ -216,7 +236,7 @@ public final class Kriging {
             this.g = new double[n * k];
             this.up = new double[n * k];
             this.level = new double[n * SegmentLevel.COUNT];
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < n && levels; i++) {
                 masking.levelFeatures(i, k, width, level, i * SegmentLevel.COUNT);
             }
             for (int i = 0; i < n; i++) {
@@ -228,7 +248,7 @@ public final class Kriging {
                     up[i * k + j] = nb.upstream()[c] ? 1 : 0;
                 }
             }
-            long total = (long) history.steps() * n;
+            long total = (long) rowEnd * n;
             this.stride = (int) Math.max(1, (total + cfg.maxSamples() - 1) / cfg.maxSamples());
             this.clock = new LocalClock(history.timeZone(), history.step().toMillis());
             this.v = new double[k];
@@ -241,7 +261,46 @@ public final class Kriging {
             void accept(int fold, double[] x, double label, double base, double y);
         }
 
+        /**
+         * The masked samples, computed on the first pass and replayed from memory after it: the cross-validation,
+         * its scoring and the final IRLS pass over the same samples about 17 times (double precision, so the
+         * replay is exactly what the features gave).
+         */
+        private double[] cachedX;
+        private double[] cachedRest;
+        private int[] cachedFold;
+        private int cached = -1;
+
         void forEach(Sink sink) {
+            if (cached >= 0) {
+                for (int s = 0; s < cached; s++) {
+                    System.arraycopy(cachedX, s * f, x, 0, f);
+                    sink.accept(cachedFold[s], x, cachedRest[3 * s], cachedRest[3 * s + 1], cachedRest[3 * s + 2]);
+                }
+                return;
+            }
+            cachedX = new double[1024 * f];
+            cachedRest = new double[3 * 1024];
+            cachedFold = new int[1024];
+            int[] count = new int[1];
+            compute((fold, features, label, base, y) -> {
+                int s = count[0]++;
+                if (s == cachedFold.length) {
+                    cachedX = Arrays.copyOf(cachedX, 2 * cachedX.length);
+                    cachedRest = Arrays.copyOf(cachedRest, 2 * cachedRest.length);
+                    cachedFold = Arrays.copyOf(cachedFold, 2 * cachedFold.length);
+                }
+                System.arraycopy(features, 0, cachedX, s * f, f);
+                cachedRest[3 * s] = label;
+                cachedRest[3 * s + 1] = base;
+                cachedRest[3 * s + 2] = y;
+                cachedFold[s] = fold;
+                sink.accept(fold, features, label, base, y);
+            });
+            cached = count[0];
+        }
+
+        private void compute(Sink sink) {
             int zones = model.zoneCount();
             double[] sumV = new double[zones * (folds + 1)];
             double[] cntV = new double[zones * (folds + 1)];
@@ -251,7 +310,7 @@ public final class Kriging {
             float[][] rows = history.speed();
             long first = history.epochMillis(0);
             long step = history.step().toMillis();
-            for (int t = 0; t < rows.length; t += stride) {
+            for (int t = 0; t < rowEnd; t += stride) {
                 long millis = first + t * step;
                 int profileRow = clock.profileRow(millis);
                 int minute = clock.minuteOfDay(millis);
@@ -303,11 +362,11 @@ public final class Kriging {
      * the candidate with the lowest held-out MAE wins and is refitted on every fold.
      */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
-                                        double width, KrigingConfig cfg) {
-        Samples samples = new Samples(model, history, masking, k, width, cfg);
+                                        double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
+                                        boolean levels) {
+        Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels);
         int f = samples.f;
         int folds = cfg.folds();
-        double[] lambdas = cfg.lambdas();
         int candidates = lambdas.length;
         double[][][] betas = new double[candidates][folds][];
         for (int it = 0; it <= IRLS_ITERATIONS; it++) {
@@ -408,9 +467,21 @@ public final class Kriging {
         }
         LOG.debug("kriging K={} width={}: held-out MAE by lambda {} {}", k, width, java.util.Arrays.toString(lambdas),
                 java.util.Arrays.toString(java.util.Arrays.stream(absErr).map(e -> e / scored[0]).toArray()));
-        double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, lambdas[bestL]);
-        double[] beta = leastAbsolute(samples, start, lambdas[bestL]);
-        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], beta, betas[bestL]);
+        // the final fit on every fold is made for the winning candidate only (finalFit)
+        return new Choice(k, width, lambdas[bestL], absErr[bestL] / scored[0], null, betas[bestL]);
+    }
+
+    /**
+     * The chosen candidate refitted on every fold with the full {@link LeastAbsolute#ITERATIONS} from the
+     * least-squares start.
+     */
+    private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
+                                   KrigingConfig cfg, boolean levels) {
+        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels);
+        int f = samples.f;
+        double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
+        double[] beta = leastAbsolute(samples, start, c.lambda);
+        return new Choice(c.k, c.width, c.lambda, c.mae, beta, c.foldBeta);
     }
 
     private static double[] sum(Samples samples, int f) {
@@ -513,6 +584,13 @@ public final class Kriging {
             fold[n++] = fo;
         }
 
+        /** Zeroes the last s features of every sample: the level features, where the regression leaves them out. */
+        void dropLast(int s) {
+            for (int i = 0; i < n; i++) {
+                Arrays.fill(x, i * f + f - s, i * f + f, 0f);
+            }
+        }
+
         /** Held-out error label - beta_fold . x of every sample, NaN where its fold has no fit. */
         float[] heldOutErrors(double[][] byFold) {
             float[] e = new float[n];
@@ -535,18 +613,17 @@ public final class Kriging {
     /**
      * Replays the calibration rows through the zone forecasters once per fold with that fold's segments removed from
      * the input and records what {@link ExtendedForecaster} (the kernel the stream runs) sees at every horizon row
-     * for the removed segments. Per horizon row, fold cross-validation then chooses between the regression shared
-     * with row 0 and one refitted on that row's masked samples (the neighbours' forecasts at h relate to the
-     * speed at t + h differently from their readings to the speed now); the chosen one's held-out errors give the
-     * band offsets and the masked MAE.
+     * for the removed segments: per horizon row, the features and labels of every masked sample, with its fold.
+     * Used to decide on the level features and, per row, on a refit ({@link #calibrate}), and for the bands.
      */
-    private static void calibrate(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
-                                  double[] beta, KrigingConfig cfg, double[] lower, double[] upper, double[] mae) {
+    private static RowSamples[] replay(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
+                                       KrigingConfig cfg, int rows) {
         int n = model.network().size();
-        int rows = lower.length;
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        // the replay records features and labels only: the regression's coefficients play no part in them
+        double[] beta = new double[rows * f];
         int steps = history.steps();
-        int calStart = Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
+        int calStart = calibrationStart(steps, cfg);
         int warm = Math.max(0, calStart - 2 * ZoneForecaster.MAX_CARRIED_STEPS);
         float[][] speed = history.speed();
         long first = history.epochMillis(0);
@@ -619,63 +696,138 @@ public final class Kriging {
                 }
             }
         }
+        return samples;
+    }
+
+    /** First row of the calibration replay: the last calibrationFraction of the training rows. */
+    private static int calibrationStart(int steps, KrigingConfig cfg) {
+        return Math.max(1, steps - (int) Math.round(cfg.calibrationFraction() * steps));
+    }
+
+    /** Held-out MAE of the fold-by-fold fits over every horizon row of the replay (NaN where no fold fit). */
+    private static double replayMae(RowSamples[] replay, double[][] foldBeta) {
+        double abs = 0;
+        long count = 0;
+        for (RowSamples s : replay) {
+            for (float e : s.heldOutErrors(foldBeta)) {
+                if (!Float.isNaN(e)) {
+                    abs += Math.abs(e);
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? Double.NaN : abs / count;
+    }
+
+    /**
+     * Per horizon row of the replay, fold cross-validation chooses between the regression shared with row 0 and
+     * one refitted on that row's masked samples (the neighbours' forecasts at h relate to the speed at t + h
+     * differently from their readings to the speed now); the chosen one's held-out errors give the band offsets
+     * and the masked MAE.
+     */
+    private static void calibrate(RowSamples[] samples, Choice best, double[] beta, KrigingConfig cfg,
+                                  double[] lower, double[] upper, double[] mae) {
+        int rows = lower.length;
+        int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
+        int folds = cfg.folds();
         double lo = (1 - cfg.bandLevel()) / 2;
         double[] shared = Arrays.copyOf(beta, f);
+        // the horizon rows are independent (each writes its own slice of beta, lower, upper, mae): the same pool of
+        // two as the candidates of the cross-validation, results identical to one thread
+        List<java.util.concurrent.Callable<Void>> jobs = new ArrayList<>();
         for (int h = 0; h < rows; h++) {
-            RowSamples s = samples[h];
-            if (s.n == 0) {
-                lower[h] = Double.NaN;
-                upper[h] = Double.NaN;
-                mae[h] = Double.NaN;
-                continue;
+            int row = h;
+            jobs.add(() -> {
+                calibrateRow(row, samples[row], best, shared, beta, f, folds, lo, lower, upper, mae);
+                return null;
+            });
+        }
+        runAll(jobs);
+    }
+
+    /**
+     * One horizon row of {@link #calibrate}: fold cross-validation of the shared regression against one refitted on
+     * the row's masked samples (both compared at the cross-validation's {@link #IRLS_ITERATIONS}, as the
+     * candidates of {@link #crossValidate} are; a refit that wins is then fitted with the full
+     * {@link LeastAbsolute#ITERATIONS}), and the band offsets from the chosen one's held-out errors.
+     */
+    private static void calibrateRow(int h, RowSamples s, Choice best, double[] shared, double[] beta, int f,
+                                     int folds, double lo, double[] lower, double[] upper, double[] mae) {
+        if (s.n == 0) {
+            lower[h] = Double.NaN;
+            upper[h] = Double.NaN;
+            mae[h] = Double.NaN;
+            return;
+        }
+        double[][] own = new double[folds][];
+        for (int fo = 0; fo < folds; fo++) {
+            int held = fo;
+            own[fo] = LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, i -> s.fold[i] != held, IRLS_ITERATIONS);
+        }
+        float[] eShared = s.heldOutErrors(best.foldBeta);
+        float[] eOwn = s.heldOutErrors(own);
+        double aShared = 0;
+        double aOwn = 0;
+        int both = 0;
+        for (int i = 0; i < s.n; i++) {
+            if (!Float.isNaN(eShared[i]) && !Float.isNaN(eOwn[i])) {
+                aShared += Math.abs(eShared[i]);
+                aOwn += Math.abs(eOwn[i]);
+                both++;
             }
-            double[][] own = new double[folds][];
-            for (int fo = 0; fo < folds; fo++) {
-                int held = fo;
-                own[fo] = LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, i -> s.fold[i] != held);
+        }
+        boolean refit = both > 0 && aOwn < aShared;
+        float[] chosen = refit ? eOwn : eShared;
+        if (refit) {
+            System.arraycopy(LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, null), 0, beta, h * f, f);
+        } else {
+            System.arraycopy(shared, 0, beta, h * f, f);
+        }
+        LOG.info("kriging row {}: masked held-out MAE shared {} / refitted {} on {} samples: {}", h,
+                both == 0 ? Double.NaN : aShared / both, both == 0 ? Double.NaN : aOwn / both, both,
+                refit ? "refitted" : "shared");
+        float[] e = new float[s.n];
+        int m = 0;
+        double abs = 0;
+        for (float v : chosen) {
+            if (!Float.isNaN(v)) {
+                e[m++] = v;
+                abs += Math.abs(v);
             }
-            float[] eShared = s.heldOutErrors(best.foldBeta);
-            float[] eOwn = s.heldOutErrors(own);
-            double aShared = 0;
-            double aOwn = 0;
-            int both = 0;
-            for (int i = 0; i < s.n; i++) {
-                if (!Float.isNaN(eShared[i]) && !Float.isNaN(eOwn[i])) {
-                    aShared += Math.abs(eShared[i]);
-                    aOwn += Math.abs(eOwn[i]);
-                    both++;
-                }
+        }
+        if (m == 0) {
+            lower[h] = Double.NaN;
+            upper[h] = Double.NaN;
+            mae[h] = Double.NaN;
+            return;
+        }
+        e = Arrays.copyOf(e, m);
+        mae[h] = abs / m;
+        Arrays.sort(e);
+        lower[h] = e[(int) Math.floor(lo * (m - 1))];
+        upper[h] = e[(int) Math.ceil((1 - lo) * (m - 1))];
+    }
+
+    /** Runs independent jobs on a pool of at most two threads (the machine's share), in order; rethrows failures. */
+    private static <T> List<T> runAll(List<java.util.concurrent.Callable<T>> jobs) {
+        int threads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<T> results = new ArrayList<>(jobs.size());
+            for (java.util.concurrent.Future<T> future : pool.invokeAll(jobs)) {
+                results.add(future.get());
             }
-            boolean refit = both > 0 && aOwn < aShared;
-            float[] chosen = refit ? eOwn : eShared;
-            if (refit) {
-                System.arraycopy(LeastAbsolute.fit(s.x, s.label, s.n, f, best.lambda, null), 0, beta, h * f, f);
-            } else {
-                System.arraycopy(shared, 0, beta, h * f, f);
+            return results;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("kriging fit interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
             }
-            LOG.info("kriging row {}: masked held-out MAE shared {} / refitted {} on {} samples: {}", h,
-                    both == 0 ? Double.NaN : aShared / both, both == 0 ? Double.NaN : aOwn / both, both,
-                    refit ? "refitted" : "shared");
-            float[] e = new float[s.n];
-            int m = 0;
-            double abs = 0;
-            for (float v : chosen) {
-                if (!Float.isNaN(v)) {
-                    e[m++] = v;
-                    abs += Math.abs(v);
-                }
-            }
-            if (m == 0) {
-                lower[h] = Double.NaN;
-                upper[h] = Double.NaN;
-                mae[h] = Double.NaN;
-                continue;
-            }
-            e = Arrays.copyOf(e, m);
-            mae[h] = abs / m;
-            Arrays.sort(e);
-            lower[h] = e[(int) Math.floor(lo * (m - 1))];
-            upper[h] = e[(int) Math.ceil((1 - lo) * (m - 1))];
+            throw new IllegalStateException("kriging fit failed", e.getCause());
+        } finally {
+            pool.shutdownNow();
         }
     }
 

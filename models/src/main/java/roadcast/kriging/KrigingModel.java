@@ -87,6 +87,22 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
         return KrigingKernel.featureCount(k, levels);
     }
 
+    /**
+     * Whether the level features take part in the estimate: the fit leaves them out (coefficients 0 in every row)
+     * where, fitted before the calibration replay, they did not help on it.
+     */
+    public boolean usesLevelFeatures() {
+        int f = featureCount();
+        for (int h = 0; h < rows; h++) {
+            for (int j = f - levels; j < f; j++) {
+                if (beta[h * f + j] != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** Index of an extended segment by id, -1 if it is not one. */
     public int indexOf(String id) {
         for (int e = 0; e < segments.size(); e++) {

@@ -33,11 +33,20 @@ public final class LeastAbsolute {
      * @return beta [f], zeros when lambda is infinite or no sample is included
      */
     public static double[] fit(float[] x, float[] y, int n, int f, double lambda, IntPredicate include) {
+        return fit(x, y, n, f, lambda, include, ITERATIONS);
+    }
+
+    /**
+     * The same with a given number of IRLS iterations after the least-squares start (0 = least squares): fewer
+     * where fits are only compared with each other, as the kriging cross-validation does.
+     */
+    public static double[] fit(float[] x, float[] y, int n, int f, double lambda, IntPredicate include,
+                               int iterations) {
         if (Double.isInfinite(lambda)) {
             return new double[f];
         }
         double[] beta = null;
-        for (int it = 0; it <= ITERATIONS; it++) {
+        for (int it = 0; it <= iterations; it++) {
             double[] a = new double[f * f];
             double[] b = new double[f];
             double weightSum = 0;

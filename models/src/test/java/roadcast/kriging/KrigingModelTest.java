@@ -239,6 +239,9 @@ class KrigingModelTest {
             differs |= !java.util.Arrays.equals(fa.speed[h2], withLevels.speed[h2]);
         }
         assertTrue(differs, "the level features take part in the estimate");
+        // the fit kept them on this city (fitted before the calibration replay, they helped on it) and says so
+        assertTrue(model.kriging().usesLevelFeatures());
+        assertTrue(!without.usesLevelFeatures() && !back.kriging().usesLevelFeatures());
     }
 
     private static ExtendedForecast run(ManifoldModel m) {

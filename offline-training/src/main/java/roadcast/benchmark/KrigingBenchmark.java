@@ -353,6 +353,7 @@ public final class KrigingBenchmark {
         hp.put("k", r.kriging().k());
         number(hp, "kernel_width", r.kriging().width());
         number(hp, "lambda", r.kriging().lambda());
+        hp.put("level_features", r.kriging().usesLevelFeatures());
         ArrayNode masked = hp.putArray("masked_training_mae");
         for (double v : r.kriging().maskedMae()) {
             masked.add(Math.round(v * 1000) / 1000.0);
@@ -397,8 +398,9 @@ public final class KrigingBenchmark {
     public static List<String> tableLines(Result r) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%s kriging: %d hidden segments covered of %d; K=%d, width %.1f, "
-                        + "lambda %s", r.dataset(), r.hidden().size(), r.hidden().size() + r.notCovered().size(),
-                r.kriging().k(), r.kriging().width(), r.kriging().lambda()));
+                        + "lambda %s, level features %s", r.dataset(), r.hidden().size(),
+                r.hidden().size() + r.notCovered().size(), r.kriging().k(), r.kriging().width(),
+                r.kriging().lambda(), r.kriging().usesLevelFeatures() ? "kept" : "left out"));
         lines.add("horizon   model MAE / RMSE / MAPE     kriged persistence        network mean           ratio  band");
         for (Row row : r.rows()) {
             double better = Math.min(row.krigedPersistence().mae(), row.networkMean().mae());
