@@ -51,18 +51,7 @@ class KrigingModelTest {
         CoverageNetwork all = CoverageNetwork.of(city.network().segments(),
                 List.of(new Segment("lonely", Double.NaN, Double.NaN, RoadClass.UNKNOWN)), city.network().links());
         coverage = all.hide(List.of("s5", "s17"));
-        int n = coverage.observedCount();
-        String[] ids = new String[n];
-        float[][] rows = new float[city.history().steps()][n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = coverage.all().segment(i).id();
-            int c = city.network().indexOf(ids[i]).orElseThrow();
-            for (int t = 0; t < rows.length; t++) {
-                rows[t][i] = city.history().speed()[t][c];
-            }
-        }
-        SpeedHistory h = city.history();
-        observed = new SpeedHistory(ids, h.start(), h.step(), h.timeZone(), h.unit(), rows, null, null);
+        observed = observedHistory(city, coverage, (t, c, v) -> v);
         TrainingConfig cfg = TrainingConfig.defaults("synthetic", "test fixture",
                 CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(3, 2, 1.0).withMaxZoneSize(12);
         ManifoldModel base = ManifoldTrainer.fit(observed.rows(0, TRAIN), coverage.observed(), cfg,
@@ -257,5 +246,26 @@ class KrigingModelTest {
         layer.estimate(forecaster, fc, out);
         assertTrue(unused.isEmpty());
         return out;
+    }
+
+    /** How a test alters the speed of the city's column {@code c} at step {@code t} (identity: {@code v}). */
+    interface SpeedChange {
+        float apply(int t, int c, float v);
+    }
+
+    /** The city's history restricted to the coverage's observed segments, in coverage order, each speed changed. */
+    static SpeedHistory observedHistory(SyntheticCity city, CoverageNetwork coverage, SpeedChange change) {
+        int n = coverage.observedCount();
+        String[] ids = new String[n];
+        float[][] rows = new float[city.history().steps()][n];
+        for (int i = 0; i < n; i++) {
+            ids[i] = coverage.all().segment(i).id();
+            int c = city.network().indexOf(ids[i]).orElseThrow();
+            for (int t = 0; t < rows.length; t++) {
+                rows[t][i] = change.apply(t, c, city.history().speed()[t][c]);
+            }
+        }
+        SpeedHistory h = city.history();
+        return new SpeedHistory(ids, h.start(), h.step(), h.timeZone(), h.unit(), rows, null, null);
     }
 }

@@ -40,19 +40,8 @@ class LevelFeatureCheckTest {
                 0.9, 1L, 1_000_000L);
         // the replay is the last calibrationFraction of the training rows; the shift ends where it begins
         int replayStart = TRAIN - (int) Math.round(kc.calibrationFraction() * TRAIN);
-        int n = coverage.observedCount();
-        String[] ids = new String[n];
-        float[][] rows = new float[city.history().steps()][n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = coverage.all().segment(i).id();
-            int c = city.network().indexOf(ids[i]).orElseThrow();
-            for (int t = 0; t < rows.length; t++) {
-                float v = city.history().speed()[t][c];
-                rows[t][i] = c % 2 == 1 && t < replayStart ? v + 15 : v;
-            }
-        }
-        SpeedHistory h = city.history();
-        SpeedHistory observed = new SpeedHistory(ids, h.start(), h.step(), h.timeZone(), h.unit(), rows, null, null);
+        SpeedHistory observed = KrigingModelTest.observedHistory(city, coverage,
+                (t, c, v) -> c % 2 == 1 && t < replayStart ? v + 15 : v);
         TrainingConfig cfg = TrainingConfig.defaults("synthetic", "test fixture",
                 CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(3, 2, 1.0).withMaxZoneSize(12);
         ManifoldModel base = ManifoldTrainer.fit(observed.rows(0, TRAIN), coverage.observed(), cfg,
