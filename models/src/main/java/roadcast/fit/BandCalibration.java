@@ -28,6 +28,11 @@ import roadcast.skill.DayPeriod;
  * so on validation the forecast never loses to the last reading. The shipped weights are that rule fitted
  * on the whole block of {@code best}. A segment where the forecast that moves loses to the last reading leans on the
  * reading.</li>
+ * <li>Trend: x = m + w (n - m) + c s, s = S(t+h) - S(t) the change of the profile smoothed over
+ * {@link ZoneModel#trendHalfWindow()} slots from the issue to the target time ({@link ZoneForecaster#profileChange}).
+ * Each horizon searches one c for the zone on the grid {@link #TRENDS} jointly with the rule for w: each (c, rule) is
+ * fitted and scored cross-fold as above, the reference staying the nowcast alone without trend; c = 0 is the model
+ * without trend.</li>
  * <li>Band: the residuals of fold B come from {@code bestA} with weights fitted on fold A alone, those of fold A from
  * {@code bestB} with weights from fold B. Their RMS per horizon and segment is the scale sigma (the shipped one
  * pools both folds; fold B's residuals are standardised by fold A's sigma and the other way round, so the quantiles
@@ -54,8 +59,11 @@ public final class BandCalibration {
     private static final int BINS = (int) Math.round(2 * RANGE / BIN);
     private static final long HOUR_MILLIS = 3_600_000L;
 
-    /** What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n]. */
-    public record Result(double[] sigma, double[] band, double[] blend, double coverage) {
+    /**
+     * What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n], trend
+     * weights [H * n] ({@link ZoneModel#trend()}).
+     */
+    public record Result(double[] sigma, double[] band, double[] blend, double[] trend, double coverage) {
     }
 
     private BandCalibration() {
@@ -77,56 +85,66 @@ public final class BandCalibration {
                                    int from, double bandZ) {
         int n = best.size();
         int horizons = best.horizons();
-        Sums sBest = sums(best, x, firstMillis, from);
-        Sums sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
-        Sums sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
+        Sums[] sBest = sums(best, x, firstMillis, from);
+        Sums[] sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
+        Sums[] sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
         double[] blend = new double[horizons * n];
         double[] blendForB = new double[horizons * n];
         double[] blendForA = new double[horizons * n];
+        double[] trend = new double[horizons * n];
         int[] chosen = new int[horizons];
+        int[] chosenTrend = new int[horizons];
         for (int h = 0; h < horizons; h++) {
-            // the rule of each horizon: the one whose weights, fitted on one fold, do best on the other, among those
-            // that lose to the nowcast alone in neither SSE nor SAE there; if none, the nowcast alone (w = 1)
+            // the rule and trend weight of each horizon: those whose weights, fitted on one fold, do best on the
+            // other, among those that lose to the nowcast alone (no trend) in neither SSE nor SAE there; if none, the
+            // nowcast alone (w = 1, c = 0)
             double bestScore = Double.POSITIVE_INFINITY;
             chosen[h] = NOWCAST;
-            for (int rule = 0; rule < RULES; rule++) {
-                sA.weights(rule, 0, h, blendForB);
-                sB.weights(rule, 1, h, blendForA);
-                double[] ratios = crossRatios(sA, sB, h, blendForB, blendForA);
-                double score = ratios[0] + ratios[1];
-                if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
-                    bestScore = score;
-                    chosen[h] = rule;
+            chosenTrend[h] = 0;
+            for (int k = 0; k < TRENDS.length; k++) {
+                for (int rule = 0; rule < RULES; rule++) {
+                    sA[k].weights(rule, 0, h, blendForB);
+                    sB[k].weights(rule, 1, h, blendForA);
+                    double[] ratios = crossRatios(sA[k], sB[k], sA[0], sB[0], h, blendForB, blendForA);
+                    double score = ratios[0] + ratios[1];
+                    if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
+                        bestScore = score;
+                        chosen[h] = rule;
+                        chosenTrend[h] = k;
+                    }
                 }
             }
-            sA.weights(chosen[h], 0, h, blendForB);
-            sB.weights(chosen[h], 1, h, blendForA);
-            sBest.weights(chosen[h], -1, h, blend);
+            int k = chosenTrend[h];
+            sA[k].weights(chosen[h], 0, h, blendForB);
+            sB[k].weights(chosen[h], 1, h, blendForA);
+            sBest[k].weights(chosen[h], -1, h, blend);
+            java.util.Arrays.fill(trend, h * n, (h + 1) * n, TRENDS[k]);
         }
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
-        double[] sigmaA = foldSigma(sB, 0, blendForA, n, horizons);
-        double[] sigmaB = foldSigma(sA, 1, blendForB, n, horizons);
+        double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons);
+        double[] sigmaB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons);
         double[] sigma = new double[horizons * n];
         for (int c = 0; c < sigma.length; c++) {
-            long nA = sB.count[0][c];
-            long nB = sA.count[1][c];
+            long nA = sB[0].count[0][c];
+            long nB = sA[0].count[1][c];
             sigma[c] = nA + nB == 0 ? 0.5 * (sigmaA[c] + sigmaB[c])
                     : Math.sqrt((sigmaA[c] * sigmaA[c] * nA + sigmaB[c] * sigmaB[c] * nB) / (nA + nB));
         }
         double coverage = 2 * normalCdf(bandZ) - 1;
         Quantiles q = new Quantiles(horizons);
-        walk(bestA, x, firstMillis, from, 1, blendForB, sigmaA, q, null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, sigmaB, q, null);
-        return new Result(sigma, q.band(coverage, bandZ), blend, coverage);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, sigmaA, q, null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, sigmaB, q, null);
+        return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage);
     }
 
     /**
      * Cross-fitted errors of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
      * those fitted on B, as {SSE / SSE(w = 1), SAE / SAE(w = 1)}: RMSE and MAE relative to leaning on the reading
-     * alone. Their sum ranks the rules, so neither metric is bought with the other.
+     * alone (w = 1 in the reference sums {@code refA}, {@code refB}: those without trend). Their sum ranks the rules, so neither metric is bought with the other.
      */
-    private static double[] crossRatios(Sums sA, Sums sB, int h, double[] wForB, double[] wForA) {
+    private static double[] crossRatios(Sums sA, Sums sB, Sums refA, Sums refB, int h, double[] wForB,
+                                        double[] wForA) {
         double sse = 0;
         double sae = 0;
         double sse1 = 0;
@@ -137,16 +155,17 @@ public final class BandCalibration {
             int gA = grid(wForA[c]);
             sse += sA.sse[1][c * GRID + gB] + sB.sse[0][c * GRID + gA];
             sae += sA.sae[1][c * GRID + gB] + sB.sae[0][c * GRID + gA];
-            sse1 += sA.sse[1][c * GRID + GRID - 1] + sB.sse[0][c * GRID + GRID - 1];
-            sae1 += sA.sae[1][c * GRID + GRID - 1] + sB.sae[0][c * GRID + GRID - 1];
+            sse1 += refA.sse[1][c * GRID + GRID - 1] + refB.sse[0][c * GRID + GRID - 1];
+            sae1 += refA.sae[1][c * GRID + GRID - 1] + refB.sae[0][c * GRID + GRID - 1];
         }
         return new double[] {sse1 > 0 ? sse / sse1 : 0, sae1 > 0 ? sae / sae1 : 0};
     }
 
     /** RMS of fold f's residuals at its weights, per cell; a cell without pairs takes its horizon's RMS. */
-    private static double[] foldSigma(Sums s, int f, double[] w, int n, int horizons) {
+    private static double[] foldSigma(Sums[] byTrend, int[] trendOf, int f, double[] w, int n, int horizons) {
         double[] sigma = new double[horizons * n];
         for (int h = 0; h < horizons; h++) {
+            Sums s = byTrend[trendOf[h]];
             double pooledSq = 0;
             long pooledN = 0;
             for (int i = 0; i < n; i++) {
@@ -166,6 +185,12 @@ public final class BandCalibration {
         }
         return sigma;
     }
+
+    /**
+     * Trend weights c searched per horizon (one for the zone): 0 (no trend) to 1.5 times the smoothed profile's
+     * change, so that a forecast that leans on the last reading can still follow the day's rise and fall.
+     */
+    static final double[] TRENDS = {0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5};
 
     /** Blend weights are on a grid of {@value #GRID} values 0, 0.05, .., 1 (so both error sums are known at each). */
     static final int GRID = 21;
@@ -291,9 +316,13 @@ public final class BandCalibration {
         return Double.isNaN(w) ? 0.0 : Math.max(0.0, Math.min(1.0, w));
     }
 
-    private static Sums sums(ZoneModel model, double[] x, long firstMillis, int from) {
-        Sums s = new Sums(model.size(), model.horizons());
-        walk(model, x, firstMillis, from, -1, null, null, null, s);
+    /** The sums of each trend weight of {@link #TRENDS}: a = y - m - c s with s the profile's change. */
+    private static Sums[] sums(ZoneModel model, double[] x, long firstMillis, int from) {
+        Sums[] s = new Sums[TRENDS.length];
+        for (int k = 0; k < s.length; k++) {
+            s[k] = new Sums(model.size(), model.horizons());
+        }
+        walk(model, x, firstMillis, from, -1, null, null, null, null, s);
         return s;
     }
 
@@ -412,12 +441,12 @@ public final class BandCalibration {
     }
 
     /**
-     * Replays the validation block through the kernel (the model's own blend is ignored: it has none during
-     * calibration). With {@code sums}: accumulates both folds' a, b sums. With {@code q}: residuals of fold
-     * {@code onlyFold} at the given blend, standardised by sigma, into the histograms.
+     * Replays the validation block through the kernel (the model's own blend and trend are ignored: it has none during
+     * calibration). With {@code sums}: accumulates both folds' a, b sums, one set per trend weight. With {@code q}:
+     * residuals of fold {@code onlyFold} at the given blend and trend, standardised by sigma, into the histograms.
      */
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
-                             double[] sigma, Quantiles q, Sums sums) {
+                             double[] trend, double[] sigma, Quantiles q, Sums[] sums) {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
@@ -428,6 +457,7 @@ public final class BandCalibration {
         LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
         double[] profile = model.profile();
         double[] now = new double[n];
+        double[] change = new double[n];
         int firstIssue = Math.max(0, from - 1);
         int halfway = firstIssue + (steps - 1 - firstIssue) / 2;
         int warmStart = Math.max(0, firstIssue - model.order() - 2);
@@ -453,6 +483,7 @@ public final class BandCalibration {
                 int base = clock.profileRow(targetMillis) * n;
                 int period = DayPeriod.of(clock.minuteOfDay(targetMillis)).ordinal() - 1;
                 double[] speed = out.speed[h];
+                forecaster.profileChange(state, h, change);
                 for (int i = 0; i < n; i++) {
                     double y = x[target + i];
                     if (Double.isNaN(y)) {
@@ -462,10 +493,12 @@ public final class BandCalibration {
                     double a = y - speed[i];
                     double b = now[i] - speed[i];
                     if (sums != null) {
-                        sums.add(f, c, a, b);
+                        for (int k = 0; k < sums.length; k++) {
+                            sums[k].add(f, c, a - TRENDS[k] * change[i], b);
+                        }
                         continue;
                     }
-                    double r = a - blend[c] * b;
+                    double r = a - blend[c] * b - trend[c] * change[i];
                     if (out.imputed[i]) {
                         q.sqImputed[h] += r * r;
                         q.nImputed[h]++;

@@ -29,6 +29,13 @@ public final class ZoneFitter {
      */
     static final int FULL_GRID_SMOOTHINGS = 2;
 
+    /**
+     * Half-width, in minutes, of the moving average over the profile whose change from the issue to the target time
+     * the trend term follows ({@link ZoneModel#trend()}); its weights are chosen per zone and horizon on validation
+     * ({@link BandCalibration}).
+     */
+    static final int TREND_SMOOTHING_MINUTES = Integer.getInteger("roadcast.trendSmoothingMinutes", 60);
+
     /** Serializable so that a zone fitted on one machine travels as a file part to the one that assembles. */
     public record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
                   ZoneValidation.Sums validation, double[] freeFlow) implements java.io.Serializable {
@@ -105,6 +112,7 @@ public final class ZoneFitter {
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
         int[] smoothings = cfg.smoothingMinutes();
+        int trendWindow = halfWindowSlots(TREND_SMOOTHING_MINUTES, stepMillis);
         for (int sc = 0; sc < smoothings.length; sc++) {
             int smoothing = smoothings[sc];
             // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
@@ -135,7 +143,9 @@ public final class ZoneFitter {
                         double[] a = LatentDynamics.solve(dyn, lambda);
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
-                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n]);
+                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
+                                ZoneModel.symmetricBand(horizons, cfg.bandZ()), new double[horizons * n],
+                                trendWindow, new double[horizons * n]);
                         double[] folds = single ? new double[4]
                                 : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
                         double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
@@ -162,7 +172,8 @@ public final class ZoneFitter {
         BandCalibration.Result bands = BandCalibration.calibrate(best, bestA, bestB, x, firstMillis, validationStart,
                 cfg.bandZ());
         double[] sigma = bands.sigma();
-        ZoneValidation.Sums validation = ZoneValidation.run(best.withBands(sigma, bands.band(), bands.blend()), x,
+        ZoneValidation.Sums validation = ZoneValidation.run(
+                best.withBands(sigma, bands.band(), bands.blend(), bands.trend()), x,
                 firstMillis, validationStart, 1);
         bestRmse = validation.rmse();
 
@@ -183,7 +194,7 @@ public final class ZoneFitter {
         double[] a = LatentDynamics.fit(z, r, p, horizons, from, to, lambda);
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
-                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend());
+                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

@@ -4,6 +4,7 @@ import roadcast.manifold.LatentDynamics;
 import roadcast.manifold.LatentProjection;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
+import roadcast.manifold.PeriodicProfile;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
 
@@ -12,8 +13,11 @@ import roadcast.skill.DayPeriod;
  * <p>
  * observe: d = x - mu(t); z by the missing-inputs projection onto the zone basis; e = d - U z (0 for segments
  * without reading). forecast: m_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], blended toward the
- * nowcast n_t = mu(t) + U z_t + e_t (the reading itself where there was one):
- * x_hat = m + w_{h,i} (n_t - m), clamped to >= 0; band [x_hat + s q_lo, x_hat + s q_hi] with s = sigma_{h,i} (times the
+ * nowcast n_t = mu(t) + U z_t + e_t (the reading itself where there was one), plus the profile's expected change:
+ * x_hat = m + w_{h,i} (n_t - m) + c_{h,i} (S(t+h) - S(t)), clamped to >= 0, with S the profile smoothed over
+ * +-{@link ZoneModel#trendHalfWindow()} slots. With w = 1 this is the last reading moved by the smoothed profile's
+ * change (a forecast relative to the last reading), with w = c = 0 the manifold forecast, with w = 1 and c = 0
+ * persistence of the nowcast; band [x_hat + s q_lo, x_hat + s q_hi] with s = sigma_{h,i} (times the
  * horizon's widening when the segment's last value was imputed) and q the standardised residual quantiles of the
  * target time's period ({@link ZoneModel#band()}), clamped to >= 0 and holding x_hat.
  * <p>
@@ -43,6 +47,10 @@ public final class ZoneForecaster {
     private final double[] band;
     private final double[] blend;
     private final double[] now;
+    private final double[] trend;
+    private final boolean hasTrend;
+    /** S: the profile smoothed for the trend term; made on first use (a model without trend never needs it). */
+    private double[] trendProfile;
     private final LocalClock clock;
     private final LatentProjection projection;
     private final double[] d;
@@ -66,6 +74,15 @@ public final class ZoneForecaster {
         this.band = model.band();
         this.blend = model.blend();
         this.now = new double[model.size()];
+        this.trend = model.trend();
+        boolean any = false;
+        for (double c : trend) {
+            any |= c != 0.0;
+        }
+        this.hasTrend = any;
+        if (hasTrend) {
+            trendProfile();
+        }
         this.clock = new LocalClock(model.timeZone(), stepMillis);
         this.projection = new LatentProjection(u, n, r, model.eps());
         this.d = new double[n];
@@ -192,6 +209,29 @@ public final class ZoneForecaster {
         }
     }
 
+    private double[] trendProfile() {
+        if (trendProfile == null) {
+            trendProfile = PeriodicProfile.smooth(profile, n, model.slotsPerDay(), model.trendHalfWindow());
+        }
+        return trendProfile;
+    }
+
+    /**
+     * The smoothed profile's expected change S(t+h) - S(t) of every segment from the last observed step t to its
+     * target at horizon index h (0 = one step): the input of the trend term, for the calibration that fits its weights.
+     */
+    public void profileChange(ZoneState s, int h, double[] out) {
+        if (s.stepMillis == Long.MIN_VALUE) {
+            throw new IllegalStateException("profile change before the first observed step");
+        }
+        double[] smooth = trendProfile();
+        int from = clock.profileRow(s.stepMillis) * n;
+        int to = clock.profileRow(s.stepMillis + (h + 1) * stepMillis) * n;
+        for (int i = 0; i < n; i++) {
+            out[i] = smooth[to + i] - smooth[from + i];
+        }
+    }
+
     /** Forecasts every horizon from the state after the last observe. */
     public void forecast(ZoneState s, ZoneForecast out) {
         if (out.speed.length != horizons || out.imputed.length != n) {
@@ -202,6 +242,7 @@ public final class ZoneForecaster {
             throw new IllegalStateException("forecast before the first observed step");
         }
         nowcast(s, now);
+        int nowBase = clock.profileRow(s.stepMillis) * n;
         double[] e0 = s.residual;
         boolean[] imputed = s.imputed;
         int bandWidth = 2 * ZoneModel.PERIODS + 1;
@@ -228,6 +269,9 @@ public final class ZoneForecaster {
                 int o = phiBase + i * LocalCorrection.WIDTH;
                 x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
                 x += blend[hn + i] * (now[i] - x);
+                if (hasTrend) {
+                    x += trend[hn + i] * (trendProfile[base + i] - trendProfile[nowBase + i]);
+                }
                 double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
                 double y = Math.max(0.0, x);
                 speed[i] = y;

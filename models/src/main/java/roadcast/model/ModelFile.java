@@ -56,12 +56,14 @@ import roadcast.skill.SkillTable;
  * ({@code zoneZ.blend}, see {@link ZoneModel}); a file of format 2 or older reads with the band +-bandZ sigma and no
  * blend, the forecasts it always gave. Format 4 adds the kriging layer's level features ({@code kriging.levels} in the
  * header, {@code kriging.level} per extended segment, see {@link roadcast.kriging.SegmentLevel}); the kriging layer
- * of an older file reads without them (levels 0), the kernel it was fitted with. An older build refuses a format 4
- * file as newer than it reads.
+ * of an older file reads without them (levels 0), the kernel it was fitted with. Format 5 adds each zone's profile
+ * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}); a zone of
+ * an older file reads with trend weights 0, the forecast it always gave. An older build refuses a newer file as newer
+ * than it reads.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 4;
+    public static final int FORMAT_VERSION = 5;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -234,6 +236,7 @@ public final class ModelFile {
             zn.put("lambda", zm.lambda());
             zn.put("eps", zm.eps());
             zn.put("bandZ", zm.bandZ());
+            zn.put("trendHalfWindow", zm.trendHalfWindow());
         }
         KrigingModel kriging = model.kriging();
         if (kriging != null) {
@@ -285,6 +288,7 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".sigma", false, zm.sigma().length));
             specs.add(new ArraySpec("zone" + z + ".band", false, zm.band().length));
             specs.add(new ArraySpec("zone" + z + ".blend", false, zm.blend().length));
+            specs.add(new ArraySpec("zone" + z + ".trend", false, zm.trend().length));
         }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
@@ -351,6 +355,7 @@ public final class ModelFile {
             w.f64(zm.sigma());
             w.f64(zm.band());
             w.f64(zm.blend());
+            w.f64(zm.trend());
         }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
@@ -433,7 +438,9 @@ public final class ModelFile {
         boolean hasBands = version >= 3 || lists(arrays, "zone0.band");
         // format 4 adds the kriging layer's level features
         boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
-        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
+        // format 5 adds each zone's profile trend
+        boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -480,9 +487,11 @@ public final class ModelFile {
             double[] band = hasBands ? r.f64(prefix + "band", ZoneModel.bandLength(horizons))
                     : ZoneModel.symmetricBand(horizons, bandZ);
             double[] blend = hasBands ? r.f64(prefix + "blend", (long) horizons * zs) : new double[horizons * zs];
+            double[] trend = hasTrend ? r.f64(prefix + "trend", (long) horizons * zs) : new double[horizons * zs];
+            JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
-                    sigma, band, blend);
+                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;

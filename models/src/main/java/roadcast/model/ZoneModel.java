@@ -23,14 +23,21 @@ import roadcast.skill.DayPeriod;
  * quantiles q_hi[p], then the factor by which the band widens for a segment whose last value was imputed</li>
  * <li>blend [H * n]: w_{h,i} in [0, 1], the weight of the zone's nowcast (the last reading where there is one)
  * against the manifold forecast</li>
+ * <li>trend [H * n]: c_{h,i}, the weight of the profile's expected change S(t+h) - S(t) added to the blended forecast,
+ * S the profile smoothed over +-{@link #trendHalfWindow()} slots (see {@link roadcast.forecast.ZoneForecaster}): with
+ * blend 1 the forecast is the last reading plus c times that change</li>
  * </ul>
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
- * not widened, and their blend 0, which is exactly the forecast and band those models gave.
+ * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
+ * and older have no trend: weights 0, the forecast they gave.
  */
 public final class ZoneModel implements java.io.Serializable {
 
-    /** 2: band and blend added; a zone part written by an older build is refused rather than read without them. */
-    private static final long serialVersionUID = 2L;
+    /**
+     * 2: band and blend added; 3: profile trend added. A zone part written by an older build is refused rather than
+     * read without them.
+     */
+    private static final long serialVersionUID = 3L;
 
     private final int[] segments;
     private final long stepMillis;
@@ -48,6 +55,8 @@ public final class ZoneModel implements java.io.Serializable {
     private final double[] sigma;
     private final double[] band;
     private final double[] blend;
+    private final int trendHalfWindow;
+    private final double[] trend;
 
     /** Time-of-day periods of the band: {@link DayPeriod} without ALL_DAY. */
     public static final int PERIODS = DayPeriod.values().length - 1;
@@ -60,9 +69,17 @@ public final class ZoneModel implements java.io.Serializable {
                 sigma, symmetricBand(horizons, bandZ), new double[horizons * segments.length]);
     }
 
+    /** A model without profile trend (file format 4 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend) {
+        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, 0, new double[horizons * segments.length]);
+    }
+
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
@@ -79,6 +96,8 @@ public final class ZoneModel implements java.io.Serializable {
         this.sigma = sigma;
         this.band = band;
         this.blend = blend;
+        this.trendHalfWindow = trendHalfWindow;
+        this.trend = trend;
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
@@ -100,6 +119,15 @@ public final class ZoneModel implements java.io.Serializable {
         check("sigma", sigma, horizons * n);
         check("band", band, bandLength(horizons));
         check("blend", blend, horizons * n);
+        check("trend", trend, horizons * n);
+        if (trendHalfWindow < 0) {
+            throw new IllegalArgumentException("trend smoothing half-window must be >= 0 slots, got " + trendHalfWindow);
+        }
+        for (double c : trend) {
+            if (!Double.isFinite(c)) {
+                throw new IllegalArgumentException("trend weight " + c + " is not finite");
+            }
+        }
         for (int h = 0; h < horizons; h++) {
             if (!(band[h * (2 * PERIODS + 1) + 2 * PERIODS] >= 1.0)) {
                 throw new IllegalArgumentException("band widening for imputed values at horizon " + h
@@ -220,16 +248,37 @@ public final class ZoneModel implements java.io.Serializable {
         return blend;
     }
 
+    /** Half-width, in profile slots, of the moving average that smooths the profile for the trend term. */
+    public int trendHalfWindow() {
+        return trendHalfWindow;
+    }
+
+    public double[] trend() {
+        return trend;
+    }
+
     /** The same model with other band scales (used when the validation residuals arrive after the fit). */
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, band, blend);
+                dynamics, local, newSigma, band, blend, trendHalfWindow, trend);
     }
 
-    /** The same model with a calibrated band and a blend toward the nowcast. */
+    /** The same model with a calibrated band and a blend toward the nowcast (the trend kept). */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, newBand, newBlend);
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend);
+    }
+
+    /** The same model with a calibrated band, blend and profile trend weights. */
+    public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend);
+    }
+
+    /** The same model without profile trend: what a reader of file format 4 and older makes of it. */
+    public ZoneModel withoutTrend() {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, sigma, band, blend, 0, new double[trend.length]);
     }
 
     @Override
@@ -246,7 +295,8 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(segments, m.segments) && Arrays.equals(profile, m.profile)
                 && Arrays.equals(basis, m.basis) && Arrays.equals(dynamics, m.dynamics)
                 && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma) && Arrays.equals(band, m.band)
-                && Arrays.equals(blend, m.blend);
+                && Arrays.equals(blend, m.blend) && trendHalfWindow == m.trendHalfWindow
+                && Arrays.equals(trend, m.trend);
     }
 
     @Override

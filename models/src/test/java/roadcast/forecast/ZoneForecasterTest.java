@@ -115,6 +115,7 @@ class ZoneForecasterTest {
         assertTrue(missingRows > 10, "the fixture has rows with missing values");
         assertTrue(emptyRows >= 1, "the fixture has an empty row");
 
+        double[] smooth = movingAverage(zm.profile(), n, zm.slotsPerDay(), zm.trendHalfWindow());
         ZoneForecaster kernel = new ZoneForecaster(zm);
         ZoneState state = kernel.newState();
         ZoneForecast out = new ZoneForecast(horizons, n);
@@ -128,10 +129,12 @@ class ZoneForecasterTest {
             kernel.forecast(state, out);
             double[] f = features(z, t, r, p);
             double[] muNow = profileAt(zm, h.epochMillis(t));
+            double[] smoothNow = profileAt(zm, smooth, h.epochMillis(t));
             for (int hz = 0; hz < horizons; hz++) {
                 double[] zHat = latentForecast(zm, f, hz);
                 long targetMillis = h.epochMillis(t) + (hz + 1) * zm.stepMillis();
                 double[] mu = profileAt(zm, targetMillis);
+                double[] smoothTarget = profileAt(zm, smooth, targetMillis);
                 int hour = Instant.ofEpochMilli(targetMillis).atZone(zm.timeZone()).getHour();
                 int period = hour < 6 ? 0 : hour < 10 ? 1 : hour < 16 ? 2 : hour < 20 ? 3 : 4;
                 int bo = hz * (2 * ZoneModel.PERIODS + 1);
@@ -150,6 +153,8 @@ class ZoneForecasterTest {
                     }
                     double w = zm.blend()[hz * n + i];
                     x = (1 - w) * x + w * now;
+                    // plus the smoothed profile's change from issue to target
+                    x += zm.trend()[hz * n + i] * (smoothTarget[i] - smoothNow[i]);
                     double y = Math.max(0, x);
                     worst = Math.max(worst, Math.abs(y - out.speed[hz][i]));
                     double scale = zm.sigma()[hz * n + i] * (Float.isNaN(row[i]) ? zm.band()[bo + 10] : 1.0);
@@ -189,13 +194,34 @@ class ZoneForecasterTest {
     }
 
     /** mu at an instant, slot and day type from java.time. */
+    /** The profile's circular moving average over +-w slots within each day type. */
+    private static double[] movingAverage(double[] profile, int n, int slots, int w) {
+        double[] out = new double[profile.length];
+        for (int type = 0; type < 2; type++) {
+            for (int k = 0; k < slots; k++) {
+                for (int i = 0; i < n; i++) {
+                    double sum = 0;
+                    for (int j = -w; j <= w; j++) {
+                        sum += profile[(type * slots + Math.floorMod(k + j, slots)) * n + i];
+                    }
+                    out[(type * slots + k) * n + i] = sum / (2 * w + 1);
+                }
+            }
+        }
+        return out;
+    }
+
     private static double[] profileAt(ZoneModel zm, long epochMillis) {
+        return profileAt(zm, zm.profile(), epochMillis);
+    }
+
+    private static double[] profileAt(ZoneModel zm, double[] profile, long epochMillis) {
         ZonedDateTime local = Instant.ofEpochMilli(epochMillis).atZone(zm.timeZone());
         int weekend = local.getDayOfWeek().getValue() >= 6 ? 1 : 0;
         int slot = (int) ((local.getHour() * 3600_000L + local.getMinute() * 60_000L) / zm.stepMillis());
         int n = zm.size();
         double[] mu = new double[n];
-        System.arraycopy(zm.profile(), (weekend * zm.slotsPerDay() + slot) * n, mu, 0, n);
+        System.arraycopy(profile, (weekend * zm.slotsPerDay() + slot) * n, mu, 0, n);
         return mu;
     }
 
