@@ -88,36 +88,67 @@ public final class BandCalibration {
         Sums[] sBest = sums(best, x, firstMillis, from);
         Sums[] sA = bestA == best ? sBest : sums(bestA, x, firstMillis, from);
         Sums[] sB = bestB == best ? sBest : bestB == bestA ? sA : sums(bestB, x, firstMillis, from);
-        double[] blend = new double[horizons * n];
-        double[] blendForB = new double[horizons * n];
-        double[] blendForA = new double[horizons * n];
+        // the same sums with both regimes of each segment merged: rules whose weight is one for both regimes
+        Sums[] tBest = merged(sBest, n);
+        Sums[] tA = sA == sBest ? tBest : merged(sA, n);
+        Sums[] tB = sB == sBest ? tBest : sB == sA ? tA : merged(sB, n);
+        double[] blend = new double[horizons * ZoneModel.REGIMES * n];
+        double[] blendForB = new double[blend.length];
+        double[] blendForA = new double[blend.length];
+        double[] tiedForB = new double[horizons * n];
+        double[] tiedForA = new double[horizons * n];
+        double[] tiedBest = new double[horizons * n];
         double[] trend = new double[horizons * n];
         int[] chosen = new int[horizons];
         int[] chosenTrend = new int[horizons];
+        boolean[] chosenTied = new boolean[horizons];
         for (int h = 0; h < horizons; h++) {
             // the rule and trend weight of each horizon: those whose weights, fitted on one fold, do best on the
             // other, among those that lose to the nowcast alone (no trend) in neither SSE nor SAE there; if none, the
-            // nowcast alone (w = 1, c = 0)
+            // nowcast alone (w = 1, c = 0). The per-segment rules come in two variants: a weight per regime, or one
+            // weight for both (tied)
             double bestScore = Double.POSITIVE_INFINITY;
             chosen[h] = NOWCAST;
             chosenTrend[h] = 0;
             for (int k = 0; k < TRENDS.length; k++) {
                 for (int rule = 0; rule < RULES; rule++) {
-                    sA[k].weights(rule, 0, h, blendForB);
-                    sB[k].weights(rule, 1, h, blendForA);
-                    double[] ratios = crossRatios(sA[k], sB[k], sA[0], sB[0], h, blendForB, blendForA);
-                    double score = ratios[0] + ratios[1];
-                    if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
-                        bestScore = score;
-                        chosen[h] = rule;
-                        chosenTrend[h] = k;
+                    for (int tied = 0; tied < 2; tied++) {
+                        if (tied == 1 && (rule == 0 || rule == 2)) {
+                            continue; // the same weights as the split variant
+                        }
+                        Sums[] a = tied == 1 ? tA : sA;
+                        Sums[] b = tied == 1 ? tB : sB;
+                        double[] wB = tied == 1 ? tiedForB : blendForB;
+                        double[] wA = tied == 1 ? tiedForA : blendForA;
+                        a[k].weights(rule, 0, h, wB);
+                        b[k].weights(rule, 1, h, wA);
+                        double[] ratios = crossRatios(a[k], b[k], a[0], b[0], h, wB, wA);
+                        double score = ratios[0] + ratios[1];
+                        if (ratios[0] <= 1 && ratios[1] <= 1 && score < bestScore - 1e-12) {
+                            bestScore = score;
+                            chosen[h] = rule;
+                            chosenTrend[h] = k;
+                            chosenTied[h] = tied == 1;
+                        }
                     }
                 }
             }
             int k = chosenTrend[h];
-            sA[k].weights(chosen[h], 0, h, blendForB);
-            sB[k].weights(chosen[h], 1, h, blendForA);
-            sBest[k].weights(chosen[h], -1, h, blend);
+            if (chosenTied[h]) {
+                tA[k].weights(chosen[h], 0, h, tiedForB);
+                tB[k].weights(chosen[h], 1, h, tiedForA);
+                tBest[k].weights(chosen[h], -1, h, tiedBest);
+                for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
+                    int to = ZoneModel.blendIndex(h, regime, 0, n);
+                    System.arraycopy(tiedForB, h * n, blendForB, to, n);
+                    System.arraycopy(tiedForA, h * n, blendForA, to, n);
+                    System.arraycopy(tiedBest, h * n, blend, to, n);
+                }
+            } else {
+                sA[k].weights(chosen[h], 0, h, blendForB);
+                sB[k].weights(chosen[h], 1, h, blendForA);
+                sBest[k].weights(chosen[h], -1, h, blend);
+            }
             java.util.Arrays.fill(trend, h * n, (h + 1) * n, TRENDS[k]);
         }
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
@@ -126,8 +157,8 @@ public final class BandCalibration {
         double[] sigmaB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons);
         double[] sigma = new double[horizons * n];
         for (int c = 0; c < sigma.length; c++) {
-            long nA = sB[0].count[0][c];
-            long nB = sA[0].count[1][c];
+            long nA = count(sB[0], 0, c, n);
+            long nB = count(sA[0], 1, c, n);
             sigma[c] = nA + nB == 0 ? 0.5 * (sigmaA[c] + sigmaB[c])
                     : Math.sqrt((sigmaA[c] * sigmaA[c] * nA + sigmaB[c] * sigmaB[c] * nB) / (nA + nB));
         }
@@ -161,7 +192,49 @@ public final class BandCalibration {
         return new double[] {sse1 > 0 ? sse / sse1 : 0, sae1 > 0 ? sae / sae1 : 0};
     }
 
-    /** RMS of fold f's residuals at its weights, per cell; a cell without pairs takes its horizon's RMS. */
+    /** Sums over the blend's regimes: cell h * n + i holds both regimes' pairs of segment i. */
+    private static Sums[] merged(Sums[] byTrend, int n) {
+        Sums[] out = new Sums[byTrend.length];
+        for (int k = 0; k < byTrend.length; k++) {
+            Sums s = byTrend[k];
+            Sums m = new Sums(n, s.horizons);
+            for (int f = 0; f < 2; f++) {
+                for (int h = 0; h < s.horizons; h++) {
+                    for (int i = 0; i < n; i++) {
+                        int c = h * n + i;
+                        for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
+                            int from = ZoneModel.blendIndex(h, regime, i, n);
+                            m.sab[f][c] += s.sab[f][from];
+                            m.sbb[f][c] += s.sbb[f][from];
+                            m.count[f][c] += s.count[f][from];
+                            for (int g = 0; g < GRID; g++) {
+                                m.sse[f][c * GRID + g] += s.sse[f][from * GRID + g];
+                                m.sae[f][c * GRID + g] += s.sae[f][from * GRID + g];
+                            }
+                        }
+                    }
+                }
+            }
+            out[k] = m;
+        }
+        return out;
+    }
+
+    /** Pairs of fold f in cell c = h * n + i, over both regimes of the blend. */
+    private static long count(Sums s, int f, int c, int n) {
+        int h = c / n;
+        int i = c % n;
+        long total = 0;
+        for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
+            total += s.count[f][ZoneModel.blendIndex(h, regime, i, n)];
+        }
+        return total;
+    }
+
+    /**
+     * RMS of fold f's residuals at its weights, per cell h * n + i (both regimes of the blend pooled); a cell without
+     * pairs takes its horizon's RMS.
+     */
     private static double[] foldSigma(Sums[] byTrend, int[] trendOf, int f, double[] w, int n, int horizons) {
         double[] sigma = new double[horizons * n];
         for (int h = 0; h < horizons; h++) {
@@ -169,12 +242,16 @@ public final class BandCalibration {
             double pooledSq = 0;
             long pooledN = 0;
             for (int i = 0; i < n; i++) {
-                int c = h * n + i;
-                double sq = s.sse[f][c * GRID + grid(w[c])];
-                long count = s.count[f][c];
+                double sq = 0;
+                long count = 0;
+                for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
+                    int c = ZoneModel.blendIndex(h, regime, i, n);
+                    sq += s.sse[f][c * GRID + grid(w[c])];
+                    count += s.count[f][c];
+                }
                 pooledSq += sq;
                 pooledN += count;
-                sigma[c] = count == 0 ? Double.NaN : Math.sqrt(sq / count);
+                sigma[h * n + i] = count == 0 ? Double.NaN : Math.sqrt(sq / count);
             }
             double fallback = pooledN == 0 ? 0.0 : Math.sqrt(pooledSq / pooledN);
             for (int i = 0; i < n; i++) {
@@ -320,7 +397,8 @@ public final class BandCalibration {
     private static Sums[] sums(ZoneModel model, double[] x, long firstMillis, int from) {
         Sums[] s = new Sums[TRENDS.length];
         for (int k = 0; k < s.length; k++) {
-            s[k] = new Sums(model.size(), model.horizons());
+            // one pseudo-segment per segment and regime of the blend: the rules see 2n segments
+            s[k] = new Sums(ZoneModel.REGIMES * model.size(), model.horizons());
         }
         walk(model, x, firstMillis, from, -1, null, null, null, null, s);
         return s;
@@ -492,13 +570,14 @@ public final class BandCalibration {
                     int c = h * n + i;
                     double a = y - speed[i];
                     double b = now[i] - speed[i];
+                    int cb = ZoneModel.blendIndex(h, ZoneModel.regime(b), i, n);
                     if (sums != null) {
                         for (int k = 0; k < sums.length; k++) {
-                            sums[k].add(f, c, a - TRENDS[k] * change[i], b);
+                            sums[k].add(f, cb, a - TRENDS[k] * change[i], b);
                         }
                         continue;
                     }
-                    double r = a - blend[c] * b - trend[c] * change[i];
+                    double r = a - blend[cb] * b - trend[c] * change[i];
                     if (out.imputed[i]) {
                         q.sqImputed[h] += r * r;
                         q.nImputed[h]++;

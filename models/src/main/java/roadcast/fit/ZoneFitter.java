@@ -146,7 +146,8 @@ public final class ZoneFitter {
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
                                 cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
-                                ZoneModel.symmetricBand(horizons, cfg.bandZ()), new double[horizons * n],
+                                ZoneModel.symmetricBand(horizons, cfg.bandZ()),
+                                new double[horizons * ZoneModel.REGIMES * n],
                                 trendWindow, new double[horizons * n]);
                         double[] folds = single ? new double[4]
                                 : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);

@@ -14,7 +14,8 @@ import roadcast.skill.DayPeriod;
  * observe: d = x - mu(t); z by the missing-inputs projection onto the zone basis; e = d - U z (0 for segments
  * without reading). forecast: m_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], blended toward the
  * nowcast n_t = mu(t) + U z_t + e_t (the reading itself where there was one), plus the profile's expected change:
- * x_hat = m + w_{h,i} (n_t - m) + c_{h,i} (S(t+h) - S(t)), clamped to >= 0, with S the profile smoothed over
+ * x_hat = m + w_{h,r,i} (n_t - m) + c_{h,i} (S(t+h) - S(t)), clamped to >= 0, the blend weight w by regime r (n_t
+ * below m or not, {@link ZoneModel#regime}), with S the profile smoothed over
  * +-{@link ZoneModel#trendHalfWindow()} slots. With w = 1 this is the last reading moved by the smoothed profile's
  * change (a forecast relative to the last reading), with w = c = 0 the manifold forecast, with w = 1 and c = 0
  * persistence of the nowcast; band [x_hat + s q_lo, x_hat + s q_hi] with s = sigma_{h,i} (times the
@@ -268,7 +269,8 @@ public final class ZoneForecaster {
                 }
                 int o = phiBase + i * LocalCorrection.WIDTH;
                 x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
-                x += blend[hn + i] * (now[i] - x);
+                double gap = now[i] - x;
+                x += blend[ZoneModel.blendIndex(h, ZoneModel.regime(gap), i, n)] * gap;
                 if (hasTrend) {
                     x += trend[hn + i] * (trendProfile[base + i] - trendProfile[nowBase + i]);
                 }

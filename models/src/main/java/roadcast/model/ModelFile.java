@@ -57,8 +57,9 @@ import roadcast.skill.SkillTable;
  * blend, the forecasts it always gave. Format 4 adds the kriging layer's level features ({@code kriging.levels} in the
  * header, {@code kriging.level} per extended segment, see {@link roadcast.kriging.SegmentLevel}); the kriging layer
  * of an older file reads without them (levels 0), the kernel it was fitted with. Format 5 adds each zone's profile
- * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}); a zone of
- * an older file reads with trend weights 0, the forecast it always gave. An older build refuses a newer file as newer
+ * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}) and a blend
+ * weight per regime ({@code zoneZ.blend} [H * 2 * n]); a zone of an older file reads with trend weights 0 and its one
+ * blend weight in both regimes, the forecast it always gave. An older build refuses a newer file as newer
  * than it reads.
  */
 public final class ModelFile {
@@ -486,7 +487,10 @@ public final class ModelFile {
             double bandZ = zn.get("bandZ").asDouble();
             double[] band = hasBands ? r.f64(prefix + "band", ZoneModel.bandLength(horizons))
                     : ZoneModel.symmetricBand(horizons, bandZ);
-            double[] blend = hasBands ? r.f64(prefix + "blend", (long) horizons * zs) : new double[horizons * zs];
+            // format 5 has a blend weight per regime; an older one, one weight for both
+            double[] blend = !hasBands ? new double[horizons * ZoneModel.REGIMES * zs]
+                    : hasTrend ? r.f64(prefix + "blend", (long) horizons * ZoneModel.REGIMES * zs)
+                    : ZoneModel.regimeBlend(r.f64(prefix + "blend", (long) horizons * zs), horizons, zs);
             double[] trend = hasTrend ? r.f64(prefix + "trend", (long) horizons * zs) : new double[horizons * zs];
             JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,

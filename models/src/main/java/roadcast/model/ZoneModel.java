@@ -21,8 +21,9 @@ import roadcast.skill.DayPeriod;
  * <li>band [H * (2 P + 1)], P = {@link #PERIODS} time-of-day periods of the target time ({@link DayPeriod} without
  * ALL_DAY): per horizon the lower quantiles q_lo[p] of the standardised residual (y - x_hat) / sigma, then the upper
  * quantiles q_hi[p], then the factor by which the band widens for a segment whose last value was imputed</li>
- * <li>blend [H * n]: w_{h,i} in [0, 1], the weight of the zone's nowcast (the last reading where there is one)
- * against the manifold forecast</li>
+ * <li>blend [H * {@link #REGIMES} * n]: w_{h,r,i} in [0, 1], the weight of the zone's nowcast (the last reading where
+ * there is one) against the manifold forecast, r the regime: whether the nowcast is below the manifold forecast
+ * ({@link #blendIndex})</li>
  * <li>trend [H * n]: c_{h,i}, the weight of the profile's expected change S(t+h) - S(t) added to the blended forecast,
  * S the profile smoothed over +-{@link #trendHalfWindow()} slots (see {@link roadcast.forecast.ZoneForecaster}): with
  * blend 1 the forecast is the last reading plus c times that change</li>
@@ -58,6 +59,33 @@ public final class ZoneModel implements java.io.Serializable {
     private final int trendHalfWindow;
     private final double[] trend;
 
+    /**
+     * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
+     * reading says slower than the model expects: congestion setting in or lasting). Each has its own weight.
+     */
+    public static final int REGIMES = 2;
+
+    /** The regime of a nowcast-minus-forecast difference n - m. */
+    public static int regime(double nowMinusForecast) {
+        return nowMinusForecast < 0 ? 1 : 0;
+    }
+
+    /** Index of a blend weight: [(h * REGIMES + regime) * n + i]. */
+    public static int blendIndex(int h, int regime, int i, int n) {
+        return (h * REGIMES + regime) * n + i;
+    }
+
+    /** A blend of one weight per horizon and segment [H * n] (file format 4 and older) as the same weight in each regime. */
+    public static double[] regimeBlend(double[] perCell, int horizons, int n) {
+        double[] out = new double[horizons * REGIMES * n];
+        for (int h = 0; h < horizons; h++) {
+            for (int r = 0; r < REGIMES; r++) {
+                System.arraycopy(perCell, h * n, out, blendIndex(h, r, 0, n), n);
+            }
+        }
+        return out;
+    }
+
     /** Time-of-day periods of the band: {@link DayPeriod} without ALL_DAY. */
     public static final int PERIODS = DayPeriod.values().length - 1;
 
@@ -66,7 +94,7 @@ public final class ZoneModel implements java.io.Serializable {
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma) {
         this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, symmetricBand(horizons, bandZ), new double[horizons * segments.length]);
+                sigma, symmetricBand(horizons, bandZ), new double[horizons * REGIMES * segments.length]);
     }
 
     /** A model without profile trend (file format 4 and older). */
@@ -118,7 +146,7 @@ public final class ZoneModel implements java.io.Serializable {
         check("local", local, horizons * n * LocalCorrection.WIDTH);
         check("sigma", sigma, horizons * n);
         check("band", band, bandLength(horizons));
-        check("blend", blend, horizons * n);
+        check("blend", blend, horizons * REGIMES * n);
         check("trend", trend, horizons * n);
         if (trendHalfWindow < 0) {
             throw new IllegalArgumentException("trend smoothing half-window must be >= 0 slots, got " + trendHalfWindow);

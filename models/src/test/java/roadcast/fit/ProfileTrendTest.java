@@ -34,16 +34,23 @@ class ProfileTrendTest {
         return 50 + 20 * Math.sin(2 * Math.PI * slot / SLOTS + i);
     }
 
+    private static final int BLEND = H * ZoneModel.REGIMES * N;
+
     /**
      * A model whose manifold forecast is the profile alone (dynamics and local correction 0), so that the nowcast of
      * an observed segment is its reading and m = mu(t + h).
      */
     private static ZoneModel profileOnly(double[] blend, int trendHalfWindow, double[] trend) {
+        return profileOnly(true, blend, trendHalfWindow, trend);
+    }
+
+    /** The same with the profile flat at 50 where {@code daily} is false. */
+    private static ZoneModel profileOnly(boolean daily, double[] blend, int trendHalfWindow, double[] trend) {
         double[] profile = new double[2 * SLOTS * N];
         for (int type = 0; type < 2; type++) {
             for (int k = 0; k < SLOTS; k++) {
                 for (int i = 0; i < N; i++) {
-                    profile[(type * SLOTS + k) * N + i] = cycle(k, i);
+                    profile[(type * SLOTS + k) * N + i] = daily ? cycle(k, i) : 50;
                 }
             }
         }
@@ -87,12 +94,12 @@ class ProfileTrendTest {
     void withoutTrendWeightsTheForecastIsTheOneWithoutTrendAndWithBlendOneItIsTheReadingPlusTheProfilesChange() {
         double[] x = series(400, 1.0, 1);
         Random rnd = new Random(2);
-        double[] blend = new double[H * N];
+        double[] blend = new double[BLEND];
         Arrays.setAll(blend, c -> rnd.nextDouble());
         ZoneModel noTrend = profileOnly(blend, 6, new double[H * N]);
         ZoneModel old = noTrend.withoutTrend();
-        ZoneModel persistent = profileOnly(filled(H * N, 1.0), 0, new double[H * N]);
-        ZoneModel relative = profileOnly(filled(H * N, 1.0), 0, filled(H * N, 0.7));
+        ZoneModel persistent = profileOnly(filled(BLEND, 1.0), 0, new double[H * N]);
+        ZoneModel relative = profileOnly(filled(BLEND, 1.0), 0, filled(H * N, 0.7));
         ZoneModel[] models = {noTrend, old, persistent, relative};
         ZoneForecaster[] kernels = new ZoneForecaster[models.length];
         ZoneState[] states = new ZoneState[models.length];
@@ -127,7 +134,7 @@ class ProfileTrendTest {
 
     @Test
     void profileChangeIsTheChangeOfTheProfileSmoothedOverTheHalfWindow() {
-        ZoneModel model = profileOnly(new double[H * N], 3, filled(H * N, 1.0));
+        ZoneModel model = profileOnly(new double[BLEND], 3, filled(H * N, 1.0));
         ZoneForecaster kernel = new ZoneForecaster(model);
         ZoneState state = kernel.newState();
         kernel.observe(state, FIRST + 100 * STEP, row(series(101, 1.0, 3), 100));
@@ -153,12 +160,15 @@ class ProfileTrendTest {
         int steps = 6 * SLOTS;
         int from = 4 * SLOTS;
         double[] x = series(steps, 0.5, 4);
-        ZoneModel candidate = profileOnly(new double[H * N], 0, new double[H * N]);
+        ZoneModel candidate = profileOnly(new double[BLEND], 0, new double[H * N]);
         BandCalibration.Result r = BandCalibration.calibrate(candidate, candidate, candidate, x, FIRST, from, 1.645);
         for (int h = 0; h < H; h++) {
             for (int i = 0; i < N; i++) {
                 assertEquals(0.5, r.trend()[h * N + i], 1e-12, "trend weight of horizon " + h);
-                assertTrue(r.blend()[h * N + i] >= 0.9, "blend of horizon " + h + ": " + r.blend()[h * N + i]);
+                for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
+                    double w = r.blend()[ZoneModel.blendIndex(h, regime, i, N)];
+                    assertTrue(w >= 0.9, "blend of horizon " + h + ", regime " + regime + ": " + w);
+                }
             }
         }
         // and on the readings that follow the whole profile the weight is 1
@@ -166,6 +176,35 @@ class ProfileTrendTest {
                 series(steps, 1.0, 5), FIRST, from, 1.645);
         for (int h = 0; h < H; h++) {
             assertEquals(1.0, full.trend()[h * N], 1e-12, "trend weight of horizon " + h);
+        }
+    }
+
+    @Test
+    void theBlendLearnsThatDropsBelowTheForecastPersistAndRisesAboveItDoNot() {
+        // flat profile (m = 50); readings 50 + D + eps: D a drop of -10 that comes and goes every few hours (it
+        // persists), eps >= 0 fresh every step (it does not). A reading below the forecast is mostly the drop (lean on
+        // it), one above is noise (lean on it much less): the two regimes get different weights
+        Random rnd = new Random(6);
+        int steps = 6 * SLOTS;
+        double[] x = new double[steps * N];
+        boolean[] drop = new boolean[N];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < N; i++) {
+                if (rnd.nextDouble() < 1.0 / 36) {
+                    drop[i] = !drop[i];
+                }
+                double eps = -Math.log(1 - rnd.nextDouble());
+                x[t * N + i] = 50 + (drop[i] ? -10 : 0) + eps;
+            }
+        }
+        ZoneModel candidate = profileOnly(false, new double[BLEND], 0, new double[H * N]);
+        BandCalibration.Result r = BandCalibration.calibrate(candidate, candidate, candidate, x, FIRST, 4 * SLOTS,
+                1.645);
+        for (int i = 0; i < N; i++) {
+            double below = r.blend()[ZoneModel.blendIndex(0, 1, i, N)];
+            double above = r.blend()[ZoneModel.blendIndex(0, 0, i, N)];
+            assertTrue(below >= 0.8, "a reading below the forecast persists: weight " + below);
+            assertTrue(above <= below - 0.3, "a reading above it is noise: weight " + above + " against " + below);
         }
     }
 }

@@ -151,7 +151,8 @@ class ZoneForecasterTest {
                     for (int k = 0; k < r; k++) {
                         now += u.get(i, k) * z[t][k];
                     }
-                    double w = zm.blend()[hz * n + i];
+                    // its weight by regime: the nowcast below the manifold forecast or not
+                    double w = zm.blend()[(hz * 2 + (now < x ? 1 : 0)) * n + i];
                     x = (1 - w) * x + w * now;
                     // plus the smoothed profile's change from issue to target
                     x += zm.trend()[hz * n + i] * (smoothTarget[i] - smoothNow[i]);

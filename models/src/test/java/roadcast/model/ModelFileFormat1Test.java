@@ -26,8 +26,9 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 4 has no zone trend arrays (format 5), format 2 also no zone band
-     * and blend arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
+     * The bytes of a model in an older format: format 4 has no zone trend arrays and one blend weight per horizon and
+     * segment (written: the first regime's), format 2 no zone band and blend arrays (format 3), format 1 also no zone
+     * ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
      */
     static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path file = dir.resolve("current.rcm");
@@ -51,7 +52,17 @@ class ModelFileFormat1Test {
             String name = a.get("name").asText();
             boolean newer = version < 3 && (name.endsWith(".band") || name.endsWith(".blend"))
                     || version < 5 && name.endsWith(".trend");
-            if (!newer) {
+            if (!newer && version < 5 && name.endsWith(".blend")) {
+                // formats 3 and 4: one blend weight per horizon and segment, here the first regime's
+                int zone = Integer.parseInt(name.substring("zone".length(), name.indexOf('.')));
+                int n = h.get("zones").get(zone).get("segments").size();
+                int horizons = (int) a.get("length").asLong() / (ZoneModel.REGIMES * n);
+                for (int hz = 0; hz < horizons; hz++) {
+                    kept.write(payload, at + 8 * ZoneModel.blendIndex(hz, 0, 0, n), 8 * n);
+                }
+                ((ObjectNode) a).put("length", (long) horizons * n);
+                arrays.add(a);
+            } else if (!newer) {
                 kept.write(payload, at, bytes);
                 arrays.add(a);
             }

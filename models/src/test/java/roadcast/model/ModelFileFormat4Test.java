@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Format 5 adds each zone's profile trend (half-window and weights); a format 4 model still reads, without trend: the
- * forecast it always gave.
+ * Format 5 adds each zone's profile trend (half-window and weights) and a blend weight per regime; a format 4 model
+ * still reads, without trend and with its one blend weight in both regimes: the forecast it always gave.
  */
 class ModelFileFormat4Test {
 
@@ -24,9 +24,11 @@ class ModelFileFormat4Test {
             ZoneModel zm = trained.zone(z);
             double[] trend = new double[zm.trend().length];
             Arrays.setAll(trend, c -> 0.25 * (c % 5));
+            double[] blend = new double[zm.blend().length];
+            Arrays.setAll(blend, c -> 0.05 * (c % 21));
             zones[z] = new ZoneModel(zm.segments(), zm.stepMillis(), zm.timeZone(), zm.horizons(), zm.rank(),
                     zm.order(), zm.lambda(), zm.eps(), zm.bandZ(), zm.profile(), zm.basis(), zm.dynamics(), zm.local(),
-                    zm.sigma(), zm.band(), zm.blend(), 7, trend);
+                    zm.sigma(), zm.band(), blend, 7, trend);
         }
         double[] freeFlow = new double[trained.network().size()];
         Arrays.setAll(freeFlow, trained::freeFlowSpeed);
@@ -47,7 +49,15 @@ class ModelFileFormat4Test {
             ZoneModel zm = v4.zone(z);
             assertEquals(0, zm.trendHalfWindow());
             assertTrue(Arrays.stream(zm.trend()).allMatch(c -> c == 0.0), "format 4 has no trend");
-            assertEquals(zones[z].withoutTrend(), zm, "everything else reads as written");
+            ZoneModel written = zones[z];
+            double[] firstRegime = new double[written.horizons() * written.size()];
+            for (int h = 0; h < written.horizons(); h++) {
+                System.arraycopy(written.blend(), ZoneModel.blendIndex(h, 0, 0, written.size()), firstRegime,
+                        h * written.size(), written.size());
+            }
+            assertEquals(written.withoutTrend().withBands(written.sigma(), written.band(),
+                    ZoneModel.regimeBlend(firstRegime, written.horizons(), written.size())), zm,
+                    "format 4's one blend weight serves both regimes; everything else reads as written");
         }
     }
 }
