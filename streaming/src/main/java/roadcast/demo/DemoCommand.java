@@ -182,6 +182,12 @@ public final class DemoCommand implements Callable<Integer> {
     /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
     DashboardLauncher dashboard;
 
+    /**
+     * Tests: the run ends at the first console summary whose figures satisfy this (--for stays the limit), so a test
+     * waits for what it checks rather than a fixed time. Null = run for --for.
+     */
+    java.util.function.Predicate<DemoSummary> until;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
@@ -385,6 +391,9 @@ public final class DemoCommand implements Callable<Integer> {
                     (forecasts - lastForecasts) / seconds, s.lagMsP50(), s.lagMsP99(), s.rejected(),
                     s.segmentsWithForecasts(), s.segments(), s.levels());
             out.flush();
+            if (until != null && until.test(s.withLoop(-1, -1, retrainEverySeconds > 0 ? modelsRefused.get() : -1))) {
+                break;
+            }
             boolean replayOver = replayOver(publisher, out);
             if (forSeconds == 0 && replayOver) {
                 // The last steps close when event time moves on; with no more input, idleness ends them.
