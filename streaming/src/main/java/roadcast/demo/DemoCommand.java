@@ -89,7 +89,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
                     + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts, "
                     + "models_refused (retrained candidates the promotion gate refused), alerts_records and "
-                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook).")
+                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook). "
+                    + "Default: none, the figures are printed on the 'final:' line.")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -140,11 +141,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Dashboard HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires.")
+    @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires "
+            + "(default: none, serve generates an admin key and prints it).")
     String apiKey;
 
     @Option(names = "--api-keys", paramLabel = "FILE", description = "Key file for the dashboard's HTTP API instead of "
-            + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help.")
+            + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help "
+            + "(default: none).")
     Path apiKeys;
 
     @Option(names = "--retrain-every", paramLabel = "SECONDS", defaultValue = "0",
