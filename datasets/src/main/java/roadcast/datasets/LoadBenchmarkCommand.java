@@ -43,7 +43,7 @@ public final class LoadBenchmarkCommand implements Callable<Integer> {
     @Option(names = "--regenerate", description = "generate even when --work already holds a city")
     boolean regenerate;
 
-    @Option(names = "--data", description = "load this data set instead of a generated one")
+    @Option(names = "--data", description = "load this data set (default: a generated city, see --work)")
     Path data;
 
     @Option(names = "--json", defaultValue = "bench-load.json", description = "where to write the figures (default: ${DEFAULT-VALUE})")

@@ -83,7 +83,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
 
     @Option(names = "--dark", paramLabel = "FILE",
             description = "With --protocol sources: CSV with a 'segment' column; every feed row of those roads is "
-                    + "dropped, so only the spatial model (kriging) covers them.")
+                    + "dropped, so only the spatial model (kriging) covers them (default: none, every road keeps its "
+                    + "readings).")
     Path dark;
 
     @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging|alerts|sources", defaultValue = "tgcn",
@@ -107,7 +108,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     double alertsMaxDelay;
 
     @Option(names = "--hidden", paramLabel = "FILE",
-            description = "With --protocol kriging: CSV with a 'segment' column, the segments to hide.")
+            description = "With --protocol kriging (which needs it; default: none): CSV with a 'segment' column, the "
+                    + "segments to hide.")
     Path hidden;
 
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "benchmark.json",

@@ -83,7 +83,7 @@ public final class ZoningByPeriodCommand implements Callable<Integer> {
                     + "its last 20% are the validation rows.")
     double trainShare;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON (default: none).")
     Path json;
 
     /** A zoning and the model fitted on it. */

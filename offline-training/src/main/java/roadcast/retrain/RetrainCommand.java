@@ -54,7 +54,7 @@ public final class RetrainCommand implements Callable<Integer> {
     int days;
 
     @Option(names = "--every", paramLabel = "DURATION",
-            description = "Run again every DURATION (24h, 90m, 30s, 1d or PT24H) until interrupted.")
+            description = "Run again every DURATION (24h, 90m, 30s, 1d or PT24H) until interrupted (default: once).")
     String every;
 
     @Option(names = "--at", paramLabel = "HH:MM",

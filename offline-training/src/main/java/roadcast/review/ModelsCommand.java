@@ -41,7 +41,7 @@ public final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--registry", required = true, paramLabel = "DIR", description = "Model registry.")
     Path registry;
 
-    @Option(names = "--json", paramLabel = "FILE", description = "Also write the listing as JSON to FILE.")
+    @Option(names = "--json", paramLabel = "FILE", description = "Also write the listing as JSON (default: none).")
     Path json;
 
     /**

@@ -84,7 +84,8 @@ public final class TrainCommand implements Callable<Integer> {
                     "The first model of a registry from a shared-layout folder or wide CSV (no --until) is "
                             + "streamed: this JVM reads the history row by row and never holds it (the cleaned rows "
                             + "wait on its local disk). With a model in service the data set is loaded, as the "
-                            + "promotion gate compares the two on the held-out day."})
+                            + "promotion gate compares the two on the held-out day.",
+                    "Default: none, the zones are fitted in this JVM."})
     String flink;
 
     @Option(names = "--work-dir", paramLabel = "DIR|URI",

@@ -14,20 +14,20 @@ public final class TrainingOptions {
     int maxZoneSize = 256;
 
     @Option(names = "--rank", paramLabel = "R",
-            description = "Fix the latent rank r instead of searching 3, 5, 8, 12 on the validation block.")
+            description = "Fix the latent rank r (default: searched among 3, 5, 8, 12 on the validation block).")
     Integer rank;
 
     @Option(names = "--order", paramLabel = "P",
-            description = "Fix the lag order p instead of searching 1, 2, 3.")
+            description = "Fix the lag order p (default: searched among 1, 2, 3).")
     Integer order;
 
     @Option(names = "--lambda", paramLabel = "L",
-            description = "Fix the ridge penalty instead of searching 0.1, 1, 10.")
+            description = "Fix the ridge penalty (default: searched among 0.1, 1, 10).")
     Double lambda;
 
     @Option(names = "--smoothing", paramLabel = "MIN",
-            description = "Fix the half-width in minutes of the profile's time-of-day moving average instead of "
-                    + "searching 0, 10, 30 and 60.")
+            description = "Fix the half-width in minutes of the profile's time-of-day moving average (default: "
+                    + "searched among 0, 10, 30 and 60).")
     Integer smoothing;
 
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import picocli.CommandLine;
 import roadcast.fixture.CityFixture;
+import roadcast.fixture.CommandRun;
 
 class BenchmarkCommandTest {
 
@@ -45,17 +43,8 @@ class BenchmarkCommandTest {
         cityDir = city.write(shared.resolve("fixture-city"));
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new BenchmarkCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CommandRun run(String... args) {
+        return CommandRun.of(new BenchmarkCommand(), args);
     }
 
     @Test
@@ -63,7 +52,7 @@ class BenchmarkCommandTest {
         Path json = tmp.resolve("out/bench.json");
         Path predictions = tmp.resolve("out/predictions.csv.gz");
         Path report = tmp.resolve("report");
-        Run r = run("--dataset", cityDir.toString(), "--protocol", "tgcn", "--json", json.toString(),
+        CommandRun r = run("--dataset", cityDir.toString(), "--protocol", "tgcn", "--json", json.toString(),
                 "--predictions", predictions.toString(), "--report", report.toString(), "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -182,7 +171,7 @@ class BenchmarkCommandTest {
     void standardBenchmarkScoresSingleStepsWithMape(@TempDir Path tmp) throws IOException {
         Path json = tmp.resolve("std.json");
         Path predictions = tmp.resolve("std.csv.gz");
-        Run r = run("--dataset", cityDir.toString(), "--protocol", "standard", "--json", json.toString(),
+        CommandRun r = run("--dataset", cityDir.toString(), "--protocol", "standard", "--json", json.toString(),
                 "--predictions", predictions.toString(), "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -235,7 +224,7 @@ class BenchmarkCommandTest {
     @Test
     void longerHorizonsAreTrainedAndReported(@TempDir Path tmp) throws IOException {
         Path json = tmp.resolve("long.json");
-        Run r = run("--dataset", cityDir.toString(), "--json", json.toString(), "--max-horizon", "120",
+        CommandRun r = run("--dataset", cityDir.toString(), "--json", json.toString(), "--max-horizon", "120",
                 "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -256,7 +245,7 @@ class BenchmarkCommandTest {
         assertEquals(24, modelLeads, "every 5-min lead up to 120 min");
         assertTrue(r.out().contains(" 120 min"), r.out());
 
-        Run tooShort = run("--dataset", cityDir.toString(), "--json", tmp.resolve("x.json").toString(),
+        CommandRun tooShort = run("--dataset", cityDir.toString(), "--json", tmp.resolve("x.json").toString(),
                 "--max-horizon", "10", "--quiet");
         assertEquals(2, tooShort.exit());
         assertTrue(tooShort.err().contains("15 minutes"), tooShort.err());
@@ -264,21 +253,21 @@ class BenchmarkCommandTest {
 
     @Test
     void badArgumentsGiveAClearMessageAndNonZeroExit(@TempDir Path tmp) {
-        Run unknownProtocol = run("--dataset", cityDir.toString(), "--protocol", "lstm", "--json",
+        CommandRun unknownProtocol = run("--dataset", cityDir.toString(), "--protocol", "lstm", "--json",
                 tmp.resolve("x.json").toString());
         assertEquals(2, unknownProtocol.exit());
         assertTrue(unknownProtocol.err().contains("tgcn or standard"), unknownProtocol.err());
 
         Path missing = tmp.resolve("no-such-dataset");
-        Run noData = run("--dataset", missing.toString(), "--json", tmp.resolve("x.json").toString());
+        CommandRun noData = run("--dataset", missing.toString(), "--json", tmp.resolve("x.json").toString());
         assertNotEquals(0, noData.exit());
         assertTrue(noData.err().contains("no-such-dataset"), noData.err());
 
-        Run notGz = run("--dataset", cityDir.toString(), "--predictions", tmp.resolve("p.csv").toString());
+        CommandRun notGz = run("--dataset", cityDir.toString(), "--predictions", tmp.resolve("p.csv").toString());
         assertEquals(2, notGz.exit());
         assertTrue(notGz.err().contains(".gz"), notGz.err());
 
-        Run noDataset = run("--protocol", "tgcn");
+        CommandRun noDataset = run("--protocol", "tgcn");
         assertEquals(2, noDataset.exit());
         assertTrue(noDataset.err().contains("--dataset"), noDataset.err());
         assertFalse(Files.exists(tmp.resolve("x.json")), "no figures written on bad input");

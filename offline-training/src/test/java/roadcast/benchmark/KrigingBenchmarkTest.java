@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import picocli.CommandLine;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.fixture.CityFixture;
+import roadcast.fixture.CommandRun;
 
 /**
  * Kriging on a generated city whose hidden segments' speeds the generator knows: {@code benchmark --protocol
@@ -69,24 +67,15 @@ class KrigingBenchmarkTest {
         hiddenFile = Files.writeString(dir.resolve("hidden.csv"), csv.toString());
     }
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new BenchmarkCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    static CommandRun run(String... args) {
+        return CommandRun.of(new BenchmarkCommand(), args);
     }
 
     @Test
     void hiddenSegmentsAreEstimatedBetterThanKnnAndThePredictionsRescoreToTheJson() throws IOException {
         Path json = dir.resolve("k.json");
         Path predictions = dir.resolve("k.csv.gz");
-        Run r = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--hidden", hiddenFile.toString(),
+        CommandRun r = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--hidden", hiddenFile.toString(),
                 "--json", json.toString(), "--predictions", predictions.toString(), "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());
@@ -168,11 +157,11 @@ class KrigingBenchmarkTest {
     @Test
     void unknownHiddenSegmentIsNamed() throws IOException {
         Path bad = Files.writeString(dir.resolve("bad.csv"), "segment\n" + hidden.get(0) + "\nno-such-road\n");
-        Run r = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--hidden", bad.toString(),
+        CommandRun r = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--hidden", bad.toString(),
                 "--json", dir.resolve("bad.json").toString(), "--quiet");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("'no-such-road'") && r.err().contains("line 3"), r.err());
-        Run missing = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--json",
+        CommandRun missing = run("--dataset", cityDir.toString(), "--protocol", "kriging", "--json",
                 dir.resolve("m.json").toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("--hidden"), missing.err());

@@ -24,7 +24,7 @@ class LosLoopBenchmarkTest {
         Optional<Path> losLoop = SharedDatasets.find("los-loop");
         Assumptions.assumeTrue(losLoop.isPresent(), SharedDatasets.absentMessage("los-loop"));
         Path json = tmp.resolve("los-loop.json");
-        BenchmarkCommandTest.Run r = BenchmarkCommandTest.run("--dataset", losLoop.get().toString(), "--protocol",
+        roadcast.fixture.CommandRun r = BenchmarkCommandTest.run("--dataset", losLoop.get().toString(), "--protocol",
                 "tgcn", "--json", json.toString(), "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         JsonNode root = new ObjectMapper().readTree(json.toFile());

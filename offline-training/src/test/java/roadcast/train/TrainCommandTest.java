@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -15,8 +13,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import picocli.CommandLine;
 import roadcast.fixture.CityFixture;
+import roadcast.fixture.CommandRun;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
 
@@ -34,23 +32,14 @@ class TrainCommandTest {
         cityDir = city.write(shared.resolve("train-city"));
     }
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new TrainCommand());
-        cmd.setOut(new PrintWriter(out));
-        cmd.setErr(new PrintWriter(err));
-        int exit = cmd.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static CommandRun run(String... args) {
+        return CommandRun.of(new TrainCommand(), args);
     }
 
     @Test
     void trainsUntilATimeAndPublishesALoadableVersionWithASummary(@TempDir Path tmp) throws IOException {
         Path registry = tmp.resolve("registry");
-        Run first = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until",
+        CommandRun first = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until",
                 "2024-01-05T00:00", "--max-zone-size", "16", "--quiet");
         assertEquals(0, first.exit(), first.err() + first.out());
         ModelRegistry models = new ModelRegistry(registry);
@@ -70,7 +59,7 @@ class TrainCommandTest {
         }
         assertTrue(model.card().trainedTo().startsWith("2024-01-04T23:55"), model.card().trainedTo());
 
-        Run second = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--rank", "3",
+        CommandRun second = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--rank", "3",
                 "--order", "1", "--lambda", "1", "--quiet");
         assertEquals(0, second.exit(), second.err());
         assertEquals(2, models.versions().size());
@@ -82,7 +71,7 @@ class TrainCommandTest {
     @Test
     void maxHorizonSetsTheLongestForecastAndBadOnesAreRefused(@TempDir Path tmp) throws IOException {
         Path registry = tmp.resolve("registry");
-        Run r = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--max-horizon", "120",
+        CommandRun r = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--max-horizon", "120",
                 "--max-zone-size", "16", "--rank", "3", "--order", "1", "--lambda", "1", "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         ManifoldModel model = new ModelRegistry(registry).loadLatest().orElseThrow();
@@ -91,7 +80,7 @@ class TrainCommandTest {
         assertTrue(r.out().contains("120 min"), r.out());
 
         for (String bad : new String[] {"2", "0", "1441"}) {
-            Run refused = run("--dataset", cityDir.toString(), "--registry", tmp.resolve("other").toString(),
+            CommandRun refused = run("--dataset", cityDir.toString(), "--registry", tmp.resolve("other").toString(),
                     "--max-horizon", bad, "--quiet");
             assertEquals(2, refused.exit(), bad);
             assertTrue(refused.err().contains("--max-horizon " + bad), refused.err());
@@ -101,24 +90,25 @@ class TrainCommandTest {
     @Test
     void badArgumentsGiveAClearMessageAndNonZeroExit(@TempDir Path tmp) {
         Path registry = tmp.resolve("registry");
-        Run badTime = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until", "yesterday");
+        CommandRun badTime = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until",
+                "yesterday");
         assertEquals(2, badTime.exit());
         assertTrue(badTime.err().contains("yesterday"), badTime.err());
 
-        Run tooEarly = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until",
+        CommandRun tooEarly = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--until",
                 "2024-01-01T06:00");
         assertEquals(2, tooEarly.exit());
         assertTrue(tooEarly.err().contains("two days"), tooEarly.err());
 
-        Run badRank = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--rank", "0");
+        CommandRun badRank = run("--dataset", cityDir.toString(), "--registry", registry.toString(), "--rank", "0");
         assertEquals(2, badRank.exit());
         assertTrue(badRank.err().contains("rank"), badRank.err());
 
-        Run noData = run("--dataset", tmp.resolve("nowhere").toString(), "--registry", registry.toString());
+        CommandRun noData = run("--dataset", tmp.resolve("nowhere").toString(), "--registry", registry.toString());
         assertEquals(2, noData.exit());
         assertTrue(noData.err().contains("nowhere"), noData.err());
 
-        Run typo = run("--dataset", cityDir.toString(), "--max-zone-size", "many");
+        CommandRun typo = run("--dataset", cityDir.toString(), "--max-zone-size", "many");
         assertEquals(2, typo.exit());
         assertTrue(typo.err().contains("--max-zone-size"), typo.err());
         assertFalse(Files.exists(registry.resolve("latest")), "nothing published on bad input");
@@ -135,7 +125,7 @@ class TrainCommandTest {
         java.nio.file.Files.writeString(dir.resolve("sensors.csv"), "side-road,34.0075,-118.001\nghost-road,,\n",
                 java.nio.file.StandardOpenOption.APPEND);
         Path registry = tmp.resolve("registry");
-        Run r = run("--dataset", dir.toString(), "--registry", registry.toString(), "--max-zone-size", "8",
+        CommandRun r = run("--dataset", dir.toString(), "--registry", registry.toString(), "--max-zone-size", "8",
                 "--quiet");
         assertEquals(0, r.exit(), r.err() + r.out());
         assertTrue(r.out().contains("coverage: 1 roads without history forecast by kriging; 1 excluded")

@@ -89,7 +89,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + "lag_ms_p50, lag_ms_p99, congestion_levels, model_versions_used, steps_without_forecast "
                     + "(segment-steps with no forecast up to the newest complete step), zonings_seen, job_restarts, "
                     + "models_refused (retrained candidates the promotion gate refused), alerts_records and "
-                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook).")
+                    + "outlook_records (what the dashboard published on roadcast.alerts and roadcast.outlook). "
+                    + "Default: none, the figures are printed on the 'final:' line.")
     Path summaryFile;
 
     @Option(names = "--every", paramLabel = "SECONDS", defaultValue = "5",
@@ -140,11 +141,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "Dashboard HTTP port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires.")
+    @Option(names = "--api-key", paramLabel = "KEY", description = "API key the dashboard's HTTP API requires "
+            + "(default: none, serve generates an admin key and prints it).")
     String apiKey;
 
     @Option(names = "--api-keys", paramLabel = "FILE", description = "Key file for the dashboard's HTTP API instead of "
-            + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help.")
+            + "--api-key: SHA-256 digests with roles (read/admin), re-read on change; see roadcast serve --help "
+            + "(default: none).")
     Path apiKeys;
 
     @Option(names = "--retrain-every", paramLabel = "SECONDS", defaultValue = "0",
@@ -181,6 +184,12 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** How the dashboard is started: a child JVM running {@code roadcast serve}; tests replace it. */
     DashboardLauncher dashboard;
+
+    /**
+     * Tests: the run ends at the first console summary whose figures satisfy this (--for stays the limit), so a test
+     * waits for what it checks rather than a fixed time. Null = run for --for.
+     */
+    java.util.function.Predicate<DemoSummary> until;
 
     @Override
     public Integer call() throws Exception {
@@ -385,6 +394,9 @@ public final class DemoCommand implements Callable<Integer> {
                     (forecasts - lastForecasts) / seconds, s.lagMsP50(), s.lagMsP99(), s.rejected(),
                     s.segmentsWithForecasts(), s.segments(), s.levels());
             out.flush();
+            if (until != null && until.test(s.withLoop(-1, -1, retrainEverySeconds > 0 ? modelsRefused.get() : -1))) {
+                break;
+            }
             boolean replayOver = replayOver(publisher, out);
             if (forSeconds == 0 && replayOver) {
                 // The last steps close when event time moves on; with no more input, idleness ends them.

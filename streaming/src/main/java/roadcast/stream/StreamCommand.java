@@ -45,7 +45,7 @@ public final class StreamCommand implements Callable<Integer> {
     Path registry;
 
     @Option(names = "--model-version", paramLabel = "VERSION",
-            description = "Start with this registry version instead of the latest.")
+            description = "Start with this registry version (default: the latest).")
     String modelVersion;
 
     @Option(names = "--input-topic", defaultValue = "roadcast.speed",
@@ -125,7 +125,7 @@ public final class StreamCommand implements Callable<Integer> {
     @Option(names = "--archive", paramLabel = "DIR",
             description = "Also write accepted readings as day-partitioned CSV (DIR/day=YYYY-MM-DD/part-*.csv, finished "
                     + "at checkpoints) with a README and the network: a data set that `roadcast train --dataset DIR` "
-                    + "reads, for the daily retrain.")
+                    + "reads, for the daily retrain (default: none, nothing archived).")
     Path archive;
 
     @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",

@@ -37,12 +37,15 @@ class DemoCommandTest {
         Path registry = tmp.resolve("registry");
         Path summary = tmp.resolve("summary.json");
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(new DemoCommand());
+        DemoCommand demo = new DemoCommand();
+        // over as soon as every segment has forecasts of several steps (at most --for)
+        demo.until = f -> f.segmentsWithForecasts() == 20 && f.forecasts() >= 20 * 5;
+        CommandLine cmd = new CommandLine(demo);
         cmd.setOut(new PrintWriter(out));
         // --max-horizon in the same run (issue 13) rather than a second demo: the model trained into the empty
         // registry and the stream it serves forecast up to 90 min instead of the default 60
         int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
-                "--for", "16", "--warmup-steps", "1", "--every", "4", "--summary", summary.toString(), "--no-dashboard",
+                "--for", "16", "--warmup-steps", "1", "--every", "1", "--summary", summary.toString(), "--no-dashboard",
                 "--max-horizon", "90");
         assertEquals(0, rc, out.toString());
         assertTrue(new ModelRegistry(registry).latest().isPresent(), "a model was trained into the empty registry");
@@ -72,10 +75,13 @@ class DemoCommandTest {
         Path archive = tmp.resolve("archive");
         Path summary = tmp.resolve("summary.json");
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(new DemoCommand());
+        DemoCommand demo = new DemoCommand();
+        // over as soon as a retrained version serves every segment (at most --for)
+        demo.until = f -> f.modelVersionsUsed().size() >= 2 && f.segmentsWithForecasts() == 20;
+        CommandLine cmd = new CommandLine(demo);
         cmd.setOut(new PrintWriter(out));
         int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
-                "--for", "45", "--warmup-steps", "0", "--every", "5", "--retrain-every", "12", "--max-zone-size", "8",
+                "--for", "45", "--warmup-steps", "0", "--every", "1", "--retrain-every", "12", "--max-zone-size", "8",
                 "--archive", archive.toString(), "--summary", summary.toString(), "--no-dashboard");
         assertEquals(0, rc, out.toString());
 
@@ -130,10 +136,19 @@ class DemoCommandTest {
 
         Path summary = tmp.resolve("summary.json");
         StringWriter out = new StringWriter();
-        CommandLine cmd = new CommandLine(new DemoCommand());
+        DemoCommand demo = new DemoCommand();
+        // over once the job has forecast three more steps of every segment after the first refusal (at most --for)
+        long[] atRefusal = {-1};
+        demo.until = f -> {
+            if (atRefusal[0] < 0 && f.modelsRefused() >= 1) {
+                atRefusal[0] = f.forecasts();
+            }
+            return atRefusal[0] >= 0 && f.forecasts() >= atRefusal[0] + 3 * 20;
+        };
+        CommandLine cmd = new CommandLine(demo);
         cmd.setOut(new PrintWriter(out));
         int rc = cmd.execute("--dataset", city.toString(), "--registry", registry.toString(), "--speedup", "600",
-                "--for", "40", "--warmup-steps", "0", "--every", "5", "--retrain-every", "8", "--max-zone-size", "8",
+                "--for", "40", "--warmup-steps", "0", "--every", "1", "--retrain-every", "8", "--max-zone-size", "8",
                 "--archive", archive.toString(), "--summary", summary.toString(), "--no-dashboard");
         assertEquals(0, rc, out.toString());
 

@@ -11,12 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.connector.datagen.source.GeneratorFunction;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJson;
 import roadcast.kafka.ExactlyOnceKafka;
-import roadcast.kafka.RawRecord;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.publish.Delivery;
 import roadcast.publish.KafkaOutputs;
@@ -93,44 +87,18 @@ class AtLeastOnceDeliveryTest {
         }
     }
 
-    static final AtomicBoolean FAILED_ONCE = new AtomicBoolean();
-
     /** A failure half way: every expected forecast arrives, repeats are byte-for-byte the same record. */
     @Test
     void failureRepeatsButLosesNothingAndRepeatsAreIdentical() throws Exception {
-        SmallCity city = SmallCity.generate("a", 5, 19);
-        Path registry = tmp.resolve("registry-restart");
-        int from = 4 * 288;
-        int steps = 30;
-        int n = city.history.segments();
-        String version = city.publish(registry, 4 * 288, 3);
+        FailOnceRestart job = FailOnceRestart.of("a", 19, tmp.resolve("registry-restart"));
         String out = "alo.restart.out";
-        BROKER.createTopics(out, "alo.restart.rejected");
-        List<RawRecord> records = city.records(from, from + steps);
-        int failAt = records.size() * 3 / 4;
-        var replay = RecordListSource.generator(records);
-        GeneratorFunction<Long, RawRecord> failing = i -> {
-            if (i == failAt && FAILED_ONCE.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure at record " + i);
-            }
-            return replay.map(i);
-        };
         // 100 records/s with 1 s checkpoints: the failure comes 2.7 s in, up to a second of forecasts after the last
         // checkpoint; they were already written (at least once) and are issued again after the restore.
-        var source = new DataGeneratorSource<>(failing, records.size(), RateLimiterStrategy.perSecond(100),
-                TypeInformation.of(RawRecord.class));
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
-                .withCheckpoints(Duration.ofSeconds(1), tmp.resolve("checkpoints-restart"));
-        new ForecastJob(source,
-                KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "alo-restart", Delivery.AT_LEAST_ONCE),
-                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "alo.restart.rejected", "alo-restart"), cfg)
-                .withFlinkOption("restart-strategy.type", "fixed-delay")
-                .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
-                .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
-                .execute();
-        assertTrue(FAILED_ONCE.get(), "the failure was injected");
+        job.run(BROKER, out, "alo.restart.rejected", "alo-restart", Delivery.AT_LEAST_ONCE, 0.75, 100,
+                Duration.ofSeconds(1), tmp.resolve("checkpoints-restart"));
+        int expected = job.expectedCount();
 
-        List<ConsumerRecord<byte[], byte[]>> written = CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> written = CommittedTopic.read(BROKER, out, expected, Duration.ofSeconds(60));
         Map<String, byte[]> first = new HashMap<>();
         int repeats = 0;
         for (ConsumerRecord<byte[], byte[]> r : written) {
@@ -144,9 +112,8 @@ class AtLeastOnceDeliveryTest {
         }
         System.out.printf("at-least-once after a failure: %d records, %d distinct, %d repeats%n", written.size(),
                 first.size(), repeats);
-        assertEquals(n * steps, first.size(), "every (segment, step) forecast arrives");
-        Map<String, Forecast> expected = city.backtest(registry, version, from, from + steps).forecasts();
-        for (Forecast e : expected.values()) {
+        assertEquals(expected, first.size(), "every (segment, step) forecast arrives");
+        for (Forecast e : job.backtest().values()) {
             byte[] got = first.get(e.segment() + "@" + e.issuedAt());
             assertNotNull(got, SmallCity.key(e));
             Forecast a = ForecastJson.fromBytes(got);

@@ -24,6 +24,20 @@ final class CommittedTopic {
     /** Everything committed on the topic: reads until {@code expected} records, then 2 s more for any extra ones. */
     static List<ConsumerRecord<byte[], byte[]>> read(EmbeddedKafka kafka, String topic, int expected,
                                                     Duration timeout) {
+        return read(kafka, topic, expected, timeout, Duration.ofSeconds(2));
+    }
+
+    /**
+     * What is committed on the topic once it holds {@code expected} records, without waiting for extra ones: to wait
+     * for a job's progress where a later {@link #read} of the whole topic checks that nothing came twice.
+     */
+    static List<ConsumerRecord<byte[], byte[]>> readAtLeast(EmbeddedKafka kafka, String topic, int expected,
+                                                           Duration timeout) {
+        return read(kafka, topic, expected, timeout, Duration.ZERO);
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(EmbeddedKafka kafka, String topic, int expected,
+                                                            Duration timeout, Duration quiet) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      ExactlyOnceKafka.committedReader(kafka.bootstrapServers(), "test-reader-" + topic)) {
@@ -36,7 +50,7 @@ final class CommittedTopic {
             while (System.nanoTime() < Math.min(deadline, quietUntil)) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
                 if (records.size() >= expected && quietUntil == Long.MAX_VALUE) {
-                    quietUntil = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+                    quietUntil = System.nanoTime() + quiet.toNanos();
                 }
             }
         }

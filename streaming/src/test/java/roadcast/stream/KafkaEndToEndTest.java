@@ -23,6 +23,7 @@ import roadcast.ingest.DeadLetterJson;
 import roadcast.ingest.RejectReason;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
+import roadcast.publish.Delivery;
 import roadcast.publish.KafkaOutputs;
 import roadcast.reading.Source;
 import roadcast.reading.SpeedReading;
@@ -100,53 +101,26 @@ class KafkaEndToEndTest {
         assertTrue(letter.payload().contains("unknown-segment"));
     }
 
-    static final java.util.concurrent.atomic.AtomicBoolean FAILED_ONCE = new java.util.concurrent.atomic.AtomicBoolean();
-
     @Test
     void restartFromCheckpointLosesAndDuplicatesNothing() throws Exception {
-        SmallCity city = SmallCity.generate("r", 5, 13);
-        Path registry = tmp.resolve("registry-restart");
-        int from = 4 * 288;
-        int steps = 30;
-        int n = city.history.segments();
-        String version = city.publish(registry, 4 * 288, 3);
+        FailOnceRestart job = FailOnceRestart.of("r", 13, tmp.resolve("registry-restart"));
         String out = "roadcast.forecast.restart";
-        BROKER.createTopics(out, "roadcast.speed.rejected.restart");
-        List<roadcast.kafka.RawRecord> records = city.records(from, from + steps);
-        int failAt = records.size() / 2;
-        var replay = RecordListSource.generator(records);
         // Fails once, half way, after several checkpoints have completed (about 2 s in at 150 records/s).
-        org.apache.flink.connector.datagen.source.GeneratorFunction<Long, roadcast.kafka.RawRecord> failing = i -> {
-            if (i == failAt && FAILED_ONCE.compareAndSet(false, true)) {
-                throw new IllegalStateException("injected failure at record " + i);
-            }
-            return replay.map(i);
-        };
-        var source = new org.apache.flink.connector.datagen.source.DataGeneratorSource<>(failing, records.size(),
-                org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy.perSecond(150),
-                org.apache.flink.api.common.typeinfo.TypeInformation.of(roadcast.kafka.RawRecord.class));
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null)
-                .withCheckpoints(Duration.ofMillis(200), tmp.resolve("checkpoints-restart"));
-        new ForecastJob(source, KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "restart"),
-                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "roadcast.speed.rejected.restart", "restart"), cfg)
-                .withFlinkOption("restart-strategy.type", "fixed-delay")
-                .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
-                .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
-                .execute();
-        assertTrue(FAILED_ONCE.get(), "the failure was injected");
+        job.run(BROKER, out, "roadcast.speed.rejected.restart", "restart", Delivery.EXACTLY_ONCE, 0.5, 150,
+                Duration.ofMillis(200), tmp.resolve("checkpoints-restart"));
+        int expected = job.expectedCount();
 
-        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(60));
+        List<ConsumerRecord<byte[], byte[]>> forecasts = CommittedTopic.read(BROKER, out, expected, Duration.ofSeconds(60));
         Map<String, Forecast> seen = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : forecasts) {
             Forecast f = ForecastJson.fromBytes(r.value());
             seen.put(SmallCity.key(f), f);
         }
-        assertEquals(n * steps, seen.size(), "every (segment, step) forecast after the restart");
-        assertEquals(n * steps, forecasts.size(), "no forecast twice: " + forecasts.size());
+        assertEquals(expected, seen.size(), "every (segment, step) forecast after the restart");
+        assertEquals(expected, forecasts.size(), "no forecast twice: " + forecasts.size());
         // The zone operator keeps open steps and tracks in memory between checkpoints: after the restore they must be
         // exactly what they were at the checkpoint, or the forecasts after the failure would drift from the backtest.
-        Map<String, Forecast> expected = city.backtest(registry, version, from, from + steps).forecasts();
-        for (Forecast e : expected.values()) {
+        for (Forecast e : job.backtest().values()) {
             Forecast a = seen.get(SmallCity.key(e));
             assertEquals(e.observedSpeed(), a.observedSpeed(), 0.005 + 1e-9, SmallCity.key(e));
             assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));

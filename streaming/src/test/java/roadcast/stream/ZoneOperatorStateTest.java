@@ -82,6 +82,11 @@ class ZoneOperatorStateTest {
     }
 
     static ReadingEvent reading(int segment, long time, double speed) {
+        return reading(layout, segment, time, speed);
+    }
+
+    /** A loop reading of a segment of {@code layout} (network index). */
+    static ReadingEvent reading(NetworkLayout layout, int segment, long time, double speed) {
         ReadingEvent e = new ReadingEvent();
         e.segment = layout.segmentIds()[segment];
         e.segmentIndex = segment;
