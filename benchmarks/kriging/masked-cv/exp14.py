@@ -8,6 +8,9 @@ from h import *
 def st(ts,S): return [np.concatenate([S[t][i] for t in ts]) for i in range(3)]
 obs,fold,nf=L.obs,L.fold,L.nf
 lvl=L.Xtr.mean(0)
+if os.environ.get('LV')=='daytype':  # as SegmentLevel.levels: the mean of a weekday and a weekend profile (Los-loop starts on a Thursday)
+    wk=np.isin((np.arange(len(L.Xtr))//288)%7,[2,3])
+    lvl=0.5*L.Xtr[~wk].mean(0)+0.5*L.Xtr[wk].mean(0)
 STR=int(os.environ.get("STR","3"))
 def feats(Xr,tod,t,cand):
     F,B=L.feats(Xr,tod,t,cand); n=len(B)

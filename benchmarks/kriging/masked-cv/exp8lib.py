@@ -5,10 +5,19 @@ K=4; W=0.5*SIG
 obs,fold,nf=setup(hid)
 Xtr=X[:TR]; Xte=X[TR:]; P=profile(Xtr); lvl=Xtr.mean(0)
 todtr=np.arange(TR)%288; todte=np.arange(TR,T)%288
+if __import__('os').environ.get('PD')=='daytype':  # profiles by day type (weekday / weekend) and time of day, as the zone model's
+    def _row(a): return np.isin((a//288)%7,[2,3])*288+a%288
+    _rtr=_row(np.arange(TR)); _rte=_row(np.arange(TR,T))
+    P=np.zeros((576,N))
+    for s_ in range(576):
+        m_=_rtr==s_
+        P[s_]=Xtr[m_].mean(0) if m_.any() else np.nan
+    class _PT:  # P[tod] looks up the day-type row of the rows the features are built for
+        def __getitem__(self, tod): return P[_rtr] if tod is todtr else P[_rte]
 STR=2
 def feats(Xr,tod,t,cand):
     nb,d,up=neighbours(t,cand,K); g=np.exp(-(d/W)**2); om=g/g.sum() if g.sum()>1e-12 else np.ones(K)/K
-    V=Xr[:,nb]; Pk=P[tod][:,nb]; n=len(V)
+    V=Xr[:,nb]; Pk=(_PT()[tod] if __import__('os').environ.get('PD')=='daytype' else P[tod])[:,nb]; n=len(V)
     B=V@om; dev=V-B[:,None]
     # weighted median
     wm=np.array([wmed(r,g) for r in V])
