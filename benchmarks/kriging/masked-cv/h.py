@@ -4,6 +4,15 @@ Z=__import__('os').path.exists('/tmp/h4/los.npz') or __import__('prep'); Z=np.lo
 T,N=X.shape; TR=int(np.floor(0.8*T))
 SIG=2584.45
 Dsym=np.minimum(Dm,Dm.T)  # min of both directions
+_NB=__import__('os').environ.get('NB','road')
+if _NB=='euclid':  # straight-line (great-circle) distances instead of road paths (issue 8 check)
+    import csv as _csv
+    _ll={r['sensor_id']:(float(r['latitude']),float(r['longitude'])) for r in _csv.DictReader(open('/work/shared/datasets/los-loop/sensors.csv'))}
+    _LL=np.radians(np.array([_ll[i] for i in ids])); _la=_LL[:,0][:,None]; _lo=_LL[:,1][:,None]
+    _h=np.sin((_la.T-_la)/2)**2+np.cos(_la)*np.cos(_la.T)*np.sin((_lo.T-_lo)/2)**2
+    Dsym=2*6371000*np.arcsin(np.sqrt(_h))
+elif _NB=='down':  # directed: the road distance from the target to the neighbour only (downstream neighbours)
+    Dsym=Dm.copy()
 def profile(Xtr, step0=0):
     # time of day mean over rows
     P=np.zeros((288,Xtr.shape[1]))
