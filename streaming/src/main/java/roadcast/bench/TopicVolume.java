@@ -31,9 +31,33 @@ public record TopicVolume(long records, long keyBytes, long valueBytes) {
     }
 
     public static TopicVolume measure(String bootstrapServers, String topic) {
-        long records = 0;
-        long keys = 0;
-        long values = 0;
+        long[] sums = new long[3];
+        forEachCommitted(bootstrapServers, topic, r -> {
+            sums[0]++;
+            sums[1] += r.key() == null ? 0 : r.key().length;
+            sums[2] += r.value() == null ? 0 : r.value().length;
+        });
+        return new TopicVolume(sums[0], sums[1], sums[2]);
+    }
+
+    /** Dead letters on {@code topic} (committed ones) by reason, e.g. {@code TOO_LATE -> 12}. */
+    public static java.util.SortedMap<String, Long> deadLetterReasons(String bootstrapServers, String topic) {
+        java.util.SortedMap<String, Long> reasons = new java.util.TreeMap<>();
+        forEachCommitted(bootstrapServers, topic, r -> {
+            String reason;
+            try {
+                reason = roadcast.ingest.DeadLetterJson.decode(r.value()).reason().name();
+            } catch (RuntimeException e) {
+                reason = "(unreadable dead letter)";
+            }
+            reasons.merge(reason, 1L, Long::sum);
+        });
+        return reasons;
+    }
+
+    /** Every committed record of {@code topic} from its beginning to its current end. */
+    private static void forEachCommitted(String bootstrapServers, String topic,
+                                         java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer =
                      ExactlyOnceKafka.committedReader(bootstrapServers, "roadcast-topic-volume")) {
             List<TopicPartition> partitions = new ArrayList<>();
@@ -46,13 +70,10 @@ public record TopicVolume(long records, long keyBytes, long valueBytes) {
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             while (!reached(consumer, end)) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    records++;
-                    keys += r.key() == null ? 0 : r.key().length;
-                    values += r.value() == null ? 0 : r.value().length;
+                    each.accept(r);
                 }
             }
         }
-        return new TopicVolume(records, keys, values);
     }
 
     private static boolean reached(KafkaConsumer<byte[], byte[]> consumer, Map<TopicPartition, Long> end) {

@@ -291,7 +291,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
-    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds, long failedBeforeFeed) {
+    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds, long failedBeforeFeed,
+                   java.util.SortedMap<String, Long> deadLetters) {
     }
 
     /**
@@ -338,9 +339,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             LagReport report = meter.report();
             CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
-            out.printf("lag at %.0fx, %s: %s; checkpoints: %s%n", speedup, lagDelivery, report, checkpoints);
+            // Refused readings by reason: a quiet period shorter than a gap within a step's burst would close steps
+            // early and show up here as TOO_LATE ("already forecast").
+            var deadLetters = TopicVolume.deadLetterReasons(bootstrap, topic + ".rejected");
+            out.printf("lag at %.0fx, %s: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery, report,
+                    checkpoints, deadLetters);
             return new LiveRun(report, checkpoints, publisher.sent(), elapsed,
-                    atStart == null ? -1 : atStart.failed());
+                    atStart == null ? -1 : atStart.failed(), deadLetters);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -378,6 +383,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         o.put("lag_ms_p50" + suffix, lag.records() == 0 ? null : lag.p50Ms());
         o.put("lag_ms_p99" + suffix, lag.records() == 0 ? null : lag.p99Ms());
         o.put("lag_forecasts_measured" + suffix, lag.records());
+        ObjectNode refused = o.putObject("lag_dead_letters" + suffix);
+        run.deadLetters().forEach(refused::put);
         CheckpointStats c = run.checkpoints();
         if (c != null) {
             o.put("checkpoint_ms_p50" + suffix, Math.round(c.durationMsP50()));

@@ -1,11 +1,14 @@
 package roadcast.stream;
 
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 import roadcast.reading.Source;
 
 /**
  * A parsed reading on its way through the job, with the network position it was resolved to and the raw record's
- * coordinates (for dead letters from later stages and for lag). A Flink POJO.
+ * coordinates (for dead letters from later stages and for lag). Crosses the network as
+ * {@link ReadingEventSerializer} writes it (not as a reflective POJO).
  */
+@TypeInfo(ReadingEventTypeInfo.Factory.class)
 public class ReadingEvent {
 
     public String segment;

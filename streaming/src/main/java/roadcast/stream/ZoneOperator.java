@@ -104,6 +104,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private static final String CURRENT = "current";
     private static final String STARTED_WITH = "started-with";
 
+    /**
+     * How long the input must also stay empty before a zone whose readings paused for {@code closeAfterQuietMillis}
+     * is closed (at most the quiet period itself). A processing-time timer runs as a mail ahead of input already
+     * queued for the operator: when the operator was busy (a checkpoint, a burst of closes) or descheduled for the
+     * quiet period, the zone's readings are waiting, not absent. Within this window the task reads what is queued;
+     * any reading read meanwhile restarts the check. Short, since it adds to the lag of every quiet close.
+     */
+    static final long QUIET_CONFIRM_MILLIS = 5;
+
     /** The one key of the forecast stage (see the class comment). */
     public static final Integer NETWORK_KEY = 0;
 
@@ -176,6 +185,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long newestStepBeforeEventTime = Long.MIN_VALUE;
     /** Processing time at which this instance was restored from a checkpoint, Long.MIN_VALUE when it started fresh. */
     private transient long restoredAtMillis;
+    /** Readings this instance has processed (any zone): whether input arrived during a quiet confirmation window. */
+    private transient long readingsSeen;
+    /** {@link #readingsSeen} when the pending quiet confirmation was set; -1 when none is pending. */
+    private transient long readingsAtQuietCheck = -1;
 
     /**
      * @param initial      the job's first model
@@ -355,6 +368,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     @Override
     public void processElement1(StreamRecord<ReadingEvent> record) throws Exception {
         ensureZones();
+        readingsSeen++;
         ReadingEvent e = record.getValue();
         Integer index = indexOfSegment.get(e.segment);
         if (index == null) {
@@ -474,29 +488,45 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     public void onProcessingTime(InternalTimer<Integer, VoidNamespace> timer) throws Exception {
         ensureZones();
         long now = timer.getTimestamp();
+        // Quiet zones close only once the input has stayed empty for QUIET_CONFIRM_MILLIS since the last look.
+        boolean inputEmpty = readingsAtQuietCheck == readingsSeen;
+        boolean waiting = false;
         for (int z = 0; z < zones.length; z++) {
             ZoneMemory zone = zones[z];
             if (zone.quietTimerMillis == Long.MIN_VALUE || zone.quietTimerMillis > now) {
                 continue;
             }
             touch(z);
-            zone.quietTimerMillis = Long.MIN_VALUE;
             if (zone.lastReadingProcessingMillis == Long.MIN_VALUE) {
+                zone.quietTimerMillis = Long.MIN_VALUE;
                 continue;
             }
             if (zone.lastReadingProcessingMillis < restoredAtMillis) {
                 // A timer restored from a checkpoint, due while the job was down: the zone has had no reading since
                 // the restore, and the readings after the checkpoint are about to be replayed. Closing now would
                 // forecast the open steps on partial data. The first reading after the restore sets a new timer.
+                zone.quietTimerMillis = Long.MIN_VALUE;
                 continue;
             }
             if (now - zone.lastReadingProcessingMillis >= closeAfterQuietMillis) {
-                closeSteps(z, zone, Long.MAX_VALUE);
+                if (inputEmpty) {
+                    zone.quietTimerMillis = Long.MIN_VALUE;
+                    closeSteps(z, zone, Long.MAX_VALUE);
+                } else {
+                    waiting = true; // the timer stays due: the confirmation looks at this zone again
+                }
             } else {
                 // Readings came in since the timer was set: look again a quiet period after the newest one.
                 zone.quietTimerMillis = zone.lastReadingProcessingMillis + closeAfterQuietMillis;
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
             }
+        }
+        if (waiting) {
+            readingsAtQuietCheck = readingsSeen;
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
+                    now + Math.min(QUIET_CONFIRM_MILLIS, closeAfterQuietMillis));
+        } else {
+            readingsAtQuietCheck = -1;
         }
     }
 

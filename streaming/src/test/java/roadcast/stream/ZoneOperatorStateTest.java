@@ -205,6 +205,38 @@ class ZoneOperatorStateTest {
     }
 
     @Test
+    void aQuietTimerThatFiresAheadOfQueuedReadingsLetsThemInFirst() throws Exception {
+        // A processing-time timer runs as a mail ahead of input already queued for the operator: after the operator
+        // was busy or descheduled for a quiet period, its readings are waiting, not absent. The zone closes only
+        // once the input has also been empty for a short confirmation window.
+        List<Integer> zone = zone0();
+        long quiet = 1000;
+        long t0 = city.history.epochMillis(TRAIN_ROWS);
+        int half = zone.size() / 2;
+        try (var h = harness(quiet)) {
+            h.setProcessingTime(10_000);
+            h.open();
+            for (int k = 0; k < half; k++) {
+                int i = zone.get(k);
+                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
+            }
+            h.setProcessingTime(11_000); // the quiet timer fires before the queued rest of the step is read
+            assertEquals(0, forecasts(h).size(), "closed on half a step while its other readings were queued");
+            for (int k = half; k < zone.size(); k++) {
+                int i = zone.get(k);
+                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
+            }
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(0, forecasts(h).size(), "readings came within the confirmation window: still open");
+            h.setProcessingTime(12_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            List<IssuedForecast> out = forecasts(h);
+            assertEquals(zone.size(), out.size(), "the step closes a quiet period after its last reading");
+            assertTrue(out.stream().noneMatch(f -> f.forecast().imputed()), "closed on the complete step");
+            assertTrue(deadLetters(h).isEmpty(), "no reading was refused");
+        }
+    }
+
+    @Test
     void quietTimersRestoredFromACheckpointDoNotCloseStepsBeforeTheReplay() throws Exception {
         List<Integer> zone = zone0();
         long quiet = 1000;
