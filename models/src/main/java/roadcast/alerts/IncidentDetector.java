@@ -56,9 +56,16 @@ public final class IncidentDetector {
      *                      breakdown is dismissed (1 = not checked). Independent of the spill-back requirement: a
      *                      feed whose incident roads queue little behind them (vehicles rerouting, sparse probes
      *                      upstream) can still tell a local breakdown from a jam over the area
+     * @param deepDrop      a fall at least this far under the expectation on every reading so far is strong
+     *                      evidence: two such readings confirm it when {@link #persistSteps()} asks for more (a feed
+     *                      whose roads are read every 10-15 min cannot wait for three); 1 = off
+     * @param deepContrast  the two deep readings confirm only when the roads it feeds show the contrast an incident
+     *                      makes and recurrent congestion does not: at least one reporting, none of them
+     *                      {@link #upstreamDrop()} under its expectation
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                           double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
+                           double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                           boolean deepContrast) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -79,6 +86,22 @@ public final class IncidentDetector {
             if (!(areaShare >= 0 && areaShare <= 1)) {
                 throw new IllegalArgumentException("areaShare must be in [0, 1], got " + areaShare);
             }
+            if (!(deepDrop > 0 && deepDrop <= 1)) {
+                throw new IllegalArgumentException("deepDrop must be in (0, 1], got " + deepDrop);
+            }
+        }
+
+        /** Without the early confirmation of deep falls. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, 1, false);
+        }
+
+        /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
+        public Settings withDeep(double drop, boolean contrast) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, drop, contrast);
         }
 
         /**
@@ -105,18 +128,20 @@ public final class IncidentDetector {
 
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE);
+                DEFAULT_AREA_SHARE, 1, false);
         }
 
         /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
-         * area=0.50}.
+         * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early.
          */
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
                 + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
-                upstreamShare, confirmSteps, onTrack, areaShare);
+                upstreamShare, confirmSteps, onTrack, areaShare)
+                + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
+                deepContrast ? "+contrast" : "") : "");
         }
     }
 
@@ -146,6 +171,8 @@ public final class IncidentDetector {
     private final int[] downList;
     private final double[] downstreamAnchor;
     private final double[] severity;
+    /** Every reading of the current suspect so far was {@link Settings#deepDrop()} under its expectation. */
+    private final boolean[] allDeep;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
     /** What the forecast expected for that reading (NaN when it had none). */
@@ -206,6 +233,7 @@ public final class IncidentDetector {
         anchorLower = new double[n * horizons];
         upstreamAnchor = new double[upstream.length * horizons];
         severity = new double[n];
+        allDeep = new boolean[n];
         last = new double[n];
         Arrays.fill(last, Double.NaN);
         lastExpected = new double[n];
@@ -260,6 +288,7 @@ public final class IncidentDetector {
                     onset[i] = timeMillis;
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
+                    allDeep[i] = deep(x, prevSpeed[0][i]);
                     mode[i] = downstreamBreaking(i, timeMillis) ? QUEUE : SUSPECT;
                     if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
                         judgeSpillBack(i, 0, timeMillis, observed);
@@ -275,8 +304,11 @@ public final class IncidentDetector {
                             continue;
                         }
                         severity[i] = Math.max(severity[i], 1 - x / expected);
+                        allDeep[i] &= deep(x, expected);
                         if (++count[i] >= settings.persistSteps()) {
                             judgeSpillBack(i, h, timeMillis, observed);
+                        } else if (count[i] >= 2 && allDeep[i]) {
+                            judgeDeep(i, h, timeMillis, observed);
                         }
                         continue;
                     }
@@ -314,6 +346,24 @@ public final class IncidentDetector {
 
     private boolean below(double x, double expected, double lower) {
         return Double.isFinite(expected) && x < lower && x < (1 - settings.minDrop()) * expected;
+    }
+
+    private boolean deep(double x, double expected) {
+        return settings.deepDrop() < 1 && x < (1 - settings.deepDrop()) * expected;
+    }
+
+    /**
+     * A suspect read deep twice before it has persisted: an alert when the area is not slowing (and, with
+     * {@link Settings#deepContrast()}, the roads it feeds read normal); otherwise it waits for its persistence.
+     */
+    private void judgeDeep(int i, int h, long timeMillis, float[] observed) {
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
+        if (confirmed) {
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        }
     }
 
     /**

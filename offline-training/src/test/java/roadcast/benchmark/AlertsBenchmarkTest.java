@@ -124,5 +124,7 @@ class AlertsBenchmarkTest {
         assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0), "persistence alone is among them");
         assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0 && g.areaShare() < 1 && g.persistSteps() == 3),
             "persistence with the area check alone (no spill-back) is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.deepDrop() < 1 && g.deepContrast() && g.persistSteps() == 3),
+            "three readings or two deep ones with the road ahead normal is among them");
     }
 }
