@@ -132,6 +132,64 @@ public final class IncidentDetector {
         }
 
         /**
+         * Reads the short form of {@link #toString()} ({@code persist=3 drop=0.20 deep=0.70+contrast ...}); a key
+         * left out keeps its default, so {@code parse(s.toString()).equals(s)}.
+         *
+         * @throws IllegalArgumentException naming the bad or unknown part
+         */
+        public static Settings parse(String text) {
+            Settings d = defaults();
+            int persist = d.persistSteps();
+            int clear = d.clearSteps();
+            int confirm = d.confirmSteps();
+            double drop = d.minDrop();
+            double jump = d.minJump();
+            double upDrop = d.upstreamDrop();
+            double upShare = d.upstreamShare();
+            double onTrack = d.onTrack();
+            double area = d.areaShare();
+            double deep = d.deepDrop();
+            boolean contrast = d.deepContrast();
+            for (String part : text.trim().split("\\s+")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
+                        + "jump, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
+                }
+                String key = part.substring(0, eq);
+                String value = part.substring(eq + 1);
+                try {
+                    switch (key) {
+                        case "persist" -> persist = Integer.parseInt(value);
+                        case "clear" -> clear = Integer.parseInt(value);
+                        case "confirm" -> confirm = Integer.parseInt(value);
+                        case "drop" -> drop = Double.parseDouble(value);
+                        case "jump" -> jump = Double.parseDouble(value);
+                        case "on-track" -> onTrack = Double.parseDouble(value);
+                        case "area" -> area = Double.parseDouble(value);
+                        case "up" -> {
+                            int x = value.indexOf('x');
+                            if (x < 0) {
+                                throw new IllegalArgumentException("up must be DROPxSHARE, e.g. up=0.25x0.50");
+                            }
+                            upDrop = Double.parseDouble(value.substring(0, x));
+                            upShare = Double.parseDouble(value.substring(x + 1));
+                        }
+                        case "deep" -> {
+                            contrast = value.endsWith("+contrast");
+                            deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
+                        }
+                        default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
+                            + "clear, drop, jump, up, confirm, on-track, area, deep)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
+                }
+            }
+            return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast);
+        }
+
+        /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
          * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early.
          */

@@ -283,6 +283,11 @@ class IncidentDetectorTest {
             IncidentDetector.Settings.DEFAULT_AREA_SHARE).withDeep(0.7, true);
         assertEquals("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=0.50 "
             + "deep=0.70+contrast", deep.toString());
+        assertEquals(deep, IncidentDetector.Settings.parse(deep.toString()), "the printed form reads back");
+        assertEquals(IncidentDetector.Settings.defaults(), IncidentDetector.Settings.parse("persist=2"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("persist=3 depth=0.7"));
+        assertTrue(bad.getMessage().contains("unknown key 'depth'"), bad.getMessage());
         float[][] incident = sparse(10);
         List<IncidentAlert> alerts = replay(incident, chain(4), deep);
         assertEquals(1, alerts.size(), alerts.toString());

@@ -115,6 +115,15 @@ class AlertsBenchmarkTest {
         assertTrue(err.toString().contains("--alerts-tune needs --protocol alerts"), err.toString());
     }
 
+    @Test
+    void badAlertsSettingsAreRefusedBeforeTheDataSetLoads(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
+            "--protocol", "alerts", "--alerts-settings", "persist=three", "--quiet"));
+        assertTrue(err.toString().contains("--alerts-settings: 'persist=three': three is not a number"),
+            err.toString());
+    }
+
     /** The validation grid starts with the defaults and holds each setting once. */
     @Test
     void theValidationGridStartsWithTheDefaults() {
