@@ -62,10 +62,13 @@ public final class IncidentDetector {
      * @param deepContrast  the two deep readings confirm only when the roads it feeds show the contrast an incident
      *                      makes and recurrent congestion does not: at least one reporting, none of them
      *                      {@link #upstreamDrop()} under its expectation
+     * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
+     *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
+     *                      mean holds a few minutes of each), neither of them sudden enough alone
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast) {
+                           boolean deepContrast, int jumpReadings) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -89,6 +92,23 @@ public final class IncidentDetector {
             if (!(deepDrop > 0 && deepDrop <= 1)) {
                 throw new IllegalArgumentException("deepDrop must be in (0, 1], got " + deepDrop);
             }
+            if (jumpReadings < 1 || jumpReadings > 2) {
+                throw new IllegalArgumentException("jumpReadings must be 1 or 2, got " + jumpReadings);
+            }
+        }
+
+        /** The onset's fall measured from the previous reading only. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, 1);
+        }
+
+        /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
+        public Settings withJumpReadings(int readings) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, readings);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -101,7 +121,7 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast);
+                onTrack, areaShare, drop, contrast, jumpReadings);
         }
 
         /**
@@ -150,6 +170,7 @@ public final class IncidentDetector {
             double area = d.areaShare();
             double deep = d.deepDrop();
             boolean contrast = d.deepContrast();
+            int jumpOver = d.jumpReadings();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
@@ -163,6 +184,7 @@ public final class IncidentDetector {
                         case "persist" -> persist = Integer.parseInt(value);
                         case "clear" -> clear = Integer.parseInt(value);
                         case "confirm" -> confirm = Integer.parseInt(value);
+                        case "jump-over" -> jumpOver = Integer.parseInt(value);
                         case "drop" -> drop = Double.parseDouble(value);
                         case "jump" -> jump = Double.parseDouble(value);
                         case "on-track" -> onTrack = Double.parseDouble(value);
@@ -180,18 +202,20 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, up, confirm, on-track, area, deep)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
-            return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast);
+            return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
+                jumpOver);
         }
 
         /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
-         * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early.
+         * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early and
+         * {@code jump-over=2} when the onset's fall is measured over two readings.
          */
         @Override
         public String toString() {
@@ -199,7 +223,8 @@ public final class IncidentDetector {
                 + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
                 upstreamShare, confirmSteps, onTrack, areaShare)
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
-                deepContrast ? "+contrast" : "") : "");
+                deepContrast ? "+contrast" : "") : "")
+                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "");
         }
     }
 
@@ -233,6 +258,8 @@ public final class IncidentDetector {
     private final boolean[] allDeep;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
+    /** The reading before it (NaN before the second). */
+    private final double[] lastButOne;
     /** What the forecast expected for that reading (NaN when it had none). */
     private final double[] lastExpected;
 
@@ -294,6 +321,8 @@ public final class IncidentDetector {
         allDeep = new boolean[n];
         last = new double[n];
         Arrays.fill(last, Double.NaN);
+        lastButOne = new double[n];
+        Arrays.fill(lastButOne, Double.NaN);
         lastExpected = new double[n];
         Arrays.fill(lastExpected, Double.NaN);
     }
@@ -317,13 +346,16 @@ public final class IncidentDetector {
                 continue;
             }
             double previous = last[i];
+            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known)
+            double fallFrom = settings.jumpReadings() > 1 && lastButOne[i] > previous ? lastButOne[i] : previous;
             double previousExpected = lastExpected[i];
+            lastButOne[i] = previous;
             last[i] = x;
             lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
             switch (mode[i]) {
                 case NORMAL -> {
                     if (prevSpeed == null || !below(x, prevSpeed[0][i], prevLower[0][i])
-                        || !(x < (1 - settings.minJump()) * previous)
+                        || !(x < (1 - settings.minJump()) * fallFrom)
                         || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
                     }

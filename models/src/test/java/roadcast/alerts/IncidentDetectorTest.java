@@ -322,4 +322,35 @@ class IncidentDetectorTest {
         }
         return rows;
     }
+
+    /**
+     * An incident starting inside a step: the loop's 5-min mean holds a few minutes before it, so the fall splits over
+     * two readings (60 -> 46 -> 36), neither 30% under the reading before it. Measured over two readings the second
+     * is (40% under 60): the onset, confirmed by persistence. Over one reading it never starts.
+     */
+    @Test
+    void aFallSplitOverTwoReadingsStartsABreakdownWhenMeasuredOverTwo() {
+        IncidentDetector.Settings oneReading = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings twoReadings = oneReading.withJumpReadings(2);
+        assertEquals(twoReadings, IncidentDetector.Settings.parse(twoReadings.toString()));
+        assertTrue(twoReadings.toString().endsWith(" jump-over=2"), twoReadings.toString());
+        float[][] rows = normal(30, 3);
+        rows[10][1] = 46;
+        for (int t = 11; t < 18; t++) {
+            rows[t][1] = 36;
+        }
+        assertTrue(replay(rows, chain(3), oneReading).isEmpty(), "no reading falls 30% from the one before");
+        List<IncidentAlert> alerts = replay(rows, chain(3), twoReadings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(11 * STEP, alerts.get(0).startMillis(), "onset at the reading 30% under the higher of the two");
+        assertEquals(13 * STEP, alerts.get(0).detectedMillis());
+        // a slow slide (60, 52, 45, 38: never 30% under the higher of the last two) stays a slow slide
+        float[][] slide = normal(30, 3);
+        slide[10][1] = 52;
+        slide[11][1] = 45;
+        for (int t = 12; t < 18; t++) {
+            slide[t][1] = 38;
+        }
+        assertTrue(replay(slide, chain(3), twoReadings).isEmpty());
+    }
 }

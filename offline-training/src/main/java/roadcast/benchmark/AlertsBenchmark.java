@@ -207,6 +207,16 @@ public final class AlertsBenchmark {
                                     .withDeep(deep, contrast));
                             }
                         }
+                        // the onset's fall over two readings (an incident starting inside a step), with and
+                        // without the deep-reading confirmation
+                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
+                            onTrack, area).withJumpReadings(2);
+                        out.add(three);
+                        for (double deep : new double[] {0.6, 0.7}) {
+                            for (boolean contrast : new boolean[] {false, true}) {
+                                out.add(three.withDeep(deep, contrast));
+                            }
+                        }
                     }
                 }
             }
