@@ -175,7 +175,7 @@ public final class IncidentDetector {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);

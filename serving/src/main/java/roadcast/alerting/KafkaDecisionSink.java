@@ -112,8 +112,9 @@ public final class KafkaDecisionSink implements DecisionSink {
         try (Admin admin = Admin.create(p)) {
             for (int failures = 1; !closing; failures++) {
                 String lastError = null;
-                for (var e : admin.createTopics(missing.values(),
-                    new CreateTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE, attempt))).values().entrySet()) {
+                CreateTopicsOptions options = new CreateTopicsOptions().timeoutMs((int) Math.min(Integer.MAX_VALUE,
+                    attempt));
+                for (var e : admin.createTopics(missing.values(), options).values().entrySet()) {
                     try {
                         e.getValue().get(attempt + 1_000, TimeUnit.MILLISECONDS);
                         LOG.info("created topic {}", e.getKey());
