@@ -56,9 +56,19 @@ public final class IncidentDetector {
      *                      breakdown is dismissed (1 = not checked). Independent of the spill-back requirement: a
      *                      feed whose incident roads queue little behind them (vehicles rerouting, sparse probes
      *                      upstream) can still tell a local breakdown from a jam over the area
+     * @param deepDrop      a fall at least this far under the expectation on every reading so far is strong
+     *                      evidence: two such readings confirm it when {@link #persistSteps()} asks for more (a feed
+     *                      whose roads are read every 10-15 min cannot wait for three); 1 = off
+     * @param deepContrast  the two deep readings confirm only when the roads it feeds show the contrast an incident
+     *                      makes and recurrent congestion does not: at least one reporting, none of them
+     *                      {@link #upstreamDrop()} under its expectation
+     * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
+     *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
+     *                      mean holds a few minutes of each), neither of them sudden enough alone
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                           double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
+                           double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                           boolean deepContrast, int jumpReadings) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -79,6 +89,39 @@ public final class IncidentDetector {
             if (!(areaShare >= 0 && areaShare <= 1)) {
                 throw new IllegalArgumentException("areaShare must be in [0, 1], got " + areaShare);
             }
+            if (!(deepDrop > 0 && deepDrop <= 1)) {
+                throw new IllegalArgumentException("deepDrop must be in (0, 1], got " + deepDrop);
+            }
+            if (jumpReadings < 1 || jumpReadings > 2) {
+                throw new IllegalArgumentException("jumpReadings must be 1 or 2, got " + jumpReadings);
+            }
+        }
+
+        /** The onset's fall measured from the previous reading only. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, 1);
+        }
+
+        /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
+        public Settings withJumpReadings(int readings) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, readings);
+        }
+
+        /** Without the early confirmation of deep falls. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, 1, false);
+        }
+
+        /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
+        public Settings withDeep(double drop, boolean contrast) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, drop, contrast, jumpReadings);
         }
 
         /**
@@ -105,18 +148,83 @@ public final class IncidentDetector {
 
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE);
+                DEFAULT_AREA_SHARE, 1, false);
+        }
+
+        /**
+         * Reads the short form of {@link #toString()} ({@code persist=3 drop=0.20 deep=0.70+contrast ...}); a key
+         * left out keeps its default, so {@code parse(s.toString()).equals(s)}.
+         *
+         * @throws IllegalArgumentException naming the bad or unknown part
+         */
+        public static Settings parse(String text) {
+            Settings d = defaults();
+            int persist = d.persistSteps();
+            int clear = d.clearSteps();
+            int confirm = d.confirmSteps();
+            double drop = d.minDrop();
+            double jump = d.minJump();
+            double upDrop = d.upstreamDrop();
+            double upShare = d.upstreamShare();
+            double onTrack = d.onTrack();
+            double area = d.areaShare();
+            double deep = d.deepDrop();
+            boolean contrast = d.deepContrast();
+            int jumpOver = d.jumpReadings();
+            for (String part : text.trim().split("\\s+")) {
+                int eq = part.indexOf('=');
+                if (eq <= 0) {
+                    throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
+                }
+                String key = part.substring(0, eq);
+                String value = part.substring(eq + 1);
+                try {
+                    switch (key) {
+                        case "persist" -> persist = Integer.parseInt(value);
+                        case "clear" -> clear = Integer.parseInt(value);
+                        case "confirm" -> confirm = Integer.parseInt(value);
+                        case "jump-over" -> jumpOver = Integer.parseInt(value);
+                        case "drop" -> drop = Double.parseDouble(value);
+                        case "jump" -> jump = Double.parseDouble(value);
+                        case "on-track" -> onTrack = Double.parseDouble(value);
+                        case "area" -> area = Double.parseDouble(value);
+                        case "up" -> {
+                            int x = value.indexOf('x');
+                            if (x < 0) {
+                                throw new IllegalArgumentException("up must be DROPxSHARE, e.g. up=0.25x0.50");
+                            }
+                            upDrop = Double.parseDouble(value.substring(0, x));
+                            upShare = Double.parseDouble(value.substring(x + 1));
+                        }
+                        case "deep" -> {
+                            contrast = value.endsWith("+contrast");
+                            deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
+                        }
+                        default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
+                }
+            }
+            return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
+                jumpOver);
         }
 
         /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
-         * area=0.50}.
+         * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early and
+         * {@code jump-over=2} when the onset's fall is measured over two readings.
          */
         @Override
         public String toString() {
             return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
                 + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
-                upstreamShare, confirmSteps, onTrack, areaShare);
+                upstreamShare, confirmSteps, onTrack, areaShare)
+                + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
+                deepContrast ? "+contrast" : "") : "")
+                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "");
         }
     }
 
@@ -146,8 +254,12 @@ public final class IncidentDetector {
     private final int[] downList;
     private final double[] downstreamAnchor;
     private final double[] severity;
+    /** Every reading of the current suspect so far was {@link Settings#deepDrop()} under its expectation. */
+    private final boolean[] allDeep;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
+    /** The reading before it (NaN before the second). */
+    private final double[] lastButOne;
     /** What the forecast expected for that reading (NaN when it had none). */
     private final double[] lastExpected;
 
@@ -206,8 +318,11 @@ public final class IncidentDetector {
         anchorLower = new double[n * horizons];
         upstreamAnchor = new double[upstream.length * horizons];
         severity = new double[n];
+        allDeep = new boolean[n];
         last = new double[n];
         Arrays.fill(last, Double.NaN);
+        lastButOne = new double[n];
+        Arrays.fill(lastButOne, Double.NaN);
         lastExpected = new double[n];
         Arrays.fill(lastExpected, Double.NaN);
     }
@@ -231,13 +346,16 @@ public final class IncidentDetector {
                 continue;
             }
             double previous = last[i];
+            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known)
+            double fallFrom = settings.jumpReadings() > 1 && lastButOne[i] > previous ? lastButOne[i] : previous;
             double previousExpected = lastExpected[i];
+            lastButOne[i] = previous;
             last[i] = x;
             lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
             switch (mode[i]) {
                 case NORMAL -> {
                     if (prevSpeed == null || !below(x, prevSpeed[0][i], prevLower[0][i])
-                        || !(x < (1 - settings.minJump()) * previous)
+                        || !(x < (1 - settings.minJump()) * fallFrom)
                         || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
                     }
@@ -260,6 +378,7 @@ public final class IncidentDetector {
                     onset[i] = timeMillis;
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
+                    allDeep[i] = deep(x, prevSpeed[0][i]);
                     mode[i] = downstreamBreaking(i, timeMillis) ? QUEUE : SUSPECT;
                     if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
                         judgeSpillBack(i, 0, timeMillis, observed);
@@ -275,8 +394,11 @@ public final class IncidentDetector {
                             continue;
                         }
                         severity[i] = Math.max(severity[i], 1 - x / expected);
+                        allDeep[i] &= deep(x, expected);
                         if (++count[i] >= settings.persistSteps()) {
                             judgeSpillBack(i, h, timeMillis, observed);
+                        } else if (count[i] >= 2 && allDeep[i]) {
+                            judgeDeep(i, h, timeMillis, observed);
                         }
                         continue;
                     }
@@ -314,6 +436,24 @@ public final class IncidentDetector {
 
     private boolean below(double x, double expected, double lower) {
         return Double.isFinite(expected) && x < lower && x < (1 - settings.minDrop()) * expected;
+    }
+
+    private boolean deep(double x, double expected) {
+        return settings.deepDrop() < 1 && x < (1 - settings.deepDrop()) * expected;
+    }
+
+    /**
+     * A suspect read deep twice before it has persisted: an alert when the area is not slowing (and, with
+     * {@link Settings#deepContrast()}, the roads it feeds read normal); otherwise it waits for its persistence.
+     */
+    private void judgeDeep(int i, int h, long timeMillis, float[] observed) {
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
+        if (confirmed) {
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        }
     }
 
     /**

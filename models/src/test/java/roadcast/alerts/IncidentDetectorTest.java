@@ -270,4 +270,87 @@ class IncidentDetectorTest {
         assertTrue(replay(area, chain(4), unchecked).stream().anyMatch(a -> a.segment() == 1),
             "with the check off b alerts on persistence alone");
     }
+
+    /**
+     * A probe-only road read twice while an incident lasts (every other step): three readings never come, but two
+     * readings 83% under the expectation while the road it feeds reads normal confirm it at the second. The same two
+     * readings with the road it feeds fallen too (recurrent congestion), or with nothing read there (no contrast
+     * shown), or only 50% under (a probe held at a red light) wait for a third reading and never alert.
+     */
+    @Test
+    void twoDeepReadingsWithTheRoadAheadNormalConfirmWhereThreeNeverCome() {
+        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1,
+            IncidentDetector.Settings.DEFAULT_AREA_SHARE).withDeep(0.7, true);
+        assertEquals("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=0.50 "
+            + "deep=0.70+contrast", deep.toString());
+        assertEquals(deep, IncidentDetector.Settings.parse(deep.toString()), "the printed form reads back");
+        assertEquals(IncidentDetector.Settings.defaults(), IncidentDetector.Settings.parse("persist=2"));
+        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("persist=3 depth=0.7"));
+        assertTrue(bad.getMessage().contains("unknown key 'depth'"), bad.getMessage());
+        float[][] incident = sparse(10);
+        List<IncidentAlert> alerts = replay(incident, chain(4), deep);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second deep reading");
+        IncidentDetector.Settings threeReadings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1,
+            IncidentDetector.Settings.DEFAULT_AREA_SHARE);
+        assertTrue(replay(incident, chain(4), threeReadings).isEmpty(), "without it: two readings never confirm");
+
+        float[][] congestion = sparse(10);
+        for (int t = 10; t < 14; t++) {
+            congestion[t][2] = 20; // the road ahead falls as much
+        }
+        assertTrue(replay(congestion, chain(4), deep).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead fallen too: no contrast");
+        float[][] unseenAhead = sparse(10);
+        for (int t = 8; t < 16; t++) {
+            unseenAhead[t][2] = Float.NaN;
+        }
+        assertTrue(replay(unseenAhead, chain(4), deep).stream().noneMatch(a -> a.segment() == 1),
+            "nothing read ahead: no contrast shown");
+        float[][] redLight = sparse(30);
+        assertTrue(replay(redLight, chain(4), deep).isEmpty(), "50% under is not deep");
+    }
+
+    /** Segment 1 of a 4-chain read every other step, at {@code speed} on steps 10 and 12 only, 60 otherwise. */
+    private static float[][] sparse(float speed) {
+        float[][] rows = normal(30, 4);
+        for (int t = 0; t < rows.length; t++) {
+            rows[t][1] = t % 2 == 1 ? Float.NaN : t == 10 || t == 12 ? speed : 60;
+        }
+        return rows;
+    }
+
+    /**
+     * An incident starting inside a step: the loop's 5-min mean holds a few minutes before it, so the fall splits over
+     * two readings (60 -> 46 -> 36), neither 30% under the reading before it. Measured over two readings the second
+     * is (40% under 60): the onset, confirmed by persistence. Over one reading it never starts.
+     */
+    @Test
+    void aFallSplitOverTwoReadingsStartsABreakdownWhenMeasuredOverTwo() {
+        IncidentDetector.Settings oneReading = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings twoReadings = oneReading.withJumpReadings(2);
+        assertEquals(twoReadings, IncidentDetector.Settings.parse(twoReadings.toString()));
+        assertTrue(twoReadings.toString().endsWith(" jump-over=2"), twoReadings.toString());
+        float[][] rows = normal(30, 3);
+        rows[10][1] = 46;
+        for (int t = 11; t < 18; t++) {
+            rows[t][1] = 36;
+        }
+        assertTrue(replay(rows, chain(3), oneReading).isEmpty(), "no reading falls 30% from the one before");
+        List<IncidentAlert> alerts = replay(rows, chain(3), twoReadings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(11 * STEP, alerts.get(0).startMillis(), "onset at the reading 30% under the higher of the two");
+        assertEquals(13 * STEP, alerts.get(0).detectedMillis());
+        // a slow slide (60, 52, 45, 38: never 30% under the higher of the last two) stays a slow slide
+        float[][] slide = normal(30, 3);
+        slide[10][1] = 52;
+        slide[11][1] = 45;
+        for (int t = 12; t < 18; t++) {
+            slide[t][1] = 38;
+        }
+        assertTrue(replay(slide, chain(3), twoReadings).isEmpty());
+    }
 }

@@ -185,6 +185,42 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // two readings, but deep ones: a probe held at a red light reads 30-45% under, an incident 60-90%
+        for (double drop : new double[] {0.5, 0.6}) {
+            for (double jump : new double[] {0.2, 0.3}) {
+                for (double onTrack : new double[] {1, 0.2}) {
+                    for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                        out.add(new IncidentDetector.Settings(2, 2, drop, jump, 0.25, 0, 0, onTrack, area));
+                    }
+                }
+            }
+        }
+        // three readings, or two deep ones (with or without the roads it feeds reading normal): on a road a probe
+        // passes every 10-15 min an incident often has only two readings
+        for (double drop : new double[] {0.2, 0.3}) {
+            for (double jump : new double[] {0.2, 0.3}) {
+                for (double onTrack : new double[] {1, 0.2}) {
+                    for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                        for (double deep : new double[] {0.5, 0.6, 0.7}) {
+                            for (boolean contrast : new boolean[] {false, true}) {
+                                out.add(new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0, onTrack, area)
+                                    .withDeep(deep, contrast));
+                            }
+                        }
+                        // the onset's fall over two readings (an incident starting inside a step), with and
+                        // without the deep-reading confirmation
+                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
+                            onTrack, area).withJumpReadings(2);
+                        out.add(three);
+                        for (double deep : new double[] {0.6, 0.7}) {
+                            for (boolean contrast : new boolean[] {false, true}) {
+                                out.add(three.withDeep(deep, contrast));
+                            }
+                        }
+                    }
+                }
+            }
+        }
         return out;
     }
 

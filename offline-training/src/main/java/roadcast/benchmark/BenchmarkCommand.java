@@ -100,6 +100,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "a generated city, README).")
     boolean alertsTune;
 
+    @Option(names = "--alerts-settings", paramLabel = "TEXT",
+            description = "With --protocol alerts: score these detector settings instead of the defaults, in the "
+                    + "form the benchmark prints, e.g. \"persist=3 drop=0.20 jump=0.30 up=0.25x0.00 on-track=1.00 "
+                    + "area=0.50 deep=0.70+contrast\" (keys left out keep their defaults): a setting chosen on "
+                    + "another city's validation, checked here. Not with --alerts-tune.")
+    String alertsSettings;
+
     @Option(names = "--alerts-max-delay", paramLabel = "MIN", defaultValue = "10",
             description = "With --alerts-tune: the longest median detection delay a setting may have to be chosen "
                     + "(default: ${DEFAULT-VALUE} min, the issue's target on generated cities). A sparse feed (a probe "
@@ -143,6 +150,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (alertsTune && !"alerts".equalsIgnoreCase(protocol.trim())) {
             err.println("benchmark: --alerts-tune needs --protocol alerts");
+            return 2;
+        }
+        if (alertsSettings != null && (alertsTune || !"alerts".equalsIgnoreCase(protocol.trim()))) {
+            err.println("benchmark: --alerts-settings needs --protocol alerts and excludes --alerts-tune");
             return 2;
         }
         if (!(alertsMaxDelay > 0)) {
@@ -222,6 +233,14 @@ public final class BenchmarkCommand implements Callable<Integer> {
     }
 
     private int alerts(PrintWriter out, PrintWriter err) throws java.io.IOException {
+        roadcast.alerts.IncidentDetector.Settings given;
+        try { // before the data set loads: a typo is reported at once
+            given = alertsSettings == null ? roadcast.alerts.IncidentDetector.Settings.defaults()
+                    : roadcast.alerts.IncidentDetector.Settings.parse(alertsSettings);
+        } catch (IllegalArgumentException e) {
+            err.println("benchmark: --alerts-settings: " + e.getMessage());
+            return 2;
+        }
         Dataset data;
         TrainingConfig config;
         try {
@@ -234,7 +253,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
         AlertsBenchmark.Result r;
         AlertsBenchmark.Validation validation = null;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            roadcast.alerts.IncidentDetector.Settings settings = roadcast.alerts.IncidentDetector.Settings.defaults();
+            roadcast.alerts.IncidentDetector.Settings settings = given;
             if (alertsTune) {
                 validation = AlertsBenchmark.validate(data, dataset.resolve("events.csv"), config,
                         AlertsBenchmark.grid(), alertsMaxDelay, bars);

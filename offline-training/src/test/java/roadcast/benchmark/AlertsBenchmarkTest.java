@@ -115,6 +115,15 @@ class AlertsBenchmarkTest {
         assertTrue(err.toString().contains("--alerts-tune needs --protocol alerts"), err.toString());
     }
 
+    @Test
+    void badAlertsSettingsAreRefusedBeforeTheDataSetLoads(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
+            "--protocol", "alerts", "--alerts-settings", "persist=three", "--quiet"));
+        assertTrue(err.toString().contains("--alerts-settings: 'persist=three': three is not a number"),
+            err.toString());
+    }
+
     /** The validation grid starts with the defaults and holds each setting once. */
     @Test
     void theValidationGridStartsWithTheDefaults() {
@@ -124,5 +133,7 @@ class AlertsBenchmarkTest {
         assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0), "persistence alone is among them");
         assertTrue(grid.stream().anyMatch(g -> g.upstreamShare() == 0 && g.areaShare() < 1 && g.persistSteps() == 3),
             "persistence with the area check alone (no spill-back) is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.deepDrop() < 1 && g.deepContrast() && g.persistSteps() == 3),
+            "three readings or two deep ones with the road ahead normal is among them");
     }
 }

@@ -88,6 +88,16 @@ public final class ServeCommand implements Callable<Integer> {
         + "congestion outlook of every network step is published (key 'network'; default: ${DEFAULT-VALUE}).")
     String outlookTopic;
 
+    @Option(names = "--topic-create-timeout", defaultValue = "10s", converter = DurationConverter.class,
+        description = "How long one attempt to create the alerts and outlook topics waits for the broker; a broker "
+            + "not up yet or slow is asked again with backoff (0.5 s doubling to 30 s; default: ${DEFAULT-VALUE}).")
+    Duration topicCreateTimeout;
+
+    @Option(names = "--topic-create-give-up", defaultValue = "5m", converter = DurationConverter.class,
+        description = "Stop retrying the topics' creation after this long (then the first publish lets the broker "
+            + "create them, uncompacted if it auto-creates; default: ${DEFAULT-VALUE}).")
+    Duration topicCreateGiveUp;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -120,12 +130,14 @@ public final class ServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-stream-clients must be at least 1, got " + maxStreamClients);
         }
         roadcast.api.ForecastStream.Limits defaults = roadcast.api.ForecastStream.Limits.defaults();
+        var creation = new roadcast.alerting.KafkaDecisionSink.TopicCreation(topicCreateTimeout, topicCreateGiveUp);
         ServingNode node;
         try {
             node = ServingNode.start(new ServingNode.Settings(noKafka ? null : bootstrapServers, forecastTopic,
                 speedTopic, store, retention, sweepEvery, port, catalog, keys).withStreamLimits(
                 new roadcast.api.ForecastStream.Limits(maxStreamClients, defaults.queuePerClient(),
-                    defaults.replayEvents(), defaults.heartbeat())).withDecisionTopics(alertsTopic, outlookTopic));
+                    defaults.replayEvents(), defaults.heartbeat())).withDecisionTopics(alertsTopic, outlookTopic)
+                .withTopicCreation(creation));
         } catch (roadcast.store.StoreException e) {
             throw e;
         } catch (RuntimeException e) {

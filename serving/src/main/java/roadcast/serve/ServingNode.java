@@ -32,9 +32,17 @@ public final class ServingNode implements AutoCloseable {
     /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
     public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
                            Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
-                           ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic) {
+                           ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic,
+                           KafkaDecisionSink.TopicCreation topicCreation) {
         public static final String ALERTS_TOPIC = "roadcast.alerts";
         public static final String OUTLOOK_TOPIC = "roadcast.outlook";
+
+        public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
+                        Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
+                        ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic) {
+            this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
+                streamLimits, alertsTopic, outlookTopic, KafkaDecisionSink.TopicCreation.defaults());
+        }
 
         public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
                         Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys) {
@@ -51,13 +59,19 @@ public final class ServingNode implements AutoCloseable {
 
         public Settings withStreamLimits(ForecastStream.Limits limits) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, limits, alertsTopic, outlookTopic);
+                catalog, keys, limits, alertsTopic, outlookTopic, topicCreation);
         }
 
         /** Topics the incident alerts and the per-step outlook are published on (when following a broker). */
         public Settings withDecisionTopics(String alerts, String outlook) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, streamLimits, alerts, outlook);
+                catalog, keys, streamLimits, alerts, outlook, topicCreation);
+        }
+
+        /** How long serving keeps asking a slow or absent broker to create the decision topics. */
+        public Settings withTopicCreation(KafkaDecisionSink.TopicCreation creation) {
+            return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
+                catalog, keys, streamLimits, alertsTopic, outlookTopic, creation);
         }
     }
 
@@ -76,7 +90,8 @@ public final class ServingNode implements AutoCloseable {
         stream = new ForecastStream(metrics, s.streamLimits());
         metrics.gauge("roadcast_serve_store_corrupt_values_skipped", store::corruptValuesSkipped);
         sink = s.bootstrapServers() == null ? DecisionSink.NONE
-            : new KafkaDecisionSink(s.bootstrapServers(), s.alertsTopic(), s.outlookTopic(), metrics);
+            : new KafkaDecisionSink(s.bootstrapServers(), s.alertsTopic(), s.outlookTopic(), metrics,
+                s.topicCreation());
         decisions = new LiveDecisions(s.catalog(), sink, LiveDecisions.Settings.defaults());
         metrics.gauge("roadcast_serve_alerts_late_records", decisions::lateRecords);
         try {

@@ -92,6 +92,14 @@ public final class TopicFollower implements Runnable, AutoCloseable {
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(500);
 
+    /**
+     * Wait after the n-th failure in a row (n >= 1): {@link #FIRST_BACKOFF} doubling up to {@link #MAX_BACKOFF}; the
+     * one backoff of serving's broker calls (this follower, the decision topics' creation).
+     */
+    public static long backoffMillis(int failures) {
+        return Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(Math.max(failures, 1) - 1, 16));
+    }
+
     public Condition condition() {
         return condition;
     }
@@ -152,8 +160,7 @@ public final class TopicFollower implements Runnable, AutoCloseable {
                     // positions and try again, waiting longer each time
                     failures++;
                     metrics.count("roadcast_serve_follower_retries_total");
-                    long wait = Math.min(MAX_BACKOFF.toMillis(),
-                        FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16));
+                    long wait = backoffMillis(failures);
                     set(Condition.RETRYING, "retry " + failures + " in " + wait + " ms after: " + e.getMessage());
                     LOG.warn("topic follower: {} (retry {} in {} ms; serving the stored data meanwhile)",
                         e.getMessage(), failures, wait);
