@@ -39,6 +39,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** Flink's default framework heap, set explicitly: {@link #heapSettings} subtracts it from the JVM heap. */
+    static final long FRAMEWORK_HEAP_MB = 128;
+
     /** In the cluster's folder: {@code {"rest_port":..,"jobmanager_pid":..,"taskmanager_pids":[..],"logs":".."}}. */
     public static final String STATE_FILE = "cluster.json";
     /** Flink on Java 17 (../shared/STACK.md): without these keyed state in RocksDB fails. */
@@ -581,9 +584,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 + "taskmanager.memory.task.heap.size: " + (heap.getBytes() - framework) + "b\n"
                 + "taskmanager.memory.managed.size: 128m";
     }
-
-    /** Flink's default framework heap, set explicitly: {@link #heapSettings} subtracts it from the JVM heap. */
-    static final long FRAMEWORK_HEAP_MB = 128;
 
     /**
      * The GC logs of every TaskManager launched so far (replacements included), {@code -Xlog:gc} of each JVM: the
