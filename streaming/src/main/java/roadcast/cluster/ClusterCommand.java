@@ -43,8 +43,9 @@ public final class ClusterCommand implements Runnable {
         int taskManagers;
 
         @Option(names = "--taskmanager-heap", paramLabel = "SIZE",
-                description = "Task heap of each TaskManager, e.g. 4g or 1536m (default: a 1280 MB TaskManager "
-                        + "process, about 400 MB of task heap).")
+                description = "JVM heap (-Xmx) of each TaskManager, e.g. 4g or 1536m: Flink's framework heap "
+                        + "(128m) and the tasks' heap together; managed, network and metaspace memory come on top "
+                        + "(default: a 1280 MB TaskManager process, about 500 MB of heap).")
         String taskManagerHeap;
 
         @Option(names = "--dir", paramLabel = "DIR", defaultValue = DEFAULT_DIR,

@@ -39,6 +39,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** Flink's default framework heap, set explicitly: {@link #heapSettings} subtracts it from the JVM heap. */
+    static final long FRAMEWORK_HEAP_MB = 128;
+
     /** In the cluster's folder: {@code {"rest_port":..,"jobmanager_pid":..,"taskmanager_pids":[..],"logs":".."}}. */
     public static final String STATE_FILE = "cluster.json";
     /** Flink on Java 17 (../shared/STACK.md): without these keyed state in RocksDB fails. */
@@ -62,6 +65,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private final java.util.Map<String, String> settings;
     private final List<Process> processes = new ArrayList<>();
     private int taskManagersLaunched;
+    private long taskManagerJvmHeapBytes = -1;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final ObjectMapper json = new ObjectMapper();
 
@@ -109,9 +113,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
         if (taskManagers < 1) {
             throw new IllegalArgumentException("a cluster needs at least one TaskManager, got " + taskManagers);
         }
-        if (taskManagerHeap != null && !taskManagerHeap.matches("\\d+\\s*(?i:[kmgt]b?|bytes)?")) {
-            throw new IllegalArgumentException("TaskManager heap '" + taskManagerHeap
-                    + "' is not a memory size such as 4g or 1536m");
+        if (taskManagerHeap != null) {
+            heapSettings(taskManagerHeap); // an unusable size fails here, before any process starts
         }
         if (Files.exists(home.resolve(STATE_FILE)) && runningPids(home).size() > 0) {
             throw new IOException("a cluster started from " + home.toAbsolutePath() + " is still running (pids "
@@ -508,11 +511,9 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 "taskmanager.bind-host: localhost",
                 "taskmanager.host: localhost",
                 "taskmanager.numberOfTaskSlots: 1",
-                // With a heap given, Flink derives the process size from it (plus a little managed memory for
-                // batch sorting); otherwise a small TaskManager for the tests.
-                taskManagerHeap == null ? "taskmanager.memory.process.size: 1280m"
-                        : "taskmanager.memory.task.heap.size: " + taskManagerHeap.replaceAll("\\s", "")
-                        + "\ntaskmanager.memory.managed.size: 128m",
+                // With a heap given, it is the JVM's whole heap (-Xmx) and Flink derives the process size from it
+                // (plus a little managed memory for batch sorting); otherwise a small TaskManager for the tests.
+                taskManagerHeap == null ? "taskmanager.memory.process.size: 1280m" : heapSettings(taskManagerHeap),
                 "rest.address: localhost",
                 "rest.bind-address: localhost",
                 "rest.port: " + restPort,
@@ -557,6 +558,53 @@ public final class LocalFlinkCluster implements AutoCloseable {
         Files.writeString(conf.resolve("log4j.properties"), log4j, StandardCharsets.UTF_8);
     }
 
+    /**
+     * The config.yaml lines that make {@code jvmHeap} a TaskManager's whole JVM heap: Flink's {@code -Xmx} is its
+     * framework heap plus the task heap, so {@code taskmanager.memory.task.heap.size} alone (what a user reads as
+     * "the heap") gives a JVM {@value #FRAMEWORK_HEAP_MB} MB larger than asked. Here the task heap is what is left of
+     * {@code jvmHeap} once the framework has its share; the managed, network and metaspace memory are outside the
+     * heap (the process is larger than {@code jvmHeap}, see the TaskManager's log).
+     *
+     * @throws IllegalArgumentException for a size Flink cannot parse, or one without room for tasks
+     */
+    static String heapSettings(String jvmHeap) {
+        org.apache.flink.configuration.MemorySize heap;
+        try {
+            heap = org.apache.flink.configuration.MemorySize.parse(jvmHeap.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("TaskManager heap '" + jvmHeap
+                    + "' is not a memory size such as 4g or 1536m");
+        }
+        long framework = FRAMEWORK_HEAP_MB << 20;
+        if (heap.getBytes() < 2 * framework) {
+            throw new IllegalArgumentException("TaskManager heap '" + jvmHeap + "' is below " + 2 * FRAMEWORK_HEAP_MB
+                    + "m: Flink's framework takes " + FRAMEWORK_HEAP_MB + "m of it, the rest is the tasks'");
+        }
+        return "taskmanager.memory.framework.heap.size: " + FRAMEWORK_HEAP_MB + "m\n"
+                + "taskmanager.memory.task.heap.size: " + (heap.getBytes() - framework) + "b\n"
+                + "taskmanager.memory.managed.size: 128m";
+    }
+
+    /**
+     * The GC logs of every TaskManager launched so far (replacements included), {@code -Xlog:gc} of each JVM: the
+     * heap before and after each collection, for {@link GcLog}.
+     */
+    public List<Path> taskManagerGcLogs() throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (int i = 0; i < taskManagersLaunched; i++) {
+            Path file = logs.resolve("taskmanager-" + i + ".gc.log");
+            if (Files.exists(file)) {
+                out.add(file);
+            }
+        }
+        return out;
+    }
+
+    /** The TaskManagers' JVM heap (-Xmx) in bytes, as Flink's memory model computed it for their command line. */
+    public long taskManagerJvmHeapBytes() {
+        return taskManagerJvmHeapBytes;
+    }
+
     /** A new TaskManager process; each gets its own log name (taskmanager-0, -1, ... and on for replacements). */
     private Process launchTaskManager() throws IOException, InterruptedException {
         return launch("taskmanager-" + taskManagersLaunched++, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
@@ -568,7 +616,16 @@ public final class LocalFlinkCluster implements AutoCloseable {
             throws IOException, InterruptedException {
         List<String> params = resourceParams(resourceCommand);
         List<String> cmd = new ArrayList<>(List.of(java()));
-        cmd.addAll(Arrays.asList(params.get(0).trim().split("\\s+")));
+        List<String> memory = Arrays.asList(params.get(0).trim().split("\\s+"));
+        cmd.addAll(memory);
+        if (resourceCommand.equals("GET_TM_RESOURCE_PARAMS")) {
+            taskManagerJvmHeapBytes = memory.stream().filter(f -> f.startsWith("-Xmx"))
+                    .mapToLong(f -> org.apache.flink.configuration.MemorySize.parse(f.substring(4)).getBytes())
+                    .findFirst().orElse(-1);
+            // one line per collection with the heap before and after it: what the tasks kept alive, not just used;
+            // one file, not rotated, so that it holds the whole run
+            cmd.add("-Xlog:gc:file=" + logs.resolve(name + ".gc.log") + "::filecount=0");
+        }
         cmd.addAll(OPENS);
         cmd.addAll(List.of("-Dlog.file=" + logs.resolve(name + ".log"),
                 "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),

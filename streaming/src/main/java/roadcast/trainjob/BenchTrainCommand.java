@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import roadcast.cluster.GcLog;
 import roadcast.cluster.LocalFlinkCluster;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
@@ -39,6 +40,11 @@ import roadcast.train.TrainingRun;
                 + "the largest forecast difference between the two models, the TaskManagers' and the driver's peak "
                 + "heap as JSON. The cluster run's driver streams the city from its files (it never loads the "
                 + "history); the local run loads it.",
+                "TaskManager memory: taskmanager_jvm_heap_mb is each TaskManager's -Xmx (= --taskmanager-heap); "
+                        + "peak_taskmanager_heap_mb the heap in use sampled every 0.5 s, uncollected garbage "
+                        + "included (G1 lets it grow towards -Xmx before collecting); "
+                        + "peak_taskmanager_heap_after_gc_mb the largest heap left after a collection in the "
+                        + "TaskManagers' GC logs: what the fits kept alive.",
                 "Both times cover cleaning, zoning, fitting and assembling (the cluster's also writing the zone "
                         + "histories and collecting the parts), not generating or loading the city, nor starting "
                         + "the cluster (a session cluster is already running in production; its start time is "
@@ -66,7 +72,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     int taskManagers;
 
     @Option(names = "--taskmanager-heap", paramLabel = "SIZE", defaultValue = "1g",
-            description = "Task heap of each TaskManager (default: ${DEFAULT-VALUE}).")
+            description = "JVM heap (-Xmx) of each TaskManager, Flink's framework share included (default: "
+                    + "${DEFAULT-VALUE}).")
     String taskManagerHeap;
 
     @Option(names = "--cluster-only", description = "Skip the local training (then no forecast difference).")
@@ -113,16 +120,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
             ObjectNode curve = result.putObject("cost_curve");
             out.println("cost curve (" + taskManagers + " TaskManagers, " + days + " days, heap " + taskManagerHeap
                     + "):");
-            out.println("  segments  zones  local s  cluster s  driver peak heap MB  TaskManager peak heap MB");
+            out.println("  segments  zones  local s  cluster s  driver peak heap MB  TaskManager peak heap MB  "
+                    + "after GC MB");
             for (ObjectNode r : runs) {
-                out.printf(Locale.ROOT, "  %8d  %5d  %7s  %9.1f  %19d  %24d%n", r.path("segments").asInt(),
+                out.printf(Locale.ROOT, "  %8d  %5d  %7s  %9.1f  %19d  %24d  %11d%n", r.path("segments").asInt(),
                         r.path("zones").asInt(), r.path("local_seconds").isMissingNode() ? "-"
                                 : String.format(Locale.ROOT, "%.1f", r.path("local_seconds").asDouble()),
                         r.path("cluster_seconds").asDouble(), r.path("peak_driver_heap_mb").asLong(),
-                        r.path("peak_taskmanager_heap_mb").asLong());
+                        r.path("peak_taskmanager_heap_mb").asLong(),
+                        r.path("peak_taskmanager_heap_after_gc_mb").asLong());
             }
             for (String figure : new String[] {"cluster_seconds", "local_seconds", "peak_driver_heap_mb",
-                    "peak_taskmanager_heap_mb"}) {
+                    "peak_taskmanager_heap_mb", "peak_taskmanager_heap_after_gc_mb"}) {
                 double[] line = leastSquares(runs, figure);
                 if (line != null) {
                     ObjectNode f = curve.putObject(figure);
@@ -244,6 +253,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
                             local.card().payloadSha256().equals(remote.card().payloadSha256()));
                 }
                 result.put("peak_taskmanager_heap_mb", Math.round(watch.peakHeapMb()));
+                List<GcLog> logs = new java.util.ArrayList<>();
+                for (Path log : cluster.taskManagerGcLogs()) {
+                    logs.add(GcLog.read(log));
+                }
+                GcLog gc = GcLog.max(logs);
+                result.put("taskmanager_jvm_heap_mb",
+                        Math.round(cluster.taskManagerJvmHeapBytes() / (double) (1 << 20)));
+                result.put("peak_taskmanager_heap_after_gc_mb", Math.round(gc.peakAfterMb()));
+                result.put("taskmanager_gc_pauses", gc.pauses());
+                result.put("taskmanager_allocated_mb", Math.round(gc.allocatedMb()));
                 result.put("peak_taskmanager_rss_mb", Math.round(watch.peakRssMb()));
                 result.put("peak_driver_heap_mb", Math.round(driverPeakMb));
                 result.put("history_mb", Math.round(segments * (double) days * 288 * Float.BYTES / (1 << 20)));
@@ -252,10 +271,13 @@ public final class BenchTrainCommand implements Callable<Integer> {
                 ObjectNode stageNode = result.putObject("cluster_stage_seconds");
                 stages.seconds(outcome.seconds()).forEach((k, v) -> stageNode.put(k, round(v)));
                 result.put("generate_seconds", round(generateSeconds));
-                out.printf(Locale.ROOT, "cluster: %d zones in %.1f s; peak TaskManager heap %d MB (RSS %d MB); "
-                                + "driver peak heap %d MB (the history is %d MB of floats)%n",
-                        remote.zoneCount(), outcome.seconds(), Math.round(watch.peakHeapMb()),
-                        Math.round(watch.peakRssMb()), Math.round(driverPeakMb), result.path("history_mb").asLong());
+                out.printf(Locale.ROOT, "cluster: %d zones in %.1f s; TaskManager heap (-Xmx) %d MB: peak in use %d "
+                                + "MB sampled, %d MB after a collection (%d collections, %d MB allocated in all), RSS "
+                                + "%d MB; driver peak heap %d MB (the history is %d MB of floats)%n",
+                        remote.zoneCount(), outcome.seconds(), result.path("taskmanager_jvm_heap_mb").asLong(),
+                        Math.round(watch.peakHeapMb()), Math.round(gc.peakAfterMb()), gc.pauses(),
+                        Math.round(gc.allocatedMb()), Math.round(watch.peakRssMb()), Math.round(driverPeakMb),
+                        result.path("history_mb").asLong());
                 out.flush();
             }
             return result;

@@ -21,7 +21,7 @@ import picocli.CommandLine;
 /**
  * {@code roadcast cluster start} leaves a JobManager and its TaskManagers running as their own processes after the
  * command returns, and {@code roadcast cluster stop} (another command, as from another JVM) finds them through the
- * state file and stops them all.
+ * state file and stops them all. {@code --taskmanager-heap} bounds each TaskManager JVM's heap (-Xmx).
  */
 class ClusterCommandTest {
 
@@ -33,7 +33,7 @@ class ClusterCommandTest {
         Path dir = tmp.resolve("cluster");
         StringWriter out = new StringWriter();
         int rc = new CommandLine(new ClusterCommand()).setOut(new PrintWriter(out))
-                .execute("start", "--taskmanagers", "1", "--dir", dir.toString());
+                .execute("start", "--taskmanagers", "1", "--taskmanager-heap", "512m", "--dir", dir.toString());
         List<Long> pids = List.of();
         try {
             assertEquals(0, rc, out.toString());
@@ -46,6 +46,13 @@ class ClusterCommandTest {
                     URI.create("http://localhost:" + port + "/taskmanagers")).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertTrue(tms.body().contains("\"slotsNumber\":1"), tms.body());
+            // --taskmanager-heap is the TaskManager JVM's heap, framework share included: -Xmx is 512m, not more
+            String cmdline = Files.readString(Path.of("/proc", Long.toString(pids.get(1)), "cmdline"))
+                    .replace('\0', ' ');
+            java.util.regex.Matcher xmx = java.util.regex.Pattern.compile(" -Xmx(\\d+) ").matcher(cmdline);
+            assertTrue(xmx.find(), "no -Xmx in the TaskManager's command line: " + cmdline);
+            assertEquals(512L << 20, Long.parseLong(xmx.group(1)), "TaskManager -Xmx in bytes");
+            assertTrue(Files.exists(dir.resolve("log").resolve("taskmanager-0.gc.log")), "the TaskManager's GC log");
 
             StringWriter stopped = new StringWriter();
             assertEquals(0, new CommandLine(new ClusterCommand()).setOut(new PrintWriter(stopped))
