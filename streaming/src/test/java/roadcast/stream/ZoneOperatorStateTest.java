@@ -131,9 +131,7 @@ class ZoneOperatorStateTest {
         int floodSize = 100_000;
         try (var h = harness(0)) {
             h.open();
-            for (int i : zone) {
-                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
-            }
+            feedFirstRow(h, zone);
             // 100,000 readings of one segment, each a millisecond apart, all inside the first step.
             float v = city.history.speed()[TRAIN_ROWS][flooded];
             for (int k = 1; k <= floodSize; k++) {
@@ -211,21 +209,14 @@ class ZoneOperatorStateTest {
         // once the input has also been empty for a short confirmation window.
         List<Integer> zone = zone0();
         long quiet = 1000;
-        long t0 = city.history.epochMillis(TRAIN_ROWS);
         int half = zone.size() / 2;
         try (var h = harness(quiet)) {
             h.setProcessingTime(10_000);
             h.open();
-            for (int k = 0; k < half; k++) {
-                int i = zone.get(k);
-                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
-            }
+            feedFirstRow(h, zone.subList(0, half));
             h.setProcessingTime(11_000); // the quiet timer fires before the queued rest of the step is read
             assertEquals(0, forecasts(h).size(), "closed on half a step while its other readings were queued");
-            for (int k = half; k < zone.size(); k++) {
-                int i = zone.get(k);
-                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
-            }
+            feedFirstRow(h, zone.subList(half, zone.size()));
             h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
             assertEquals(0, forecasts(h).size(), "readings came within the confirmation window: still open");
             h.setProcessingTime(12_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
@@ -240,16 +231,12 @@ class ZoneOperatorStateTest {
     void quietTimersRestoredFromACheckpointDoNotCloseStepsBeforeTheReplay() throws Exception {
         List<Integer> zone = zone0();
         long quiet = 1000;
-        long t0 = city.history.epochMillis(TRAIN_ROWS);
         int half = zone.size() / 2;
         OperatorSubtaskState checkpoint;
         try (var h = harness(quiet)) {
             h.setProcessingTime(10_000);
             h.open();
-            for (int k = 0; k < half; k++) {
-                int i = zone.get(k);
-                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
-            }
+            feedFirstRow(h, zone.subList(0, half));
             checkpoint = h.snapshot(1, 10_100);
             assertEquals(0, forecasts(h).size(), "nothing closed before the checkpoint");
         }
@@ -261,10 +248,7 @@ class ZoneOperatorStateTest {
             h.setProcessingTime(60_001);
             assertEquals(0, forecasts(h).size(), "a restored quiet timer closed the step before the replay");
             // The replay: the readings after the checkpoint (the whole step again from the source's offsets).
-            for (int k = half; k < zone.size(); k++) {
-                int i = zone.get(k);
-                h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
-            }
+            feedFirstRow(h, zone.subList(half, zone.size()));
             h.setProcessingTime(60_500);
             assertEquals(0, forecasts(h).size(), "still within the quiet period after the replay");
             h.setProcessingTime(62_000);
@@ -364,6 +348,16 @@ class ZoneOperatorStateTest {
             assertEquals(e.observedSpeed(), a.observedSpeed(), 0.0, SmallCity.key(e));
             assertEquals(e.imputed(), a.imputed(), SmallCity.key(e));
             assertArrayEquals(e.speed(), a.speed(), 1e-9, SmallCity.key(e));
+        }
+    }
+
+    /** The first step after the training rows: one reading of each of {@code segments}, no watermark. */
+    private static void feedFirstRow(
+            KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
+            List<Integer> segments) throws Exception {
+        long t0 = city.history.epochMillis(TRAIN_ROWS);
+        for (int i : segments) {
+            h.processElement1(new StreamRecord<>(reading(i, t0, city.history.speed()[TRAIN_ROWS][i])));
         }
     }
 
