@@ -21,9 +21,12 @@ def profile(Xtr, step0=0):
     return P
 def setup(hidden):
     obs=np.array([i for i in range(N) if i not in set(hidden)])
-    rng=np.random.RandomState(1); order=obs.copy(); rng.shuffle(order)
-    import os; nf=int(os.environ.get("NF", max(2,min(10,round(N/len(hidden))))))
+    import os; rng=np.random.RandomState(int(os.environ.get('SEED','1'))); order=obs.copy(); rng.shuffle(order)
+    nf=int(os.environ.get("NF", max(2,min(10,round(N/len(hidden))))))
     fold={i:k%nf for k,i in enumerate(order)}
+    if os.environ.get('FOLDS')=='java':  # the folds Kriging.masking draws: Collections.shuffle(observed, Random(1))
+        from jrand import java_folds
+        jf=java_folds(len(obs),nf,int(os.environ.get('SEED','1'))); fold={int(i):jf[p] for p,i in enumerate(obs)}
     return obs,fold,nf
 def neighbours(t, cand, K):
     d=Dsym[t,cand]; o=np.argsort(d,kind='stable')[:K]
