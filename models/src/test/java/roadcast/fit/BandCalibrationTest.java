@@ -131,6 +131,38 @@ class BandCalibrationTest {
         assertEquals(ZoneModel.bandLength(12), band.length);
     }
 
+    /**
+     * Segments whose noise level changes from day to day (a log-normal factor per segment and day): the sigma one
+     * validation block gives a segment says little about its next days, so the band must lean on the zone's sigma to
+     * hold its coverage later (without shrinkage toward it, 82.7% at 5 min here).
+     */
+    @Test
+    void theBandHoldsItsCoverageWhenEachSegmentsNoiseChangesFromDayToDay() {
+        int n = 30;
+        int days = 8;
+        Random rnd = new Random(17);
+        double[] x = new double[days * PER_DAY * n];
+        double[] walk = new double[n];
+        double[] scale = new double[n];
+        for (int t = 0; t < days * PER_DAY; t++) {
+            for (int i = 0; i < n; i++) {
+                if (t % PER_DAY == 0) {
+                    scale[i] = Math.exp(0.7 * rnd.nextGaussian());
+                }
+                walk[i] = 0.98 * walk[i] + scale[i] * rnd.nextGaussian();
+                double daily = 5 * Math.sin(2 * Math.PI * (t % PER_DAY) / PER_DAY + i);
+                x[t * n + i] = Math.max(1, 55 + daily + walk[i]);
+            }
+        }
+        int trainSteps = 6 * PER_DAY;
+        ZoneModel model = fit(x, n, trainSteps);
+        double[][] s = score(model, x, n, trainSteps);
+        for (int h = 0; h < model.horizons(); h++) {
+            double coverage = s[h][2] / s[h][3];
+            assertTrue(coverage > 0.87 && coverage < 0.95, "coverage at horizon " + h + ": " + coverage);
+        }
+    }
+
     @Test
     void foldsAlternateByClockHour() {
         assertEquals(0, BandCalibration.fold(FIRST, FIRST));
