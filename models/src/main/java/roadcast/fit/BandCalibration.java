@@ -58,6 +58,8 @@ public final class BandCalibration {
     private static final double RANGE = 15.0;
     private static final int BINS = (int) Math.round(2 * RANGE / BIN);
     private static final long HOUR_MILLIS = 3_600_000L;
+    /** Issue times whose pairs are added to the calibration's sums together ({@code PendingPairs}). */
+    private static final int BLOCK = 32;
 
     /**
      * What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n], trend
@@ -590,6 +592,7 @@ public final class BandCalibration {
         int halfway = firstIssue + (steps - 1 - firstIssue) / 2;
         int warmStart = Math.max(0, firstIssue - model.order() - 2);
         float[] row = new float[n];
+        PendingPairs pending = sums == null ? null : new PendingPairs(sums, trendOf, horizons, n);
         for (int t = warmStart; t < steps - 1; t++) {
             for (int i = 0; i < n; i++) {
                 row[i] = (float) x[t * n + i];
@@ -602,6 +605,9 @@ public final class BandCalibration {
             int f = fold(issued, firstMillis);
             if (onlyFold >= 0 && f != onlyFold) {
                 continue;
+            }
+            if (pending != null) {
+                pending.startIssue(f);
             }
             forecaster.forecast(state, out);
             forecaster.nowcast(state, now);
@@ -621,10 +627,8 @@ public final class BandCalibration {
                     double a = y - speed[i];
                     double b = now[i] - speed[i];
                     int cb = ZoneModel.blendIndex(h, ZoneModel.regime(b), i, n);
-                    if (sums != null) {
-                        int kFrom = trendOf == null ? 0 : trendOf[h];
-                        int kTo = trendOf == null ? TRENDS.length : kFrom + 1;
-                        sums.add(f, cb, a, change[i], b, kFrom, kTo);
+                    if (pending != null) {
+                        pending.put(c, cb, a, change[i], b);
                         continue;
                     }
                     double r = a - blend[cb] * b - trend[c] * change[i];
@@ -642,6 +646,74 @@ public final class BandCalibration {
                     }
                 }
             }
+        }
+        if (pending != null) {
+            pending.flush();
+        }
+    }
+
+    /**
+     * The pairs of up to {@value #BLOCK} issue times, held until they are added to the sums cell by cell: a cell's
+     * K * GRID sums then stay in the core's cache while its pairs of the block are added, instead of every cell's
+     * sums (megabytes for a zone of a few hundred segments) being swept once per issue time. A cell's pairs are
+     * still added in time order, so the sums are the same to the last bit.
+     */
+    private static final class PendingPairs {
+        private final Sums sums;
+        private final int[] trendOf;
+        private final int n;
+        private final int cells;
+        private final double[] a;
+        private final double[] s;
+        private final double[] b;
+        private final int[] cell; // the sums' cell (horizon, regime, segment) of each pair, -1 = no pair
+        private final int[] fold;
+        private int used;
+
+        PendingPairs(Sums sums, int[] trendOf, int horizons, int n) {
+            this.sums = sums;
+            this.trendOf = trendOf;
+            this.n = n;
+            this.cells = horizons * n;
+            a = new double[BLOCK * cells];
+            s = new double[BLOCK * cells];
+            b = new double[BLOCK * cells];
+            cell = new int[BLOCK * cells];
+            fold = new int[BLOCK];
+        }
+
+        /** Opens the next issue time, of fold f: its pairs are put with {@link #put}. */
+        void startIssue(int f) {
+            if (used == BLOCK) {
+                flush();
+            }
+            fold[used] = f;
+            Arrays.fill(cell, used * cells, (used + 1) * cells, -1);
+            used++;
+        }
+
+        /** The pair of segment cell c = h * n + i of the open issue time, for the sums' cell cb. */
+        void put(int c, int cb, double pairA, double pairS, double pairB) {
+            int o = (used - 1) * cells + c;
+            a[o] = pairA;
+            s[o] = pairS;
+            b[o] = pairB;
+            cell[o] = cb;
+        }
+
+        /** Adds the held pairs to the sums, cell by cell, each cell's in time order. */
+        void flush() {
+            for (int c = 0; c < cells; c++) {
+                int kFrom = trendOf == null ? 0 : trendOf[c / n];
+                int kTo = trendOf == null ? TRENDS.length : kFrom + 1;
+                for (int u = 0; u < used; u++) {
+                    int o = u * cells + c;
+                    if (cell[o] >= 0) {
+                        sums.add(fold[u], cell[o], a[o], s[o], b[o], kFrom, kTo);
+                    }
+                }
+            }
+            used = 0;
         }
     }
 
