@@ -178,7 +178,8 @@ public final class BandCalibration {
     /**
      * Cross-fitted errors of a horizon's weights: fold B's residuals at the weights fitted on fold A plus fold A's at
      * those fitted on B, as {SSE / SSE(w = 1), SAE / SAE(w = 1)}: RMSE and MAE relative to leaning on the reading
-     * alone (w = 1 in the reference sums {@code refA}, {@code refB}: those without trend). Their sum ranks the rules, so neither metric is bought with the other.
+     * alone (w = 1 at trend weight 0 of the same sums: the nowcast without trend), at trend weight k. Their sum ranks
+     * the rules, so neither metric is bought with the other.
      */
     private static double[] crossRatios(Sums sA, Sums sB, int k, int h, double[] wForB, double[] wForA) {
         double sse = 0;
