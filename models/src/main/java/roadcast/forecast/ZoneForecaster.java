@@ -50,7 +50,10 @@ public final class ZoneForecaster {
     private final double[] now;
     private final double[] trend;
     private final boolean hasTrend;
-    /** S: the profile smoothed for the trend term; made on first use (a model without trend never needs it). */
+    /**
+     * S: the profile smoothed for the trend term, made on first use by {@link #trendProfile()} (the only way to it):
+     * a forecaster of a model without trend never needs it, except for the calibration's {@link #profileChange}.
+     */
     private double[] trendProfile;
     private final LocalClock clock;
     private final LatentProjection projection;
@@ -81,9 +84,6 @@ public final class ZoneForecaster {
             any |= c != 0.0;
         }
         this.hasTrend = any;
-        if (hasTrend) {
-            trendProfile();
-        }
         this.clock = new LocalClock(model.timeZone(), stepMillis);
         this.projection = new LatentProjection(u, n, r, model.eps());
         this.d = new double[n];
@@ -246,6 +246,7 @@ public final class ZoneForecaster {
         int nowBase = clock.profileRow(s.stepMillis) * n;
         double[] e0 = s.residual;
         boolean[] imputed = s.imputed;
+        double[] smooth = hasTrend ? trendProfile() : null;
         int bandWidth = 2 * ZoneModel.PERIODS + 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
@@ -272,7 +273,7 @@ public final class ZoneForecaster {
                 double gap = now[i] - x;
                 x += blend[ZoneModel.blendIndex(h, ZoneModel.regime(gap), i, n)] * gap;
                 if (hasTrend) {
-                    x += trend[hn + i] * (trendProfile[base + i] - trendProfile[nowBase + i]);
+                    x += trend[hn + i] * (smooth[base + i] - smooth[nowBase + i]);
                 }
                 double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
                 double y = Math.max(0.0, x);
