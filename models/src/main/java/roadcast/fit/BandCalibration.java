@@ -254,7 +254,7 @@ public final class BandCalibration {
         double[] sigma = new double[horizons * n];
         long[] counts = new long[n];
         for (int h = 0; h < horizons; h++) {
-            int k = trendOf[h];
+            int trend = trendOf[h];
             double pooledSq = 0;
             long pooledN = 0;
             for (int i = 0; i < n; i++) {
@@ -262,7 +262,7 @@ public final class BandCalibration {
                 long count = 0;
                 for (int regime = 0; regime < ZoneModel.REGIMES; regime++) {
                     int c = ZoneModel.blendIndex(h, regime, i, n);
-                    sq += s.sse[f][s.at(c, k, grid(w[c]))];
+                    sq += s.sse[f][s.at(c, trend, grid(w[c]))];
                     count += s.count[f][c];
                 }
                 pooledSq += sq;
@@ -272,10 +272,10 @@ public final class BandCalibration {
             }
             double fallback = pooledN == 0 ? 0.0 : Math.sqrt(pooledSq / pooledN);
             double meanSq = pooledN == 0 ? 0.0 : pooledSq / pooledN;
-            double k = SIGMA_SHRINK * pooledN / n;
+            double shrink = SIGMA_SHRINK * pooledN / n;
             for (int i = 0; i < n; i++) {
                 if (!Double.isNaN(sigma[h * n + i])) {
-                    sigma[h * n + i] = Math.sqrt((sigma[h * n + i] + k * meanSq) / (counts[i] + k));
+                    sigma[h * n + i] = Math.sqrt((sigma[h * n + i] + shrink * meanSq) / (counts[i] + shrink));
                 }
             }
             for (int i = 0; i < n; i++) {
