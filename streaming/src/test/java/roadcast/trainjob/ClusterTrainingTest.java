@@ -33,6 +33,8 @@ import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
+import roadcast.datasets.DayArchiveFolder;
+import roadcast.retrain.Retrain;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
 import roadcast.promote.GateThresholds;
@@ -196,5 +198,33 @@ class ClusterTrainingTest {
         HeldOutWindow kept = seen[0].window();
         assertEquals(2 * 288, kept.cleaned().steps(), "the driver kept the warm-up day and the held-out day");
         assertTrue(kept.cleaned().steps() < window, "not the window of " + window + " rows");
+    }
+
+    /**
+     * {@code roadcast retrain --flink}: the daily retrain on the stream's day-partitioned archive with the candidate's
+     * zones fitted on the cluster gives the local retrain's candidate (same checksum) and the same gate figures.
+     */
+    @Test
+    void retrainOnTheClusterGivesTheLocalRetrainsCandidate() throws Exception {
+        Path archive = DayArchiveFolder.write(city, tmp.resolve("archive"), "# the test city as archived");
+        Path localRegistry = tmp.resolve("retrain-local");
+        Path clusterRegistry = tmp.resolve("retrain-cluster");
+        for (Path registry : new Path[] {localRegistry, clusterRegistry}) {
+            Promotion.publishFirst(new ModelRegistry(registry),
+                    new TrainingRun.Outcome(local, TrainingRun.cleanedTraining(city, city.history().steps(), config)
+                            .report(), city.history().steps(), 0));
+        }
+        Retrain.Options options = Retrain.Options.defaults().withMaxZoneSize(40).withDays(3);
+        Retrain.Result locally = Retrain.runOnce(archive, localRegistry, options, ProgressListener.NONE);
+        String work = tmp.resolve("work-retrain").toUri().toString();
+        Retrain.Result onCluster = Retrain.runOnce(archive, clusterRegistry, options, ProgressListener.NONE,
+                (data, rows, cfg, progress, anchor) -> FlinkClusterTrainer.train(data, rows, cfg,
+                        StreamExecutionEnvironment.getExecutionEnvironment(), work, 2, progress, anchor));
+
+        assertEquals(3 * 288, locally.rows(), "the archive's newest three days");
+        assertEquals(locally.promotion().model().card().payloadSha256(),
+                onCluster.promotion().model().card().payloadSha256(), "the same candidate");
+        assertEquals(locally.promotion().status(), onCluster.promotion().status());
+        assertEquals(locally.promotion().decision().checks(), onCluster.promotion().decision().checks());
     }
 }
