@@ -61,6 +61,47 @@ public final class DayArchiveFolder {
         DatasetDescription.writeNetworkIfMissing(folder, network);
     }
 
+    /**
+     * A loaded data set written in the stream's archive layout (one line per non-missing speed, UTC days, source
+     * {@code loop}), with its README and network: for replaying a history into {@code roadcast retrain} and for tests
+     * of the archive readers.
+     */
+    public static Path write(Dataset data, Path dir, String provenance) {
+        roadcast.history.SpeedHistory h = data.history();
+        describe(dir, provenance, h.unit(), h.timeZone(), h.step(), data.network());
+        Map<java.time.LocalDate, java.io.BufferedWriter> parts = new HashMap<>();
+        try {
+            try {
+                for (int t = 0; t < h.steps(); t++) {
+                    java.time.Instant when = java.time.Instant.ofEpochMilli(h.epochMillis(t));
+                    java.time.LocalDate day = when.atZone(java.time.ZoneOffset.UTC).toLocalDate();
+                    java.io.BufferedWriter w = parts.get(day);
+                    if (w == null) {
+                        Path part = dir.resolve("day=" + day).resolve("part-0-0.csv");
+                        Files.createDirectories(part.getParent());
+                        w = Files.newBufferedWriter(part);
+                        w.write("timestamp,segment,speed,flow,occupancy,source\n");
+                        parts.put(day, w);
+                    }
+                    for (int i = 0; i < h.segments(); i++) {
+                        float v = h.speed()[t][i];
+                        if (!Float.isNaN(v)) {
+                            w.write(when + "," + h.segmentIds()[i] + ","
+                                    + String.format(java.util.Locale.ROOT, "%.4f", v) + ",,,loop\n");
+                        }
+                    }
+                }
+            } finally {
+                for (java.io.BufferedWriter w : parts.values()) {
+                    w.close();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the archive " + dir, e);
+        }
+        return dir;
+    }
+
     /** The README line that names the archive's step. */
     public static String stepLine(Duration step) {
         return "Time step: " + step + "\n";

@@ -11,9 +11,6 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-import roadcast.clean.CleaningReport;
-import roadcast.clean.CleaningResult;
-import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
@@ -128,38 +125,95 @@ public final class Promotion {
         }
         ManifoldModel service = inService.get();
         SpeedHistory window = data.history().rows(0, request.rows());
-        long stepMillis = window.step().toMillis();
-        int heldOutRows = (int) Math.max(1, request.holdout().toMillis() / stepMillis);
-        int trainRows = request.rows() - heldOutRows;
+        int trainRows = trainRows(request.rows(), window.step(), request.holdout());
+        TrainingRun.Outcome outcome = fit(request, trainRows, progress, anchor(service, registry));
+        return judge(registry, service, outcome, HeldOutWindow.of(window, trainRows, request.config().credibility()),
+                request.limits(), request.force(), data.name());
+    }
+
+    /** A candidate fitted on the window less its held-out block, with the gate's evidence of the window. */
+    public record Candidate(TrainingRun.Outcome outcome, HeldOutWindow window) {
+    }
+
+    /** What fits a candidate on a streamed window and collects the gate's evidence on the way. */
+    @FunctionalInterface
+    public interface StreamedTrainer {
+        /**
+         * @param anchor the model in service (zone-id high-water mark raised to the registry's)
+         */
+        Candidate train(ManifoldModel anchor) throws Exception;
+    }
+
+    /**
+     * {@link #run} for a trainer that streams its window instead of loading it ({@code roadcast train --flink} on a
+     * shared-layout folder or wide CSV): the same gate on the same figures, from a {@link HeldOutWindow} collected
+     * while the rows went by; an empty registry is an error here (the caller publishes a first model with
+     * {@link #publishFirst}).
+     *
+     * @param datasetName for gate-report.json
+     */
+    public static Result runStreamed(Path registryDir, GateThresholds limits, boolean force, String datasetName,
+                                     StreamedTrainer trainer) throws IOException {
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        ManifoldModel service = registry.loadLatest().orElseThrow(() -> new IllegalStateException(
+                "no model in service in " + registryDir + ": nothing to gate against"));
+        Candidate candidate;
+        try {
+            candidate = trainer.train(anchor(service, registry));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("training interrupted", e);
+        } catch (Exception e) {
+            throw new IOException("training failed: " + e.getMessage(), e);
+        }
+        return judge(registry, service, candidate.outcome(), candidate.window(), limits, force, datasetName);
+    }
+
+    /**
+     * Rows of a window of {@code rows} rows that the candidate is trained on: all but the held-out newest
+     * {@code holdout}.
+     *
+     * @throws IllegalArgumentException when fewer than the held-out rows or two hours would be left
+     */
+    public static int trainRows(int rows, Duration step, Duration holdout) {
+        long stepMillis = step.toMillis();
+        int heldOutRows = HeldOutWindow.heldOutRows(step, holdout);
+        int trainRows = rows - heldOutRows;
         // the candidate needs at least as many rows as it is judged on, and two hours for its lags and validation
         int minTrainRows = (int) Math.max(heldOutRows, 7_200_000L / stepMillis);
         if (trainRows < minTrainRows) {
-            throw new IllegalArgumentException("the window has " + request.rows() + " rows; after holding out "
-                    + request.holdout() + " (" + heldOutRows + " rows) for the gate, " + trainRows
+            throw new IllegalArgumentException("the window has " + rows + " rows; after holding out "
+                    + holdout + " (" + heldOutRows + " rows) for the gate, " + trainRows
                     + " are left for training, fewer than the " + minTrainRows + " needed (at least the held-out "
                     + "rows and two hours): give more days or a shorter --holdout");
         }
-        TrainingRun.Outcome outcome = fit(request, trainRows, progress,
-                withRegistryHighWater(service, registry.zoneIdHighWater()));
-        CleaningResult cleanedWindow = HistoryCleaner.clean(window, request.config().credibility());
-        CleaningReport heldOutCleaning = HistoryCleaner.clean(window.rows(trainRows, request.rows()),
-                request.config().credibility()).report();
-        PromotionGate.Decision decision = PromotionGate.check(outcome.model(), service, cleanedWindow.report(),
-                heldOutCleaning, cleanedWindow.cleaned(), window, trainRows, request.limits());
-        Status status = decision.passed() ? Status.PUBLISHED : request.force() ? Status.FORCED : Status.REFUSED;
+        return trainRows;
+    }
+
+    private static ManifoldModel anchor(ManifoldModel service, ModelRegistry registry) throws IOException {
+        return withRegistryHighWater(service, registry.zoneIdHighWater());
+    }
+
+    /** The gate on a fitted candidate; published, forced or set aside. */
+    private static Result judge(ModelRegistry registry, ManifoldModel service, TrainingRun.Outcome outcome,
+                                HeldOutWindow window, GateThresholds limits, boolean force, String datasetName)
+            throws IOException {
+        PromotionGate.Decision decision = PromotionGate.check(outcome.model(), service, window.window(),
+                window.heldOut(), window.cleaned(), window.recorded(), window.heldOutRow(), limits);
+        Status status = decision.passed() ? Status.PUBLISHED : force ? Status.FORCED : Status.REFUSED;
         String verdict = switch (status) {
             case PUBLISHED, FIRST -> "published";
             case FORCED -> "forced";
             case REFUSED -> "refused";
         };
-        String heldOut = window.time(trainRows) + " .. " + window.time(request.rows() - 1) + " "
-                + window.timeZone().getId();
         ManifoldModel model = outcome.model().withCard(outcome.model().card().withGate(new ModelCard.GateVerdict(
-                verdict, service.version(), decision.reasons(), decision.checks(), heldOut)));
+                verdict, service.version(), decision.reasons(), decision.checks(), window.label())));
         String version;
         Path directory;
         if (status == Status.REFUSED) {
-            version = registry.setAside(model, report(model, decision, service, data, request));
+            version = registry.setAside(model, report(model, decision, service, datasetName, limits));
             directory = registry.dir().resolve(ModelRegistry.REFUSED).resolve(version);
         } else {
             version = registry.publish(model);
@@ -215,17 +269,17 @@ public final class Promotion {
 
     /** gate-report.json: why a candidate was refused, with every figure. */
     private static byte[] report(ManifoldModel candidate, PromotionGate.Decision decision, ManifoldModel service,
-                                 Dataset data, Request request) throws IOException {
+                                 String datasetName, GateThresholds limits) throws IOException {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("verdict", "refused");
         r.put("reasons", decision.reasons());
         r.put("inService", service.version());
-        r.put("dataset", data.name());
+        r.put("dataset", datasetName);
         r.put("trainedFrom", candidate.card().trainedFrom());
         r.put("trainedTo", candidate.card().trainedTo());
         r.put("heldOut", candidate.card().gate().heldOut());
         r.put("checks", decision.checks());
-        r.put("limits", request.limits());
+        r.put("limits", limits);
         r.put("override", "roadcast retrain/train ... --force publishes it anyway");
         return JSON.writeValueAsBytes(r);
     }

@@ -100,6 +100,15 @@ public final class Retrain {
      */
     public static Result runOnce(Path archive, Path registry, Options options, ProgressListener progress)
             throws IOException {
+        return runOnce(archive, registry, options, progress, roadcast.train.Trainer.LOCAL);
+    }
+
+    /**
+     * The same with the candidate fitted by {@code trainer} ({@code roadcast retrain --flink}: a Flink cluster); the
+     * window is loaded here either way, for the promotion gate.
+     */
+    public static Result runOnce(Path archive, Path registry, Options options, ProgressListener progress,
+                                 roadcast.train.Trainer trainer) throws IOException {
         Dataset all = DatasetLoader.load(archive);
         SpeedHistory history = all.history();
         long stepMillis = history.step().toMillis();
@@ -117,7 +126,7 @@ public final class Retrain {
         }
         int rows = window.history().steps();
         Promotion.Result promotion = Promotion.run(new Promotion.Request(window, rows, config, registry,
-                options.limits(), options.force(), options.holdout()), progress);
+                options.limits(), options.force(), options.holdout()).fittedBy(trainer), progress);
         return new Result(promotion, window.history().time(0).toString(), window.history().time(rows - 1).toString(),
                 rows, window.history().segments());
     }

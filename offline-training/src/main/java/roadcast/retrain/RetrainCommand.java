@@ -69,6 +69,22 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "Stop the schedule after N runs (for tests).")
     Integer runs;
 
+    @Option(names = "--flink", paramLabel = "HOST:PORT",
+            description = {"Fit the candidate's zones as a Flink batch job on this session cluster (its REST "
+                    + "address; 'roadcast cluster start' prints one), as 'roadcast train --flink' does: the same "
+                    + "model, gated and published here. The archive's window is loaded in this JVM.",
+                    "Default: none, the zones are fitted in this JVM."})
+    String flink;
+
+    @Option(names = "--work-dir", paramLabel = "DIR|URI",
+            description = "With --flink: where the zone histories and fitted parts go; every TaskManager must read "
+                    + "and write it (default: REGISTRY/.work, removed after each run).")
+    String workDir;
+
+    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
+            description = "With --flink: zones fitted at once (default: every free slot of the cluster).")
+    int parallelism;
+
     @Option(names = "--force", description = "Publish even when the promotion gate refuses the candidate.")
     boolean force;
 
@@ -123,7 +139,14 @@ public final class RetrainCommand implements Callable<Integer> {
     private int runOnce(Retrain.Options options, PrintWriter out, PrintWriter err) {
         Retrain.Result result;
         try {
-            result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE);
+            roadcast.train.Trainer trainer = flink == null ? roadcast.train.Trainer.LOCAL
+                    : roadcast.train.ClusterTrainer.load().on(flink, workDir != null ? workDir
+                    : registry.resolve(".work").toAbsolutePath().toUri().toString(), parallelism);
+            result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE, trainer);
+        } catch (roadcast.fit.ZoneFitException e) {
+            err.println("retrain: model refused: " + e.getMessage());
+            err.flush();
+            return 1;
         } catch (DatasetFormatException | IllegalArgumentException | java.io.IOException e) {
             err.println("retrain: " + e.getMessage());
             err.flush();

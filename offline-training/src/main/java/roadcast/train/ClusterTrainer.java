@@ -28,13 +28,26 @@ public interface ClusterTrainer {
 
     /**
      * The same training from a data set on disk that the driver reads row by row and never loads (a shared-layout
-     * folder or a wide CSV, see {@code DatasetLoader.wideSpeedFile}), on every row, without an anchor: the first
-     * model of a registry.
+     * folder or a wide CSV, see {@code DatasetLoader.wideSpeedFile}), on its first {@code maxRows} rows, without an
+     * anchor: the first model of a registry.
      *
-     * @param config from {@code DatasetLoader.preview} of the same path
+     * @param config  from {@code DatasetLoader.preview} of the same path
+     * @param maxRows rows read at most ({@code --until}); Integer.MAX_VALUE for every row
      */
-    TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, TrainingConfig config, String flinkAddress,
-                                      String workDir, int parallelism, ProgressListener progress) throws Exception;
+    TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
+                                      String flinkAddress, String workDir, int parallelism,
+                                      ProgressListener progress) throws Exception;
+
+    /**
+     * The streamed training with a model in service: the first {@code maxRows} rows read once, the newest
+     * {@code holdout} held out, the candidate fitted on the rows before it (anchored), and the promotion gate's
+     * evidence collected on the way ({@link roadcast.promote.HeldOutWindow.Collector}), never the whole window.
+     */
+    roadcast.promote.Promotion.Candidate trainStreamedGated(java.nio.file.Path dataset, int maxRows,
+                                                             java.time.Duration holdout, TrainingConfig config,
+                                                             String flinkAddress, String workDir, int parallelism,
+                                                             ProgressListener progress, ManifoldModel anchor)
+            throws Exception;
 
     /** This cluster trainer as a {@link Trainer} for the promotion gate. */
     default Trainer on(String flinkAddress, String workDir, int parallelism) {

@@ -81,10 +81,11 @@ public final class TrainCommand implements Callable<Integer> {
                     + "here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
                     + "parallel, and the model is assembled and published here as by a local run: same model, "
                     + "same file, same card.",
-                    "The first model of a registry from a shared-layout folder or wide CSV (no --until) is "
-                            + "streamed: this JVM reads the history row by row and never holds it (the cleaned rows "
-                            + "wait on its local disk). With a model in service the data set is loaded, as the "
-                            + "promotion gate compares the two on the held-out day.",
+                    "A shared-layout folder or wide CSV is streamed (with or without --until): this JVM reads "
+                            + "the history row by row and never holds it (the rows wait on its local disk). With a "
+                            + "model in service the promotion gate's figures are collected on the way; of the "
+                            + "window it keeps only the held-out block and the day before it. Other layouts (.h5, "
+                            + ".npz, long CSV, feed, the stream's archive) are loaded here first.",
                     "Default: none, the zones are fitted in this JVM."})
     String flink;
 
@@ -105,9 +106,8 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (flink != null && until == null && DatasetLoader.wideSpeedFile(dataset).isPresent()
-                && new ModelRegistry(registry).latest().isEmpty()) {
-            return streamedFirstModel(out, err);
+        if (flink != null && DatasetLoader.wideSpeedFile(dataset).isPresent()) {
+            return streamed(out, err);
         }
         Dataset data;
         try {
@@ -169,16 +169,30 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * {@code --flink} on a data set the driver can stream (a shared-layout folder or wide CSV) for a registry without
-     * a model in service: nothing to gate against, so the history is never loaded here; the driver reads it row by
-     * row, keeps the cleaned rows on local disk, and the cluster fits the zones. The same model as the loaded path.
+     * {@code --flink} on a data set the driver can stream (a shared-layout folder or wide CSV): the history is never
+     * loaded here; the driver reads it row by row (up to {@code --until}), keeps the rows on local disk, and the
+     * cluster fits the zones. With a model in service the promotion gate's evidence (cleaning counts, the newest day
+     * and the held-out block) is collected on the way and the candidate is judged as a loaded run judges it. The
+     * same model and the same verdict as the loaded path.
      */
-    private int streamedFirstModel(PrintWriter out, PrintWriter err) throws Exception {
+    private int streamed(PrintWriter out, PrintWriter err) throws Exception {
         Dataset header;
         TrainingConfig config;
+        int maxRows = Integer.MAX_VALUE;
         try {
             header = DatasetLoader.preview(dataset, 2);
             config = training.toConfig(header);
+            if (until != null) {
+                LocalDateTime limit;
+                try {
+                    limit = LocalDateTime.parse(until);
+                } catch (DateTimeParseException e) {
+                    err.println("train: --until '" + until + "' is not an ISO local time such as 2012-03-06T00:00");
+                    return 2;
+                }
+                maxRows = TrainingRun.rowsBefore(header.history().start(), header.history().step(), limit,
+                        Integer.MAX_VALUE);
+            }
         } catch (IllegalArgumentException e) {
             err.println("train: " + e.getMessage());
             return 2;
@@ -186,14 +200,33 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("train: cannot load data set " + dataset + ": " + e.getMessage());
             return 2;
         }
+        boolean inService = new ModelRegistry(registry).latest().isPresent();
         out.printf(Locale.ROOT, "data set %s: %d segments, steps of %d min from %s, read row by row (the driver "
-                        + "does not load it); training on every row%n", header.name(), header.history().segments(),
-                header.history().step().toMinutes(), header.history().start());
-        TrainingRun.Outcome outcome;
+                        + "does not load it); training on %s%s%n", header.name(), header.history().segments(),
+                header.history().step().toMinutes(), header.history().start(),
+                until == null ? "every row" : "the rows before " + until,
+                inService ? ", less the held-out " + gate.holdout() + " the promotion gate judges on" : "");
+        int minRows = (int) (2 * 86_400_000L / header.history().step().toMillis());
+        Promotion.Result result;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            outcome = ClusterTrainer.load().trainStreamed(dataset, config, flink,
-                    clusterWorkDir(),
-                    parallelism, bars);
+            ClusterTrainer cluster = ClusterTrainer.load();
+            if (inService) {
+                final int window = maxRows;
+                final TrainingConfig fitConfig = config;
+                result = Promotion.runStreamed(registry, gate.thresholds(), force, header.name(),
+                        anchor -> cluster.trainStreamedGated(dataset, window, gate.holdout(), fitConfig, flink,
+                                clusterWorkDir(), parallelism, bars, anchor));
+            } else {
+                TrainingRun.Outcome outcome = cluster.trainStreamed(dataset, maxRows, config, flink,
+                        clusterWorkDir(), parallelism, bars);
+                if (outcome.trainRows() < minRows) {
+                    err.println("train: only " + outcome.trainRows() + " rows of " + header.name() + " before "
+                            + (until == null ? "the end" : until) + "; at least two days (" + minRows
+                            + " rows) are needed");
+                    return 2;
+                }
+                result = Promotion.publishFirst(new ModelRegistry(registry), outcome);
+            }
         } catch (ZoneFitException e) {
             err.println("train: model refused: " + e.getMessage());
             return 1;
@@ -201,13 +234,6 @@ public final class TrainCommand implements Callable<Integer> {
             err.println("train: " + e.getMessage());
             return 2;
         }
-        int minRows = (int) (2 * 86_400_000L / header.history().step().toMillis());
-        if (outcome.trainRows() < minRows) {
-            err.println("train: only " + outcome.trainRows() + " rows of " + header.name() + "; at least two days ("
-                    + minRows + " rows) are needed");
-            return 2;
-        }
-        Promotion.Result result = Promotion.publishFirst(new ModelRegistry(registry), outcome);
         return report(result, config.maxZoneSize(), out, err, "train");
     }
 

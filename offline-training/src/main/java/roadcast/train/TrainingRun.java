@@ -99,12 +99,21 @@ public final class TrainingRun {
 
     /** Rows of the history strictly before {@code until} (local time of the data set). */
     public static int rowsBefore(SpeedHistory history, java.time.LocalDateTime until) {
-        long stepMs = history.step().toMillis();
-        long sinceStart = java.time.Duration.between(history.start(), until).toMillis();
+        return rowsBefore(history.start(), history.step(), until, history.steps());
+    }
+
+    /**
+     * Rows of a grid from {@code start} every {@code step} strictly before {@code until}, at most {@code steps}: for a
+     * history that is streamed, whose length is not known before it is read.
+     */
+    public static int rowsBefore(java.time.LocalDateTime start, java.time.Duration step,
+                                 java.time.LocalDateTime until, int steps) {
+        long stepMs = step.toMillis();
+        long sinceStart = java.time.Duration.between(start, until).toMillis();
         if (sinceStart <= 0) {
             return 0;
         }
         long rows = (sinceStart + stepMs - 1) / stepMs;
-        return (int) Math.min(rows, history.steps());
+        return (int) Math.min(rows, steps);
     }
 }

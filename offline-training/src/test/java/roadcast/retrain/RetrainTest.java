@@ -3,21 +3,21 @@ package roadcast.retrain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedWriter;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
+
+
 import java.time.LocalTime;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
+
 import java.time.ZonedDateTime;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
+
+
+
 import java.util.Optional;
 
 import org.junit.jupiter.api.Assumptions;
@@ -30,7 +30,7 @@ import roadcast.datasets.DatasetLoader;
 import roadcast.datasets.DayArchiveFolder;
 import roadcast.datasets.SharedDatasets;
 import roadcast.fit.ProgressListener;
-import roadcast.history.SpeedHistory;
+
 import roadcast.model.ModelRegistry;
 import roadcast.promote.GateThresholds;
 import roadcast.promote.Promotion;
@@ -40,37 +40,8 @@ import roadcast.train.TrainingOptions;
 class RetrainTest {
 
     /** Los-loop's week written as the stream job archives accepted readings: one line per reading, UTC days. */
-    private static Path archiveOf(Dataset data, Path dir) throws Exception {
-        SpeedHistory h = data.history();
-        DayArchiveFolder.describe(dir, "# Accepted readings (test copy of Los-loop)", h.unit(), h.timeZone(),
-                h.step(), data.network());
-        Map<LocalDate, BufferedWriter> parts = new HashMap<>();
-        try {
-            for (int t = 0; t < h.steps(); t++) {
-                Instant when = Instant.ofEpochMilli(h.epochMillis(t));
-                LocalDate day = when.atZone(ZoneOffset.UTC).toLocalDate();
-                BufferedWriter w = parts.get(day);
-                if (w == null) {
-                    Path part = dir.resolve("day=" + day).resolve("part-0-0.csv");
-                    Files.createDirectories(part.getParent());
-                    w = Files.newBufferedWriter(part);
-                    w.write("timestamp,segment,speed,flow,occupancy,source\n");
-                    parts.put(day, w);
-                }
-                for (int i = 0; i < h.segments(); i++) {
-                    float v = h.speed()[t][i];
-                    if (!Float.isNaN(v)) {
-                        w.write(when + "," + h.segmentIds()[i] + "," + String.format(Locale.ROOT, "%.4f", v)
-                                + ",,,loop\n");
-                    }
-                }
-            }
-        } finally {
-            for (BufferedWriter w : parts.values()) {
-                w.close();
-            }
-        }
-        return dir;
+    private static Path archiveOf(Dataset data, Path dir) {
+        return DayArchiveFolder.write(data, dir, "# Accepted readings (test copy of Los-loop)");
     }
 
     @Test

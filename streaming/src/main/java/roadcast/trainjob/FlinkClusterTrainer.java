@@ -40,6 +40,8 @@ import roadcast.model.ManifoldModel;
 import roadcast.zone.AnchoredZoning;
 import roadcast.zone.Zoning;
 import roadcast.network.RoadNetwork;
+import roadcast.promote.HeldOutWindow;
+import roadcast.promote.Promotion;
 import roadcast.train.ClusterTrainer;
 import roadcast.train.TrainingRun;
 
@@ -68,11 +70,20 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     }
 
     @Override
-    public TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, TrainingConfig config, String flinkAddress,
-                                             String workDir, int parallelism, ProgressListener progress)
+    public TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
+                                             String flinkAddress, String workDir, int parallelism,
+                                             ProgressListener progress) throws Exception {
+        Remote remote = Remote.of(flinkAddress, parallelism);
+        return train(dataset, maxRows, config, remote.env, workDir, remote.tasks, progress, null);
+    }
+
+    @Override
+    public Promotion.Candidate trainStreamedGated(java.nio.file.Path dataset, int maxRows, Duration holdout,
+                                                  TrainingConfig config, String flinkAddress, String workDir,
+                                                  int parallelism, ProgressListener progress, ManifoldModel anchor)
             throws Exception {
         Remote remote = Remote.of(flinkAddress, parallelism);
-        return train(dataset, config, remote.env, workDir, remote.tasks, progress, null);
+        return trainGated(dataset, maxRows, holdout, config, remote.env, workDir, remote.tasks, progress, anchor);
     }
 
     /** A session cluster's environment and the fit tasks to run there. */
@@ -140,9 +151,70 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     public static TrainingRun.Outcome train(java.nio.file.Path dataset, TrainingConfig config,
                                             StreamExecutionEnvironment env, String workDir, int parallelism,
                                             ProgressListener progress, ManifoldModel anchor) throws Exception {
+        return train(dataset, Integer.MAX_VALUE, config, env, workDir, parallelism, progress, anchor);
+    }
+
+    /** {@link #train(java.nio.file.Path, TrainingConfig, StreamExecutionEnvironment, String, int, ProgressListener,
+     * ManifoldModel)} on the first {@code maxRows} rows only ({@code --until}). */
+    public static TrainingRun.Outcome train(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
+                                            StreamExecutionEnvironment env, String workDir, int parallelism,
+                                            ProgressListener progress, ManifoldModel anchor) throws Exception {
         Dataset header = DatasetLoader.preview(dataset, 2);
         RowSource rows = visitor -> DatasetLoader.scanSpeed(dataset, visitor);
-        return train(header, rows, Integer.MAX_VALUE, config, env, workDir, parallelism, progress, anchor);
+        return train(header, rows, maxRows, config, env, workDir, parallelism, progress, anchor);
+    }
+
+    /**
+     * The daily retrain's run on a streamed data set (a model in service): the first {@code maxRows} rows read once,
+     * each offered to the promotion gate's {@link HeldOutWindow.Collector} (a continuing cleaner's counts and a ring
+     * of the newest day and held-out block) and written as recorded to a spill on local disk; when the window's end
+     * is known the held-out block is cut off and the rows before it go from the spill through the streaming driver
+     * ({@link #train(Dataset, RowSource, int, TrainingConfig, StreamExecutionEnvironment, String, int,
+     * ProgressListener, ManifoldModel)}). The driver so holds the ring (a day and the held-out block), never the
+     * window: the same candidate and the same gate figures as {@code Promotion.run} on the loaded data set.
+     *
+     * @param config from {@link DatasetLoader#preview} of the same path
+     * @param anchor the model in service, its zone-id high-water mark raised to the registry's
+     */
+    public static Promotion.Candidate trainGated(java.nio.file.Path dataset, int maxRows, Duration holdout,
+                                                 TrainingConfig config, StreamExecutionEnvironment env,
+                                                 String workDir, int parallelism, ProgressListener progress,
+                                                 ManifoldModel anchor) throws Exception {
+        Dataset header = DatasetLoader.preview(dataset, 2);
+        SpeedHistory grid = header.history();
+        int n = grid.segments();
+        HeldOutWindow.Collector gate = new HeldOutWindow.Collector(grid.segmentIds(), grid.start(), grid.step(),
+                grid.timeZone(), grid.unit(), config.credibility(), holdout);
+        try (RowSpill recorded = new RowSpill(n)) {
+            progress.progress("reading the window", 0, 1);
+            DatasetLoader.scanSpeed(dataset, (t, time, values) -> {
+                if (t >= maxRows) {
+                    return false;
+                }
+                gate.accept(values);
+                recorded.append(values);
+                return true;
+            });
+            progress.progress("reading the window", 1, 1);
+            int rows = recorded.rows();
+            int minRows = (int) (2 * 86_400_000L / grid.step().toMillis());
+            if (rows < minRows) {
+                throw new IllegalArgumentException("only " + rows + " rows of " + header.name() + "; at least two "
+                        + "days (" + minRows + " rows) are needed");
+            }
+            int trainRows = Promotion.trainRows(rows, grid.step(), holdout);
+            RowSource training = visitor -> {
+                float[] row = new float[n];
+                for (int t = 0; t < trainRows; t++) {
+                    if (!visitor.row(t, grid.time(t), recorded.read(t, row))) {
+                        return;
+                    }
+                }
+            };
+            TrainingRun.Outcome outcome = train(header, training, trainRows, config, env, workDir, parallelism,
+                    progress, anchor);
+            return new Promotion.Candidate(outcome, gate.finish(trainRows));
+        }
     }
 
     /** The training rows as a stream, in time order, each offered once. */

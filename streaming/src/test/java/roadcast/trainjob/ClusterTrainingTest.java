@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -32,6 +33,13 @@ import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
+import roadcast.datasets.DayArchiveFolder;
+import roadcast.retrain.Retrain;
+import roadcast.model.ModelCard;
+import roadcast.model.ModelRegistry;
+import roadcast.promote.GateThresholds;
+import roadcast.promote.HeldOutWindow;
+import roadcast.promote.Promotion;
 
 /**
  * The Flink batch trainer on a mini-cluster (two TaskManagers, one slot each) makes the local trainer's model: the
@@ -139,5 +147,84 @@ class ClusterTrainingTest {
         assertEquals(dead, cluster.zone(), cluster.getMessage());
         assertTrue(cluster.getMessage().contains("zone " + dead) && cluster.getMessage().contains(local.getMessage()),
                 cluster.getMessage());
+    }
+
+    /**
+     * The daily retrain on a streamed data set (a model in service, {@code --until} cutting the files after two and a
+     * half days of four): the driver reads the rows once, keeps only the gate's ring (a day of warm-up and the held-out day)
+     * and the rows on local disk, and the candidate and the gate's verdict are those of {@code Promotion.run} on the
+     * loaded data set: the same checks with the same figures, the same model, the same held-out block.
+     */
+    @Test
+    void streamedRetrainIsGatedAsTheLoadedOneWithoutHoldingTheWindow() throws Exception {
+        int window = 720; // two and a half of the city's four days, so the files go on after --until
+        Path loadedRegistry = tmp.resolve("gated-loaded");
+        Path streamedRegistry = tmp.resolve("gated-streamed");
+        for (Path registry : new Path[] {loadedRegistry, streamedRegistry}) {
+            Promotion.publishFirst(new ModelRegistry(registry),
+                    new TrainingRun.Outcome(local, TrainingRun.cleanedTraining(city, city.history().steps(), config)
+                            .report(), city.history().steps(), 0));
+        }
+        Promotion.Result loaded = Promotion.run(new Promotion.Request(city, window, config, loadedRegistry,
+                GateThresholds.defaults(), false, Duration.ofDays(1)), ProgressListener.NONE);
+
+        TrainingOptions options = new TrainingOptions();
+        new picocli.CommandLine(options).parseArgs("--max-zone-size", "40");
+        TrainingConfig fromPreview = options.toConfig(DatasetLoader.preview(cityDir, 2));
+        Promotion.Candidate[] seen = new Promotion.Candidate[1];
+        Promotion.Result streamed = Promotion.runStreamed(streamedRegistry, GateThresholds.defaults(), false,
+                city.name(), anchor -> seen[0] = FlinkClusterTrainer.trainGated(cityDir, window, Duration.ofDays(1),
+                        fromPreview, StreamExecutionEnvironment.getExecutionEnvironment(),
+                        tmp.resolve("work-gated").toUri().toString(), 2, ProgressListener.NONE, anchor));
+
+        assertEquals(window - 288, loaded.training().trainRows(), "one day held out of the window");
+        assertEquals(loaded.training().trainRows(), streamed.training().trainRows());
+        // the service saw the held-out day in its own training, so the candidate is refused on skill: a verdict
+        // with a figure that must agree to the last bit
+        assertEquals(Promotion.Status.REFUSED, loaded.status(), String.valueOf(loaded.reasons()));
+        assertEquals(loaded.status(), streamed.status());
+        assertEquals(loaded.reasons(), streamed.reasons());
+        assertEquals(loaded.decision().checks(), streamed.decision().checks(), "every gate figure the same");
+        ModelCard.GateVerdict loadedGate = loaded.model().card().gate();
+        ModelCard.GateVerdict streamedGate = streamed.model().card().gate();
+        assertEquals(loadedGate.verdict(), streamedGate.verdict());
+        assertEquals(loadedGate.heldOut(), streamedGate.heldOut(), "the same held-out block");
+        assertEquals(loaded.model().card().payloadSha256(), streamed.model().card().payloadSha256(),
+                "the same candidate");
+        assertEquals(loaded.model().card().zoning().fingerprint(), streamed.model().card().zoning().fingerprint(),
+                "anchored alike");
+        assertEquals(loaded.model().card().zoning().changes(), streamed.model().card().zoning().changes());
+        assertEquals(loaded.training().cleaning().summaryLines(), streamed.training().cleaning().summaryLines());
+        HeldOutWindow kept = seen[0].window();
+        assertEquals(2 * 288, kept.cleaned().steps(), "the driver kept the warm-up day and the held-out day");
+        assertTrue(kept.cleaned().steps() < window, "not the window of " + window + " rows");
+    }
+
+    /**
+     * {@code roadcast retrain --flink}: the daily retrain on the stream's day-partitioned archive with the candidate's
+     * zones fitted on the cluster gives the local retrain's candidate (same checksum) and the same gate figures.
+     */
+    @Test
+    void retrainOnTheClusterGivesTheLocalRetrainsCandidate() throws Exception {
+        Path archive = DayArchiveFolder.write(city, tmp.resolve("archive"), "# the test city as archived");
+        Path localRegistry = tmp.resolve("retrain-local");
+        Path clusterRegistry = tmp.resolve("retrain-cluster");
+        for (Path registry : new Path[] {localRegistry, clusterRegistry}) {
+            Promotion.publishFirst(new ModelRegistry(registry),
+                    new TrainingRun.Outcome(local, TrainingRun.cleanedTraining(city, city.history().steps(), config)
+                            .report(), city.history().steps(), 0));
+        }
+        Retrain.Options options = Retrain.Options.defaults().withMaxZoneSize(40).withDays(3);
+        Retrain.Result locally = Retrain.runOnce(archive, localRegistry, options, ProgressListener.NONE);
+        String work = tmp.resolve("work-retrain").toUri().toString();
+        Retrain.Result onCluster = Retrain.runOnce(archive, clusterRegistry, options, ProgressListener.NONE,
+                (data, rows, cfg, progress, anchor) -> FlinkClusterTrainer.train(data, rows, cfg,
+                        StreamExecutionEnvironment.getExecutionEnvironment(), work, 2, progress, anchor));
+
+        assertEquals(3 * 288, locally.rows(), "the archive's newest three days");
+        assertEquals(locally.promotion().model().card().payloadSha256(),
+                onCluster.promotion().model().card().payloadSha256(), "the same candidate");
+        assertEquals(locally.promotion().status(), onCluster.promotion().status());
+        assertEquals(locally.promotion().decision().checks(), onCluster.promotion().decision().checks());
     }
 }
