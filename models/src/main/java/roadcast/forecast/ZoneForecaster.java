@@ -51,10 +51,13 @@ public final class ZoneForecaster {
     private final double[] trend;
     private final boolean hasTrend;
     /**
-     * S: the profile smoothed for the trend term, made on first use by {@link #trendProfile()} (the only way to it):
-     * a forecaster of a model without trend never needs it, except for the calibration's {@link #profileChange}.
+     * S: the profile smoothed for the trend term, row by row as forecasts reach it ({@link #trendRow}): smoothing the
+     * whole profile of every zone when the stream starts was a tenth of the forecast thread in a 24-step run at
+     * 20,000 segments, for the few rows a run's forecasts read. Null until first used.
      */
     private double[] trendProfile;
+    /** [profile row] whether {@code trendProfile}'s row is made. */
+    private boolean[] trendRowDone;
     private final LocalClock clock;
     private final LatentProjection projection;
     private final double[] d;
@@ -210,11 +213,17 @@ public final class ZoneForecaster {
         }
     }
 
-    private double[] trendProfile() {
+    /** Offset of profile row {@code row} in {@link #trendProfile}, smoothing the row on first use. */
+    private int trendRow(int row) {
         if (trendProfile == null) {
-            trendProfile = PeriodicProfile.smooth(profile, n, model.slotsPerDay(), model.trendHalfWindow());
+            trendProfile = new double[profile.length];
+            trendRowDone = new boolean[profile.length / Math.max(1, n)];
         }
-        return trendProfile;
+        if (!trendRowDone[row]) {
+            PeriodicProfile.smoothRow(profile, n, model.slotsPerDay(), model.trendHalfWindow(), row, trendProfile);
+            trendRowDone[row] = true;
+        }
+        return row * n;
     }
 
     /**
@@ -225,9 +234,9 @@ public final class ZoneForecaster {
         if (s.stepMillis == Long.MIN_VALUE) {
             throw new IllegalStateException("profile change before the first observed step");
         }
-        double[] smooth = trendProfile();
-        int from = clock.profileRow(s.stepMillis) * n;
-        int to = clock.profileRow(s.stepMillis + (h + 1) * stepMillis) * n;
+        int from = trendRow(clock.profileRow(s.stepMillis));
+        int to = trendRow(clock.profileRow(s.stepMillis + (h + 1) * stepMillis));
+        double[] smooth = trendProfile;
         for (int i = 0; i < n; i++) {
             out[i] = smooth[to + i] - smooth[from + i];
         }
@@ -244,14 +253,17 @@ public final class ZoneForecaster {
         }
         nowcast(s, now);
         int nowBase = clock.profileRow(s.stepMillis) * n;
+        int trendNow = hasTrend ? trendRow(clock.profileRow(s.stepMillis)) : 0;
         double[] e0 = s.residual;
         boolean[] imputed = s.imputed;
-        double[] smooth = hasTrend ? trendProfile() : null;
         int bandWidth = 2 * ZoneModel.PERIODS + 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
             long target = s.stepMillis + (h + 1) * stepMillis;
             int base = clock.profileRow(target) * n;
+            if (hasTrend) {
+                trendRow(clock.profileRow(target));
+            }
             int period = DayPeriod.of(clock.minuteOfDay(target)).ordinal() - 1;
             int bo = h * bandWidth;
             double qLo = band[bo + period];
@@ -273,7 +285,7 @@ public final class ZoneForecaster {
                 double gap = now[i] - x;
                 x += blend[ZoneModel.blendIndex(h, ZoneModel.regime(gap), i, n)] * gap;
                 if (hasTrend) {
-                    x += trend[hn + i] * (smooth[base + i] - smooth[nowBase + i]);
+                    x += trend[hn + i] * (trendProfile[base + i] - trendProfile[trendNow + i]);
                 }
                 double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
                 double y = Math.max(0.0, x);

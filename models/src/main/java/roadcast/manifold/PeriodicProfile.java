@@ -87,23 +87,36 @@ public final class PeriodicProfile {
             return profile;
         }
         double[] out = new double[profile.length];
-        double scale = 1.0 / (2 * halfWindow + 1);
-        for (int dayType = 0; dayType < 2; dayType++) {
-            int typeOff = dayType * slots * n;
-            for (int k = 0; k < slots; k++) {
-                int outOff = typeOff + k * n;
-                for (int j = -halfWindow; j <= halfWindow; j++) {
-                    int inOff = typeOff + Math.floorMod(k + j, slots) * n;
-                    for (int i = 0; i < n; i++) {
-                        out[outOff + i] += profile[inOff + i];
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    out[outOff + i] *= scale;
-                }
-            }
+        for (int row = 0; row < 2 * slots; row++) {
+            smoothRow(profile, n, slots, halfWindow, row, out);
         }
         return out;
+    }
+
+    /**
+     * Row {@code row} (day type times slots plus slot) of {@link #smooth} into {@code out[row n, (row + 1) n)}, with
+     * the same sums in the same order, so bit for bit the same values: the stream's forecaster smooths only the rows
+     * its forecasts reach (a few of 2 x 288 per zone) instead of the whole profile of every zone at start-up.
+     */
+    public static void smoothRow(double[] profile, int n, int slots, int halfWindow, int row, double[] out) {
+        int outOff = row * n;
+        if (halfWindow <= 0 || slots < 2 * halfWindow + 1) {
+            System.arraycopy(profile, outOff, out, outOff, n);
+            return;
+        }
+        double scale = 1.0 / (2 * halfWindow + 1);
+        int typeOff = (row / slots) * slots * n;
+        int k = row % slots;
+        java.util.Arrays.fill(out, outOff, outOff + n, 0.0);
+        for (int j = -halfWindow; j <= halfWindow; j++) {
+            int inOff = typeOff + Math.floorMod(k + j, slots) * n;
+            for (int i = 0; i < n; i++) {
+                out[outOff + i] += profile[inOff + i];
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            out[outOff + i] *= scale;
+        }
     }
 
     /**

@@ -8,12 +8,17 @@ import roadcast.forecast.ZoneState;
 /**
  * Everything the job keeps about one zone: the ids of its segments (so the value says whose rows it holds, whatever
  * zoning it was written under), the credibility track of each, the steps still open, the newest fused rows, the
- * forecaster's state and the model it belongs to. A Flink POJO (nested POJOs and arrays of them, no Kryo).
+ * forecaster's state and the model it belongs to. Shaped as a Flink POJO (nested POJOs and arrays of them, no Kryo),
+ * which is how state was written before {@link ZoneMemorySerializer}.
  *
  * <p>One value per zone rather than one per segment because {@link ZoneOperator} works on it in memory between
  * checkpoints and writes it to the state backend once per checkpoint: the per-reading cost is then an array access,
  * not a RocksDB read and write (which made the cleaner and the step accumulator the busiest tasks at 20000 segments).
+ *
+ * <p>Written to state by {@link ZoneMemorySerializer} (by hand, not Flink's reflective POJO serializer, whose older
+ * state it migrates).
  */
+@org.apache.flink.api.common.typeinfo.TypeInfo(ZoneMemoryTypeInfo.Factory.class)
 public class ZoneMemory {
 
     /**
