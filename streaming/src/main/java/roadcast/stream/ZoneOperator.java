@@ -54,7 +54,8 @@ import roadcast.publish.IssuedForecast;
  * a step to be complete.
  *
  * <p>A step closes when event time passes its end plus the allowed lateness (an event-time timer); optionally as soon
- * as every segment of the zone has a reading (with any older open step of the zone, in time order), or when the
+ * as every segment of the zone has a reading, or every segment that reported in the zone's previous step
+ * ({@link ExpectedReadings}) (with any older open step of the zone, in time order), or when the
  * zone's readings pause for {@code closeAfterQuietMillis} (processing time). Optionally a provisional forecast is issued
  * on every reading, from a copy of the state.
  *
@@ -140,6 +141,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient Map<String, Integer> indexOfSegment;
     private transient Set<String> refused;
     private transient ZoneIntake intake;
+    /** The count-based close rule (with closeWhenComplete): who the zones' next steps await; null without it. */
+    private transient ExpectedReadings expected;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
@@ -274,6 +277,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         layout = startLayout.rezoned(m);
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
+        expected = closeWhenComplete ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -398,6 +402,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 late = intake.tooLate(zone, e, stepStart, watermark);
             }
             if (late != null) {
+                if (expected != null) {
+                    expected.late(e.zone, layout.localIndex()[index], stepStart);
+                }
                 deadLetter(e, late);
                 return;
             }
@@ -408,9 +415,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
         }
+        int local = layout.localIndex()[index];
+        boolean firstOfSegment = expected != null && step.firstSource[local] < 0;
         Rejection refusedReading = intake.admit(zone, step, e);
+        // Every segment the step awaits has now reported (see ExpectedReadings), this reading accepted or not.
+        boolean awaitedAll = firstOfSegment && expected.arrived(e.zone, local, stepStart);
         if (refusedReading != null) {
             deadLetter(e, refusedReading);
+            if (awaitedAll) {
+                closeSteps(e.zone, zone, stepStart);
+            }
             return;
         }
         if (emitAccepted) {
@@ -424,8 +438,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
             }
         }
-        if (closeWhenComplete && step.complete()) {
-            closeSteps(e.zone, zone, zone.newestCompleteStep());
+        if (closeWhenComplete && (awaitedAll || step.complete())) {
+            closeSteps(e.zone, zone, Math.max(awaitedAll ? stepStart : Long.MIN_VALUE, zone.newestCompleteStep()));
         } else if (forecastOnEveryUpdate) {
             issueProvisional(e.zone, zone, step);
         }
@@ -473,6 +487,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             zone.modelVersion = model.version;
         }
         zone.lastClosedStep = stepStart;
+        if (expected != null) {
+            expected.closedEmpty(z, stepStart);
+        }
         if (zone.state.stepMillis != Long.MIN_VALUE && stepStart <= zone.state.stepMillis) {
             return;
         }
@@ -553,6 +570,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             zone.modelVersion = model.version;
         }
         zone.lastClosedStep = step.stepStart;
+        if (expected != null) {
+            expected.closed(z, step);
+        }
         if (zone.state.stepMillis != Long.MIN_VALUE && step.stepStart <= zone.state.stepMillis) {
             // Steps close in time order and late readings are refused, so this means state from another run.
             LOG.warn("zone {}: step {} is not after the last observed step {}; skipped", z,
