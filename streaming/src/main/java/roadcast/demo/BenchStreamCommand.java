@@ -115,6 +115,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "not the worse of two bursts).")
     long lagSeconds;
 
+    @Option(names = "--live-warmup-steps", paramLabel = "S", defaultValue = "2",
+            description = "Lag runs: the last S training steps are sent at once after the live job's first checkpoint, "
+                    + "and their forecasts awaited, before the feed starts; they are not measured (as the demo's "
+                    + "--warmup-steps). The first measured step then has the job's first transactions and each zone's "
+                    + "previous step (what the count-based close awaits) behind it. 0 = measure the job's very first "
+                    + "step (default: ${DEFAULT-VALUE}).")
+    int liveWarmupSteps;
+
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
             description = "Checkpoint interval of both jobs; exactly-once output appears when a checkpoint completes, "
                     + "so it bounds the lag from below (default: ${DEFAULT-VALUE}).")
@@ -147,10 +155,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
                 || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0) {
             spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
-                    + "--parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
+                    + "--live-warmup-steps >= 0, --parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
                     + "--train-days >= 1, --minutes >= 0");
             return 2;
         }
@@ -246,6 +254,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("live_warmup_steps", liveWarmupSteps);
             o.put("step_minutes", stepMinutes);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             write(o, out);
@@ -326,6 +335,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
             if (atStart == null) {
                 out.println("no checkpoint within 5 minutes of the start: starting the feed anyway");
             }
+            if (liveWarmupSteps > 0) {
+                warmUpLive(bootstrap, topic, data, from, meter, out);
+            }
             long t0 = System.nanoTime();
             publisher.start(FeedReplay.from(data, from), 0);
             try (ProgressBar bar = new ProgressBar("lag run " + lagDelivery + " (s)", seconds)) {
@@ -351,6 +363,39 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Sends the {@link #liveWarmupSteps} steps before {@code from} at once and waits (at most 5 minutes) for a
+     * forecast of every segment in each, then forgets what the meter measured.
+     */
+    private void warmUpLive(String bootstrap, String topic, Dataset data, Instant from, LagMeter meter,
+                            PrintWriter out) throws InterruptedException {
+        long t0 = System.nanoTime();
+        var history = data.history();
+        int first = Math.max(0, (int) ((from.toEpochMilli() - history.epochMillis(0)) / history.step().toMillis())
+                - liveWarmupSteps);
+        java.util.List<roadcast.reading.SpeedReading> readings = new java.util.ArrayList<>();
+        FeedReplay before = FeedReplay.from(data, Instant.ofEpochMilli(history.epochMillis(first)));
+        while (before.hasNext()) {
+            roadcast.reading.SpeedReading r = before.next();
+            if (r.timeMillis() >= from.toEpochMilli()) {
+                break;
+            }
+            readings.add(r);
+        }
+        long rows = readings.stream().mapToLong(roadcast.reading.SpeedReading::timeMillis).distinct().count();
+        try (FeedPublisher warm = new FeedPublisher(bootstrap, topic, 0)) {
+            warm.publish(readings.iterator(), 0);
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (meter.count() < rows * segments && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        out.printf("live warm-up: %d step(s), %d readings, %d forecasts in %.1f s%n", rows, readings.size(),
+                meter.count(), (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        meter.reset();
+    }
+
     /** --minutes: the live job alone for that long, exactly once; its lag, checkpoints and state to --json. */
     private int scaleRun(Path registry, Dataset data, Instant from, Path work, PrintWriter out) throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
@@ -369,6 +414,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("forecast_format", forecastFormat.toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+            o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             o.put("parallelism", parallelism);
             write(o, out);
