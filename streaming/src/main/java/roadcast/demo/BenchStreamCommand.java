@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.bench.CheckpointStats;
+import roadcast.bench.EmitTimeProbe;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
 import roadcast.bench.PassThroughJob;
@@ -34,6 +35,7 @@ import roadcast.kafka.RawRecordSerializer;
 import roadcast.model.ModelRegistry;
 import roadcast.publish.Delivery;
 import roadcast.publish.ForecastFormat;
+import roadcast.publish.ForecastRecordSerializer;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
@@ -300,7 +302,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
-    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds, long failedBeforeFeed,
+    record LiveRun(LagReport lag, LagMeter.LagBreakdown split, CheckpointStats checkpoints, long readings,
+                   double seconds, long failedBeforeFeed,
                    java.util.SortedMap<String, Long> deadLetters) {
     }
 
@@ -316,9 +319,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
+        // The forecast sink of KafkaOutputs, its records stamped with their emission time (the lag's breakdown).
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrap, topic + ".out", name, lagDelivery, forecastFormat),
+                ExactlyOnceKafka.sink(bootstrap, name + "-forecast", new EmitTimeProbe<>(
+                        new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
                 KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
                 .withFutureCheck(false)
                 .withFlinkOption("rest.port", Integer.toString(restPort))
@@ -350,13 +355,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
             publisher.stop();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             LagReport report = meter.report();
+            LagMeter.LagBreakdown breakdown = meter.breakdown();
             CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
             // Refused readings by reason: a quiet period shorter than a gap within a step's burst would close steps
             // early and show up here as TOO_LATE ("already forecast").
             var deadLetters = TopicVolume.deadLetterReasons(bootstrap, topic + ".rejected");
-            out.printf("lag at %.0fx, %s: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery, report,
-                    checkpoints, deadLetters);
-            return new LiveRun(report, checkpoints, publisher.sent(), elapsed,
+            out.printf("lag at %.0fx, %s: %s; split: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery,
+                    report, breakdown, checkpoints, deadLetters);
+            return new LiveRun(report, breakdown, checkpoints, publisher.sent(), elapsed,
                     atStart == null ? -1 : atStart.failed(), deadLetters);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -430,6 +436,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
         o.put("lag_ms_p50" + suffix, lag.records() == 0 ? null : lag.p50Ms());
         o.put("lag_ms_p99" + suffix, lag.records() == 0 ? null : lag.p99Ms());
         o.put("lag_forecasts_measured" + suffix, lag.records());
+        LagMeter.LagBreakdown split = run.split();
+        if (split.records() > 0) {
+            // input append -> handed to the producer; handed to the producer -> visible (read_committed)
+            o.put("lag_ms_p50_job" + suffix, split.jobP50Ms());
+            o.put("lag_ms_p99_job" + suffix, split.jobP99Ms());
+            o.put("lag_ms_p50_delivery" + suffix, split.deliveryP50Ms());
+            o.put("lag_ms_p99_delivery" + suffix, split.deliveryP99Ms());
+        }
         ObjectNode refused = o.putObject("lag_dead_letters" + suffix);
         run.deadLetters().forEach(refused::put);
         CheckpointStats c = run.checkpoints();
