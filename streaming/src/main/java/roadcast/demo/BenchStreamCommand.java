@@ -289,7 +289,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private JobExecutionResult forecast(String bootstrap, String topic, String name, Path registry, Path work)
             throws Exception {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true);
+                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
+                .withCloseWhenExpected(true);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
@@ -316,6 +317,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         String name = topic.replace('.', '-');
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
+                .withCloseWhenExpected(true)
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();

@@ -3,7 +3,7 @@ package roadcast.stream;
 import java.util.Arrays;
 
 /**
- * The count-based close rule of {@link ZoneOperator} (with {@code closeWhenComplete}): a zone's step may be forecast as
+ * The count-based close rule of {@link ZoneOperator} ({@code --close-when-expected}): a zone's step may be forecast as
  * soon as every observed segment that reported in the zone's previous step has reported in this one, without waiting
  * for the segments that did not (a sensor in a dropout stays silent for many steps; a whole zone is rarely complete in
  * a real network: at 20,000 generated segments almost no zone of a few hundred is, so before this rule nearly every
@@ -19,7 +19,9 @@ import java.util.Arrays;
  * (not from carried state) and when at most {@link #MAX_SILENT_SHARE} of the zone's observed segments were silent in
  * it (at least one may always be): after an outage of many segments their return is awaited by the quiet period,
  * not refused wholesale. Not checkpointed: after a restore or a model switch (new zones) the first step of each zone
- * falls back to completeness, quiet period or event time, which is what it did before this rule.
+ * falls back to completeness, quiet period or event time, which is what it did before this rule. Exactly once is
+ * kept (what a restored job forecasts replaces what was not committed); under at least once a step forecast again
+ * after a restore may differ from its first issue where the rule had refused a reading (as with the quiet period).
  */
 final class ExpectedReadings {
 

@@ -135,13 +135,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private final boolean closeWhenComplete;
     private final long closeAfterQuietMillis;
     private final boolean emitAccepted;
+    /** The count-based close rule ({@link ExpectedReadings}); set by {@link #withCloseWhenExpected}. */
+    private boolean closeWhenExpected;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
     private transient Map<String, Integer> indexOfSegment;
     private transient Set<String> refused;
     private transient ZoneIntake intake;
-    /** The count-based close rule (with closeWhenComplete): who the zones' next steps await; null without it. */
+    /** The count-based close rule (closeWhenExpected): who the zones' next steps await; null without it. */
     private transient ExpectedReadings expected;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
@@ -206,6 +208,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         this.closeWhenComplete = closeWhenComplete;
         this.closeAfterQuietMillis = closeAfterQuietMillis;
         this.emitAccepted = emitAccepted;
+    }
+
+    /**
+     * Also close a zone's step as soon as every segment that reported in its previous step has reported
+     * ({@link ExpectedReadings}).
+     */
+    public ZoneOperator withCloseWhenExpected(boolean on) {
+        this.closeWhenExpected = on;
+        return this;
     }
 
     @Override
@@ -277,7 +288,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         layout = startLayout.rezoned(m);
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
-        expected = closeWhenComplete ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
+        expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -438,8 +449,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
             }
         }
-        if (closeWhenComplete && (awaitedAll || step.complete())) {
-            closeSteps(e.zone, zone, Math.max(awaitedAll ? stepStart : Long.MIN_VALUE, zone.newestCompleteStep()));
+        boolean complete = closeWhenComplete && step.complete();
+        if (awaitedAll || complete) {
+            closeSteps(e.zone, zone, Math.max(awaitedAll ? stepStart : Long.MIN_VALUE,
+                    closeWhenComplete ? zone.newestCompleteStep() : Long.MIN_VALUE));
         } else if (forecastOnEveryUpdate) {
             issueProvisional(e.zone, zone, step);
         }

@@ -45,10 +45,10 @@ class ExpectedReadingsCloseTest {
         layout = NetworkLayout.of(new ModelRegistry(registry).load(version), null, null);
     }
 
-    /** The operator as bench-stream and the demo run it: close when complete (and expected), quiet 1 s. */
+    /** The operator as bench-stream and the demo run it: close when complete and when expected, quiet 1 s. */
     static KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> harness()
             throws Exception {
-        ZoneOperator op = new ZoneOperator(ref, layout, false, true, QUIET, false);
+        ZoneOperator op = new ZoneOperator(ref, layout, false, true, QUIET, false).withCloseWhenExpected(true);
         return new KeyedTwoInputStreamOperatorTestHarness<>(op, (ReadingEvent e) -> ZoneOperator.NETWORK_KEY,
                 (String v) -> ZoneOperator.NETWORK_KEY, org.apache.flink.api.common.typeinfo.Types.INT);
     }
