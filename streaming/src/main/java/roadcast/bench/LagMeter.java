@@ -35,6 +35,9 @@ public final class LagMeter implements AutoCloseable {
     private final boolean fromBeginning;
     private final ToLongFunction<ConsumerRecord<byte[], byte[]>> inputTimestamp;
     private final LatencyHistogram histogram = new LatencyHistogram();
+    /** Records with an {@link EmitTimeProbe} header: input -> emitted (the job) and emitted -> arrival (delivery). */
+    private final LatencyHistogram jobPart = new LatencyHistogram();
+    private final LatencyHistogram deliveryPart = new LatencyHistogram();
     private final ThroughputMeter throughput = new ThroughputMeter();
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
@@ -101,7 +104,13 @@ public final class LagMeter implements AutoCloseable {
                 long arrivalNanos = System.nanoTime();
                 synchronized (histogram) {
                     for (ConsumerRecord<byte[], byte[]> r : records) {
-                        histogram.record(arrival - inputTimestamp.applyAsLong(r));
+                        long input = inputTimestamp.applyAsLong(r);
+                        histogram.record(arrival - input);
+                        long emitted = EmitTimeProbe.emittedAt(r.headers());
+                        if (emitted != Long.MIN_VALUE) {
+                            jobPart.record(Math.max(0, emitted - input));
+                            deliveryPart.record(Math.max(0, arrival - emitted));
+                        }
                     }
                 }
                 throughput.add(records.count(), arrivalNanos);
@@ -147,10 +156,40 @@ public final class LagMeter implements AutoCloseable {
         }
     }
 
+    /**
+     * The lag split at the moment each forecast was handed to the Kafka producer (records written through an
+     * {@link EmitTimeProbe}; zero records without it).
+     */
+    public LagBreakdown breakdown() {
+        synchronized (histogram) {
+            return new LagBreakdown(jobPart.count(), jobPart.quantile(0.5), jobPart.quantile(0.99), jobPart.max(),
+                    deliveryPart.quantile(0.5), deliveryPart.quantile(0.99), deliveryPart.max());
+        }
+    }
+
+    /**
+     * @param records     records with the emission header
+     * @param jobP50Ms    input append -> handed to the producer (source, parse, waiting for the step's close, kernel,
+     *                    encoding)
+     * @param deliveryP50Ms handed to the producer -> visible to the read_committed consumer (under exactly once: the
+     *                    wait for the next checkpoint and its commit)
+     */
+    public record LagBreakdown(long records, double jobP50Ms, double jobP99Ms, long jobMaxMs, double deliveryP50Ms,
+                               double deliveryP99Ms, long deliveryMaxMs) {
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "job p50 %.0f / p99 %.0f / max %d ms, delivery p50 %.0f / p99 "
+                    + "%.0f / max %d ms (%d records)", jobP50Ms, jobP99Ms, jobMaxMs, deliveryP50Ms, deliveryP99Ms,
+                    deliveryMaxMs, records);
+        }
+    }
+
     /** Forgets what was measured (e.g. after a warm-up). */
     public void reset() {
         synchronized (histogram) {
             histogram.reset();
+            jobPart.reset();
+            deliveryPart.reset();
             throughput.reset();
         }
     }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.bench.CheckpointStats;
+import roadcast.bench.EmitTimeProbe;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
 import roadcast.bench.PassThroughJob;
@@ -34,6 +35,7 @@ import roadcast.kafka.RawRecordSerializer;
 import roadcast.model.ModelRegistry;
 import roadcast.publish.Delivery;
 import roadcast.publish.ForecastFormat;
+import roadcast.publish.ForecastRecordSerializer;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
@@ -115,6 +117,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "not the worse of two bursts).")
     long lagSeconds;
 
+    @Option(names = "--live-warmup-steps", paramLabel = "S", defaultValue = "2",
+            description = "Lag runs: the last S training steps are sent at once after the live job's first checkpoint, "
+                    + "and their forecasts awaited, before the feed starts; they are not measured (as the demo's "
+                    + "--warmup-steps). The first measured step then has the job's first transactions and each zone's "
+                    + "previous step (what the count-based close awaits) behind it. 0 = measure the job's very first "
+                    + "step (default: ${DEFAULT-VALUE}).")
+    int liveWarmupSteps;
+
     @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
             description = "Checkpoint interval of both jobs; exactly-once output appears when a checkpoint completes, "
                     + "so it bounds the lag from below (default: ${DEFAULT-VALUE}).")
@@ -147,10 +157,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
                 || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0) {
             spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
-                    + "--parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
+                    + "--live-warmup-steps >= 0, --parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
                     + "--train-days >= 1, --minutes >= 0");
             return 2;
         }
@@ -246,6 +256,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("live_warmup_steps", liveWarmupSteps);
             o.put("step_minutes", stepMinutes);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             write(o, out);
@@ -278,7 +289,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private JobExecutionResult forecast(String bootstrap, String topic, String name, Path registry, Path work)
             throws Exception {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true);
+                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
+                .withCloseWhenExpected(true);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
@@ -291,7 +303,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
-    record LiveRun(LagReport lag, CheckpointStats checkpoints, long readings, double seconds, long failedBeforeFeed,
+    record LiveRun(LagReport lag, LagMeter.LagBreakdown split, CheckpointStats checkpoints, long readings,
+                   double seconds, long failedBeforeFeed,
                    java.util.SortedMap<String, Long> deadLetters) {
     }
 
@@ -304,12 +317,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
         String name = topic.replace('.', '-');
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
                 .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
+                .withCloseWhenExpected(true)
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
+        // The forecast sink of KafkaOutputs, its records stamped with their emission time (the lag's breakdown).
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrap, topic + ".out", name, lagDelivery, forecastFormat),
+                ExactlyOnceKafka.sink(bootstrap, name + "-forecast", new EmitTimeProbe<>(
+                        new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
                 KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
                 .withFutureCheck(false)
                 .withFlinkOption("rest.port", Integer.toString(restPort))
@@ -326,6 +342,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
             if (atStart == null) {
                 out.println("no checkpoint within 5 minutes of the start: starting the feed anyway");
             }
+            if (liveWarmupSteps > 0) {
+                warmUpLive(bootstrap, topic, data, from, meter, out);
+            }
             long t0 = System.nanoTime();
             publisher.start(FeedReplay.from(data, from), 0);
             try (ProgressBar bar = new ProgressBar("lag run " + lagDelivery + " (s)", seconds)) {
@@ -338,17 +357,51 @@ public final class BenchStreamCommand implements Callable<Integer> {
             publisher.stop();
             double elapsed = (System.nanoTime() - t0) / 1e9;
             LagReport report = meter.report();
+            LagMeter.LagBreakdown breakdown = meter.breakdown();
             CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
             // Refused readings by reason: a quiet period shorter than a gap within a step's burst would close steps
             // early and show up here as TOO_LATE ("already forecast").
             var deadLetters = TopicVolume.deadLetterReasons(bootstrap, topic + ".rejected");
-            out.printf("lag at %.0fx, %s: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery, report,
-                    checkpoints, deadLetters);
-            return new LiveRun(report, checkpoints, publisher.sent(), elapsed,
+            out.printf("lag at %.0fx, %s: %s; split: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery,
+                    report, breakdown, checkpoints, deadLetters);
+            return new LiveRun(report, breakdown, checkpoints, publisher.sent(), elapsed,
                     atStart == null ? -1 : atStart.failed(), deadLetters);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Sends the {@link #liveWarmupSteps} steps before {@code from} at once and waits (at most 5 minutes) for a
+     * forecast of every segment in each, then forgets what the meter measured.
+     */
+    private void warmUpLive(String bootstrap, String topic, Dataset data, Instant from, LagMeter meter,
+                            PrintWriter out) throws InterruptedException {
+        long t0 = System.nanoTime();
+        var history = data.history();
+        int first = Math.max(0, (int) ((from.toEpochMilli() - history.epochMillis(0)) / history.step().toMillis())
+                - liveWarmupSteps);
+        java.util.List<roadcast.reading.SpeedReading> readings = new java.util.ArrayList<>();
+        FeedReplay before = FeedReplay.from(data, Instant.ofEpochMilli(history.epochMillis(first)));
+        while (before.hasNext()) {
+            roadcast.reading.SpeedReading r = before.next();
+            if (r.timeMillis() >= from.toEpochMilli()) {
+                break;
+            }
+            readings.add(r);
+        }
+        long rows = readings.stream().mapToLong(roadcast.reading.SpeedReading::timeMillis).distinct().count();
+        try (FeedPublisher warm = new FeedPublisher(bootstrap, topic, 0)) {
+            warm.publish(readings.iterator(), 0);
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (meter.count() < rows * segments && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        out.printf("live warm-up: %d step(s), %d readings, %d forecasts in %.1f s%n", rows, readings.size(),
+                meter.count(), (System.nanoTime() - t0) / 1e9);
+        out.flush();
+        meter.reset();
     }
 
     /** --minutes: the live job alone for that long, exactly once; its lag, checkpoints and state to --json. */
@@ -369,6 +422,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("forecast_format", forecastFormat.toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
+            o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             o.put("parallelism", parallelism);
             write(o, out);
@@ -383,6 +438,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
         o.put("lag_ms_p50" + suffix, lag.records() == 0 ? null : lag.p50Ms());
         o.put("lag_ms_p99" + suffix, lag.records() == 0 ? null : lag.p99Ms());
         o.put("lag_forecasts_measured" + suffix, lag.records());
+        LagMeter.LagBreakdown split = run.split();
+        if (split.records() > 0) {
+            // input append -> handed to the producer; handed to the producer -> visible (read_committed)
+            o.put("lag_ms_p50_job" + suffix, split.jobP50Ms());
+            o.put("lag_ms_p99_job" + suffix, split.jobP99Ms());
+            o.put("lag_ms_p50_delivery" + suffix, split.deliveryP50Ms());
+            o.put("lag_ms_p99_delivery" + suffix, split.deliveryP99Ms());
+        }
         ObjectNode refused = o.putObject("lag_dead_letters" + suffix);
         run.deadLetters().forEach(refused::put);
         CheckpointStats c = run.checkpoints();

@@ -257,6 +257,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withCheckpoints(checkpointInterval, Files.createTempDirectory("roadcast-demo-checkpoints"))
                     .withEventTime(Duration.ZERO, null, allowedLateness, null)
                     .withCloseWhenComplete(!waitForStepEnd)
+                    .withCloseWhenExpected(!waitForStepEnd)
                     .withCloseAfterQuiet(waitForStepEnd ? null : closeAfterQuiet)
                     .withJobName("roadcast demo");
             int restPort = JobRestarts.freePort();

@@ -33,12 +33,17 @@ import java.time.Duration;
  * @param closeAfterQuiet       close a zone's open steps when no reading for the zone has arrived for this long
  *                              (processing time): feeds that deliver each step in one burst then get forecasts
  *                              right after the burst even when some segments are missing; null or zero = off
+ * @param closeWhenExpected     close a zone's step as soon as every segment that reported in the zone's previous step
+ *                              has reported ({@link ExpectedReadings}), without waiting for the silent ones (a sensor
+ *                              in a dropout): a segment silent then whose reading comes after all the others is
+ *                              refused as too late (dead-lettered) and awaited in the next step. Off by default: the
+ *                              stream then forecasts exactly what the backtest does (the chaos check relies on it)
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
                         Duration checkpointInterval, String checkpointDir, boolean rocksDb,
                         Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
                         boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
-                        Duration closeAfterQuiet) {
+                        Duration closeAfterQuiet, boolean closeWhenExpected) {
 
     /**
      * Idleness unless set: long enough that a partition between two bursts of one feed is not declared idle while
@@ -71,19 +76,19 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
 
     public static JobConfig defaults(Path registry) {
         return new JobConfig("roadcast-forecast", registry, null, 1, Duration.ofSeconds(1), null, true,
-                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null);
+                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false);
     }
 
     public JobConfig withModelVersion(String version) {
         return new JobConfig(jobName, registry, version, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withParallelism(int p) {
         return new JobConfig(jobName, registry, modelVersion, p, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withCheckpoints(Duration interval, Path dir) {
@@ -94,50 +99,56 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     public JobConfig withCheckpoints(Duration interval, String dir) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withRocksDb(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, on,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
     }
 
     /** Out-of-orderness, idleness, lateness and future limit (null lateness / future = the model's rules). */
     public JobConfig withEventTime(Duration outOfOrderness, Duration idle, Duration lateness, Duration future) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 outOfOrderness, idle, lateness, future, forecastOnEveryUpdate, closeWhenComplete, modelPoll,
-                closeAfterQuiet);
+                closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withForecastOnEveryUpdate(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, on, closeWhenComplete, modelPoll,
-                closeAfterQuiet);
+                closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withCloseWhenComplete(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, on,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withModelPoll(Duration poll) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
-                closeWhenComplete, poll, closeAfterQuiet);
+                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(name, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet);
+                modelPoll, closeAfterQuiet, closeWhenExpected);
+    }
+
+    public JobConfig withCloseWhenExpected(boolean on) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet, on);
     }
 
     public JobConfig withCloseAfterQuiet(Duration quiet) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, quiet);
+                modelPoll, quiet, closeWhenExpected);
     }
 
     public long closeAfterQuietMillis() {

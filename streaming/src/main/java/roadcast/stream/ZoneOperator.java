@@ -54,7 +54,8 @@ import roadcast.publish.IssuedForecast;
  * a step to be complete.
  *
  * <p>A step closes when event time passes its end plus the allowed lateness (an event-time timer); optionally as soon
- * as every segment of the zone has a reading (with any older open step of the zone, in time order), or when the
+ * as every segment of the zone has a reading, or every segment that reported in the zone's previous step
+ * ({@link ExpectedReadings}) (with any older open step of the zone, in time order), or when the
  * zone's readings pause for {@code closeAfterQuietMillis} (processing time). Optionally a provisional forecast is issued
  * on every reading, from a copy of the state.
  *
@@ -134,12 +135,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private final boolean closeWhenComplete;
     private final long closeAfterQuietMillis;
     private final boolean emitAccepted;
+    /** The count-based close rule ({@link ExpectedReadings}); set by {@link #withCloseWhenExpected}. */
+    private boolean closeWhenExpected;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
     private transient Map<String, Integer> indexOfSegment;
     private transient Set<String> refused;
     private transient ZoneIntake intake;
+    /** The count-based close rule (closeWhenExpected): who the zones' next steps await; null without it. */
+    private transient ExpectedReadings expected;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
@@ -203,6 +208,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         this.closeWhenComplete = closeWhenComplete;
         this.closeAfterQuietMillis = closeAfterQuietMillis;
         this.emitAccepted = emitAccepted;
+    }
+
+    /**
+     * Also close a zone's step as soon as every segment that reported in its previous step has reported
+     * ({@link ExpectedReadings}).
+     */
+    public ZoneOperator withCloseWhenExpected(boolean on) {
+        this.closeWhenExpected = on;
+        return this;
     }
 
     @Override
@@ -274,6 +288,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         layout = startLayout.rezoned(m);
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
+        expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -398,6 +413,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 late = intake.tooLate(zone, e, stepStart, watermark);
             }
             if (late != null) {
+                if (expected != null) {
+                    expected.late(e.zone, layout.localIndex()[index], stepStart);
+                }
                 deadLetter(e, late);
                 return;
             }
@@ -408,9 +426,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
         }
+        int local = layout.localIndex()[index];
+        boolean firstOfSegment = expected != null && step.firstSource[local] < 0;
         Rejection refusedReading = intake.admit(zone, step, e);
+        // Every segment the step awaits has now reported (see ExpectedReadings), this reading accepted or not.
+        boolean awaitedAll = firstOfSegment && expected.arrived(e.zone, local, stepStart);
         if (refusedReading != null) {
             deadLetter(e, refusedReading);
+            if (awaitedAll) {
+                closeSteps(e.zone, zone, stepStart);
+            }
             return;
         }
         if (emitAccepted) {
@@ -424,8 +449,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
             }
         }
-        if (closeWhenComplete && step.complete()) {
-            closeSteps(e.zone, zone, zone.newestCompleteStep());
+        boolean complete = closeWhenComplete && step.complete();
+        if (awaitedAll || complete) {
+            closeSteps(e.zone, zone, Math.max(awaitedAll ? stepStart : Long.MIN_VALUE,
+                    closeWhenComplete ? zone.newestCompleteStep() : Long.MIN_VALUE));
         } else if (forecastOnEveryUpdate) {
             issueProvisional(e.zone, zone, step);
         }
@@ -473,6 +500,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             zone.modelVersion = model.version;
         }
         zone.lastClosedStep = stepStart;
+        if (expected != null) {
+            expected.closedEmpty(z, stepStart);
+        }
         if (zone.state.stepMillis != Long.MIN_VALUE && stepStart <= zone.state.stepMillis) {
             return;
         }
@@ -553,6 +583,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             zone.modelVersion = model.version;
         }
         zone.lastClosedStep = step.stepStart;
+        if (expected != null) {
+            expected.closed(z, step);
+        }
         if (zone.state.stepMillis != Long.MIN_VALUE && step.stepStart <= zone.state.stepMillis) {
             // Steps close in time order and late readings are refused, so this means state from another run.
             LOG.warn("zone {}: step {} is not after the last observed step {}; skipped", z,

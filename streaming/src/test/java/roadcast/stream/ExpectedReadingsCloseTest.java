@@ -1,0 +1,174 @@
+package roadcast.stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import roadcast.ingest.DeadLetter;
+import roadcast.ingest.RejectReason;
+import roadcast.model.ModelRegistry;
+import roadcast.publish.IssuedForecast;
+
+/**
+ * The count-based close rule ({@link ExpectedReadings}) in the zone operator under Flink's keyed operator harness
+ * (real state backend and timers, processing time driven by the test): a step closes as soon as every segment that
+ * reported in the zone's previous step has reported, without the quiet period; a segment it awaits and that is
+ * missing leaves the step to the quiet period; a segment silent before and late now is refused as too late, never
+ * dropped, and awaited in the next step.
+ */
+class ExpectedReadingsCloseTest {
+
+    static final int TRAIN_ROWS = ZoneOperatorStateTest.TRAIN_ROWS;
+    static final long QUIET = 1000;
+
+    @TempDir
+    static Path tmp;
+
+    static SmallCity city;
+    static ModelRef ref;
+    static NetworkLayout layout;
+
+    @BeforeAll
+    static void trainModel() throws Exception {
+        city = SmallCity.generate("x", 3, 11);
+        Path registry = tmp.resolve("registry");
+        String version = city.publish(registry, TRAIN_ROWS, 3);
+        ref = new ModelRef(registry.toAbsolutePath().toString(), version);
+        layout = NetworkLayout.of(new ModelRegistry(registry).load(version), null, null);
+    }
+
+    /** The operator as bench-stream and the demo run it: close when complete and when expected, quiet 1 s. */
+    static KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> harness()
+            throws Exception {
+        ZoneOperator op = new ZoneOperator(ref, layout, false, true, QUIET, false).withCloseWhenExpected(true);
+        return new KeyedTwoInputStreamOperatorTestHarness<>(op, (ReadingEvent e) -> ZoneOperator.NETWORK_KEY,
+                (String v) -> ZoneOperator.NETWORK_KEY, org.apache.flink.api.common.typeinfo.Types.INT);
+    }
+
+    /** Network indices of zone 0's observed segments. */
+    static List<Integer> zone0() {
+        List<Integer> out = new java.util.ArrayList<>();
+        for (int i = 0; i < layout.size(); i++) {
+            if (layout.zoneOfSegment()[i] == 0 && layout.localIndex()[i] < layout.observedSizes()[0]) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** Readings of zone 0's segments at row {@code TRAIN_ROWS + t}, except {@code missing}. */
+    static void feed(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
+                     List<Integer> segments, List<Integer> missing) throws Exception {
+        for (int i : segments) {
+            if (!missing.contains(i)) {
+                send(h, i, t);
+            }
+        }
+    }
+
+    static void send(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int i,
+                     int t) throws Exception {
+        int row = TRAIN_ROWS + t;
+        h.processElement1(new StreamRecord<>(ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
+                city.history.speed()[row][i])));
+    }
+
+    /** Forecasts of step {@code t} of the segment with network index {@code i}. */
+    static List<IssuedForecast> of(List<IssuedForecast> all, int i, int t) {
+        long step = city.history.epochMillis(TRAIN_ROWS + t);
+        String id = layout.segmentIds()[i];
+        return all.stream().filter(f -> f.forecast().segment().equals(id) && f.forecast().issuedAt() == step)
+                .toList();
+    }
+
+    @Test
+    void aStepWhoseExpectedSegmentsAllReportedClosesBeforeTheQuietPeriod() throws Exception {
+        List<Integer> zone = zone0();
+        assertTrue(zone.size() >= 4, "zone 0 has " + zone.size() + " segments");
+        int silent = zone.get(1); // a sensor in a dropout: silent in steps 0 and 1
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.open();
+            feed(h, 0, zone, List.of(silent));
+            assertEquals(0, ZoneOperatorStateTest.forecasts(h).size(), "step 0 is incomplete: it waits");
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size(),
+                    "step 0 closes by the quiet period (no previous step to expect from)");
+
+            h.setProcessingTime(20_000);
+            feed(h, 1, zone, List.of(silent));
+            List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
+            assertEquals(2 * zone.size(), out.size(),
+                    "step 1 closes with the last reading it awaited, no quiet period (processing time unchanged)");
+            assertTrue(of(out, silent, 1).get(0).forecast().imputed(), "the silent segment is imputed");
+            assertFalse(of(out, zone.get(0), 1).get(0).forecast().imputed());
+            assertTrue(ZoneOperatorStateTest.deadLetters(h).isEmpty(), "no reading refused");
+        }
+    }
+
+    @Test
+    void aMissingExpectedSegmentFallsBackToTheQuietPeriod() throws Exception {
+        List<Integer> zone = zone0();
+        int silent = zone.get(1);
+        int missing = zone.get(2); // reported in step 0, not in step 1
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.open();
+            feed(h, 0, zone, List.of(silent));
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+
+            h.setProcessingTime(20_000);
+            feed(h, 1, zone, List.of(silent, missing));
+            h.setProcessingTime(20_500);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size(),
+                    "a segment the step awaits is missing: no early close");
+            h.setProcessingTime(21_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(21_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
+            assertEquals(2 * zone.size(), out.size(), "the quiet period closes it");
+            assertTrue(of(out, missing, 1).get(0).forecast().imputed());
+        }
+    }
+
+    @Test
+    void aSegmentSilentBeforeAndLateNowIsRefusedAsTooLateAndAwaitedInTheNextStep() throws Exception {
+        List<Integer> zone = zone0();
+        int returning = zone.get(zone.size() - 1); // back from a dropout; its reading comes after all the others
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.open();
+            feed(h, 0, zone, List.of(returning));
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+
+            h.setProcessingTime(20_000);
+            feed(h, 1, zone, List.of(returning));
+            assertEquals(2 * zone.size(), ZoneOperatorStateTest.forecasts(h).size(), "step 1 closed early");
+            send(h, returning, 1);
+            List<DeadLetter> refused = ZoneOperatorStateTest.deadLetters(h);
+            assertEquals(1, refused.size(), "the returning segment's reading is dead-lettered, not dropped");
+            assertEquals(RejectReason.TOO_LATE, refused.get(0).reason());
+
+            // Step 2: it reported (late) in step 1, so step 2 waits for it.
+            h.setProcessingTime(30_000);
+            feed(h, 2, zone, List.of(returning));
+            assertEquals(2 * zone.size(), ZoneOperatorStateTest.forecasts(h).size(), "step 2 awaits it");
+            send(h, returning, 2);
+            List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
+            assertEquals(3 * zone.size(), out.size(), "step 2 closes with its reading, before the quiet period");
+            assertFalse(of(out, returning, 2).get(0).forecast().imputed(), "its reading is in the forecast");
+            assertEquals(1, ZoneOperatorStateTest.deadLetters(h).size());
+        }
+    }
+}
