@@ -157,17 +157,7 @@ public final class Promotion {
         ModelRegistry registry = new ModelRegistry(registryDir);
         ManifoldModel service = registry.loadLatest().orElseThrow(() -> new IllegalStateException(
                 "no model in service in " + registryDir + ": nothing to gate against"));
-        Candidate candidate;
-        try {
-            candidate = trainer.train(anchor(service, registry));
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("training interrupted", e);
-        } catch (Exception e) {
-            throw new IOException("training failed: " + e.getMessage(), e);
-        }
+        Candidate candidate = training(() -> trainer.train(anchor(service, registry)));
         return judge(registry, service, candidate.outcome(), candidate.window(), limits, force, datasetName);
     }
 
@@ -239,8 +229,13 @@ public final class Promotion {
     /** The request's trainer on rows [0, trainRows); a failure other than I/O or a bad argument is an I/O error. */
     private static TrainingRun.Outcome fit(Request request, int trainRows, ProgressListener progress,
                                            ManifoldModel anchor) throws IOException {
+        return training(() -> request.trainer().train(request.data(), trainRows, request.config(), progress, anchor));
+    }
+
+    /** Runs a training step; a failure other than I/O or a bad argument is an I/O error. */
+    private static <T> T training(java.util.concurrent.Callable<T> step) throws IOException {
         try {
-            return request.trainer().train(request.data(), trainRows, request.config(), progress, anchor);
+            return step.call();
         } catch (IOException | RuntimeException e) {
             throw e;
         } catch (InterruptedException e) {

@@ -106,8 +106,17 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        LocalDateTime limit = null;
+        if (until != null) {
+            try {
+                limit = LocalDateTime.parse(until);
+            } catch (DateTimeParseException e) {
+                err.println("train: --until '" + until + "' is not an ISO local time such as 2012-03-06T00:00");
+                return 2;
+            }
+        }
         if (flink != null && DatasetLoader.wideSpeedFile(dataset).isPresent()) {
-            return streamed(out, err);
+            return streamed(out, err, limit);
         }
         Dataset data;
         try {
@@ -117,14 +126,7 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         int rows = data.history().steps();
-        if (until != null) {
-            LocalDateTime limit;
-            try {
-                limit = LocalDateTime.parse(until);
-            } catch (DateTimeParseException e) {
-                err.println("train: --until '" + until + "' is not an ISO local time such as 2012-03-06T00:00");
-                return 2;
-            }
+        if (limit != null) {
             rows = TrainingRun.rowsBefore(data.history(), limit);
         }
         int minRows = (int) (2 * 86_400_000L / data.history().step().toMillis());
@@ -175,21 +177,14 @@ public final class TrainCommand implements Callable<Integer> {
      * and the held-out block) is collected on the way and the candidate is judged as a loaded run judges it. The
      * same model and the same verdict as the loaded path.
      */
-    private int streamed(PrintWriter out, PrintWriter err) throws Exception {
+    private int streamed(PrintWriter out, PrintWriter err, LocalDateTime limit) throws Exception {
         Dataset header;
         TrainingConfig config;
         int maxRows = Integer.MAX_VALUE;
         try {
             header = DatasetLoader.preview(dataset, 2);
             config = training.toConfig(header);
-            if (until != null) {
-                LocalDateTime limit;
-                try {
-                    limit = LocalDateTime.parse(until);
-                } catch (DateTimeParseException e) {
-                    err.println("train: --until '" + until + "' is not an ISO local time such as 2012-03-06T00:00");
-                    return 2;
-                }
+            if (limit != null) {
                 maxRows = TrainingRun.rowsBefore(header.history().start(), header.history().step(), limit,
                         Integer.MAX_VALUE);
             }
