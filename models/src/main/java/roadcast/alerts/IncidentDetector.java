@@ -65,10 +65,16 @@ public final class IncidentDetector {
      * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
      *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
      *                      mean holds a few minutes of each), neither of them sudden enough alone
+     * @param bandCap       the farthest under the expectation the forecast's lower band may reach and still count: a
+     *                      reading is under the band when it is under max(lower, (1 - bandCap) x expected). A road
+     *                      read by a few floating cars has a band down to 0-25% of its expectation (the model's band
+     *                      is calibrated on noisy readings), under which no incident reading falls; its drop under
+     *                      the expectation ({@link #minDrop()}, {@link #deepDrop()}) is then the evidence. 1 = the
+     *                      band as the model gives it
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast, int jumpReadings) {
+                           boolean deepContrast, int jumpReadings, double bandCap) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -95,6 +101,23 @@ public final class IncidentDetector {
             if (jumpReadings < 1 || jumpReadings > 2) {
                 throw new IllegalArgumentException("jumpReadings must be 1 or 2, got " + jumpReadings);
             }
+            if (!(bandCap > 0 && bandCap <= 1)) {
+                throw new IllegalArgumentException("bandCap must be in (0, 1], got " + bandCap);
+            }
+        }
+
+        /** The band as the model gives it ({@link #bandCap()} = 1). */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, 1);
+        }
+
+        /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
+        public Settings withBandCap(double cap) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap);
         }
 
         /** The onset's fall measured from the previous reading only. */
@@ -108,7 +131,7 @@ public final class IncidentDetector {
         /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
         public Settings withJumpReadings(int readings) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings);
+                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -121,7 +144,7 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings);
+                onTrack, areaShare, drop, contrast, jumpReadings, bandCap);
         }
 
         /**
@@ -171,11 +194,12 @@ public final class IncidentDetector {
             double deep = d.deepDrop();
             boolean contrast = d.deepContrast();
             int jumpOver = d.jumpReadings();
+            double bandCap = d.bandCap();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -189,6 +213,7 @@ public final class IncidentDetector {
                         case "jump" -> jump = Double.parseDouble(value);
                         case "on-track" -> onTrack = Double.parseDouble(value);
                         case "area" -> area = Double.parseDouble(value);
+                        case "band-cap" -> bandCap = Double.parseDouble(value);
                         case "up" -> {
                             int x = value.indexOf('x');
                             if (x < 0) {
@@ -202,20 +227,21 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver);
+                jumpOver, bandCap);
         }
 
         /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
          * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early and
-         * {@code jump-over=2} when the onset's fall is measured over two readings.
+         * {@code jump-over=2} when the onset's fall is measured over two readings, {@code band-cap=0.40} when the
+         * lower band is capped.
          */
         @Override
         public String toString() {
@@ -224,7 +250,8 @@ public final class IncidentDetector {
                 upstreamShare, confirmSteps, onTrack, areaShare)
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
                 deepContrast ? "+contrast" : "") : "")
-                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "");
+                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
+                + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "");
         }
     }
 
@@ -435,7 +462,9 @@ public final class IncidentDetector {
     }
 
     private boolean below(double x, double expected, double lower) {
-        return Double.isFinite(expected) && x < lower && x < (1 - settings.minDrop()) * expected;
+        // under the band, where the band reaches no farther than bandCap under the expectation
+        return Double.isFinite(expected) && x < Math.max(lower, (1 - settings.bandCap()) * expected)
+            && x < (1 - settings.minDrop()) * expected;
     }
 
     private boolean deep(double x, double expected) {

@@ -28,6 +28,12 @@ class IncidentDetectorTest {
 
     /** Replays rows of observed speeds on a chain; the forecast issued each step expects 60 (lower 50) everywhere. */
     static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings) {
+        return replay(rows, downstream, settings, 50);
+    }
+
+    /** The same with the forecast's lower band at {@code lowerBand} everywhere (the expectation stays 60). */
+    static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings,
+                                      double lowerBand) {
         int m = rows[0].length;
         IncidentDetector d = new IncidentDetector(m, downstream, H, settings);
         double[][] speed = new double[H][m];
@@ -36,7 +42,7 @@ class IncidentDetectorTest {
             Arrays.fill(r, 60);
         }
         for (double[] r : lower) {
-            Arrays.fill(r, 50);
+            Arrays.fill(r, lowerBand);
         }
         List<IncidentAlert> alerts = new ArrayList<>();
         for (int t = 0; t < rows.length; t++) {
@@ -352,5 +358,39 @@ class IncidentDetectorTest {
             slide[t][1] = 38;
         }
         assertTrue(replay(slide, chain(3), twoReadings).isEmpty());
+    }
+
+    /**
+     * A road read by a few floating cars: the model's band reaches down to 6 km/h under an expectation of 60. An
+     * incident holding it at 24 km/h (60% under) for three readings is never under that band; with the band capped
+     * at 50% under the expectation it is, and the persistence alerts it. Capped or not, a road under a normal band
+     * (50) behaves as before, and a dip to 40 (33% under) stays above the capped band.
+     */
+    @Test
+    void aBandReachingFarUnderTheExpectationIsCappedSoIncidentsOnProbeRoadsShow() {
+        IncidentDetector.Settings asGiven = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings capped = asGiven.withBandCap(0.5);
+        assertEquals(asGiven.toString() + " band-cap=0.50", capped.toString());
+        assertEquals(capped, IncidentDetector.Settings.parse(capped.toString()), "the printed form reads back");
+        assertEquals(1.0, asGiven.bandCap());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> asGiven.withBandCap(0));
+        float[][] rows = normal(30, 3);
+        for (int t = 10; t < 16; t++) {
+            rows[t][1] = 24;
+        }
+        assertTrue(replay(rows, chain(3), asGiven, 6).isEmpty(), "24 is above a band reaching down to 6");
+        List<IncidentAlert> alerts = replay(rows, chain(3), capped, 6);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "three readings under the capped band");
+        assertEquals(16 * STEP, alerts.get(0).clearedMillis());
+        assertEquals(replay(rows, chain(3), asGiven, 50), replay(rows, chain(3), capped, 50),
+            "under a narrow band the cap changes nothing");
+        float[][] dip = normal(30, 3);
+        for (int t = 10; t < 16; t++) {
+            dip[t][1] = 40;
+        }
+        assertTrue(replay(dip, chain(3), capped, 6).isEmpty(), "33% under: above the band capped at 50% under");
     }
 }
