@@ -71,10 +71,15 @@ public final class IncidentDetector {
      *                      is calibrated on noisy readings), under which no incident reading falls; its drop under
      *                      the expectation ({@link #minDrop()}, {@link #deepDrop()}) is then the evidence. 1 = the
      *                      band as the model gives it
+     * @param queueEarly    two readings below confirm, before {@link #persistSteps()}, when the queue shows behind:
+     *                      at least half of the reporting upstream neighbours (one at least) {@link #upstreamDrop()}
+     *                      under their own expectation, and the area not slowing ({@link #areaShare()}). A road read
+     *                      every 10-15 min rarely gives three readings; a queue on the roads feeding it is the evidence
+     *                      a probe held at a red light does not make
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast, int jumpReadings, double bandCap) {
+                           boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -106,6 +111,14 @@ public final class IncidentDetector {
             }
         }
 
+        /** Without the early confirmation by a queue behind. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings, double bandCap) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, false);
+        }
+
         /** The band as the model gives it ({@link #bandCap()} = 1). */
         public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                         double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
@@ -117,7 +130,13 @@ public final class IncidentDetector {
         /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
         public Settings withBandCap(double cap) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly);
+        }
+
+        /** These settings with (or without) two readings confirmed by a queue behind ({@link #queueEarly()}). */
+        public Settings withQueueEarly(boolean early) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early);
         }
 
         /** The onset's fall measured from the previous reading only. */
@@ -131,7 +150,7 @@ public final class IncidentDetector {
         /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
         public Settings withJumpReadings(int readings) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap);
+                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -144,7 +163,7 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings, bandCap);
+                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly);
         }
 
         /**
@@ -195,11 +214,12 @@ public final class IncidentDetector {
             boolean contrast = d.deepContrast();
             int jumpOver = d.jumpReadings();
             double bandCap = d.bandCap();
+            boolean queueEarly = d.queueEarly();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap)");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap, queue-early)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -214,6 +234,12 @@ public final class IncidentDetector {
                         case "on-track" -> onTrack = Double.parseDouble(value);
                         case "area" -> area = Double.parseDouble(value);
                         case "band-cap" -> bandCap = Double.parseDouble(value);
+                        case "queue-early" -> {
+                            if (!value.equals("true") && !value.equals("false")) {
+                                throw new IllegalArgumentException("queue-early must be true or false, got " + value);
+                            }
+                            queueEarly = value.equals("true");
+                        }
                         case "up" -> {
                             int x = value.indexOf('x');
                             if (x < 0) {
@@ -227,14 +253,14 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap, queue-early)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver, bandCap);
+                jumpOver, bandCap, queueEarly);
         }
 
         /**
@@ -251,7 +277,8 @@ public final class IncidentDetector {
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
                 deepContrast ? "+contrast" : "") : "")
                 + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
-                + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "");
+                + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
+                + (queueEarly ? " queue-early=true" : "");
         }
     }
 
@@ -427,6 +454,10 @@ public final class IncidentDetector {
                         } else if (count[i] >= 2 && allDeep[i]) {
                             judgeDeep(i, h, timeMillis, observed);
                         }
+                        if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps()
+                            && settings.queueEarly()) {
+                            judgeQueue(i, h, timeMillis, observed);
+                        }
                         continue;
                     }
                     if (low) {
@@ -479,6 +510,20 @@ public final class IncidentDetector {
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
         if (confirmed) {
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        }
+    }
+
+    /**
+     * A suspect read below twice before it has persisted: an alert when the roads feeding it show its queue (half of
+     * those reporting, one at least) and the area is not slowing; otherwise it waits for its persistence.
+     */
+    private void judgeQueue(int i, int h, long timeMillis, float[] observed) {
+        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        if (upShare >= 0.5 && !(downShare > settings.areaShare())) { // NaN (none reporting upstream): no evidence
             mode[i] = ALERT;
             detected[i] = timeMillis;
             count[i] = 0;

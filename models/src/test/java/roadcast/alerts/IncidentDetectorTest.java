@@ -393,4 +393,42 @@ class IncidentDetectorTest {
         }
         assertTrue(replay(dip, chain(3), capped, 6).isEmpty(), "33% under: above the band capped at 50% under");
     }
+
+    /**
+     * A road read twice while its incident lasts (steps 10 and 12, 40% under), on a chain 0 -> 1 -> 2: with the road
+     * feeding it (0) queued 50% under its expectation at the second reading, the two readings confirm; with that
+     * road normal, or unread, they do not (three readings would be needed, and never come).
+     */
+    @Test
+    void twoReadingsBelowConfirmWhenTheRoadFeedingItQueues() {
+        IncidentDetector.Settings early = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
+            .withQueueEarly(true);
+        assertEquals(early, IncidentDetector.Settings.parse(early.toString()), "the printed form reads back");
+        assertTrue(early.toString().endsWith(" queue-early=true"), early.toString());
+        float[][] queued = twoReadings();
+        for (int t = 11; t < 16; t++) {
+            queued[t][0] = 30;
+        }
+        List<IncidentAlert> alerts = replay(queued, chain(3), early);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second reading");
+        assertTrue(replay(queued, chain(3), early.withQueueEarly(false)).isEmpty(), "without it: three needed");
+        assertTrue(replay(twoReadings(), chain(3), early).isEmpty(), "the road behind normal: no queue");
+        float[][] unread = twoReadings();
+        for (int t = 8; t < 16; t++) {
+            unread[t][0] = Float.NaN;
+        }
+        assertTrue(replay(unread, chain(3), early).isEmpty(), "nothing read behind: no evidence");
+    }
+
+    /** Segment 1 of a 3-chain read at steps 10 and 12 only (36 km/h, 40% under 60) around its incident. */
+    private static float[][] twoReadings() {
+        float[][] rows = normal(30, 3);
+        for (int t = 9; t < 16; t++) {
+            rows[t][1] = t == 10 || t == 12 ? 36 : Float.NaN;
+        }
+        return rows;
+    }
 }
