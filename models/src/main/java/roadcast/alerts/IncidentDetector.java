@@ -65,10 +65,21 @@ public final class IncidentDetector {
      * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
      *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
      *                      mean holds a few minutes of each), neither of them sudden enough alone
+     * @param bandCap       the farthest under the expectation the forecast's lower band may reach and still count: a
+     *                      reading is under the band when it is under max(lower, (1 - bandCap) x expected). A road
+     *                      read by a few floating cars has a band down to 0-25% of its expectation (the model's band
+     *                      is calibrated on noisy readings), under which no incident reading falls; its drop under
+     *                      the expectation ({@link #minDrop()}, {@link #deepDrop()}) is then the evidence. 1 = the
+     *                      band as the model gives it
+     * @param queueEarly    two readings below confirm, before {@link #persistSteps()}, when the queue shows behind:
+     *                      at least half of the reporting upstream neighbours (one at least) {@link #upstreamDrop()}
+     *                      under their own expectation, and the area not slowing ({@link #areaShare()}). A road read
+     *                      every 10-15 min rarely gives three readings; a queue on the roads feeding it is the evidence
+     *                      a probe held at a red light does not make
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast, int jumpReadings) {
+                           boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -95,6 +106,37 @@ public final class IncidentDetector {
             if (jumpReadings < 1 || jumpReadings > 2) {
                 throw new IllegalArgumentException("jumpReadings must be 1 or 2, got " + jumpReadings);
             }
+            if (!(bandCap > 0 && bandCap <= 1)) {
+                throw new IllegalArgumentException("bandCap must be in (0, 1], got " + bandCap);
+            }
+        }
+
+        /** Without the early confirmation by a queue behind. */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings, double bandCap) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, false);
+        }
+
+        /** The band as the model gives it ({@link #bandCap()} = 1). */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, 1);
+        }
+
+        /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
+        public Settings withBandCap(double cap) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly);
+        }
+
+        /** These settings with (or without) two readings confirmed by a queue behind ({@link #queueEarly()}). */
+        public Settings withQueueEarly(boolean early) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early);
         }
 
         /** The onset's fall measured from the previous reading only. */
@@ -108,7 +150,7 @@ public final class IncidentDetector {
         /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
         public Settings withJumpReadings(int readings) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings);
+                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -121,7 +163,7 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings);
+                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly);
         }
 
         /**
@@ -171,11 +213,13 @@ public final class IncidentDetector {
             double deep = d.deepDrop();
             boolean contrast = d.deepContrast();
             int jumpOver = d.jumpReadings();
+            double bandCap = d.bandCap();
+            boolean queueEarly = d.queueEarly();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast])");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap, queue-early)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -189,6 +233,13 @@ public final class IncidentDetector {
                         case "jump" -> jump = Double.parseDouble(value);
                         case "on-track" -> onTrack = Double.parseDouble(value);
                         case "area" -> area = Double.parseDouble(value);
+                        case "band-cap" -> bandCap = Double.parseDouble(value);
+                        case "queue-early" -> {
+                            if (!value.equals("true") && !value.equals("false")) {
+                                throw new IllegalArgumentException("queue-early must be true or false, got " + value);
+                            }
+                            queueEarly = value.equals("true");
+                        }
                         case "up" -> {
                             int x = value.indexOf('x');
                             if (x < 0) {
@@ -202,20 +253,21 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap, queue-early)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver);
+                jumpOver, bandCap, queueEarly);
         }
 
         /**
          * Short form for tables: {@code persist=2 clear=2 drop=0.30 jump=0.30 up=0.25x0.50 confirm=0 on-track=0.20
          * area=0.50}, then {@code deep=0.60} or {@code deep=0.60+contrast} when deep falls confirm early and
-         * {@code jump-over=2} when the onset's fall is measured over two readings.
+         * {@code jump-over=2} when the onset's fall is measured over two readings, {@code band-cap=0.40} when the
+         * lower band is capped.
          */
         @Override
         public String toString() {
@@ -224,7 +276,9 @@ public final class IncidentDetector {
                 upstreamShare, confirmSteps, onTrack, areaShare)
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
                 deepContrast ? "+contrast" : "") : "")
-                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "");
+                + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
+                + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
+                + (queueEarly ? " queue-early=true" : "");
         }
     }
 
@@ -400,6 +454,10 @@ public final class IncidentDetector {
                         } else if (count[i] >= 2 && allDeep[i]) {
                             judgeDeep(i, h, timeMillis, observed);
                         }
+                        if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps()
+                            && settings.queueEarly()) {
+                            judgeQueue(i, h, timeMillis, observed);
+                        }
                         continue;
                     }
                     if (low) {
@@ -435,7 +493,9 @@ public final class IncidentDetector {
     }
 
     private boolean below(double x, double expected, double lower) {
-        return Double.isFinite(expected) && x < lower && x < (1 - settings.minDrop()) * expected;
+        // under the band, where the band reaches no farther than bandCap under the expectation
+        return Double.isFinite(expected) && x < Math.max(lower, (1 - settings.bandCap()) * expected)
+            && x < (1 - settings.minDrop()) * expected;
     }
 
     private boolean deep(double x, double expected) {
@@ -450,6 +510,20 @@ public final class IncidentDetector {
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
         if (confirmed) {
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        }
+    }
+
+    /**
+     * A suspect read below twice before it has persisted: an alert when the roads feeding it show its queue (half of
+     * those reporting, one at least) and the area is not slowing; otherwise it waits for its persistence.
+     */
+    private void judgeQueue(int i, int h, long timeMillis, float[] observed) {
+        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        if (upShare >= 0.5 && !(downShare > settings.areaShare())) { // NaN (none reporting upstream): no evidence
             mode[i] = ALERT;
             detected[i] = timeMillis;
             count[i] = 0;

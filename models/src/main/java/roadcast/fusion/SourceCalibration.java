@@ -30,6 +30,15 @@ public record SourceCalibration(Source source, boolean reference, String feature
 
     public static final String NONE = "none";
 
+    /**
+     * The lowest share of a reading its calibration may leave: a correction fitted where traffic mostly flows (its
+     * intercept and occupancy/flow terms) extrapolates below zero in a queue, e.g. sumo-grid's loop calibration maps
+     * 4.4 km/h at 54% occupancy to -5 km/h, and a clamp at 0 then made a crawling road read 0 (issue 13: grid3 D3C3,
+     * erased by the cleaner). A third: on sumo-grid's fitting rows, where loops read 10-35 km/h, the floating cars
+     * read on average 0.35-0.9 of it (queues at the signals that a mid-block loop does not see), never less.
+     */
+    public static final double LOWEST_SHARE = 1.0 / 3;
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SourceCalibration c && source == c.source && reference == c.reference
@@ -84,7 +93,15 @@ public record SourceCalibration(Source source, boolean reference, String feature
         return "offset".equals(features) ? speed : 0;
     }
 
-    /** The calibrated estimate of the space-mean speed (>= 0), NaN for a NaN speed. */
+    /**
+     * The linear calibration c of a reading kept at or above {@link #LOWEST_SHARE} of the reading (and >= 0): a
+     * slow reading stays slow rather than falling to zero where the fit extrapolates.
+     */
+    static double floor(double c, double speed) {
+        return Math.max(Math.max(0, LOWEST_SHARE * speed), c);
+    }
+
+    /** The calibrated estimate of the space-mean speed (see {@link #floor}), NaN for a NaN speed. */
     public double calibrate(double speed, double occupancy, double flow, double segmentOffset, double[] scratch) {
         if (Double.isNaN(speed)) {
             return Double.NaN;
@@ -97,6 +114,6 @@ public record SourceCalibration(Source source, boolean reference, String feature
         for (int j = 0; j < p; j++) {
             c += coefficients[j] * scratch[j];
         }
-        return Math.max(0, c);
+        return floor(c, speed);
     }
 }

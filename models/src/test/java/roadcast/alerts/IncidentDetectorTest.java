@@ -28,6 +28,12 @@ class IncidentDetectorTest {
 
     /** Replays rows of observed speeds on a chain; the forecast issued each step expects 60 (lower 50) everywhere. */
     static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings) {
+        return replay(rows, downstream, settings, 50);
+    }
+
+    /** The same with the forecast's lower band at {@code lowerBand} everywhere (the expectation stays 60). */
+    static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings,
+                                      double lowerBand) {
         int m = rows[0].length;
         IncidentDetector d = new IncidentDetector(m, downstream, H, settings);
         double[][] speed = new double[H][m];
@@ -36,7 +42,7 @@ class IncidentDetectorTest {
             Arrays.fill(r, 60);
         }
         for (double[] r : lower) {
-            Arrays.fill(r, 50);
+            Arrays.fill(r, lowerBand);
         }
         List<IncidentAlert> alerts = new ArrayList<>();
         for (int t = 0; t < rows.length; t++) {
@@ -352,5 +358,77 @@ class IncidentDetectorTest {
             slide[t][1] = 38;
         }
         assertTrue(replay(slide, chain(3), twoReadings).isEmpty());
+    }
+
+    /**
+     * A road read by a few floating cars: the model's band reaches down to 6 km/h under an expectation of 60. An
+     * incident holding it at 24 km/h (60% under) for three readings is never under that band; with the band capped
+     * at 50% under the expectation it is, and the persistence alerts it. Capped or not, a road under a normal band
+     * (50) behaves as before, and a dip to 40 (33% under) stays above the capped band.
+     */
+    @Test
+    void aBandReachingFarUnderTheExpectationIsCappedSoIncidentsOnProbeRoadsShow() {
+        IncidentDetector.Settings asGiven = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings capped = asGiven.withBandCap(0.5);
+        assertEquals(asGiven.toString() + " band-cap=0.50", capped.toString());
+        assertEquals(capped, IncidentDetector.Settings.parse(capped.toString()), "the printed form reads back");
+        assertEquals(1.0, asGiven.bandCap());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> asGiven.withBandCap(0));
+        float[][] rows = normal(30, 3);
+        for (int t = 10; t < 16; t++) {
+            rows[t][1] = 24;
+        }
+        assertTrue(replay(rows, chain(3), asGiven, 6).isEmpty(), "24 is above a band reaching down to 6");
+        List<IncidentAlert> alerts = replay(rows, chain(3), capped, 6);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "three readings under the capped band");
+        assertEquals(16 * STEP, alerts.get(0).clearedMillis());
+        assertEquals(replay(rows, chain(3), asGiven, 50), replay(rows, chain(3), capped, 50),
+            "under a narrow band the cap changes nothing");
+        float[][] dip = normal(30, 3);
+        for (int t = 10; t < 16; t++) {
+            dip[t][1] = 40;
+        }
+        assertTrue(replay(dip, chain(3), capped, 6).isEmpty(), "33% under: above the band capped at 50% under");
+    }
+
+    /**
+     * A road read twice while its incident lasts (steps 10 and 12, 40% under), on a chain 0 -> 1 -> 2: with the road
+     * feeding it (0) queued 50% under its expectation at the second reading, the two readings confirm; with that
+     * road normal, or unread, they do not (three readings would be needed, and never come).
+     */
+    @Test
+    void twoReadingsBelowConfirmWhenTheRoadFeedingItQueues() {
+        IncidentDetector.Settings early = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
+            .withQueueEarly(true);
+        assertEquals(early, IncidentDetector.Settings.parse(early.toString()), "the printed form reads back");
+        assertTrue(early.toString().endsWith(" queue-early=true"), early.toString());
+        float[][] queued = twoReadings();
+        for (int t = 11; t < 16; t++) {
+            queued[t][0] = 30;
+        }
+        List<IncidentAlert> alerts = replay(queued, chain(3), early);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second reading");
+        assertTrue(replay(queued, chain(3), early.withQueueEarly(false)).isEmpty(), "without it: three needed");
+        assertTrue(replay(twoReadings(), chain(3), early).isEmpty(), "the road behind normal: no queue");
+        float[][] unread = twoReadings();
+        for (int t = 8; t < 16; t++) {
+            unread[t][0] = Float.NaN;
+        }
+        assertTrue(replay(unread, chain(3), early).isEmpty(), "nothing read behind: no evidence");
+    }
+
+    /** Segment 1 of a 3-chain read at steps 10 and 12 only (36 km/h, 40% under 60) around its incident. */
+    private static float[][] twoReadings() {
+        float[][] rows = normal(30, 3);
+        for (int t = 9; t < 16; t++) {
+            rows[t][1] = t == 10 || t == 12 ? 36 : Float.NaN;
+        }
+        return rows;
     }
 }

@@ -191,4 +191,40 @@ class FusionTest {
         assertEquals(55.0, c.calibrate(60, Double.NaN, Double.NaN, 0, scratch), 1e-12);
         assertEquals(26.0, c.calibrate(30, Double.NaN, Double.NaN, 1, scratch), 1e-12);
     }
+    /**
+     * Issue 13, a defect found on a SUMO city (grid3 D3C3): a loop and a probe both read 4.4 km/h on a queued road
+     * (occupancy 54%), and the loop's calibration, fitted where traffic flows (sumo-grid's: 14.68 + 0.608 speed -
+     * 39.95 occupancy - 15.45 flow/1000), extrapolates below zero there; clamped at 0 and weighted 12 times the
+     * probe, it made the fused speed 0.3 km/h, which the cleaner drops as not credible (under 1 km/h).
+     */
+    @Test
+    void aCalibrationDoesNotPushACrawlingReadingToZero() {
+        SourceCalibration loop = new SourceCalibration(Source.LOOP, false, "speed+occupancy+flow",
+                new double[] {14.68, 0.608, -39.95, -15.45}, new double[] {0.03, 250}, java.util.Map.of(),
+                3.3 * 3.3, 5000, java.util.Map.of());
+        SourceCalibration probe = new SourceCalibration(Source.FLOATING_CAR, true, SourceCalibration.NONE,
+                new double[0], new double[] {0, 0}, java.util.Map.of(), 11.4 * 11.4, 0, java.util.Map.of());
+        double[] scratch = new double[4];
+        double calibrated = loop.calibrate(4.4, 0.54, 70, 0, scratch);
+        assertTrue(calibrated >= 4.4 * SourceCalibration.LOWEST_SHARE - 1e-12 && calibrated <= 4.4,
+                "a crawling loop reading stays a crawl, not 0: " + calibrated);
+        // where the calibration is inside what it was fitted on it is untouched (free flow: 45 km/h, 2%, 200 veh/h)
+        assertEquals(14.68 + 0.608 * 45 - 39.95 * 0.02 - 15.45 * 0.2, loop.calibrate(45, 0.02, 200, 0, scratch),
+                1e-9);
+
+        FusionModel model = new FusionModel(Source.FLOATING_CAR, List.of(loop, probe), 1 / 24.0, "fixture");
+        Fuser fuser = new Fuser(model, new String[] {"D3C3"});
+        int loopSlot = model.slot(Source.LOOP);
+        int probeSlot = model.slot(Source.FLOATING_CAR);
+        double[] speed = new double[2];
+        double[] occupancy = {Double.NaN, Double.NaN};
+        double[] flow = {Double.NaN, Double.NaN};
+        speed[loopSlot] = 4.4;
+        speed[probeSlot] = 4.4;
+        occupancy[loopSlot] = 0.54;
+        flow[loopSlot] = 70;
+        double fused = fuser.fuse(0, speed, occupancy, flow);
+        // both sources say the road crawls: the fused speed must stay a credible crawl (the default rules drop < 1)
+        assertTrue(fused >= 1.0 && fused <= 4.4, "two sources agreeing at 4.4 km/h fuse to " + fused);
+    }
 }

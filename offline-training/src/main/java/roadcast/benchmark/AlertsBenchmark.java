@@ -39,9 +39,29 @@ public final class AlertsBenchmark {
     /** How early an onset may come and still be the incident's (the data's time stamps label intervals). */
     static final long EARLY_MILLIS = 10 * 60_000L;
 
-    /** One ground-truth incident. */
-    record Incident(int segment, long start, long end) {
+    /**
+     * One ground-truth incident.
+     *
+     * @param readings readings of its road in the detector's input while it lasts (steps whose interval overlaps it);
+     *                 -1 = not counted
+     */
+    record Incident(int segment, long start, long end, int readings) {
+
+        Incident(int segment, long start, long end) {
+            this(segment, start, end, -1);
+        }
+
+        /**
+         * Every rule of the detector confirms from at least two readings of the road itself: an incident read fewer
+         * times while it lasts cannot be found by any of them.
+         */
+        boolean observable() {
+            return readings < 0 || readings >= MIN_READINGS;
+        }
     }
+
+    /** Readings of its road an incident needs while it lasts to count as observable in the feed. */
+    static final int MIN_READINGS = 2;
 
     /**
      * The detectors run this long before the scored part, on the model's forecasts, as a stream that was already
@@ -61,7 +81,52 @@ public final class AlertsBenchmark {
     /** What the run measured. */
     public record Result(int incidents, int alerts, int matchedAlerts, int detectedIncidents, double precision,
                          double recall, double delayMinMedian, double falseAlertsPerDay, double testDays,
-                         double trainSeconds, IncidentDetector.Settings settings) {
+                         double trainSeconds, IncidentDetector.Settings settings, int observableIncidents,
+                         int detectedObservable, List<Double> delaysMin) {
+
+        /** Without the observability counts (every incident observable) and the delays. */
+        public Result(int incidents, int alerts, int matchedAlerts, int detectedIncidents, double precision,
+                      double recall, double delayMinMedian, double falseAlertsPerDay, double testDays,
+                      double trainSeconds, IncidentDetector.Settings settings) {
+            this(incidents, alerts, matchedAlerts, detectedIncidents, precision, recall, delayMinMedian,
+                falseAlertsPerDay, testDays, trainSeconds, settings, incidents, detectedIncidents, List.of());
+        }
+
+        /** Recall over the incidents read at least {@link #MIN_READINGS} times while they last (NaN when none). */
+        public double observableRecall() {
+            return observableIncidents == 0 ? Double.NaN : (double) detectedObservable / observableIncidents;
+        }
+
+        /**
+         * The figures of several replays with the same setting pooled: counts summed, the median delay over all
+         * detections, rates recomputed.
+         */
+        static Result pool(List<Result> parts) {
+            int incidents = 0;
+            int alerts = 0;
+            int matched = 0;
+            int detected = 0;
+            int observable = 0;
+            int detectedObservable = 0;
+            double days = 0;
+            double seconds = 0;
+            List<Double> delays = new ArrayList<>();
+            for (Result r : parts) {
+                incidents += r.incidents();
+                alerts += r.alerts();
+                matched += r.matchedAlerts();
+                detected += r.detectedIncidents();
+                observable += r.observableIncidents();
+                detectedObservable += r.detectedObservable();
+                days += r.testDays();
+                seconds += r.trainSeconds();
+                delays.addAll(r.delaysMin());
+            }
+            return new Result(incidents, alerts, matched, detected, alerts == 0 ? Double.NaN
+                : (double) matched / alerts, incidents == 0 ? Double.NaN : (double) detected / incidents,
+                median(delays), (alerts - matched) / days, days, seconds, parts.get(0).settings(), observable,
+                detectedObservable, List.copyOf(delays));
+        }
 
         /** The run's figures without the settings (as before settings were reported). */
         public Result(int incidents, int alerts, int matchedAlerts, int detectedIncidents, double precision,
@@ -84,6 +149,10 @@ public final class AlertsBenchmark {
             o.put("alerts", alerts);
             o.put("matched_alerts", matchedAlerts);
             o.put("detected_incidents", detectedIncidents);
+            o.put("incidents_observable", observableIncidents);
+            o.put("incidents_unobservable", incidents - observableIncidents);
+            o.put("detected_observable", detectedObservable);
+            put(o, "recall_observable", observableRecall());
             put(o, "precision", precision);
             put(o, "recall", recall);
             put(o, "detection_delay_min_median", delayMinMedian);
@@ -97,8 +166,20 @@ public final class AlertsBenchmark {
         }
     }
 
-    /** The validation run's figures for every setting tried, and the one chosen. */
-    public record Validation(List<Result> tried, Result chosen, double maxDelayMin) {
+    /**
+     * The validation run's figures for every setting tried, and the one chosen.
+     *
+     * @param datasets the data sets whose validation parts were pooled (one: the scored one's own)
+     */
+    public record Validation(List<Result> tried, Result chosen, double maxDelayMin, List<String> datasets) {
+
+        public Validation(List<Result> tried, Result chosen, double maxDelayMin) {
+            this(tried, chosen, maxDelayMin, List.of());
+        }
+    }
+
+    /** A data set whose validation part takes part in choosing the settings. */
+    public record Part(Dataset data, Path eventsFile, TrainingConfig config) {
     }
 
     private static String fmt(double minutes) {
@@ -123,7 +204,33 @@ public final class AlertsBenchmark {
     public static Validation validate(Dataset data, Path eventsFile, TrainingConfig config,
                                       List<IncidentDetector.Settings> grid, double maxDelayMin,
                                       ProgressListener progress) throws IOException {
-        List<Result> tried = replay(data, eventsFile, config, VALIDATION_TRAIN_SHARE, TRAIN_SHARE, grid, progress);
+        return validate(List.of(new Part(data, eventsFile, config)), grid, maxDelayMin, progress);
+    }
+
+    /**
+     * {@link #validate(Dataset, Path, TrainingConfig, List, double, ProgressListener)} over the validation parts of
+     * several data sets pooled (each trained on its own first 60%, replayed over its own 60-80%; per setting the
+     * counts are summed and the median delay taken over all detections): a small city's validation part holds a
+     * handful of incidents, too few to choose among hundreds of settings, while cities simulated alike share what
+     * tells an incident from noise. No test part of any of them is read.
+     */
+    public static Validation validate(List<Part> parts, List<IncidentDetector.Settings> grid, double maxDelayMin,
+                                      ProgressListener progress) throws IOException {
+        List<List<Result>> each = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (Part p : parts) {
+            each.add(replay(p.data(), p.eventsFile(), p.config(), VALIDATION_TRAIN_SHARE, TRAIN_SHARE, grid,
+                progress));
+            names.add(p.data().name());
+        }
+        List<Result> tried = new ArrayList<>();
+        for (int k = 0; k < grid.size(); k++) {
+            List<Result> same = new ArrayList<>();
+            for (List<Result> e : each) {
+                same.add(e.get(k));
+            }
+            tried.add(same.size() == 1 ? same.get(0) : Result.pool(same));
+        }
         Result best = null;
         for (Result r : tried) {
             boolean inTime = r.delayMinMedian() <= maxDelayMin;
@@ -139,7 +246,7 @@ public final class AlertsBenchmark {
             throw new IllegalArgumentException("no setting found an incident within " + maxDelayMin + " min on the "
                 + "validation part (" + tried.get(0).incidents() + " incidents in it)");
         }
-        return new Validation(tried, best, maxDelayMin);
+        return new Validation(tried, best, maxDelayMin, List.copyOf(names));
     }
 
     /**
@@ -221,6 +328,44 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // the lower band capped: on a road read by a few floating cars the model's band reaches down to 0-25% of the
+        // expectation, under which no incident reading falls; the drop under the expectation is the evidence there
+        for (double cap : new double[] {0.3, 0.5}) {
+            for (double drop : new double[] {0.2, 0.3}) {
+                for (double jump : new double[] {0.2, 0.3}) {
+                    for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
+                            1, area).withBandCap(cap);
+                        out.add(three);
+                        for (double deep : new double[] {0.5, 0.6, 0.7}) {
+                            for (boolean contrast : new boolean[] {false, true}) {
+                                out.add(three.withDeep(deep, contrast));
+                            }
+                        }
+                    }
+                }
+            }
+            for (double drop : new double[] {0.5, 0.6}) {
+                for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                    out.add(new IncidentDetector.Settings(2, 2, drop, 0.3, 0.25, 0, 0, 1, area).withBandCap(cap));
+                }
+            }
+        }
+        // two readings below confirmed by the queue on the roads feeding it (or two deep ones, or three readings)
+        for (double cap : new double[] {1, 0.5}) {
+            for (double drop : new double[] {0.2, 0.3}) {
+                for (double jump : new double[] {0.2, 0.3}) {
+                    for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
+                            1, area).withBandCap(cap).withQueueEarly(true);
+                        out.add(three);
+                        for (double deep : new double[] {0.6, 0.7}) {
+                            out.add(three.withDeep(deep, true));
+                        }
+                    }
+                }
+            }
+        }
         return out;
     }
 
@@ -287,7 +432,7 @@ public final class AlertsBenchmark {
         List<Incident> incidents = new ArrayList<>();
         for (Incident inc : readIncidents(eventsFile, data)) {
             if (inc.start() >= testStart && inc.start() < testEnd) {
-                incidents.add(inc);
+                incidents.add(withReadings(inc, inputs, first, step));
             }
         }
         List<Result> results = new ArrayList<>();
@@ -298,6 +443,19 @@ public final class AlertsBenchmark {
             results.add(score(found, incidents, testStart, testEnd, trained.seconds(), settings.get(k)));
         }
         return results;
+    }
+
+    /**
+     * The incident with the number of readings of its road in {@code inputs} (what the detector sees) over the steps
+     * whose interval [t, t + step) overlaps it.
+     */
+    static Incident withReadings(Incident inc, float[][] inputs, long first, long step) {
+        int from = (int) Math.max(0, Math.floorDiv(inc.start() - first, step));
+        int readings = 0;
+        for (int t = from; t < inputs.length && first + t * step < inc.end(); t++) {
+            readings += Float.isNaN(inputs[t][inc.segment()]) ? 0 : 1;
+        }
+        return new Incident(inc.segment(), inc.start(), inc.end(), readings);
     }
 
     /** Scores alerts against the incidents that start in [testStart, testEnd). */
@@ -324,9 +482,14 @@ public final class AlertsBenchmark {
         }
         List<Double> delays = new ArrayList<>();
         int detectedCount = 0;
+        int observable = 0;
+        int detectedObservable = 0;
         for (int k = 0; k < incidents.size(); k++) {
+            boolean seen = incidents.get(k).observable();
+            observable += seen ? 1 : 0;
             if (detected[k]) {
                 detectedCount++;
+                detectedObservable += seen ? 1 : 0;
                 delays.add(Math.max(0, firstDetection[k] - incidents.get(k).start()) / 60_000.0);
             }
         }
@@ -334,7 +497,8 @@ public final class AlertsBenchmark {
         return new Result(incidents.size(), alerts.size(), matched, detectedCount,
             alerts.isEmpty() ? Double.NaN : (double) matched / alerts.size(),
             incidents.isEmpty() ? Double.NaN : (double) detectedCount / incidents.size(), median(delays),
-            (alerts.size() - matched) / days, days, trainSeconds, settings);
+            (alerts.size() - matched) / days, days, trainSeconds, settings, observable, detectedObservable,
+            List.copyOf(delays));
     }
 
     public static void writeJson(Result r, String dataset, Path file) throws IOException {
@@ -353,7 +517,9 @@ public final class AlertsBenchmark {
             v.remove(List.of("dataset", "protocol"));
             v.put("settings_tried", validation.tried().size());
             v.put("rule", "highest F1 with median detection delay <= " + fmt(validation.maxDelayMin())
-                + " min; trained on the first 60% of the steps, replayed 60-80%");
+                + " min; trained on the first 60% of the steps, replayed 60-80%"
+                + (validation.datasets().size() > 1 ? "; validation parts pooled over "
+                + String.join(", ", validation.datasets()) : ""));
             o.set("validation", v);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), o);

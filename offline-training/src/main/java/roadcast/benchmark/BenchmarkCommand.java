@@ -114,6 +114,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "is tuned with 15.")
     double alertsMaxDelay;
 
+    @Option(names = "--alerts-tune-with", paramLabel = "DIR", split = ",",
+            description = "With --alerts-tune: also pool these data sets' validation parts (each trained on its own "
+                    + "first 60%%, replayed 60-80%%; counts summed per setting) when choosing: a small city's "
+                    + "validation part holds a handful of incidents, too few to choose on alone. Their test parts "
+                    + "are not read. E.g. --alerts-tune-with ../shared/datasets/sumo-grid")
+    List<Path> alertsTuneWith;
+
     @Option(names = "--hidden", paramLabel = "FILE",
             description = "With --protocol kriging (which needs it; default: none): CSV with a 'segment' column, the "
                     + "segments to hide.")
@@ -154,6 +161,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (alertsSettings != null && (alertsTune || !"alerts".equalsIgnoreCase(protocol.trim()))) {
             err.println("benchmark: --alerts-settings needs --protocol alerts and excludes --alerts-tune");
+            return 2;
+        }
+        if (alertsTuneWith != null && !alertsTuneWith.isEmpty() && !alertsTune) {
+            err.println("benchmark: --alerts-tune-with needs --alerts-tune");
             return 2;
         }
         if (!(alertsMaxDelay > 0)) {
@@ -250,13 +261,23 @@ public final class BenchmarkCommand implements Callable<Integer> {
             err.println("benchmark: cannot load data set " + dataset + ": " + e.getMessage());
             return 2;
         }
+        List<AlertsBenchmark.Part> parts = new java.util.ArrayList<>();
+        parts.add(new AlertsBenchmark.Part(data, dataset.resolve("events.csv"), config));
+        for (Path other : alertsTuneWith == null ? List.<Path>of() : alertsTuneWith) {
+            try {
+                Dataset d = DatasetLoader.load(other);
+                parts.add(new AlertsBenchmark.Part(d, other.resolve("events.csv"), training.toConfig(d)));
+            } catch (Exception e) {
+                err.println("benchmark: --alerts-tune-with: cannot load data set " + other + ": " + e.getMessage());
+                return 2;
+            }
+        }
         AlertsBenchmark.Result r;
         AlertsBenchmark.Validation validation = null;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
             roadcast.alerts.IncidentDetector.Settings settings = given;
             if (alertsTune) {
-                validation = AlertsBenchmark.validate(data, dataset.resolve("events.csv"), config,
-                        AlertsBenchmark.grid(), alertsMaxDelay, bars);
+                validation = AlertsBenchmark.validate(parts, AlertsBenchmark.grid(), alertsMaxDelay, bars);
                 settings = validation.chosen().settings();
             }
             r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, bars);
@@ -267,8 +288,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         if (validation != null) {
             List<AlertsBenchmark.Result> ranked = new java.util.ArrayList<>(validation.tried());
             ranked.sort(Comparator.comparingDouble(AlertsBenchmark.Result::f1).reversed());
-            out.printf(Locale.ROOT, "validation (trained on the first 60%% of the steps, replayed 60-80%%): %d "
-                    + "incidents, %d settings tried; best by F1:%n", validation.chosen().incidents(), ranked.size());
+            out.printf(Locale.ROOT, "validation (trained on the first 60%% of the steps, replayed 60-80%%%s): %d "
+                    + "incidents, %d settings tried; best by F1:%n", validation.datasets().size() > 1
+                    ? ", pooled over " + String.join(", ", validation.datasets()) : "",
+                    validation.chosen().incidents(), ranked.size());
             for (AlertsBenchmark.Result v : ranked.subList(0, Math.min(8, ranked.size()))) {
                 out.printf(Locale.ROOT, "  %s  precision %.3f recall %.3f delay %.1f min%s%n", v.settings(),
                         v.precision(), v.recall(), v.delayMinMedian(), v == validation.chosen() ? "  <- chosen" : "");
@@ -281,6 +304,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%s, protocol alerts: %d incidents in %.1f test days, %d alerts: precision %.3f, recall "
                         + "%.3f, median detection delay %.1f min, %.2f false alerts per day%n", data.name(), r.incidents(),
                 r.testDays(), r.alerts(), r.precision(), r.recall(), r.delayMinMedian(), r.falseAlertsPerDay());
+        out.printf(Locale.ROOT, "observable (read >= 2 times while they last): %d of %d incidents, recall %.3f%n",
+                r.observableIncidents(), r.incidents(), r.observableRecall());
         out.println("detector settings: " + r.settings());
         out.println("figures written to " + json);
         out.flush();

@@ -116,6 +116,14 @@ class AlertsBenchmarkTest {
     }
 
     @Test
+    void alertsTuneWithWithoutAlertsTuneIsRefused(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
+            "--protocol", "alerts", "--alerts-tune-with", tmp.toString(), "--quiet"));
+        assertTrue(err.toString().contains("--alerts-tune-with needs --alerts-tune"), err.toString());
+    }
+
+    @Test
     void badAlertsSettingsAreRefusedBeforeTheDataSetLoads(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
@@ -135,5 +143,69 @@ class AlertsBenchmarkTest {
             "persistence with the area check alone (no spill-back) is among them");
         assertTrue(grid.stream().anyMatch(g -> g.deepDrop() < 1 && g.deepContrast() && g.persistSteps() == 3),
             "three readings or two deep ones with the road ahead normal is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.bandCap() < 1), "the capped band is among them");
+    }
+
+    /**
+     * Observability on a known answer: an incident on a road read at steps 0, 2 and 5 of a 5-min grid, lasting
+     * 07:00-07:25 (steps 1 to 4 overlap it: one reading, at step 2) is not observable; one lasting 00:00-00:12 (steps 0
+     * to 2: two readings) is. Headline recall keeps both in its denominator; the observable recall only the second.
+     */
+    @Test
+    void incidentsReadFewerThanTwiceWhileTheyLastAreCountedUnobservableAndStayInTheRecall() {
+        long min = 60_000L;
+        float[][] inputs = new float[8][2];
+        for (float[] row : inputs) {
+            java.util.Arrays.fill(row, Float.NaN);
+        }
+        inputs[0][1] = 40;
+        inputs[2][1] = 12;
+        inputs[5][1] = 40;
+        AlertsBenchmark.Incident once = AlertsBenchmark.withReadings(
+            new AlertsBenchmark.Incident(1, 7 * min, 25 * min), inputs, 0, 5 * min);
+        AlertsBenchmark.Incident twice = AlertsBenchmark.withReadings(
+            new AlertsBenchmark.Incident(1, 0, 12 * min), inputs, 0, 5 * min);
+        assertEquals(1, once.readings());
+        assertEquals(2, twice.readings());
+        assertTrue(!once.observable() && twice.observable());
+        List<IncidentAlert> alerts = List.of(new IncidentAlert(1, 0, 10 * min, 20 * min, 0.7));
+        AlertsBenchmark.Result r = AlertsBenchmark.score(alerts, List.of(once, twice), 0, 1440 * min, 1.0,
+            IncidentDetector.Settings.defaults());
+        assertEquals(2, r.incidents());
+        assertEquals(1, r.observableIncidents());
+        assertEquals(1, r.detectedObservable());
+        assertEquals(1.0, r.recall(), 1e-12, "the alert at 00:00 matches both (its onset lies in each)");
+        assertEquals(1.0, r.observableRecall(), 1e-12);
+        AlertsBenchmark.Result onlyTheUnobservable = AlertsBenchmark.score(
+            List.of(new IncidentAlert(1, 15 * min, 20 * min, 24 * min, 0.7)),
+            List.of(once, twice), 0, 1440 * min, 1.0, IncidentDetector.Settings.defaults());
+        assertEquals(0.5, onlyTheUnobservable.recall(), 1e-12);
+        assertEquals(0.0, onlyTheUnobservable.observableRecall(), 1e-12);
+    }
+
+    /** Validation parts pooled: counts summed per setting, the median delay over every detection. */
+    @Test
+    void pooledValidationSumsTheCountsAndTakesTheMedianOverAllDetections() {
+        long min = 60_000L;
+        IncidentDetector.Settings s = IncidentDetector.Settings.defaults();
+        AlertsBenchmark.Result a = AlertsBenchmark.score(
+            List.of(new IncidentAlert(1, 100 * min, 104 * min, 150 * min, 0.5)),
+            List.of(new AlertsBenchmark.Incident(1, 100 * min, 160 * min)), 0, 1440 * min, 2.0, s);
+        AlertsBenchmark.Result b = AlertsBenchmark.score(
+            List.of(new IncidentAlert(2, 300 * min, 310 * min, 320 * min, 0.5),
+                new IncidentAlert(2, 301 * min, 320 * min, 330 * min, 0.5),
+                new IncidentAlert(3, 500 * min, 505 * min, 520 * min, 0.5)),
+            List.of(new AlertsBenchmark.Incident(2, 300 * min, 330 * min),
+                new AlertsBenchmark.Incident(4, 700 * min, 720 * min)), 0, 2880 * min, 3.0, s);
+        AlertsBenchmark.Result p = AlertsBenchmark.Result.pool(List.of(a, b));
+        assertEquals(3, p.incidents());
+        assertEquals(4, p.alerts());
+        assertEquals(3, p.matchedAlerts());
+        assertEquals(2, p.detectedIncidents());
+        assertEquals(0.75, p.precision(), 1e-12);
+        assertEquals(2.0 / 3, p.recall(), 1e-12);
+        assertEquals(7.0, p.delayMinMedian(), 1e-12, "median of the delays 4 and 10");
+        assertEquals(1 / 3.0, p.falseAlertsPerDay(), 1e-12, "one false alert over three days");
+        assertEquals(s, p.settings());
     }
 }
