@@ -118,7 +118,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
             description = "With --alerts-tune: also pool these data sets' validation parts (each trained on its own "
                     + "first 60%%, replayed 60-80%%; counts summed per setting) when choosing: a small city's "
                     + "validation part holds a handful of incidents, too few to choose on alone. Their test parts "
-                    + "are not read. E.g. --alerts-tune-with ../shared/datasets/sumo-grid")
+                    + "are not read (default: none, this data set's validation part alone). E.g. "
+                    + "--alerts-tune-with ../shared/datasets/sumo-grid")
     List<Path> alertsTuneWith;
 
     @Option(names = "--hidden", paramLabel = "FILE",
