@@ -42,6 +42,13 @@ public final class ZoneForecaster {
     private final long stepMillis;
     private final double[] profile;
     private final double[] u;
+    /**
+     * U transposed, [r * n]: the forecast adds U z segment-wise with the axis k outermost, so each k is one
+     * contiguous pass over the segments (independent sums the JIT vectorises) instead of r dependent adds per segment.
+     */
+    private final double[] uT;
+    /** [n] mu(t+h) + U z_hat of one horizon ({@link #forecast}). */
+    private final double[] onManifold;
     private final double[] a;
     private final double[] phi;
     private final double[] sigma;
@@ -75,6 +82,13 @@ public final class ZoneForecaster {
         this.stepMillis = model.stepMillis();
         this.profile = model.profile();
         this.u = model.basis();
+        this.uT = new double[u.length];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < r; k++) {
+                uT[k * n + i] = u[i * r + k];
+            }
+        }
+        this.onManifold = new double[n];
         this.a = model.dynamics();
         this.phi = model.local();
         this.sigma = model.sigma();
@@ -203,13 +217,16 @@ public final class ZoneForecaster {
         int base = clock.profileRow(s.stepMillis) * n;
         double[] latent = s.latent;
         double[] e0 = s.residual;
+        // mu(t) + e_t, then + U z_t axis by axis: per segment the adds of a loop over k inside the segment's
         for (int i = 0; i < n; i++) {
-            double x = profile[base + i] + e0[i];
-            int row = i * r;
-            for (int k = 0; k < r; k++) {
-                x += u[row + k] * latent[k];
+            out[i] = profile[base + i] + e0[i];
+        }
+        for (int k = 0; k < r; k++) {
+            double zk = latent[k];
+            int col = k * n;
+            for (int i = 0; i < n; i++) {
+                out[i] += uT[col + i] * zk;
             }
-            out[i] = x;
         }
     }
 
@@ -274,12 +291,19 @@ public final class ZoneForecaster {
             double[] upper = out.upper[h];
             int phiBase = h * n * LocalCorrection.WIDTH;
             int hn = h * n;
-            for (int i = 0; i < n; i++) {
-                double x = profile[base + i];
-                int row = i * r;
-                for (int k = 0; k < r; k++) {
-                    x += u[row + k] * zHat[k];
+            // mu(t+h) + U z_hat: per segment the same adds in the same order (k = 0, 1, ..) as a loop over k
+            // inside the segment's, so the same bits
+            double[] m = onManifold;
+            System.arraycopy(profile, base, m, 0, n);
+            for (int k = 0; k < r; k++) {
+                double zk = zHat[k];
+                int col = k * n;
+                for (int i = 0; i < n; i++) {
+                    m[i] += uT[col + i] * zk;
                 }
+            }
+            for (int i = 0; i < n; i++) {
+                double x = m[i];
                 int o = phiBase + i * LocalCorrection.WIDTH;
                 x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
                 double gap = now[i] - x;
