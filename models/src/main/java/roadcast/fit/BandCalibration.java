@@ -629,7 +629,7 @@ public final class BandCalibration {
             if (pending != null) {
                 pending.startIssue(f);
             }
-            forecaster.forecast(state, out);
+            forecaster.forecastSpeeds(state, out);
             forecaster.nowcast(state, now);
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;

@@ -261,6 +261,19 @@ public final class ZoneForecaster {
 
     /** Forecasts every horizon from the state after the last observe. */
     public void forecast(ZoneState s, ZoneForecast out) {
+        forecast(s, out, true);
+    }
+
+    /**
+     * {@link #forecast} without the band: {@code out.lower} and {@code out.upper} are left as they are, the speeds
+     * and imputed flags are the same to the last bit. For the validation walks of training (the hyperparameter
+     * search, the calibration), which score speeds only and run the kernel once per candidate and issue time.
+     */
+    public void forecastSpeeds(ZoneState s, ZoneForecast out) {
+        forecast(s, out, false);
+    }
+
+    private void forecast(ZoneState s, ZoneForecast out, boolean withBand) {
         if (out.speed.length != horizons || out.imputed.length != n) {
             throw new IllegalArgumentException("forecast buffer is " + out.speed.length + " x " + out.imputed.length
                     + ", the zone needs " + horizons + " x " + n);
@@ -311,9 +324,12 @@ public final class ZoneForecaster {
                 if (hasTrend) {
                     x += trend[hn + i] * (trendProfile[base + i] - trendProfile[trendNow + i]);
                 }
-                double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
                 double y = Math.max(0.0, x);
                 speed[i] = y;
+                if (!withBand) {
+                    continue;
+                }
+                double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
                 lower[i] = Math.min(y, Math.max(0.0, x + scale * qLo));
                 upper[i] = Math.max(y, x + scale * qHi);
             }

@@ -138,7 +138,7 @@ public final class ZoneValidation {
             if (t < firstIssue || (t - firstIssue) % stride != 0) {
                 continue;
             }
-            forecaster.forecast(state, out);
+            forecaster.forecastSpeeds(state, out);
             int period = DayPeriod.of(clock.minuteOfDay(issued)).ordinal();
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;

@@ -262,6 +262,42 @@ class ZoneForecasterTest {
         assertTrue(allocated < 1024, h.steps() + " steps allocated " + allocated + " bytes");
     }
 
+    /** The training walks' speed-only forecast is the kernel's forecast to the last bit, its band left untouched. */
+    @Test
+    void forecastSpeedsAreTheForecastsSpeedsBitForBit() {
+        SpeedHistory h = city.history();
+        for (int z = 0; z < model.zoneCount(); z++) {
+            ZoneModel zm = model.zone(z);
+            ZoneForecaster kernel = new ZoneForecaster(zm);
+            ZoneState full = kernel.newState();
+            ZoneState speeds = kernel.newState();
+            ZoneForecast withBand = new ZoneForecast(zm.horizons(), zm.size());
+            ZoneForecast speedOnly = new ZoneForecast(zm.horizons(), zm.size());
+            float[] row = new float[zm.size()];
+            int compared = 0;
+            for (int t = 0; t < h.steps(); t++) {
+                for (int i = 0; i < zm.size(); i++) {
+                    row[i] = h.speed()[t][zm.segment(i)];
+                }
+                kernel.observe(full, h.epochMillis(t), row);
+                kernel.observe(speeds, h.epochMillis(t), row);
+                kernel.forecast(full, withBand);
+                java.util.Arrays.fill(speedOnly.lower[0], -7.0);
+                kernel.forecastSpeeds(speeds, speedOnly);
+                for (int k = 0; k < zm.horizons(); k++) {
+                    for (int i = 0; i < zm.size(); i++) {
+                        assertEquals(Double.doubleToRawLongBits(withBand.speed[k][i]),
+                                Double.doubleToRawLongBits(speedOnly.speed[k][i]), "zone " + z + " t " + t);
+                        compared++;
+                    }
+                }
+                assertEquals(java.util.Arrays.toString(withBand.imputed), java.util.Arrays.toString(speedOnly.imputed));
+                assertEquals(-7.0, speedOnly.lower[0][0], 0.0, "the band is not computed");
+            }
+            assertTrue(compared > 1000);
+        }
+    }
+
     @Test
     void emptyStepsCarryTheLatentStateAndOutOfOrderStepsAreRefused() {
         ZoneModel zm = model.zone(0);
