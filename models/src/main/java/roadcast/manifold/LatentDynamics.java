@@ -17,10 +17,15 @@ public final class LatentDynamics {
 
     /** Writes f_t into out[0..q): lags of the latent series [T * r], then the constant 1. Requires t >= p - 1. */
     public static void features(double[] z, int r, int p, int t, double[] out) {
+        features(z, r, p, t, out, 0);
+    }
+
+    /** {@link #features} into out[off .. off + r p + 1). */
+    public static void features(double[] z, int r, int p, int t, double[] out, int off) {
         for (int j = 0; j < p; j++) {
-            System.arraycopy(z, (t - j) * r, out, j * r, r);
+            System.arraycopy(z, (t - j) * r, out, off + j * r, r);
         }
-        out[r * p] = 1.0;
+        out[off + r * p] = 1.0;
     }
 
     /**

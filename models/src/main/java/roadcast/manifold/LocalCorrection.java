@@ -11,6 +11,8 @@ package roadcast.manifold;
 public final class LocalCorrection {
 
     public static final int WIDTH = 3;
+    /** Issue times whose terms are added to the moments together (they stay in cache meanwhile). */
+    private static final int MOMENT_BLOCK = 8;
 
     private LocalCorrection() {
     }
@@ -78,15 +80,23 @@ public final class LocalCorrection {
                 gtg[g + 3] += e1 * e1;
                 gtg[g + 4] += e1;
             }
+        }
+        // G^T d_{+h}: MOMENT_BLOCK issue times at once per horizon, each sum's terms still added in time order
+        for (int t0 = from; t0 < to; t0 += MOMENT_BLOCK) {
+            int t1 = Math.min(to, t0 + MOMENT_BLOCK);
             for (int h = 0; h < horizons; h++) {
-                int target = (t + h + 1) * n;
                 int out = h * n * WIDTH;
-                for (int i = 0; i < n; i++) {
-                    double dv = dFill[target + i];
-                    int o = out + i * WIDTH;
-                    gtd[o] += e[cur + i] * dv;
-                    gtd[o + 1] += e[prev + i] * dv;
-                    gtd[o + 2] += dv;
+                for (int t = t0; t < t1; t++) {
+                    int cur = t * n;
+                    int prev = (t - 1) * n;
+                    int target = (t + h + 1) * n;
+                    for (int i = 0; i < n; i++) {
+                        double dv = dFill[target + i];
+                        int o = out + i * WIDTH;
+                        gtd[o] += e[cur + i] * dv;
+                        gtd[o + 1] += e[prev + i] * dv;
+                        gtd[o + 2] += dv;
+                    }
                 }
             }
         }
@@ -100,18 +110,25 @@ public final class LocalCorrection {
         double[] s0 = new double[q * n];
         double[] s1 = new double[q * n];
         double[] s2 = new double[q];
-        double[] f = new double[q];
-        for (int t = residual.from(); t < residual.to(); t++) {
-            LatentDynamics.features(z, r, p, t, f);
-            int cur = t * n;
-            int prev = (t - 1) * n;
+        // MOMENT_BLOCK issue times at once per feature, so s0 and s1 (q * n each) are swept once per block rather than
+        // once per issue time; each sum's terms are still added in time order, so the sums are the same bits
+        double[] f = new double[MOMENT_BLOCK * q];
+        for (int t0 = residual.from(); t0 < residual.to(); t0 += MOMENT_BLOCK) {
+            int t1 = Math.min(residual.to(), t0 + MOMENT_BLOCK);
+            for (int t = t0; t < t1; t++) {
+                LatentDynamics.features(z, r, p, t, f, (t - t0) * q);
+            }
             for (int j = 0; j < q; j++) {
-                double fj = f[j];
-                s2[j] += fj;
                 int row = j * n;
-                for (int i = 0; i < n; i++) {
-                    s0[row + i] += fj * e[cur + i];
-                    s1[row + i] += fj * e[prev + i];
+                for (int t = t0; t < t1; t++) {
+                    double fj = f[(t - t0) * q + j];
+                    s2[j] += fj;
+                    int cur = t * n;
+                    int prev = (t - 1) * n;
+                    for (int i = 0; i < n; i++) {
+                        s0[row + i] += fj * e[cur + i];
+                        s1[row + i] += fj * e[prev + i];
+                    }
                 }
             }
         }
