@@ -49,7 +49,6 @@ public final class BenchModel {
                                  PrintWriter out) throws IOException {
         ModelRegistry registry = new ModelRegistry(registryDir);
         Optional<String> latest = registry.latest();
-        Path marker = registryDir.resolve(CITY_FILE);
         if (latest.isPresent()) {
             ManifoldModel model = registry.load(latest.get());
             Optional<String> problem = mismatch(model, data, trainRows);
@@ -60,19 +59,11 @@ public final class BenchModel {
                 problem = Optional.of("it forecasts up to " + horizons[horizons.length - 1] + " min ahead, the run "
                         + "asks for " + wanted + " (--max-horizon)");
             }
-            if (problem.isEmpty() && Files.isRegularFile(marker)) {
-                // Segment ids of generated cities do not depend on the seed: the city it was trained on is recorded.
-                String trainedOn = Files.readString(marker, StandardCharsets.UTF_8).trim();
-                if (!trainedOn.equals(city)) {
-                    problem = Optional.of("it was trained on the city of `" + trainedOn + "`, this run generates `"
-                            + city + "`");
-                }
+            if (problem.isEmpty()) {
+                problem = cityMismatch(registryDir, city);
             }
             if (problem.isPresent()) {
-                throw new IllegalArgumentException("model " + latest.get() + " in " + registryDir + " is not a model "
-                        + "of the generated city: " + problem.get() + ". Pass the --segments, --step, --seed and "
-                        + "--train-days it was trained with, or a --registry without a model (one is then trained "
-                        + "and published there)");
+                throw new IllegalArgumentException(refusal(registryDir, problem.get()));
             }
             out.printf("reusing model %s of %s (%d segments, %d zones, trained %s to %s)%n", latest.get(),
                     registryDir, model.network().size(), model.zoneCount(), model.card().trainedFrom(),
@@ -84,10 +75,34 @@ public final class BenchModel {
         out.flush();
         TrainingRun.Outcome training = TrainingRun.train(data, trainRows, config, (stage, done, total) -> { });
         String version = registry.publish(training.model());
-        Files.writeString(marker, city + "\n", StandardCharsets.UTF_8);
+        Files.writeString(registryDir.resolve(CITY_FILE), city + "\n", StandardCharsets.UTF_8);
         out.printf("trained %s in %.0f s%n", version, training.seconds());
         out.flush();
         return version;
+    }
+
+    /**
+     * Why the registry's model, trained here on the city recorded beside it, is not a model of {@code city}; empty
+     * when it is, when the registry has no model or no record (a model of roadcast train). Cheap: a caller checks it
+     * before generating a city that would take minutes, and {@link #acquire} again after.
+     */
+    public static Optional<String> cityMismatch(Path registryDir, String city) throws IOException {
+        Path marker = registryDir.resolve(CITY_FILE);
+        if (new ModelRegistry(registryDir).latest().isEmpty() || !Files.isRegularFile(marker)) {
+            return Optional.empty();
+        }
+        // Segment ids of generated cities do not depend on the seed: the city it was trained on is recorded.
+        String trainedOn = Files.readString(marker, StandardCharsets.UTF_8).trim();
+        return trainedOn.equals(city) ? Optional.empty()
+                : Optional.of("it was trained on the city of `" + trainedOn + "`, this run generates `" + city + "`");
+    }
+
+    /** The message of a refused model: what is wrong and what to pass instead. */
+    public static String refusal(Path registryDir, String problem) throws IOException {
+        return "model " + new ModelRegistry(registryDir).latest().orElse("?") + " in " + registryDir + " is not a "
+                + "model of the generated city: " + problem + ". Pass the --segments, --step, --seed, --train-days "
+                + "and --max-horizon it was trained with, or a --registry without a model (one is then trained and "
+                + "published there)";
     }
 
     /**

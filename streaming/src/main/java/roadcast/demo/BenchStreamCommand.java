@@ -179,6 +179,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "--train-days >= 1, --minutes >= 0, --max-horizon 1.." + roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES);
             return 2;
         }
+        String cityRun = BenchModel.city(segments, stepMinutes, seed, trainDays);
+        if (registryDir != null) {
+            // before generating: at 200,000 segments that takes minutes a refusal should not cost
+            var refused = BenchModel.cityMismatch(registryDir, cityRun);
+            if (refused.isPresent()) {
+                spec.commandLine().getErr().println(BenchModel.refusal(registryDir, refused.get()));
+                return 2;
+            }
+        }
         Path work = Files.createTempDirectory("roadcast-bench-stream");
         int stepsPerDay = 1440 / stepMinutes;
         double replayMinutes = (minutes > 0 ? minutes : lagSeconds / 60.0) * speedup;
@@ -201,7 +210,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         Path registry = registryDir != null ? registryDir : work.resolve("registry");
         try {
             BenchModel.acquire(registry, data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0)
-                    .withMaxHorizon(maxHorizon), BenchModel.city(segments, stepMinutes, seed, trainDays), out);
+                    .withMaxHorizon(maxHorizon), cityRun, out);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;

@@ -105,7 +105,7 @@ class BenchModelTest {
     }
 
     @Test
-    void benchStreamStopsOnAForeignModelBeforeStartingAnyJob() throws Exception {
+    void benchStreamStopsOnAForeignModelBeforeGeneratingItsCity() throws Exception {
         Dataset data = city("a", SEGMENTS, 5, 7);
         Path registry = dir.resolve("registry");
         BenchModel.acquire(registry, data, ROWS_PER_DAY, config(data), BenchModel.city(SEGMENTS, 5, 7, 1),
@@ -117,7 +117,8 @@ class BenchModelTest {
         int code = cmd.execute("--segments", Integer.toString(SEGMENTS), "--seed", "9", "--train-days", "1",
                 "--minutes", "1", "--registry", registry.toString(), "--json", dir.resolve("b.json").toString());
         assertEquals(2, code, err.toString());
-        assertTrue(err.toString().contains("is not a model of the generated city"), err.toString());
+        assertTrue(err.toString().contains("is not a model of the generated city") && err.toString().contains("--seed 7")
+                && err.toString().contains("--seed 9"), err.toString());
         assertTrue(!Files.exists(dir.resolve("b.json")), "no figures written");
     }
 }
