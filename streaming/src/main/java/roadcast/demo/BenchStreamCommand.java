@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import roadcast.bench.BenchModel;
 import roadcast.bench.CheckpointStats;
 import roadcast.bench.EmitTimeProbe;
 import roadcast.bench.LagMeter;
@@ -32,7 +33,6 @@ import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.kafka.RawRecordSerializer;
-import roadcast.model.ModelRegistry;
 import roadcast.publish.Delivery;
 import roadcast.publish.ForecastFormat;
 import roadcast.publish.ForecastRecordSerializer;
@@ -44,7 +44,6 @@ import roadcast.stream.JobConfig;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
-import roadcast.train.TrainingRun;
 
 /**
  * {@code roadcast bench-stream}: what the forecasting costs on top of Kafka and Flink. The same generated records go
@@ -87,6 +86,21 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "Days of the generated city the model is trained on (default: ${DEFAULT-VALUE}; 1 for very "
                     + "large cities: the stream's cost does not depend on it).")
     int trainDays;
+
+    @Option(names = "--registry", paramLabel = "DIR",
+            description = "Model registry of the generated city: when DIR holds a model it is reused, after checking "
+                    + "it is a model of this city (same --step, segments and seed, trained on its first --train-days "
+                    + "days; refused otherwise, saying why); when it holds none, the model trained for this run is "
+                    + "published there for the next (default: none, a model trained into the run's temporary "
+                    + "directory). A large city is then fitted once, e.g. by a first run with --minutes 1.")
+    Path registryDir;
+
+    @Option(names = "--max-horizon", paramLabel = "MIN", defaultValue = "60",
+            description = "Longest lead time of the model trained for the run, in minutes: every step up to it is "
+                    + "forecast and published (default: ${DEFAULT-VALUE}, as roadcast train). At 1-minute steps 60 "
+                    + "means 60 horizons per forecast, five times the bytes of 5-minute steps; 15 keeps them as "
+                    + "small as 5-minute steps' 12.")
+    int maxHorizon;
 
     @Option(names = "--minutes", paramLabel = "M", defaultValue = "0",
             description = "Scale run instead of the default runs: only the live forecast job, exactly once, for M "
@@ -158,18 +172,32 @@ public final class BenchStreamCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
-                || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0) {
+                || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0
+                || maxHorizon < 1 || maxHorizon > roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES) {
             spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
                     + "--live-warmup-steps >= 0, --parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
-                    + "--train-days >= 1, --minutes >= 0");
+                    + "--train-days >= 1, --minutes >= 0, --max-horizon 1.." + roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES);
             return 2;
+        }
+        String cityRun = BenchModel.city(segments, stepMinutes, seed, trainDays);
+        if (registryDir != null) {
+            // before generating: at 200,000 segments that takes minutes a refusal should not cost
+            var refused = BenchModel.cityMismatch(registryDir, cityRun);
+            if (refused.isPresent()) {
+                spec.commandLine().getErr().println(BenchModel.refusal(registryDir, refused.get()));
+                return 2;
+            }
         }
         Path work = Files.createTempDirectory("roadcast-bench-stream");
         int stepsPerDay = 1440 / stepMinutes;
         double replayMinutes = (minutes > 0 ? minutes : lagSeconds / 60.0) * speedup;
         int replayDays = (int) Math.ceil(replayMinutes / 1440.0);
-        int days = trainDays + Math.max(replayDays, minutes > 0 ? 0 : (Math.max(steps, warmupSteps) + stepsPerDay - 1)
-                / stepsPerDay) + 1;
+        // The scale run replays only the minutes it runs (and a step to spare) after the training days; the default
+        // runs push --steps and --warmup-steps after them as well. Generation, not the stream, is what costs at
+        // 200,000 segments, so no day more than the replay reaches.
+        int days = minutes > 0
+                ? trainDays + (int) Math.ceil((replayMinutes + stepMinutes) / 1440.0)
+                : trainDays + Math.max(replayDays, (Math.max(steps, warmupSteps) + stepsPerDay - 1) / stepsPerDay) + 1;
         out.printf("generating a city of %d segments, %d days of %d-minute steps%n", segments, days, stepMinutes);
         out.flush();
         Path cityDir = work.resolve("city");
@@ -179,12 +207,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         Dataset data = DatasetLoader.load(cityDir);
         int trainRows = trainDays * stepsPerDay;
-        out.println("training on " + trainDays + " days");
-        out.flush();
-        var training = TrainingRun.train(data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0),
-                (stage, done, total) -> { });
-        Path registry = work.resolve("registry");
-        new ModelRegistry(registry).publish(training.model());
+        Path registry = registryDir != null ? registryDir : work.resolve("registry");
+        try {
+            BenchModel.acquire(registry, data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0)
+                    .withMaxHorizon(maxHorizon), cityRun, out);
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return 2;
+        }
 
         Instant from = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
         if (minutes > 0) {
@@ -321,19 +351,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
-        // The forecast sink of KafkaOutputs, its records stamped with their emission time (the lag's breakdown).
-        ForecastJob job = new ForecastJob(
-                ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
-                ExactlyOnceKafka.sink(bootstrap, name + "-forecast", new EmitTimeProbe<>(
-                        new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
-                KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
-                .withFutureCheck(false)
-                .withFlinkOption("rest.port", Integer.toString(restPort))
-                .withFlinkOption(CheckpointStats.HISTORY_OPTION, Integer.toString(CheckpointStats.HISTORY_SIZE));
-        if (incrementalCheckpoints) {
-            job.withFlinkOption("execution.checkpointing.incremental", "true");
-        }
-        JobClient client = job.executeAsync();
+        JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
         String jobId = client.getJobID().toHexString();
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
              FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)) {
@@ -369,6 +387,27 @@ public final class BenchStreamCommand implements Callable<Integer> {
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Submits the live forecast job and returns only its client: the job object holds the model it read when built,
+     * which at 200,000 segments of 1-minute steps is gigabytes the running job's own copy does not need beside it.
+     */
+    private JobClient startLive(String bootstrap, String topic, String name, Delivery lagDelivery, JobConfig cfg,
+                                int restPort) throws Exception {
+        // The forecast sink of KafkaOutputs, its records stamped with their emission time (the lag's breakdown).
+        ForecastJob job = new ForecastJob(
+                ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
+                ExactlyOnceKafka.sink(bootstrap, name + "-forecast", new EmitTimeProbe<>(
+                        new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
+                KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
+                .withFutureCheck(false)
+                .withFlinkOption("rest.port", Integer.toString(restPort))
+                .withFlinkOption(CheckpointStats.HISTORY_OPTION, Integer.toString(CheckpointStats.HISTORY_SIZE));
+        if (incrementalCheckpoints) {
+            job.withFlinkOption("execution.checkpointing.incremental", "true");
+        }
+        return job.executeAsync();
     }
 
     /**
@@ -426,6 +465,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             o.put("parallelism", parallelism);
+            o.put("max_horizon_min", maxHorizon);
+            o.put("registry", registry.toAbsolutePath().toString());
             write(o, out);
         }
         out.flush();
