@@ -12,7 +12,8 @@ import roadcast.clean.CredibilityRules;
  * @param credibility        rules the training history was cleaned with, stored in the model for the stream
  * @param maxZoneSize        most segments in one zone (default 256)
  * @param ranks              candidate latent ranks r (default 3, 5, 8, 12); one value = fixed
- * @param orders             candidate lag orders p (default 1, 2, 3)
+ * @param orders             candidate lag orders p (default 1, 2, 3); order p serves the mean of the dynamics of
+ *                           orders 1..p ({@link roadcast.manifold.LatentDynamics#solveAveraged})
  * @param lambdas            candidate ridge penalties (default 0.1, 1, 10)
  * @param validationFraction last part of the training rows used to choose hyperparameters, bands and skill (0.2)
  * @param profileShrinkage   kappa of the profile's shrinkage toward the segment mean (2)

@@ -140,9 +140,14 @@ public final class ZoneFitter {
                 LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
                 for (int p : sOrders) {
                     LocalCorrection.FeatureMoments feat = widest.forOrder(p);
-                    LatentDynamics.Moments dyn = LatentDynamics.moments(z, r, p, horizons, searchFrom, searchTo);
+                    // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
+                    // noisily (README, issue 14), the average hedges it
+                    LatentDynamics.Moments[] dyn = new LatentDynamics.Moments[p];
+                    for (int k = 1; k <= p; k++) {
+                        dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
+                    }
                     for (double lambda : sLambdas) {
-                        double[] a = LatentDynamics.solve(dyn, lambda);
+                        double[] a = LatentDynamics.solveAveraged(dyn, lambda);
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
                                 cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
@@ -194,7 +199,11 @@ public final class ZoneFitter {
         double[] u = LatentBasis.fit(fullD, n, 0, steps, r);
         double[] z = LatentSeries.latent(fullD, n, u, r, cfg.projectionEps());
         LatentSeries.residuals(fullD, n, u, r, z, e, dFill);
-        double[] a = LatentDynamics.fit(z, r, p, horizons, from, to, lambda);
+        LatentDynamics.Moments[] dyn = new LatentDynamics.Moments[p];
+        for (int k = 1; k <= p; k++) {
+            dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, from, to);
+        }
+        double[] a = LatentDynamics.solveAveraged(dyn, lambda);
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend());

@@ -4,7 +4,8 @@ package roadcast.manifold;
  * Direct multi-horizon latent dynamics: for each horizon h, z_{t+h} ~ A_h^T f_t with features
  * f_t = [z_t, z_{t-1}, ..., z_{t-p+1}, 1] (length q = r p + 1), fitted by ridge regression
  * A_h = (F^T F + lambda I)^-1 F^T Z_{+h}. Layout of A: {@code a[(h * r + k) * q + j]} = weight of feature j for
- * latent k at horizon h+1, so one forecast reads contiguous memory.
+ * latent k at horizon h+1, so one forecast reads contiguous memory. The trainer stores the order-averaged dynamics
+ * ({@link #solveAveraged}) in this layout.
  */
 public final class LatentDynamics {
 
@@ -91,5 +92,34 @@ public final class LatentDynamics {
             System.arraycopy(column, 0, rhs, hk * q, q);
         }
         return rhs;
+    }
+
+    /**
+     * The mean of the dynamics of every lag order 1..p, each written in the order-p layout with zero weights on the
+     * lags it does not use: A = (1/p) sum_k pad_p(A_k), A_k = (F_k^T F_k + lambda I)^-1 F_k^T Z_{+h}. A forecast
+     * with it is the mean of the forecasts of the p orders (the kernel is linear in A), so the choice of order, which a
+     * validation day makes noisily, is hedged rather than made.
+     *
+     * @param moments moments of orders 1..p over the same issue times, index k - 1
+     */
+    public static double[] solveAveraged(Moments[] moments, double lambda) {
+        int p = moments.length;
+        int r = moments[p - 1].rank();
+        int horizons = moments[p - 1].horizons();
+        int q = featureCount(r, p);
+        double[] out = new double[horizons * r * q];
+        for (int k = 1; k <= p; k++) {
+            double[] ak = solve(moments[k - 1], lambda);
+            int qk = featureCount(r, k);
+            for (int hk = 0; hk < horizons * r; hk++) {
+                int src = hk * qk;
+                int dst = hk * q;
+                for (int j = 0; j < r * k; j++) {
+                    out[dst + j] += ak[src + j] / p;
+                }
+                out[dst + q - 1] += ak[src + qk - 1] / p; // the constant is the last feature of every order
+            }
+        }
+        return out;
     }
 }
