@@ -152,7 +152,11 @@ class JobSettingsTest {
     void atParallelismOneTheForecastSinkHasItsOwnTaskFedForward() throws Exception {
         ForecastJob job = new ForecastJob(RecordListSource.of(List.of()), new CollectingSink<>(),
                 new CollectingSink<>(), JobConfig.defaults(registry).withParallelism(1));
-        org.apache.flink.runtime.jobgraph.JobGraph graph = job.environment().getStreamGraph(false).getJobGraph();
+        StreamExecutionEnvironment env = job.environment();
+        // The tail of a step's readings and forecasts waits at most this long in a part-filled network buffer on
+        // each of the two hops (Flink's default: 100 ms).
+        assertEquals(ForecastJob.BUFFER_TIMEOUT_MILLIS, env.getBufferTimeout());
+        org.apache.flink.runtime.jobgraph.JobGraph graph = env.getStreamGraph(false).getJobGraph();
         org.apache.flink.runtime.jobgraph.JobVertex zone = null;
         org.apache.flink.runtime.jobgraph.JobVertex sink = null;
         for (org.apache.flink.runtime.jobgraph.JobVertex v : graph.getVertices()) {
