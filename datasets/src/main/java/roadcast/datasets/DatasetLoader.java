@@ -143,6 +143,109 @@ public final class DatasetLoader {
         });
     }
 
+    /**
+     * Whether {@link #openStreamed} reads this data set row by row: a shared-layout folder or wide CSV, a long CSV, or
+     * the stream's day-partitioned archive (as {@link #load} would read it; a live feed, .h5 and .npz are loaded).
+     */
+    static boolean streamable(Path path) {
+        if (wideSpeedFile(path).isPresent()) {
+            return true;
+        }
+        if (Files.isDirectory(path)) {
+            if (FeedDatasets.feedFile(path).isPresent()) {
+                return false;
+            }
+            try (Stream<Path> list = Files.list(path)) {
+                if (list.map(f -> f.getFileName().toString().toLowerCase(Locale.ROOT)).anyMatch(n ->
+                        n.endsWith(".h5") || n.endsWith(".hdf5") || n.endsWith(".npz"))) {
+                    return false;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot list " + path, e);
+            }
+            return DayArchiveFolder.isArchive(path);
+        }
+        String name = path.getFileName().toString().toLowerCase(Locale.ROOT);
+        return Files.isRegularFile(path) && (name.endsWith(".csv") || name.endsWith(".csv.gz"))
+                && !FeedDatasets.isFeedFile(path) && isLongCsv(path);
+    }
+
+    /**
+     * The data set of {@code path} for a reader that takes its history one row at a time and never holds it (see
+     * {@link StreamedDataset}): a shared-layout folder or wide CSV is read from its file at each scan; a long CSV or
+     * the stream's archive is parsed here once, its readings spooled to local disk.
+     *
+     * @throws DatasetFormatException for a layout that can only be loaded (a live feed, .h5, .npz)
+     */
+    public static StreamedDataset openStreamed(Path path) {
+        if (wideSpeedFile(path).isPresent()) {
+            return new StreamedDataset(preview(path, 2), visitor -> scanSpeed(path, visitor),
+                    () -> scanSpeed(path, (r, time, values) -> true).rows(), () -> { });
+        }
+        if (!streamable(path)) {
+            throw new DatasetFormatException(path, "cannot be read row by row (a live feed, .h5 and .npz are loaded "
+                    + "whole): expected a shared-layout folder, a wide or long CSV, or the stream's archive");
+        }
+        if (Files.isDirectory(path)) {
+            return DayArchiveFolder.openStreamed(path);
+        }
+        Path folder = path.toAbsolutePath().getParent();
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        roadcast.datasets.csv.StreamedTable table = LongCsv.stream(List.of(path), conventions.timeZone(), null,
+                false);
+        try {
+            return streamed(baseName(path), conventions.withTimeZone(table.timeZone()), table, null, folder);
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A spooled long table as a streamed data set, its columns in {@code order} (column k is the table's
+     * {@code order[k]}; null keeps the table's order), zeros to NaN where the README says so.
+     */
+    static StreamedDataset streamed(String name, DatasetConventions conventions,
+                                    roadcast.datasets.csv.StreamedTable table, int[] order, Path folder) {
+        String[] tableIds = table.segmentIds();
+        String[] ids = new String[tableIds.length];
+        for (int k = 0; k < ids.length; k++) {
+            ids[k] = tableIds[order == null ? k : order[k]];
+        }
+        boolean zeroIsMissing = conventions.zeroIsMissing();
+        StreamedDataset.Rows rows = visitor -> {
+            float[] permuted = order == null ? null : new float[ids.length];
+            table.scan((r, time, values) -> {
+                float[] row = values;
+                if (permuted != null) {
+                    for (int k = 0; k < permuted.length; k++) {
+                        permuted[k] = values[order[k]];
+                    }
+                    row = permuted;
+                }
+                if (zeroIsMissing) {
+                    for (int i = 0; i < row.length; i++) {
+                        if (row[i] == 0f) {
+                            row[i] = Float.NaN;
+                        }
+                    }
+                }
+                return visitor.row(r, time, row);
+            });
+        };
+        List<float[]> first = new java.util.ArrayList<>();
+        rows.scan((r, time, values) -> {
+            first.add(values.clone());
+            return first.size() < 2;
+        });
+        if (first.size() < 2) {
+            throw new DatasetFormatException(name, 0, "only one step: cannot train on it");
+        }
+        Dataset header = assemble(name, conventions, ids, table.start(), table.step(),
+                first.toArray(new float[0][]), null, null, folder);
+        return new StreamedDataset(header, rows, table::steps, table);
+    }
+
     private static Dataset loadFolder(Path folder) {
         // a live feed is the history wherever there is one: the folder's speed file may be ground truth
         java.util.Optional<Path> feed = FeedDatasets.feedFile(folder);

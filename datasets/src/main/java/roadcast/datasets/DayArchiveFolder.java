@@ -157,6 +157,23 @@ public final class DayArchiveFolder {
     }
 
     /**
+     * {@link #load} for a reader that takes the rows one at a time ({@link DatasetLoader#openStreamed}): the part
+     * files parsed once into a spool on local disk, the same grid and the same network column order.
+     */
+    static StreamedDataset openStreamed(Path folder) {
+        DatasetConventions conventions = DatasetConventions.fromFolder(folder);
+        roadcast.datasets.csv.StreamedTable table = LongCsv.stream(finishedParts(folder), conventions.timeZone(),
+                step(conventions.readme()).orElse(null), true);
+        try {
+            return DatasetLoader.streamed(folder.getFileName().toString(), conventions, table,
+                    networkOrder(table.segmentIds(), folder.resolve("sensors.csv")), folder);
+        } catch (RuntimeException e) {
+            table.close();
+            throw e;
+        }
+    }
+
+    /**
      * Column k of the result is column {@code order[k]} of the table: segments in sensors.csv order, then the rest in
      * order of first appearance. The part files interleave the job's parallel writers, so first appearance alone
      * would shuffle the columns from one archive to the next; the network order keeps a retrained model's segments

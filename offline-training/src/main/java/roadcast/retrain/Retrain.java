@@ -8,6 +8,9 @@ import java.util.Objects;
 
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.StreamedDataset;
+import roadcast.model.ModelRegistry;
+import roadcast.train.ClusterTrainer;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
@@ -101,6 +104,55 @@ public final class Retrain {
     public static Result runOnce(Path archive, Path registry, Options options, ProgressListener progress)
             throws IOException {
         return runOnce(archive, registry, options, progress, roadcast.train.Trainer.LOCAL);
+    }
+
+    /**
+     * {@link #runOnce} with the candidate fitted on a Flink cluster ({@code roadcast retrain --flink}) from an archive
+     * the driver reads row by row ({@link StreamedDataset}: the stream's archive, a long or wide CSV, a shared-layout
+     * folder) and never loads: the window's rows are read once, the promotion gate's evidence collected on the way
+     * ({@link roadcast.promote.HeldOutWindow.Collector}), the rows kept on local disk. The same candidate and the same
+     * verdict as the loaded retrain.
+     */
+    public static Result runOnceStreamed(Path archive, Path registry, Options options, ProgressListener progress,
+                                         ClusterTrainer cluster, String flinkAddress, String workDir,
+                                         int parallelism) throws IOException {
+        try (StreamedDataset data = DatasetLoader.openStreamed(archive)) {
+            SpeedHistory grid = data.header().history();
+            int steps = data.steps();
+            long windowRows = options.days() * 86_400_000L / grid.step().toMillis();
+            int from = (int) Math.max(0, steps - windowRows);
+            int rows = steps - from;
+            TrainingConfig config = new TrainingOptions().toConfig(data.header())
+                    .withMaxZoneSize(options.maxZoneSize());
+            ModelRegistry models = new ModelRegistry(registry);
+            var service = models.loadLatest();
+            if (service.isPresent() && service.get().horizonsMin().length > 0) {
+                int[] h = service.get().horizonsMin();
+                config = config.withMaxHorizon(h[h.length - 1]);
+            }
+            final TrainingConfig fitConfig = config;
+            Promotion.Result promotion;
+            if (service.isEmpty()) {
+                promotion = Promotion.publishFirst(models, training(() -> cluster.trainStreamed(data, from, steps,
+                        fitConfig, flinkAddress, workDir, parallelism, progress)));
+            } else {
+                promotion = Promotion.runStreamed(registry, options.limits(), options.force(),
+                        data.header().name(), anchor -> cluster.trainStreamedGated(data, from, steps,
+                                options.holdout(), fitConfig, flinkAddress, workDir, parallelism, progress, anchor));
+            }
+            return new Result(promotion, grid.time(from).toString(), grid.time(steps - 1).toString(), rows,
+                    grid.segments());
+        }
+    }
+
+    private static <T> T training(java.util.concurrent.Callable<T> step) throws IOException {
+        try {
+            return step.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("training failed: " + e.getMessage(), e);
+        }
     }
 
     /**

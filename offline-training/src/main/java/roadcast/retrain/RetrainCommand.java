@@ -72,7 +72,9 @@ public final class RetrainCommand implements Callable<Integer> {
     @Option(names = "--flink", paramLabel = "HOST:PORT",
             description = {"Fit the candidate's zones as a Flink batch job on this session cluster (its REST "
                     + "address; 'roadcast cluster start' prints one), as 'roadcast train --flink' does: the same "
-                    + "model, gated and published here. The archive's window is loaded in this JVM.",
+                    + "model, gated and published here. The stream's archive (or a shared-layout folder, a wide or "
+                    + "long CSV) is read row by row and never loaded in this JVM; of the window it keeps the "
+                    + "promotion gate's held-out block and the day before it (a live feed, .h5, .npz are loaded).",
                     "Default: none, the zones are fitted in this JVM."})
     String flink;
 
@@ -139,10 +141,16 @@ public final class RetrainCommand implements Callable<Integer> {
     private int runOnce(Retrain.Options options, PrintWriter out, PrintWriter err) {
         Retrain.Result result;
         try {
-            roadcast.train.Trainer trainer = flink == null ? roadcast.train.Trainer.LOCAL
-                    : roadcast.train.ClusterTrainer.load().on(flink, workDir != null ? workDir
-                    : registry.resolve(".work").toAbsolutePath().toUri().toString(), parallelism);
-            result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE, trainer);
+            String work = workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString();
+            if (flink != null && roadcast.datasets.StreamedDataset.supports(archive)) {
+                // the archive is read row by row, never loaded here
+                result = Retrain.runOnceStreamed(archive, registry, options, ProgressListener.NONE,
+                        roadcast.train.ClusterTrainer.load(), flink, work, parallelism);
+            } else {
+                roadcast.train.Trainer trainer = flink == null ? roadcast.train.Trainer.LOCAL
+                        : roadcast.train.ClusterTrainer.load().on(flink, work, parallelism);
+                result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE, trainer);
+            }
         } catch (roadcast.fit.ZoneFitException e) {
             err.println("retrain: model refused: " + e.getMessage());
             err.flush();

@@ -3,6 +3,7 @@ package roadcast.train;
 import java.util.ServiceLoader;
 
 import roadcast.datasets.Dataset;
+import roadcast.datasets.StreamedDataset;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.model.ManifoldModel;
@@ -27,23 +28,23 @@ public interface ClusterTrainer {
             throws Exception;
 
     /**
-     * The same training from a data set on disk that the driver reads row by row and never loads (a shared-layout
-     * folder or a wide CSV, see {@code DatasetLoader.wideSpeedFile}), on its first {@code maxRows} rows, without an
-     * anchor: the first model of a registry.
+     * The same training from a data set the driver reads row by row and never loads
+     * ({@code DatasetLoader.openStreamed}: a shared-layout folder, a wide or long CSV, the stream's archive), on its
+     * rows [firstRow, endRow), without an anchor: the first model of a registry.
      *
-     * @param config  from {@code DatasetLoader.preview} of the same path
-     * @param maxRows rows read at most ({@code --until}); Integer.MAX_VALUE for every row
+     * @param config  from the header of the same data set ({@link StreamedDataset#header})
+     * @param endRow  rows read at most ({@code --until}); Integer.MAX_VALUE for every row
      */
-    TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
+    TrainingRun.Outcome trainStreamed(StreamedDataset dataset, int firstRow, int endRow, TrainingConfig config,
                                       String flinkAddress, String workDir, int parallelism,
                                       ProgressListener progress) throws Exception;
 
     /**
-     * The streamed training with a model in service: the first {@code maxRows} rows read once, the newest
+     * The streamed training with a model in service: the window's rows [firstRow, endRow) read once, the newest
      * {@code holdout} held out, the candidate fitted on the rows before it (anchored), and the promotion gate's
      * evidence collected on the way ({@link roadcast.promote.HeldOutWindow.Collector}), never the whole window.
      */
-    roadcast.promote.Promotion.Candidate trainStreamedGated(java.nio.file.Path dataset, int maxRows,
+    roadcast.promote.Promotion.Candidate trainStreamedGated(StreamedDataset dataset, int firstRow, int endRow,
                                                              java.time.Duration holdout, TrainingConfig config,
                                                              String flinkAddress, String workDir, int parallelism,
                                                              ProgressListener progress, ManifoldModel anchor)

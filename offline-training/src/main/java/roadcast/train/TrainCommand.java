@@ -19,6 +19,7 @@ import picocli.CommandLine.Spec;
 
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.StreamedDataset;
 import roadcast.fit.TrainingConfig;
 import roadcast.fit.ZoneFitException;
 import roadcast.model.ManifoldModel;
@@ -81,11 +82,12 @@ public final class TrainCommand implements Callable<Integer> {
                     + "here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
                     + "parallel, and the model is assembled and published here as by a local run: same model, "
                     + "same file, same card.",
-                    "A shared-layout folder or wide CSV is streamed (with or without --until): this JVM reads "
-                            + "the history row by row and never holds it (the rows wait on its local disk). With a "
-                            + "model in service the promotion gate's figures are collected on the way; of the "
-                            + "window it keeps only the held-out block and the day before it. Other layouts (.h5, "
-                            + ".npz, long CSV, feed, the stream's archive) are loaded here first.",
+                    "A shared-layout folder, a wide or long CSV and the stream's archive are streamed (with or "
+                            + "without --until): this JVM reads the history row by row and never holds it (the rows "
+                            + "wait on its local disk; a long CSV or archive is first parsed into hourly spool "
+                            + "files). With a model in service the promotion gate's figures are collected on the "
+                            + "way; of the window it keeps only the held-out block and the day before it. Other "
+                            + "layouts (.h5, .npz, a live feed) are loaded here first.",
                     "Default: none, the zones are fitted in this JVM."})
     String flink;
 
@@ -115,7 +117,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        if (flink != null && DatasetLoader.wideSpeedFile(dataset).isPresent()) {
+        if (flink != null && StreamedDataset.supports(dataset)) {
             return streamed(out, err, limit);
         }
         Dataset data;
@@ -178,11 +180,24 @@ public final class TrainCommand implements Callable<Integer> {
      * same model and the same verdict as the loaded path.
      */
     private int streamed(PrintWriter out, PrintWriter err, LocalDateTime limit) throws Exception {
-        Dataset header;
+        StreamedDataset data;
+        try {
+            data = DatasetLoader.openStreamed(dataset);
+        } catch (Exception e) {
+            err.println("train: cannot load data set " + dataset + ": " + e.getMessage());
+            return 2;
+        }
+        try (data) {
+            return streamed(data, out, err, limit);
+        }
+    }
+
+    private int streamed(StreamedDataset data, PrintWriter out, PrintWriter err, LocalDateTime limit)
+            throws Exception {
+        Dataset header = data.header();
         TrainingConfig config;
         int maxRows = Integer.MAX_VALUE;
         try {
-            header = DatasetLoader.preview(dataset, 2);
             config = training.toConfig(header);
             if (limit != null) {
                 maxRows = TrainingRun.rowsBefore(header.history().start(), header.history().step(), limit,
@@ -190,9 +205,6 @@ public final class TrainCommand implements Callable<Integer> {
             }
         } catch (IllegalArgumentException e) {
             err.println("train: " + e.getMessage());
-            return 2;
-        } catch (Exception e) {
-            err.println("train: cannot load data set " + dataset + ": " + e.getMessage());
             return 2;
         }
         boolean inService = new ModelRegistry(registry).latest().isPresent();
@@ -209,10 +221,10 @@ public final class TrainCommand implements Callable<Integer> {
                 final int window = maxRows;
                 final TrainingConfig fitConfig = config;
                 result = Promotion.runStreamed(registry, gate.thresholds(), force, header.name(),
-                        anchor -> cluster.trainStreamedGated(dataset, window, gate.holdout(), fitConfig, flink,
+                        anchor -> cluster.trainStreamedGated(data, 0, window, gate.holdout(), fitConfig, flink,
                                 clusterWorkDir(), parallelism, bars, anchor));
             } else {
-                TrainingRun.Outcome outcome = cluster.trainStreamed(dataset, maxRows, config, flink,
+                TrainingRun.Outcome outcome = cluster.trainStreamed(data, 0, maxRows, config, flink,
                         clusterWorkDir(), parallelism, bars);
                 if (outcome.trainRows() < minRows) {
                     err.println("train: only " + outcome.trainRows() + " rows of " + header.name() + " before "

@@ -27,6 +27,7 @@ import roadcast.clean.CleaningResult;
 import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
+import roadcast.datasets.StreamedDataset;
 import roadcast.datasets.csv.WideCsv;
 import roadcast.datasets.feed.FeedDatasets;
 import roadcast.fit.ManifoldTrainer;
@@ -70,20 +71,21 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     }
 
     @Override
-    public TrainingRun.Outcome trainStreamed(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
-                                             String flinkAddress, String workDir, int parallelism,
-                                             ProgressListener progress) throws Exception {
+    public TrainingRun.Outcome trainStreamed(StreamedDataset dataset, int firstRow, int endRow,
+                                             TrainingConfig config, String flinkAddress, String workDir,
+                                             int parallelism, ProgressListener progress) throws Exception {
         Remote remote = Remote.of(flinkAddress, parallelism);
-        return train(dataset, maxRows, config, remote.env, workDir, remote.tasks, progress, null);
+        return train(dataset, firstRow, endRow, config, remote.env, workDir, remote.tasks, progress, null);
     }
 
     @Override
-    public Promotion.Candidate trainStreamedGated(java.nio.file.Path dataset, int maxRows, Duration holdout,
-                                                  TrainingConfig config, String flinkAddress, String workDir,
-                                                  int parallelism, ProgressListener progress, ManifoldModel anchor)
-            throws Exception {
+    public Promotion.Candidate trainStreamedGated(StreamedDataset dataset, int firstRow, int endRow,
+                                                  Duration holdout, TrainingConfig config, String flinkAddress,
+                                                  String workDir, int parallelism, ProgressListener progress,
+                                                  ManifoldModel anchor) throws Exception {
         Remote remote = Remote.of(flinkAddress, parallelism);
-        return trainGated(dataset, maxRows, holdout, config, remote.env, workDir, remote.tasks, progress, anchor);
+        return trainGated(dataset, firstRow, endRow, holdout, config, remote.env, workDir, remote.tasks, progress,
+                anchor);
     }
 
     /** A session cluster's environment and the fit tasks to run there. */
@@ -141,12 +143,12 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     }
 
     /**
-     * The whole run from a data set on disk that is read row by row and never loaded (a shared-layout folder or a
-     * wide CSV: {@link DatasetLoader#wideSpeedFile}), on every row: the driver holds one row, the cleaner's
+     * The whole run from a data set on disk that is read row by row and never loaded (a shared-layout folder, a wide
+     * or long CSV, the stream's archive: {@link DatasetLoader#openStreamed}), on every row: the driver holds one row, the cleaner's
      * per-segment state, the zoning's hour-of-week means and sampled rows (48 + 512 values per segment) and the
      * network; the cleaned rows wait in a file on its local disk until the zones are known.
      *
-     * @param config from {@link DatasetLoader#preview} of the same path
+     * @param config from the header of the same data set ({@link StreamedDataset#header})
      */
     public static TrainingRun.Outcome train(java.nio.file.Path dataset, TrainingConfig config,
                                             StreamExecutionEnvironment env, String workDir, int parallelism,
@@ -159,35 +161,62 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     public static TrainingRun.Outcome train(java.nio.file.Path dataset, int maxRows, TrainingConfig config,
                                             StreamExecutionEnvironment env, String workDir, int parallelism,
                                             ProgressListener progress, ManifoldModel anchor) throws Exception {
-        Dataset header = DatasetLoader.preview(dataset, 2);
-        RowSource rows = visitor -> DatasetLoader.scanSpeed(dataset, visitor);
-        return train(header, rows, maxRows, config, env, workDir, parallelism, progress, anchor);
+        try (StreamedDataset data = DatasetLoader.openStreamed(dataset)) {
+            return train(data, 0, maxRows, config, env, workDir, parallelism, progress, anchor);
+        }
     }
 
     /**
-     * The daily retrain's run on a streamed data set (a model in service): the first {@code maxRows} rows read once,
-     * each offered to the promotion gate's {@link HeldOutWindow.Collector} (a continuing cleaner's counts and a ring
-     * of the newest day and held-out block) and written as recorded to a spill on local disk; when the window's end
-     * is known the held-out block is cut off and the rows before it go from the spill through the streaming driver
-     * ({@link #train(Dataset, RowSource, int, TrainingConfig, StreamExecutionEnvironment, String, int,
-     * ProgressListener, ManifoldModel)}). The driver so holds the ring (a day and the held-out block), never the
-     * window: the same candidate and the same gate figures as {@code Promotion.run} on the loaded data set.
+     * The whole run on rows [firstRow, endRow) of a streamed data set (a wide or long CSV, a shared-layout folder or
+     * the stream's archive, {@link DatasetLoader#openStreamed}): read row by row, never loaded; row firstRow is the
+     * window's first (the daily retrain's newest days).
      *
-     * @param config from {@link DatasetLoader#preview} of the same path
-     * @param anchor the model in service, its zone-id high-water mark raised to the registry's
+     * @param endRow rows read at most (Integer.MAX_VALUE: to the end)
      */
+    public static TrainingRun.Outcome train(StreamedDataset dataset, int firstRow, int endRow,
+                                            TrainingConfig config, StreamExecutionEnvironment env, String workDir,
+                                            int parallelism, ProgressListener progress, ManifoldModel anchor)
+            throws Exception {
+        return train(window(dataset.header(), firstRow), window(dataset, firstRow), endRow - firstRow, config, env,
+                workDir, parallelism, progress, anchor);
+    }
+
+    /** {@link #trainGated(StreamedDataset, int, int, Duration, TrainingConfig, StreamExecutionEnvironment, String,
+     * int, ProgressListener, ManifoldModel)} on the first {@code maxRows} rows of a data set on disk. */
     public static Promotion.Candidate trainGated(java.nio.file.Path dataset, int maxRows, Duration holdout,
                                                  TrainingConfig config, StreamExecutionEnvironment env,
                                                  String workDir, int parallelism, ProgressListener progress,
                                                  ManifoldModel anchor) throws Exception {
-        Dataset header = DatasetLoader.preview(dataset, 2);
+        try (StreamedDataset data = DatasetLoader.openStreamed(dataset)) {
+            return trainGated(data, 0, maxRows, holdout, config, env, workDir, parallelism, progress, anchor);
+        }
+    }
+
+    /**
+     * The daily retrain's run on a streamed data set (a model in service): the window's rows [firstRow, endRow)
+     * read once, each offered to the promotion gate's {@link HeldOutWindow.Collector} (a continuing cleaner's counts
+     * and a ring of the newest day and held-out block) and written as recorded to a spill on local disk; when the
+     * window's end is known the held-out block is cut off and the rows before it go from the spill through the
+     * streaming driver ({@link #train(Dataset, RowSource, int, TrainingConfig, StreamExecutionEnvironment, String,
+     * int, ProgressListener, ManifoldModel)}). The driver so holds the ring (a day and the held-out block), never the
+     * window: the same candidate and the same gate figures as {@code Promotion.run} on the loaded window.
+     *
+     * @param config from the header of the same data set
+     * @param anchor the model in service, its zone-id high-water mark raised to the registry's
+     */
+    public static Promotion.Candidate trainGated(StreamedDataset dataset, int firstRow, int endRow, Duration holdout,
+                                                 TrainingConfig config, StreamExecutionEnvironment env,
+                                                 String workDir, int parallelism, ProgressListener progress,
+                                                 ManifoldModel anchor) throws Exception {
+        Dataset header = window(dataset.header(), firstRow);
+        int maxRows = endRow - firstRow;
         SpeedHistory grid = header.history();
         int n = grid.segments();
         HeldOutWindow.Collector gate = new HeldOutWindow.Collector(grid.segmentIds(), grid.start(), grid.step(),
                 grid.timeZone(), grid.unit(), config.credibility(), holdout);
         try (RowSpill recorded = new RowSpill(n)) {
             progress.progress("reading the window", 0, 1);
-            DatasetLoader.scanSpeed(dataset, (t, time, values) -> {
+            window(dataset, firstRow).forEach((t, time, values) -> {
                 if (t >= maxRows) {
                     return false;
                 }
@@ -215,6 +244,22 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                     progress, anchor);
             return new Promotion.Candidate(outcome, gate.finish(trainRows));
         }
+    }
+
+    /** The header of a window that starts at row {@code firstRow}: the same grid shifted (its rows unused). */
+    static Dataset window(Dataset header, int firstRow) {
+        if (firstRow == 0) {
+            return header;
+        }
+        SpeedHistory h = header.history();
+        SpeedHistory shifted = new SpeedHistory(h.segmentIds(), h.start().plus(h.step().multipliedBy(firstRow)),
+                h.step(), h.timeZone(), h.unit(), h.speed(), null, null);
+        return new Dataset(header.name(), header.network(), shifted, header.provenance(), header.coverage());
+    }
+
+    /** The rows from {@code firstRow} on, numbered from 0. */
+    static RowSource window(StreamedDataset dataset, int firstRow) {
+        return visitor -> dataset.scan((t, time, values) -> t < firstRow || visitor.row(t - firstRow, time, values));
     }
 
     /** The training rows as a stream, in time order, each offered once. */

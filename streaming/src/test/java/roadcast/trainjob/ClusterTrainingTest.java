@@ -37,7 +37,9 @@ import roadcast.datasets.DayArchiveFolder;
 import roadcast.retrain.Retrain;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelRegistry;
+import roadcast.datasets.StreamedDataset;
 import roadcast.promote.GateThresholds;
+import roadcast.train.ClusterTrainer;
 import roadcast.promote.HeldOutWindow;
 import roadcast.promote.Promotion;
 
@@ -200,9 +202,46 @@ class ClusterTrainingTest {
         assertTrue(kept.cleaned().steps() < window, "not the window of " + window + " rows");
     }
 
+    /** The cluster trainer on the tests' mini-cluster (the command's one submits to a REST address). */
+    private static ClusterTrainer onMiniCluster() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        return new ClusterTrainer() {
+            @Override
+            public TrainingRun.Outcome train(Dataset dataset, int trainRows, TrainingConfig cfg, String address,
+                                             String workDir, int parallelism, ProgressListener progress,
+                                             ManifoldModel anchor) throws Exception {
+                return FlinkClusterTrainer.train(dataset, trainRows, cfg, env, workDir, parallelism, progress, anchor);
+            }
+
+            @Override
+            public TrainingRun.Outcome trainStreamed(StreamedDataset dataset, int firstRow, int endRow,
+                                                     TrainingConfig cfg, String address, String workDir,
+                                                     int parallelism, ProgressListener progress) throws Exception {
+                return FlinkClusterTrainer.train(dataset, firstRow, endRow, cfg, env, workDir, parallelism, progress,
+                        null);
+            }
+
+            @Override
+            public Promotion.Candidate trainStreamedGated(StreamedDataset dataset, int firstRow, int endRow,
+                                                          Duration holdout, TrainingConfig cfg, String address,
+                                                          String workDir, int parallelism, ProgressListener progress,
+                                                          ManifoldModel anchor) throws Exception {
+                Promotion.Candidate candidate = FlinkClusterTrainer.trainGated(dataset, firstRow, endRow, holdout,
+                        cfg, env, workDir, parallelism, progress, anchor);
+                keptByTheGate = candidate.window().cleaned().steps();
+                return candidate;
+            }
+        };
+    }
+
+    /** Rows of the window the last streamed gate kept in the driver. */
+    static int keptByTheGate;
+
     /**
-     * {@code roadcast retrain --flink}: the daily retrain on the stream's day-partitioned archive with the candidate's
-     * zones fitted on the cluster gives the local retrain's candidate (same checksum) and the same gate figures.
+     * {@code roadcast retrain --flink}: the daily retrain on the stream's day-partitioned archive, read row by row by
+     * the driver (parsed once into hourly spool files, never loaded) with the candidate's zones fitted on the cluster,
+     * gives the local retrain's candidate (same checksum) and the same gate figures; the window (the newest three of
+     * four days) starts after the archive's first row, and the driver kept two of its days for the gate.
      */
     @Test
     void retrainOnTheClusterGivesTheLocalRetrainsCandidate() throws Exception {
@@ -217,14 +256,20 @@ class ClusterTrainingTest {
         Retrain.Options options = Retrain.Options.defaults().withMaxZoneSize(40).withDays(3);
         Retrain.Result locally = Retrain.runOnce(archive, localRegistry, options, ProgressListener.NONE);
         String work = tmp.resolve("work-retrain").toUri().toString();
-        Retrain.Result onCluster = Retrain.runOnce(archive, clusterRegistry, options, ProgressListener.NONE,
-                (data, rows, cfg, progress, anchor) -> FlinkClusterTrainer.train(data, rows, cfg,
-                        StreamExecutionEnvironment.getExecutionEnvironment(), work, 2, progress, anchor));
+        Retrain.Result onCluster = Retrain.runOnceStreamed(archive, clusterRegistry, options, ProgressListener.NONE,
+                onMiniCluster(), "mini-cluster", work, 2);
 
         assertEquals(3 * 288, locally.rows(), "the archive's newest three days");
         assertEquals(locally.promotion().model().card().payloadSha256(),
                 onCluster.promotion().model().card().payloadSha256(), "the same candidate");
         assertEquals(locally.promotion().status(), onCluster.promotion().status());
         assertEquals(locally.promotion().decision().checks(), onCluster.promotion().decision().checks());
+        assertEquals(locally.promotion().reasons(), onCluster.promotion().reasons());
+        assertEquals(locally.windowFrom(), onCluster.windowFrom());
+        assertEquals(locally.windowTo(), onCluster.windowTo());
+        assertEquals(locally.rows(), onCluster.rows());
+        assertEquals(locally.promotion().model().card().gate().heldOut(),
+                onCluster.promotion().model().card().gate().heldOut());
+        assertEquals(2 * 288, keptByTheGate, "the driver kept the warm-up day and the held-out day, not the window");
     }
 }

@@ -66,10 +66,26 @@ public final class LongCsv {
     }
 
     /**
+     * {@link #read} ({@code instantsIn} null) or {@link #readAll} ({@code instantsIn} the table's zone) for a reader
+     * that takes the grid's rows one at a time and must not hold the history: the files are parsed once, their
+     * readings spooled to local disk by hour, and {@link StreamedTable#scan} fuses one hour of cells at a time.
+     * The same grid, ids and speeds as the loaded table (flow and occupancy are not kept).
+     *
+     * @param zone default zone of local timestamps ({@link #read}) or the table's zone ({@link #readAll})
+     * @param step the grid step; null infers it as {@link #read} does
+     */
+    public static StreamedTable stream(List<Path> files, ZoneId zone, Duration step, boolean instants) {
+        if (files.isEmpty()) {
+            throw new IllegalArgumentException("no files to read");
+        }
+        return StreamedTable.spool(files, zone, step, instants);
+    }
+
+    /**
      * Appends the rows of one file. With {@code instantsIn} set, rows keep absolute epoch seconds (local timestamps
      * taken in that zone); otherwise the local time in the first row's zone, as if it were UTC.
      */
-    private static void readRows(CsvScanner in, ZoneId defaultZone, ZoneId instantsIn, Rows rows) {
+    static void readRows(CsvScanner in, ZoneId defaultZone, ZoneId instantsIn, Rows rows) {
         List<String> header = new ArrayList<>();
         int term = in.next();
         if (term == CsvScanner.END_OF_FILE) {
@@ -251,7 +267,7 @@ public final class LongCsv {
     }
 
     /** Running weighted mean: adds {@code x} with weight {@code w} to cell {@code i}, returns the new mean. */
-    private static float fuse(float[] mean, float[] weight, int i, double x, double w) {
+    static float fuse(float[] mean, float[] weight, int i, double x, double w) {
         double before = weight[i];
         double total = before + w;
         weight[i] = (float) total;
@@ -274,7 +290,7 @@ public final class LongCsv {
     }
 
     /** Growable column arrays of the parsed rows, and what the files' headers and first rows said. */
-    private static final class Rows {
+    static final class Rows {
         final Map<String, Integer> segments = new LinkedHashMap<>();
         final List<String> files = new ArrayList<>();
         ZoneId zone;
@@ -291,6 +307,8 @@ public final class LongCsv {
         int[] file = new int[1024];
         long[] lines = new long[1024];
         int size;
+        /** Set for {@link #stream}: readings go to the spool on disk instead of these arrays. */
+        StreamedTable.Spool spool;
 
         int file(String name) {
             files.add(name);
@@ -302,6 +320,11 @@ public final class LongCsv {
         }
 
         void add(long s, int seg, double x, double f, double o, Source src, int fileIndex, long line) {
+            if (spool != null) {
+                spool.add(s, seg, x, src, fileIndex, line);
+                size++;
+                return;
+            }
             if (size == seconds.length) {
                 int cap = size * 2;
                 seconds = Arrays.copyOf(seconds, cap);
