@@ -17,9 +17,23 @@ package roadcast.kriging;
  * @param seed                seed of the fold assignment
  * @param maxSamples          most (step, segment) samples the regression sees; steps are strided beyond it (the
  *                            per-horizon calibration replay keeps at most maxSamples / horizon rows per row)
+ * @param maskDraws           draws of the masking folds the chosen regression is fitted on, the fits averaged
+ *                            where that beats the first draw alone on the calibration replay (1 = the first draw
+ *                            only; default 3): which observed roads are masked together decides which
+ *                            neighbourhoods the regression learns from, so one fit is tied to its draw. The
+ *                            hyperparameters, the cross-validation folds and the calibration replay are the first
+ *                            draw's.
  */
 public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[] lambdas, double calibrationFraction,
-                            double bandLevel, long seed, long maxSamples) {
+                            double bandLevel, long seed, long maxSamples, int maskDraws) {
+
+    /** Default mask draws: see {@link #defaults()}. */
+    public static final int MASK_DRAWS = 3;
+
+    public KrigingConfig(int folds, int[] ks, double[] widthFactors, double[] lambdas, double calibrationFraction,
+                         double bandLevel, long seed, long maxSamples) {
+        this(folds, ks, widthFactors, lambdas, calibrationFraction, bandLevel, seed, maxSamples, MASK_DRAWS);
+    }
 
     public KrigingConfig {
         if (folds < 2) {
@@ -36,6 +50,9 @@ public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[]
         if (!(calibrationFraction > 0 && calibrationFraction < 1) || !(bandLevel > 0 && bandLevel < 1)) {
             throw new IllegalArgumentException("calibrationFraction and bandLevel must be in (0, 1)");
         }
+        if (maskDraws < 1) {
+            throw new IllegalArgumentException("kriging needs at least 1 mask draw, got " + maskDraws);
+        }
         ks = ks.clone();
         widthFactors = widthFactors.clone();
         lambdas = lambdas.clone();
@@ -43,7 +60,7 @@ public record KrigingConfig(int folds, int[] ks, double[] widthFactors, double[]
 
     public static KrigingConfig defaults() {
         return new KrigingConfig(10, new int[] {4, 6, 8}, new double[] {0.25, 0.5, 1, 2},
-                new double[] {0.3, 3, 30, 300, Double.POSITIVE_INFINITY}, 0.2, 0.9, 1L, 400_000L);
+                new double[] {0.3, 3, 30, 300, Double.POSITIVE_INFINITY}, 0.2, 0.9, 1L, 400_000L, MASK_DRAWS);
     }
 
     public int maxK() {
