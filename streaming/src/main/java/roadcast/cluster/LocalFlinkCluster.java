@@ -39,6 +39,8 @@ public final class LocalFlinkCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalFlinkCluster.class);
     private static final String EXEC_RESULT = "BASH_JAVA_UTILS_EXEC_RESULT:";
     private static final Pattern JOB_ID = Pattern.compile("JobID ([0-9a-f]{32})");
+    /** How long a JobManager or TaskManager may take to start its actor system (Flink's default: 10 s). */
+    private static final String STARTUP_TIMEOUT = "120 s";
     /** Flink's default framework heap, set explicitly: {@link #heapSettings} subtracts it from the JVM heap. */
     static final long FRAMEWORK_HEAP_MB = 128;
 
@@ -526,7 +528,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
                 // On a loaded machine (a shared 2-core build host) the actor system may take more than the default
                 // 10 s to come up, and RPCs more than 10 s to answer; a killed TaskManager is still noticed at once
                 // (its RPCs fail, heartbeat.rpc-failure-threshold).
-                "pekko.startup-timeout: 120 s",
+                "pekko.startup-timeout: " + STARTUP_TIMEOUT,
                 "pekko.ask.timeout: 60 s",
                 "heartbeat.timeout: 120000",
                 // Metrics (heap used) fresh within a second for bench-train's peak heap.
@@ -627,6 +629,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
             cmd.add("-Xlog:gc:file=" + logs.resolve(name + ".gc.log") + "::filecount=0");
         }
         cmd.addAll(OPENS);
+        // Flink copies pekko.startup-timeout to pekko.remote.startup-timeout, a key Pekko's classic remoting no longer
+        // reads: it waits pekko.remote.classic.startup-timeout (10 s in its reference.conf) for its transports, and a
+        // JVM booting on a saturated host failed with "Could not create actor system" after those 10 s. Pekko lays
+        // system properties over its reference.conf, so the JVM flag is the way to raise it.
+        cmd.add("-Dpekko.remote.classic.startup-timeout=" + STARTUP_TIMEOUT.replace(" ", ""));
         cmd.addAll(List.of("-Dlog.file=" + logs.resolve(name + ".log"),
                 "-Dlog4j.configurationFile=" + conf.resolve("log4j.properties").toUri(),
                 "-cp", classpath, mainClass, "--configDir", conf.toString()));

@@ -121,51 +121,68 @@ class StandaloneTrainingTest {
     }
 
     /**
-     * {@code roadcast train --flink} with a model in service (the registry of the test above), from the command line:
-     * the driver streams the city's files once up to {@code --until}, keeps only the promotion gate's ring (a day of
-     * warm-up and the held-out day), the TaskManagers in their own JVMs fit the candidate, and the driver judges it.
-     * The candidate (forecasts to 1e-9, payload checksum) and the gate's verdict and figures are those of the local
-     * {@code roadcast train} (the data set loaded, the candidate fitted in the JVM) on a copy of the same registry.
+     * {@code roadcast train --flink} with a model in service, from the command line: the driver streams the city's
+     * files once up to {@code --until}, keeps only the promotion gate's ring (a day of warm-up and the held-out block),
+     * the TaskManagers in their own JVMs fit the candidate, and the driver judges it. The candidate (forecasts to 1e-9,
+     * payload checksum) and the gate's verdict and figures are those of the local {@code roadcast train} (the data set
+     * loaded, the candidate fitted in this JVM) on a copy of the same registry.
+     *
+     * <p>Kept cheap for CI: its own small city (120 segments, three days), the model in service fitted locally on the
+     * first two days, and a candidate on the least the gate takes: two days of training and a 12-hour held-out block,
+     * the scan stopping half a day before the files end.
      */
     @Test
     @Order(2)
     void theStreamedGateOnTheClusterGivesTheLocalTrainsCandidateAndVerdict() throws Exception {
-        Path clusterRegistry = tmp.resolve("registry");
-        Assumptions.assumeTrue(new ModelRegistry(clusterRegistry).latest().isPresent(), "needs the first test's model");
-        Path localRegistry = tmp.resolve("registry-local");
+        Path smallCity = tmp.resolve("gate-city");
+        new CityGenerator(CityConfig.of(120, 3, 5, 7, WeekProfiles.sharedOrBuiltIn(5))).generate(smallCity, r -> { });
+        Dataset small = DatasetLoader.load(smallCity);
+        Path clusterRegistry = tmp.resolve("gate-registry");
+        assertEquals(0, train(smallCity, clusterRegistry, small.history().time(576).toString()).exit(),
+                "the model in service");
+        Path localRegistry = tmp.resolve("gate-registry-local");
         try (var files = Files.walk(clusterRegistry)) {
             for (Path from : files.toList()) {
                 Files.copy(from, localRegistry.resolve(clusterRegistry.relativize(from).toString()));
             }
         }
-        // three and a half of the city's four days: the scan stops before the files end
-        String until = city.history().time(1008).toString();
-        StringWriter localOut = new StringWriter();
-        CommandLine localCli = new CommandLine(new TrainCommand());
-        localCli.setOut(new PrintWriter(localOut));
-        localCli.setErr(new PrintWriter(localOut));
-        int localExit = localCli.execute("--dataset", cityDir.toString(), "--registry", localRegistry.toString(),
-                "--max-zone-size", "40", "--until", until, "--quiet");
-        StringWriter clusterOut = new StringWriter();
-        CommandLine clusterCli = new CommandLine(new TrainCommand());
-        clusterCli.setOut(new PrintWriter(clusterOut));
-        clusterCli.setErr(new PrintWriter(clusterOut));
-        int clusterExit = clusterCli.execute("--dataset", cityDir.toString(), "--registry", clusterRegistry.toString(),
-                "--max-zone-size", "40", "--until", until, "--flink", "localhost:" + cluster.restUri().getPort(),
-                "--parallelism", "2", "--quiet");
+        // two days of training and the 12-hour held-out block: the scan stops half a day before the files end
+        int untilRow = 720;
+        int heldOutRows = 144;
+        String until = small.history().time(untilRow).toString();
+        Run local = train(smallCity, localRegistry, until, "--holdout", "PT12H");
+        Run remote = train(smallCity, clusterRegistry, until, "--holdout", "PT12H",
+                "--flink", "localhost:" + cluster.restUri().getPort(), "--parallelism", "2");
 
-        assertTrue(localExit == 0 || localExit == 3, localOut.toString());
-        assertEquals(localExit, clusterExit, "the same verdict\n" + localOut + "\n" + clusterOut);
-        assertTrue(clusterOut.toString().contains("read row by row"), clusterOut.toString());
-        assertTrue(clusterOut.toString().contains("promotion gate against"), clusterOut.toString());
-        assertEquals(gateFigures(localOut.toString()), gateFigures(clusterOut.toString()), "every gate figure");
-        ManifoldModel localCandidate = candidate(localRegistry, localExit);
-        ManifoldModel clusterCandidate = candidate(clusterRegistry, clusterExit);
+        assertTrue(local.exit() == 0 || local.exit() == 3, local.output());
+        assertEquals(local.exit(), remote.exit(), "the same verdict\n" + local.output() + "\n" + remote.output());
+        assertTrue(remote.output().contains("read row by row"), remote.output());
+        assertTrue(remote.output().contains("promotion gate against"), remote.output());
+        assertEquals(gateFigures(local.output()), gateFigures(remote.output()), "every gate figure");
+        ManifoldModel localCandidate = candidate(localRegistry, local.exit());
+        ManifoldModel clusterCandidate = candidate(clusterRegistry, remote.exit());
+        assertTrue(localCandidate.zoneCount() > 1, "zones: " + localCandidate.zoneCount());
         assertEquals(localCandidate.card().payloadSha256(), clusterCandidate.card().payloadSha256());
         assertEquals(localCandidate.card().gate().heldOut(), clusterCandidate.card().gate().heldOut());
-        double diff = ForecastDifference.maxAbs(localCandidate, clusterCandidate, city.history(), 1008 - 288, 1008);
+        double diff = ForecastDifference.maxAbs(localCandidate, clusterCandidate, small.history(),
+                untilRow - heldOutRows, untilRow);
         assertTrue(diff <= 1e-9, "max abs forecast difference " + diff);
         assertTrue(cluster.allAlive());
+    }
+
+    private record Run(int exit, String output) {
+    }
+
+    /** {@code roadcast train} in this JVM (the picocli command itself, as the CLI runs it), quiet, 40-segment zones. */
+    private static Run train(Path dataset, Path registry, String until, String... more) {
+        StringWriter out = new StringWriter();
+        CommandLine cli = new CommandLine(new TrainCommand());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(out));
+        List<String> args = new java.util.ArrayList<>(List.of("--dataset", dataset.toString(), "--registry",
+                registry.toString(), "--max-zone-size", "40", "--until", until, "--quiet"));
+        args.addAll(List.of(more));
+        return new Run(cli.execute(args.toArray(String[]::new)), out.toString());
     }
 
     /** The gate's check lines of a train command's output (name, figure, limit, pass/FAIL, detail). */
