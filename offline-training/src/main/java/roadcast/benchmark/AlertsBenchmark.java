@@ -437,7 +437,7 @@ public final class AlertsBenchmark {
                 scored.add(inc);
             }
         }
-        List<String> ids = history.segmentIds();
+        List<String> ids = Arrays.asList(history.segmentIds());
         List<String> trace = new ArrayList<>();
         trace.add("incident,start,time,observed,expected,lower,under,upstream,downstream");
         for (int t = 0; t < endRows; t++) {
