@@ -377,6 +377,19 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // four readings below on a road read every step (a loop): an incident lasts 15-45 min and holds its road 25-40%
+        // under, a probe's red-light dip or a signal's queue does not last 20 min; a probe road confirms on two deep
+        // readings meanwhile
+        for (double drop : new double[] {0.2, 0.3}) {
+            for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                for (int over : new int[] {1, 2}) {
+                    IncidentDetector.Settings four = new IncidentDetector.Settings(4, 2, drop, 0.2, 0.25, 0, 0, 1,
+                        area).withJumpReadings(over);
+                    out.add(four);
+                    out.add(four.withDeep(0.7, true));
+                }
+            }
+        }
         // one deep reading on a sparse (probe-only) road, confirmed by its neighbours: the queue on the roads feeding it
         // and the area not slowing; such a road is often read once while its incident lasts
         for (double sparse : new double[] {0.5, 0.6, 0.7}) {
