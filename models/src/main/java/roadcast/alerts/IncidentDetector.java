@@ -76,10 +76,18 @@ public final class IncidentDetector {
      *                      under their own expectation, and the area not slowing ({@link #areaShare()}). A road read
      *                      every 10-15 min rarely gives three readings; a queue on the roads feeding it is the evidence
      *                      a probe held at a red light does not make
+     * @param sparseDrop    on a <b>sparse</b> road (its previous reading more than one step before: read by passing
+     *                      floating cars, not by a loop) one reading this far under the expectation, band or not,
+     *                      confirms at once when its neighbours agree: at least half of the reporting upstream
+     *                      neighbours (one at least) {@link #upstreamDrop()} under their own expectation (the queue
+     *                      behind it) and the area not slowing ({@link #areaShare()}). Such a road is often read once
+     *                      while an incident lasts, and its band reaches down to 0-25% of the expectation; the
+     *                      neighbours' agreement is what keeps a probe held at a red light from alerting. 1 = off
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly) {
+                           boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
+                           double sparseDrop) {
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -109,6 +117,23 @@ public final class IncidentDetector {
             if (!(bandCap > 0 && bandCap <= 1)) {
                 throw new IllegalArgumentException("bandCap must be in (0, 1], got " + bandCap);
             }
+            if (!(sparseDrop > 0 && sparseDrop <= 1)) {
+                throw new IllegalArgumentException("sparseDrop must be in (0, 1], got " + sparseDrop);
+            }
+        }
+
+        /** Without the single-reading confirmation on sparse roads ({@link #sparseDrop()} = 1). */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, 1);
+        }
+
+        /** These settings with one deep reading on a sparse road confirmed by its neighbours ({@link #sparseDrop()}). */
+        public Settings withSparse(double drop) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, drop);
         }
 
         /** Without the early confirmation by a queue behind. */
@@ -130,13 +155,13 @@ public final class IncidentDetector {
         /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
         public Settings withBandCap(double cap) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly, sparseDrop);
         }
 
         /** These settings with (or without) two readings confirmed by a queue behind ({@link #queueEarly()}). */
         public Settings withQueueEarly(boolean early) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early, sparseDrop);
         }
 
         /** The onset's fall measured from the previous reading only. */
@@ -150,7 +175,7 @@ public final class IncidentDetector {
         /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
         public Settings withJumpReadings(int readings) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly);
+                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly, sparseDrop);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -163,7 +188,7 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly);
+                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly, sparseDrop);
         }
 
         /**
@@ -215,11 +240,12 @@ public final class IncidentDetector {
             int jumpOver = d.jumpReadings();
             double bandCap = d.bandCap();
             boolean queueEarly = d.queueEarly();
+            double sparse = d.sparseDrop();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap, queue-early)");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap, queue-early, sparse)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -234,6 +260,7 @@ public final class IncidentDetector {
                         case "on-track" -> onTrack = Double.parseDouble(value);
                         case "area" -> area = Double.parseDouble(value);
                         case "band-cap" -> bandCap = Double.parseDouble(value);
+                        case "sparse" -> sparse = Double.parseDouble(value);
                         case "queue-early" -> {
                             if (!value.equals("true") && !value.equals("false")) {
                                 throw new IllegalArgumentException("queue-early must be true or false, got " + value);
@@ -253,14 +280,14 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap, queue-early)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap, queue-early, sparse)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver, bandCap, queueEarly);
+                jumpOver, bandCap, queueEarly, sparse);
         }
 
         /**
@@ -278,7 +305,8 @@ public final class IncidentDetector {
                 deepContrast ? "+contrast" : "") : "")
                 + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
                 + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
-                + (queueEarly ? " queue-early=true" : "");
+                + (queueEarly ? " queue-early=true" : "")
+                + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f", sparseDrop) : "");
         }
     }
 
@@ -316,6 +344,8 @@ public final class IncidentDetector {
     private final double[] lastButOne;
     /** What the forecast expected for that reading (NaN when it had none). */
     private final double[] lastExpected;
+    /** When that reading was taken (Long.MIN_VALUE before the first). */
+    private final long[] lastTime;
 
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
@@ -379,6 +409,8 @@ public final class IncidentDetector {
         Arrays.fill(lastButOne, Double.NaN);
         lastExpected = new double[n];
         Arrays.fill(lastExpected, Double.NaN);
+        lastTime = new long[n];
+        Arrays.fill(lastTime, Long.MIN_VALUE);
     }
 
     /**
@@ -403,12 +435,19 @@ public final class IncidentDetector {
             // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known)
             double fallFrom = settings.jumpReadings() > 1 && lastButOne[i] > previous ? lastButOne[i] : previous;
             double previousExpected = lastExpected[i];
+            // a road whose previous reading is older than one step is read by passing probes, not a loop
+            boolean sparse = lastTime[i] == Long.MIN_VALUE || timeMillis - lastTime[i] > stepMillis;
+            lastTime[i] = timeMillis;
             lastButOne[i] = previous;
             last[i] = x;
             lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
             switch (mode[i]) {
                 case NORMAL -> {
-                    if (prevSpeed == null || !below(x, prevSpeed[0][i], prevLower[0][i])
+                    // on a sparse road one deep reading may start (and, with its neighbours, confirm) a breakdown
+                    // however wide the band: a probe road's band reaches 0-25% of the expectation
+                    boolean sparseDeep = sparse && prevSpeed != null && settings.sparseDrop() < 1
+                        && x < (1 - settings.sparseDrop()) * prevSpeed[0][i];
+                    if (prevSpeed == null || !(sparseDeep || below(x, prevSpeed[0][i], prevLower[0][i]))
                         || !(x < (1 - settings.minJump()) * fallFrom)
                         || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
@@ -436,6 +475,9 @@ public final class IncidentDetector {
                     mode[i] = downstreamBreaking(i, timeMillis) ? QUEUE : SUSPECT;
                     if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
                         judgeSpillBack(i, 0, timeMillis, observed);
+                    }
+                    if (mode[i] == SUSPECT && sparseDeep) {
+                        judgeQueue(i, 0, timeMillis, observed);
                     }
                 }
                 case SUSPECT, ALERT, QUEUE -> {

@@ -423,6 +423,52 @@ class IncidentDetectorTest {
         assertTrue(replay(unread, chain(3), early).isEmpty(), "nothing read behind: no evidence");
     }
 
+    /**
+     * A probe road (segment 1, read at steps 4 and 10 only) whose one reading during its incident is 80% under the
+     * expectation, inside a band that reaches down to 5 km/h: with {@code sparse=0.60} the queue on the road feeding
+     * it (30 km/h, 50% under) and the road it feeds running normally confirm it at that reading. Without the queue, with
+     * the area slowing, or on a loop road (read every step: its persistence is the evidence), it does not.
+     */
+    @Test
+    void oneDeepReadingOnASparseRoadConfirmsWhenItsNeighboursAgree() {
+        IncidentDetector.Settings sparse = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 0.5)
+            .withSparse(0.6);
+        assertEquals(sparse, IncidentDetector.Settings.parse(sparse.toString()), "the printed form reads back");
+        assertTrue(sparse.toString().endsWith(" sparse=0.60"), sparse.toString());
+        float[][] queued = oneReading();
+        for (int t = 10; t < 16; t++) {
+            queued[t][0] = 30;
+        }
+        List<IncidentAlert> alerts = replay(queued, chain(3), sparse, 5);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(10 * STEP, alerts.get(0).startMillis());
+        assertEquals(10 * STEP, alerts.get(0).detectedMillis(), "confirmed at its one reading");
+        assertTrue(replay(queued, chain(3), sparse.withSparse(1), 5).isEmpty(), "off: the band hides it");
+        assertTrue(replay(oneReading(), chain(3), sparse, 5).isEmpty(), "the road behind normal: a red light");
+        float[][] area = oneReading();
+        for (int t = 10; t < 16; t++) {
+            area[t][0] = 30;
+            area[t][2] = 30;
+        }
+        assertTrue(replay(area, chain(3), sparse, 5).isEmpty(), "the road ahead slowing too: the area, not one road");
+        float[][] loop = normal(30, 3);
+        loop[10][1] = 12;
+        for (int t = 10; t < 16; t++) {
+            loop[t][0] = 30;
+        }
+        assertTrue(replay(loop, chain(3), sparse, 5).isEmpty(), "a loop road's single deep reading: not sparse");
+    }
+
+    /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
+    private static float[][] oneReading() {
+        float[][] rows = normal(30, 3);
+        for (int t = 0; t < 30; t++) {
+            rows[t][1] = t == 4 ? 60 : t == 10 ? 12 : Float.NaN;
+        }
+        return rows;
+    }
+
     /** Segment 1 of a 3-chain read at steps 10 and 12 only (36 km/h, 40% under 60) around its incident. */
     private static float[][] twoReadings() {
         float[][] rows = normal(30, 3);

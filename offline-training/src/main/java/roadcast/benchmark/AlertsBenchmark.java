@@ -192,7 +192,18 @@ public final class AlertsBenchmark {
     /** Trains on the first 80% of the steps and scores the detector with {@code settings} on the rest. */
     public static Result run(Dataset data, Path eventsFile, TrainingConfig config, IncidentDetector.Settings settings,
                              ProgressListener progress) throws IOException {
-        return replay(data, eventsFile, config, TRAIN_SHARE, 1.0, List.of(settings), progress).get(0);
+        return run(data, eventsFile, config, settings, null, progress);
+    }
+
+    /**
+     * {@link #run(Dataset, Path, TrainingConfig, IncidentDetector.Settings, ProgressListener)}, writing to
+     * {@code explain} (when not null) every reading the detector saw of each scored incident's road while it lasted,
+     * with the forecast, its lower band and the readings of the roads feeding it and fed by it: why an incident was
+     * found or missed ({@code --alerts-explain}).
+     */
+    public static Result run(Dataset data, Path eventsFile, TrainingConfig config, IncidentDetector.Settings settings,
+                             Path explain, ProgressListener progress) throws IOException {
+        return replay(data, eventsFile, config, TRAIN_SHARE, 1.0, List.of(settings), explain, progress).get(0);
     }
 
     /**
@@ -219,7 +230,7 @@ public final class AlertsBenchmark {
         List<List<Result>> each = new ArrayList<>();
         List<String> names = new ArrayList<>();
         for (Part p : parts) {
-            each.add(replay(p.data(), p.eventsFile(), p.config(), VALIDATION_TRAIN_SHARE, TRAIN_SHARE, grid,
+            each.add(replay(p.data(), p.eventsFile(), p.config(), VALIDATION_TRAIN_SHARE, TRAIN_SHARE, grid, null,
                 progress));
             names.add(p.data().name());
         }
@@ -366,6 +377,31 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // four readings below on a road read every step (a loop): an incident lasts 15-45 min and holds its road 25-40%
+        // under, a probe's red-light dip or a signal's queue does not last 20 min; a probe road confirms on two deep
+        // readings meanwhile
+        for (double drop : new double[] {0.2, 0.3}) {
+            for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                for (int over : new int[] {1, 2}) {
+                    IncidentDetector.Settings four = new IncidentDetector.Settings(4, 2, drop, 0.2, 0.25, 0, 0, 1,
+                        area).withJumpReadings(over);
+                    out.add(four);
+                    out.add(four.withDeep(0.7, true));
+                }
+            }
+        }
+        // one deep reading on a sparse (probe-only) road, confirmed by its neighbours: the queue on the roads feeding it
+        // and the area not slowing; such a road is often read once while its incident lasts
+        for (double sparse : new double[] {0.5, 0.6, 0.7}) {
+            for (double jump : new double[] {0.2, 0.3}) {
+                for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                    IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, 0.2, jump, 0.25, 0, 0, 1,
+                        area).withSparse(sparse);
+                    out.add(three);
+                    out.add(three.withDeep(0.7, true));
+                }
+            }
+        }
         return out;
     }
 
@@ -375,8 +411,8 @@ public final class AlertsBenchmark {
      * replayed part.
      */
     static List<Result> replay(Dataset data, Path eventsFile, TrainingConfig config, double trainShare,
-                               double endShare, List<IncidentDetector.Settings> settings, ProgressListener progress)
-        throws IOException {
+                               double endShare, List<IncidentDetector.Settings> settings, Path explain,
+                               ProgressListener progress) throws IOException {
         if (!Files.exists(eventsFile)) { // before training: a missing ground truth is known at once
             throw new IllegalArgumentException("no ground truth: " + eventsFile + " is missing (the generator and the "
                 + "SUMO city write events.csv)");
@@ -406,8 +442,27 @@ public final class AlertsBenchmark {
         boolean havePrev = false;
         long prevIssued = 0;
         int warmFrom = (int) Math.max(1, trainRows - WARM_UP_MILLIS / step);
+        long testStart = first + trainRows * step;
+        long testEnd = first + endRows * step;
+        List<Incident> scored = new ArrayList<>();
+        for (Incident inc : readIncidents(eventsFile, data)) {
+            if (inc.start() >= testStart && inc.start() < testEnd) {
+                scored.add(inc);
+            }
+        }
+        List<String> ids = Arrays.asList(history.segmentIds());
+        List<String> trace = new ArrayList<>();
+        trace.add("incident,start,time,observed,expected,lower,under,upstream,downstream");
         for (int t = 0; t < endRows; t++) {
             long time = first + t * step;
+            if (explain != null && havePrev) {
+                for (Incident inc : scored) {
+                    float x = inputs[t][inc.segment()];
+                    if (time >= inc.start() - EARLY_MILLIS && time < inc.end() && !Float.isNaN(x)) {
+                        trace.add(explainRow(inc, time, x, prevSpeed, prevLower, inputs[t], downstream, ids));
+                    }
+                }
+            }
             if (t >= warmFrom) {
                 for (int k = 0; k < detectors.size(); k++) {
                     detectors.get(k).step(time, inputs[t], havePrev ? prevSpeed : null, havePrev ? prevLower : null,
@@ -427,13 +482,12 @@ public final class AlertsBenchmark {
                 havePrev = true;
             }
         }
-        long testStart = first + trainRows * step;
-        long testEnd = first + endRows * step;
         List<Incident> incidents = new ArrayList<>();
-        for (Incident inc : readIncidents(eventsFile, data)) {
-            if (inc.start() >= testStart && inc.start() < testEnd) {
-                incidents.add(withReadings(inc, inputs, first, step));
-            }
+        for (Incident inc : scored) {
+            incidents.add(withReadings(inc, inputs, first, step));
+        }
+        if (explain != null) {
+            Files.write(explain, trace, StandardCharsets.UTF_8);
         }
         List<Result> results = new ArrayList<>();
         for (int k = 0; k < detectors.size(); k++) {
@@ -443,6 +497,38 @@ public final class AlertsBenchmark {
             results.add(score(found, incidents, testStart, testEnd, trained.seconds(), settings.get(k)));
         }
         return results;
+    }
+
+    /**
+     * One reading of an incident's road: what was read, what the forecast issued the step before expected and its
+     * lower band, how far under the expectation, and each road feeding it and fed by it as {@code id:read/expected}
+     * ({@code -} = no reading), separated by spaces.
+     */
+    private static String explainRow(Incident inc, long time, float x, double[][] speed, double[][] lower,
+                                     float[] row, int[][] downstream, List<String> ids) {
+        int i = inc.segment();
+        StringBuilder up = new StringBuilder();
+        for (int a = 0; a < downstream.length; a++) {
+            for (int b : downstream[a] == null ? new int[0] : downstream[a]) {
+                if (b == i && a != i) {
+                    up.append(up.isEmpty() ? "" : " ").append(neighbour(a, row, speed, ids));
+                }
+            }
+        }
+        StringBuilder down = new StringBuilder();
+        for (int b : downstream[i] == null ? new int[0] : downstream[i]) {
+            if (b != i && b >= 0) {
+                down.append(down.isEmpty() ? "" : " ").append(neighbour(b, row, speed, ids));
+            }
+        }
+        return String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.2f,%s,%s", ids.get(i),
+            java.time.Instant.ofEpochMilli(inc.start()), java.time.Instant.ofEpochMilli(time), x, speed[0][i],
+            lower[0][i], 1 - x / speed[0][i], up, down);
+    }
+
+    private static String neighbour(int j, float[] row, double[][] speed, List<String> ids) {
+        return Float.isNaN(row[j]) ? ids.get(j) + ":-/" + Math.round(speed[0][j])
+            : ids.get(j) + ":" + Math.round(row[j]) + "/" + Math.round(speed[0][j]);
     }
 
     /**

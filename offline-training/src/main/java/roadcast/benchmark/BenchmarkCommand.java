@@ -114,6 +114,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "is tuned with 15.")
     double alertsMaxDelay;
 
+    @Option(names = "--alerts-explain", paramLabel = "FILE",
+            description = "With --protocol alerts: write every reading the detector saw of each scored incident's "
+                    + "road while it lasted (CSV: incident,start,time,observed,expected,lower,under,upstream,"
+                    + "downstream; neighbours as id:read/expected, '-' = no reading): why each was found or missed (default: "
+                    + "not written)")
+    Path alertsExplain;
+
     @Option(names = "--alerts-tune-with", paramLabel = "DIR", split = ",",
             description = "With --alerts-tune: also pool these data sets' validation parts (each trained on its own "
                     + "first 60%%, replayed 60-80%%; counts summed per setting) when choosing: a small city's "
@@ -281,7 +288,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 validation = AlertsBenchmark.validate(parts, AlertsBenchmark.grid(), alertsMaxDelay, bars);
                 settings = validation.chosen().settings();
             }
-            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, bars);
+            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, alertsExplain, bars);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: " + e.getMessage());
             return 2;

@@ -40,8 +40,10 @@ class AlertsBenchmarkTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path json = tmp.resolve("alerts.json");
+        Path explain = tmp.resolve("explain.csv");
         assertEquals(0, run(new BenchmarkCommand(), out, err, "--dataset", city.toString(), "--protocol", "alerts",
-            "--json", json.toString(), "--rank", "5", "--order", "2", "--lambda", "1", "--quiet"), err.toString());
+            "--json", json.toString(), "--rank", "5", "--order", "2", "--lambda", "1", "--quiet",
+            "--alerts-explain", explain.toString()), err.toString());
         JsonNode r = new ObjectMapper().readTree(json.toFile());
         for (String field : new String[] {"incidents", "alerts", "precision", "recall", "detection_delay_min_median",
             "false_alerts_per_day"}) {
@@ -53,6 +55,14 @@ class AlertsBenchmarkTest {
         assertTrue(r.get("detection_delay_min_median").asDouble() <= 10, "found within 10 minutes: " + r);
         assertTrue(r.get("precision").asDouble() > 0, r.toString());
         assertTrue(out.toString().contains("protocol alerts"), out.toString());
+        // --alerts-explain: every reading of each scored incident's road, with forecast, band and neighbours
+        List<String> rows = Files.readAllLines(explain);
+        assertEquals("incident,start,time,observed,expected,lower,under,upstream,downstream", rows.get(0));
+        assertTrue(rows.size() > incidents, "the generated city reads every road every step: " + rows.size());
+        String[] row = rows.get(1).split(",", -1);
+        assertEquals(9, row.length, rows.get(1));
+        assertTrue(Double.parseDouble(row[4]) > 0, "the forecast's expectation: " + rows.get(1));
+        assertTrue(row[7].contains(":") || row[8].contains(":"), "its neighbours as id:read/expected: " + rows.get(1));
 
         // no ground truth: a clear refusal, not a crash
         Files.delete(city.resolve("events.csv"));
@@ -144,6 +154,8 @@ class AlertsBenchmarkTest {
         assertTrue(grid.stream().anyMatch(g -> g.deepDrop() < 1 && g.deepContrast() && g.persistSteps() == 3),
             "three readings or two deep ones with the road ahead normal is among them");
         assertTrue(grid.stream().anyMatch(g -> g.bandCap() < 1), "the capped band is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.sparseDrop() < 1), "one deep reading on a sparse road is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.persistSteps() == 4), "four readings on a loop road are among them");
     }
 
     /**
