@@ -38,10 +38,12 @@ public final class HistoryCleaner {
      * reads the history as a stream of rows and never holds it (the Flink batch trainer's driver).
      */
     public static final class RowCleaner {
+        private static final int VERDICTS = Verdict.values().length;
         private final String[] segmentIds;
         private final ReadingCheck check;
         private final SegmentTrack[] tracks;
-        private final long[][] counts;
+        /** [segment * VERDICTS + verdict]: one array walked in column order, not a small array per segment. */
+        private final long[] counts;
 
         public RowCleaner(String[] segmentIds, CredibilityRules rules) {
             this.segmentIds = segmentIds.clone();
@@ -51,7 +53,7 @@ public final class HistoryCleaner {
             for (int i = 0; i < n; i++) {
                 tracks[i] = new SegmentTrack();
             }
-            this.counts = new long[n][Verdict.values().length];
+            this.counts = new long[n * VERDICTS];
         }
 
         /** Cleans the next row in place: rejected cells become NaN. */
@@ -60,7 +62,7 @@ public final class HistoryCleaner {
                 float x = row[i];
                 // a NaN cell is a reading that never arrived: the stream would not see it, so it must not touch the track
                 Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], x);
-                counts[i][v.ordinal()]++;
+                counts[i * VERDICTS + v.ordinal()]++;
                 if (v != Verdict.OK) {
                     row[i] = Float.NaN;
                 }
@@ -69,9 +71,9 @@ public final class HistoryCleaner {
 
         /** What was removed from the rows cleaned so far. */
         public CleaningReport report() {
-            long[][] copy = new long[counts.length][];
+            long[][] copy = new long[segmentIds.length][];
             for (int i = 0; i < copy.length; i++) {
-                copy[i] = counts[i].clone();
+                copy[i] = java.util.Arrays.copyOfRange(counts, i * VERDICTS, (i + 1) * VERDICTS);
             }
             return new CleaningReport(segmentIds.clone(), copy);
         }

@@ -305,11 +305,18 @@ public final class Zoning {
     private static void mergeSmall(UnionFind uf, RoadNetwork network, float[][] series, int[] ea, int[] eb,
                                    double[] aff, int n, int max) {
         int samples = series[0].length;
+        int[][] incident = incidentEdges(ea, eb, n);
         boolean merged = true;
         while (merged) {
             merged = false;
             int[][] clusters = zones(uf, n);
             int k = clusters.length;
+            // the pass's clusters now in each current set (a union joins the lists): the edges that touch a set are
+            // its members' incident edges, so a partner by links needs no walk over every edge of the network
+            java.util.Map<Integer, java.util.List<int[]>> members = new java.util.HashMap<>();
+            for (int[] cluster : clusters) {
+                members.computeIfAbsent(uf.find(cluster[0]), r -> new java.util.ArrayList<>()).add(cluster);
+            }
             int[] roots = new int[k];
             double[][] centroids = new double[k][];
             double[][] sums = new double[k][];
@@ -328,7 +335,8 @@ public final class Zoning {
                 if (uf.size(root) * 2 >= max) {
                     continue;
                 }
-                int partner = partnerByLinks(uf, root, ea, eb, aff, max);
+                int partner = partnerByLinks(uf, root, edgesTouching(members.get(root), incident), ea, eb, aff,
+                        max);
                 if (partner < 0 && centroids[c] != null) {
                     partner = partnerByPlace(uf, root, centroids[c], roots, centroids, max);
                 }
@@ -337,14 +345,67 @@ public final class Zoning {
                 }
                 if (partner >= 0 && uf.unionIfFits(root, partner, max)) {
                     merged = true;
+                    java.util.List<int[]> joined = members.remove(root);
+                    joined.addAll(members.remove(partner));
+                    members.put(uf.find(root), joined);
                 }
             }
         }
     }
 
-    private static int partnerByLinks(UnionFind uf, int root, int[] ea, int[] eb, double[] aff, int max) {
-        java.util.Map<Integer, Double> weight = new java.util.TreeMap<>();
+    /** [node] the indices of the edges at the node, ascending. */
+    private static int[][] incidentEdges(int[] ea, int[] eb, int n) {
+        int[] degree = new int[n];
         for (int k = 0; k < ea.length; k++) {
+            degree[ea[k]]++;
+            degree[eb[k]]++;
+        }
+        int[][] incident = new int[n][];
+        for (int i = 0; i < n; i++) {
+            incident[i] = new int[degree[i]];
+            degree[i] = 0;
+        }
+        for (int k = 0; k < ea.length; k++) {
+            incident[ea[k]][degree[ea[k]]++] = k;
+            incident[eb[k]][degree[eb[k]]++] = k;
+        }
+        return incident;
+    }
+
+    /** The edges with an end in the given clusters, ascending and once each: the order the full walk met them in. */
+    private static int[] edgesTouching(java.util.List<int[]> clusters, int[][] incident) {
+        int count = 0;
+        for (int[] cluster : clusters) {
+            for (int node : cluster) {
+                count += incident[node].length;
+            }
+        }
+        int[] sorted = new int[count];
+        count = 0;
+        for (int[] cluster : clusters) {
+            for (int node : cluster) {
+                System.arraycopy(incident[node], 0, sorted, count, incident[node].length);
+                count += incident[node].length;
+            }
+        }
+        Arrays.sort(sorted);
+        int unique = 0;
+        for (int j = 0; j < sorted.length; j++) {
+            if (unique == 0 || sorted[j] != sorted[unique - 1]) {
+                sorted[unique++] = sorted[j];
+            }
+        }
+        return Arrays.copyOf(sorted, unique);
+    }
+
+    /**
+     * @param touching the edges with an end in root's set, ascending: the others are skipped by the rule below, so
+     *                 walking only these adds the same weights in the same order as a walk over every edge
+     */
+    private static int partnerByLinks(UnionFind uf, int root, int[] touching, int[] ea, int[] eb, double[] aff,
+                                      int max) {
+        java.util.Map<Integer, Double> weight = new java.util.TreeMap<>();
+        for (int k : touching) {
             int ra = uf.find(ea[k]);
             int rb = uf.find(eb[k]);
             if (ra == rb || (ra != root && rb != root)) {

@@ -127,7 +127,7 @@ public final class LongCsv {
                 if (c == cTime || c == cSegment || c == cSource) {
                     cells[c] = in.fieldString();
                 } else {
-                    numbers[c] = in.fieldDouble("column " + header.get(c));
+                    numbers[c] = in.fieldDouble("column ", header.get(c));
                 }
                 c++;
                 if (term != CsvScanner.MORE) {

@@ -74,8 +74,8 @@ public final class WideCsv {
                 throw in.error("row has 0 values, header has " + n + " segments");
             }
             for (int i = 0; i < n; i++) {
-                term = in.next();
-                row[i] = (float) in.fieldDouble("column " + ids[i]);
+                row[i] = (float) in.nextDouble("column ", ids[i]);
+                term = in.terminator();
                 if (term != CsvScanner.MORE && i < n - 1) {
                     throw in.error("ragged row: " + (i + 1) + " values, header has " + n + " segments");
                 }
