@@ -176,19 +176,50 @@ public final class CsvScanner implements Closeable {
             terminator = MORE;
             return Double.NaN;
         }
+        int j = i;
+        while (j < end && b[j] != ',' && b[j] != '\n') {
+            j++;
+        }
+        if (j == end) {
+            return generalDouble(what, name); // the field runs past the read buffer
+        }
+        double value = plainDecimal(b, i, j);
+        if (Double.isNaN(value)) {
+            return generalDouble(what, name);
+        }
+        pos = j + 1;
+        fieldLength = 0;
+        if (b[j] == ',') {
+            lineStart = false;
+            terminator = MORE;
+        } else {
+            lineStart = true;
+            pendingNewLine = true;
+            terminator = END_OF_LINE;
+        }
+        return value;
+    }
+
+    /**
+     * {@code b[s, e)} read as a plain decimal (optional sign, digits, at most one '.', at least one digit, a mantissa
+     * below 2^53), as mantissa / 10^fraction: exact division by an exact power of ten; NaN when it is anything else,
+     * for the caller's general path (a plain decimal is never NaN).
+     */
+    private static double plainDecimal(byte[] b, int s, int e) {
+        int i = s;
         boolean negative = false;
-        if (i < end && (b[i] == '-' || b[i] == '+')) {
+        if (i < e && (b[i] == '-' || b[i] == '+')) {
             negative = b[i] == '-';
             i++;
         }
         long mantissa = 0;
         int digits = 0;
         int fraction = -1;
-        for (; i < end; i++) {
+        for (; i < e; i++) {
             byte c = b[i];
             if (c >= '0' && c <= '9') {
                 if (mantissa >= EXACT_MANTISSA / 10) {
-                    return generalDouble(what, name);
+                    return Double.NaN;
                 }
                 mantissa = mantissa * 10 + (c - '0');
                 digits++;
@@ -197,25 +228,15 @@ public final class CsvScanner implements Closeable {
                 }
             } else if (c == '.' && fraction < 0) {
                 fraction = 0;
-            } else if ((c == ',' || c == '\n') && digits > 0) {
-                pos = i + 1;
-                fieldLength = 0;
-                if (c == ',') {
-                    lineStart = false;
-                    terminator = MORE;
-                } else {
-                    lineStart = true;
-                    pendingNewLine = true;
-                    terminator = END_OF_LINE;
-                }
-                // the same formula as fieldDouble: a mantissa below 2^53 over an exact power of ten
-                double value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
-                return negative ? -value : value;
             } else {
-                return generalDouble(what, name);
+                return Double.NaN;
             }
         }
-        return generalDouble(what, name);
+        if (digits == 0) {
+            return Double.NaN;
+        }
+        double value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
+        return negative ? -value : value;
     }
 
     /** How the field last read by {@link #nextDouble} ended: {@link #MORE}, {@link #END_OF_LINE} or {@link #END_OF_FILE}. */
@@ -273,37 +294,8 @@ public final class CsvScanner implements Closeable {
         if (s == e) {
             return Double.NaN;
         }
-        int i = s;
-        boolean negative = false;
-        if (field[i] == '-' || field[i] == '+') {
-            negative = field[i] == '-';
-            i++;
-        }
-        long mantissa = 0;
-        int digits = 0;
-        int fraction = -1;
-        for (; i < e; i++) {
-            byte c = field[i];
-            if (c >= '0' && c <= '9') {
-                if (mantissa >= EXACT_MANTISSA / 10) {
-                    return slowDouble(s, e, what, name);
-                }
-                mantissa = mantissa * 10 + (c - '0');
-                digits++;
-                if (fraction >= 0) {
-                    fraction++;
-                }
-            } else if (c == '.' && fraction < 0) {
-                fraction = 0;
-            } else {
-                return slowDouble(s, e, what, name);
-            }
-        }
-        if (digits == 0) {
-            return slowDouble(s, e, what, name);
-        }
-        double value = fraction > 0 ? mantissa / POW10[fraction] : mantissa;
-        return negative ? -value : value;
+        double value = plainDecimal(field, s, e);
+        return Double.isNaN(value) ? slowDouble(s, e, what, name) : value;
     }
 
     private double slowDouble(int s, int e, String what, String name) {
