@@ -138,14 +138,16 @@ public final class ZoneFitter {
                 LocalCorrection.ResidualMoments res =
                         LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
                 LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
+                // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
+                // noisily (README, issue 14), the average hedges it. Each order's moments, once for all p.
+                LatentDynamics.Moments[] byOrder =
+                        new LatentDynamics.Moments[java.util.Arrays.stream(sOrders).max().getAsInt()];
+                for (int k = 1; k <= byOrder.length; k++) {
+                    byOrder[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
+                }
                 for (int p : sOrders) {
                     LocalCorrection.FeatureMoments feat = widest.forOrder(p);
-                    // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
-                    // noisily (README, issue 14), the average hedges it
-                    LatentDynamics.Moments[] dyn = new LatentDynamics.Moments[p];
-                    for (int k = 1; k <= p; k++) {
-                        dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
-                    }
+                    LatentDynamics.Moments[] dyn = java.util.Arrays.copyOf(byOrder, p);
                     for (double lambda : sLambdas) {
                         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
                         double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
