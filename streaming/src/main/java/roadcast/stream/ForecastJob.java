@@ -11,7 +11,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -161,10 +160,10 @@ public final class ForecastJob {
             // Only when asked for: otherwise 'flink run -p N' (or the cluster's default) decides.
             m.put("parallelism.default", Integer.toString(config.parallelism()));
         }
-        // A record between two tasks (source -> zone operator, zone operator -> forecast sink) waits in a network
-        // buffer until the buffer fills or this interval passes (Flink's default 100 ms). In a step's burst buffers
-        // fill at once; the last zones' readings and forecasts of a step do not, and waited up to 100 ms on each of
-        // the two hops: a large part of a 250 ms at-least-once lag budget. The price of 10 ms: each task's output flusher
+        // A record between two tasks (source -> zone operator; at parallelism > 1 also zone operator -> forecast
+        // sink) waits in a network buffer until the buffer fills or this interval passes (Flink's default 100 ms).
+        // In a step's burst buffers fill at once; the last zones' readings of a step do not, and waited up to 100 ms
+        // on each hop: a large part of a 250 ms at-least-once lag budget. The price of 10 ms: each task's output flusher
         // wakes every 10 ms and sends part-filled buffers when the input trickles (more, smaller network buffers).
         m.put("execution.buffer-timeout.interval", BUFFER_TIMEOUT_MILLIS + " ms");
         // Chained operators hand records on without a serializer copy (about 4 % of the forecast thread in the JFR
@@ -228,18 +227,13 @@ public final class ForecastJob {
         // operator's thread in the JFR profile) runs on every subtask, not on the one that owns the network key:
         // forecasts go to the subtask of their segment (SegmentPartitioner: one producer per segment, so a segment's
         // forecasts stay in issue order across zonings), through IssuedForecastSerializer.
-        // At parallelism 1 there is one publishing subtask anyway: forecasts go to it one to one (forward, so no
-        // partitioning), but it is NOT chained to the zone operator: chained, encoding and sending ran on the zone
-        // operator's thread after the kernel, and that one thread bounded both the throughput and a step's lag while
-        // the second core idled part of the time. In its own task the publishing subtask encodes and sends a zone's
-        // forecasts while the zone thread reads and forecasts the next zones (the price: each forecast is written to
-        // a local network buffer and read back through IssuedForecastSerializer). Same uid, same order per segment.
-        DataStream<IssuedForecast> toPublish = env.getParallelism() == 1 ? issued.forward()
+        // At parallelism 1 there is one publishing subtask anyway: the sink is chained to the zone operator instead,
+        // so forecasts are not serialised, copied through a network buffer and deserialised on the way (in the JFR
+        // profile of bench-stream at 5,000 segments: 8 % of the zone operator's thread writing them and a quarter of
+        // the publishing thread reading them back). Same uid, same order per segment (one producer either way).
+        DataStream<IssuedForecast> toPublish = env.getParallelism() == 1 ? issued
                 : issued.partitionCustom(new SegmentPartitioner(), new SegmentPartitioner.SegmentOf());
-        DataStreamSink<IssuedForecast> sink = toPublish.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
-        if (env.getParallelism() == 1) {
-            sink.disableChaining();
-        }
+        toPublish.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
 
         parsed.getSideOutput(DEAD_LETTERS)
                 .union(issued.getSideOutput(DEAD_LETTERS))
