@@ -137,9 +137,6 @@ public final class ForecastJob {
      */
     public static final java.time.Duration CHECKPOINT_TIMEOUT = java.time.Duration.ofMinutes(10);
 
-    /** Longest wait of a record in a network buffer between two of the job's tasks (see flinkConfiguration). */
-    public static final long BUFFER_TIMEOUT_MILLIS = 10;
-
     /** The Flink settings this job runs with: checkpoints, state backend, plus the extra options. */
     public Configuration flinkConfiguration() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -160,12 +157,6 @@ public final class ForecastJob {
             // Only when asked for: otherwise 'flink run -p N' (or the cluster's default) decides.
             m.put("parallelism.default", Integer.toString(config.parallelism()));
         }
-        // A record between two tasks (source -> zone operator; at parallelism > 1 also zone operator -> forecast
-        // sink) waits in a network buffer until the buffer fills or this interval passes (Flink's default 100 ms).
-        // In a step's burst buffers fill at once; the last zones' readings of a step do not, and waited up to 100 ms
-        // on each hop: a large part of a 250 ms at-least-once lag budget. The price of 10 ms: each task's output flusher
-        // wakes every 10 ms and sends part-filled buffers when the input trickles (more, smaller network buffers).
-        m.put("execution.buffer-timeout.interval", BUFFER_TIMEOUT_MILLIS + " ms");
         // Chained operators hand records on without a serializer copy (about 4 % of the forecast thread in the JFR
         // profile). Safe here: no function keeps or changes a record after emitting it; each stage builds new ones.
         m.put("pipeline.object-reuse", "true");

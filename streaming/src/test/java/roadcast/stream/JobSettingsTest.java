@@ -142,15 +142,4 @@ class JobSettingsTest {
         new CommandLine(s3).parseArgs("--registry", registry.toString(), "--checkpoint-dir", "s3://bucket/cp");
         assertEquals("s3://bucket/cp", s3.build().flinkConfiguration().toMap().get("execution.checkpointing.dir"));
     }
-
-    /**
-     * The tail of a step's readings and forecasts waits at most this long in a part-filled network buffer between
-     * the job's tasks (Flink's default: 100 ms).
-     */
-    @Test
-    void networkBuffersAreFlushedAfterTenMilliseconds() throws Exception {
-        ForecastJob job = new ForecastJob(RecordListSource.of(List.of()), new CollectingSink<>(),
-                new CollectingSink<>(), JobConfig.defaults(registry).withParallelism(1));
-        assertEquals(ForecastJob.BUFFER_TIMEOUT_MILLIS, job.environment().getBufferTimeout());
-    }
 }
