@@ -62,8 +62,9 @@ public final class Kriging {
     /**
      * One random draw of the masking folds: each observed segment's fold, its nearest observed neighbours of its zone
      * outside that fold, its wider neighbourhood for the level features and the median level seen from each fold.
-     * The regression's training steps cycle through several draws ({@link KrigingConfig#maskDraws}), so it learns
-     * from many masked neighbourhoods of every road rather than the one a single draw happens to give.
+     * The final regression is fitted on each of several draws ({@link KrigingConfig#maskDraws}) and the fits averaged
+     * ({@code bagged}) where the calibration replay prefers that to the first draw alone (cycling draws per training
+     * step was tried and not kept: README, issue 8).
      */
     private record Draw(int[] fold, RoadDistances.Neighbours[] neighbours, RoadDistances.Neighbours[] wide,
                         double[] foldMedian) {
