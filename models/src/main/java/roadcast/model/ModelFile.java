@@ -29,6 +29,7 @@ import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
 import roadcast.kriging.KrigingKernel;
 import roadcast.kriging.KrigingModel;
+import roadcast.manifold.ProfileGrid;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
@@ -59,12 +60,15 @@ import roadcast.skill.SkillTable;
  * of an older file reads without them (levels 0), the kernel it was fitted with. Format 5 adds each zone's profile
  * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}) and a blend
  * weight per regime ({@code zoneZ.blend} [H * 2 * n]); a zone of an older file reads with trend weights 0 and its one
- * blend weight in both regimes, the forecast it always gave. An older build refuses a newer file as newer
- * than it reads.
+ * blend weight in both regimes, the forecast it always gave. Format 6 records each zone's profile slot width
+ * ({@code profileSlotMillis} in the zone's header, see {@link ProfileGrid}): below 5-minute steps the profile is kept
+ * on 5-minute slots interpolated to the step (a fifth of the 1-minute profile that was most of a large model), and
+ * {@code zoneZ.profile} has the slots' length; a zone of an older file (or without the field) has its profile at the
+ * step, as it was written. An older build refuses a newer file as newer than it reads.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -238,6 +242,7 @@ public final class ModelFile {
             zn.put("eps", zm.eps());
             zn.put("bandZ", zm.bandZ());
             zn.put("trendHalfWindow", zm.trendHalfWindow());
+            zn.put("profileSlotMillis", zm.profileSlotMillis());
         }
         KrigingModel kriging = model.kriging();
         if (kriging != null) {
@@ -479,7 +484,11 @@ public final class ModelFile {
             int rank = zn.get("rank").asInt();
             int order = zn.get("order").asInt();
             String prefix = "zone" + z + ".";
-            double[] profile = r.f64(prefix + "profile", ZoneModel.expectedProfileLength(zs, stepMillis));
+            // format 6 records the profile's slot width; an older zone's profile is at the step
+            JsonNode slot = zn.get("profileSlotMillis");
+            long slotMillis = slot == null || slot.isNull() ? stepMillis : slot.asLong();
+            ProfileGrid.check(stepMillis, slotMillis);
+            double[] profile = r.f64(prefix + "profile", ZoneModel.expectedProfileLength(zs, slotMillis));
             double[] basis = r.f64(prefix + "basis", (long) zs * rank);
             double[] dynamics = r.f64(prefix + "dynamics", (long) horizons * rank * (rank * order + 1));
             double[] local = r.f64(prefix + "local", (long) horizons * zs * 3);
@@ -495,7 +504,7 @@ public final class ModelFile {
             JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
-                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend);
+                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, slotMillis);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;
