@@ -78,9 +78,11 @@ public final class ModelFileScaleBenchmark {
             if (!model.skill().equals(back.skill())) {
                 throw new AssertionError("the skill table reads back differently");
             }
+            model = null;
+            double[] stepMillis = forecastSteps(back, 5, 10);
 
             result.put("segments", segments);
-            result.put("zones", model.zoneCount());
+            result.put("zones", back.zoneCount());
             result.put("horizons", horizons);
             result.put("step_minutes", 1);
             result.put("profile_slot_minutes", slotMinutes);
@@ -92,6 +94,10 @@ public final class ModelFileScaleBenchmark {
             result.put("heap_model_mb", (heapWithBoth - heapWithModel) / 1_000_000);
             result.put("read_peak_above_model_mb", Math.max(0, peak.peak - heapWithModel) / 1_000_000);
             result.put("max_heap_mb", Runtime.getRuntime().maxMemory() / 1_000_000);
+            // the kernel's share of one live step: every zone observes a 1-minute row and forecasts all horizons, one
+            // thread (the stream's zone operator is one subtask)
+            result.put("forecast_step_ms_median", round(stepMillis[stepMillis.length / 2]));
+            result.put("forecast_step_ms_max", round(stepMillis[stepMillis.length - 1]));
         } finally {
             Files.deleteIfExists(file);
         }
@@ -99,6 +105,30 @@ public final class ModelFileScaleBenchmark {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "bench-model-file.json"), json);
         System.out.println(json);
+    }
+
+    /** Milliseconds of each of {@code timed} steps (sorted) of observe + forecast over the whole network. */
+    private static double[] forecastSteps(ManifoldModel model, int warm, int timed) {
+        roadcast.forecast.NetworkForecaster forecaster = new roadcast.forecast.NetworkForecaster(model);
+        roadcast.forecast.NetworkForecast out = forecaster.newForecast();
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] row = new float[model.network().size()];
+        long t = 1_700_000_040_000L;
+        double[] millis = new double[timed];
+        for (int k = 0; k < warm + timed; k++) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = (float) rnd.nextDouble(20, 70);
+            }
+            long s = System.nanoTime();
+            forecaster.observe(t, row);
+            forecaster.forecast(out);
+            if (k >= warm) {
+                millis[k - warm] = (System.nanoTime() - s) / 1e6;
+            }
+            t += 60_000L;
+        }
+        java.util.Arrays.sort(millis);
+        return millis;
     }
 
     private static double round(double seconds) {
