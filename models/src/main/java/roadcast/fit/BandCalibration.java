@@ -606,6 +606,8 @@ public final class BandCalibration {
         ZoneForecast out = new ZoneForecast(horizons, n);
         LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
         double[] profile = model.profile();
+        roadcast.manifold.ProfileGrid grid = model.profileGrid();
+        double[] mu = new double[n];
         double[] now = new double[n];
         double[] change = new double[n];
         int firstIssue = Math.max(0, from - 1);
@@ -634,7 +636,9 @@ public final class BandCalibration {
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;
                 long targetMillis = issued + (h + 1) * stepMillis;
-                int base = clock.profileRow(targetMillis) * n;
+                if (q != null) {
+                    grid.row(profile, n, targetMillis, mu);
+                }
                 int period = DayPeriod.of(clock.minuteOfDay(targetMillis)).ordinal() - 1;
                 double[] speed = out.speed[h];
                 forecaster.profileChange(state, h, change);
@@ -659,7 +663,7 @@ public final class BandCalibration {
                         q.sqObserved[h] += r * r;
                         q.nObserved[h]++;
                     }
-                    double ep = profile[base + i] - y;
+                    double ep = mu[i] - y;
                     q.sqProfile[h] += ep * ep;
                     if (sigma[c] > 0) {
                         q.add(h, period, t < halfway ? 0 : 1, r / sigma[c]);

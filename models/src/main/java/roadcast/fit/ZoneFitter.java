@@ -7,7 +7,10 @@ import roadcast.manifold.LatentBasis;
 import roadcast.manifold.LatentDynamics;
 import roadcast.manifold.LatentSeries;
 import roadcast.manifold.LocalCorrection;
+import roadcast.manifold.LocalClock;
 import roadcast.manifold.PeriodicProfile;
+import roadcast.manifold.ProfileGrid;
+import roadcast.manifold.ProfileSteps;
 import roadcast.model.ZoneModel;
 import roadcast.skill.ZoneValidation;
 
@@ -73,10 +76,25 @@ public final class ZoneFitter {
      * @param x          [T * n] row-major speeds of the zone's segments (NaN = missing), widened from the
      *                   history's floats
      * @param segments   network indices of the zone, ascending (n of them)
-     * @param profileRow [T] profile row of each step ({@link ManifoldTrainer#profileRows})
+     * @param profileRow [T] profile row of each step ({@link ManifoldTrainer#profileRows}); a step finer than the
+     *                   profile's slot ({@link ProfileGrid#defaultSlotMillis}) places its rows on the grid from
+     *                   {@code firstMillis} instead
      */
     public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
                                  ZoneId timeZone, int horizons, TrainingConfig cfg) {
+        // the profile on a grid of ProfileGrid.defaultSlotMillis: the step itself from 5-minute steps up (the fit it
+        // always was), 5-minute slots interpolated to the step below
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg,
+                ProfileGrid.defaultSlotMillis(stepMillis));
+    }
+
+    /**
+     * The same fit with the profile on slots of {@code slotMillis} (the step, or a multiple of it that divides the
+     * day: {@link ProfileGrid}); what the default is compared with.
+     */
+    public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
+                                 ZoneId timeZone, int horizons, TrainingConfig cfg, long slotMillis) {
+        ProfileGrid.check(stepMillis, slotMillis);
         int n = segments.length;
         int steps = x.length / n;
         if (!anyObserved(x)) {
@@ -85,7 +103,10 @@ public final class ZoneFitter {
                     + " segments in the training rows (sensors dead or cleaned away)");
         }
         double[] freeFlow = freeFlow(x, n, cfg.freeFlowPercentile());
-        int slots = profileRow.length == 0 ? 1 : roadcast.manifold.LocalClock.slotsPerDay(stepMillis);
+        // the fit's rows on the profile's grid: bins for the means, centres and weights for the deviations
+        int slots = profileRow.length == 0 ? 1 : LocalClock.slotsPerDay(slotMillis);
+        ProfileSteps grid = slotMillis == stepMillis ? ProfileSteps.exact(profileRow, slots)
+                : new ProfileGrid(timeZone, stepMillis, slotMillis).steps(firstMillis, steps);
         int validationStart = steps - (int) Math.round(cfg.validationFraction() * steps);
         int pMax = cfg.maxOrder();
         int searchFrom = Math.max(pMax - 1, 1);
@@ -114,7 +135,7 @@ public final class ZoneFitter {
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
         int[] smoothings = cfg.smoothingMinutes();
-        int trendWindow = halfWindowSlots(TREND_SMOOTHING_MINUTES, stepMillis);
+        int trendWindow = halfWindowSlots(TREND_SMOOTHING_MINUTES, slotMillis);
         for (int sc = 0; sc < smoothings.length; sc++) {
             int smoothing = smoothings[sc];
             // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
@@ -124,11 +145,11 @@ public final class ZoneFitter {
             int[] sOrders = refine ? new int[] {best.order()} : cfg.orders();
             double[] sLambdas = refine ? new double[] {best.lambda()} : cfg.lambdas();
             int sMaxRank = sRanks[sRanks.length - 1];
-            int halfWindow = halfWindowSlots(smoothing, stepMillis);
+            int halfWindow = halfWindowSlots(smoothing, slotMillis);
             double[] profile = PeriodicProfile.smooth(
-                    PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage()),
+                    PeriodicProfile.fit(x, n, grid.bin(), slots, 0, validationStart, cfg.profileShrinkage()),
                     n, slots, halfWindow);
-            double[] d = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, validationStart,
+            double[] d = PeriodicProfile.crossFittedDeviations(x, n, grid, slots, 0, validationStart,
                     cfg.profileShrinkage(), halfWindow, profile);
             double[] wide = LatentBasis.fit(d, n, 0, validationStart, sMaxRank);
             for (int r : sRanks) {
@@ -155,7 +176,7 @@ public final class ZoneFitter {
                                 cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
                                 ZoneModel.symmetricBand(horizons, cfg.bandZ()),
                                 new double[horizons * ZoneModel.REGIMES * n],
-                                trendWindow, new double[horizons * n]);
+                                trendWindow, new double[horizons * n], slotMillis);
                         double[] folds = single ? new double[4]
                                 : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
                         double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
@@ -193,10 +214,10 @@ public final class ZoneFitter {
         double lambda = best.lambda();
         int from = Math.max(p - 1, 1);
         int to = steps - horizons;
-        int halfWindow = halfWindowSlots(bestSmoothing, stepMillis);
+        int halfWindow = halfWindowSlots(bestSmoothing, slotMillis);
         double[] fullProfile = PeriodicProfile.smooth(
-                PeriodicProfile.fit(x, n, profileRow, slots, 0, steps, cfg.profileShrinkage()), n, slots, halfWindow);
-        double[] fullD = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, steps,
+                PeriodicProfile.fit(x, n, grid.bin(), slots, 0, steps, cfg.profileShrinkage()), n, slots, halfWindow);
+        double[] fullD = PeriodicProfile.crossFittedDeviations(x, n, grid, slots, 0, steps,
                 cfg.profileShrinkage(), halfWindow, fullProfile);
         double[] u = LatentBasis.fit(fullD, n, 0, steps, r);
         double[] z = LatentSeries.latent(fullD, n, u, r, cfg.projectionEps());
@@ -208,7 +229,8 @@ public final class ZoneFitter {
         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
-                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend());
+                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend(),
+                slotMillis);
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

@@ -5,6 +5,7 @@ import roadcast.manifold.LatentProjection;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
 import roadcast.manifold.PeriodicProfile;
+import roadcast.manifold.ProfileGrid;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
 
@@ -66,6 +67,13 @@ public final class ZoneForecaster {
     /** [profile row] whether {@code trendProfile}'s row is made. */
     private boolean[] trendRowDone;
     private final LocalClock clock;
+    /** Where a time falls on the profile's grid (interpolated when the profile is coarser than the step). */
+    private final ProfileGrid grid;
+    /** [n] mu(t) of the observed step. */
+    private final double[] mu;
+    /** [n] S(t) of the issue time, and S(t + h) of a target ({@link #smoothedAt}). */
+    private final double[] trendNow;
+    private final double[] trendTarget;
     private final LatentProjection projection;
     private final double[] d;
     private final double[] z;
@@ -102,6 +110,10 @@ public final class ZoneForecaster {
         }
         this.hasTrend = any;
         this.clock = new LocalClock(model.timeZone(), stepMillis);
+        this.grid = model.profileGrid();
+        this.mu = new double[n];
+        this.trendNow = new double[n];
+        this.trendTarget = new double[n];
         this.projection = new LatentProjection(u, n, r, model.eps());
         this.d = new double[n];
         this.z = new double[r];
@@ -148,9 +160,9 @@ public final class ZoneForecaster {
                 }
             }
         }
-        int base = clock.profileRow(stepMillis) * n;
+        grid.row(profile, n, stepMillis, mu);
         for (int i = 0; i < n; i++) {
-            d[i] = zoneSpeeds[i] - profile[base + i];
+            d[i] = zoneSpeeds[i] - mu[i];
         }
         int observed = projection.project(d, 0, z, 0);
         if (observed == 0) {
@@ -214,12 +226,12 @@ public final class ZoneForecaster {
         if (s.stepMillis == Long.MIN_VALUE) {
             throw new IllegalStateException("nowcast before the first observed step");
         }
-        int base = clock.profileRow(s.stepMillis) * n;
+        grid.row(profile, n, s.stepMillis, out);
         double[] latent = s.latent;
         double[] e0 = s.residual;
         // mu(t) + e_t, then + U z_t axis by axis: per segment the adds of a loop over k inside the segment's
         for (int i = 0; i < n; i++) {
-            out[i] = profile[base + i] + e0[i];
+            out[i] = out[i] + e0[i];
         }
         for (int k = 0; k < r; k++) {
             double zk = latent[k];
@@ -251,11 +263,27 @@ public final class ZoneForecaster {
         if (s.stepMillis == Long.MIN_VALUE) {
             throw new IllegalStateException("profile change before the first observed step");
         }
-        int from = trendRow(clock.profileRow(s.stepMillis));
-        int to = trendRow(clock.profileRow(s.stepMillis + (h + 1) * stepMillis));
+        smoothedAt(s.stepMillis, trendNow);
+        smoothedAt(s.stepMillis + (h + 1) * stepMillis, trendTarget);
+        for (int i = 0; i < n; i++) {
+            out[i] = trendTarget[i] - trendNow[i];
+        }
+    }
+
+    /** S(t) of every segment into {@code out[0, n)}: the smoothed profile on the grid, interpolated as mu is. */
+    private void smoothedAt(long millis, double[] out) {
+        grid.locate(millis);
+        int lo = trendRow(grid.lower());
+        double w = grid.weight();
+        if (w == 0.0) {
+            System.arraycopy(trendProfile, lo, out, 0, n);
+            return;
+        }
+        int hi = trendRow(grid.upper());
         double[] smooth = trendProfile;
         for (int i = 0; i < n; i++) {
-            out[i] = smooth[to + i] - smooth[from + i];
+            double a = smooth[lo + i];
+            out[i] = a + w * (smooth[hi + i] - a);
         }
     }
 
@@ -282,17 +310,17 @@ public final class ZoneForecaster {
             throw new IllegalStateException("forecast before the first observed step");
         }
         nowcast(s, now);
-        int nowBase = clock.profileRow(s.stepMillis) * n;
-        int trendNow = hasTrend ? trendRow(clock.profileRow(s.stepMillis)) : 0;
+        if (hasTrend) {
+            smoothedAt(s.stepMillis, trendNow);
+        }
         double[] e0 = s.residual;
         boolean[] imputed = s.imputed;
         int bandWidth = 2 * ZoneModel.PERIODS + 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
             long target = s.stepMillis + (h + 1) * stepMillis;
-            int base = clock.profileRow(target) * n;
             if (hasTrend) {
-                trendRow(clock.profileRow(target));
+                smoothedAt(target, trendTarget);
             }
             int period = DayPeriod.of(clock.minuteOfDay(target)).ordinal() - 1;
             int bo = h * bandWidth;
@@ -307,7 +335,7 @@ public final class ZoneForecaster {
             // mu(t+h) + U z_hat: per segment the same adds in the same order (k = 0, 1, ..) as a loop over k
             // inside the segment's, so the same bits
             double[] m = onManifold;
-            System.arraycopy(profile, base, m, 0, n);
+            grid.row(profile, n, target, m);
             for (int k = 0; k < r; k++) {
                 double zk = zHat[k];
                 int col = k * n;
@@ -322,7 +350,7 @@ public final class ZoneForecaster {
                 double gap = now[i] - x;
                 x += blend[ZoneModel.blendIndex(h, ZoneModel.regime(gap), i, n)] * gap;
                 if (hasTrend) {
-                    x += trend[hn + i] * (trendProfile[base + i] - trendProfile[trendNow + i]);
+                    x += trend[hn + i] * (trendTarget[i] - trendNow[i]);
                 }
                 double y = Math.max(0.0, x);
                 speed[i] = y;

@@ -3,6 +3,7 @@ package roadcast.kriging;
 import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneState;
 import roadcast.manifold.LocalClock;
+import roadcast.manifold.ProfileGrid;
 import roadcast.model.ZoneModel;
 
 /**
@@ -24,6 +25,9 @@ public final class ExtendedForecaster {
     private final double[] profile;
     private final double[] u;
     private final LocalClock clock;
+    private final ProfileGrid grid;
+    /** [n] mu of the zone's segments at the row's time. */
+    private final double[] mu;
     private final double[] now;
     private final double[] v;
     private final double[] p;
@@ -45,6 +49,8 @@ public final class ExtendedForecaster {
         this.profile = zone.profile();
         this.u = zone.basis();
         this.clock = new LocalClock(zone.timeZone(), stepMillis);
+        this.grid = zone.profileGrid();
+        this.mu = new double[n];
         this.now = new double[n];
         this.v = new double[k];
         this.p = new double[k];
@@ -79,10 +85,10 @@ public final class ExtendedForecaster {
             return;
         }
         long t = s.stepMillis;
-        int base = clock.profileRow(t) * n;
+        grid.row(profile, n, t, mu);
         for (int i = 0; i < n; i++) {
             // x_now = mu(t) + U z_t + e_t: the reading itself where there was one (e = d - U z)
-            double value = profile[base + i] + s.residual[i];
+            double value = mu[i] + s.residual[i];
             int row = i * r;
             for (int c = 0; c < r; c++) {
                 value += u[row + c] * s.latent[c];
@@ -92,18 +98,18 @@ public final class ExtendedForecaster {
         for (int h = 0; h < kriging.rows(); h++) {
             double[] values = h == 0 ? now : fc.speed[h - 1];
             long target = t + h * stepMillis;
-            int pBase = clock.profileRow(target) * n;
+            grid.row(profile, n, target, mu);
             int minute = clock.minuteOfDay(target);
             double sumV = 0;
             for (int i = 0; i < n; i++) {
                 sumV += values[i];
             }
-            estimateRow(h, values, pBase, sumV / n, minute, out, sink);
+            estimateRow(h, values, mu, sumV / n, minute, out, sink);
         }
         out.issuedAtMillis = t;
     }
 
-    private void estimateRow(int h, double[] values, int pBase, double zoneMeanV, int minute,
+    private void estimateRow(int h, double[] values, double[] muRow, double zoneMeanV, int minute,
                              ExtendedForecast out, FeatureSink sink) {
         double[] beta = kriging.beta();
         int[] nb = kriging.neighbours();
@@ -114,7 +120,7 @@ public final class ExtendedForecaster {
             for (int j = 0; j < k; j++) {
                 int i = nb[o + j];
                 v[j] = values[i];
-                p[j] = profile[pBase + i];
+                p[j] = muRow[i];
             }
             double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute,
                     kriging.level(), e * kriging.levels(), kriging.levels(), x, scratch);

@@ -15,6 +15,7 @@ import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedHistory;
 import roadcast.manifold.LocalClock;
+import roadcast.manifold.ProfileGrid;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 import roadcast.network.CoverageNetwork;
@@ -239,6 +240,8 @@ public final class Kriging {
         final int folds;
         final int stride;
         final LocalClock clock;
+        /** Each zone's profile grid, located at the sample's time (one per zone: not shared between threads). */
+        final ProfileGrid[] grids;
         final double[] v;
         final double[] p;
         final double[] x;
@@ -282,6 +285,10 @@ public final class Kriging {
             long total = (long) rowEnd * n;
             this.stride = (int) Math.max(1, (total + cfg.maxSamples() - 1) / cfg.maxSamples());
             this.clock = new LocalClock(history.timeZone(), history.step().toMillis());
+            this.grids = new ProfileGrid[model.zoneCount()];
+            for (int z = 0; z < grids.length; z++) {
+                grids[z] = model.zone(z).profileGrid();
+            }
             this.v = new double[k];
             this.p = new double[k];
             this.x = new double[f];
@@ -343,7 +350,9 @@ public final class Kriging {
             long step = history.step().toMillis();
             for (int t = 0; t < rowEnd; t += stride) {
                 long millis = first + t * step;
-                int profileRow = clock.profileRow(millis);
+                for (ProfileGrid grid : grids) {
+                    grid.locate(millis);
+                }
                 int minute = clock.minuteOfDay(millis);
                 Arrays.fill(sumV, 0);
                 Arrays.fill(cntV, 0);
@@ -352,7 +361,7 @@ public final class Kriging {
                 float[] row = rows[t];
                 for (int i = 0; i < n; i++) {
                     ZoneModel zm = model.zone(model.zoneOf(i));
-                    prof[i] = zm.profile()[profileRow * zm.size() + model.localIndexOf(i)];
+                    prof[i] = grids[model.zoneOf(i)].value(zm.profile(), zm.size(), model.localIndexOf(i));
                     int z = model.zoneOf(i) * (folds + 1);
                     int fi = draw.fold[i] + 1;
                     double value = Float.isNaN(row[i]) ? prof[i] : row[i];

@@ -14,7 +14,8 @@ public final class PeriodicProfile {
     /**
      * @param x          [T * n] row-major speeds, NaN = missing
      * @param n          segments (columns)
-     * @param profileRow [T] profile row of each time step ({@link LocalClock#profileRow})
+     * @param profileRow [T] profile row of each time step: {@link LocalClock#profileRow}, or the bin of a coarser
+     *                   grid ({@link ProfileGrid#bin})
      * @param slots      slots per day
      * @param from       first row used (inclusive)
      * @param to         last row used (exclusive)
@@ -63,18 +64,35 @@ public final class PeriodicProfile {
         return mean;
     }
 
-    /** Deviations d_t = x_t - mu(t) for all rows [0, T); NaN stays NaN. */
-    public static double[] deviations(double[] x, int n, int[] profileRow, double[] profile) {
-        int steps = x.length / n;
+    /**
+     * Deviations d_t = x_t - mu(t) for all rows [0, T), mu interpolated on the profile's grid
+     * ({@link ProfileSteps#at}); NaN stays NaN.
+     */
+    public static double[] deviations(double[] x, int n, ProfileSteps steps, double[] profile) {
+        int count = x.length / n;
         double[] d = new double[x.length];
-        for (int t = 0; t < steps; t++) {
-            int rowOff = t * n;
-            int base = profileRow[t] * n;
-            for (int i = 0; i < n; i++) {
-                d[rowOff + i] = x[rowOff + i] - profile[base + i];
-            }
+        for (int t = 0; t < count; t++) {
+            subtract(x, n, steps, t, profile, d);
         }
         return d;
+    }
+
+    /** d[t n + i] = x[t n + i] - mu(t)_i of row t. */
+    private static void subtract(double[] x, int n, ProfileSteps steps, int t, double[] profile, double[] d) {
+        int rowOff = t * n;
+        int lo = steps.lower()[t] * n;
+        double w = steps.weight()[t];
+        if (w == 0.0) {
+            for (int i = 0; i < n; i++) {
+                d[rowOff + i] = x[rowOff + i] - profile[lo + i];
+            }
+            return;
+        }
+        int hi = steps.upper()[t] * n;
+        for (int i = 0; i < n; i++) {
+            double a = profile[lo + i];
+            d[rowOff + i] = x[rowOff + i] - (a + w * (profile[hi + i] - a));
+        }
     }
 
     /**
@@ -125,34 +143,34 @@ public final class PeriodicProfile {
      * own deviation (a third of it with three weekdays of history), so dynamics fitted on in-sample deviations trust
      * the profile too much and forecast poorly on new days. Rows outside [from, to) use {@code profile} as it is.
      *
+     * @param steps      the rows' bins (fit) and interpolation (deviations) on the profile's grid of {@code slots}
+     *                   slots per day; its day starts delimit the days left out
      * @param profile    the (smoothed) profile fitted on [from, to), for rows outside it
      * @param halfWindow smoothing of each left-out profile, as in {@link #smooth}
      */
-    public static double[] crossFittedDeviations(double[] x, int n, int[] profileRow, int slots, int from, int to,
+    public static double[] crossFittedDeviations(double[] x, int n, ProfileSteps steps, int slots, int from, int to,
                                                  double kappa, int halfWindow, double[] profile) {
-        double[] d = deviations(x, n, profileRow, profile);
+        double[] d = deviations(x, n, steps, profile);
+        int[] bin = steps.bin();
+        boolean[] newDay = steps.dayStart();
         double[] mean = segmentMeans(x, n, from, to);
         double[] sum = new double[2 * slots * n];
         int[] count = new int[2 * slots * n];
-        accumulate(x, n, profileRow, from, to, sum, count, 1);
+        accumulate(x, n, bin, from, to, sum, count, 1);
         double[] leftOut = new double[2 * slots * n];
         int dayStart = from;
         while (dayStart < to) {
             int dayEnd = dayStart + 1;
-            while (dayEnd < to && profileRow[dayEnd] % slots > profileRow[dayEnd - 1] % slots) {
+            while (dayEnd < to && !newDay[dayEnd]) {
                 dayEnd++;
             }
-            accumulate(x, n, profileRow, dayStart, dayEnd, sum, count, -1);
+            accumulate(x, n, bin, dayStart, dayEnd, sum, count, -1);
             shrink(sum, count, mean, n, slots, kappa, leftOut);
             double[] dayProfile = smooth(leftOut, n, slots, halfWindow);
             for (int t = dayStart; t < dayEnd; t++) {
-                int rowOff = t * n;
-                int base = profileRow[t] * n;
-                for (int i = 0; i < n; i++) {
-                    d[rowOff + i] = x[rowOff + i] - dayProfile[base + i];
-                }
+                subtract(x, n, steps, t, dayProfile, d);
             }
-            accumulate(x, n, profileRow, dayStart, dayEnd, sum, count, 1);
+            accumulate(x, n, bin, dayStart, dayEnd, sum, count, 1);
             dayStart = dayEnd;
         }
         return d;

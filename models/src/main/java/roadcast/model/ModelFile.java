@@ -5,11 +5,13 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +31,7 @@ import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
 import roadcast.kriging.KrigingKernel;
 import roadcast.kriging.KrigingModel;
+import roadcast.manifold.ProfileGrid;
 import roadcast.network.Link;
 import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
@@ -59,12 +62,15 @@ import roadcast.skill.SkillTable;
  * of an older file reads without them (levels 0), the kernel it was fitted with. Format 5 adds each zone's profile
  * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}) and a blend
  * weight per regime ({@code zoneZ.blend} [H * 2 * n]); a zone of an older file reads with trend weights 0 and its one
- * blend weight in both regimes, the forecast it always gave. An older build refuses a newer file as newer
- * than it reads.
+ * blend weight in both regimes, the forecast it always gave. Format 6 records each zone's profile slot width
+ * ({@code profileSlotMillis} in the zone's header, see {@link ProfileGrid}): below 5-minute steps the profile is kept
+ * on 5-minute slots interpolated to the step (a fifth of the 1-minute profile that was most of a large model), and
+ * {@code zoneZ.profile} has the slots' length; a zone of an older file (or without the field) has its profile at the
+ * step, as it was written. An older build refuses a newer file as newer than it reads.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -111,27 +117,50 @@ public final class ModelFile {
         }
     }
 
+    /** Bytes the reader takes from the file at a time: the payload streams through one buffer of this size. */
+    static final int CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Reads a model file without holding it in memory: the checksums are computed over the file streamed in chunks,
+     * then the arrays are read from it chunk by chunk into the model's own arrays, so the heap holds the model once
+     * (not also the file's bytes) and a file larger than the 2 GB of one Java array reads like any other.
+     */
     public static ManifoldModel read(Path file) throws IOException {
-        byte[] bytes;
+        return read(file, CHUNK_BYTES);
+    }
+
+    /** {@link #read(Path)} through a buffer of {@code chunkBytes} (at least 8; small in tests to cross chunk ends). */
+    static ManifoldModel read(Path file, int chunkBytes) throws IOException {
+        if (chunkBytes < 8) {
+            throw new IllegalArgumentException("chunk of " + chunkBytes + " bytes, need at least 8");
+        }
+        try (FileChannel channel = open(file)) {
+            return parse(channel, file.toString(), chunkBytes);
+        }
+    }
+
+    private static FileChannel open(Path file) throws IOException {
         try {
-            bytes = Files.readAllBytes(file);
+            return FileChannel.open(file, StandardOpenOption.READ);
         } catch (NoSuchFileException e) {
             throw new NoSuchFileException(file + ": no such model file");
         }
-        return parse(bytes, file.toString());
     }
 
-    static ManifoldModel parse(byte[] bytes, String name) throws ModelFormatException {
-        if (bytes.length < MAGIC.length + 8) {
-            if (bytes.length >= MAGIC.length && !startsWithMagic(bytes)) {
+    private static ManifoldModel parse(FileChannel channel, String name, int chunkBytes) throws IOException {
+        long size = channel.size();
+        int preamble = MAGIC.length + 8;
+        byte[] head = readAt(channel, 0, (int) Math.min(size, preamble), name);
+        if (size < preamble) {
+            if (size >= MAGIC.length && !startsWithMagic(head)) {
                 throw new ModelFormatException(name + ": not a Roadcast model file (wrong magic bytes)");
             }
-            throw new ModelFormatException(name + ": truncated (" + bytes.length + " bytes, shorter than the preamble)");
+            throw new ModelFormatException(name + ": truncated (" + size + " bytes, shorter than the preamble)");
         }
-        if (!startsWithMagic(bytes)) {
+        if (!startsWithMagic(head)) {
             throw new ModelFormatException(name + ": not a Roadcast model file (wrong magic bytes)");
         }
-        ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer buf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         buf.position(MAGIC.length);
         int version = buf.getInt();
         if (version > FORMAT_VERSION) {
@@ -142,47 +171,81 @@ public final class ModelFile {
             throw new ModelFormatException(name + ": invalid model format version " + version);
         }
         int headerLength = buf.getInt();
-        if (headerLength < 0 || (long) headerLength + 8 + 32 > buf.remaining()) {
+        long left = size - preamble;
+        if (headerLength < 0 || (long) headerLength + 8 + 32 > left) {
             throw new ModelFormatException(name + ": truncated (header of " + headerLength + " bytes declared, "
-                    + buf.remaining() + " bytes left in the file)");
+                    + left + " bytes left in the file)");
         }
-        int headerStart = buf.position();
-        buf.position(headerStart + headerLength);
-        long payloadLength = buf.getLong();
-        long expectedTotal = (long) buf.position() + payloadLength + 32;
-        if (payloadLength < 0 || expectedTotal > bytes.length) {
-            throw new ModelFormatException(name + ": truncated (" + bytes.length + " bytes, the header declares "
+        long headerStart = preamble;
+        byte[] headerBytes = readAt(channel, headerStart, headerLength, name);
+        long payloadLength = ByteBuffer.wrap(readAt(channel, headerStart + headerLength, 8, name))
+                .order(ByteOrder.LITTLE_ENDIAN).getLong();
+        long payloadStart = headerStart + headerLength + 8;
+        long expectedTotal = payloadStart + payloadLength + 32;
+        if (payloadLength < 0 || expectedTotal > size) {
+            throw new ModelFormatException(name + ": truncated (" + size + " bytes, the header declares "
                     + expectedTotal + ")");
         }
-        if (expectedTotal < bytes.length) {
-            throw new ModelFormatException(name + ": " + (bytes.length - expectedTotal)
+        if (expectedTotal < size) {
+            throw new ModelFormatException(name + ": " + (size - expectedTotal)
                     + " unexpected bytes after the checksum");
         }
-        int payloadStart = buf.position();
-        int checksumAt = (int) (payloadStart + payloadLength);
+        long checksumAt = payloadStart + payloadLength;
+        // first pass: sha256 of everything before the checksum, and of the payload alone (the card's), streamed
         MessageDigest digest = sha256();
-        digest.update(bytes, 0, checksumAt);
+        MessageDigest payloadDigest = sha256();
+        ByteBuffer chunk = ByteBuffer.allocate(chunkBytes);
+        for (long at = 0; at < checksumAt; ) {
+            chunk.clear();
+            chunk.limit((int) Math.min(chunkBytes, checksumAt - at));
+            fill(channel, chunk, at, name);
+            int got = chunk.limit();
+            digest.update(chunk.array(), 0, got);
+            long from = Math.max(at, payloadStart);
+            if (at + got > from) {
+                payloadDigest.update(chunk.array(), (int) (from - at), (int) (at + got - from));
+            }
+            at += got;
+        }
         byte[] actual = digest.digest();
-        byte[] stored = java.util.Arrays.copyOfRange(bytes, checksumAt, checksumAt + 32);
+        byte[] stored = readAt(channel, checksumAt, 32, name);
         if (!MessageDigest.isEqual(actual, stored)) {
             throw new ModelFormatException(name + ": checksum mismatch (sha256 " + HexFormat.of().formatHex(actual)
                     + ", file says " + HexFormat.of().formatHex(stored) + "): the file is corrupt");
         }
         JsonNode header;
         try {
-            header = JSON.readTree(new String(bytes, headerStart, headerLength, StandardCharsets.UTF_8));
+            header = JSON.readTree(new String(headerBytes, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new ModelFormatException(name + ": unreadable header JSON: " + e.getOriginalMessage(), e);
         }
-        MessageDigest payloadDigest = sha256();
-        payloadDigest.update(bytes, payloadStart, (int) payloadLength);
         String payloadSha = HexFormat.of().formatHex(payloadDigest.digest());
-        buf.position(payloadStart);
+        // second pass: the arrays, straight from the file into the model's arrays
+        Payload payload = new Payload(channel, payloadStart, payloadLength, chunkBytes, name);
         try {
-            return fromHeader(header, buf, payloadStart + payloadLength, payloadSha, name, version);
+            return fromHeader(header, payload, payloadSha, name, version);
         } catch (IllegalArgumentException | NullPointerException | JsonProcessingException
                  | java.time.DateTimeException e) {
             throw new ModelFormatException(name + ": inconsistent model: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code length} bytes of the file from {@code position}. */
+    private static byte[] readAt(FileChannel channel, long position, int length, String name) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        fill(channel, b, position, name);
+        return b.array();
+    }
+
+    /** Fills {@code b} from its position to its limit with the file's bytes from {@code position}. */
+    private static void fill(FileChannel channel, ByteBuffer b, long position, String name) throws IOException {
+        long at = position;
+        while (b.hasRemaining()) {
+            int read = channel.read(b, at);
+            if (read < 0) {
+                throw new ModelFormatException(name + ": truncated (the file ended at byte " + at + " while read)");
+            }
+            at += read;
         }
     }
 
@@ -238,6 +301,7 @@ public final class ModelFile {
             zn.put("eps", zm.eps());
             zn.put("bandZ", zm.bandZ());
             zn.put("trendHalfWindow", zm.trendHalfWindow());
+            zn.put("profileSlotMillis", zm.profileSlotMillis());
         }
         KrigingModel kriging = model.kriging();
         if (kriging != null) {
@@ -406,8 +470,8 @@ public final class ModelFile {
         return false;
     }
 
-    private static ManifoldModel fromHeader(JsonNode h, ByteBuffer buf, long payloadEnd, String payloadSha,
-                                            String name, int version) throws JsonProcessingException, ModelFormatException {
+    private static ManifoldModel fromHeader(JsonNode h, Payload payload, String payloadSha, String name, int version)
+            throws IOException {
         ModelCard card = JSON.treeToValue(required(h, "card", name), ModelCard.class);
         if (card.payloadSha256() != null && !card.payloadSha256().equals(payloadSha)) {
             throw new ModelFormatException(name + ": payload sha256 " + payloadSha + " differs from the card's "
@@ -446,7 +510,7 @@ public final class ModelFile {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
         }
-        PayloadReader r = new PayloadReader(buf, arrays, payloadEnd, name);
+        PayloadReader r = new PayloadReader(payload, arrays, name);
         double[] lat = r.f64("segment.latitude", n);
         double[] lon = r.f64("segment.longitude", n);
         double[] from = r.f64("link.from", links);
@@ -479,7 +543,11 @@ public final class ModelFile {
             int rank = zn.get("rank").asInt();
             int order = zn.get("order").asInt();
             String prefix = "zone" + z + ".";
-            double[] profile = r.f64(prefix + "profile", ZoneModel.expectedProfileLength(zs, stepMillis));
+            // format 6 records the profile's slot width; an older zone's profile is at the step
+            JsonNode slot = zn.get("profileSlotMillis");
+            long slotMillis = slot == null || slot.isNull() ? stepMillis : slot.asLong();
+            ProfileGrid.check(stepMillis, slotMillis);
+            double[] profile = r.f64(prefix + "profile", ZoneModel.expectedProfileLength(zs, slotMillis));
             double[] basis = r.f64(prefix + "basis", (long) zs * rank);
             double[] dynamics = r.f64(prefix + "dynamics", (long) horizons * rank * (rank * order + 1));
             double[] local = r.f64(prefix + "local", (long) horizons * zs * 3);
@@ -495,7 +563,7 @@ public final class ModelFile {
             JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
-                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend);
+                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, slotMillis);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;
@@ -503,8 +571,8 @@ public final class ModelFile {
                 r.f32("skill.rmsePersistence", cells), r.f32("skill.rmseHistoricalAverage", cells),
                 r.f32("skill.pairs", cells));
         KrigingModel kriging = hasKriging ? readKriging(kn, r, name, hasLevels) : null;
-        if (buf.position() != payloadEnd) {
-            throw new ModelFormatException(name + ": " + (payloadEnd - buf.position())
+        if (payload.remaining() != 0) {
+            throw new ModelFormatException(name + ": " + (payload.remaining())
                     + " payload bytes beyond the listed arrays");
         }
         return new ManifoldModel(card, network, unit, Duration.ofMillis(stepMillis), timeZone, horizonsMin, zones,
@@ -512,7 +580,7 @@ public final class ModelFile {
     }
 
     private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name, boolean hasLevels)
-            throws ModelFormatException {
+            throws IOException {
         int k = required(kn, "k", name).asInt();
         int rows = required(kn, "rows", name).asInt();
         int levels = hasLevels ? required(kn, "levels", name).asInt() : 0;
@@ -604,18 +672,88 @@ public final class ModelFile {
         }
     }
 
+    /**
+     * The payload streamed from the file through one buffer of a few chunks' worth: arrays are copied from the buffer
+     * into their own arrays as it fills, so no array of the whole payload (or file) exists.
+     */
+    private static final class Payload {
+        private final FileChannel channel;
+        private final long end;
+        private final String name;
+        /** Bytes read from the file and not yet taken, between position and limit. */
+        private final ByteBuffer buf;
+        /** File position of the next byte to read into {@link #buf}. */
+        private long next;
+
+        Payload(FileChannel channel, long start, long length, int chunkBytes, String name) {
+            this.channel = channel;
+            this.end = start + length;
+            this.name = name;
+            this.next = start;
+            this.buf = ByteBuffer.allocateDirect(chunkBytes).order(ByteOrder.LITTLE_ENDIAN);
+            buf.limit(0);
+        }
+
+        /** Payload bytes not yet taken. */
+        long remaining() {
+            return end - next + buf.remaining();
+        }
+
+        /** Makes at least {@code bytes} (at most the buffer's capacity) readable in {@link #buf}. */
+        private void need(int bytes) throws IOException {
+            if (buf.remaining() >= bytes) {
+                return;
+            }
+            buf.compact();
+            long left = end - next;
+            if (buf.remaining() > left) {
+                buf.limit(buf.position() + (int) left);
+            }
+            while (buf.hasRemaining()) {
+                int read = channel.read(buf, next);
+                if (read < 0) {
+                    throw new ModelFormatException(name + ": truncated (the file ended at byte " + next
+                            + " inside the payload)");
+                }
+                next += read;
+            }
+            buf.flip();
+            if (buf.remaining() < bytes) {
+                throw new ModelFormatException(name + ": the payload ends inside an array");
+            }
+        }
+
+        void f64(double[] a) throws IOException {
+            for (int off = 0; off < a.length; ) {
+                need(8);
+                int k = Math.min(buf.remaining() / 8, a.length - off);
+                buf.asDoubleBuffer().get(a, off, k);
+                buf.position(buf.position() + 8 * k);
+                off += k;
+            }
+        }
+
+        void f32(float[] a) throws IOException {
+            for (int off = 0; off < a.length; ) {
+                need(4);
+                int k = Math.min(buf.remaining() / 4, a.length - off);
+                buf.asFloatBuffer().get(a, off, k);
+                buf.position(buf.position() + 4 * k);
+                off += k;
+            }
+        }
+    }
+
     /** Reads the payload's arrays in the header's order, checking each name, type and length against the shape. */
     private static final class PayloadReader {
-        private final ByteBuffer buf;
+        private final Payload payload;
         private final JsonNode specs;
-        private final long end;
         private final String name;
         private int next;
 
-        PayloadReader(ByteBuffer buf, JsonNode specs, long end, String name) {
-            this.buf = buf;
+        PayloadReader(Payload payload, JsonNode specs, String name) {
+            this.payload = payload;
             this.specs = specs;
-            this.end = end;
             this.name = name;
         }
 
@@ -631,24 +769,26 @@ public final class ModelFile {
                 throw new ModelFormatException(name + ": array '" + array + "' has " + declaredLength
                         + " values, its shape needs " + length);
             }
-            if (buf.position() + length * width > end) {
+            if (length * width > payload.remaining()) {
                 throw new ModelFormatException(name + ": payload ends inside array '" + array + "'");
+            }
+            if (length > Integer.MAX_VALUE - 8) {
+                throw new ModelFormatException(name + ": array '" + array + "' of " + length
+                        + " values is longer than a Java array");
             }
         }
 
-        double[] f64(String array, long length) throws ModelFormatException {
+        double[] f64(String array, long length) throws IOException {
             expect(array, "f64", length, 8);
             double[] a = new double[(int) length];
-            buf.asDoubleBuffer().get(a);
-            buf.position(buf.position() + a.length * 8);
+            payload.f64(a);
             return a;
         }
 
-        float[] f32(String array, long length) throws ModelFormatException {
+        float[] f32(String array, long length) throws IOException {
             expect(array, "f32", length, 4);
             float[] a = new float[(int) length];
-            buf.asFloatBuffer().get(a);
-            buf.position(buf.position() + a.length * 4);
+            payload.f32(a);
             return a;
         }
     }

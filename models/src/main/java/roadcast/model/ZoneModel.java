@@ -7,13 +7,15 @@ import java.util.Objects;
 import roadcast.manifold.LatentDynamics;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
+import roadcast.manifold.ProfileGrid;
 import roadcast.skill.DayPeriod;
 
 /**
  * The fitted manifold model of one zone of n segments (immutable). Arrays are flat row-major; the accessors return
  * the internal arrays for the forecasting kernel's speed, which must not modify them.
  * <ul>
- * <li>profile [2 * slots * n]: mu[dayType][slot][i]</li>
+ * <li>profile [2 * slots * n]: mu[dayType][slot][i], slots of {@link #profileSlotMillis()} (the step, or a multiple of
+ * it interpolated between slot centres: {@link ProfileGrid})</li>
  * <li>basis [n * r]: U</li>
  * <li>dynamics [H * r * q], q = r p + 1: A_h, see {@link LatentDynamics}</li>
  * <li>local [H * n * 3]: phi_{h,i}, see {@link LocalCorrection}</li>
@@ -30,15 +32,16 @@ import roadcast.skill.DayPeriod;
  * </ul>
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
  * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
- * and older have no trend: weights 0, the forecast they gave.
+ * and older have no trend: weights 0, the forecast they gave. Models of file format 5 and older have their profile at
+ * the step.
  */
 public final class ZoneModel implements java.io.Serializable {
 
     /**
-     * 2: band and blend added; 3: profile trend added. A zone part written by an older build is refused rather than
-     * read without them.
+     * 2: band and blend added; 3: profile trend added; 4: profile slot width added. A zone part written by an older
+     * build is refused rather than read without them.
      */
-    private static final long serialVersionUID = 3L;
+    private static final long serialVersionUID = 4L;
 
     private final int[] segments;
     private final long stepMillis;
@@ -58,6 +61,7 @@ public final class ZoneModel implements java.io.Serializable {
     private final double[] blend;
     private final int trendHalfWindow;
     private final double[] trend;
+    private final long profileSlotMillis;
 
     /**
      * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
@@ -105,9 +109,23 @@ public final class ZoneModel implements java.io.Serializable {
                 sigma, band, blend, 0, new double[horizons * segments.length]);
     }
 
+    /** A model whose profile is at the step (file format 5 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
+        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, trendHalfWindow, trend, stepMillis);
+    }
+
+    /**
+     * @param profileSlotMillis width of the profile's time-of-day slots: the step, or a multiple of it that divides
+     *                          the day, interpolated between slot centres ({@link ProfileGrid})
+     */
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+                     long profileSlotMillis) {
+        this.profileSlotMillis = profileSlotMillis;
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
@@ -140,7 +158,8 @@ public final class ZoneModel implements java.io.Serializable {
                         + segments[k]);
             }
         }
-        check("profile", profile, expectedProfileLength(n, stepMillis));
+        ProfileGrid.check(stepMillis, profileSlotMillis);
+        check("profile", profile, expectedProfileLength(n, profileSlotMillis));
         check("basis", basis, n * rank);
         check("dynamics", dynamics, horizons * rank * LatentDynamics.featureCount(rank, order));
         check("local", local, horizons * n * LocalCorrection.WIDTH);
@@ -187,8 +206,9 @@ public final class ZoneModel implements java.io.Serializable {
         return band;
     }
 
-    public static int expectedProfileLength(int n, long stepMillis) {
-        return 2 * LocalClock.slotsPerDay(stepMillis) * n;
+    /** Values of the profile of n segments at slots of {@code slotMillis}: 2 day types x slots per day x n. */
+    public static int expectedProfileLength(int n, long slotMillis) {
+        return 2 * LocalClock.slotsPerDay(slotMillis) * n;
     }
 
     private static void check(String name, double[] array, int expected) {
@@ -245,7 +265,17 @@ public final class ZoneModel implements java.io.Serializable {
     }
 
     public int slotsPerDay() {
-        return LocalClock.slotsPerDay(stepMillis);
+        return LocalClock.slotsPerDay(profileSlotMillis);
+    }
+
+    /** Width of the profile's time-of-day slots: the step, or a multiple of it (see {@link ProfileGrid}). */
+    public long profileSlotMillis() {
+        return profileSlotMillis;
+    }
+
+    /** A new grid that evaluates this zone's profile at any time (not thread-safe: one per user). */
+    public ProfileGrid profileGrid() {
+        return new ProfileGrid(timeZone, stepMillis, profileSlotMillis);
     }
 
     public double[] profile() {
@@ -288,25 +318,25 @@ public final class ZoneModel implements java.io.Serializable {
     /** The same model with other band scales (used when the validation residuals arrive after the fit). */
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, band, blend, trendHalfWindow, trend);
+                dynamics, local, newSigma, band, blend, trendHalfWindow, trend, profileSlotMillis);
     }
 
     /** The same model with a calibrated band and a blend toward the nowcast (the trend kept). */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend);
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, profileSlotMillis);
     }
 
     /** The same model with a calibrated band, blend and profile trend weights. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend);
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, profileSlotMillis);
     }
 
     /** The same model without profile trend: what a reader of file format 4 and older makes of it. */
     public ZoneModel withoutTrend() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, sigma, band, blend, 0, new double[trend.length]);
+                dynamics, local, sigma, band, blend, 0, new double[trend.length], profileSlotMillis);
     }
 
     @Override
@@ -324,7 +354,7 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(basis, m.basis) && Arrays.equals(dynamics, m.dynamics)
                 && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma) && Arrays.equals(band, m.band)
                 && Arrays.equals(blend, m.blend) && trendHalfWindow == m.trendHalfWindow
-                && Arrays.equals(trend, m.trend);
+                && Arrays.equals(trend, m.trend) && profileSlotMillis == m.profileSlotMillis;
     }
 
     @Override

@@ -120,6 +120,8 @@ public final class ZoneValidation {
         ZoneForecast out = new ZoneForecast(horizons, n);
         LocalClock clock = new LocalClock(model.timeZone(), stepMillis);
         double[] profile = model.profile();
+        roadcast.manifold.ProfileGrid grid = model.profileGrid();
+        double[] mu = new double[n];
         double[] last = new double[n];
         java.util.Arrays.fill(last, Double.NaN);
         int firstIssue = Math.max(0, from - 1);
@@ -142,7 +144,9 @@ public final class ZoneValidation {
             int period = DayPeriod.of(clock.minuteOfDay(issued)).ordinal();
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;
-                int base = clock.profileRow(issued + (h + 1) * stepMillis) * n;
+                if (sums != null) {
+                    grid.row(profile, n, issued + (h + 1) * stepMillis, mu);
+                }
                 double[] speed = out.speed[h];
                 if (sums == null) {
                     int fold = 2 * roadcast.fit.BandCalibration.fold(issued, firstMillis);
@@ -163,7 +167,7 @@ public final class ZoneValidation {
                     }
                     double em = speed[i] - y;
                     double ep = last[i] - y;
-                    double ea = profile[base + i] - y;
+                    double ea = mu[i] - y;
                     int all = SkillTable.cell(i, horizons, h, DayPeriod.ALL_DAY);
                     int per = all + period;
                     add(sums, all, em, ep, ea);

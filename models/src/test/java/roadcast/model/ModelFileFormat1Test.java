@@ -26,9 +26,10 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 4 has no zone trend arrays and one blend weight per horizon and
-     * segment (written: the first regime's), format 2 no zone band and blend arrays (format 3), format 1 also no zone
-     * ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
+     * The bytes of a model in an older format: format 5 has no profile slot width, format 4 also no zone trend arrays
+     * and one blend weight per horizon and segment (written: the first regime's), format 2 no zone band and blend
+     * arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's sha256 in the card follows the
+     * shorter payload.
      */
     static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path file = dir.resolve("current.rcm");
@@ -72,6 +73,10 @@ class ModelFileFormat1Test {
         byte[] oldPayload = kept.toByteArray();
         ((ObjectNode) h.get("card")).put("payloadSha256",
                 java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
+        if (version < 6) {
+            // format 5 and older: every zone's profile at the step (the fixtures' 5-minute models), no slot width
+            h.get("zones").forEach(z -> ((ObjectNode) z).remove("profileSlotMillis"));
+        }
         if (version < 2) {
             ((ObjectNode) h.get("card")).remove("zoning");
             ((ObjectNode) h.get("card")).remove("gate");

@@ -27,6 +27,12 @@ public record SyntheticCity(RoadNetwork network, SpeedHistory history) {
     }
 
     public static SyntheticCity generate(int segments, int steps, int factors, long seed, double missing, ZoneId zone) {
+        return generate(segments, steps, factors, seed, missing, zone, Duration.ofMinutes(5));
+    }
+
+    /** A city at another step (the same daily pattern; the deviations' AR(1) runs per step). */
+    public static SyntheticCity generate(int segments, int steps, int factors, long seed, double missing, ZoneId zone,
+                                         Duration step) {
         Random rnd = new Random(seed);
         List<Segment> segs = new ArrayList<>();
         List<Link> links = new ArrayList<>();
@@ -49,7 +55,6 @@ public record SyntheticCity(RoadNetwork network, SpeedHistory history) {
             }
         }
         LocalDateTime start = LocalDateTime.of(2024, 3, 4, 0, 0); // a Monday
-        Duration step = Duration.ofMinutes(5);
         float[][] speed = new float[steps][segments];
         double[] z = new double[factors];
         for (int t = 0; t < steps; t++) {

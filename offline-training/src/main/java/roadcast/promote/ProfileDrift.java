@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
+import roadcast.manifold.ProfileGrid;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 
@@ -46,7 +47,15 @@ public final class ProfileDrift {
         double[] d = new double[n];
         for (int i = 0; i < n; i++) {
             Optional<Integer> j = service.network().indexOf(candidate.network().segment(i).id());
-            d[i] = j.isEmpty() ? Double.NaN : distance(profile(candidate, i), profile(service, j.get()));
+            if (j.isEmpty()) {
+                d[i] = Double.NaN;
+            } else if (slotMillis(candidate, i) == slotMillis(service, j.get())) {
+                d[i] = distance(profile(candidate, i), profile(service, j.get()));
+            } else {
+                // profiles on different grids (a model of an older build at the step, the other on 5-minute slots):
+                // both at every step of the day, as their forecasts read them
+                d[i] = distance(profileAtSteps(candidate, i), profileAtSteps(service, j.get()));
+            }
         }
         return d;
     }
@@ -82,6 +91,25 @@ public final class ProfileDrift {
         double[] out = new double[cells];
         for (int k = 0; k < cells; k++) {
             out[k] = all[k * n + local];
+        }
+        return out;
+    }
+
+    private static long slotMillis(ManifoldModel model, int segment) {
+        return model.zone(model.zoneOf(segment)).profileSlotMillis();
+    }
+
+    /** The profile of one network segment at every step of both day types, interpolated on its grid. */
+    static double[] profileAtSteps(ManifoldModel model, int segment) {
+        ZoneModel zone = model.zone(model.zoneOf(segment));
+        int local = model.localIndexOf(segment);
+        ProfileGrid grid = zone.profileGrid();
+        int perDay = grid.stepsPerDay();
+        double[] out = new double[2 * perDay];
+        for (int type = 0; type < 2; type++) {
+            for (int s = 0; s < perDay; s++) {
+                out[type * perDay + s] = grid.locateStep(type, s).value(zone.profile(), zone.size(), local);
+            }
         }
         return out;
     }
