@@ -47,16 +47,20 @@ public final class Kriging {
     }
 
     /**
-     * The observed neighbour lists and fold of every observed segment, shared by every candidate; for the level
-     * features ({@link SegmentLevel}) each one's nearest observed segments of any zone outside its fold, the observed
-     * levels and the median level seen from each fold (of the segments outside it).
+     * What every candidate shares: the network's distance scale, the observed levels and the fold draws. The first draw
+     * (draws[0]) is the one the cross-validation folds, the calibration replay and the hyperparameters use; its
+     * folds and neighbour lists are read from it, not kept a second time.
      */
-    private record Masking(int[] fold, RoadDistances.Neighbours[] neighbours, double scale,
-                           RoadDistances.Neighbours[] wide, double[] level, double[] foldMedian, Draw[] draws) {
+    private record Masking(double scale, double[] level, Draw[] draws) {
 
-        /** Level features of observed segment i masked with its fold, for the kernel of (k, width). */
+        /** The first draw: the cross-validation's folds and the replay's masked neighbourhoods. */
+        Draw first() {
+            return draws[0];
+        }
+
+        /** Level features of observed segment i masked with its first-draw fold, for the kernel of (k, width). */
         void levelFeatures(int i, int k, double width, double[] out, int off) {
-            draws[0].levelFeatures(i, k, width, level, out, off);
+            first().levelFeatures(i, k, width, level, out, off);
         }
     }
 
@@ -187,7 +191,7 @@ public final class Kriging {
         if (!(scale > 0)) {
             scale = count < 2 ? 1.0 : Math.sqrt(Math.max(1e-12, sq / count - (sum / count) * (sum / count)));
         }
-        return new Masking(first.fold, first.neighbours, scale, first.wide, level, first.foldMedian, draws);
+        return new Masking(scale, level, draws);
     }
 
     private static Draw draw(ManifoldModel model, RoadDistances roads, KrigingConfig cfg, double[] level,
@@ -391,7 +395,7 @@ public final class Kriging {
                     double meanV = (sumV[z] - sumV[z + fi]) / visible;
                     double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, level,
                             i * SegmentLevel.COUNT, SegmentLevel.COUNT, x, scratch);
-                    sink.accept(masking.fold[i], x, y - b, b, y);
+                    sink.accept(masking.first().fold()[i], x, y - b, b, y);
                 }
             }
         }
@@ -771,7 +775,7 @@ public final class Kriging {
         for (int fold = 0; fold < folds; fold++) {
             List<Integer> targets = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                if (masking.fold[i] == fold && masking.neighbours[i].size() > 0) {
+                if (masking.first().fold()[i] == fold && masking.first().neighbours()[i].size() > 0) {
                     targets.add(i);
                 }
             }
@@ -978,7 +982,7 @@ public final class Kriging {
             int i = targets.get(e);
             segments.add(model.network().segment(i));
             zone[e] = model.zoneOf(i);
-            fill(model, masking.neighbours[i], k, c.width, e, nb, g, up, dist);
+            fill(model, masking.first().neighbours()[i], k, c.width, e, nb, g, up, dist);
             masking.levelFeatures(i, k, c.width, level, e * SegmentLevel.COUNT);
         }
         return new KrigingModel(k, c.width, c.lambda, rows, beta, new double[rows], new double[rows], new double[rows],
