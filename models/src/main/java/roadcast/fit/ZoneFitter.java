@@ -38,9 +38,6 @@ public final class ZoneFitter {
      */
     static final int TREND_SMOOTHING_MINUTES = 60;
 
-    /** EXPERIMENT: 0 manifold forecast, 1 served, 2 served relative to persistence per horizon, 3 finalists. */
-    static final int SEARCH_SCORE = Integer.getInteger("roadcast.fit.searchScore", 1);
-
     /** Serializable so that a zone fitted on one machine travels as a file part to the one that assembles. */
     public record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
                   ZoneValidation.Sums validation, double[] freeFlow) implements java.io.Serializable {
@@ -99,18 +96,21 @@ public final class ZoneFitter {
                     + " for " + horizons + " horizons and lag order " + pMax);
         }
 
-        // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel,
-        // and, when that block is short, on earlier blocks too (rolling origins, {@link #earlierOrigins}).
+        // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel.
         int[] ranks = Arrays.stream(cfg.ranks()).map(r -> Math.min(r, n)).distinct().sorted().toArray();
         int issues = steps - validationStart;
         int stride = (int) Math.max(1, Math.round((double) issues * n * horizons / SEARCH_BUDGET));
         boolean single = cfg.smoothingMinutes().length * ranks.length * cfg.orders().length
                 * cfg.lambdas().length == 1;
-        int[] earlier = single ? new int[0]
-                : earlierOrigins(validationStart, issues, stepMillis, searchFrom, horizons);
-        Choice choice = new Choice();
-        java.util.List<Finalist> finalists = new java.util.ArrayList<>();
-        java.util.Map<String, double[]> earlierScores = new java.util.HashMap<>();
+        ZoneModel best = null;
+        int bestSmoothing = 0;
+        double bestRmse = Double.POSITIVE_INFINITY;
+        // the candidates best on each fold of the validation block: the band is calibrated on one fold's residuals
+        // of the candidate chosen on the other (BandCalibration)
+        ZoneModel bestA = null;
+        ZoneModel bestB = null;
+        double bestRmseA = Double.POSITIVE_INFINITY;
+        double bestRmseB = Double.POSITIVE_INFINITY;
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
         int[] smoothings = cfg.smoothingMinutes();
@@ -119,66 +119,64 @@ public final class ZoneFitter {
             int smoothing = smoothings[sc];
             // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
             // (wider) ones only at the best (r, p, lambda) so far: the search costs about what two candidates did
-            boolean refine = sc >= FULL_GRID_SMOOTHINGS && choice.best != null;
-            int[] sRanks = refine ? new int[] {choice.best.rank()} : ranks;
-            int[] sOrders = refine ? new int[] {choice.best.order()} : cfg.orders();
-            double[] sLambdas = refine ? new double[] {choice.best.lambda()} : cfg.lambdas();
-            Grid grid = new Grid(segments, profileRow, slots, firstMillis, stepMillis, timeZone, horizons, cfg,
-                    stride, single, trendWindow, smoothing, sRanks, sOrders, sLambdas, e, dFill);
-            // earlier origins first: a candidate's score on them is added to its score on the last block below
-            for (int origin : earlier) {
-                grid.run(Arrays.copyOf(x, (origin + issues) * n), origin, (candidate, folds) -> {
-                    double[] s = earlierScores.computeIfAbsent(key(smoothing, candidate), k -> new double[2]);
-                    s[0] += folds[0] + folds[2];
-                    s[1] += folds[1] + folds[3];
-                });
-            }
-            grid.run(x, validationStart, (candidate, folds) -> {
-                double[] before = earlierScores.getOrDefault(key(smoothing, candidate), new double[2]);
-                double rmse = rms(folds[0] + folds[2] + before[0], folds[1] + folds[3] + before[1]);
-                double rmseA = rms(folds[0], folds[1]);
-                double rmseB = rms(folds[2], folds[3]);
-                if (Boolean.getBoolean("roadcast.fit.debug")) { // EXPERIMENT
-                    System.err.printf("search n=%d s=%d r=%d p=%d l=%.1f score=%.5f last=%.5f A=%.5f B=%.5f%n", n,
-                            smoothing, candidate.rank(), candidate.order(), candidate.lambda(), rmse,
-                            rms(folds[0] + folds[2], folds[1] + folds[3]), rmseA, rmseB);
+            boolean refine = sc >= FULL_GRID_SMOOTHINGS && best != null;
+            int[] sRanks = refine ? new int[] {best.rank()} : ranks;
+            int[] sOrders = refine ? new int[] {best.order()} : cfg.orders();
+            double[] sLambdas = refine ? new double[] {best.lambda()} : cfg.lambdas();
+            int sMaxRank = sRanks[sRanks.length - 1];
+            int halfWindow = halfWindowSlots(smoothing, stepMillis);
+            double[] profile = PeriodicProfile.smooth(
+                    PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage()),
+                    n, slots, halfWindow);
+            double[] d = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, validationStart,
+                    cfg.profileShrinkage(), halfWindow, profile);
+            double[] wide = LatentBasis.fit(d, n, 0, validationStart, sMaxRank);
+            for (int r : sRanks) {
+                double[] u = LatentBasis.leading(wide, n, sMaxRank, r);
+                double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
+                LatentSeries.residuals(d, n, u, r, z, e, dFill);
+                LocalCorrection.ResidualMoments res =
+                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
+                LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
+                // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
+                // noisily (README, issue 14), the average hedges it. Each order's moments, once for all p.
+                LatentDynamics.Moments[] byOrder =
+                        new LatentDynamics.Moments[java.util.Arrays.stream(sOrders).max().getAsInt()];
+                for (int k = 1; k <= byOrder.length; k++) {
+                    byOrder[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
                 }
-                choice.offer(candidate, smoothing, rmse, rmseA, rmseB);
-                if (SEARCH_SCORE == 3) {
-                    finalists.add(new Finalist(candidate, smoothing, rmse));
-                    finalists.sort(java.util.Comparator.comparingDouble(Finalist::score));
-                    if (finalists.size() > FINALISTS) {
-                        finalists.remove(FINALISTS);
+                for (int p : sOrders) {
+                    LocalCorrection.FeatureMoments feat = widest.forOrder(p);
+                    LatentDynamics.Moments[] dyn = java.util.Arrays.copyOf(byOrder, p);
+                    for (double lambda : sLambdas) {
+                        double[] a = LatentDynamics.solveAveraged(dyn, lambda);
+                        double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
+                        ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
+                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
+                                ZoneModel.symmetricBand(horizons, cfg.bandZ()),
+                                new double[horizons * ZoneModel.REGIMES * n],
+                                trendWindow, new double[horizons * n]);
+                        double[] folds = single ? new double[4]
+                                : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
+                        double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
+                        double rmseA = rms(folds[0], folds[1]);
+                        double rmseB = rms(folds[2], folds[3]);
+                        if (best == null || rmse < bestRmse) {
+                            best = candidate;
+                            bestSmoothing = smoothing;
+                            bestRmse = rmse;
+                        }
+                        if (bestA == null || rmseA < bestRmseA) {
+                            bestA = candidate;
+                            bestRmseA = rmseA;
+                        }
+                        if (bestB == null || rmseB < bestRmseB) {
+                            bestB = candidate;
+                            bestRmseB = rmseB;
+                        }
                     }
                 }
-            });
-        }
-        if (SEARCH_SCORE == 3 && finalists.size() > 1) {
-            // the finalists of the manifold forecast's score, ranked by the served forecast's on the last block
-            double bestServed = Double.POSITIVE_INFINITY;
-            for (Finalist f : finalists) {
-                double[] folds = ZoneValidation.scoreServedFolds(f.candidate(), x, firstMillis, validationStart,
-                        stride, false);
-                double served = rms(folds[0] + folds[2], folds[1] + folds[3]);
-                if (Boolean.getBoolean("roadcast.fit.debug")) { // EXPERIMENT
-                    System.err.printf("finalist n=%d s=%d r=%d p=%d l=%.1f score=%.5f served=%.5f%n", n,
-                            f.smoothing(), f.candidate().rank(), f.candidate().order(), f.candidate().lambda(),
-                            f.score(), served);
-                }
-                if (served < bestServed) {
-                    bestServed = served;
-                    choice.best = f.candidate();
-                    choice.bestSmoothing = f.smoothing();
-                }
             }
-        }
-        ZoneModel best = choice.best;
-        ZoneModel bestA = choice.bestA;
-        ZoneModel bestB = choice.bestB;
-        int bestSmoothing = choice.bestSmoothing;
-        if (Boolean.getBoolean("roadcast.fit.debug")) { // EXPERIMENT
-            System.err.printf("chosen n=%d s=%d r=%d p=%d l=%.1f origins=%s%n", n, bestSmoothing, best.rank(),
-                    best.order(), best.lambda(), Arrays.toString(earlier));
         }
         // Blend toward the nowcast (fitted on the whole block) and the band (cross-fitted): BandCalibration.
         BandCalibration.Result bands = BandCalibration.calibrate(best, bestA, bestB, x, firstMillis, validationStart,
@@ -187,7 +185,7 @@ public final class ZoneFitter {
         ZoneValidation.Sums validation = ZoneValidation.run(
                 best.withBands(sigma, bands.band(), bands.blend(), bands.trend()), x,
                 firstMillis, validationStart, 1);
-        double bestRmse = validation.rmse();
+        bestRmse = validation.rmse();
 
         // Refit on every training row with the chosen values; bands stay those measured on the validation block.
         int r = best.rank();
@@ -212,151 +210,6 @@ public final class ZoneFitter {
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
-    }
-
-    /**
-     * Rolling origins of the search: a validation block shorter than {@link #MIN_VALIDATION_DAYS} days scores the
-     * candidates on one or two days whose traffic happens to decide (README, issue 14: on Los-loop's nested validation
-     * the order one validation day chose was worse on the next day at every lead from 10 minutes). The search then
-     * also fits every candidate on the rows before each of up to {@link #MAX_ORIGINS} - 1 earlier blocks of the same
-     * length (each one block before the last) and scores it on that block; a candidate's score is its squared error
-     * pooled over all blocks. An earlier origin needs {@link #MIN_FIT_DAYS} days of rows to fit on. A block of two
-     * days or more (e.g. 14 days of history) gets no earlier origin, so the search costs what it did there.
-     *
-     * @param validationStart first row of the last block
-     * @param block           rows of each block
-     * @return first rows of the earlier blocks, latest first (none when the last block is long enough)
-     */
-    static int[] earlierOrigins(int validationStart, int block, long stepMillis, int searchFrom, int horizons) {
-        double blockDays = (double) block * stepMillis / roadcast.manifold.LocalClock.DAY_MILLIS;
-        int maxOrigins = Integer.getInteger("roadcast.fit.origins", MAX_ORIGINS); // EXPERIMENT
-        int[] out = new int[0];
-        int origin = validationStart;
-        while (blockDays * (out.length + 1) < MIN_VALIDATION_DAYS && out.length + 1 < maxOrigins) {
-            origin -= block;
-            double fitDays = (double) origin * stepMillis / roadcast.manifold.LocalClock.DAY_MILLIS;
-            if (fitDays < MIN_FIT_DAYS || origin - horizons - searchFrom < 4 * horizons) {
-                break;
-            }
-            out = Arrays.copyOf(out, out.length + 1);
-            out[out.length - 1] = origin;
-        }
-        return out;
-    }
-
-    /** Validation days below which the search adds earlier blocks ({@link #earlierOrigins}). */
-    static final double MIN_VALIDATION_DAYS = 2.0;
-    /** Most blocks the search scores on, the last included. */
-    static final int MAX_ORIGINS = 3;
-    /** Fewest days of rows an earlier block's candidates are fitted on. */
-    static final double MIN_FIT_DAYS = 1.5;
-
-    /** EXPERIMENT: candidates of the best manifold-forecast scores re-ranked by the served forecast's (mode 3). */
-    static final int FINALISTS = Integer.getInteger("roadcast.fit.finalists", 3);
-
-    private record Finalist(ZoneModel candidate, int smoothing, double score) {
-    }
-
-    private static String key(int smoothing, ZoneModel candidate) {
-        return smoothing + "/" + candidate.rank() + "/" + candidate.order() + "/" + candidate.lambda();
-    }
-
-    /** A search candidate and its squared-error sums by fold ({@link ZoneValidation#scoreFolds} layout). */
-    @FunctionalInterface
-    private interface CandidateScores {
-        void accept(ZoneModel candidate, double[] folds);
-    }
-
-    /** The search's choice so far: the candidate best over all blocks, and those best on each fold of the last. */
-    private static final class Choice {
-        ZoneModel best;
-        int bestSmoothing;
-        double bestRmse = Double.POSITIVE_INFINITY;
-        // the candidates best on each fold of the validation block: the band is calibrated on one fold's residuals
-        // of the candidate chosen on the other (BandCalibration)
-        ZoneModel bestA;
-        ZoneModel bestB;
-        double bestRmseA = Double.POSITIVE_INFINITY;
-        double bestRmseB = Double.POSITIVE_INFINITY;
-
-        void offer(ZoneModel candidate, int smoothing, double rmse, double rmseA, double rmseB) {
-            if (best == null || rmse < bestRmse) {
-                best = candidate;
-                bestSmoothing = smoothing;
-                bestRmse = rmse;
-            }
-            if (bestA == null || rmseA < bestRmseA) {
-                bestA = candidate;
-                bestRmseA = rmseA;
-            }
-            if (bestB == null || rmseB < bestRmseB) {
-                bestB = candidate;
-                bestRmseB = rmseB;
-            }
-        }
-    }
-
-    /**
-     * The candidates of one profile smoothing over a (rank, order, lambda) grid: each fitted on the rows before a
-     * validation origin and scored by the kernel on every row from it to the end of the rows given.
-     */
-    private record Grid(int[] segments, int[] profileRow, int slots, long firstMillis, long stepMillis,
-                        ZoneId timeZone, int horizons, TrainingConfig cfg, int stride, boolean single,
-                        int trendWindow, int smoothing, int[] ranks, int[] orders, double[] lambdas, double[] e,
-                        double[] dFill) {
-
-        /**
-         * @param x               [T * n] speeds up to the end of the block scored
-         * @param validationStart first row of the block: candidates are fitted on the rows before it
-         */
-        void run(double[] x, int validationStart, CandidateScores sink) {
-            int n = segments.length;
-            int pMax = cfg.maxOrder();
-            int searchFrom = Math.max(pMax - 1, 1);
-            int searchTo = validationStart - horizons;
-            int maxRank = ranks[ranks.length - 1];
-            int halfWindow = halfWindowSlots(smoothing, stepMillis);
-            double[] profile = PeriodicProfile.smooth(
-                    PeriodicProfile.fit(x, n, profileRow, slots, 0, validationStart, cfg.profileShrinkage()),
-                    n, slots, halfWindow);
-            double[] d = PeriodicProfile.crossFittedDeviations(x, n, profileRow, slots, 0, validationStart,
-                    cfg.profileShrinkage(), halfWindow, profile);
-            double[] wide = LatentBasis.fit(d, n, 0, validationStart, maxRank);
-            for (int r : ranks) {
-                double[] u = LatentBasis.leading(wide, n, maxRank, r);
-                double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
-                LatentSeries.residuals(d, n, u, r, z, e, dFill);
-                LocalCorrection.ResidualMoments res =
-                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
-                LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
-                // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
-                // noisily (README, issue 14), the average hedges it. Each order's moments, once for all p.
-                LatentDynamics.Moments[] byOrder =
-                        new LatentDynamics.Moments[Arrays.stream(orders).max().getAsInt()];
-                for (int k = 1; k <= byOrder.length; k++) {
-                    byOrder[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
-                }
-                for (int p : orders) {
-                    LocalCorrection.FeatureMoments feat = widest.forOrder(p);
-                    LatentDynamics.Moments[] dyn = Arrays.copyOf(byOrder, p);
-                    for (double lambda : lambdas) {
-                        double[] a = LatentDynamics.solveAveraged(dyn, lambda);
-                        double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
-                        ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
-                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
-                                ZoneModel.symmetricBand(horizons, cfg.bandZ()),
-                                new double[horizons * ZoneModel.REGIMES * n],
-                                trendWindow, new double[horizons * n]);
-                        double[] folds = single ? new double[4]
-                                : SEARCH_SCORE == 0 || SEARCH_SCORE == 3
-                                ? ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride)
-                                : ZoneValidation.scoreServedFolds(candidate, x, firstMillis, validationStart,
-                                        stride, SEARCH_SCORE == 2);
-                        sink.accept(candidate, folds);
-                    }
-                }
-            }
-        }
     }
 
     private static double rms(double sq, double count) {
