@@ -59,12 +59,14 @@ import roadcast.skill.SkillTable;
  * of an older file reads without them (levels 0), the kernel it was fitted with. Format 5 adds each zone's profile
  * trend ({@code trendHalfWindow} in the zone's header, {@code zoneZ.trend} weights, see {@link ZoneModel}) and a blend
  * weight per regime ({@code zoneZ.blend} [H * 2 * n]); a zone of an older file reads with trend weights 0 and its one
- * blend weight in both regimes, the forecast it always gave. An older build refuses a newer file as newer
- * than it reads.
+ * blend weight in both regimes, the forecast it always gave. Format 6 adds each zone's jump term of the local
+ * correction ({@code zoneZ.jump} weights, {@code zoneZ.jumpThreshold} thresholds, see
+ * {@link roadcast.manifold.LocalCorrection}); a zone of an older file reads without it (weights 0), the forecast it
+ * always gave. An older build refuses a newer file as newer than it reads.
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 5;
+    public static final int FORMAT_VERSION = 6;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -290,6 +292,8 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".band", false, zm.band().length));
             specs.add(new ArraySpec("zone" + z + ".blend", false, zm.blend().length));
             specs.add(new ArraySpec("zone" + z + ".trend", false, zm.trend().length));
+            specs.add(new ArraySpec("zone" + z + ".jump", false, zm.jump().length));
+            specs.add(new ArraySpec("zone" + z + ".jumpThreshold", false, zm.jumpThreshold().length));
         }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
@@ -357,6 +361,8 @@ public final class ModelFile {
             w.f64(zm.band());
             w.f64(zm.blend());
             w.f64(zm.trend());
+            w.f64(zm.jump());
+            w.f64(zm.jumpThreshold());
         }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
@@ -441,7 +447,10 @@ public final class ModelFile {
         boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
         // format 5 adds each zone's profile trend
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
-        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
+        // format 6 adds the local correction's jump term
+        boolean hasJump = hasTrend && (version >= 6 || lists(arrays, "zone0.jump"));
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0)
+                + (hasJump ? 2 * zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -492,10 +501,13 @@ public final class ModelFile {
                     : hasTrend ? r.f64(prefix + "blend", (long) horizons * ZoneModel.REGIMES * zs)
                     : ZoneModel.regimeBlend(r.f64(prefix + "blend", (long) horizons * zs), horizons, zs);
             double[] trend = hasTrend ? r.f64(prefix + "trend", (long) horizons * zs) : new double[horizons * zs];
+            double[] jump = hasJump ? r.f64(prefix + "jump", (long) horizons * zs) : new double[horizons * zs];
+            double[] jumpThreshold = hasJump ? r.f64(prefix + "jumpThreshold", zs) : ZoneModel.noJumpThresholds(zs);
             JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
-                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend);
+                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
+                    jumpThreshold);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;
