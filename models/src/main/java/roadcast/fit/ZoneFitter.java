@@ -156,8 +156,9 @@ public final class ZoneFitter {
                 double[] u = LatentBasis.leading(wide, n, sMaxRank, r);
                 double[] z = LatentSeries.latent(d, n, u, r, cfg.projectionEps());
                 LatentSeries.residuals(d, n, u, r, z, e, dFill);
+                double[] tau = LocalCorrection.jumpThresholds(e, n, searchFrom, searchTo);
                 LocalCorrection.ResidualMoments res =
-                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo);
+                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo, tau);
                 LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
                 // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
                 // noisily (README, issue 14), the average hedges it. Each order's moments, once for all p.
@@ -171,12 +172,13 @@ public final class ZoneFitter {
                     LatentDynamics.Moments[] dyn = java.util.Arrays.copyOf(byOrder, p);
                     for (double lambda : sLambdas) {
                         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
-                        double[] phi = LocalCorrection.solve(res, feat, u, a, lambda);
+                        LocalCorrection.Correction local = LocalCorrection.solve(res, feat, u, a, lambda);
                         ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
-                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, phi, new double[horizons * n],
+                                cfg.projectionEps(), cfg.bandZ(), profile, u, a, local.phi(), new double[horizons * n],
                                 ZoneModel.symmetricBand(horizons, cfg.bandZ()),
                                 new double[horizons * ZoneModel.REGIMES * n],
-                                trendWindow, new double[horizons * n], slotMillis);
+                                trendWindow, new double[horizons * n], local.jump(), local.threshold(),
+                                slotMillis);
                         double[] folds = single ? new double[4]
                                 : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
                         double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
@@ -227,10 +229,10 @@ public final class ZoneFitter {
             dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, from, to);
         }
         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
-        double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
+        LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
-                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend(),
-                slotMillis);
+                cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
+                bands.trend(), local.jump(), local.threshold(), slotMillis);
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

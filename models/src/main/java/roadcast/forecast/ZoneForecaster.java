@@ -13,7 +13,8 @@ import roadcast.skill.DayPeriod;
  * The forecasting kernel: the single implementation used by the backtest and the streaming operator.
  * <p>
  * observe: d = x - mu(t); z by the missing-inputs projection onto the zone basis; e = d - U z (0 for segments
- * without reading). forecast: m_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1], blended toward the
+ * without reading). forecast: m_{t+h} = mu(t+h) + U A_h^T f_t + phi_{h,i} . [e_t, e_{t-1}, 1] + kappa_{h,i} x_t,
+ * x_t the excess of the residual's last jump e_t - e_{t-1} beyond +-tau_i ({@link LocalCorrection}), blended toward the
  * nowcast n_t = mu(t) + U z_t + e_t (the reading itself where there was one), plus the profile's expected change:
  * x_hat = m + w_{h,r,i} (n_t - m) + c_{h,i} (S(t+h) - S(t)), clamped to >= 0, the blend weight w by regime r (n_t
  * below m or not, {@link ZoneModel#regime}), with S the profile smoothed over
@@ -58,6 +59,12 @@ public final class ZoneForecaster {
     private final double[] now;
     private final double[] trend;
     private final boolean hasTrend;
+    /** kappa [H * n] and tau [n] of the local correction's jump term ({@link LocalCorrection}). */
+    private final double[] jump;
+    private final double[] jumpThreshold;
+    private final boolean hasJump;
+    /** [n] the excess of each segment's last residual jump beyond its threshold, per forecast call. */
+    private final double[] jumpExcess;
     /**
      * S: the profile smoothed for the trend term, row by row as forecasts reach it ({@link #trendRow}): smoothing the
      * whole profile of every zone when the stream starts was a tenth of the forecast thread in a 24-step run at
@@ -109,6 +116,14 @@ public final class ZoneForecaster {
             any |= c != 0.0;
         }
         this.hasTrend = any;
+        this.jump = model.jump();
+        this.jumpThreshold = model.jumpThreshold();
+        boolean anyJump = false;
+        for (double k : jump) {
+            anyJump |= k != 0.0;
+        }
+        this.hasJump = anyJump;
+        this.jumpExcess = new double[n];
         this.clock = new LocalClock(model.timeZone(), stepMillis);
         this.grid = model.profileGrid();
         this.mu = new double[n];
@@ -316,6 +331,11 @@ public final class ZoneForecaster {
         double[] e0 = s.residual;
         boolean[] imputed = s.imputed;
         int bandWidth = 2 * ZoneModel.PERIODS + 1;
+        if (hasJump) {
+            for (int i = 0; i < n; i++) {
+                jumpExcess[i] = LocalCorrection.excess(e0[i] - e0[n + i], jumpThreshold[i]);
+            }
+        }
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
             long target = s.stepMillis + (h + 1) * stepMillis;
@@ -347,6 +367,9 @@ public final class ZoneForecaster {
                 double x = m[i];
                 int o = phiBase + i * LocalCorrection.WIDTH;
                 x += phi[o] * e0[i] + phi[o + 1] * e0[n + i] + phi[o + 2];
+                if (hasJump) {
+                    x += jump[hn + i] * jumpExcess[i];
+                }
                 double gap = now[i] - x;
                 x += blend[ZoneModel.blendIndex(h, ZoneModel.regime(gap), i, n)] * gap;
                 if (hasTrend) {

@@ -2,15 +2,30 @@ package roadcast.manifold;
 
 /**
  * Per-segment correction of what the manifold misses: for segment i and horizon h, the target
- * R = d_{t+h,i} - (U A_h^T f_t)_i is regressed on g = [e_{i,t}, e_{i,t-1}, 1] by ridge,
- * phi = (G^T G + lambda I)^-1 G^T R. G^T R = G^T d_{+h} - S_i^T A_h U_i with S_i = F^T G_i, so the T x n matrix of
- * manifold forecasts is never formed, and the moments are shared between hyperparameter candidates:
- * {@link ResidualMoments} depend on the basis only, {@link FeatureMoments} on basis and lag order, the solve on
- * lambda. Layout of phi: {@code phi[(h * n + i) * 3 + c]}.
+ * R = d_{t+h,i} - (U A_h^T f_t)_i is regressed on g = [e_{i,t}, e_{i,t-1}, 1, x_{i,t}] by ridge,
+ * phi = (G^T G + lambda I)^-1 G^T R, with x_{i,t} = {@link #excess}(e_{i,t} - e_{i,t-1}, tau_i) the part of the
+ * residual's last jump beyond the segment's threshold tau_i ({@link #jumpThresholds}). G^T R = G^T d_{+h} - S_i^T A_h
+ * U_i with S_i = F^T G_i, so the T x n matrix of manifold forecasts is never formed, and the moments are shared between
+ * hyperparameter candidates: {@link ResidualMoments} depend on the basis only, {@link FeatureMoments} on basis and lag
+ * order, the solve on lambda. Layout: the first three coefficients in {@code phi[(h * n + i) * 3 + c]}, the jump's in
+ * {@code jump[h * n + i]} ({@link Correction}).
+ * <p>
+ * Why the jump term (issue 14): on a freeway's loops (PEMSD8, training rows) a small jump of a reading is partly noise
+ * that reverts at the next step, while a large one is a real change that goes on; a linear term in e_t and e_{t-1}
+ * fits one compromise, dominated by the few large jumps' squares, and reverts too little of the many small ones. With
+ * the jump's excess beyond tau as a fourth feature the fit can revert small jumps and follow large ones. Where the
+ * relation is linear (Los-loop) the excess weight comes out near zero.
  */
 public final class LocalCorrection {
 
     public static final int WIDTH = 3;
+    /**
+     * tau_i = JUMP_SCALE x the segment's mean absolute residual jump |e_t - e_{t-1}| on the rows it is fitted on. 3:
+     * on PEMSD8's training rows (persistence vs persistence minus 0.15 of the last jump clipped at +-tau, one step
+     * ahead) tau of 2-5 mph did best, about three times the mean absolute jump there (0.69 mph); fixed, not searched,
+     * so training costs what it did.
+     */
+    public static final double JUMP_SCALE = 3.0;
     /** Issue times whose terms are added to the moments together (they stay in cache meanwhile). */
     private static final int MOMENT_BLOCK = 8;
 
@@ -18,18 +33,61 @@ public final class LocalCorrection {
     }
 
     /**
-     * G^T G and G^T d_{+h} of every segment over issue times [from, to).
-     *
-     * @param gtg [n * 5]: sum e_t^2, sum e_t e_{t-1}, sum e_t, sum e_{t-1}^2, sum e_{t-1}
-     * @param gtd [H * n * 3]: sum e_t d_{t+h}, sum e_{t-1} d_{t+h}, sum d_{t+h}
+     * The fitted correction of a zone: phi [H * n * 3] (e_t, e_{t-1}, constant), jump [H * n] (the weight of the jump's
+     * excess) and the thresholds tau [n] the excess was taken beyond.
      */
-    public record ResidualMoments(int n, int horizons, int from, int to, double[] gtg, double[] gtd) {
+    public record Correction(double[] phi, double[] jump, double[] threshold) {
+    }
+
+    /** The part of a jump j beyond +-tau: sign(j) max(|j| - tau, 0); 0 for tau = +infinity. */
+    public static double excess(double jump, double tau) {
+        return jump > tau ? jump - tau : jump < -tau ? jump + tau : 0.0;
     }
 
     /**
-     * S_i = F^T G_i over the same issue times: s0[j * n + i] = sum f_tj e_{t,i}, s1 with e_{t-1,i}, s2[j] = sum f_tj.
+     * tau_i = {@link #JUMP_SCALE} x mean |e_t - e_{t-1}| of segment i over issue times [from, to) where both residuals
+     * are of readings (non-zero: a missing reading's residual is 0); +infinity (no jump term) without such pairs.
      */
-    public record FeatureMoments(int rank, int order, double[] s0, double[] s1, double[] s2) {
+    public static double[] jumpThresholds(double[] e, int n, int from, int to) {
+        double[] sum = new double[n];
+        long[] count = new long[n];
+        for (int t = Math.max(1, from); t < to; t++) {
+            int cur = t * n;
+            int prev = (t - 1) * n;
+            for (int i = 0; i < n; i++) {
+                double e0 = e[cur + i];
+                double e1 = e[prev + i];
+                if (e0 != 0.0 && e1 != 0.0) {
+                    sum[i] += Math.abs(e0 - e1);
+                    count[i]++;
+                }
+            }
+        }
+        double[] tau = new double[n];
+        for (int i = 0; i < n; i++) {
+            tau[i] = count[i] == 0 ? Double.POSITIVE_INFINITY : JUMP_SCALE * sum[i] / count[i];
+        }
+        return tau;
+    }
+
+    /**
+     * G^T G and G^T d_{+h} of every segment over issue times [from, to).
+     *
+     * @param gtg  [n * 5]: sum e_t^2, sum e_t e_{t-1}, sum e_t, sum e_{t-1}^2, sum e_{t-1}
+     * @param gtd  [H * n * 3]: sum e_t d_{t+h}, sum e_{t-1} d_{t+h}, sum d_{t+h}
+     * @param tau  [n] the jump thresholds
+     * @param gtgx [n * 4]: sum x e_t, sum x e_{t-1}, sum x, sum x^2 with x the jump's excess
+     * @param gtdx [H * n]: sum x d_{t+h}
+     */
+    public record ResidualMoments(int n, int horizons, int from, int to, double[] gtg, double[] gtd, double[] tau,
+                                  double[] gtgx, double[] gtdx) {
+    }
+
+    /**
+     * S_i = F^T G_i over the same issue times: s0[j * n + i] = sum f_tj e_{t,i}, s1 with e_{t-1,i}, s2[j] = sum f_tj,
+     * s3[j * n + i] = sum f_tj x_{t,i} (the jump's excess).
+     */
+    public record FeatureMoments(int rank, int order, double[] s0, double[] s1, double[] s2, double[] s3) {
 
         /**
          * The moments of a lower lag order over the same issue times: its features are the first r p features of
@@ -43,18 +101,17 @@ public final class LocalCorrection {
                 throw new IllegalArgumentException("order " + p + " is not within 1.." + order);
             }
             int n = s0.length / LatentDynamics.featureCount(rank, order);
+            return new FeatureMoments(rank, p, slice(s0, n, p), slice(s1, n, p), slice(s2, 1, p), slice(s3, n, p));
+        }
+
+        /** Rows 0 .. r p - 1 and the constant's row (r order) of a [q * width] moment. */
+        private double[] slice(double[] s, int width, int p) {
             int keep = rank * p;
             int constant = rank * order;
-            double[] t0 = new double[(keep + 1) * n];
-            double[] t1 = new double[(keep + 1) * n];
-            double[] t2 = new double[keep + 1];
-            System.arraycopy(s0, 0, t0, 0, keep * n);
-            System.arraycopy(s1, 0, t1, 0, keep * n);
-            System.arraycopy(s0, constant * n, t0, keep * n, n);
-            System.arraycopy(s1, constant * n, t1, keep * n, n);
-            System.arraycopy(s2, 0, t2, 0, keep);
-            t2[keep] = s2[constant];
-            return new FeatureMoments(rank, p, t0, t1, t2);
+            double[] t = new double[(keep + 1) * width];
+            System.arraycopy(s, 0, t, 0, keep * width);
+            System.arraycopy(s, constant * width, t, keep * width, width);
+            return t;
         }
     }
 
@@ -63,10 +120,14 @@ public final class LocalCorrection {
      * @param dFill deviations with missing entries filled [T * n]
      * @param from  first issue time, at least 1 (e_{t-1} is used)
      * @param to    last issue time (exclusive), to - 1 + H < T
+     * @param tau   [n] jump thresholds ({@link #jumpThresholds})
      */
-    public static ResidualMoments residualMoments(double[] e, double[] dFill, int n, int horizons, int from, int to) {
+    public static ResidualMoments residualMoments(double[] e, double[] dFill, int n, int horizons, int from, int to,
+                                                  double[] tau) {
         double[] gtg = new double[5 * n];
         double[] gtd = new double[horizons * n * WIDTH];
+        double[] gtgx = new double[4 * n];
+        double[] gtdx = new double[horizons * n];
         for (int t = from; t < to; t++) {
             int cur = t * n;
             int prev = (t - 1) * n;
@@ -79,13 +140,34 @@ public final class LocalCorrection {
                 gtg[g + 2] += e0;
                 gtg[g + 3] += e1 * e1;
                 gtg[g + 4] += e1;
+                double x = excess(e0 - e1, tau[i]);
+                if (x != 0.0) {
+                    int gx = 4 * i;
+                    gtgx[gx] += x * e0;
+                    gtgx[gx + 1] += x * e1;
+                    gtgx[gx + 2] += x;
+                    gtgx[gx + 3] += x * x;
+                }
             }
         }
         // G^T d_{+h}: MOMENT_BLOCK issue times at once per horizon, each sum's terms still added in time order
+        double[] xs = new double[MOMENT_BLOCK * n];
         for (int t0 = from; t0 < to; t0 += MOMENT_BLOCK) {
             int t1 = Math.min(to, t0 + MOMENT_BLOCK);
+            boolean anyJump = false;
+            for (int t = t0; t < t1; t++) {
+                int cur = t * n;
+                int prev = (t - 1) * n;
+                int o = (t - t0) * n;
+                for (int i = 0; i < n; i++) {
+                    double x = excess(e[cur + i] - e[prev + i], tau[i]);
+                    xs[o + i] = x;
+                    anyJump |= x != 0.0;
+                }
+            }
             for (int h = 0; h < horizons; h++) {
                 int out = h * n * WIDTH;
+                int outX = h * n;
                 for (int t = t0; t < t1; t++) {
                     int cur = t * n;
                     int prev = (t - 1) * n;
@@ -97,19 +179,27 @@ public final class LocalCorrection {
                         gtd[o + 1] += e[prev + i] * dv;
                         gtd[o + 2] += dv;
                     }
+                    if (anyJump) {
+                        int o = (t - t0) * n;
+                        for (int i = 0; i < n; i++) {
+                            gtdx[outX + i] += xs[o + i] * dFill[target + i];
+                        }
+                    }
                 }
             }
         }
-        return new ResidualMoments(n, horizons, from, to, gtg, gtd);
+        return new ResidualMoments(n, horizons, from, to, gtg, gtd, tau.clone(), gtgx, gtdx);
     }
 
     /** F^T G_i over the issue times of {@code residual}, for latent series z [T * r] with lag order p. */
     public static FeatureMoments featureMoments(double[] e, double[] z, int r, int p, ResidualMoments residual) {
         int n = residual.n();
         int q = LatentDynamics.featureCount(r, p);
+        double[] tau = residual.tau();
         double[] s0 = new double[q * n];
         double[] s1 = new double[q * n];
         double[] s2 = new double[q];
+        double[] s3 = new double[q * n];
         // MOMENT_BLOCK issue times at once per feature, so s0 and s1 (q * n each) are swept once per block rather than
         // once per issue time; each sum's terms are still added in time order, so the sums are the same bits
         double[] f = new double[MOMENT_BLOCK * q];
@@ -131,12 +221,26 @@ public final class LocalCorrection {
                     }
                 }
             }
+            // the jump's excess is non-zero for few (segment, time) pairs: added only where it is
+            for (int t = t0; t < t1; t++) {
+                int cur = t * n;
+                int prev = (t - 1) * n;
+                int fo = (t - t0) * q;
+                for (int i = 0; i < n; i++) {
+                    double x = excess(e[cur + i] - e[prev + i], tau[i]);
+                    if (x != 0.0) {
+                        for (int j = 0; j < q; j++) {
+                            s3[j * n + i] += f[fo + j] * x;
+                        }
+                    }
+                }
+            }
         }
-        return new FeatureMoments(r, p, s0, s1, s2);
+        return new FeatureMoments(r, p, s0, s1, s2, s3);
     }
 
-    /** phi for dynamics a ({@link LatentDynamics} layout) and basis u [n * r]. */
-    public static double[] solve(ResidualMoments res, FeatureMoments feat, double[] u, double[] a, double lambda) {
+    /** The correction for dynamics a ({@link LatentDynamics} layout) and basis u [n * r]. */
+    public static Correction solve(ResidualMoments res, FeatureMoments feat, double[] u, double[] a, double lambda) {
         int n = res.n();
         int horizons = res.horizons();
         int r = feat.rank();
@@ -144,13 +248,18 @@ public final class LocalCorrection {
         long m = res.to() - res.from();
         double[] gtg = res.gtg();
         double[] gtd = res.gtd();
+        double[] gtgx = res.gtgx();
+        double[] gtdx = res.gtdx();
         double[] s0 = feat.s0();
         double[] s1 = feat.s1();
         double[] s2 = feat.s2();
+        double[] s3 = feat.s3();
         double[] phi = new double[horizons * n * WIDTH];
+        double[] jump = new double[horizons * n];
         double[] w = new double[q];
-        double[] mat = new double[WIDTH * WIDTH];
-        double[] rhs = new double[WIDTH];
+        int width = WIDTH + 1;
+        double[] mat = new double[width * width];
+        double[] rhs = new double[width];
         for (int h = 0; h < horizons; h++) {
             for (int i = 0; i < n; i++) {
                 // w = A_h U_i: the manifold forecast of segment i is w . f_t
@@ -165,37 +274,47 @@ public final class LocalCorrection {
                 double c0 = 0;
                 double c1 = 0;
                 double c2 = 0;
+                double c3 = 0;
                 for (int j = 0; j < q; j++) {
                     c0 += s0[j * n + i] * w[j];
                     c1 += s1[j * n + i] * w[j];
                     c2 += s2[j] * w[j];
+                    c3 += s3[j * n + i] * w[j];
                 }
                 int o = (h * n + i) * WIDTH;
                 rhs[0] = gtd[o] - c0;
                 rhs[1] = gtd[o + 1] - c1;
                 rhs[2] = gtd[o + 2] - c2;
+                rhs[3] = gtdx[h * n + i] - c3;
                 int g = 5 * i;
-                // lower triangle of G^T G + lambda I, row-major 3 x 3
+                int gx = 4 * i;
+                // lower triangle of G^T G + lambda I, row-major 4 x 4, features e_t, e_{t-1}, 1, x
                 mat[0] = gtg[g] + lambda;
-                mat[3] = gtg[g + 1];
-                mat[4] = gtg[g + 3] + lambda;
-                mat[6] = gtg[g + 2];
-                mat[7] = gtg[g + 4];
-                mat[8] = m + lambda;
-                SmallSolve.choleskyInPlace(mat, WIDTH);
-                SmallSolve.choleskySolveInPlace(mat, WIDTH, rhs);
+                mat[4] = gtg[g + 1];
+                mat[5] = gtg[g + 3] + lambda;
+                mat[8] = gtg[g + 2];
+                mat[9] = gtg[g + 4];
+                mat[10] = m + lambda;
+                mat[12] = gtgx[gx];
+                mat[13] = gtgx[gx + 1];
+                mat[14] = gtgx[gx + 2];
+                mat[15] = gtgx[gx + 3] + lambda;
+                SmallSolve.choleskyInPlace(mat, width);
+                SmallSolve.choleskySolveInPlace(mat, width, rhs);
                 phi[o] = rhs[0];
                 phi[o + 1] = rhs[1];
                 phi[o + 2] = rhs[2];
+                jump[h * n + i] = rhs[3];
             }
         }
-        return phi;
+        return new Correction(phi, jump, res.tau().clone());
     }
 
-    /** One-shot fit: moments and solve. */
-    public static double[] fit(double[] e, double[] dFill, int n, double[] z, double[] u, int r, int p, double[] a,
-                               int horizons, int from, int to, double lambda) {
-        ResidualMoments res = residualMoments(e, dFill, n, horizons, from, to);
+    /** One-shot fit: thresholds from the same issue times, moments and solve. */
+    public static Correction fit(double[] e, double[] dFill, int n, double[] z, double[] u, int r, int p, double[] a,
+                                 int horizons, int from, int to, double lambda) {
+        double[] tau = jumpThresholds(e, n, from, to);
+        ResidualMoments res = residualMoments(e, dFill, n, horizons, from, to, tau);
         return solve(res, featureMoments(e, z, r, p, res), u, a, lambda);
     }
 }

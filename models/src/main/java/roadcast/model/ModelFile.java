@@ -66,7 +66,10 @@ import roadcast.skill.SkillTable;
  * ({@code profileSlotMillis} in the zone's header, see {@link ProfileGrid}): below 5-minute steps the profile is kept
  * on 5-minute slots interpolated to the step (a fifth of the 1-minute profile that was most of a large model), and
  * {@code zoneZ.profile} has the slots' length; a zone of an older file (or without the field) has its profile at the
- * step, as it was written. An older build refuses a newer file as newer than it reads.
+ * step, as it was written. Format 6 also adds each zone's jump term of the local correction ({@code zoneZ.jump}
+ * weights, {@code zoneZ.jumpThreshold} thresholds, see {@link roadcast.manifold.LocalCorrection}); a zone of an older
+ * file reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than
+ * it reads.
  */
 public final class ModelFile {
 
@@ -354,6 +357,8 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".band", false, zm.band().length));
             specs.add(new ArraySpec("zone" + z + ".blend", false, zm.blend().length));
             specs.add(new ArraySpec("zone" + z + ".trend", false, zm.trend().length));
+            specs.add(new ArraySpec("zone" + z + ".jump", false, zm.jump().length));
+            specs.add(new ArraySpec("zone" + z + ".jumpThreshold", false, zm.jumpThreshold().length));
         }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
@@ -421,6 +426,8 @@ public final class ModelFile {
             w.f64(zm.band());
             w.f64(zm.blend());
             w.f64(zm.trend());
+            w.f64(zm.jump());
+            w.f64(zm.jumpThreshold());
         }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
@@ -505,7 +512,10 @@ public final class ModelFile {
         boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
         // format 5 adds each zone's profile trend
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
-        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
+        // format 6 adds the local correction's jump term
+        boolean hasJump = hasTrend && (version >= 6 || lists(arrays, "zone0.jump"));
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0)
+                + (hasJump ? 2 * zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -560,10 +570,13 @@ public final class ModelFile {
                     : hasTrend ? r.f64(prefix + "blend", (long) horizons * ZoneModel.REGIMES * zs)
                     : ZoneModel.regimeBlend(r.f64(prefix + "blend", (long) horizons * zs), horizons, zs);
             double[] trend = hasTrend ? r.f64(prefix + "trend", (long) horizons * zs) : new double[horizons * zs];
+            double[] jump = hasJump ? r.f64(prefix + "jump", (long) horizons * zs) : new double[horizons * zs];
+            double[] jumpThreshold = hasJump ? r.f64(prefix + "jumpThreshold", zs) : ZoneModel.noJumpThresholds(zs);
             JsonNode trendWindow = zn.get("trendHalfWindow");
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
-                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, slotMillis);
+                    sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
+                    jumpThreshold, slotMillis);
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;

@@ -19,6 +19,8 @@ import roadcast.skill.DayPeriod;
  * <li>basis [n * r]: U</li>
  * <li>dynamics [H * r * q], q = r p + 1: A_h, see {@link LatentDynamics}</li>
  * <li>local [H * n * 3]: phi_{h,i}, see {@link LocalCorrection}</li>
+ * <li>jump [H * n] and jumpThreshold [n]: kappa_{h,i}, the weight of the excess of the residual's last jump beyond
+ * +-tau_i, see {@link LocalCorrection}</li>
  * <li>sigma [H * n]: residual scale (RMS) of each horizon and segment on the validation block</li>
  * <li>band [H * (2 P + 1)], P = {@link #PERIODS} time-of-day periods of the target time ({@link DayPeriod} without
  * ALL_DAY): per horizon the lower quantiles q_lo[p] of the standardised residual (y - x_hat) / sigma, then the upper
@@ -33,13 +35,13 @@ import roadcast.skill.DayPeriod;
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
  * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
  * and older have no trend: weights 0, the forecast they gave. Models of file format 5 and older have their profile at
- * the step.
+ * the step, and no jump term: weights 0, thresholds +infinity.
  */
 public final class ZoneModel implements java.io.Serializable {
 
     /**
-     * 2: band and blend added; 3: profile trend added; 4: profile slot width added. A zone part written by an older
-     * build is refused rather than read without them.
+     * 2: band and blend added; 3: profile trend added; 4: profile slot width and the local correction's jump term
+     * added. A zone part written by an older build is refused rather than read without them.
      */
     private static final long serialVersionUID = 4L;
 
@@ -62,6 +64,8 @@ public final class ZoneModel implements java.io.Serializable {
     private final int trendHalfWindow;
     private final double[] trend;
     private final long profileSlotMillis;
+    private final double[] jump;
+    private final double[] jumpThreshold;
 
     /**
      * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
@@ -109,22 +113,25 @@ public final class ZoneModel implements java.io.Serializable {
                 sigma, band, blend, 0, new double[horizons * segments.length]);
     }
 
-    /** A model whose profile is at the step (file format 5 and older). */
+    /** A model whose profile is at the step, without the local correction's jump term (file format 5 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
         this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, band, blend, trendHalfWindow, trend, stepMillis);
+                sigma, band, blend, trendHalfWindow, trend, new double[horizons * segments.length],
+                noJumpThresholds(segments.length), stepMillis);
     }
 
     /**
+     * @param jump              the local correction's jump-term weights [H * n] ({@link LocalCorrection})
+     * @param jumpThreshold     each segment's jump threshold [n] (+infinity: no jump term)
      * @param profileSlotMillis width of the profile's time-of-day slots: the step, or a multiple of it that divides
      *                          the day, interpolated between slot centres ({@link ProfileGrid})
      */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
-                     long profileSlotMillis) {
+                     double[] jump, double[] jumpThreshold, long profileSlotMillis) {
         this.profileSlotMillis = profileSlotMillis;
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
@@ -144,6 +151,8 @@ public final class ZoneModel implements java.io.Serializable {
         this.blend = blend;
         this.trendHalfWindow = trendHalfWindow;
         this.trend = trend;
+        this.jump = jump;
+        this.jumpThreshold = jumpThreshold;
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
@@ -167,6 +176,18 @@ public final class ZoneModel implements java.io.Serializable {
         check("band", band, bandLength(horizons));
         check("blend", blend, horizons * REGIMES * n);
         check("trend", trend, horizons * n);
+        check("jump", jump, horizons * n);
+        check("jumpThreshold", jumpThreshold, n);
+        for (double c : jump) {
+            if (!Double.isFinite(c)) {
+                throw new IllegalArgumentException("jump weight " + c + " is not finite");
+            }
+        }
+        for (double tau : jumpThreshold) {
+            if (!(tau >= 0)) {
+                throw new IllegalArgumentException("jump threshold " + tau + " is not >= 0");
+            }
+        }
         if (trendHalfWindow < 0) {
             throw new IllegalArgumentException("trend smoothing half-window must be >= 0 slots, got " + trendHalfWindow);
         }
@@ -315,28 +336,56 @@ public final class ZoneModel implements java.io.Serializable {
         return trend;
     }
 
+    /** kappa [H * n]: the weight of the residual jump's excess beyond its threshold ({@link LocalCorrection}). */
+    public double[] jump() {
+        return jump;
+    }
+
+    /** tau [n]: each segment's jump threshold; +infinity where the model has no jump term. */
+    public double[] jumpThreshold() {
+        return jumpThreshold;
+    }
+
+    /** Thresholds of a model without the jump term: +infinity, so the excess is always 0. */
+    public static double[] noJumpThresholds(int n) {
+        double[] tau = new double[n];
+        Arrays.fill(tau, Double.POSITIVE_INFINITY);
+        return tau;
+    }
+
     /** The same model with other band scales (used when the validation residuals arrive after the fit). */
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, band, blend, trendHalfWindow, trend, profileSlotMillis);
+                dynamics, local, newSigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
+                profileSlotMillis);
     }
 
     /** The same model with a calibrated band and a blend toward the nowcast (the trend kept). */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, profileSlotMillis);
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, jump, jumpThreshold,
+                profileSlotMillis);
     }
 
     /** The same model with a calibrated band, blend and profile trend weights. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, profileSlotMillis);
+                dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, jump, jumpThreshold,
+                profileSlotMillis);
+    }
+
+    /** The same model without the jump term: what a reader of file format 5 and older makes of it. */
+    public ZoneModel withoutJump() {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, sigma, band, blend, trendHalfWindow, trend, new double[jump.length],
+                noJumpThresholds(segments.length), profileSlotMillis);
     }
 
     /** The same model without profile trend: what a reader of file format 4 and older makes of it. */
     public ZoneModel withoutTrend() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, sigma, band, blend, 0, new double[trend.length], profileSlotMillis);
+                dynamics, local, sigma, band, blend, 0, new double[trend.length], jump, jumpThreshold,
+                profileSlotMillis);
     }
 
     @Override
@@ -354,7 +403,8 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(basis, m.basis) && Arrays.equals(dynamics, m.dynamics)
                 && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma) && Arrays.equals(band, m.band)
                 && Arrays.equals(blend, m.blend) && trendHalfWindow == m.trendHalfWindow
-                && Arrays.equals(trend, m.trend) && profileSlotMillis == m.profileSlotMillis;
+                && Arrays.equals(trend, m.trend) && Arrays.equals(jump, m.jump)
+                && Arrays.equals(jumpThreshold, m.jumpThreshold) && profileSlotMillis == m.profileSlotMillis;
     }
 
     @Override

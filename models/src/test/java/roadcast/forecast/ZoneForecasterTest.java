@@ -120,6 +120,7 @@ class ZoneForecasterTest {
         ZoneState state = kernel.newState();
         ZoneForecast out = new ZoneForecast(horizons, n);
         float[] row = new float[n];
+        long jumpTerms = 0;
         double worst = 0;
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < n; i++) {
@@ -146,6 +147,12 @@ class ZoneForecasterTest {
                     int o = (hz * n + i) * 3;
                     double prev = t > 0 ? e[t - 1][i] : 0.0;
                     x += zm.local()[o] * e[t][i] + zm.local()[o + 1] * prev + zm.local()[o + 2];
+                    // plus the jump's excess beyond the segment's threshold, sign(j) max(|j| - tau, 0)
+                    double jump = e[t][i] - prev;
+                    double excess = Math.signum(jump) * Math.max(0.0, Math.abs(jump) - zm.jumpThreshold()[i]);
+                    double jumpTerm = zm.jump()[hz * n + i] * excess;
+                    x += jumpTerm;
+                    jumpTerms += jumpTerm != 0.0 ? 1 : 0;
                     // blend toward the nowcast mu(t) + U z_t + e_t (the reading itself where there is one)
                     double now = muNow[i] + e[t][i];
                     for (int k = 0; k < r; k++) {
@@ -168,6 +175,7 @@ class ZoneForecasterTest {
             }
             assertEquals(h.epochMillis(t), out.issuedAtMillis);
         }
+        assertTrue(jumpTerms > 0, "the jump term of the local correction takes part");
         assertTrue(worst < 1e-9, "largest difference kernel vs batch: " + worst);
     }
 

@@ -26,10 +26,10 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 5 has no profile slot width, format 4 also no zone trend arrays
-     * and one blend weight per horizon and segment (written: the first regime's), format 2 no zone band and blend
-     * arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's sha256 in the card follows the
-     * shorter payload.
+     * The bytes of a model in an older format: format 5 has no zone jump arrays and no profile slot width, format 4
+     * also no zone trend arrays and one blend weight per horizon and segment (written: the first regime's), format 2
+     * no zone band and blend arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's sha256 in the
+     * card follows the shorter payload.
      */
     static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path file = dir.resolve("current.rcm");
@@ -52,7 +52,8 @@ class ModelFileFormat1Test {
             int bytes = (int) a.get("length").asLong() * (a.get("type").asText().equals("f32") ? 4 : 8);
             String name = a.get("name").asText();
             boolean newer = version < 3 && (name.endsWith(".band") || name.endsWith(".blend"))
-                    || version < 5 && name.endsWith(".trend");
+                    || version < 5 && name.endsWith(".trend")
+                    || version < 6 && (name.endsWith(".jump") || name.endsWith(".jumpThreshold"));
             if (!newer && version < 5 && name.endsWith(".blend")) {
                 // formats 3 and 4: one blend weight per horizon and segment, here the first regime's
                 int zone = Integer.parseInt(name.substring("zone".length(), name.indexOf('.')));
@@ -113,7 +114,8 @@ class ModelFileFormat1Test {
         assertEquals(model.zoneCount(), v1.zoneCount());
         for (int z = 0; z < model.zoneCount(); z++) {
             ZoneModel zm = model.zone(z);
-            assertEquals(zm.withoutTrend().withBands(zm.sigma(), ZoneModel.symmetricBand(zm.horizons(), zm.bandZ()),
+            assertEquals(zm.withoutTrend().withoutJump().withBands(zm.sigma(),
+                    ZoneModel.symmetricBand(zm.horizons(), zm.bandZ()),
                     new double[zm.blend().length]), v1.zone(z), "format 1 has no calibrated band and no blend");
         }
     }

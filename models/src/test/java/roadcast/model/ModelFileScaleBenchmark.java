@@ -165,7 +165,7 @@ public final class ModelFileScaleBenchmark {
                     random(rnd, horizons * rank * LatentDynamics.featureCount(rank, order), -1, 1),
                     random(rnd, horizons * n * LocalCorrection.WIDTH, -1, 1), random(rnd, horizons * n, 1, 5),
                     ZoneModel.symmetricBand(horizons, 1.645), blend, 12, random(rnd, horizons * n, -1, 1),
-                    slotMillis);
+                    random(rnd, horizons * n, -1, 1), random(rnd, n, 1, 5), slotMillis);
         }
         int[] horizonsMin = new int[horizons];
         java.util.Arrays.setAll(horizonsMin, h -> h + 1);

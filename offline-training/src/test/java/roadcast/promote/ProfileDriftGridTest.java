@@ -47,7 +47,7 @@ class ProfileDriftGridTest {
                 profile, new double[] {1, 0}, new double[horizons * LatentDynamics.featureCount(1, 1)],
                 new double[horizons * n * LocalCorrection.WIDTH], new double[horizons * n],
                 ZoneModel.symmetricBand(horizons, 1.645), new double[horizons * ZoneModel.REGIMES * n], 0,
-                new double[horizons * n], slotMillis);
+                new double[horizons * n], new double[horizons * n], ZoneModel.noJumpThresholds(n), slotMillis);
         RoadNetwork network = new RoadNetwork(List.of(new Segment("a", 34, -118, RoadClass.UNKNOWN),
                 new Segment("b", 34.01, -118, RoadClass.UNKNOWN)), List.of());
         ModelCard card = new ModelCard("v", "test", null, null, null, n, 1, null, List.of(), null, null, null, null,
