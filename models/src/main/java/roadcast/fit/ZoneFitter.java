@@ -208,7 +208,8 @@ public final class ZoneFitter {
         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
         double[] phi = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
-                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend());
+                cfg.bandZ(), fullProfile, u, a, phi, sigma, bands.band(), bands.blend(), trendWindow, bands.trend(),
+                bands.alertSigma(), bands.alertBand());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

@@ -61,6 +61,11 @@ import roadcast.skill.SkillTable;
  * weight per regime ({@code zoneZ.blend} [H * 2 * n]); a zone of an older file reads with trend weights 0 and its one
  * blend weight in both regimes, the forecast it always gave. An older build refuses a newer file as newer
  * than it reads.
+ * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
+ * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional within format 5: written when a
+ * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
+ * model whose detector reads the forecast band) reads with the detector on the forecast band (sigma and band), the
+ * band its detector always read.
  */
 public final class ModelFile {
 
@@ -291,6 +296,13 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".blend", false, zm.blend().length));
             specs.add(new ArraySpec("zone" + z + ".trend", false, zm.trend().length));
         }
+        if (hasAlertScale(model)) {
+            for (int z = 0; z < model.zoneCount(); z++) {
+                ZoneModel zm = model.zone(z);
+                specs.add(new ArraySpec("zone" + z + ".alertSigma", false, zm.alertSigma().length));
+                specs.add(new ArraySpec("zone" + z + ".alertBand", false, zm.alertBand().length));
+            }
+        }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
         for (String s : new String[] {"rmseModel", "rmsePersistence", "rmseHistoricalAverage", "pairs"}) {
@@ -358,6 +370,12 @@ public final class ModelFile {
             w.f64(zm.blend());
             w.f64(zm.trend());
         }
+        if (hasAlertScale(model)) {
+            for (int z = 0; z < model.zoneCount(); z++) {
+                w.f64(model.zone(z).alertSigma());
+                w.f64(model.zone(z).alertBand());
+            }
+        }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
             freeFlow[i] = model.freeFlowSpeed(i);
@@ -395,6 +413,16 @@ public final class ModelFile {
             w.f64(kriging.level());
         }
         w.flush();
+    }
+
+    /** Whether the detector's scale is written: when any zone has one of its own (the others' is their band's). */
+    private static boolean hasAlertScale(ManifoldModel model) {
+        for (int z = 0; z < model.zoneCount(); z++) {
+            if (model.zone(z).hasAlertScale()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean lists(JsonNode arrays, String name) {
@@ -441,7 +469,10 @@ public final class ModelFile {
         boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
         // format 5 adds each zone's profile trend
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
-        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
+        // the detector's scale, optional in format 5: without it the detector reads the forecast band
+        boolean hasAlertScale = hasTrend && lists(arrays, "zone0.alertSigma");
+        int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0)
+                + (hasAlertScale ? 2 * zoneCount : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -496,6 +527,14 @@ public final class ModelFile {
             zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
                     sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend);
+        }
+        // without them (an older model) the zones keep the forecast band's sigma and band for the detector: the
+        // band the detector read before the model kept a scale of its own
+        if (hasAlertScale) {
+            for (int z = 0; z < zoneCount; z++) {
+                zones[z] = zones[z].withAlertScale(r.f64("zone" + z + ".alertSigma", (long) horizons * zones[z].size()),
+                        r.f64("zone" + z + ".alertBand", ZoneModel.bandLength(horizons)));
+            }
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;

@@ -26,9 +26,10 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 4 has no zone trend arrays and one blend weight per horizon and
-     * segment (written: the first regime's), format 2 no zone band and blend arrays (format 3), format 1 also no zone
-     * ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
+     * The bytes of a model in an older format (5: as the builds before the detector's scale wrote it, without
+     * {@code zoneZ.alertSigma} and {@code zoneZ.alertBand}): format 4 has no zone trend arrays and one blend weight
+     * per horizon and segment (written: the first regime's), format 2 no zone band and blend arrays (format 3),
+     * format 1 also no zone ids, zoning or gate. The payload's sha256 in the card follows the shorter payload.
      */
     static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path file = dir.resolve("current.rcm");
@@ -51,7 +52,9 @@ class ModelFileFormat1Test {
             int bytes = (int) a.get("length").asLong() * (a.get("type").asText().equals("f32") ? 4 : 8);
             String name = a.get("name").asText();
             boolean newer = version < 3 && (name.endsWith(".band") || name.endsWith(".blend"))
-                    || version < 5 && name.endsWith(".trend");
+                    || version < 5 && name.endsWith(".trend")
+                    // the detector's scale: optional in format 5, absent from every file written before it
+                    || version <= 5 && (name.endsWith(".alertSigma") || name.endsWith(".alertBand"));
             if (!newer && version < 5 && name.endsWith(".blend")) {
                 // formats 3 and 4: one blend weight per horizon and segment, here the first regime's
                 int zone = Integer.parseInt(name.substring("zone".length(), name.indexOf('.')));
