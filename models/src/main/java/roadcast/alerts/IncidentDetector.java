@@ -12,7 +12,8 @@ import java.util.List;
  *       was itself no more than {@link Settings#onTrack()} under what the forecast expected (a road running as
  *       expected breaks down; a peak already deeper than usual that goes on deepening is not an incident);</li>
  *   <li>a step is <b>below</b> when the observed speed is under the lower band of the expectation and at least
- *       {@link Settings#minDrop()} under its speed;</li>
+ *       {@link Settings#minDrop()} under its speed; the band its callers give is the detector's own
+ *       ({@link AlertBand}: each road's unshrunk error scale), not the published forecast band;</li>
  *   <li>the expectation is the forecast issued one step before the onset (the <b>anchor</b>), read at the lead that
  *       has passed since (its last horizon beyond): a forecast issued during the breakdown has already seen it and
  *       would call it normal;</li>
@@ -419,7 +420,7 @@ public final class IncidentDetector {
      * @param timeMillis   time of the observed row
      * @param observed     speeds at {@code timeMillis} (NaN = no reading: the state is kept)
      * @param prevSpeed    forecast issued one step earlier, {@code [h][i]} (h = 0 is this step); null at the start
-     * @param prevLower    its lower band, same shape
+     * @param prevLower    its lower band, same shape: the detector's ({@link AlertBand})
      * @param prevIssued   its issue time
      * @param stepMillis   the data step
      * @param closed       receives alerts that cleared at this step

@@ -45,6 +45,11 @@ import roadcast.skill.DayPeriod;
  * to hold its coverage on the later half (and the other way round, averaged; 0.8 to 2): errors drift over the hours,
  * and the band meets that drift again in service. With fewer than {@value #MIN_IMPUTED_PAIRS} such pairs the ratio of the profile's error to the
  * model's is used instead, as a forecast without a reading leans on the profile.</li>
+ * <li>Detector's band: the same residuals give the incident detector its own scale, each segment's RMS not shrunk
+ * (k = 0), with the quantiles of the residuals standardised by it, computed exactly as above: the band the detector's
+ * settings were chosen on. The shrinkage holds the forecast band's coverage, but it narrows the band of a noisy road
+ * toward its zone's, so that road's ordinary dips fall under it and the detector raises false alerts (sumo-grid:
+ * precision 0.818 -> 0.450, README "Incident alerts").</li>
  * </ul>
  */
 public final class BandCalibration {
@@ -56,7 +61,8 @@ public final class BandCalibration {
      * hours of the two folds share those days, so the cross-fold standardisation does not show that noise; unshrunk,
      * segments whose sigma came out small miss far more than 10% later (PEMSD8, nested validation: 84% at 60 min).
      * Chosen on the nested validation (README, issue 14) among 0 (the build before), 1 and 4: 4 brings PEMSD8's worst
-     * lead from 83.9% to 87.2% and keeps Los-loop and SZ-taxi at 89.7-90.6%.
+     * lead from 83.9% to 87.2% and keeps Los-loop and SZ-taxi at 89.7-90.6%. The forecast band's only: the incident
+     * detector's scale is not shrunk ({@link Result#alertSigma()}).
      */
     static final double SIGMA_SHRINK = 4.0;
     static final int MIN_PERIOD_PAIRS = 200;
@@ -73,9 +79,11 @@ public final class BandCalibration {
 
     /**
      * What calibration gives the zone model: sigma [H * n], band ({@link ZoneModel#band()}), blend [H * n], trend
-     * weights [H * n] ({@link ZoneModel#trend()}).
+     * weights [H * n] ({@link ZoneModel#trend()}), and the incident detector's scale and quantiles
+     * ({@link ZoneModel#alertSigma()}, {@link ZoneModel#alertBand()}: sigma unshrunk, the quantiles standardised by it).
      */
-    public record Result(double[] sigma, double[] band, double[] blend, double[] trend, double coverage) {
+    public record Result(double[] sigma, double[] band, double[] blend, double[] trend, double coverage,
+                         double[] alertSigma, double[] alertBand) {
     }
 
     private BandCalibration() {
@@ -169,20 +177,32 @@ public final class BandCalibration {
         }
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
-        double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons);
-        double[] sigmaB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons);
-        double[] sigma = new double[horizons * n];
+        double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
+        double[] sigmaB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons, SIGMA_SHRINK);
+        double[] sigma = pooledSigma(sA, sB, sigmaA, sigmaB, n);
+        // the detector's: the same folds' sigmas unshrunk (k = 0, the sigma of the build before SIGMA_SHRINK)
+        double[] alertA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, 0.0);
+        double[] alertB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons, 0.0);
+        double[] alertSigma = pooledSigma(sA, sB, alertA, alertB, n);
+        double coverage = 2 * normalCdf(bandZ) - 1;
+        Quantiles q = new Quantiles(horizons);
+        Quantiles qAlert = new Quantiles(q);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, sigmaA, q, null, null, alertA, qAlert);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, sigmaB, q, null, null, alertB, qAlert);
+        return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage, alertSigma,
+                qAlert.band(coverage, bandZ));
+    }
+
+    /** The model's sigma per cell: both folds' sigmas pooled by their pairs (their mean where neither has any). */
+    private static double[] pooledSigma(Sums sA, Sums sB, double[] sigmaA, double[] sigmaB, int n) {
+        double[] sigma = new double[sigmaA.length];
         for (int c = 0; c < sigma.length; c++) {
             long nA = count(sB, 0, c, n);
             long nB = count(sA, 1, c, n);
             sigma[c] = nA + nB == 0 ? 0.5 * (sigmaA[c] + sigmaB[c])
                     : Math.sqrt((sigmaA[c] * sigmaA[c] * nA + sigmaB[c] * sigmaB[c] * nB) / (nA + nB));
         }
-        double coverage = 2 * normalCdf(bandZ) - 1;
-        Quantiles q = new Quantiles(horizons);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, sigmaA, q, null, null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, sigmaB, q, null, null);
-        return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage);
+        return sigma;
     }
 
     /**
@@ -248,9 +268,10 @@ public final class BandCalibration {
 
     /**
      * RMS of fold f's residuals at its weights, per cell h * n + i (both regimes of the blend pooled), shrunk toward
-     * the horizon's RMS over the zone ({@link #SIGMA_SHRINK}); a cell without pairs takes its horizon's RMS.
+     * the horizon's RMS over the zone with strength {@code shrinkK} ({@link #SIGMA_SHRINK} for the forecast band, 0
+     * for the detector's); a cell without pairs takes its horizon's RMS.
      */
-    private static double[] foldSigma(Sums s, int[] trendOf, int f, double[] w, int n, int horizons) {
+    private static double[] foldSigma(Sums s, int[] trendOf, int f, double[] w, int n, int horizons, double shrinkK) {
         double[] sigma = new double[horizons * n];
         long[] counts = new long[n];
         for (int h = 0; h < horizons; h++) {
@@ -272,7 +293,7 @@ public final class BandCalibration {
             }
             double fallback = pooledN == 0 ? 0.0 : Math.sqrt(pooledSq / pooledN);
             double meanSq = pooledN == 0 ? 0.0 : pooledSq / pooledN;
-            double shrink = SIGMA_SHRINK * pooledN / n;
+            double shrink = shrinkK * pooledN / n;
             for (int i = 0; i < n; i++) {
                 if (!Double.isNaN(sigma[h * n + i])) {
                     sigma[h * n + i] = Math.sqrt((sigma[h * n + i] + shrink * meanSq) / (counts[i] + shrink));
@@ -497,6 +518,21 @@ public final class BandCalibration {
             sqProfile = new double[horizons];
         }
 
+        /**
+         * Histograms of their own over the residual sums of {@code other} (the same residuals standardised by
+         * another sigma: the widening for imputed values does not depend on sigma, so it is accumulated once).
+         */
+        Quantiles(Quantiles other) {
+            this.horizons = other.horizons;
+            hist = new long[horizons * (ZoneModel.PERIODS + 1)][BINS];
+            halves = new long[horizons * 2][BINS];
+            sqImputed = other.sqImputed;
+            nImputed = other.nImputed;
+            sqObserved = other.sqObserved;
+            nObserved = other.nObserved;
+            sqProfile = other.sqProfile;
+        }
+
         void add(int h, int period, int half, double z) {
             int bin = (int) Math.floor((z + RANGE) / BIN);
             bin = Math.max(0, Math.min(BINS - 1, bin));
@@ -593,10 +629,17 @@ public final class BandCalibration {
      * Replays the validation block through the kernel (the model's own blend and trend are ignored: it has none during
      * calibration). With {@code sums}: accumulates both folds' a, b sums for the trend weights of {@code trendOf}
      * ({@link #sums}). With {@code q}:
-     * residuals of fold {@code onlyFold} at the given blend and trend, standardised by sigma, into the histograms.
+     * residuals of fold {@code onlyFold} at the given blend and trend, standardised by sigma, into the histograms; with
+     * {@code q2} also standardised by {@code sigma2} into its histograms (its residual sums are q's).
      */
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
                              double[] trend, double[] sigma, Quantiles q, Sums sums, int[] trendOf) {
+        walk(model, x, firstMillis, from, onlyFold, blend, trend, sigma, q, sums, trendOf, null, null);
+    }
+
+    private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
+                             double[] trend, double[] sigma, Quantiles q, Sums sums, int[] trendOf, double[] sigma2,
+                             Quantiles q2) {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
@@ -667,6 +710,9 @@ public final class BandCalibration {
                     q.sqProfile[h] += ep * ep;
                     if (sigma[c] > 0) {
                         q.add(h, period, t < halfway ? 0 : 1, r / sigma[c]);
+                    }
+                    if (q2 != null && sigma2[c] > 0) {
+                        q2.add(h, period, t < halfway ? 0 : 1, r / sigma2[c]);
                     }
                 }
             }

@@ -232,7 +232,7 @@ public final class ZoneFitter {
         LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
-                bands.trend(), local.jump(), local.threshold(), slotMillis);
+                bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

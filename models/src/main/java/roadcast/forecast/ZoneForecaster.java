@@ -302,6 +302,18 @@ public final class ZoneForecaster {
         }
     }
 
+    /**
+     * The band's lower edge of a forecast speed y = max(0, x): y + s q_lo, clamped to >= 0 and at most y (the same
+     * value from y as from x: where x < 0 both are 0). The kernel's band, and the incident detector's band rebuilt
+     * from a published forecast with the detector's own scale ({@link roadcast.alerts.AlertBand}).
+     *
+     * @param scale sigma of the horizon and segment, times the widening when its last value was imputed
+     * @param qLo   the standardised lower quantile of the target time's period
+     */
+    public static double lowerEdge(double y, double scale, double qLo) {
+        return Math.min(y, Math.max(0.0, y + scale * qLo));
+    }
+
     /** Forecasts every horizon from the state after the last observe. */
     public void forecast(ZoneState s, ZoneForecast out) {
         forecast(s, out, true);
@@ -381,7 +393,7 @@ public final class ZoneForecaster {
                     continue;
                 }
                 double scale = imputed[i] ? sigma[hn + i] * widen : sigma[hn + i];
-                lower[i] = Math.min(y, Math.max(0.0, x + scale * qLo));
+                lower[i] = lowerEdge(y, scale, qLo);
                 upper[i] = Math.max(y, x + scale * qHi);
             }
         }

@@ -70,6 +70,11 @@ import roadcast.skill.SkillTable;
  * weights, {@code zoneZ.jumpThreshold} thresholds, see {@link roadcast.manifold.LocalCorrection}); a zone of an older
  * file reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than
  * it reads.
+ * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
+ * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional (since format 5): written when a
+ * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
+ * model whose detector reads the forecast band) reads with the detector on the forecast band (sigma and band), the
+ * band its detector always read.
  */
 public final class ModelFile {
 
@@ -360,6 +365,13 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".jump", false, zm.jump().length));
             specs.add(new ArraySpec("zone" + z + ".jumpThreshold", false, zm.jumpThreshold().length));
         }
+        if (hasAlertScale(model)) {
+            for (int z = 0; z < model.zoneCount(); z++) {
+                ZoneModel zm = model.zone(z);
+                specs.add(new ArraySpec("zone" + z + ".alertSigma", false, zm.alertSigma().length));
+                specs.add(new ArraySpec("zone" + z + ".alertBand", false, zm.alertBand().length));
+            }
+        }
         specs.add(new ArraySpec("freeFlow", false, n));
         long cells = (long) n * model.horizonsMin().length * SkillTable.PERIODS;
         for (String s : new String[] {"rmseModel", "rmsePersistence", "rmseHistoricalAverage", "pairs"}) {
@@ -429,6 +441,12 @@ public final class ModelFile {
             w.f64(zm.jump());
             w.f64(zm.jumpThreshold());
         }
+        if (hasAlertScale(model)) {
+            for (int z = 0; z < model.zoneCount(); z++) {
+                w.f64(model.zone(z).alertSigma());
+                w.f64(model.zone(z).alertBand());
+            }
+        }
         double[] freeFlow = new double[n];
         for (int i = 0; i < n; i++) {
             freeFlow[i] = model.freeFlowSpeed(i);
@@ -466,6 +484,16 @@ public final class ModelFile {
             w.f64(kriging.level());
         }
         w.flush();
+    }
+
+    /** Whether the detector's scale is written: when any zone has one of its own (the others' is their band's). */
+    private static boolean hasAlertScale(ManifoldModel model) {
+        for (int z = 0; z < model.zoneCount(); z++) {
+            if (model.zone(z).hasAlertScale()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean lists(JsonNode arrays, String name) {
@@ -514,8 +542,11 @@ public final class ModelFile {
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
         // format 6 adds the local correction's jump term
         boolean hasJump = hasTrend && (version >= 6 || lists(arrays, "zone0.jump"));
+        // the detector's scale, optional since format 5: without it the detector reads the forecast band
+        boolean hasAlertScale = hasTrend && lists(arrays, "zone0.alertSigma");
         int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0)
-                + (hasJump ? 2 * zoneCount : 0) + 1 + 4 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
+                + (hasJump ? 2 * zoneCount : 0) + (hasAlertScale ? 2 * zoneCount : 0) + 1 + 4
+                + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
                     + " expected for " + zoneCount + " zones");
@@ -577,6 +608,14 @@ public final class ModelFile {
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
                     sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
                     jumpThreshold, slotMillis);
+        }
+        // without them (an older model) the zones keep the forecast band's sigma and band for the detector: the
+        // band the detector read before the model kept a scale of its own
+        if (hasAlertScale) {
+            for (int z = 0; z < zoneCount; z++) {
+                zones[z] = zones[z].withAlertScale(r.f64("zone" + z + ".alertSigma", (long) horizons * zones[z].size()),
+                        r.f64("zone" + z + ".alertBand", ZoneModel.bandLength(horizons)));
+            }
         }
         double[] freeFlow = r.f64("freeFlow", n);
         long cells = (long) n * horizons * SkillTable.PERIODS;

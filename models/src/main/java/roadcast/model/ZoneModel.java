@@ -31,6 +31,11 @@ import roadcast.skill.DayPeriod;
  * <li>trend [H * n]: c_{h,i}, the weight of the profile's expected change S(t+h) - S(t) added to the blended forecast,
  * S the profile smoothed over +-{@link #trendHalfWindow()} slots (see {@link roadcast.forecast.ZoneForecaster}): with
  * blend 1 the forecast is the last reading plus c times that change</li>
+ * <li>alertSigma [H * n], alertBand (laid out as band): the scale and standardised quantiles of the lower band the
+ * incident detector reads ({@link roadcast.alerts.AlertBand}): each segment's own residual RMS, not shrunk toward the
+ * zone's (the forecast band's sigma is, {@code BandCalibration.SIGMA_SHRINK}), and the quantiles of the residuals
+ * standardised by it: the band the detector's settings were chosen on. A model fitted before they existed (or
+ * built without them) has the forecast band's sigma and band here: the band its detector always read</li>
  * </ul>
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
  * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
@@ -40,8 +45,9 @@ import roadcast.skill.DayPeriod;
 public final class ZoneModel implements java.io.Serializable {
 
     /**
-     * 2: band and blend added; 3: profile trend added; 4: profile slot width and the local correction's jump term
-     * added. A zone part written by an older build is refused rather than read without them.
+     * 2: band and blend added; 3: profile trend added; 4: profile slot width, the local correction's jump term and
+     * the detector's scale (alertSigma, alertBand) added. A zone part written by an older build is refused rather
+     * than read without them.
      */
     private static final long serialVersionUID = 4L;
 
@@ -66,6 +72,8 @@ public final class ZoneModel implements java.io.Serializable {
     private final long profileSlotMillis;
     private final double[] jump;
     private final double[] jumpThreshold;
+    private final double[] alertSigma;
+    private final double[] alertBand;
 
     /**
      * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
@@ -113,7 +121,10 @@ public final class ZoneModel implements java.io.Serializable {
                 sigma, band, blend, 0, new double[horizons * segments.length]);
     }
 
-    /** A model whose profile is at the step, without the local correction's jump term (file format 5 and older). */
+    /**
+     * A model whose profile is at the step, without the local correction's jump term (file format 5 and older) and
+     * without a scale of its own for the incident detector: the detector reads the forecast band.
+     */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
@@ -123,15 +134,30 @@ public final class ZoneModel implements java.io.Serializable {
     }
 
     /**
-     * @param jump              the local correction's jump-term weights [H * n] ({@link LocalCorrection})
-     * @param jumpThreshold     each segment's jump threshold [n] (+infinity: no jump term)
-     * @param profileSlotMillis width of the profile's time-of-day slots: the step, or a multiple of it that divides
-     *                          the day, interpolated between slot centres ({@link ProfileGrid})
+     * A model without a scale of its own for the incident detector: the detector reads the forecast band (sigma and
+     * band), as it did before the model kept one (a file without {@code zoneZ.alertSigma}).
      */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis) {
+        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, sigma, band);
+    }
+
+    /**
+     * @param jump              the local correction's jump-term weights [H * n] ({@link LocalCorrection})
+     * @param jumpThreshold     each segment's jump threshold [n] (+infinity: no jump term)
+     * @param profileSlotMillis width of the profile's time-of-day slots: the step, or a multiple of it that divides
+     *                          the day, interpolated between slot centres ({@link ProfileGrid})
+     * @param alertSigma        the incident detector's residual scale [H * n] ({@link #alertSigma()})
+     * @param alertBand         the incident detector's quantiles, laid out as the band ({@link #alertBand()})
+     */
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+                     double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
+                     double[] alertBand) {
         this.profileSlotMillis = profileSlotMillis;
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
@@ -153,6 +179,8 @@ public final class ZoneModel implements java.io.Serializable {
         this.trend = trend;
         this.jump = jump;
         this.jumpThreshold = jumpThreshold;
+        this.alertSigma = alertSigma;
+        this.alertBand = alertBand;
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
@@ -188,6 +216,8 @@ public final class ZoneModel implements java.io.Serializable {
                 throw new IllegalArgumentException("jump threshold " + tau + " is not >= 0");
             }
         }
+        check("alertSigma", alertSigma, horizons * n);
+        check("alertBand", alertBand, bandLength(horizons));
         if (trendHalfWindow < 0) {
             throw new IllegalArgumentException("trend smoothing half-window must be >= 0 slots, got " + trendHalfWindow);
         }
@@ -200,6 +230,10 @@ public final class ZoneModel implements java.io.Serializable {
             if (!(band[h * (2 * PERIODS + 1) + 2 * PERIODS] >= 1.0)) {
                 throw new IllegalArgumentException("band widening for imputed values at horizon " + h
                         + " must be at least 1, got " + band[h * (2 * PERIODS + 1) + 2 * PERIODS]);
+            }
+            if (!(alertBand[h * (2 * PERIODS + 1) + 2 * PERIODS] >= 1.0)) {
+                throw new IllegalArgumentException("alert band widening for imputed values at horizon " + h
+                        + " must be at least 1, got " + alertBand[h * (2 * PERIODS + 1) + 2 * PERIODS]);
             }
         }
         for (double w : blend) {
@@ -353,21 +387,49 @@ public final class ZoneModel implements java.io.Serializable {
         return tau;
     }
 
-    /** The same model with other band scales (used when the validation residuals arrive after the fit). */
+    /** [H * n] the incident detector's residual scale: each segment's own, not shrunk (see the class comment). */
+    public double[] alertSigma() {
+        return alertSigma;
+    }
+
+    /** The incident detector's standardised quantiles and imputed widening, laid out as {@link #band()}. */
+    public double[] alertBand() {
+        return alertBand;
+    }
+
+    /** True when the detector has a scale of its own, false when it reads the forecast band (an older model). */
+    public boolean hasAlertScale() {
+        return alertSigma != sigma || alertBand != band;
+    }
+
+    /** The same model with the incident detector's own scale and quantiles. */
+    public ZoneModel withAlertScale(double[] newAlertSigma, double[] newAlertBand) {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
+                profileSlotMillis, newAlertSigma, newAlertBand);
+    }
+
+    /**
+     * The same model with other band scales (used when the validation residuals arrive after the fit); the detector
+     * reads the new band (its own scale, fitted with the old one, would no longer belong to this model).
+     */
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis);
     }
 
-    /** The same model with a calibrated band and a blend toward the nowcast (the trend kept). */
+    /**
+     * The same model with a calibrated band and a blend toward the nowcast (the trend kept); the detector reads the
+     * new band, as in a model without a scale of its own.
+     */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis);
     }
 
-    /** The same model with a calibrated band, blend and profile trend weights. */
+    /** The same model with a calibrated band, blend and profile trend weights; the detector reads the new band. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, jump, jumpThreshold,
@@ -378,14 +440,17 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withoutJump() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, new double[jump.length],
-                noJumpThresholds(segments.length), profileSlotMillis);
+                noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand);
     }
 
-    /** The same model without profile trend: what a reader of file format 4 and older makes of it. */
+    /**
+     * The same model without profile trend (the detector's scale kept): with {@link #withBands} what a reader of file
+     * format 4 and older makes of it.
+     */
     public ZoneModel withoutTrend() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, 0, new double[trend.length], jump, jumpThreshold,
-                profileSlotMillis);
+                profileSlotMillis, alertSigma, alertBand);
     }
 
     @Override
@@ -404,7 +469,8 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(local, m.local) && Arrays.equals(sigma, m.sigma) && Arrays.equals(band, m.band)
                 && Arrays.equals(blend, m.blend) && trendHalfWindow == m.trendHalfWindow
                 && Arrays.equals(trend, m.trend) && Arrays.equals(jump, m.jump)
-                && Arrays.equals(jumpThreshold, m.jumpThreshold) && profileSlotMillis == m.profileSlotMillis;
+                && Arrays.equals(jumpThreshold, m.jumpThreshold) && profileSlotMillis == m.profileSlotMillis
+                && Arrays.equals(alertSigma, m.alertSigma) && Arrays.equals(alertBand, m.alertBand);
     }
 
     @Override

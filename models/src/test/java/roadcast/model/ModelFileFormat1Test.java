@@ -26,10 +26,11 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 5 has no zone jump arrays and no profile slot width, format 4
-     * also no zone trend arrays and one blend weight per horizon and segment (written: the first regime's), format 2
-     * no zone band and blend arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's sha256 in the
-     * card follows the shorter payload.
+     * The bytes of a model in an older format: format 5 has no zone jump arrays and no profile slot width (and, as
+     * the builds before the detector's scale wrote it, no {@code zoneZ.alertSigma} and {@code zoneZ.alertBand}),
+     * format 4 also no zone trend arrays and one blend weight per horizon and segment (written: the first regime's),
+     * format 2 no zone band and blend arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's
+     * sha256 in the card follows the shorter payload.
      */
     static byte[] olderFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path file = dir.resolve("current.rcm");
@@ -53,7 +54,9 @@ class ModelFileFormat1Test {
             String name = a.get("name").asText();
             boolean newer = version < 3 && (name.endsWith(".band") || name.endsWith(".blend"))
                     || version < 5 && name.endsWith(".trend")
-                    || version < 6 && (name.endsWith(".jump") || name.endsWith(".jumpThreshold"));
+                    || version < 6 && (name.endsWith(".jump") || name.endsWith(".jumpThreshold"))
+                    // the detector's scale: absent from every file written before it
+                    || version <= 5 && (name.endsWith(".alertSigma") || name.endsWith(".alertBand"));
             if (!newer && version < 5 && name.endsWith(".blend")) {
                 // formats 3 and 4: one blend weight per horizon and segment, here the first regime's
                 int zone = Integer.parseInt(name.substring("zone".length(), name.indexOf('.')));

@@ -3,6 +3,7 @@ package roadcast.benchmark;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import roadcast.alerts.AlertBand;
 import roadcast.alerts.IncidentAlert;
 import roadcast.alerts.IncidentDetector;
 import roadcast.clean.HistoryCleaner;
@@ -198,8 +199,8 @@ public final class AlertsBenchmark {
     /**
      * {@link #run(Dataset, Path, TrainingConfig, IncidentDetector.Settings, ProgressListener)}, writing to
      * {@code explain} (when not null) every reading the detector saw of each scored incident's road while it lasted,
-     * with the forecast, its lower band and the readings of the roads feeding it and fed by it: why an incident was
-     * found or missed ({@code --alerts-explain}).
+     * with the forecast, the detector's lower band ({@link AlertBand}) and the readings of the roads feeding it and
+     * fed by it: why an incident was found or missed ({@code --alerts-explain}).
      */
     public static Result run(Dataset data, Path eventsFile, TrainingConfig config, IncidentDetector.Settings settings,
                              Path explain, ProgressListener progress) throws IOException {
@@ -437,6 +438,8 @@ public final class AlertsBenchmark {
         }
         NetworkForecaster forecaster = new NetworkForecaster(model);
         NetworkForecast out = forecaster.newForecast();
+        // the detector reads its own band (the model's unshrunk scale), not the published forecast's
+        AlertBand band = new AlertBand(model);
         double[][] prevSpeed = new double[horizons][n];
         double[][] prevLower = new double[horizons][n];
         boolean havePrev = false;
@@ -475,9 +478,9 @@ public final class AlertsBenchmark {
                 for (int h = 0; h < horizons; h++) {
                     for (int i = 0; i < n; i++) {
                         prevSpeed[h][i] = out.speed(h, i);
-                        prevLower[h][i] = out.lower(h, i);
                     }
                 }
+                band.lower(out, prevLower);
                 prevIssued = time;
                 havePrev = true;
             }
@@ -501,8 +504,8 @@ public final class AlertsBenchmark {
 
     /**
      * One reading of an incident's road: what was read, what the forecast issued the step before expected and its
-     * lower band, how far under the expectation, and each road feeding it and fed by it as {@code id:read/expected}
-     * ({@code -} = no reading), separated by spaces.
+     * lower band (the detector's, {@link AlertBand}), how far under the expectation, and each road feeding it and fed
+     * by it as {@code id:read/expected} ({@code -} = no reading), separated by spaces.
      */
     private static String explainRow(Incident inc, long time, float x, double[][] speed, double[][] lower,
                                      float[] row, int[][] downstream, List<String> ids) {

@@ -12,7 +12,9 @@ import roadcast.api.AlertBoard;
 import roadcast.api.ApiServer;
 import roadcast.api.CatalogSegment;
 import roadcast.api.CurrentOutlook;
+import roadcast.api.DetectorBand;
 import roadcast.api.SegmentCatalog;
+import roadcast.api.ServedModel;
 import roadcast.forecast.Forecast;
 import roadcast.outlook.Outlook;
 import roadcast.store.OnlineStore;
@@ -31,7 +33,8 @@ import java.util.TreeMap;
 /**
  * The decisions computed as the service runs, at every network step of {@code roadcast.forecast}: incident alerts
  * ({@link IncidentDetector}, the one implementation, fed what the benchmark's replay feeds it: the step's observed
- * speeds, which the forecast records carry, and the forecast issued one step before with its lower band) and the
+ * speeds, which the forecast records carry, and the forecast issued one step before with the detector's lower band,
+ * {@link DetectorBand}: the issuing model's unshrunk scale, as in the benchmark's replay) and the
  * congestion outlook of the step ({@link CurrentOutlook}).
  *
  * <p>Published on {@code roadcast.alerts}: key = alert id {@code segment@start} (ISO-8601 onset), one record when the
@@ -70,6 +73,8 @@ public final class LiveDecisions implements AlertBoard {
     private final StepAssembler assembler;
     /** Without a catalog the detector's segments are the ones the first step names (and grow with later ones). */
     private final boolean dynamicIndex;
+    /** The lower band the detector reads: the issuing model's scale for it, not the published band (issue 13). */
+    private final DetectorBand detectorBand;
 
     private String[] ids;
     private Map<String, Integer> index;
@@ -95,6 +100,7 @@ public final class LiveDecisions implements AlertBoard {
         this.catalog = catalog;
         this.sink = sink;
         this.settings = settings;
+        this.detectorBand = catalog.model().map(ServedModel::detectorBand).orElse(DetectorBand.PUBLISHED);
         List<String> order = new ArrayList<>();
         int[][] links;
         if (catalog.model().isPresent()) {
@@ -235,7 +241,7 @@ public final class LiveDecisions implements AlertBoard {
             }
             for (int k = 0; k < Math.min(horizons, f.horizonsMin().length); k++) {
                 prevSpeed[k][i] = f.speed()[k];
-                prevLower[k][i] = f.lower()[k];
+                prevLower[k][i] = detectorBand.lower(f, k);
             }
         }
         prevIssued = step.issuedAt();

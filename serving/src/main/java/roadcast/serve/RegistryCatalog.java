@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 import roadcast.api.CatalogSegment;
+import roadcast.api.DetectorBand;
 import roadcast.api.ForecastSkill;
+import roadcast.api.ModelDetectorBand;
 import roadcast.api.ModelSkill;
 import roadcast.api.SegmentCatalog;
 import roadcast.api.ServedModel;
@@ -35,15 +37,17 @@ public final class RegistryCatalog {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model registry " + registryDir + ": " + e.getMessage(), e);
         }
-        return of(model, new RegistrySkills(new ModelRegistry(registryDir), ModelSkill.of(model)));
+        ModelRegistry registry = new ModelRegistry(registryDir);
+        return of(model, new RegistrySkills(registry, ModelSkill.of(model)),
+            new RegistryDetectorBands(registry, ModelDetectorBand.of(model)));
     }
 
-    /** One model, its forecasts judged by its own skill table. */
+    /** One model, its forecasts judged by its own skill table and alerted on with its own detector band. */
     public static SegmentCatalog of(ManifoldModel model) {
-        return of(model, ModelSkill.of(model));
+        return of(model, ModelSkill.of(model), ModelDetectorBand.of(model));
     }
 
-    private static SegmentCatalog of(ManifoldModel model, ForecastSkill skills) {
+    private static SegmentCatalog of(ManifoldModel model, ForecastSkill skills, DetectorBand detectorBand) {
         CongestionGrader grader = CongestionGrader.of(model.unit());
         // the zone's stable id, not its index: the dashboard names the same zone alike across model versions
         SegmentCatalog observed = SegmentCatalog.of(model.network(), i -> model.zoneId(model.zoneOf(i)),
@@ -53,7 +57,7 @@ public final class RegistryCatalog {
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
             .orElse(null));
-        ServedModel served = new ServedModel(model.network(), model.unit(), model.timeZone(), skills);
+        ServedModel served = new ServedModel(model.network(), model.unit(), model.timeZone(), skills, detectorBand);
         KrigingModel kriging = model.kriging();
         if (kriging == null || kriging.size() == 0) {
             return observed.withModel(served);

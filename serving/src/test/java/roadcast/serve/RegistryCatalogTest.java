@@ -112,6 +112,26 @@ class RegistryCatalogTest {
                 "a version the registry does not hold gives no evidence");
         }
         assertEquals(n * 12, checked);
+
+        // the incident detector's band (issue 13): the model's own scale for the detector, by the version named in
+        // the forecast; another version's forecast keeps its published band
+        roadcast.api.DetectorBand detector = catalog.model().orElseThrow().detectorBand();
+        roadcast.alerts.AlertBand own = new roadcast.alerts.AlertBand(model);
+        for (int i = 0; i < n; i++) {
+            roadcast.forecast.Forecast s = roadcast.fixtures.SampleForecasts.of(ids[i], issued, 50, 0);
+            roadcast.forecast.Forecast f = new roadcast.forecast.Forecast(s.segment(), s.issuedAt(), published,
+                s.observedSpeed(), i == 3, s.horizonsMin(), s.speed(), s.level(), s.lower(), s.upper());
+            for (int h = 0; h < f.horizonsMin().length; h++) {
+                double expected = own.lower(i, h, issued, f.speed()[h], i == 3);
+                assertEquals(expected, detector.lower(f, h), 0.0, ids[i] + " h" + h);
+                assertTrue(expected < f.speed()[h], "a band under the forecast: " + expected);
+            }
+            roadcast.forecast.Forecast other = new roadcast.forecast.Forecast(s.segment(), s.issuedAt(),
+                "v0099-20990101T000000", s.observedSpeed(), false, s.horizonsMin(), s.speed(), s.level(), s.lower(),
+                s.upper());
+            assertEquals(other.lower()[0], detector.lower(other, 0), 0.0,
+                "a version the registry does not hold: the published band");
+        }
     }
 
     /**
