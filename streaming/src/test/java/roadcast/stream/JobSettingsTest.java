@@ -142,4 +142,71 @@ class JobSettingsTest {
         new CommandLine(s3).parseArgs("--registry", registry.toString(), "--checkpoint-dir", "s3://bucket/cp");
         assertEquals("s3://bucket/cp", s3.build().flinkConfiguration().toMap().get("execution.checkpointing.dir"));
     }
+
+    /**
+     * At parallelism 1 the forecast sink is chained to the zone operator, unless publishing is asked to run in a task
+     * of its own (the at-least-once path): then it is fed one to one (forward) and the zone operator's output buffers
+     * are flushed every 10 ms. The at-least-once stream command asks for it; exactly once does not.
+     */
+    @Test
+    void atParallelismOneThePublishingTaskIsItsOwnForwardFedTaskOnlyWhenAsked() throws Exception {
+        JobConfig cfg = JobConfig.defaults(registry).withParallelism(1);
+        StreamGraph own = new ForecastJob(RecordListSource.of(List.of()), new CollectingSink<>(),
+                new CollectingSink<>(), cfg).withPublishingTask(true).environment().getStreamGraph(false);
+        StreamNode zoneNode = own.getStreamNodes().stream().filter(n -> n.getOperatorName().equals("forecast"))
+                .findFirst().orElseThrow();
+        assertEquals(ForecastJob.PUBLISHING_BUFFER_TIMEOUT_MILLIS, zoneNode.getBufferTimeout(),
+                "the zone operator's output is flushed every 10 ms");
+        org.apache.flink.runtime.jobgraph.JobGraph graph = own.getJobGraph();
+        org.apache.flink.runtime.jobgraph.JobVertex zone = null;
+        org.apache.flink.runtime.jobgraph.JobVertex sink = null;
+        for (org.apache.flink.runtime.jobgraph.JobVertex v : graph.getVertices()) {
+            if (v.getName().contains("forecast") && !v.getName().contains("forecasts")) {
+                zone = v;
+            }
+            if (v.getName().contains("forecasts")) {
+                sink = v;
+            }
+        }
+        assertNotNull(zone, "a vertex with the zone operator alone in " + vertexNames(graph));
+        assertNotNull(sink, "a vertex with the forecast sink in " + vertexNames(graph));
+        assertEquals(1, sink.getInputs().size());
+        org.apache.flink.runtime.jobgraph.JobEdge edge = sink.getInputs().get(0);
+        assertEquals(zone.getID(), edge.getSource().getProducer().getID(), "the sink reads the zone operator");
+        assertEquals(org.apache.flink.runtime.jobgraph.DistributionPattern.POINTWISE, edge.getDistributionPattern(),
+                "one to one (forward), no partitioning: " + edge.getShipStrategyName());
+
+        org.apache.flink.runtime.jobgraph.JobGraph chained = new ForecastJob(RecordListSource.of(List.of()),
+                new CollectingSink<>(), new CollectingSink<>(), cfg).environment().getStreamGraph(false).getJobGraph();
+        for (org.apache.flink.runtime.jobgraph.JobVertex v : chained.getVertices()) {
+            assertFalse(v.getName().contains("forecast") && !v.getName().contains("forecasts"),
+                    "by default the zone operator is chained with the sink: " + vertexNames(chained));
+        }
+
+        StreamCommand alo = new StreamCommand();
+        new CommandLine(alo).parseArgs("--registry", registry.toString(), "--parallelism", "1", "--delivery",
+                "at-least-once");
+        StreamCommand eo = new StreamCommand();
+        new CommandLine(eo).parseArgs("--registry", registry.toString(), "--parallelism", "1");
+        assertTrue(hasVertexWithZoneOperatorAlone(alo.build()), "at least once: publishing in its own task");
+        assertFalse(hasVertexWithZoneOperatorAlone(eo.build()), "exactly once: chained");
+    }
+
+    private static boolean hasVertexWithZoneOperatorAlone(ForecastJob job) {
+        for (org.apache.flink.runtime.jobgraph.JobVertex v : job.environment().getStreamGraph(false).getJobGraph()
+                .getVertices()) {
+            if (v.getName().contains("forecast") && !v.getName().contains("forecasts")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<String> vertexNames(org.apache.flink.runtime.jobgraph.JobGraph graph) {
+        List<String> names = new ArrayList<>();
+        for (org.apache.flink.runtime.jobgraph.JobVertex v : graph.getVertices()) {
+            names.add(v.getName());
+        }
+        return names;
+    }
 }
