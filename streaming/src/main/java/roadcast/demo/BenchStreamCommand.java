@@ -342,8 +342,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrap, name + ".rejected", name), cfg)
-                .withFutureCheck(false)
-                .withPublishingTask(delivery == Delivery.AT_LEAST_ONCE);
+                .withFutureCheck(false);
         if (incrementalCheckpoints) {
             job.withFlinkOption("execution.checkpointing.incremental", "true");
         }
@@ -420,7 +419,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
                         new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
                 KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
                 .withFutureCheck(false)
-                .withPublishingTask(lagDelivery == Delivery.AT_LEAST_ONCE)
                 .withFlinkOption("rest.port", Integer.toString(restPort))
                 .withFlinkOption(CheckpointStats.HISTORY_OPTION, Integer.toString(CheckpointStats.HISTORY_SIZE));
         if (incrementalCheckpoints) {

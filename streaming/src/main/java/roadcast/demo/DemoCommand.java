@@ -265,7 +265,6 @@ public final class DemoCommand implements Callable<Integer> {
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
                     KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", delivery),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
-                    .withPublishingTask(delivery == roadcast.publish.Delivery.AT_LEAST_ONCE)
                     .withFlinkOption("rest.port", Integer.toString(restPort));
             if (archive != null) {
                 job.withArchive(DayArchive.sink(archive, model.timeZone()));

@@ -11,7 +11,6 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -56,7 +55,6 @@ public final class ForecastJob {
     private Source<String, ?, ?> modelVersions;
     private Sink<ReadingEvent> archive;
     private boolean checkFuture = true;
-    private boolean publishingTask;
     private final Map<String, String> flinkOptions = new LinkedHashMap<>();
 
     /**
@@ -105,28 +103,6 @@ public final class ForecastJob {
         this.checkFuture = on;
         return this;
     }
-
-    /**
-     * At parallelism 1, whether forecasts are published (encoded and handed to the Kafka producer) in a task of their
-     * own, fed one to one by the zone operator and flushed every {@link #PUBLISHING_BUFFER_TIMEOUT_MILLIS}, instead of
-     * chained to it (default: chained). Its own task encodes and sends a zone's forecasts while the zone thread reads
-     * and forecasts the next zones, on the second core: a step's forecasts leave sooner (quiet machine, 20,000
-     * segments, at least once: lag p50 201 -> 57 ms, p99 740 -> 568 ms), but each forecast is written to a local
-     * network buffer and read back, which cost 17 % of the throughput (README, issue 12, fifth pass). So the
-     * low-latency path, at-least-once delivery, takes it; exactly once, whose lag the checkpoint interval bounds
-     * anyway, stays chained. No effect at parallelism above 1 (forecasts are partitioned by segment then).
-     */
-    public ForecastJob withPublishingTask(boolean on) {
-        this.publishingTask = on;
-        return this;
-    }
-
-    /**
-     * How often the zone operator's output buffers are flushed to a publishing task of their own
-     * ({@link #withPublishingTask}): a zone's last forecasts would otherwise wait in a part-filled buffer for Flink's
-     * default 100 ms.
-     */
-    public static final long PUBLISHING_BUFFER_TIMEOUT_MILLIS = 10;
 
     /** An extra Flink option for the environment (e.g. {@code restart-strategy.type=none} in tests). */
     public ForecastJob withFlinkOption(String key, String value) {
@@ -246,16 +222,9 @@ public final class ForecastJob {
         // so forecasts are not serialised, copied through a network buffer and deserialised on the way (in the JFR
         // profile of bench-stream at 5,000 segments: 8 % of the zone operator's thread writing them and a quarter of
         // the publishing thread reading them back). Same uid, same order per segment (one producer either way).
-        // Unless publishing gets a task of its own (withPublishingTask: the low-latency path), fed one to one.
-        boolean single = env.getParallelism() == 1;
-        DataStream<IssuedForecast> toPublish = !single
-                ? issued.partitionCustom(new SegmentPartitioner(), new SegmentPartitioner.SegmentOf())
-                : publishingTask ? issued.forward() : issued;
-        DataStreamSink<IssuedForecast> sink = toPublish.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
-        if (single && publishingTask) {
-            sink.disableChaining();
-            issued.setBufferTimeout(PUBLISHING_BUFFER_TIMEOUT_MILLIS);
-        }
+        DataStream<IssuedForecast> toPublish = env.getParallelism() == 1 ? issued
+                : issued.partitionCustom(new SegmentPartitioner(), new SegmentPartitioner.SegmentOf());
+        toPublish.sinkTo(forecasts).name("forecasts").uid("forecasts-sink");
 
         parsed.getSideOutput(DEAD_LETTERS)
                 .union(issued.getSideOutput(DEAD_LETTERS))

@@ -143,8 +143,7 @@ public final class StreamCommand implements Callable<Integer> {
             description = "How forecasts are written: exactly-once (Kafka transactions committed at each checkpoint; "
                     + "visible after it) or at-least-once (written as soon as computed, no transactions; after a "
                     + "failure the forecasts since the last checkpoint are written again with identical content, so "
-                    + "consumers drop repeats by key and issuedAt; at parallelism 1 forecasts are then encoded and sent in a "
-                    + "task of their own, for lag before throughput). Dead letters stay exactly-once "
+                    + "consumers drop repeats by key and issuedAt). Dead letters stay exactly-once "
                     + "(default: ${DEFAULT-VALUE}).")
     roadcast.publish.Delivery delivery;
 
@@ -203,8 +202,7 @@ public final class StreamCommand implements Callable<Integer> {
                 ExactlyOnceKafka.source(bootstrapServers, inputTopic, groupId, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, delivery, forecastFormat),
                 KafkaOutputs.deadLetters(bootstrapServers, deadLetterTopic, groupId), cfg)
-                .withFutureCheck(futureCheck)
-                .withPublishingTask(delivery == roadcast.publish.Delivery.AT_LEAST_ONCE);
+                .withFutureCheck(futureCheck);
         if (archive != null) {
             DayArchive.describe(archive, job.model());
             job.withArchive(DayArchive.sink(archive, job.model().timeZone()));

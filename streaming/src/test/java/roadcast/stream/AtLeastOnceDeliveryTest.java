@@ -71,7 +71,6 @@ class AtLeastOnceDeliveryTest {
                 KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "alo-visible", Delivery.AT_LEAST_ONCE),
                 KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "alo.visible.rejected", "alo-visible"), cfg)
                 .withFutureCheck(false)
-                .withPublishingTask(true) // as the commands wire at-least-once delivery
                 .withFlinkOption("restart-strategy.type", "none")
                 .executeAsync();
         try {

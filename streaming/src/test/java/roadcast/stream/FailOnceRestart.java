@@ -80,7 +80,6 @@ final class FailOnceRestart {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withCheckpoints(checkpointInterval, checkpoints);
         new ForecastJob(source, KafkaOutputs.forecasts(broker.bootstrapServers(), out, group, delivery),
                 KafkaOutputs.deadLetters(broker.bootstrapServers(), rejected, group), cfg)
-                .withPublishingTask(delivery == Delivery.AT_LEAST_ONCE) // as the commands wire it
                 .withFlinkOption("restart-strategy.type", "fixed-delay")
                 .withFlinkOption("restart-strategy.fixed-delay.attempts", "2")
                 .withFlinkOption("restart-strategy.fixed-delay.delay", "100 ms")
