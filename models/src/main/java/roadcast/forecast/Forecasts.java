@@ -30,6 +30,8 @@ public final class Forecasts {
             throw new IllegalArgumentException("zone " + zone + " has " + n + " segments, got a forecast of "
                     + forecast.segments() + (observed == null ? "" : " and " + observed.length + " observed speeds"));
         }
+        // A copy of the model's horizons (horizonsMin() clones), shared by every record of this call: the same values
+        // in each, and no consumer changes a record's arrays (one array less per record on the forecast thread).
         int[] horizonsMin = model.horizonsMin();
         int horizons = horizonsMin.length;
         CongestionGrader grader = CongestionGrader.of(model.unit());
@@ -51,7 +53,7 @@ public final class Forecasts {
             }
             double seen = observed == null ? Double.NaN : observed[i];
             out.add(new Forecast(segment.id(), forecast.issuedAtMillis, model.version(), seen, forecast.imputed[i],
-                    horizonsMin.clone(), speed, level, lower, upper));
+                    horizonsMin, speed, level, lower, upper));
         }
         return out;
     }
@@ -90,7 +92,7 @@ public final class Forecasts {
             }
             double seen = live == null ? Double.NaN : live[from + j];
             records.add(new Forecast(segment.id(), out.issuedAtMillis, model.version(), seen, Double.isNaN(seen),
-                    horizonsMin.clone(), speed, level, lower, upper, Forecast.EXTENDED, out.speed[0][e]));
+                    horizonsMin, speed, level, lower, upper, Forecast.EXTENDED, out.speed[0][e]));
         }
         return records;
     }

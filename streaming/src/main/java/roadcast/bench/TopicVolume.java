@@ -31,8 +31,20 @@ public record TopicVolume(long records, long keyBytes, long valueBytes) {
     }
 
     public static TopicVolume measure(String bootstrapServers, String topic) {
+        return measure(bootstrapServers, topic, 0, new ArrayList<>());
+    }
+
+    /**
+     * As {@link #measure(String, String)}, also keeping the first {@code keep} committed values (in the order read) in
+     * {@code firstValues}: the I/O-matched pass-through writes these, so that its output compresses as the forecast
+     * job's does.
+     */
+    public static TopicVolume measure(String bootstrapServers, String topic, int keep, List<byte[]> firstValues) {
         long[] sums = new long[3];
         forEachCommitted(bootstrapServers, topic, r -> {
+            if (sums[0] < keep && r.value() != null) {
+                firstValues.add(r.value());
+            }
             sums[0]++;
             sums[1] += r.key() == null ? 0 : r.key().length;
             sums[2] += r.value() == null ? 0 : r.value().length;

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -57,13 +59,21 @@ import roadcast.synthetic.WeekProfiles;
                 + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
                 "The I/O-matched pass-through writes, per input record, a record of the forecast job's output bytes per "
-                        + "input record: io_matched_ratio = forecast / I/O-matched pass-through is what our parsing, "
+                        + "input record (the forecast job's own first forecasts in turn, resized, so that they "
+                        + "compress as its output does): io_matched_ratio = forecast / I/O-matched pass-through is what our parsing, "
                         + "cleaning, maths and encoding cost next to the engine's own I/O.",
                 "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\","
                         + "\"io_matched_passthrough_records_per_s\",\"io_matched_ratio\",\"lag_ms_p50\",\"lag_ms_p99\" (exactly once),"
                         + "\"lag_ms_p99_at_least_once\"} "
                         + "(and the run's settings) to --json."})
 public final class BenchStreamCommand implements Callable<Integer> {
+
+    /**
+     * Forecast values the I/O-matched pass-through writes in turn: the forecast job's first 2,000 (about 1 MB,
+     * shipped with the job), many more than a compressed batch (256 KB) or LZ4 block (64 KB) of the producer holds, so
+     * its output compresses as the forecast job's does, not as one repeated value would.
+     */
+    static final int IO_MATCHED_VALUES = 2_000;
 
     @Spec
     CommandSpec spec;
@@ -233,16 +243,18 @@ public final class BenchStreamCommand implements Callable<Integer> {
                 long warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
                 out.printf("warm-up on %d records%n", warm);
                 out.flush();
-                passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1);
+                passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1, List.of());
                 forecast(bootstrap, "bench.warmup", "bench-warm-forecast", registry, work);
-                passThrough(bootstrap, "bench.warmup", "bench-warm-io", TopicVolume.measure(bootstrap,
-                        "bench-warm-forecast.out").valueBytesPer(warm));
+                List<byte[]> warmValues = new ArrayList<>();
+                int warmBytes = TopicVolume.measure(bootstrap, "bench-warm-forecast.out", IO_MATCHED_VALUES,
+                        warmValues).valueBytesPer(warm);
+                passThrough(bootstrap, "bench.warmup", "bench-warm-io", warmBytes, warmValues);
             }
             long records = publish(bootstrap, "bench.in", data, from, steps);
             out.printf("%d records on the input topic%n", records);
             out.flush();
 
-            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass", -1);
+            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass", -1, List.of());
             double passRate = records / (pass.getNetRuntime() / 1000.0);
             out.printf("pass-through: %.0f records/s (%d ms)%n", passRate, pass.getNetRuntime());
             out.flush();
@@ -252,14 +264,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
             out.printf("forecast:     %.0f records/s (%d ms)%n", forecastRate, fc.getNetRuntime());
             out.flush();
 
-            TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out");
+            List<byte[]> forecastValues = new ArrayList<>();
+            TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out", IO_MATCHED_VALUES,
+                    forecastValues);
             int matchedBytes = forecastOut.valueBytesPer(records);
-            JobExecutionResult io = passThrough(bootstrap, "bench.in", "bench-io", matchedBytes);
+            JobExecutionResult io = passThrough(bootstrap, "bench.in", "bench-io", matchedBytes, forecastValues);
             double ioRate = records / (io.getNetRuntime() / 1000.0);
             out.printf("I/O-matched pass-through (%d-byte values, as the forecast job's %d forecasts of %.0f bytes "
-                            + "per %d readings): %.0f records/s (%d ms)%n", matchedBytes, forecastOut.records(),
-                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), records, ioRate,
-                    io.getNetRuntime());
+                            + "per %d readings; its first %d forecasts in turn): %.0f records/s (%d ms)%n",
+                    matchedBytes, forecastOut.records(),
+                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), records,
+                    forecastValues.size(), ioRate, io.getNetRuntime());
             out.flush();
 
             LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, work, out,
@@ -273,6 +288,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("io_matched_passthrough_records_per_s", Math.round(ioRate));
             o.put("io_matched_ratio", Math.round(forecastRate / ioRate * 1000) / 1000.0);
             o.put("io_matched_value_bytes", matchedBytes);
+            o.put("io_matched_values", forecastValues.size());
             o.put("forecast_output_records", forecastOut.records());
             o.put("forecast_output_value_bytes", forecastOut.valueBytes());
             putLive(o, "", lag);
@@ -304,15 +320,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
     /**
      * The pass-through job over all of {@code topic} (bounded), output to {@code name + ".out"}; with
-     * {@code valueBytes >= 0} every output value has that size (the I/O-matched baseline), else values are copied.
+     * {@code valueBytes >= 0} every output value has that size (the I/O-matched baseline: {@code values}, the forecast
+     * job's, in turn), else values are copied.
      */
-    private JobExecutionResult passThrough(String bootstrap, String topic, String name, int valueBytes)
-            throws Exception {
+    private JobExecutionResult passThrough(String bootstrap, String topic, String name, int valueBytes,
+                                           List<byte[]> values) throws Exception {
         PassThroughJob job = new PassThroughJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out"), delivery.guarantee()),
                 checkpointInterval);
-        return (valueBytes < 0 ? job : job.matchingOutput(valueBytes)).execute(localEnvironment());
+        return (valueBytes < 0 ? job : job.matchingOutput(valueBytes, values)).execute(localEnvironment());
     }
 
     /** The forecast job over all of {@code topic} (bounded), forecasts to {@code name + ".out"}. */

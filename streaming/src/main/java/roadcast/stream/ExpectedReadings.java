@@ -7,7 +7,9 @@ import java.util.Arrays;
  * soon as every observed segment that reported in the zone's previous step has reported in this one, without waiting
  * for the segments that did not (a sensor in a dropout stays silent for many steps; a whole zone is rarely complete in
  * a real network: at 20,000 generated segments almost no zone of a few hundred is, so before this rule nearly every
- * step waited for the quiet period). The quiet period ({@code closeAfterQuiet}) and event time stay the fallbacks.
+ * step waited for the quiet period). The quiet period ({@code closeAfterQuiet}) and event time stay the fallbacks; a
+ * step that awaits only stragglers (one or a few segments that reported last step, {@link #onlyStragglersLeft}) waits
+ * a tenth of the quiet period instead.
  *
  * <p>"Reported" means a reading was received for the segment and step, accepted or refused by the cleaning rules, in
  * time or too late: a segment whose reading arrives after its zone closed early (it was silent in the step before)
@@ -27,6 +29,14 @@ final class ExpectedReadings {
 
     /** Most share of a zone's observed segments that may have been silent in the previous step for the rule to apply. */
     static final double MAX_SILENT_SHARE = 0.1;
+
+    /**
+     * Most share of a zone's observed segments (at least one) that may still be awaited for the step to count as
+     * waiting only for stragglers ({@link #onlyStragglersLeft}): a sensor that reported last step and misses this one
+     * (the generated city's single misses, a dropout starting). Such a step closes after a short pause of the zone's
+     * readings instead of the whole quiet period (see {@link ZoneOperator#stragglerWaitMillis}).
+     */
+    static final double MAX_STRAGGLER_SHARE = 0.01;
 
     private final long stepMillis;
     private final int[] observed;
@@ -111,5 +121,15 @@ final class ExpectedReadings {
             pending[z]--;
         }
         return pending[z] == 0;
+    }
+
+    /**
+     * Whether the open step {@code stepStart} of zone {@code z} awaits only a few segments more (at least one, at most
+     * {@link #MAX_STRAGGLER_SHARE} of the zone's observed ones, and at least one may always be): every other segment
+     * the rule awaits has reported. False when the rule does not apply to the step (see {@link #arrived}).
+     */
+    boolean onlyStragglersLeft(int z, long stepStart) {
+        return pendingStep[z] == stepStart && pending[z] > 0
+                && pending[z] <= Math.max(1, (int) (MAX_STRAGGLER_SHARE * observed[z]));
     }
 }

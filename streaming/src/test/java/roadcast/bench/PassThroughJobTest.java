@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import roadcast.kafka.EmbeddedKafka;
+import roadcast.kafka.RawRecord;
 import roadcast.replay.FeedPublisher;
 
 /** End to end: embedded broker, Flink MiniCluster, exactly-once pass-through. */
@@ -139,6 +140,46 @@ class PassThroughJobTest {
         assertEquals(n, volume.records());
         assertEquals((long) n * size, volume.valueBytes());
         assertEquals(size * 2, volume.valueBytesPer(n / 2), "bytes per input record when inputs are half the outputs");
+
+        // The values bench-stream takes from the forecast job's output for the content-matched baseline.
+        List<byte[]> first = new ArrayList<>();
+        TopicVolume again = TopicVolume.measure(kafka.bootstrapServers(), "matched.out", 7, first);
+        assertEquals(volume, again, "keeping values does not change the measure");
+        assertEquals(7, first.size(), "the first 7 values kept");
+        List<String> written = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : out) {
+            written.add(new String(r.value(), StandardCharsets.UTF_8));
+        }
+        for (byte[] v : first) {
+            assertTrue(written.contains(new String(v, StandardCharsets.UTF_8)), "a kept value is one of the topic's");
+        }
+    }
+
+    @Test
+    void ioMatchedValuesAreTheGivenValuesInTurnResizedAndTheInputsWithoutThem() {
+        byte[][] values = {"forecast-a".getBytes(StandardCharsets.UTF_8), "fc-b".getBytes(StandardCharsets.UTF_8),
+                "forecast-c-longer-than-the-size".getBytes(StandardCharsets.UTF_8)};
+        int size = 12;
+        PassThroughJob.ResizeValue resize = new PassThroughJob.ResizeValue(size, values);
+        List<byte[]> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            RawRecord r = new RawRecord(("k" + i).getBytes(StandardCharsets.UTF_8),
+                    ("reading-" + i).getBytes(StandardCharsets.UTF_8), "in", 0, i, 1000L + i);
+            RawRecord o = resize.map(r);
+            assertArrayEquals(("k" + i).getBytes(StandardCharsets.UTF_8), o.key, "key kept");
+            assertEquals(1000L + i, o.timestamp, "timestamp kept");
+            got.add(o.value);
+        }
+        for (int i = 0; i < 5; i++) {
+            assertArrayEquals(java.util.Arrays.copyOf(values[i % 3], size), got.get(i),
+                    "record " + i + ": value " + (i % 3) + " zero-padded or cut to " + size + " bytes");
+        }
+
+        PassThroughJob.ResizeValue plain = new PassThroughJob.ResizeValue(size, new byte[0][]);
+        RawRecord r = plain.map(new RawRecord(null, "reading".getBytes(StandardCharsets.UTF_8), "in", 0, 0, 1));
+        assertArrayEquals(java.util.Arrays.copyOf("reading".getBytes(StandardCharsets.UTF_8), size), r.value,
+                "without values: the input's value, zero-padded");
+        assertEquals(size, plain.map(new RawRecord(null, null, "in", 0, 1, 1)).value.length, "a tombstone too");
     }
 
     @Test

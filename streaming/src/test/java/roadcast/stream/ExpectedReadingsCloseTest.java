@@ -116,10 +116,12 @@ class ExpectedReadingsCloseTest {
     }
 
     @Test
-    void aMissingExpectedSegmentFallsBackToTheQuietPeriod() throws Exception {
+    void moreMissingExpectedSegmentsThanStragglersFallBackToTheQuietPeriod() throws Exception {
         List<Integer> zone = zone0();
         int silent = zone.get(1);
-        int missing = zone.get(2); // reported in step 0, not in step 1
+        // reported in step 0, not in step 1: two, more than the stragglers a zone of this size may wait for briefly
+        List<Integer> missing = List.of(zone.get(2), zone.get(3));
+        assertTrue(missing.size() > Math.max(1, (int) (ExpectedReadings.MAX_STRAGGLER_SHARE * zone.size())));
         try (var h = harness()) {
             h.setProcessingTime(10_000);
             h.open();
@@ -129,15 +131,50 @@ class ExpectedReadingsCloseTest {
             assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
 
             h.setProcessingTime(20_000);
-            feed(h, 1, zone, List.of(silent, missing));
+            List<Integer> absent = new java.util.ArrayList<>(missing);
+            absent.add(silent);
+            feed(h, 1, zone, absent);
             h.setProcessingTime(20_500);
             assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size(),
-                    "a segment the step awaits is missing: no early close");
+                    "segments the step awaits are missing: no early close");
             h.setProcessingTime(21_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
             h.setProcessingTime(21_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
             List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
             assertEquals(2 * zone.size(), out.size(), "the quiet period closes it");
-            assertTrue(of(out, missing, 1).get(0).forecast().imputed());
+            assertTrue(of(out, missing.get(0), 1).get(0).forecast().imputed());
+            assertTrue(ZoneOperatorStateTest.deadLetters(h).isEmpty(), "no reading refused");
+        }
+    }
+
+    @Test
+    void aStepAwaitingOnlyAStragglerClosesAfterATenthOfTheQuietPeriodAndRefusesItLater() throws Exception {
+        List<Integer> zone = zone0();
+        int silent = zone.get(1);
+        int straggler = zone.get(2); // reported in step 0; in step 1 it comes after the zone has paused
+        long wait = QUIET / ZoneOperator.STRAGGLER_WAIT_DIVISOR;
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.open();
+            feed(h, 0, zone, List.of(silent));
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+
+            h.setProcessingTime(20_000);
+            feed(h, 1, zone, List.of(silent, straggler));
+            h.setProcessingTime(20_000 + wait - 1);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size(),
+                    "the straggler is awaited while the zone's readings pause for less than the short wait");
+            h.setProcessingTime(20_000 + wait + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(20_000 + wait + 3 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
+            assertEquals(2 * zone.size(), out.size(), "closed after the short wait, long before the quiet period");
+            assertTrue(of(out, straggler, 1).get(0).forecast().imputed(), "the straggler is imputed");
+
+            send(h, straggler, 1);
+            List<DeadLetter> refused = ZoneOperatorStateTest.deadLetters(h);
+            assertEquals(1, refused.size(), "the straggler's reading is dead-lettered, not dropped");
+            assertEquals(RejectReason.TOO_LATE, refused.get(0).reason());
         }
     }
 
