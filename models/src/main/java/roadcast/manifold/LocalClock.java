@@ -42,11 +42,19 @@ public final class LocalClock {
     /** Profile row: {@code dayType * slotsPerDay + slot}, dayType 0 = Monday..Friday, 1 = Saturday, Sunday. */
     public int profileRow(long epochMillis) {
         long local = localMillis(epochMillis);
-        long day = Math.floorDiv(local, DAY_MILLIS);
+        return dayType(local) * slotsPerDay + stepOfDay(local);
+    }
+
+    /** Day type of a local time ({@link #localMillis}): 0 = Monday..Friday, 1 = Saturday, Sunday. */
+    public static int dayType(long localMillis) {
         // 1970-01-01 was a Thursday: (day + 3) mod 7 gives 0 = Monday.
-        int dayOfWeek = (int) Math.floorMod(day + 3, 7L);
-        int slot = (int) (Math.floorMod(local, DAY_MILLIS) / stepMillis);
-        return (dayOfWeek >= 5 ? slotsPerDay : 0) + slot;
+        int dayOfWeek = (int) Math.floorMod(Math.floorDiv(localMillis, DAY_MILLIS) + 3, 7L);
+        return dayOfWeek >= 5 ? 1 : 0;
+    }
+
+    /** The step of the local day a local time ({@link #localMillis}) falls in. */
+    public int stepOfDay(long localMillis) {
+        return (int) (Math.floorMod(localMillis, DAY_MILLIS) / stepMillis);
     }
 
     /** Minute of the local day, 0..1439. */

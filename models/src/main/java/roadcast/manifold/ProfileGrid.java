@@ -82,9 +82,7 @@ public final class ProfileGrid {
     /** Locates {@code epochMillis} on the grid: {@link #lower}, {@link #upper}, {@link #weight}. */
     public ProfileGrid locate(long epochMillis) {
         long local = clock.localMillis(epochMillis);
-        // 1970-01-01 was a Thursday: (day + 3) mod 7 gives 0 = Monday (as LocalClock.profileRow)
-        int dayOfWeek = (int) Math.floorMod(Math.floorDiv(local, LocalClock.DAY_MILLIS) + 3, 7L);
-        return locateStep(dayOfWeek >= 5 ? 1 : 0, (int) (Math.floorMod(local, LocalClock.DAY_MILLIS) / stepMillis));
+        return locateStep(LocalClock.dayType(local), clock.stepOfDay(local));
     }
 
     /**
@@ -133,9 +131,7 @@ public final class ProfileGrid {
      */
     public int bin(long epochMillis) {
         long local = clock.localMillis(epochMillis);
-        int dayOfWeek = (int) Math.floorMod(Math.floorDiv(local, LocalClock.DAY_MILLIS) + 3, 7L);
-        int step = (int) (Math.floorMod(local, LocalClock.DAY_MILLIS) / stepMillis);
-        return (dayOfWeek >= 5 ? slots : 0) + step / ratio;
+        return LocalClock.dayType(local) * slots + clock.stepOfDay(local) / ratio;
     }
 
     /** mu(t) of every segment at {@code epochMillis} into {@code out[0, n)}; profile layout [rows * n]. */
