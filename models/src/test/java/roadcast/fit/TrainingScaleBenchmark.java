@@ -1,6 +1,5 @@
 package roadcast.fit;
 
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -41,8 +40,8 @@ class TrainingScaleBenchmark {
         SpeedHistory history = city.history();
         TrainingConfig cfg = TrainingConfig.defaults("synthetic-scale", "generated", CredibilityRules.defaults(SpeedUnit.MPH));
         System.gc();
-        long heapBefore = usedHeap();
-        PeakHeap peak = new PeakHeap();
+        long heapBefore = PeakHeap.usedHeap();
+        PeakHeap peak = new PeakHeap(100);
         peak.start();
         long fitStart = System.nanoTime();
         ManifoldModel model = ManifoldTrainer.fit(history, city.network(), cfg, (stage, done, total) -> {
@@ -103,30 +102,5 @@ class TrainingScaleBenchmark {
         Files.createDirectories(Path.of("target"));
         Files.writeString(Path.of("target", "bench-training.json"), json);
         System.out.println(json);
-    }
-
-    private static long usedHeap() {
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** Samples used heap every 100 ms. */
-    private static final class PeakHeap extends Thread {
-        volatile long peak;
-
-        PeakHeap() {
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!isInterrupted()) {
-                peak = Math.max(peak, usedHeap());
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
     }
 }

@@ -1,6 +1,6 @@
 package roadcast.model;
 
-import java.lang.management.ManagementFactory;
+import roadcast.fit.PeakHeap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +62,7 @@ public final class ModelFileScaleBenchmark {
             System.out.printf("wrote %,d bytes in %.1f s (model built in %.1f s)%n", fileBytes, writeSeconds,
                     buildSeconds);
 
-            PeakHeap peak = new PeakHeap();
+            PeakHeap peak = new PeakHeap(20);
             peak.start();
             long r = System.nanoTime();
             ManifoldModel back = ModelFile.read(file);
@@ -198,27 +198,6 @@ public final class ModelFileScaleBenchmark {
         for (int k = 0; k < 3; k++) {
             System.gc();
         }
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    }
-
-    /** Samples used heap every 20 ms. */
-    private static final class PeakHeap extends Thread {
-        volatile long peak;
-
-        PeakHeap() {
-            setDaemon(true);
-        }
-
-        @Override
-        public void run() {
-            while (!isInterrupted()) {
-                peak = Math.max(peak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }
+        return PeakHeap.usedHeap();
     }
 }

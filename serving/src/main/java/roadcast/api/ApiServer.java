@@ -274,7 +274,7 @@ public final class ApiServer implements AutoCloseable {
             }
             all = all.stream().filter(s -> {
                 Forecast f = byId.get(s.id());
-                int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
+                int h = f == null ? -1 : HorizonColumn.of(f.horizonsMin(), horizon);
                 return h >= 0 && skills.flag(f, h).reliable();
             }).toList();
             o.put("reliableOnly", true);
@@ -307,7 +307,7 @@ public final class ApiServer implements AutoCloseable {
                 n.put("level", now.level());
                 n.put("time", now.timeMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(now.timeMillis()).toString());
             } else {
-                int h = f == null ? -1 : indexOf(f.horizonsMin(), horizon);
+                int h = f == null ? -1 : HorizonColumn.of(f.horizonsMin(), horizon);
                 if (h < 0) {
                     n.putNull("speed");
                     n.putNull("level");
@@ -668,14 +668,6 @@ public final class ApiServer implements AutoCloseable {
         return v.length() <= 64 ? v : v.substring(0, 64) + "...";
     }
 
-    private static int indexOf(int[] values, int v) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
 
     @Override
     public void close() {

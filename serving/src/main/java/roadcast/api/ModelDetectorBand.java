@@ -44,19 +44,11 @@ public final class ModelDetectorBand implements DetectorBand {
     @Override
     public double lower(Forecast forecast, int h) {
         Integer segment = forecast.extended() ? null : indexById.get(forecast.segment());
-        int column = indexOf(horizonsMin, forecast.horizonsMin()[h]);
+        int column = HorizonColumn.of(horizonsMin, forecast.horizonsMin()[h]);
         if (segment == null || column < 0 || !Objects.equals(version, forecast.modelVersion())) {
             return PUBLISHED.lower(forecast, h);
         }
         return band.lower(segment, column, forecast.issuedAt(), forecast.speed()[h], forecast.imputed());
     }
 
-    private static int indexOf(int[] values, int v) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }

@@ -50,7 +50,7 @@ public final class ModelSkill implements ForecastSkill {
     @Override
     public Reliability.Flag flag(Forecast forecast, int h) {
         Integer segment = indexById.get(forecast.segment());
-        int column = indexOf(horizonsMin, forecast.horizonsMin()[h]);
+        int column = HorizonColumn.of(horizonsMin, forecast.horizonsMin()[h]);
         if (segment == null || column < 0) {
             return Reliability.Flag.NO_EVIDENCE;
         }
@@ -58,12 +58,4 @@ public final class ModelSkill implements ForecastSkill {
         return Reliability.of(table, segment, column, minute);
     }
 
-    private static int indexOf(int[] values, int v) {
-        for (int i = 0; i < values.length; i++) {
-            if (values[i] == v) {
-                return i;
-            }
-        }
-        return -1;
-    }
 }
