@@ -111,7 +111,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      * is closed (at most the quiet period itself). A processing-time timer runs as a mail ahead of input already
      * queued for the operator: when the operator was busy (a checkpoint, a burst of closes) or descheduled for the
      * quiet period, the zone's readings are waiting, not absent. Within this window the task reads what is queued;
-     * any reading read meanwhile restarts the check. Short, since it adds to the lag of every quiet close.
+     * any reading read meanwhile restarts the check. Short, since it adds to the lag of every quiet close. While the
+     * input stays busy (a step's burst) the pause is confirmed instead in append time ({@link #pausedInAppendTime}).
      */
     static final long QUIET_CONFIRM_MILLIS = 5;
 
@@ -204,6 +205,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long readingsSeen;
     /** {@link #readingsSeen} when the pending quiet confirmation was set; -1 when none is pending. */
     private transient long readingsAtQuietCheck = -1;
+    /** Append time read per input partition: a zone's pause confirmed in the input's order (see pausedInAppendTime). */
+    private transient InputProgress inputProgress;
 
     /**
      * @param initial      the job's first model
@@ -247,6 +250,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         maxOpenSteps = ZoneMemory.maxOpenSteps(startLayout);
         maxOpenStepsCatchingUp = ZoneMemory.maxOpenStepsCatchingUp(startLayout);
         refused = new HashSet<>();
+        inputProgress = new InputProgress();
         zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
                 TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
         storedLayout = getPartitionedState(new ValueStateDescriptor<>("zone-layout", String.class));
@@ -395,6 +399,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         ensureZones();
         readingsSeen++;
         ReadingEvent e = record.getValue();
+        inputProgress.read(e.topic, e.partition, e.appendMillis);
         Integer index = indexOfSegment.get(e.segment);
         if (index == null) {
             deadLetter(e, new Rejection(RejectReason.UNKNOWN_SEGMENT, "segment '" + e.segment
@@ -552,7 +557,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
             long wait = quietWait(z, zone);
             if (now - zone.lastReadingProcessingMillis >= wait) {
-                if (inputEmpty) {
+                if (inputEmpty || pausedInAppendTime(zone, wait)) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
                     closeSteps(z, zone, Long.MAX_VALUE);
                 } else {
@@ -571,6 +576,21 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         } else {
             readingsAtQuietCheck = -1;
         }
+    }
+
+    /**
+     * Whether zone {@code zone}'s readings also paused for {@code wait} in the input's own order: every input partition
+     * has been read past its newest reading's append time plus {@code wait}, so no reading of it appended within the
+     * pause can still be queued. While a step's burst is being read the input is never empty, and the empty-input
+     * confirmation alone kept every zone whose pause fell inside the burst (most of a step's stragglers) open until
+     * the whole burst was read: the at-least-once lag's tail at 20,000 segments (issue 12).
+     */
+    private boolean pausedInAppendTime(ZoneMemory zone, long wait) {
+        long newest = Long.MIN_VALUE;
+        for (StepAccumulator step : zone.openSteps) {
+            newest = Math.max(newest, step.maxAppendMillis);
+        }
+        return newest != Long.MIN_VALUE && inputProgress.allPast(newest + wait);
     }
 
     /**

@@ -178,6 +178,60 @@ class ExpectedReadingsCloseTest {
         }
     }
 
+    /**
+     * While a step's burst is read the input never empties: the straggler wait ends once every input partition has
+     * been read past the zone's pause in append time (issue 12: before, such zones stayed open until the whole burst
+     * was read), and not while a partition that may still hold the straggler lags behind.
+     */
+    @Test
+    void aStragglerWaitEndsWhenEveryPartitionIsReadPastThePauseThoughTheInputNeverEmpties() throws Exception {
+        List<Integer> zone = zone0();
+        int silent = zone.get(1);
+        int straggler = zone.get(2);
+        long wait = QUIET / ZoneOperator.STRAGGLER_WAIT_DIVISOR;
+        long appended = city.history.epochMillis(TRAIN_ROWS + 1); // the readings' append time (see reading())
+        try (var h = harness()) {
+            h.setProcessingTime(10_000);
+            h.open();
+            feed(h, 0, zone, List.of(silent));
+            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+
+            h.setProcessingTime(20_000);
+            feed(h, 1, zone, List.of(silent, straggler)); // partition 0
+            busy(h, zone.get(0), 1, appended); // partition 1 read up to the zone's last reading
+            long t = 20_000;
+            while (t < 20_000 + 3 * wait) {
+                // a reading between any two looks of the quiet check: partition 0 read far past the pause
+                t += ZoneOperator.QUIET_CONFIRM_MILLIS;
+                h.setProcessingTime(t);
+                busy(h, zone.get(0), 0, appended + 2 * wait);
+            }
+            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size(),
+                    "partition 1 is not read past the pause: the straggler may still be queued there");
+
+            busy(h, zone.get(0), 1, appended + 2 * wait);
+            h.setProcessingTime(t + ZoneOperator.QUIET_CONFIRM_MILLIS);
+            busy(h, zone.get(0), 0, appended + 2 * wait);
+            h.setProcessingTime(t + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            List<IssuedForecast> out = ZoneOperatorStateTest.forecasts(h);
+            assertEquals(2 * zone.size(), out.size(), "closed while the input is still busy");
+            assertTrue(of(out, straggler, 1).get(0).forecast().imputed(), "the straggler is imputed");
+        }
+    }
+
+    /** Another reading of segment {@code i} in step {@code t} (refused as a duplicate): input read on a partition. */
+    private static void busy(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
+                             int i, int partition, long appendMillis) throws Exception {
+        int row = TRAIN_ROWS + 1;
+        ReadingEvent e = ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
+                city.history.speed()[row][i]);
+        e.partition = partition;
+        e.appendMillis = appendMillis;
+        h.processElement1(new StreamRecord<>(e));
+    }
+
     @Test
     void aSegmentSilentBeforeAndLateNowIsRefusedAsTooLateAndAwaitedInTheNextStep() throws Exception {
         List<Integer> zone = zone0();

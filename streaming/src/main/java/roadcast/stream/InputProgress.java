@@ -1,0 +1,57 @@
+package roadcast.stream;
+
+/**
+ * How far the zone operator has read each input partition, in append time (the input records' Kafka timestamps): the
+ * newest append time read per (topic, partition). A partition is read in append order, so once every partition read
+ * so far is past time {@code t}, a record appended before {@code t} can no longer be waiting, unread, in any of them
+ * (barring producers whose clocks disagree by more than the margin asked about).
+ *
+ * <p>Why the zone operator needs it: a zone whose readings paused is closed only once no reading of it can still be
+ * queued. Processing time alone cannot say so while the operator lags behind its input (a step's burst of readings is
+ * read for hundreds of milliseconds after it was sent), and waiting for the input to go empty waits for the whole
+ * burst; append time can. Not checkpointed: after a restore it starts empty, and the operator falls back to waiting
+ * for an empty input until every partition has been read again.
+ */
+final class InputProgress {
+
+    /** Partitions seen so far; a job reads a handful, so a linear scan beats hashing a (topic, partition) key. */
+    private String[] topics = new String[4];
+    private int[] partitions = new int[4];
+    private long[] newest = new long[4];
+    private int count;
+
+    /** Notes a record of {@code topic}/{@code partition} appended at {@code appendMillis}. */
+    void read(String topicName, int partition, long appendMillis) {
+        String topic = topicName == null ? "" : topicName;
+        for (int i = 0; i < count; i++) {
+            if (partitions[i] == partition && topics[i].equals(topic)) {
+                if (appendMillis > newest[i]) {
+                    newest[i] = appendMillis;
+                }
+                return;
+            }
+        }
+        if (count == topics.length) {
+            topics = java.util.Arrays.copyOf(topics, 2 * count);
+            partitions = java.util.Arrays.copyOf(partitions, 2 * count);
+            newest = java.util.Arrays.copyOf(newest, 2 * count);
+        }
+        topics[count] = topic;
+        partitions[count] = partition;
+        newest[count] = appendMillis;
+        count++;
+    }
+
+    /** Whether every partition read so far has been read past {@code appendMillis} (false before any record). */
+    boolean allPast(long appendMillis) {
+        if (count == 0) {
+            return false;
+        }
+        for (int i = 0; i < count; i++) {
+            if (newest[i] < appendMillis) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
