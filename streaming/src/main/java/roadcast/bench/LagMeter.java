@@ -38,6 +38,10 @@ public final class LagMeter implements AutoCloseable {
     /** Records with an {@link EmitTimeProbe} header: input -> emitted (the job) and emitted -> arrival (delivery). */
     private final LatencyHistogram jobPart = new LatencyHistogram();
     private final LatencyHistogram deliveryPart = new LatencyHistogram();
+    /** Of the records with the header: input and emission times, in arrival order (see {@link #bursts()}). */
+    private long[] inputs = new long[1024];
+    private long[] emissions = new long[1024];
+    private int timed;
     private final ThroughputMeter throughput = new ThroughputMeter();
     private final AtomicBoolean running = new AtomicBoolean();
     private Thread thread;
@@ -110,6 +114,12 @@ public final class LagMeter implements AutoCloseable {
                         if (emitted != Long.MIN_VALUE) {
                             jobPart.record(Math.max(0, emitted - input));
                             deliveryPart.record(Math.max(0, arrival - emitted));
+                            if (timed == inputs.length) {
+                                inputs = java.util.Arrays.copyOf(inputs, 2 * timed);
+                                emissions = java.util.Arrays.copyOf(emissions, 2 * timed);
+                            }
+                            inputs[timed] = input;
+                            emissions[timed++] = emitted;
                         }
                     }
                 }
@@ -184,9 +194,69 @@ public final class LagMeter implements AutoCloseable {
         }
     }
 
+    /**
+     * The steps measured, as bursts of input: forecasts whose input times (each zone's newest reading) lie within
+     * {@link #BURST_GAP_MILLIS} of one another belong to one step's burst. For the burst whose last forecast left the
+     * latest after its last reading: how long the feed took to send it (first to last input append seen) and how long
+     * the job took after the last append to hand over the last forecast (the backlog the burst left behind). Records
+     * with an {@link EmitTimeProbe} header only; zeros without.
+     */
+    public Bursts bursts() {
+        synchronized (histogram) {
+            return Bursts.of(inputs, emissions, timed);
+        }
+    }
+
+    /** Input times further apart than this start a new burst (a step's readings are sent together). */
+    static final long BURST_GAP_MILLIS = 1000;
+
+    /**
+     * @param steps   bursts of input measured
+     * @param sendMs  of the burst drained last: first to last input append the forecasts name (the feed sending it)
+     * @param drainMs of that burst: its last input append -> its last forecast handed to the producer
+     */
+    public record Bursts(int steps, long sendMs, long drainMs) {
+
+        /** Of the first {@code n} forecasts' input and emission times (any order). */
+        static Bursts of(long[] inputs, long[] emissions, int n) {
+            long[][] byInput = new long[n][];
+            for (int i = 0; i < n; i++) {
+                byInput[i] = new long[] {inputs[i], emissions[i]};
+            }
+            java.util.Arrays.sort(byInput, java.util.Comparator.comparingLong(r -> r[0]));
+            int count = 0;
+            long worstSend = 0;
+            long worstDrain = 0;
+            int start = 0;
+            for (int i = 1; i <= n; i++) {
+                if (i == n || byInput[i][0] - byInput[i - 1][0] > BURST_GAP_MILLIS) {
+                    long lastInput = byInput[i - 1][0];
+                    long lastEmitted = Long.MIN_VALUE;
+                    for (int k = start; k < i; k++) {
+                        lastEmitted = Math.max(lastEmitted, byInput[k][1]);
+                    }
+                    count++;
+                    if (count == 1 || lastEmitted - lastInput > worstDrain) {
+                        worstDrain = lastEmitted - lastInput;
+                        worstSend = lastInput - byInput[start][0];
+                    }
+                    start = i;
+                }
+            }
+            return new Bursts(count, worstSend, worstDrain);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(java.util.Locale.ROOT, "%d step(s), the one drained last: sent in %d ms, last forecast"
+                    + " %d ms after its last reading", steps, sendMs, drainMs);
+        }
+    }
+
     /** Forgets what was measured (e.g. after a warm-up). */
     public void reset() {
         synchronized (histogram) {
+            timed = 0;
             histogram.reset();
             jobPart.reset();
             deliveryPart.reset();

@@ -350,8 +350,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
-    record LiveRun(LagReport lag, LagMeter.LagBreakdown split, CheckpointStats checkpoints, long readings,
-                   double seconds, long failedBeforeFeed,
+    record LiveRun(LagReport lag, LagMeter.LagBreakdown split, LagMeter.Bursts bursts, CheckpointStats checkpoints,
+                   long readings, double seconds, long failedBeforeFeed,
                    java.util.SortedMap<String, Long> deadLetters) {
     }
 
@@ -402,13 +402,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
             double elapsed = (System.nanoTime() - t0) / 1e9;
             LagReport report = meter.report();
             LagMeter.LagBreakdown breakdown = meter.breakdown();
+            LagMeter.Bursts bursts = meter.bursts();
             CheckpointStats checkpoints = CheckpointStats.of(restPort, jobId);
             // Refused readings by reason: a quiet period shorter than a gap within a step's burst would close steps
             // early and show up here as TOO_LATE ("already forecast").
             var deadLetters = TopicVolume.deadLetterReasons(bootstrap, topic + ".rejected");
-            out.printf("lag at %.0fx, %s: %s; split: %s; checkpoints: %s; dead letters: %s%n", speedup, lagDelivery,
-                    report, breakdown, checkpoints, deadLetters);
-            return new LiveRun(report, breakdown, checkpoints, publisher.sent(), elapsed,
+            out.printf("lag at %.0fx, %s: %s; split: %s; %s; checkpoints: %s; dead letters: %s%n", speedup,
+                    lagDelivery, report, breakdown, bursts, checkpoints, deadLetters);
+            return new LiveRun(report, breakdown, bursts, checkpoints, publisher.sent(), elapsed,
                     atStart == null ? -1 : atStart.failed(), deadLetters);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
@@ -541,6 +542,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("lag_ms_p99_job" + suffix, split.jobP99Ms());
             o.put("lag_ms_p50_delivery" + suffix, split.deliveryP50Ms());
             o.put("lag_ms_p99_delivery" + suffix, split.deliveryP99Ms());
+            // the step whose last forecast left the latest: the feed's burst and the backlog it left the job
+            o.put("lag_burst_send_ms" + suffix, run.bursts().sendMs());
+            o.put("lag_burst_drain_ms" + suffix, run.bursts().drainMs());
+            o.put("lag_steps_measured" + suffix, run.bursts().steps());
         }
         ObjectNode refused = o.putObject("lag_dead_letters" + suffix);
         run.deadLetters().forEach(refused::put);
