@@ -64,6 +64,20 @@ class ExpectedReadingsCloseTest {
         return out;
     }
 
+    /**
+     * Opens the operator at processing time 10 s and feeds step 0 of {@code zone} without {@code silent}; it closes
+     * by the quiet period (no previous step to expect from).
+     */
+    static void firstStep(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
+                          List<Integer> zone, int silent) throws Exception {
+        h.setProcessingTime(10_000);
+        h.open();
+        feed(h, 0, zone, List.of(silent));
+        h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
+        h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+        assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+    }
+
     /** Readings of zone 0's segments at row {@code TRAIN_ROWS + t}, except {@code missing}. */
     static void feed(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
                      List<Integer> segments, List<Integer> missing) throws Exception {
@@ -123,12 +137,7 @@ class ExpectedReadingsCloseTest {
         List<Integer> missing = List.of(zone.get(2), zone.get(3));
         assertTrue(missing.size() > Math.max(1, (int) (ExpectedReadings.MAX_STRAGGLER_SHARE * zone.size())));
         try (var h = harness()) {
-            h.setProcessingTime(10_000);
-            h.open();
-            feed(h, 0, zone, List.of(silent));
-            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
-            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
-            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+            firstStep(h, zone, silent);
 
             h.setProcessingTime(20_000);
             List<Integer> absent = new java.util.ArrayList<>(missing);
@@ -153,12 +162,7 @@ class ExpectedReadingsCloseTest {
         int straggler = zone.get(2); // reported in step 0; in step 1 it comes after the zone has paused
         long wait = QUIET / ZoneOperator.STRAGGLER_WAIT_DIVISOR;
         try (var h = harness()) {
-            h.setProcessingTime(10_000);
-            h.open();
-            feed(h, 0, zone, List.of(silent));
-            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
-            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
-            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+            firstStep(h, zone, silent);
 
             h.setProcessingTime(20_000);
             feed(h, 1, zone, List.of(silent, straggler));
@@ -191,12 +195,7 @@ class ExpectedReadingsCloseTest {
         long wait = QUIET / ZoneOperator.STRAGGLER_WAIT_DIVISOR;
         long appended = city.history.epochMillis(TRAIN_ROWS + 1); // the readings' append time (see reading())
         try (var h = harness()) {
-            h.setProcessingTime(10_000);
-            h.open();
-            feed(h, 0, zone, List.of(silent));
-            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
-            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
-            assertEquals(zone.size(), ZoneOperatorStateTest.forecasts(h).size());
+            firstStep(h, zone, silent);
 
             h.setProcessingTime(20_000);
             feed(h, 1, zone, List.of(silent, straggler)); // partition 0
@@ -237,11 +236,7 @@ class ExpectedReadingsCloseTest {
         List<Integer> zone = zone0();
         int returning = zone.get(zone.size() - 1); // back from a dropout; its reading comes after all the others
         try (var h = harness()) {
-            h.setProcessingTime(10_000);
-            h.open();
-            feed(h, 0, zone, List.of(returning));
-            h.setProcessingTime(11_000 + ZoneOperator.QUIET_CONFIRM_MILLIS);
-            h.setProcessingTime(11_100 + 2 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            firstStep(h, zone, returning);
 
             h.setProcessingTime(20_000);
             feed(h, 1, zone, List.of(returning));
