@@ -123,6 +123,11 @@ final class ExpectedReadings {
         return pending[z] == 0;
     }
 
+    /** Whether zone {@code z}'s row {@code local} reported in the step the next one is compared with. */
+    boolean awaited(int z, int local) {
+        return local < reported[z].length && reported[z][local];
+    }
+
     /**
      * Whether the open step {@code stepStart} of zone {@code z} awaits only a few segments more (at least one, at most
      * {@link #MAX_STRAGGLER_SHARE} of the zone's observed ones, and at least one may always be): every other segment

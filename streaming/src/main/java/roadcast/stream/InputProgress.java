@@ -2,15 +2,16 @@ package roadcast.stream;
 
 /**
  * How far the zone operator has read each input partition, in append time (the input records' Kafka timestamps): the
- * newest append time read per (topic, partition). A partition is read in append order, so once every partition read
- * so far is past time {@code t}, a record appended before {@code t} can no longer be waiting, unread, in any of them
- * (barring producers whose clocks disagree by more than the margin asked about).
+ * newest append time read per (topic, partition), each partition a slot. A partition is read in append order, so once
+ * a partition has been read past time {@code t}, a record of it appended before {@code t} can no longer be waiting,
+ * unread (barring producers of one partition whose clocks disagree by more than the margin asked about).
  *
- * <p>Why the zone operator needs it: a zone whose readings paused is closed only once no reading of it can still be
- * queued. Processing time alone cannot say so while the operator lags behind its input (a step's burst of readings is
- * read for hundreds of milliseconds after it was sent), and waiting for the input to go empty waits for the whole
- * burst; append time can. Not checkpointed: after a restore it starts empty, and the operator falls back to waiting
- * for an empty input until every partition has been read again.
+ * <p>Why the zone operator needs it: a step that awaits only a straggler is closed once no reading of the straggler
+ * can still be queued. Processing time alone cannot say so while the operator lags behind its input (a step's burst
+ * of readings is read for hundreds of milliseconds after it was sent), and waiting for the input to go empty waits
+ * for the whole burst; the append time read on the straggler's own partition can. Not checkpointed: after a restore
+ * it starts empty, and the operator falls back to waiting for an empty input until the straggler's partition is
+ * known again.
  */
 final class InputProgress {
 
@@ -20,15 +21,15 @@ final class InputProgress {
     private long[] newest = new long[4];
     private int count;
 
-    /** Notes a record of {@code topic}/{@code partition} appended at {@code appendMillis}. */
-    void read(String topicName, int partition, long appendMillis) {
+    /** Notes a record of {@code topic}/{@code partition} appended at {@code appendMillis}; returns its slot. */
+    int read(String topicName, int partition, long appendMillis) {
         String topic = topicName == null ? "" : topicName;
         for (int i = 0; i < count; i++) {
             if (partitions[i] == partition && topics[i].equals(topic)) {
                 if (appendMillis > newest[i]) {
                     newest[i] = appendMillis;
                 }
-                return;
+                return i;
             }
         }
         if (count == topics.length) {
@@ -39,19 +40,11 @@ final class InputProgress {
         topics[count] = topic;
         partitions[count] = partition;
         newest[count] = appendMillis;
-        count++;
+        return count++;
     }
 
-    /** Whether every partition read so far has been read past {@code appendMillis} (false before any record). */
-    boolean allPast(long appendMillis) {
-        if (count == 0) {
-            return false;
-        }
-        for (int i = 0; i < count; i++) {
-            if (newest[i] < appendMillis) {
-                return false;
-            }
-        }
-        return true;
+    /** Whether the partition of {@code slot} (from {@link #read}) has been read past {@code appendMillis}. */
+    boolean past(int slot, long appendMillis) {
+        return newest[slot] >= appendMillis;
     }
 }

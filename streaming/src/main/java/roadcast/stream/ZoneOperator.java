@@ -112,7 +112,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      * queued for the operator: when the operator was busy (a checkpoint, a burst of closes) or descheduled for the
      * quiet period, the zone's readings are waiting, not absent. Within this window the task reads what is queued;
      * any reading read meanwhile restarts the check. Short, since it adds to the lag of every quiet close. While the
-     * input stays busy (a step's burst) the pause is confirmed instead in append time ({@link #pausedInAppendTime}).
+     * input stays busy (a step's burst) the pause is confirmed instead in append time ({@link #stragglersPartitionsReadPast}).
      */
     static final long QUIET_CONFIRM_MILLIS = 5;
 
@@ -205,8 +205,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long readingsSeen;
     /** {@link #readingsSeen} when the pending quiet confirmation was set; -1 when none is pending. */
     private transient long readingsAtQuietCheck = -1;
-    /** Append time read per input partition: a zone's pause confirmed in the input's order (see pausedInAppendTime). */
+    /** Append time read per input partition: a straggler's absence confirmed in its partition's order. */
     private transient InputProgress inputProgress;
+    /** [zone][local row] the {@link #inputProgress} slot + 1 of the segment's last reading; 0 = none yet. */
+    private transient int[][] inputSlotOfRow;
 
     /**
      * @param initial      the job's first model
@@ -306,9 +308,11 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
+        inputSlotOfRow = new int[n][];
         for (int z = 0; z < n; z++) {
             rowOfZone[z] = new float[layout.zoneSizes()[z]];
             kernelRow[z] = new float[layout.observedSizes()[z]];
+            inputSlotOfRow[z] = new int[layout.zoneSizes()[z]];
         }
         versions.put(CURRENT, m.version());
         versions.put(STARTED_WITH, initial.version());
@@ -399,7 +403,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         ensureZones();
         readingsSeen++;
         ReadingEvent e = record.getValue();
-        inputProgress.read(e.topic, e.partition, e.appendMillis);
+        int inputSlot = inputProgress.read(e.topic, e.partition, e.appendMillis);
         Integer index = indexOfSegment.get(e.segment);
         if (index == null) {
             deadLetter(e, new Rejection(RejectReason.UNKNOWN_SEGMENT, "segment '" + e.segment
@@ -408,6 +412,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         e.segmentIndex = index;
         e.zone = layout.zoneOfSegment()[index];
+        inputSlotOfRow[e.zone][layout.localIndex()[index]] = inputSlot + 1;
         ZoneMemory zone = touch(e.zone);
         long stepStart = layout.stepStart(e.timeMillis);
         StepAccumulator step = zone.openStep(stepStart);
@@ -557,7 +562,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
             long wait = quietWait(z, zone);
             if (now - zone.lastReadingProcessingMillis >= wait) {
-                if (inputEmpty || pausedInAppendTime(zone, wait)) {
+                if (inputEmpty || stragglersPartitionsReadPast(z, zone, wait)) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
                     closeSteps(z, zone, Long.MAX_VALUE);
                 } else {
@@ -579,18 +584,32 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     }
 
     /**
-     * Whether zone {@code zone}'s readings also paused for {@code wait} in the input's own order: every input partition
-     * has been read past its newest reading's append time plus {@code wait}, so no reading of it appended within the
-     * pause can still be queued. While a step's burst is being read the input is never empty, and the empty-input
-     * confirmation alone kept every zone whose pause fell inside the burst (most of a step's stragglers) open until
-     * the whole burst was read: the at-least-once lag's tail at 20,000 segments (issue 12).
+     * Whether zone {@code z}'s open step awaits only stragglers ({@link ExpectedReadings#onlyStragglersLeft}) and
+     * each straggler's partition (where its last reading came from) has been read past the zone's newest reading's
+     * append time plus {@code wait}: a straggler's reading appended within the pause would have been read. While a
+     * step's burst is read the input is never empty, and the empty-input confirmation alone kept every zone whose
+     * pause fell inside the burst (most of a step's stragglers) open until the whole burst was read: the
+     * at-least-once lag's tail at 20,000 segments (issue 12). A straggler not read since the start, a restore or a
+     * model switch (partition unknown) leaves the zone to the empty-input confirmation.
      */
-    private boolean pausedInAppendTime(ZoneMemory zone, long wait) {
-        long newest = Long.MIN_VALUE;
-        for (StepAccumulator step : zone.openSteps) {
-            newest = Math.max(newest, step.maxAppendMillis);
+    private boolean stragglersPartitionsReadPast(int z, ZoneMemory zone, long wait) {
+        if (expected == null || zone.openSteps.length != 1) {
+            return false;
         }
-        return newest != Long.MIN_VALUE && inputProgress.allPast(newest + wait);
+        StepAccumulator step = zone.openSteps[0];
+        if (step.maxAppendMillis == Long.MIN_VALUE || !expected.onlyStragglersLeft(z, step.stepStart)) {
+            return false;
+        }
+        long pauseEnd = step.maxAppendMillis + wait;
+        int[] slots = inputSlotOfRow[z];
+        int rows = Math.min(slots.length, step.firstSource.length);
+        for (int local = 0; local < rows; local++) {
+            if (expected.awaited(z, local) && step.firstSource[local] < 0
+                    && (slots[local] == 0 || !inputProgress.past(slots[local] - 1, pauseEnd))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
