@@ -32,7 +32,7 @@ import roadcast.model.ZoneModel;
  * What publishing a forecast costs the zone operator's thread, part by part, not part of the suite: on a trained
  * model (a {@code bench-stream --registry} directory), every zone is forecast by the real kernel and its forecasts
  * turned into records ({@link Forecasts#toRecords}), encoded ({@link ForecastRecordSerializer}) and, with
- * {@code kafka}, handed to a Kafka producer of the sink's settings under each compression in turn (embedded broker).
+ * {@code kafka}, handed to a Kafka producer of the sink's settings and of variants of them in turn (embedded broker).
  * Phases alternate round by round in one JVM, so their ratios are measured under the same load; figures are the
  * thread's CPU time (ThreadMXBean), not wall clock, since the machine is shared. Prints and writes JSON. Run from
  * the project root after {@code mvn -B -q -o -pl streaming -am test-compile} and a build that wrote
@@ -107,15 +107,24 @@ public final class PublishCostBenchmark {
         Map<String, KafkaProducer<byte[], byte[]>> producers = new LinkedHashMap<>();
         if (kafka) {
             broker = new EmbeddedKafka().start();
-            for (String compression : List.of("lz4", "none", "snappy", "zstd")) {
-                broker.createTopics("bench-" + compression);
+            // The sink's producer settings (ExactlyOnceKafka, exactly once: LZ4, 5 ms linger, 256 KB batches), then
+            // one change each; not transactional (transactions cost per batch and commit, not per record).
+            Map<String, Map<String, String>> variants = new LinkedHashMap<>();
+            variants.put("lz4", Map.of());
+            variants.put("lz4,linger0", Map.of(ProducerConfig.LINGER_MS_CONFIG, "0"));
+            variants.put("lz4,linger50", Map.of(ProducerConfig.LINGER_MS_CONFIG, "50"));
+            variants.put("none", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none"));
+            variants.put("snappy", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "snappy"));
+            variants.put("zstd", Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd"));
+            for (Map.Entry<String, Map<String, String>> v : variants.entrySet()) {
+                String topic = "bench-" + v.getKey().replace(',', '-');
+                broker.createTopics(topic);
                 Properties p = ExactlyOnceKafka.producerProperties();
                 p.remove(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG);
-                p.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
+                p.putAll(v.getValue());
                 p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-                producers.put(compression, new KafkaProducer<>(p, new ByteArraySerializer(),
-                        new ByteArraySerializer()));
-                phases.add("toRecords+json+send[" + compression + "]");
+                producers.put(topic, new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer()));
+                phases.add("toRecords+json+send[" + v.getKey() + "]");
             }
         }
         for (String phase : phases) {
@@ -154,14 +163,15 @@ public final class PublishCostBenchmark {
                     if (phase.equals("toRecords")) {
                         continue;
                     }
-                    String compression = phase.startsWith("toRecords+json+send[")
-                            ? phase.substring(phase.indexOf('[') + 1, phase.length() - 1) : null;
+                    String topic = phase.startsWith("toRecords+json+send[")
+                            ? "bench-" + phase.substring(phase.indexOf('[') + 1, phase.length() - 1).replace(',', '-')
+                            : null;
                     for (Forecast f : records1) {
                         ProducerRecord<byte[], byte[]> pr = json.serialize(new IssuedForecast(f, t0), null, null);
                         bytes += pr.value().length;
-                        if (compression != null) {
-                            producers.get(compression).send(new ProducerRecord<>("bench-" + compression, null,
-                                    pr.timestamp(), pr.key(), pr.value()));
+                        if (topic != null) {
+                            producers.get(topic).send(new ProducerRecord<>(topic, null, pr.timestamp(), pr.key(),
+                                    pr.value()));
                         }
                     }
                 }
