@@ -210,6 +210,19 @@ public final class PublishCostBenchmark {
             p.close();
         }
         if (broker != null) {
+            // What each variant leaves in the broker's log per record (segment files of the topic's one partition):
+            // what compression saves on disk and on the wire.
+            Map<String, Object> logBytes = new LinkedHashMap<>();
+            long sent = (long) segments * rounds;
+            for (String topic : producers.keySet()) {
+                try (var files = Files.walk(broker.logDirectory().resolve(topic + "-0"))) {
+                    long total = files.filter(f -> f.toString().endsWith(".log")).mapToLong(f -> f.toFile().length())
+                            .sum();
+                    logBytes.put(topic, Math.round(total / (double) sent));
+                    System.out.printf("%-32s %8d log bytes/record%n", topic, Math.round(total / (double) sent));
+                }
+            }
+            result.put("log_bytes_per_record", logBytes);
             broker.close();
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), result);
