@@ -1,5 +1,8 @@
 package roadcast.forecast;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -35,25 +38,39 @@ public final class ForecastJsonWriter {
     private static final byte[] IMPUTED_FALSE = ascii(",\"imputed\":false");
     private static final byte[] OBSERVED = ascii(",\"coverage\":\"observed\"");
     private static final byte[] EXTENDED = ascii(",\"coverage\":\"extended\",\"estimatedSpeed\":");
-    private static final byte[] HORIZONS = ascii(",\"horizonsMin\":[");
     private static final byte[] SPEED = ascii("],\"speed\":[");
     private static final byte[] LEVEL = ascii("],\"level\":[");
     private static final byte[] LOWER = ascii("],\"lower\":[");
     private static final byte[] UPPER = ascii("],\"upper\":[");
     private static final byte[] END = ascii("]}");
     private static final byte[] NULL = ascii("null");
-    /** "00", "01", ..., "99". */
-    private static final byte[] DIGIT_PAIRS = new byte[200];
+    /** Every fixed part of a record together: with the variable parts' lengths, a bound on the record's length. */
+    private static final int FRAME_BYTES = SEGMENT.length + ISSUED_AT.length + MODEL_VERSION.length
+            + OBSERVED_SPEED.length + Math.max(IMPUTED_TRUE.length, IMPUTED_FALSE.length)
+            + Math.max(OBSERVED.length, EXTENDED.length) + SPEED.length + LEVEL.length + LOWER.length + UPPER.length
+            + END.length;
+    /**
+     * Room for one number and its comma: the shortest round-trip text of a double is at most 24 chars, a fixed one
+     * 7 plus the 4-byte stores of {@link #fixed}.
+     */
+    private static final int MAX_NUMBER_BYTES = 32;
+    /** Four bytes at once into a byte array. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    /** The whole parts 0..999 as {@link #packed} texts: "0", "1", ..., "999". */
+    private static final int[] WHOLE = new int[1000];
+    /** Hundredths 0..99 as {@link #packed} texts: "", ".01", ..., ".1", ..., ".99" (no trailing zero). */
+    private static final int[] FRACTION = new int[100];
 
     static {
-        for (int i = 0; i < 100; i++) {
-            DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
-            DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+        for (int w = 0; w < WHOLE.length; w++) {
+            WHOLE[w] = packed(Integer.toString(w));
+        }
+        for (int c = 0; c < FRACTION.length; c++) {
+            FRACTION[c] = packed(c == 0 ? "" : c % 10 == 0 ? "." + c / 10 : "." + c / 10 + c % 10);
         }
     }
 
     private byte[] buffer = new byte[1024];
-    private int size;
 
     /** Every forecast of a step shares its issue time and model: their JSON strings are made once per change. */
     private long issuedAtMillis = Long.MIN_VALUE;
@@ -66,36 +83,92 @@ public final class ForecastJsonWriter {
     private final String[] levelNames = new String[8];
     private final byte[][] levelJson = new byte[8][];
 
+    /** Level JSON strings of the record being written (a scratch array, one slot per horizon). */
+    private byte[][] levels = new byte[16][];
+
     /** The forecast as ForecastJson bytes (a new array; the writer's buffer is reused). */
     public byte[] toBytes(Forecast f) {
-        size = 0;
-        write(SEGMENT);
-        string(f.segment());
-        write(ISSUED_AT);
-        write(issuedAt(f.issuedAt()));
-        write(MODEL_VERSION);
-        write(modelVersion(f.modelVersion()));
-        write(OBSERVED_SPEED);
-        number(f.observedSpeed());
-        write(f.imputed() ? IMPUTED_TRUE : IMPUTED_FALSE);
-        if (f.extended()) {
-            write(EXTENDED);
-            number(f.estimatedSpeed());
-        } else {
-            write(OBSERVED);
-        }
-        write(horizons(f.horizonsMin()));
-        numbers(SPEED, f.speed());
-        write(LEVEL);
+        // Everything but the numbers comes as ready-made bytes, so the record's longest possible length is known up
+        // front: one capacity check per record, then buffer and position stay in locals (a check and a field write
+        // per part made the writer twice as slow; see PublishCostBenchmark).
+        String id = f.segment();
+        byte[] escapedId = plain(id) ? null : quoted(id);
+        byte[] issuedAt = issuedAt(f.issuedAt());
+        byte[] version = modelVersion(f.modelVersion());
+        byte[] horizons = horizons(f.horizonsMin());
         String[] level = f.level();
-        for (int h = 0; h < level.length; h++) {
-            comma(h);
-            write(level[h] == null ? NULL : level(level[h]));
+        if (levels.length < level.length) {
+            levels = new byte[level.length][];
         }
-        numbers(LOWER, f.lower());
-        numbers(UPPER, f.upper());
-        write(END);
-        return Arrays.copyOf(buffer, size);
+        int levelBytes = 0;
+        for (int h = 0; h < level.length; h++) {
+            byte[] json = level[h] == null ? NULL : level(level[h]);
+            levels[h] = json;
+            levelBytes += json.length + 1;
+        }
+        double[] speed = f.speed();
+        double[] lower = f.lower();
+        double[] upper = f.upper();
+        int numbers = 2 + speed.length + lower.length + upper.length;
+        int idBytes = escapedId == null ? id.length() + 2 : escapedId.length;
+        ensure(FRAME_BYTES + idBytes + issuedAt.length + version.length + horizons.length + levelBytes
+                + numbers * MAX_NUMBER_BYTES);
+        byte[] buf = buffer;
+        int pos = put(buf, 0, SEGMENT);
+        pos = escapedId == null ? plainString(buf, pos, id) : put(buf, pos, escapedId);
+        pos = put(buf, pos, ISSUED_AT);
+        pos = put(buf, pos, issuedAt);
+        pos = put(buf, pos, MODEL_VERSION);
+        pos = put(buf, pos, version);
+        pos = put(buf, pos, OBSERVED_SPEED);
+        pos = number(buf, pos, f.observedSpeed());
+        pos = put(buf, pos, f.imputed() ? IMPUTED_TRUE : IMPUTED_FALSE);
+        if (f.extended()) {
+            pos = put(buf, pos, EXTENDED);
+            pos = number(buf, pos, f.estimatedSpeed());
+        } else {
+            pos = put(buf, pos, OBSERVED);
+        }
+        pos = put(buf, pos, horizons);
+        pos = numbers(buf, put(buf, pos, SPEED), speed);
+        pos = put(buf, pos, LEVEL);
+        for (int h = 0; h < level.length; h++) {
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            pos = put(buf, pos, levels[h]);
+        }
+        pos = numbers(buf, put(buf, pos, LOWER), lower);
+        pos = numbers(buf, put(buf, pos, UPPER), upper);
+        pos = put(buf, pos, END);
+        return Arrays.copyOf(buf, pos);
+    }
+
+    /** {@code src} at {@code buf[pos]}; returns the position after it. */
+    private static int put(byte[] buf, int pos, byte[] src) {
+        System.arraycopy(src, 0, buf, pos, src.length);
+        return pos + src.length;
+    }
+
+    /** True when {@code s} is printable ASCII without quote or backslash: written as it is, without the escaper. */
+    private static boolean plain(String s) {
+        for (int i = 0, n = s.length(); i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A {@link #plain} string, quoted, at {@code buf[pos]}. */
+    private static int plainString(byte[] buf, int pos, String s) {
+        buf[pos++] = '"';
+        for (int i = 0, n = s.length(); i < n; i++) {
+            buf[pos++] = (byte) s.charAt(i);
+        }
+        buf[pos++] = '"';
+        return pos;
     }
 
     private byte[] issuedAt(long millis) {
@@ -110,14 +183,11 @@ public final class ForecastJsonWriter {
     private byte[] horizons(int[] horizons) {
         if (!Arrays.equals(horizons, horizonsMin)) {
             horizonsMin = horizons.clone();
-            int start = size;
-            write(HORIZONS);
+            StringBuilder text = new StringBuilder(",\"horizonsMin\":[");
             for (int h = 0; h < horizons.length; h++) {
-                comma(h);
-                integer(horizons[h]);
+                text.append(h > 0 ? "," : "").append(horizons[h]);
             }
-            horizonsJson = Arrays.copyOfRange(buffer, start, size);
-            size = start;
+            horizonsJson = ascii(text.toString());
         }
         return horizonsJson;
     }
@@ -154,56 +224,31 @@ public final class ForecastJsonWriter {
         return json;
     }
 
-    private void numbers(byte[] opening, double[] values) {
-        write(opening);
-        // Room for every number in its longest fixed form (sign, 8 digits, point, 2 decimals, comma) up front; the
-        // loop keeps buffer and position in locals (field writes per byte made it twice as slow).
-        ensure(values.length * 16);
-        byte[] buf = buffer;
-        int pos = size;
+    /** The values, comma-separated, at {@code buf[pos]}: room for {@link #MAX_NUMBER_BYTES} each is there. */
+    private static int numbers(byte[] buf, int pos, double[] values) {
         for (int h = 0; h < values.length; h++) {
             if (h > 0) {
                 buf[pos++] = ',';
             }
-            double v = values[h];
-            if (Double.isNaN(v)) {
-                for (byte b : NULL) {
-                    buf[pos++] = b;
-                }
-            } else if (!(Math.abs(v) < FIXED_LIMIT)) {
-                size = pos;
-                write(ascii(NumberOutput.toString(v, true)));
-                ensure((values.length - h) * 16);
-                buf = buffer;
-                pos = size;
-            } else {
-                pos = fixed(buf, pos, v);
-            }
+            pos = number(buf, pos, values[h]);
         }
-        size = pos;
+        return pos;
     }
 
-    private void comma(int index) {
-        if (index > 0) {
-            ensure(1);
-            buffer[size++] = ',';
-        }
-    }
-
-    private void number(double v) {
+    /** One value: null for NaN, two decimals in the fixed range, else the shortest round-trip text. */
+    private static int number(byte[] buf, int pos, double v) {
         if (Double.isNaN(v)) {
-            write(NULL);
-        } else if (!(Math.abs(v) < FIXED_LIMIT)) {
-            write(ascii(NumberOutput.toString(v, true)));
-        } else {
-            ensure(16);
-            size = fixed(buffer, size, v);
+            return put(buf, pos, NULL);
         }
+        if (!(Math.abs(v) < FIXED_LIMIT)) {
+            return put(buf, pos, ascii(NumberOutput.toString(v, true)));
+        }
+        return fixed(buf, pos, v);
     }
 
     /**
      * {@code v} to two decimals at {@code buf[pos]}, trailing zeros of the fraction dropped ({@code 62.50 -> 62.5},
-     * {@code 62.00 -> 62}); returns the position after it. Int arithmetic and a table of digit pairs.
+     * {@code 62.00 -> 62}); returns the position after it. Needs 4 bytes of room past the number's end.
      */
     private static int fixed(byte[] buf, int pos, double v) {
         // Rounding half away from zero by truncating |v| * 100 + 0.5 (non-negative, so truncation is floor):
@@ -214,13 +259,17 @@ public final class ForecastJsonWriter {
         }
         int whole = scaled / 100;
         int hundredths = scaled - whole * 100;
-        if (whole < 10) {
-            buf[pos++] = (byte) ('0' + whole);
-        } else if (whole < 100) {
-            buf[pos++] = DIGIT_PAIRS[2 * whole];
-            buf[pos++] = DIGIT_PAIRS[2 * whole + 1];
+        // Whole part and fraction each as one 4-byte store of a packed text from a table, advanced by the text's
+        // length: no branch on the number of digits or on trailing zeros. Branching on them, as the writer did,
+        // mispredicted on every few numbers (speeds cross 10, fractions end in 0 at random) and made this method 11 %
+        // of the zone thread's samples in bench-stream's profile; the bytes stored past the text are overwritten
+        // by what follows or cut by the final copy.
+        if (whole < WHOLE.length) {
+            int text = WHOLE[whole];
+            INT.set(buf, pos, text);
+            pos += text >>> 24;
         } else {
-            int digits = whole < 1000 ? 3 : Integer.toString(whole).length();
+            int digits = Integer.toString(whole).length();
             int end = pos + digits;
             for (int at = end - 1; at >= pos; at--) {
                 int q = whole / 10;
@@ -229,64 +278,18 @@ public final class ForecastJsonWriter {
             }
             pos = end;
         }
-        if (hundredths != 0) {
-            buf[pos++] = '.';
-            buf[pos++] = DIGIT_PAIRS[2 * hundredths];
-            if (hundredths % 10 != 0) {
-                buf[pos++] = DIGIT_PAIRS[2 * hundredths + 1];
-            }
-        }
-        return pos;
+        int text = FRACTION[hundredths];
+        INT.set(buf, pos, text);
+        return pos + (text >>> 24);
     }
 
-    /** A non-negative int's digits, two at a time from the table. */
-    private void integer(int value) {
-        if (value < 0) {
-            write(ascii(Integer.toString(value)));
-            return;
+    /** Up to 3 ASCII chars packed little-endian in the low bytes, their count in the top byte. */
+    private static int packed(String text) {
+        int bits = 0;
+        for (int i = 0; i < text.length(); i++) {
+            bits |= text.charAt(i) << (8 * i);
         }
-        ensure(10);
-        if (value < 10) {
-            buffer[size++] = (byte) ('0' + value);
-        } else if (value < 100) {
-            buffer[size++] = DIGIT_PAIRS[2 * value];
-            buffer[size++] = DIGIT_PAIRS[2 * value + 1];
-        } else if (value < 1000) {
-            int hundreds = value / 100;
-            int rest = value - hundreds * 100;
-            buffer[size++] = (byte) ('0' + hundreds);
-            buffer[size++] = DIGIT_PAIRS[2 * rest];
-            buffer[size++] = DIGIT_PAIRS[2 * rest + 1];
-        } else {
-            int digits = Integer.toString(value).length();
-            int end = size + digits;
-            for (int at = end - 1; at >= size; at--) {
-                int q = value / 10;
-                buffer[at] = (byte) ('0' + value - q * 10);
-                value = q;
-            }
-            size = end;
-        }
-    }
-
-    /** A JSON string; plain printable ASCII (every segment id we have seen) is copied without the escaper. */
-    private void string(String s) {
-        int n = s.length();
-        boolean plain = true;
-        for (int i = 0; i < n && plain; i++) {
-            char c = s.charAt(i);
-            plain = c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
-        }
-        if (!plain) {
-            write(quoted(s));
-            return;
-        }
-        ensure(n + 2);
-        buffer[size++] = '"';
-        for (int i = 0; i < n; i++) {
-            buffer[size++] = (byte) s.charAt(i);
-        }
-        buffer[size++] = '"';
+        return bits | text.length() << 24;
     }
 
     private static byte[] quoted(String s) {
@@ -298,15 +301,9 @@ public final class ForecastJsonWriter {
         return out;
     }
 
-    private void write(byte[] bytes) {
-        ensure(bytes.length);
-        System.arraycopy(bytes, 0, buffer, size, bytes.length);
-        size += bytes.length;
-    }
-
-    private void ensure(int more) {
-        if (size + more > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + more));
+    private void ensure(int bytes) {
+        if (bytes > buffer.length) {
+            buffer = new byte[Math.max(buffer.length * 2, bytes)];
         }
     }
 

@@ -1,6 +1,7 @@
 package roadcast.forecast;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import roadcast.congestion.CongestionGrader;
@@ -9,6 +10,8 @@ import roadcast.kriging.ExtendedForecast;
 import roadcast.kriging.KrigingModel;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
+import roadcast.network.RoadClass;
+import roadcast.network.RoadNetwork;
 import roadcast.network.Segment;
 
 /** The only place where kernel output becomes published {@link Forecast} records (stream and backtest alike). */
@@ -35,27 +38,35 @@ public final class Forecasts {
         int[] horizonsMin = model.horizonsMin();
         int horizons = horizonsMin.length;
         CongestionGrader grader = CongestionGrader.of(model.unit());
-        List<Forecast> out = new ArrayList<>(n);
+        RoadNetwork network = model.network();
+        String version = model.version();
+        double[][] speeds = forecast.speed;
+        double[][] lowers = forecast.lower;
+        double[][] uppers = forecast.upper;
+        // An array, not a growing list: the stream calls this for every zone at every step.
+        Forecast[] out = new Forecast[n];
         for (int i = 0; i < n; i++) {
             int s = zm.segment(i);
-            Segment segment = model.network().segment(s);
+            Segment segment = network.segment(s);
+            RoadClass roadClass = segment.roadClass();
             double freeFlow = model.freeFlowSpeed(s);
             double[] speed = new double[horizons];
             double[] lower = new double[horizons];
             double[] upper = new double[horizons];
             String[] level = new String[horizons];
             for (int h = 0; h < horizons; h++) {
-                speed[h] = forecast.speed[h][i];
-                lower[h] = forecast.lower[h][i];
-                upper[h] = forecast.upper[h][i];
-                CongestionLevel l = grader.level(segment.roadClass(), speed[h], freeFlow);
+                double v = speeds[h][i];
+                speed[h] = v;
+                lower[h] = lowers[h][i];
+                upper[h] = uppers[h][i];
+                CongestionLevel l = grader.level(roadClass, v, freeFlow);
                 level[h] = l == null ? null : l.wireName();
             }
             double seen = observed == null ? Double.NaN : observed[i];
-            out.add(new Forecast(segment.id(), forecast.issuedAtMillis, model.version(), seen, forecast.imputed[i],
-                    horizonsMin, speed, level, lower, upper));
+            out[i] = new Forecast(segment.id(), forecast.issuedAtMillis, version, seen, forecast.imputed[i],
+                    horizonsMin, speed, level, lower, upper);
         }
-        return out;
+        return Arrays.asList(out);
     }
 
     /**

@@ -127,6 +127,34 @@ class ForecastJsonWriterTest {
     }
 
     @Test
+    void writesEveryMagnitudeOfTheFixedRangeAsItsValueToTwoDecimals() throws Exception {
+        // The writer packs whole parts below 1,000 and the fractions from tables, and writes larger whole parts digit
+        // by digit: values across the whole fixed range, both signs, and the edges where rounding carries into the
+        // next whole part (999.995 -> 1000, 9.995 -> 10) must read back as the value to two decimals.
+        Random rnd = new Random(11);
+        ForecastJsonWriter writer = new ForecastJsonWriter();
+        ObjectMapper json = new ObjectMapper();
+        double[] edges = {0, 0.004, 0.005, 0.1, 0.995, 9.995, 10, 99.994, 99.995, 100, 999.99, 999.995, 1000, 1000.01,
+            9999.5, 123456.78, 9_999_999.99};
+        for (int i = 0; i < 3000; i++) {
+            double[] speed = new double[12];
+            for (int k = 0; k < speed.length; k++) {
+                double v = i < edges.length ? edges[(i + k) % edges.length]
+                        : Math.pow(10, rnd.nextDouble() * 7 - 3) * (0.5 + rnd.nextDouble());
+                speed[k] = rnd.nextBoolean() ? -v : v;
+            }
+            String[] level = new String[12];
+            Forecast f = new Forecast("s" + i, 0L, "v", speed[0], false, new int[12], speed, level, speed, speed);
+            var back = json.readTree(writer.toBytes(f));
+            for (int k = 0; k < speed.length; k++) {
+                assertEquals(onWire(speed[k]), back.get("speed").get(k).doubleValue(), 0.0,
+                        () -> "value " + speed[0] + "... in " + back);
+            }
+            assertEquals(onWire(speed[0]), back.get("observedSpeed").doubleValue(), 0.0);
+        }
+    }
+
+    @Test
     void writesSpeedsToTwoDecimalsWithoutTrailingZeros() {
         ForecastJsonWriter writer = new ForecastJsonWriter();
         Forecast f = new Forecast("s", 0L, "v", 62.0, false, new int[] {5, 10, 15, 20, 25, 30},

@@ -95,13 +95,22 @@ public final class ExactlyOnceKafka {
     /**
      * {@link #producerProperties()} for a sink with {@code guarantee}: at least once sends each record as soon as it
      * is handed over (no linger: nothing waits for a batch to fill; records that come while a batch is in flight
-     * still batch); exactly once keeps the 5 ms linger, since its records become visible only at the checkpoint's
-     * commit anyway.
+     * still batch) and uncompressed; exactly once keeps the 5 ms linger, since its records become visible only at the
+     * checkpoint's commit anyway, and LZ4.
+     *
+     * <p>Why at least once is uncompressed: the producer compresses on the thread that sends, which for the forecast
+     * sink is the zone operator's, and LZ4 was the largest part of handing a forecast over (~0.8 of 1.4 us per
+     * record in {@code PublishCostBenchmark}, about a tenth of the zone thread in bench-stream's profile, JNI
+     * included); without linger the batches are small, so each also opens its own LZ4 stream (two 64 KB buffers)
+     * for a few records. The low-latency path trades 3.2 times the topic's bytes for that CPU (605 against 191 log
+     * bytes per forecast in the benchmark's kafka run); a broker can still compress on its side
+     * ({@code compression.type} of the topic).
      */
     public static Properties producerProperties(DeliveryGuarantee guarantee) {
         Properties producer = producerProperties();
         if (guarantee == DeliveryGuarantee.AT_LEAST_ONCE) {
             producer.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+            producer.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none");
         }
         return producer;
     }
