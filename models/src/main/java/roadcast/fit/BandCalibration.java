@@ -713,11 +713,12 @@ public final class BandCalibration {
                     }
                     double r = a - blend[cb] * b - trend[c] * change[i];
                     if (smoothSums != null) {
-                        smoothSums.add(f, h, issuePeriod, r, smoothInput[i]);
+                        smoothSums.add(f, h, forecaster.smoothingCell(issuePeriod, now[i], i), r, smoothInput[i]);
                         continue;
                     }
                     if (smoothing != null) {
-                        r -= smoothing[h * ZoneModel.PERIODS + issuePeriod] * smoothInput[i];
+                        r -= smoothing[h * ZoneModel.SMOOTHING_CELLS + forecaster.smoothingCell(issuePeriod, now[i], i)]
+                                * smoothInput[i];
                     }
                     if (out.imputed[i]) {
                         q.sqImputed[h] += r * r;
@@ -743,7 +744,8 @@ public final class BandCalibration {
     }
 
     /**
-     * The nowcast smoothing's sums: per fold, horizon and period of the issue time, SSE and SAE of r - b g over a grid
+     * The nowcast smoothing's sums: per fold, horizon and cell (period of the issue time x state of the road,
+     * {@link ZoneForecaster#smoothingCell}), SSE and SAE of r - b g over a grid
      * of weights b ({@link #WEIGHTS}), r the residual at the chosen blend and trend, g = s_t - n_t
      * ({@link ZoneForecaster#smoothingInput}).
      */
@@ -767,13 +769,13 @@ public final class BandCalibration {
 
         SmoothingSums(int horizons) {
             this.horizons = horizons;
-            int cells = horizons * ZoneModel.PERIODS * WEIGHTS.length;
+            int cells = horizons * ZoneModel.SMOOTHING_CELLS * WEIGHTS.length;
             sse = new double[2][cells];
             sae = new double[2][cells];
         }
 
         void add(int f, int h, int period, double r, double g) {
-            int o = (h * ZoneModel.PERIODS + period) * WEIGHTS.length;
+            int o = (h * ZoneModel.SMOOTHING_CELLS + period) * WEIGHTS.length;
             double[] sq = sse[f];
             double[] abs = sae[f];
             for (int w = 0; w < WEIGHTS.length; w++) {
@@ -785,7 +787,7 @@ public final class BandCalibration {
 
         /** The weight index best on fold f (-1: both) at horizon h and period p: lowest SSE and SAE relative to b = 0. */
         int best(int f, int h, int p) {
-            int o = (h * ZoneModel.PERIODS + p) * WEIGHTS.length;
+            int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
             double sse0 = get(sse, f, o + ZERO);
             double sae0 = get(sae, f, o + ZERO);
             if (sse0 <= 0 || sae0 <= 0) {
@@ -808,14 +810,14 @@ public final class BandCalibration {
          * beat b = 0 there in SSE and do not lose in SAE, the horizon takes the weights fitted on both folds, else 0.
          */
         double[] weights() {
-            double[] out = new double[horizons * ZoneModel.PERIODS];
+            double[] out = new double[horizons * ZoneModel.SMOOTHING_CELLS];
             for (int h = 0; h < horizons; h++) {
                 double sq = 0;
                 double abs = 0;
                 double sq0 = 0;
                 double abs0 = 0;
-                for (int p = 0; p < ZoneModel.PERIODS; p++) {
-                    int o = (h * ZoneModel.PERIODS + p) * WEIGHTS.length;
+                for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                    int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
                     int wA = best(0, h, p);
                     int wB = best(1, h, p);
                     sq += sse[1][o + wA] + sse[0][o + wB];
@@ -824,8 +826,8 @@ public final class BandCalibration {
                     abs0 += sae[1][o + ZERO] + sae[0][o + ZERO];
                 }
                 if (sq < sq0 && abs <= abs0) {
-                    for (int p = 0; p < ZoneModel.PERIODS; p++) {
-                        out[h * ZoneModel.PERIODS + p] = WEIGHTS[best(-1, h, p)];
+                    for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                        out[h * ZoneModel.SMOOTHING_CELLS + p] = WEIGHTS[best(-1, h, p)];
                     }
                 }
             }

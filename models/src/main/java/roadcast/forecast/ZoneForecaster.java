@@ -19,8 +19,9 @@ import roadcast.skill.DayPeriod;
  * x_hat = m + w_{h,r,i} (n_t - m) + c_{h,i} (S(t+h) - S(t)) + b_{h,p} (s_t - n_t), clamped to >= 0, the blend weight
  * w by regime r (n_t below m or not, {@link ZoneModel#regime}), with S the profile smoothed over
  * +-{@link ZoneModel#trendHalfWindow()} slots, s_t the exponential average of the nowcasts
- * ({@link #SMOOTHING_ALPHA}) and b its weight by horizon and period p of the issue time
- * ({@link ZoneModel#nowcastSmoothing()}). With w = 1 this is the last reading moved by the smoothed profile's
+ * ({@link #SMOOTHING_ALPHA}) and b its weight by horizon, period p of the issue time and state of the road then
+ * (the nowcast against the segment's highest profile value, {@link ZoneModel#smoothingState};
+ * {@link ZoneModel#nowcastSmoothing()}). With w = 1 this is the last reading moved by the smoothed profile's
  * change (a forecast relative to the last reading), with w = c = 0 the manifold forecast, with w = 1 and c = 0
  * persistence of the nowcast; band [x_hat + s q_lo, x_hat + s q_hi] with s = sigma_{h,i} (times the
  * horizon's widening when the segment's last value was imputed) and q the standardised residual quantiles of the
@@ -83,9 +84,11 @@ public final class ZoneForecaster {
     private final boolean hasJump;
     /** [n] the excess of each segment's last residual jump beyond its threshold, per forecast call. */
     private final double[] jumpExcess;
-    /** b [H * PERIODS] of the nowcast smoothing ({@link ZoneModel#nowcastSmoothing()}). */
+    /** b [H * SMOOTHING_CELLS] of the nowcast smoothing ({@link ZoneModel#nowcastSmoothing()}). */
     private final double[] nowcastSmoothing;
     private final boolean hasSmoothing;
+    /** [n] each segment's highest profile value: the reference of the road's state for the nowcast smoothing. */
+    private final double[] top;
     /**
      * S: the profile smoothed for the trend term, row by row as forecasts reach it ({@link #trendRow}): smoothing the
      * whole profile of every zone when the stream starts was a tenth of the forecast thread in a 24-step run at
@@ -151,6 +154,11 @@ public final class ZoneForecaster {
             anySmoothing |= b != 0.0;
         }
         this.hasSmoothing = anySmoothing;
+        this.top = new double[n];
+        java.util.Arrays.fill(top, Double.NEGATIVE_INFINITY);
+        for (int k = 0; k < profile.length; k++) {
+            top[k % n] = Math.max(top[k % n], profile[k]);
+        }
         this.clock = new LocalClock(model.timeZone(), stepMillis);
         this.grid = model.profileGrid();
         this.mu = new double[n];
@@ -267,6 +275,11 @@ public final class ZoneForecaster {
     private double smoothingGap(double gap, int i) {
         double tau = jumpThreshold[i];
         return gap > tau ? tau : gap < -tau ? -tau : gap;
+    }
+
+    /** The cell of the nowcast smoothing's weights of segment i with nowcast {@code now} at an issue period. */
+    public int smoothingCell(int issuePeriod, double now, int i) {
+        return issuePeriod * ZoneModel.SMOOTHING_STATES + ZoneModel.smoothingState(now, top[i]);
     }
 
     /** Advances one step without readings (the smoothed nowcast stays): z_t = A_1^T f_{t-1}, e_t = 0. */
@@ -418,7 +431,7 @@ public final class ZoneForecaster {
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
             long target = s.stepMillis + (h + 1) * stepMillis;
-            double b = smooth ? nowcastSmoothing[h * ZoneModel.PERIODS + issuePeriod] : 0.0;
+            int cells = h * ZoneModel.SMOOTHING_CELLS + issuePeriod * ZoneModel.SMOOTHING_STATES;
             if (hasTrend) {
                 smoothedAt(target, trendTarget);
             }
@@ -455,6 +468,7 @@ public final class ZoneForecaster {
                 if (hasTrend) {
                     x += trend[hn + i] * (trendTarget[i] - trendNow[i]);
                 }
+                double b = smooth ? nowcastSmoothing[cells + ZoneModel.smoothingState(now[i], top[i])] : 0.0;
                 if (b != 0.0) {
                     double sm = e0[SMOOTHED * n + i];
                     if (!Double.isNaN(sm)) {

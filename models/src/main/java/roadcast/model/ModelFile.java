@@ -69,7 +69,7 @@ import roadcast.skill.SkillTable;
  * step, as it was written. Format 6 also adds each zone's jump term of the local correction ({@code zoneZ.jump}
  * weights, {@code zoneZ.jumpThreshold} thresholds, see {@link roadcast.manifold.LocalCorrection}); a zone of an older
  * file reads without it (weights 0), the forecast it always gave. Format 7 adds each zone's nowcast smoothing
- * ({@code zoneZ.nowcastSmoothing} [H * 5] weights, see {@link ZoneModel#nowcastSmoothing()}); a zone of an older file
+ * ({@code zoneZ.nowcastSmoothing} [H * 15] weights, see {@link ZoneModel#nowcastSmoothing()}); a zone of an older file
  * reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than it
  * reads.
  * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
@@ -617,7 +617,7 @@ public final class ModelFile {
                     jumpThreshold, slotMillis);
             if (hasSmoothing) {
                 zones[z] = zones[z].withNowcastSmoothing(
-                        r.f64(prefix + "nowcastSmoothing", (long) horizons * ZoneModel.PERIODS));
+                        r.f64(prefix + "nowcastSmoothing", (long) horizons * ZoneModel.SMOOTHING_CELLS));
             }
         }
         // without them (an older model) the zones keep the forecast band's sigma and band for the detector: the

@@ -36,11 +36,11 @@ import roadcast.skill.DayPeriod;
  * zone's (the forecast band's sigma is, {@code BandCalibration.SIGMA_SHRINK}), and the quantiles of the residuals
  * standardised by it: the band the detector's settings were chosen on. A model fitted before they existed (or
  * built without them) has the forecast band's sigma and band here: the band its detector always read</li>
- * <li>nowcastSmoothing [H * {@link #PERIODS}]: b_{h,p}, the weight of the smoothed nowcast's difference from the
- * nowcast, s_t - n_t (s an exponential average of the nowcasts,
- * {@link roadcast.forecast.ZoneForecaster#SMOOTHING_ALPHA}), added to the forecast, per horizon and time-of-day
- * period of the issue time: at night a loop's last reading is noisy and the recent mean a better start, by day the
- * last reading is</li>
+ * <li>nowcastSmoothing [H * {@link #SMOOTHING_CELLS}]: b_{h,p,c}, the weight of the smoothed nowcast's difference
+ * from the nowcast, s_t - n_t (s an exponential average of the nowcasts,
+ * {@link roadcast.forecast.ZoneForecaster#SMOOTHING_ALPHA}), added to the forecast, per horizon, time-of-day period p
+ * of the issue time and state c of the road then ({@link #smoothingState}), at [(h * PERIODS + p) * STATES + c]: at
+ * night a loop's last reading is noisy and the recent mean a better start, by day the last reading is</li>
  * </ul>
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
  * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
@@ -112,6 +112,20 @@ public final class ZoneModel implements java.io.Serializable {
     /** Time-of-day periods of the band: {@link DayPeriod} without ALL_DAY. */
     public static final int PERIODS = DayPeriod.values().length - 1;
 
+    /**
+     * States of the road at the issue time for the nowcast smoothing: the nowcast at least 0.8 of the segment's
+     * highest profile value, 0.5 to 0.8, under 0.5 ({@link #smoothingState}).
+     */
+    public static final int SMOOTHING_STATES = 3;
+
+    /** Cells of the nowcast smoothing's weights per horizon: period of the issue time x state of the road. */
+    public static final int SMOOTHING_CELLS = PERIODS * SMOOTHING_STATES;
+
+    /** The state of a segment whose nowcast is {@code now} against its highest profile value {@code top}. */
+    public static int smoothingState(double now, double top) {
+        return now >= 0.8 * top ? 0 : now >= 0.5 * top ? 1 : 2;
+    }
+
     /** A model with the symmetric, unwidened band of +-bandZ sigma and no blend (file format 2 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
@@ -167,7 +181,7 @@ public final class ZoneModel implements java.io.Serializable {
                      double[] alertBand) {
         this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, alertSigma,
-                alertBand, new double[horizons * PERIODS]);
+                alertBand, new double[horizons * SMOOTHING_CELLS]);
     }
 
     /**
@@ -242,7 +256,7 @@ public final class ZoneModel implements java.io.Serializable {
         }
         check("alertSigma", alertSigma, horizons * n);
         check("alertBand", alertBand, bandLength(horizons));
-        check("nowcastSmoothing", nowcastSmoothing, horizons * PERIODS);
+        check("nowcastSmoothing", nowcastSmoothing, horizons * SMOOTHING_CELLS);
         for (double b : nowcastSmoothing) {
             if (!Double.isFinite(b)) {
                 throw new IllegalArgumentException("nowcast smoothing weight " + b + " is not finite");
@@ -496,7 +510,7 @@ public final class ZoneModel implements java.io.Serializable {
         return withNowcastSmoothing(new double[nowcastSmoothing.length]);
     }
 
-    /** The same model with other nowcast smoothing weights [H * PERIODS]. */
+    /** The same model with other nowcast smoothing weights [H * SMOOTHING_CELLS]. */
     public ZoneModel withNowcastSmoothing(double[] newNowcastSmoothing) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,

@@ -45,10 +45,10 @@ class ZoneForecasterTest {
     @Test
     void incrementalForecastsEqualBatchBacktest() {
         // nowcast smoothing weights set here (what the calibration chooses depends on the fixture's noise), so that
-        // the term surely takes part: b_{h,p} = 0.5 - 0.1 p + 0.01 h
-        double[] weights = new double[model.zone(0).horizons() * ZoneModel.PERIODS];
+        // the term surely takes part: b_{h,c} = 0.5 - 0.03 c + 0.01 h, c the cell (period x state)
+        double[] weights = new double[model.zone(0).horizons() * ZoneModel.SMOOTHING_CELLS];
         for (int k = 0; k < weights.length; k++) {
-            weights[k] = 0.5 - 0.1 * (k % ZoneModel.PERIODS) + 0.01 * (k / ZoneModel.PERIODS);
+            weights[k] = 0.5 - 0.03 * (k % ZoneModel.SMOOTHING_CELLS) + 0.01 * (k / ZoneModel.SMOOTHING_CELLS);
         }
         ZoneModel zm = model.zone(0).withNowcastSmoothing(weights);
         SpeedHistory h = city.history();
@@ -139,6 +139,7 @@ class ZoneForecasterTest {
         float[] row = new float[n];
         long jumpTerms = 0;
         long smoothingTerms = 0;
+        boolean[] states = new boolean[3];
         double worst = 0;
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < n; i++) {
@@ -186,7 +187,15 @@ class ZoneForecasterTest {
                     // plus the smoothed nowcast's difference from the nowcast, clipped to +-tau (jump threshold)
                     double tau = zm.jumpThreshold()[i];
                     double gap = Math.max(-tau, Math.min(tau, smoothed[t][i] - now));
-                    double smoothingTerm = zm.nowcastSmoothing()[hz * ZoneModel.PERIODS + issuePeriod] * gap;
+                    // its weight by the road's state: the nowcast against the segment's highest profile value
+                    double top = Double.NEGATIVE_INFINITY;
+                    for (int k = i; k < zm.profile().length; k += n) {
+                        top = Math.max(top, zm.profile()[k]);
+                    }
+                    int road = now >= 0.8 * top ? 0 : now >= 0.5 * top ? 1 : 2;
+                    double smoothingTerm = zm.nowcastSmoothing()[(hz * ZoneModel.PERIODS + issuePeriod) * 3 + road]
+                            * gap;
+                    states[road] = true;
                     x += smoothingTerm;
                     smoothingTerms += smoothingTerm != 0.0 ? 1 : 0;
                     double y = Math.max(0, x);
@@ -203,6 +212,7 @@ class ZoneForecasterTest {
         }
         assertTrue(jumpTerms > 0, "the jump term of the local correction takes part");
         assertTrue(smoothingTerms > 0, "the nowcast smoothing takes part");
+        assertTrue(states[0] && states[1], "free-flowing and slowed roads both take part");
         assertTrue(worst < 1e-9, "largest difference kernel vs batch: " + worst);
     }
 

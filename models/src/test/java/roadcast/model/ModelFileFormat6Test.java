@@ -23,7 +23,7 @@ class ModelFileFormat6Test {
         ZoneModel[] without = new ZoneModel[trained.zoneCount()];
         for (int z = 0; z < smoothed.length; z++) {
             ZoneModel zm = trained.zone(z);
-            double[] b = new double[zm.horizons() * ZoneModel.PERIODS];
+            double[] b = new double[zm.horizons() * ZoneModel.SMOOTHING_CELLS];
             Arrays.fill(b, 0.4);
             smoothed[z] = zm.withNowcastSmoothing(b);
             without[z] = zm.withoutNowcastSmoothing();
