@@ -135,25 +135,13 @@ public final class ZoneForecaster {
         this.blend = model.blend();
         this.now = new double[model.size()];
         this.trend = model.trend();
-        boolean any = false;
-        for (double c : trend) {
-            any |= c != 0.0;
-        }
-        this.hasTrend = any;
+        this.hasTrend = anyNonZero(trend);
         this.jump = model.jump();
         this.jumpThreshold = model.jumpThreshold();
-        boolean anyJump = false;
-        for (double k : jump) {
-            anyJump |= k != 0.0;
-        }
-        this.hasJump = anyJump;
+        this.hasJump = anyNonZero(jump);
         this.jumpExcess = new double[n];
         this.nowcastSmoothing = model.nowcastSmoothing();
-        boolean anySmoothing = false;
-        for (double b : nowcastSmoothing) {
-            anySmoothing |= b != 0.0;
-        }
-        this.hasSmoothing = anySmoothing;
+        this.hasSmoothing = anyNonZero(nowcastSmoothing);
         this.top = new double[n];
         java.util.Arrays.fill(top, Double.NEGATIVE_INFINITY);
         for (int k = 0; k < profile.length; k++) {
@@ -169,6 +157,16 @@ public final class ZoneForecaster {
         this.z = new double[r];
         this.f = new double[q];
         this.zHat = new double[r];
+    }
+
+    /** Whether a term has any non-zero weight: a term without one is skipped in the forecast loop. */
+    private static boolean anyNonZero(double[] weights) {
+        for (double w : weights) {
+            if (w != 0.0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public ZoneModel model() {
