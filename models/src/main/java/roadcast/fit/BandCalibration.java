@@ -83,7 +83,7 @@ public final class BandCalibration {
      * ({@link ZoneModel#alertSigma()}, {@link ZoneModel#alertBand()}: sigma unshrunk, the quantiles standardised by it).
      */
     public record Result(double[] sigma, double[] band, double[] blend, double[] trend, double coverage,
-                         double[] alertSigma, double[] alertBand) {
+                         double[] alertSigma, double[] alertBand, double[] nowcastSmoothing) {
     }
 
     private BandCalibration() {
@@ -175,6 +175,11 @@ public final class BandCalibration {
             }
             java.util.Arrays.fill(trend, h * n, (h + 1) * n, TRENDS[k]);
         }
+        // the nowcast smoothing's weights, on the residuals of the blend and trend cross-fitted as the band's are
+        SmoothingSums smoothSums = new SmoothingSums(horizons);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, null, null, null, null, null, null, null, smoothSums);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, null, null, null, null, null, null, null, smoothSums);
+        double[] nowcastSmoothing = smoothSums.weights();
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
         double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
@@ -187,10 +192,12 @@ public final class BandCalibration {
         double coverage = 2 * normalCdf(bandZ) - 1;
         Quantiles q = new Quantiles(horizons);
         Quantiles qAlert = new Quantiles(q);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, sigmaA, q, null, null, alertA, qAlert);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, sigmaB, q, null, null, alertB, qAlert);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, nowcastSmoothing, sigmaA, q, null, null, alertA, qAlert,
+                null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, nowcastSmoothing, sigmaB, q, null, null, alertB, qAlert,
+                null);
         return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage, alertSigma,
-                qAlert.band(coverage, bandZ));
+                qAlert.band(coverage, bandZ), nowcastSmoothing);
     }
 
     /** The model's sigma per cell: both folds' sigmas pooled by their pairs (their mean where neither has any). */
@@ -626,20 +633,21 @@ public final class BandCalibration {
     }
 
     /**
-     * Replays the validation block through the kernel (the model's own blend and trend are ignored: it has none during
-     * calibration). With {@code sums}: accumulates both folds' a, b sums for the trend weights of {@code trendOf}
-     * ({@link #sums}). With {@code q}:
-     * residuals of fold {@code onlyFold} at the given blend and trend, standardised by sigma, into the histograms; with
-     * {@code q2} also standardised by {@code sigma2} into its histograms (its residual sums are q's).
+     * Replays the validation block through the kernel (the model's own blend, trend and nowcast smoothing are ignored:
+     * it has none during calibration). With {@code sums}: accumulates both folds' a, b sums for the trend weights of
+     * {@code trendOf} ({@link #sums}). With {@code smoothSums}: fold {@code onlyFold}'s residuals at the given blend
+     * and trend, with the nowcast smoothing's input, into its sums. With {@code q}: residuals of fold
+     * {@code onlyFold} at the given blend, trend and nowcast smoothing (null: none), standardised by sigma, into the
+     * histograms; with {@code q2} also standardised by {@code sigma2} into its histograms (its residual sums are q's).
      */
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
                              double[] trend, double[] sigma, Quantiles q, Sums sums, int[] trendOf) {
-        walk(model, x, firstMillis, from, onlyFold, blend, trend, sigma, q, sums, trendOf, null, null);
+        walk(model, x, firstMillis, from, onlyFold, blend, trend, null, sigma, q, sums, trendOf, null, null, null);
     }
 
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
-                             double[] trend, double[] sigma, Quantiles q, Sums sums, int[] trendOf, double[] sigma2,
-                             Quantiles q2) {
+                             double[] trend, double[] smoothing, double[] sigma, Quantiles q, Sums sums,
+                             int[] trendOf, double[] sigma2, Quantiles q2, SmoothingSums smoothSums) {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
@@ -653,6 +661,7 @@ public final class BandCalibration {
         double[] mu = new double[n];
         double[] now = new double[n];
         double[] change = new double[n];
+        double[] smoothInput = new double[n];
         int firstIssue = Math.max(0, from - 1);
         int halfway = firstIssue + (steps - 1 - firstIssue) / 2;
         int warmStart = Math.max(0, firstIssue - model.order() - 2);
@@ -676,6 +685,10 @@ public final class BandCalibration {
             }
             forecaster.forecastSpeeds(state, out);
             forecaster.nowcast(state, now);
+            int issuePeriod = DayPeriod.of(clock.minuteOfDay(issued)).ordinal() - 1;
+            if (smoothing != null || smoothSums != null) {
+                forecaster.smoothingInput(state, smoothInput);
+            }
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;
                 long targetMillis = issued + (h + 1) * stepMillis;
@@ -699,6 +712,14 @@ public final class BandCalibration {
                         continue;
                     }
                     double r = a - blend[cb] * b - trend[c] * change[i];
+                    if (smoothSums != null) {
+                        smoothSums.add(f, h, forecaster.smoothingCell(issuePeriod, now[i], i), r, smoothInput[i]);
+                        continue;
+                    }
+                    if (smoothing != null) {
+                        r -= smoothing[h * ZoneModel.SMOOTHING_CELLS + forecaster.smoothingCell(issuePeriod, now[i], i)]
+                                * smoothInput[i];
+                    }
                     if (out.imputed[i]) {
                         q.sqImputed[h] += r * r;
                         q.nImputed[h]++;
@@ -719,6 +740,102 @@ public final class BandCalibration {
         }
         if (pending != null) {
             pending.flush();
+        }
+    }
+
+    /**
+     * The nowcast smoothing's sums: per fold, horizon and cell (period of the issue time x state of the road,
+     * {@link ZoneForecaster#smoothingCell}), SSE and SAE of r - b g over a grid
+     * of weights b ({@link #WEIGHTS}), r the residual at the chosen blend and trend, g = s_t - n_t
+     * ({@link ZoneForecaster#smoothingInput}).
+     */
+    static final class SmoothingSums {
+        /**
+         * Weights b tried: -0.3 to 1 by 0.1. On the nested validation of Los-loop (README, issue 14) least squares
+         * gave 0.4-0.45 at night at short leads and -0.16 to 0.13 by day.
+         */
+        static final double[] WEIGHTS = new double[14];
+        static final int ZERO = 3;
+
+        static {
+            for (int w = 0; w < WEIGHTS.length; w++) {
+                WEIGHTS[w] = (w - ZERO) / 10.0;
+            }
+        }
+
+        final int horizons;
+        final double[][] sse;
+        final double[][] sae;
+
+        SmoothingSums(int horizons) {
+            this.horizons = horizons;
+            int cells = horizons * ZoneModel.SMOOTHING_CELLS * WEIGHTS.length;
+            sse = new double[2][cells];
+            sae = new double[2][cells];
+        }
+
+        void add(int f, int h, int period, double r, double g) {
+            int o = (h * ZoneModel.SMOOTHING_CELLS + period) * WEIGHTS.length;
+            double[] sq = sse[f];
+            double[] abs = sae[f];
+            for (int w = 0; w < WEIGHTS.length; w++) {
+                double e = r - WEIGHTS[w] * g;
+                sq[o + w] += e * e;
+                abs[o + w] += Math.abs(e);
+            }
+        }
+
+        /** The weight index best on fold f (-1: both) at horizon h and period p: lowest SSE and SAE relative to b = 0. */
+        int best(int f, int h, int p) {
+            int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
+            double sse0 = get(sse, f, o + ZERO);
+            double sae0 = get(sae, f, o + ZERO);
+            if (sse0 <= 0 || sae0 <= 0) {
+                return ZERO;
+            }
+            int best = ZERO;
+            double bestJ = 2.0;
+            for (int w = 0; w < WEIGHTS.length; w++) {
+                double j = get(sse, f, o + w) / sse0 + get(sae, f, o + w) / sae0;
+                if (j < bestJ - 1e-12) {
+                    bestJ = j;
+                    best = w;
+                }
+            }
+            return best;
+        }
+
+        /**
+         * The weights [H * PERIODS]: per horizon, the weights fitted on each fold are scored on the other; where they
+         * beat b = 0 there in SSE and do not lose in SAE, the horizon takes the weights fitted on both folds, else 0.
+         */
+        double[] weights() {
+            double[] out = new double[horizons * ZoneModel.SMOOTHING_CELLS];
+            for (int h = 0; h < horizons; h++) {
+                double sq = 0;
+                double abs = 0;
+                double sq0 = 0;
+                double abs0 = 0;
+                for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                    int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
+                    int wA = best(0, h, p);
+                    int wB = best(1, h, p);
+                    sq += sse[1][o + wA] + sse[0][o + wB];
+                    abs += sae[1][o + wA] + sae[0][o + wB];
+                    sq0 += sse[1][o + ZERO] + sse[0][o + ZERO];
+                    abs0 += sae[1][o + ZERO] + sae[0][o + ZERO];
+                }
+                if (sq < sq0 && abs <= abs0) {
+                    for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                        out[h * ZoneModel.SMOOTHING_CELLS + p] = WEIGHTS[best(-1, h, p)];
+                    }
+                }
+            }
+            return out;
+        }
+
+        private static double get(double[][] a, int f, int k) {
+            return f < 0 ? a[0][k] + a[1][k] : a[f][k];
         }
     }
 

@@ -206,7 +206,8 @@ public final class ZoneFitter {
                 cfg.bandZ());
         double[] sigma = bands.sigma();
         ZoneValidation.Sums validation = ZoneValidation.run(
-                best.withBands(sigma, bands.band(), bands.blend(), bands.trend()), x,
+                best.withBands(sigma, bands.band(), bands.blend(), bands.trend())
+                        .withNowcastSmoothing(bands.nowcastSmoothing()), x,
                 firstMillis, validationStart, 1);
         bestRmse = validation.rmse();
 
@@ -232,7 +233,8 @@ public final class ZoneFitter {
         LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
-                bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand());
+                bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand(),
+                bands.nowcastSmoothing());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
     }
 

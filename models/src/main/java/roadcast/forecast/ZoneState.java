@@ -15,7 +15,12 @@ public class ZoneState {
     /** Last p latent states, newest first: [z_t (r), z_{t-1} (r), ...]. */
     public double[] latent;
 
-    /** Last two off-manifold residuals, newest first: [e_t (n), e_{t-1} (n)]; 0 where the segment had no reading. */
+    /**
+     * The kernel's per-segment memory: the last two off-manifold residuals, newest first, [e_t (n), e_{t-1} (n)], 0
+     * where the segment had no reading; then the smoothed nowcast s_t (n), NaN before the zone's first reading. A state
+     * of a build before the smoothed nowcast holds the first two rows only: the kernel grows it at the next step (one
+     * array, so the streaming job's state layout is unchanged).
+     */
     public double[] residual;
 
     /** Per segment: true when its value at the last step was estimated from the zone, not read. */

@@ -68,8 +68,10 @@ import roadcast.skill.SkillTable;
  * {@code zoneZ.profile} has the slots' length; a zone of an older file (or without the field) has its profile at the
  * step, as it was written. Format 6 also adds each zone's jump term of the local correction ({@code zoneZ.jump}
  * weights, {@code zoneZ.jumpThreshold} thresholds, see {@link roadcast.manifold.LocalCorrection}); a zone of an older
- * file reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than
- * it reads.
+ * file reads without it (weights 0), the forecast it always gave. Format 7 adds each zone's nowcast smoothing
+ * ({@code zoneZ.nowcastSmoothing} [H * 15] weights, see {@link ZoneModel#nowcastSmoothing()}); a zone of an older file
+ * reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than it
+ * reads.
  * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
  * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional (since format 5): written when a
  * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
@@ -78,7 +80,7 @@ import roadcast.skill.SkillTable;
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 6;
+    public static final int FORMAT_VERSION = 7;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -364,6 +366,7 @@ public final class ModelFile {
             specs.add(new ArraySpec("zone" + z + ".trend", false, zm.trend().length));
             specs.add(new ArraySpec("zone" + z + ".jump", false, zm.jump().length));
             specs.add(new ArraySpec("zone" + z + ".jumpThreshold", false, zm.jumpThreshold().length));
+            specs.add(new ArraySpec("zone" + z + ".nowcastSmoothing", false, zm.nowcastSmoothing().length));
         }
         if (hasAlertScale(model)) {
             for (int z = 0; z < model.zoneCount(); z++) {
@@ -440,6 +443,7 @@ public final class ModelFile {
             w.f64(zm.trend());
             w.f64(zm.jump());
             w.f64(zm.jumpThreshold());
+            w.f64(zm.nowcastSmoothing());
         }
         if (hasAlertScale(model)) {
             for (int z = 0; z < model.zoneCount(); z++) {
@@ -542,10 +546,13 @@ public final class ModelFile {
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
         // format 6 adds the local correction's jump term
         boolean hasJump = hasTrend && (version >= 6 || lists(arrays, "zone0.jump"));
+        // format 7 adds the nowcast smoothing
+        boolean hasSmoothing = hasJump && (version >= 7 || lists(arrays, "zone0.nowcastSmoothing"));
         // the detector's scale, optional since format 5: without it the detector reads the forecast band
         boolean hasAlertScale = hasTrend && lists(arrays, "zone0.alertSigma");
         int expectedArrays = 6 + (hasBands ? 7 : 5) * zoneCount + (hasTrend ? zoneCount : 0)
-                + (hasJump ? 2 * zoneCount : 0) + (hasAlertScale ? 2 * zoneCount : 0) + 1 + 4
+                + (hasJump ? 2 * zoneCount : 0) + (hasSmoothing ? zoneCount : 0)
+                + (hasAlertScale ? 2 * zoneCount : 0) + 1 + 4
                 + (hasKriging ? 11 : 0) + (hasLevels ? 1 : 0);
         if (arrays.size() != expectedArrays) {
             throw new ModelFormatException(name + ": " + arrays.size() + " arrays listed, " + expectedArrays
@@ -608,6 +615,10 @@ public final class ModelFile {
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
                     sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
                     jumpThreshold, slotMillis);
+            if (hasSmoothing) {
+                zones[z] = zones[z].withNowcastSmoothing(
+                        r.f64(prefix + "nowcastSmoothing", (long) horizons * ZoneModel.SMOOTHING_CELLS));
+            }
         }
         // without them (an older model) the zones keep the forecast band's sigma and band for the detector: the
         // band the detector read before the model kept a scale of its own

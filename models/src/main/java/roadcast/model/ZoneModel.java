@@ -36,20 +36,26 @@ import roadcast.skill.DayPeriod;
  * zone's (the forecast band's sigma is, {@code BandCalibration.SIGMA_SHRINK}), and the quantiles of the residuals
  * standardised by it: the band the detector's settings were chosen on. A model fitted before they existed (or
  * built without them) has the forecast band's sigma and band here: the band its detector always read</li>
+ * <li>nowcastSmoothing [H * {@link #SMOOTHING_CELLS}]: b_{h,p,c}, the weight of the smoothed nowcast's difference
+ * from the nowcast, s_t - n_t (s an exponential average of the nowcasts,
+ * {@link roadcast.forecast.ZoneForecaster#SMOOTHING_ALPHA}), added to the forecast, per horizon, time-of-day period p
+ * of the issue time and state c of the road then ({@link #smoothingState}), at [(h * PERIODS + p) * STATES + c]: at
+ * night a loop's last reading is noisy and the recent mean a better start, by day the last reading is</li>
  * </ul>
  * Models of file format 2 and older have no band and blend: their band is the symmetric +-bandZ sigma of every period,
  * not widened, and their blend 0, which is exactly the forecast and band those models gave. Models of file format 4
  * and older have no trend: weights 0, the forecast they gave. Models of file format 5 and older have their profile at
- * the step, and no jump term: weights 0, thresholds +infinity.
+ * the step, and no jump term: weights 0, thresholds +infinity. Models of file format 6 and older have no nowcast
+ * smoothing: weights 0.
  */
 public final class ZoneModel implements java.io.Serializable {
 
     /**
      * 2: band and blend added; 3: profile trend added; 4: profile slot width, the local correction's jump term and
-     * the detector's scale (alertSigma, alertBand) added. A zone part written by an older build is refused rather
-     * than read without them.
+     * the detector's scale (alertSigma, alertBand) added; 5: nowcast smoothing added. A zone part written by an older
+     * build is refused rather than read without them.
      */
-    private static final long serialVersionUID = 4L;
+    private static final long serialVersionUID = 5L;
 
     private final int[] segments;
     private final long stepMillis;
@@ -74,6 +80,7 @@ public final class ZoneModel implements java.io.Serializable {
     private final double[] jumpThreshold;
     private final double[] alertSigma;
     private final double[] alertBand;
+    private final double[] nowcastSmoothing;
 
     /**
      * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
@@ -104,6 +111,20 @@ public final class ZoneModel implements java.io.Serializable {
 
     /** Time-of-day periods of the band: {@link DayPeriod} without ALL_DAY. */
     public static final int PERIODS = DayPeriod.values().length - 1;
+
+    /**
+     * States of the road at the issue time for the nowcast smoothing: the nowcast at least 0.8 of the segment's
+     * highest profile value, 0.5 to 0.8, under 0.5 ({@link #smoothingState}).
+     */
+    public static final int SMOOTHING_STATES = 3;
+
+    /** Cells of the nowcast smoothing's weights per horizon: period of the issue time x state of the road. */
+    public static final int SMOOTHING_CELLS = PERIODS * SMOOTHING_STATES;
+
+    /** The state of a segment whose nowcast is {@code now} against its highest profile value {@code top}. */
+    public static int smoothingState(double now, double top) {
+        return now >= 0.8 * top ? 0 : now >= 0.5 * top ? 1 : 2;
+    }
 
     /** A model with the symmetric, unwidened band of +-bandZ sigma and no blend (file format 2 and older). */
     public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
@@ -158,6 +179,22 @@ public final class ZoneModel implements java.io.Serializable {
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
                      double[] alertBand) {
+        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, alertSigma,
+                alertBand, new double[horizons * SMOOTHING_CELLS]);
+    }
+
+    /**
+     * The full model.
+     *
+     * @param nowcastSmoothing the nowcast smoothing's weights [H * PERIODS] ({@link #nowcastSmoothing()}; zeros:
+     *                         none, file format 6 and older)
+     */
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
+                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+                     double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
+                     double[] alertBand, double[] nowcastSmoothing) {
         this.profileSlotMillis = profileSlotMillis;
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
@@ -181,6 +218,7 @@ public final class ZoneModel implements java.io.Serializable {
         this.jumpThreshold = jumpThreshold;
         this.alertSigma = alertSigma;
         this.alertBand = alertBand;
+        this.nowcastSmoothing = nowcastSmoothing;
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
@@ -218,6 +256,12 @@ public final class ZoneModel implements java.io.Serializable {
         }
         check("alertSigma", alertSigma, horizons * n);
         check("alertBand", alertBand, bandLength(horizons));
+        check("nowcastSmoothing", nowcastSmoothing, horizons * SMOOTHING_CELLS);
+        for (double b : nowcastSmoothing) {
+            if (!Double.isFinite(b)) {
+                throw new IllegalArgumentException("nowcast smoothing weight " + b + " is not finite");
+            }
+        }
         if (trendHalfWindow < 0) {
             throw new IllegalArgumentException("trend smoothing half-window must be >= 0 slots, got " + trendHalfWindow);
         }
@@ -397,6 +441,14 @@ public final class ZoneModel implements java.io.Serializable {
         return alertBand;
     }
 
+    /**
+     * b [H * PERIODS]: the weight of the smoothed nowcast's difference from the nowcast, per horizon and period of the
+     * issue time ({@link roadcast.forecast.ZoneForecaster}).
+     */
+    public double[] nowcastSmoothing() {
+        return nowcastSmoothing;
+    }
+
     /** True when the detector has a scale of its own, false when it reads the forecast band (an older model). */
     public boolean hasAlertScale() {
         return alertSigma != sigma || alertBand != band;
@@ -406,7 +458,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withAlertScale(double[] newAlertSigma, double[] newAlertBand) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, newAlertSigma, newAlertBand);
+                profileSlotMillis, newAlertSigma, newAlertBand, nowcastSmoothing);
     }
 
     /**
@@ -416,7 +468,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis);
+                profileSlotMillis, newSigma, band, nowcastSmoothing);
     }
 
     /**
@@ -426,21 +478,21 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis);
+                profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model with a calibrated band, blend and profile trend weights; the detector reads the new band. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, jump, jumpThreshold,
-                profileSlotMillis);
+                profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model without the jump term: what a reader of file format 5 and older makes of it. */
     public ZoneModel withoutJump() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, new double[jump.length],
-                noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand);
+                noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
     }
 
     /**
@@ -450,7 +502,19 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withoutTrend() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, 0, new double[trend.length], jump, jumpThreshold,
-                profileSlotMillis, alertSigma, alertBand);
+                profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
+    }
+
+    /** The same model without nowcast smoothing: what a reader of file format 6 and older makes of it. */
+    public ZoneModel withoutNowcastSmoothing() {
+        return withNowcastSmoothing(new double[nowcastSmoothing.length]);
+    }
+
+    /** The same model with other nowcast smoothing weights [H * SMOOTHING_CELLS]. */
+    public ZoneModel withNowcastSmoothing(double[] newNowcastSmoothing) {
+        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+                dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
+                profileSlotMillis, alertSigma, alertBand, newNowcastSmoothing);
     }
 
     @Override
@@ -470,7 +534,8 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(blend, m.blend) && trendHalfWindow == m.trendHalfWindow
                 && Arrays.equals(trend, m.trend) && Arrays.equals(jump, m.jump)
                 && Arrays.equals(jumpThreshold, m.jumpThreshold) && profileSlotMillis == m.profileSlotMillis
-                && Arrays.equals(alertSigma, m.alertSigma) && Arrays.equals(alertBand, m.alertBand);
+                && Arrays.equals(alertSigma, m.alertSigma) && Arrays.equals(alertBand, m.alertBand)
+                && Arrays.equals(nowcastSmoothing, m.nowcastSmoothing);
     }
 
     @Override

@@ -44,7 +44,13 @@ class ZoneForecasterTest {
      */
     @Test
     void incrementalForecastsEqualBatchBacktest() {
-        ZoneModel zm = model.zone(0);
+        // nowcast smoothing weights set here (what the calibration chooses depends on the fixture's noise), so that
+        // the term surely takes part: b_{h,c} = 0.5 - 0.03 c + 0.01 h, c the cell (period x state)
+        double[] weights = new double[model.zone(0).horizons() * ZoneModel.SMOOTHING_CELLS];
+        for (int k = 0; k < weights.length; k++) {
+            weights[k] = 0.5 - 0.03 * (k % ZoneModel.SMOOTHING_CELLS) + 0.01 * (k / ZoneModel.SMOOTHING_CELLS);
+        }
+        ZoneModel zm = model.zone(0).withNowcastSmoothing(weights);
         SpeedHistory h = city.history();
         int n = zm.size();
         int r = zm.rank();
@@ -56,6 +62,8 @@ class ZoneForecasterTest {
         DMatrixRMaj u = DMatrixRMaj.wrap(n, r, zm.basis());
         double[][] z = new double[steps][r];
         double[][] e = new double[steps][n];
+        // the smoothed nowcast: exponential average of the nowcasts of the steps with a reading of the zone
+        double[][] smoothed = new double[steps][n];
         int missingRows = 0;
         int emptyRows = 0;
         for (int t = 0; t < steps; t++) {
@@ -75,7 +83,8 @@ class ZoneForecasterTest {
                 emptyRows++;
                 double[] f = features(z, t - 1, r, p);
                 z[t] = latentForecast(zm, f, 0);
-                continue; // residual stays 0
+                smoothed[t] = t > 0 ? smoothed[t - 1].clone() : filledNaN(n);
+                continue; // residual stays 0, the smoothed nowcast stays
             }
             DMatrixRMaj uo = new DMatrixRMaj(observed, r);
             DMatrixRMaj dobs = new DMatrixRMaj(observed, 1);
@@ -111,6 +120,14 @@ class ZoneForecasterTest {
                     e[t][i] = d[i] - on;
                 }
             }
+            for (int i = 0; i < n; i++) {
+                double now = mu[i] + e[t][i];
+                for (int k = 0; k < r; k++) {
+                    now += u.get(i, k) * z[t][k];
+                }
+                double before = t > 0 ? smoothed[t - 1][i] : Double.NaN;
+                smoothed[t][i] = Double.isNaN(before) ? now : 0.3 * now + 0.7 * before;
+            }
         }
         assertTrue(missingRows > 10, "the fixture has rows with missing values");
         assertTrue(emptyRows >= 1, "the fixture has an empty row");
@@ -121,6 +138,8 @@ class ZoneForecasterTest {
         ZoneForecast out = new ZoneForecast(horizons, n);
         float[] row = new float[n];
         long jumpTerms = 0;
+        long smoothingTerms = 0;
+        boolean[] states = new boolean[3];
         double worst = 0;
         for (int t = 0; t < steps; t++) {
             for (int i = 0; i < n; i++) {
@@ -131,6 +150,8 @@ class ZoneForecasterTest {
             double[] f = features(z, t, r, p);
             double[] muNow = profileAt(zm, h.epochMillis(t));
             double[] smoothNow = profileAt(zm, smooth, h.epochMillis(t));
+            int issueHour = Instant.ofEpochMilli(h.epochMillis(t)).atZone(zm.timeZone()).getHour();
+            int issuePeriod = issueHour < 6 ? 0 : issueHour < 10 ? 1 : issueHour < 16 ? 2 : issueHour < 20 ? 3 : 4;
             for (int hz = 0; hz < horizons; hz++) {
                 double[] zHat = latentForecast(zm, f, hz);
                 long targetMillis = h.epochMillis(t) + (hz + 1) * zm.stepMillis();
@@ -163,6 +184,20 @@ class ZoneForecasterTest {
                     x = (1 - w) * x + w * now;
                     // plus the smoothed profile's change from issue to target
                     x += zm.trend()[hz * n + i] * (smoothTarget[i] - smoothNow[i]);
+                    // plus the smoothed nowcast's difference from the nowcast, clipped to +-tau (jump threshold)
+                    double tau = zm.jumpThreshold()[i];
+                    double gap = Math.max(-tau, Math.min(tau, smoothed[t][i] - now));
+                    // its weight by the road's state: the nowcast against the segment's highest profile value
+                    double top = Double.NEGATIVE_INFINITY;
+                    for (int k = i; k < zm.profile().length; k += n) {
+                        top = Math.max(top, zm.profile()[k]);
+                    }
+                    int road = now >= 0.8 * top ? 0 : now >= 0.5 * top ? 1 : 2;
+                    double smoothingTerm = zm.nowcastSmoothing()[(hz * ZoneModel.PERIODS + issuePeriod) * 3 + road]
+                            * gap;
+                    states[road] = true;
+                    x += smoothingTerm;
+                    smoothingTerms += smoothingTerm != 0.0 ? 1 : 0;
                     double y = Math.max(0, x);
                     worst = Math.max(worst, Math.abs(y - out.speed[hz][i]));
                     double scale = zm.sigma()[hz * n + i] * (Float.isNaN(row[i]) ? zm.band()[bo + 10] : 1.0);
@@ -176,7 +211,15 @@ class ZoneForecasterTest {
             assertEquals(h.epochMillis(t), out.issuedAtMillis);
         }
         assertTrue(jumpTerms > 0, "the jump term of the local correction takes part");
+        assertTrue(smoothingTerms > 0, "the nowcast smoothing takes part");
+        assertTrue(states[0] && states[1], "free-flowing and slowed roads both take part");
         assertTrue(worst < 1e-9, "largest difference kernel vs batch: " + worst);
+    }
+
+    private static double[] filledNaN(int n) {
+        double[] a = new double[n];
+        java.util.Arrays.fill(a, Double.NaN);
+        return a;
     }
 
     private static double[] features(double[][] z, int t, int r, int p) {
@@ -268,6 +311,56 @@ class ZoneForecasterTest {
         }
         long allocated = bean.getThreadAllocatedBytes(tid) - before;
         assertTrue(allocated < 1024, h.steps() + " steps allocated " + allocated + " bytes");
+    }
+
+    /**
+     * A state written before the smoothed nowcast (the streaming job's checkpoints: two residual rows) is grown at its
+     * next step, its smoothing starting from that step's nowcast; everything else goes on as before.
+     */
+    @Test
+    void aStateWithoutTheSmoothedNowcastGrowsAtItsNextStep() {
+        ZoneModel zm = model.zone(0);
+        int n = zm.size();
+        ZoneForecaster kernel = new ZoneForecaster(zm);
+        ZoneState current = kernel.newState();
+        SpeedHistory h = city.history();
+        float[] row = new float[n];
+        ZoneState older = null;
+        for (int t = 0; t < 300; t++) {
+            for (int i = 0; i < n; i++) {
+                row[i] = h.speed()[t][zm.segment(i)];
+            }
+            if (t == 250) {
+                older = new ZoneState();
+                older.stepMillis = current.stepMillis;
+                older.steps = current.steps;
+                older.latent = current.latent.clone();
+                older.residual = java.util.Arrays.copyOf(current.residual, 2 * n);
+                older.imputed = current.imputed.clone();
+            }
+            kernel.observe(current, h.epochMillis(t), row);
+            if (older != null) {
+                kernel.observe(older, h.epochMillis(t), row);
+                assertEquals(3 * n, older.residual.length);
+                // the residual rows and the latent state are the current state's
+                for (int i = 0; i < 2 * n; i++) {
+                    assertEquals(current.residual[i], older.residual[i], 0.0);
+                }
+                assertEquals(java.util.Arrays.toString(current.latent), java.util.Arrays.toString(older.latent));
+            }
+            if (t == 250) {
+                double[] now = new double[n];
+                kernel.nowcast(older, now);
+                for (int i = 0; i < n; i++) {
+                    assertEquals(now[i], older.residual[2 * n + i], 1e-9, "smoothing starts from the nowcast");
+                }
+                double[] gap = new double[n];
+                kernel.smoothingInput(older, gap);
+                assertTrue(java.util.Arrays.stream(gap).allMatch(g -> Math.abs(g) < 1e-9), "no smoothing yet");
+                kernel.smoothingInput(current, gap);
+                assertTrue(java.util.Arrays.stream(gap).anyMatch(g -> g != 0.0), "the running state has smoothed");
+            }
+        }
     }
 
     /** The training walks' speed-only forecast is the kernel's forecast to the last bit, its band left untouched. */

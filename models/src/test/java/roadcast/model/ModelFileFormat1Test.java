@@ -26,7 +26,7 @@ class ModelFileFormat1Test {
     }
 
     /**
-     * The bytes of a model in an older format: format 5 has no zone jump arrays and no profile slot width (and, as
+     * The bytes of a model in an older format: format 6 has no zone nowcast smoothing, format 5 has no zone jump arrays and no profile slot width (and, as
      * the builds before the detector's scale wrote it, no {@code zoneZ.alertSigma} and {@code zoneZ.alertBand}),
      * format 4 also no zone trend arrays and one blend weight per horizon and segment (written: the first regime's),
      * format 2 no zone band and blend arrays (format 3), format 1 also no zone ids, zoning or gate. The payload's
@@ -55,6 +55,7 @@ class ModelFileFormat1Test {
             boolean newer = version < 3 && (name.endsWith(".band") || name.endsWith(".blend"))
                     || version < 5 && name.endsWith(".trend")
                     || version < 6 && (name.endsWith(".jump") || name.endsWith(".jumpThreshold"))
+                    || version < 7 && name.endsWith(".nowcastSmoothing")
                     // the detector's scale: absent from every file written before it
                     || version <= 5 && (name.endsWith(".alertSigma") || name.endsWith(".alertBand"));
             if (!newer && version < 5 && name.endsWith(".blend")) {
@@ -117,7 +118,7 @@ class ModelFileFormat1Test {
         assertEquals(model.zoneCount(), v1.zoneCount());
         for (int z = 0; z < model.zoneCount(); z++) {
             ZoneModel zm = model.zone(z);
-            assertEquals(zm.withoutTrend().withoutJump().withBands(zm.sigma(),
+            assertEquals(zm.withoutTrend().withoutJump().withoutNowcastSmoothing().withBands(zm.sigma(),
                     ZoneModel.symmetricBand(zm.horizons(), zm.bandZ()),
                     new double[zm.blend().length]), v1.zone(z), "format 1 has no calibrated band and no blend");
         }

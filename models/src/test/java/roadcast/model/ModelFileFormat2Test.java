@@ -52,7 +52,7 @@ class ModelFileFormat2Test {
         ZoneModel[] zones = new ZoneModel[model.zoneCount()];
         for (int z = 0; z < zones.length; z++) {
             ZoneModel zm = model.zone(z);
-            zones[z] = zm.withoutTrend().withoutJump().withBands(zm.sigma(), zm.band(), new double[zm.blend().length]);
+            zones[z] = zm.withoutTrend().withoutJump().withoutNowcastSmoothing().withBands(zm.sigma(), zm.band(), new double[zm.blend().length]);
         }
         unblended = new ManifoldModel(model.card(), model.network(), model.unit(), model.step(), model.timeZone(),
                 model.horizonsMin(), zones, model.zoneIds(), freeFlow(model), model.credibility(), model.skill());
