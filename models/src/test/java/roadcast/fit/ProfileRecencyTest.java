@@ -10,9 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import roadcast.clean.CredibilityRules;
-import roadcast.forecast.ZoneForecast;
-import roadcast.forecast.ZoneForecaster;
-import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedUnit;
 
 /**
@@ -40,8 +37,8 @@ class ProfileRecencyTest {
         ZoneFitter.Result alike = fit(x, n, trainSteps, cfg.withProfileHalfLives());
         assertEquals(0.0, alike.profileHalfLifeDays());
         assertTrue(recent.profileHalfLifeDays() > 0, "chosen half-life " + recent.profileHalfLifeDays());
-        double rmseRecent = heldOutRmse(recent, x, n, trainSteps);
-        double rmseAlike = heldOutRmse(alike, x, n, trainSteps);
+        double rmseRecent = HeldOutForecasts.rmse(recent, x, n, trainSteps, FIRST, STEP);
+        double rmseAlike = HeldOutForecasts.rmse(alike, x, n, trainSteps, FIRST, STEP);
         assertTrue(rmseRecent < 0.997 * rmseAlike, "held-out RMSE " + rmseRecent + " with the half-life search vs "
                 + rmseAlike + " with every day alike");
     }
@@ -78,35 +75,5 @@ class ProfileRecencyTest {
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(FIRST, trainSteps, STEP, UTC);
         return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, FIRST, STEP, UTC, 4, cfg);
-    }
-
-    /** RMSE of every horizon's forecast issued after the training part. */
-    private static double heldOutRmse(ZoneFitter.Result fitted, double[] x, int n, int trainSteps) {
-        ZoneForecaster kernel = new ZoneForecaster(fitted.model());
-        ZoneState state = kernel.newState();
-        int horizons = fitted.model().horizons();
-        ZoneForecast out = new ZoneForecast(horizons, n);
-        float[] row = new float[n];
-        int steps = x.length / n;
-        double sq = 0;
-        long pairs = 0;
-        for (int t = 0; t < steps - 1; t++) {
-            for (int i = 0; i < n; i++) {
-                row[i] = (float) x[t * n + i];
-            }
-            kernel.observe(state, FIRST + t * STEP, row);
-            if (t < trainSteps) {
-                continue;
-            }
-            kernel.forecast(state, out);
-            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
-                for (int i = 0; i < n; i++) {
-                    double e = out.speed[h][i] - x[(t + h + 1) * n + i];
-                    sq += e * e;
-                    pairs++;
-                }
-            }
-        }
-        return Math.sqrt(sq / pairs);
     }
 }
