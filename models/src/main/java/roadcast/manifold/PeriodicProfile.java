@@ -47,9 +47,9 @@ public final class PeriodicProfile {
     /**
      * Weights of rows [0, to) that halve every {@code halfLifeDays} days back from row {@code to - 1} (weight 1):
      * w_t = 2^(-(to - 1 - t) step / (halfLifeDays day)). Null (every row counts once) when {@code halfLifeDays} is 0.
-     * Why: a network's level can move within the weeks a model trains on (SZ-taxi's probe speeds fell by 2-20 km/h
-     * per road from 11 January 2015 on, README issue 14), and a profile that averages all days equally then forecasts
-     * the old level; the half-life is chosen per zone on its validation block ({@code ZoneFitter}).
+     * Why: a network's level can move within the weeks a model trains on (SZ-taxi's probe speeds fell by 1-20 km/h
+     * on 38 of its 40 roads from 11 January 2015 on, README issue 14), and a profile that averages all days equally
+     * then forecasts a level between the old and the new; the half-life is chosen per zone on its validation block ({@code ZoneFitter}).
      */
     public static double[] recencyWeights(int to, long stepMillis, double halfLifeDays) {
         if (halfLifeDays == 0) {
