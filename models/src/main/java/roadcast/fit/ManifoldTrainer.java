@@ -113,6 +113,15 @@ public final class ManifoldTrainer {
         return assemble(history, network, cfg, horizonsMin, results, zoning, anchor);
     }
 
+    /** How many zones chose each profile recency half-life (not in the card: its zone record stays as it was). */
+    static java.util.SortedMap<Double, Integer> halfLifeCounts(ZoneFitter.Result[] results) {
+        java.util.SortedMap<Double, Integer> counts = new java.util.TreeMap<>();
+        for (ZoneFitter.Result r : results) {
+            counts.merge(r.profileHalfLifeDays(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
     /** Lead times forecast, in minutes: every step up to {@code cfg.maxHorizonMinutes()} (at least one step). */
     public static int[] horizonsMin(SpeedHistory history, TrainingConfig cfg) {
         return horizonsMin(history.step(), cfg);
@@ -275,6 +284,7 @@ public final class ManifoldTrainer {
         card = model.card();
         LOG.info("validation RMSE by horizon {} min: model {}, persistence {}, historical average {}", hm, rmse,
                 rmseP, rmseA);
+        LOG.info("profile recency half-life (days, 0 = every day alike) -> zones: {}", halfLifeCounts(results));
         return model.withCard(card.withPayloadSha256(ModelFile.payloadSha256(model)));
     }
 }

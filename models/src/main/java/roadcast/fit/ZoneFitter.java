@@ -41,9 +41,13 @@ public final class ZoneFitter {
      */
     static final int TREND_SMOOTHING_MINUTES = 60;
 
-    /** Serializable so that a zone fitted on one machine travels as a file part to the one that assembles. */
+    /**
+     * Serializable so that a zone fitted on one machine travels as a file part to the one that assembles.
+     * {@code profileHalfLifeDays}: the recency half-life its profile was fitted with, 0 = every day alike.
+     */
     public record Result(ZoneModel model, int rank, int order, double lambda, int smoothingMinutes, double validationRmse,
-                  ZoneValidation.Sums validation, double[] freeFlow) implements java.io.Serializable {
+                  ZoneValidation.Sums validation, double[] freeFlow, double profileHalfLifeDays)
+            implements java.io.Serializable {
     }
 
     private ZoneFitter() {
@@ -121,8 +125,8 @@ public final class ZoneFitter {
         int[] ranks = Arrays.stream(cfg.ranks()).map(r -> Math.min(r, n)).distinct().sorted().toArray();
         int issues = steps - validationStart;
         int stride = (int) Math.max(1, Math.round((double) issues * n * horizons / SEARCH_BUDGET));
-        boolean single = cfg.smoothingMinutes().length * ranks.length * cfg.orders().length
-                * cfg.lambdas().length == 1;
+        boolean single = (cfg.smoothingMinutes().length + cfg.profileHalfLivesDays().length) * ranks.length
+                * cfg.orders().length * cfg.lambdas().length == 1;
         ZoneModel best = null;
         int bestSmoothing = 0;
         double bestRmse = Double.POSITIVE_INFINITY;
@@ -135,22 +139,30 @@ public final class ZoneFitter {
         double[] e = new double[x.length];
         double[] dFill = new double[x.length];
         int[] smoothings = cfg.smoothingMinutes();
+        double[] halfLives = cfg.profileHalfLivesDays();
+        double bestHalfLife = 0;
         int trendWindow = halfWindowSlots(TREND_SMOOTHING_MINUTES, slotMillis);
-        for (int sc = 0; sc < smoothings.length; sc++) {
-            int smoothing = smoothings[sc];
+        for (int sc = 0; sc < smoothings.length + halfLives.length; sc++) {
+            // the smoothing candidates with every day weighted alike, then each recency half-life at the best
+            // smoothing so far
+            boolean byHalfLife = sc >= smoothings.length;
+            int smoothing = byHalfLife ? bestSmoothing : smoothings[sc];
+            double halfLife = byHalfLife ? halfLives[sc - smoothings.length] : 0;
             // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
-            // (wider) ones only at the best (r, p, lambda) so far: the search costs about what two candidates did
+            // (wider smoothings, half-lives) only at the best (r, p, lambda) so far: the search costs about what two
+            // candidates did
             boolean refine = sc >= FULL_GRID_SMOOTHINGS && best != null;
             int[] sRanks = refine ? new int[] {best.rank()} : ranks;
             int[] sOrders = refine ? new int[] {best.order()} : cfg.orders();
             double[] sLambdas = refine ? new double[] {best.lambda()} : cfg.lambdas();
             int sMaxRank = sRanks[sRanks.length - 1];
             int halfWindow = halfWindowSlots(smoothing, slotMillis);
+            double[] weight = PeriodicProfile.recencyWeights(validationStart, stepMillis, halfLife);
             double[] profile = PeriodicProfile.smooth(
-                    PeriodicProfile.fit(x, n, grid.bin(), slots, 0, validationStart, cfg.profileShrinkage()),
+                    PeriodicProfile.fit(x, n, grid.bin(), slots, 0, validationStart, cfg.profileShrinkage(), weight),
                     n, slots, halfWindow);
             double[] d = PeriodicProfile.crossFittedDeviations(x, n, grid, slots, 0, validationStart,
-                    cfg.profileShrinkage(), halfWindow, profile);
+                    cfg.profileShrinkage(), halfWindow, profile, weight);
             double[] wide = LatentBasis.fit(d, n, 0, validationStart, sMaxRank);
             for (int r : sRanks) {
                 double[] u = LatentBasis.leading(wide, n, sMaxRank, r);
@@ -187,6 +199,7 @@ public final class ZoneFitter {
                         if (best == null || rmse < bestRmse) {
                             best = candidate;
                             bestSmoothing = smoothing;
+                            bestHalfLife = halfLife;
                             bestRmse = rmse;
                         }
                         if (bestA == null || rmseA < bestRmseA) {
@@ -218,10 +231,12 @@ public final class ZoneFitter {
         int from = Math.max(p - 1, 1);
         int to = steps - horizons;
         int halfWindow = halfWindowSlots(bestSmoothing, slotMillis);
+        double[] fullWeight = PeriodicProfile.recencyWeights(steps, stepMillis, bestHalfLife);
         double[] fullProfile = PeriodicProfile.smooth(
-                PeriodicProfile.fit(x, n, grid.bin(), slots, 0, steps, cfg.profileShrinkage()), n, slots, halfWindow);
+                PeriodicProfile.fit(x, n, grid.bin(), slots, 0, steps, cfg.profileShrinkage(), fullWeight),
+                n, slots, halfWindow);
         double[] fullD = PeriodicProfile.crossFittedDeviations(x, n, grid, slots, 0, steps,
-                cfg.profileShrinkage(), halfWindow, fullProfile);
+                cfg.profileShrinkage(), halfWindow, fullProfile, fullWeight);
         double[] u = LatentBasis.fit(fullD, n, 0, steps, r);
         double[] z = LatentSeries.latent(fullD, n, u, r, cfg.projectionEps());
         LatentSeries.residuals(fullD, n, u, r, z, e, dFill);
@@ -235,7 +250,7 @@ public final class ZoneFitter {
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
                 bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand(),
                 bands.nowcastSmoothing());
-        return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow);
+        return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow, bestHalfLife);
     }
 
     private static double rms(double sq, double count) {

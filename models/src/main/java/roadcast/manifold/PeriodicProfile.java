@@ -8,6 +8,9 @@ package roadcast.manifold;
  */
 public final class PeriodicProfile {
 
+    /** Weighted count below which a profile row counts as unseen ({@link #shrink}). */
+    private static final double NO_WEIGHT = 1e-9;
+
     private PeriodicProfile() {
     }
 
@@ -22,26 +25,64 @@ public final class PeriodicProfile {
      * @param kappa      shrinkage weight toward the segment mean
      */
     public static double[] fit(double[] x, int n, int[] profileRow, int slots, int from, int to, double kappa) {
-        double[] mean = segmentMeans(x, n, from, to);
+        return fit(x, n, profileRow, slots, from, to, kappa, null);
+    }
+
+    /**
+     * {@link #fit(double[], int, int[], int, int, int, double)} with each row's reading counted {@code weight[t]}
+     * times in its slot mean, the segment mean and the shrinkage (weights of rows [from, to); null = every row once,
+     * bit for bit the unweighted fit): a profile that follows the recent days more ({@link #recencyWeights}).
+     */
+    public static double[] fit(double[] x, int n, int[] profileRow, int slots, int from, int to, double kappa,
+                               double[] weight) {
+        double[] mean = segmentMeans(x, n, from, to, weight);
         double[] sum = new double[2 * slots * n];
-        int[] count = new int[2 * slots * n];
-        accumulate(x, n, profileRow, from, to, sum, count, 1);
+        double[] count = new double[2 * slots * n];
+        accumulate(x, n, profileRow, from, to, sum, count, 1, weight);
         double[] profile = new double[2 * slots * n];
         shrink(sum, count, mean, n, slots, kappa, profile);
         return profile;
     }
 
+    /**
+     * Weights of rows [0, to) that halve every {@code halfLifeDays} days back from row {@code to - 1} (weight 1):
+     * w_t = 2^(-(to - 1 - t) step / (halfLifeDays day)). Null (every row counts once) when {@code halfLifeDays} is 0.
+     * Why: a network's level can move within the weeks a model trains on (SZ-taxi's probe speeds fell by 1-20 km/h
+     * on 38 of its 40 roads from 11 January 2015 on, README issue 14), and a profile that averages all days equally
+     * then forecasts a level between the old and the new; the half-life is chosen per zone on its validation block ({@code ZoneFitter}).
+     */
+    public static double[] recencyWeights(int to, long stepMillis, double halfLifeDays) {
+        if (halfLifeDays == 0) {
+            return null;
+        }
+        if (!(halfLifeDays > 0)) {
+            throw new IllegalArgumentException("half-life must be positive days or 0 (none), got " + halfLifeDays);
+        }
+        double perStep = -(double) stepMillis / (halfLifeDays * LocalClock.DAY_MILLIS);
+        double[] w = new double[to];
+        for (int t = 0; t < to; t++) {
+            w[t] = Math.pow(2.0, perStep * (to - 1 - t));
+        }
+        return w;
+    }
+
     /** Mean of each column over [from, to); a column without data takes the mean of the other columns' means (0 if none). */
     public static double[] segmentMeans(double[] x, int n, int from, int to) {
+        return segmentMeans(x, n, from, to, null);
+    }
+
+    /** {@link #segmentMeans(double[], int, int, int)} with row t counted {@code weight[t]} times (null = once). */
+    static double[] segmentMeans(double[] x, int n, int from, int to, double[] weight) {
         double[] sum = new double[n];
-        int[] count = new int[n];
+        double[] count = new double[n];
         for (int t = from; t < to; t++) {
             int rowOff = t * n;
+            double w = weight == null ? 1.0 : weight[t];
             for (int i = 0; i < n; i++) {
                 double v = x[rowOff + i];
                 if (!Double.isNaN(v)) {
-                    sum[i] += v;
-                    count[i]++;
+                    sum[i] += w * v;
+                    count[i] += w;
                 }
             }
         }
@@ -150,13 +191,23 @@ public final class PeriodicProfile {
      */
     public static double[] crossFittedDeviations(double[] x, int n, ProfileSteps steps, int slots, int from, int to,
                                                  double kappa, int halfWindow, double[] profile) {
+        return crossFittedDeviations(x, n, steps, slots, from, to, kappa, halfWindow, profile, null);
+    }
+
+    /**
+     * {@link #crossFittedDeviations(double[], int, ProfileSteps, int, int, int, double, int, double[])} of a profile
+     * fitted with row weights ({@link #fit(double[], int, int[], int, int, int, double, double[])}; null = once each):
+     * each left-out profile keeps the other days' weights.
+     */
+    public static double[] crossFittedDeviations(double[] x, int n, ProfileSteps steps, int slots, int from, int to,
+                                                 double kappa, int halfWindow, double[] profile, double[] weight) {
         double[] d = deviations(x, n, steps, profile);
         int[] bin = steps.bin();
         boolean[] newDay = steps.dayStart();
-        double[] mean = segmentMeans(x, n, from, to);
+        double[] mean = segmentMeans(x, n, from, to, weight);
         double[] sum = new double[2 * slots * n];
-        int[] count = new int[2 * slots * n];
-        accumulate(x, n, bin, from, to, sum, count, 1);
+        double[] count = new double[2 * slots * n];
+        accumulate(x, n, bin, from, to, sum, count, 1, weight);
         double[] leftOut = new double[2 * slots * n];
         int dayStart = from;
         while (dayStart < to) {
@@ -164,46 +215,54 @@ public final class PeriodicProfile {
             while (dayEnd < to && !newDay[dayEnd]) {
                 dayEnd++;
             }
-            accumulate(x, n, bin, dayStart, dayEnd, sum, count, -1);
+            accumulate(x, n, bin, dayStart, dayEnd, sum, count, -1, weight);
             shrink(sum, count, mean, n, slots, kappa, leftOut);
             double[] dayProfile = smooth(leftOut, n, slots, halfWindow);
             for (int t = dayStart; t < dayEnd; t++) {
                 subtract(x, n, steps, t, dayProfile, d);
             }
-            accumulate(x, n, bin, dayStart, dayEnd, sum, count, 1);
+            accumulate(x, n, bin, dayStart, dayEnd, sum, count, 1, weight);
             dayStart = dayEnd;
         }
         return d;
     }
 
-    /** Adds (sign 1) or removes (sign -1) rows [from, to) from the per-(profile row, segment) sums and counts. */
-    private static void accumulate(double[] x, int n, int[] profileRow, int from, int to, double[] sum, int[] count,
-                                   int sign) {
+    /**
+     * Adds (sign 1) or removes (sign -1) rows [from, to), row t weighted {@code weight[t]} (null = 1), from the
+     * per-(profile row, segment) sums and counts. With unit weights the counts stay whole numbers, exact in doubles.
+     */
+    private static void accumulate(double[] x, int n, int[] profileRow, int from, int to, double[] sum,
+                                   double[] count, int sign, double[] weight) {
         for (int t = from; t < to; t++) {
             int base = profileRow[t] * n;
             int rowOff = t * n;
+            double w = weight == null ? sign : sign * weight[t];
             for (int i = 0; i < n; i++) {
                 double v = x[rowOff + i];
                 if (!Double.isNaN(v)) {
-                    sum[base + i] += sign * v;
-                    count[base + i] += sign;
+                    sum[base + i] += w * v;
+                    count[base + i] += w;
                 }
             }
         }
     }
 
-    /** mu = (sum + kappa m_i) / (count + kappa) per day type, falling back to the all-days slot mean. */
-    private static void shrink(double[] sum, int[] count, double[] mean, int n, int slots, double kappa,
+    /**
+     * mu = (sum + kappa m_i) / (count + kappa) per day type, falling back to the all-days slot mean where the day type
+     * has no reading: a count under {@link #NO_WEIGHT}, which a day removed from weighted sums leaves as rounding
+     * residue where unit weights leave 0.
+     */
+    private static void shrink(double[] sum, double[] count, double[] mean, int n, int slots, double kappa,
                                double[] profile) {
         for (int k = 0; k < slots; k++) {
             for (int i = 0; i < n; i++) {
                 int weekday = k * n + i;
                 int weekend = (slots + k) * n + i;
                 double allSum = sum[weekday] + sum[weekend];
-                int allCount = count[weekday] + count[weekend];
+                double allCount = count[weekday] + count[weekend];
                 double all = (allSum + kappa * mean[i]) / (allCount + kappa);
-                profile[weekday] = count[weekday] > 0 ? (sum[weekday] + kappa * mean[i]) / (count[weekday] + kappa) : all;
-                profile[weekend] = count[weekend] > 0 ? (sum[weekend] + kappa * mean[i]) / (count[weekend] + kappa) : all;
+                profile[weekday] = count[weekday] > NO_WEIGHT ? (sum[weekday] + kappa * mean[i]) / (count[weekday] + kappa) : all;
+                profile[weekend] = count[weekend] > NO_WEIGHT ? (sum[weekend] + kappa * mean[i]) / (count[weekend] + kappa) : all;
             }
         }
     }

@@ -156,7 +156,7 @@ class ManifoldTrainerTest {
             }
         }
         TrainingConfig grid = new TrainingConfig("s", "p", null, 256, new int[] {1, 3}, new int[] {1},
-                new double[] {1.0}, 0.2, 2, new int[] {0}, 0.01, 85, 1.645, 60, 1);
+                new double[] {1.0}, 0.2, 2, new int[] {0}, new double[0], 0.01, 85, 1.645, 60, 1);
         ModelCard.ZoneChoice chosen = ManifoldTrainer.fit(small.history(), small.network(), grid,
                 ProgressListener.NONE).card().hyperparameters().get(0);
         assertEquals(bestRank, chosen.rank());

@@ -9,9 +9,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 import roadcast.clean.CredibilityRules;
-import roadcast.forecast.ZoneForecast;
-import roadcast.forecast.ZoneForecaster;
-import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedUnit;
 
 /**
@@ -51,8 +48,8 @@ class ProfileSmoothingTest {
         ZoneFitter.Result wide = fit(x, n, trainSteps, cfg, monday);
         ZoneFitter.Result narrow = fit(x, n, trainSteps, cfg.withSmoothing(0, 10), monday);
         assertTrue(wide.smoothingMinutes() >= 30, "chosen smoothing " + wide.smoothingMinutes() + " min");
-        double rmseWide = heldOutRmse(wide, x, n, trainSteps, monday);
-        double rmseNarrow = heldOutRmse(narrow, x, n, trainSteps, monday);
+        double rmseWide = HeldOutForecasts.rmse(wide, x, n, trainSteps, monday, STEP);
+        double rmseNarrow = HeldOutForecasts.rmse(narrow, x, n, trainSteps, monday, STEP);
         assertTrue(rmseWide < 0.995 * rmseNarrow, "held-out RMSE " + rmseWide + " with the wide grid vs "
                 + rmseNarrow + " with 0 and 10 minutes only");
     }
@@ -62,35 +59,5 @@ class ProfileSmoothingTest {
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(first, trainSteps, STEP, UTC);
         return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, first, STEP, UTC, 12, cfg);
-    }
-
-    /** RMSE of every horizon's forecast issued after the training part. */
-    private static double heldOutRmse(ZoneFitter.Result fitted, double[] x, int n, int trainSteps, long first) {
-        ZoneForecaster kernel = new ZoneForecaster(fitted.model());
-        ZoneState state = kernel.newState();
-        int horizons = fitted.model().horizons();
-        ZoneForecast out = new ZoneForecast(horizons, n);
-        float[] row = new float[n];
-        int steps = x.length / n;
-        double sq = 0;
-        long pairs = 0;
-        for (int t = 0; t < steps - 1; t++) {
-            for (int i = 0; i < n; i++) {
-                row[i] = (float) x[t * n + i];
-            }
-            kernel.observe(state, first + t * STEP, row);
-            if (t < trainSteps) {
-                continue;
-            }
-            kernel.forecast(state, out);
-            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
-                for (int i = 0; i < n; i++) {
-                    double e = out.speed[h][i] - x[(t + h + 1) * n + i];
-                    sq += e * e;
-                    pairs++;
-                }
-            }
-        }
-        return Math.sqrt(sq / pairs);
     }
 }

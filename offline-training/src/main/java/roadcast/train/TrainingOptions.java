@@ -30,6 +30,11 @@ public final class TrainingOptions {
                     + "searched among 0, 10, 30 and 60).")
     Integer smoothing;
 
+    @Option(names = "--profile-half-life", paramLabel = "DAYS",
+            description = "Fix the recency half-life of the profile's weighting of its days, 0 = every day alike "
+                    + "(default: searched among every day alike, 14, 7, 3.5 and 2 days).")
+    Double profileHalfLife;
+
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
             description = "Last part of the training rows used to choose hyperparameters, bands and skill "
                     + "(default: ${DEFAULT-VALUE}).")
@@ -58,7 +63,10 @@ public final class TrainingOptions {
         double[] lambdas = lambda == null ? d.lambdas() : new double[] {lambda};
         return new TrainingConfig(d.dataset(), d.provenance(), d.credibility(), maxZoneSize, ranks, orders, lambdas,
                 validationFraction, d.profileShrinkage(),
-                smoothing == null ? d.smoothingMinutes() : new int[] {smoothing}, d.projectionEps(), d.freeFlowPercentile(), d.bandZ(),
+                smoothing == null ? d.smoothingMinutes() : new int[] {smoothing},
+                profileHalfLife == null ? d.profileHalfLivesDays()
+                        : profileHalfLife == 0 ? new double[0] : new double[] {profileHalfLife},
+                d.projectionEps(), d.freeFlowPercentile(), d.bandZ(),
                 maxHorizon, threads == null ? d.threads() : threads);
     }
 
