@@ -65,7 +65,9 @@ public final class IncidentDetector {
      *                      {@link #upstreamDrop()} under its expectation
      * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
      *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
-     *                      mean holds a few minutes of each), neither of them sudden enough alone
+     *                      mean holds a few minutes of each), neither of them sudden enough alone. The reading before
+     *                      last counts only when the three readings are at consecutive steps: on a road read now and
+     *                      then by probes it is older, and a fall from it is a slide, not an onset
      * @param bandCap       the farthest under the expectation the forecast's lower band may reach and still count: a
      *                      reading is under the band when it is under max(lower, (1 - bandCap) x expected). A road
      *                      read by a few floating cars has a band down to 0-25% of its expectation (the model's band
@@ -347,6 +349,8 @@ public final class IncidentDetector {
     private final double[] lastExpected;
     /** When that reading was taken (Long.MIN_VALUE before the first). */
     private final long[] lastTime;
+    /** When the reading before it was taken (Long.MIN_VALUE before the second). */
+    private final long[] lastButOneTime;
 
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
@@ -412,6 +416,8 @@ public final class IncidentDetector {
         Arrays.fill(lastExpected, Double.NaN);
         lastTime = new long[n];
         Arrays.fill(lastTime, Long.MIN_VALUE);
+        lastButOneTime = new long[n];
+        Arrays.fill(lastButOneTime, Long.MIN_VALUE);
     }
 
     /**
@@ -433,11 +439,17 @@ public final class IncidentDetector {
                 continue;
             }
             double previous = last[i];
-            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known)
-            double fallFrom = settings.jumpReadings() > 1 && lastButOne[i] > previous ? lastButOne[i] : previous;
+            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known), those
+            // of the two steps just before: an onset inside a step splits over consecutive readings of a road read
+            // every step; on a road read now and then the reading before last is older, and a fall from it is a slide
+            boolean consecutive = timeMillis - lastTime[i] == stepMillis
+                && lastTime[i] - lastButOneTime[i] == stepMillis;
+            double fallFrom = settings.jumpReadings() > 1 && consecutive && lastButOne[i] > previous ? lastButOne[i]
+                : previous;
             double previousExpected = lastExpected[i];
             // a road whose previous reading is older than one step is read by passing probes, not a loop
             boolean sparse = lastTime[i] == Long.MIN_VALUE || timeMillis - lastTime[i] > stepMillis;
+            lastButOneTime[i] = lastTime[i];
             lastTime[i] = timeMillis;
             lastButOne[i] = previous;
             last[i] = x;

@@ -361,6 +361,36 @@ class IncidentDetectorTest {
     }
 
     /**
+     * The fall over two readings is an onset split over two consecutive steps, not a slide between readings far
+     * apart: a road read by passing probes reads 60, then nothing for 35 min, then 44 and 33 (25% under 44). The
+     * reading before last (60) is older than the step before the previous one, so the fall counts from 44 and no
+     * breakdown starts; with the same readings at consecutive steps (60, 44, 33) it does.
+     */
+    @Test
+    void aFallOverTwoReadingsCountsOnlyFromConsecutiveSteps() {
+        IncidentDetector.Settings twoReadings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
+            .withJumpReadings(2);
+        float[][] rows = normal(30, 3);
+        for (int t = 6; t < 12; t++) {
+            rows[t][1] = Float.NaN; // not read between the probe at step 5 and the next at step 12
+        }
+        rows[12][1] = 44;
+        for (int t = 13; t < 18; t++) {
+            rows[t][1] = 33;
+        }
+        assertTrue(replay(rows, chain(3), twoReadings).isEmpty(),
+            "a slide from a reading 35 min old is not a sudden fall");
+        float[][] consecutive = normal(30, 3);
+        consecutive[12][1] = 44;
+        for (int t = 13; t < 18; t++) {
+            consecutive[t][1] = 33;
+        }
+        List<IncidentAlert> alerts = replay(consecutive, chain(3), twoReadings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(13 * STEP, alerts.get(0).startMillis());
+    }
+
+    /**
      * A road read by a few floating cars: the model's band reaches down to 6 km/h under an expectation of 60. An
      * incident holding it at 24 km/h (60% under) for three readings is never under that band; with the band capped
      * at 50% under the expectation it is, and the persistence alerts it. Capped or not, a road under a normal band
