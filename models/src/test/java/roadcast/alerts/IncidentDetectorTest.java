@@ -361,6 +361,51 @@ class IncidentDetectorTest {
     }
 
     /**
+     * A breakdown taken for the queue of one ahead is judged on its own when that one is dismissed: c (segment 2) dips
+     * for two readings and recovers (a probe held at a light, dismissed unconfirmed); b (segment 1) breaks down one
+     * step after c's dip began and holds 20 km/h for eight steps. While c is a suspect b is followed as its queue;
+     * once c is dismissed nothing ahead explains b, and b's own persistence alerts it, from its onset.
+     */
+    @Test
+    void aQueueBehindADismissedDipIsJudgedOnItsOwn() {
+        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        float[][] rows = normal(30, 3);
+        rows[10][2] = 20;
+        rows[11][2] = 20;
+        for (int t = 11; t < 19; t++) {
+            rows[t][1] = 20;
+        }
+        List<IncidentAlert> alerts = replay(rows, chain(3), settings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(11 * STEP, alerts.get(0).startMillis(), "from b's own onset");
+        assertEquals(13 * STEP, alerts.get(0).detectedMillis(), "at its third reading below, once c is dismissed");
+        // c dismissed in the step of b's second reading, b read twice (80% under) and then not at all (a probe road):
+        // b is judged in that same step, where two deep readings confirm it
+        float[][] sparse = normal(30, 3);
+        sparse[10][2] = 35; // 42% under: not deep, so c itself waits for a third reading
+        sparse[11][2] = 35;
+        for (int t = 11; t < 19; t++) {
+            sparse[t][1] = t < 13 ? 12 : Float.NaN;
+        }
+        List<IncidentAlert> deep = replay(sparse, chain(3), settings.withDeep(0.6, false));
+        assertEquals(1, deep.size(), deep.toString());
+        assertEquals(1, deep.get(0).segment());
+        assertEquals(12 * STEP, deep.get(0).detectedMillis(), "in the step c was dismissed");
+        // behind an incident confirmed ahead, the same breakdown stays its queue (one alert, c's)
+        float[][] incident = normal(30, 3);
+        for (int t = 10; t < 19; t++) {
+            incident[t][2] = 20;
+            if (t >= 11) {
+                incident[t][1] = 20;
+            }
+        }
+        List<IncidentAlert> one = replay(incident, chain(3), settings);
+        assertEquals(1, one.size(), one.toString());
+        assertEquals(2, one.get(0).segment());
+    }
+
+    /**
      * The fall over two readings is an onset split over two consecutive steps, not a slide between readings far
      * apart: a road read by passing probes reads 60, then nothing for 35 min, then 44 and 33 (25% under 44). The
      * reading before last (60) is older than the step before the previous one, so the fall counts from 44 and no
