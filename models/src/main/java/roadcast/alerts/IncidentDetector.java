@@ -443,6 +443,14 @@ public final class IncidentDetector {
     public void step(long timeMillis, float[] observed, double[][] prevSpeed, double[][] prevLower, long prevIssued,
                      long stepMillis, List<IncidentAlert> closed) {
         for (int i = 0; i < n; i++) {
+            // a suspect or queue not read beyond its anchor's last horizon is not known to be breaking any more: left
+            // as it was, it would make every new breakdown behind it a silent queue for hours (a probe road read
+            // once). Not dismissed: the queues already behind it stay queues (its sensor may have failed mid-incident)
+            if ((mode[i] == SUSPECT || mode[i] == QUEUE) && timeMillis - lastTime[i] > horizons * stepMillis) {
+                mode[i] = NORMAL;
+            }
+        }
+        for (int i = 0; i < n; i++) {
             double x = observed[i];
             if (Double.isNaN(x)) {
                 continue;

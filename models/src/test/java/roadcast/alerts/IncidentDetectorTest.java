@@ -406,6 +406,29 @@ class IncidentDetectorTest {
     }
 
     /**
+     * A suspect never read again (a probe road passed once) is not breaking down for ever: c dips once at step 10 and
+     * is not read after; b breaks down at step 30 and holds 20 km/h. c's suspicion has outlived its anchor's last
+     * horizon (12 steps), so b is not its queue and is alerted on its own persistence.
+     */
+    @Test
+    void aSuspectNotReadBeyondItsHorizonNoLongerMakesQueuesBehindIt() {
+        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        float[][] rows = normal(45, 3);
+        rows[10][2] = 20;
+        for (int t = 11; t < 45; t++) {
+            rows[t][2] = Float.NaN;
+        }
+        for (int t = 30; t < 38; t++) {
+            rows[t][1] = 20;
+        }
+        List<IncidentAlert> alerts = replay(rows, chain(3), settings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(1, alerts.get(0).segment());
+        assertEquals(30 * STEP, alerts.get(0).startMillis());
+        assertEquals(32 * STEP, alerts.get(0).detectedMillis());
+    }
+
+    /**
      * The fall over two readings is an onset split over two consecutive steps, not a slide between readings far
      * apart: a road read by passing probes reads 60, then nothing for 35 min, then 44 and 33 (25% under 44). The
      * reading before last (60) is older than the step before the previous one, so the fall counts from 44 and no
