@@ -56,6 +56,14 @@ class IncidentDetectorTest {
         return replay(rows, chain(rows[0].length), IncidentDetector.Settings.defaults());
     }
 
+    /** Exactly one alert, on {@code segment}, with that onset and detection step. */
+    static void assertOneAlert(List<IncidentAlert> alerts, int segment, int onsetStep, int detectedStep) {
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(segment, alerts.get(0).segment(), alerts.toString());
+        assertEquals(onsetStep * STEP, alerts.get(0).startMillis(), "onset: " + alerts);
+        assertEquals(detectedStep * STEP, alerts.get(0).detectedMillis(), "detection: " + alerts);
+    }
+
     static float[][] normal(int steps, int segments) {
         float[][] rows = new float[steps][segments];
         for (float[] r : rows) {
@@ -375,11 +383,8 @@ class IncidentDetectorTest {
         for (int t = 11; t < 19; t++) {
             rows[t][1] = 20;
         }
-        List<IncidentAlert> alerts = replay(rows, chain(3), settings);
-        assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals(1, alerts.get(0).segment());
-        assertEquals(11 * STEP, alerts.get(0).startMillis(), "from b's own onset");
-        assertEquals(13 * STEP, alerts.get(0).detectedMillis(), "at its third reading below, once c is dismissed");
+        // from b's own onset, at its third reading below once c is dismissed
+        assertOneAlert(replay(rows, chain(3), settings), 1, 11, 13);
         // c dismissed in the step of b's second reading, b read twice (80% under) and then not at all (a probe road):
         // b is judged in that same step, where two deep readings confirm it
         float[][] sparse = normal(30, 3);
@@ -388,10 +393,7 @@ class IncidentDetectorTest {
         for (int t = 11; t < 19; t++) {
             sparse[t][1] = t < 13 ? 12 : Float.NaN;
         }
-        List<IncidentAlert> deep = replay(sparse, chain(3), settings.withDeep(0.6, false));
-        assertEquals(1, deep.size(), deep.toString());
-        assertEquals(1, deep.get(0).segment());
-        assertEquals(12 * STEP, deep.get(0).detectedMillis(), "in the step c was dismissed");
+        assertOneAlert(replay(sparse, chain(3), settings.withDeep(0.6, false)), 1, 11, 12); // in the step c was dismissed
         // behind an incident confirmed ahead, the same breakdown stays its queue (one alert, c's)
         float[][] incident = normal(30, 3);
         for (int t = 10; t < 19; t++) {
@@ -421,11 +423,7 @@ class IncidentDetectorTest {
         for (int t = 30; t < 38; t++) {
             rows[t][1] = 20;
         }
-        List<IncidentAlert> alerts = replay(rows, chain(3), settings);
-        assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals(1, alerts.get(0).segment());
-        assertEquals(30 * STEP, alerts.get(0).startMillis());
-        assertEquals(32 * STEP, alerts.get(0).detectedMillis());
+        assertOneAlert(replay(rows, chain(3), settings), 1, 30, 32);
     }
 
     /**
@@ -507,11 +505,7 @@ class IncidentDetectorTest {
         for (int t = 11; t < 16; t++) {
             queued[t][0] = 30;
         }
-        List<IncidentAlert> alerts = replay(queued, chain(3), early);
-        assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals(1, alerts.get(0).segment());
-        assertEquals(10 * STEP, alerts.get(0).startMillis());
-        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second reading");
+        assertOneAlert(replay(queued, chain(3), early), 1, 10, 12); // confirmed at the second reading
         assertTrue(replay(queued, chain(3), early.withQueueEarly(false)).isEmpty(), "without it: three needed");
         assertTrue(replay(twoReadings(), chain(3), early).isEmpty(), "the road behind normal: no queue");
         float[][] unread = twoReadings();
