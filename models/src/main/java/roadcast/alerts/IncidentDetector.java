@@ -65,7 +65,9 @@ public final class IncidentDetector {
      *                      {@link #upstreamDrop()} under its expectation
      * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
      *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
-     *                      mean holds a few minutes of each), neither of them sudden enough alone
+     *                      mean holds a few minutes of each), neither of them sudden enough alone. The reading before
+     *                      last counts only when the three readings are at consecutive steps: on a road read now and
+     *                      then by probes it is older, and a fall from it is a slide, not an onset
      * @param bandCap       the farthest under the expectation the forecast's lower band may reach and still count: a
      *                      reading is under the band when it is under max(lower, (1 - bandCap) x expected). A road
      *                      read by a few floating cars has a band down to 0-25% of its expectation (the model's band
@@ -347,6 +349,14 @@ public final class IncidentDetector {
     private final double[] lastExpected;
     /** When that reading was taken (Long.MIN_VALUE before the first). */
     private final long[] lastTime;
+    /** The downstream segment whose breakdown a queued segment was taken to be the queue of. */
+    private final int[] queueHead;
+    /** Readings below the expectation since the onset (a queued segment's, for judging it on its own). */
+    private final int[] readingsBelow;
+    /** The segment's last breakdown was dismissed (a suspect that went back to normal unconfirmed). */
+    private final boolean[] dismissed;
+    /** When the reading before it was taken (Long.MIN_VALUE before the second). */
+    private final long[] lastButOneTime;
 
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
@@ -412,6 +422,11 @@ public final class IncidentDetector {
         Arrays.fill(lastExpected, Double.NaN);
         lastTime = new long[n];
         Arrays.fill(lastTime, Long.MIN_VALUE);
+        queueHead = new int[n];
+        readingsBelow = new int[n];
+        dismissed = new boolean[n];
+        lastButOneTime = new long[n];
+        Arrays.fill(lastButOneTime, Long.MIN_VALUE);
     }
 
     /**
@@ -428,16 +443,30 @@ public final class IncidentDetector {
     public void step(long timeMillis, float[] observed, double[][] prevSpeed, double[][] prevLower, long prevIssued,
                      long stepMillis, List<IncidentAlert> closed) {
         for (int i = 0; i < n; i++) {
+            // a suspect or queue not read beyond its anchor's last horizon is not known to be breaking any more: left
+            // as it was, it would make every new breakdown behind it a silent queue for hours (a probe road read
+            // once). Not dismissed: the queues already behind it stay queues (its sensor may have failed mid-incident)
+            if ((mode[i] == SUSPECT || mode[i] == QUEUE) && timeMillis - lastTime[i] > horizons * stepMillis) {
+                mode[i] = NORMAL;
+            }
+        }
+        for (int i = 0; i < n; i++) {
             double x = observed[i];
             if (Double.isNaN(x)) {
                 continue;
             }
             double previous = last[i];
-            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known)
-            double fallFrom = settings.jumpReadings() > 1 && lastButOne[i] > previous ? lastButOne[i] : previous;
+            // the fall counts from the higher of the last jumpReadings readings (NaN: that one is not known), those
+            // of the two steps just before: an onset inside a step splits over consecutive readings of a road read
+            // every step; on a road read now and then the reading before last is older, and a fall from it is a slide
+            boolean consecutive = timeMillis - lastTime[i] == stepMillis
+                && lastTime[i] - lastButOneTime[i] == stepMillis;
+            double fallFrom = settings.jumpReadings() > 1 && consecutive && lastButOne[i] > previous ? lastButOne[i]
+                : previous;
             double previousExpected = lastExpected[i];
             // a road whose previous reading is older than one step is read by passing probes, not a loop
             boolean sparse = lastTime[i] == Long.MIN_VALUE || timeMillis - lastTime[i] > stepMillis;
+            lastButOneTime[i] = lastTime[i];
             lastTime[i] = timeMillis;
             lastButOne[i] = previous;
             last[i] = x;
@@ -473,7 +502,10 @@ public final class IncidentDetector {
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
                     allDeep[i] = deep(x, prevSpeed[0][i]);
-                    mode[i] = downstreamBreaking(i, timeMillis) ? QUEUE : SUSPECT;
+                    readingsBelow[i] = 1;
+                    dismissed[i] = false;
+                    queueHead[i] = downstreamBreaking(i, timeMillis);
+                    mode[i] = queueHead[i] >= 0 ? QUEUE : SUSPECT;
                     if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
                         judgeSpillBack(i, 0, timeMillis, observed);
                     }
@@ -485,26 +517,28 @@ public final class IncidentDetector {
                     int h = lead(i, timeMillis, stepMillis);
                     double expected = anchorSpeed[i * horizons + h];
                     boolean low = below(x, expected, anchorLower[i * horizons + h]);
+                    if (mode[i] == QUEUE && headDismissed(i)) {
+                        // the breakdown it queued behind was dismissed (a probe's dip ahead, not an incident): no queue
+                        // explains this one any more, so it is judged as a breakdown of its own, from its onset
+                        mode[i] = SUSPECT;
+                        count[i] = readingsBelow[i];
+                    }
                     if (mode[i] == SUSPECT) {
                         if (!low) {
                             mode[i] = NORMAL;
+                            dismissed[i] = true;
                             continue;
                         }
                         severity[i] = Math.max(severity[i], 1 - x / expected);
                         allDeep[i] &= deep(x, expected);
-                        if (++count[i] >= settings.persistSteps()) {
-                            judgeSpillBack(i, h, timeMillis, observed);
-                        } else if (count[i] >= 2 && allDeep[i]) {
-                            judgeDeep(i, h, timeMillis, observed);
-                        }
-                        if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps()
-                            && settings.queueEarly()) {
-                            judgeQueue(i, h, timeMillis, observed);
-                        }
+                        count[i]++;
+                        judgeSuspect(i, h, timeMillis, observed);
                         continue;
                     }
                     if (low) {
                         severity[i] = Math.max(severity[i], 1 - x / expected);
+                        allDeep[i] &= deep(x, expected);
+                        readingsBelow[i]++;
                         count[i] = 0;
                     } else if (++count[i] >= settings.clearSteps()) {
                         if (mode[i] == ALERT) {
@@ -516,6 +550,41 @@ public final class IncidentDetector {
                 }
                 default -> throw new IllegalStateException("mode " + mode[i]);
             }
+        }
+        // a road read this step as the queue of one ahead whose breakdown was dismissed later in the same step (a
+        // segment after it in this loop): judged on its own now, not at its next reading, which may never come
+        for (int i = 0; i < n; i++) {
+            if (mode[i] == QUEUE && lastTime[i] == timeMillis && headDismissed(i)) {
+                int h = lead(i, timeMillis, stepMillis);
+                if (below(observed[i], anchorSpeed[i * horizons + h], anchorLower[i * horizons + h])) {
+                    mode[i] = SUSPECT;
+                    count[i] = readingsBelow[i];
+                    judgeSuspect(i, h, timeMillis, observed);
+                } else { // recovering: dismissed, as a suspect read above its band is
+                    mode[i] = NORMAL;
+                    dismissed[i] = true;
+                }
+            }
+        }
+    }
+
+    /** The breakdown a queued segment followed was dismissed: nothing ahead explains its own any more. */
+    private boolean headDismissed(int i) {
+        return mode[queueHead[i]] == NORMAL && dismissed[queueHead[i]];
+    }
+
+    /**
+     * A suspect with {@code count[i]} readings below: judged on its persistence and spill-back, two deep readings,
+     * or (with {@link Settings#queueEarly()}) two readings and the queue behind it.
+     */
+    private void judgeSuspect(int i, int h, long timeMillis, float[] observed) {
+        if (count[i] >= settings.persistSteps()) {
+            judgeSpillBack(i, h, timeMillis, observed);
+        } else if (count[i] >= 2 && allDeep[i]) {
+            judgeDeep(i, h, timeMillis, observed);
+        }
+        if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps() && settings.queueEarly()) {
+            judgeQueue(i, h, timeMillis, observed);
         }
     }
 
@@ -590,6 +659,7 @@ public final class IncidentDetector {
             count[i] = 0;
         } else if (count[i] >= settings.persistSteps() + settings.confirmSteps()) {
             mode[i] = NORMAL; // a deeper-than-usual peak on this road or this area, not an incident
+            dismissed[i] = true;
         }
     }
 
@@ -618,18 +688,18 @@ public final class IncidentDetector {
     }
 
     /**
-     * True when a segment directly downstream of i is breaking down, alerted or queued since no later than now: i's
-     * breakdown is that queue growing upstream. Contiguity, not a depth limit, bounds the queue.
+     * The first segment directly downstream of i that is breaking down, alerted or queued since no later than now
+     * (-1 = none): i's breakdown is that queue growing upstream. Contiguity, not a depth limit, bounds the queue.
      */
-    private boolean downstreamBreaking(int i, long timeMillis) {
+    private int downstreamBreaking(int i, long timeMillis) {
         if (downstream == null || downstream[i] == null) {
-            return false;
+            return -1;
         }
         for (int j : downstream[i]) {
             if (j != i && j >= 0 && j < n && mode[j] != NORMAL && onset[j] <= timeMillis) {
-                return true;
+                return j;
             }
         }
-        return false;
+        return -1;
     }
 }

@@ -56,6 +56,14 @@ class IncidentDetectorTest {
         return replay(rows, chain(rows[0].length), IncidentDetector.Settings.defaults());
     }
 
+    /** Exactly one alert, on {@code segment}, with that onset and detection step. */
+    static void assertOneAlert(List<IncidentAlert> alerts, int segment, int onsetStep, int detectedStep) {
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(segment, alerts.get(0).segment(), alerts.toString());
+        assertEquals(onsetStep * STEP, alerts.get(0).startMillis(), "onset: " + alerts);
+        assertEquals(detectedStep * STEP, alerts.get(0).detectedMillis(), "detection: " + alerts);
+    }
+
     static float[][] normal(int steps, int segments) {
         float[][] rows = new float[steps][segments];
         for (float[] r : rows) {
@@ -361,6 +369,94 @@ class IncidentDetectorTest {
     }
 
     /**
+     * A breakdown taken for the queue of one ahead is judged on its own when that one is dismissed: c (segment 2) dips
+     * for two readings and recovers (a probe held at a light, dismissed unconfirmed); b (segment 1) breaks down one
+     * step after c's dip began and holds 20 km/h for eight steps. While c is a suspect b is followed as its queue;
+     * once c is dismissed nothing ahead explains b, and b's own persistence alerts it, from its onset.
+     */
+    @Test
+    void aQueueBehindADismissedDipIsJudgedOnItsOwn() {
+        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        float[][] rows = normal(30, 3);
+        rows[10][2] = 20;
+        rows[11][2] = 20;
+        for (int t = 11; t < 19; t++) {
+            rows[t][1] = 20;
+        }
+        // from b's own onset, at its third reading below once c is dismissed
+        assertOneAlert(replay(rows, chain(3), settings), 1, 11, 13);
+        // c dismissed in the step of b's second reading, b read twice (80% under) and then not at all (a probe road):
+        // b is judged in that same step, where two deep readings confirm it
+        float[][] sparse = normal(30, 3);
+        sparse[10][2] = 35; // 42% under: not deep, so c itself waits for a third reading
+        sparse[11][2] = 35;
+        for (int t = 11; t < 19; t++) {
+            sparse[t][1] = t < 13 ? 12 : Float.NaN;
+        }
+        assertOneAlert(replay(sparse, chain(3), settings.withDeep(0.6, false)), 1, 11, 12); // in the step c was dismissed
+        // behind an incident confirmed ahead, the same breakdown stays its queue (one alert, c's)
+        float[][] incident = normal(30, 3);
+        for (int t = 10; t < 19; t++) {
+            incident[t][2] = 20;
+            if (t >= 11) {
+                incident[t][1] = 20;
+            }
+        }
+        List<IncidentAlert> one = replay(incident, chain(3), settings);
+        assertEquals(1, one.size(), one.toString());
+        assertEquals(2, one.get(0).segment());
+    }
+
+    /**
+     * A suspect never read again (a probe road passed once) is not breaking down for ever: c dips once at step 10 and
+     * is not read after; b breaks down at step 30 and holds 20 km/h. c's suspicion has outlived its anchor's last
+     * horizon (12 steps), so b is not its queue and is alerted on its own persistence.
+     */
+    @Test
+    void aSuspectNotReadBeyondItsHorizonNoLongerMakesQueuesBehindIt() {
+        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        float[][] rows = normal(45, 3);
+        rows[10][2] = 20;
+        for (int t = 11; t < 45; t++) {
+            rows[t][2] = Float.NaN;
+        }
+        for (int t = 30; t < 38; t++) {
+            rows[t][1] = 20;
+        }
+        assertOneAlert(replay(rows, chain(3), settings), 1, 30, 32);
+    }
+
+    /**
+     * The fall over two readings is an onset split over two consecutive steps, not a slide between readings far
+     * apart: a road read by passing probes reads 60, then nothing for 35 min, then 44 and 33 (25% under 44). The
+     * reading before last (60) is older than the step before the previous one, so the fall counts from 44 and no
+     * breakdown starts; with the same readings at consecutive steps (60, 44, 33) it does.
+     */
+    @Test
+    void aFallOverTwoReadingsCountsOnlyFromConsecutiveSteps() {
+        IncidentDetector.Settings twoReadings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
+            .withJumpReadings(2);
+        float[][] rows = normal(30, 3);
+        for (int t = 6; t < 12; t++) {
+            rows[t][1] = Float.NaN; // not read between the probe at step 5 and the next at step 12
+        }
+        rows[12][1] = 44;
+        for (int t = 13; t < 18; t++) {
+            rows[t][1] = 33;
+        }
+        assertTrue(replay(rows, chain(3), twoReadings).isEmpty(),
+            "a slide from a reading 35 min old is not a sudden fall");
+        float[][] consecutive = normal(30, 3);
+        consecutive[12][1] = 44;
+        for (int t = 13; t < 18; t++) {
+            consecutive[t][1] = 33;
+        }
+        List<IncidentAlert> alerts = replay(consecutive, chain(3), twoReadings);
+        assertEquals(1, alerts.size(), alerts.toString());
+        assertEquals(13 * STEP, alerts.get(0).startMillis());
+    }
+
+    /**
      * A road read by a few floating cars: the model's band reaches down to 6 km/h under an expectation of 60. An
      * incident holding it at 24 km/h (60% under) for three readings is never under that band; with the band capped
      * at 50% under the expectation it is, and the persistence alerts it. Capped or not, a road under a normal band
@@ -409,11 +505,7 @@ class IncidentDetectorTest {
         for (int t = 11; t < 16; t++) {
             queued[t][0] = 30;
         }
-        List<IncidentAlert> alerts = replay(queued, chain(3), early);
-        assertEquals(1, alerts.size(), alerts.toString());
-        assertEquals(1, alerts.get(0).segment());
-        assertEquals(10 * STEP, alerts.get(0).startMillis());
-        assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second reading");
+        assertOneAlert(replay(queued, chain(3), early), 1, 10, 12); // confirmed at the second reading
         assertTrue(replay(queued, chain(3), early.withQueueEarly(false)).isEmpty(), "without it: three needed");
         assertTrue(replay(twoReadings(), chain(3), early).isEmpty(), "the road behind normal: no queue");
         float[][] unread = twoReadings();

@@ -455,7 +455,7 @@ public final class AlertsBenchmark {
         }
         List<String> ids = Arrays.asList(history.segmentIds());
         List<String> trace = new ArrayList<>();
-        trace.add("incident,start,time,observed,expected,lower,under,upstream,downstream");
+        List<Incident> traced = new ArrayList<>(); // the incident of each trace row
         for (int t = 0; t < endRows; t++) {
             long time = first + t * step;
             if (explain != null && havePrev) {
@@ -463,6 +463,7 @@ public final class AlertsBenchmark {
                     float x = inputs[t][inc.segment()];
                     if (time >= inc.start() - EARLY_MILLIS && time < inc.end() && !Float.isNaN(x)) {
                         trace.add(explainRow(inc, time, x, prevSpeed, prevLower, inputs[t], downstream, ids));
+                        traced.add(inc);
                     }
                 }
             }
@@ -489,15 +490,22 @@ public final class AlertsBenchmark {
         for (Incident inc : scored) {
             incidents.add(withReadings(inc, inputs, first, step));
         }
-        if (explain != null) {
-            Files.write(explain, trace, StandardCharsets.UTF_8);
-        }
         List<Result> results = new ArrayList<>();
         for (int k = 0; k < detectors.size(); k++) {
             List<IncidentAlert> found = alerts.get(k);
             found.addAll(detectors.get(k).open());
             found.removeIf(a -> a.startMillis() < testStart);
             results.add(score(found, incidents, testStart, testEnd, trained.seconds(), settings.get(k)));
+        }
+        if (explain != null) {
+            // the last column says whether the (first) setting found the incident: when its first alert was raised
+            List<String> lines = new ArrayList<>();
+            lines.add("incident,start,time,observed,expected,lower,under,upstream,downstream,found");
+            for (int r = 0; r < trace.size(); r++) {
+                long when = firstDetection(alerts.get(0), traced.get(r));
+                lines.add(trace.get(r) + "," + (when == Long.MAX_VALUE ? "" : java.time.Instant.ofEpochMilli(when)));
+            }
+            Files.write(explain, lines, StandardCharsets.UTF_8);
         }
         return results;
     }
@@ -547,6 +555,26 @@ public final class AlertsBenchmark {
         return new Incident(inc.segment(), inc.start(), inc.end(), readings);
     }
 
+    /**
+     * An alert is the incident's when it is on its segment and its onset lies between {@link #EARLY_MILLIS} before
+     * the incident's start and its end.
+     */
+    static boolean matches(IncidentAlert a, Incident inc) {
+        return inc.segment() == a.segment() && a.startMillis() >= inc.start() - EARLY_MILLIS
+            && a.startMillis() <= inc.end();
+    }
+
+    /** When the first of {@code alerts} matching the incident was raised; Long.MAX_VALUE when none matches. */
+    static long firstDetection(List<IncidentAlert> alerts, Incident inc) {
+        long first = Long.MAX_VALUE;
+        for (IncidentAlert a : alerts) {
+            if (matches(a, inc)) {
+                first = Math.min(first, a.detectedMillis());
+            }
+        }
+        return first;
+    }
+
     /** Scores alerts against the incidents that start in [testStart, testEnd). */
     static Result score(List<IncidentAlert> alerts, List<Incident> incidents, long testStart, long testEnd,
                         double trainSeconds, IncidentDetector.Settings settings) {
@@ -558,8 +586,7 @@ public final class AlertsBenchmark {
             boolean hit = false;
             for (int k = 0; k < incidents.size(); k++) {
                 Incident inc = incidents.get(k);
-                if (inc.segment() == a.segment() && a.startMillis() >= inc.start() - EARLY_MILLIS
-                    && a.startMillis() <= inc.end()) {
+                if (matches(a, inc)) {
                     hit = true;
                     detected[k] = true;
                     firstDetection[k] = Math.min(firstDetection[k], a.detectedMillis());

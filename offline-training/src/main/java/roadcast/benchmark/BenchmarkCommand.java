@@ -117,7 +117,8 @@ public final class BenchmarkCommand implements Callable<Integer> {
     @Option(names = "--alerts-explain", paramLabel = "FILE",
             description = "With --protocol alerts: write every reading the detector saw of each scored incident's "
                     + "road while it lasted (CSV: incident,start,time,observed,expected,lower,under,upstream,"
-                    + "downstream; neighbours as id:read/expected, '-' = no reading): why each was found or missed (default: "
+                    + "downstream,found; neighbours as id:read/expected, '-' = no reading; found = when the incident's first alert "
+                    + "was raised, empty when missed): why each was found or missed (default: "
                     + "not written)")
     Path alertsExplain;
 

@@ -57,12 +57,15 @@ class AlertsBenchmarkTest {
         assertTrue(out.toString().contains("protocol alerts"), out.toString());
         // --alerts-explain: every reading of each scored incident's road, with forecast, band and neighbours
         List<String> rows = Files.readAllLines(explain);
-        assertEquals("incident,start,time,observed,expected,lower,under,upstream,downstream", rows.get(0));
+        assertEquals("incident,start,time,observed,expected,lower,under,upstream,downstream,found", rows.get(0));
         assertTrue(rows.size() > incidents, "the generated city reads every road every step: " + rows.size());
         String[] row = rows.get(1).split(",", -1);
-        assertEquals(9, row.length, rows.get(1));
+        assertEquals(10, row.length, rows.get(1));
         assertTrue(Double.parseDouble(row[4]) > 0, "the forecast's expectation: " + rows.get(1));
         assertTrue(row[7].contains(":") || row[8].contains(":"), "its neighbours as id:read/expected: " + rows.get(1));
+        // the last column: when the incident was found (an instant), empty when missed; most are found here
+        assertTrue(rows.stream().skip(1).filter(x -> x.matches(".*,\\d{4}-\\d\\d-\\d\\dT[^,]*Z$")).count()
+            > (rows.size() - 1) / 2, "found times: " + rows.subList(0, Math.min(5, rows.size())));
 
         // no ground truth: a clear refusal, not a crash
         Files.delete(city.resolve("events.csv"));
