@@ -17,7 +17,9 @@ public class ZoneState {
 
     /**
      * The kernel's per-segment memory: the last two off-manifold residuals, newest first, [e_t (n), e_{t-1} (n)], 0
-     * where the segment had no reading; then the smoothed nowcast s_t (n), NaN before the zone's first reading. A state
+     * where the segment had no reading; then the nowcasts of the last {@code ZoneForecaster.SMOOTHING_STEPS} steps,
+     * newest first (n each; NaN for a step without a reading of the zone, and before the first): the smoothed
+     * nowcast s_t is their mean. A state
      * of a build before the smoothed nowcast holds the first two rows only: the kernel grows it at the next step (one
      * array, so the streaming job's state layout is unchanged).
      */

@@ -37,8 +37,8 @@ import roadcast.skill.DayPeriod;
  * standardised by it: the band the detector's settings were chosen on. A model fitted before they existed (or
  * built without them) has the forecast band's sigma and band here: the band its detector always read</li>
  * <li>nowcastSmoothing [H * {@link #SMOOTHING_CELLS}]: b_{h,p,c}, the weight of the smoothed nowcast's difference
- * from the nowcast, s_t - n_t (s an exponential average of the nowcasts,
- * {@link roadcast.forecast.ZoneForecaster#SMOOTHING_ALPHA}), added to the forecast, per horizon, time-of-day period p
+ * from the nowcast, s_t - n_t (s the mean of the nowcasts of the last
+ * {@link roadcast.forecast.ZoneForecaster#SMOOTHING_STEPS} steps), added to the forecast, per horizon, time-of-day period p
  * of the issue time and state c of the road then ({@link #smoothingState}), at [(h * PERIODS + p) * STATES + c]: at
  * night a loop's last reading is noisy and the recent mean a better start, by day the last reading is</li>
  * </ul>

@@ -62,8 +62,9 @@ class ZoneForecasterTest {
         DMatrixRMaj u = DMatrixRMaj.wrap(n, r, zm.basis());
         double[][] z = new double[steps][r];
         double[][] e = new double[steps][n];
-        // the smoothed nowcast: exponential average of the nowcasts of the steps with a reading of the zone
-        double[][] smoothed = new double[steps][n];
+        // the nowcast of each step with a reading of the zone (NaN for the others); the smoothed nowcast is the mean
+        // of those of the last six steps
+        double[][] nowcasts = new double[steps][n];
         int missingRows = 0;
         int emptyRows = 0;
         for (int t = 0; t < steps; t++) {
@@ -83,8 +84,8 @@ class ZoneForecasterTest {
                 emptyRows++;
                 double[] f = features(z, t - 1, r, p);
                 z[t] = latentForecast(zm, f, 0);
-                smoothed[t] = t > 0 ? smoothed[t - 1].clone() : filledNaN(n);
-                continue; // residual stays 0, the smoothed nowcast stays
+                nowcasts[t] = filledNaN(n);
+                continue; // residual stays 0, no nowcast kept for this step
             }
             DMatrixRMaj uo = new DMatrixRMaj(observed, r);
             DMatrixRMaj dobs = new DMatrixRMaj(observed, 1);
@@ -125,8 +126,21 @@ class ZoneForecasterTest {
                 for (int k = 0; k < r; k++) {
                     now += u.get(i, k) * z[t][k];
                 }
-                double before = t > 0 ? smoothed[t - 1][i] : Double.NaN;
-                smoothed[t][i] = Double.isNaN(before) ? now : 0.3 * now + 0.7 * before;
+                nowcasts[t][i] = now;
+            }
+        }
+        double[][] smoothed = new double[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                double sum = 0;
+                int count = 0;
+                for (int k = t; k >= 0 && k > t - ZoneForecaster.SMOOTHING_STEPS; k--) {
+                    if (!Double.isNaN(nowcasts[k][i])) {
+                        sum += nowcasts[k][i];
+                        count++;
+                    }
+                }
+                smoothed[t][i] = count == 0 ? Double.NaN : sum / count;
             }
         }
         assertTrue(missingRows > 10, "the fixture has rows with missing values");
@@ -341,7 +355,7 @@ class ZoneForecasterTest {
             kernel.observe(current, h.epochMillis(t), row);
             if (older != null) {
                 kernel.observe(older, h.epochMillis(t), row);
-                assertEquals(3 * n, older.residual.length);
+                assertEquals((2 + ZoneForecaster.SMOOTHING_STEPS) * n, older.residual.length);
                 // the residual rows and the latent state are the current state's
                 for (int i = 0; i < 2 * n; i++) {
                     assertEquals(current.residual[i], older.residual[i], 0.0);
