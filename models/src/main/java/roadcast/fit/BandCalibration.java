@@ -179,7 +179,11 @@ public final class BandCalibration {
         SmoothingSums smoothSums = new SmoothingSums(horizons);
         walk(bestA, x, firstMillis, from, 1, blendForB, trend, null, null, null, null, null, null, null, smoothSums);
         walk(bestB, x, firstMillis, from, 0, blendForA, trend, null, null, null, null, null, null, null, smoothSums);
-        double[] nowcastSmoothing = smoothSums.weights();
+        double[] nowcastSmoothing = smoothSums.weights(-1);
+        // the band's residuals of each fold take the weights fitted on the other, as they take its blend: weights
+        // fitted on both folds made the residuals they were fitted on smaller than a new day's, and the band narrower
+        double[] smoothingForB = smoothSums.weights(0);
+        double[] smoothingForA = smoothSums.weights(1);
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
         double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
@@ -192,9 +196,9 @@ public final class BandCalibration {
         double coverage = 2 * normalCdf(bandZ) - 1;
         Quantiles q = new Quantiles(horizons);
         Quantiles qAlert = new Quantiles(q);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, nowcastSmoothing, sigmaA, q, null, null, alertA, qAlert,
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, smoothingForB, sigmaA, q, null, null, alertA, qAlert,
                 null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, nowcastSmoothing, sigmaB, q, null, null, alertB, qAlert,
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, smoothingForA, sigmaB, q, null, null, alertB, qAlert,
                 null);
         return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage, alertSigma,
                 qAlert.band(coverage, bandZ), nowcastSmoothing);
@@ -806,10 +810,11 @@ public final class BandCalibration {
         }
 
         /**
-         * The weights [H * PERIODS]: per horizon, the weights fitted on each fold are scored on the other; where they
-         * beat b = 0 there in SSE and do not lose in SAE, the horizon takes the weights fitted on both folds, else 0.
+         * The weights [H * PERIODS] fitted on fold {@code f} (-1: both): per horizon, the weights fitted on each fold
+         * are scored on the other; where they beat b = 0 there in SSE and do not lose in SAE, the horizon takes the
+         * weights fitted on fold f, else 0.
          */
-        double[] weights() {
+        double[] weights(int f) {
             double[] out = new double[horizons * ZoneModel.SMOOTHING_CELLS];
             for (int h = 0; h < horizons; h++) {
                 double sq = 0;
@@ -827,7 +832,7 @@ public final class BandCalibration {
                 }
                 if (sq < sq0 && abs <= abs0) {
                     for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
-                        out[h * ZoneModel.SMOOTHING_CELLS + p] = WEIGHTS[best(-1, h, p)];
+                        out[h * ZoneModel.SMOOTHING_CELLS + p] = WEIGHTS[best(f, h, p)];
                     }
                 }
             }
