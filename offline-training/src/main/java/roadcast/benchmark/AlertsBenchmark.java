@@ -418,19 +418,6 @@ public final class AlertsBenchmark {
                 }
             }
         }
-        // a deep reading counts as below however far down the band reaches (band-cap=0.70 with deep=0.70): a road whose
-        // band reaches under 30% of its expectation (a few floating cars, band calibrated on their noise) hides even a
-        // 90% fall, which then confirms as two deep readings do (the roads ahead reading normal)
-        for (double drop : new double[] {0.2, 0.3}) {
-            for (double jump : new double[] {0.2, 0.3}) {
-                for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                    IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0, 1,
-                        area).withDeep(0.7, true).withBandCap(0.7);
-                    out.add(three);
-                    out.add(three.withDeepProbe(0.6));
-                }
-            }
-        }
         // one deep reading on a sparse (probe-only) road, confirmed by its neighbours: the queue on the roads feeding it
         // and the area not slowing; such a road is often read once while its incident lasts
         for (double sparse : new double[] {0.5, 0.6, 0.7}) {
