@@ -86,11 +86,25 @@ public final class IncidentDetector {
      *                      behind it) and the area not slowing ({@link #areaShare()}). Such a road is often read once
      *                      while an incident lasts, and its band reaches down to 0-25% of the expectation; the
      *                      neighbours' agreement is what keeps a probe held at a red light from alerting. 1 = off
+     * @param deepApartDrop two readings at least this far under the expectation confirm like two deep ones
+     *                      ({@link #deepDrop()}, with the same contrast check) when they were taken at least two steps
+     *                      apart: on a road read by passing floating cars, not by a loop. Two readings 10 min or more
+     *                      apart come from different vehicles, so one held at a red light does not make both, and
+     *                      such a road rarely gives a third reading while an incident lasts; a loop road gives its
+     *                      third 5 min later, so it keeps {@link #deepDrop()} and its persistence. 1 = off
+     * @param deepProbeDrop two readings at least this far under the expectation confirm like two deep ones on a
+     *                      <b>probe road</b>: one that went unread at some step of the last hour
+     *                      ({@link #LOOP_WINDOW_MILLIS}), so no loop reads it. Such a road is read by passing floating
+     *                      cars and rarely gives a third reading while an incident lasts; a loop road keeps
+     *                      {@link #deepDrop()} and its persistence. 1 = off
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
-                           double sparseDrop) {
+                           double sparseDrop, double deepApartDrop, double deepProbeDrop) {
+
+        /** A road unread at some step of this long before a reading is a probe road ({@link #deepProbeDrop()}). */
+        public static final long LOOP_WINDOW_MILLIS = 60 * 60_000L;
 
         /** Chosen on validation carved from the training part (README, "Incident alerts"). */
         public static final double DEFAULT_UPSTREAM_DROP = 0.25;
@@ -123,6 +137,50 @@ public final class IncidentDetector {
             if (!(sparseDrop > 0 && sparseDrop <= 1)) {
                 throw new IllegalArgumentException("sparseDrop must be in (0, 1], got " + sparseDrop);
             }
+            if (!(deepApartDrop > 0 && deepApartDrop <= 1)) {
+                throw new IllegalArgumentException("deepApartDrop must be in (0, 1], got " + deepApartDrop);
+            }
+            if (!(deepProbeDrop > 0 && deepProbeDrop <= 1)) {
+                throw new IllegalArgumentException("deepProbeDrop must be in (0, 1], got " + deepProbeDrop);
+            }
+        }
+
+        /** Without the deep-reading threshold for probe roads ({@link #deepProbeDrop()} = 1). */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
+                        double sparseDrop, double deepApartDrop) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, deepApartDrop, 1);
+        }
+
+        /**
+         * These settings with two readings on a probe road confirming as deep ones when each is {@code drop} under
+         * the expectation ({@link #deepProbeDrop()}).
+         */
+        public Settings withDeepProbe(double drop) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop,
+                deepApartDrop, drop);
+        }
+
+        /** Without the deep-reading threshold for readings taken apart ({@link #deepApartDrop()} = 1). */
+        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
+                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
+                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
+                        double sparseDrop) {
+            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
+                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, 1);
+        }
+
+        /**
+         * These settings with two readings taken at least two steps apart confirming as deep ones when each is
+         * {@code drop} under the expectation ({@link #deepApartDrop()}).
+         */
+        public Settings withDeepApart(double drop) {
+            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, drop,
+                deepProbeDrop);
         }
 
         /** Without the single-reading confirmation on sparse roads ({@link #sparseDrop()} = 1). */
@@ -136,7 +194,8 @@ public final class IncidentDetector {
         /** These settings with one deep reading on a sparse road confirmed by its neighbours ({@link #sparseDrop()}). */
         public Settings withSparse(double drop) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, drop);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, drop, deepApartDrop,
+                deepProbeDrop);
         }
 
         /** Without the early confirmation by a queue behind. */
@@ -158,13 +217,15 @@ public final class IncidentDetector {
         /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
         public Settings withBandCap(double cap) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly, sparseDrop);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly, sparseDrop, deepApartDrop,
+                deepProbeDrop);
         }
 
         /** These settings with (or without) two readings confirmed by a queue behind ({@link #queueEarly()}). */
         public Settings withQueueEarly(boolean early) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early, sparseDrop);
+                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early, sparseDrop, deepApartDrop,
+                deepProbeDrop);
         }
 
         /** The onset's fall measured from the previous reading only. */
@@ -178,7 +239,8 @@ public final class IncidentDetector {
         /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
         public Settings withJumpReadings(int readings) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly, sparseDrop);
+                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly, sparseDrop, deepApartDrop,
+                deepProbeDrop);
         }
 
         /** Without the early confirmation of deep falls. */
@@ -191,7 +253,8 @@ public final class IncidentDetector {
         /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
         public Settings withDeep(double drop, boolean contrast) {
             return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly, sparseDrop);
+                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly, sparseDrop, deepApartDrop,
+                deepProbeDrop);
         }
 
         /**
@@ -244,11 +307,14 @@ public final class IncidentDetector {
             double bandCap = d.bandCap();
             boolean queueEarly = d.queueEarly();
             double sparse = d.sparseDrop();
+            double deepApart = d.deepApartDrop();
+            double deepProbe = d.deepProbeDrop();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], band-cap, queue-early, sparse)");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], deep-apart, "
+                        + "deep-probe, band-cap, queue-early, sparse)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -264,6 +330,8 @@ public final class IncidentDetector {
                         case "area" -> area = Double.parseDouble(value);
                         case "band-cap" -> bandCap = Double.parseDouble(value);
                         case "sparse" -> sparse = Double.parseDouble(value);
+                        case "deep-apart" -> deepApart = Double.parseDouble(value);
+                        case "deep-probe" -> deepProbe = Double.parseDouble(value);
                         case "queue-early" -> {
                             if (!value.equals("true") && !value.equals("false")) {
                                 throw new IllegalArgumentException("queue-early must be true or false, got " + value);
@@ -283,14 +351,15 @@ public final class IncidentDetector {
                             deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
-                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, band-cap, queue-early, sparse)");
+                            + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
+                            + "deep-probe, band-cap, queue-early, sparse)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver, bandCap, queueEarly, sparse);
+                jumpOver, bandCap, queueEarly, sparse, deepApart, deepProbe);
         }
 
         /**
@@ -306,6 +375,8 @@ public final class IncidentDetector {
                 upstreamShare, confirmSteps, onTrack, areaShare)
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
                 deepContrast ? "+contrast" : "") : "")
+                + (deepApartDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-apart=%.2f", deepApartDrop) : "")
+                + (deepProbeDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-probe=%.2f", deepProbeDrop) : "")
                 + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
                 + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
                 + (queueEarly ? " queue-early=true" : "")
@@ -341,6 +412,15 @@ public final class IncidentDetector {
     private final double[] severity;
     /** Every reading of the current suspect so far was {@link Settings#deepDrop()} under its expectation. */
     private final boolean[] allDeep;
+    /**
+     * Every reading of the current suspect so far was {@link Settings#deepApartDrop()} under its expectation and each
+     * after the first came more than one step after the one before it.
+     */
+    private final boolean[] allDeepApart;
+    /** Every reading of the current suspect so far was on a probe road {@link Settings#deepProbeDrop()} under. */
+    private final boolean[] allDeepProbe;
+    /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
+    private final long[] lastUnread;
     /** The segment's previous reading (NaN before the first). */
     private final double[] last;
     /** The reading before it (NaN before the second). */
@@ -414,6 +494,10 @@ public final class IncidentDetector {
         upstreamAnchor = new double[upstream.length * horizons];
         severity = new double[n];
         allDeep = new boolean[n];
+        allDeepApart = new boolean[n];
+        allDeepProbe = new boolean[n];
+        lastUnread = new long[n];
+        Arrays.fill(lastUnread, Long.MIN_VALUE);
         last = new double[n];
         Arrays.fill(last, Double.NaN);
         lastButOne = new double[n];
@@ -453,6 +537,7 @@ public final class IncidentDetector {
         for (int i = 0; i < n; i++) {
             double x = observed[i];
             if (Double.isNaN(x)) {
+                lastUnread[i] = timeMillis;
                 continue;
             }
             double previous = last[i];
@@ -502,6 +587,8 @@ public final class IncidentDetector {
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
                     allDeep[i] = deep(x, prevSpeed[0][i]);
+                    allDeepApart[i] = deepApart(x, prevSpeed[0][i]);
+                    allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     queueHead[i] = downstreamBreaking(i, timeMillis);
@@ -531,6 +618,8 @@ public final class IncidentDetector {
                         }
                         severity[i] = Math.max(severity[i], 1 - x / expected);
                         allDeep[i] &= deep(x, expected);
+                        allDeepApart[i] &= sparse && deepApart(x, expected);
+                        allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
                         continue;
@@ -538,6 +627,8 @@ public final class IncidentDetector {
                     if (low) {
                         severity[i] = Math.max(severity[i], 1 - x / expected);
                         allDeep[i] &= deep(x, expected);
+                        allDeepApart[i] &= sparse && deepApart(x, expected);
+                        allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
                         readingsBelow[i]++;
                         count[i] = 0;
                     } else if (++count[i] >= settings.clearSteps()) {
@@ -574,13 +665,14 @@ public final class IncidentDetector {
     }
 
     /**
-     * A suspect with {@code count[i]} readings below: judged on its persistence and spill-back, two deep readings,
+     * A suspect with {@code count[i]} readings below: judged on its persistence and spill-back, two deep readings
+     * (or two taken apart, {@link Settings#deepApartDrop()}, or two on a probe road, {@link Settings#deepProbeDrop()}),
      * or (with {@link Settings#queueEarly()}) two readings and the queue behind it.
      */
     private void judgeSuspect(int i, int h, long timeMillis, float[] observed) {
         if (count[i] >= settings.persistSteps()) {
             judgeSpillBack(i, h, timeMillis, observed);
-        } else if (count[i] >= 2 && allDeep[i]) {
+        } else if (count[i] >= 2 && (allDeep[i] || allDeepApart[i] || allDeepProbe[i])) {
             judgeDeep(i, h, timeMillis, observed);
         }
         if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps() && settings.queueEarly()) {
@@ -612,6 +704,21 @@ public final class IncidentDetector {
 
     private boolean deep(double x, double expected) {
         return settings.deepDrop() < 1 && x < (1 - settings.deepDrop()) * expected;
+    }
+
+    private boolean deepApart(double x, double expected) {
+        return settings.deepApartDrop() < 1 && x < (1 - settings.deepApartDrop()) * expected;
+    }
+
+    /** On a probe road ({@link #probeRoad}), {@link Settings#deepProbeDrop()} under the expectation. */
+    private boolean deepProbe(int i, double x, double expected, long timeMillis) {
+        return settings.deepProbeDrop() < 1 && probeRoad(i, timeMillis)
+            && x < (1 - settings.deepProbeDrop()) * expected;
+    }
+
+    /** Unread at some step of the last {@link Settings#LOOP_WINDOW_MILLIS}: no loop reads this road. */
+    private boolean probeRoad(int i, long timeMillis) {
+        return lastUnread[i] != Long.MIN_VALUE && timeMillis - lastUnread[i] <= Settings.LOOP_WINDOW_MILLIS;
     }
 
     /**

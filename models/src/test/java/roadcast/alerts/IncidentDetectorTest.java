@@ -328,6 +328,63 @@ class IncidentDetectorTest {
         assertTrue(replay(redLight, chain(4), deep).isEmpty(), "50% under is not deep");
     }
 
+    /**
+     * Two readings 65% under the expectation taken two steps apart (a probe road, two different vehicles) confirm at
+     * the second with {@code deep-apart=0.60} while the road ahead reads normal; {@code deep=0.70} alone waits for a
+     * third reading that never comes. The same two readings at consecutive steps (a loop road, whose next reading
+     * comes 5 min later) do not: a short dip there is judged on its persistence and recovers unalerted. With the road
+     * ahead fallen as much the contrast refuses them, as for two deep readings.
+     */
+    @Test
+    void twoReadingsTakenApartConfirmAtTheirOwnDeepThreshold() {
+        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
+            .withDeep(0.7, true);
+        IncidentDetector.Settings apart = deep.withDeepApart(0.6);
+        assertEquals("persist=3 clear=2 drop=0.20 jump=0.20 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
+            + "deep=0.70+contrast deep-apart=0.60", apart.toString());
+        assertEquals(apart, IncidentDetector.Settings.parse(apart.toString()), "the printed form reads back");
+        float[][] probe = sparse(21);
+        assertTrue(replay(probe, chain(4), deep).isEmpty(), "65% under is not 70%: a third reading never comes");
+        assertOneAlert(replay(probe, chain(4), apart), 1, 10, 12);
+
+        float[][] loop = normal(30, 4);
+        loop[10][1] = 21;
+        loop[11][1] = 21;
+        assertTrue(replay(loop, chain(4), apart).isEmpty(), "consecutive readings: a loop's short dip");
+        assertOneAlert(replay(loop, chain(4), deep.withDeep(0.6, true)), 1, 10, 11); // the loop dip a flat 0.6 takes
+
+        float[][] congestion = sparse(21);
+        for (int t = 10; t < 14; t++) {
+            congestion[t][2] = 20;
+        }
+        assertTrue(replay(congestion, chain(4), apart).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead fallen too: no contrast");
+    }
+
+    /**
+     * On a probe road (unread at some step of the last hour) two readings 65% under confirm with
+     * {@code deep-probe=0.60}, taken apart or at consecutive steps (two probes passing in a row); on a loop road read
+     * every step the same two readings do not (its third reading comes 5 min later and the dip had recovered).
+     */
+    @Test
+    void twoReadingsOnAProbeRoadConfirmAtTheirOwnDeepThreshold() {
+        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
+            .withDeep(0.7, true);
+        IncidentDetector.Settings probe = deep.withDeepProbe(0.6);
+        assertEquals(deep.toString() + " deep-probe=0.60", probe.toString());
+        assertEquals(probe, IncidentDetector.Settings.parse(probe.toString()), "the printed form reads back");
+        assertOneAlert(replay(sparse(21), chain(4), probe), 1, 10, 12);
+        float[][] inARow = sparse(60);
+        inARow[10][1] = 21;
+        inARow[11][1] = 21; // a second probe the next step
+        assertTrue(replay(inARow, chain(4), deep.withDeepApart(0.6)).isEmpty(), "not apart");
+        assertOneAlert(replay(inARow, chain(4), probe), 1, 10, 11);
+        float[][] loop = normal(30, 4);
+        loop[10][1] = 21;
+        loop[11][1] = 21;
+        assertTrue(replay(loop, chain(4), probe).isEmpty(), "a loop road read every step waits for a third reading");
+    }
+
     /** Segment 1 of a 4-chain read every other step, at {@code speed} on steps 10 and 12 only, 60 otherwise. */
     private static float[][] sparse(float speed) {
         float[][] rows = normal(30, 4);
@@ -488,6 +545,29 @@ class IncidentDetectorTest {
             dip[t][1] = 40;
         }
         assertTrue(replay(dip, chain(3), capped, 6).isEmpty(), "33% under: above the band capped at 50% under");
+    }
+
+    /**
+     * A band reaching down to 0 km/h hides every reading: a probe road read at 4 km/h twice (93% under an expectation
+     * of 60) never starts a breakdown. With the band capped at 70% under the expectation (band-cap=0.70, the depth of
+     * {@code deep=0.70}) a deep reading counts as below, and the two deep readings confirm as anywhere else (the road
+     * ahead normal); a 60% fall (24 km/h) is still hidden by that band, and the cap does not replace the contrast.
+     */
+    @Test
+    void aDeepReadingCountsUnderABandReachingZeroWhenTheBandIsCappedAtTheDeepDepth() {
+        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
+            .withDeep(0.7, true);
+        IncidentDetector.Settings capped = deep.withBandCap(0.7);
+        float[][] crawl = sparse(4);
+        assertTrue(replay(crawl, chain(4), deep, 0).isEmpty(), "4 km/h is not under a band reaching 0");
+        assertOneAlert(replay(crawl, chain(4), capped, 0), 1, 10, 12);
+        assertTrue(replay(sparse(24), chain(4), capped, 0).isEmpty(), "60% under: hidden by the band, not deep");
+        float[][] congestion = sparse(4);
+        for (int t = 10; t < 14; t++) {
+            congestion[t][2] = 20;
+        }
+        assertTrue(replay(congestion, chain(4), capped, 0).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead fallen too: no contrast");
     }
 
     /**

@@ -208,6 +208,19 @@ public final class AlertsBenchmark {
     }
 
     /**
+     * {@link #run(Dataset, Path, TrainingConfig, IncidentDetector.Settings, Path, ProgressListener)} on the validation
+     * part instead of the test part: trained on the first 60% of the steps, replayed over 60-80%, the part
+     * {@link #validate} chooses on. What to read (with {@code explain}) when studying misses to design a rule; the
+     * test part stays unread.
+     */
+    public static Result runValidation(Dataset data, Path eventsFile, TrainingConfig config,
+                                       IncidentDetector.Settings settings, Path explain, ProgressListener progress)
+        throws IOException {
+        return replay(data, eventsFile, config, VALIDATION_TRAIN_SHARE, TRAIN_SHARE, List.of(settings), explain,
+            progress).get(0);
+    }
+
+    /**
      * Chooses the detector's settings on validation carved from the training part: trains on the first 60% of the
      * steps, replays [60%, 80%) once through one detector per setting of {@code grid}, and keeps the setting with
      * the highest F1 among those whose median detection delay is at most {@code maxDelayMin} (ties: fewer alerts,
@@ -391,6 +404,20 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // three readings, two deep ones, or two at their own, lower threshold where a third rarely comes: taken apart
+        // (different vehicles 10 min or more apart) or on a probe road (no loop): an incident there reads 50-70% under
+        for (double lower : new double[] {0.5, 0.6}) {
+            for (double drop : new double[] {0.2, 0.3}) {
+                for (double jump : new double[] {0.2, 0.3}) {
+                    for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
+                            1, area).withDeep(0.7, true);
+                        out.add(three.withDeepApart(lower));
+                        out.add(three.withDeepProbe(lower));
+                    }
+                }
+            }
+        }
         // one deep reading on a sparse (probe-only) road, confirmed by its neighbours: the queue on the roads feeding it
         // and the area not slowing; such a road is often read once while its incident lasts
         for (double sparse : new double[] {0.5, 0.6, 0.7}) {
@@ -506,8 +533,29 @@ public final class AlertsBenchmark {
                 lines.add(trace.get(r) + "," + (when == Long.MAX_VALUE ? "" : java.time.Instant.ofEpochMilli(when)));
             }
             Files.write(explain, lines, StandardCharsets.UTF_8);
+            // beside it, every alert the (first) setting raised in the scored part and the incident it matched (empty:
+            // a false alert), what a rule's false alerts are read from
+            List<String> raised = new ArrayList<>();
+            raised.add("segment,onset,detected,cleared,severity,incident_start");
+            List<IncidentAlert> mine = new ArrayList<>(alerts.get(0));
+            mine.sort(java.util.Comparator.comparingLong(IncidentAlert::startMillis));
+            for (IncidentAlert a : mine) {
+                Incident hit = incidents.stream().filter(inc -> matches(a, inc)).findFirst().orElse(null);
+                raised.add(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%s", ids.get(a.segment()),
+                    java.time.Instant.ofEpochMilli(a.startMillis()), java.time.Instant.ofEpochMilli(a.detectedMillis()),
+                    a.open() ? "" : java.time.Instant.ofEpochMilli(a.clearedMillis()), a.severity(),
+                    hit == null ? "" : java.time.Instant.ofEpochMilli(hit.start())));
+            }
+            Files.write(alertsFile(explain), raised, StandardCharsets.UTF_8);
         }
         return results;
+    }
+
+    /** Where {@code --alerts-explain FILE} lists the alerts raised: FILE with {@code .alerts.csv} for its extension. */
+    static Path alertsFile(Path explain) {
+        String name = explain.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        return explain.resolveSibling((dot > 0 ? name.substring(0, dot) : name) + ".alerts.csv");
     }
 
     /**
@@ -636,6 +684,17 @@ public final class AlertsBenchmark {
                 + " min; trained on the first 60% of the steps, replayed 60-80%"
                 + (validation.datasets().size() > 1 ? "; validation parts pooled over "
                 + String.join(", ", validation.datasets()) : ""));
+            // every setting's validation figures, in grid order: how far a rule not chosen was from the choice
+            com.fasterxml.jackson.databind.node.ArrayNode tried = v.putArray("tried");
+            for (Result t : validation.tried()) {
+                ObjectNode row = tried.addObject();
+                row.put("settings", t.settings().toString());
+                row.put("alerts", t.alerts());
+                row.put("detected_incidents", t.detectedIncidents());
+                put(row, "precision", t.precision());
+                put(row, "recall", t.recall());
+                put(row, "detection_delay_min_median", t.delayMinMedian());
+            }
             o.set("validation", v);
         }
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), o);

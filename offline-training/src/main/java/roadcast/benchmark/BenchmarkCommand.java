@@ -122,6 +122,13 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     + "not written)")
     Path alertsExplain;
 
+    @Option(names = "--alerts-validation-part",
+            description = "With --protocol alerts: score the settings (the defaults or --alerts-settings) on the "
+                    + "validation part instead of the test part (trained on the first 60%% of the steps, replayed "
+                    + "60-80%%, what --alerts-tune chooses on); with --alerts-explain, the misses to study when "
+                    + "designing a rule, without reading the test part. Not with --alerts-tune.")
+    boolean alertsValidationPart;
+
     @Option(names = "--alerts-tune-with", paramLabel = "DIR", split = ",",
             description = "With --alerts-tune: also pool these data sets' validation parts (each trained on its own "
                     + "first 60%%, replayed 60-80%%; counts summed per setting) when choosing: a small city's "
@@ -170,6 +177,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         }
         if (alertsSettings != null && (alertsTune || !"alerts".equalsIgnoreCase(protocol.trim()))) {
             err.println("benchmark: --alerts-settings needs --protocol alerts and excludes --alerts-tune");
+            return 2;
+        }
+        if (alertsValidationPart && (alertsTune || !"alerts".equalsIgnoreCase(protocol.trim()))) {
+            err.println("benchmark: --alerts-validation-part needs --protocol alerts and excludes --alerts-tune");
             return 2;
         }
         if (alertsTuneWith != null && !alertsTuneWith.isEmpty() && !alertsTune) {
@@ -289,7 +300,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                 validation = AlertsBenchmark.validate(parts, AlertsBenchmark.grid(), alertsMaxDelay, bars);
                 settings = validation.chosen().settings();
             }
-            r = AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, alertsExplain, bars);
+            r = alertsValidationPart
+                    ? AlertsBenchmark.runValidation(data, dataset.resolve("events.csv"), config, settings,
+                            alertsExplain, bars)
+                    : AlertsBenchmark.run(data, dataset.resolve("events.csv"), config, settings, alertsExplain, bars);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: " + e.getMessage());
             return 2;
@@ -310,9 +324,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
                     d.precision(), d.recall(), d.delayMinMedian());
         }
         AlertsBenchmark.writeJson(r, data.name(), validation, json);
-        out.printf(Locale.ROOT, "%s, protocol alerts: %d incidents in %.1f test days, %d alerts: precision %.3f, recall "
+        out.printf(Locale.ROOT, "%s, protocol alerts: %d incidents in %.1f %s days, %d alerts: precision %.3f, recall "
                         + "%.3f, median detection delay %.1f min, %.2f false alerts per day%n", data.name(), r.incidents(),
-                r.testDays(), r.alerts(), r.precision(), r.recall(), r.delayMinMedian(), r.falseAlertsPerDay());
+                r.testDays(), alertsValidationPart ? "validation" : "test", r.alerts(), r.precision(), r.recall(),
+                r.delayMinMedian(), r.falseAlertsPerDay());
         out.printf(Locale.ROOT, "observable (read >= 2 times while they last): %d of %d incidents, recall %.3f%n",
                 r.observableIncidents(), r.incidents(), r.observableRecall());
         out.println("detector settings: " + r.settings());

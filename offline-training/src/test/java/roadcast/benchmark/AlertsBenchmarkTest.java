@@ -67,6 +67,28 @@ class AlertsBenchmarkTest {
         assertTrue(rows.stream().skip(1).filter(x -> x.matches(".*,\\d{4}-\\d\\d-\\d\\dT[^,]*Z$")).count()
             > (rows.size() - 1) / 2, "found times: " + rows.subList(0, Math.min(5, rows.size())));
 
+        // beside it every alert raised, with the incident it matched (empty: false); as many as the JSON counts
+        List<String> raised = Files.readAllLines(tmp.resolve("explain.alerts.csv"));
+        assertEquals("segment,onset,detected,cleared,severity,incident_start", raised.get(0));
+        assertEquals(r.get("alerts").asInt(), raised.size() - 1, raised.toString());
+        assertEquals(r.get("matched_alerts").asInt(), raised.stream().skip(1).filter(x -> !x.endsWith(",")).count(),
+            raised.toString());
+
+        // --alerts-validation-part: the same settings scored and explained on the validation part (60-80% of the
+        // steps, what --alerts-tune chooses on): every incident explained starts before the test part
+        Path validationExplain = tmp.resolve("validation-explain.csv");
+        StringWriter vout = new StringWriter();
+        assertEquals(0, run(new BenchmarkCommand(), vout, new StringWriter(), "--dataset", city.toString(),
+            "--protocol", "alerts", "--json", tmp.resolve("v.json").toString(), "--rank", "5", "--order", "2",
+            "--lambda", "1", "--quiet", "--alerts-validation-part", "--alerts-explain", validationExplain.toString()));
+        assertTrue(vout.toString().contains("validation days"), vout.toString());
+        java.time.Instant testStart = rows.stream().skip(1).map(x -> java.time.Instant.parse(x.split(",")[1]))
+            .min(java.util.Comparator.naturalOrder()).orElseThrow();
+        List<String> vrows = Files.readAllLines(validationExplain);
+        assertTrue(vrows.size() > 1, "the validation part holds incidents too");
+        assertTrue(vrows.stream().skip(1).allMatch(x -> java.time.Instant.parse(x.split(",")[1]).isBefore(testStart)),
+            "validation incidents start before the test part's first: " + vrows.get(1));
+
         // no ground truth: a clear refusal, not a crash
         Files.delete(city.resolve("events.csv"));
         StringWriter err2 = new StringWriter();
@@ -129,6 +151,15 @@ class AlertsBenchmarkTest {
     }
 
     @Test
+    void theValidationPartWithAlertsTuneIsRefused(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
+            "--protocol", "alerts", "--alerts-tune", "--alerts-validation-part", "--quiet"));
+        assertTrue(err.toString().contains("--alerts-validation-part needs --protocol alerts and excludes "
+            + "--alerts-tune"), err.toString());
+    }
+
+    @Test
     void alertsTuneWithWithoutAlertsTuneIsRefused(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
         assertEquals(2, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", tmp.toString(),
@@ -159,6 +190,10 @@ class AlertsBenchmarkTest {
         assertTrue(grid.stream().anyMatch(g -> g.bandCap() < 1), "the capped band is among them");
         assertTrue(grid.stream().anyMatch(g -> g.sparseDrop() < 1), "one deep reading on a sparse road is among them");
         assertTrue(grid.stream().anyMatch(g -> g.persistSteps() == 4), "four readings on a loop road are among them");
+        assertTrue(grid.stream().anyMatch(g -> g.deepApartDrop() < 1 && g.deepDrop() < 1),
+            "two readings taken apart at their own threshold are among them");
+        assertTrue(grid.stream().anyMatch(g -> g.deepProbeDrop() < 1 && g.deepDrop() < 1),
+            "two readings on a probe road at their own threshold are among them");
     }
 
     /**
