@@ -124,6 +124,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "state files written since the previous one (default: ${DEFAULT-VALUE}).")
     boolean incrementalCheckpoints;
 
+    @Option(names = "--heap-state",
+            description = "Keep the forecast jobs' keyed state (the zones) on the heap instead of RocksDB, as "
+                    + "'roadcast stream --heap-state' (default: RocksDB).")
+    boolean heapState;
+
     @Option(names = "--parallelism", paramLabel = "P", defaultValue = "1",
             description = "Parallelism of both jobs; the input topics get as many partitions (default: ${DEFAULT-VALUE}).")
     int parallelism;
@@ -305,6 +310,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("step_minutes", stepMinutes);
             o.put("incremental_checkpoints", incrementalCheckpoints);
+            o.put("state_backend", heapState ? "heap" : "rocksdb");
             write(o, out);
         }
         out.flush();
@@ -336,8 +342,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private JobExecutionResult forecast(String bootstrap, String topic, String name, Path registry, Path work)
             throws Exception {
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
-                .withCloseWhenExpected(true);
+                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withRocksDb(!heapState)
+                .withCloseWhenComplete(true).withCloseWhenExpected(true);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
                 KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
@@ -363,8 +369,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                                PrintWriter out, Delivery lagDelivery, long seconds) throws Exception {
         String name = topic.replace('.', '-');
         JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withCloseWhenComplete(true)
-                .withCloseWhenExpected(true)
+                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withRocksDb(!heapState)
+                .withCloseWhenComplete(true).withCloseWhenExpected(true)
                 .withCloseAfterQuiet(closeAfterQuiet)
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
@@ -520,6 +526,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
+            o.put("state_backend", heapState ? "heap" : "rocksdb");
             o.put("parallelism", parallelism);
             o.put("max_horizon_min", maxHorizon);
             o.put("registry", registry.toAbsolutePath().toString());
