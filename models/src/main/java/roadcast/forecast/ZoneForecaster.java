@@ -92,6 +92,8 @@ public final class ZoneForecaster {
     private final boolean hasSmoothing;
     /** [n] each segment's highest profile value: the reference of the road's state for the nowcast smoothing. */
     private final double[] top;
+    /** [n] s_t - n_t clipped, per forecast call: the same for every horizon, so computed once. */
+    private final double[] smoothingInput;
     /**
      * S: the profile smoothed for the trend term, row by row as forecasts reach it ({@link #trendRow}): smoothing the
      * whole profile of every zone when the stream starts was a tenth of the forecast thread in a 24-step run at
@@ -146,6 +148,7 @@ public final class ZoneForecaster {
         this.nowcastSmoothing = model.nowcastSmoothing();
         this.hasSmoothing = anyNonZero(nowcastSmoothing);
         this.top = new double[n];
+        this.smoothingInput = new double[n];
         java.util.Arrays.fill(top, Double.NEGATIVE_INFINITY);
         for (int k = 0; k < profile.length; k++) {
             top[k % n] = Math.max(top[k % n], profile[k]);
@@ -258,11 +261,15 @@ public final class ZoneForecaster {
      */
     public void smoothingInput(ZoneState s, double[] out) {
         nowcast(s, out);
-        double[] memory = s.residual;
+        smoothingInput(s.residual, out, out);
+    }
+
+    /** s_t - n_t clipped into {@code out} from the nowcasts {@code now} (may be {@code out}); 0 where s_t is unknown. */
+    private void smoothingInput(double[] memory, double[] now, double[] out) {
         boolean has = memory.length >= MEMORY * n;
         for (int i = 0; i < n; i++) {
             double sm = has ? smoothedNowcast(memory, i) : Double.NaN;
-            out[i] = Double.isNaN(sm) ? 0.0 : smoothingGap(sm - out[i], i);
+            out[i] = Double.isNaN(sm) ? 0.0 : smoothingGap(sm - now[i], i);
         }
     }
 
@@ -311,9 +318,7 @@ public final class ZoneForecaster {
         push(s, zHat);
         System.arraycopy(s.residual, 0, s.residual, n, n);
         java.util.Arrays.fill(s.residual, 0, n, 0.0);
-        if (s.residual.length >= MEMORY * n) {
-            shiftNowcasts(s.residual);
-        }
+        shiftNowcasts(s.residual); // observe grew an older state before it comes here
         java.util.Arrays.fill(s.imputed, true);
         s.steps++;
     }
@@ -453,6 +458,9 @@ public final class ZoneForecaster {
             }
         }
         boolean smooth = hasSmoothing && e0.length >= MEMORY * n;
+        if (smooth) {
+            smoothingInput(e0, now, smoothingInput);
+        }
         int issuePeriod = DayPeriod.of(clock.minuteOfDay(s.stepMillis)).ordinal() - 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
@@ -496,10 +504,7 @@ public final class ZoneForecaster {
                 }
                 double b = smooth ? nowcastSmoothing[cells + ZoneModel.smoothingState(now[i], top[i])] : 0.0;
                 if (b != 0.0) {
-                    double sm = smoothedNowcast(e0, i);
-                    if (!Double.isNaN(sm)) {
-                        x += b * smoothingGap(sm - now[i], i);
-                    }
+                    x += b * smoothingInput[i];
                 }
                 double y = Math.max(0.0, x);
                 speed[i] = y;
