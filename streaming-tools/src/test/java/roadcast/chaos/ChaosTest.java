@@ -12,17 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
-import roadcast.stream.StandaloneClusterTest;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
+import roadcast.trainjob.FlinkClusterTrainer;
 
 /**
  * A short {@code roadcast chaos}: a real standalone cluster (JobManager and two TaskManagers in their own JVMs), the
  * job jar submitted with {@code flink run}, a TaskManager killed with SIGKILL while readings arrive; the committed
  * output equals the offline backtest, each forecast once. One kill keeps CI within its time; the ten-kill run is the
  * command {@code roadcast chaos --kills 10}, measured in the README. Runs in the package phase (it needs the job jar), like
- * {@link StandaloneClusterTest}.
+ * the streaming module's {@code StandaloneClusterTest}.
  */
 class ChaosTest {
 
@@ -31,7 +31,7 @@ class ChaosTest {
 
     @Test
     void aTaskManagerKillLosesNothingAndDuplicatesNothing() throws Exception {
-        Path jar = StandaloneClusterTest.jobJar();
+        Path jar = FlinkClusterTrainer.jobJar();
         Path city = tmp.resolve("city");
         new CityGenerator(CityConfig.of(16, 4, 5, 5, WeekProfiles.sharedOrBuiltIn(5))).generate(city, i -> { });
         Dataset data = DatasetLoader.load(city);
