@@ -3,6 +3,9 @@ package roadcast.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,6 +36,32 @@ class HelpTest {
         for (var e : root.getSubcommands().entrySet()) {
             String usage = e.getValue().getUsageMessage(CommandLine.Help.Ansi.OFF);
             assertTrue(usage.contains("Usage: roadcast " + e.getKey()), usage);
+        }
+    }
+
+    /**
+     * A description is a format string: a lone {@code %} ("the last 20% of the steps") makes picocli print a warning
+     * on stderr before every help page and show the text raw. Rendered with stderr captured, no page may warn.
+     */
+    @Test
+    void noHelpPageWarnsAboutItsFormat() {
+        CommandLine root = new CommandLine(new Roadcast());
+        PrintStream stderr = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            renderAll(root);
+        } finally {
+            System.setErr(stderr);
+        }
+        String warnings = captured.toString(StandardCharsets.UTF_8);
+        assertEquals("", warnings, "help pages printed warnings");
+    }
+
+    private static void renderAll(CommandLine cmd) {
+        cmd.getUsageMessage(CommandLine.Help.Ansi.OFF);
+        for (CommandLine sub : cmd.getSubcommands().values()) {
+            renderAll(sub);
         }
     }
 

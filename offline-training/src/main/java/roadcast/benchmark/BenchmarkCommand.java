@@ -88,7 +88,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     Path dark;
 
     @Option(names = "--protocol", paramLabel = "tgcn|standard|kriging|alerts|sources", defaultValue = "tgcn",
-            description = "Evaluation protocol (default: ${DEFAULT-VALUE}). alerts: incident alerts on the last 20% "
+            description = "Evaluation protocol (default: ${DEFAULT-VALUE}). alerts: incident alerts on the last 20%% "
                     + "of the steps scored against the data set's events.csv (precision, recall, detection delay).")
     String protocol;
 

@@ -80,7 +80,7 @@ public final class ZoningByPeriodCommand implements Callable<Integer> {
 
     @Option(names = "--train-share", paramLabel = "X", defaultValue = "0.8",
             description = "Share of the rows that is the training part (default: ${DEFAULT-VALUE}, the T-GCN split); "
-                    + "its last 20% are the validation rows.")
+                    + "its last 20%% are the validation rows.")
     double trainShare;
 
     @Option(names = "--json", paramLabel = "FILE", description = "Write the figures as JSON (default: none).")

@@ -108,7 +108,7 @@ public final class StreamCommand implements Callable<Integer> {
                     + "has reported, without waiting for segments that were silent then (a sensor in a dropout; the "
                     + "quiet period and event time stay the fallbacks). A silent segment whose reading comes after all "
                     + "the others of its zone is refused as too late and awaited in the next step. A step that still awaits "
-                    + "only one or a few segments (at most 1 %) closes after a tenth of --close-after-quiet. Cuts the lag where "
+                    + "only one or a few segments (at most 1 %%) closes after a tenth of --close-after-quiet. Cuts the lag where "
                     + "zones are rarely complete (default: off: forecasts equal the backtest's).")
     boolean closeWhenExpected;
 
