@@ -88,7 +88,7 @@ public final class ManifoldTrainer {
                     ZoneFitter.Result r;
                     try {
                         r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, horizons,
-                                cfg);
+                                cfg, history.unit(), roadClasses(network, segments));
                     } catch (RuntimeException e) {
                         throw new ZoneFitException(zone, segments.length, e);
                     }
@@ -111,6 +111,36 @@ public final class ManifoldTrainer {
             pool.shutdownNow();
         }
         return assemble(history, network, cfg, horizonsMin, results, zoning, anchor);
+    }
+
+    /** The road class of each of a zone's segments (network indices), in its order: the grading of its levels. */
+    public static roadcast.network.RoadClass[] roadClasses(RoadNetwork network, int[] segments) {
+        roadcast.network.RoadClass[] classes = new roadcast.network.RoadClass[segments.length];
+        for (int i = 0; i < segments.length; i++) {
+            classes[i] = network.segment(segments[i]).roadClass();
+        }
+        return classes;
+    }
+
+    /**
+     * The level hold of each horizon ({@link roadcast.congestion.LevelHold}): the candidate that announces the most
+     * levels right on the validation blocks of all zones together (one hold per horizon for the model: a zone's own
+     * block has too few changes of level to choose from). Zones fitted without level counts add nothing; with none
+     * at all every hold is 0, the grade of the point forecast.
+     */
+    static double[] levelHolds(ZoneFitter.Result[] results, int horizons) {
+        int c = roadcast.congestion.LevelHold.CANDIDATES.length;
+        double[] holds = new double[horizons];
+        for (int h = 0; h < horizons; h++) {
+            long[] correct = new long[c];
+            for (ZoneFitter.Result r : results) {
+                for (int k = 0; k < c; k++) {
+                    correct[k] += r.validation().levelCorrect[h * c + k];
+                }
+            }
+            holds[h] = roadcast.congestion.LevelHold.choose(correct);
+        }
+        return holds;
     }
 
     /** How many zones chose each profile recency half-life (not in the card: its zone record stays as it was). */
@@ -279,11 +309,14 @@ public final class ManifoldTrainer {
         ModelCard card = new ModelCard(ModelCard.UNPUBLISHED, cfg.dataset(), first + zoneSuffix, last + zoneSuffix, cfg.provenance(), n, zones.length, cfg.searchGrid(),
                 choices, metrics, CodeVersion.describe(), null, Instant.now().toString());
         SkillTable skill = SkillTable.fromSums(n, horizons, sqModel, sqPersistence, sqHa, pairs);
-        ManifoldModel model = new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoning.ids(), freeFlow, cfg.credibility(), skill);
+        double[] holds = levelHolds(results, horizons);
+        ManifoldModel model = new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoning.ids(),
+                freeFlow, cfg.credibility(), skill).withLevelHold(holds);
         model = model.withCard(card.withZoning(ZoningRecord.card(model, zoning.idHighWater(), anchor)));
         card = model.card();
         LOG.info("validation RMSE by horizon {} min: model {}, persistence {}, historical average {}", hm, rmse,
                 rmseP, rmseA);
+        LOG.info("level hold by horizon {} min: {}", hm, Arrays.toString(holds));
         LOG.info("profile recency half-life (days, 0 = every day alike) -> zones: {}", halfLifeCounts(results));
         return model.withCard(card.withPayloadSha256(ModelFile.payloadSha256(model)));
     }

@@ -58,9 +58,11 @@ public final class ZoneFitter {
      * @param segments    network indices of the zone, ascending
      * @param profileRow  [T] profile row of each step
      * @param firstMillis epoch ms of row 0
+     * @param classes     road class of each of the zone's segments, in its order (null = no level counts)
      */
     static Result fit(float[][] rows, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
-                      ZoneId timeZone, int horizons, TrainingConfig cfg) {
+                      ZoneId timeZone, int horizons, TrainingConfig cfg, roadcast.history.SpeedUnit unit,
+                      roadcast.network.RoadClass[] classes) {
         int n = segments.length;
         int steps = rows.length;
         double[] x = new double[steps * n];
@@ -71,7 +73,8 @@ public final class ZoneFitter {
                 x[off + i] = row[segments[i]];
             }
         }
-        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg);
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg,
+                ProfileGrid.defaultSlotMillis(stepMillis), unit, classes);
     }
 
     /**
@@ -98,6 +101,20 @@ public final class ZoneFitter {
      */
     public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
                                  ZoneId timeZone, int horizons, TrainingConfig cfg, long slotMillis) {
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg, slotMillis, null, null);
+    }
+
+    /**
+     * The same fit, whose validation also counts the levels each level hold announces right
+     * ({@link ZoneValidation.Sums#levelCorrect}, from which {@link ManifoldTrainer#assemble} chooses the model's
+     * holds) when the zone's road classes are given.
+     *
+     * @param unit    the speeds' unit (for the grader)
+     * @param classes road class of each zone-local segment, or null for no level counts (holds 0)
+     */
+    public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
+                                 ZoneId timeZone, int horizons, TrainingConfig cfg, long slotMillis,
+                                 roadcast.history.SpeedUnit unit, roadcast.network.RoadClass[] classes) {
         ProfileGrid.check(stepMillis, slotMillis);
         int n = segments.length;
         int steps = x.length / n;
@@ -221,7 +238,8 @@ public final class ZoneFitter {
         ZoneValidation.Sums validation = ZoneValidation.run(
                 best.withBands(sigma, bands.band(), bands.blend(), bands.trend())
                         .withNowcastSmoothing(bands.nowcastSmoothing()), x,
-                firstMillis, validationStart, 1);
+                firstMillis, validationStart, 1, classes == null ? null
+                        : new ZoneValidation.Levels(roadcast.congestion.CongestionGrader.of(unit), classes, freeFlow));
         bestRmse = validation.rmse();
 
         // Refit on every training row with the chosen values; bands stay those measured on the validation block.

@@ -6,6 +6,7 @@ import java.util.List;
 
 import roadcast.congestion.CongestionGrader;
 import roadcast.congestion.CongestionLevel;
+import roadcast.congestion.LevelHold;
 import roadcast.kriging.ExtendedForecast;
 import roadcast.kriging.KrigingModel;
 import roadcast.model.ManifoldModel;
@@ -24,7 +25,8 @@ public final class Forecasts {
      * @param zone     zone index in the model
      * @param forecast the kernel's output for that zone
      * @param observed the zone-local speeds given at the issue step (NaN = no reading), or null when not kept
-     * @return one record per segment of the zone, in zone-local order; levels are null where no grade applies
+     * @return one record per segment of the zone, in zone-local order; levels ({@link LevelHold}: the model's hold
+     *         of each horizon from the kernel's nowcast and band) are null where no grade applies
      */
     public static List<Forecast> toRecords(ManifoldModel model, int zone, ZoneForecast forecast, float[] observed) {
         ZoneModel zm = model.zone(zone);
@@ -43,6 +45,7 @@ public final class Forecasts {
         double[][] speeds = forecast.speed;
         double[][] lowers = forecast.lower;
         double[][] uppers = forecast.upper;
+        double[] holds = model.levelHold();
         // An array, not a growing list: the stream calls this for every zone at every step.
         Forecast[] out = new Forecast[n];
         for (int i = 0; i < n; i++) {
@@ -59,7 +62,8 @@ public final class Forecasts {
                 speed[h] = v;
                 lower[h] = lowers[h][i];
                 upper[h] = uppers[h][i];
-                CongestionLevel l = grader.level(roadClass, v, freeFlow);
+                CongestionLevel l = LevelHold.level(grader, roadClass, freeFlow, forecast.now[i], v, lower[h],
+                        upper[h], holds[h]);
                 level[h] = l == null ? null : l.wireName();
             }
             double seen = observed == null ? Double.NaN : observed[i];
@@ -98,6 +102,7 @@ public final class Forecasts {
                 speed[h] = out.speed[h + 1][e];
                 lower[h] = out.lower[h + 1][e];
                 upper[h] = out.upper[h + 1][e];
+                // the grade of the point forecast: the level holds were chosen on the observed segments' validation
                 CongestionLevel l = grader.level(segment.roadClass(), speed[h], freeFlow);
                 level[h] = l == null ? null : l.wireName();
             }

@@ -38,6 +38,11 @@ public final class NetworkForecast {
         return zones[zoneOf[segment]].upper[h][localIndex[segment]];
     }
 
+    /** The nowcast the segment's forecast started from ({@link ZoneForecast#now}). */
+    public double now(int segment) {
+        return zones[zoneOf[segment]].now[localIndex[segment]];
+    }
+
     public boolean imputed(int segment) {
         return zones[zoneOf[segment]].imputed[localIndex[segment]];
     }

@@ -10,6 +10,8 @@ public final class ZoneForecast {
     public final double[][] lower;
     public final double[][] upper;
     public final boolean[] imputed;
+    /** The nowcast each forecast started from (the reading where there was one): the current speed of the level rule. */
+    public final double[] now;
     public long issuedAtMillis;
 
     public ZoneForecast(int horizons, int segments) {
@@ -17,6 +19,7 @@ public final class ZoneForecast {
         lower = new double[horizons][segments];
         upper = new double[horizons][segments];
         imputed = new boolean[segments];
+        now = new double[segments];
     }
 
     public int horizons() {

@@ -517,6 +517,7 @@ public final class ZoneForecaster {
             }
         }
         System.arraycopy(imputed, 0, out.imputed, 0, n);
+        System.arraycopy(now, 0, out.now, 0, n);
         out.issuedAtMillis = s.stepMillis;
     }
 }

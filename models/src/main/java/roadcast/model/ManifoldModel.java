@@ -32,6 +32,7 @@ public final class ManifoldModel {
     private final int[] zoneOf;
     private final int[] localIndex;
     private final KrigingModel kriging;
+    private final double[] levelHold;
 
     /** A model whose zone ids are its zone indices 0..zones-1 (as every model of file format 1). */
     public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
@@ -59,6 +60,17 @@ public final class ManifoldModel {
     public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
                          int[] horizonsMin, ZoneModel[] zones, int[] zoneIds, double[] freeFlow,
                          CredibilityRules credibility, SkillTable skill, KrigingModel kriging) {
+        this(card, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill, kriging,
+                null);
+    }
+
+    /**
+     * @param levelHold the level hold of each horizon ({@link roadcast.congestion.LevelHold}, chosen on validation);
+     *                  null = 0 at every horizon, the grade of the point forecast (every model before the hold)
+     */
+    public ManifoldModel(ModelCard card, RoadNetwork network, SpeedUnit unit, Duration step, ZoneId timeZone,
+                         int[] horizonsMin, ZoneModel[] zones, int[] zoneIds, double[] freeFlow,
+                         CredibilityRules credibility, SkillTable skill, KrigingModel kriging, double[] levelHold) {
         this.card = Objects.requireNonNull(card, "card");
         this.network = Objects.requireNonNull(network, "network");
         this.unit = Objects.requireNonNull(unit, "unit");
@@ -114,6 +126,12 @@ public final class ManifoldModel {
                 throw new IllegalArgumentException("segment " + s + " (" + network.segment(s).id() + ") is in no zone");
             }
         }
+        this.levelHold = levelHold == null ? new double[horizonsMin.length] : levelHold.clone();
+        if (this.levelHold.length != horizonsMin.length
+                || Arrays.stream(this.levelHold).anyMatch(k -> !(k >= 0) || Double.isInfinite(k))) {
+            throw new IllegalArgumentException("level hold must be one finite value >= 0 per horizon ("
+                    + horizonsMin.length + "): " + Arrays.toString(this.levelHold));
+        }
         this.kriging = kriging;
         if (kriging != null) {
             if (kriging.rows() != horizonsMin.length + 1) {
@@ -152,7 +170,22 @@ public final class ManifoldModel {
         ModelCard withCoverage = card.withCoverage(layer == null ? null : new ModelCard.CoverageCard(layer.size(),
                 layer.excluded().size(), layer.excluded()));
         return new ManifoldModel(withCoverage, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow, credibility, skill,
-                layer);
+                layer, levelHold);
+    }
+
+    /**
+     * The level hold of each horizon ({@link roadcast.congestion.LevelHold}): how far the calibrated band is scaled
+     * toward the current speed before the announced level leaves the current one. The internal array: not to be
+     * modified.
+     */
+    public double[] levelHold() {
+        return levelHold;
+    }
+
+    /** The same model with these level holds (one per horizon). */
+    public ManifoldModel withLevelHold(double[] holds) {
+        return new ManifoldModel(card, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow,
+                credibility, skill, kriging, holds);
     }
 
     public String version() {
@@ -244,7 +277,7 @@ public final class ManifoldModel {
 
     public ManifoldModel withCard(ModelCard newCard) {
         return new ManifoldModel(newCard, network, unit, step, timeZone, horizonsMin, zones, zoneIds, freeFlow,
-                credibility, skill, kriging);
+                credibility, skill, kriging, levelHold);
     }
 
     public ManifoldModel withVersion(String version) {

@@ -44,7 +44,7 @@ import roadcast.skill.SkillTable;
  * magic      8 bytes  "RCMODEL" 0x1A
  * version    int32 LE format version ({@value #FORMAT_VERSION})
  * headerLen  int32 LE
- * header     UTF-8 JSON: card, unit, step, time zone, horizons, credibility rules, network, zones (stable id,
+ * header     UTF-8 JSON: card, unit, step, time zone, horizons, level holds, credibility rules, network, zones (stable id,
  *            segments, shape), array list, and (when the model extends to roads without data) "kriging": K,
  *            width, ridge, extended segments, excluded ids
  * payloadLen int64 LE
@@ -70,8 +70,9 @@ import roadcast.skill.SkillTable;
  * weights, {@code zoneZ.jumpThreshold} thresholds, see {@link roadcast.manifold.LocalCorrection}); a zone of an older
  * file reads without it (weights 0), the forecast it always gave. Format 7 adds each zone's nowcast smoothing
  * ({@code zoneZ.nowcastSmoothing} [H * 15] weights, see {@link ZoneModel#nowcastSmoothing()}); a zone of an older file
- * reads without it (weights 0), the forecast it always gave. An older build refuses a newer file as newer than it
- * reads.
+ * reads without it (weights 0), the forecast it always gave. Format 8 adds the level hold of each horizon
+ * ({@code levelHold} in the header, see {@link roadcast.congestion.LevelHold}); an older file reads with holds 0, the
+ * levels it always gave. An older build refuses a newer file as newer than it reads.
  * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
  * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional (since format 5): written when a
  * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
@@ -80,7 +81,7 @@ import roadcast.skill.SkillTable;
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 7;
+    public static final int FORMAT_VERSION = 8;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -277,6 +278,10 @@ public final class ModelFile {
         ArrayNode horizons = h.putArray("horizonsMin");
         for (int m : model.horizonsMin()) {
             horizons.add(m);
+        }
+        ArrayNode holds = h.putArray("levelHold");
+        for (double k : model.levelHold()) {
+            holds.add(k);
         }
         CredibilityRules rules = model.credibility();
         if (rules != null) {
@@ -638,8 +643,20 @@ public final class ModelFile {
             throw new ModelFormatException(name + ": " + (payload.remaining())
                     + " payload bytes beyond the listed arrays");
         }
+        // format 8 adds the level hold of each horizon; an older file reads with 0 (the grade of the point forecast)
+        JsonNode lh = h.get("levelHold");
+        double[] levelHold = null;
+        if (lh != null && !lh.isNull()) {
+            if (lh.size() != horizons) {
+                throw new ModelFormatException(name + ": " + lh.size() + " level holds for " + horizons + " horizons");
+            }
+            levelHold = new double[horizons];
+            for (int k = 0; k < horizons; k++) {
+                levelHold[k] = lh.get(k).asDouble();
+            }
+        }
         return new ManifoldModel(card, network, unit, Duration.ofMillis(stepMillis), timeZone, horizonsMin, zones,
-                zoneIds, freeFlow, rules, skill, kriging);
+                zoneIds, freeFlow, rules, skill, kriging, levelHold);
     }
 
     private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name, boolean hasLevels)

@@ -14,9 +14,17 @@ import roadcast.model.ZoneModel;
  */
 public final class ZoneValidation {
 
+    /**
+     * How the zone's levels are graded, for the level hold's counts ({@link Sums#levelCorrect}): the model's grader,
+     * and each zone-local segment's road class and free-flow speed.
+     */
+    public record Levels(roadcast.congestion.CongestionGrader grader, roadcast.network.RoadClass[] classes,
+                         double[] freeFlow) {
+    }
+
     /** Sums in {@link SkillTable} layout over zone-local segments: [(i * H + h) * PERIODS + period]. */
     public static final class Sums implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
+        private static final long serialVersionUID = 2L;
         public final int n;
         public final int horizons;
         public final double[] sqModel;
@@ -24,6 +32,12 @@ public final class ZoneValidation {
         public final double[] sqHistoricalAverage;
         public final double[] absModel;
         public final long[] pairs;
+        /**
+         * [h * C + c], C = {@link roadcast.congestion.LevelHold#CANDIDATES}: the validation pairs (those above whose
+         * target and forecast both have a grade) whose level the hold c announces right; all zero when the walk had no
+         * {@link Levels}.
+         */
+        public final long[] levelCorrect;
 
         Sums(int n, int horizons) {
             this.n = n;
@@ -34,6 +48,7 @@ public final class ZoneValidation {
             sqHistoricalAverage = new double[cells];
             absModel = new double[cells];
             pairs = new long[cells];
+            levelCorrect = new long[horizons * roadcast.congestion.LevelHold.CANDIDATES.length];
         }
 
         /** RMSE of the model over every segment, horizon and issue time (NaN without pairs). */
@@ -83,8 +98,16 @@ public final class ZoneValidation {
      * @param stride      issue a forecast every stride-th row (1 = all)
      */
     public static Sums run(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
+        return run(model, x, firstMillis, from, stride, null);
+    }
+
+    /**
+     * As {@link #run(ZoneModel, double[], long, int, int)}, also counting the levels each level hold announces right
+     * ({@link Sums#levelCorrect}) when {@code levels} is given (the forecasts then carry their band).
+     */
+    public static Sums run(ZoneModel model, double[] x, long firstMillis, int from, int stride, Levels levels) {
         Sums sums = new Sums(model.size(), model.horizons());
-        walk(model, x, firstMillis, from, stride, sums, new double[2]);
+        walk(model, x, firstMillis, from, stride, sums, new double[2], levels);
         return sums;
     }
 
@@ -105,12 +128,12 @@ public final class ZoneValidation {
      */
     public static double[] scoreFolds(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
         double[] total = new double[4];
-        walk(model, x, firstMillis, from, stride, null, total);
+        walk(model, x, firstMillis, from, stride, null, total, null);
         return total;
     }
 
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int stride, Sums sums,
-                             double[] total) {
+                             double[] total, Levels levels) {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
@@ -140,7 +163,11 @@ public final class ZoneValidation {
             if (t < firstIssue || (t - firstIssue) % stride != 0) {
                 continue;
             }
-            forecaster.forecastSpeeds(state, out);
+            if (levels == null) {
+                forecaster.forecastSpeeds(state, out);
+            } else {
+                forecaster.forecast(state, out);
+            }
             int period = DayPeriod.of(clock.minuteOfDay(issued)).ordinal();
             for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
                 int target = (t + h + 1) * n;
@@ -172,7 +199,28 @@ public final class ZoneValidation {
                     int per = all + period;
                     add(sums, all, em, ep, ea);
                     add(sums, per, em, ep, ea);
+                    if (levels != null) {
+                        countLevels(levels, sums, h, i, y, out);
+                    }
                 }
+            }
+        }
+    }
+
+    /** One pair's levels: the target's grade against the level each hold announces, where both have a grade. */
+    private static void countLevels(Levels levels, Sums sums, int h, int i, double y, ZoneForecast out) {
+        roadcast.network.RoadClass roadClass = levels.classes()[i];
+        double freeFlow = levels.freeFlow()[i];
+        roadcast.congestion.CongestionLevel actual = levels.grader().level(roadClass, y, freeFlow);
+        if (actual == null) {
+            return;
+        }
+        double[] holds = roadcast.congestion.LevelHold.CANDIDATES;
+        int base = h * holds.length;
+        for (int c = 0; c < holds.length; c++) {
+            if (roadcast.congestion.LevelHold.level(levels.grader(), roadClass, freeFlow, out.now[i], out.speed[h][i],
+                    out.lower[h][i], out.upper[h][i], holds[c]) == actual) {
+                sums.levelCorrect[base + c]++;
             }
         }
     }

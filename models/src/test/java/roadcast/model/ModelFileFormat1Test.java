@@ -78,6 +78,10 @@ class ModelFileFormat1Test {
         byte[] oldPayload = kept.toByteArray();
         ((ObjectNode) h.get("card")).put("payloadSha256",
                 java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
+        if (version < 8) {
+            // format 7 and older: no level holds
+            h.remove("levelHold");
+        }
         if (version < 6) {
             // format 5 and older: every zone's profile at the step (the fixtures' 5-minute models), no slot width
             h.get("zones").forEach(z -> ((ObjectNode) z).remove("profileSlotMillis"));

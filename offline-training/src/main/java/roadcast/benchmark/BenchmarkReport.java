@@ -76,6 +76,10 @@ public record BenchmarkReport(String dataset, Protocol protocol, double trainSec
                 if (!p.levels().isEmpty()) {
                     // share of correctly forecast congestion levels at this lead step (persistence: the level now)
                     number(row, "level_accuracy", p.levelAccuracy(hs.horizon().minutes()));
+                    // its pairs: one target per segment and issue time at the horizon's own lead step, fewer than the
+                    // speed scores' pooled "pairs" (a difference of accuracy is read against these)
+                    p.levels().stream().filter(l -> l.minutes() == hs.horizon().minutes()).findFirst()
+                            .ifPresent(l -> row.put("level_pairs", l.pairs()));
                 }
                 row.put("pairs", s.pairs());
                 row.put("skipped", s.skipped());

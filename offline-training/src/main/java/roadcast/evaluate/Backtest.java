@@ -65,8 +65,9 @@ public final class Backtest {
 
     /**
      * As {@link #run(List, int, ForecastSink, int[], int[])}, also scoring congestion levels with {@code grader}
-     * (null = not): at each reported horizon's own lead step, forecast level against the target's level. The
-     * persistence predictor's score is then "the level now persists".
+     * (null = not): at each reported horizon's own lead step, the level the predictor announces
+     * ({@link NetworkPredictor#levelSpeed}) against the target's level. The persistence predictor's score is then
+     * "the level now persists".
      */
     public BacktestResult run(List<NetworkPredictor> predictors, int sinkOf, ForecastSink sink, int[] traceSegments,
                               int[] traceLeads, LevelGrader grader) {
@@ -123,7 +124,7 @@ public final class Backtest {
                 observeNanos[j][slot] = t1 - t0;
                 predictNanos[j][slot] = t2 - t1;
                 if (grader != null) {
-                    scoreLevels(t, out[j], grader, levelPairs[j], levelCorrect[j]);
+                    scoreLevels(t, predictor, out[j], grader, levelPairs[j], levelCorrect[j]);
                 }
                 if (j == sinkOf) {
                     hasBands = predictor.bands(lower, upper);
@@ -197,7 +198,8 @@ public final class Backtest {
         }
     }
 
-    private void scoreLevels(int t, double[][] out, LevelGrader grader, long[] pairs, long[] correct) {
+    private void scoreLevels(int t, NetworkPredictor predictor, double[][] out, LevelGrader grader, long[] pairs,
+                             long[] correct) {
         List<HorizonSpec> horizons = plan.horizons();
         for (int h = 0; h < horizons.size(); h++) {
             HorizonSpec spec = horizons.get(h);
@@ -211,7 +213,7 @@ public final class Backtest {
                     continue;
                 }
                 int actual = grader.level(i, y[i]);
-                int predicted = grader.level(i, yHat[i]);
+                int predicted = grader.level(i, predictor.levelSpeed(spec.steps(), i, yHat[i]));
                 if (actual < 0 || predicted < 0) {
                     continue;
                 }

@@ -2,6 +2,7 @@ package roadcast.evaluate;
 
 import java.util.Arrays;
 
+import roadcast.congestion.LevelHold;
 import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.NetworkForecaster;
 import roadcast.model.ManifoldModel;
@@ -73,6 +74,17 @@ public final class ManifoldPredictor implements NetworkPredictor {
                 lead[i] = forecast.speed(h, i);
             }
         }
+    }
+
+    /** The level the stream announces ({@link roadcast.forecast.Forecasts#toRecords}): the model's hold of the horizon. */
+    @Override
+    public double levelSpeed(int lead, int segment, double forecastSpeed) {
+        int h = lead - 1 < horizonIndexOfLead.length ? horizonIndexOfLead[lead - 1] : -1;
+        if (h < 0) {
+            return forecastSpeed;
+        }
+        return LevelHold.gradedSpeed(forecast.now(segment), forecastSpeed, forecast.lower(h, segment),
+                forecast.upper(h, segment), model.levelHold()[h]);
     }
 
     /** The model's band of the last forecast: lead k maps to the model horizon of k steps, NaN beyond them. */

@@ -26,4 +26,13 @@ public interface NetworkPredictor {
     default boolean bands(double[][] lower, double[][] upper) {
         return false;
     }
+
+    /**
+     * The speed whose congestion grade is the level this predictor announces for segment i at lead k of the last
+     * {@link #predict}, given its forecast there: the forecast itself unless the predictor decides levels otherwise
+     * (the model's level hold, {@link roadcast.congestion.LevelHold}).
+     */
+    default double levelSpeed(int lead, int segment, double forecast) {
+        return forecast;
+    }
 }

@@ -51,6 +51,11 @@ class LosLoopBenchmarkTest {
             }
             // Los-loop has no missing values and T-GCN masks nothing: every pair is scored
             assertEquals(0, row.get("skipped").asLong(), row.toString());
+            // levels are scored at the horizon's own lead step only: one target per segment and issue time
+            if (row.get("horizon_min").asInt() > 5) {
+                assertTrue(row.get("level_pairs").asLong() > 0
+                        && row.get("level_pairs").asLong() < row.get("pairs").asLong(), row.toString());
+            }
         }
         assertTrue(model60 < persistence60, "model RMSE " + model60 + " vs persistence " + persistence60 + " at 60 min");
         // issue 13: congestion levels at 30 min forecast better than "the level now persists"

@@ -115,15 +115,9 @@ class BacktestTest {
     void congestionLevelAccuracyAtEachHorizonsOwnLeadStep() {
         // a 60-minute square wave, 30 min free (60) then 30 min congested (20): "the level now persists" is always
         // wrong at +30 min, always right at +60 and right half the time at +15; the historical average is exact
-        int perDay = 288;
-        int steps = perDay * 10;
         int n = 2;
-        float[][] x = new float[steps][n];
-        for (int t = 0; t < steps; t++) {
-            for (int i = 0; i < n; i++) {
-                x[t][i] = t % 12 < 6 ? 60f : 20f;
-            }
-        }
+        float[][] x = squareWave(288 * 10, n);
+        int steps = x.length;
         EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
         HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
         LevelGrader grader = (segment, speed) -> speed < 40 ? 1 : 0;
@@ -141,5 +135,54 @@ class BacktestTest {
         BacktestResult without = new Backtest(plan, x, x, 0L, STEP).run(List.of(new Persistence(n)), -1, null,
                 new int[0], new int[0]);
         assertEquals(true, Double.isNaN(without.of("persistence").levelAccuracy(30)), "not scored without a grader");
+    }
+
+    @Test
+    void theLevelScoredIsTheOneThePredictorAnnounces() {
+        // the exact historical average of the square wave above, announcing "congested" whatever it forecasts: its
+        // speeds score as the average's, its levels are right exactly on the congested half of the targets
+        int n = 2;
+        float[][] x = squareWave(288 * 10, n);
+        int steps = x.length;
+        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
+        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        NetworkPredictor congested = new NetworkPredictor() {
+            @Override
+            public String name() {
+                return "congested";
+            }
+
+            @Override
+            public void observe(long stepMillis, float[] row) {
+                ha.observe(stepMillis, row);
+            }
+
+            @Override
+            public void predict(double[][] out) {
+                ha.predict(out);
+            }
+
+            @Override
+            public double levelSpeed(int lead, int segment, double forecast) {
+                return 20;
+            }
+        };
+        BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(congested), -1, null, new int[0],
+                new int[0], (segment, speed) -> speed < 40 ? 1 : 0);
+        for (LevelScores l : r.of("congested").levels()) {
+            assertEquals(0.5, l.accuracy(), 0.01, "at " + l.minutes() + " min");
+        }
+        assertEquals(0.0, r.of("congested").horizons().get(0).scores().rmse(), 1e-9, "the speeds are the average's");
+    }
+
+    /** A 60-minute square wave on every segment: 30 min free (60), then 30 min congested (20). */
+    private static float[][] squareWave(int steps, int n) {
+        float[][] x = new float[steps][n];
+        for (int t = 0; t < steps; t++) {
+            for (int i = 0; i < n; i++) {
+                x[t][i] = t % 12 < 6 ? 60f : 20f;
+            }
+        }
+        return x;
     }
 }

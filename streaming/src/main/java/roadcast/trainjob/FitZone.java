@@ -8,6 +8,7 @@ import org.apache.flink.core.fs.Path;
 import roadcast.fit.ManifoldTrainer;
 import roadcast.fit.TrainingConfig;
 import roadcast.fit.ZoneFitter;
+import roadcast.manifold.ProfileGrid;
 
 /**
  * Fits one zone on a TaskManager: reads the zone's history file, runs {@link ZoneFitter#fitZone} (the local trainer's
@@ -24,9 +25,15 @@ final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
     private final String run;
     private final TrainingConfig config;
 
-    FitZone(String run, TrainingConfig config) {
+    private final roadcast.history.SpeedUnit unit;
+    private final roadcast.network.RoadClass[][] classes;
+
+    /** @param classes road classes of each zone's segments, index = zone, or null (no level counts, holds 0) */
+    FitZone(String run, TrainingConfig config, roadcast.history.SpeedUnit unit, roadcast.network.RoadClass[][] classes) {
         this.run = run;
         this.config = config;
+        this.unit = unit;
+        this.classes = classes;
     }
 
     @Override
@@ -39,7 +46,8 @@ final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
         ZoneFitter.Result result;
         try {
             result = ZoneFitter.fitZone(h.x(), h.segments(), profileRow, h.firstMillis(), h.stepMillis(),
-                    h.timeZone(), h.horizons(), config);
+                    h.timeZone(), h.horizons(), config, ProfileGrid.defaultSlotMillis(h.stepMillis()), unit,
+                    classes == null ? null : classes[zone]);
         } catch (RuntimeException e) {
             return reported(runPath, new ZoneOutcome(zone, h.segments().length, e.getClass().getSimpleName() + ": "
                     + e.getMessage(), (System.nanoTime() - start) / 1e9, worker));

@@ -326,7 +326,8 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
             progress.progress("zoning", 1, 1);
             int[] horizonsMin = ManifoldTrainer.horizonsMin(grid.step(), config);
             ZoneFitter.Result[] results = fitZones(steps, t -> spill.read(t, row), zoning, horizonsMin.length,
-                    firstMillis, stepMillis, grid.timeZone(), config, env, workDir, parallelism, progress);
+                    firstMillis, stepMillis, grid.timeZone(), grid.unit(), network, config, env, workDir, parallelism,
+                    progress);
             ManifoldModel model = ManifoldTrainer.assemble(grid.time(0), grid.time(steps - 1), grid.step(),
                     grid.timeZone(), grid.unit(), network, config, horizonsMin, results, zoning, anchor);
             CleaningReport report = cleaner.report();
@@ -353,14 +354,15 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                                   String workDir, int parallelism, ProgressListener progress) throws Exception {
         int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
         ZoneFitter.Result[] results = fitZones(history.steps(), t -> history.speed()[t], zoning, horizonsMin.length,
-                history.epochMillis(0), history.step().toMillis(), history.timeZone(), config, env, workDir,
-                parallelism, progress);
+                history.epochMillis(0), history.step().toMillis(), history.timeZone(), history.unit(), network, config,
+                env, workDir, parallelism, progress);
         return ManifoldTrainer.assemble(history, network, config, horizonsMin, results, zoning, anchor);
     }
 
     /** Zone histories written to a new run folder, the job run, the parts read back; the folder removed after. */
     private static ZoneFitter.Result[] fitZones(int steps, IntFunction<float[]> row, AnchoredZoning.Result zoning,
                                                 int horizons, long firstMillis, long stepMillis, ZoneId timeZone,
+                                                roadcast.history.SpeedUnit unit, RoadNetwork network,
                                                 TrainingConfig config, StreamExecutionEnvironment env, String workDir,
                                                 int parallelism, ProgressListener progress) throws Exception {
         int[][] zones = zoning.zones();
@@ -372,7 +374,12 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                 sizes[z] = zones[z].length;
             }
             progress.progress("fitting zones on the cluster", 0, zones.length);
-            List<ZoneOutcome> outcomes = new ZoneTrainingJob(run.toString(), config, sizes, parallelism).execute(env);
+            roadcast.network.RoadClass[][] classes = new roadcast.network.RoadClass[zones.length][];
+            for (int z = 0; z < zones.length; z++) {
+                classes[z] = ManifoldTrainer.roadClasses(network, zones[z]);
+            }
+            List<ZoneOutcome> outcomes = new ZoneTrainingJob(run.toString(), config, sizes, parallelism, unit, classes)
+                    .execute(env);
             progress.progress("fitting zones on the cluster", outcomes.size(), zones.length);
             checkEveryZone(outcomes, sizes);
             ZoneFitter.Result[] results = new ZoneFitter.Result[zones.length];

@@ -25,13 +25,20 @@ public final class ZoneTrainingJob {
     private final TrainingConfig config;
     private final int[] zoneSizes;
     private final int parallelism;
+    private final roadcast.history.SpeedUnit unit;
+    private final roadcast.network.RoadClass[][] classes;
 
     /**
      * @param run         the run folder (path or URI every TaskManager reads)
      * @param zoneSizes   segments of each zone, index = zone
      * @param parallelism fit tasks
+     * @param unit    the speeds' unit, for grading levels
+     * @param classes road classes of each zone's segments, index = zone ({@link roadcast.fit.ManifoldTrainer#roadClasses}):
+     *                the zones' validation then counts the levels the level holds announce right, as the local
+     *                trainer's does; null = no counts (holds 0)
      */
-    public ZoneTrainingJob(String run, TrainingConfig config, int[] zoneSizes, int parallelism) {
+    public ZoneTrainingJob(String run, TrainingConfig config, int[] zoneSizes, int parallelism,
+                           roadcast.history.SpeedUnit unit, roadcast.network.RoadClass[][] classes) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1, got " + parallelism);
         }
@@ -39,6 +46,8 @@ public final class ZoneTrainingJob {
         this.config = config;
         this.zoneSizes = zoneSizes.clone();
         this.parallelism = parallelism;
+        this.unit = unit;
+        this.classes = classes;
     }
 
     /** Runs the job in batch mode on {@code env} and returns one outcome per zone, by zone. */
@@ -52,7 +61,7 @@ public final class ZoneTrainingJob {
         }
         env.fromData(ids).name("zones")
                 .partitionCustom(new ToTask(task), new ZoneId())
-                .map(new FitZone(run, config)).name("fit zone").setParallelism(parallelism)
+                .map(new FitZone(run, config, unit, classes)).name("fit zone").setParallelism(parallelism)
                 .sinkTo(new DiscardingSink<>()).name("outcomes in the run folder").setParallelism(parallelism);
         env.execute("roadcast train: " + zones + " zones on " + parallelism + " tasks");
         // the outcomes are read from the run folder: collect()'s result fetch does not survive a lost TaskManager

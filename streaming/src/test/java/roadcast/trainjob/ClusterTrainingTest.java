@@ -101,6 +101,10 @@ class ClusterTrainingTest {
         }
         assertEquals(local.card().payloadSha256(), cluster.card().payloadSha256(), "same arrays, same checksum");
         assertEquals(ModelFile.payloadSha256(local), ModelFile.payloadSha256(cluster));
+        // the level holds are in the header, not the payload: chosen from the same zones' validation counts
+        assertArrayEquals(local.levelHold(), cluster.levelHold(), 0.0, "the same level holds");
+        assertTrue(java.util.Arrays.stream(local.levelHold()).anyMatch(k -> k > 0),
+                "the city's validation chose a hold somewhere: " + java.util.Arrays.toString(local.levelHold()));
         assertEquals(local.card().hyperparameters(), cluster.card().hyperparameters());
         assertEquals(local.card().trainedFrom(), cluster.card().trainedFrom());
         assertEquals(local.card().trainedTo(), cluster.card().trainedTo());
