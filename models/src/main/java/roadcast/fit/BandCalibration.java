@@ -242,7 +242,6 @@ public final class BandCalibration {
     /** Sums over the blend's regimes: cell h * n + i holds both regimes' pairs of segment i, for every trend weight. */
     private static Sums merged(Sums s, int n) {
         Sums m = new Sums(n, s.horizons);
-        m.merged = true;
         int trends = TRENDS.length;
         int width = trends * GRID;
         for (int f = 0; f < 2; f++) {
@@ -332,7 +331,7 @@ public final class BandCalibration {
     static final int GRID = 21;
     /** Rules for a horizon's weights: 0 none, 1 least squares per segment shrunk to the zone's, 2 criterion-best
      * for the whole zone, 3 criterion-best per segment. */
-    static final int RULES = Integer.getInteger("roadcast.fit.blendRules", 4);
+    static final int RULES = 4;
     /** The rule outside the search: w = 1, the nowcast alone (the last reading where there is one). */
     static final int NOWCAST = RULES;
 
@@ -430,34 +429,6 @@ public final class BandCalibration {
                 return;
             }
             int trends = TRENDS.length;
-            if (rule >= 4) {
-                // experiment (issue 14): one weight per regime for the zone (the whole zone when the regimes are
-                // merged): the regime's SAE-best (rule 4) or SSE-and-SAE-best (rule 5)
-                int regimes = merged ? 1 : ZoneModel.REGIMES;
-                int part = n / regimes;
-                for (int reg = 0; reg < regimes; reg++) {
-                    double[] sq = new double[GRID];
-                    double[] abs = new double[GRID];
-                    for (int i = reg * part; i < (reg + 1) * part; i++) {
-                        for (int g = 0; g < GRID; g++) {
-                            sq[g] += get(sse, f, at(base + i, k, g));
-                            abs[g] += get(sae, f, at(base + i, k, g));
-                        }
-                    }
-                    int bestG = GRID - 1;
-                    double bestJ = Double.POSITIVE_INFINITY;
-                    for (int g = 0; g < GRID; g++) {
-                        double j = (abs[GRID - 1] > 0 ? abs[g] / abs[GRID - 1] : 0)
-                                + (rule == 5 && sq[GRID - 1] > 0 ? sq[g] / sq[GRID - 1] : 0);
-                        if (j < bestJ) {
-                            bestJ = j;
-                            bestG = g;
-                        }
-                    }
-                    java.util.Arrays.fill(w, base + reg * part, base + (reg + 1) * part, gridWeight(bestG));
-                }
-                return;
-            }
             if (rule == 1) {
                 double ab = 0;
                 double bb = 0;
@@ -519,9 +490,6 @@ public final class BandCalibration {
         private static double get(double[][] a, int f, int k) {
             return f < 0 ? a[0][k] + a[1][k] : a[f][k];
         }
-
-        /** Whether these sums have the regimes merged (one cell per segment). */
-        boolean merged;
     }
 
     private static double clip(double w) {
@@ -874,9 +842,6 @@ public final class BandCalibration {
         private static double get(double[][] a, int f, int k) {
             return f < 0 ? a[0][k] + a[1][k] : a[f][k];
         }
-
-        /** Whether these sums have the regimes merged (one cell per segment). */
-        boolean merged;
     }
 
     /**
