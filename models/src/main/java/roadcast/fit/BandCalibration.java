@@ -83,8 +83,7 @@ public final class BandCalibration {
      * ({@link ZoneModel#alertSigma()}, {@link ZoneModel#alertBand()}: sigma unshrunk, the quantiles standardised by it).
      */
     public record Result(double[] sigma, double[] band, double[] blend, double[] trend, double coverage,
-                         double[] alertSigma, double[] alertBand, double[] nowcastSmoothing,
-                         double[] nowcastLean) {
+                         double[] alertSigma, double[] alertBand, double[] nowcastSmoothing) {
     }
 
     private BandCalibration() {
@@ -178,25 +177,13 @@ public final class BandCalibration {
         }
         // the nowcast smoothing's weights, on the residuals of the blend and trend cross-fitted as the band's are
         SmoothingSums smoothSums = new SmoothingSums(horizons);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, null, null, null, null, null, null, null, null,
-                smoothSums, null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, null, null, null, null, null, null, null, null,
-                smoothSums, null);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, null, null, null, null, null, null, null, smoothSums);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, null, null, null, null, null, null, null, smoothSums);
         double[] nowcastSmoothing = smoothSums.weights(-1);
         // the band's residuals of each fold take the weights fitted on the other, as they take its blend: weights
         // fitted on both folds made the residuals they were fitted on smaller than a new day's, and the band narrower
         double[] smoothingForB = smoothSums.weights(0);
         double[] smoothingForA = smoothSums.weights(1);
-        // the final lean toward the nowcast, on the residuals of everything before it, cross-fitted the same way
-        SmoothingSums leanSums = new SmoothingSums(horizons, ZoneModel.REGIMES);
-        leanSums.perCell = Boolean.getBoolean("roadcast.leanPerCell");
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, smoothingForB, null, null, null, null, null, null, null,
-                null, leanSums);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, smoothingForA, null, null, null, null, null, null, null,
-                null, leanSums);
-        double[] nowcastLean = leanSums.weights(-1);
-        double[] leanForB = leanSums.weights(0);
-        double[] leanForA = leanSums.weights(1);
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
         double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
@@ -209,12 +196,12 @@ public final class BandCalibration {
         double coverage = 2 * normalCdf(bandZ) - 1;
         Quantiles q = new Quantiles(horizons);
         Quantiles qAlert = new Quantiles(q);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, smoothingForB, leanForB, sigmaA, q, null, null, alertA,
-                qAlert, null, null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, smoothingForA, leanForA, sigmaB, q, null, null, alertB,
-                qAlert, null, null);
+        walk(bestA, x, firstMillis, from, 1, blendForB, trend, smoothingForB, sigmaA, q, null, null, alertA, qAlert,
+                null);
+        walk(bestB, x, firstMillis, from, 0, blendForA, trend, smoothingForA, sigmaB, q, null, null, alertB, qAlert,
+                null);
         return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage, alertSigma,
-                qAlert.band(coverage, bandZ), nowcastSmoothing, nowcastLean);
+                qAlert.band(coverage, bandZ), nowcastSmoothing);
     }
 
     /** The model's sigma per cell: both folds' sigmas pooled by their pairs (their mean where neither has any). */
@@ -659,14 +646,12 @@ public final class BandCalibration {
      */
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
                              double[] trend, double[] sigma, Quantiles q, Sums sums, int[] trendOf) {
-        walk(model, x, firstMillis, from, onlyFold, blend, trend, null, null, sigma, q, sums, trendOf, null, null, null,
-                null);
+        walk(model, x, firstMillis, from, onlyFold, blend, trend, null, sigma, q, sums, trendOf, null, null, null);
     }
 
     private static void walk(ZoneModel model, double[] x, long firstMillis, int from, int onlyFold, double[] blend,
-                             double[] trend, double[] smoothing, double[] lean, double[] sigma, Quantiles q, Sums sums,
-                             int[] trendOf, double[] sigma2, Quantiles q2, SmoothingSums smoothSums,
-                             SmoothingSums leanSums) {
+                             double[] trend, double[] smoothing, double[] sigma, Quantiles q, Sums sums,
+                             int[] trendOf, double[] sigma2, Quantiles q2, SmoothingSums smoothSums) {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
@@ -739,15 +724,6 @@ public final class BandCalibration {
                         r -= smoothing[h * ZoneModel.SMOOTHING_CELLS + forecaster.smoothingCell(issuePeriod, now[i], i)]
                                 * smoothInput[i];
                     }
-                    // the final lean's input: the nowcast minus the forecast so far, y - r
-                    double toNow = now[i] - (y - r);
-                    if (leanSums != null) {
-                        leanSums.add(f, h, ZoneModel.regime(toNow), r, toNow);
-                        continue;
-                    }
-                    if (lean != null) {
-                        r -= lean[h * ZoneModel.REGIMES + ZoneModel.regime(toNow)] * toNow;
-                    }
                     if (out.imputed[i]) {
                         q.sqImputed[h] += r * r;
                         q.nImputed[h]++;
@@ -792,25 +768,18 @@ public final class BandCalibration {
         }
 
         final int horizons;
-        /** Cells per horizon: {@link ZoneModel#SMOOTHING_CELLS}, or the regimes of the final lean. */
-        final int cells;
-        boolean perCell;
         final double[][] sse;
         final double[][] sae;
 
         SmoothingSums(int horizons) {
-            this(horizons, ZoneModel.SMOOTHING_CELLS);
-        }
-
-        SmoothingSums(int horizons, int cells) {
             this.horizons = horizons;
-            this.cells = cells;
-            sse = new double[2][horizons * cells * WEIGHTS.length];
-            sae = new double[2][horizons * cells * WEIGHTS.length];
+            int cells = horizons * ZoneModel.SMOOTHING_CELLS * WEIGHTS.length;
+            sse = new double[2][cells];
+            sae = new double[2][cells];
         }
 
         void add(int f, int h, int period, double r, double g) {
-            int o = (h * cells + period) * WEIGHTS.length;
+            int o = (h * ZoneModel.SMOOTHING_CELLS + period) * WEIGHTS.length;
             double[] sq = sse[f];
             double[] abs = sae[f];
             for (int w = 0; w < WEIGHTS.length; w++) {
@@ -822,7 +791,7 @@ public final class BandCalibration {
 
         /** The weight index best on fold f (-1: both) at horizon h and period p: lowest SSE and SAE relative to b = 0. */
         int best(int f, int h, int p) {
-            int o = (h * cells + p) * WEIGHTS.length;
+            int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
             double sse0 = get(sse, f, o + ZERO);
             double sae0 = get(sae, f, o + ZERO);
             if (sse0 <= 0 || sae0 <= 0) {
@@ -846,29 +815,14 @@ public final class BandCalibration {
          * weights fitted on fold f, else 0.
          */
         double[] weights(int f) {
-            double[] out = new double[horizons * cells];
-            if (perCell) {
-                for (int h = 0; h < horizons; h++) {
-                    for (int p = 0; p < cells; p++) {
-                        int o = (h * cells + p) * WEIGHTS.length;
-                        int wA = best(0, h, p);
-                        int wB = best(1, h, p);
-                        double sq = sse[1][o + wA] + sse[0][o + wB];
-                        double abs = sae[1][o + wA] + sae[0][o + wB];
-                        if (sq < sse[1][o + ZERO] + sse[0][o + ZERO] && abs <= sae[1][o + ZERO] + sae[0][o + ZERO]) {
-                            out[h * cells + p] = WEIGHTS[best(f, h, p)];
-                        }
-                    }
-                }
-                return out;
-            }
+            double[] out = new double[horizons * ZoneModel.SMOOTHING_CELLS];
             for (int h = 0; h < horizons; h++) {
                 double sq = 0;
                 double abs = 0;
                 double sq0 = 0;
                 double abs0 = 0;
-                for (int p = 0; p < cells; p++) {
-                    int o = (h * cells + p) * WEIGHTS.length;
+                for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                    int o = (h * ZoneModel.SMOOTHING_CELLS + p) * WEIGHTS.length;
                     int wA = best(0, h, p);
                     int wB = best(1, h, p);
                     sq += sse[1][o + wA] + sse[0][o + wB];
@@ -877,8 +831,8 @@ public final class BandCalibration {
                     abs0 += sae[1][o + ZERO] + sae[0][o + ZERO];
                 }
                 if (sq < sq0 && abs <= abs0) {
-                    for (int p = 0; p < cells; p++) {
-                        out[h * cells + p] = WEIGHTS[best(f, h, p)];
+                    for (int p = 0; p < ZoneModel.SMOOTHING_CELLS; p++) {
+                        out[h * ZoneModel.SMOOTHING_CELLS + p] = WEIGHTS[best(f, h, p)];
                     }
                 }
             }

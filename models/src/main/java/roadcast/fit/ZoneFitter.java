@@ -220,7 +220,7 @@ public final class ZoneFitter {
         double[] sigma = bands.sigma();
         ZoneValidation.Sums validation = ZoneValidation.run(
                 best.withBands(sigma, bands.band(), bands.blend(), bands.trend())
-                        .withNowcastSmoothing(bands.nowcastSmoothing()).withNowcastLean(bands.nowcastLean()), x,
+                        .withNowcastSmoothing(bands.nowcastSmoothing()), x,
                 firstMillis, validationStart, 1);
         bestRmse = validation.rmse();
 
@@ -249,7 +249,7 @@ public final class ZoneFitter {
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
                 bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand(),
-                bands.nowcastSmoothing(), bands.nowcastLean());
+                bands.nowcastSmoothing());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow, bestHalfLife);
     }
 

@@ -90,9 +90,6 @@ public final class ZoneForecaster {
     /** b [H * SMOOTHING_CELLS] of the nowcast smoothing ({@link ZoneModel#nowcastSmoothing()}). */
     private final double[] nowcastSmoothing;
     private final boolean hasSmoothing;
-    /** l [H * REGIMES] of the final lean toward the nowcast ({@link ZoneModel#nowcastLean()}). */
-    private final double[] nowcastLean;
-    private final boolean hasLean;
     /** [n] each segment's highest profile value: the reference of the road's state for the nowcast smoothing. */
     private final double[] top;
     /** [n] s_t - n_t clipped, per forecast call: the same for every horizon, so computed once. */
@@ -150,8 +147,6 @@ public final class ZoneForecaster {
         this.jumpExcess = new double[n];
         this.nowcastSmoothing = model.nowcastSmoothing();
         this.hasSmoothing = anyNonZero(nowcastSmoothing);
-        this.nowcastLean = model.nowcastLean();
-        this.hasLean = anyNonZero(nowcastLean);
         this.top = new double[n];
         this.smoothingInput = new double[n];
         java.util.Arrays.fill(top, Double.NEGATIVE_INFINITY);
@@ -510,10 +505,6 @@ public final class ZoneForecaster {
                 double b = smooth ? nowcastSmoothing[cells + ZoneModel.smoothingState(now[i], top[i])] : 0.0;
                 if (b != 0.0) {
                     x += b * smoothingInput[i];
-                }
-                if (hasLean) {
-                    double toNow = now[i] - x;
-                    x += nowcastLean[h * ZoneModel.REGIMES + ZoneModel.regime(toNow)] * toNow;
                 }
                 double y = Math.max(0.0, x);
                 speed[i] = y;

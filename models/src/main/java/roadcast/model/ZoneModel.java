@@ -81,7 +81,6 @@ public final class ZoneModel implements java.io.Serializable {
     private final double[] alertSigma;
     private final double[] alertBand;
     private final double[] nowcastSmoothing;
-    private final double[] nowcastLean;
 
     /**
      * Regimes of the blend: 0 when the nowcast is at or above the manifold forecast (n - m >= 0), 1 when below it (the
@@ -186,7 +185,7 @@ public final class ZoneModel implements java.io.Serializable {
     }
 
     /**
-     * A model without the final lean toward the nowcast.
+     * The full model.
      *
      * @param nowcastSmoothing the nowcast smoothing's weights [H * PERIODS] ({@link #nowcastSmoothing()}; zeros:
      *                         none, file format 6 and older)
@@ -196,22 +195,6 @@ public final class ZoneModel implements java.io.Serializable {
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
                      double[] alertBand, double[] nowcastSmoothing) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, alertSigma,
-                alertBand, nowcastSmoothing, new double[horizons * REGIMES]);
-    }
-
-    /**
-     * The full model.
-     *
-     * @param nowcastLean the final lean toward the nowcast [H * REGIMES] ({@link #nowcastLean()}; zeros: none)
-     */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
-                     double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
-                     double[] alertBand, double[] nowcastSmoothing, double[] nowcastLean) {
-        this.nowcastLean = nowcastLean;
         this.profileSlotMillis = profileSlotMillis;
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
@@ -274,12 +257,6 @@ public final class ZoneModel implements java.io.Serializable {
         check("alertSigma", alertSigma, horizons * n);
         check("alertBand", alertBand, bandLength(horizons));
         check("nowcastSmoothing", nowcastSmoothing, horizons * SMOOTHING_CELLS);
-        check("nowcastLean", nowcastLean, horizons * REGIMES);
-        for (double l : nowcastLean) {
-            if (!Double.isFinite(l)) {
-                throw new IllegalArgumentException("nowcast lean weight " + l + " is not finite");
-            }
-        }
         for (double b : nowcastSmoothing) {
             if (!Double.isFinite(b)) {
                 throw new IllegalArgumentException("nowcast smoothing weight " + b + " is not finite");
@@ -472,14 +449,6 @@ public final class ZoneModel implements java.io.Serializable {
         return nowcastSmoothing;
     }
 
-    /**
-     * l [H * REGIMES]: the last term of the forecast, x + l_{h,r} (n_t - x) with x the forecast before it and r the
-     * regime of n_t - x ({@link #regime}): a further lean toward the nowcast ({@link roadcast.forecast.ZoneForecaster}).
-     */
-    public double[] nowcastLean() {
-        return nowcastLean;
-    }
-
     /** True when the detector has a scale of its own, false when it reads the forecast band (an older model). */
     public boolean hasAlertScale() {
         return alertSigma != sigma || alertBand != band;
@@ -489,7 +458,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withAlertScale(double[] newAlertSigma, double[] newAlertBand) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, newAlertSigma, newAlertBand, nowcastSmoothing, nowcastLean);
+                profileSlotMillis, newAlertSigma, newAlertBand, nowcastSmoothing);
     }
 
     /**
@@ -499,7 +468,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withSigma(double[] newSigma) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, newSigma, band, nowcastSmoothing, nowcastLean);
+                profileSlotMillis, newSigma, band, nowcastSmoothing);
     }
 
     /**
@@ -509,22 +478,21 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, newSigma, newBand, nowcastSmoothing, nowcastLean);
+                profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model with a calibrated band, blend and profile trend weights; the detector reads the new band. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, jump, jumpThreshold,
-                profileSlotMillis, newSigma, newBand, nowcastSmoothing, nowcastLean);
+                profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model without the jump term: what a reader of file format 5 and older makes of it. */
     public ZoneModel withoutJump() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, new double[jump.length],
-                noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand, nowcastSmoothing,
-                nowcastLean);
+                noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
     }
 
     /**
@@ -534,7 +502,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withoutTrend() {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, 0, new double[trend.length], jump, jumpThreshold,
-                profileSlotMillis, alertSigma, alertBand, nowcastSmoothing, nowcastLean);
+                profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
     }
 
     /** The same model without nowcast smoothing: what a reader of file format 6 and older makes of it. */
@@ -546,14 +514,7 @@ public final class ZoneModel implements java.io.Serializable {
     public ZoneModel withNowcastSmoothing(double[] newNowcastSmoothing) {
         return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, alertSigma, alertBand, newNowcastSmoothing, nowcastLean);
-    }
-
-    /** The same model with other weights of the final lean toward the nowcast [H * REGIMES]. */
-    public ZoneModel withNowcastLean(double[] newNowcastLean) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
-                dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
-                profileSlotMillis, alertSigma, alertBand, nowcastSmoothing, newNowcastLean);
+                profileSlotMillis, alertSigma, alertBand, newNowcastSmoothing);
     }
 
     @Override
@@ -574,7 +535,7 @@ public final class ZoneModel implements java.io.Serializable {
                 && Arrays.equals(trend, m.trend) && Arrays.equals(jump, m.jump)
                 && Arrays.equals(jumpThreshold, m.jumpThreshold) && profileSlotMillis == m.profileSlotMillis
                 && Arrays.equals(alertSigma, m.alertSigma) && Arrays.equals(alertBand, m.alertBand)
-                && Arrays.equals(nowcastSmoothing, m.nowcastSmoothing) && Arrays.equals(nowcastLean, m.nowcastLean);
+                && Arrays.equals(nowcastSmoothing, m.nowcastSmoothing);
     }
 
     @Override
