@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Prototype for issue 14, not part of the product: would a correction added to the model's forecasts carry to a new day?
+
+usage: correction_carryover.py ORIGINS_DIR CORRECTION [--sources K] [--delta D] [--zero-is-missing]
+
+ORIGINS_DIR is one data set's folder of benchmarks/rolling_origins.sh (0/, 1/, .. with 0.json, 0.csv.gz, ..): origin 0
+is the training part's last block (the nested validation), origins 1..K the blocks before it. A correction of the
+forecast x of each lead, x' = x + beta . g, is fitted on origins 1..K (the days before) and scored on origin 0
+("carried"); beside it, the same correction fitted on origin 0's even clock hours and scored on its odd ones and back
+("cross-fitted", what a post-hoc fit on one block shows). Only pairs whose features are all known are scored (the
+"model" figures are on those pairs, a little off the benchmark's).
+
+CORRECTION, with n the last reading, f its segment's free flow (85th percentile of its model's training rows),
+g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
+  lean-ls, lean-huber  g and g * [g < 0] (a further lean toward the reading, by regime), least squares or Huber
+                       (IRLS, --delta D in the data's unit, default 3)
+  deficit-ls           the speed deficit's hinges (0.5, 0.7, 0.9 - n / f)+ and each times g: a nonlinear local term
+  changes-ls           n_t - n_{t-1} and c3: the reading's recent change
+  all-ls, all-huber    all of the above and a constant
+  lean-gated           x' = x + l g, one l per lead and regime (g < 0 or not) on a grid 0, 0.05, .., 0.6, each
+                       block's two folds of alternating clock hours choosing by Huber loss (--delta), kept for a
+                       lead and regime only where the weight one fold chose lowers the other's SSE and SAE (both
+                       ways) against l = 0: as the calibration would fit such a kernel term on its validation block
+                       (fitted on origin 1 only; --sources is ignored)
+  table-mean, table-median  the mean or median residual of a cell (n / f: 4 bins) x (g: 6 bins) x (c3: 5 bins),
+                       shrunk toward 0 by count / (count + 20)
+"""
+import csv, gzip, json, math, os, sys
+import numpy as np
+
+args = sys.argv[1:]
+
+
+def option(name, default, cast):
+    if name in args:
+        k = args.index(name)
+        value = cast(args[k + 1])
+        del args[k:k + 2]
+        return value
+    return default
+
+
+sources = option("--sources", 3, int)
+delta = option("--delta", 3.0, float)
+zero_missing = "--zero-is-missing" in args
+if zero_missing:
+    args.remove("--zero-is-missing")
+root, correction = args[0], args[1]
+
+
+def load(k):
+    """Forecasts [issues, H, n], targets, readings at and before the issue, free flow, issue hours of origin k."""
+    folder = os.path.join(root, str(k))
+    with gzip.open(os.path.join(folder, "speed.csv.gz"), "rt") as f:
+        r = csv.reader(f)
+        head = next(r)[1:]
+        times, rows = [], []
+        for line in r:
+            times.append(line[0])
+            rows.append([float(v) if v not in ("", "NaN", "nan") else np.nan for v in line[1:]])
+    x = np.array(rows)
+    if zero_missing:
+        x[x == 0] = np.nan
+    steps, n = x.shape
+    train_rows = json.load(open(os.path.join(root, "%d.json" % k)))["train_rows"]
+    col = {s: j for j, s in enumerate(head)}
+    index = {t: j for j, t in enumerate(times)}
+    step = (np.datetime64(times[1]) - np.datetime64(times[0])) // np.timedelta64(1, "m")
+    with gzip.open(os.path.join(root, "%d.csv.gz" % k), "rt") as f:
+        r = csv.reader(f)
+        next(r)
+        pred = [(index[issued], int(minutes) // step - 1, col[segment], float(p)) for issued, minutes, segment, p, *_ in r]
+    leads = 1 + max(p[1] for p in pred)
+    forecasts = {}
+    for t, h, i, p in pred:
+        forecasts.setdefault(t, np.full((leads, n), np.nan))[h, i] = p
+    issues = np.array(sorted(forecasts))
+    target = np.stack([np.stack([x[t + h + 1] if t + h + 1 < steps else np.full(n, np.nan) for h in range(leads)])
+                       for t in issues])
+    return dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
+                n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
+                hour=np.array([int(times[t][11:13]) for t in issues]))
+
+
+def features(d, h):
+    x = d["x"][:, h]
+    g = d["n0"] - x
+    ratio = d["n0"] / d["free"]
+    lean = [g, g * (g < 0)]
+    deficit = [np.maximum(c - ratio, 0) * v for c in (0.5, 0.7, 0.9) for v in (1, g)]
+    changes = [d["n0"] - d["n1"], d["n0"] - d["n3"]]
+    kind = correction.split("-")[0].replace("table", "all")   # a table scores the pairs "all" does
+    fs = {"lean": lean, "deficit": deficit, "changes": changes,
+          "all": [np.ones_like(g)] + lean + deficit + changes}[kind]
+    f = np.stack(fs, axis=-1)
+    ok = ~np.isnan(f).any(-1) & ~np.isnan(x) & ~np.isnan(d["y"][:, h]) & ~np.isnan(ratio) & ~np.isnan(changes[1])
+    f = np.nan_to_num(f)
+    return f, ok
+
+
+def cells(d, h):
+    g = d["n0"] - d["x"][:, h]
+    a = np.digitize(d["n0"] / d["free"], [0.5, 0.7, 0.9])
+    b = np.digitize(g, [-5, -2, 0, 2, 5])
+    c = np.digitize(d["n0"] - d["n3"], [-5, -1.5, 1.5, 5])
+    return (a * 6 + b) * 5 + c
+
+
+def fit(ds, h, masks):
+    """The correction of lead h fitted on the pairs of ds (each restricted by its mask)."""
+    if correction == "lean-gated":
+        # the first block only; its folds alternate clock hours, or pairs of them inside a fold of alternating hours
+        d, mask = ds[0], masks[0]
+        hours = d["hour"] if mask.all() else d["hour"] // 2
+        return lean_gated(d, h, mask, (hours % 2)[:, None] * np.ones_like(d["n0"], dtype=int))
+    res = np.concatenate([(d["y"][:, h] - d["x"][:, h])[features(d, h)[1] & m] for d, m in zip(ds, masks)])
+    if correction.startswith("table"):
+        c = np.concatenate([cells(d, h)[features(d, h)[1] & m] for d, m in zip(ds, masks)])
+        table = {}
+        for cell in np.unique(c):
+            s = res[c == cell]
+            table[cell] = (np.median(s) if correction.endswith("median") else s.mean()) * len(s) / (len(s) + 20)
+        return table
+    a = np.concatenate([features(d, h)[0][features(d, h)[1] & m] for d, m in zip(ds, masks)])
+    ridge = 1e-3 * np.eye(a.shape[1])
+    beta = np.linalg.solve(a.T @ a + ridge * len(res), a.T @ res)
+    if correction.endswith("huber"):
+        for _ in range(30):
+            w = np.minimum(1.0, delta / np.maximum(np.abs(res - a @ beta), 1e-9))
+            aw = a * w[:, None]
+            beta = np.linalg.solve(aw.T @ a + ridge * w.sum(), aw.T @ res)
+    return beta
+
+
+LEAN_GRID = np.arange(0, 0.61, 0.05)
+
+
+def huber(e):
+    a = np.abs(e)
+    return np.where(a <= delta, 0.5 * e * e, delta * (a - 0.5 * delta))
+
+
+def lean_gated(d, h, mask, fold_of):
+    """[2] lean weights of lead h by regime (g >= 0, g < 0), fitted on d as described above."""
+    f, ok = features(d, h)
+    ok = ok & mask
+    g = f[..., 0]
+    res = d["y"][:, h] - d["x"][:, h]
+    weights = np.zeros(2)
+    for regime, in_regime in enumerate((g >= 0, g < 0)):
+        chosen, sse, sae = [], np.zeros(2), np.zeros(2)
+        for fo in (0, 1):
+            m = ok & in_regime & (fold_of == fo)
+            chosen.append(LEAN_GRID[np.argmin([huber(res[m] - l * g[m]).sum() for l in LEAN_GRID])])
+        for fo in (0, 1):
+            m = ok & in_regime & (fold_of != fo)
+            e = res[m] - chosen[fo] * g[m]
+            sse += [np.sum(e * e), np.sum(res[m] ** 2)]
+            sae += [np.sum(np.abs(e)), np.sum(np.abs(res[m]))]
+        if sse[0] <= sse[1] and sae[0] <= sae[1]:
+            m = ok & in_regime
+            weights[regime] = LEAN_GRID[np.argmin([huber(res[m] - l * g[m]).sum() for l in LEAN_GRID])]
+    return weights
+
+
+def corrected_error(d, h, model):
+    f, ok = features(d, h)
+    if correction == "lean-gated":
+        shift = np.where(f[..., 0] < 0, model[1], model[0]) * f[..., 0]
+    elif correction.startswith("table"):
+        shift = np.vectorize(lambda cell: model.get(cell, 0.0))(cells(d, h))
+    else:
+        shift = f @ model
+    return np.where(ok, d["x"][:, h] - d["y"][:, h], np.nan), np.where(ok, d["x"][:, h] + shift - d["y"][:, h], np.nan)
+
+
+def score(errors, leads):
+    e = np.concatenate([errors[h].ravel() for h in leads])
+    e = e[~np.isnan(e)]
+    return math.sqrt(np.mean(e * e)), np.mean(np.abs(e))
+
+
+target = load(0)
+H = target["x"].shape[1]
+short = max(1, H // 4)   # the leads up to 15 min (3 of 5-min steps, 1 of 15-min steps)
+earlier = [load(k) for k in range(1, sources + 1)]
+everything = [np.ones_like(d["n0"], dtype=bool) for d in earlier]
+fold = (target["hour"] % 2)[:, None] * np.ones_like(target["n0"], dtype=int)
+base, carried, crossed = {}, {}, {}
+for h in range(H):
+    base[h], carried[h] = corrected_error(target, h, fit(earlier, h, everything))
+    crossed[h] = np.full_like(target["n0"], np.nan)
+    for f in (0, 1):
+        _, e = corrected_error(target, h, fit([target], h, [fold == f]))
+        crossed[h] = np.where(fold != f, e, crossed[h])
+print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the block itself" % (
+    correction, 1 if correction == "lean-gated" else sources))
+for name, leads in (("first lead", [0]), ("pooled 15 min", range(short)), ("pooled 60 min", range(H))):
+    print("%-14s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f" % (name, *score(base, leads), *score(carried, leads),
+                                                            *score(crossed, leads)))
