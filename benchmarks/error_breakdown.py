@@ -7,7 +7,9 @@ usage: error_breakdown.py DATASET_DIR PREDICTIONS.csv.gz [--max-lead MIN]
 With a predictions file (`roadcast benchmark --protocol tgcn --predictions F`): over leads up to --max-lead minutes
 (default 15), the model's and persistence's RMSE / MAE and their shares of the squared and absolute error, by the size
 of the move |target - last reading| and by 3-hour bin of the issue time (the data set's local clock), beside the MAE
-of the mean of the last 3 and 6 readings. With --rows: only the baselines, over issue rows FROM..TO-1 (e.g. the
+of the mean of the last 3 and 6 readings, and by how many readings in a row the last one repeats the same exact value (a
+detector frozen for an hour, 12 readings at 5-minute steps, is what the stuck rule stops feeding the model; persistence
+carries its frozen value, which is then the target too: issue 14, README). With --rows: only the baselines, over issue rows FROM..TO-1 (e.g. the
 validation block at the end of the training part, to decide a design without the test part).
 """
 import csv, gzip, math, sys
@@ -38,6 +40,15 @@ def mean_last(k, i, count):
 BINS = [0, 2, 5, 10, 20, math.inf]
 by_move = [[0, 0.0, 0.0, 0.0, 0.0] for _ in BINS[:-1]]   # pairs, sse model, sae model, sse last, sae last
 by_hour = {}   # bin -> pairs, sse model, sae model, sse last, sae last, sae mean3, sae mean6
+RUNS = [1, 2, 4, 12, math.inf]   # readings in a row with the last one's exact value: 1, 2-3, 4-11, >= 12
+by_run = [[0, 0.0, 0.0, 0.0, 0.0] for _ in RUNS[:-1]]   # pairs, sse model, sae model, sse last, sae last
+
+
+def run_length(k, i):
+    count = 1
+    while k - count >= 0 and rows[k - count][i] == rows[k][i]:
+        count += 1
+    return count
 
 
 def add(k, i, lead_steps, predicted):
@@ -54,6 +65,9 @@ def add(k, i, lead_steps, predicted):
     h = by_hour.setdefault(int(times[k][11:13]) // 3, [0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0])
     h[0] += 1; h[1] += em * em; h[2] += abs(em); h[3] += (last - y) ** 2; h[4] += abs(last - y)
     h[5] += abs(m3 - y); h[6] += abs(m6 - y)
+    run = run_length(k, i)
+    a = by_run[next(j for j in range(len(RUNS) - 1) if RUNS[j] <= run < RUNS[j + 1])]
+    a[0] += 1; a[1] += em * em; a[2] += abs(em); a[3] += (last - y) ** 2; a[4] += abs(last - y)
 
 
 with_model = "--rows" not in args
@@ -90,3 +104,12 @@ for b in sorted(by_hour):
     h = by_hour[b]
     model = "%8.1f%% %9.1f%% %10.3f  " % (100 * h[1] / total[1], 100 * h[2] / total[2], h[2] / h[0]) if with_model else ""
     print("%02d-%02d      %s%.3f / %.3f / %.3f" % (3 * b, 3 * b + 3, model, h[4] / h[0], h[5] / h[0], h[6] / h[0]))
+print("same value    pairs  " + ("model SSE  model SAE  model RMSE / MAE  " if with_model else "")
+      + "persistence RMSE / MAE")
+for j, a in enumerate(by_run):
+    if a[0]:
+        label = "%g-%g" % (RUNS[j], RUNS[j + 1] - 1) if RUNS[j + 1] != math.inf else ">=%g" % RUNS[j]
+        model = "%8.1f%% %9.1f%%  %7.3f / %6.3f  " % (100 * a[1] / total[1], 100 * a[2] / total[2],
+                                                     math.sqrt(a[1] / a[0]), a[2] / a[0]) if with_model else ""
+        print("%-9s %6.1f%%  %s%7.3f / %6.3f" % (label, 100 * a[0] / total[0], model, math.sqrt(a[3] / a[0]),
+                                                 a[4] / a[0]))

@@ -103,6 +103,19 @@ public final class BandCalibration {
      */
     public static Result calibrate(ZoneModel best, ZoneModel bestA, ZoneModel bestB, double[] x, long firstMillis,
                                    int from, double bandZ) {
+        return calibrate(best, bestA, bestB, x, firstMillis, from, from, bandZ);
+    }
+
+    /**
+     * As {@link #calibrate(ZoneModel, ZoneModel, ZoneModel, double[], long, int, double)}, with the band's sigma and
+     * quantiles (the forecast's and the detector's) from the validation rows from {@code bandFrom} on only (at or
+     * after {@code from}; the blend, trend and nowcast smoothing still from {@code from} on).
+     */
+    public static Result calibrate(ZoneModel best, ZoneModel bestA, ZoneModel bestB, double[] x, long firstMillis,
+                                   int from, int bandFrom, double bandZ) {
+        if (bandFrom < from) {
+            throw new IllegalArgumentException("band rows from " + bandFrom + " before the validation block's " + from);
+        }
         int n = best.size();
         int horizons = best.horizons();
         // the choice of rule and trend weight needs every trend's sums of bestA and bestB; best's sums are needed only
@@ -186,19 +199,21 @@ public final class BandCalibration {
         double[] smoothingForA = smoothSums.weights(1);
         // sigma of each fold's residuals: fold A's standardises fold B's residuals and the other way round, so the
         // quantiles include the error of a sigma not fitted on them; the model's sigma pools both
-        double[] sigmaA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
-        double[] sigmaB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons, SIGMA_SHRINK);
-        double[] sigma = pooledSigma(sA, sB, sigmaA, sigmaB, n);
+        Sums bA = bandFrom == from ? sA : sums(bestA, x, firstMillis, bandFrom, chosenTrend);
+        Sums bB = bandFrom == from ? sB : bestB == bestA ? bA : sums(bestB, x, firstMillis, bandFrom, chosenTrend);
+        double[] sigmaA = foldSigma(bB, chosenTrend, 0, blendForA, n, horizons, SIGMA_SHRINK);
+        double[] sigmaB = foldSigma(bA, chosenTrend, 1, blendForB, n, horizons, SIGMA_SHRINK);
+        double[] sigma = pooledSigma(bA, bB, sigmaA, sigmaB, n);
         // the detector's: the same folds' sigmas unshrunk (k = 0, the sigma of the build before SIGMA_SHRINK)
-        double[] alertA = foldSigma(sB, chosenTrend, 0, blendForA, n, horizons, 0.0);
-        double[] alertB = foldSigma(sA, chosenTrend, 1, blendForB, n, horizons, 0.0);
-        double[] alertSigma = pooledSigma(sA, sB, alertA, alertB, n);
+        double[] alertA = foldSigma(bB, chosenTrend, 0, blendForA, n, horizons, 0.0);
+        double[] alertB = foldSigma(bA, chosenTrend, 1, blendForB, n, horizons, 0.0);
+        double[] alertSigma = pooledSigma(bA, bB, alertA, alertB, n);
         double coverage = 2 * normalCdf(bandZ) - 1;
         Quantiles q = new Quantiles(horizons);
         Quantiles qAlert = new Quantiles(q);
-        walk(bestA, x, firstMillis, from, 1, blendForB, trend, smoothingForB, sigmaA, q, null, null, alertA, qAlert,
+        walk(bestA, x, firstMillis, bandFrom, 1, blendForB, trend, smoothingForB, sigmaA, q, null, null, alertA, qAlert,
                 null);
-        walk(bestB, x, firstMillis, from, 0, blendForA, trend, smoothingForA, sigmaB, q, null, null, alertB, qAlert,
+        walk(bestB, x, firstMillis, bandFrom, 0, blendForA, trend, smoothingForA, sigmaB, q, null, null, alertB, qAlert,
                 null);
         return new Result(sigma, q.band(coverage, bandZ), blend, trend, coverage, alertSigma,
                 qAlert.band(coverage, bandZ), nowcastSmoothing);

@@ -128,9 +128,12 @@ public final class ZoneFitter {
         int slots = profileRow.length == 0 ? 1 : LocalClock.slotsPerDay(slotMillis);
         ProfileSteps grid = slotMillis == stepMillis ? ProfileSteps.exact(profileRow, slots)
                 : new ProfileGrid(timeZone, stepMillis, slotMillis).steps(firstMillis, steps);
-        int validationStart = steps - (int) Math.round(cfg.validationFraction() * steps);
         int pMax = cfg.maxOrder();
         int searchFrom = Math.max(pMax - 1, 1);
+        int validationStart = steps - cfg.validationRows(steps, stepMillis);
+        if (validationStart - horizons - searchFrom < 4 * horizons) {
+            validationStart = steps - cfg.bandRows(steps); // too short a history to give the block a whole day
+        }
         int searchTo = validationStart - horizons;
         if (searchTo - searchFrom < 4 * horizons || steps - validationStart < horizons + 2) {
             throw new IllegalArgumentException("too little history: " + steps + " steps, need at least "
@@ -232,8 +235,11 @@ public final class ZoneFitter {
             }
         }
         // Blend toward the nowcast (fitted on the whole block) and the band (cross-fitted): BandCalibration.
+        // the blend, trend and nowcast smoothing on the whole block; the band on its last validationFraction
+        // (TrainingConfig.bandRows), at least as many rows as the block must hold
+        int bandStart = Math.max(validationStart, Math.min(steps - cfg.bandRows(steps), steps - horizons - 2));
         BandCalibration.Result bands = BandCalibration.calibrate(best, bestA, bestB, x, firstMillis, validationStart,
-                cfg.bandZ());
+                bandStart, cfg.bandZ());
         double[] sigma = bands.sigma();
         ZoneValidation.Sums validation = ZoneValidation.run(
                 best.withBands(sigma, bands.band(), bands.blend(), bands.trend())

@@ -140,8 +140,15 @@ class ManifoldTrainerTest {
         assertEquals(expected, model.freeFlowSpeed(segment), 1e-6);
     }
 
+    /**
+     * The search ranks candidates by their manifold forecast's error on the validation block, the reported validation
+     * RMSE is the served forecast's (with the blend, trend and smoothing calibrated after the search): they agree up to
+     * near ties. With the 20% block (0.6 days here) the two ranks' served RMSEs happened to order as the search did;
+     * with the day-long block ({@link TrainingConfig#validationRows}) they are 4.568 and 4.554 and the search takes
+     * rank 1 (README, issue 14): what must hold is that its choice is as good as the best within such a tie.
+     */
     @Test
-    void searchChoosesTheCandidateWithTheLowestValidationRmse() {
+    void searchChoosesACandidateAsGoodAsTheBestOnValidation() {
         SyntheticCity small = SyntheticCity.generate(20, 3 * 288, 3, 5);
         TrainingConfig base = config();
         double best = Double.POSITIVE_INFINITY;
@@ -159,8 +166,10 @@ class ManifoldTrainerTest {
                 new double[] {1.0}, 0.2, 2, new int[] {0}, new double[0], 0.01, 85, 1.645, 60, 1);
         ModelCard.ZoneChoice chosen = ManifoldTrainer.fit(small.history(), small.network(), grid,
                 ProgressListener.NONE).card().hyperparameters().get(0);
-        assertEquals(bestRank, chosen.rank());
-        assertEquals(best, chosen.validationRmse(), 1e-12);
+        assertTrue(chosen.rank() == 1 || chosen.rank() == 3, "a candidate of the grid: rank " + chosen.rank());
+        assertTrue(chosen.validationRmse() <= 1.005 * best,
+                "chosen rank " + chosen.rank() + ": " + chosen.validationRmse() + " against the best (rank " + bestRank
+                        + ") " + best);
     }
 
     @Test

@@ -37,7 +37,7 @@ public final class TrainingOptions {
 
     @Option(names = "--validation-fraction", paramLabel = "F", defaultValue = "0.2",
             description = "Last part of the training rows used to choose hyperparameters, bands and skill "
-                    + "(default: ${DEFAULT-VALUE}).")
+                    + "(default: ${DEFAULT-VALUE}; all but the band on at least the last whole day).")
     double validationFraction = 0.2;
 
     @Option(names = "--max-horizon", paramLabel = "MIN", defaultValue = "60",
