@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
+import roadcast.stream.JobOptions;
 import roadcast.synthetic.LosLoopOrCity;
 import roadcast.trainjob.FlinkClusterTrainer;
 
@@ -64,9 +66,12 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Replay at most N steps (default: every step after the training part).")
     int steps;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "The job's checkpoint interval (default: ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
+    /**
+     * Half the job's 1 s, as the demo: at the default --step-seconds 0.5 a checkpoint per replayed step, so each kill
+     * has at most one step's output to replay from the restored checkpoint.
+     */
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
 
     @Option(names = "--recovery-timeout", paramLabel = "DURATION", defaultValue = "PT5M",
             description = "Give up when the job has not recovered from a kill within this long (default: "
@@ -101,7 +106,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode report;
         try {
             report = ChaosRun.run(data, new ChaosRun.Options(taskManagers, kills, seed, stepSeconds,
-                    checkpointInterval, recoveryTimeout, steps, jar, keepLogs), out);
+                    checkpoints.interval(), recoveryTimeout, steps, jar, keepLogs), out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;

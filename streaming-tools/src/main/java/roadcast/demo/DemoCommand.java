@@ -16,6 +16,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,6 +38,7 @@ import roadcast.retrain.Retrain;
 import roadcast.reading.SpeedReading;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
+import roadcast.stream.JobOptions;
 import roadcast.stream.NetworkLayout;
 import roadcast.synthetic.LosLoopOrCity;
 import roadcast.train.ProgressBars;
@@ -97,34 +99,27 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Console summary interval (default: ${DEFAULT-VALUE}).")
     long everySeconds;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "Checkpoint interval; exactly-once forecasts become visible when the checkpoint after them "
-                    + "completes, so the lag is up to this plus a checkpoint's duration (default: ${DEFAULT-VALUE}: "
-                    + "p99 under a second; longer intervals cost less CPU and fewer Kafka transactions).")
-    Duration checkpointInterval;
+    /**
+     * Half the job's 1 s: the demo shows lag live, and at 0.5 s its p99 stays under a second; longer intervals cost
+     * less CPU and fewer Kafka transactions.
+     */
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
 
-    @Option(names = "--allowed-lateness", paramLabel = "DURATION",
-            description = "How long a step with missing segments stays open after its end (default: the model's "
-                    + "credibility rules). Complete steps are forecast at once (see --wait-for-step-end).")
-    Duration allowedLateness;
+    /**
+     * 1 s where the job has none: the replay sends each step in one burst, so a zone quiet for a second has had its
+     * step's readings, and its forecast need not wait for the allowed lateness because of a missing segment.
+     */
+    @Mixin
+    JobOptions.Release release = new JobOptions.Release(Duration.ofSeconds(1));
+
+    @Mixin
+    JobOptions.Lateness lateness = new JobOptions.Lateness();
 
     @Option(names = "--wait-for-step-end",
             description = "Forecast a step only when event time has passed its end plus the allowed lateness, even when "
                     + "every segment has reported (default: forecast a complete step at once, lag ~ checkpoint interval).")
     boolean waitForStepEnd;
-
-    @Option(names = "--close-after-quiet", paramLabel = "DURATION", defaultValue = "PT1S",
-            description = "Forecast the open steps of a zone when its readings have paused this long (the replay sends "
-                    + "each step in one burst), even if some segments are missing (default: ${DEFAULT-VALUE}; PT0S = off).")
-    Duration closeAfterQuiet;
-
-    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
-            converter = roadcast.publish.Delivery.Converter.class,
-            completionCandidates = roadcast.publish.Delivery.Names.class,
-            description = "exactly-once (forecasts visible when the checkpoint after them completes) or at-least-once "
-                    + "(visible as soon as computed; repeats after a failure are identical and the store overwrites "
-                    + "them) (default: ${DEFAULT-VALUE}).")
-    roadcast.publish.Delivery delivery;
 
     @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "2",
             description = "Before the replay: wait for the job's first checkpoint, send the last N steps of the "
@@ -253,17 +248,19 @@ public final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(IN, OUT, REJECTED);
             String bootstrap = kafka.bootstrapServers();
             out.println("Kafka broker at " + bootstrap);
-            JobConfig cfg = JobConfig.defaults(registry)
-                    .withCheckpoints(checkpointInterval, Files.createTempDirectory("roadcast-demo-checkpoints"))
-                    .withEventTime(Duration.ZERO, null, allowedLateness, null)
-                    .withCloseWhenComplete(!waitForStepEnd)
-                    .withCloseWhenExpected(!waitForStepEnd)
-                    .withCloseAfterQuiet(waitForStepEnd ? null : closeAfterQuiet)
-                    .withJobName("roadcast demo");
+            JobConfig cfg = JobOptions.apply(JobConfig.defaults(registry)
+                    .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL,
+                            Files.createTempDirectory("roadcast-demo-checkpoints").toString())
+                    .withJobName("roadcast demo"), checkpoints, release, lateness);
+            if (waitForStepEnd) {
+                cfg = cfg.withCloseAfterQuiet(null);
+            } else {
+                cfg = cfg.withCloseWhenComplete(true).withCloseWhenExpected(true);
+            }
             int restPort = JobRestarts.freePort();
             ForecastJob job = new ForecastJob(
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
-                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", delivery),
+                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", release.delivery()),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
                     .withFlinkOption("rest.port", Integer.toString(restPort));
             if (archive != null) {
