@@ -52,10 +52,8 @@ public final class ChaosCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
-            description = "Data set to replay (default: Los-loop from ../shared/datasets, else a generated city of 60 "
-                    + "segments and 7 days).")
-    Path dataset;
+    @Mixin
+    LosLoopOrCity.DatasetOption dataset = new LosLoopOrCity.DatasetOption();
 
     @Option(names = "--step-seconds", paramLabel = "S", defaultValue = "0.5",
             description = "Wall-clock seconds per replayed time step (default: ${DEFAULT-VALUE}: the last 2 days of "
@@ -123,6 +121,6 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private Dataset load(PrintWriter out) throws java.io.IOException {
-        return LosLoopOrCity.load(dataset, seed, "chaos", out);
+        return dataset.load(seed, "chaos", out);
     }
 }

@@ -67,10 +67,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
-            description = "Data set to replay (any layout 'roadcast train' reads). Default: ../shared/datasets/los-loop "
-                    + "if present, else a generated city of 60 segments and 7 days.")
-    Path dataset;
+    @Mixin
+    LosLoopOrCity.DatasetOption dataset = new LosLoopOrCity.DatasetOption();
 
     @Option(names = "--registry", paramLabel = "DIR", defaultValue = "demo-models",
             description = "Model registry; a model is trained into it when it holds none (default: ${DEFAULT-VALUE}).")
@@ -419,7 +417,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Dataset loadDataset(PrintWriter out) throws java.io.IOException {
-        return LosLoopOrCity.load(dataset, 42, "demo", out);
+        return dataset.load(42, "demo", out);
     }
 
     /** The registry's latest model, or one trained on rows [0, trainRows) and published; null if it does not fit. */
