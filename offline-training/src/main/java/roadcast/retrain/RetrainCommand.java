@@ -21,6 +21,7 @@ import roadcast.fit.ProgressListener;
 import roadcast.train.ClusterOptions;
 import roadcast.train.GateOptions;
 import roadcast.train.TrainCommand;
+import roadcast.train.ZoneSizeOption;
 
 /** {@code roadcast retrain}: the daily loop's offline half, once or on a schedule. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
@@ -70,15 +71,14 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "Stop the schedule after N runs (for tests).")
     Integer runs;
 
-    @Option(names = "--max-zone-size", paramLabel = "N", defaultValue = "256",
-            description = "Most segments in one zone (default: ${DEFAULT-VALUE}).")
-    int maxZoneSize;
-
     @Mixin
     GateOptions gate = new GateOptions();
 
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    ZoneSizeOption zoneSize = new ZoneSizeOption();
 
     @Override
     public Integer call() throws Exception {
@@ -87,7 +87,8 @@ public final class RetrainCommand implements Callable<Integer> {
         Retrain.Options options;
         Schedule schedule = null;
         try {
-            options = new Retrain.Options(days, maxZoneSize, gate.force(), gate.thresholds(), gate.holdout());
+            options = new Retrain.Options(days, zoneSize.maxZoneSize(), gate.force(), gate.thresholds(),
+                    gate.holdout());
             if (every != null || at != null) {
                 ZoneId zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
                 schedule = new Schedule(every == null ? null : Schedule.parseDuration(every),

@@ -44,6 +44,7 @@ import roadcast.synthetic.LosLoopOrCity;
 import roadcast.train.ProgressBars;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
+import roadcast.train.ZoneSizeOption;
 
 /**
  * {@code roadcast demo}: the whole system in one process - an in-process Kafka broker, a model (trained on the first
@@ -149,10 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
                     + "the new version, zones and all, without a restart (default: ${DEFAULT-VALUE} = never).")
     long retrainEverySeconds;
 
-    @Option(names = "--max-zone-size", paramLabel = "N", defaultValue = "256",
-            description = "Most segments in one zone, for the first model and every retrain (default: "
-                    + "${DEFAULT-VALUE}, as roadcast train).")
-    int maxZoneSize;
+    /** For the first model and every retrain. */
+    @Mixin
+    ZoneSizeOption zoneSize = new ZoneSizeOption();
 
     @Option(names = "--max-horizon", paramLabel = "MIN",
             description = "Longest forecast lead time in minutes (as roadcast train --max-horizon, e.g. 120 or 180): "
@@ -200,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("--api-keys: cannot read " + apiKeys);
             return 2;
         }
-        if (retrainEverySeconds < 0 || maxZoneSize < 1) {
+        if (retrainEverySeconds < 0 || zoneSize.maxZoneSize() < 1) {
             err.println("--retrain-every must be >= 0 and --max-zone-size >= 1");
             return 2;
         }
@@ -285,7 +285,7 @@ public final class DemoCommand implements Callable<Integer> {
                         steps - trainRows, speedup, model.version());
                 if (retrainEverySeconds > 0) {
                     out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
-                            maxZoneSize);
+                            zoneSize.maxZoneSize());
                     // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
                     // next, never runs beside it), not N s after the previous one ended.
                     retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
@@ -440,7 +440,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(true)) {
-            TrainingConfig config = trainingConfig(data).withMaxZoneSize(maxZoneSize);
+            TrainingConfig config = trainingConfig(data).withMaxZoneSize(zoneSize.maxZoneSize());
             if (maxHorizon != null) {
                 config = config.withMaxHorizon(maxHorizon);
             }
@@ -503,7 +503,7 @@ public final class DemoCommand implements Callable<Integer> {
                 holdout = archived.step().multipliedBy(Math.min(newRows, dayRows));
             }
             Retrain.Result r = Retrain.runOnce(archive, registry, Retrain.Options.defaults()
-                    .withMaxZoneSize(maxZoneSize).withHoldout(holdout), roadcast.fit.ProgressListener.NONE);
+                    .withMaxZoneSize(zoneSize.maxZoneSize()).withHoldout(holdout), roadcast.fit.ProgressListener.NONE);
             double seconds = (System.nanoTime() - started) / 1e9;
             ManifoldModel candidate = r.promotion().model();
             var zoning = candidate.card().zoning();
