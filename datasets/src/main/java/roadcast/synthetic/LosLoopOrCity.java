@@ -23,6 +23,20 @@ public final class LosLoopOrCity {
     private LosLoopOrCity() {
     }
 
+    /** {@code --dataset} of the commands that replay this data set ({@code demo}, {@code chaos}). */
+    public static final class DatasetOption {
+
+        @picocli.CommandLine.Option(names = "--dataset", paramLabel = "DIR",
+                description = "Data set to replay (any layout 'roadcast train' reads) (default: "
+                        + "../shared/datasets/los-loop if present, else a generated city of 60 segments and 7 days).")
+        Path dataset;
+
+        /** The data set given, else Los-loop, else a generated city ({@link LosLoopOrCity#load}). */
+        public Dataset load(long seed, String purpose, PrintWriter out) throws IOException {
+            return LosLoopOrCity.load(dataset, seed, purpose, out);
+        }
+    }
+
     /**
      * @param given   the data set the user named, or null
      * @param seed    the generated city's seed (only used when Los-loop is absent)

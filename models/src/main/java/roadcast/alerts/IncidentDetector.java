@@ -145,143 +145,167 @@ public final class IncidentDetector {
             }
         }
 
-        /** Without the deep-reading threshold for probe roads ({@link #deepProbeDrop()} = 1). */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
-                        double sparseDrop, double deepApartDrop) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, deepApartDrop, 1);
-        }
-
-        /**
-         * These settings with two readings on a probe road confirming as deep ones when each is {@code drop} under
-         * the expectation ({@link #deepProbeDrop()}).
-         */
-        public Settings withDeepProbe(double drop) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop,
-                deepApartDrop, drop);
-        }
-
-        /** Without the deep-reading threshold for readings taken apart ({@link #deepApartDrop()} = 1). */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
-                        double sparseDrop) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, 1);
-        }
-
-        /**
-         * These settings with two readings taken at least two steps apart confirming as deep ones when each is
-         * {@code drop} under the expectation ({@link #deepApartDrop()}).
-         */
-        public Settings withDeepApart(double drop) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, sparseDrop, drop,
-                deepProbeDrop);
-        }
-
-        /** Without the single-reading confirmation on sparse roads ({@link #sparseDrop()} = 1). */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, 1);
-        }
-
-        /** These settings with one deep reading on a sparse road confirmed by its neighbours ({@link #sparseDrop()}). */
-        public Settings withSparse(double drop) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly, drop, deepApartDrop,
-                deepProbeDrop);
-        }
-
-        /** Without the early confirmation by a queue behind. */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast, int jumpReadings, double bandCap) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, jumpReadings, bandCap, false);
-        }
-
-        /** The band as the model gives it ({@link #bandCap()} = 1). */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast, int jumpReadings) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, jumpReadings, 1);
-        }
-
-        /** These settings with the lower band counting at most {@code cap} under the expectation ({@link #bandCap()}). */
-        public Settings withBandCap(double cap) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, cap, queueEarly, sparseDrop, deepApartDrop,
-                deepProbeDrop);
-        }
-
-        /** These settings with (or without) two readings confirmed by a queue behind ({@link #queueEarly()}). */
-        public Settings withQueueEarly(boolean early) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, early, sparseDrop, deepApartDrop,
-                deepProbeDrop);
-        }
-
-        /** The onset's fall measured from the previous reading only. */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                        boolean deepContrast) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, deepDrop, deepContrast, 1);
-        }
-
-        /** These settings with the onset's fall measured over {@code readings} readings ({@link #jumpReadings()}). */
-        public Settings withJumpReadings(int readings) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, deepDrop, deepContrast, readings, bandCap, queueEarly, sparseDrop, deepApartDrop,
-                deepProbeDrop);
-        }
-
-        /** Without the early confirmation of deep falls. */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack, double areaShare) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                areaShare, 1, false);
-        }
-
-        /** These settings with two deep readings confirming early ({@link #deepDrop()}, {@link #deepContrast()}). */
-        public Settings withDeep(double drop, boolean contrast) {
-            return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps,
-                onTrack, areaShare, drop, contrast, jumpReadings, bandCap, queueEarly, sparseDrop, deepApartDrop,
-                deepProbeDrop);
-        }
-
-        /**
-         * The settings before the area check had its own threshold: it applies (at half the downstream neighbours)
-         * exactly when a spill-back is required, as it did then.
-         */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps, double onTrack) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, onTrack,
-                upstreamShare > 0 ? DEFAULT_AREA_SHARE : 1);
-        }
-
-        /** The spill-back settings without the on-track check of the reading before the onset. */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
-                        double upstreamShare, int confirmSteps) {
-            this(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare, confirmSteps, 1);
-        }
-
-        /** The original four settings; the spill-back check at its defaults. */
-        public Settings(int persistSteps, int clearSteps, double minDrop, double minJump) {
-            this(persistSteps, clearSteps, minDrop, minJump, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0,
-                DEFAULT_ON_TRACK);
-        }
-
+        /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false);
+                DEFAULT_AREA_SHARE, 1, false, 1, 1, false, 1, 1, 1);
+        }
+
+        /**
+         * A builder starting at {@link #defaults()}: the way to state settings that differ from them, naming only
+         * what differs ({@code Settings.builder().persistSteps(3).deepDrop(0.7).deepContrast(true).build()}).
+         */
+        public static Builder builder() {
+            return defaults().toBuilder();
+        }
+
+        /** A builder starting at these settings: a variant of them. */
+        public Builder toBuilder() {
+            return new Builder(this);
+        }
+
+        /**
+         * Settings one component at a time, each setter named after the record component it sets (documented on
+         * {@link Settings}); {@link #build()} checks them as the record does.
+         */
+        public static final class Builder {
+            private int persistSteps;
+            private int clearSteps;
+            private double minDrop;
+            private double minJump;
+            private double upstreamDrop;
+            private double upstreamShare;
+            private int confirmSteps;
+            private double onTrack;
+            private double areaShare;
+            private double deepDrop;
+            private boolean deepContrast;
+            private int jumpReadings;
+            private double bandCap;
+            private boolean queueEarly;
+            private double sparseDrop;
+            private double deepApartDrop;
+            private double deepProbeDrop;
+
+            private Builder(Settings s) {
+                persistSteps = s.persistSteps;
+                clearSteps = s.clearSteps;
+                minDrop = s.minDrop;
+                minJump = s.minJump;
+                upstreamDrop = s.upstreamDrop;
+                upstreamShare = s.upstreamShare;
+                confirmSteps = s.confirmSteps;
+                onTrack = s.onTrack;
+                areaShare = s.areaShare;
+                deepDrop = s.deepDrop;
+                deepContrast = s.deepContrast;
+                jumpReadings = s.jumpReadings;
+                bandCap = s.bandCap;
+                queueEarly = s.queueEarly;
+                sparseDrop = s.sparseDrop;
+                deepApartDrop = s.deepApartDrop;
+                deepProbeDrop = s.deepProbeDrop;
+            }
+
+            public Builder persistSteps(int v) {
+                persistSteps = v;
+                return this;
+            }
+
+            public Builder clearSteps(int v) {
+                clearSteps = v;
+                return this;
+            }
+
+            public Builder minDrop(double v) {
+                minDrop = v;
+                return this;
+            }
+
+            public Builder minJump(double v) {
+                minJump = v;
+                return this;
+            }
+
+            public Builder upstreamDrop(double v) {
+                upstreamDrop = v;
+                return this;
+            }
+
+            /** 0 = no spill-back required. */
+            public Builder upstreamShare(double v) {
+                upstreamShare = v;
+                return this;
+            }
+
+            public Builder confirmSteps(int v) {
+                confirmSteps = v;
+                return this;
+            }
+
+            /** 1 = not checked. */
+            public Builder onTrack(double v) {
+                onTrack = v;
+                return this;
+            }
+
+            /** 1 = not checked. */
+            public Builder areaShare(double v) {
+                areaShare = v;
+                return this;
+            }
+
+            /** 1 = off. */
+            public Builder deepDrop(double v) {
+                deepDrop = v;
+                return this;
+            }
+
+            public Builder deepContrast(boolean v) {
+                deepContrast = v;
+                return this;
+            }
+
+            public Builder jumpReadings(int v) {
+                jumpReadings = v;
+                return this;
+            }
+
+            /** 1 = the band as the model gives it. */
+            public Builder bandCap(double v) {
+                bandCap = v;
+                return this;
+            }
+
+            public Builder queueEarly(boolean v) {
+                queueEarly = v;
+                return this;
+            }
+
+            /** 1 = off. */
+            public Builder sparseDrop(double v) {
+                sparseDrop = v;
+                return this;
+            }
+
+            /** 1 = off. */
+            public Builder deepApartDrop(double v) {
+                deepApartDrop = v;
+                return this;
+            }
+
+            /** 1 = off. */
+            public Builder deepProbeDrop(double v) {
+                deepProbeDrop = v;
+                return this;
+            }
+
+            /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
+            public Settings build() {
+                return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
+                    confirmSteps, onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly,
+                    sparseDrop, deepApartDrop, deepProbeDrop);
+            }
         }
 
         /**
@@ -291,24 +315,7 @@ public final class IncidentDetector {
          * @throws IllegalArgumentException naming the bad or unknown part
          */
         public static Settings parse(String text) {
-            Settings d = defaults();
-            int persist = d.persistSteps();
-            int clear = d.clearSteps();
-            int confirm = d.confirmSteps();
-            double drop = d.minDrop();
-            double jump = d.minJump();
-            double upDrop = d.upstreamDrop();
-            double upShare = d.upstreamShare();
-            double onTrack = d.onTrack();
-            double area = d.areaShare();
-            double deep = d.deepDrop();
-            boolean contrast = d.deepContrast();
-            int jumpOver = d.jumpReadings();
-            double bandCap = d.bandCap();
-            boolean queueEarly = d.queueEarly();
-            double sparse = d.sparseDrop();
-            double deepApart = d.deepApartDrop();
-            double deepProbe = d.deepProbeDrop();
+            Builder b = builder();
             for (String part : text.trim().split("\\s+")) {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
@@ -320,35 +327,36 @@ public final class IncidentDetector {
                 String value = part.substring(eq + 1);
                 try {
                     switch (key) {
-                        case "persist" -> persist = Integer.parseInt(value);
-                        case "clear" -> clear = Integer.parseInt(value);
-                        case "confirm" -> confirm = Integer.parseInt(value);
-                        case "jump-over" -> jumpOver = Integer.parseInt(value);
-                        case "drop" -> drop = Double.parseDouble(value);
-                        case "jump" -> jump = Double.parseDouble(value);
-                        case "on-track" -> onTrack = Double.parseDouble(value);
-                        case "area" -> area = Double.parseDouble(value);
-                        case "band-cap" -> bandCap = Double.parseDouble(value);
-                        case "sparse" -> sparse = Double.parseDouble(value);
-                        case "deep-apart" -> deepApart = Double.parseDouble(value);
-                        case "deep-probe" -> deepProbe = Double.parseDouble(value);
+                        case "persist" -> b.persistSteps(Integer.parseInt(value));
+                        case "clear" -> b.clearSteps(Integer.parseInt(value));
+                        case "confirm" -> b.confirmSteps(Integer.parseInt(value));
+                        case "jump-over" -> b.jumpReadings(Integer.parseInt(value));
+                        case "drop" -> b.minDrop(Double.parseDouble(value));
+                        case "jump" -> b.minJump(Double.parseDouble(value));
+                        case "on-track" -> b.onTrack(Double.parseDouble(value));
+                        case "area" -> b.areaShare(Double.parseDouble(value));
+                        case "band-cap" -> b.bandCap(Double.parseDouble(value));
+                        case "sparse" -> b.sparseDrop(Double.parseDouble(value));
+                        case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
+                        case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
                         case "queue-early" -> {
                             if (!value.equals("true") && !value.equals("false")) {
                                 throw new IllegalArgumentException("queue-early must be true or false, got " + value);
                             }
-                            queueEarly = value.equals("true");
+                            b.queueEarly(value.equals("true"));
                         }
                         case "up" -> {
                             int x = value.indexOf('x');
                             if (x < 0) {
                                 throw new IllegalArgumentException("up must be DROPxSHARE, e.g. up=0.25x0.50");
                             }
-                            upDrop = Double.parseDouble(value.substring(0, x));
-                            upShare = Double.parseDouble(value.substring(x + 1));
+                            b.upstreamDrop(Double.parseDouble(value.substring(0, x)));
+                            b.upstreamShare(Double.parseDouble(value.substring(x + 1)));
                         }
                         case "deep" -> {
-                            contrast = value.endsWith("+contrast");
-                            deep = Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value);
+                            boolean contrast = value.endsWith("+contrast");
+                            b.deepContrast(contrast);
+                            b.deepDrop(Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
@@ -358,8 +366,7 @@ public final class IncidentDetector {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
-            return new Settings(persist, clear, drop, jump, upDrop, upShare, confirm, onTrack, area, deep, contrast,
-                jumpOver, bandCap, queueEarly, sparse, deepApart, deepProbe);
+            return b.build();
         }
 
         /**

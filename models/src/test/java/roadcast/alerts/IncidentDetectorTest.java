@@ -72,6 +72,15 @@ class IncidentDetectorTest {
         return rows;
     }
 
+    /**
+     * Three readings below, no spill-back required, the reading before the onset not checked: the start most tests
+     * vary.
+     */
+    static IncidentDetector.Settings.Builder noSpillBack(double drop, double jump, double area) {
+        return IncidentDetector.Settings.builder().persistSteps(3).minDrop(drop).minJump(jump).upstreamShare(0)
+            .onTrack(1).areaShare(area);
+    }
+
     @Test
     void suddenBreakdownWithItsQueueIsAlertedAfterTwoStepsAndClearedWhenSpeedsReturn() {
         float[][] rows = normal(30, 3);
@@ -236,21 +245,21 @@ class IncidentDetectorTest {
             }
         }
         assertTrue(replay(rows).isEmpty(), "by default the spill-back is judged at the second step");
-        IncidentDetector.Settings patient = new IncidentDetector.Settings(2, 2, 0.3, 0.3, 0.25, 0.5, 1);
+        IncidentDetector.Settings patient = IncidentDetector.Settings.builder().confirmSteps(1).onTrack(1).build();
         List<IncidentAlert> alerts = replay(rows, chain(3), patient);
         assertEquals(1, alerts.size(), alerts.toString());
         assertEquals(12 * STEP, alerts.get(0).detectedMillis());
     }
 
     @Test
-    void theOriginalSettingsStillBuildAndNoSpillBackRequiredAlertsOnPersistence() {
-        IncidentDetector.Settings old = new IncidentDetector.Settings(2, 2, 0.3, 0.3);
-        assertEquals(IncidentDetector.Settings.defaults(), old);
+    void aBuilderLeftAloneGivesTheDefaultsAndNoSpillBackRequiredAlertsOnPersistence() {
+        assertEquals(IncidentDetector.Settings.defaults(), IncidentDetector.Settings.builder().build());
         float[][] rows = normal(30, 3);
         for (int t = 10; t < 20; t++) {
             rows[t][1] = 30;
         }
-        IncidentDetector.Settings persistenceOnly = new IncidentDetector.Settings(2, 2, 0.3, 0.3, 0.25, 0, 0);
+        IncidentDetector.Settings persistenceOnly = IncidentDetector.Settings.builder().upstreamShare(0).onTrack(1)
+            .areaShare(1).build();
         assertEquals(1, replay(rows, chain(3), persistenceOnly).size());
         // without a network there is nothing to compare with either
         assertEquals(1, replay(rows, null, IncidentDetector.Settings.defaults()).size());
@@ -263,10 +272,9 @@ class IncidentDetectorTest {
      */
     @Test
     void withoutSpillBackTheAreaCheckStillTellsALocalBreakdownFromAnAreaSlowing() {
-        IncidentDetector.Settings areaOnly = new IncidentDetector.Settings(3, 2, 0.4, 0.3, 0.25, 0, 0, 1,
-            IncidentDetector.Settings.DEFAULT_AREA_SHARE);
-        IncidentDetector.Settings unchecked = new IncidentDetector.Settings(3, 2, 0.4, 0.3, 0.25, 0, 0, 1);
-        assertEquals(1.0, unchecked.areaShare(), "the former persistence-alone settings keep the check off");
+        IncidentDetector.Settings areaOnly = noSpillBack(0.4, 0.3, IncidentDetector.Settings.DEFAULT_AREA_SHARE)
+            .build();
+        IncidentDetector.Settings unchecked = noSpillBack(0.4, 0.3, 1).build();
 
         float[][] local = normal(30, 4);
         float[][] area = normal(30, 4);
@@ -293,8 +301,8 @@ class IncidentDetectorTest {
      */
     @Test
     void twoDeepReadingsWithTheRoadAheadNormalConfirmWhereThreeNeverCome() {
-        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1,
-            IncidentDetector.Settings.DEFAULT_AREA_SHARE).withDeep(0.7, true);
+        IncidentDetector.Settings deep = noSpillBack(0.2, 0.3, IncidentDetector.Settings.DEFAULT_AREA_SHARE)
+            .deepDrop(0.7).deepContrast(true).build();
         assertEquals("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=0.50 "
             + "deep=0.70+contrast", deep.toString());
         assertEquals(deep, IncidentDetector.Settings.parse(deep.toString()), "the printed form reads back");
@@ -308,8 +316,8 @@ class IncidentDetectorTest {
         assertEquals(1, alerts.get(0).segment());
         assertEquals(10 * STEP, alerts.get(0).startMillis());
         assertEquals(12 * STEP, alerts.get(0).detectedMillis(), "confirmed at the second deep reading");
-        IncidentDetector.Settings threeReadings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1,
-            IncidentDetector.Settings.DEFAULT_AREA_SHARE);
+        IncidentDetector.Settings threeReadings = noSpillBack(0.2, 0.3, IncidentDetector.Settings.DEFAULT_AREA_SHARE)
+            .build();
         assertTrue(replay(incident, chain(4), threeReadings).isEmpty(), "without it: two readings never confirm");
 
         float[][] congestion = sparse(10);
@@ -337,9 +345,8 @@ class IncidentDetectorTest {
      */
     @Test
     void twoReadingsTakenApartConfirmAtTheirOwnDeepThreshold() {
-        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
-            .withDeep(0.7, true);
-        IncidentDetector.Settings apart = deep.withDeepApart(0.6);
+        IncidentDetector.Settings deep = noSpillBack(0.2, 0.2, 1).deepDrop(0.7).deepContrast(true).build();
+        IncidentDetector.Settings apart = deep.toBuilder().deepApartDrop(0.6).build();
         assertEquals("persist=3 clear=2 drop=0.20 jump=0.20 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
             + "deep=0.70+contrast deep-apart=0.60", apart.toString());
         assertEquals(apart, IncidentDetector.Settings.parse(apart.toString()), "the printed form reads back");
@@ -351,7 +358,8 @@ class IncidentDetectorTest {
         loop[10][1] = 21;
         loop[11][1] = 21;
         assertTrue(replay(loop, chain(4), apart).isEmpty(), "consecutive readings: a loop's short dip");
-        assertOneAlert(replay(loop, chain(4), deep.withDeep(0.6, true)), 1, 10, 11); // the loop dip a flat 0.6 takes
+        // the loop dip a flat 0.6 takes
+        assertOneAlert(replay(loop, chain(4), deep.toBuilder().deepDrop(0.6).build()), 1, 10, 11);
 
         float[][] congestion = sparse(21);
         for (int t = 10; t < 14; t++) {
@@ -368,16 +376,15 @@ class IncidentDetectorTest {
      */
     @Test
     void twoReadingsOnAProbeRoadConfirmAtTheirOwnDeepThreshold() {
-        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
-            .withDeep(0.7, true);
-        IncidentDetector.Settings probe = deep.withDeepProbe(0.6);
+        IncidentDetector.Settings deep = noSpillBack(0.2, 0.2, 1).deepDrop(0.7).deepContrast(true).build();
+        IncidentDetector.Settings probe = deep.toBuilder().deepProbeDrop(0.6).build();
         assertEquals(deep.toString() + " deep-probe=0.60", probe.toString());
         assertEquals(probe, IncidentDetector.Settings.parse(probe.toString()), "the printed form reads back");
         assertOneAlert(replay(sparse(21), chain(4), probe), 1, 10, 12);
         float[][] inARow = sparse(60);
         inARow[10][1] = 21;
         inARow[11][1] = 21; // a second probe the next step
-        assertTrue(replay(inARow, chain(4), deep.withDeepApart(0.6)).isEmpty(), "not apart");
+        assertTrue(replay(inARow, chain(4), deep.toBuilder().deepApartDrop(0.6).build()).isEmpty(), "not apart");
         assertOneAlert(replay(inARow, chain(4), probe), 1, 10, 11);
         float[][] loop = normal(30, 4);
         loop[10][1] = 21;
@@ -401,8 +408,8 @@ class IncidentDetectorTest {
      */
     @Test
     void aFallSplitOverTwoReadingsStartsABreakdownWhenMeasuredOverTwo() {
-        IncidentDetector.Settings oneReading = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
-        IncidentDetector.Settings twoReadings = oneReading.withJumpReadings(2);
+        IncidentDetector.Settings oneReading = noSpillBack(0.2, 0.3, 1).build();
+        IncidentDetector.Settings twoReadings = oneReading.toBuilder().jumpReadings(2).build();
         assertEquals(twoReadings, IncidentDetector.Settings.parse(twoReadings.toString()));
         assertTrue(twoReadings.toString().endsWith(" jump-over=2"), twoReadings.toString());
         float[][] rows = normal(30, 3);
@@ -433,7 +440,7 @@ class IncidentDetectorTest {
      */
     @Test
     void aQueueBehindADismissedDipIsJudgedOnItsOwn() {
-        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings settings = noSpillBack(0.2, 0.3, 1).build();
         float[][] rows = normal(30, 3);
         rows[10][2] = 20;
         rows[11][2] = 20;
@@ -450,7 +457,8 @@ class IncidentDetectorTest {
         for (int t = 11; t < 19; t++) {
             sparse[t][1] = t < 13 ? 12 : Float.NaN;
         }
-        assertOneAlert(replay(sparse, chain(3), settings.withDeep(0.6, false)), 1, 11, 12); // in the step c was dismissed
+        // in the step c was dismissed
+        assertOneAlert(replay(sparse, chain(3), settings.toBuilder().deepDrop(0.6).build()), 1, 11, 12);
         // behind an incident confirmed ahead, the same breakdown stays its queue (one alert, c's)
         float[][] incident = normal(30, 3);
         for (int t = 10; t < 19; t++) {
@@ -471,7 +479,7 @@ class IncidentDetectorTest {
      */
     @Test
     void aSuspectNotReadBeyondItsHorizonNoLongerMakesQueuesBehindIt() {
-        IncidentDetector.Settings settings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
+        IncidentDetector.Settings settings = noSpillBack(0.2, 0.3, 1).build();
         float[][] rows = normal(45, 3);
         rows[10][2] = 20;
         for (int t = 11; t < 45; t++) {
@@ -491,8 +499,7 @@ class IncidentDetectorTest {
      */
     @Test
     void aFallOverTwoReadingsCountsOnlyFromConsecutiveSteps() {
-        IncidentDetector.Settings twoReadings = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
-            .withJumpReadings(2);
+        IncidentDetector.Settings twoReadings = noSpillBack(0.2, 0.3, 1).jumpReadings(2).build();
         float[][] rows = normal(30, 3);
         for (int t = 6; t < 12; t++) {
             rows[t][1] = Float.NaN; // not read between the probe at step 5 and the next at step 12
@@ -521,12 +528,13 @@ class IncidentDetectorTest {
      */
     @Test
     void aBandReachingFarUnderTheExpectationIsCappedSoIncidentsOnProbeRoadsShow() {
-        IncidentDetector.Settings asGiven = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1);
-        IncidentDetector.Settings capped = asGiven.withBandCap(0.5);
+        IncidentDetector.Settings asGiven = noSpillBack(0.2, 0.3, 1).build();
+        IncidentDetector.Settings capped = asGiven.toBuilder().bandCap(0.5).build();
         assertEquals(asGiven.toString() + " band-cap=0.50", capped.toString());
         assertEquals(capped, IncidentDetector.Settings.parse(capped.toString()), "the printed form reads back");
         assertEquals(1.0, asGiven.bandCap());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> asGiven.withBandCap(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> asGiven.toBuilder().bandCap(0).build());
         float[][] rows = normal(30, 3);
         for (int t = 10; t < 16; t++) {
             rows[t][1] = 24;
@@ -555,9 +563,8 @@ class IncidentDetectorTest {
      */
     @Test
     void aDeepReadingCountsUnderABandReachingZeroWhenTheBandIsCappedAtTheDeepDepth() {
-        IncidentDetector.Settings deep = new IncidentDetector.Settings(3, 2, 0.2, 0.2, 0.25, 0, 0, 1, 1)
-            .withDeep(0.7, true);
-        IncidentDetector.Settings capped = deep.withBandCap(0.7);
+        IncidentDetector.Settings deep = noSpillBack(0.2, 0.2, 1).deepDrop(0.7).deepContrast(true).build();
+        IncidentDetector.Settings capped = deep.toBuilder().bandCap(0.7).build();
         float[][] crawl = sparse(4);
         assertTrue(replay(crawl, chain(4), deep, 0).isEmpty(), "4 km/h is not under a band reaching 0");
         assertOneAlert(replay(crawl, chain(4), capped, 0), 1, 10, 12);
@@ -577,8 +584,7 @@ class IncidentDetectorTest {
      */
     @Test
     void twoReadingsBelowConfirmWhenTheRoadFeedingItQueues() {
-        IncidentDetector.Settings early = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 1)
-            .withQueueEarly(true);
+        IncidentDetector.Settings early = noSpillBack(0.2, 0.3, 1).queueEarly(true).build();
         assertEquals(early, IncidentDetector.Settings.parse(early.toString()), "the printed form reads back");
         assertTrue(early.toString().endsWith(" queue-early=true"), early.toString());
         float[][] queued = twoReadings();
@@ -586,7 +592,8 @@ class IncidentDetectorTest {
             queued[t][0] = 30;
         }
         assertOneAlert(replay(queued, chain(3), early), 1, 10, 12); // confirmed at the second reading
-        assertTrue(replay(queued, chain(3), early.withQueueEarly(false)).isEmpty(), "without it: three needed");
+        assertTrue(replay(queued, chain(3), early.toBuilder().queueEarly(false).build()).isEmpty(),
+            "without it: three needed");
         assertTrue(replay(twoReadings(), chain(3), early).isEmpty(), "the road behind normal: no queue");
         float[][] unread = twoReadings();
         for (int t = 8; t < 16; t++) {
@@ -603,8 +610,7 @@ class IncidentDetectorTest {
      */
     @Test
     void oneDeepReadingOnASparseRoadConfirmsWhenItsNeighboursAgree() {
-        IncidentDetector.Settings sparse = new IncidentDetector.Settings(3, 2, 0.2, 0.3, 0.25, 0, 0, 1, 0.5)
-            .withSparse(0.6);
+        IncidentDetector.Settings sparse = noSpillBack(0.2, 0.3, 0.5).sparseDrop(0.6).build();
         assertEquals(sparse, IncidentDetector.Settings.parse(sparse.toString()), "the printed form reads back");
         assertTrue(sparse.toString().endsWith(" sparse=0.60"), sparse.toString());
         float[][] queued = oneReading();
@@ -616,7 +622,8 @@ class IncidentDetectorTest {
         assertEquals(1, alerts.get(0).segment());
         assertEquals(10 * STEP, alerts.get(0).startMillis());
         assertEquals(10 * STEP, alerts.get(0).detectedMillis(), "confirmed at its one reading");
-        assertTrue(replay(queued, chain(3), sparse.withSparse(1), 5).isEmpty(), "off: the band hides it");
+        assertTrue(replay(queued, chain(3), sparse.toBuilder().sparseDrop(1).build(), 5).isEmpty(),
+            "off: the band hides it");
         assertTrue(replay(oneReading(), chain(3), sparse, 5).isEmpty(), "the road behind normal: a red light");
         float[][] area = oneReading();
         for (int t = 10; t < 16; t++) {

@@ -289,13 +289,14 @@ public final class AlertsBenchmark {
         for (int persist : new int[] {2, 3}) {
             for (double drop : new double[] {0.2, 0.3}) {
                 for (double jump : new double[] {0.2, 0.3}) {
-                    out.add(new IncidentDetector.Settings(persist, 2, drop, jump, 0.25, 0, 0, 1));
+                    out.add(noSpillBack(persist, drop, jump, 1, 1).build());
                     for (double onTrack : new double[] {1, 0.2}) {
                         for (double up : new double[] {0.15, 0.2, 0.25, 0.3}) {
                             for (double share : new double[] {0.5, 1.0}) {
                                 for (int confirm : new int[] {0, 1}) {
-                                    IncidentDetector.Settings s = new IncidentDetector.Settings(persist, 2, drop,
-                                        jump, up, share, confirm, onTrack);
+                                    IncidentDetector.Settings s = IncidentDetector.Settings.builder()
+                                        .persistSteps(persist).minDrop(drop).minJump(jump).upstreamDrop(up)
+                                        .upstreamShare(share).confirmSteps(confirm).onTrack(onTrack).build();
                                     if (!s.equals(IncidentDetector.Settings.defaults())) {
                                         out.add(s);
                                     }
@@ -311,8 +312,8 @@ public final class AlertsBenchmark {
             for (double drop : new double[] {0.3, 0.4}) {
                 for (double jump : new double[] {0.2, 0.3}) {
                     for (double onTrack : new double[] {1, 0.2}) {
-                        out.add(new IncidentDetector.Settings(persist, 2, drop, jump, 0.25, 0, 0, onTrack,
-                            IncidentDetector.Settings.DEFAULT_AREA_SHARE));
+                        out.add(noSpillBack(persist, drop, jump, onTrack,
+                            IncidentDetector.Settings.DEFAULT_AREA_SHARE).build());
                     }
                 }
             }
@@ -322,7 +323,7 @@ public final class AlertsBenchmark {
             for (double jump : new double[] {0.2, 0.3}) {
                 for (double onTrack : new double[] {1, 0.2}) {
                     for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                        out.add(new IncidentDetector.Settings(2, 2, drop, jump, 0.25, 0, 0, onTrack, area));
+                        out.add(noSpillBack(2, drop, jump, onTrack, area).build());
                     }
                 }
             }
@@ -335,18 +336,18 @@ public final class AlertsBenchmark {
                     for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
                         for (double deep : new double[] {0.5, 0.6, 0.7}) {
                             for (boolean contrast : new boolean[] {false, true}) {
-                                out.add(new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0, onTrack, area)
-                                    .withDeep(deep, contrast));
+                                out.add(noSpillBack(3, drop, jump, onTrack, area).deepDrop(deep)
+                                    .deepContrast(contrast).build());
                             }
                         }
                         // the onset's fall over two readings (an incident starting inside a step), with and
                         // without the deep-reading confirmation
-                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
-                            onTrack, area).withJumpReadings(2);
+                        IncidentDetector.Settings three = noSpillBack(3, drop, jump, onTrack, area).jumpReadings(2)
+                            .build();
                         out.add(three);
                         for (double deep : new double[] {0.6, 0.7}) {
                             for (boolean contrast : new boolean[] {false, true}) {
-                                out.add(three.withDeep(deep, contrast));
+                                out.add(three.toBuilder().deepDrop(deep).deepContrast(contrast).build());
                             }
                         }
                     }
@@ -359,12 +360,11 @@ public final class AlertsBenchmark {
             for (double drop : new double[] {0.2, 0.3}) {
                 for (double jump : new double[] {0.2, 0.3}) {
                     for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
-                            1, area).withBandCap(cap);
+                        IncidentDetector.Settings three = noSpillBack(3, drop, jump, 1, area).bandCap(cap).build();
                         out.add(three);
                         for (double deep : new double[] {0.5, 0.6, 0.7}) {
                             for (boolean contrast : new boolean[] {false, true}) {
-                                out.add(three.withDeep(deep, contrast));
+                                out.add(three.toBuilder().deepDrop(deep).deepContrast(contrast).build());
                             }
                         }
                     }
@@ -372,7 +372,7 @@ public final class AlertsBenchmark {
             }
             for (double drop : new double[] {0.5, 0.6}) {
                 for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                    out.add(new IncidentDetector.Settings(2, 2, drop, 0.3, 0.25, 0, 0, 1, area).withBandCap(cap));
+                    out.add(noSpillBack(2, drop, 0.3, 1, area).bandCap(cap).build());
                 }
             }
         }
@@ -381,11 +381,11 @@ public final class AlertsBenchmark {
             for (double drop : new double[] {0.2, 0.3}) {
                 for (double jump : new double[] {0.2, 0.3}) {
                     for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
-                            1, area).withBandCap(cap).withQueueEarly(true);
+                        IncidentDetector.Settings three = noSpillBack(3, drop, jump, 1, area).bandCap(cap)
+                            .queueEarly(true).build();
                         out.add(three);
                         for (double deep : new double[] {0.6, 0.7}) {
-                            out.add(three.withDeep(deep, true));
+                            out.add(three.toBuilder().deepDrop(deep).deepContrast(true).build());
                         }
                     }
                 }
@@ -397,10 +397,9 @@ public final class AlertsBenchmark {
         for (double drop : new double[] {0.2, 0.3}) {
             for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
                 for (int over : new int[] {1, 2}) {
-                    IncidentDetector.Settings four = new IncidentDetector.Settings(4, 2, drop, 0.2, 0.25, 0, 0, 1,
-                        area).withJumpReadings(over);
+                    IncidentDetector.Settings four = noSpillBack(4, drop, 0.2, 1, area).jumpReadings(over).build();
                     out.add(four);
-                    out.add(four.withDeep(0.7, true));
+                    out.add(four.toBuilder().deepDrop(0.7).deepContrast(true).build());
                 }
             }
         }
@@ -410,10 +409,10 @@ public final class AlertsBenchmark {
             for (double drop : new double[] {0.2, 0.3}) {
                 for (double jump : new double[] {0.2, 0.3}) {
                     for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                        IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, drop, jump, 0.25, 0, 0,
-                            1, area).withDeep(0.7, true);
-                        out.add(three.withDeepApart(lower));
-                        out.add(three.withDeepProbe(lower));
+                        IncidentDetector.Settings three = noSpillBack(3, drop, jump, 1, area).deepDrop(0.7)
+                            .deepContrast(true).build();
+                        out.add(three.toBuilder().deepApartDrop(lower).build());
+                        out.add(three.toBuilder().deepProbeDrop(lower).build());
                     }
                 }
             }
@@ -423,14 +422,23 @@ public final class AlertsBenchmark {
         for (double sparse : new double[] {0.5, 0.6, 0.7}) {
             for (double jump : new double[] {0.2, 0.3}) {
                 for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
-                    IncidentDetector.Settings three = new IncidentDetector.Settings(3, 2, 0.2, jump, 0.25, 0, 0, 1,
-                        area).withSparse(sparse);
+                    IncidentDetector.Settings three = noSpillBack(3, 0.2, jump, 1, area).sparseDrop(sparse).build();
                     out.add(three);
-                    out.add(three.withDeep(0.7, true));
+                    out.add(three.toBuilder().deepDrop(0.7).deepContrast(true).build());
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * The grid's common start: no spill-back required (upstream share 0), clearing after two steps, the other
+     * settings at their defaults.
+     */
+    private static IncidentDetector.Settings.Builder noSpillBack(int persist, double drop, double jump, double onTrack,
+                                                                 double area) {
+        return IncidentDetector.Settings.builder().persistSteps(persist).clearSteps(2).minDrop(drop).minJump(jump)
+            .upstreamShare(0).onTrack(onTrack).areaShare(area);
     }
 
     /**

@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
 
 import roadcast.datasets.DatasetFormatException;
 import roadcast.fit.ProgressListener;
+import roadcast.train.ClusterOptions;
 import roadcast.train.GateOptions;
 import roadcast.train.TrainCommand;
+import roadcast.train.ZoneSizeOption;
 
 /** {@code roadcast retrain}: the daily loop's offline half, once or on a schedule. */
 @Command(name = "retrain", mixinStandardHelpOptions = true,
@@ -69,33 +71,14 @@ public final class RetrainCommand implements Callable<Integer> {
             description = "Stop the schedule after N runs (for tests).")
     Integer runs;
 
-    @Option(names = "--flink", paramLabel = "HOST:PORT",
-            description = {"Fit the candidate's zones as a Flink batch job on this session cluster (its REST "
-                    + "address; 'roadcast cluster start' prints one), as 'roadcast train --flink' does: the same "
-                    + "model, gated and published here. The stream's archive (or a shared-layout folder, a wide or "
-                    + "long CSV) is read row by row and never loaded in this JVM; of the window it keeps the "
-                    + "promotion gate's held-out block and the day before it (a live feed, .h5, .npz are loaded).",
-                    "Default: none, the zones are fitted in this JVM."})
-    String flink;
-
-    @Option(names = "--work-dir", paramLabel = "DIR|URI",
-            description = "With --flink: where the zone histories and fitted parts go; every TaskManager must read "
-                    + "and write it (default: REGISTRY/.work, removed after each run).")
-    String workDir;
-
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
-            description = "With --flink: zones fitted at once (default: every free slot of the cluster).")
-    int parallelism;
-
-    @Option(names = "--force", description = "Publish even when the promotion gate refuses the candidate.")
-    boolean force;
-
-    @Option(names = "--max-zone-size", paramLabel = "N", defaultValue = "256",
-            description = "Most segments in one zone (default: ${DEFAULT-VALUE}).")
-    int maxZoneSize;
-
     @Mixin
     GateOptions gate = new GateOptions();
+
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Mixin
+    ZoneSizeOption zoneSize = new ZoneSizeOption();
 
     @Override
     public Integer call() throws Exception {
@@ -104,7 +87,8 @@ public final class RetrainCommand implements Callable<Integer> {
         Retrain.Options options;
         Schedule schedule = null;
         try {
-            options = new Retrain.Options(days, maxZoneSize, force, gate.thresholds(), gate.holdout());
+            options = new Retrain.Options(days, zoneSize.maxZoneSize(), gate.force(), gate.thresholds(),
+                    gate.holdout());
             if (every != null || at != null) {
                 ZoneId zone = timeZone == null || timeZone.isBlank() ? ZoneId.systemDefault() : ZoneId.of(timeZone);
                 schedule = new Schedule(every == null ? null : Schedule.parseDuration(every),
@@ -141,15 +125,14 @@ public final class RetrainCommand implements Callable<Integer> {
     private int runOnce(Retrain.Options options, PrintWriter out, PrintWriter err) {
         Retrain.Result result;
         try {
-            String work = workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString();
-            if (flink != null && roadcast.datasets.StreamedDataset.supports(archive)) {
+            if (cluster.flink() != null && roadcast.datasets.StreamedDataset.supports(archive)) {
                 // the archive is read row by row, never loaded here
                 result = Retrain.runOnceStreamed(archive, registry, options, ProgressListener.NONE,
-                        roadcast.train.ClusterTrainer.load(), flink, work, parallelism);
+                        roadcast.train.ClusterTrainer.load(), cluster.flink(), cluster.workDir(registry),
+                        cluster.parallelism());
             } else {
-                roadcast.train.Trainer trainer = flink == null ? roadcast.train.Trainer.LOCAL
-                        : roadcast.train.ClusterTrainer.load().on(flink, work, parallelism);
-                result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE, trainer);
+                result = Retrain.runOnce(archive, registry, options, ProgressListener.NONE,
+                        cluster.trainer(registry));
             }
         } catch (roadcast.fit.ZoneFitException e) {
             err.println("retrain: model refused: " + e.getMessage());

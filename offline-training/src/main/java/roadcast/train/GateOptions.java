@@ -38,11 +38,19 @@ public final class GateOptions {
                     + "(default: ${DEFAULT-VALUE}). Only when the registry has a model in service.")
     Duration holdout = Duration.ofDays(1);
 
+    @Option(names = "--force", description = "Publish even when the promotion gate refuses the candidate.")
+    boolean force;
+
     public GateThresholds thresholds() {
         return new GateThresholds(minCoverage, maxRejected, segmentDrift, maxDrifted, maeMargin);
     }
 
     public Duration holdout() {
         return holdout;
+    }
+
+    /** Publish a candidate the gate refuses. */
+    public boolean force() {
+        return force;
     }
 }

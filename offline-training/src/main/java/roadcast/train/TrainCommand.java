@@ -70,36 +70,11 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bar.")
     boolean quiet;
 
-    @Option(names = "--force", description = "Publish even when the promotion gate refuses the candidate.")
-    boolean force;
-
     @Mixin
     GateOptions gate = new GateOptions();
 
-    @Option(names = "--flink", paramLabel = "HOST:PORT",
-            description = {"Fit the zones as a Flink batch job on this session cluster (its REST address, e.g. "
-                    + "localhost:8081; 'roadcast cluster start' prints one). The data set is cleaned and zoned "
-                    + "here, each zone's history is written to --work-dir, the TaskManagers fit the zones in "
-                    + "parallel, and the model is assembled and published here as by a local run: same model, "
-                    + "same file, same card.",
-                    "A shared-layout folder, a wide or long CSV and the stream's archive are streamed (with or "
-                            + "without --until): this JVM reads the history row by row and never holds it (the rows "
-                            + "wait on its local disk; a long CSV or archive is first parsed into hourly spool "
-                            + "files). With a model in service the promotion gate's figures are collected on the "
-                            + "way; of the window it keeps only the held-out block and the day before it. Other "
-                            + "layouts (.h5, .npz, a live feed) are loaded here first.",
-                    "Default: none, the zones are fitted in this JVM."})
-    String flink;
-
-    @Option(names = "--work-dir", paramLabel = "DIR|URI",
-            description = "With --flink: where the zone histories and fitted zone parts go; every TaskManager must "
-                    + "read and write it: a shared mount, or an hdfs:// / s3:// URI that the cluster's file systems "
-                    + "serve (default: REGISTRY/.work, removed after the run).")
-    String workDir;
-
-    @Option(names = "--parallelism", paramLabel = "N", defaultValue = "0",
-            description = "With --flink: zones fitted at once (default: every free slot of the cluster).")
-    int parallelism;
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
 
     @Mixin
     TrainingOptions training = new TrainingOptions();
@@ -117,7 +92,7 @@ public final class TrainCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        if (flink != null && StreamedDataset.supports(dataset)) {
+        if (cluster.flink() != null && StreamedDataset.supports(dataset)) {
             return streamed(out, err, limit);
         }
         Dataset data;
@@ -150,12 +125,7 @@ public final class TrainCommand implements Callable<Integer> {
         Promotion.Result result;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
             Promotion.Request request = new Promotion.Request(data, rows, config, registry, gate.thresholds(),
-                    force, gate.holdout());
-            if (flink != null) {
-                request = request.fittedBy(ClusterTrainer.load().on(flink,
-                        clusterWorkDir(),
-                        parallelism));
-            }
+                    gate.force(), gate.holdout()).fittedBy(cluster.trainer(registry));
             result = Promotion.run(request, bars);
         } catch (ZoneFitException e) {
             err.println("train: model refused: " + e.getMessage());
@@ -165,11 +135,6 @@ public final class TrainCommand implements Callable<Integer> {
             return 2;
         }
         return report(result, config.maxZoneSize(), out, err, "train");
-    }
-
-    /** Where the cluster's fit tasks share files: {@code --work-dir}, else the registry's {@code .work} folder. */
-    private String clusterWorkDir() {
-        return workDir != null ? workDir : registry.resolve(".work").toAbsolutePath().toUri().toString();
     }
 
     /**
@@ -216,16 +181,17 @@ public final class TrainCommand implements Callable<Integer> {
         int minRows = (int) (2 * 86_400_000L / header.history().step().toMillis());
         Promotion.Result result;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            ClusterTrainer cluster = ClusterTrainer.load();
+            ClusterTrainer trainer = ClusterTrainer.load();
+            String workDir = cluster.workDir(registry);
             if (inService) {
                 final int window = maxRows;
                 final TrainingConfig fitConfig = config;
-                result = Promotion.runStreamed(registry, gate.thresholds(), force, header.name(),
-                        anchor -> cluster.trainStreamedGated(data, 0, window, gate.holdout(), fitConfig, flink,
-                                clusterWorkDir(), parallelism, bars, anchor));
+                result = Promotion.runStreamed(registry, gate.thresholds(), gate.force(), header.name(),
+                        anchor -> trainer.trainStreamedGated(data, 0, window, gate.holdout(), fitConfig,
+                                cluster.flink(), workDir, cluster.parallelism(), bars, anchor));
             } else {
-                TrainingRun.Outcome outcome = cluster.trainStreamed(data, 0, maxRows, config, flink,
-                        clusterWorkDir(), parallelism, bars);
+                TrainingRun.Outcome outcome = trainer.trainStreamed(data, 0, maxRows, config, cluster.flink(),
+                        workDir, cluster.parallelism(), bars);
                 if (outcome.trainRows() < minRows) {
                     err.println("train: only " + outcome.trainRows() + " rows of " + header.name() + " before "
                             + (until == null ? "the end" : until) + "; at least two days (" + minRows

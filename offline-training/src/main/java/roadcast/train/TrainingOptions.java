@@ -1,5 +1,6 @@
 package roadcast.train;
 
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import roadcast.clean.CredibilityRules;
@@ -9,9 +10,8 @@ import roadcast.fit.TrainingConfig;
 /** The trainer's options, shared by {@code train}, {@code benchmark} and {@code bench-forecast}. */
 public final class TrainingOptions {
 
-    @Option(names = "--max-zone-size", paramLabel = "N",
-            description = "Most segments in one zone (default: ${DEFAULT-VALUE}).", defaultValue = "256")
-    int maxZoneSize = 256;
+    @Mixin
+    ZoneSizeOption zoneSize = new ZoneSizeOption();
 
     @Option(names = "--rank", paramLabel = "R",
             description = "Fix the latent rank r (default: searched among 3, 5, 8, 12 on the validation block).")
@@ -61,6 +61,7 @@ public final class TrainingOptions {
         int[] ranks = rank == null ? d.ranks() : new int[] {rank};
         int[] orders = order == null ? d.orders() : new int[] {order};
         double[] lambdas = lambda == null ? d.lambdas() : new double[] {lambda};
+        int maxZoneSize = zoneSize.maxZoneSize();
         return new TrainingConfig(d.dataset(), d.provenance(), d.credibility(), maxZoneSize, ranks, orders, lambdas,
                 validationFraction, d.profileShrinkage(),
                 smoothing == null ? d.smoothingMinutes() : new int[] {smoothing},

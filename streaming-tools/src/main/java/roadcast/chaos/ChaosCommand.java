@@ -10,10 +10,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.datasets.Dataset;
+import roadcast.stream.JobOptions;
 import roadcast.synthetic.LosLoopOrCity;
 import roadcast.trainjob.FlinkClusterTrainer;
 
@@ -50,10 +52,8 @@ public final class ChaosCommand implements Callable<Integer> {
                     + "${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
-            description = "Data set to replay (default: Los-loop from ../shared/datasets, else a generated city of 60 "
-                    + "segments and 7 days).")
-    Path dataset;
+    @Mixin
+    LosLoopOrCity.DatasetOption dataset = new LosLoopOrCity.DatasetOption();
 
     @Option(names = "--step-seconds", paramLabel = "S", defaultValue = "0.5",
             description = "Wall-clock seconds per replayed time step (default: ${DEFAULT-VALUE}: the last 2 days of "
@@ -64,9 +64,12 @@ public final class ChaosCommand implements Callable<Integer> {
             description = "Replay at most N steps (default: every step after the training part).")
     int steps;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "The job's checkpoint interval (default: ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
+    /**
+     * Half the job's 1 s, as the demo: at the default --step-seconds 0.5 a checkpoint per replayed step, so each kill
+     * has at most one step's output to replay from the restored checkpoint.
+     */
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
 
     @Option(names = "--recovery-timeout", paramLabel = "DURATION", defaultValue = "PT5M",
             description = "Give up when the job has not recovered from a kill within this long (default: "
@@ -101,7 +104,7 @@ public final class ChaosCommand implements Callable<Integer> {
         ObjectNode report;
         try {
             report = ChaosRun.run(data, new ChaosRun.Options(taskManagers, kills, seed, stepSeconds,
-                    checkpointInterval, recoveryTimeout, steps, jar, keepLogs), out);
+                    checkpoints.interval(), recoveryTimeout, steps, jar, keepLogs), out);
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -118,6 +121,6 @@ public final class ChaosCommand implements Callable<Integer> {
     }
 
     private Dataset load(PrintWriter out) throws java.io.IOException {
-        return LosLoopOrCity.load(dataset, seed, "chaos", out);
+        return dataset.load(seed, "chaos", out);
     }
 }

@@ -19,6 +19,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -36,13 +37,13 @@ import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
 import roadcast.kafka.RawRecordSerializer;
 import roadcast.publish.Delivery;
-import roadcast.publish.ForecastFormat;
 import roadcast.publish.ForecastRecordSerializer;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
+import roadcast.stream.JobOptions;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
@@ -65,7 +66,13 @@ import roadcast.synthetic.WeekProfiles;
                 "Writes {\"passthrough_records_per_s\",\"forecast_records_per_s\",\"throughput_ratio\","
                         + "\"io_matched_passthrough_records_per_s\",\"io_matched_ratio\",\"lag_ms_p50\",\"lag_ms_p99\" (exactly once),"
                         + "\"lag_ms_p99_at_least_once\"} "
-                        + "(and the run's settings) to --json."})
+                        + "(and the run's settings) to --json."},
+        footer = {"", "The forecast job's options here: --checkpoint-interval is every job's, the pass-throughs' too; "
+                + "--parallelism (at least 1) also sets the input topics' partitions; --close-after-quiet applies to "
+                + "the lag runs and --minutes (the throughput runs forecast complete steps at once); --delivery to the "
+                + "throughput runs and --minutes (the lag runs measure under both: lag_ms_* exactly once, "
+                + "lag_ms_*_at_least_once at least once); --forecast-format to every run (the I/O-matched "
+                + "pass-through then matches the Avro bytes)."})
 public final class BenchStreamCommand implements Callable<Integer> {
 
     /**
@@ -124,15 +131,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "state files written since the previous one (default: ${DEFAULT-VALUE}).")
     boolean incrementalCheckpoints;
 
-    @Option(names = "--heap-state",
-            description = "Keep the forecast jobs' keyed state (the zones) on the heap instead of RocksDB, as "
-                    + "'roadcast stream --heap-state' (default: RocksDB).")
-    boolean heapState;
-
-    @Option(names = "--parallelism", paramLabel = "P", defaultValue = "1",
-            description = "Parallelism of both jobs; the input topics get as many partitions (default: ${DEFAULT-VALUE}).")
-    int parallelism;
-
     @Option(names = "--warmup-steps", paramLabel = "S", defaultValue = "36",
             description = "Steps both jobs first run on, unmeasured, to warm up the JVM (default: ${DEFAULT-VALUE}; 0 = none).")
     int warmupSteps;
@@ -154,16 +152,6 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "step (default: ${DEFAULT-VALUE}).")
     int liveWarmupSteps;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "Checkpoint interval of both jobs; exactly-once output appears when a checkpoint completes, "
-                    + "so it bounds the lag from below (default: ${DEFAULT-VALUE}).")
-    Duration checkpointInterval;
-
-    @Option(names = "--close-after-quiet", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "Lag run: forecast a zone's open steps once its readings pause this long (default: "
-                    + "${DEFAULT-VALUE}: the replay sends each step in one burst); complete steps are forecast at once.")
-    Duration closeAfterQuiet;
-
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
             description = "Where to write the figures (default: ${DEFAULT-VALUE}).")
     Path json;
@@ -171,22 +159,28 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the generated city (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
-            converter = Delivery.Converter.class, completionCandidates = Delivery.Names.class,
-            description = "Output guarantee of the three throughput runs (default: ${DEFAULT-VALUE}). The lag is always "
-                    + "measured under both: lag_ms_* exactly once, lag_ms_*_at_least_once at least once.")
-    Delivery delivery;
+    /** Half the job's 1 s, as the demo's: the lag measured is then the one the demo shows. */
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
 
-    @Option(names = "--forecast-format", paramLabel = "FORMAT", defaultValue = "json",
-            converter = ForecastFormat.Converter.class, completionCandidates = ForecastFormat.Names.class,
-            description = "Value format of the forecast job's output, json or avro, in every run (the I/O-matched "
-                    + "pass-through then matches the Avro bytes) (default: ${DEFAULT-VALUE}).")
-    ForecastFormat forecastFormat;
+    /**
+     * Half a second where the job has none: the lag run's replay sends each step in one burst (commit 3c196df: the
+     * 20,000-segment p99 fell to 1.19 s with it); only the lag runs use it (see {@link #measureLag}).
+     */
+    @Mixin
+    JobOptions.Release release = new JobOptions.Release(Duration.ofMillis(500));
+
+    /**
+     * 1 where the job leaves it to the cluster: the pass-through jobs and the input topics' partition count need a
+     * number (0 is refused here).
+     */
+    @Mixin
+    JobOptions.Engine engine = new JobOptions.Engine(1);
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || parallelism < 1 || !(speedup > 0) || lagSeconds < 1
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || engine.parallelism() < 1 || !(speedup > 0) || lagSeconds < 1
                 || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0
                 || maxHorizon < 1 || maxHorizon > roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES) {
             spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
@@ -237,7 +231,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics(parallelism, "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
+            kafka.createTopics(engine.parallelism(), "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
                     "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-pass.out", "bench-io.out",
                     "bench-forecast.out",
                     "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
@@ -298,19 +292,19 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("forecast_output_value_bytes", forecastOut.valueBytes());
             putLive(o, "", lag);
             putLive(o, "_at_least_once", lagAlo);
-            o.put("delivery", delivery.toString());
-            o.put("forecast_format", forecastFormat.toString());
+            o.put("delivery", release.delivery().toString());
+            o.put("forecast_format", engine.forecastFormat().toString());
             o.put("segments", segments);
             o.put("records", records);
             o.put("warmup_steps", warmupSteps);
-            o.put("parallelism", parallelism);
+            o.put("parallelism", engine.parallelism());
             o.put("speedup", speedup);
-            o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
-            o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
+            o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("step_minutes", stepMinutes);
             o.put("incremental_checkpoints", incrementalCheckpoints);
-            o.put("state_backend", heapState ? "heap" : "rocksdb");
+            o.put("state_backend", engine.heapState() ? "heap" : "rocksdb");
             write(o, out);
         }
         out.flush();
@@ -333,26 +327,34 @@ public final class BenchStreamCommand implements Callable<Integer> {
                                            List<byte[]> values) throws Exception {
         PassThroughJob job = new PassThroughJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
-                ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out"), delivery.guarantee()),
-                checkpointInterval);
+                ExactlyOnceKafka.sink(bootstrap, name, new RawRecordSerializer(name + ".out"), release.delivery().guarantee()),
+                checkpoints.interval());
         return (valueBytes < 0 ? job : job.matchingOutput(valueBytes, values)).execute(localEnvironment());
     }
 
     /** The forecast job over all of {@code topic} (bounded), forecasts to {@code name + ".out"}. */
     private JobExecutionResult forecast(String bootstrap, String topic, String name, Path registry, Path work)
             throws Exception {
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withRocksDb(!heapState)
-                .withCloseWhenComplete(true).withCloseWhenExpected(true);
+        JobConfig cfg = jobConfig(registry, work, name);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.boundedSource(bootstrap, topic, name, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrap, name + ".out", name, delivery, forecastFormat),
+                KafkaOutputs.forecasts(bootstrap, name + ".out", name, release.delivery(), engine.forecastFormat()),
                 KafkaOutputs.deadLetters(bootstrap, name + ".rejected", name), cfg)
                 .withFutureCheck(false);
         if (incrementalCheckpoints) {
             job.withFlinkOption("execution.checkpointing.incremental", "true");
         }
         return job.execute();
+    }
+
+    /**
+     * The forecast job's settings in every run: the options, no model reload, complete steps forecast at once
+     * (--close-after-quiet only in the lag runs: see {@link #measureLag}).
+     */
+    private JobConfig jobConfig(Path registry, Path work, String name) {
+        return JobOptions.apply(JobConfig.defaults(registry).withModelPoll(null)
+                .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL, work.resolve(name + "-checkpoints"))
+                .withCloseWhenComplete(true).withCloseWhenExpected(true), checkpoints, engine);
     }
 
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
@@ -362,16 +364,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /**
-     * The forecast job live on {@code topic} (forecasts to {@code topic.out}) with the given delivery while the feed is
+     * The forecast job live on {@code topic} (forecasts to {@code topic.out}) with the given release.delivery() while the feed is
      * replayed at --speedup for {@code seconds}; lag from a read_committed meter, checkpoints from the REST API.
      */
     private LiveRun measureLag(String bootstrap, String topic, Path registry, Dataset data, Instant from, Path work,
                                PrintWriter out, Delivery lagDelivery, long seconds) throws Exception {
         String name = topic.replace('.', '-');
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withParallelism(parallelism)
-                .withCheckpoints(checkpointInterval, work.resolve(name + "-checkpoints")).withRocksDb(!heapState)
-                .withCloseWhenComplete(true).withCloseWhenExpected(true)
-                .withCloseAfterQuiet(closeAfterQuiet)
+        JobConfig cfg = release.applyTo(jobConfig(registry, work, name))
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
@@ -461,7 +460,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrap, topic, name, new RawRecordDeserializer()),
                 ExactlyOnceKafka.sink(bootstrap, name + "-forecast", new EmitTimeProbe<>(
-                        new ForecastRecordSerializer(topic + ".out", forecastFormat)), lagDelivery.guarantee()),
+                        new ForecastRecordSerializer(topic + ".out", engine.forecastFormat())), lagDelivery.guarantee()),
                 KafkaOutputs.deadLetters(bootstrap, topic + ".rejected", name), cfg)
                 .withFutureCheck(false)
                 .withFlinkOption("rest.port", Integer.toString(restPort))
@@ -509,8 +508,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private int scaleRun(Path registry, Dataset data, Instant from, Path work, PrintWriter out) throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics(parallelism, "bench.scale", "bench.scale.out", "bench.scale.rejected");
-            LiveRun run = measureLag(bootstrap, "bench.scale", registry, data, from, work, out, delivery,
+            kafka.createTopics(engine.parallelism(), "bench.scale", "bench.scale.out", "bench.scale.rejected");
+            LiveRun run = measureLag(bootstrap, "bench.scale", registry, data, from, work, out, release.delivery(),
                     minutes * 60L);
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("segments", segments);
@@ -519,15 +518,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("minutes", minutes);
             o.put("readings", run.readings());
             o.put("readings_per_s", Math.round(run.readings() / run.seconds()));
-            o.put("delivery", delivery.toString());
-            o.put("forecast_format", forecastFormat.toString());
+            o.put("delivery", release.delivery().toString());
+            o.put("forecast_format", engine.forecastFormat().toString());
             putLive(o, "", run);
-            o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
-            o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());
+            o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
+            o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
-            o.put("state_backend", heapState ? "heap" : "rocksdb");
-            o.put("parallelism", parallelism);
+            o.put("state_backend", engine.heapState() ? "heap" : "rocksdb");
+            o.put("parallelism", engine.parallelism());
             o.put("max_horizon_min", maxHorizon);
             o.put("registry", registry.toAbsolutePath().toString());
             write(o, out);
@@ -584,10 +583,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
     private StreamExecutionEnvironment localEnvironment() {
         Configuration conf = Configuration.fromMap(Map.of(
-                "execution.checkpointing.interval", checkpointInterval.toMillis() + " ms",
-                "parallelism.default", Integer.toString(parallelism)));
+                "execution.checkpointing.interval", checkpoints.interval().toMillis() + " ms",
+                "parallelism.default", Integer.toString(engine.parallelism())));
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        env.setParallelism(parallelism);
+        env.setParallelism(engine.parallelism());
         return env;
     }
 }

@@ -16,6 +16,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -37,11 +38,13 @@ import roadcast.retrain.Retrain;
 import roadcast.reading.SpeedReading;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
+import roadcast.stream.JobOptions;
 import roadcast.stream.NetworkLayout;
 import roadcast.synthetic.LosLoopOrCity;
 import roadcast.train.ProgressBars;
 import roadcast.train.TrainingOptions;
 import roadcast.train.TrainingRun;
+import roadcast.train.ZoneSizeOption;
 
 /**
  * {@code roadcast demo}: the whole system in one process - an in-process Kafka broker, a model (trained on the first
@@ -65,10 +68,8 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", paramLabel = "DIR",
-            description = "Data set to replay (any layout 'roadcast train' reads). Default: ../shared/datasets/los-loop "
-                    + "if present, else a generated city of 60 segments and 7 days.")
-    Path dataset;
+    @Mixin
+    LosLoopOrCity.DatasetOption dataset = new LosLoopOrCity.DatasetOption();
 
     @Option(names = "--registry", paramLabel = "DIR", defaultValue = "demo-models",
             description = "Model registry; a model is trained into it when it holds none (default: ${DEFAULT-VALUE}).")
@@ -97,34 +98,27 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Console summary interval (default: ${DEFAULT-VALUE}).")
     long everySeconds;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT0.5S",
-            description = "Checkpoint interval; exactly-once forecasts become visible when the checkpoint after them "
-                    + "completes, so the lag is up to this plus a checkpoint's duration (default: ${DEFAULT-VALUE}: "
-                    + "p99 under a second; longer intervals cost less CPU and fewer Kafka transactions).")
-    Duration checkpointInterval;
+    /**
+     * Half the job's 1 s: the demo shows lag live, and at 0.5 s its p99 stays under a second; longer intervals cost
+     * less CPU and fewer Kafka transactions.
+     */
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
 
-    @Option(names = "--allowed-lateness", paramLabel = "DURATION",
-            description = "How long a step with missing segments stays open after its end (default: the model's "
-                    + "credibility rules). Complete steps are forecast at once (see --wait-for-step-end).")
-    Duration allowedLateness;
+    /**
+     * 1 s where the job has none: the replay sends each step in one burst, so a zone quiet for a second has had its
+     * step's readings, and its forecast need not wait for the allowed lateness because of a missing segment.
+     */
+    @Mixin
+    JobOptions.Release release = new JobOptions.Release(Duration.ofSeconds(1));
+
+    @Mixin
+    JobOptions.Lateness lateness = new JobOptions.Lateness();
 
     @Option(names = "--wait-for-step-end",
             description = "Forecast a step only when event time has passed its end plus the allowed lateness, even when "
                     + "every segment has reported (default: forecast a complete step at once, lag ~ checkpoint interval).")
     boolean waitForStepEnd;
-
-    @Option(names = "--close-after-quiet", paramLabel = "DURATION", defaultValue = "PT1S",
-            description = "Forecast the open steps of a zone when its readings have paused this long (the replay sends "
-                    + "each step in one burst), even if some segments are missing (default: ${DEFAULT-VALUE}; PT0S = off).")
-    Duration closeAfterQuiet;
-
-    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
-            converter = roadcast.publish.Delivery.Converter.class,
-            completionCandidates = roadcast.publish.Delivery.Names.class,
-            description = "exactly-once (forecasts visible when the checkpoint after them completes) or at-least-once "
-                    + "(visible as soon as computed; repeats after a failure are identical and the store overwrites "
-                    + "them) (default: ${DEFAULT-VALUE}).")
-    roadcast.publish.Delivery delivery;
 
     @Option(names = "--warmup-steps", paramLabel = "N", defaultValue = "2",
             description = "Before the replay: wait for the job's first checkpoint, send the last N steps of the "
@@ -156,10 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
                     + "the new version, zones and all, without a restart (default: ${DEFAULT-VALUE} = never).")
     long retrainEverySeconds;
 
-    @Option(names = "--max-zone-size", paramLabel = "N", defaultValue = "256",
-            description = "Most segments in one zone, for the first model and every retrain (default: "
-                    + "${DEFAULT-VALUE}, as roadcast train).")
-    int maxZoneSize;
+    /** For the first model and every retrain. */
+    @Mixin
+    ZoneSizeOption zoneSize = new ZoneSizeOption();
 
     @Option(names = "--max-horizon", paramLabel = "MIN",
             description = "Longest forecast lead time in minutes (as roadcast train --max-horizon, e.g. 120 or 180): "
@@ -207,7 +200,7 @@ public final class DemoCommand implements Callable<Integer> {
             err.println("--api-keys: cannot read " + apiKeys);
             return 2;
         }
-        if (retrainEverySeconds < 0 || maxZoneSize < 1) {
+        if (retrainEverySeconds < 0 || zoneSize.maxZoneSize() < 1) {
             err.println("--retrain-every must be >= 0 and --max-zone-size >= 1");
             return 2;
         }
@@ -253,17 +246,19 @@ public final class DemoCommand implements Callable<Integer> {
             kafka.createTopics(IN, OUT, REJECTED);
             String bootstrap = kafka.bootstrapServers();
             out.println("Kafka broker at " + bootstrap);
-            JobConfig cfg = JobConfig.defaults(registry)
-                    .withCheckpoints(checkpointInterval, Files.createTempDirectory("roadcast-demo-checkpoints"))
-                    .withEventTime(Duration.ZERO, null, allowedLateness, null)
-                    .withCloseWhenComplete(!waitForStepEnd)
-                    .withCloseWhenExpected(!waitForStepEnd)
-                    .withCloseAfterQuiet(waitForStepEnd ? null : closeAfterQuiet)
-                    .withJobName("roadcast demo");
+            JobConfig cfg = JobOptions.apply(JobConfig.defaults(registry)
+                    .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL,
+                            Files.createTempDirectory("roadcast-demo-checkpoints").toString())
+                    .withJobName("roadcast demo"), checkpoints, release, lateness);
+            if (waitForStepEnd) {
+                cfg = cfg.withCloseAfterQuiet(null);
+            } else {
+                cfg = cfg.withCloseWhenComplete(true).withCloseWhenExpected(true);
+            }
             int restPort = JobRestarts.freePort();
             ForecastJob job = new ForecastJob(
                     ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
-                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", delivery),
+                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", release.delivery()),
                     KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
                     .withFlinkOption("rest.port", Integer.toString(restPort));
             if (archive != null) {
@@ -290,7 +285,7 @@ public final class DemoCommand implements Callable<Integer> {
                         steps - trainRows, speedup, model.version());
                 if (retrainEverySeconds > 0) {
                     out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
-                            maxZoneSize);
+                            zoneSize.maxZoneSize());
                     // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
                     // next, never runs beside it), not N s after the previous one ended.
                     retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
@@ -422,7 +417,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     private Dataset loadDataset(PrintWriter out) throws java.io.IOException {
-        return LosLoopOrCity.load(dataset, 42, "demo", out);
+        return dataset.load(42, "demo", out);
     }
 
     /** The registry's latest model, or one trained on rows [0, trainRows) and published; null if it does not fit. */
@@ -445,7 +440,7 @@ public final class DemoCommand implements Callable<Integer> {
         out.flush();
         TrainingRun.Outcome outcome;
         try (ProgressBars bars = new ProgressBars(true)) {
-            TrainingConfig config = trainingConfig(data).withMaxZoneSize(maxZoneSize);
+            TrainingConfig config = trainingConfig(data).withMaxZoneSize(zoneSize.maxZoneSize());
             if (maxHorizon != null) {
                 config = config.withMaxHorizon(maxHorizon);
             }
@@ -508,7 +503,7 @@ public final class DemoCommand implements Callable<Integer> {
                 holdout = archived.step().multipliedBy(Math.min(newRows, dayRows));
             }
             Retrain.Result r = Retrain.runOnce(archive, registry, Retrain.Options.defaults()
-                    .withMaxZoneSize(maxZoneSize).withHoldout(holdout), roadcast.fit.ProgressListener.NONE);
+                    .withMaxZoneSize(zoneSize.maxZoneSize()).withHoldout(holdout), roadcast.fit.ProgressListener.NONE);
             double seconds = (System.nanoTime() - started) / 1e9;
             ManifoldModel candidate = r.promotion().model();
             var zoning = candidate.card().zoning();

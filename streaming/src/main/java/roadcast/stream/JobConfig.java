@@ -52,6 +52,9 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
      */
     public static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(10);
 
+    /** Checkpoint interval unless set: forecasts (exactly once) become visible about a second after they are issued. */
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+
     public JobConfig {
         if (registry == null) {
             throw new IllegalArgumentException("a model registry folder is required");
@@ -75,7 +78,7 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     }
 
     public static JobConfig defaults(Path registry) {
-        return new JobConfig("roadcast-forecast", registry, null, 1, Duration.ofSeconds(1), null, true,
+        return new JobConfig("roadcast-forecast", registry, null, 1, DEFAULT_CHECKPOINT_INTERVAL, null, true,
                 Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false);
     }
 

@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +35,18 @@ public final class StreamCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints();
+
+    @Mixin
+    JobOptions.Release release = new JobOptions.Release();
+
+    @Mixin
+    JobOptions.Lateness lateness = new JobOptions.Lateness();
+
+    @Mixin
+    JobOptions.Engine engine = new JobOptions.Engine();
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
             description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}).")
@@ -71,25 +84,10 @@ public final class StreamCommand implements Callable<Integer> {
                     + "when the job is cancelled (default: JobManager memory, lost when the job stops).")
     String checkpointDir;
 
-    @Option(names = "--checkpoint-interval", paramLabel = "DURATION", defaultValue = "PT1S",
-            description = "Checkpoint interval, ISO-8601 (default: ${DEFAULT-VALUE}); forecasts become visible only when "
-                    + "a checkpoint completes, so this bounds the lag from below.")
-    Duration checkpointInterval;
-
-    @Option(names = "--parallelism", paramLabel = "N",
-            description = "Operator parallelism (default: what 'flink run -p' or the cluster's parallelism.default says; "
-                    + "1 on the local mini-cluster).")
-    Integer parallelism;
-
     @Option(names = "--out-of-orderness", paramLabel = "DURATION", defaultValue = "PT0S",
             description = "Bounded out-of-orderness of event time, ISO-8601 (default: ${DEFAULT-VALUE}; the model's "
                     + "allowed lateness already keeps each step open after its end).")
     Duration outOfOrderness;
-
-    @Option(names = "--allowed-lateness", paramLabel = "DURATION",
-            description = "How long after its end a step stays open for late readings (default: the model's "
-                    + "credibility rules, 10 minutes for 5-minute data).")
-    Duration allowedLateness;
 
     @Option(names = "--idleness", paramLabel = "DURATION", defaultValue = "PT10S",
             description = "A source subtask without readings for this long stops holding event time back, so steps "
@@ -112,12 +110,6 @@ public final class StreamCommand implements Callable<Integer> {
                     + "zones are rarely complete (default: off: forecasts equal the backtest's).")
     boolean closeWhenExpected;
 
-    @Option(names = "--close-after-quiet", paramLabel = "DURATION",
-            description = "Also forecast a zone's open steps when no reading for the zone has arrived for this long "
-                    + "(wall clock), e.g. PT1S for feeds that send each step in one burst; readings of those steps that "
-                    + "come later are refused as too late (default: off).")
-    Duration closeAfterQuiet;
-
     @Option(names = "--future-check", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Refuse readings stamped further ahead of the wall clock than the model allows (default: on; "
                     + "turn off to replay data whose clock runs ahead of real time).")
@@ -136,28 +128,6 @@ public final class StreamCommand implements Callable<Integer> {
                     + "at checkpoints) with a README and the network: a data set that `roadcast train --dataset DIR` "
                     + "reads, for the daily retrain (default: none, nothing archived).")
     Path archive;
-
-    @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
-            converter = roadcast.publish.Delivery.Converter.class,
-            completionCandidates = roadcast.publish.Delivery.Names.class,
-            description = "How forecasts are written: exactly-once (Kafka transactions committed at each checkpoint; "
-                    + "visible after it) or at-least-once (written as soon as computed, no transactions; after a "
-                    + "failure the forecasts since the last checkpoint are written again with identical content, so "
-                    + "consumers drop repeats by key and issuedAt). Dead letters stay exactly-once "
-                    + "(default: ${DEFAULT-VALUE}).")
-    roadcast.publish.Delivery delivery;
-
-    @Option(names = "--forecast-format", paramLabel = "FORMAT", defaultValue = "json",
-            converter = roadcast.publish.ForecastFormat.Converter.class,
-            completionCandidates = roadcast.publish.ForecastFormat.Names.class,
-            description = "Value format of the forecast records: json (what 'roadcast serve' and the dashboard read) or "
-                    + "avro (Avro binary, about 40%% of the bytes, schema roadcast/publish/forecast.avsc in the jar "
-                    + "and the repository; for external consumers only: 'roadcast serve' refuses such records with a "
-                    + "clear reason) (default: ${DEFAULT-VALUE}).")
-    roadcast.publish.ForecastFormat forecastFormat;
-
-    @Option(names = "--heap-state", description = "Keep state on the heap instead of RocksDB (small networks, tests).")
-    boolean heapState;
 
     public static void main(String[] args) {
         // No System.exit: submitted through the REST API or web UI this main runs inside the JobManager, and exiting
@@ -186,21 +156,20 @@ public final class StreamCommand implements Callable<Integer> {
 
     /** The job these options describe. */
     public ForecastJob build() throws java.io.IOException {
-        JobConfig cfg = JobConfig.defaults(registry)
+        JobConfig cfg = JobOptions.apply(JobConfig.defaults(registry)
                 .withModelVersion(modelVersion)
-                .withParallelism(parallelism == null ? 0 : parallelism)
-                .withCheckpoints(checkpointInterval, checkpointDir)
-                .withRocksDb(!heapState)
-                .withEventTime(outOfOrderness, idleness, allowedLateness, null)
+                // the folder here, the interval from --checkpoint-interval (JobOptions.Checkpoints)
+                .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL, checkpointDir)
+                .withEventTime(outOfOrderness, idleness, null, null)
                 .withForecastOnEveryUpdate(everyUpdate)
                 .withCloseWhenComplete(closeWhenComplete)
                 .withCloseWhenExpected(closeWhenExpected)
-                .withCloseAfterQuiet(closeAfterQuiet)
                 .withModelPoll(modelPoll)
-                .withJobName("roadcast-forecast " + inputTopic + " -> " + outputTopic);
+                .withJobName("roadcast-forecast " + inputTopic + " -> " + outputTopic),
+                checkpoints, release, lateness, engine);
         ForecastJob job = new ForecastJob(
                 ExactlyOnceKafka.source(bootstrapServers, inputTopic, groupId, new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, delivery, forecastFormat),
+                KafkaOutputs.forecasts(bootstrapServers, outputTopic, groupId, release.delivery(), engine.forecastFormat()),
                 KafkaOutputs.deadLetters(bootstrapServers, deadLetterTopic, groupId), cfg)
                 .withFutureCheck(futureCheck);
         if (archive != null) {

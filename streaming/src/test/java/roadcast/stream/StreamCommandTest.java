@@ -48,10 +48,10 @@ class StreamCommandTest {
         assertTrue(err.toString().contains("exactly-once or at-least-once"), err.toString());
         StreamCommand parsed = new StreamCommand();
         new CommandLine(parsed).parseArgs("--delivery", "at-least-once");
-        assertEquals(roadcast.publish.Delivery.AT_LEAST_ONCE, parsed.delivery);
+        assertEquals(roadcast.publish.Delivery.AT_LEAST_ONCE, parsed.release.delivery());
         StreamCommand defaults = new StreamCommand();
         new CommandLine(defaults).parseArgs();
-        assertEquals(roadcast.publish.Delivery.EXACTLY_ONCE, defaults.delivery);
+        assertEquals(roadcast.publish.Delivery.EXACTLY_ONCE, defaults.release.delivery());
     }
 
     @Test

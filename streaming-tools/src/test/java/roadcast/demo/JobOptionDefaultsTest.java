@@ -1,0 +1,83 @@
+package roadcast.demo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import roadcast.chaos.ChaosCommand;
+import roadcast.publish.Delivery;
+import roadcast.stream.JobConfig;
+import roadcast.stream.JobOptions;
+import roadcast.stream.StreamCommand;
+
+/**
+ * The forecast job's options are declared once ({@link JobOptions}); the commands that run the job keep their own
+ * defaults where they deliberately differ from {@code roadcast stream}'s, and those defaults are what picocli applies
+ * and what --help says.
+ */
+class JobOptionDefaultsTest {
+
+    @Test
+    void eachCommandKeepsItsDefaults() {
+        Object[][] expected = {
+                // command, checkpoint interval, close after quiet (null: no such option), parallelism (null: none)
+                {new StreamCommand(), "PT1S", "PT0S", 0},
+                {new DemoCommand(), "PT0.5S", "PT1S", null},
+                {new BenchStreamCommand(), "PT0.5S", "PT0.5S", 1},
+                {new ChaosCommand(), "PT0.5S", null, null},
+        };
+        for (Object[] row : expected) {
+            CommandLine cmd = new CommandLine(row[0]);
+            cmd.parseArgs();
+            var spec = cmd.getCommandSpec();
+            String name = spec.name();
+            assertEquals(Duration.parse((String) row[1]), spec.findOption("--checkpoint-interval").getValue(), name);
+            String help = cmd.getUsageMessage(CommandLine.Help.Ansi.OFF).replaceAll("\\s+", " ");
+            assertTrue(help.contains("(default: " + row[1] + ")"), name + ": " + help);
+            if (row[2] == null) {
+                assertEquals(null, spec.findOption("--close-after-quiet"), name);
+            } else {
+                assertEquals(Duration.parse((String) row[2]), spec.findOption("--close-after-quiet").getValue(), name);
+                assertEquals(Delivery.EXACTLY_ONCE, spec.findOption("--delivery").getValue(), name);
+            }
+            if (row[3] == null) {
+                assertEquals(null, spec.findOption("--parallelism"), name);
+            } else {
+                assertEquals(row[3], spec.findOption("--parallelism").getValue(), name);
+            }
+        }
+    }
+
+    /** The groups set what their options say, over whatever the command set before, and nothing else. */
+    @Test
+    void groupsTurnOptionsIntoTheConfig() {
+        JobOptions.Checkpoints checkpoints = new JobOptions.Checkpoints(Duration.ofMillis(500));
+        JobOptions.Release release = new JobOptions.Release();
+        JobOptions.Lateness lateness = new JobOptions.Lateness();
+        JobOptions.Engine engine = new JobOptions.Engine();
+        CommandLine cmd = new CommandLine(CommandLine.Model.CommandSpec.create());
+        cmd.addMixin("checkpoints", checkpoints);
+        cmd.addMixin("release", release);
+        cmd.addMixin("lateness", lateness);
+        cmd.addMixin("engine", engine);
+        cmd.parseArgs("--checkpoint-interval", "PT3S", "--close-after-quiet", "PT2S", "--allowed-lateness", "PT4M",
+                "--parallelism", "3", "--heap-state");
+        JobConfig before = JobConfig.defaults(Path.of("models")).withCheckpoints(Duration.ofSeconds(1), "cp")
+                .withEventTime(Duration.ofSeconds(7), Duration.ofSeconds(8), null, null).withJobName("j");
+        JobConfig cfg = JobOptions.apply(before, checkpoints, release, lateness, engine);
+        assertEquals(Duration.ofSeconds(3), cfg.checkpointInterval());
+        assertEquals("cp", cfg.checkpointDir(), "the command's folder is kept");
+        assertEquals(2000, cfg.closeAfterQuietMillis());
+        assertEquals(Duration.ofMinutes(4), cfg.allowedLateness());
+        assertEquals(Duration.ofSeconds(7), cfg.maxOutOfOrderness(), "the command's event time is kept");
+        assertEquals(Duration.ofSeconds(8), cfg.idleness());
+        assertEquals(3, cfg.parallelism());
+        assertFalse(cfg.rocksDb());
+        assertEquals("j", cfg.jobName());
+    }
+}
