@@ -41,6 +41,7 @@ import roadcast.publish.ForecastRecordSerializer;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
+import roadcast.replay.FeedSpread;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
 import roadcast.synthetic.CityConfig;
@@ -163,6 +164,15 @@ public final class BenchStreamCommand implements Callable<Integer> {
             description = "Lag run: forecast a zone's open steps once its readings pause this long (default: "
                     + "${DEFAULT-VALUE}: the replay sends each step in one burst); complete steps are forecast at once.")
     Duration closeAfterQuiet;
+
+    @Option(names = "--spread", paramLabel = "HOW", defaultValue = "burst", converter = FeedSpread.Converter.class,
+            description = "Lag runs: when a step's readings are sent within the step: burst (all at the step's time, "
+                    + "as fast as the producer takes them), in-order (evenly over the step in segment order, a "
+                    + "constant rate as a polling central system sends), sensor-phase (over the step, each sensor at "
+                    + "its own fixed phase: unsynchronised detectors; most zones complete at the step's end) "
+                    + "(default: ${DEFAULT-VALUE}). The lag counts from the append of the latest reading a forecast "
+                    + "used in every mode.")
+    FeedSpread spread;
 
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
             description = "Where to write the figures (default: ${DEFAULT-VALUE}).")
@@ -300,6 +310,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             putLive(o, "_at_least_once", lagAlo);
             o.put("delivery", delivery.toString());
             o.put("forecast_format", forecastFormat.toString());
+            o.put("spread", spread.toString());
             o.put("segments", segments);
             o.put("records", records);
             o.put("warmup_steps", warmupSteps);
@@ -377,7 +388,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
         String jobId = client.getJobID().toHexString();
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
-             FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)) {
+             FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)
+                     .withSpread(spread, data.history().step())) {
             // The feed starts once the job runs and has completed a checkpoint, so start-up does not count as lag.
             CheckpointStats atStart = CheckpointStats.await(restPort, jobId, 1, Duration.ofMinutes(5));
             if (atStart == null) {
@@ -395,8 +407,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     bar.setExtraMessage(meter.count() + " forecasts");
                 }
             }
+            // A spread feed's last step is still being sent when the run's time is up (it takes a step of event
+            // time): let it end, or the last step would be measured on its first readings only.
+            var sent = spread == FeedSpread.BURST ? null
+                    : publisher.await(Duration.ofMillis(Math.round(data.history().step().toMillis() / speedup)));
             publisher.stop();
-            var sent = publisher.await(Duration.ofSeconds(30));
+            if (sent == null) {
+                sent = publisher.await(Duration.ofSeconds(30));
+            }
             // Every forecast of the steps sent is measured, the last step's slowest included.
             long expected = sent == null ? 0 : sent.steps() * segments;
             if (sent == null) {
@@ -521,6 +539,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("readings_per_s", Math.round(run.readings() / run.seconds()));
             o.put("delivery", delivery.toString());
             o.put("forecast_format", forecastFormat.toString());
+            o.put("spread", spread.toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpointInterval.toMillis());
             o.put("close_after_quiet_ms", closeAfterQuiet.toMillis());

@@ -51,6 +51,8 @@ public final class FeedPublisher implements AutoCloseable {
         }
     };
     private volatile boolean stopRequested;
+    private FeedSpread spread = FeedSpread.BURST;
+    private long spreadMillis;
     private volatile StepListener listener = (t, n) -> { };
     private Thread thread;
     private volatile PublishSummary summary;
@@ -96,6 +98,20 @@ public final class FeedPublisher implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Sends each step's readings over {@code step} of event time (divided by the speedup in wall time) instead of in
+     * one burst at the step's time ({@link FeedSpread}); {@link FeedSpread#BURST} is the default.
+     */
+    public FeedPublisher withSpread(FeedSpread feedSpread, Duration step) {
+        if (feedSpread != FeedSpread.BURST && (speedup == 0 || step.toMillis() <= 0)) {
+            throw new IllegalArgumentException("a spread feed needs a speedup > 0 and a positive step, got speedup "
+                    + speedup + " and step " + step);
+        }
+        this.spread = feedSpread;
+        this.spreadMillis = step.toMillis();
+        return this;
+    }
+
     public FeedPublisher onStep(StepListener stepListener) {
         this.listener = stepListener == null ? (t, n) -> { } : stepListener;
         return this;
@@ -108,6 +124,9 @@ public final class FeedPublisher implements AutoCloseable {
     public PublishSummary publish(Iterator<SpeedReading> feed, long limit) throws InterruptedException {
         // Fetch topic metadata now, so the first send does not eat into the first step's schedule.
         producer.partitionsFor(topic);
+        if (spread != FeedSpread.BURST) {
+            return publishSpread(feed, limit);
+        }
         long start = System.currentTimeMillis();
         long skipped = 0;
         long steps = 0;
@@ -152,6 +171,90 @@ public final class FeedPublisher implements AutoCloseable {
         boolean stopped = stopRequested && !limited;
         return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
                 System.currentTimeMillis() - start, stopped, firstError.get());
+    }
+
+    /**
+     * {@link #publish} with each step's readings spread over the step: a step is gathered (its readings follow each
+     * other in the feed), ordered by {@link FeedSpread#phase} (stable, so feed order among equal phases) and each
+     * reading sent when its phase of the step is due. No flush between readings: the producer's linger (5 ms) sends
+     * them within milliseconds of their due time.
+     */
+    private PublishSummary publishSpread(Iterator<SpeedReading> feed, long limit) throws InterruptedException {
+        long start = System.currentTimeMillis();
+        long skipped = 0;
+        long steps = 0;
+        long firstEventTime = Long.MIN_VALUE;
+        boolean limited = false;
+        long sentHere = 0;
+        java.util.List<SpeedReading> step = new java.util.ArrayList<>();
+        SpeedReading pending = null;
+        while (!stopRequested && !limited && (pending != null || feed.hasNext())) {
+            step.clear();
+            long stepTime = Long.MIN_VALUE;
+            while (pending != null || feed.hasNext()) {
+                SpeedReading r = pending != null ? pending : feed.next();
+                pending = null;
+                if (!Double.isFinite(r.speed())) {
+                    skipped++;
+                    continue;
+                }
+                if (stepTime != Long.MIN_VALUE && r.timeMillis() != stepTime) {
+                    pending = r;
+                    break;
+                }
+                stepTime = r.timeMillis();
+                step.add(r);
+            }
+            if (step.isEmpty()) {
+                break;
+            }
+            if (firstEventTime == Long.MIN_VALUE) {
+                firstEventTime = stepTime;
+            }
+            int count = step.size();
+            double[] phase = new double[count];
+            Integer[] order = new Integer[count];
+            for (int k = 0; k < count; k++) {
+                phase[k] = spread.phase(step.get(k).segment(), k, count);
+                order[k] = k;
+            }
+            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(k -> phase[k]));
+            int inStep = 0;
+            for (int k : order) {
+                long due = start + (long) ((stepTime - firstEventTime + phase[k] * spreadMillis) / speedup);
+                if (!sleepUntil(due)) {
+                    break;
+                }
+                SpeedReading r = step.get(k);
+                producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
+                inStep++;
+                sent.incrementAndGet();
+                if (limit > 0 && ++sentHere >= limit) {
+                    limited = true;
+                    break;
+                }
+            }
+            if (inStep > 0) {
+                steps++;
+                listener.stepSent(stepTime, inStep);
+            }
+        }
+        producer.flush();
+        boolean stopped = stopRequested && !limited;
+        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
+                System.currentTimeMillis() - start, stopped, firstError.get());
+    }
+
+    /** Sleeps until wall time {@code due}; false when stopped meanwhile. */
+    private boolean sleepUntil(long due) throws InterruptedException {
+        while (!stopRequested) {
+            long wait = due - System.currentTimeMillis();
+            if (wait <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(wait, 100));
+        }
+        return false;
     }
 
     /** Sleeps until event-time offset {@code eventOffsetMillis} is due; false when stopped meanwhile. */
