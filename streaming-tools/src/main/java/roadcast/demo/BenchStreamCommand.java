@@ -234,8 +234,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         int trainRows = trainDays * stepsPerDay;
         Path registry = registryDir != null ? registryDir : work.resolve("registry");
         try {
-            BenchModel.acquire(registry, data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0)
-                    .withMaxHorizon(maxHorizon), cityRun, out);
+            BenchModel.acquire(registry, data, trainRows, BenchModel.config(DemoCommand.trainingConfig(data),
+                    maxHorizon), cityRun, out);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
