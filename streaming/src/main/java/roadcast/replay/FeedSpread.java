@@ -14,7 +14,9 @@ import picocli.CommandLine;
  * id, the same every step), as detectors on unsynchronised clocks: the same constant rate, but a zone's last reading
  * comes near the end of the step, so nearly every zone closes in the step's last moments.</li>
  * </ul>
- * In every mode a forecast's lag counts from the append of the latest reading it used.
+ * In every mode a forecast's lag counts from the append of the latest reading it used. A job that closes a zone's
+ * step after a pause in its readings ({@code JobConfig#closeAfterQuiet}, made for bursts) closes it early under a
+ * spread feed whenever the zone's readings pause longer than that within the step, and refuses the rest as too late.
  */
 public enum FeedSpread {
     BURST("burst"),
