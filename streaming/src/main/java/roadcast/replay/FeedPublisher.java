@@ -124,9 +124,8 @@ public final class FeedPublisher implements AutoCloseable {
     public PublishSummary publish(Iterator<SpeedReading> feed, long limit) throws InterruptedException {
         // Fetch topic metadata now, so the first send does not eat into the first step's schedule.
         producer.partitionsFor(topic);
-        if (spread != FeedSpread.BURST) {
-            return publishSpread(feed, limit);
-        }
+        SpreadSteps spreadSteps = spread == FeedSpread.BURST ? null : new SpreadSteps(feed, spread);
+        Iterator<SpeedReading> readings = spreadSteps == null ? feed : spreadSteps;
         long start = System.currentTimeMillis();
         long skipped = 0;
         long steps = 0;
@@ -135,8 +134,8 @@ public final class FeedPublisher implements AutoCloseable {
         int inStep = 0;
         boolean limited = false;
         long sentHere = 0;
-        while (!stopRequested && feed.hasNext()) {
-            SpeedReading r = feed.next();
+        while (!stopRequested && readings.hasNext()) {
+            SpeedReading r = readings.next();
             if (!Double.isFinite(r.speed())) {
                 skipped++;
                 continue;
@@ -155,9 +154,12 @@ public final class FeedPublisher implements AutoCloseable {
                     break;
                 }
             }
-            producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
+            if (spreadSteps != null && !sleepUntil(start
+                    + (long) ((stepTime - firstEventTime + spreadSteps.phase() * spreadMillis) / speedup))) {
+                break;
+            }
+            send(r);
             inStep++;
-            sent.incrementAndGet();
             if (limit > 0 && ++sentHere >= limit) {
                 limited = true;
                 break;
@@ -167,82 +169,7 @@ public final class FeedPublisher implements AutoCloseable {
             steps++;
             listener.stepSent(stepTime, inStep);
         }
-        producer.flush();
-        boolean stopped = stopRequested && !limited;
-        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
-                System.currentTimeMillis() - start, stopped, firstError.get());
-    }
-
-    /**
-     * {@link #publish} with each step's readings spread over the step: a step is gathered (its readings follow each
-     * other in the feed), ordered by {@link FeedSpread#phase} (stable, so feed order among equal phases) and each
-     * reading sent when its phase of the step is due. No flush between readings: the producer's linger (5 ms) sends
-     * them within milliseconds of their due time.
-     */
-    private PublishSummary publishSpread(Iterator<SpeedReading> feed, long limit) throws InterruptedException {
-        long start = System.currentTimeMillis();
-        long skipped = 0;
-        long steps = 0;
-        long firstEventTime = Long.MIN_VALUE;
-        boolean limited = false;
-        long sentHere = 0;
-        java.util.List<SpeedReading> step = new java.util.ArrayList<>();
-        SpeedReading pending = null;
-        while (!stopRequested && !limited && (pending != null || feed.hasNext())) {
-            step.clear();
-            long stepTime = Long.MIN_VALUE;
-            while (pending != null || feed.hasNext()) {
-                SpeedReading r = pending != null ? pending : feed.next();
-                pending = null;
-                if (!Double.isFinite(r.speed())) {
-                    skipped++;
-                    continue;
-                }
-                if (stepTime != Long.MIN_VALUE && r.timeMillis() != stepTime) {
-                    pending = r;
-                    break;
-                }
-                stepTime = r.timeMillis();
-                step.add(r);
-            }
-            if (step.isEmpty()) {
-                break;
-            }
-            if (firstEventTime == Long.MIN_VALUE) {
-                firstEventTime = stepTime;
-            }
-            int count = step.size();
-            double[] phase = new double[count];
-            Integer[] order = new Integer[count];
-            for (int k = 0; k < count; k++) {
-                phase[k] = spread.phase(step.get(k).segment(), k, count);
-                order[k] = k;
-            }
-            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(k -> phase[k]));
-            int inStep = 0;
-            for (int k : order) {
-                long due = start + (long) ((stepTime - firstEventTime + phase[k] * spreadMillis) / speedup);
-                if (!sleepUntil(due)) {
-                    break;
-                }
-                SpeedReading r = step.get(k);
-                producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
-                inStep++;
-                sent.incrementAndGet();
-                if (limit > 0 && ++sentHere >= limit) {
-                    limited = true;
-                    break;
-                }
-            }
-            if (inStep > 0) {
-                steps++;
-                listener.stepSent(stepTime, inStep);
-            }
-        }
-        producer.flush();
-        boolean stopped = stopRequested && !limited;
-        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
-                System.currentTimeMillis() - start, stopped, firstError.get());
+        return finish(start, skipped, steps, limited);
     }
 
     /** Sleeps until wall time {@code due}; false when stopped meanwhile. */
@@ -263,21 +190,24 @@ public final class FeedPublisher implements AutoCloseable {
             return true;
         }
         long due = wallStart + (long) (eventOffsetMillis / speedup);
-        boolean flushed = false;
-        while (!stopRequested) {
-            long wait = due - System.currentTimeMillis();
-            if (wait <= 0) {
-                return true;
-            }
-            if (!flushed) {
-                // Records of the previous step may sit in the linger buffer: push them out before idling.
-                producer.flush();
-                flushed = true;
-                continue;
-            }
-            Thread.sleep(Math.min(wait, 100));
+        if (!stopRequested && due > System.currentTimeMillis()) {
+            // Records of the previous step may sit in the linger buffer: push them out before idling.
+            producer.flush();
         }
-        return false;
+        return sleepUntil(due);
+    }
+
+    private void send(SpeedReading r) {
+        producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
+        sent.incrementAndGet();
+    }
+
+    /** Flushes, so that every record is acknowledged or failed, and sums the run up. */
+    private PublishSummary finish(long start, long skipped, long steps, boolean limited) {
+        producer.flush();
+        boolean stopped = stopRequested && !limited;
+        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
+                System.currentTimeMillis() - start, stopped, firstError.get());
     }
 
     /** Publishes in a background thread; see {@link #publish}. */
@@ -347,5 +277,71 @@ public final class FeedPublisher implements AutoCloseable {
             t.join(30_000);
         }
         producer.close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * The feed one step at a time (its readings follow each other in the feed), each step's readings in the order of
+     * their {@link FeedSpread#phase} (a stable sort: feed order among equal phases), with the phase of the reading
+     * last returned: when within its step it is due.
+     */
+    private static final class SpreadSteps implements Iterator<SpeedReading> {
+        private final Iterator<SpeedReading> feed;
+        private final FeedSpread spread;
+        private final java.util.List<SpeedReading> step = new java.util.ArrayList<>();
+        private SpeedReading pending;
+        private double[] phases = new double[0];
+        private Integer[] order = new Integer[0];
+        private int next;
+        private double phase;
+
+        SpreadSteps(Iterator<SpeedReading> feed, FeedSpread spread) {
+            this.feed = feed;
+            this.spread = spread;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < step.size() || pending != null || feed.hasNext();
+        }
+
+        @Override
+        public SpeedReading next() {
+            if (next == step.size()) {
+                gather();
+            }
+            int k = order[next++];
+            phase = phases[k];
+            return step.get(k);
+        }
+
+        /** Where in its step the reading last returned is due, as a fraction of the step. */
+        double phase() {
+            return phase;
+        }
+
+        private void gather() {
+            step.clear();
+            next = 0;
+            SpeedReading first = pending != null ? pending : feed.next();
+            pending = null;
+            step.add(first);
+            while (feed.hasNext()) {
+                SpeedReading r = feed.next();
+                if (r.timeMillis() != first.timeMillis()) {
+                    pending = r;
+                    break;
+                }
+                step.add(r);
+            }
+            int count = step.size();
+            phases = new double[count];
+            order = new Integer[count];
+            for (int k = 0; k < count; k++) {
+                phases[k] = spread.phase(step.get(k).segment(), k, count);
+                order[k] = k;
+            }
+            double[] p = phases;
+            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(k -> p[k]));
+        }
     }
 }
