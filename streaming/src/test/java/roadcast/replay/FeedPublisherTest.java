@@ -162,6 +162,16 @@ class FeedPublisherTest {
     }
 
     @Test
+    void spreadsAreNamedOnTheCommandLineAsInTheJson() {
+        for (FeedSpread spread : FeedSpread.values()) {
+            assertEquals(spread, new FeedSpread.Converter().convert(spread.toString()));
+        }
+        assertEquals("in-order", FeedSpread.IN_ORDER.toString());
+        assertThrows(picocli.CommandLine.TypeConversionException.class,
+                () -> new FeedSpread.Converter().convert("sideways"));
+    }
+
+    @Test
     void aSpreadNeedsAPacedFeed() throws Exception {
         try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), "t", 0)) {
             assertThrows(IllegalArgumentException.class, () -> publisher.withSpread(FeedSpread.IN_ORDER,
