@@ -41,6 +41,7 @@ import roadcast.publish.ForecastRecordSerializer;
 import roadcast.publish.KafkaOutputs;
 import roadcast.replay.FeedPublisher;
 import roadcast.replay.FeedReplay;
+import roadcast.replay.FeedSpread;
 import roadcast.stream.ForecastJob;
 import roadcast.stream.JobConfig;
 import roadcast.stream.JobOptions;
@@ -152,6 +153,19 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "step (default: ${DEFAULT-VALUE}).")
     int liveWarmupSteps;
 
+    @Option(names = "--spread", paramLabel = "HOW", defaultValue = "burst", converter = FeedSpread.Converter.class,
+            description = "Lag runs: when a step's readings are sent within the step: burst (all at the step's time, "
+                    + "as fast as the producer takes them), in-order (evenly over the step in segment order, a "
+                    + "constant rate as a polling central system sends), sensor-phase (over the step, each sensor at "
+                    + "its own fixed phase: unsynchronised detectors; most zones complete at the step's end) "
+                    + "(default: ${DEFAULT-VALUE}). The lag counts from the append of the latest reading a forecast "
+                    + "used in every mode. A spread feed pauses between a zone's readings within a step (at 20,000 "
+                    + "segments in order: 0.8 s between grid rows, up to 29 s in a zone of two parts), and "
+                    + "--close-after-quiet closes a zone's step at the first pause longer than it: its later readings "
+                    + "are refused (TOO_LATE in lag_dead_letters); a quiet period longer than the pauses makes the "
+                    + "zones that miss a reading wait that long.")
+    FeedSpread spread;
+
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
             description = "Where to write the figures (default: ${DEFAULT-VALUE}).")
     Path json;
@@ -218,8 +232,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         int trainRows = trainDays * stepsPerDay;
         Path registry = registryDir != null ? registryDir : work.resolve("registry");
         try {
-            BenchModel.acquire(registry, data, trainRows, DemoCommand.trainingConfig(data).withFixed(5, 2, 1.0)
-                    .withMaxHorizon(maxHorizon), cityRun, out);
+            BenchModel.acquire(registry, data, trainRows, BenchModel.config(DemoCommand.trainingConfig(data),
+                    maxHorizon), cityRun, out);
         } catch (IllegalArgumentException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return 2;
@@ -294,6 +308,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             putLive(o, "_at_least_once", lagAlo);
             o.put("delivery", release.delivery().toString());
             o.put("forecast_format", engine.forecastFormat().toString());
+            o.put("spread", spread.toString());
             o.put("segments", segments);
             o.put("records", records);
             o.put("warmup_steps", warmupSteps);
@@ -376,7 +391,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
         String jobId = client.getJobID().toHexString();
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
-             FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)) {
+             FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)
+                     .withSpread(spread, data.history().step())) {
             // The feed starts once the job runs and has completed a checkpoint, so start-up does not count as lag.
             CheckpointStats atStart = CheckpointStats.await(restPort, jobId, 1, Duration.ofMinutes(5));
             if (atStart == null) {
@@ -394,8 +410,14 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     bar.setExtraMessage(meter.count() + " forecasts");
                 }
             }
+            // A spread feed's last step is still being sent when the run's time is up (it takes a step of event
+            // time): let it end, or the last step would be measured on its first readings only.
+            var sent = spread == FeedSpread.BURST ? null
+                    : publisher.await(Duration.ofMillis(Math.round(data.history().step().toMillis() / speedup)));
             publisher.stop();
-            var sent = publisher.await(Duration.ofSeconds(30));
+            if (sent == null) {
+                sent = publisher.await(Duration.ofSeconds(30));
+            }
             // Every forecast of the steps sent is measured, the last step's slowest included.
             long expected = sent == null ? 0 : sent.steps() * segments;
             if (sent == null) {
@@ -520,6 +542,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("readings_per_s", Math.round(run.readings() / run.seconds()));
             o.put("delivery", release.delivery().toString());
             o.put("forecast_format", engine.forecastFormat().toString());
+            o.put("spread", spread.toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
             o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());

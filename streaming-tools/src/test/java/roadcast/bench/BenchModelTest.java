@@ -48,6 +48,16 @@ class BenchModelTest {
     }
 
     @Test
+    void aBenchModelIsFittedWithOneCandidateSoNoZoneRunsTheSearch() throws Exception {
+        Dataset data = city("grid", SEGMENTS, 1, 7);
+        TrainingConfig c = BenchModel.config(DemoCommand.trainingConfig(data), 15);
+        // the trainer's candidates: ranks x orders x lambdas x (smoothings + half-lives); one = no search
+        assertEquals(1, c.ranks().length * c.orders().length * c.lambdas().length
+                * (c.smoothingMinutes().length + c.profileHalfLivesDays().length), c.searchGrid());
+        assertEquals(15, c.maxHorizonMinutes());
+    }
+
+    @Test
     void trainsIntoAnEmptyRegistryThenReusesWhatItPublished() throws Exception {
         Dataset data = city("a", SEGMENTS, 5, 7);
         Path registry = dir.resolve("registry");

@@ -51,6 +51,8 @@ public final class FeedPublisher implements AutoCloseable {
         }
     };
     private volatile boolean stopRequested;
+    private FeedSpread spread = FeedSpread.BURST;
+    private long spreadMillis;
     private volatile StepListener listener = (t, n) -> { };
     private Thread thread;
     private volatile PublishSummary summary;
@@ -96,6 +98,20 @@ public final class FeedPublisher implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Sends each step's readings over {@code step} of event time (divided by the speedup in wall time) instead of in
+     * one burst at the step's time ({@link FeedSpread}); {@link FeedSpread#BURST} is the default.
+     */
+    public FeedPublisher withSpread(FeedSpread feedSpread, Duration step) {
+        if (feedSpread != FeedSpread.BURST && (speedup == 0 || step.toMillis() <= 0)) {
+            throw new IllegalArgumentException("a spread feed needs a speedup > 0 and a positive step, got speedup "
+                    + speedup + " and step " + step);
+        }
+        this.spread = feedSpread;
+        this.spreadMillis = step.toMillis();
+        return this;
+    }
+
     public FeedPublisher onStep(StepListener stepListener) {
         this.listener = stepListener == null ? (t, n) -> { } : stepListener;
         return this;
@@ -108,6 +124,8 @@ public final class FeedPublisher implements AutoCloseable {
     public PublishSummary publish(Iterator<SpeedReading> feed, long limit) throws InterruptedException {
         // Fetch topic metadata now, so the first send does not eat into the first step's schedule.
         producer.partitionsFor(topic);
+        SpreadSteps spreadSteps = spread == FeedSpread.BURST ? null : new SpreadSteps(feed, spread);
+        Iterator<SpeedReading> readings = spreadSteps == null ? feed : spreadSteps;
         long start = System.currentTimeMillis();
         long skipped = 0;
         long steps = 0;
@@ -116,8 +134,8 @@ public final class FeedPublisher implements AutoCloseable {
         int inStep = 0;
         boolean limited = false;
         long sentHere = 0;
-        while (!stopRequested && feed.hasNext()) {
-            SpeedReading r = feed.next();
+        while (!stopRequested && readings.hasNext()) {
+            SpeedReading r = readings.next();
             if (!Double.isFinite(r.speed())) {
                 skipped++;
                 continue;
@@ -136,9 +154,12 @@ public final class FeedPublisher implements AutoCloseable {
                     break;
                 }
             }
-            producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
+            if (spreadSteps != null && !sleepUntil(start
+                    + (long) ((stepTime - firstEventTime + spreadSteps.phase() * spreadMillis) / speedup))) {
+                break;
+            }
+            send(r);
             inStep++;
-            sent.incrementAndGet();
             if (limit > 0 && ++sentHere >= limit) {
                 limited = true;
                 break;
@@ -148,10 +169,19 @@ public final class FeedPublisher implements AutoCloseable {
             steps++;
             listener.stepSent(stepTime, inStep);
         }
-        producer.flush();
-        boolean stopped = stopRequested && !limited;
-        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
-                System.currentTimeMillis() - start, stopped, firstError.get());
+        return finish(start, skipped, steps, limited);
+    }
+
+    /** Sleeps until wall time {@code due}; false when stopped meanwhile. */
+    private boolean sleepUntil(long due) throws InterruptedException {
+        while (!stopRequested) {
+            long wait = due - System.currentTimeMillis();
+            if (wait <= 0) {
+                return true;
+            }
+            Thread.sleep(Math.min(wait, 100));
+        }
+        return false;
     }
 
     /** Sleeps until event-time offset {@code eventOffsetMillis} is due; false when stopped meanwhile. */
@@ -160,21 +190,24 @@ public final class FeedPublisher implements AutoCloseable {
             return true;
         }
         long due = wallStart + (long) (eventOffsetMillis / speedup);
-        boolean flushed = false;
-        while (!stopRequested) {
-            long wait = due - System.currentTimeMillis();
-            if (wait <= 0) {
-                return true;
-            }
-            if (!flushed) {
-                // Records of the previous step may sit in the linger buffer: push them out before idling.
-                producer.flush();
-                flushed = true;
-                continue;
-            }
-            Thread.sleep(Math.min(wait, 100));
+        if (!stopRequested && due > System.currentTimeMillis()) {
+            // Records of the previous step may sit in the linger buffer: push them out before idling.
+            producer.flush();
         }
-        return false;
+        return sleepUntil(due);
+    }
+
+    private void send(SpeedReading r) {
+        producer.send(new ProducerRecord<>(topic, r.segment(), ReadingJson.encode(r)), callback);
+        sent.incrementAndGet();
+    }
+
+    /** Flushes, so that every record is acknowledged or failed, and sums the run up. */
+    private PublishSummary finish(long start, long skipped, long steps, boolean limited) {
+        producer.flush();
+        boolean stopped = stopRequested && !limited;
+        return new PublishSummary(sent.get(), acknowledged.get(), failed.get(), skipped, steps,
+                System.currentTimeMillis() - start, stopped, firstError.get());
     }
 
     /** Publishes in a background thread; see {@link #publish}. */
@@ -244,5 +277,71 @@ public final class FeedPublisher implements AutoCloseable {
             t.join(30_000);
         }
         producer.close(Duration.ofSeconds(10));
+    }
+
+    /**
+     * The feed one step at a time (its readings follow each other in the feed), each step's readings in the order of
+     * their {@link FeedSpread#phase} (a stable sort: feed order among equal phases), with the phase of the reading
+     * last returned: when within its step it is due.
+     */
+    private static final class SpreadSteps implements Iterator<SpeedReading> {
+        private final Iterator<SpeedReading> feed;
+        private final FeedSpread spread;
+        private final java.util.List<SpeedReading> step = new java.util.ArrayList<>();
+        private SpeedReading pending;
+        private double[] phases = new double[0];
+        private Integer[] order = new Integer[0];
+        private int next;
+        private double phase;
+
+        SpreadSteps(Iterator<SpeedReading> feed, FeedSpread spread) {
+            this.feed = feed;
+            this.spread = spread;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return next < step.size() || pending != null || feed.hasNext();
+        }
+
+        @Override
+        public SpeedReading next() {
+            if (next == step.size()) {
+                gather();
+            }
+            int k = order[next++];
+            phase = phases[k];
+            return step.get(k);
+        }
+
+        /** Where in its step the reading last returned is due, as a fraction of the step. */
+        double phase() {
+            return phase;
+        }
+
+        private void gather() {
+            step.clear();
+            next = 0;
+            SpeedReading first = pending != null ? pending : feed.next();
+            pending = null;
+            step.add(first);
+            while (feed.hasNext()) {
+                SpeedReading r = feed.next();
+                if (r.timeMillis() != first.timeMillis()) {
+                    pending = r;
+                    break;
+                }
+                step.add(r);
+            }
+            int count = step.size();
+            phases = new double[count];
+            order = new Integer[count];
+            for (int k = 0; k < count; k++) {
+                phases[k] = spread.phase(step.get(k).segment(), k, count);
+                order[k] = k;
+            }
+            double[] p = phases;
+            java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(k -> p[k]));
+        }
     }
 }

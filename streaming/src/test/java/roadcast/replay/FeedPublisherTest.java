@@ -101,6 +101,85 @@ class FeedPublisherTest {
     }
 
     @Test
+    void aSpreadFeedSendsEachStepOverTheStepNeverBeforeAReadingsPhase() throws Exception {
+        for (FeedSpread spread : new FeedSpread[] {FeedSpread.IN_ORDER, FeedSpread.SENSOR_PHASE}) {
+            String topic = "spread-" + spread;
+            kafka.createTopics(topic);
+            List<SpeedReading> feed = feed(2, 40);
+            long before;
+            PublishSummary summary;
+            // speedup 600: a 5-minute step every 500 ms, its 40 readings over those 500 ms (long beside the pauses
+            // of a thread on a loaded machine, which then sends what fell due at once)
+            try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), topic, 600)
+                    .withSpread(spread, Duration.ofMillis(STEP))) {
+                before = System.currentTimeMillis();
+                summary = publisher.publish(feed.iterator(), 0);
+            }
+            assertEquals(79, summary.sent(), spread + ": 80 readings minus 1 gap");
+            assertEquals(2, summary.steps());
+            TreeMap<Long, long[]> sendSpan = new TreeMap<>();
+            for (ConsumerRecord<String, byte[]> r : readAll(topic, 79)) {
+                String segment = r.key();
+                int index = Integer.parseInt(segment.substring(3));
+                // the record's step, from its reading's time
+                ParseResult p = ReadingParser.lenient(ZoneId.of("UTC"), 200)
+                        .parse(segment.getBytes(java.nio.charset.StandardCharsets.UTF_8), r.value());
+                long k = (p.reading().timeMillis() - T0) / STEP;
+                // in order: the k-th of the step's 40 readings (a gap keeps its place) at k / 40
+                double phase = spread.phase(segment, index, 40);
+                long due = (long) (k * 500 + phase * 500);
+                assertTrue(r.timestamp() - before >= due, spread + ": " + segment + " of step " + k + " sent "
+                        + (r.timestamp() - before) + " ms after the start, before its phase's due time " + due);
+                long exact = (long) (phase * 500);
+                sendSpan.merge(k, new long[] {r.timestamp(), r.timestamp(), exact, exact},
+                        (a, b) -> new long[] {Math.min(a[0], b[0]), Math.max(a[1], b[1]), Math.min(a[2], b[2]),
+                                Math.max(a[3], b[3])});
+            }
+            for (var e : sendSpan.entrySet()) {
+                long[] v = e.getValue();
+                long span = v[1] - v[0];
+                long phases = v[3] - v[2];
+                // a burst sends 40 readings within a few ms; spread, they span their phases' part of the 500 ms (half
+                // of it at least on a loaded machine, where a send can be late but never early)
+                assertTrue(phases >= 250 && span >= phases / 2, spread + ": step " + e.getKey() + " sent within "
+                        + span + " ms, its phases span " + phases + " ms");
+            }
+        }
+    }
+
+    @Test
+    void sensorPhasesAreFixedPerSensorAndSpreadOverTheStep() {
+        int[] deciles = new int[10];
+        for (int i = 0; i < 10_000; i++) {
+            double phase = FeedSpread.SENSOR_PHASE.phase("seg" + i, i, 10_000);
+            assertEquals(phase, FeedSpread.SENSOR_PHASE.phase("seg" + i, 0, 1), "the same at any place in the feed");
+            assertTrue(phase >= 0 && phase < 1);
+            deciles[(int) (phase * 10)]++;
+        }
+        for (int d : deciles) {
+            assertTrue(d > 850 && d < 1150, "about 1,000 sensors per tenth of the step: " + java.util.Arrays.toString(deciles));
+        }
+    }
+
+    @Test
+    void spreadsAreNamedOnTheCommandLineAsInTheJson() {
+        for (FeedSpread spread : FeedSpread.values()) {
+            assertEquals(spread, new FeedSpread.Converter().convert(spread.toString()));
+        }
+        assertEquals("in-order", FeedSpread.IN_ORDER.toString());
+        assertThrows(picocli.CommandLine.TypeConversionException.class,
+                () -> new FeedSpread.Converter().convert("sideways"));
+    }
+
+    @Test
+    void aSpreadNeedsAPacedFeed() throws Exception {
+        try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), "t", 0)) {
+            assertThrows(IllegalArgumentException.class, () -> publisher.withSpread(FeedSpread.IN_ORDER,
+                    Duration.ofMinutes(1)), "speedup 0 has no step to spread over");
+        }
+    }
+
+    @Test
     void limitStopsAfterThatManyRecords() throws Exception {
         kafka.createTopics("limited");
         try (FeedPublisher publisher = new FeedPublisher(kafka.bootstrapServers(), "limited", 0)) {
