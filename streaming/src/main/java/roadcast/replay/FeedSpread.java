@@ -1,5 +1,6 @@
 package roadcast.replay;
 
+import org.apache.flink.util.MathUtils;
 import picocli.CommandLine;
 
 /**
@@ -40,15 +41,12 @@ public enum FeedSpread {
         };
     }
 
-    /** A fixed fraction in [0, 1) per segment id, spread evenly over ids (a murmur3 finaliser of its hash). */
+    /**
+     * A fixed fraction in [0, 1) per segment id, spread evenly over ids: Flink's murmur mix of its hash, the one
+     * {@code SegmentPartitioner} uses (non-negative, at most {@code Integer.MAX_VALUE}).
+     */
     static double sensorPhase(String segment) {
-        long h = segment.hashCode() & 0xffffffffL;
-        h ^= h >>> 16;
-        h = (h * 0x85ebca6bL) & 0xffffffffL;
-        h ^= h >>> 13;
-        h = (h * 0xc2b2ae35L) & 0xffffffffL;
-        h ^= h >>> 16;
-        return h / 4294967296.0;
+        return MathUtils.murmurHash(segment.hashCode()) / (Integer.MAX_VALUE + 1.0);
     }
 
     /** As written on the command line and in benchmark JSON: {@code burst}, {@code in-order}, {@code sensor-phase}. */
