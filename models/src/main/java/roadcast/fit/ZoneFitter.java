@@ -161,32 +161,20 @@ public final class ZoneFitter {
         int[] smoothings = cfg.smoothingMinutes();
         double[] halfLives = cfg.profileHalfLivesDays();
         double bestHalfLife = 0;
-        // every candidate's per-horizon fold sums: after the search each horizon takes the order and ridge of the
-        // dynamics best for it at the chosen profile and rank (byHorizon below)
-        java.util.List<Scored> scored = new java.util.ArrayList<>();
-        int bestSc = -1;
         int trendWindow = halfWindowSlots(TREND_SMOOTHING_MINUTES, slotMillis);
-        int searchSteps = smoothings.length + halfLives.length;
-        for (int step = 0; step <= searchSteps; step++) {
-            // one more step after the search: every order and ridge at the chosen profile and rank, when the chosen
-            // profile was a refinement (searched at one order and ridge only), for the choice per horizon below
-            boolean last = step == searchSteps;
-            if (last && (single || !BY_HORIZON || bestSc < FULL_GRID_SMOOTHINGS)) {
-                break;
-            }
-            int sc = last ? bestSc : step;
+        for (int sc = 0; sc < smoothings.length + halfLives.length; sc++) {
             // the smoothing candidates with every day weighted alike, then each recency half-life at the best
             // smoothing so far
             boolean byHalfLife = sc >= smoothings.length;
-            int smoothing = last || byHalfLife ? bestSmoothing : smoothings[sc];
-            double halfLife = last ? bestHalfLife : byHalfLife ? halfLives[sc - smoothings.length] : 0;
+            int smoothing = byHalfLife ? bestSmoothing : smoothings[sc];
+            double halfLife = byHalfLife ? halfLives[sc - smoothings.length] : 0;
             // the first FULL_GRID_SMOOTHINGS candidates are searched over the whole (r, p, lambda) grid, the later
             // (wider smoothings, half-lives) only at the best (r, p, lambda) so far: the search costs about what two
             // candidates did
             boolean refine = sc >= FULL_GRID_SMOOTHINGS && best != null;
             int[] sRanks = refine ? new int[] {best.rank()} : ranks;
-            int[] sOrders = refine && !last ? new int[] {best.order()} : cfg.orders();
-            double[] sLambdas = refine && !last ? new double[] {best.lambda()} : cfg.lambdas();
+            int[] sOrders = refine ? new int[] {best.order()} : cfg.orders();
+            double[] sLambdas = refine ? new double[] {best.lambda()} : cfg.lambdas();
             int sMaxRank = sRanks[sRanks.length - 1];
             int halfWindow = halfWindowSlots(smoothing, slotMillis);
             double[] weight = PeriodicProfile.recencyWeights(validationStart, stepMillis, halfLife);
@@ -223,11 +211,8 @@ public final class ZoneFitter {
                                 new double[horizons * ZoneModel.REGIMES * n],
                                 trendWindow, new double[horizons * n], local.jump(), local.threshold(),
                                 slotMillis);
-                        double[] perHorizon = single ? new double[4 * horizons]
-                                : ZoneValidation.scoreFoldsByHorizon(candidate, x, firstMillis, validationStart,
-                                stride);
-                        scored.add(new Scored(candidate, sc, perHorizon));
-                        double[] folds = pooled(perHorizon);
+                        double[] folds = single ? new double[4]
+                                : ZoneValidation.scoreFolds(candidate, x, firstMillis, validationStart, stride);
                         double rmse = rms(folds[0] + folds[2], folds[1] + folds[3]);
                         double rmseA = rms(folds[0], folds[1]);
                         double rmseB = rms(folds[2], folds[3]);
@@ -236,7 +221,6 @@ public final class ZoneFitter {
                             bestSmoothing = smoothing;
                             bestHalfLife = halfLife;
                             bestRmse = rmse;
-                            bestSc = sc;
                         }
                         if (bestA == null || rmseA < bestRmseA) {
                             bestA = candidate;
@@ -249,18 +233,6 @@ public final class ZoneFitter {
                     }
                 }
             }
-        }
-        int[] hOrder = new int[horizons];
-        double[] hLambda = new double[horizons];
-        if (!single && BY_HORIZON) {
-            // each model (and each fold's, for the band's cross-fitting) takes, per horizon, the order and ridge of
-            // its group (the same profile and rank) best on its part of the block
-            best = byHorizon(scored, best, bestSc, FOLDS_AB, hOrder, hLambda);
-            bestA = byHorizon(scored, bestA, scoredSc(scored, bestA), FOLD_A, new int[horizons], new double[horizons]);
-            bestB = byHorizon(scored, bestB, scoredSc(scored, bestB), FOLD_B, new int[horizons], new double[horizons]);
-        } else {
-            Arrays.fill(hOrder, best.order());
-            Arrays.fill(hLambda, best.lambda());
         }
         // Blend toward the nowcast (fitted on the whole block) and the band (cross-fitted): BandCalibration.
         // the blend, trend and nowcast smoothing on the whole block; the band on its last validationFraction
@@ -296,144 +268,13 @@ public final class ZoneFitter {
         for (int k = 1; k <= p; k++) {
             dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, from, to);
         }
-        // per horizon the order and ridge chosen above: each distinct pair solved once, its horizons spliced in
-        double[] a = new double[horizons * r * LatentDynamics.featureCount(r, p)];
-        LocalCorrection.Correction local = null;
-        for (int h = 0; h < horizons; h++) {
-            if (local != null && h > 0 && sameChoice(hOrder, hLambda, h, 0, h)) {
-                continue;
-            }
-            double[] ah = LatentDynamics.pad(LatentDynamics.solveAveraged(Arrays.copyOf(dyn, hOrder[h]), hLambda[h]),
-                    r, hOrder[h], p, horizons);
-            LocalCorrection.Correction lh = LocalCorrection.fit(e, dFill, n, z, u, r, p, ah, horizons, from, to,
-                    hLambda[h]);
-            if (local == null) {
-                local = new LocalCorrection.Correction(new double[lh.phi().length], new double[lh.jump().length],
-                        lh.threshold());
-            }
-            for (int g = h; g < horizons; g++) {
-                if (hOrder[g] == hOrder[h] && hLambda[g] == hLambda[h]) {
-                    spliceHorizon(g, horizons, ah, lh, a, local);
-                }
-            }
-        }
+        double[] a = LatentDynamics.solveAveraged(dyn, lambda);
+        LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
         ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
                 bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand(),
                 bands.nowcastSmoothing());
         return new Result(model, r, p, lambda, bestSmoothing, bestRmse, validation, freeFlow, bestHalfLife);
-    }
-
-    /**
-     * Per-horizon order and ridge of the dynamics (issue 14): off for the figures of the search alone
-     * ({@code -Droadcast.fit.byHorizon=false}).
-     */
-    static final boolean BY_HORIZON = Boolean.parseBoolean(System.getProperty("roadcast.fit.byHorizon", "true"));
-    private static final int FOLD_A = 1;
-    private static final int FOLD_B = 2;
-    private static final int FOLDS_AB = FOLD_A | FOLD_B;
-
-    /** A candidate of the search and its squared-error sums per horizon and fold (scoreFoldsByHorizon). */
-    private record Scored(ZoneModel model, int sc, double[] perHorizon) {
-    }
-
-    private static double[] pooled(double[] perHorizon) {
-        double[] total = new double[4];
-        for (int c = 0; c < perHorizon.length; c++) {
-            total[c % 4] += perHorizon[c];
-        }
-        return total;
-    }
-
-    private static int scoredSc(java.util.List<Scored> scored, ZoneModel model) {
-        for (Scored s : scored) {
-            if (s.model() == model) {
-                return s.sc();
-            }
-        }
-        throw new IllegalStateException("not a candidate of the search");
-    }
-
-    /**
-     * The model whose horizon h takes the dynamics and local correction of the candidate of the same profile (search
-     * step sc) and rank with the lowest squared error at h on the given folds; written in the layout of the
-     * highest order chosen (lower orders padded with zero weights). Fills the order and ridge chosen per horizon.
-     */
-    private static ZoneModel byHorizon(java.util.List<Scored> scored, ZoneModel base, int sc, int folds,
-                                       int[] hOrder, double[] hLambda) {
-        int horizons = base.horizons();
-        Scored pooled = null;
-        for (Scored s : scored) {
-            if (s.model() == base) {
-                pooled = s;
-            }
-        }
-        ZoneModel[] chosen = new ZoneModel[horizons];
-        for (int h = 0; h < horizons; h++) {
-            Scored pick = argmin(scored, sc, base.rank(), h, folds);
-            if (folds == FOLDS_AB) {
-                // the served model leaves the search's order and ridge at a horizon only where a choice made on
-                // either fold alone does not lose on the other: one validation day picks noisily (README, issue 14)
-                Scored onA = argmin(scored, sc, base.rank(), h, FOLD_A);
-                Scored onB = argmin(scored, sc, base.rank(), h, FOLD_B);
-                boolean carries = sq(onA, h, FOLD_B) <= sq(pooled, h, FOLD_B)
-                        && sq(onB, h, FOLD_A) <= sq(pooled, h, FOLD_A);
-                pick = carries ? pick : pooled;
-            }
-            chosen[h] = pick.model();
-            hOrder[h] = chosen[h].order();
-            hLambda[h] = chosen[h].lambda();
-        }
-        int p = Arrays.stream(hOrder).max().getAsInt();
-        int r = base.rank();
-        double[] a = new double[horizons * r * LatentDynamics.featureCount(r, p)];
-        LocalCorrection.Correction local = new LocalCorrection.Correction(new double[base.local().length],
-                new double[base.jump().length], base.jumpThreshold());
-        for (int h = 0; h < horizons; h++) {
-            ZoneModel c = chosen[h];
-            spliceHorizon(h, horizons, LatentDynamics.pad(c.dynamics(), r, c.order(), p, horizons),
-                    new LocalCorrection.Correction(c.local(), c.jump(), c.jumpThreshold()), a, local);
-        }
-        return new ZoneModel(base.segments(), base.stepMillis(), base.timeZone(), horizons, r, p, base.lambda(),
-                base.eps(), base.bandZ(), base.profile(), base.basis(), a, local.phi(), base.sigma(), base.band(),
-                base.blend(), base.trendHalfWindow(), base.trend(), local.jump(), local.threshold(),
-                base.profileSlotMillis());
-    }
-
-    /** The candidate of search step sc and rank r with the lowest squared error at horizon h on the given folds. */
-    private static Scored argmin(java.util.List<Scored> scored, int sc, int r, int h, int folds) {
-        Scored best = null;
-        for (Scored s : scored) {
-            if (s.sc() == sc && s.model().rank() == r && (best == null || sq(s, h, folds) < sq(best, h, folds))) {
-                best = s;
-            }
-        }
-        return best;
-    }
-
-    private static double sq(Scored s, int h, int folds) {
-        return ((folds & FOLD_A) != 0 ? s.perHorizon()[4 * h] : 0)
-                + ((folds & FOLD_B) != 0 ? s.perHorizon()[4 * h + 2] : 0);
-    }
-
-    private static boolean sameChoice(int[] hOrder, double[] hLambda, int h, int from, int to) {
-        for (int g = from; g < to; g++) {
-            if (hOrder[g] == hOrder[h] && hLambda[g] == hLambda[h]) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Copies horizon h of dynamics (already in the target's layout) and local correction into the targets. */
-    private static void spliceHorizon(int h, int horizons, double[] a, LocalCorrection.Correction local,
-                                      double[] toA, LocalCorrection.Correction toLocal) {
-        int perA = toA.length / horizons;
-        System.arraycopy(a, h * perA, toA, h * perA, perA);
-        int perPhi = toLocal.phi().length / horizons;
-        System.arraycopy(local.phi(), h * perPhi, toLocal.phi(), h * perPhi, perPhi);
-        int perJump = toLocal.jump().length / horizons;
-        System.arraycopy(local.jump(), h * perJump, toLocal.jump(), h * perJump, perJump);
     }
 
     private static double rms(double sq, double count) {

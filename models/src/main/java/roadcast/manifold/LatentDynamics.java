@@ -109,28 +109,16 @@ public final class LatentDynamics {
         int q = featureCount(r, p);
         double[] out = new double[horizons * r * q];
         for (int k = 1; k <= p; k++) {
-            double[] ak = pad(solve(moments[k - 1], lambda), r, k, p, horizons);
-            for (int c = 0; c < out.length; c++) {
-                out[c] += ak[c] / p;
+            double[] ak = solve(moments[k - 1], lambda);
+            int qk = featureCount(r, k);
+            for (int hk = 0; hk < horizons * r; hk++) {
+                int src = hk * qk;
+                int dst = hk * q;
+                for (int j = 0; j < r * k; j++) {
+                    out[dst + j] += ak[src + j] / p;
+                }
+                out[dst + q - 1] += ak[src + qk - 1] / p; // the constant is the last feature of every order
             }
-        }
-        return out;
-    }
-
-    /**
-     * Dynamics of order p written in the layout of order {@code toOrder} >= p, zero weights on the lags they do not
-     * use: the same forecasts with a longer lag buffer (the constant is the last feature of every order).
-     */
-    public static double[] pad(double[] a, int r, int p, int toOrder, int horizons) {
-        if (toOrder == p) {
-            return a;
-        }
-        int qk = featureCount(r, p);
-        int q = featureCount(r, toOrder);
-        double[] out = new double[horizons * r * q];
-        for (int hk = 0; hk < horizons * r; hk++) {
-            System.arraycopy(a, hk * qk, out, hk * q, r * p);
-            out[hk * q + q - 1] = a[hk * qk + qk - 1];
         }
         return out;
     }

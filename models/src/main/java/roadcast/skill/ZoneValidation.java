@@ -107,7 +107,7 @@ public final class ZoneValidation {
      */
     public static Sums run(ZoneModel model, double[] x, long firstMillis, int from, int stride, Levels levels) {
         Sums sums = new Sums(model.size(), model.horizons());
-        walk(model, x, firstMillis, from, stride, sums, null, levels);
+        walk(model, x, firstMillis, from, stride, sums, new double[2], levels);
         return sums;
     }
 
@@ -127,17 +127,7 @@ public final class ZoneValidation {
      * one fold with the candidate chosen on the other.
      */
     public static double[] scoreFolds(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
-        double[] byHorizon = scoreFoldsByHorizon(model, x, firstMillis, from, stride);
         double[] total = new double[4];
-        for (int c = 0; c < byHorizon.length; c++) {
-            total[c % 4] += byHorizon[c];
-        }
-        return total;
-    }
-
-    /** The sums of {@link #scoreFolds} per horizon: [h * 4 + (sq A, pairs A, sq B, pairs B)]. */
-    public static double[] scoreFoldsByHorizon(ZoneModel model, double[] x, long firstMillis, int from, int stride) {
-        double[] total = new double[4 * model.horizons()];
         walk(model, x, firstMillis, from, stride, null, total, null);
         return total;
     }
@@ -186,7 +176,7 @@ public final class ZoneValidation {
                 }
                 double[] speed = out.speed[h];
                 if (sums == null) {
-                    int fold = 4 * h + 2 * roadcast.fit.BandCalibration.fold(issued, firstMillis);
+                    int fold = 2 * roadcast.fit.BandCalibration.fold(issued, firstMillis);
                     for (int i = 0; i < n; i++) {
                         double y = x[target + i];
                         if (!Double.isNaN(y) && !Double.isNaN(last[i])) {
