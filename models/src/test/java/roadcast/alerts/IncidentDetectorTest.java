@@ -383,6 +383,16 @@ class IncidentDetectorTest {
             "both roads ahead fallen: the area slowing");
     }
 
+    /** The rows with each of {@code segments} at 30 km/h (50% under the expectation) from step {@code from} to 15. */
+    private static float[][] slowFrom(float[][] rows, int from, int... segments) {
+        for (int t = from; t < 16; t++) {
+            for (int i : segments) {
+                rows[t][i] = 30;
+            }
+        }
+        return rows;
+    }
+
     private static float[][] copy(float[][] rows) {
         float[][] out = new float[rows.length][];
         for (int t = 0; t < rows.length; t++) {
@@ -708,19 +718,12 @@ class IncidentDetectorTest {
         assertTrue(hold.toString().endsWith(" sparse=0.60+hold"), hold.toString());
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
             () -> noSpillBack(0.2, 0.3, 0.5).sparseHold(true).build(), "the hold qualifies sparse");
-        float[][] queuedLater = oneReading();
-        for (int t = 11; t < 16; t++) {
-            queuedLater[t][0] = 30;
-        }
+        float[][] queuedLater = slowFrom(oneReading(), 11, 0);
         assertOneAlert(replay(queuedLater, chain(3), hold, 5), 1, 10, 11);
         assertTrue(replay(queuedLater, chain(3), hold.toBuilder().sparseHold(false).build(), 5).isEmpty(),
             "judged at its one reading only: the queue came later");
         assertTrue(replay(oneReading(), chain(3), hold, 5).isEmpty(), "the road behind normal: a red light");
-        float[][] area = oneReading();
-        for (int t = 11; t < 16; t++) {
-            area[t][0] = 30;
-            area[t][2] = 30;
-        }
+        float[][] area = slowFrom(oneReading(), 11, 0, 2);
         assertTrue(replay(area, chain(3), hold, 5).stream().noneMatch(a -> a.segment() == 1),
             "the road ahead slowing too: the area, not one road");
         float[][] unreadAhead = copy(queuedLater);
@@ -728,10 +731,7 @@ class IncidentDetectorTest {
             unreadAhead[t][2] = Float.NaN;
         }
         assertTrue(replay(unreadAhead, chain(3), hold, 5).isEmpty(), "nothing read ahead: no contrast");
-        float[][] late = oneReading();
-        for (int t = 13; t < 16; t++) {
-            late[t][0] = 30;
-        }
+        float[][] late = slowFrom(oneReading(), 13, 0);
         assertTrue(replay(late, chain(3), hold, 5).isEmpty(), "the queue three steps after the reading: not held");
         float[][] shallow = copy(queuedLater);
         shallow[10][1] = 36;
