@@ -63,6 +63,11 @@ public final class IncidentDetector {
      * @param deepContrast  the two deep readings confirm only when the roads it feeds show the contrast an incident
      *                      makes and recurrent congestion does not: at least one reporting, none of them
      *                      {@link #upstreamDrop()} under its expectation
+     * @param deepQueue     with {@link #deepContrast()}: when a road it feeds has slowed too (the contrast fails), the
+     *                      two deep readings still confirm when the queue shows behind: at least half of the reporting
+     *                      upstream neighbours (one at least) {@link #upstreamDrop()} under their expectation, a larger
+     *                      share than of the roads it feeds. One probe road ahead read slow (a red light) otherwise
+     *                      hides an incident whose queue a loop behind it reads plainly
      * @param jumpReadings  the onset's fall is measured from the highest of this many readings before it (1 or 2): an
      *                      incident starting inside a data step splits its fall over two readings (a loop's 5-min
      *                      mean holds a few minutes of each), neither of them sudden enough alone. The reading before
@@ -86,6 +91,14 @@ public final class IncidentDetector {
      *                      behind it) and the area not slowing ({@link #areaShare()}). Such a road is often read once
      *                      while an incident lasts, and its band reaches down to 0-25% of the expectation; the
      *                      neighbours' agreement is what keeps a probe held at a red light from alerting. 1 = off
+     * @param sparseHold    with {@link #sparseDrop()}: a breakdown on a probe road (unread at some step of the last
+     *                      hour) whose every reading so far was {@link #sparseDrop()} under its expectation is also
+     *                      judged on its neighbours at the {@link #HOLD_STEPS} steps after its last reading when it
+     *                      goes unread: the queue behind an incident grows while no probe passes the road itself, so
+     *                      the evidence often comes 5-10 min after its one or two readings. It confirms when at least
+     *                      half of the reporting upstream neighbours (one at least) are {@link #upstreamDrop()} under
+     *                      their expectation and none of the roads it feeds is (one at least reporting: the contrast
+     *                      of {@link #deepContrast()})
      * @param deepApartDrop two readings at least this far under the expectation confirm like two deep ones
      *                      ({@link #deepDrop()}, with the same contrast check) when they were taken at least two steps
      *                      apart: on a road read by passing floating cars, not by a loop. Two readings 10 min or more
@@ -100,8 +113,12 @@ public final class IncidentDetector {
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
-                           boolean deepContrast, int jumpReadings, double bandCap, boolean queueEarly,
-                           double sparseDrop, double deepApartDrop, double deepProbeDrop) {
+                           boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
+                           boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
+                           double deepProbeDrop) {
+
+        /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
+        public static final int HOLD_STEPS = 2;
 
         /** A road unread at some step of this long before a reading is a probe road ({@link #deepProbeDrop()}). */
         public static final long LOOP_WINDOW_MILLIS = 60 * 60_000L;
@@ -128,6 +145,9 @@ public final class IncidentDetector {
             if (!(deepDrop > 0 && deepDrop <= 1)) {
                 throw new IllegalArgumentException("deepDrop must be in (0, 1], got " + deepDrop);
             }
+            if (deepQueue && !deepContrast) {
+                throw new IllegalArgumentException("deepQueue qualifies deepContrast: it needs deepContrast on");
+            }
             if (jumpReadings < 1 || jumpReadings > 2) {
                 throw new IllegalArgumentException("jumpReadings must be 1 or 2, got " + jumpReadings);
             }
@@ -136,6 +156,9 @@ public final class IncidentDetector {
             }
             if (!(sparseDrop > 0 && sparseDrop <= 1)) {
                 throw new IllegalArgumentException("sparseDrop must be in (0, 1], got " + sparseDrop);
+            }
+            if (sparseHold && !(sparseDrop < 1)) {
+                throw new IllegalArgumentException("sparseHold qualifies sparseDrop: it needs sparseDrop < 1");
             }
             if (!(deepApartDrop > 0 && deepApartDrop <= 1)) {
                 throw new IllegalArgumentException("deepApartDrop must be in (0, 1], got " + deepApartDrop);
@@ -148,7 +171,7 @@ public final class IncidentDetector {
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, 1, 1, false, 1, 1, 1);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1);
         }
 
         /**
@@ -180,10 +203,12 @@ public final class IncidentDetector {
             private double areaShare;
             private double deepDrop;
             private boolean deepContrast;
+            private boolean deepQueue;
             private int jumpReadings;
             private double bandCap;
             private boolean queueEarly;
             private double sparseDrop;
+            private boolean sparseHold;
             private double deepApartDrop;
             private double deepProbeDrop;
 
@@ -199,10 +224,12 @@ public final class IncidentDetector {
                 areaShare = s.areaShare;
                 deepDrop = s.deepDrop;
                 deepContrast = s.deepContrast;
+                deepQueue = s.deepQueue;
                 jumpReadings = s.jumpReadings;
                 bandCap = s.bandCap;
                 queueEarly = s.queueEarly;
                 sparseDrop = s.sparseDrop;
+                sparseHold = s.sparseHold;
                 deepApartDrop = s.deepApartDrop;
                 deepProbeDrop = s.deepProbeDrop;
             }
@@ -266,6 +293,11 @@ public final class IncidentDetector {
                 return this;
             }
 
+            public Builder deepQueue(boolean v) {
+                deepQueue = v;
+                return this;
+            }
+
             public Builder jumpReadings(int v) {
                 jumpReadings = v;
                 return this;
@@ -288,6 +320,11 @@ public final class IncidentDetector {
                 return this;
             }
 
+            public Builder sparseHold(boolean v) {
+                sparseHold = v;
+                return this;
+            }
+
             /** 1 = off. */
             public Builder deepApartDrop(double v) {
                 deepApartDrop = v;
@@ -303,8 +340,8 @@ public final class IncidentDetector {
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
-                    confirmSteps, onTrack, areaShare, deepDrop, deepContrast, jumpReadings, bandCap, queueEarly,
-                    sparseDrop, deepApartDrop, deepProbeDrop);
+                    confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
+                    queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop);
             }
         }
 
@@ -320,8 +357,8 @@ public final class IncidentDetector {
                 int eq = part.indexOf('=');
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
-                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast], deep-apart, "
-                        + "deep-probe, band-cap, queue-early, sparse)");
+                        + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
+                        + "deep-apart, deep-probe, band-cap, queue-early, sparse)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -336,7 +373,11 @@ public final class IncidentDetector {
                         case "on-track" -> b.onTrack(Double.parseDouble(value));
                         case "area" -> b.areaShare(Double.parseDouble(value));
                         case "band-cap" -> b.bandCap(Double.parseDouble(value));
-                        case "sparse" -> b.sparseDrop(Double.parseDouble(value));
+                        case "sparse" -> {
+                            boolean hold = value.endsWith("+hold");
+                            b.sparseHold(hold);
+                            b.sparseDrop(Double.parseDouble(hold ? value.substring(0, value.length() - 5) : value));
+                        }
                         case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
                         case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
                         case "queue-early" -> {
@@ -354,9 +395,12 @@ public final class IncidentDetector {
                             b.upstreamShare(Double.parseDouble(value.substring(x + 1)));
                         }
                         case "deep" -> {
-                            boolean contrast = value.endsWith("+contrast");
+                            boolean queue = value.endsWith("+contrast|queue");
+                            boolean contrast = queue || value.endsWith("+contrast");
                             b.deepContrast(contrast);
-                            b.deepDrop(Double.parseDouble(contrast ? value.substring(0, value.length() - 9) : value));
+                            b.deepQueue(queue);
+                            int plus = value.indexOf('+');
+                            b.deepDrop(Double.parseDouble(contrast ? value.substring(0, plus) : value));
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
@@ -381,13 +425,14 @@ public final class IncidentDetector {
                 + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
                 upstreamShare, confirmSteps, onTrack, areaShare)
                 + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
-                deepContrast ? "+contrast" : "") : "")
+                deepContrast ? (deepQueue ? "+contrast|queue" : "+contrast") : "") : "")
                 + (deepApartDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-apart=%.2f", deepApartDrop) : "")
                 + (deepProbeDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-probe=%.2f", deepProbeDrop) : "")
                 + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
                 + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
                 + (queueEarly ? " queue-early=true" : "")
-                + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f", sparseDrop) : "");
+                + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f%s", sparseDrop,
+                sparseHold ? "+hold" : "") : "");
         }
     }
 
@@ -426,6 +471,8 @@ public final class IncidentDetector {
     private final boolean[] allDeepApart;
     /** Every reading of the current suspect so far was on a probe road {@link Settings#deepProbeDrop()} under. */
     private final boolean[] allDeepProbe;
+    /** Every reading of the current suspect so far was on a probe road {@link Settings#sparseDrop()} under. */
+    private final boolean[] allSparseDeep;
     /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
     private final long[] lastUnread;
     /** The segment's previous reading (NaN before the first). */
@@ -503,6 +550,7 @@ public final class IncidentDetector {
         allDeep = new boolean[n];
         allDeepApart = new boolean[n];
         allDeepProbe = new boolean[n];
+        allSparseDeep = new boolean[n];
         lastUnread = new long[n];
         Arrays.fill(lastUnread, Long.MIN_VALUE);
         last = new double[n];
@@ -545,6 +593,11 @@ public final class IncidentDetector {
             double x = observed[i];
             if (Double.isNaN(x)) {
                 lastUnread[i] = timeMillis;
+                if (mode[i] == SUSPECT && settings.sparseHold() && allSparseDeep[i] && prevSpeed != null
+                    && timeMillis - lastTime[i] <= Settings.HOLD_STEPS * stepMillis) {
+                    // unread now, but the roads around it are: the queue behind it may show at this step
+                    judgeHeld(i, lead(i, timeMillis, stepMillis), timeMillis, observed);
+                }
                 continue;
             }
             double previous = last[i];
@@ -596,6 +649,7 @@ public final class IncidentDetector {
                     allDeep[i] = deep(x, prevSpeed[0][i]);
                     allDeepApart[i] = deepApart(x, prevSpeed[0][i]);
                     allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
+                    allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     queueHead[i] = downstreamBreaking(i, timeMillis);
@@ -627,6 +681,7 @@ public final class IncidentDetector {
                         allDeep[i] &= deep(x, expected);
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
+                        allSparseDeep[i] &= sparseDeepOnProbeRoad(i, x, expected, timeMillis);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
                         continue;
@@ -723,6 +778,11 @@ public final class IncidentDetector {
             && x < (1 - settings.deepProbeDrop()) * expected;
     }
 
+    /** On a probe road ({@link #probeRoad}), {@link Settings#sparseDrop()} under the expectation. */
+    private boolean sparseDeepOnProbeRoad(int i, double x, double expected, long timeMillis) {
+        return settings.sparseDrop() < 1 && probeRoad(i, timeMillis) && x < (1 - settings.sparseDrop()) * expected;
+    }
+
     /** Unread at some step of the last {@link Settings#LOOP_WINDOW_MILLIS}: no loop reads this road. */
     private boolean probeRoad(int i, long timeMillis) {
         return lastUnread[i] != Long.MIN_VALUE && timeMillis - lastUnread[i] <= Settings.LOOP_WINDOW_MILLIS;
@@ -735,6 +795,11 @@ public final class IncidentDetector {
     private void judgeDeep(int i, int h, long timeMillis, float[] observed) {
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
+        if (!confirmed && settings.deepContrast() && settings.deepQueue()) {
+            // a road ahead slowed too, but the queue behind is the larger: the incident's, not an area's slowing
+            double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+            confirmed = upShare >= 0.5 && !(downShare >= upShare); // NaN (none reporting behind): no evidence
+        }
         if (confirmed) {
             mode[i] = ALERT;
             detected[i] = timeMillis;
@@ -750,6 +815,21 @@ public final class IncidentDetector {
         double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         if (upShare >= 0.5 && !(downShare > settings.areaShare())) { // NaN (none reporting upstream): no evidence
+            mode[i] = ALERT;
+            detected[i] = timeMillis;
+            count[i] = 0;
+        }
+    }
+
+    /**
+     * A deep probe-road suspect unread this step ({@link Settings#sparseHold()}): an alert when the roads feeding it
+     * show its queue (half of those reporting, one at least) and the roads it feeds run normally (one at least
+     * reporting, none {@link Settings#upstreamDrop()} under); otherwise it waits.
+     */
+    private void judgeHeld(int i, int h, long timeMillis, float[] observed) {
+        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
+        if (upShare >= 0.5 && downShare == 0) { // NaN on either side: no evidence
             mode[i] = ALERT;
             detected[i] = timeMillis;
             count[i] = 0;

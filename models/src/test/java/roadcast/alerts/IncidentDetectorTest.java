@@ -337,6 +337,71 @@ class IncidentDetectorTest {
     }
 
     /**
+     * Segment 1 feeds 2 and 3. Two deep readings of 1 (83% under) with road 2 ahead read slow too (35 km/h, 42%
+     * under: a probe at a red light there) fail the contrast; with {@code deep=0.70+contrast|queue} they still confirm
+     * at the second reading when the road feeding it (0) queues (30 km/h, 50% under): a larger share behind than
+     * ahead is the incident's queue. With the road behind normal or unread, or with both roads ahead fallen (as large
+     * a share as behind: the area slowing), they do not.
+     */
+    @Test
+    void twoDeepReadingsConfirmByTheQueueBehindWhenARoadAheadSlowedToo() {
+        IncidentDetector.Settings queue = noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepContrast(true).deepQueue(true)
+            .build();
+        assertEquals("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
+            + "deep=0.70+contrast|queue", queue.toString());
+        assertEquals(queue, IncidentDetector.Settings.parse(queue.toString()), "the printed form reads back");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepQueue(true).build(), "the queue qualifies the contrast");
+        int[][] fork = {{1}, {2, 3}, {}, {}};
+        float[][] aheadSlow = sparse(10);
+        for (int t = 10; t < 14; t++) {
+            aheadSlow[t][2] = 35;
+        }
+        float[][] queued = copy(aheadSlow);
+        for (int t = 10; t < 14; t++) {
+            queued[t][0] = 30;
+        }
+        IncidentDetector.Settings contrastOnly = queue.toBuilder().deepQueue(false).build();
+        assertTrue(replay(queued, fork, contrastOnly).stream().noneMatch(a -> a.segment() == 1),
+            "the contrast alone refuses them");
+        List<IncidentAlert> alerts = replay(queued, fork, queue);
+        assertTrue(alerts.stream().anyMatch(a -> a.segment() == 1 && a.startMillis() == 10 * STEP
+            && a.detectedMillis() == 12 * STEP), "confirmed at the second deep reading: " + alerts);
+        assertTrue(replay(aheadSlow, fork, queue).stream().noneMatch(a -> a.segment() == 1),
+            "the road behind normal: no queue");
+        float[][] unreadBehind = copy(aheadSlow);
+        for (int t = 8; t < 16; t++) {
+            unreadBehind[t][0] = Float.NaN;
+        }
+        assertTrue(replay(unreadBehind, fork, queue).stream().noneMatch(a -> a.segment() == 1),
+            "nothing read behind: no evidence");
+        float[][] area = copy(queued);
+        for (int t = 10; t < 14; t++) {
+            area[t][3] = 35; // both roads ahead slowed: as large a share as behind
+        }
+        assertTrue(replay(area, fork, queue).stream().noneMatch(a -> a.segment() == 1),
+            "both roads ahead fallen: the area slowing");
+    }
+
+    /** The rows with each of {@code segments} at 30 km/h (50% under the expectation) from step {@code from} to 15. */
+    private static float[][] slowFrom(float[][] rows, int from, int... segments) {
+        for (int t = from; t < 16; t++) {
+            for (int i : segments) {
+                rows[t][i] = 30;
+            }
+        }
+        return rows;
+    }
+
+    private static float[][] copy(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int t = 0; t < rows.length; t++) {
+            out[t] = rows[t].clone();
+        }
+        return out;
+    }
+
+    /**
      * Two readings 65% under the expectation taken two steps apart (a probe road, two different vehicles) confirm at
      * the second with {@code deep-apart=0.60} while the road ahead reads normal; {@code deep=0.70} alone waits for a
      * third reading that never comes. The same two readings at consecutive steps (a loop road, whose next reading
@@ -637,6 +702,41 @@ class IncidentDetectorTest {
             loop[t][0] = 30;
         }
         assertTrue(replay(loop, chain(3), sparse, 5).isEmpty(), "a loop road's single deep reading: not sparse");
+    }
+
+    /**
+     * The same probe road read once 80% under (step 10), its queue on the road feeding it showing only from step 11,
+     * when no probe reads the road itself: {@code sparse=0.60} judges the neighbours at its one reading and misses
+     * it; {@code sparse=0.60+hold} judges them again at the steps it goes unread and confirms at step 11 (onset 10),
+     * the road ahead running normally. The road behind normal, the road ahead slowing as well (the area) or unread,
+     * the queue showing only three steps after the reading, or a reading only 40% under alert nothing.
+     */
+    @Test
+    void aProbeRoadReadOnceIsJudgedOnItsNeighboursWhileItGoesUnread() {
+        IncidentDetector.Settings hold = noSpillBack(0.2, 0.3, 0.5).sparseDrop(0.6).sparseHold(true).build();
+        assertEquals(hold, IncidentDetector.Settings.parse(hold.toString()), "the printed form reads back");
+        assertTrue(hold.toString().endsWith(" sparse=0.60+hold"), hold.toString());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> noSpillBack(0.2, 0.3, 0.5).sparseHold(true).build(), "the hold qualifies sparse");
+        float[][] queuedLater = slowFrom(oneReading(), 11, 0);
+        assertOneAlert(replay(queuedLater, chain(3), hold, 5), 1, 10, 11);
+        assertTrue(replay(queuedLater, chain(3), hold.toBuilder().sparseHold(false).build(), 5).isEmpty(),
+            "judged at its one reading only: the queue came later");
+        assertTrue(replay(oneReading(), chain(3), hold, 5).isEmpty(), "the road behind normal: a red light");
+        float[][] area = slowFrom(oneReading(), 11, 0, 2);
+        assertTrue(replay(area, chain(3), hold, 5).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead slowing too: the area, not one road");
+        float[][] unreadAhead = copy(queuedLater);
+        for (int t = 11; t < 16; t++) {
+            unreadAhead[t][2] = Float.NaN;
+        }
+        assertTrue(replay(unreadAhead, chain(3), hold, 5).isEmpty(), "nothing read ahead: no contrast");
+        float[][] late = slowFrom(oneReading(), 13, 0);
+        assertTrue(replay(late, chain(3), hold, 5).isEmpty(), "the queue three steps after the reading: not held");
+        float[][] shallow = copy(queuedLater);
+        shallow[10][1] = 36;
+        assertTrue(replay(shallow, chain(3), hold, 5).stream().noneMatch(a -> a.segment() == 1),
+            "40% under is not held");
     }
 
     /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */

@@ -339,6 +339,9 @@ public final class AlertsBenchmark {
                                 out.add(noSpillBack(3, drop, jump, onTrack, area).deepDrop(deep)
                                     .deepContrast(contrast).build());
                             }
+                            // the contrast, or the queue behind when a road ahead slowed too
+                            out.add(noSpillBack(3, drop, jump, onTrack, area).deepDrop(deep).deepContrast(true)
+                                .deepQueue(true).build());
                         }
                         // the onset's fall over two readings (an incident starting inside a step), with and
                         // without the deep-reading confirmation
@@ -349,6 +352,7 @@ public final class AlertsBenchmark {
                             for (boolean contrast : new boolean[] {false, true}) {
                                 out.add(three.toBuilder().deepDrop(deep).deepContrast(contrast).build());
                             }
+                            out.add(three.toBuilder().deepDrop(deep).deepContrast(true).deepQueue(true).build());
                         }
                     }
                 }
@@ -425,6 +429,9 @@ public final class AlertsBenchmark {
                     IncidentDetector.Settings three = noSpillBack(3, 0.2, jump, 1, area).sparseDrop(sparse).build();
                     out.add(three);
                     out.add(three.toBuilder().deepDrop(0.7).deepContrast(true).build());
+                    // judged on its neighbours at the steps it goes unread too: the queue behind grows meanwhile
+                    out.add(three.toBuilder().sparseHold(true).build());
+                    out.add(three.toBuilder().sparseHold(true).deepDrop(0.7).deepContrast(true).build());
                 }
             }
         }

@@ -194,6 +194,10 @@ class AlertsBenchmarkTest {
             "two readings taken apart at their own threshold are among them");
         assertTrue(grid.stream().anyMatch(g -> g.deepProbeDrop() < 1 && g.deepDrop() < 1),
             "two readings on a probe road at their own threshold are among them");
+        assertTrue(grid.stream().anyMatch(g -> g.deepQueue() && g.deepDrop() < 1),
+            "two deep readings confirmed by the queue behind when a road ahead slowed are among them");
+        assertTrue(grid.stream().anyMatch(g -> g.sparseHold()),
+            "a deep probe-road reading judged on its neighbours while the road goes unread is among them");
     }
 
     /**
