@@ -2,6 +2,7 @@ package roadcast.publish;
 
 import java.nio.charset.StandardCharsets;
 
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import roadcast.forecast.ForecastJson;
@@ -34,21 +35,31 @@ public final class ForecastRecordSerializer implements KafkaRecordSerializationS
         this.format = format;
     }
 
+    /**
+     * Makes the writer here, not on the first record: a lazy {@code null} check in {@link #serialize} is a branch the
+     * JIT compiles as never taken once the method is hot, so every new job instance in the JVM (a restart, each run of
+     * bench-stream) took a deoptimisation of the compiled serialise-and-encode path on its first record and ran it
+     * interpreted until it was compiled again (README, issue 12).
+     */
+    @Override
+    public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+        if (format == ForecastFormat.AVRO) {
+            avro = new ForecastAvro();
+        } else {
+            json = new ForecastJsonWriter();
+        }
+    }
+
+    /** Needs {@link #open} first. */
     @Override
     public ProducerRecord<byte[], byte[]> serialize(IssuedForecast issued, KafkaSinkContext context, Long timestamp) {
         long ts = issued.inputAppendMillis() > 0 ? issued.inputAppendMillis() : System.currentTimeMillis();
         byte[] key = issued.forecast().segment().getBytes(StandardCharsets.UTF_8);
         if (format == ForecastFormat.AVRO) {
-            if (avro == null) {
-                avro = new ForecastAvro();
-            }
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, ts, key,
                     avro.toBytes(issued.forecast()));
             r.headers().add(ForecastAvro.FORMAT_HEADER, AVRO);
             return r;
-        }
-        if (json == null) {
-            json = new ForecastJsonWriter();
         }
         return new ProducerRecord<>(topic, null, ts, key, json.toBytes(issued.forecast()));
     }

@@ -153,6 +153,12 @@ public final class ForecastJob {
         }
         // RocksDB refuses instance paths longer than its limit; mini-cluster temp paths easily exceed it.
         m.put("state.backend.rocksdb.localdir", System.getProperty("java.io.tmpdir") + "/roadcast-rocksdb");
+        // LZ4 instead of Flink's default Snappy for the state's blocks: the zone operator rewrites every zone it
+        // touched at each checkpoint, and a RocksDB checkpoint flushes the memtable to a new SST file while the zone
+        // thread waits, so the whole state is compressed once per checkpoint on flush and again on compaction, on the
+        // two cores the job shares with the broker (README, issue 12). Without compression the checkpoint was 2.6
+        // times larger (9.9 against 3.8 MB at 20,000 segments) and its p99 rose.
+        m.put("state.backend.rocksdb.compression.per.level", "LZ4_COMPRESSION");
         if (config.parallelism() > 0) {
             // Only when asked for: otherwise 'flink run -p N' (or the cluster's default) decides.
             m.put("parallelism.default", Integer.toString(config.parallelism()));

@@ -1,13 +1,13 @@
 package roadcast.stream;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
-import org.apache.flink.types.StringValue;
 import roadcast.reading.Source;
 
 /**
@@ -17,8 +17,11 @@ import roadcast.reading.Source;
  * source's in the JFR profile of bench-stream), this writes them as plain values. Never kept in state.
  *
  * <p>Layout: segment, segmentIndex, zone, timeMillis, speed, flow, occupancy, source (ordinal byte, -1 for none),
- * payload (length, -1 for none, then the bytes), topic, partition, offset, appendMillis. Strings by
- * {@link StringValue#writeString}, which also writes null.
+ * payload (length, -1 for none, then the bytes), topic, partition, offset, appendMillis. Strings as their UTF-8
+ * bytes after their length (-1 for null): Flink's {@code StringValue} reads a string char by char through the input
+ * view into a thread-local buffer, the largest part of reading a reading back on the zone operator's thread in the
+ * JFR profile of bench-stream at 20,000 segments (issue 12); a segment id and a topic name are one array copy each
+ * this way.
  */
 public final class ReadingEventSerializer extends TypeSerializerSingleton<ReadingEvent> {
 
@@ -68,7 +71,7 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
 
     @Override
     public void serialize(ReadingEvent e, DataOutputView out) throws IOException {
-        StringValue.writeString(e.segment, out);
+        writeString(e.segment, out);
         out.writeInt(e.segmentIndex);
         out.writeInt(e.zone);
         out.writeLong(e.timeMillis);
@@ -82,7 +85,7 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
             out.writeInt(e.payload.length);
             out.write(e.payload);
         }
-        StringValue.writeString(e.topic, out);
+        writeString(e.topic, out);
         out.writeInt(e.partition);
         out.writeLong(e.offset);
         out.writeLong(e.appendMillis);
@@ -95,7 +98,7 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
 
     @Override
     public ReadingEvent deserialize(ReadingEvent e, DataInputView in) throws IOException {
-        e.segment = StringValue.readString(in);
+        e.segment = readString(in);
         e.segmentIndex = in.readInt();
         e.zone = in.readInt();
         e.timeMillis = in.readLong();
@@ -115,11 +118,31 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
             e.payload = new byte[length];
             in.readFully(e.payload);
         }
-        e.topic = StringValue.readString(in);
+        e.topic = readString(in);
         e.partition = in.readInt();
         e.offset = in.readLong();
         e.appendMillis = in.readLong();
         return e;
+    }
+
+    private static void writeString(String s, DataOutputView out) throws IOException {
+        if (s == null) {
+            out.writeInt(-1);
+            return;
+        }
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        out.writeInt(utf8.length);
+        out.write(utf8);
+    }
+
+    private static String readString(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] utf8 = new byte[length];
+        in.readFully(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     @Override

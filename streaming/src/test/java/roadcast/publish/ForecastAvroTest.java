@@ -83,13 +83,16 @@ class ForecastAvroTest {
     @Test
     void avroRecordsAreMarkedAndJsonRecordsAreUnchanged() {
         IssuedForecast issued = new IssuedForecast(OBSERVED, 1234L);
-        ProducerRecord<byte[], byte[]> avro = new ForecastRecordSerializer("t", ForecastFormat.AVRO)
-                .serialize(issued, null, null);
+        ForecastRecordSerializer avroWriter = new ForecastRecordSerializer("t", ForecastFormat.AVRO);
+        avroWriter.open(null, null);
+        ProducerRecord<byte[], byte[]> avro = avroWriter.serialize(issued, null, null);
         assertEquals("avro", new String(avro.headers().lastHeader(ForecastAvro.FORMAT_HEADER).value(),
                 StandardCharsets.US_ASCII));
         assertEquals(OBSERVED.segment(), ForecastAvro.fromBytes(avro.value()).segment());
         assertEquals(1234L, avro.timestamp());
-        ProducerRecord<byte[], byte[]> json = new ForecastRecordSerializer("t").serialize(issued, null, null);
+        ForecastRecordSerializer jsonWriter = new ForecastRecordSerializer("t");
+        jsonWriter.open(null, null);
+        ProducerRecord<byte[], byte[]> json = jsonWriter.serialize(issued, null, null);
         assertNull(json.headers().lastHeader(ForecastAvro.FORMAT_HEADER));
         assertArrayEquals(ForecastJson.toBytes(OBSERVED), json.value());
     }

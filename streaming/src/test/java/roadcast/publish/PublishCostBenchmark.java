@@ -102,6 +102,7 @@ public final class PublishCostBenchmark {
             phases.add("baseline-writer-only");
         }
         ForecastRecordSerializer json = new ForecastRecordSerializer("roadcast.forecast");
+        json.open(null, null);
         long bytes = 0;
         EmbeddedKafka broker = null;
         Map<String, KafkaProducer<byte[], byte[]>> producers = new LinkedHashMap<>();

@@ -94,8 +94,8 @@ class ReadingEventSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(16);
         ReadingEventSerializer.INSTANCE.serialize(full(), out);
         byte[] bytes = out.getCopyOfBuffer();
-        // segment: StringValue writes the length + 1 as one byte for short strings, then one byte per ASCII char
-        // (é takes two); then 2 ints, a long and 3 doubles (40 bytes) before the source byte.
+        // segment: its length as an int, then its UTF-8 bytes (é takes two); then 2 ints, a long and 3 doubles
+        // (40 bytes) before the source byte.
         int sourceAt = stringBytes(full().segment) + 40;
         assertEquals(Source.FLOATING_CAR.ordinal(), bytes[sourceAt]);
         bytes[sourceAt] = 99;
@@ -103,9 +103,7 @@ class ReadingEventSerializerTest {
                 new DataInputDeserializer(bytes)));
     }
 
-    private static int stringBytes(String s) throws IOException {
-        DataOutputSerializer out = new DataOutputSerializer(16);
-        org.apache.flink.types.StringValue.writeString(s, out);
-        return out.length();
+    private static int stringBytes(String s) {
+        return Integer.BYTES + s.getBytes(StandardCharsets.UTF_8).length;
     }
 }
