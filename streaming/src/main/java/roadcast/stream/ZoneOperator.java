@@ -148,6 +148,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private final boolean emitAccepted;
     /** The count-based close rule ({@link ExpectedReadings}); set by {@link #withCloseWhenExpected}. */
     private boolean closeWhenExpected;
+    /** The schedule close rule's grace ({@link ReadingSchedule}), 0 = off; set by {@link #withCloseOnSchedule}. */
+    private long scheduleGraceMillis;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
@@ -156,6 +158,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient ZoneIntake intake;
     /** The count-based close rule (closeWhenExpected): who the zones' next steps await; null without it. */
     private transient ExpectedReadings expected;
+    /** The schedule close rule: where in the step each segment reports; null without it. */
+    private transient ReadingSchedule schedule;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
@@ -234,6 +238,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         return this;
     }
 
+    /**
+     * Also close a zone's step once every segment seen since the start has reported or is known to be absent by the
+     * feed's own schedule ({@link ReadingSchedule}); {@code graceMillis} 0 = off. Where it speaks for a zone it
+     * replaces the count-based and quiet closes.
+     */
+    public ZoneOperator withCloseOnSchedule(long graceMillis) {
+        this.scheduleGraceMillis = Math.max(0, graceMillis);
+        return this;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -305,6 +319,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
         expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
+        schedule = scheduleGraceMillis > 0
+                ? new ReadingSchedule(layout.observedSizes(), layout.stepMillis(), scheduleGraceMillis) : null;
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -415,6 +431,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         inputSlotOfRow[e.zone][layout.localIndex()[index]] = inputSlot + 1;
         ZoneMemory zone = touch(e.zone);
         long stepStart = layout.stepStart(e.timeMillis);
+        // Every reading read is the feed's schedule, the refused ones too; true: the schedule's awaited all reported.
+        boolean scheduleDone = schedule != null
+                && schedule.read(e.zone, layout.localIndex()[index], inputSlot, stepStart, e.appendMillis);
         StepAccumulator step = zone.openStep(stepStart);
         if (step == null) {
             long watermark = timers.currentWatermark();
@@ -451,6 +470,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         Rejection refusedReading = intake.admit(zone, step, e);
         // Every segment the step awaits has now reported (see ExpectedReadings), this reading accepted or not.
         boolean awaitedAll = firstOfSegment && expected.arrived(e.zone, local, stepStart);
+        if (onSchedule(e.zone, zone)) {
+            awaitedAll = scheduleDone; // the schedule awaits every segment seen since the start, at its place
+        }
         if (refusedReading != null) {
             deadLetter(e, refusedReading);
             if (awaitedAll) {
@@ -461,11 +483,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (emitAccepted) {
             output.collect(ACCEPTED, new StreamRecord<>(e, e.timeMillis));
         }
-        if (closeAfterQuietMillis > 0) {
+        long wait = onSchedule(e.zone, zone) ? scheduleLookMillis() : quietWait(e.zone, zone);
+        if (wait > 0) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             zone.lastReadingProcessingMillis = now;
             // A timer already set for later is brought forward when the step now awaits only stragglers.
-            long due = now + quietWait(e.zone, zone);
+            long due = now + wait;
             if (zone.quietTimerMillis == Long.MIN_VALUE || due < zone.quietTimerMillis) {
                 zone.quietTimerMillis = due;
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
@@ -560,7 +583,30 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 zone.quietTimerMillis = Long.MIN_VALUE;
                 continue;
             }
+            if (onSchedule(z, zone)) {
+                long verdict = schedule.check(z, zone.openSteps[0].stepStart, now, inputEmpty, inputSlotOfRow[z]);
+                if (verdict == ReadingSchedule.CLOSE) {
+                    zone.quietTimerMillis = Long.MIN_VALUE;
+                    closeSteps(z, zone, Long.MAX_VALUE);
+                    continue;
+                }
+                if (verdict == ReadingSchedule.CONFIRM) {
+                    waiting = true;
+                    continue;
+                }
+                if (verdict != ReadingSchedule.NOT_APPLICABLE) {
+                    // Awaited segments are not due yet: not a pause to close on; look again when the last is due.
+                    zone.quietTimerMillis = Math.max(verdict, now + 1);
+                    timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
+                    continue;
+                }
+                // a partition off its schedule: the quiet period as without the rule
+            }
             long wait = quietWait(z, zone);
+            if (wait <= 0) {
+                zone.quietTimerMillis = Long.MIN_VALUE;
+                continue;
+            }
             if (now - zone.lastReadingProcessingMillis >= wait) {
                 if (inputEmpty || stragglersPartitionsReadPast(z, zone, wait)) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
@@ -577,7 +623,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (waiting) {
             readingsAtQuietCheck = readingsSeen;
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
-                    now + Math.min(QUIET_CONFIRM_MILLIS, closeAfterQuietMillis));
+                    now + (closeAfterQuietMillis > 0 ? Math.min(QUIET_CONFIRM_MILLIS, closeAfterQuietMillis)
+                            : QUIET_CONFIRM_MILLIS));
         } else {
             readingsAtQuietCheck = -1;
         }
@@ -610,6 +657,19 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
         }
         return true;
+    }
+
+    /** Whether the schedule close rule speaks for zone {@code z}'s step ({@link ReadingSchedule#tracks}). */
+    private boolean onSchedule(int z, ZoneMemory zone) {
+        return schedule != null && zone.openSteps.length == 1 && schedule.tracks(z);
+    }
+
+    /**
+     * How soon after a reading of a zone on the schedule rule the rule looks at it: the lag of a zone that misses a
+     * reading is its grace plus up to this, so a quarter of the grace, at least {@link #QUIET_CONFIRM_MILLIS}.
+     */
+    private long scheduleLookMillis() {
+        return Math.max(QUIET_CONFIRM_MILLIS, scheduleGraceMillis / 4);
     }
 
     /**

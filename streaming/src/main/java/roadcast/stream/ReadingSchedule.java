@@ -1,0 +1,207 @@
+package roadcast.stream;
+
+import java.util.Arrays;
+
+/**
+ * The schedule close rule of {@link ZoneOperator} ({@code --close-on-schedule GRACE}): each sensor reports at its own
+ * place within the step (a detector's phase, a poller's turn, a burst's order), and that place is the same from step
+ * to step. The rule learns each segment's place as its offset from the first reading of the step on its input
+ * partition (append time), and closes a zone's step once every segment it awaits has reported or is known to be
+ * absent: its partition has been read past a reading scheduled at least {@code grace} after the segment's own place
+ * (or on to a later step), or, with the input empty, the wall clock has passed the segment's place plus the grace.
+ *
+ * <p>Why: the quiet close ({@code closeAfterQuiet}, made for feeds that send a step in one burst) closes a zone at
+ * the first pause of its readings; a feed spread over the step pauses within a zone (between the grid rows it covers,
+ * or between two sensors' phases), so the step closed early and the rest of its readings were refused as
+ * {@code TOO_LATE}, 3.9 % of them at 200,000 segments in segment order (README, issue 12); and a feed that never
+ * pauses (every sensor at its own phase) never fired it, leaving the zones that miss a reading to event time,
+ * minutes later. The count-based close ({@link ExpectedReadings}) awaits only the segments of the previous step, so a
+ * sensor back from a dropout whose reading comes after the others is refused. Here every segment seen since the start
+ * is awaited, at its place: a pause within a zone's readings closes nothing (the segments after it are not due yet),
+ * a sensor that misses a step costs its zone the grace after its place, and a sensor back from a dropout at its old
+ * place is not refused.
+ *
+ * <p>Absence is judged by order, not by elapsed time: a partition is read in append order, so once it has been read
+ * past a reading scheduled later than a segment's place (plus the grace), the segment's reading, if it kept its place,
+ * would have been read. A feed running late as a whole (a stalled sender) keeps its order and loses nothing. A feed
+ * that does not keep its order (a reading read after one scheduled more than the grace later, e.g. a feed that
+ * changed its shape) breaks the schedule of its partition for that step and the next: the zones awaiting a segment
+ * there fall back to the other rules (quiet period, count, event time) until the new order has held for a step. The
+ * rule applies to a zone once at most {@link ExpectedReadings#MAX_SILENT_SHARE} of its observed segments (at least
+ * one) have not been seen since the start (after a start, a restore or a model switch: the first step falls back), and
+ * to a zone with one open step. Not checkpointed, like {@link ExpectedReadings}; exactly once is kept.
+ */
+final class ReadingSchedule {
+
+    /** {@link #check}: every awaited segment has reported or is known to be absent: the step may close. */
+    static final long CLOSE = 0;
+    /** {@link #check}: the rule does not decide this step (a partition off its schedule, or not in the step yet). */
+    static final long NOT_APPLICABLE = -1;
+    /** {@link #check}: a segment's place plus the grace has passed on the wall clock, but the input is not empty. */
+    static final long CONFIRM = -2;
+
+    private static final long UNKNOWN = Long.MIN_VALUE;
+
+    private final long graceMillis;
+    private final long stepMillis;
+    private final int[] observed;
+    /** [zone][observed row] offset of its last reading from the first of that step on its partition, ms. */
+    private final long[][] offset;
+    /** [zone][observed row] step of its last reading with a known place; {@link #UNKNOWN} when never seen. */
+    private final long[][] seenStep;
+    /** [zone] rows with a known place. */
+    private final int[] known;
+    /** [zone] the step {@link #pending} counts down for. */
+    private final long[] pendingStep;
+    /** [zone] rows with a known place that have not reported yet in {@link #pendingStep}. */
+    private final int[] pending;
+    /** [partition slot] newest step read, its first reading's append time, the latest place read in it. */
+    private long[] anchorStep = new long[0];
+    private long[] anchorAppend = new long[0];
+    private long[] latestPlaceRead = new long[0];
+    /** [partition slot] newest step in which a reading came after one scheduled more than the grace later. */
+    private long[] brokenStep = new long[0];
+
+    /**
+     * @param observedSizes observed segments per zone (extended segments are not awaited)
+     * @param graceMillis   how far behind its place a reading may come (in the feed's order) and still be awaited
+     */
+    ReadingSchedule(int[] observedSizes, long stepMillis, long graceMillis) {
+        int n = observedSizes.length;
+        this.graceMillis = graceMillis;
+        this.stepMillis = stepMillis;
+        this.observed = observedSizes.clone();
+        this.offset = new long[n][];
+        this.seenStep = new long[n][];
+        for (int z = 0; z < n; z++) {
+            offset[z] = new long[observedSizes[z]];
+            seenStep[z] = new long[observedSizes[z]];
+            Arrays.fill(seenStep[z], UNKNOWN);
+        }
+        this.known = new int[n];
+        this.pendingStep = new long[n];
+        Arrays.fill(pendingStep, UNKNOWN);
+        this.pending = new int[n];
+    }
+
+    /**
+     * A reading of zone {@code z}'s row {@code local} for step {@code stepStart}, read from partition {@code slot}
+     * ({@link InputProgress#read}) with append time {@code appendMillis}; every reading read, whatever becomes of it.
+     * Returns true when with it every segment the rule awaits in that step has reported (see {@link #tracks}).
+     */
+    boolean read(int z, int local, int slot, long stepStart, long appendMillis) {
+        ensureSlot(slot);
+        if (stepStart > anchorStep[slot]) {
+            anchorStep[slot] = stepStart;
+            anchorAppend[slot] = appendMillis;
+            latestPlaceRead[slot] = Long.MIN_VALUE;
+        }
+        if (local >= observed[z]) {
+            return false;
+        }
+        long seen = seenStep[z][local];
+        if (seen != UNKNOWN && seen >= stepStart) {
+            return false; // a second reading of the step (another source, a duplicate), or an older step's
+        }
+        boolean inStep = stepStart == anchorStep[slot];
+        if (inStep && seen != UNKNOWN) {
+            long place = offset[z][local];
+            if (place + graceMillis < latestPlaceRead[slot]) {
+                brokenStep[slot] = stepStart; // read after a reading scheduled more than the grace later
+            }
+            latestPlaceRead[slot] = Math.max(latestPlaceRead[slot], place);
+        }
+        if (pendingStep[z] != stepStart) {
+            pendingStep[z] = stepStart;
+            pending[z] = 0;
+            for (long s : seenStep[z]) {
+                if (s != UNKNOWN && s < stepStart) {
+                    pending[z]++;
+                }
+            }
+        }
+        if (seen != UNKNOWN) {
+            pending[z]--;
+        }
+        if (inStep) {
+            if (seen == UNKNOWN) {
+                known[z]++;
+            }
+            offset[z][local] = appendMillis - anchorAppend[slot];
+            seenStep[z][local] = stepStart;
+        } else if (seen != UNKNOWN) {
+            seenStep[z][local] = stepStart; // reported; its partition has moved on, so its place stays the old one
+        }
+        return seen != UNKNOWN && pending[z] == 0 && tracks(z);
+    }
+
+    /**
+     * Whether the rule speaks for zone {@code z}: at most {@link ExpectedReadings#MAX_SILENT_SHARE} of its observed
+     * segments (at least one) have not been seen since the start, so segments in an outage that spans the start are
+     * not refused wholesale when they return.
+     */
+    boolean tracks(int z) {
+        int unseen = observed[z] - known[z];
+        return known[z] > 0 && unseen <= Math.max(1, (int) (ExpectedReadings.MAX_SILENT_SHARE * observed[z]));
+    }
+
+    /**
+     * Whether zone {@code z}'s open step {@code stepStart} may close now ({@link #CLOSE}), waits for the input to be
+     * read ({@link #CONFIRM}), or is to be looked at again at the returned wall-clock time; {@link #NOT_APPLICABLE}
+     * when an awaited segment's partition has not reached the step or is off its schedule.
+     *
+     * @param nowMillis   wall clock (the same clock as the input's append times, up to the grace)
+     * @param inputEmpty  the operator's input has stayed empty since the last look: nothing read is still queued
+     * @param slotPlusOne [zone-local row] the partition slot of the segment's last reading + 1; 0 = none
+     */
+    long check(int z, long stepStart, long nowMillis, boolean inputEmpty, int[] slotPlusOne) {
+        if (!tracks(z)) {
+            return NOT_APPLICABLE;
+        }
+        long[] seen = seenStep[z];
+        long latestDue = Long.MIN_VALUE;
+        boolean confirm = false;
+        for (int local = 0; local < seen.length; local++) {
+            if (seen[local] == UNKNOWN || seen[local] >= stepStart) {
+                continue; // not awaited, or reported
+            }
+            int slot = slotPlusOne[local] - 1;
+            if (slot < 0 || slot >= anchorStep.length || anchorStep[slot] < stepStart
+                    || brokenStep[slot] >= stepStart - stepMillis) {
+                return NOT_APPLICABLE;
+            }
+            if (anchorStep[slot] > stepStart) {
+                continue; // its partition is on to a later step
+            }
+            long place = offset[z][local] + graceMillis;
+            if (latestPlaceRead[slot] >= place) {
+                continue; // read past its place
+            }
+            long due = anchorAppend[slot] + place;
+            if (nowMillis >= due) {
+                confirm |= !inputEmpty;
+            } else {
+                latestDue = Math.max(latestDue, due);
+            }
+        }
+        if (latestDue != Long.MIN_VALUE) {
+            return latestDue;
+        }
+        return confirm ? CONFIRM : CLOSE;
+    }
+
+    private void ensureSlot(int slot) {
+        if (slot < anchorStep.length) {
+            return;
+        }
+        int from = anchorStep.length;
+        int n = Math.max(slot + 1, 2 * from);
+        anchorStep = Arrays.copyOf(anchorStep, n);
+        anchorAppend = Arrays.copyOf(anchorAppend, n);
+        latestPlaceRead = Arrays.copyOf(latestPlaceRead, n);
+        brokenStep = Arrays.copyOf(brokenStep, n);
+        Arrays.fill(anchorStep, from, n, Long.MIN_VALUE);
+        Arrays.fill(latestPlaceRead, from, n, Long.MIN_VALUE);
+        Arrays.fill(brokenStep, from, n, Long.MIN_VALUE);
+    }
+}
