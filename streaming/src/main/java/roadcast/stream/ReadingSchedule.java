@@ -8,7 +8,8 @@ import java.util.Arrays;
  * to step. The rule learns each segment's place as its offset from the first reading of the step on its input
  * partition (append time), and closes a zone's step once every segment it awaits has reported or is known to be
  * absent: its partition has been read past a reading scheduled at least {@code grace} after the segment's own place
- * (or on to a later step), or, with the input empty, the wall clock has passed the segment's place plus the grace.
+ * (or on to a later step), or, when nothing more is read (the end of a burst or of the feed), the wall clock has
+ * passed the segment's place plus the grace and the input has stayed empty for the grace.
  *
  * <p>Why: the quiet close ({@code closeAfterQuiet}, made for feeds that send a step in one burst) closes a zone at
  * the first pause of its readings; a feed spread over the step pauses within a zone (between the grid rows it covers,
@@ -37,7 +38,7 @@ final class ReadingSchedule {
     static final long CLOSE = 0;
     /** {@link #check}: the rule does not decide this step (a partition off its schedule, or not in the step yet). */
     static final long NOT_APPLICABLE = -1;
-    /** {@link #check}: a segment's place plus the grace has passed on the wall clock, but the input is not empty. */
+    /** {@link #check}: a segment's place plus the grace has passed on the wall clock; the input must stay empty. */
     static final long CONFIRM = -2;
 
     private static final long UNKNOWN = Long.MIN_VALUE;
@@ -61,6 +62,12 @@ final class ReadingSchedule {
     private long[] latestPlaceRead = new long[0];
     /** [partition slot] newest step in which a reading came after one scheduled more than the grace later. */
     private long[] brokenStep = new long[0];
+    /**
+     * [partition slot] the latest reading read in its newest step: append time and place (the anchor and 0 until a
+     * reading with a known place is read): where the feed stands against its schedule, for the wall-clock path.
+     */
+    private long[] lastAppend = new long[0];
+    private long[] lastPlace = new long[0];
 
     /**
      * @param observedSizes observed segments per zone (extended segments are not awaited)
@@ -95,6 +102,8 @@ final class ReadingSchedule {
             anchorStep[slot] = stepStart;
             anchorAppend[slot] = appendMillis;
             latestPlaceRead[slot] = Long.MIN_VALUE;
+            lastAppend[slot] = appendMillis;
+            lastPlace[slot] = 0;
         }
         if (local >= observed[z]) {
             return false;
@@ -110,6 +119,8 @@ final class ReadingSchedule {
                 brokenStep[slot] = stepStart; // read after a reading scheduled more than the grace later
             }
             latestPlaceRead[slot] = Math.max(latestPlaceRead[slot], place);
+            lastAppend[slot] = appendMillis;
+            lastPlace[slot] = place;
         }
         if (pendingStep[z] != stepStart) {
             pendingStep[z] = stepStart;
@@ -151,7 +162,7 @@ final class ReadingSchedule {
      * when an awaited segment's partition has not reached the step or is off its schedule.
      *
      * @param nowMillis   wall clock (the same clock as the input's append times, up to the grace)
-     * @param inputEmpty  the operator's input has stayed empty since the last look: nothing read is still queued
+     * @param inputEmpty  the operator has read nothing for at least the grace: nothing sent in time is still queued
      * @param slotPlusOne [zone-local row] the partition slot of the segment's last reading + 1; 0 = none
      */
     long check(int z, long stepStart, long nowMillis, boolean inputEmpty, int[] slotPlusOne) {
@@ -177,7 +188,9 @@ final class ReadingSchedule {
             if (latestPlaceRead[slot] >= place) {
                 continue; // read past its place
             }
-            long due = anchorAppend[slot] + place;
+            // due on the wall clock as the feed now runs: a feed late (or early) against the places it showed in
+            // earlier steps (a sender that was slow then, or is now) moves every later place by as much
+            long due = lastAppend[slot] + place - lastPlace[slot];
             if (nowMillis >= due) {
                 confirm |= !inputEmpty;
             } else {
@@ -200,6 +213,8 @@ final class ReadingSchedule {
         anchorAppend = Arrays.copyOf(anchorAppend, n);
         latestPlaceRead = Arrays.copyOf(latestPlaceRead, n);
         brokenStep = Arrays.copyOf(brokenStep, n);
+        lastAppend = Arrays.copyOf(lastAppend, n);
+        lastPlace = Arrays.copyOf(lastPlace, n);
         Arrays.fill(anchorStep, from, n, Long.MIN_VALUE);
         Arrays.fill(latestPlaceRead, from, n, Long.MIN_VALUE);
         Arrays.fill(brokenStep, from, n, Long.MIN_VALUE);

@@ -209,6 +209,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long readingsSeen;
     /** {@link #readingsSeen} when the pending quiet confirmation was set; -1 when none is pending. */
     private transient long readingsAtQuietCheck = -1;
+    /**
+     * {@link #readingsSeen} when the schedule rule's wall-clock confirmation began, -1 when none is pending, and when
+     * ({@link #scheduleLookAt}): the input must stay empty for {@link #scheduleConfirmMillis}, not
+     * {@link #QUIET_CONFIRM_MILLIS}, so that readings on their way (a sender paused with the JVM, the source's fetch,
+     * a checkpoint) are read before a segment past its place counts as absent.
+     */
+    private transient long readingsAtScheduleLook = -1;
+    private transient long scheduleLookAt;
     /** Append time read per input partition: a straggler's absence confirmed in its partition's order. */
     private transient InputProgress inputProgress;
     /** [zone][local row] the {@link #inputProgress} slot + 1 of the segment's last reading; 0 = none yet. */
@@ -464,6 +472,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
+            // A zone whose readings run across the step's end (every zone of a sensor-phase feed): the next step's
+            // first reading may come before the timer that closes the step a segment is missing from.
+            closeOnSchedule(e.zone, zone, stepStart, getProcessingTimeService().getCurrentProcessingTime(), false);
         }
         int local = layout.localIndex()[index];
         boolean firstOfSegment = expected != null && step.firstSource[local] < 0;
@@ -566,6 +577,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         // Quiet zones close only once the input has stayed empty for QUIET_CONFIRM_MILLIS since the last look.
         boolean inputEmpty = readingsAtQuietCheck == readingsSeen;
         boolean waiting = false;
+        boolean emptyForGrace = readingsAtScheduleLook == readingsSeen && now - scheduleLookAt >= scheduleConfirmMillis();
+        boolean scheduleWaiting = false;
         for (int z = 0; z < zones.length; z++) {
             ZoneMemory zone = zones[z];
             if (zone.quietTimerMillis == Long.MIN_VALUE || zone.quietTimerMillis > now) {
@@ -584,14 +597,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 continue;
             }
             if (onSchedule(z, zone)) {
-                long verdict = schedule.check(z, zone.openSteps[0].stepStart, now, inputEmpty, inputSlotOfRow[z]);
-                if (verdict == ReadingSchedule.CLOSE) {
+                long verdict = closeOnSchedule(z, zone, Long.MAX_VALUE, now, emptyForGrace);
+                if (zone.openSteps.length == 0) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
-                    closeSteps(z, zone, Long.MAX_VALUE);
                     continue;
                 }
                 if (verdict == ReadingSchedule.CONFIRM) {
-                    waiting = true;
+                    scheduleWaiting = true; // the timer stays due: the confirmation looks at this zone again
                     continue;
                 }
                 if (verdict != ReadingSchedule.NOT_APPLICABLE) {
@@ -628,6 +640,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         } else {
             readingsAtQuietCheck = -1;
         }
+        if (scheduleWaiting) {
+            if (readingsAtScheduleLook != readingsSeen) {
+                readingsAtScheduleLook = readingsSeen;
+                scheduleLookAt = now;
+            }
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, scheduleLookAt + scheduleConfirmMillis());
+        } else {
+            readingsAtScheduleLook = -1;
+        }
     }
 
     /**
@@ -659,9 +680,37 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         return true;
     }
 
-    /** Whether the schedule close rule speaks for zone {@code z}'s step ({@link ReadingSchedule#tracks}). */
+    /** Whether the schedule close rule speaks for zone {@code z}'s steps ({@link ReadingSchedule#tracks}). */
     private boolean onSchedule(int z, ZoneMemory zone) {
-        return schedule != null && zone.openSteps.length == 1 && schedule.tracks(z);
+        return schedule != null && zone.openSteps.length > 0 && schedule.tracks(z);
+    }
+
+    /**
+     * Closes zone {@code z}'s open steps that start before {@code before}, oldest first, while the schedule rule says
+     * every segment it awaits in the oldest has reported or is absent; returns its verdict on the oldest step left
+     * open ({@link ReadingSchedule#CLOSE} when none is left).
+     */
+    private long closeOnSchedule(int z, ZoneMemory zone, long before, long now, boolean emptyForGrace)
+            throws Exception {
+        while (onSchedule(z, zone) && zone.openSteps[0].stepStart < before) {
+            long oldest = zone.openSteps[0].stepStart;
+            long verdict = schedule.check(z, oldest, now, emptyForGrace, inputSlotOfRow[z]);
+            if (verdict != ReadingSchedule.CLOSE) {
+                return verdict;
+            }
+            closeSteps(z, zone, oldest);
+        }
+        return ReadingSchedule.CLOSE;
+    }
+
+    /**
+     * How long the input must stay empty before the schedule rule takes a segment whose place has passed on the wall
+     * clock (nothing read past it: the end of a burst or of the feed) as absent: the quiet period when there is one
+     * (what the operator otherwise takes for the feed having paused), else the grace. Shorter, a reading still on its
+     * way (the source's fetch, a checkpoint, a loaded machine: 200 ms seen in tests at load 14) was refused.
+     */
+    private long scheduleConfirmMillis() {
+        return Math.max(scheduleGraceMillis, closeAfterQuietMillis);
     }
 
     /**

@@ -154,12 +154,13 @@ class ReadingScheduleCloseTest {
             assertEquals(0, forecastsOf(h, 2), "closed at the pause or before the timer");
             runTo(h, place(2, 5) + GRACE);
             assertEquals(6, forecastsOf(h, 2), "closed within the grace after its last reading, the missing imputed");
-            // the last segment misses step 3: nothing is read past its place, the wall clock and an empty input say so
+            // the last segment misses step 3: nothing is read past its place; the wall clock passes it plus the grace,
+            // then the input must stay empty for the quiet period (readings on their way are read meanwhile)
             step(h, 3, List.of(5));
-            runTo(h, place(3, 5) + GRACE - ZoneOperator.QUIET_CONFIRM_MILLIS);
-            assertEquals(0, forecastsOf(h, 3), "still open before the missing segment's place plus the grace");
-            runTo(h, place(3, 5) + GRACE + 4 * ZoneOperator.QUIET_CONFIRM_MILLIS);
-            assertEquals(6, forecastsOf(h, 3), "closed right after the missing segment's place plus the grace");
+            runTo(h, place(3, 5) + GRACE + QUIET - 10 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(0, forecastsOf(h, 3), "still open while the input has not stayed empty for the quiet period");
+            runTo(h, place(3, 5) + GRACE + QUIET + 4 * ZoneOperator.QUIET_CONFIRM_MILLIS);
+            assertEquals(6, forecastsOf(h, 3), "closed once the input stayed empty for the quiet period after that");
             assertEquals(before, refused(h), "nothing refused");
         }
     }
