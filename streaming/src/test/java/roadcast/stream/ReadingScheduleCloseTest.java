@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.RejectReason;
-import roadcast.model.ModelRegistry;
 import roadcast.publish.IssuedForecast;
 
 /**
@@ -36,20 +35,16 @@ class ReadingScheduleCloseTest {
     /** The pause within zone 0's readings, longer than the quiet period. */
     static final long PAUSE = 3 * QUIET;
 
-    @TempDir
-    static Path tmp;
-
     static SmallCity city;
     static ModelRef ref;
     static NetworkLayout layout;
 
     @BeforeAll
-    static void trainModel() throws Exception {
-        city = SmallCity.generate("s", 3, 11);
-        Path registry = tmp.resolve("registry");
-        String version = city.publish(registry, TRAIN_ROWS, 3);
-        ref = new ModelRef(registry.toAbsolutePath().toString(), version);
-        layout = NetworkLayout.of(new ModelRegistry(registry).load(version), null, null);
+    static void trainModel(@TempDir Path tmp) throws Exception {
+        ExpectedReadingsCloseTest.trainModel(tmp);
+        city = ExpectedReadingsCloseTest.city;
+        ref = ExpectedReadingsCloseTest.ref;
+        layout = ExpectedReadingsCloseTest.layout;
     }
 
     /** As bench-stream runs the job with --close-on-schedule: complete, expected and quiet closes on too. */
@@ -97,6 +92,15 @@ class ReadingScheduleCloseTest {
         }
     }
 
+    /** Opens the operator and feeds step 0, the job's first: it shows each segment's place. */
+    static void firstStep(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h)
+            throws Exception {
+        h.setProcessingTime(BASE - 1000);
+        h.open();
+        step(h, 0, List.of());
+        runTo(h, place(0, 5) + 2 * QUIET);
+    }
+
     /** Lets processing time run to {@code until} in steps of 5 ms (the quiet confirmation's window). */
     static void runTo(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
                       long until) throws Exception {
@@ -124,10 +128,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aPauseWithinTheStepClosesNothingOnceThePlacesAreKnown() throws Exception {
         try (var h = harness(GRACE)) {
-            h.setProcessingTime(BASE - 1000);
-            h.open();
-            step(h, 0, List.of());
-            runTo(h, place(0, 5) + 2 * QUIET);
+            firstStep(h);
             assertEquals(3, refused(h), "the first step falls back to the quiet close, which closes in the pause");
             for (int t = 1; t <= 2; t++) {
                 step(h, t, List.of());
@@ -142,10 +143,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aSegmentMissingFromItsPlaceCostsItsZoneTheGrace() throws Exception {
         try (var h = harness(GRACE)) {
-            h.setProcessingTime(BASE - 1000);
-            h.open();
-            step(h, 0, List.of());
-            runTo(h, place(0, 5) + 2 * QUIET);
+            firstStep(h);
             step(h, 1, List.of());
             runTo(h, place(1, 5) + 2 * QUIET);
             long before = refused(h);
@@ -172,10 +170,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aSensorBackFromADropoutAtItsPlaceIsAwaitedNotRefused() throws Exception {
         try (var h = harness(GRACE)) {
-            h.setProcessingTime(BASE - 1000);
-            h.open();
-            step(h, 0, List.of());
-            runTo(h, place(0, 5) + 2 * QUIET);
+            firstStep(h);
             long before = refused(h);
             step(h, 1, List.of(5));
             runTo(h, place(1, 5) + 2 * QUIET);

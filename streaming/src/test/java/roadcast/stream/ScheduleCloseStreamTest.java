@@ -28,7 +28,6 @@ import roadcast.ingest.DeadLetterJson;
 import roadcast.ingest.RejectReason;
 import roadcast.kafka.ExactlyOnceKafka;
 import roadcast.kafka.RawRecordDeserializer;
-import roadcast.model.ModelRegistry;
 import roadcast.publish.KafkaOutputs;
 import roadcast.reading.Source;
 import roadcast.reading.SpeedReading;
@@ -63,10 +62,11 @@ class ScheduleCloseStreamTest {
         SmallCity city = SmallCity.generate("q", 5, 23, 4);
         Path registry = tmp.resolve("registry");
         int from = 4 * 288;
-        String version = city.publish(registry, from, 3);
-        NetworkLayout layout = NetworkLayout.of(new ModelRegistry(registry).load(version), null, null);
+        SmallCity.Published model = city.publishForOperator(registry, from, 3);
+        String version = model.ref().version();
+        NetworkLayout layout = model.layout();
         int n = city.history.segments();
-        int steps = 8;
+        int steps = 6;
 
         // Feed order: zone 0's first half, every other segment, zone 0's second half.
         List<Integer> zone0 = new ArrayList<>();
