@@ -25,12 +25,13 @@ import java.util.Arrays;
  * <p>Absence is judged by order, not by elapsed time: a partition is read in append order, so once it has been read
  * past a reading scheduled later than a segment's place (plus the grace), the segment's reading, if it kept its place,
  * would have been read. A feed running late as a whole (a stalled sender) keeps its order and loses nothing. A feed
- * that does not keep its order (a reading read after one scheduled more than the grace later, e.g. a feed that
- * changed its shape) breaks the schedule of its partition for that step and the next: the zones awaiting a segment
- * there fall back to the other rules (quiet period, count, event time) until the new order has held for a step. The
- * rule applies to a zone once at most {@link ExpectedReadings#MAX_SILENT_SHARE} of its observed segments (at least
- * one) have not been seen since the start (after a start, a restore or a model switch: the first step falls back), and
- * to a zone with one open step. Not checkpointed, like {@link ExpectedReadings}; exactly once is kept.
+ * that does not keep its order ({@link #BREAK_READINGS} readings of a step read after the feed was read more than the
+ * grace past their places, e.g. a feed that changed its shape) breaks the schedule of its partition for that step and
+ * the next: the zones awaiting a segment there fall back to the other rules (quiet period, count, event time) until
+ * the new order has held for a step (a log line says so). The rule applies to a zone once at most
+ * {@link ExpectedReadings#MAX_SILENT_SHARE} of its observed segments (at least one) have not been seen since the start
+ * (after a start, a restore or a model switch: the first step falls back), and decides its oldest open step. Not
+ * checkpointed, like {@link ExpectedReadings}; exactly once is kept.
  */
 final class ReadingSchedule {
 
@@ -42,6 +43,15 @@ final class ReadingSchedule {
     static final long CONFIRM = -2;
 
     private static final long UNKNOWN = Long.MIN_VALUE;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ReadingSchedule.class);
+
+    /**
+     * Readings of one step out of the order their places say (read after the feed was read more than the grace past
+     * them) after which a partition counts as off its schedule: a feed that changed its shape sends thousands; a few
+     * segments whose places are stale (silent since a step whose sending stalled) must not take every zone off the
+     * rule (each such reading is at worst refused itself).
+     */
+    static final int BREAK_READINGS = 10;
 
     private final long graceMillis;
     private final long stepMillis;
@@ -56,18 +66,29 @@ final class ReadingSchedule {
     private final long[] pendingStep;
     /** [zone] rows with a known place that have not reported yet in {@link #pendingStep}. */
     private final int[] pending;
-    /** [partition slot] newest step read, its first reading's append time, the latest place read in it. */
+    /**
+     * [partition slot] newest step read, its first reading's append time, and how far the feed has been read in it:
+     * the largest place read, each taken as the smaller of two readings' in a row, so that one segment whose place
+     * is stale (learned in a step whose sending stalled, it was silent since) does not carry the position past
+     * segments still due.
+     */
     private long[] anchorStep = new long[0];
     private long[] anchorAppend = new long[0];
-    private long[] latestPlaceRead = new long[0];
-    /** [partition slot] newest step in which a reading came after one scheduled more than the grace later. */
+    private long[] position = new long[0];
+    /**
+     * [partition slot] newest step in which {@link #BREAK_READINGS} readings came after the feed had been read more
+     * than the grace past their places, and the count of such readings in its newest step.
+     */
     private long[] brokenStep = new long[0];
+    private int[] disorders = new int[0];
     /**
      * [partition slot] the latest reading read in its newest step: append time and place (the anchor and 0 until a
      * reading with a known place is read): where the feed stands against its schedule, for the wall-clock path.
      */
     private long[] lastAppend = new long[0];
     private long[] lastPlace = new long[0];
+    /** [partition slot] place of the reading before the latest; Long.MIN_VALUE when none in the step. */
+    private long[] previousPlace = new long[0];
 
     /**
      * @param observedSizes observed segments per zone (extended segments are not awaited)
@@ -101,9 +122,11 @@ final class ReadingSchedule {
         if (stepStart > anchorStep[slot]) {
             anchorStep[slot] = stepStart;
             anchorAppend[slot] = appendMillis;
-            latestPlaceRead[slot] = Long.MIN_VALUE;
+            position[slot] = Long.MIN_VALUE;
             lastAppend[slot] = appendMillis;
             lastPlace[slot] = 0;
+            previousPlace[slot] = Long.MIN_VALUE;
+            disorders[slot] = 0;
         }
         if (local >= observed[z]) {
             return false;
@@ -115,10 +138,15 @@ final class ReadingSchedule {
         boolean inStep = stepStart == anchorStep[slot];
         if (inStep && seen != UNKNOWN) {
             long place = offset[z][local];
-            if (place + graceMillis < latestPlaceRead[slot]) {
-                brokenStep[slot] = stepStart; // read after a reading scheduled more than the grace later
+            if (place + graceMillis < position[slot] && ++disorders[slot] == BREAK_READINGS) {
+                brokenStep[slot] = stepStart; // the feed no longer keeps the order its places say
+                LOG.warn("input partition slot {} does not keep its schedule in step {} ({} readings came after the"
+                        + " feed was read more than {} ms past their places): zones awaiting its segments fall back to"
+                        + " the other close rules for this step and the next", slot, stepStart, BREAK_READINGS,
+                        graceMillis);
             }
-            latestPlaceRead[slot] = Math.max(latestPlaceRead[slot], place);
+            position[slot] = Math.max(position[slot], Math.min(place, previousPlace[slot]));
+            previousPlace[slot] = place;
             lastAppend[slot] = appendMillis;
             lastPlace[slot] = place;
         }
@@ -185,7 +213,7 @@ final class ReadingSchedule {
                 continue; // its partition is on to a later step
             }
             long place = offset[z][local] + graceMillis;
-            if (latestPlaceRead[slot] >= place) {
+            if (position[slot] >= place) {
                 continue; // read past its place
             }
             // due on the wall clock as the feed now runs: a feed late (or early) against the places it showed in
@@ -211,12 +239,15 @@ final class ReadingSchedule {
         int n = Math.max(slot + 1, 2 * from);
         anchorStep = Arrays.copyOf(anchorStep, n);
         anchorAppend = Arrays.copyOf(anchorAppend, n);
-        latestPlaceRead = Arrays.copyOf(latestPlaceRead, n);
+        position = Arrays.copyOf(position, n);
+        previousPlace = Arrays.copyOf(previousPlace, n);
+        disorders = Arrays.copyOf(disorders, n);
         brokenStep = Arrays.copyOf(brokenStep, n);
         lastAppend = Arrays.copyOf(lastAppend, n);
         lastPlace = Arrays.copyOf(lastPlace, n);
         Arrays.fill(anchorStep, from, n, Long.MIN_VALUE);
-        Arrays.fill(latestPlaceRead, from, n, Long.MIN_VALUE);
+        Arrays.fill(position, from, n, Long.MIN_VALUE);
+        Arrays.fill(previousPlace, from, n, Long.MIN_VALUE);
         Arrays.fill(brokenStep, from, n, Long.MIN_VALUE);
     }
 }
