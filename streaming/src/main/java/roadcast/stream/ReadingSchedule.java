@@ -205,12 +205,16 @@ final class ReadingSchedule {
                 continue; // not awaited, or reported
             }
             int slot = slotPlusOne[local] - 1;
-            if (slot < 0 || slot >= anchorStep.length || anchorStep[slot] < stepStart
-                    || brokenStep[slot] >= stepStart - stepMillis) {
+            if (slot < 0 || slot >= anchorStep.length || anchorStep[slot] < stepStart) {
                 return NOT_APPLICABLE;
             }
             if (anchorStep[slot] > stepStart) {
-                continue; // its partition is on to a later step
+                // its partition is on to a later step: by the feed's step order, whatever the places say (a zone
+                // whose readings run to the step's end, as in a sensor-phase feed, closes at the next step's first)
+                continue;
+            }
+            if (brokenStep[slot] >= stepStart - stepMillis) {
+                return NOT_APPLICABLE;
             }
             long place = offset[z][local] + graceMillis;
             if (position[slot] >= place) {
