@@ -8,8 +8,9 @@ import java.util.Arrays;
  * to step. The rule learns each segment's place as its offset from the first reading of the step on its input
  * partition (append time), and closes a zone's step once every segment it awaits has reported or is known to be
  * absent: its partition has been read past a reading scheduled at least {@code grace} after the segment's own place
- * (or on to a later step), or, when nothing more is read (the end of a burst or of the feed), the wall clock has
- * passed the segment's place plus the grace and the input has stayed empty for the grace.
+ * (or on to a later step), or, at the step's tail (within the grace of the previous step's last place: the end of a
+ * burst or of the feed), the wall clock has passed the segment's place plus the grace and the input has stayed empty
+ * (for the quiet period, see ZoneOperator).
  *
  * <p>Why: the quiet close ({@code closeAfterQuiet}, made for feeds that send a step in one burst) closes a zone at
  * the first pause of its readings; a feed spread over the step pauses within a zone (between the grid rows it covers,
@@ -89,6 +90,14 @@ final class ReadingSchedule {
     private long[] lastPlace = new long[0];
     /** [partition slot] place of the reading before the latest; Long.MIN_VALUE when none in the step. */
     private long[] previousPlace = new long[0];
+    /**
+     * [partition slot] the largest offset read in its newest step, and in the step before ({@link Long#MIN_VALUE}
+     * until one has ended): only a segment within the grace of the previous step's last place may be taken as absent
+     * by the wall clock. Earlier in the step an empty input means a stalled sender (at load 10 the feed's thread is
+     * starved for hundreds of ms), not absent readings; the readings after the stall say which are absent.
+     */
+    private long[] stepLastOffset = new long[0];
+    private long[] tailPlace = new long[0];
 
     /**
      * @param observedSizes observed segments per zone (extended segments are not awaited)
@@ -120,6 +129,10 @@ final class ReadingSchedule {
     boolean read(int z, int local, int slot, long stepStart, long appendMillis) {
         ensureSlot(slot);
         if (stepStart > anchorStep[slot]) {
+            if (anchorStep[slot] != Long.MIN_VALUE) {
+                tailPlace[slot] = stepLastOffset[slot];
+            }
+            stepLastOffset[slot] = 0;
             anchorStep[slot] = stepStart;
             anchorAppend[slot] = appendMillis;
             position[slot] = Long.MIN_VALUE;
@@ -167,6 +180,7 @@ final class ReadingSchedule {
                 known[z]++;
             }
             offset[z][local] = appendMillis - anchorAppend[slot];
+            stepLastOffset[slot] = Math.max(stepLastOffset[slot], offset[z][local]);
             seenStep[z][local] = stepStart;
         } else if (seen != UNKNOWN) {
             seenStep[z][local] = stepStart; // reported; its partition has moved on, so its place stays the old one
@@ -223,7 +237,10 @@ final class ReadingSchedule {
             // due on the wall clock as the feed now runs: a feed late (or early) against the places it showed in
             // earlier steps (a sender that was slow then, or is now) moves every later place by as much
             long due = lastAppend[slot] + place - lastPlace[slot];
-            if (nowMillis >= due) {
+            if (place < tailPlace[slot]) {
+                // not at the step's tail: only readings after it can say it is absent; look again a grace later
+                latestDue = Math.max(latestDue, Math.max(due, nowMillis + graceMillis));
+            } else if (nowMillis >= due) {
                 confirm |= !inputEmpty;
             } else {
                 latestDue = Math.max(latestDue, due);
@@ -247,6 +264,9 @@ final class ReadingSchedule {
         previousPlace = Arrays.copyOf(previousPlace, n);
         disorders = Arrays.copyOf(disorders, n);
         brokenStep = Arrays.copyOf(brokenStep, n);
+        stepLastOffset = Arrays.copyOf(stepLastOffset, n);
+        tailPlace = Arrays.copyOf(tailPlace, n);
+        Arrays.fill(tailPlace, from, n, Long.MIN_VALUE);
         lastAppend = Arrays.copyOf(lastAppend, n);
         lastPlace = Arrays.copyOf(lastPlace, n);
         Arrays.fill(anchorStep, from, n, Long.MIN_VALUE);
