@@ -149,7 +149,10 @@ final class ReadingSchedule {
             return false; // a second reading of the step (another source, a duplicate), or an older step's
         }
         boolean inStep = stepStart == anchorStep[slot];
-        if (inStep && seen != UNKNOWN) {
+        // Only places learned in the step just before say where the feed is: a segment silent since keeps a place
+        // from a step whose sending may have stalled differently (a stall compresses the places of the readings due
+        // during it), and two such in a row carried the position past segments still due.
+        if (inStep && seen == stepStart - stepMillis) {
             long place = offset[z][local];
             if (place + graceMillis < position[slot] && ++disorders[slot] == BREAK_READINGS) {
                 brokenStep[slot] = stepStart; // the feed no longer keeps the order its places say
