@@ -164,7 +164,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "segments in order: 0.8 s between grid rows, up to 29 s in a zone of two parts), and "
                     + "--close-after-quiet closes a zone's step at the first pause longer than it: its later readings "
                     + "are refused (TOO_LATE in lag_dead_letters); a quiet period longer than the pauses makes the "
-                    + "zones that miss a reading wait that long.")
+                    + "zones that miss a reading wait that long; --close-on-schedule closes by the feed's own places "
+                    + "in the step instead (a spread feed's warm-up is then sent spread too).")
     FeedSpread spread;
 
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
