@@ -146,8 +146,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
     long lagSeconds;
 
     @Option(names = "--live-warmup-steps", paramLabel = "S", defaultValue = "2",
-            description = "Lag runs: the last S training steps are sent at once after the live job's first checkpoint, "
-                    + "and their forecasts awaited, before the feed starts; they are not measured (as the demo's "
+            description = "Lag runs: the last S training steps are sent after the live job's first checkpoint (at once; "
+                    + "with a spread feed, as the feed: at --speedup, spread), and their forecasts awaited, before the "
+                    + "feed starts; they are not measured, their dead letters are counted apart (as the demo's "
                     + "--warmup-steps). The first measured step then has the job's first transactions and each zone's "
                     + "previous step (what the count-based close awaits) behind it. 0 = measure the job's very first "
                     + "step (default: ${DEFAULT-VALUE}).")
@@ -163,7 +164,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "segments in order: 0.8 s between grid rows, up to 29 s in a zone of two parts), and "
                     + "--close-after-quiet closes a zone's step at the first pause longer than it: its later readings "
                     + "are refused (TOO_LATE in lag_dead_letters); a quiet period longer than the pauses makes the "
-                    + "zones that miss a reading wait that long.")
+                    + "zones that miss a reading wait that long; --close-on-schedule closes by the feed's own places "
+                    + "in the step instead (a spread feed's warm-up is then sent spread too).")
     FeedSpread spread;
 
     @Option(names = "--json", paramLabel = "FILE", defaultValue = "bench-stream.json",
@@ -316,6 +318,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
             o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
+            o.put("close_on_schedule_ms", release.closeOnSchedule() == null ? 0 : release.closeOnSchedule().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("step_minutes", stepMinutes);
             o.put("incremental_checkpoints", incrementalCheckpoints);
@@ -375,7 +378,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
     /** What a live run measured: lag, the job's checkpoints at its end, and the readings the feed sent. */
     record LiveRun(LagReport lag, LagMeter.LagBreakdown split, LagMeter.Bursts bursts, CheckpointStats checkpoints,
                    long readings, double seconds, long failedBeforeFeed,
-                   java.util.SortedMap<String, Long> deadLetters) {
+                   java.util.SortedMap<String, Long> deadLetters, java.util.SortedMap<String, Long> warmupDeadLetters) {
     }
 
     /**
@@ -398,8 +401,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
             if (atStart == null) {
                 out.println("no checkpoint within 5 minutes of the start: starting the feed anyway");
             }
+            java.util.SortedMap<String, Long> warmupDeadLetters = new java.util.TreeMap<>();
             if (liveWarmupSteps > 0) {
                 warmUpLive(bootstrap, topic, data, from, meter, out);
+                // A spread warm-up's first step is the job's first: no close rule knows the feed yet, so the quiet
+                // close may refuse some of it. Counted apart, so the measured steps' refusals can be told.
+                warmupDeadLetters = TopicVolume.deadLetterReasons(bootstrap, topic + ".rejected");
             }
             long t0 = System.nanoTime();
             publisher.start(wholeSteps(FeedReplay.from(data, from), from.toEpochMilli(), seconds, speedup), 0);
@@ -437,7 +444,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             out.printf("lag at %.0fx, %s: %s; split: %s; %s; checkpoints: %s; dead letters: %s%n", speedup,
                     lagDelivery, report, breakdown, bursts, checkpoints, deadLetters);
             return new LiveRun(report, breakdown, bursts, checkpoints, publisher.sent(), elapsed,
-                    atStart == null ? -1 : atStart.failed(), deadLetters);
+                    atStart == null ? -1 : atStart.failed(), deadLetters, warmupDeadLetters);
         } finally {
             client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
         }
@@ -513,7 +520,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
             readings.add(r);
         }
         long rows = readings.stream().mapToLong(roadcast.reading.SpeedReading::timeMillis).distinct().count();
-        try (FeedPublisher warm = new FeedPublisher(bootstrap, topic, 0)) {
+        // A spread feed's warm-up is sent as the feed is, at its pace, so that a rule that learns where in the step
+        // each sensor reports (--close-on-schedule) has seen the feed's own schedule before the measured steps; a
+        // burst feed's warm-up is sent at once, as before.
+        try (FeedPublisher warm = spread == FeedSpread.BURST ? new FeedPublisher(bootstrap, topic, 0)
+                : new FeedPublisher(bootstrap, topic, speedup).withSpread(spread, history.step())) {
             warm.publish(readings.iterator(), 0);
         }
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
@@ -546,6 +557,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
             o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
+            o.put("close_on_schedule_ms", release.closeOnSchedule() == null ? 0 : release.closeOnSchedule().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
             o.put("incremental_checkpoints", incrementalCheckpoints);
             o.put("state_backend", engine.heapState() ? "heap" : "rocksdb");
@@ -578,6 +590,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         ObjectNode refused = o.putObject("lag_dead_letters" + suffix);
         run.deadLetters().forEach(refused::put);
+        ObjectNode refusedWarm = o.putObject("lag_dead_letters_warmup" + suffix);
+        run.warmupDeadLetters().forEach(refusedWarm::put);
         CheckpointStats c = run.checkpoints();
         if (c != null) {
             o.put("checkpoint_ms_p50" + suffix, Math.round(c.durationMsP50()));

@@ -65,14 +65,16 @@ class JobOptionDefaultsTest {
         cmd.addMixin("release", release);
         cmd.addMixin("lateness", lateness);
         cmd.addMixin("engine", engine);
-        cmd.parseArgs("--checkpoint-interval", "PT3S", "--close-after-quiet", "PT2S", "--allowed-lateness", "PT4M",
-                "--parallelism", "3", "--heap-state");
+        cmd.parseArgs("--checkpoint-interval", "PT3S", "--close-after-quiet", "PT2S", "--close-on-schedule", "PT0.2S",
+                "--allowed-lateness", "PT4M", "--parallelism", "3", "--heap-state");
         JobConfig before = JobConfig.defaults(Path.of("models")).withCheckpoints(Duration.ofSeconds(1), "cp")
                 .withEventTime(Duration.ofSeconds(7), Duration.ofSeconds(8), null, null).withJobName("j");
         JobConfig cfg = JobOptions.apply(before, checkpoints, release, lateness, engine);
         assertEquals(Duration.ofSeconds(3), cfg.checkpointInterval());
         assertEquals("cp", cfg.checkpointDir(), "the command's folder is kept");
         assertEquals(2000, cfg.closeAfterQuietMillis());
+        assertEquals(200, cfg.closeOnScheduleMillis());
+        assertEquals(0, before.closeOnScheduleMillis(), "the schedule close is off unless asked for");
         assertEquals(Duration.ofMinutes(4), cfg.allowedLateness());
         assertEquals(Duration.ofSeconds(7), cfg.maxOutOfOrderness(), "the command's event time is kept");
         assertEquals(Duration.ofSeconds(8), cfg.idleness());

@@ -218,7 +218,8 @@ public final class ForecastJob {
                 .transform("forecast", TypeInformation.of(IssuedForecast.class),
                         new ZoneOperator(modelRef, layout, config.forecastOnEveryUpdate(), config.closeWhenComplete(),
                                 config.closeAfterQuietMillis(), archive != null)
-                                .withCloseWhenExpected(config.closeWhenExpected()))
+                                .withCloseWhenExpected(config.closeWhenExpected())
+                                .withCloseOnSchedule(config.closeOnScheduleMillis()))
                 .uid("forecast");
         // Publishing (encoding each forecast and handing it to a Kafka producer: about a third of the zone
         // operator's thread in the JFR profile) runs on every subtask, not on the one that owns the network key:

@@ -38,12 +38,16 @@ import java.time.Duration;
  *                              in a dropout): a segment silent then whose reading comes after all the others is
  *                              refused as too late (dead-lettered) and awaited in the next step. Off by default: the
  *                              stream then forecasts exactly what the backtest does (the chaos check relies on it)
+ * @param closeOnSchedule       close a zone's step once every segment seen since the start has reported or is known
+ *                              to be absent by the feed's schedule: its input partition read past the segment's place
+ *                              in the step (learned from the steps before) plus this grace ({@link ReadingSchedule});
+ *                              made for feeds spread over the step, where a pause closes early. null or zero = off
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
                         Duration checkpointInterval, String checkpointDir, boolean rocksDb,
                         Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
                         boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
-                        Duration closeAfterQuiet, boolean closeWhenExpected) {
+                        Duration closeAfterQuiet, boolean closeWhenExpected, Duration closeOnSchedule) {
 
     /**
      * Idleness unless set: long enough that a partition between two bursts of one feed is not declared idle while
@@ -79,19 +83,19 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
 
     public static JobConfig defaults(Path registry) {
         return new JobConfig("roadcast-forecast", registry, null, 1, DEFAULT_CHECKPOINT_INTERVAL, null, true,
-                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false);
+                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false, null);
     }
 
     public JobConfig withModelVersion(String version) {
         return new JobConfig(jobName, registry, version, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withParallelism(int p) {
         return new JobConfig(jobName, registry, modelVersion, p, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withCheckpoints(Duration interval, Path dir) {
@@ -102,56 +106,67 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     public JobConfig withCheckpoints(Duration interval, String dir) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withRocksDb(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, on,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     /** Out-of-orderness, idleness, lateness and future limit (null lateness / future = the model's rules). */
     public JobConfig withEventTime(Duration outOfOrderness, Duration idle, Duration lateness, Duration future) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 outOfOrderness, idle, lateness, future, forecastOnEveryUpdate, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withForecastOnEveryUpdate(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, on, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withCloseWhenComplete(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, on,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withModelPoll(Duration poll) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
-                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected);
+                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(name, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
     }
 
     public JobConfig withCloseWhenExpected(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, on);
+                modelPoll, closeAfterQuiet, on, closeOnSchedule);
+    }
+
+    public JobConfig withCloseOnSchedule(Duration grace) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet, closeWhenExpected, grace);
     }
 
     public JobConfig withCloseAfterQuiet(Duration quiet) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, quiet, closeWhenExpected);
+                modelPoll, quiet, closeWhenExpected, closeOnSchedule);
+    }
+
+    /** The schedule rule's grace in ms; 0 = off. */
+    public long closeOnScheduleMillis() {
+        return closeOnSchedule == null || closeOnSchedule.isNegative() ? 0 : closeOnSchedule.toMillis();
     }
 
     public long closeAfterQuietMillis() {

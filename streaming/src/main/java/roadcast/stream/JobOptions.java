@@ -63,7 +63,10 @@ public final class JobOptions {
         }
     }
 
-    /** {@code --close-after-quiet} and {@code --delivery}, when forecasts are issued and seen: stream, demo, bench-stream. */
+    /**
+     * {@code --close-after-quiet}, {@code --close-on-schedule} and {@code --delivery}, when forecasts are issued and
+     * seen: stream, demo, bench-stream.
+     */
     public static final class Release implements Group {
 
         @Option(names = "--close-after-quiet", paramLabel = "DURATION",
@@ -72,6 +75,17 @@ public final class JobOptions {
                         + "each step in one burst; readings of those steps that come later are refused as too late "
                         + "(default: ${DEFAULT-VALUE}; PT0S = off).")
         Duration closeAfterQuiet;
+
+        @Option(names = "--close-on-schedule", paramLabel = "GRACE",
+                description = "For feeds spread over the step (sensors reporting at their own moment in it): learn "
+                        + "where in the step each segment's reading comes (its offset from the step's first reading on "
+                        + "its input partition) and forecast a zone's step once every segment seen since the start has "
+                        + "reported or is absent: its partition read past a reading scheduled GRACE after the segment's "
+                        + "place. A pause within a zone's readings then closes nothing and a sensor that misses a step "
+                        + "costs its zone about GRACE; where it decides, it replaces --close-after-quiet and the "
+                        + "count-based close, which stay the fallback (the first step after a start, a feed out of its "
+                        + "order) (default: off; e.g. PT0.2S).")
+        Duration closeOnSchedule;
 
         @Option(names = "--delivery", paramLabel = "GUARANTEE", defaultValue = "exactly-once",
                 converter = Delivery.Converter.class, completionCandidates = Delivery.Names.class,
@@ -100,10 +114,14 @@ public final class JobOptions {
             return delivery;
         }
 
-        /** The quiet period (the delivery is the forecast sink's, not the job's: see {@link #delivery()}). */
+        public Duration closeOnSchedule() {
+            return closeOnSchedule;
+        }
+
+        /** The quiet period and the schedule rule (the delivery is the forecast sink's: see {@link #delivery()}). */
         @Override
         public JobConfig applyTo(JobConfig cfg) {
-            return cfg.withCloseAfterQuiet(closeAfterQuiet);
+            return cfg.withCloseAfterQuiet(closeAfterQuiet).withCloseOnSchedule(closeOnSchedule);
         }
     }
 

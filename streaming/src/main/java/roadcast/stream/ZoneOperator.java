@@ -148,6 +148,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private final boolean emitAccepted;
     /** The count-based close rule ({@link ExpectedReadings}); set by {@link #withCloseWhenExpected}. */
     private boolean closeWhenExpected;
+    /** The schedule close rule's grace ({@link ReadingSchedule}), 0 = off; set by {@link #withCloseOnSchedule}. */
+    private long scheduleGraceMillis;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
@@ -156,6 +158,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient ZoneIntake intake;
     /** The count-based close rule (closeWhenExpected): who the zones' next steps await; null without it. */
     private transient ExpectedReadings expected;
+    /** The schedule close rule: where in the step each segment reports; null without it. */
+    private transient ReadingSchedule schedule;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
@@ -205,6 +209,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient long readingsSeen;
     /** {@link #readingsSeen} when the pending quiet confirmation was set; -1 when none is pending. */
     private transient long readingsAtQuietCheck = -1;
+    /**
+     * {@link #readingsSeen} when the schedule rule's wall-clock confirmation began, -1 when none is pending, and when
+     * ({@link #scheduleLookAt}): the input must stay empty for {@link #scheduleConfirmMillis}, not
+     * {@link #QUIET_CONFIRM_MILLIS}, so that readings on their way (a sender paused with the JVM, the source's fetch,
+     * a checkpoint) are read before a segment past its place counts as absent.
+     */
+    private transient long readingsAtScheduleLook = -1;
+    private transient long scheduleLookAt;
     /** Append time read per input partition: a straggler's absence confirmed in its partition's order. */
     private transient InputProgress inputProgress;
     /** [zone][local row] the {@link #inputProgress} slot + 1 of the segment's last reading; 0 = none yet. */
@@ -231,6 +243,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      */
     public ZoneOperator withCloseWhenExpected(boolean on) {
         this.closeWhenExpected = on;
+        return this;
+    }
+
+    /**
+     * Also close a zone's step once every segment seen since the start has reported or is known to be absent by the
+     * feed's own schedule ({@link ReadingSchedule}); {@code graceMillis} 0 = off. Where it speaks for a zone it
+     * replaces the count-based and quiet closes.
+     */
+    public ZoneOperator withCloseOnSchedule(long graceMillis) {
+        this.scheduleGraceMillis = Math.max(0, graceMillis);
         return this;
     }
 
@@ -305,6 +327,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
         expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
+        schedule = scheduleGraceMillis > 0
+                ? new ReadingSchedule(layout.observedSizes(), layout.stepMillis(), scheduleGraceMillis) : null;
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -415,6 +439,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         inputSlotOfRow[e.zone][layout.localIndex()[index]] = inputSlot + 1;
         ZoneMemory zone = touch(e.zone);
         long stepStart = layout.stepStart(e.timeMillis);
+        // Every reading read is the feed's schedule, the refused ones too; true: the schedule's awaited all reported.
+        boolean scheduleDone = schedule != null
+                && schedule.read(e.zone, layout.localIndex()[index], inputSlot, stepStart, e.appendMillis);
         StepAccumulator step = zone.openStep(stepStart);
         if (step == null) {
             long watermark = timers.currentWatermark();
@@ -445,12 +472,18 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
             // One timer per step for the whole network (same key and time: registered once).
             timers.registerEventTimeTimer(VoidNamespace.INSTANCE, layout.closeTime(stepStart));
+            // A zone whose readings run across the step's end (every zone of a sensor-phase feed): the next step's
+            // first reading may come before the timer that closes the step a segment is missing from.
+            closeOnSchedule(e.zone, zone, stepStart, getProcessingTimeService().getCurrentProcessingTime(), false);
         }
         int local = layout.localIndex()[index];
         boolean firstOfSegment = expected != null && step.firstSource[local] < 0;
         Rejection refusedReading = intake.admit(zone, step, e);
         // Every segment the step awaits has now reported (see ExpectedReadings), this reading accepted or not.
         boolean awaitedAll = firstOfSegment && expected.arrived(e.zone, local, stepStart);
+        if (onSchedule(e.zone, zone)) {
+            awaitedAll = scheduleDone; // the schedule awaits every segment seen since the start, at its place
+        }
         if (refusedReading != null) {
             deadLetter(e, refusedReading);
             if (awaitedAll) {
@@ -461,11 +494,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (emitAccepted) {
             output.collect(ACCEPTED, new StreamRecord<>(e, e.timeMillis));
         }
-        if (closeAfterQuietMillis > 0) {
+        long wait = onSchedule(e.zone, zone) ? scheduleLookMillis() : quietWait(e.zone, zone);
+        if (wait > 0) {
             long now = getProcessingTimeService().getCurrentProcessingTime();
             zone.lastReadingProcessingMillis = now;
             // A timer already set for later is brought forward when the step now awaits only stragglers.
-            long due = now + quietWait(e.zone, zone);
+            long due = now + wait;
             if (zone.quietTimerMillis == Long.MIN_VALUE || due < zone.quietTimerMillis) {
                 zone.quietTimerMillis = due;
                 timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, due);
@@ -543,6 +577,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         // Quiet zones close only once the input has stayed empty for QUIET_CONFIRM_MILLIS since the last look.
         boolean inputEmpty = readingsAtQuietCheck == readingsSeen;
         boolean waiting = false;
+        boolean emptyForGrace = readingsAtScheduleLook == readingsSeen && now - scheduleLookAt >= scheduleConfirmMillis();
+        boolean scheduleWaiting = false;
         for (int z = 0; z < zones.length; z++) {
             ZoneMemory zone = zones[z];
             if (zone.quietTimerMillis == Long.MIN_VALUE || zone.quietTimerMillis > now) {
@@ -560,7 +596,29 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 zone.quietTimerMillis = Long.MIN_VALUE;
                 continue;
             }
+            if (onSchedule(z, zone)) {
+                long verdict = closeOnSchedule(z, zone, Long.MAX_VALUE, now, emptyForGrace);
+                if (zone.openSteps.length == 0) {
+                    zone.quietTimerMillis = Long.MIN_VALUE;
+                    continue;
+                }
+                if (verdict == ReadingSchedule.CONFIRM) {
+                    scheduleWaiting = true; // the timer stays due: the confirmation looks at this zone again
+                    continue;
+                }
+                if (verdict != ReadingSchedule.NOT_APPLICABLE) {
+                    // Awaited segments are not due yet: not a pause to close on; look again when the last is due.
+                    zone.quietTimerMillis = Math.max(verdict, now + 1);
+                    timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, zone.quietTimerMillis);
+                    continue;
+                }
+                // a partition off its schedule: the quiet period as without the rule
+            }
             long wait = quietWait(z, zone);
+            if (wait <= 0) {
+                zone.quietTimerMillis = Long.MIN_VALUE;
+                continue;
+            }
             if (now - zone.lastReadingProcessingMillis >= wait) {
                 if (inputEmpty || stragglersPartitionsReadPast(z, zone, wait)) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
@@ -577,9 +635,19 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (waiting) {
             readingsAtQuietCheck = readingsSeen;
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE,
-                    now + Math.min(QUIET_CONFIRM_MILLIS, closeAfterQuietMillis));
+                    now + (closeAfterQuietMillis > 0 ? Math.min(QUIET_CONFIRM_MILLIS, closeAfterQuietMillis)
+                            : QUIET_CONFIRM_MILLIS));
         } else {
             readingsAtQuietCheck = -1;
+        }
+        if (scheduleWaiting) {
+            if (readingsAtScheduleLook != readingsSeen) {
+                readingsAtScheduleLook = readingsSeen;
+                scheduleLookAt = now;
+            }
+            timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, scheduleLookAt + scheduleConfirmMillis());
+        } else {
+            readingsAtScheduleLook = -1;
         }
     }
 
@@ -610,6 +678,47 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
         }
         return true;
+    }
+
+    /** Whether the schedule close rule speaks for zone {@code z}'s steps ({@link ReadingSchedule#tracks}). */
+    private boolean onSchedule(int z, ZoneMemory zone) {
+        return schedule != null && zone.openSteps.length > 0 && schedule.tracks(z);
+    }
+
+    /**
+     * Closes zone {@code z}'s open steps that start before {@code before}, oldest first, while the schedule rule says
+     * every segment it awaits in the oldest has reported or is absent; returns its verdict on the oldest step left
+     * open ({@link ReadingSchedule#CLOSE} when none is left).
+     */
+    private long closeOnSchedule(int z, ZoneMemory zone, long before, long now, boolean emptyForGrace)
+            throws Exception {
+        while (onSchedule(z, zone) && zone.openSteps[0].stepStart < before) {
+            long oldest = zone.openSteps[0].stepStart;
+            long verdict = schedule.check(z, oldest, now, emptyForGrace, inputSlotOfRow[z]);
+            if (verdict != ReadingSchedule.CLOSE) {
+                return verdict;
+            }
+            closeSteps(z, zone, oldest);
+        }
+        return ReadingSchedule.CLOSE;
+    }
+
+    /**
+     * How long the input must stay empty before the schedule rule takes a segment whose place has passed on the wall
+     * clock (nothing read past it: the end of a burst or of the feed) as absent: the quiet period when there is one
+     * (what the operator otherwise takes for the feed having paused), else the grace. Shorter, a reading still on its
+     * way (the source's fetch, a checkpoint, a loaded machine: 200 ms seen in tests at load 14) was refused.
+     */
+    private long scheduleConfirmMillis() {
+        return Math.max(scheduleGraceMillis, closeAfterQuietMillis);
+    }
+
+    /**
+     * How soon after a reading of a zone on the schedule rule the rule looks at it: the lag of a zone that misses a
+     * reading is its grace plus up to this, so a quarter of the grace, at least {@link #QUIET_CONFIRM_MILLIS}.
+     */
+    private long scheduleLookMillis() {
+        return Math.max(QUIET_CONFIRM_MILLIS, scheduleGraceMillis / 4);
     }
 
     /**

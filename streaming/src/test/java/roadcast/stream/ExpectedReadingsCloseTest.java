@@ -14,7 +14,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.RejectReason;
-import roadcast.model.ModelRegistry;
 import roadcast.publish.IssuedForecast;
 
 /**
@@ -29,20 +28,17 @@ class ExpectedReadingsCloseTest {
     static final int TRAIN_ROWS = ZoneOperatorStateTest.TRAIN_ROWS;
     static final long QUIET = 1000;
 
-    @TempDir
-    static Path tmp;
-
     static SmallCity city;
     static ModelRef ref;
     static NetworkLayout layout;
 
+    /** The city and model of these tests (also {@link ReadingScheduleCloseTest}'s). */
     @BeforeAll
-    static void trainModel() throws Exception {
+    static void trainModel(@TempDir Path tmp) throws Exception {
         city = SmallCity.generate("x", 3, 11);
-        Path registry = tmp.resolve("registry");
-        String version = city.publish(registry, TRAIN_ROWS, 3);
-        ref = new ModelRef(registry.toAbsolutePath().toString(), version);
-        layout = NetworkLayout.of(new ModelRegistry(registry).load(version), null, null);
+        SmallCity.Published model = city.publishForOperator(tmp.resolve("registry"), TRAIN_ROWS, 3);
+        ref = model.ref();
+        layout = model.layout();
     }
 
     /** The operator as bench-stream and the demo run it: close when complete and when expected, quiet 1 s. */

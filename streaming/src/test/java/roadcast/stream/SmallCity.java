@@ -192,6 +192,17 @@ final class SmallCity {
         return new ModelRegistry(registry).publish(train(rows, rank));
     }
 
+    /** A model of this city in a registry, as a zone operator under test is given it: reference and layout. */
+    record Published(ModelRef ref, NetworkLayout layout) {
+    }
+
+    /** Trains and publishes ({@link #publish}); the version's reference and network layout. */
+    Published publishForOperator(Path registry, int rows, int rank) throws IOException {
+        String version = publish(registry, rows, rank);
+        return new Published(new ModelRef(registry.toAbsolutePath().toString(), version),
+                NetworkLayout.of(new ModelRegistry(registry).load(version), null, null));
+    }
+
     /** An input record as a producer would send it (key = segment or null, value = JSON text). */
     static RawRecord record(String key, String json, long offset) {
         return new RawRecord(key == null ? null : key.getBytes(java.nio.charset.StandardCharsets.UTF_8),
