@@ -117,9 +117,8 @@ class BacktestTest {
         // wrong at +30 min, always right at +60 and right half the time at +15; the historical average is exact
         int n = 2;
         float[][] x = squareWave(288 * 10, n);
-        int steps = x.length;
-        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
-        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        EvaluationPlan plan = Protocol.TGCN.plan(x.length, Duration.ofMinutes(5));
+        HistoricalAverage ha = squareWaveAverage(x, plan);
         LevelGrader grader = (segment, speed) -> speed < 40 ? 1 : 0;
         BacktestResult r = new Backtest(plan, x, x, 0L, STEP).run(List.of(new Persistence(n), ha), -1, null,
                 new int[0], new int[0], grader);
@@ -143,9 +142,8 @@ class BacktestTest {
         // speeds score as the average's, its levels are right exactly on the congested half of the targets
         int n = 2;
         float[][] x = squareWave(288 * 10, n);
-        int steps = x.length;
-        EvaluationPlan plan = Protocol.TGCN.plan(steps, Duration.ofMinutes(5));
-        HistoricalAverage ha = HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+        EvaluationPlan plan = Protocol.TGCN.plan(x.length, Duration.ofMinutes(5));
+        HistoricalAverage ha = squareWaveAverage(x, plan);
         NetworkPredictor congested = new NetworkPredictor() {
             @Override
             public String name() {
@@ -176,6 +174,11 @@ class BacktestTest {
     }
 
     /** A 60-minute square wave on every segment: 30 min free (60), then 30 min congested (20). */
+    /** The historical average fitted on the plan's training rows of {@link #squareWave}: exact on its test rows. */
+    private static HistoricalAverage squareWaveAverage(float[][] x, EvaluationPlan plan) {
+        return HistoricalAverage.fit(x, 0, plan.trainRows(), 0L, STEP, ZoneId.of("UTC"));
+    }
+
     private static float[][] squareWave(int steps, int n) {
         float[][] x = new float[steps][n];
         for (int t = 0; t < steps; t++) {

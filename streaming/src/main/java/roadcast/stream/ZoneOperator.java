@@ -436,12 +436,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         e.segmentIndex = index;
         e.zone = layout.zoneOfSegment()[index];
-        inputSlotOfRow[e.zone][layout.localIndex()[index]] = inputSlot + 1;
+        int local = layout.localIndex()[index];
+        inputSlotOfRow[e.zone][local] = inputSlot + 1;
         ZoneMemory zone = touch(e.zone);
         long stepStart = layout.stepStart(e.timeMillis);
         // Every reading read is the feed's schedule, the refused ones too; true: the schedule's awaited all reported.
         boolean scheduleDone = schedule != null
-                && schedule.read(e.zone, layout.localIndex()[index], inputSlot, stepStart, e.appendMillis);
+                && schedule.read(e.zone, local, inputSlot, stepStart, e.appendMillis);
         StepAccumulator step = zone.openStep(stepStart);
         if (step == null) {
             long watermark = timers.currentWatermark();
@@ -461,7 +462,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             }
             if (late != null) {
                 if (expected != null) {
-                    expected.late(e.zone, layout.localIndex()[index], stepStart);
+                    expected.late(e.zone, local, stepStart);
                 }
                 deadLetter(e, late);
                 return;
@@ -476,7 +477,6 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             // first reading may come before the timer that closes the step a segment is missing from.
             closeOnSchedule(e.zone, zone, stepStart, getProcessingTimeService().getCurrentProcessingTime(), false);
         }
-        int local = layout.localIndex()[index];
         boolean firstOfSegment = expected != null && step.firstSource[local] < 0;
         Rejection refusedReading = intake.admit(zone, step, e);
         // Every segment the step awaits has now reported (see ExpectedReadings), this reading accepted or not.
