@@ -110,12 +110,20 @@ public final class IncidentDetector {
      *                      ({@link #LOOP_WINDOW_MILLIS}), so no loop reads it. Such a road is read by passing floating
      *                      cars and rarely gives a third reading while an incident lasts; a loop road keeps
      *                      {@link #deepDrop()} and its persistence. 1 = off
+     * @param queueSlowest  the roads feeding a suspect (its queue: {@link #upstreamShare()}, {@link #deepQueue()},
+     *                      {@link #queueEarly()}, {@link #sparseDrop()}) are judged on the slowest of their sources'
+     *                      calibrated readings when the caller gives them ({@link #step(long, float[], float[],
+     *                      double[][], double[][], long, long, List)}), not on the fused one. A loop in the middle
+     *                      of the road behind an incident keeps reading the free-flow speed of the few vehicles still
+     *                      passing it while the floating cars read the queue at the road's end; the fusion, weighting
+     *                      the loop, hides that queue. The roads ahead keep the fused reading (a probe held at a red
+     *                      light ahead would otherwise refuse the contrast). false = the fused reading everywhere
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
-                           double deepProbeDrop) {
+                           double deepProbeDrop, boolean queueSlowest) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -171,7 +179,7 @@ public final class IncidentDetector {
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false);
         }
 
         /**
@@ -211,6 +219,7 @@ public final class IncidentDetector {
             private boolean sparseHold;
             private double deepApartDrop;
             private double deepProbeDrop;
+            private boolean queueSlowest;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -232,6 +241,7 @@ public final class IncidentDetector {
                 sparseHold = s.sparseHold;
                 deepApartDrop = s.deepApartDrop;
                 deepProbeDrop = s.deepProbeDrop;
+                queueSlowest = s.queueSlowest;
             }
 
             public Builder persistSteps(int v) {
@@ -337,11 +347,16 @@ public final class IncidentDetector {
                 return this;
             }
 
+            public Builder queueSlowest(boolean v) {
+                queueSlowest = v;
+                return this;
+            }
+
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
-                    queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop);
+                    queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest);
             }
         }
 
@@ -358,7 +373,7 @@ public final class IncidentDetector {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
-                        + "deep-apart, deep-probe, band-cap, queue-early, sparse)");
+                        + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -380,6 +395,12 @@ public final class IncidentDetector {
                         }
                         case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
                         case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
+                        case "queue-view" -> {
+                            if (!value.equals("slowest") && !value.equals("fused")) {
+                                throw new IllegalArgumentException("queue-view must be fused or slowest, got " + value);
+                            }
+                            b.queueSlowest(value.equals("slowest"));
+                        }
                         case "queue-early" -> {
                             if (!value.equals("true") && !value.equals("false")) {
                                 throw new IllegalArgumentException("queue-early must be true or false, got " + value);
@@ -404,7 +425,7 @@ public final class IncidentDetector {
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
-                            + "deep-probe, band-cap, queue-early, sparse)");
+                            + "deep-probe, band-cap, queue-early, sparse, queue-view)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
@@ -432,7 +453,8 @@ public final class IncidentDetector {
                 + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
                 + (queueEarly ? " queue-early=true" : "")
                 + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f%s", sparseDrop,
-                sparseHold ? "+hold" : "") : "");
+                sparseHold ? "+hold" : "") : "")
+                + (queueSlowest ? " queue-view=slowest" : "");
         }
     }
 
@@ -491,6 +513,11 @@ public final class IncidentDetector {
     private final boolean[] dismissed;
     /** When the reading before it was taken (Long.MIN_VALUE before the second). */
     private final long[] lastButOneTime;
+    /**
+     * This step's slowest calibrated source reading per road, read for the roads behind a suspect with
+     * {@link Settings#queueSlowest()}; null when the caller gave none or the setting is off.
+     */
+    private float[] slowest;
 
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
@@ -581,6 +608,20 @@ public final class IncidentDetector {
      */
     public void step(long timeMillis, float[] observed, double[][] prevSpeed, double[][] prevLower, long prevIssued,
                      long stepMillis, List<IncidentAlert> closed) {
+        step(timeMillis, observed, null, prevSpeed, prevLower, prevIssued, stepMillis, closed);
+    }
+
+    /**
+     * One step, with each road's slowest source reading beside the fused one: {@link Settings#queueSlowest()} judges
+     * the roads behind a suspect on it.
+     *
+     * @param slowest the slowest of the calibrated source readings of each road at {@code timeMillis}
+     *                ({@code roadcast.fusion.Fuser#lowest()}; NaN = none), or null when the feed has one source per
+     *                road (then the fused reading stands for it)
+     */
+    public void step(long timeMillis, float[] observed, float[] slowest, double[][] prevSpeed, double[][] prevLower,
+                     long prevIssued, long stepMillis, List<IncidentAlert> closed) {
+        this.slowest = settings.queueSlowest() ? slowest : null;
         for (int i = 0; i < n; i++) {
             // a suspect or queue not read beyond its anchor's last horizon is not known to be breaking any more: left
             // as it was, it would make every new breakdown behind it a silent queue for hours (a probe road read
@@ -797,7 +838,7 @@ public final class IncidentDetector {
         boolean confirmed = settings.deepContrast() ? downShare == 0 : !(downShare > settings.areaShare());
         if (!confirmed && settings.deepContrast() && settings.deepQueue()) {
             // a road ahead slowed too, but the queue behind is the larger: the incident's, not an area's slowing
-            double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+            double upShare = queuedBehind(i, h, observed);
             confirmed = upShare >= 0.5 && !(downShare >= upShare); // NaN (none reporting behind): no evidence
         }
         if (confirmed) {
@@ -812,7 +853,7 @@ public final class IncidentDetector {
      * those reporting, one at least) and the area is not slowing; otherwise it waits for its persistence.
      */
     private void judgeQueue(int i, int h, long timeMillis, float[] observed) {
-        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double upShare = queuedBehind(i, h, observed);
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         if (upShare >= 0.5 && !(downShare > settings.areaShare())) { // NaN (none reporting upstream): no evidence
             mode[i] = ALERT;
@@ -827,7 +868,7 @@ public final class IncidentDetector {
      * reporting, none {@link Settings#upstreamDrop()} under); otherwise it waits.
      */
     private void judgeHeld(int i, int h, long timeMillis, float[] observed) {
-        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double upShare = queuedBehind(i, h, observed);
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         if (upShare >= 0.5 && downShare == 0) { // NaN on either side: no evidence
             mode[i] = ALERT;
@@ -841,7 +882,7 @@ public final class IncidentDetector {
      * when they have not within {@link Settings#confirmSteps()} further steps, else wait.
      */
     private void judgeSpillBack(int i, int h, long timeMillis, float[] observed) {
-        double upShare = queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed);
+        double upShare = queuedBehind(i, h, observed);
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         boolean queueBehind = Double.isNaN(upShare) || settings.upstreamShare() == 0
             || (upShare > 0 && upShare >= settings.upstreamShare());
@@ -858,10 +899,25 @@ public final class IncidentDetector {
     }
 
     /**
-     * Share of the neighbours {@code list[from .. to)} with a reading that are {@link Settings#upstreamDrop()} under
-     * their anchored expectation at lead index h; NaN when none reports.
+     * Share of the reporting roads feeding i that are queued ({@link #queuedShare}), each read as the slower of its
+     * fused and its slowest source reading with {@link Settings#queueSlowest()}.
      */
+    private double queuedBehind(int i, int h, float[] observed) {
+        return queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed, slowest);
+    }
+
+    /** {@link #queuedShare(int[], int, int, double[], int, float[], float[])} on the fused readings alone. */
     private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed) {
+        return queuedShare(list, from, to, anchor, h, observed, null);
+    }
+
+    /**
+     * Share of the neighbours {@code list[from .. to)} with a reading that are {@link Settings#upstreamDrop()} under
+     * their anchored expectation at lead index h; NaN when none reports. A road's reading is the lower of
+     * {@code observed} and {@code slower} (null: {@code observed} alone); a road is reporting by {@code observed}.
+     */
+    private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed,
+                               float[] slower) {
         int reporting = 0;
         int queued = 0;
         for (int e = from; e < to; e++) {
@@ -872,6 +928,9 @@ public final class IncidentDetector {
             double expected = anchor[e * horizons + h];
             if (Double.isNaN(xj) || !Double.isFinite(expected)) {
                 continue;
+            }
+            if (slower != null && slower[list[e]] < xj) { // NaN: no source reading, the fused one stands
+                xj = slower[list[e]];
             }
             reporting++;
             if (xj < (1 - settings.upstreamDrop()) * expected) {

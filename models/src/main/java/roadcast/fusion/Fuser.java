@@ -38,6 +38,8 @@ public final class Fuser {
     private final double[] effective;
     private final double[] lastWeight;
     private final double[] scratch = new double[4];
+    /** The lowest calibrated reading of the last {@link #fuse} call (NaN when no source read the cell). */
+    private double lowest = Double.NaN;
 
     /** @param segmentIds the column order of the rows this fuser will see */
     public Fuser(FusionModel model, String[] segmentIds) {
@@ -105,6 +107,7 @@ public final class Fuser {
         double sumW = 0;
         double sumWc = 0;
         int present = 0;
+        lowest = Double.NaN;
         for (int k = 0; k < slots; k++) {
             lastWeight[k] = 0;
             double c = calibrations[k].calibrate(speed[k], occupancy[k], flow[k], offsets[k][segment], scratch);
@@ -112,6 +115,7 @@ public final class Fuser {
             if (Double.isNaN(c)) {
                 continue;
             }
+            lowest = Double.isNaN(lowest) ? c : Math.min(lowest, c);
             double v = variance[k];
             if (tracked[k]) {
                 double m = tracks[trackBase[k] + segment];
@@ -147,6 +151,15 @@ public final class Fuser {
         return fused;
     }
 
+    /**
+     * The slowest of the calibrated readings of the last {@link #fuse} call (NaN when no source read the cell): what
+     * the inverse-variance mean hides when the sources disagree, e.g. a mid-road loop still reading the free-flow
+     * speed of the few vehicles passing it while the floating cars read the queue at the road's end.
+     */
+    public double lowest() {
+        return lowest;
+    }
+
     /** The normalised weight slot {@code k} had in the last {@link #fuse} call (0 when it had no reading). */
     public double lastWeight(int k) {
         return lastWeight[k];
@@ -174,6 +187,22 @@ public final class Fuser {
      * @return [steps][segments], NaN where no source read
      */
     public static float[][] fuseAll(FusionModel model, String[] segmentIds, List<SourceSeries> series) {
+        return fuseAll(model, segmentIds, series, null);
+    }
+
+    /**
+     * The slowest calibrated reading of each cell of a history ({@link #lowest()}), the same pass as
+     * {@link #fuseAll(FusionModel, String[], List)}: [steps][segments], NaN where no source read.
+     */
+    public static float[][] slowestAll(FusionModel model, String[] segmentIds, List<SourceSeries> series) {
+        float[][] slowest = new float[series.get(0).steps()][segmentIds.length];
+        fuseAll(model, segmentIds, series, slowest);
+        return slowest;
+    }
+
+    /** Fuses the history and, when {@code slowest} is not null, writes each cell's {@link #lowest()} into it. */
+    private static float[][] fuseAll(FusionModel model, String[] segmentIds, List<SourceSeries> series,
+                                     float[][] slowest) {
         Fuser fuser = new Fuser(model, segmentIds);
         int slots = fuser.slots();
         SourceSeries[] bySlot = new SourceSeries[slots];
@@ -208,6 +237,9 @@ public final class Fuser {
                     flow[k] = s.flow() == null ? Double.NaN : s.flow()[t][i];
                 }
                 out[t][i] = (float) fuser.fuse(i, speed, occ, flow);
+                if (slowest != null) {
+                    slowest[t][i] = (float) fuser.lowest();
+                }
             }
         }
         return out;

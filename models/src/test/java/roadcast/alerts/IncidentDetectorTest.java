@@ -34,6 +34,12 @@ class IncidentDetectorTest {
     /** The same with the forecast's lower band at {@code lowerBand} everywhere (the expectation stays 60). */
     static List<IncidentAlert> replay(float[][] rows, int[][] downstream, IncidentDetector.Settings settings,
                                       double lowerBand) {
+        return replay(rows, null, downstream, settings, lowerBand);
+    }
+
+    /** The same with each road's slowest source reading beside the fused one ({@code slowest}, null = none). */
+    static List<IncidentAlert> replay(float[][] rows, float[][] slowest, int[][] downstream,
+                                      IncidentDetector.Settings settings, double lowerBand) {
         int m = rows[0].length;
         IncidentDetector d = new IncidentDetector(m, downstream, H, settings);
         double[][] speed = new double[H][m];
@@ -46,7 +52,8 @@ class IncidentDetectorTest {
         }
         List<IncidentAlert> alerts = new ArrayList<>();
         for (int t = 0; t < rows.length; t++) {
-            d.step(t * STEP, rows[t], t == 0 ? null : speed, t == 0 ? null : lower, (t - 1) * STEP, STEP, alerts);
+            d.step(t * STEP, rows[t], slowest == null ? null : slowest[t], t == 0 ? null : speed,
+                t == 0 ? null : lower, (t - 1) * STEP, STEP, alerts);
         }
         alerts.addAll(d.open());
         return alerts;
@@ -381,6 +388,45 @@ class IncidentDetectorTest {
         }
         assertTrue(replay(area, fork, queue).stream().noneMatch(a -> a.segment() == 1),
             "both roads ahead fallen: the area slowing");
+    }
+
+    /**
+     * Issue 13 (spider4's B3C3): a probe road (1) read twice 83% under, one of the two roads it feeds (2) slowed too
+     * (a probe at a red light: the contrast fails), and the road feeding it (0) a loop road whose fused reading stays
+     * normal (55 of 60: the loop in its middle reads the few vehicles still passing, its flow collapsed) while its
+     * probes read the queue at its end (5 km/h). With {@code queue-view=slowest} the road behind is judged on its
+     * slowest source and the two deep readings confirm at the second; on the fused readings alone (the setting off,
+     * or no slowest readings given), or with the probes behind reading as normal as the loop, nothing is raised.
+     */
+    @Test
+    void theQueueBehindThatOnlyTheProbesReadConfirmsWithTheSlowestSourceView() {
+        IncidentDetector.Settings fused = noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepContrast(true).deepQueue(true)
+            .build();
+        IncidentDetector.Settings slowestView = fused.toBuilder().queueSlowest(true).build();
+        assertEquals(fused.toString() + " queue-view=slowest", slowestView.toString());
+        assertEquals(slowestView, IncidentDetector.Settings.parse(slowestView.toString()), "the printed form reads back");
+        assertEquals(fused, IncidentDetector.Settings.parse(fused.toString() + " queue-view=fused"));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("queue-view=probes"));
+        int[][] fork = {{1}, {2, 3}, {}, {}};
+        float[][] rows = sparse(10);
+        for (int t = 10; t < 14; t++) {
+            rows[t][2] = 35;
+            rows[t][0] = 55; // the loop behind: normal
+        }
+        float[][] probesQueued = copy(rows);
+        for (int t = 10; t < 14; t++) {
+            probesQueued[t][0] = 5; // its probes: the queue
+        }
+        List<IncidentAlert> alerts = replay(rows, probesQueued, fork, slowestView, 50);
+        assertTrue(alerts.stream().anyMatch(a -> a.segment() == 1 && a.startMillis() == 10 * STEP
+            && a.detectedMillis() == 12 * STEP), "confirmed at the second deep reading: " + alerts);
+        assertTrue(replay(rows, probesQueued, fork, fused, 50).stream().noneMatch(a -> a.segment() == 1),
+            "the fused readings alone: the loop hides the queue");
+        assertTrue(replay(rows, null, fork, slowestView, 50).stream().noneMatch(a -> a.segment() == 1),
+            "no slowest readings given: the fused ones stand");
+        assertTrue(replay(rows, copy(rows), fork, slowestView, 50).stream().noneMatch(a -> a.segment() == 1),
+            "the probes behind as normal as the loop: no queue");
     }
 
     /** The rows with each of {@code segments} at 30 km/h (50% under the expectation) from step {@code from} to 15. */

@@ -227,4 +227,36 @@ class FusionTest {
         // both sources say the road crawls: the fused speed must stay a credible crawl (the default rules drop < 1)
         assertTrue(fused >= 1.0 && fused <= 4.4, "two sources agreeing at 4.4 km/h fuse to " + fused);
     }
+
+    /**
+     * Issue 13, what the fusion hides from the detector (spider4's B2B3 behind the incident on B3C3): a mid-road loop
+     * keeps reading 44 km/h, the speed of the few vehicles still passing it (flow fallen to 12 veh/h), while a probe
+     * reads the queue at the road's end (1.3 km/h). Weighted by its variance the loop makes the fused speed a normal
+     * 40; the slowest calibrated reading ({@link Fuser#lowest()}, {@link Fuser#slowestAll}) keeps the probe's 1.3.
+     * A cell read by one source has that reading as its slowest; an unread cell has none.
+     */
+    @Test
+    void theSlowestSourceKeepsTheQueueAMidRoadLoopOutweighs() {
+        SourceCalibration loop = new SourceCalibration(Source.LOOP, false, "offset", new double[] {0},
+                new double[] {0, 0}, java.util.Map.of(), 3.3 * 3.3, 5000, java.util.Map.of());
+        SourceCalibration probe = new SourceCalibration(Source.FLOATING_CAR, true, SourceCalibration.NONE,
+                new double[0], new double[] {0, 0}, java.util.Map.of(), 11.4 * 11.4, 0, java.util.Map.of());
+        FusionModel model = new FusionModel(Source.FLOATING_CAR, List.of(loop, probe), 1 / 24.0, "fixture");
+        float nan = Float.NaN;
+        // steps: both read normally; the queue (loop 44 on 12 veh/h, probe 1.3); the loop alone; nothing
+        float[][] loopSpeed = {{46}, {44}, {45}, {nan}};
+        float[][] loopFlow = {{216}, {12}, {200}, {nan}};
+        float[][] probeSpeed = {{45}, {1.3f}, {nan}, {nan}};
+        List<SourceSeries> series = List.of(new SourceSeries(Source.LOOP, loopSpeed, loopFlow, null, 0),
+                new SourceSeries(Source.FLOATING_CAR, probeSpeed, null, null, 0));
+        String[] ids = {"B2B3"};
+        float[][] fused = Fuser.fuseAll(model, ids, series);
+        float[][] slowest = Fuser.slowestAll(model, ids, series);
+        assertTrue(fused[1][0] > 35, "the loop outweighs the probe's queue: fused " + fused[1][0]);
+        assertEquals(1.3, slowest[1][0], 1e-6, "the slowest source keeps the queue");
+        assertEquals(45, slowest[0][0], 1e-6, "two sources agreeing: the slower one");
+        assertEquals(45, slowest[2][0], 1e-6, "one source: its reading");
+        assertTrue(Float.isNaN(slowest[3][0]), "no source: none");
+        assertEquals(fused[2][0], slowest[2][0], 1e-6);
+    }
 }

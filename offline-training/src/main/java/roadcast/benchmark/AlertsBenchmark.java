@@ -435,6 +435,30 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // the roads behind judged on their slowest source (queue-view=slowest): the queue a mid-road loop outweighs in
+        // the fusion, read by the floating cars at the road's end, confirms two deep readings whose contrast fails,
+        // two readings early, or one deep reading on a probe road (at its step or the two after)
+        for (double drop : new double[] {0.2, 0.3}) {
+            for (double jump : new double[] {0.2, 0.3}) {
+                for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                    IncidentDetector.Settings three = noSpillBack(3, drop, jump, 1, area).queueSlowest(true).build();
+                    for (double deep : new double[] {0.6, 0.7}) {
+                        out.add(three.toBuilder().deepDrop(deep).deepContrast(true).deepQueue(true).build());
+                    }
+                    out.add(three.toBuilder().queueEarly(true).deepDrop(0.7).deepContrast(true).build());
+                }
+            }
+        }
+        for (double sparse : new double[] {0.5, 0.6, 0.7}) {
+            for (double jump : new double[] {0.2, 0.3}) {
+                for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
+                    IncidentDetector.Settings three = noSpillBack(3, 0.2, jump, 1, area).sparseDrop(sparse)
+                        .deepDrop(0.7).deepContrast(true).queueSlowest(true).build();
+                    out.add(three);
+                    out.add(three.toBuilder().sparseHold(true).build());
+                }
+            }
+        }
         return out;
     }
 
@@ -467,6 +491,8 @@ public final class AlertsBenchmark {
         TrainingRun.Outcome trained = TrainingRun.train(data, trainRows, config, progress);
         ManifoldModel model = trained.model();
         float[][] inputs = HistoryCleaner.clean(history, model.credibility()).cleaned().speed();
+        // beside the fused reading, each road's slowest source (a feed's only): the queue a mid-road loop outweighs
+        float[][] slowest = slowestSources(data);
         int n = history.segments();
         int horizons = model.horizonsMin().length;
         long first = history.epochMillis(0);
@@ -511,8 +537,8 @@ public final class AlertsBenchmark {
             }
             if (t >= warmFrom) {
                 for (int k = 0; k < detectors.size(); k++) {
-                    detectors.get(k).step(time, inputs[t], havePrev ? prevSpeed : null, havePrev ? prevLower : null,
-                        prevIssued, step, alerts.get(k));
+                    detectors.get(k).step(time, inputs[t], slowest == null ? null : slowest[t],
+                        havePrev ? prevSpeed : null, havePrev ? prevLower : null, prevIssued, step, alerts.get(k));
                 }
             }
             forecaster.observe(time, inputs[t]);
@@ -564,6 +590,17 @@ public final class AlertsBenchmark {
             Files.write(alertsFile(explain), raised, StandardCharsets.UTF_8);
         }
         return results;
+    }
+
+    /**
+     * Each road's slowest calibrated source reading at every step ({@link roadcast.fusion.Fuser#slowestAll}), with
+     * the fusion that fused the history the replay reads; null for a history that is not a feed of several sources.
+     */
+    static float[][] slowestSources(Dataset data) {
+        if (data.feed() == null || data.fusion() == null) {
+            return null;
+        }
+        return roadcast.fusion.Fuser.slowestAll(data.fusion(), data.feed().segmentIds(), data.feed().sources());
     }
 
     /** Where {@code --alerts-explain FILE} lists the alerts raised: FILE with {@code .alerts.csv} for its extension. */
