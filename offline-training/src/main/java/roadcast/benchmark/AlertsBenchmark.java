@@ -8,6 +8,7 @@ import roadcast.alerts.IncidentAlert;
 import roadcast.alerts.IncidentDetector;
 import roadcast.clean.HistoryCleaner;
 import roadcast.datasets.Dataset;
+import roadcast.datasets.feed.FeedDatasets;
 import roadcast.fit.ProgressListener;
 import roadcast.fit.TrainingConfig;
 import roadcast.forecast.NetworkForecast;
@@ -484,9 +485,12 @@ public final class AlertsBenchmark {
             throw new IllegalArgumentException("no ground truth: " + eventsFile + " is missing (the generator and the "
                 + "SUMO city write events.csv)");
         }
+        int trainRows = (int) Math.round(data.history().steps() * trainShare);
+        // the detector reads a feed as the stream would: fused by the fusion of the model's card, fitted on the
+        // training rows only (the data set as loaded is fused by a fusion fitted on every row, the replayed part too)
+        data = FeedDatasets.fittedOn(data, trainRows);
         SpeedHistory history = data.history();
         int steps = history.steps();
-        int trainRows = (int) Math.round(steps * trainShare);
         int endRows = (int) Math.round(steps * endShare);
         TrainingRun.Outcome trained = TrainingRun.train(data, trainRows, config, progress);
         ManifoldModel model = trained.model();

@@ -99,6 +99,92 @@ class AlertsBenchmarkTest {
     }
 
     /**
+     * Issue 13: the replay reads a feed as the stream would, fused by the fusion of the model's card, fitted on the
+     * training rows only. A feed of six roads over three days (loops on three of them, probes on all, one incident
+     * in the test part) whose loops read 12 km/h higher in the last fifth of the steps: fused by a fusion fitted on
+     * every row (the data set as loaded) its readings differ from the stream's. Every reading of the incident's road
+     * in {@code --alerts-explain} is the training rows' fusion's; at least one differs from the every-row fusion's.
+     */
+    @Test
+    void theReplayFusesTheFeedWithTheFusionOfTheTrainingRows(@TempDir Path tmp) throws Exception {
+        Path city = feedCity(tmp.resolve("feed"));
+        Path explain = tmp.resolve("explain.csv");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", city.toString(),
+            "--protocol", "alerts", "--json", tmp.resolve("a.json").toString(), "--rank", "2", "--order", "2",
+            "--lambda", "1", "--quiet", "--alerts-explain", explain.toString()), err.toString());
+        roadcast.datasets.Dataset data = roadcast.datasets.DatasetLoader.load(city);
+        int steps = data.history().steps();
+        int trainRows = (int) Math.round(steps * AlertsBenchmark.TRAIN_SHARE);
+        String[] ids = data.feed().segmentIds();
+        float[][] streamed = roadcast.fusion.Fuser.fuseAll(roadcast.fusion.FusionFitter.fit(ids,
+            data.feed().sources(), trainRows, "train", roadcast.fusion.FusionSettings.defaults()), ids,
+            data.feed().sources());
+        float[][] everyRow = data.history().speed();
+        int c = java.util.Arrays.asList(ids).indexOf("c");
+        long first = data.history().epochMillis(0);
+        long step = data.history().step().toMillis();
+        List<String> rows = Files.readAllLines(explain);
+        assertTrue(rows.size() > 3, "the incident's road is read while it lasts: " + rows);
+        int differ = 0;
+        for (String row : rows.subList(1, rows.size())) {
+            String[] f = row.split(",", -1);
+            int t = (int) ((java.time.Instant.parse(f[2]).toEpochMilli() - first) / step);
+            double observed = Double.parseDouble(f[3]);
+            assertEquals(streamed[t][c], observed, 0.051, "the training rows' fusion at " + f[2]);
+            differ += Math.abs(everyRow[t][c] - observed) > 0.2 ? 1 : 0;
+        }
+        assertTrue(differ > 0, "the every-row fusion reads otherwise: the fixture tells them apart");
+    }
+
+    /**
+     * A feed of six roads a -> b -> ... -> f over three days at 5-min steps ({@code sources.csv}, loops on a, c, e
+     * with flow and occupancy, a probe on each road half of the steps), 12 km/h higher on the loops in the last fifth
+     * of the steps (a loop recalibrated), road c under an incident (10 km/h) for 40 min in that fifth.
+     */
+    private static Path feedCity(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        String[] ids = {"a", "b", "c", "d", "e", "f"};
+        StringBuilder sensors = new StringBuilder("sensor_id,latitude,longitude,road_class,length_m\n");
+        StringBuilder edges = new StringBuilder("from,to,distance\n");
+        for (int i = 0; i < ids.length; i++) {
+            sensors.append(String.format(java.util.Locale.ROOT, "%s,31.22%d,121.46%d,local,300%n", ids[i], i, i));
+            if (i + 1 < ids.length) {
+                edges.append(ids[i]).append(',').append(ids[i + 1]).append(",300\n");
+            }
+        }
+        int steps = 3 * 288;
+        int incidentFrom = (int) (steps * 0.9);
+        java.time.LocalDateTime start = java.time.LocalDateTime.of(2024, 3, 4, 0, 0);
+        java.util.Random rnd = new java.util.Random(5);
+        StringBuilder feed = new StringBuilder("timestamp,segment,speed,flow,occupancy,source\n");
+        for (int t = 0; t < steps; t++) {
+            String time = start.plusMinutes(5L * t).toString();
+            for (int i = 0; i < ids.length; i++) {
+                double v = 50 - 15 * Math.max(0, Math.sin(2 * Math.PI * t / 288.0 + i)) + 2 * rnd.nextGaussian();
+                if (i == 2 && t >= incidentFrom && t < incidentFrom + 8) {
+                    v = 10;
+                }
+                if (i % 2 == 0) {
+                    double loop = v + 4 + (t >= steps * 0.8 ? 12 : 0) + rnd.nextGaussian();
+                    feed.append(String.format(java.util.Locale.ROOT, "%s,%s,%.2f,%d,%.2f,loop%n", time, ids[i], loop,
+                        600 - 5 * (int) (50 - v), Math.max(0, 0.5 * (60 - v))));
+                }
+                if (rnd.nextBoolean()) {
+                    feed.append(String.format(java.util.Locale.ROOT, "%s,%s,%.2f,,,floating_car%n", time, ids[i],
+                        Math.max(1, v + 4 * rnd.nextGaussian())));
+                }
+            }
+        }
+        Files.writeString(dir.resolve("sensors.csv"), sensors);
+        Files.writeString(dir.resolve("edges.csv"), edges);
+        Files.writeString(dir.resolve("sources.csv"), feed);
+        Files.writeString(dir.resolve("events.csv"), "segment,start,end,type,severity\nc,"
+            + start.plusMinutes(5L * incidentFrom) + "," + start.plusMinutes(5L * incidentFrom + 40) + ",incident,3\n");
+        return dir;
+    }
+
+    /**
      * A city without incidents whose test part holds a weekday morning: the METR-LA weekly shapes and the
      * generator's deeper-than-usual days make sharp peak onsets there, which the detector must not call incidents
      * (the previous detector raised 8 alerts, 13 a day, on this replay).
@@ -198,6 +284,11 @@ class AlertsBenchmarkTest {
             "two deep readings confirmed by the queue behind when a road ahead slowed are among them");
         assertTrue(grid.stream().anyMatch(g -> g.sparseHold()),
             "a deep probe-road reading judged on its neighbours while the road goes unread is among them");
+        assertTrue(grid.stream().anyMatch(g -> g.queueSlowest() && g.deepQueue()),
+            "the roads behind judged on their slowest source are among them");
+        assertTrue(grid.stream().noneMatch(g -> g.queueSlowest() && !(g.deepQueue() || g.queueEarly()
+            || g.sparseDrop() < 1 || g.upstreamShare() > 0)), "the slowest source is tried only where the roads "
+            + "behind are read: elsewhere it would be the same setting twice");
     }
 
     /**
