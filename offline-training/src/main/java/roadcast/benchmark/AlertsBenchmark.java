@@ -437,8 +437,9 @@ public final class AlertsBenchmark {
             }
         }
         // the roads behind judged on their slowest source (queue-view=slowest): the queue a mid-road loop outweighs in
-        // the fusion, read by the floating cars at the road's end, confirms two deep readings whose contrast fails,
-        // two readings early, or one deep reading on a probe road (at its step or the two after)
+        // the fusion, read by the floating cars at the road's end, confirms two deep readings whose contrast fails
+        // (under the band as the model gives it, or capped at the deep depth), two readings early, or one deep
+        // reading on a probe road (at its step or the two after)
         for (double drop : new double[] {0.2, 0.3}) {
             for (double jump : new double[] {0.2, 0.3}) {
                 for (double area : new double[] {1, IncidentDetector.Settings.DEFAULT_AREA_SHARE}) {
@@ -447,6 +448,14 @@ public final class AlertsBenchmark {
                         out.add(three.toBuilder().deepDrop(deep).deepContrast(true).deepQueue(true).build());
                     }
                     out.add(three.toBuilder().queueEarly(true).deepDrop(0.7).deepContrast(true).build());
+                    // with the band capped at the deep depth: a probe road's band reaches 0 km/h (spider4's B3C3 reads
+                    // 83% and 94% under, never under it), so its deep readings start nothing otherwise; beside it the
+                    // same on the fused readings, and the cap with the contrast alone, to see what the view adds
+                    IncidentDetector.Settings capped = three.toBuilder().bandCap(0.7).deepDrop(0.7).deepContrast(true)
+                        .build();
+                    out.add(capped.toBuilder().deepQueue(true).build());
+                    out.add(capped.toBuilder().deepQueue(true).queueSlowest(false).build());
+                    out.add(capped.toBuilder().queueSlowest(false).build());
                 }
             }
         }
