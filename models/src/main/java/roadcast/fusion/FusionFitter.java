@@ -235,7 +235,7 @@ public final class FusionFitter {
             for (int j = 0; j < p; j++) {
                 c += beta[j] * phi[j];
             }
-            return SourceCalibration.floor(c, cells.x[r]);
+            return SourceCalibration.bounded(c, cells.x[r]);
         }
     }
 

@@ -39,6 +39,16 @@ public record SourceCalibration(Source source, boolean reference, String feature
      */
     public static final double LOWEST_SHARE = 1.0 / 3;
 
+    /**
+     * The most a calibration may make of a reading, as a multiple of it: the same extrapolation upward. A fit that
+     * never saw a loop read slow (grid3's training rows hold no loop reading under 15 km/h) chose a positive occupancy
+     * term, which lifts a loop crawling at 4.4 km/h with 15% occupancy to 58.7 km/h (issue 13: grid3 D3C3, its
+     * incident erased). Three, the reciprocal of {@link #LOWEST_SHARE}: on the fitting rows (the first 60%) of
+     * sumo-grid and the five SUMO cities, where loops read under 15 km/h, the floating cars read at most 2.2 times the
+     * loop (93 cells, median 0.85).
+     */
+    public static final double HIGHEST_RATIO = 3;
+
     @Override
     public boolean equals(Object o) {
         return o instanceof SourceCalibration c && source == c.source && reference == c.reference
@@ -94,14 +104,15 @@ public record SourceCalibration(Source source, boolean reference, String feature
     }
 
     /**
-     * The linear calibration c of a reading kept at or above {@link #LOWEST_SHARE} of the reading (and >= 0): a
-     * slow reading stays slow rather than falling to zero where the fit extrapolates.
+     * The linear calibration c of a reading kept between {@link #LOWEST_SHARE} of the reading (and >= 0) and
+     * {@link #HIGHEST_RATIO} times it: a slow reading stays slow rather than falling to zero or rising to free flow
+     * where the fit extrapolates.
      */
-    static double floor(double c, double speed) {
-        return Math.max(Math.max(0, LOWEST_SHARE * speed), c);
+    static double bounded(double c, double speed) {
+        return Math.min(HIGHEST_RATIO * speed, Math.max(Math.max(0, LOWEST_SHARE * speed), c));
     }
 
-    /** The calibrated estimate of the space-mean speed (see {@link #floor}), NaN for a NaN speed. */
+    /** The calibrated estimate of the space-mean speed (see {@link #bounded}), NaN for a NaN speed. */
     public double calibrate(double speed, double occupancy, double flow, double segmentOffset, double[] scratch) {
         if (Double.isNaN(speed)) {
             return Double.NaN;
@@ -114,6 +125,6 @@ public record SourceCalibration(Source source, boolean reference, String feature
         for (int j = 0; j < p; j++) {
             c += coefficients[j] * scratch[j];
         }
-        return floor(c, speed);
+        return bounded(c, speed);
     }
 }

@@ -229,6 +229,41 @@ class FusionTest {
     }
 
     /**
+     * Issue 13, the same road the other way (grid3's D3C3 under its test incident, fused as the stream would, by the
+     * fusion fitted on the training rows): that fit never saw a loop read slow (no loop under 15 km/h in grid3's
+     * training rows) and chose speed + occupancy + flow with a positive occupancy term, so a loop crawling at 4.4 km/h
+     * with its occupancy at 15% calibrates to 58.7 km/h and outweighs the probe reading 4.2: the incident vanishes.
+     * A calibration now leaves at most {@link SourceCalibration#HIGHEST_RATIO} times the reading (on the five
+     * cities' and sumo-grid's fitting rows, where loops read under 15 km/h, the floating cars read at most 2.2 times
+     * the loop); where the fit stays inside that, it is untouched.
+     */
+    @Test
+    void aCalibrationDoesNotLiftACrawlingReadingToFreeFlow() {
+        SourceCalibration loop = new SourceCalibration(Source.LOOP, false, "speed+occupancy+flow",
+                new double[] {21.633, 0.451, 255.318, -21.676}, new double[] {0.01, 100}, java.util.Map.of(),
+                2.49 * 2.49, 1534, java.util.Map.of());
+        SourceCalibration probe = new SourceCalibration(Source.FLOATING_CAR, true, SourceCalibration.NONE,
+                new double[0], new double[] {0, 0}, java.util.Map.of(), 10.87 * 10.87, 0, java.util.Map.of());
+        double[] scratch = new double[4];
+        double calibrated = loop.calibrate(4.4, 0.1477, 120, 0, scratch);
+        assertTrue(calibrated <= 4.4 * SourceCalibration.HIGHEST_RATIO + 1e-12 && calibrated >= 4.4,
+                "a crawling loop reading stays a crawl, not free flow: " + calibrated);
+        assertEquals(21.633 + 0.451 * 45 + 255.318 * 0.01 - 21.676 * 0.2, loop.calibrate(45, 0.01, 200, 0, scratch),
+                1e-9, "inside what it was fitted on: untouched");
+        FusionModel model = new FusionModel(Source.FLOATING_CAR, List.of(loop, probe), 1 / 24.0, "fixture");
+        Fuser fuser = new Fuser(model, new String[] {"D3C3"});
+        double[] speed = new double[2];
+        double[] occupancy = {Double.NaN, Double.NaN};
+        double[] flow = {Double.NaN, Double.NaN};
+        speed[model.slot(Source.LOOP)] = 4.43;
+        occupancy[model.slot(Source.LOOP)] = 0.0318;
+        flow[model.slot(Source.LOOP)] = 24;
+        speed[model.slot(Source.FLOATING_CAR)] = 4.16;
+        double fused = fuser.fuse(0, speed, occupancy, flow);
+        assertTrue(fused <= 4.43 * SourceCalibration.HIGHEST_RATIO, "loop and probe crawling fuse to a crawl: " + fused);
+    }
+
+    /**
      * Issue 13, what the fusion hides from the detector (spider4's B2B3 behind the incident on B3C3): a mid-road loop
      * keeps reading 44 km/h, the speed of the few vehicles still passing it (flow fallen to 12 veh/h), while a probe
      * reads the queue at the road's end (1.3 km/h). Weighted by its variance the loop makes the fused speed a normal
