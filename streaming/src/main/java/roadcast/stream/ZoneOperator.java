@@ -577,7 +577,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         // Quiet zones close only once the input has stayed empty for QUIET_CONFIRM_MILLIS since the last look.
         boolean inputEmpty = readingsAtQuietCheck == readingsSeen;
         boolean waiting = false;
-        boolean emptyForGrace = readingsAtScheduleLook == readingsSeen && now - scheduleLookAt >= scheduleConfirmMillis();
+        // A timer that fires late (the operator was busy, or stalled: a checkpoint's synchronous part, a GC pause) runs
+        // as a mail ahead of the input queued meanwhile, which the operator could not read: the time it stalled says
+        // nothing about the input, so the empty-input confirmation starts again from now. Counted, it closed a zone
+        // whose last segment's reading, sent on time, was queued behind the stall, and refused it (TOO_LATE).
+        long actual = getProcessingTimeService().getCurrentProcessingTime();
+        boolean stalled = actual - now > scheduleLookMillis();
+        boolean emptyForGrace = !stalled && readingsAtScheduleLook == readingsSeen
+                && now - scheduleLookAt >= scheduleConfirmMillis();
         boolean scheduleWaiting = false;
         for (int z = 0; z < zones.length; z++) {
             ZoneMemory zone = zones[z];
@@ -641,9 +648,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             readingsAtQuietCheck = -1;
         }
         if (scheduleWaiting) {
-            if (readingsAtScheduleLook != readingsSeen) {
+            if (readingsAtScheduleLook != readingsSeen || stalled) {
                 readingsAtScheduleLook = readingsSeen;
-                scheduleLookAt = now;
+                scheduleLookAt = stalled ? actual : now;
             }
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, scheduleLookAt + scheduleConfirmMillis());
         } else {

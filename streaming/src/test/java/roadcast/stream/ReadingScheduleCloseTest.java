@@ -76,20 +76,23 @@ class ReadingScheduleCloseTest {
     /** Step t of zone 0 as the feed sends it, without {@code missing}; processing time follows the feed. */
     static void step(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
                      List<Integer> missing) throws Exception {
-        List<Integer> zone = zone();
-        for (int k = 0; k < zone.size(); k++) {
-            if (missing.contains(k)) {
-                continue;
+        for (int k = 0; k < zone().size(); k++) {
+            if (!missing.contains(k)) {
+                h.setProcessingTime(place(t, k));
+                read(h, t, k);
             }
-            long at = place(t, k);
-            h.setProcessingTime(at);
-            int i = zone.get(k);
-            int row = TRAIN_ROWS + t;
-            ReadingEvent e = ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
-                    city.history.speed()[row][i]);
-            e.appendMillis = at;
-            h.processElement1(new StreamRecord<>(e));
         }
+    }
+
+    /** Zone 0's k-th reading of step t, appended at its place, read now. */
+    static void read(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
+                     int k) throws Exception {
+        int i = zone().get(k);
+        int row = TRAIN_ROWS + t;
+        ReadingEvent e = ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
+                city.history.speed()[row][i]);
+        e.appendMillis = place(t, k);
+        h.processElement1(new StreamRecord<>(e));
     }
 
     /** Opens the operator and feeds step 0, the job's first: it shows each segment's place. */
@@ -179,6 +182,30 @@ class ReadingScheduleCloseTest {
             runTo(h, place(2, 5) + 2 * QUIET);
             assertEquals(6, forecastsOf(h, 2));
             assertEquals(before, refused(h), "the returning sensor's reading is accepted");
+        }
+    }
+
+    /**
+     * The operator stalls (a checkpoint's synchronous part, a GC pause) from before the zone's last segment's place
+     * to well past it plus the grace and the quiet period. The timers due in the stall fire when it ends, as mails
+     * ahead of the input queued meanwhile: the last reading, sent on time, waits behind them. The stall is no
+     * evidence that the input was empty, so the zone must not close before that reading is read. It did (the
+     * confirmation counted the stall as empty input) and the reading was refused as TOO_LATE.
+     */
+    @Test
+    void aStallOfTheOperatorIsNotAnEmptyInput() throws Exception {
+        try (var h = harness(GRACE)) {
+            firstStep(h);
+            step(h, 1, List.of());
+            runTo(h, place(1, 5) + 2 * QUIET);
+            long before = refused(h);
+            step(h, 2, List.of(5));
+            // one jump of processing time: every timer due in the stall fires late, in order, before the input
+            h.setProcessingTime(place(2, 5) + GRACE + 2 * QUIET);
+            assertEquals(0, forecastsOf(h, 2), "closed in the stall, before the reading queued behind it was read");
+            read(h, 2, 5); // the last reading, appended at its place, read after the stall
+            assertEquals(6, forecastsOf(h, 2), "closes complete at the reading queued behind the stall");
+            assertEquals(before, refused(h), "nothing refused");
         }
     }
 }
