@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
@@ -206,6 +207,62 @@ class ReadingScheduleCloseTest {
             read(h, 2, 5); // the last reading, appended at its place, read after the stall
             assertEquals(6, forecastsOf(h, 2), "closes complete at the reading queued behind the stall");
             assertEquals(before, refused(h), "nothing refused");
+        }
+    }
+
+    /**
+     * The places are checkpointed: a job restored between steps closes its first step after the restore by the
+     * schedule (the pause closes nothing), not by the quiet close of a job's first step. Before the places were kept
+     * in the zones' state the restored job refused the three readings after the pause, as in the job's first step.
+     */
+    @Test
+    void thePlacesSurviveARestoreBetweenSteps() throws Exception {
+        OperatorSubtaskState checkpoint;
+        long before;
+        try (var h = harness(GRACE)) {
+            firstStep(h);
+            step(h, 1, List.of());
+            runTo(h, place(1, 5) + 2 * QUIET);
+            before = refused(h);
+            checkpoint = h.snapshot(1, h.getProcessingTime());
+        }
+        try (var h = harness(GRACE)) {
+            h.setProcessingTime(place(2, 0) - 1000);
+            h.initializeState(checkpoint);
+            h.open();
+            step(h, 2, List.of());
+            assertEquals(6, forecastsOf(h, 2), "the restored job's first step closes complete at its last reading");
+            runTo(h, place(2, 5) + 2 * QUIET);
+            assertEquals(0, refused(h), "nothing refused after the restore (" + before + " in the job's first step)");
+        }
+    }
+
+    /**
+     * A job restored in the middle of a step (after the readings before the pause) goes on measuring that step's
+     * places from its first reading (the partition's anchor is checkpointed too): the replayed readings after the
+     * pause are not refused, and the next step, with a segment missing before the pause, still closes by the places.
+     */
+    @Test
+    void aRestoreInTheMiddleOfAStepKeepsItsAnchor() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(GRACE)) {
+            firstStep(h);
+            step(h, 1, List.of());
+            runTo(h, place(1, 5) + 2 * QUIET);
+            step(h, 2, List.of(3, 4, 5));
+            checkpoint = h.snapshot(1, h.getProcessingTime());
+        }
+        try (var h = harness(GRACE)) {
+            h.setProcessingTime(place(2, 2) + 10);
+            h.initializeState(checkpoint);
+            h.open();
+            step(h, 2, List.of(0, 1, 2));
+            assertEquals(6, forecastsOf(h, 2), "the step restored midway closes complete at its last reading");
+            runTo(h, place(2, 5) + 2 * QUIET);
+            step(h, 3, List.of(1));
+            runTo(h, place(3, 5) + GRACE);
+            assertEquals(6, forecastsOf(h, 3), "closed within the grace after its last reading, the missing imputed");
+            assertEquals(0, refused(h), "nothing refused after the restore");
         }
     }
 }
