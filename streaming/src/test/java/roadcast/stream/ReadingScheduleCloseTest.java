@@ -105,6 +105,14 @@ class ReadingScheduleCloseTest {
         runTo(h, place(0, 5) + 2 * QUIET);
     }
 
+    /** The job's first step, then step 1 whole: every segment's place is known from step 1 on. */
+    static void placesKnown(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h)
+            throws Exception {
+        firstStep(h);
+        step(h, 1, List.of());
+        runTo(h, place(1, 5) + 2 * QUIET);
+    }
+
     /** Lets processing time run to {@code until} in steps of 5 ms (the quiet confirmation's window). */
     static void runTo(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h,
                       long until) throws Exception {
@@ -147,9 +155,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aSegmentMissingFromItsPlaceCostsItsZoneTheGrace() throws Exception {
         try (var h = harness(GRACE)) {
-            firstStep(h);
-            step(h, 1, List.of());
-            runTo(h, place(1, 5) + 2 * QUIET);
+            placesKnown(h);
             long before = refused(h);
             // the second segment misses step 2: read past by the readings after the pause, not by the pause
             step(h, 2, List.of(1));
@@ -196,9 +202,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aStallOfTheOperatorIsNotAnEmptyInput() throws Exception {
         try (var h = harness(GRACE)) {
-            firstStep(h);
-            step(h, 1, List.of());
-            runTo(h, place(1, 5) + 2 * QUIET);
+            placesKnown(h);
             long before = refused(h);
             step(h, 2, List.of(5));
             // one jump of processing time: every timer due in the stall fires late, in order, before the input
@@ -220,9 +224,7 @@ class ReadingScheduleCloseTest {
         OperatorSubtaskState checkpoint;
         long before;
         try (var h = harness(GRACE)) {
-            firstStep(h);
-            step(h, 1, List.of());
-            runTo(h, place(1, 5) + 2 * QUIET);
+            placesKnown(h);
             before = refused(h);
             checkpoint = h.snapshot(1, h.getProcessingTime());
         }
@@ -246,9 +248,7 @@ class ReadingScheduleCloseTest {
     void aRestoreInTheMiddleOfAStepKeepsItsAnchor() throws Exception {
         OperatorSubtaskState checkpoint;
         try (var h = harness(GRACE)) {
-            firstStep(h);
-            step(h, 1, List.of());
-            runTo(h, place(1, 5) + 2 * QUIET);
+            placesKnown(h);
             step(h, 2, List.of(3, 4, 5));
             checkpoint = h.snapshot(1, h.getProcessingTime());
         }
