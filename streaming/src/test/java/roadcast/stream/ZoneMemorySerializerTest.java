@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -175,5 +176,12 @@ class ZoneMemorySerializerTest {
         assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
                 .isCompatibleAfterMigration());
         assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().getCurrentVersion() > 3);
+    }
+
+    /** The partitions' schedule state is written by Flink's POJO serializer (versioned, evolves), not by Kryo. */
+    @Test
+    void inputPartitionsAreAFlinkPojo() {
+        assertTrue(TypeInformation.of(SchedulePartitions.class) instanceof PojoTypeInfo,
+                TypeInformation.of(SchedulePartitions.class).toString());
     }
 }
