@@ -4,14 +4,15 @@ package roadcast.stream;
  * How far the zone operator has read each input partition, in append time (the input records' Kafka timestamps): the
  * newest append time read per (topic, partition), each partition a slot. A partition is read in append order, so once
  * a partition has been read past time {@code t}, a record of it appended before {@code t} can no longer be waiting,
- * unread (barring producers of one partition whose clocks disagree by more than the margin asked about).
+ * unread (barring producers of one partition whose clocks disagree by more than the margin asked about). The slots
+ * are checkpointed ({@link #save}); how far each partition was read is not.
  *
  * <p>Why the zone operator needs it: a step that awaits only a straggler is closed once no reading of the straggler
  * can still be queued. Processing time alone cannot say so while the operator lags behind its input (a step's burst
  * of readings is read for hundreds of milliseconds after it was sent), and waiting for the input to go empty waits
- * for the whole burst; the append time read on the straggler's own partition can. Not checkpointed: after a restore
- * it starts empty, and the operator falls back to waiting for an empty input until the straggler's partition is
- * known again.
+ * for the whole burst; the append time read on the straggler's own partition can. After a restore no partition has
+ * been read past anything, and the operator falls back to waiting for an empty input until the straggler's partition
+ * has been read again.
  */
 final class InputProgress {
 
@@ -41,6 +42,26 @@ final class InputProgress {
         partitions[count] = partition;
         newest[count] = appendMillis;
         return count++;
+    }
+
+    /**
+     * The partitions read so far, in slot order, into {@code into}; {@link #restore} gives them the same slots again,
+     * so that the slots the zones keep per segment ({@link ZoneMemory#placeSlots}) name the same partitions after a
+     * restore. How far each was read is not kept: a restored partition counts as read past nothing.
+     */
+    void save(SchedulePartitions into) {
+        into.topics = java.util.Arrays.copyOf(topics, count);
+        into.partitions = java.util.Arrays.copyOf(partitions, count);
+    }
+
+    /** Slots for the partitions {@link #save} wrote, in its order, before anything is read. */
+    void restore(SchedulePartitions from) {
+        if (from.topics == null || from.partitions == null) {
+            return;
+        }
+        for (int i = 0; i < from.topics.length && i < from.partitions.length; i++) {
+            read(from.topics[i], from.partitions[i], Long.MIN_VALUE);
+        }
     }
 
     /** Whether the partition of {@code slot} (from {@link #read}) has been read past {@code appendMillis}. */

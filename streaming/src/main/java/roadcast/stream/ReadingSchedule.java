@@ -31,8 +31,9 @@ import java.util.Arrays;
  * the next: the zones awaiting a segment there fall back to the other rules (quiet period, count, event time) until
  * the new order has held for a step (a log line says so). The rule applies to a zone once at most
  * {@link ExpectedReadings#MAX_SILENT_SHARE} of its observed segments (at least one) have not been seen since the start
- * (after a start, a restore or a model switch: the first step falls back), and decides its oldest open step. Not
- * checkpointed, like {@link ExpectedReadings}; exactly once is kept.
+ * (after a start the first step falls back), and decides its oldest open step. The places live in the zones' memories
+ * ({@link #attach}: checkpointed with them and moved by segment to a new zoning) and the partitions' anchors in
+ * {@link SchedulePartitions}, so that the first step after a restore or a model switch closes by the schedule too.
  */
 final class ReadingSchedule {
 
@@ -57,9 +58,12 @@ final class ReadingSchedule {
     private final long graceMillis;
     private final long stepMillis;
     private final int[] observed;
-    /** [zone][observed row] offset of its last reading from the first of that step on its partition, ms. */
+    /**
+     * [zone][row] offset of its last reading from the first of that step on its partition, ms: the zone's
+     * {@link ZoneMemory#placeOffsets} once {@link #attach}ed (only the observed rows are used).
+     */
     private final long[][] offset;
-    /** [zone][observed row] step of its last reading with a known place; {@link #UNKNOWN} when never seen. */
+    /** [zone][row] step of its last reading with a known place; {@link #UNKNOWN} when never seen ({@link ZoneMemory#placeSteps}). */
     private final long[][] seenStep;
     /** [zone] rows with a known place. */
     private final int[] known;
@@ -122,6 +126,63 @@ final class ReadingSchedule {
     }
 
     /**
+     * Takes the places kept in {@code zones} (this layout's, one per zone; state written before the places were
+     * kept has none, and the rule learns them again) as the rule's own: it learns into them from now on, so they are
+     * checkpointed and moved to a new zoning with the zones.
+     */
+    void attach(ZoneMemory[] zones) {
+        for (int z = 0; z < zones.length && z < offset.length; z++) {
+            ZoneMemory m = zones[z];
+            m.ensurePlaces();
+            offset[z] = m.placeOffsets;
+            seenStep[z] = m.placeSteps;
+            int k = 0;
+            for (int local = 0; local < observed[z]; local++) {
+                if (seenStep[z][local] != UNKNOWN) {
+                    k++;
+                }
+            }
+            known[z] = k;
+            pendingStep[z] = UNKNOWN;
+        }
+    }
+
+    /** Where the rule stands on each input partition slot, into {@code into} (see {@link SchedulePartitions}). */
+    void save(SchedulePartitions into) {
+        into.anchorStep = anchorStep.clone();
+        into.anchorAppend = anchorAppend.clone();
+        into.stepLastOffset = stepLastOffset.clone();
+        into.tailPlace = tailPlace.clone();
+    }
+
+    /**
+     * Takes up where {@link #save} left each partition slot (after a restore, or from the rule of the model before a
+     * switch): the step it is in and its anchor, so that the places learned in a step restored midway are still
+     * measured from that step's first reading. How far the step has been read is not kept: nothing counts as read
+     * past until two readings with places have been read again.
+     */
+    void restore(SchedulePartitions from) {
+        if (from.anchorStep == null || from.anchorAppend == null || from.stepLastOffset == null
+                || from.tailPlace == null) {
+            return;
+        }
+        int n = Math.min(Math.min(from.anchorStep.length, from.anchorAppend.length),
+                Math.min(from.stepLastOffset.length, from.tailPlace.length));
+        if (n == 0) {
+            return;
+        }
+        ensureSlot(n - 1);
+        for (int slot = 0; slot < n; slot++) {
+            anchorStep[slot] = from.anchorStep[slot];
+            anchorAppend[slot] = from.anchorAppend[slot];
+            stepLastOffset[slot] = from.stepLastOffset[slot];
+            tailPlace[slot] = from.tailPlace[slot];
+            lastAppend[slot] = from.anchorAppend[slot];
+            lastPlace[slot] = 0;
+        }
+    }
+
+    /**
      * A reading of zone {@code z}'s row {@code local} for step {@code stepStart}, read from partition {@code slot}
      * ({@link InputProgress#read}) with append time {@code appendMillis}; every reading read, whatever becomes of it.
      * Returns true when with it every segment the rule awaits in that step has reported (see {@link #tracks}).
@@ -169,8 +230,9 @@ final class ReadingSchedule {
         if (pendingStep[z] != stepStart) {
             pendingStep[z] = stepStart;
             pending[z] = 0;
-            for (long s : seenStep[z]) {
-                if (s != UNKNOWN && s < stepStart) {
+            long[] steps = seenStep[z];
+            for (int row = 0; row < observed[z]; row++) {
+                if (steps[row] != UNKNOWN && steps[row] < stepStart) {
                     pending[z]++;
                 }
             }
@@ -217,7 +279,7 @@ final class ReadingSchedule {
         long[] seen = seenStep[z];
         long latestDue = Long.MIN_VALUE;
         boolean confirm = false;
-        for (int local = 0; local < seen.length; local++) {
+        for (int local = 0; local < observed[z]; local++) {
             if (seen[local] == UNKNOWN || seen[local] >= stepStart) {
                 continue; // not awaited, or reported
             }

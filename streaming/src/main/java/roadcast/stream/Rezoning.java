@@ -90,6 +90,7 @@ final class Rezoning {
                 moved++;
                 m.tracks[j] = from[j].zone.tracks[from[j].local];
                 moveFusionTracks(from[j].zone, from[j].local, m, j);
+                movePlace(from[j].zone, from[j].local, m, j);
                 sources.add(from[j].zone);
             }
             for (ZoneMemory src : sources) {
@@ -185,6 +186,20 @@ final class Rezoning {
             }
         }
         return starts.isEmpty() ? Long.MAX_VALUE : starts.first();
+    }
+
+    /**
+     * The schedule close rule's place of one segment, from its old row to its new one: where in the step a sensor
+     * reports does not depend on the zone it is grouped in, so the first step after a switch closes by the schedule.
+     */
+    private static void movePlace(ZoneMemory src, int from, ZoneMemory to, int row) {
+        if (src.placeSteps == null || src.placeOffsets == null || src.placeSlots == null
+                || from >= src.placeSteps.length) {
+            return; // state written before the places were kept: unknown, as after a start
+        }
+        to.placeOffsets[row] = src.placeOffsets[from];
+        to.placeSteps[row] = src.placeSteps[from];
+        to.placeSlots[row] = src.placeSlots[from];
     }
 
     /** The learned fusion's tracks of one segment (every source), from its old row to its new one. */

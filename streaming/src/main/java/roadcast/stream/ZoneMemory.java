@@ -91,6 +91,18 @@ public class ZoneMemory {
     public long lastReadingProcessingMillis = Long.MIN_VALUE;
     /** Processing time of the pending quiet timer, Long.MIN_VALUE when none is set. */
     public long quietTimerMillis = Long.MIN_VALUE;
+    /**
+     * [zone size] each segment's place in the step, as the schedule close rule learned it ({@link ReadingSchedule}):
+     * the offset of its last reading with a known place from its step's first reading on its input partition, ms.
+     * Kept here, not only in the operator's memory, so that the places survive a restore and move with their segment
+     * to its new zone on a model switch ({@link Rezoning}): the first step after either closes by the schedule too.
+     * Null in state written before (the rule then learns them again in the first step).
+     */
+    public long[] placeOffsets;
+    /** [zone size] the step of the reading {@link #placeOffsets} was learned from; Long.MIN_VALUE = never seen. */
+    public long[] placeSteps;
+    /** [zone size] the input partition of the segment's last reading, as its slot in {@link InputProgress} + 1; 0 = none. */
+    public int[] placeSlots;
 
     public ZoneMemory() {
     }
@@ -107,7 +119,20 @@ public class ZoneMemory {
             m.tracks[i] = new SegmentTrack();
         }
         m.openSteps = new StepAccumulator[0];
+        m.ensurePlaces();
         return m;
+    }
+
+    /** Makes the schedule's arrays ({@link #placeOffsets} etc.) when state written before them has none. */
+    void ensurePlaces() {
+        int n = segments.length;
+        if (placeOffsets == null || placeOffsets.length != n || placeSteps == null || placeSteps.length != n
+                || placeSlots == null || placeSlots.length != n) {
+            placeOffsets = new long[n];
+            placeSteps = new long[n];
+            Arrays.fill(placeSteps, Long.MIN_VALUE);
+            placeSlots = new int[n];
+        }
     }
 
     /** {@link #fusionTracks}, made (zeroed) on first use. */

@@ -3,6 +3,7 @@ package roadcast.stream;
 import java.io.IOException;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
@@ -29,12 +30,35 @@ import roadcast.forecast.ZoneState;
  * state (present byte, then {@link ZoneState}'s fields), modelVersion, lastClosedStep, lastReadingProcessingMillis,
  * quietTimerMillis. Arrays as length (-1 for null) then elements; strings by {@link StringValue#writeString}, which
  * also writes null.
+ *
+ * <p>Layout 2 adds, at the end, the schedule close rule's places: placeOffsets, placeSteps (longs), placeSlots (ints).
+ * State of layout 1 is read by {@link #LAYOUT_1} and rewritten in layout 2 ({@link Snapshot}: its version says the
+ * layout); its zones have no places, as after a start.
  */
 public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemory> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final ZoneMemorySerializer INSTANCE = new ZoneMemorySerializer();
+    /** The layout written now. */
+    public static final ZoneMemorySerializer INSTANCE = new ZoneMemorySerializer(2);
+    /** Reads state written before the places were (layout 1), to migrate it. */
+    static final ZoneMemorySerializer LAYOUT_1 = new ZoneMemorySerializer(1);
+
+    private final int layout;
+
+    private ZoneMemorySerializer(int layout) {
+        this.layout = layout;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ZoneMemorySerializer other && other.layout == layout;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * ZoneMemorySerializer.class.hashCode() + layout;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -76,6 +100,9 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
         m.lastClosedStep = from.lastClosedStep;
         m.lastReadingProcessingMillis = from.lastReadingProcessingMillis;
         m.quietTimerMillis = from.quietTimerMillis;
+        m.placeOffsets = from.placeOffsets == null ? null : from.placeOffsets.clone();
+        m.placeSteps = from.placeSteps == null ? null : from.placeSteps.clone();
+        m.placeSlots = from.placeSlots == null ? null : from.placeSlots.clone();
         return m;
     }
 
@@ -215,6 +242,11 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
         out.writeLong(m.lastClosedStep);
         out.writeLong(m.lastReadingProcessingMillis);
         out.writeLong(m.quietTimerMillis);
+        if (layout >= 2) {
+            writeLongs(m.placeOffsets, out);
+            writeLongs(m.placeSteps, out);
+            writeInts(m.placeSlots, out);
+        }
     }
 
     private static void writeStep(StepAccumulator s, DataOutputView out) throws IOException {
@@ -299,6 +331,11 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
         m.lastClosedStep = in.readLong();
         m.lastReadingProcessingMillis = in.readLong();
         m.quietTimerMillis = in.readLong();
+        if (layout >= 2) {
+            m.placeOffsets = readLongs(in);
+            m.placeSteps = readLongs(in);
+            m.placeSlots = readInts(in);
+        }
         return m;
     }
 
@@ -496,13 +533,44 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
     }
 
     /**
-     * Restores this serializer (the layout above is version 1). State written by Flink's POJO serializer of
-     * {@link ZoneMemory} is compatible after migration: the backend reads it with that serializer and writes it
-     * with this one.
+     * Restores this serializer in the layout its state was written in. Versions 2 and 3 are those of the
+     * {@link SimpleTypeSerializerSnapshot} that wrote layout 1 (version 2 with the serializer's class name); 4 is
+     * layout 2. State of layout 1, and state written by Flink's POJO serializer of {@link ZoneMemory}, is compatible
+     * after migration: the backend reads it with the serializer it was written with and writes it with this one.
      */
-    public static final class Snapshot extends SimpleTypeSerializerSnapshot<ZoneMemory> {
+    public static final class Snapshot implements TypeSerializerSnapshot<ZoneMemory> {
+        private static final int LAYOUT_2_VERSION = 4;
+        private int layout = 2;
+
         public Snapshot() {
-            super(() -> INSTANCE);
+        }
+
+        @Override
+        public int getCurrentVersion() {
+            return LAYOUT_2_VERSION;
+        }
+
+        @Override
+        public void writeSnapshot(DataOutputView out) {
+            // the version says the layout
+        }
+
+        @Override
+        public void readSnapshot(int readVersion, DataInputView in, ClassLoader classLoader) throws IOException {
+            switch (readVersion) {
+                case 2 -> {
+                    in.readUTF();
+                    layout = 1;
+                }
+                case 3 -> layout = 1;
+                case LAYOUT_2_VERSION -> layout = 2;
+                default -> throw new IOException("unknown ZoneMemorySerializer snapshot version " + readVersion);
+            }
+        }
+
+        @Override
+        public TypeSerializer<ZoneMemory> restoreSerializer() {
+            return layout == 1 ? LAYOUT_1 : INSTANCE;
         }
 
         @Override
@@ -511,7 +579,11 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
             if (old instanceof PojoSerializerSnapshot) {
                 return TypeSerializerSchemaCompatibility.compatibleAfterMigration();
             }
-            return super.resolveSchemaCompatibility(old);
+            if (old instanceof Snapshot s) {
+                return s.layout == layout ? TypeSerializerSchemaCompatibility.compatibleAsIs()
+                        : TypeSerializerSchemaCompatibility.compatibleAfterMigration();
+            }
+            return TypeSerializerSchemaCompatibility.incompatible();
         }
     }
 }

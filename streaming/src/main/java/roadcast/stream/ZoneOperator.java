@@ -162,6 +162,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient ReadingSchedule schedule;
     private transient MapState<Integer, ZoneMemory> zoneMemory;
     private transient ValueState<String> storedLayout;
+    /** The input partitions' slots and where the schedule rule stands on each ({@link SchedulePartitions}). */
+    private transient ValueState<SchedulePartitions> storedPartitions;
     private transient TypeSerializer<ZoneMemory> memoryCopier;
     private transient TypeSerializer<ZoneState> stateCopier;
     private transient BroadcastState<String, String> versions;
@@ -278,6 +280,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         zoneMemory = getPartitionedState(new MapStateDescriptor<>("network-zones",
                 TypeInformation.of(Integer.class), TypeInformation.of(ZoneMemory.class)));
         storedLayout = getPartitionedState(new ValueStateDescriptor<>("zone-layout", String.class));
+        storedPartitions = getPartitionedState(new ValueStateDescriptor<>("input-partitions",
+                SchedulePartitions.class));
         memoryCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneMemory.class));
         stateCopier = getRuntimeContext().createSerializer(TypeInformation.of(ZoneState.class));
         versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
@@ -327,8 +331,15 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
         expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
+        ReadingSchedule previous = schedule;
         schedule = scheduleGraceMillis > 0
                 ? new ReadingSchedule(layout.observedSizes(), layout.stepMillis(), scheduleGraceMillis) : null;
+        if (previous != null && schedule != null) {
+            // a model switch: the partitions' anchors carry on (the places move with the zones, see migrate)
+            SchedulePartitions carried = new SchedulePartitions();
+            previous.save(carried);
+            schedule.restore(carried);
+        }
         int n = layout.zoneCount();
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
@@ -351,6 +362,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private void ensureZones() throws Exception {
         if (zones != null) {
             return;
+        }
+        SchedulePartitions partitions = storedPartitions.value();
+        if (partitions != null) {
+            // before any reading is read: the zones' place slots name these partitions
+            inputProgress.restore(partitions);
+            if (schedule != null) {
+                schedule.restore(partitions);
+            }
         }
         String stored = storedLayout.value();
         int n = layout.zoneCount();
@@ -389,6 +408,21 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 migrate(old.toArray(new ZoneMemory[0]), stored);
             }
         }
+        attachPlaces();
+    }
+
+    /**
+     * The zones' kept places become the schedule rule's and their place slots the operator's
+     * ({@link #inputSlotOfRow}): learned into from now on, checkpointed with the zones.
+     */
+    private void attachPlaces() {
+        for (int z = 0; z < zones.length; z++) {
+            zones[z].ensurePlaces();
+            inputSlotOfRow[z] = zones[z].placeSlots;
+        }
+        if (schedule != null) {
+            schedule.attach(zones);
+        }
     }
 
     private void resetDirty(int zoneCount, boolean all) {
@@ -403,6 +437,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         Rezoning.Result r = Rezoning.regroup(old, layout, model.version, model::forecaster);
         zones = r.zones();
         resetDirty(zones.length, true);
+        attachPlaces();
         stateMigrations.inc();
         segmentsAdded.inc(r.added().size());
         segmentsRemoved.inc(r.removed().size());
@@ -577,7 +612,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         // Quiet zones close only once the input has stayed empty for QUIET_CONFIRM_MILLIS since the last look.
         boolean inputEmpty = readingsAtQuietCheck == readingsSeen;
         boolean waiting = false;
-        boolean emptyForGrace = readingsAtScheduleLook == readingsSeen && now - scheduleLookAt >= scheduleConfirmMillis();
+        // A timer that fires late (the operator was busy, or stalled: a checkpoint's synchronous part, a GC pause) runs
+        // as a mail ahead of the input queued meanwhile, which the operator could not read: the time it stalled says
+        // nothing about the input, so the empty-input confirmation starts again from now. Counted, it closed a zone
+        // whose last segment's reading, sent on time, was queued behind the stall, and refused it (TOO_LATE).
+        long actual = getProcessingTimeService().getCurrentProcessingTime();
+        boolean stalled = actual - now > scheduleLookMillis();
+        boolean emptyForGrace = !stalled && readingsAtScheduleLook == readingsSeen
+                && now - scheduleLookAt >= scheduleConfirmMillis();
         boolean scheduleWaiting = false;
         for (int z = 0; z < zones.length; z++) {
             ZoneMemory zone = zones[z];
@@ -641,9 +683,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             readingsAtQuietCheck = -1;
         }
         if (scheduleWaiting) {
-            if (readingsAtScheduleLook != readingsSeen) {
+            if (readingsAtScheduleLook != readingsSeen || stalled) {
                 readingsAtScheduleLook = readingsSeen;
-                scheduleLookAt = now;
+                scheduleLookAt = stalled ? actual : now;
             }
             timers.registerProcessingTimeTimer(VoidNamespace.INSTANCE, scheduleLookAt + scheduleConfirmMillis());
         } else {
@@ -902,6 +944,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             dirty[dirtyZones[k]] = false;
         }
         dirtyCount = 0;
+        SchedulePartitions partitions = new SchedulePartitions();
+        inputProgress.save(partitions);
+        if (schedule != null) {
+            schedule.save(partitions);
+        }
+        storedPartitions.update(partitions);
     }
 
     @Override

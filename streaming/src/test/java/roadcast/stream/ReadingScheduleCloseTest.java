@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedTwoInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,20 +77,23 @@ class ReadingScheduleCloseTest {
     /** Step t of zone 0 as the feed sends it, without {@code missing}; processing time follows the feed. */
     static void step(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
                      List<Integer> missing) throws Exception {
-        List<Integer> zone = zone();
-        for (int k = 0; k < zone.size(); k++) {
-            if (missing.contains(k)) {
-                continue;
+        for (int k = 0; k < zone().size(); k++) {
+            if (!missing.contains(k)) {
+                h.setProcessingTime(place(t, k));
+                read(h, t, k);
             }
-            long at = place(t, k);
-            h.setProcessingTime(at);
-            int i = zone.get(k);
-            int row = TRAIN_ROWS + t;
-            ReadingEvent e = ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
-                    city.history.speed()[row][i]);
-            e.appendMillis = at;
-            h.processElement1(new StreamRecord<>(e));
         }
+    }
+
+    /** Zone 0's k-th reading of step t, appended at its place, read now. */
+    static void read(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h, int t,
+                     int k) throws Exception {
+        int i = zone().get(k);
+        int row = TRAIN_ROWS + t;
+        ReadingEvent e = ZoneOperatorStateTest.reading(layout, i, city.history.epochMillis(row),
+                city.history.speed()[row][i]);
+        e.appendMillis = place(t, k);
+        h.processElement1(new StreamRecord<>(e));
     }
 
     /** Opens the operator and feeds step 0, the job's first: it shows each segment's place. */
@@ -99,6 +103,14 @@ class ReadingScheduleCloseTest {
         h.open();
         step(h, 0, List.of());
         runTo(h, place(0, 5) + 2 * QUIET);
+    }
+
+    /** The job's first step, then step 1 whole: every segment's place is known from step 1 on. */
+    static void placesKnown(KeyedTwoInputStreamOperatorTestHarness<Integer, ReadingEvent, String, IssuedForecast> h)
+            throws Exception {
+        firstStep(h);
+        step(h, 1, List.of());
+        runTo(h, place(1, 5) + 2 * QUIET);
     }
 
     /** Lets processing time run to {@code until} in steps of 5 ms (the quiet confirmation's window). */
@@ -143,9 +155,7 @@ class ReadingScheduleCloseTest {
     @Test
     void aSegmentMissingFromItsPlaceCostsItsZoneTheGrace() throws Exception {
         try (var h = harness(GRACE)) {
-            firstStep(h);
-            step(h, 1, List.of());
-            runTo(h, place(1, 5) + 2 * QUIET);
+            placesKnown(h);
             long before = refused(h);
             // the second segment misses step 2: read past by the readings after the pause, not by the pause
             step(h, 2, List.of(1));
@@ -179,6 +189,80 @@ class ReadingScheduleCloseTest {
             runTo(h, place(2, 5) + 2 * QUIET);
             assertEquals(6, forecastsOf(h, 2));
             assertEquals(before, refused(h), "the returning sensor's reading is accepted");
+        }
+    }
+
+    /**
+     * The operator stalls (a checkpoint's synchronous part, a GC pause) from before the zone's last segment's place
+     * to well past it plus the grace and the quiet period. The timers due in the stall fire when it ends, as mails
+     * ahead of the input queued meanwhile: the last reading, sent on time, waits behind them. The stall is no
+     * evidence that the input was empty, so the zone must not close before that reading is read. It did (the
+     * confirmation counted the stall as empty input) and the reading was refused as TOO_LATE.
+     */
+    @Test
+    void aStallOfTheOperatorIsNotAnEmptyInput() throws Exception {
+        try (var h = harness(GRACE)) {
+            placesKnown(h);
+            long before = refused(h);
+            step(h, 2, List.of(5));
+            // one jump of processing time: every timer due in the stall fires late, in order, before the input
+            h.setProcessingTime(place(2, 5) + GRACE + 2 * QUIET);
+            assertEquals(0, forecastsOf(h, 2), "closed in the stall, before the reading queued behind it was read");
+            read(h, 2, 5); // the last reading, appended at its place, read after the stall
+            assertEquals(6, forecastsOf(h, 2), "closes complete at the reading queued behind the stall");
+            assertEquals(before, refused(h), "nothing refused");
+        }
+    }
+
+    /**
+     * The places are checkpointed: a job restored between steps closes its first step after the restore by the
+     * schedule (the pause closes nothing), not by the quiet close of a job's first step. Before the places were kept
+     * in the zones' state the restored job refused the three readings after the pause, as in the job's first step.
+     */
+    @Test
+    void thePlacesSurviveARestoreBetweenSteps() throws Exception {
+        OperatorSubtaskState checkpoint;
+        long before;
+        try (var h = harness(GRACE)) {
+            placesKnown(h);
+            before = refused(h);
+            checkpoint = h.snapshot(1, h.getProcessingTime());
+        }
+        try (var h = harness(GRACE)) {
+            h.setProcessingTime(place(2, 0) - 1000);
+            h.initializeState(checkpoint);
+            h.open();
+            step(h, 2, List.of());
+            assertEquals(6, forecastsOf(h, 2), "the restored job's first step closes complete at its last reading");
+            runTo(h, place(2, 5) + 2 * QUIET);
+            assertEquals(0, refused(h), "nothing refused after the restore (" + before + " in the job's first step)");
+        }
+    }
+
+    /**
+     * A job restored in the middle of a step (after the readings before the pause) goes on measuring that step's
+     * places from its first reading (the partition's anchor is checkpointed too): the replayed readings after the
+     * pause are not refused, and the next step, with a segment missing before the pause, still closes by the places.
+     */
+    @Test
+    void aRestoreInTheMiddleOfAStepKeepsItsAnchor() throws Exception {
+        OperatorSubtaskState checkpoint;
+        try (var h = harness(GRACE)) {
+            placesKnown(h);
+            step(h, 2, List.of(3, 4, 5));
+            checkpoint = h.snapshot(1, h.getProcessingTime());
+        }
+        try (var h = harness(GRACE)) {
+            h.setProcessingTime(place(2, 2) + 10);
+            h.initializeState(checkpoint);
+            h.open();
+            step(h, 2, List.of(0, 1, 2));
+            assertEquals(6, forecastsOf(h, 2), "the step restored midway closes complete at its last reading");
+            runTo(h, place(2, 5) + 2 * QUIET);
+            step(h, 3, List.of(1));
+            runTo(h, place(3, 5) + GRACE);
+            assertEquals(6, forecastsOf(h, 3), "closed within the grace after its last reading, the missing imputed");
+            assertEquals(0, refused(h), "nothing refused after the restore");
         }
     }
 }

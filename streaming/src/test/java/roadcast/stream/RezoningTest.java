@@ -24,6 +24,9 @@ class RezoningTest {
         ZoneMemory z1 = ZoneMemory.fresh(new String[] {"d", "e"});
         z0.tracks[1].recent0 = 41.0; // b
         z1.tracks[0].recent0 = 52.0; // d
+        z1.placeOffsets[0] = 41_250; // d's place in the step (the schedule close rule), on input slot 1
+        z1.placeSteps[0] = T0 - STEP;
+        z1.placeSlots[0] = 2;
         z0.lastClosedStep = T0 - STEP;
         z1.lastClosedStep = T0 - 2 * STEP;
         StepAccumulator s0 = z0.open(T0, 3);
@@ -50,6 +53,10 @@ class RezoningTest {
         assertEquals(52.0, n0.tracks[0].recent0);
         assertEquals(41.0, n0.tracks[1].recent0);
         assertTrue(Double.isNaN(n0.tracks[2].recent0), "an added segment starts with a fresh track");
+        assertEquals(41_250, n0.placeOffsets[0], "d keeps its place in the step");
+        assertEquals(T0 - STEP, n0.placeSteps[0]);
+        assertEquals(2, n0.placeSlots[0]);
+        assertEquals(Long.MIN_VALUE, n0.placeSteps[2], "an added segment has no place yet");
         assertSame(z0.tracks[0], r.zones()[1].tracks[0], "a's track went to zone 1");
         assertEquals(T0 - STEP, n0.lastClosedStep, "the newest step closed by any source zone");
         assertEquals("v2", n0.modelVersion);

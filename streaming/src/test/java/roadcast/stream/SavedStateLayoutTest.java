@@ -111,6 +111,9 @@ class SavedStateLayoutTest {
                 // read through JSON so that this class also compiles on the commit that writes the fixture
                 ObjectNode now = (ObjectNode) JSON.readTree(JSON.writeValueAsString(zones.get(z)));
                 assertEquals(NullNode.instance, now.remove("fusionTracks"), "fusion tracks in state written before them");
+                for (String place : new String[] {"placeOffsets", "placeSteps", "placeSlots"}) {
+                    assertEquals(NullNode.instance, now.remove(place), "schedule places in state written before them");
+                }
                 for (JsonNode s : now.get("openSteps")) {
                     assertEquals(NullNode.instance, ((ObjectNode) s).remove("sources"),
                             "per-source cells in state written before them");

@@ -1,6 +1,7 @@
 package roadcast.stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
@@ -65,6 +67,9 @@ class ZoneMemorySerializerTest {
         m.lastClosedStep = 1_700_000_300_000L;
         m.lastReadingProcessingMillis = 1_800_000_000_000L;
         m.quietTimerMillis = Long.MIN_VALUE;
+        m.placeOffsets[0] = 41_250;
+        m.placeSteps[0] = 1_700_000_600_000L;
+        m.placeSlots[0] = 2;
         return m;
     }
 
@@ -128,6 +133,9 @@ class ZoneMemorySerializerTest {
         m.state.latent[0]++;
         m.state.residual[0]++;
         m.state.imputed[0] = !m.state.imputed[0];
+        m.placeOffsets[0]++;
+        m.placeSteps[0]++;
+        m.placeSlots[0]++;
         assertEquals(before, fields(copy));
         assertEquals(fields(copy), fields(ZoneMemorySerializer.INSTANCE.copy(copy)));
         assertEquals(fields(new ZoneMemory()), fields(ZoneMemorySerializer.INSTANCE.copy(new ZoneMemory())),
@@ -143,5 +151,37 @@ class ZoneMemorySerializerTest {
         assertTrue(fromPojo.isCompatibleAfterMigration(), fromPojo.toString());
         assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration()
                 .resolveSchemaCompatibility(ZoneMemorySerializer.INSTANCE.snapshotConfiguration()).isCompatibleAsIs());
+    }
+
+    /**
+     * State written before the places were kept (layout 1, by the simple snapshot of version 3) is read by the
+     * layout-1 serializer and migrated: its zones come back without places (the schedule learns them again), every
+     * other field as written.
+     */
+    @Test
+    void layoutOneStateIsReadWithoutPlacesAndMigrated() throws IOException {
+        ZoneMemory m = full();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ZoneMemorySerializer.LAYOUT_1.serialize(m, out);
+        ZoneMemory back = ZoneMemorySerializer.LAYOUT_1.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
+        assertNull(back.placeOffsets);
+        m.placeOffsets = null;
+        m.placeSteps = null;
+        m.placeSlots = null;
+        assertEquals(fields(m), fields(back));
+
+        ZoneMemorySerializer.Snapshot old = new ZoneMemorySerializer.Snapshot();
+        old.readSnapshot(3, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
+        assertSame(ZoneMemorySerializer.LAYOUT_1, old.restoreSerializer());
+        assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
+                .isCompatibleAfterMigration());
+        assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().getCurrentVersion() > 3);
+    }
+
+    /** The partitions' schedule state is written by Flink's POJO serializer (versioned, evolves), not by Kryo. */
+    @Test
+    void inputPartitionsAreAFlinkPojo() {
+        assertTrue(TypeInformation.of(SchedulePartitions.class) instanceof PojoTypeInfo,
+                TypeInformation.of(SchedulePartitions.class).toString());
     }
 }
