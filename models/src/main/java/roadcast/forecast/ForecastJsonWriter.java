@@ -87,7 +87,7 @@ public final class ForecastJsonWriter {
     private byte[][] levels = new byte[16][];
 
     /** The forecast as ForecastJson bytes (a new array; the writer's buffer is reused). */
-    public byte[] toBytes(Forecast f) {
+    public byte[] toBytes(ForecastValues f) {
         // Everything but the numbers comes as ready-made bytes, so the record's longest possible length is known up
         // front: one capacity check per record, then buffer and position stay in locals (a check and a field write
         // per part made the writer twice as slow; see PublishCostBenchmark).
@@ -95,23 +95,22 @@ public final class ForecastJsonWriter {
         byte[] escapedId = plain(id) ? null : quoted(id);
         byte[] issuedAt = issuedAt(f.issuedAt());
         byte[] version = modelVersion(f.modelVersion());
-        byte[] horizons = horizons(f.horizonsMin());
-        String[] level = f.level();
-        if (levels.length < level.length) {
-            levels = new byte[level.length][];
+        int[] horizonsMin = f.horizonsMin();
+        byte[] horizonsJson = horizons(horizonsMin);
+        int horizons = horizonsMin.length;
+        if (levels.length < horizons) {
+            levels = new byte[horizons][];
         }
         int levelBytes = 0;
-        for (int h = 0; h < level.length; h++) {
-            byte[] json = level[h] == null ? NULL : level(level[h]);
+        for (int h = 0; h < horizons; h++) {
+            String level = f.level(h);
+            byte[] json = level == null ? NULL : level(level);
             levels[h] = json;
             levelBytes += json.length + 1;
         }
-        double[] speed = f.speed();
-        double[] lower = f.lower();
-        double[] upper = f.upper();
-        int numbers = 2 + speed.length + lower.length + upper.length;
+        int numbers = 2 + 3 * horizons;
         int idBytes = escapedId == null ? id.length() + 2 : escapedId.length;
-        ensure(FRAME_BYTES + idBytes + issuedAt.length + version.length + horizons.length + levelBytes
+        ensure(FRAME_BYTES + idBytes + issuedAt.length + version.length + horizonsJson.length + levelBytes
                 + numbers * MAX_NUMBER_BYTES);
         byte[] buf = buffer;
         int pos = put(buf, 0, SEGMENT);
@@ -129,19 +128,31 @@ public final class ForecastJsonWriter {
         } else {
             pos = put(buf, pos, OBSERVED);
         }
-        pos = put(buf, pos, horizons);
-        pos = numbers(buf, put(buf, pos, SPEED), speed);
-        pos = put(buf, pos, LEVEL);
-        for (int h = 0; h < level.length; h++) {
-            if (h > 0) {
-                buf[pos++] = ',';
-            }
-            pos = put(buf, pos, levels[h]);
+        pos = put(buf, pos, horizonsJson);
+        pos = put(buf, pos, SPEED);
+        for (int h = 0; h < horizons; h++) {
+            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.speed(h));
         }
-        pos = numbers(buf, put(buf, pos, LOWER), lower);
-        pos = numbers(buf, put(buf, pos, UPPER), upper);
+        pos = put(buf, pos, LEVEL);
+        for (int h = 0; h < horizons; h++) {
+            pos = put(buf, h > 0 ? comma(buf, pos) : pos, levels[h]);
+        }
+        pos = put(buf, pos, LOWER);
+        for (int h = 0; h < horizons; h++) {
+            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.lower(h));
+        }
+        pos = put(buf, pos, UPPER);
+        for (int h = 0; h < horizons; h++) {
+            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.upper(h));
+        }
         pos = put(buf, pos, END);
         return Arrays.copyOf(buf, pos);
+    }
+
+    /** A comma at {@code buf[pos]}; returns the position after it. */
+    private static int comma(byte[] buf, int pos) {
+        buf[pos] = ',';
+        return pos + 1;
     }
 
     /** {@code src} at {@code buf[pos]}; returns the position after it. */
@@ -222,17 +233,6 @@ public final class ForecastJsonWriter {
             levelJson[free] = json;
         }
         return json;
-    }
-
-    /** The values, comma-separated, at {@code buf[pos]}: room for {@link #MAX_NUMBER_BYTES} each is there. */
-    private static int numbers(byte[] buf, int pos, double[] values) {
-        for (int h = 0; h < values.length; h++) {
-            if (h > 0) {
-                buf[pos++] = ',';
-            }
-            pos = number(buf, pos, values[h]);
-        }
-        return pos;
     }
 
     /** One value: null for NaN, two decimals in the fixed range, else the shortest round-trip text. */
