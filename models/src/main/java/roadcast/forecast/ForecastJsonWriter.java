@@ -92,7 +92,8 @@ public final class ForecastJsonWriter {
         // front: one capacity check per record, then buffer and position stay in locals (a check and a field write
         // per part made the writer twice as slow; see PublishCostBenchmark).
         String id = f.segment();
-        byte[] escapedId = plain(id) ? null : quoted(id);
+        byte[] idJson = f.segmentJson();
+        byte[] escapedId = idJson != null ? idJson : plain(id) ? null : quoted(id);
         byte[] issuedAt = issuedAt(f.issuedAt());
         byte[] version = modelVersion(f.modelVersion());
         int[] horizonsMin = f.horizonsMin();
@@ -292,7 +293,8 @@ public final class ForecastJsonWriter {
         return bits | text.length() << 24;
     }
 
-    private static byte[] quoted(String s) {
+    /** {@code s} as a quoted JSON string in UTF-8. */
+    static byte[] quoted(String s) {
         byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(s);
         byte[] out = new byte[escaped.length + 2];
         out[0] = '"';

@@ -41,6 +41,14 @@ public interface ForecastValues {
         return segment().getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The segment id as a quoted JSON string, or null for the writer to make it: a zone's issue keeps its segments'
+     * ready-made (one copy of bytes per forecast instead of a scan and a copy of chars). Callers must not change it.
+     */
+    default byte[] segmentJson() {
+        return null;
+    }
+
     /** These values as a {@link Forecast} record (new arrays). */
     default Forecast toForecast() {
         int horizons = horizonsMin().length;

@@ -69,9 +69,9 @@ public final class ZoneIssue {
     }
 
     /**
-     * What every forecast of one zone shares from step to step under one model: the segments' ids (and Kafka keys),
-     * road classes and free-flow speeds, the model's version, horizons, grader and level holds. Made once per zone
-     * and model, not per step.
+     * What every forecast of one zone shares from step to step under one model: the segments' ids (and their Kafka
+     * keys and JSON strings), road classes and free-flow speeds, the model's version, horizons, grader and level
+     * holds. Made once per zone and model, not per step.
      */
     public static final class Layout {
 
@@ -83,6 +83,7 @@ public final class ZoneIssue {
         final double[] holds;
         final String[] ids;
         final byte[][] keys;
+        final byte[][] idJson;
         final RoadClass[] roadClass;
         final double[] freeFlow;
 
@@ -96,6 +97,7 @@ public final class ZoneIssue {
             this.holds = model.levelHold();
             this.ids = new String[n];
             this.keys = new byte[n][];
+            this.idJson = new byte[n][];
             this.roadClass = new RoadClass[n];
             this.freeFlow = new double[n];
             for (int i = 0; i < n; i++) {
@@ -103,6 +105,7 @@ public final class ZoneIssue {
                 Segment segment = model.network().segment(s);
                 ids[i] = segment.id();
                 keys[i] = segment.id().getBytes(StandardCharsets.UTF_8);
+                idJson[i] = ForecastJsonWriter.quoted(segment.id());
                 roadClass[i] = segment.roadClass();
                 freeFlow[i] = model.freeFlowSpeed(s);
             }
@@ -132,6 +135,11 @@ public final class ZoneIssue {
         @Override
         public byte[] segmentKey() {
             return issue.layout.keys[i];
+        }
+
+        @Override
+        public byte[] segmentJson() {
+            return issue.layout.idJson[i];
         }
 
         @Override
