@@ -132,28 +132,34 @@ public final class ForecastJsonWriter {
         pos = put(buf, pos, horizonsJson);
         pos = put(buf, pos, SPEED);
         for (int h = 0; h < horizons; h++) {
-            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.speed(h));
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            pos = number(buf, pos, f.speed(h));
         }
         pos = put(buf, pos, LEVEL);
         for (int h = 0; h < horizons; h++) {
-            pos = put(buf, h > 0 ? comma(buf, pos) : pos, levels[h]);
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            pos = put(buf, pos, levels[h]);
         }
         pos = put(buf, pos, LOWER);
         for (int h = 0; h < horizons; h++) {
-            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.lower(h));
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            pos = number(buf, pos, f.lower(h));
         }
         pos = put(buf, pos, UPPER);
         for (int h = 0; h < horizons; h++) {
-            pos = number(buf, h > 0 ? comma(buf, pos) : pos, f.upper(h));
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            pos = number(buf, pos, f.upper(h));
         }
         pos = put(buf, pos, END);
         return Arrays.copyOf(buf, pos);
-    }
-
-    /** A comma at {@code buf[pos]}; returns the position after it. */
-    private static int comma(byte[] buf, int pos) {
-        buf[pos] = ',';
-        return pos + 1;
     }
 
     /** {@code src} at {@code buf[pos]}; returns the position after it. */
