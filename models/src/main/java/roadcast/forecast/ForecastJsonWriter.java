@@ -131,12 +131,7 @@ public final class ForecastJsonWriter {
         }
         pos = put(buf, pos, horizonsJson);
         pos = put(buf, pos, SPEED);
-        for (int h = 0; h < horizons; h++) {
-            if (h > 0) {
-                buf[pos++] = ',';
-            }
-            pos = number(buf, pos, f.speed(h));
-        }
+        pos = numbers(buf, pos, f, horizons, SPEEDS);
         pos = put(buf, pos, LEVEL);
         for (int h = 0; h < horizons; h++) {
             if (h > 0) {
@@ -145,19 +140,9 @@ public final class ForecastJsonWriter {
             pos = put(buf, pos, levels[h]);
         }
         pos = put(buf, pos, LOWER);
-        for (int h = 0; h < horizons; h++) {
-            if (h > 0) {
-                buf[pos++] = ',';
-            }
-            pos = number(buf, pos, f.lower(h));
-        }
+        pos = numbers(buf, pos, f, horizons, LOWERS);
         pos = put(buf, pos, UPPER);
-        for (int h = 0; h < horizons; h++) {
-            if (h > 0) {
-                buf[pos++] = ',';
-            }
-            pos = number(buf, pos, f.upper(h));
-        }
+        pos = numbers(buf, pos, f, horizons, UPPERS);
         pos = put(buf, pos, END);
         return Arrays.copyOf(buf, pos);
     }
@@ -240,6 +225,23 @@ public final class ForecastJsonWriter {
             levelJson[free] = json;
         }
         return json;
+    }
+
+    /** Which numbers {@link #numbers} writes. */
+    private static final int SPEEDS = 0;
+    private static final int LOWERS = 1;
+    private static final int UPPERS = 2;
+
+    /** The forecast's speeds, lower or upper edges ({@code part}), comma-separated, at {@code buf[pos]}. */
+    private static int numbers(byte[] buf, int pos, ForecastValues f, int horizons, int part) {
+        for (int h = 0; h < horizons; h++) {
+            if (h > 0) {
+                buf[pos++] = ',';
+            }
+            double v = part == SPEEDS ? f.speed(h) : part == LOWERS ? f.lower(h) : f.upper(h);
+            pos = number(buf, pos, v);
+        }
+        return pos;
     }
 
     /** One value: null for NaN, two decimals in the fixed range, else the shortest round-trip text. */

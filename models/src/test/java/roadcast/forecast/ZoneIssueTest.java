@@ -12,15 +12,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-import roadcast.clean.CredibilityRules;
 import roadcast.congestion.CongestionGrader;
 import roadcast.congestion.CongestionLevel;
 import roadcast.congestion.LevelHold;
-import roadcast.fit.ManifoldTrainer;
-import roadcast.fit.ProgressListener;
-import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
-import roadcast.history.SpeedUnit;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 import roadcast.network.Segment;
@@ -36,9 +31,7 @@ class ZoneIssueTest {
     @Test
     void everySegmentEncodesToTheBytesOfItsRecordAndStaysAfterTheBufferIsReused() {
         SyntheticCity city = SyntheticCity.generate(30, 2 * 288 + 60, 3, 7);
-        ManifoldModel model = ManifoldTrainer.fit(city.history().rows(0, 2 * 288), city.network(),
-                TrainingConfig.defaults("s", "p", CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1),
-                ProgressListener.NONE).withVersion("v0007-20260101T000000");
+        ManifoldModel model = ForecastsTest.trained(city);
         NetworkForecaster forecaster = new NetworkForecaster(model);
         NetworkForecast out = forecaster.newForecast();
         SpeedHistory h = city.history();
