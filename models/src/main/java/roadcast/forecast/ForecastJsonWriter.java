@@ -72,9 +72,15 @@ public final class ForecastJsonWriter {
 
     private byte[] buffer = new byte[1024];
 
-    /** Every forecast of a step shares its issue time and model: their JSON strings are made once per change. */
-    private long issuedAtMillis = Long.MIN_VALUE;
-    private byte[] issuedAtJson;
+    /**
+     * Every forecast of a step shares its issue time and model: their JSON strings are made once. The last few issue
+     * times are kept, not one: zones that wait for the quiet period close while the next step's zones do, so the
+     * zone thread's forecasts can alternate between issue times, and with one entry formatting an {@link Instant}
+     * was 9 of 215 zone-thread samples in a bench-stream profile (README, issue 12, eleventh pass).
+     */
+    private final long[] issuedAtMillis = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    private final byte[][] issuedAtJson = new byte[4][];
+    private int issuedAtNext;
     private String modelVersion;
     private int[] horizonsMin;
     private byte[] horizonsJson;
@@ -175,11 +181,16 @@ public final class ForecastJsonWriter {
     }
 
     private byte[] issuedAt(long millis) {
-        if (millis != issuedAtMillis) {
-            issuedAtMillis = millis;
-            issuedAtJson = quoted(Instant.ofEpochMilli(millis).toString());
+        for (int k = 0; k < issuedAtMillis.length; k++) {
+            if (issuedAtMillis[k] == millis) {
+                return issuedAtJson[k];
+            }
         }
-        return issuedAtJson;
+        int k = issuedAtNext;
+        issuedAtNext = (k + 1) % issuedAtMillis.length;
+        issuedAtMillis[k] = millis;
+        issuedAtJson[k] = quoted(Instant.ofEpochMilli(millis).toString());
+        return issuedAtJson[k];
     }
 
     /** {@code ,"horizonsMin":[5,...,60} of the model's horizons (the same array contents in every forecast). */
