@@ -21,7 +21,7 @@ package roadcast.forecast;
  */
 public record Forecast(String segment, long issuedAt, String modelVersion, double observedSpeed, boolean imputed,
                        int[] horizonsMin, double[] speed, String[] level, double[] lower, double[] upper,
-                       String coverage, double estimatedSpeed) {
+                       String coverage, double estimatedSpeed) implements ForecastValues {
 
     /** Coverage of a segment with a speed history. */
     public static final String OBSERVED = "observed";
@@ -42,7 +42,34 @@ public record Forecast(String segment, long issuedAt, String modelVersion, doubl
                 OBSERVED, Double.NaN);
     }
 
+    @Override
     public boolean extended() {
         return EXTENDED.equals(coverage);
+    }
+
+    @Override
+    public double speed(int h) {
+        return speed[h];
+    }
+
+    @Override
+    public double lower(int h) {
+        return lower[h];
+    }
+
+    @Override
+    public double upper(int h) {
+        return upper[h];
+    }
+
+    @Override
+    public String level(int h) {
+        return level[h];
+    }
+
+    /** This record itself (its arrays are the record's). */
+    @Override
+    public Forecast toForecast() {
+        return this;
     }
 }

@@ -72,9 +72,15 @@ public final class ForecastJsonWriter {
 
     private byte[] buffer = new byte[1024];
 
-    /** Every forecast of a step shares its issue time and model: their JSON strings are made once per change. */
-    private long issuedAtMillis = Long.MIN_VALUE;
-    private byte[] issuedAtJson;
+    /**
+     * Every forecast of a step shares its issue time and model: their JSON strings are made once. The last few issue
+     * times are kept, not one: zones that wait for the quiet period close while the next step's zones do, so the
+     * zone thread's forecasts can alternate between issue times, and with one entry formatting an {@link Instant}
+     * was 9 of 215 zone-thread samples in a bench-stream profile (README, issue 12, eleventh pass).
+     */
+    private final long[] issuedAtMillis = {Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE, Long.MIN_VALUE};
+    private final byte[][] issuedAtJson = new byte[4][];
+    private int issuedAtNext;
     private String modelVersion;
     private int[] horizonsMin;
     private byte[] horizonsJson;
@@ -87,31 +93,31 @@ public final class ForecastJsonWriter {
     private byte[][] levels = new byte[16][];
 
     /** The forecast as ForecastJson bytes (a new array; the writer's buffer is reused). */
-    public byte[] toBytes(Forecast f) {
+    public byte[] toBytes(ForecastValues f) {
         // Everything but the numbers comes as ready-made bytes, so the record's longest possible length is known up
         // front: one capacity check per record, then buffer and position stay in locals (a check and a field write
         // per part made the writer twice as slow; see PublishCostBenchmark).
         String id = f.segment();
-        byte[] escapedId = plain(id) ? null : quoted(id);
+        byte[] idJson = f.segmentJson();
+        byte[] escapedId = idJson != null ? idJson : plain(id) ? null : quoted(id);
         byte[] issuedAt = issuedAt(f.issuedAt());
         byte[] version = modelVersion(f.modelVersion());
-        byte[] horizons = horizons(f.horizonsMin());
-        String[] level = f.level();
-        if (levels.length < level.length) {
-            levels = new byte[level.length][];
+        int[] horizonsMin = f.horizonsMin();
+        byte[] horizonsJson = horizons(horizonsMin);
+        int horizons = horizonsMin.length;
+        if (levels.length < horizons) {
+            levels = new byte[horizons][];
         }
         int levelBytes = 0;
-        for (int h = 0; h < level.length; h++) {
-            byte[] json = level[h] == null ? NULL : level(level[h]);
+        for (int h = 0; h < horizons; h++) {
+            String level = f.level(h);
+            byte[] json = level == null ? NULL : level(level);
             levels[h] = json;
             levelBytes += json.length + 1;
         }
-        double[] speed = f.speed();
-        double[] lower = f.lower();
-        double[] upper = f.upper();
-        int numbers = 2 + speed.length + lower.length + upper.length;
+        int numbers = 2 + 3 * horizons;
         int idBytes = escapedId == null ? id.length() + 2 : escapedId.length;
-        ensure(FRAME_BYTES + idBytes + issuedAt.length + version.length + horizons.length + levelBytes
+        ensure(FRAME_BYTES + idBytes + issuedAt.length + version.length + horizonsJson.length + levelBytes
                 + numbers * MAX_NUMBER_BYTES);
         byte[] buf = buffer;
         int pos = put(buf, 0, SEGMENT);
@@ -129,17 +135,20 @@ public final class ForecastJsonWriter {
         } else {
             pos = put(buf, pos, OBSERVED);
         }
-        pos = put(buf, pos, horizons);
-        pos = numbers(buf, put(buf, pos, SPEED), speed);
+        pos = put(buf, pos, horizonsJson);
+        pos = put(buf, pos, SPEED);
+        pos = numbers(buf, pos, f, horizons, SPEEDS);
         pos = put(buf, pos, LEVEL);
-        for (int h = 0; h < level.length; h++) {
+        for (int h = 0; h < horizons; h++) {
             if (h > 0) {
                 buf[pos++] = ',';
             }
             pos = put(buf, pos, levels[h]);
         }
-        pos = numbers(buf, put(buf, pos, LOWER), lower);
-        pos = numbers(buf, put(buf, pos, UPPER), upper);
+        pos = put(buf, pos, LOWER);
+        pos = numbers(buf, pos, f, horizons, LOWERS);
+        pos = put(buf, pos, UPPER);
+        pos = numbers(buf, pos, f, horizons, UPPERS);
         pos = put(buf, pos, END);
         return Arrays.copyOf(buf, pos);
     }
@@ -172,11 +181,16 @@ public final class ForecastJsonWriter {
     }
 
     private byte[] issuedAt(long millis) {
-        if (millis != issuedAtMillis) {
-            issuedAtMillis = millis;
-            issuedAtJson = quoted(Instant.ofEpochMilli(millis).toString());
+        for (int k = 0; k < issuedAtMillis.length; k++) {
+            if (issuedAtMillis[k] == millis) {
+                return issuedAtJson[k];
+            }
         }
-        return issuedAtJson;
+        int k = issuedAtNext;
+        issuedAtNext = (k + 1) % issuedAtMillis.length;
+        issuedAtMillis[k] = millis;
+        issuedAtJson[k] = quoted(Instant.ofEpochMilli(millis).toString());
+        return issuedAtJson[k];
     }
 
     /** {@code ,"horizonsMin":[5,...,60} of the model's horizons (the same array contents in every forecast). */
@@ -224,13 +238,19 @@ public final class ForecastJsonWriter {
         return json;
     }
 
-    /** The values, comma-separated, at {@code buf[pos]}: room for {@link #MAX_NUMBER_BYTES} each is there. */
-    private static int numbers(byte[] buf, int pos, double[] values) {
-        for (int h = 0; h < values.length; h++) {
+    /** Which numbers {@link #numbers} writes. */
+    private static final int SPEEDS = 0;
+    private static final int LOWERS = 1;
+    private static final int UPPERS = 2;
+
+    /** The forecast's speeds, lower or upper edges ({@code part}), comma-separated, at {@code buf[pos]}. */
+    private static int numbers(byte[] buf, int pos, ForecastValues f, int horizons, int part) {
+        for (int h = 0; h < horizons; h++) {
             if (h > 0) {
                 buf[pos++] = ',';
             }
-            pos = number(buf, pos, values[h]);
+            double v = part == SPEEDS ? f.speed(h) : part == LOWERS ? f.lower(h) : f.upper(h);
+            pos = number(buf, pos, v);
         }
         return pos;
     }
@@ -292,7 +312,8 @@ public final class ForecastJsonWriter {
         return bits | text.length() << 24;
     }
 
-    private static byte[] quoted(String s) {
+    /** {@code s} as a quoted JSON string in UTF-8. */
+    static byte[] quoted(String s) {
         byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(s);
         byte[] out = new byte[escaped.length + 2];
         out[0] = '"';

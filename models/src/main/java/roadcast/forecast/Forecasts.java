@@ -29,46 +29,15 @@ public final class Forecasts {
      *         of each horizon from the kernel's nowcast and band) are null where no grade applies
      */
     public static List<Forecast> toRecords(ManifoldModel model, int zone, ZoneForecast forecast, float[] observed) {
-        ZoneModel zm = model.zone(zone);
-        int n = zm.size();
-        if (forecast.segments() != n || (observed != null && observed.length != n)) {
-            throw new IllegalArgumentException("zone " + zone + " has " + n + " segments, got a forecast of "
-                    + forecast.segments() + (observed == null ? "" : " and " + observed.length + " observed speeds"));
-        }
-        // A copy of the model's horizons (horizonsMin() clones), shared by every record of this call: the same values
-        // in each, and no consumer changes a record's arrays (one array less per record on the forecast thread).
-        int[] horizonsMin = model.horizonsMin();
-        int horizons = horizonsMin.length;
-        CongestionGrader grader = CongestionGrader.of(model.unit());
-        RoadNetwork network = model.network();
-        String version = model.version();
-        double[][] speeds = forecast.speed;
-        double[][] lowers = forecast.lower;
-        double[][] uppers = forecast.upper;
-        double[] holds = model.levelHold();
-        // An array, not a growing list: the stream calls this for every zone at every step.
-        Forecast[] out = new Forecast[n];
-        for (int i = 0; i < n; i++) {
-            int s = zm.segment(i);
-            Segment segment = network.segment(s);
-            RoadClass roadClass = segment.roadClass();
-            double freeFlow = model.freeFlowSpeed(s);
-            double[] speed = new double[horizons];
-            double[] lower = new double[horizons];
-            double[] upper = new double[horizons];
-            String[] level = new String[horizons];
-            for (int h = 0; h < horizons; h++) {
-                double v = speeds[h][i];
-                speed[h] = v;
-                lower[h] = lowers[h][i];
-                upper[h] = uppers[h][i];
-                CongestionLevel l = LevelHold.level(grader, roadClass, freeFlow, forecast.now[i], v, lower[h],
-                        upper[h], holds[h]);
-                level[h] = l == null ? null : l.wireName();
-            }
-            double seen = observed == null ? Double.NaN : observed[i];
-            out[i] = new Forecast(segment.id(), forecast.issuedAtMillis, version, seen, forecast.imputed[i],
-                    horizonsMin, speed, level, lower, upper);
+        return toRecords(new ZoneIssue(new ZoneIssue.Layout(model, zone), forecast, observed));
+    }
+
+    /** The records of a zone's issue, in zone-local order (the values the stream encodes without them). */
+    public static List<Forecast> toRecords(ZoneIssue issue) {
+        // An array, not a growing list: the backtest calls this for every zone at every step.
+        Forecast[] out = new Forecast[issue.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = issue.segment(i).toForecast();
         }
         return Arrays.asList(out);
     }

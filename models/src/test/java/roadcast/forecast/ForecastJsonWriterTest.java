@@ -165,4 +165,18 @@ class ForecastJsonWriterTest {
         assertTrue(text.contains("\"speed\":[62.5,62,0,-1.24,0.05,8]"), text);
         assertTrue(text.contains("\"lower\":[null,1.0E300,0,100.1,12.35,0]"), text);
     }
+
+    /** The writer keeps a few issue times' strings: records alternating among more of them still get their own. */
+    @Test
+    void writesEachRecordsOwnIssueTimeWhenIssueTimesAlternate() {
+        ForecastJsonWriter writer = new ForecastJsonWriter();
+        long step = 300_000L;
+        for (int r = 0; r < 40; r++) {
+            long issuedAt = 1_700_000_100_000L + (r * 7 % 6) * step; // six times, in changing order
+            Forecast f = new Forecast("s" + r, issuedAt, "v", 50.0, false, new int[] {5}, new double[] {50},
+                    new String[] {"free"}, new double[] {45}, new double[] {55});
+            String text = new String(writer.toBytes(f), StandardCharsets.UTF_8);
+            assertTrue(text.contains("\"issuedAt\":\"" + java.time.Instant.ofEpochMilli(issuedAt) + "\","), text);
+        }
+    }
 }

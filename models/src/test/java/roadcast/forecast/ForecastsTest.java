@@ -21,12 +21,17 @@ import roadcast.testdata.SyntheticCity;
 
 class ForecastsTest {
 
+    /** A model of the city's first two days, version v0007. */
+    static ManifoldModel trained(SyntheticCity city) {
+        return ManifoldTrainer.fit(city.history().rows(0, 2 * 288), city.network(),
+                TrainingConfig.defaults("s", "p", CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1),
+                ProgressListener.NONE).withVersion("v0007-20260101T000000");
+    }
+
     @Test
     void recordsCarryKernelOutputLevelsAndObservations() {
         SyntheticCity city = SyntheticCity.generate(12, 2 * 288 + 10, 2, 4);
-        ManifoldModel model = ManifoldTrainer.fit(city.history().rows(0, 2 * 288), city.network(),
-                TrainingConfig.defaults("s", "p", CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1),
-                ProgressListener.NONE).withVersion("v0007-20260101T000000");
+        ManifoldModel model = trained(city);
         NetworkForecaster forecaster = new NetworkForecaster(model);
         SpeedHistory h = city.history();
         float[] row = h.speed()[2 * 288 + 5].clone();

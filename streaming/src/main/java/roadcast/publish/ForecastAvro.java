@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.IntToDoubleFunction;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -17,6 +18,7 @@ import org.apache.avro.io.EncoderFactory;
 import roadcast.congestion.CongestionLevel;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJsonWriter;
+import roadcast.forecast.ForecastValues;
 
 /**
  * The Avro binary forecast format ({@code --forecast-format avro}): the schema is the file
@@ -62,7 +64,7 @@ public final class ForecastAvro {
     }
 
     /** The forecast as one Avro datum of {@link #schema()}. */
-    public byte[] toBytes(Forecast f) {
+    public byte[] toBytes(ForecastValues f) {
         bytes.reset();
         BinaryEncoder e = EncoderFactory.get().directBinaryEncoder(bytes, encoder);
         encoder = e;
@@ -82,17 +84,16 @@ public final class ForecastAvro {
                 e.writeInt(h);
             }
             e.writeArrayEnd();
-            writeFloats(e, f.speed());
-            String[] level = f.level();
+            writeFloats(e, horizons.length, f::speed);
             e.writeArrayStart();
-            e.setItemCount(level.length);
-            for (String name : level) {
+            e.setItemCount(horizons.length);
+            for (int h = 0; h < horizons.length; h++) {
                 e.startItem();
-                e.writeEnum(levelIndex(name));
+                e.writeEnum(levelIndex(f.level(h)));
             }
             e.writeArrayEnd();
-            writeFloats(e, f.lower());
-            writeFloats(e, f.upper());
+            writeFloats(e, horizons.length, f::lower);
+            writeFloats(e, horizons.length, f::upper);
             e.flush();
         } catch (IOException ex) {
             throw new UncheckedIOException(ex); // a ByteArrayOutputStream does not fail
@@ -136,12 +137,12 @@ public final class ForecastAvro {
         }
     }
 
-    private static void writeFloats(BinaryEncoder e, double[] values) throws IOException {
+    private static void writeFloats(BinaryEncoder e, int horizons, IntToDoubleFunction values) throws IOException {
         e.writeArrayStart();
-        e.setItemCount(values.length);
-        for (double v : values) {
+        e.setItemCount(horizons);
+        for (int h = 0; h < horizons; h++) {
             e.startItem();
-            e.writeFloat(round(v));
+            e.writeFloat(round(values.applyAsDouble(h)));
         }
         e.writeArrayEnd();
     }

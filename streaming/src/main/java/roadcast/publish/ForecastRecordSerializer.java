@@ -54,13 +54,13 @@ public final class ForecastRecordSerializer implements KafkaRecordSerializationS
     @Override
     public ProducerRecord<byte[], byte[]> serialize(IssuedForecast issued, KafkaSinkContext context, Long timestamp) {
         long ts = issued.inputAppendMillis() > 0 ? issued.inputAppendMillis() : System.currentTimeMillis();
-        byte[] key = issued.forecast().segment().getBytes(StandardCharsets.UTF_8);
+        byte[] key = issued.values().segmentKey();
         if (format == ForecastFormat.AVRO) {
             ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(topic, null, ts, key,
-                    avro.toBytes(issued.forecast()));
+                    avro.toBytes(issued.values()));
             r.headers().add(ForecastAvro.FORMAT_HEADER, AVRO);
             return r;
         }
-        return new ProducerRecord<>(topic, null, ts, key, json.toBytes(issued.forecast()));
+        return new ProducerRecord<>(topic, null, ts, key, json.toBytes(issued.values()));
     }
 }

@@ -10,6 +10,7 @@ import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 import roadcast.congestion.CongestionLevel;
 import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastValues;
 
 /**
  * The wire form of an {@link IssuedForecast} between the zone operator and the publishing subtasks (the sink runs at
@@ -44,7 +45,11 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
 
     @Override
     public IssuedForecast copy(IssuedForecast from) {
-        Forecast f = from.forecast();
+        if (!(from.values() instanceof Forecast f)) {
+            // A zone issue's segment is immutable (ZoneIssue copies the kernel's buffer): shared, not copied. At
+            // parallelism 1 Flink copies every record between chained operators, so a copy here is per forecast.
+            return from;
+        }
         return new IssuedForecast(new Forecast(f.segment(), f.issuedAt(), f.modelVersion(), f.observedSpeed(),
                 f.imputed(), f.horizonsMin().clone(), f.speed().clone(), f.level().clone(), f.lower().clone(),
                 f.upper().clone(), f.coverage(), f.estimatedSpeed()), from.inputAppendMillis());
@@ -62,7 +67,7 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
 
     @Override
     public void serialize(IssuedForecast record, DataOutputView out) throws IOException {
-        Forecast f = record.forecast();
+        ForecastValues f = record.values();
         StringValue.writeString(f.segment(), out);
         out.writeLong(f.issuedAt());
         StringValue.writeString(f.modelVersion(), out);
@@ -70,14 +75,15 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
         out.writeBoolean(f.imputed());
         out.writeBoolean(f.extended());
         out.writeDouble(f.estimatedSpeed());
-        int horizons = f.horizonsMin().length;
+        int[] horizonsMin = f.horizonsMin();
+        int horizons = horizonsMin.length;
         out.writeInt(horizons);
         for (int h = 0; h < horizons; h++) {
-            out.writeInt(f.horizonsMin()[h]);
-            out.writeDouble(f.speed()[h]);
-            out.writeDouble(f.lower()[h]);
-            out.writeDouble(f.upper()[h]);
-            writeLevel(f.level()[h], out);
+            out.writeInt(horizonsMin[h]);
+            out.writeDouble(f.speed(h));
+            out.writeDouble(f.lower(h));
+            out.writeDouble(f.upper(h));
+            writeLevel(f.level(h), out);
         }
         out.writeLong(record.inputAppendMillis());
     }

@@ -25,7 +25,7 @@ public final class SegmentPartitioner implements Partitioner<String> {
 
         @Override
         public String getKey(IssuedForecast f) {
-            return f.forecast().segment();
+            return f.values().segment();
         }
     }
 }

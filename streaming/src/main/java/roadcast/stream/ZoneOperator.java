@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.Forecasts;
 import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneIssue;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.ingest.DeadLetter;
@@ -47,9 +48,10 @@ import roadcast.publish.IssuedForecast;
  * The zone operator: it cleans each reading ({@link ZoneIntake}: unknown segment, too late, duplicate, credibility),
  * fuses the accepted ones into their zone's open step, and when a step closes runs the kernel
  * ({@link ZoneForecaster#observe}, {@link ZoneForecaster#forecast}) and issues one forecast per segment of the zone
- * ({@link Forecasts#toRecords}), then, when the model has a kriging layer, one per extended segment of the zone (a
- * road without history: {@link ExtendedForecaster} on the same state and forecast, its live readings, if any, fused
- * by {@link ExtendedReadings}; {@link Forecasts#extendedRecords}). A reading of an extended segment is cleaned and
+ * ({@link ZoneIssue}: the values of {@link Forecasts#toRecords}, encoded without a record per segment), then, when
+ * the model has a kriging layer, one per extended segment of the zone (a road without history:
+ * {@link ExtendedForecaster} on the same state and forecast, its live readings, if any, fused by
+ * {@link ExtendedReadings}; {@link Forecasts#extendedRecords}). A reading of an extended segment is cleaned and
  * fused like any other (its rows follow the zone's observed ones, see {@link NetworkLayout}); it is not awaited for
  * a step to be complete.
  *
@@ -878,8 +880,10 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         ZoneForecast buffer = model.buffer(z);
         model.forecaster(z).forecast(state, buffer);
         float[] kernel = kernelRow[z];
-        for (Forecast f : Forecasts.toRecords(model.model, z, buffer, kernel)) {
-            output.collect(forecastRecord.replace(new IssuedForecast(f, appendMillis)));
+        // Encoded by the sink straight from the issue's copy of the buffer: no Forecast record per segment.
+        ZoneIssue issue = new ZoneIssue(model.issueLayout(z), buffer, kernel);
+        for (int i = 0, n = issue.size(); i < n; i++) {
+            output.collect(forecastRecord.replace(new IssuedForecast(issue.segment(i), appendMillis)));
             forecasts.inc();
         }
         ExtendedReadings readings = model.readings(z);
@@ -1047,6 +1051,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         final String version;
         final ZoneForecaster[] forecasters;
         final ZoneForecast[] buffers;
+        /** What the zone's published forecasts share from step to step (null entries until first use). */
+        final ZoneIssue.Layout[] issueLayouts;
         /** The kriging layer per zone (null entries until first use; all null when the model has none). */
         final ExtendedForecaster[] extendedForecasters;
         final ExtendedReadings[] readings;
@@ -1065,6 +1071,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             this.version = model.version();
             this.forecasters = new ZoneForecaster[model.zoneCount()];
             this.buffers = new ZoneForecast[model.zoneCount()];
+            this.issueLayouts = new ZoneIssue.Layout[model.zoneCount()];
             this.extendedForecasters = new ExtendedForecaster[model.zoneCount()];
             this.readings = new ExtendedReadings[model.zoneCount()];
             this.members = new int[model.zoneCount()][];
@@ -1122,6 +1129,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 forecasters[zone] = new ZoneForecaster(model.zone(zone));
             }
             return forecasters[zone];
+        }
+
+        ZoneIssue.Layout issueLayout(int zone) {
+            if (issueLayouts[zone] == null) {
+                issueLayouts[zone] = new ZoneIssue.Layout(model, zone);
+            }
+            return issueLayouts[zone];
         }
 
         ZoneForecast buffer(int zone) {

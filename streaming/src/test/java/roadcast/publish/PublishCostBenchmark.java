@@ -21,6 +21,7 @@ import roadcast.forecast.Forecast;
 import roadcast.forecast.Forecasts;
 import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
+import roadcast.forecast.ZoneIssue;
 import roadcast.forecast.ZoneState;
 import roadcast.kafka.EmbeddedKafka;
 import roadcast.kafka.ExactlyOnceKafka;
@@ -31,11 +32,11 @@ import roadcast.model.ZoneModel;
 /**
  * What publishing a forecast costs the zone operator's thread, part by part, not part of the suite: on a trained
  * model (a {@code bench-stream --registry} directory), every zone is forecast by the real kernel and its forecasts
- * turned into records ({@link Forecasts#toRecords}), encoded ({@link ForecastRecordSerializer}) and, with
- * {@code kafka}, handed to a Kafka producer of the sink's settings and of variants of them in turn (embedded broker).
- * Phases alternate round by round in one JVM, so their ratios are measured under the same load; figures are the
- * thread's CPU time (ThreadMXBean), not wall clock, since the machine is shared. Prints and writes JSON. Run from
- * the project root after {@code mvn -B -q -o -pl streaming -am test-compile} and a build that wrote
+ * turned into records ({@link Forecasts#toRecords}) or issued as the zone operator does ({@link ZoneIssue}), encoded
+ * ({@link ForecastRecordSerializer}) and, with {@code kafka}, handed to a Kafka producer of the sink's settings and
+ * of variants of them in turn (embedded broker). Phases alternate round by round in one JVM, so their ratios are
+ * measured under the same load; figures are the thread's CPU time (ThreadMXBean), not wall clock, since the machine
+ * is shared. Prints and writes JSON. Run from the project root after {@code mvn -B -q -o -pl streaming -am test-compile} and a build that wrote
  * {@code app/target/classpath.txt}:
  * <pre>
  * java -Xmx3g -cp streaming/target/classes:streaming/target/test-classes:$(cat app/target/classpath.txt) \
@@ -85,7 +86,14 @@ public final class PublishCostBenchmark {
                 horizons);
 
         Map<String, long[]> cpu = new LinkedHashMap<>();
-        List<String> phases = new ArrayList<>(List.of("toRecords", "toRecords+json", "json-only", "writer-only"));
+        List<String> phases = new ArrayList<>(List.of("toRecords", "toRecords+json", "issue", "issue+json", "json-only",
+                "writer-only"));
+        // What the zone operator does instead of toRecords: a ZoneIssue per zone and step (layouts made once per
+        // model), its segments encoded straight from it.
+        ZoneIssue.Layout[] layouts = new ZoneIssue.Layout[zones];
+        for (int z = 0; z < zones; z++) {
+            layouts[z] = new ZoneIssue.Layout(model, z);
+        }
         List<List<Forecast>> built = new ArrayList<>();
         for (int z = 0; z < zones; z++) {
             built.add(Forecasts.toRecords(model, z, forecasts[z], observed[z]));
@@ -157,6 +165,15 @@ public final class PublishCostBenchmark {
                             bytes += writer.toBytes(f).length;
                         }
                         records += built.get(z).size();
+                        continue;
+                    }
+                    if (phase.startsWith("issue")) {
+                        ZoneIssue issue = new ZoneIssue(layouts[z], forecasts[z], observed[z]);
+                        records += issue.size();
+                        for (int i = 0; phase.equals("issue+json") && i < issue.size(); i++) {
+                            bytes += json.serialize(new IssuedForecast(issue.segment(i), t0), null, null)
+                                    .value().length;
+                        }
                         continue;
                     }
                     List<Forecast> records1 = Forecasts.toRecords(model, z, forecasts[z], observed[z]);
