@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.bench.BenchModel;
 import roadcast.bench.CheckpointStats;
+import roadcast.bench.CompilerActivity;
 import roadcast.bench.EmitTimeProbe;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
+import roadcast.bench.OutputTimeline;
 import roadcast.bench.PassThroughJob;
 import roadcast.bench.TopicVolume;
 import roadcast.datasets.Dataset;
@@ -58,7 +60,8 @@ import roadcast.synthetic.WeekProfiles;
  */
 @Command(name = "bench-stream", mixinStandardHelpOptions = true,
         description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
-                + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run) and the "
+                + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run and once the JIT "
+                + "has settled, measured on the output's broker append times after the run's own warm-up steps) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
                 "The I/O-matched pass-through writes, per input record, a record of the forecast job's output bytes per "
                         + "input record (the forecast job's own first forecasts in turn, resized, so that they "
@@ -133,7 +136,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     boolean incrementalCheckpoints;
 
     @Option(names = "--warmup-steps", paramLabel = "S", defaultValue = "36",
-            description = "Steps both jobs first run on, unmeasured, to warm up the JVM (default: ${DEFAULT-VALUE}; 0 = none).")
+            description = "Steps every throughput job first runs on, unmeasured, to warm up the JVM; each measured "
+                    + "run then reads them again before --steps and is timed from their last output on, so that its "
+                    + "start-up and first records are not in its rate (throughput_warmup_records) "
+                    + "(default: ${DEFAULT-VALUE}; 0 = none: timed from the first output).")
     int warmupSteps;
 
     @Option(names = "--speedup", paramLabel = "X", defaultValue = "10",
@@ -248,14 +254,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopics(engine.parallelism(), "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
-                    "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-pass.out", "bench-io.out",
-                    "bench-forecast.out",
-                    "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
-                    "bench.alo.out", "bench.alo.rejected");
+                    "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-forecast.rejected",
+                    "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo", "bench.alo.out",
+                    "bench.alo.rejected");
+            // The measured runs' outputs carry the broker's append time: their rate is read on it (OutputTimeline).
+            kafka.createTopics(engine.parallelism(), Map.of("message.timestamp.type", "LogAppendTime"),
+                    "bench-pass.out", "bench-io.out", "bench-forecast.out");
+            long warm = 0;
             if (warmupSteps > 0) {
                 // Both jobs first run once on a short prefix, so that JIT compilation (a whole core for the first
                 // seconds) is billed to neither measured run: without it, whichever job has more new code pays more.
-                long warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
+                warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
                 out.printf("warm-up on %d records%n", warm);
                 out.flush();
                 passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1, List.of());
@@ -265,32 +274,39 @@ public final class BenchStreamCommand implements Callable<Integer> {
                         warmValues).valueBytesPer(warm);
                 passThrough(bootstrap, "bench.warmup", "bench-warm-io", warmBytes, warmValues);
             }
-            long records = publish(bootstrap, "bench.in", data, from, steps);
-            out.printf("%d records on the input topic%n", records);
+            // Each measured run reads the warm-up steps again before the measured ones, in the same job instance, and
+            // is measured from the output of its last warm-up reading to its last output (OutputTimeline): so its
+            // rate is the job's steady state, without its start, its first records and its final commit.
+            long total = publish(bootstrap, "bench.in", data, from, warmupSteps + steps);
+            long records = total - warm;
+            out.printf("%d records on the input topic (%d warm-up, %d measured)%n", total, warm, records);
             out.flush();
 
-            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass", -1, List.of());
-            double passRate = records / (pass.getNetRuntime() / 1000.0);
-            out.printf("pass-through: %.0f records/s (%d ms)%n", passRate, pass.getNetRuntime());
+            ThroughputRun pass = measured(bootstrap, "bench-pass.out", total, warm,
+                    () -> passThrough(bootstrap, "bench.in", "bench-pass", -1, List.of()));
+            out.printf("pass-through: %s%n", pass);
             out.flush();
 
-            JobExecutionResult fc = forecast(bootstrap, "bench.in", "bench-forecast", registry, work);
-            double forecastRate = records / (fc.getNetRuntime() / 1000.0);
-            out.printf("forecast:     %.0f records/s (%d ms)%n", forecastRate, fc.getNetRuntime());
+            ThroughputRun fc = measured(bootstrap, "bench-forecast.out", total, warm,
+                    () -> forecast(bootstrap, "bench.in", "bench-forecast", registry, work));
+            out.printf("forecast:     %s%n", fc);
             out.flush();
 
             List<byte[]> forecastValues = new ArrayList<>();
             TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out", IO_MATCHED_VALUES,
                     forecastValues);
-            int matchedBytes = forecastOut.valueBytesPer(records);
-            JobExecutionResult io = passThrough(bootstrap, "bench.in", "bench-io", matchedBytes, forecastValues);
-            double ioRate = records / (io.getNetRuntime() / 1000.0);
+            int matchedBytes = forecastOut.valueBytesPer(total);
+            ThroughputRun io = measured(bootstrap, "bench-io.out", total, warm,
+                    () -> passThrough(bootstrap, "bench.in", "bench-io", matchedBytes, forecastValues));
             out.printf("I/O-matched pass-through (%d-byte values, as the forecast job's %d forecasts of %.0f bytes "
-                            + "per %d readings; its first %d forecasts in turn): %.0f records/s (%d ms)%n",
+                            + "per %d readings; its first %d forecasts in turn): %s%n",
                     matchedBytes, forecastOut.records(),
-                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), records,
-                    forecastValues.size(), ioRate, io.getNetRuntime());
+                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), total,
+                    forecastValues.size(), io);
             out.flush();
+            double passRate = pass.perSecond();
+            double forecastRate = fc.perSecond();
+            double ioRate = io.perSecond();
 
             LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, work, out,
                     Delivery.EXACTLY_ONCE, lagSeconds);
@@ -302,6 +318,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("throughput_ratio", Math.round(forecastRate / passRate * 1000) / 1000.0);
             o.put("io_matched_passthrough_records_per_s", Math.round(ioRate));
             o.put("io_matched_ratio", Math.round(forecastRate / ioRate * 1000) / 1000.0);
+            // the same runs timed as before: net runtime, start-up and the final commit included, over all their input
+            o.put("throughput_ratio_whole_run", Math.round(fc.wholeRunPerSecond() / pass.wholeRunPerSecond() * 1000)
+                    / 1000.0);
+            o.put("io_matched_ratio_whole_run", Math.round(fc.wholeRunPerSecond() / io.wholeRunPerSecond() * 1000)
+                    / 1000.0);
+            o.put("throughput_warmup_records", warm);
+            ObjectNode runs = o.putObject("throughput_runs");
+            putThroughput(runs.putObject("passthrough"), pass);
+            putThroughput(runs.putObject("forecast"), fc);
+            putThroughput(runs.putObject("io_matched_passthrough"), io);
             o.put("io_matched_value_bytes", matchedBytes);
             o.put("io_matched_values", forecastValues.size());
             o.put("forecast_output_records", forecastOut.records());
@@ -363,6 +389,62 @@ public final class BenchStreamCommand implements Callable<Integer> {
             job.withFlinkOption("execution.checkpointing.incremental", "true");
         }
         return job.execute();
+    }
+
+    /**
+     * Runs {@code job} (over {@code total} input records, the first {@code prefix} of them the warm-up) once the JIT has
+     * settled, and measures its rate on {@code outTopic}'s append times after the prefix's output.
+     */
+    private static ThroughputRun measured(String bootstrap, String outTopic, long total, long prefix,
+                                          Callable<JobExecutionResult> job) throws Exception {
+        // at most 10 ms of compiling in the last second; a minute at most (a loaded machine may never get there)
+        long waited = CompilerActivity.awaitSettled(Duration.ofSeconds(1), 10, Duration.ofMinutes(1));
+        try (CompilerActivity activity = CompilerActivity.start()) {
+            JobExecutionResult result = job.call();
+            OutputTimeline.Steady steady = OutputTimeline.read(bootstrap, outTopic).steady(total, prefix);
+            return new ThroughputRun(steady, result.getNetRuntime(), total, waited,
+                    activity.between(steady.fromMillis(), steady.toMillis()));
+        }
+    }
+
+    /**
+     * A measured throughput run.
+     *
+     * @param steady        its rate after the warm-up prefix, on its output's append times
+     * @param netRuntimeMs  the job's net runtime (deployment to finish, the final commit included)
+     * @param inputRecords  all the input it read, prefix included
+     * @param settleWaitMs  how long the run waited for the JIT to settle before it started
+     * @param window        compiling and process CPU inside the steady window
+     */
+    record ThroughputRun(OutputTimeline.Steady steady, long netRuntimeMs, long inputRecords, long settleWaitMs,
+                         CompilerActivity.Window window) {
+        double perSecond() {
+            return steady.perSecond();
+        }
+
+        /** The rate as bench-stream measured it before: all the input over the net runtime. */
+        double wholeRunPerSecond() {
+            return inputRecords / (Math.max(1, netRuntimeMs) / 1000.0);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.0f records/s after the warm-up (%.0f records in %d ms; compiling %d ms, process "
+                            + "CPU %.1f s in it); whole run %.0f records/s (%d ms); waited %d ms for the JIT to settle",
+                    perSecond(), steady.inputRecords(), steady.millis(), window.compileMillis(),
+                    window.processCpuSeconds(), wholeRunPerSecond(), netRuntimeMs, settleWaitMs);
+        }
+    }
+
+    private static void putThroughput(ObjectNode o, ThroughputRun run) {
+        o.put("records_per_s", Math.round(run.perSecond()));
+        o.put("measured_ms", run.steady().millis());
+        o.put("measured_records", Math.round(run.steady().inputRecords()));
+        o.put("whole_run_records_per_s", Math.round(run.wholeRunPerSecond()));
+        o.put("net_runtime_ms", run.netRuntimeMs());
+        o.put("jit_settle_wait_ms", run.settleWaitMs());
+        o.put("measured_compile_ms", run.window().compileMillis());
+        o.put("measured_process_cpu_s", Math.round(run.window().processCpuSeconds() * 100) / 100.0);
     }
 
     /**
