@@ -60,8 +60,9 @@ import roadcast.synthetic.WeekProfiles;
  */
 @Command(name = "bench-stream", mixinStandardHelpOptions = true,
         description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
-                + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run and once the JIT "
-                + "has settled, measured on the output's broker append times after the run's own warm-up steps) and the "
+                + "each (input records per second, bounded run from a pre-filled topic, after --warmup-runs unmeasured "
+                + "runs and once the JIT has settled, timed on the output's broker append times after the run's "
+                + "--warmup-steps) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
                 "The I/O-matched pass-through writes, per input record, a record of the forecast job's output bytes per "
                         + "input record (the forecast job's own first forecasts in turn, resized, so that they "
@@ -136,11 +137,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
     boolean incrementalCheckpoints;
 
     @Option(names = "--warmup-steps", paramLabel = "S", defaultValue = "36",
-            description = "Steps every throughput job first runs on, unmeasured, to warm up the JVM; each measured "
-                    + "run then reads them again before --steps and is timed from their last output on, so that its "
-                    + "start-up and first records are not in its rate (throughput_warmup_records) "
-                    + "(default: ${DEFAULT-VALUE}; 0 = none: timed from the first output).")
+            description = "Steps every throughput run reads first, unmeasured, before --steps: its rate is timed from "
+                    + "their last output on, so that its start-up and first records are not in it "
+                    + "(throughput_warmup_records; default: ${DEFAULT-VALUE}; 0 = none: timed from the first output).")
     int warmupSteps;
+
+    @Option(names = "--warmup-runs", paramLabel = "N", defaultValue = "1",
+            description = "Unmeasured runs of each throughput job over its whole input (--warmup-steps and --steps) "
+                    + "right before its measured run, so that the JIT has compiled what the run's length makes hot "
+                    + "(throughput_warmup_runs; default: ${DEFAULT-VALUE}; 0 = none).")
+    int warmupRuns;
 
     @Option(names = "--speedup", paramLabel = "X", defaultValue = "10",
             description = "Replay speed of the lag run, event-time seconds per wall second (default: ${DEFAULT-VALUE}).")
@@ -202,10 +208,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || engine.parallelism() < 1 || !(speedup > 0) || lagSeconds < 1
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || warmupRuns < 0 || liveWarmupSteps < 0 || engine.parallelism() < 1 || !(speedup > 0) || lagSeconds < 1
                 || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0
                 || maxHorizon < 1 || maxHorizon > roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES) {
-            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
+            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, --warmup-runs >= 0, "
                     + "--live-warmup-steps >= 0, --parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
                     + "--train-days >= 1, --minutes >= 0, --max-horizon 1.." + roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES);
             return 2;
@@ -228,7 +234,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         // 200,000 segments, so no day more than the replay reaches.
         int days = minutes > 0
                 ? trainDays + (int) Math.ceil((replayMinutes + stepMinutes) / 1440.0)
-                : trainDays + Math.max(replayDays, (Math.max(steps, warmupSteps) + stepsPerDay - 1) / stepsPerDay) + 1;
+                : trainDays + Math.max(replayDays, (steps + warmupSteps + stepsPerDay - 1) / stepsPerDay) + 1;
         out.printf("generating a city of %d segments, %d days of %d-minute steps%n", segments, days, stepMinutes);
         out.flush();
         Path cityDir = work.resolve("city");
@@ -253,42 +259,30 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics(engine.parallelism(), "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
-                    "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-forecast.rejected",
-                    "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo", "bench.alo.out",
-                    "bench.alo.rejected");
-            // The measured runs' outputs carry the broker's append time: their rate is read on it (OutputTimeline).
+            kafka.createTopics(engine.parallelism(), "bench.in", "bench-forecast.rejected",
+                    "bench-forecast-warm.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
+                    "bench.alo.out", "bench.alo.rejected");
+            // The throughput runs' outputs carry the broker's append time: their rate is read on it (OutputTimeline).
             kafka.createTopics(engine.parallelism(), Map.of("message.timestamp.type", "LogAppendTime"),
-                    "bench-pass.out", "bench-io.out", "bench-forecast.out");
-            long warm = 0;
-            if (warmupSteps > 0) {
-                // Both jobs first run once on a short prefix, so that JIT compilation (a whole core for the first
-                // seconds) is billed to neither measured run: without it, whichever job has more new code pays more.
-                warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
-                out.printf("warm-up on %d records%n", warm);
-                out.flush();
-                passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1, List.of());
-                forecast(bootstrap, "bench.warmup", "bench-warm-forecast", registry, work);
-                List<byte[]> warmValues = new ArrayList<>();
-                int warmBytes = TopicVolume.measure(bootstrap, "bench-warm-forecast.out", IO_MATCHED_VALUES,
-                        warmValues).valueBytesPer(warm);
-                passThrough(bootstrap, "bench.warmup", "bench-warm-io", warmBytes, warmValues);
-            }
-            // Each measured run reads the warm-up steps again before the measured ones, in the same job instance, and
-            // is measured from the output of its last warm-up reading to its last output (OutputTimeline): so its
-            // rate is the job's steady state, without its start, its first records and its final commit.
+                    "bench-pass.out", "bench-io.out", "bench-forecast.out", "bench-pass-warm.out",
+                    "bench-io-warm.out", "bench-forecast-warm.out");
+            // Every run reads the --warmup-steps first, in the same job instance, and is measured from the output of
+            // their last reading to its last output: so its rate is the job's steady state, without its start, its
+            // first records and its final commit. (The publisher sends readings by count: the first
+            // warmupSteps * segments of them are the prefix.)
             long total = publish(bootstrap, "bench.in", data, from, warmupSteps + steps);
+            long warm = Math.min(total - 1, (long) warmupSteps * segments);
             long records = total - warm;
             out.printf("%d records on the input topic (%d warm-up, %d measured)%n", total, warm, records);
             out.flush();
 
-            ThroughputRun pass = measured(bootstrap, "bench-pass.out", total, warm,
-                    () -> passThrough(bootstrap, "bench.in", "bench-pass", -1, List.of()));
+            ThroughputRun pass = measured(bootstrap, "bench-pass", total, warm, out,
+                    jobName -> passThrough(bootstrap, "bench.in", jobName, -1, List.of()));
             out.printf("pass-through: %s%n", pass);
             out.flush();
 
-            ThroughputRun fc = measured(bootstrap, "bench-forecast.out", total, warm,
-                    () -> forecast(bootstrap, "bench.in", "bench-forecast", registry, work));
+            ThroughputRun fc = measured(bootstrap, "bench-forecast", total, warm, out,
+                    jobName -> forecast(bootstrap, "bench.in", jobName, registry, work));
             out.printf("forecast:     %s%n", fc);
             out.flush();
 
@@ -296,8 +290,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out", IO_MATCHED_VALUES,
                     forecastValues);
             int matchedBytes = forecastOut.valueBytesPer(total);
-            ThroughputRun io = measured(bootstrap, "bench-io.out", total, warm,
-                    () -> passThrough(bootstrap, "bench.in", "bench-io", matchedBytes, forecastValues));
+            ThroughputRun io = measured(bootstrap, "bench-io", total, warm, out,
+                    jobName -> passThrough(bootstrap, "bench.in", jobName, matchedBytes, forecastValues));
             out.printf("I/O-matched pass-through (%d-byte values, as the forecast job's %d forecasts of %.0f bytes "
                             + "per %d readings; its first %d forecasts in turn): %s%n",
                     matchedBytes, forecastOut.records(),
@@ -324,6 +318,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("io_matched_ratio_whole_run", Math.round(fc.wholeRunPerSecond() / io.wholeRunPerSecond() * 1000)
                     / 1000.0);
             o.put("throughput_warmup_records", warm);
+            o.put("throughput_warmup_runs", warmupRuns);
             ObjectNode runs = o.putObject("throughput_runs");
             putThroughput(runs.putObject("passthrough"), pass);
             putThroughput(runs.putObject("forecast"), fc);
@@ -391,17 +386,34 @@ public final class BenchStreamCommand implements Callable<Integer> {
         return job.execute();
     }
 
+    /** A throughput job writing to the output topic named {@code name + ".out"}. */
+    @FunctionalInterface
+    interface ThroughputJob {
+        JobExecutionResult run(String name) throws Exception;
+    }
+
     /**
-     * Runs {@code job} (over {@code total} input records, the first {@code prefix} of them the warm-up) once the JIT has
-     * settled, and measures its rate on {@code outTopic}'s append times after the prefix's output.
+     * Runs {@code job} --warmup-runs times unmeasured (output {@code name + "-warm.out"}) and then once measured (output
+     * {@code name + ".out"}), over the same {@code total} input records of which the first {@code prefix} are the
+     * warm-up steps: the measured run starts once the JIT has settled, and its rate is read on its output's append
+     * times after the prefix's output.
      */
-    private static ThroughputRun measured(String bootstrap, String outTopic, long total, long prefix,
-                                          Callable<JobExecutionResult> job) throws Exception {
+    private ThroughputRun measured(String bootstrap, String name, long total, long prefix, PrintWriter out,
+                                   ThroughputJob job) throws Exception {
+        // A whole rehearsal, not a few steps: C2 compiled ~600 methods for the first time inside the measured forecast
+        // run after a 12-step warm-up, most of them code that runs per request or per checkpoint (broker, Kafka
+        // clients, Flink's checkpoints), which gets hot with the run's length, not with its records. Run just before
+        // its own measured run, so the other jobs' types seen in shared code (Flink, Kafka) are recompiled in it.
+        for (int i = 0; i < warmupRuns; i++) {
+            JobExecutionResult warm = job.run(name + "-warm");
+            out.printf("  %s warm-up run %d: %d ms%n", name, i + 1, warm.getNetRuntime());
+            out.flush();
+        }
         // at most 10 ms of compiling in the last second; a minute at most (a loaded machine may never get there)
         long waited = CompilerActivity.awaitSettled(Duration.ofSeconds(1), 10, Duration.ofMinutes(1));
         try (CompilerActivity activity = CompilerActivity.start()) {
-            JobExecutionResult result = job.call();
-            OutputTimeline.Steady steady = OutputTimeline.read(bootstrap, outTopic).steady(total, prefix);
+            JobExecutionResult result = job.run(name);
+            OutputTimeline.Steady steady = OutputTimeline.read(bootstrap, name + ".out").steady(total, prefix);
             return new ThroughputRun(steady, result.getNetRuntime(), total, waited,
                     activity.between(steady.fromMillis(), steady.toMillis()));
         }
