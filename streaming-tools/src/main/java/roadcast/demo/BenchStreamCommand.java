@@ -451,6 +451,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
     private static void putThroughput(ObjectNode o, ThroughputRun run) {
         o.put("records_per_s", Math.round(run.perSecond()));
         o.put("measured_ms", run.steady().millis());
+        // the window's ends (ms since the epoch): to find it in a profile or compilation log of the run
+        o.put("measured_from_epoch_ms", run.steady().fromMillis());
+        o.put("measured_to_epoch_ms", run.steady().toMillis());
         o.put("measured_records", Math.round(run.steady().inputRecords()));
         o.put("whole_run_records_per_s", Math.round(run.wholeRunPerSecond()));
         o.put("net_runtime_ms", run.netRuntimeMs());
