@@ -68,7 +68,7 @@ public record TopicVolume(long records, long keyBytes, long valueBytes) {
     }
 
     /** Every committed record of {@code topic} from its beginning to its current end. */
-    private static void forEachCommitted(String bootstrapServers, String topic,
+    static void forEachCommitted(String bootstrapServers, String topic,
                                          java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
         try (KafkaConsumer<byte[], byte[]> consumer =
                      ExactlyOnceKafka.committedReader(bootstrapServers, "roadcast-topic-volume")) {

@@ -25,9 +25,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import roadcast.bench.BenchModel;
 import roadcast.bench.CheckpointStats;
+import roadcast.bench.CompilerActivity;
 import roadcast.bench.EmitTimeProbe;
 import roadcast.bench.LagMeter;
 import roadcast.bench.LagReport;
+import roadcast.bench.OutputTimeline;
 import roadcast.bench.PassThroughJob;
 import roadcast.bench.TopicVolume;
 import roadcast.datasets.Dataset;
@@ -58,7 +60,9 @@ import roadcast.synthetic.WeekProfiles;
  */
 @Command(name = "bench-stream", mixinStandardHelpOptions = true,
         description = {"Measures the streaming forecaster against a pass-through job on the same records: throughput of "
-                + "each (input records per second, bounded run from a pre-filled topic, after a warm-up run) and the "
+                + "each (input records per second, bounded run from a pre-filled topic, after --warmup-runs unmeasured "
+                + "runs and once the JIT has settled, timed on the output's broker append times after the run's "
+                + "--warmup-steps) and the "
                 + "forecaster's end-to-end lag with the feed replayed at --speedup times real time.",
                 "The I/O-matched pass-through writes, per input record, a record of the forecast job's output bytes per "
                         + "input record (the forecast job's own first forecasts in turn, resized, so that they "
@@ -133,8 +137,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
     boolean incrementalCheckpoints;
 
     @Option(names = "--warmup-steps", paramLabel = "S", defaultValue = "36",
-            description = "Steps both jobs first run on, unmeasured, to warm up the JVM (default: ${DEFAULT-VALUE}; 0 = none).")
+            description = "Steps every throughput run reads first, unmeasured, before --steps: its rate is timed from "
+                    + "their last output on, so that its start-up and first records are not in it "
+                    + "(throughput_warmup_records; default: ${DEFAULT-VALUE}; 0 = none: timed from the first output).")
     int warmupSteps;
+
+    @Option(names = "--warmup-runs", paramLabel = "N", defaultValue = "1",
+            description = "Unmeasured runs of each throughput job over its whole input (--warmup-steps and --steps) "
+                    + "right before its measured run, so that the JIT has compiled what the run's length makes hot "
+                    + "(throughput_warmup_runs; default: ${DEFAULT-VALUE}; 0 = none).")
+    int warmupRuns;
 
     @Option(names = "--speedup", paramLabel = "X", defaultValue = "10",
             description = "Replay speed of the lag run, event-time seconds per wall second (default: ${DEFAULT-VALUE}).")
@@ -196,10 +208,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        if (segments < 2 || steps < 2 || warmupSteps < 0 || liveWarmupSteps < 0 || engine.parallelism() < 1 || !(speedup > 0) || lagSeconds < 1
+        if (segments < 2 || steps < 2 || warmupSteps < 0 || warmupRuns < 0 || liveWarmupSteps < 0 || engine.parallelism() < 1 || !(speedup > 0) || lagSeconds < 1
                 || stepMinutes < 1 || 1440 % stepMinutes != 0 || trainDays < 1 || minutes < 0
                 || maxHorizon < 1 || maxHorizon > roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES) {
-            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, "
+            spec.commandLine().getErr().println("need --segments >= 2, --steps >= 2, --warmup-steps >= 0, --warmup-runs >= 0, "
                     + "--live-warmup-steps >= 0, --parallelism >= 1, --speedup > 0, --lag-seconds >= 1, --step a divisor of 1440 minutes, "
                     + "--train-days >= 1, --minutes >= 0, --max-horizon 1.." + roadcast.fit.TrainingConfig.MAX_HORIZON_MINUTES);
             return 2;
@@ -222,7 +234,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
         // 200,000 segments, so no day more than the replay reaches.
         int days = minutes > 0
                 ? trainDays + (int) Math.ceil((replayMinutes + stepMinutes) / 1440.0)
-                : trainDays + Math.max(replayDays, (Math.max(steps, warmupSteps) + stepsPerDay - 1) / stepsPerDay) + 1;
+                : trainDays + Math.max(replayDays, (steps + warmupSteps + stepsPerDay - 1) / stepsPerDay) + 1;
         out.printf("generating a city of %d segments, %d days of %d-minute steps%n", segments, days, stepMinutes);
         out.flush();
         Path cityDir = work.resolve("city");
@@ -247,50 +259,48 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
-            kafka.createTopics(engine.parallelism(), "bench.warmup", "bench-warm-pass.out", "bench-warm-forecast.out",
-                    "bench-warm-forecast.rejected", "bench-warm-io.out", "bench.in", "bench-pass.out", "bench-io.out",
-                    "bench-forecast.out",
-                    "bench-forecast.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
+            kafka.createTopics(engine.parallelism(), "bench.in", "bench-forecast.rejected",
+                    "bench-forecast-warm.rejected", "bench.live", "bench.live.out", "bench.live.rejected", "bench.alo",
                     "bench.alo.out", "bench.alo.rejected");
-            if (warmupSteps > 0) {
-                // Both jobs first run once on a short prefix, so that JIT compilation (a whole core for the first
-                // seconds) is billed to neither measured run: without it, whichever job has more new code pays more.
-                long warm = publish(bootstrap, "bench.warmup", data, from, warmupSteps);
-                out.printf("warm-up on %d records%n", warm);
-                out.flush();
-                passThrough(bootstrap, "bench.warmup", "bench-warm-pass", -1, List.of());
-                forecast(bootstrap, "bench.warmup", "bench-warm-forecast", registry, work);
-                List<byte[]> warmValues = new ArrayList<>();
-                int warmBytes = TopicVolume.measure(bootstrap, "bench-warm-forecast.out", IO_MATCHED_VALUES,
-                        warmValues).valueBytesPer(warm);
-                passThrough(bootstrap, "bench.warmup", "bench-warm-io", warmBytes, warmValues);
-            }
-            long records = publish(bootstrap, "bench.in", data, from, steps);
-            out.printf("%d records on the input topic%n", records);
+            // The throughput runs' outputs carry the broker's append time: their rate is read on it (OutputTimeline).
+            kafka.createTopics(engine.parallelism(), Map.of("message.timestamp.type", "LogAppendTime"),
+                    "bench-pass.out", "bench-io.out", "bench-forecast.out", "bench-pass-warm.out",
+                    "bench-io-warm.out", "bench-forecast-warm.out");
+            // Every run reads the --warmup-steps first, in the same job instance, and is measured from the output of
+            // their last reading to its last output: so its rate is the job's steady state, without its start, its
+            // first records and its final commit. (The publisher sends readings by count: the first
+            // warmupSteps * segments of them are the prefix.)
+            long total = publish(bootstrap, "bench.in", data, from, warmupSteps + steps);
+            long warm = Math.min(total - 1, (long) warmupSteps * segments);
+            long records = total - warm;
+            out.printf("%d records on the input topic (%d warm-up, %d measured)%n", total, warm, records);
             out.flush();
 
-            JobExecutionResult pass = passThrough(bootstrap, "bench.in", "bench-pass", -1, List.of());
-            double passRate = records / (pass.getNetRuntime() / 1000.0);
-            out.printf("pass-through: %.0f records/s (%d ms)%n", passRate, pass.getNetRuntime());
+            ThroughputRun pass = measured(bootstrap, "bench-pass", total, warm, out,
+                    jobName -> passThrough(bootstrap, "bench.in", jobName, -1, List.of()));
+            out.printf("pass-through: %s%n", pass);
             out.flush();
 
-            JobExecutionResult fc = forecast(bootstrap, "bench.in", "bench-forecast", registry, work);
-            double forecastRate = records / (fc.getNetRuntime() / 1000.0);
-            out.printf("forecast:     %.0f records/s (%d ms)%n", forecastRate, fc.getNetRuntime());
+            ThroughputRun fc = measured(bootstrap, "bench-forecast", total, warm, out,
+                    jobName -> forecast(bootstrap, "bench.in", jobName, registry, work));
+            out.printf("forecast:     %s%n", fc);
             out.flush();
 
             List<byte[]> forecastValues = new ArrayList<>();
             TopicVolume forecastOut = TopicVolume.measure(bootstrap, "bench-forecast.out", IO_MATCHED_VALUES,
                     forecastValues);
-            int matchedBytes = forecastOut.valueBytesPer(records);
-            JobExecutionResult io = passThrough(bootstrap, "bench.in", "bench-io", matchedBytes, forecastValues);
-            double ioRate = records / (io.getNetRuntime() / 1000.0);
+            int matchedBytes = forecastOut.valueBytesPer(total);
+            ThroughputRun io = measured(bootstrap, "bench-io", total, warm, out,
+                    jobName -> passThrough(bootstrap, "bench.in", jobName, matchedBytes, forecastValues));
             out.printf("I/O-matched pass-through (%d-byte values, as the forecast job's %d forecasts of %.0f bytes "
-                            + "per %d readings; its first %d forecasts in turn): %.0f records/s (%d ms)%n",
+                            + "per %d readings; its first %d forecasts in turn): %s%n",
                     matchedBytes, forecastOut.records(),
-                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), records,
-                    forecastValues.size(), ioRate, io.getNetRuntime());
+                    (double) forecastOut.valueBytes() / Math.max(1, forecastOut.records()), total,
+                    forecastValues.size(), io);
             out.flush();
+            double passRate = pass.perSecond();
+            double forecastRate = fc.perSecond();
+            double ioRate = io.perSecond();
 
             LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, work, out,
                     Delivery.EXACTLY_ONCE, lagSeconds);
@@ -302,6 +312,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("throughput_ratio", Math.round(forecastRate / passRate * 1000) / 1000.0);
             o.put("io_matched_passthrough_records_per_s", Math.round(ioRate));
             o.put("io_matched_ratio", Math.round(forecastRate / ioRate * 1000) / 1000.0);
+            // the same runs timed as before: net runtime, start-up and the final commit included, over all their input
+            o.put("throughput_ratio_whole_run", Math.round(fc.wholeRunPerSecond() / pass.wholeRunPerSecond() * 1000)
+                    / 1000.0);
+            o.put("io_matched_ratio_whole_run", Math.round(fc.wholeRunPerSecond() / io.wholeRunPerSecond() * 1000)
+                    / 1000.0);
+            o.put("throughput_warmup_records", warm);
+            o.put("throughput_warmup_runs", warmupRuns);
+            ObjectNode runs = o.putObject("throughput_runs");
+            putThroughput(runs.putObject("passthrough"), pass);
+            putThroughput(runs.putObject("forecast"), fc);
+            putThroughput(runs.putObject("io_matched_passthrough"), io);
             o.put("io_matched_value_bytes", matchedBytes);
             o.put("io_matched_values", forecastValues.size());
             o.put("forecast_output_records", forecastOut.records());
@@ -363,6 +384,82 @@ public final class BenchStreamCommand implements Callable<Integer> {
             job.withFlinkOption("execution.checkpointing.incremental", "true");
         }
         return job.execute();
+    }
+
+    /** A throughput job writing to the output topic named {@code name + ".out"}. */
+    @FunctionalInterface
+    interface ThroughputJob {
+        JobExecutionResult run(String name) throws Exception;
+    }
+
+    /**
+     * Runs {@code job} --warmup-runs times unmeasured (output {@code name + "-warm.out"}) and then once measured (output
+     * {@code name + ".out"}), over the same {@code total} input records of which the first {@code prefix} are the
+     * warm-up steps: the measured run starts once the JIT has settled, and its rate is read on its output's append
+     * times after the prefix's output.
+     */
+    private ThroughputRun measured(String bootstrap, String name, long total, long prefix, PrintWriter out,
+                                   ThroughputJob job) throws Exception {
+        // A whole rehearsal, not a few steps: C2 compiled ~600 methods for the first time inside the measured forecast
+        // run after a 12-step warm-up, most of them code that runs per request or per checkpoint (broker, Kafka
+        // clients, Flink's checkpoints), which gets hot with the run's length, not with its records. Run just before
+        // its own measured run, so the other jobs' types seen in shared code (Flink, Kafka) are recompiled in it.
+        for (int i = 0; i < warmupRuns; i++) {
+            JobExecutionResult warm = job.run(name + "-warm");
+            out.printf("  %s warm-up run %d: %d ms%n", name, i + 1, warm.getNetRuntime());
+            out.flush();
+        }
+        // at most 10 ms of compiling in the last second; a minute at most (a loaded machine may never get there)
+        long waited = CompilerActivity.awaitSettled(Duration.ofSeconds(1), 10, Duration.ofMinutes(1));
+        try (CompilerActivity activity = CompilerActivity.start()) {
+            JobExecutionResult result = job.run(name);
+            OutputTimeline.Steady steady = OutputTimeline.read(bootstrap, name + ".out").steady(total, prefix);
+            return new ThroughputRun(steady, result.getNetRuntime(), total, waited,
+                    activity.between(steady.fromMillis(), steady.toMillis()));
+        }
+    }
+
+    /**
+     * A measured throughput run.
+     *
+     * @param steady        its rate after the warm-up prefix, on its output's append times
+     * @param netRuntimeMs  the job's net runtime (deployment to finish, the final commit included)
+     * @param inputRecords  all the input it read, prefix included
+     * @param settleWaitMs  how long the run waited for the JIT to settle before it started
+     * @param window        compiling and process CPU inside the steady window
+     */
+    record ThroughputRun(OutputTimeline.Steady steady, long netRuntimeMs, long inputRecords, long settleWaitMs,
+                         CompilerActivity.Window window) {
+        double perSecond() {
+            return steady.perSecond();
+        }
+
+        /** The rate as bench-stream measured it before: all the input over the net runtime. */
+        double wholeRunPerSecond() {
+            return inputRecords / (Math.max(1, netRuntimeMs) / 1000.0);
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%.0f records/s after the warm-up (%.0f records in %d ms; compiling %d ms, process "
+                            + "CPU %.1f s in it); whole run %.0f records/s (%d ms); waited %d ms for the JIT to settle",
+                    perSecond(), steady.inputRecords(), steady.millis(), window.compileMillis(),
+                    window.processCpuSeconds(), wholeRunPerSecond(), netRuntimeMs, settleWaitMs);
+        }
+    }
+
+    private static void putThroughput(ObjectNode o, ThroughputRun run) {
+        o.put("records_per_s", Math.round(run.perSecond()));
+        o.put("measured_ms", run.steady().millis());
+        // the window's ends (ms since the epoch): to find it in a profile or compilation log of the run
+        o.put("measured_from_epoch_ms", run.steady().fromMillis());
+        o.put("measured_to_epoch_ms", run.steady().toMillis());
+        o.put("measured_records", Math.round(run.steady().inputRecords()));
+        o.put("whole_run_records_per_s", Math.round(run.wholeRunPerSecond()));
+        o.put("net_runtime_ms", run.netRuntimeMs());
+        o.put("jit_settle_wait_ms", run.settleWaitMs());
+        o.put("measured_compile_ms", run.window().compileMillis());
+        o.put("measured_process_cpu_s", Math.round(run.window().processCpuSeconds() * 100) / 100.0);
     }
 
     /**
