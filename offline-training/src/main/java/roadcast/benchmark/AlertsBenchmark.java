@@ -504,8 +504,10 @@ public final class AlertsBenchmark {
         TrainingRun.Outcome trained = TrainingRun.train(data, trainRows, config, progress);
         ManifoldModel model = trained.model();
         float[][] inputs = HistoryCleaner.clean(history, model.credibility()).cleaned().speed();
-        // beside the fused reading, each road's slowest source (a feed's only): the queue a mid-road loop outweighs
-        float[][] slowest = slowestSources(data);
+        // beside the fused reading, each road's slowest source (a feed's only): the queue a mid-road loop outweighs;
+        // a second fusion pass over the whole history, so only when a setting reads it (the others ignore it)
+        float[][] slowest = settings.stream().anyMatch(IncidentDetector.Settings::queueSlowest)
+            ? slowestSources(data) : null;
         int n = history.segments();
         int horizons = model.horizonsMin().length;
         long first = history.epochMillis(0);
