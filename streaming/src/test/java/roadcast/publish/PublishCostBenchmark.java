@@ -31,7 +31,8 @@ import roadcast.model.ZoneModel;
 
 /**
  * What publishing a forecast costs the zone operator's thread, part by part, not part of the suite: on a trained
- * model (a {@code bench-stream --registry} directory), every zone is forecast by the real kernel and its forecasts
+ * model (a {@code bench-stream --registry} directory), every zone is forecast by the real kernel (timed alone as
+ * {@code kernel}, per segment) and its forecasts
  * turned into records ({@link Forecasts#toRecords}) or issued as the zone operator does ({@link ZoneIssue}), encoded
  * ({@link ForecastRecordSerializer}) and, with {@code kafka}, handed to a Kafka producer of the sink's settings and
  * of variants of them in turn (embedded broker). Phases alternate round by round in one JVM, so their ratios are
@@ -59,6 +60,9 @@ public final class PublishCostBenchmark {
         int zones = model.zoneCount();
         int horizons = model.horizonsMin().length;
         ZoneForecast[] forecasts = new ZoneForecast[zones];
+        // kept for the kernel phase: the zone operator forecasts every zone's own state each step
+        ZoneForecaster[] kernels = new ZoneForecaster[zones];
+        ZoneState[] states = new ZoneState[zones];
         float[][] observed = new float[zones][];
         SplittableRandom rnd = new SplittableRandom(7);
         long step = model.step().toMillis();
@@ -80,14 +84,16 @@ public final class PublishCostBenchmark {
             }
             forecasts[z] = new ZoneForecast(horizons, n);
             kernel.forecast(state, forecasts[z]);
+            kernels[z] = kernel;
+            states[z] = state;
             observed[z] = speeds.clone();
         }
         System.out.printf("model %s: %d zones, %d segments, %d horizons%n", model.version(), zones, segments,
                 horizons);
 
         Map<String, long[]> cpu = new LinkedHashMap<>();
-        List<String> phases = new ArrayList<>(List.of("toRecords", "toRecords+json", "issue", "issue+json", "json-only",
-                "writer-only"));
+        List<String> phases = new ArrayList<>(List.of("kernel", "toRecords", "toRecords+json", "issue", "issue+json",
+                "json-only", "writer-only"));
         // What the zone operator does instead of toRecords: a ZoneIssue per zone and step (layouts made once per
         // model), its segments encoded straight from it.
         ZoneIssue.Layout[] layouts = new ZoneIssue.Layout[zones];
@@ -146,6 +152,12 @@ public final class PublishCostBenchmark {
                 long start = THREADS.getCurrentThreadCpuTime();
                 long records = 0;
                 for (int z = 0; z < zones; z++) {
+                    if (phase.equals("kernel")) {
+                        // the kernel's forecast per segment, into the zone's own buffer (as ZoneOperator.emit)
+                        kernels[z].forecast(states[z], forecasts[z]);
+                        records += forecasts[z].segments();
+                        continue;
+                    }
                     if (phase.equals("json-only")) {
                         for (Forecast f : built.get(z)) {
                             bytes += json.serialize(new IssuedForecast(f, t0), null, null).value().length;
