@@ -95,6 +95,26 @@ class ZoneMemorySerializerTest {
         assertEquals(Float.floatToRawIntBits(m.recentSpeeds[2]), Float.floatToRawIntBits(back.recentSpeeds[2]));
     }
 
+    /**
+     * The bytes of {@link #full()} with a long string and NaNs of other bits than Java's canonical one, pinned by
+     * their hash (taken on dd33c6c): a change to how the serializer writes (README issue 12, twelfth pass, tried bulk
+     * writes of the arrays and strings) must leave state byte for byte what it was, or checkpoints and savepoints of
+     * one build would not restore in the other. A deliberate change of the layout needs a new layout version instead.
+     */
+    @Test
+    void theLayoutsBytesAreUnchanged() throws Exception {
+        ZoneMemory m = full();
+        m.segments[1] = "x".repeat(300) + "\u20ac\u0000"; // a length of two varint bytes, a 3-byte char, a NUL
+        m.state.residual[3] = Double.longBitsToDouble(0x7ff8_0000_0000_0123L);
+        m.recentSpeeds[2] = Float.intBitsToFloat(0x7fc0_0123);
+        m.modelVersion = null;
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        ZoneMemorySerializer.INSTANCE.serialize(m, out);
+        byte[] bytes = out.getCopyOfBuffer();
+        byte[] sha = java.security.MessageDigest.getInstance("SHA-256").digest(bytes);
+        assertEquals("1323:d46c46392c86f77558d47e98c2b82af3ec13b0334d4ec77547432eb2797df453", bytes.length + ":" + java.util.HexFormat.of().formatHex(sha));
+    }
+
     @Test
     void nullsSurvive() throws IOException {
         ZoneMemory empty = new ZoneMemory(); // every array and object null
