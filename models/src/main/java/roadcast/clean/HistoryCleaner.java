@@ -27,8 +27,9 @@ public final class HistoryCleaner {
     public static CleaningResult cleanInPlace(SpeedHistory history, CredibilityRules rules) {
         RowCleaner cleaner = new RowCleaner(history.segmentIds(), rules);
         // row-major walk: the matrix is [T][N], so one row at a time keeps the reads sequential
-        for (float[] row : history.speed()) {
-            cleaner.clean(row);
+        float[][] rows = history.speed();
+        for (int t = 0; t < rows.length; t++) {
+            cleaner.clean(history.epochMillis(t), rows[t]);
         }
         return new CleaningResult(history, cleaner.report());
     }
@@ -56,12 +57,12 @@ public final class HistoryCleaner {
             this.counts = new long[n * VERDICTS];
         }
 
-        /** Cleans the next row in place: rejected cells become NaN. */
-        public void clean(float[] row) {
+        /** Cleans the next row, the step at {@code timeMillis} (epoch ms), in place: rejected cells become NaN. */
+        public void clean(long timeMillis, float[] row) {
             for (int i = 0; i < row.length; i++) {
                 float x = row[i];
                 // a NaN cell is a reading that never arrived: the stream would not see it, so it must not touch the track
-                Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], x);
+                Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], timeMillis, x);
                 counts[i * VERDICTS + v.ordinal()]++;
                 if (v != Verdict.OK) {
                     row[i] = Float.NaN;

@@ -9,7 +9,9 @@ package roadcast.clean;
  * row, except at the highest speed the segment has ever reported: flat free-flow nights at a detector's speed cap
  * are real data, not a frozen sensor. Missing and out-of-range readings leave the track untouched;
  * stuck and spike readings still enter it, so that a genuine level shift (congestion onset) is accepted again after
- * two readings instead of being rejected forever.
+ * two readings instead of being rejected forever. A spike is judged only against neighbours in time (the three readings
+ * before all within {@link CredibilityRules#spikeSpanMillis()}): on a road read by passing probes every 10-20 min the
+ * three before span up to an hour, and a fall against them is the traffic changing, not a faulty reading.
  */
 public final class ReadingCheck {
 
@@ -23,10 +25,10 @@ public final class ReadingCheck {
         return rules;
     }
 
-    /** Judges {@code speed} and updates {@code track}. */
-    public Verdict check(SegmentTrack track, double speed) {
+    /** Judges {@code speed}, read at {@code timeMillis} (epoch ms, not before the track's readings), and updates {@code track}. */
+    public Verdict check(SegmentTrack track, long timeMillis, double speed) {
         track.seen++;
-        Verdict verdict = judge(track, speed);
+        Verdict verdict = judge(track, timeMillis, speed);
         if (verdict != Verdict.OK) {
             track.rejected++;
         }
@@ -48,7 +50,7 @@ public final class ReadingCheck {
             track.rejected++;
             return Verdict.LATE;
         }
-        Verdict verdict = check(track, speed);
+        Verdict verdict = check(track, eventMillis, speed);
         if (verdict != Verdict.MISSING && eventMillis > track.newestMillis) {
             track.newestMillis = eventMillis;
         }
@@ -57,7 +59,7 @@ public final class ReadingCheck {
 
     /**
      * The rules that need no track (missing, range): what a stream that fuses several sources checks each reading
-     * with before fusing; the fused value then passes {@link #check(SegmentTrack, double)} as the trainer's cleaner
+     * with before fusing; the fused value then passes {@link #check(SegmentTrack, long, double)} as the trainer's cleaner
      * checks the fused history.
      */
     public Verdict checkRange(double speed) {
@@ -70,7 +72,7 @@ public final class ReadingCheck {
         return Verdict.OK;
     }
 
-    private Verdict judge(SegmentTrack track, double speed) {
+    private Verdict judge(SegmentTrack track, long timeMillis, double speed) {
         Verdict range = checkRange(speed);
         if (range != Verdict.OK) {
             return range;
@@ -86,8 +88,9 @@ public final class ReadingCheck {
         if (!(speed <= track.maxSeen)) {
             track.maxSeen = speed;
         }
-        boolean spike = track.recentCount == 3 && Math.abs(speed - track.recentMedian()) > rules.maxJump();
-        track.push(speed);
+        boolean spike = track.recentCount == 3 && rules.spikeNeighbour(track.recentMillis2, timeMillis)
+                && Math.abs(speed - track.recentMedian()) > rules.maxJump();
+        track.push(speed, timeMillis);
         if (track.runLength >= rules.stuckSteps() && !atCap) {
             return Verdict.STUCK;
         }
