@@ -9,34 +9,20 @@ import roadcast.history.SpeedUnit;
  *
  * @param minSpeed              lowest credible speed, in the data's unit (inclusive)
  * @param maxSpeed              highest credible speed, in the data's unit (inclusive)
- * @param maxJump               spike threshold: |x_t - median(x_{t-3}, x_{t-2}, x_{t-1})| above it is a spike, when
- *                              the three readings before lie within {@code spikeSpanMillis} of it
+ * @param maxJump               spike threshold: |x_t - median(x_{t-3}, x_{t-2}, x_{t-1})| above it is a spike
  * @param stuckSteps            the same exact value seen this many consecutive readings is a stuck sensor (from the
  *                              {@code stuckSteps}-th repeat on)
  * @param maxFutureMillis       live readings stamped further ahead of the clock than this are rejected
  * @param allowedLatenessMillis live readings older than the segment's newest reading by more than this are rejected
  * @param zeroIsMissing         an exact 0.0 means "no observation" (METR-LA, PEMS-BAY, SZ-taxi conventions), not a
  *                              speed
- * @param spikeSpanMillis       the spike rule compares a reading only with neighbours in time: the three readings
- *                              before must all be at most this much older, else no reading is a spike.
- *                              {@link Long#MAX_VALUE} = any age (the rule of models written before it was bounded)
  */
 public record CredibilityRules(double minSpeed, double maxSpeed, double maxJump, int stuckSteps, long maxFutureMillis,
-                               long allowedLatenessMillis, boolean zeroIsMissing, long spikeSpanMillis)
-        implements java.io.Serializable {
+                               long allowedLatenessMillis, boolean zeroIsMissing) implements java.io.Serializable {
 
     /** One hour: a frozen value shorter than this is indistinguishable from a calm night at the speed cap. */
     public static final Duration STUCK_DURATION = Duration.ofHours(1);
     public static final Duration DEFAULT_STEP = Duration.ofMinutes(5);
-    /**
-     * The spike rule's span in steps: a road read at every step keeps its check (its three readings before span three
-     * steps; one more tolerates a gap), while a road read by passing probes every 10-20 min, whose three readings
-     * before span up to an hour, is not judged against stale values (its second reading of an incident, 88% under,
-     * was rejected as a spike against the free-flow readings of half an hour before). The span with the best
-     * alerts validation (3, 4, 6 and 12 steps measured; README, "A spike rule that compares only with recent
-     * readings").
-     */
-    public static final int SPIKE_SPAN_STEPS = 4;
 
     public CredibilityRules {
         if (!(minSpeed >= 0) || !(maxSpeed > minSpeed)) {
@@ -51,26 +37,12 @@ public record CredibilityRules(double minSpeed, double maxSpeed, double maxJump,
         if (maxFutureMillis < 0 || allowedLatenessMillis < 0) {
             throw new IllegalArgumentException("time tolerances must not be negative");
         }
-        if (spikeSpanMillis <= 0) {
-            throw new IllegalArgumentException("spikeSpanMillis must be positive, got " + spikeSpanMillis);
-        }
     }
 
-    /** The contract's six rules; zeros are treated as missing, the spike rule compares with readings of any age. */
+    /** The contract's six rules; zeros are treated as missing. */
     public CredibilityRules(double minSpeed, double maxSpeed, double maxJump, int stuckSteps, long maxFutureMillis,
                             long allowedLatenessMillis) {
-        this(minSpeed, maxSpeed, maxJump, stuckSteps, maxFutureMillis, allowedLatenessMillis, true, Long.MAX_VALUE);
-    }
-
-    /**
-     * True when a reading at {@code timeMillis} may be judged against a neighbour read at {@code neighbourMillis}
-     * (Long.MIN_VALUE = time not known: only an unbounded span accepts it).
-     */
-    public boolean spikeNeighbour(long neighbourMillis, long timeMillis) {
-        if (spikeSpanMillis == Long.MAX_VALUE) {
-            return true;
-        }
-        return neighbourMillis != Long.MIN_VALUE && timeMillis - neighbourMillis <= spikeSpanMillis;
+        this(minSpeed, maxSpeed, maxJump, stuckSteps, maxFutureMillis, allowedLatenessMillis, true);
     }
 
     /** Defaults for 5-minute data. */
@@ -89,28 +61,22 @@ public record CredibilityRules(double minSpeed, double maxSpeed, double maxJump,
         double max = unit == SpeedUnit.MPH ? 90.0 : 150.0;
         double jump = unit.fromKmh(SpeedUnit.MPH.toKmh(40.0));
         int stuck = (int) Math.max(2, Math.round((double) STUCK_DURATION.toMillis() / step.toMillis()));
-        long span = SPIKE_SPAN_STEPS * step.toMillis();
         return new CredibilityRules(min, max, jump, stuck, Duration.ofMinutes(5).toMillis(),
-                Duration.ofMinutes(10).toMillis(), true, span);
+                Duration.ofMinutes(10).toMillis(), true);
     }
 
     public CredibilityRules withStuckSteps(int steps) {
         return new CredibilityRules(minSpeed, maxSpeed, maxJump, steps, maxFutureMillis, allowedLatenessMillis,
-                zeroIsMissing, spikeSpanMillis);
+                zeroIsMissing);
     }
 
     public CredibilityRules withMaxJump(double jump) {
         return new CredibilityRules(minSpeed, maxSpeed, jump, stuckSteps, maxFutureMillis, allowedLatenessMillis,
-                zeroIsMissing, spikeSpanMillis);
+                zeroIsMissing);
     }
 
     public CredibilityRules withZeroIsMissing(boolean zeroMissing) {
         return new CredibilityRules(minSpeed, maxSpeed, maxJump, stuckSteps, maxFutureMillis, allowedLatenessMillis,
-                zeroMissing, spikeSpanMillis);
-    }
-
-    public CredibilityRules withSpikeSpanMillis(long span) {
-        return new CredibilityRules(minSpeed, maxSpeed, maxJump, stuckSteps, maxFutureMillis, allowedLatenessMillis,
-                zeroIsMissing, span);
+                zeroMissing);
     }
 }

@@ -27,9 +27,8 @@ public final class HistoryCleaner {
     public static CleaningResult cleanInPlace(SpeedHistory history, CredibilityRules rules) {
         RowCleaner cleaner = new RowCleaner(history.segmentIds(), rules);
         // row-major walk: the matrix is [T][N], so one row at a time keeps the reads sequential
-        float[][] rows = history.speed();
-        for (int t = 0; t < rows.length; t++) {
-            cleaner.clean(history.epochMillis(t), rows[t]);
+        for (float[] row : history.speed()) {
+            cleaner.clean(row);
         }
         return new CleaningResult(history, cleaner.report());
     }
@@ -57,12 +56,12 @@ public final class HistoryCleaner {
             this.counts = new long[n * VERDICTS];
         }
 
-        /** Cleans the next row, the step at {@code timeMillis} (epoch ms), in place: rejected cells become NaN. */
-        public void clean(long timeMillis, float[] row) {
+        /** Cleans the next row in place: rejected cells become NaN. */
+        public void clean(float[] row) {
             for (int i = 0; i < row.length; i++) {
                 float x = row[i];
                 // a NaN cell is a reading that never arrived: the stream would not see it, so it must not touch the track
-                Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], timeMillis, x);
+                Verdict v = Float.isNaN(x) ? Verdict.MISSING : check.check(tracks[i], x);
                 counts[i * VERDICTS + v.ordinal()]++;
                 if (v != Verdict.OK) {
                     row[i] = Float.NaN;

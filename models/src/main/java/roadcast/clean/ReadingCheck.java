@@ -9,9 +9,7 @@ package roadcast.clean;
  * row, except at the highest speed the segment has ever reported: flat free-flow nights at a detector's speed cap
  * are real data, not a frozen sensor. Missing and out-of-range readings leave the track untouched;
  * stuck and spike readings still enter it, so that a genuine level shift (congestion onset) is accepted again after
- * two readings instead of being rejected forever. A spike is judged only against neighbours in time (the three readings
- * before all within {@link CredibilityRules#spikeSpanMillis()}): on a road read by passing probes every 10-20 min the
- * three before span up to an hour, and a fall against them is the traffic changing, not a faulty reading.
+ * two readings instead of being rejected forever.
  */
 public final class ReadingCheck {
 
@@ -25,10 +23,10 @@ public final class ReadingCheck {
         return rules;
     }
 
-    /** Judges {@code speed}, read at {@code timeMillis} (epoch ms, not before the track's readings), and updates {@code track}. */
-    public Verdict check(SegmentTrack track, long timeMillis, double speed) {
+    /** Judges {@code speed} and updates {@code track}. */
+    public Verdict check(SegmentTrack track, double speed) {
         track.seen++;
-        Verdict verdict = judge(track, timeMillis, speed);
+        Verdict verdict = judge(track, speed);
         if (verdict != Verdict.OK) {
             track.rejected++;
         }
@@ -50,7 +48,7 @@ public final class ReadingCheck {
             track.rejected++;
             return Verdict.LATE;
         }
-        Verdict verdict = check(track, eventMillis, speed);
+        Verdict verdict = check(track, speed);
         if (verdict != Verdict.MISSING && eventMillis > track.newestMillis) {
             track.newestMillis = eventMillis;
         }
@@ -59,7 +57,7 @@ public final class ReadingCheck {
 
     /**
      * The rules that need no track (missing, range): what a stream that fuses several sources checks each reading
-     * with before fusing; the fused value then passes {@link #check(SegmentTrack, long, double)} as the trainer's cleaner
+     * with before fusing; the fused value then passes {@link #check(SegmentTrack, double)} as the trainer's cleaner
      * checks the fused history.
      */
     public Verdict checkRange(double speed) {
@@ -72,7 +70,7 @@ public final class ReadingCheck {
         return Verdict.OK;
     }
 
-    private Verdict judge(SegmentTrack track, long timeMillis, double speed) {
+    private Verdict judge(SegmentTrack track, double speed) {
         Verdict range = checkRange(speed);
         if (range != Verdict.OK) {
             return range;
@@ -88,9 +86,8 @@ public final class ReadingCheck {
         if (!(speed <= track.maxSeen)) {
             track.maxSeen = speed;
         }
-        boolean spike = track.recentCount == 3 && rules.spikeNeighbour(track.recentMillis2, timeMillis)
-                && Math.abs(speed - track.recentMedian()) > rules.maxJump();
-        track.push(speed, timeMillis);
+        boolean spike = track.recentCount == 3 && Math.abs(speed - track.recentMedian()) > rules.maxJump();
+        track.push(speed);
         if (track.runLength >= rules.stuckSteps() && !atCap) {
             return Verdict.STUCK;
         }

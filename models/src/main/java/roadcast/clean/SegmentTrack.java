@@ -10,13 +10,6 @@ public class SegmentTrack {
     public double recent0 = Double.NaN;
     public double recent1 = Double.NaN;
     public double recent2 = Double.NaN;
-    /**
-     * Event times of recent0..2 (epoch ms), Long.MIN_VALUE when not known (before the reading, or a track restored from
-     * state written before the times were kept): the spike rule compares only with readings close in time.
-     */
-    public long recentMillis0 = Long.MIN_VALUE;
-    public long recentMillis1 = Long.MIN_VALUE;
-    public long recentMillis2 = Long.MIN_VALUE;
     /** How many of recent0..2 hold a reading (0..3). */
     public int recentCount;
     /** Value of the current run of identical readings and its length. */
@@ -42,13 +35,10 @@ public class SegmentTrack {
         return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
     }
 
-    void push(double speed, long timeMillis) {
+    void push(double speed) {
         recent2 = recent1;
         recent1 = recent0;
         recent0 = speed;
-        recentMillis2 = recentMillis1;
-        recentMillis1 = recentMillis0;
-        recentMillis0 = timeMillis;
         if (recentCount < 3) {
             recentCount++;
         }
@@ -56,8 +46,7 @@ public class SegmentTrack {
 
     @Override
     public String toString() {
-        return "SegmentTrack{recent=" + recent0 + "," + recent1 + "," + recent2 + " (" + recentCount + ") at "
-                + recentMillis0 + "," + recentMillis1 + "," + recentMillis2 + ", run="
+        return "SegmentTrack{recent=" + recent0 + "," + recent1 + "," + recent2 + " (" + recentCount + "), run="
                 + runValue + "x" + runLength + ", max=" + maxSeen + ", newest=" + newestMillis + ", seen=" + seen + ", rejected=" + rejected
                 + "}";
     }

@@ -45,11 +45,6 @@ public record SpeedHistory(String[] segmentIds, LocalDateTime start, Duration st
 
     /** Epoch milliseconds of row {@code row}. */
     public long epochMillis(int row) {
-        return epochMillis(start, timeZone, step, row);
-    }
-
-    /** Epoch milliseconds of row {@code row} of a history starting at local time {@code start}, before it is built. */
-    public static long epochMillis(LocalDateTime start, ZoneId timeZone, Duration step, int row) {
         return start.atZone(timeZone).toInstant().toEpochMilli() + step.toMillis() * row;
     }
 

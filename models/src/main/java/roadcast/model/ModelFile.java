@@ -293,9 +293,6 @@ public final class ModelFile {
             c.put("maxFutureMillis", rules.maxFutureMillis());
             c.put("allowedLatenessMillis", rules.allowedLatenessMillis());
             c.put("zeroIsMissing", rules.zeroIsMissing());
-            if (rules.spikeSpanMillis() != Long.MAX_VALUE) {
-                c.put("spikeSpanMillis", rules.spikeSpanMillis());
-            }
         }
         ArrayNode segments = h.putArray("segments");
         for (Segment s : model.network().segments()) {
@@ -536,9 +533,7 @@ public final class ModelFile {
         CredibilityRules rules = c == null || c.isNull() ? null : new CredibilityRules(c.get("minSpeed").asDouble(),
                 c.get("maxSpeed").asDouble(), c.get("maxJump").asDouble(), c.get("stuckSteps").asInt(),
                 c.get("maxFutureMillis").asLong(), c.get("allowedLatenessMillis").asLong(),
-                c.get("zeroIsMissing").asBoolean(),
-                // absent: a model written before the spike rule was bounded in time, cleaned with readings of any age
-                c.has("spikeSpanMillis") ? c.get("spikeSpanMillis").asLong() : Long.MAX_VALUE);
+                c.get("zeroIsMissing").asBoolean());
         JsonNode segs = required(h, "segments", name);
         int n = segs.size();
         int links = required(h, "links", name).asInt();

@@ -172,27 +172,4 @@ class HistoryCleanerTest {
         assertTrue(result.report().count(Verdict.STUCK) > 0);
         assertTrue(result.report().count(Verdict.SPIKE) > 0);
     }
-
-    /**
-     * The trainer's cleaner gives each cell its row's time: a road read every third step (a probe road) keeps a fall
-     * its stale readings would have called a spike, and a road read at every step still loses a one-step dip.
-     */
-    @Test
-    void theSpikeRuleComparesOnlyWithReadingsOfTheLastFourSteps() {
-        float[] probe = new float[13];
-        float[] loop = new float[13];
-        java.util.Arrays.fill(probe, Float.NaN);
-        for (int t = 0; t < 13; t++) {
-            loop[t] = t == 9 ? 3f : 50f;
-            if (t % 3 == 0) {
-                probe[t] = t == 9 ? 3f : 50f;
-            }
-        }
-        CleaningResult result = HistoryCleaner.clean(history(columns(probe, loop)), MPH);
-        assertEquals(3f, result.cleaned().speed()[9][0], "the probe road's neighbours are 15-45 min old: kept");
-        assertTrue(Float.isNaN(result.cleaned().speed()[9][1]), "the loop road's dip is a spike");
-        assertEquals(1, result.report().count(Verdict.SPIKE));
-        assertEquals(2, HistoryCleaner.clean(history(columns(probe, loop)), MPH.withSpikeSpanMillis(Long.MAX_VALUE))
-                .report().count(Verdict.SPIKE), "with neighbours of any age both dips were spikes");
-    }
 }

@@ -197,27 +197,6 @@ class ModelFileTest {
         }
     }
 
-    /**
-     * The spike rule's span travels in the header; a header without it (a model written before the rule was bounded in
-     * time, whose training history was cleaned against readings of any age) reads as "any age".
-     */
-    @Test
-    void theSpikeSpanTravelsAndAHeaderWithoutItReadsAsAnyAge() throws Exception {
-        assertEquals(4 * model.step().toMillis(), model.credibility().spikeSpanMillis());
-        double[] freeFlow = new double[model.network().size()];
-        java.util.Arrays.setAll(freeFlow, model::freeFlowSpeed);
-        ZoneModel[] zones = new ZoneModel[model.zoneCount()];
-        java.util.Arrays.setAll(zones, model::zone);
-        ManifoldModel anyAge = new ManifoldModel(model.card(), model.network(), model.unit(), model.step(),
-                model.timeZone(), model.horizonsMin(), zones, model.zoneIds(), freeFlow,
-                model.credibility().withSpikeSpanMillis(Long.MAX_VALUE), model.skill());
-        Path file = dir.resolve("any-age.rcm");
-        ModelFile.write(anyAge, file);
-        String bytes = new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
-        assertTrue(bytes.contains("\"zeroIsMissing\"") && !bytes.contains("spikeSpanMillis"));
-        assertEquals(Long.MAX_VALUE, ModelFile.read(file).credibility().spikeSpanMillis());
-    }
-
     /** The model written in an older format version and read by this build. */
     static ManifoldModel readAsFormat(ManifoldModel model, Path dir, int version) throws Exception {
         Path old = dir.resolve("v" + version + ".rcm");

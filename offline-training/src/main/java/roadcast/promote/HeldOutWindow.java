@@ -105,7 +105,7 @@ public record HeldOutWindow(CleaningReport window, CleaningReport heldOut, Speed
             }
             System.arraycopy(recorded, 0, recordedRing[slot], 0, recorded.length);
             System.arraycopy(recorded, 0, cleanedRing[slot], 0, recorded.length);
-            cleaner.clean(SpeedHistory.epochMillis(start, timeZone, step, rows), cleanedRing[slot]);
+            cleaner.clean(cleanedRing[slot]);
             rows++;
         }
 

@@ -47,7 +47,7 @@ public final class ExpectedForecasts {
             for (int i = 0; i < n; i++) {
                 float v = column[i] < 0 ? Float.NaN : history.speed()[t][column[i]];
                 // A cell the feed never sent leaves the segment's track alone; a sent one is checked as the job does.
-                row[i] = Float.isNaN(v) || check.check(tracks[i], history.epochMillis(t), v).accepted() ? v : Float.NaN;
+                row[i] = Float.isNaN(v) || check.check(tracks[i], v).accepted() ? v : Float.NaN;
             }
             forecaster.observe(history.epochMillis(t), row);
             forecaster.forecast(out);

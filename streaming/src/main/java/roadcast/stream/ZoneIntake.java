@@ -93,7 +93,7 @@ final class ZoneIntake {
             step.addForFusion(local, e.source, e.speed, e.flow, e.occupancy);
             return null;
         }
-        Verdict verdict = check.check(zone.tracks[local], e.timeMillis, e.speed);
+        Verdict verdict = check.check(zone.tracks[local], e.speed);
         if (verdict != Verdict.OK) {
             return new Rejection(reasonOf(verdict), "credibility rule " + verdict.name().toLowerCase(Locale.ROOT)
                     + ": speed " + e.speed + " of segment " + e.segment + " at " + Instant.ofEpochMilli(e.timeMillis));
@@ -107,13 +107,12 @@ final class ZoneIntake {
      * check the trainer's {@code HistoryCleaner} ran over its fused history. A rejected value becomes NaN (the
      * kernel imputes it); its readings were each accepted (and archived), so there is no record to dead-letter.
      *
-     * @param stepStart the step's start (epoch ms), the time the trainer's cleaner gives the fused row
      * @return fused values rejected
      */
-    int cleanFused(ZoneMemory zone, long stepStart, float[] row) {
+    int cleanFused(ZoneMemory zone, float[] row) {
         int rejected = 0;
         for (int i = 0; i < row.length; i++) {
-            if (!Float.isNaN(row[i]) && check.check(zone.tracks[i], stepStart, row[i]) != Verdict.OK) {
+            if (!Float.isNaN(row[i]) && check.check(zone.tracks[i], row[i]) != Verdict.OK) {
                 row[i] = Float.NaN;
                 rejected++;
             }

@@ -25,8 +25,7 @@ import roadcast.forecast.ZoneState;
  * {@link PojoSerializerSnapshot} ({@code SavedStateLayoutTest} restores such savepoints).
  *
  * <p>Layout (version 1): segments (string array), recentSteps, recentSpeeds, tracks (per element: present byte, then
- * the ten fields of {@link SegmentTrack} it had: recent0..2, recentCount, runValue, runLength, maxSeen, newestMillis,
- * seen, rejected), fusionTracks, openSteps (per element: present byte,
+ * the ten fields of {@link SegmentTrack} in declaration order), fusionTracks, openSteps (per element: present byte,
  * then {@link StepAccumulator}'s fields in declaration order, its {@code sources} as {@link SourceCells} the same way),
  * state (present byte, then {@link ZoneState}'s fields), modelVersion, lastClosedStep, lastReadingProcessingMillis,
  * quietTimerMillis. Arrays as length (-1 for null) then elements; strings by {@link StringValue#writeString}, which
@@ -35,22 +34,15 @@ import roadcast.forecast.ZoneState;
  * <p>Layout 2 adds, at the end, the schedule close rule's places: placeOffsets, placeSteps (longs), placeSlots (ints).
  * State of layout 1 is read by {@link #LAYOUT_1} and rewritten in layout 2 ({@link Snapshot}: its version says the
  * layout); its zones have no places, as after a start.
- *
- * <p>Layout 3 adds, after each track's ten fields, the event times of its three recent readings
- * ({@code recentMillis0..2}, the spike rule's neighbours in time). State of layouts 1-2 is read with the times not
- * known ({@code Long.MIN_VALUE}): until a track has three new readings the spike rule does not judge it, as after a
- * start.
  */
 public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemory> {
 
     private static final long serialVersionUID = 1L;
 
     /** The layout written now. */
-    public static final ZoneMemorySerializer INSTANCE = new ZoneMemorySerializer(3);
+    public static final ZoneMemorySerializer INSTANCE = new ZoneMemorySerializer(2);
     /** Reads state written before the places were (layout 1), to migrate it. */
     static final ZoneMemorySerializer LAYOUT_1 = new ZoneMemorySerializer(1);
-    /** Reads state written before the tracks kept their readings' times (layout 2), to migrate it. */
-    static final ZoneMemorySerializer LAYOUT_2 = new ZoneMemorySerializer(2);
 
     private final int layout;
 
@@ -126,9 +118,6 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
         t.recent0 = from.recent0;
         t.recent1 = from.recent1;
         t.recent2 = from.recent2;
-        t.recentMillis0 = from.recentMillis0;
-        t.recentMillis1 = from.recentMillis1;
-        t.recentMillis2 = from.recentMillis2;
         t.recentCount = from.recentCount;
         t.runValue = from.runValue;
         t.runLength = from.runLength;
@@ -226,11 +215,6 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
                     out.writeLong(t.newestMillis);
                     out.writeLong(t.seen);
                     out.writeLong(t.rejected);
-                    if (layout >= 3) {
-                        out.writeLong(t.recentMillis0);
-                        out.writeLong(t.recentMillis1);
-                        out.writeLong(t.recentMillis2);
-                    }
                 }
             }
         }
@@ -320,11 +304,6 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
                     t.newestMillis = in.readLong();
                     t.seen = in.readLong();
                     t.rejected = in.readLong();
-                    if (layout >= 3) {
-                        t.recentMillis0 = in.readLong();
-                        t.recentMillis1 = in.readLong();
-                        t.recentMillis2 = in.readLong();
-                    }
                     m.tracks[i] = t;
                 }
             }
@@ -556,20 +535,19 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
     /**
      * Restores this serializer in the layout its state was written in. Versions 2 and 3 are those of the
      * {@link SimpleTypeSerializerSnapshot} that wrote layout 1 (version 2 with the serializer's class name); 4 is
-     * layout 2, 5 layout 3. State of layout 1, and state written by Flink's POJO serializer of {@link ZoneMemory}, is compatible
+     * layout 2. State of layout 1, and state written by Flink's POJO serializer of {@link ZoneMemory}, is compatible
      * after migration: the backend reads it with the serializer it was written with and writes it with this one.
      */
     public static final class Snapshot implements TypeSerializerSnapshot<ZoneMemory> {
         private static final int LAYOUT_2_VERSION = 4;
-        private static final int LAYOUT_3_VERSION = 5;
-        private int layout = 3;
+        private int layout = 2;
 
         public Snapshot() {
         }
 
         @Override
         public int getCurrentVersion() {
-            return LAYOUT_3_VERSION;
+            return LAYOUT_2_VERSION;
         }
 
         @Override
@@ -586,14 +564,13 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
                 }
                 case 3 -> layout = 1;
                 case LAYOUT_2_VERSION -> layout = 2;
-                case LAYOUT_3_VERSION -> layout = 3;
                 default -> throw new IOException("unknown ZoneMemorySerializer snapshot version " + readVersion);
             }
         }
 
         @Override
         public TypeSerializer<ZoneMemory> restoreSerializer() {
-            return layout == 1 ? LAYOUT_1 : layout == 2 ? LAYOUT_2 : INSTANCE;
+            return layout == 1 ? LAYOUT_1 : INSTANCE;
         }
 
         @Override

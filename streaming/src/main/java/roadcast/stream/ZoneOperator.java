@@ -858,7 +858,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         double[] tracks = closing ? zone.fusionTracks() : zone.fusionTracks().clone();
         step.fusedInto(row, fuser, tracks, model.fuseSpeed, model.fuseFlow, model.fuseOccupancy);
         if (closing) {
-            fusedRejected.inc(intake.cleanFused(zone, step.stepStart, row));
+            fusedRejected.inc(intake.cleanFused(zone, row));
         }
     }
 

@@ -304,7 +304,7 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                     throw new IllegalArgumentException("row " + t + " has " + values.length + " values for " + n
                             + " segments");
                 }
-                cleaner.clean(firstMillis + t * stepMillis, values);
+                cleaner.clean(values);
                 int profileRow = clock.profileRow(firstMillis + t * stepMillis);
                 profileRows.add(profileRow);
                 deviations.add(profileRow, values);

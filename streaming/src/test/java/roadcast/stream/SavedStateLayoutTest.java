@@ -114,12 +114,6 @@ class SavedStateLayoutTest {
                 for (String place : new String[] {"placeOffsets", "placeSteps", "placeSlots"}) {
                     assertEquals(NullNode.instance, now.remove(place), "schedule places in state written before them");
                 }
-                for (JsonNode t : now.get("tracks")) {
-                    for (String time : new String[] {"recentMillis0", "recentMillis1", "recentMillis2"}) {
-                        assertEquals(Long.MIN_VALUE, ((ObjectNode) t).remove(time).asLong(),
-                                "reading times in state written before them");
-                    }
-                }
                 for (JsonNode s : now.get("openSteps")) {
                     assertEquals(NullNode.instance, ((ObjectNode) s).remove("sources"),
                             "per-source cells in state written before them");

@@ -285,7 +285,7 @@ final class SmallCity {
                     row[i] = Float.NaN;
                     continue;
                 }
-                if (!check.check(tracks[i], history.epochMillis(t), row[i]).accepted()) {
+                if (!check.check(tracks[i], row[i]).accepted()) {
                     row[i] = Float.NaN;
                     refused++;
                 }
@@ -304,7 +304,7 @@ final class SmallCity {
                 Double y = live.get(model.kriging().segments().get(e).id() + "@" + history.epochMillis(t));
                 liveRow[e] = Float.NaN;
                 if (y != null) {
-                    if (check.check(extendedTracks[e], history.epochMillis(t), y).accepted()) {
+                    if (check.check(extendedTracks[e], y).accepted()) {
                         liveRow[e] = (float) y.doubleValue();
                     } else {
                         refused++;

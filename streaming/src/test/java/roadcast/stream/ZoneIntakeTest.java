@@ -104,7 +104,7 @@ class ZoneIntakeTest {
         // loop 60 - 5 = 55 (variance 1), probes' mean 52 (variance 4): (55 + 52 / 4) / (1 + 1 / 4) = 54.4
         assertEquals(54.4, row[0], 1e-4);
         assertTrue(Float.isNaN(row[1]) && Float.isNaN(row[2]), "nothing fusable read b or c");
-        assertEquals(0, fusing.cleanFused(zone, step.stepStart, row));
+        assertEquals(0, fusing.cleanFused(zone, row));
         assertEquals(1, zone.tracks[0].seen, "the fused value passed the track rules once");
         assertTrue(zone.fusionTracks[Source.LOOP.ordinal() * 3] != 0, "the loop's credibility track moved");
     }

@@ -39,7 +39,6 @@ class ZoneMemorySerializerTest {
         ZoneMemory m = ZoneMemory.fresh(new String[] {"773869", "seg \"é\"", "717446"});
         m.tracks[0].recent0 = 61.5;
         m.tracks[0].recentCount = 1;
-        m.tracks[0].recentMillis0 = 1_699_999_700_000L;
         m.tracks[1].runValue = 12.25;
         m.tracks[1].runLength = 4;
         m.tracks[1].maxSeen = 70;
@@ -166,7 +165,6 @@ class ZoneMemorySerializerTest {
         ZoneMemorySerializer.LAYOUT_1.serialize(m, out);
         ZoneMemory back = ZoneMemorySerializer.LAYOUT_1.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
         assertNull(back.placeOffsets);
-        m.tracks[0].recentMillis0 = Long.MIN_VALUE; // the reading times came with layout 3
         m.placeOffsets = null;
         m.placeSteps = null;
         m.placeSlots = null;
@@ -178,27 +176,6 @@ class ZoneMemorySerializerTest {
         assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
                 .isCompatibleAfterMigration());
         assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().getCurrentVersion() > 3);
-    }
-
-    /**
-     * State written before the tracks kept their readings' times (layout 2, snapshot version 4) is read by the
-     * layout-2 serializer with the times not known, every other field as written, and migrated.
-     */
-    @Test
-    void layoutTwoStateIsReadWithoutTrackTimesAndMigrated() throws IOException {
-        ZoneMemory m = full();
-        DataOutputSerializer out = new DataOutputSerializer(64);
-        ZoneMemorySerializer.LAYOUT_2.serialize(m, out);
-        ZoneMemory back = ZoneMemorySerializer.LAYOUT_2.deserialize(new DataInputDeserializer(out.getCopyOfBuffer()));
-        assertEquals(Long.MIN_VALUE, back.tracks[0].recentMillis0);
-        m.tracks[0].recentMillis0 = Long.MIN_VALUE;
-        assertEquals(fields(m), fields(back));
-
-        ZoneMemorySerializer.Snapshot old = new ZoneMemorySerializer.Snapshot();
-        old.readSnapshot(4, new DataInputDeserializer(new byte[0]), getClass().getClassLoader());
-        assertSame(ZoneMemorySerializer.LAYOUT_2, old.restoreSerializer());
-        assertTrue(ZoneMemorySerializer.INSTANCE.snapshotConfiguration().resolveSchemaCompatibility(old)
-                .isCompatibleAfterMigration());
     }
 
     /** The partitions' schedule state is written by Flink's POJO serializer (versioned, evolves), not by Kryo. */
