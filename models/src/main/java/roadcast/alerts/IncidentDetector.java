@@ -32,6 +32,8 @@ import java.util.List;
  *       (from the same anchor), the area is slowing, not one road breaking down: the breakdown is dismissed. This
  *       check stands on its own when no spill-back is required (a feed whose incident roads queue little behind
  *       them, as SUMO's rerouting vehicles do);</li>
+ *   <li>opt-in ({@link Settings#slideDrop()}): a breakdown may also start as a <b>slide</b>, without a sudden fall,
+ *       judged on its readings in a row under the band and the roads it feeds running normally;</li>
  *   <li>{@link Settings#clearSteps()} steps in a row not below clear an alert or a queue.</li>
  * </ul>
  * Not thread-safe; one per replay or operator.
@@ -118,12 +120,22 @@ public final class IncidentDetector {
      *                      passing it while the floating cars read the queue at the road's end; the fusion, weighting
      *                      the loop, hides that queue. The roads ahead keep the fused reading (a probe held at a red
      *                      light ahead would otherwise refuse the contrast). false = the fused reading everywhere
+     * @param slideDrop     a breakdown may also start <b>without</b> a sudden fall, a <b>slide</b>: a reading under
+     *                      the band and at least this far under the expectation (not {@link #minDrop()}) starts one. A
+     *                      mild incident (a slow-down to 40% of the limit) on a loop road slides 8-27% under its
+     *                      expectation over 10-15 min with no step falling {@link #minJump()}, which the detector
+     *                      otherwise waits for. A slide confirms only at {@link #slideReadings()} readings in a row
+     *                      this far under, with the roads it feeds showing the contrast of {@link #deepContrast()}
+     *                      (at least one reporting, none {@link #upstreamDrop()} under its expectation): a peak deeper
+     *                      than usual slides the roads ahead as well. A sudden fall during a slide starts a breakdown
+     *                      of the usual kind from it. 1 = off
+     * @param slideReadings with {@link #slideDrop()}: the readings in a row a slide needs before it is judged
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
-                           double deepProbeDrop, boolean queueSlowest) {
+                           double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -171,6 +183,10 @@ public final class IncidentDetector {
             if (!(deepApartDrop > 0 && deepApartDrop <= 1)) {
                 throw new IllegalArgumentException("deepApartDrop must be in (0, 1], got " + deepApartDrop);
             }
+            if (!(slideDrop > 0 && slideDrop <= 1) || slideReadings < 2) {
+                throw new IllegalArgumentException("slideDrop must be in (0, 1] and slideReadings >= 2, got "
+                    + slideDrop + " and " + slideReadings);
+            }
             if (!(deepProbeDrop > 0 && deepProbeDrop <= 1)) {
                 throw new IllegalArgumentException("deepProbeDrop must be in (0, 1], got " + deepProbeDrop);
             }
@@ -179,7 +195,7 @@ public final class IncidentDetector {
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4);
         }
 
         /**
@@ -220,6 +236,8 @@ public final class IncidentDetector {
             private double deepApartDrop;
             private double deepProbeDrop;
             private boolean queueSlowest;
+            private double slideDrop;
+            private int slideReadings;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -242,6 +260,8 @@ public final class IncidentDetector {
                 deepApartDrop = s.deepApartDrop;
                 deepProbeDrop = s.deepProbeDrop;
                 queueSlowest = s.queueSlowest;
+                slideDrop = s.slideDrop;
+                slideReadings = s.slideReadings;
             }
 
             public Builder persistSteps(int v) {
@@ -352,11 +372,23 @@ public final class IncidentDetector {
                 return this;
             }
 
+            /** 1 = off. */
+            public Builder slideDrop(double v) {
+                slideDrop = v;
+                return this;
+            }
+
+            public Builder slideReadings(int v) {
+                slideReadings = v;
+                return this;
+            }
+
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
-                    queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest);
+                    queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest, slideDrop,
+                    slideReadings);
             }
         }
 
@@ -373,7 +405,8 @@ public final class IncidentDetector {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
-                        + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest)");
+                        + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest, "
+                        + "slide=DROPxREADINGS)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -395,6 +428,11 @@ public final class IncidentDetector {
                         }
                         case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
                         case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
+                        case "slide" -> {
+                            int x = pairAt(value, "slide must be DROPxREADINGS, e.g. slide=0.15x4");
+                            b.slideDrop(Double.parseDouble(value.substring(0, x)));
+                            b.slideReadings(Integer.parseInt(value.substring(x + 1)));
+                        }
                         case "queue-view" -> {
                             if (!value.equals("slowest") && !value.equals("fused")) {
                                 throw new IllegalArgumentException("queue-view must be fused or slowest, got " + value);
@@ -408,10 +446,7 @@ public final class IncidentDetector {
                             b.queueEarly(value.equals("true"));
                         }
                         case "up" -> {
-                            int x = value.indexOf('x');
-                            if (x < 0) {
-                                throw new IllegalArgumentException("up must be DROPxSHARE, e.g. up=0.25x0.50");
-                            }
+                            int x = pairAt(value, "up must be DROPxSHARE, e.g. up=0.25x0.50");
                             b.upstreamDrop(Double.parseDouble(value.substring(0, x)));
                             b.upstreamShare(Double.parseDouble(value.substring(x + 1)));
                         }
@@ -425,13 +460,22 @@ public final class IncidentDetector {
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
-                            + "deep-probe, band-cap, queue-early, sparse, queue-view)");
+                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return b.build();
+        }
+
+        /** Where a two-part value ({@code AxB}) splits; {@code expected} is the message when it does not. */
+        private static int pairAt(String value, String expected) {
+            int x = value.indexOf('x');
+            if (x < 0) {
+                throw new IllegalArgumentException(expected);
+            }
+            return x;
         }
 
         /**
@@ -454,7 +498,9 @@ public final class IncidentDetector {
                 + (queueEarly ? " queue-early=true" : "")
                 + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f%s", sparseDrop,
                 sparseHold ? "+hold" : "") : "")
-                + (queueSlowest ? " queue-view=slowest" : "");
+                + (queueSlowest ? " queue-view=slowest" : "")
+                + (slideDrop < 1 ? String.format(java.util.Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
+                : "");
         }
     }
 
@@ -495,6 +541,8 @@ public final class IncidentDetector {
     private final boolean[] allDeepProbe;
     /** Every reading of the current suspect so far was on a probe road {@link Settings#sparseDrop()} under. */
     private final boolean[] allSparseDeep;
+    /** The current breakdown started as a slide ({@link Settings#slideDrop()}), not with a sudden fall. */
+    private final boolean[] sliding;
     /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
     private final long[] lastUnread;
     /** The segment's previous reading (NaN before the first). */
@@ -578,6 +626,7 @@ public final class IncidentDetector {
         allDeepApart = new boolean[n];
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
+        sliding = new boolean[n];
         lastUnread = new long[n];
         Arrays.fill(lastUnread, Long.MIN_VALUE);
         last = new double[n];
@@ -657,17 +706,26 @@ public final class IncidentDetector {
             lastButOne[i] = previous;
             last[i] = x;
             lastExpected[i] = prevSpeed == null ? Double.NaN : prevSpeed[0][i];
+            boolean fell = x < (1 - settings.minJump()) * fallFrom; // NaN: no reading before, no fall
+            if (mode[i] == SUSPECT && sliding[i] && fell) {
+                mode[i] = NORMAL; // a sudden fall during a slide: a breakdown of the usual kind starts here
+            }
             switch (mode[i]) {
                 case NORMAL -> {
                     // on a sparse road one deep reading may start (and, with its neighbours, confirm) a breakdown
                     // however wide the band: a probe road's band reaches 0-25% of the expectation
                     boolean sparseDeep = sparse && prevSpeed != null && settings.sparseDrop() < 1
                         && x < (1 - settings.sparseDrop()) * prevSpeed[0][i];
-                    if (prevSpeed == null || !(sparseDeep || below(x, prevSpeed[0][i], prevLower[0][i]))
-                        || !(x < (1 - settings.minJump()) * fallFrom)
+                    boolean sudden = prevSpeed != null && fell
+                        && (sparseDeep || below(x, prevSpeed[0][i], prevLower[0][i]));
+                    // no sudden breakdown, but a reading slid under the band and slideDrop under: a slide starts
+                    boolean slide = !sudden && prevSpeed != null && !Double.isNaN(previous)
+                        && slideBelow(x, prevSpeed[0][i], prevLower[0][i]);
+                    if (!(sudden || slide)
                         || previous < (1 - settings.onTrack()) * previousExpected) { // NaN: not known, not refused
                         continue;
                     }
+                    sliding[i] = slide;
                     anchorIssued[i] = prevIssued;
                     for (int h = 0; h < horizons; h++) {
                         anchorSpeed[i * horizons + h] = prevSpeed[h][i];
@@ -695,17 +753,19 @@ public final class IncidentDetector {
                     dismissed[i] = false;
                     queueHead[i] = downstreamBreaking(i, timeMillis);
                     mode[i] = queueHead[i] >= 0 ? QUEUE : SUSPECT;
-                    if (mode[i] == SUSPECT && count[i] >= settings.persistSteps()) {
+                    if (mode[i] == SUSPECT && !slide && count[i] >= settings.persistSteps()) {
                         judgeSpillBack(i, 0, timeMillis, observed);
                     }
-                    if (mode[i] == SUSPECT && sparseDeep) {
+                    if (mode[i] == SUSPECT && !slide && sparseDeep) {
                         judgeQueue(i, 0, timeMillis, observed);
                     }
                 }
                 case SUSPECT, ALERT, QUEUE -> {
                     int h = lead(i, timeMillis, stepMillis);
                     double expected = anchorSpeed[i * horizons + h];
-                    boolean low = below(x, expected, anchorLower[i * horizons + h]);
+                    // a slide is followed at its own depth until it clears: it started above the usual one
+                    boolean low = sliding[i] ? slideBelow(x, expected, anchorLower[i * horizons + h])
+                        : below(x, expected, anchorLower[i * horizons + h]);
                     if (mode[i] == QUEUE && headDismissed(i)) {
                         // the breakdown it queued behind was dismissed (a probe's dip ahead, not an incident): no queue
                         // explains this one any more, so it is judged as a breakdown of its own, from its onset
@@ -750,7 +810,9 @@ public final class IncidentDetector {
         for (int i = 0; i < n; i++) {
             if (mode[i] == QUEUE && lastTime[i] == timeMillis && headDismissed(i)) {
                 int h = lead(i, timeMillis, stepMillis);
-                if (below(observed[i], anchorSpeed[i * horizons + h], anchorLower[i * horizons + h])) {
+                double expected = anchorSpeed[i * horizons + h];
+                double lowerBand = anchorLower[i * horizons + h];
+                if (sliding[i] ? slideBelow(observed[i], expected, lowerBand) : below(observed[i], expected, lowerBand)) {
                     mode[i] = SUSPECT;
                     count[i] = readingsBelow[i];
                     judgeSuspect(i, h, timeMillis, observed);
@@ -773,6 +835,13 @@ public final class IncidentDetector {
      * or (with {@link Settings#queueEarly()}) two readings and the queue behind it.
      */
     private void judgeSuspect(int i, int h, long timeMillis, float[] observed) {
+        if (sliding[i]) {
+            // a slide has none of an onset's evidence: its readings in a row and the roads ahead running normally
+            if (count[i] >= settings.slideReadings() && aheadNormal(i, h, observed)) {
+                alert(i, timeMillis);
+            }
+            return;
+        }
         if (count[i] >= settings.persistSteps()) {
             judgeSpillBack(i, h, timeMillis, observed);
         } else if (count[i] >= 2 && (allDeep[i] || allDeepApart[i] || allDeepProbe[i])) {
@@ -781,6 +850,13 @@ public final class IncidentDetector {
         if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps() && settings.queueEarly()) {
             judgeQueue(i, h, timeMillis, observed);
         }
+    }
+
+    /** Confirms i's breakdown: an alert from its onset, detected now. */
+    private void alert(int i, long timeMillis) {
+        mode[i] = ALERT;
+        detected[i] = timeMillis;
+        count[i] = 0;
     }
 
     /** Alerts not cleared yet. */
@@ -800,9 +876,25 @@ public final class IncidentDetector {
     }
 
     private boolean below(double x, double expected, double lower) {
+        return underBand(x, expected, lower) && x < (1 - settings.minDrop()) * expected;
+    }
+
+    /** Under the band and {@link Settings#slideDrop()} under the expectation (never, with the slide off). */
+    private boolean slideBelow(double x, double expected, double lower) {
+        return settings.slideDrop() < 1 && underBand(x, expected, lower) && x < (1 - settings.slideDrop()) * expected;
+    }
+
+    private boolean underBand(double x, double expected, double lower) {
         // under the band, where the band reaches no farther than bandCap under the expectation
-        return Double.isFinite(expected) && x < Math.max(lower, (1 - settings.bandCap()) * expected)
-            && x < (1 - settings.minDrop()) * expected;
+        return Double.isFinite(expected) && x < Math.max(lower, (1 - settings.bandCap()) * expected);
+    }
+
+    /**
+     * The contrast an incident makes and recurrent congestion does not: at least one road i feeds reporting, none of
+     * them {@link Settings#upstreamDrop()} under its expectation.
+     */
+    private boolean aheadNormal(int i, int h, float[] observed) {
+        return queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed) == 0;
     }
 
     private boolean deep(double x, double expected) {
@@ -842,9 +934,7 @@ public final class IncidentDetector {
             confirmed = upShare >= 0.5 && !(downShare >= upShare); // NaN (none reporting behind): no evidence
         }
         if (confirmed) {
-            mode[i] = ALERT;
-            detected[i] = timeMillis;
-            count[i] = 0;
+            alert(i, timeMillis);
         }
     }
 
@@ -856,9 +946,7 @@ public final class IncidentDetector {
         double upShare = queuedBehind(i, h, observed);
         double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
         if (upShare >= 0.5 && !(downShare > settings.areaShare())) { // NaN (none reporting upstream): no evidence
-            mode[i] = ALERT;
-            detected[i] = timeMillis;
-            count[i] = 0;
+            alert(i, timeMillis);
         }
     }
 
@@ -869,11 +957,8 @@ public final class IncidentDetector {
      */
     private void judgeHeld(int i, int h, long timeMillis, float[] observed) {
         double upShare = queuedBehind(i, h, observed);
-        double downShare = queuedShare(downList, downStart[i], downStart[i + 1], downstreamAnchor, h, observed);
-        if (upShare >= 0.5 && downShare == 0) { // NaN on either side: no evidence
-            mode[i] = ALERT;
-            detected[i] = timeMillis;
-            count[i] = 0;
+        if (upShare >= 0.5 && aheadNormal(i, h, observed)) { // NaN on either side: no evidence
+            alert(i, timeMillis);
         }
     }
 
@@ -889,9 +974,7 @@ public final class IncidentDetector {
         // an incident is local: the roads it feeds carry on; when most of them fall as much, the area is slowing
         boolean areaWide = downShare > settings.areaShare(); // NaN (none reporting): not known, not area-wide
         if (queueBehind && !areaWide) {
-            mode[i] = ALERT;
-            detected[i] = timeMillis;
-            count[i] = 0;
+            alert(i, timeMillis);
         } else if (count[i] >= settings.persistSteps() + settings.confirmSteps()) {
             mode[i] = NORMAL; // a deeper-than-usual peak on this road or this area, not an incident
             dismissed[i] = true;

@@ -786,6 +786,63 @@ class IncidentDetectorTest {
     }
 
     /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
+    /**
+     * Road 1 slides from 60 to 24 km/h (40%) over 10-25 min, no reading falling 20% under the one before: under the
+     * band (50) and 15% under from 48 km/h at step 11, four readings in a row at step 14, while the road it feeds
+     * reads 60. {@code slide=0.15x4} alerts once, onset 11, detected 14; without it nothing alerts (no sudden fall
+     * starts a breakdown). The same slide on every road (a peak over the area, the roads ahead sliding too) raises
+     * none, nor does a slide that recovers at its fourth reading.
+     */
+    @Test
+    void aSlideUnderTheBandWithTheRoadsAheadNormalIsAlertedAtItsReadingsInARow() {
+        IncidentDetector.Settings base = noSpillBack(0.2, 0.2, 1).deepDrop(0.7).deepContrast(true).bandCap(0.7)
+            .build();
+        IncidentDetector.Settings slide = base.toBuilder().slideDrop(0.15).slideReadings(4).build();
+        assertTrue(slide.toString().endsWith(" slide=0.15x4"), slide.toString());
+        assertEquals(slide, IncidentDetector.Settings.parse(slide.toString()), "the printed form reads back");
+        IllegalArgumentException noReadings = org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> IncidentDetector.Settings.parse("slide=0.15"));
+        assertTrue(noReadings.getMessage().contains("DROPxREADINGS"), noReadings.getMessage());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("slide=0.15x1"), "one reading is no slide");
+        float[] slope = {54, 48, 42, 36, 30, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24};
+        float[][] rows = normal(30, 4);
+        for (int k = 0; k < slope.length; k++) {
+            rows[10 + k][1] = slope[k];
+        }
+        assertOneAlert(replay(rows, chain(4), slide), 1, 11, 14);
+        assertTrue(replay(rows, chain(4), base).isEmpty(), "without the slide rule no sudden fall starts anything");
+
+        float[][] area = normal(30, 4);
+        for (int k = 0; k < slope.length; k++) {
+            Arrays.fill(area[10 + k], slope[k]);
+        }
+        assertTrue(replay(area, chain(4), slide).isEmpty(), "the roads ahead slid too: a peak, not an incident");
+
+        float[][] recovers = normal(30, 4);
+        for (int k = 0; k < 3; k++) {
+            recovers[10 + k][1] = slope[k];
+        }
+        recovers[13][1] = 56; // back above the band at its fourth reading
+        assertTrue(replay(recovers, chain(4), slide).isEmpty(), "recovered before four readings in a row");
+    }
+
+    /**
+     * A road sliding 15% under (51 km/h: under the band at 52, not yet {@code drop=0.20} under) and then falling 41%
+     * to 30 km/h in one step: the fall starts a breakdown of the usual kind from it (onset 12), confirmed as usual
+     * by three readings (detected 14), not by the slide's four readings from step 11.
+     */
+    @Test
+    void aSuddenFallDuringASlideStartsAnOrdinaryBreakdown() {
+        IncidentDetector.Settings slide = noSpillBack(0.2, 0.2, 1).slideDrop(0.1).slideReadings(4).build();
+        float[][] rows = normal(30, 4);
+        rows[11][1] = 51;
+        for (int t = 12; t < 20; t++) {
+            rows[t][1] = 30;
+        }
+        assertOneAlert(replay(rows, chain(4), slide, 52), 1, 12, 14);
+    }
+
     private static float[][] oneReading() {
         float[][] rows = normal(30, 3);
         for (int t = 0; t < 30; t++) {
