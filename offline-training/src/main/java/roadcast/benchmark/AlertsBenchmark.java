@@ -282,7 +282,8 @@ public final class AlertsBenchmark {
      * persistence 2-3 steps with the area check alone (no spill-back required, dismissed when more than half of the
      * reporting downstream neighbours fell 25% too; drop 30-40%, jump 20-30%, with and without the on-track check): a
      * feed whose incident roads queue little behind them (SUMO's vehicles reroute around an incident, probes upstream
-     * are sparse) needs that one.
+     * are sparse) needs that one. The later blocks each say what they add; the last, a slide under the band
+     * ({@link IncidentDetector.Settings#slideDrop()}), 10-30% under for 3-5 readings.
      */
     public static List<IncidentDetector.Settings> grid() {
         List<IncidentDetector.Settings> out = new ArrayList<>();
@@ -466,6 +467,22 @@ public final class AlertsBenchmark {
                         .deepDrop(0.7).deepContrast(true).queueSlowest(true).build();
                     out.add(three);
                     out.add(three.toBuilder().sparseHold(true).build());
+                }
+            }
+        }
+        // a breakdown that slides under its band instead of falling (a mild incident on a loop road: 8-27% under over
+        // 10-15 min), confirmed by its readings in a row with the roads ahead normal; beside the pooled validation's
+        // two previous choices (the band capped, or the onset's fall over two readings), so the slide is all it adds
+        for (double jump : new double[] {0.2, 0.3}) {
+            IncidentDetector.Settings capped = noSpillBack(3, 0.2, jump, 1, 1).bandCap(0.7).deepDrop(0.7)
+                .deepContrast(true).build();
+            IncidentDetector.Settings overTwo = noSpillBack(3, 0.2, jump, 1, 1).jumpReadings(2).deepDrop(0.7)
+                .deepContrast(true).build();
+            for (IncidentDetector.Settings base : List.of(capped, overTwo)) {
+                for (double slide : new double[] {0.1, 0.15, 0.2, 0.3}) {
+                    for (int readings : new int[] {3, 4, 5}) {
+                        out.add(base.toBuilder().slideDrop(slide).slideReadings(readings).build());
+                    }
                 }
             }
         }

@@ -288,6 +288,8 @@ class AlertsBenchmarkTest {
             "the roads behind judged on their slowest source are among them");
         assertTrue(grid.stream().anyMatch(g -> g.queueSlowest() && g.deepQueue() && g.bandCap() < 1),
             "and with the band capped at the deep depth");
+        assertTrue(grid.stream().anyMatch(g -> g.slideDrop() < 1 && g.deepContrast()),
+            "a slide under the band with the roads ahead normal is among them");
         assertTrue(grid.stream().noneMatch(g -> g.queueSlowest() && !(g.deepQueue() || g.queueEarly()
             || g.sparseDrop() < 1 || g.upstreamShare() > 0)), "the slowest source is tried only where the roads "
             + "behind are read: elsewhere it would be the same setting twice");
