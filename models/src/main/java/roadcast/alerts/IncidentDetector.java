@@ -199,6 +199,27 @@ public final class IncidentDetector {
         }
 
         /**
+         * The setting for a feed whose sources (loops, floating cars) are fused into one speed per road, as the
+         * sumo-grid style cities are: chosen by the pooled validation of seven feed cities, on validation parts
+         * carved from their training parts (README, "A slide rule, built and chosen by the pooled validation",
+         * the line marked {@code <- chosen}). {@link #defaults()} is the choice for generated cities with one clean
+         * speed per road; the feed's readings are sparser and noisier, which the longer persistence, the capped
+         * band and the slide rule answer. {@code IncidentDetectorTest} holds this string equal to the README's.
+         */
+        public static Settings forFusedFeed() {
+            return parse("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
+                + "deep=0.70+contrast band-cap=0.70 slide=0.10x5");
+        }
+
+        /**
+         * The validated setting for the kind of input the detector reads: {@link #forFusedFeed()} when its speeds
+         * are a fused multi-source feed (a model whose card has a fusion), else {@link #defaults()}.
+         */
+        public static Settings forInput(boolean fusedFeed) {
+            return fusedFeed ? forFusedFeed() : defaults();
+        }
+
+        /**
          * A builder starting at {@link #defaults()}: the way to state settings that differ from them, naming only
          * what differs ({@code Settings.builder().persistSteps(3).deepDrop(0.7).deepContrast(true).build()}).
          */

@@ -843,6 +843,27 @@ class IncidentDetectorTest {
         assertOneAlert(replay(rows, chain(4), slide, 52), 1, 12, 14);
     }
 
+    /**
+     * The feed setting in the code is the one the README's pooled seven-city validation chose: its printed form
+     * equals the README's last "the feed setting is now `...`" (whitespace as in running text), so a new validation
+     * round that updates one and not the other fails here. Skipped when the tests run without the repository's
+     * README beside the module.
+     */
+    @Test
+    void theFusedFeedSettingIsTheReadmesValidatedChoice() throws java.io.IOException {
+        java.nio.file.Path readme = java.nio.file.Path.of("..", "README.md");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.exists(readme), "no README.md at " + readme);
+        String text = java.nio.file.Files.readString(readme).replaceAll("\\s+", " ");
+        String marker = "the feed setting is now `";
+        int at = text.lastIndexOf(marker);
+        assertTrue(at >= 0, "the README states the chosen feed setting as: " + marker + "...`");
+        String chosen = text.substring(at + marker.length(), text.indexOf('`', at + marker.length()));
+        assertEquals(chosen, IncidentDetector.Settings.forFusedFeed().toString());
+        assertEquals(IncidentDetector.Settings.forFusedFeed(), IncidentDetector.Settings.forInput(true));
+        assertEquals(IncidentDetector.Settings.defaults(), IncidentDetector.Settings.forInput(false));
+        assertTrue(!IncidentDetector.Settings.forFusedFeed().equals(IncidentDetector.Settings.defaults()));
+    }
+
     private static float[][] oneReading() {
         float[][] rows = normal(30, 3);
         for (int t = 0; t < 30; t++) {
