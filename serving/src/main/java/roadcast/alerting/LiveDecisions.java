@@ -65,6 +65,11 @@ public final class LiveDecisions implements AlertBoard {
         public static Settings defaults() {
             return new Settings(IncidentDetector.Settings.defaults(), Duration.ofHours(2), Duration.ofHours(3));
         }
+
+        /** These settings with another detector setting (the one validated for the served model's input). */
+        public Settings withDetector(IncidentDetector.Settings setting) {
+            return new Settings(setting, keepCleared, recovery);
+        }
     }
 
     private final SegmentCatalog catalog;
@@ -304,6 +309,7 @@ public final class LiveDecisions implements AlertBoard {
         o.put("recentlyCleared", cleared.size());
         o.put("keptClearedMin", settings.keepCleared().toMinutes());
         o.put("steps", steps);
+        o.put("detectorSettings", settings.detector().toString());
         ArrayNode list = o.putArray("alerts");
         List<IncidentAlert> shown = new ArrayList<>();
         // the detector's view of open alerts (its severity grows while they last)
@@ -317,6 +323,11 @@ public final class LiveDecisions implements AlertBoard {
             list.add(toJson(a));
         }
         return o;
+    }
+
+    /** The detector setting the alerts run. */
+    public IncidentDetector.Settings detectorSettings() {
+        return settings.detector();
     }
 
     /** Records of a step that arrived after the step was decided on. */

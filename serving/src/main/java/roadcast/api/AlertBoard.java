@@ -6,8 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 public interface AlertBoard {
 
     /**
-     * {@code {"issuedAt","open","recentlyCleared","keptClearedMin","alerts":[...]}}, open alerts first (newest onset
-     * first), then the cleared ones still kept.
+     * {@code {"issuedAt","open","recentlyCleared","keptClearedMin","steps","detectorSettings","alerts":[...]}} (the
+     * detector setting running, in its printed form), open alerts first (newest onset first), then the cleared ones
+     * still kept.
      *
      * @param openOnly leave the cleared ones out
      * @param limit    alerts listed at most

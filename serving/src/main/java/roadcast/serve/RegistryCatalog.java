@@ -57,7 +57,8 @@ public final class RegistryCatalog {
             .map(i -> grader.level(model.network().segment(i).roadClass(), speed, model.freeFlowSpeed(i)))
             .map(roadcast.congestion.CongestionLevel::wireName)
             .orElse(null));
-        ServedModel served = new ServedModel(model.network(), model.unit(), model.timeZone(), skills, detectorBand);
+        ServedModel served = new ServedModel(model.network(), model.unit(), model.timeZone(), skills, detectorBand,
+            model.card().fusion() != null);
         KrigingModel kriging = model.kriging();
         if (kriging == null || kriging.size() == 0) {
             return observed.withModel(served);

@@ -98,6 +98,13 @@ public final class ServeCommand implements Callable<Integer> {
             + "create them, uncompacted if it auto-creates; default: ${DEFAULT-VALUE}).")
     Duration topicCreateGiveUp;
 
+    @Option(names = "--alerts-settings", paramLabel = "TEXT", description = "The incident detector's setting for "
+        + "the live alerts, in the benchmark's form (e.g. \"persist=3 drop=0.20 jump=0.30 deep=0.70+contrast\"; a key "
+        + "left out keeps its generated-city default). Default: the setting validated for the latest model's input: "
+        + "the fused-feed choice for a model trained on a multi-source feed (its card has a fusion), otherwise the "
+        + "generated-city defaults. /api/alerts shows the one running (detectorSettings).")
+    String alertsSettings;
+
     @Override
     public Integer call() throws Exception {
         try {
@@ -109,6 +116,14 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     private int serve() throws InterruptedException {
+        roadcast.alerts.IncidentDetector.Settings detector = null;
+        if (alertsSettings != null) {
+            try {
+                detector = roadcast.alerts.IncidentDetector.Settings.parse(alertsSettings);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--alerts-settings: " + e.getMessage(), e);
+            }
+        }
         String shownKey;
         ApiKeys keys;
         if (keyOptions != null && keyOptions.apiKeys != null) {
@@ -137,7 +152,7 @@ public final class ServeCommand implements Callable<Integer> {
                 speedTopic, store, retention, sweepEvery, port, catalog, keys).withStreamLimits(
                 new roadcast.api.ForecastStream.Limits(maxStreamClients, defaults.queuePerClient(),
                     defaults.replayEvents(), defaults.heartbeat())).withDecisionTopics(alertsTopic, outlookTopic)
-                .withTopicCreation(creation));
+                .withTopicCreation(creation).withAlertsSettings(detector));
         } catch (roadcast.store.StoreException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -3,12 +3,14 @@ package roadcast.serve;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.alerting.DecisionSink;
+import roadcast.alerts.IncidentDetector;
 import roadcast.alerting.KafkaDecisionSink;
 import roadcast.alerting.LiveDecisions;
 import roadcast.api.ApiKeys;
 import roadcast.api.ApiServer;
 import roadcast.api.ForecastStream;
 import roadcast.api.SegmentCatalog;
+import roadcast.api.ServedModel;
 import roadcast.api.ServeMetrics;
 import roadcast.topics.TopicFollower;
 import roadcast.store.OnlineStore;
@@ -29,11 +31,16 @@ public final class ServingNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServingNode.class);
 
-    /** Everything a node needs; {@code bootstrapServers} null runs the API over the store alone. */
+    /**
+     * Everything a node needs; {@code bootstrapServers} null runs the API over the store alone.
+     *
+     * @param alertsSettings the incident detector's setting; null = the one validated for the served model's input
+     *                       ({@link #detectorSetting})
+     */
     public record Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
                            Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
                            ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic,
-                           KafkaDecisionSink.TopicCreation topicCreation) {
+                           KafkaDecisionSink.TopicCreation topicCreation, IncidentDetector.Settings alertsSettings) {
         public static final String ALERTS_TOPIC = "roadcast.alerts";
         public static final String OUTLOOK_TOPIC = "roadcast.outlook";
 
@@ -41,7 +48,7 @@ public final class ServingNode implements AutoCloseable {
                         Duration retention, Duration sweepEvery, int port, SegmentCatalog catalog, ApiKeys keys,
                         ForecastStream.Limits streamLimits, String alertsTopic, String outlookTopic) {
             this(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port, catalog, keys,
-                streamLimits, alertsTopic, outlookTopic, KafkaDecisionSink.TopicCreation.defaults());
+                streamLimits, alertsTopic, outlookTopic, KafkaDecisionSink.TopicCreation.defaults(), null);
         }
 
         public Settings(String bootstrapServers, String forecastTopic, String speedTopic, Path storeDir,
@@ -59,19 +66,39 @@ public final class ServingNode implements AutoCloseable {
 
         public Settings withStreamLimits(ForecastStream.Limits limits) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, limits, alertsTopic, outlookTopic, topicCreation);
+                catalog, keys, limits, alertsTopic, outlookTopic, topicCreation, alertsSettings);
         }
 
         /** Topics the incident alerts and the per-step outlook are published on (when following a broker). */
         public Settings withDecisionTopics(String alerts, String outlook) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, streamLimits, alerts, outlook, topicCreation);
+                catalog, keys, streamLimits, alerts, outlook, topicCreation, alertsSettings);
         }
 
         /** How long serving keeps asking a slow or absent broker to create the decision topics. */
         public Settings withTopicCreation(KafkaDecisionSink.TopicCreation creation) {
             return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
-                catalog, keys, streamLimits, alertsTopic, outlookTopic, creation);
+                catalog, keys, streamLimits, alertsTopic, outlookTopic, creation, alertsSettings);
+        }
+
+        /** The incident detector's setting given explicitly (the operator's override of the validated one). */
+        public Settings withAlertsSettings(IncidentDetector.Settings setting) {
+            return new Settings(bootstrapServers, forecastTopic, speedTopic, storeDir, retention, sweepEvery, port,
+                catalog, keys, streamLimits, alertsTopic, outlookTopic, topicCreation, setting);
+        }
+
+        /**
+         * The detector setting the live alerts run: the given one, else the one validated for the kind of input the
+         * served model reads ({@code IncidentDetector.Settings.forInput}: a model trained on a fused multi-source
+         * feed gets the feed's choice, any other model, or none, the generated-city defaults).
+         */
+        public IncidentDetector.Settings detectorSetting() {
+            return alertsSettings != null ? alertsSettings : IncidentDetector.Settings.forInput(servesFusedFeed());
+        }
+
+        /** Whether the served model was trained on a fused multi-source feed (false without a model). */
+        boolean servesFusedFeed() {
+            return catalog.model().map(ServedModel::fusedFeed).orElse(false);
         }
     }
 
@@ -92,7 +119,10 @@ public final class ServingNode implements AutoCloseable {
         sink = s.bootstrapServers() == null ? DecisionSink.NONE
             : new KafkaDecisionSink(s.bootstrapServers(), s.alertsTopic(), s.outlookTopic(), metrics,
                 s.topicCreation());
-        decisions = new LiveDecisions(s.catalog(), sink, LiveDecisions.Settings.defaults());
+        IncidentDetector.Settings detector = s.detectorSetting();
+        LOG.info("incident alerts: detector setting {} ({})", detector, s.alertsSettings() != null ? "given"
+            : s.servesFusedFeed() ? "validated for a fused multi-source feed" : "validated for one speed per road");
+        decisions = new LiveDecisions(s.catalog(), sink, LiveDecisions.Settings.defaults().withDetector(detector));
         metrics.gauge("roadcast_serve_alerts_late_records", decisions::lateRecords);
         try {
             decisions.recover(store);

@@ -40,11 +40,11 @@ class LiveDetectorBandTest {
         // c2 as a road read by a few probes: its own errors reach far under the forecast, its detector band to 10
         DetectorBand wide = (f, h) -> f.segment().equals("c2") ? 10.0 : f.lower()[h];
         SegmentCatalog withOwnScale = published.withModel(new ServedModel(served.network(), served.unit(),
-            served.timeZone(), served.skills(), wide));
+            served.timeZone(), served.skills(), wide, false));
         assertEquals(List.of(), alertIds(withOwnScale), "20 km/h is within c2's own band: no alert");
         // and a detector band narrower than the published one still finds it
         DetectorBand narrow = (f, h) -> f.speed()[h] - 2;
         assertEquals(List.of(IncidentFixture.ALERT_ID), alertIds(published.withModel(new ServedModel(
-            served.network(), served.unit(), served.timeZone(), served.skills(), narrow))));
+            served.network(), served.unit(), served.timeZone(), served.skills(), narrow, false))));
     }
 }

@@ -26,7 +26,8 @@ class ServeCommandTest {
         cmd.setOut(new PrintWriter(out));
         assertEquals(0, cmd.execute("--help"));
         for (String option : new String[] {"--bootstrap-servers", "--store", "--port", "--registry", "--segments",
-            "--api-key", "--api-keys", "--retention", "localhost:9092", "7d", "--max-stream-clients", "purge", "admin"}) {
+            "--api-key", "--api-keys", "--retention", "localhost:9092", "7d", "--max-stream-clients", "purge", "admin",
+            "--alerts-settings", "detectorSettings"}) {
             assertTrue(out.toString().contains(option), option + " missing from --help:\n" + out);
         }
     }
@@ -49,6 +50,23 @@ class ServeCommandTest {
         }
         assertTrue(buffer.toString().contains(keys + ":1:"), buffer.toString());
         assertTrue(!buffer.toString().contains("\tat "), "no stack trace: " + buffer);
+    }
+
+    /** A detector setting that does not parse stops the start with the bad part named, before the store opens. */
+    @Test
+    void badAlertsSettingsIsAClearStartupError() {
+        java.io.PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(buffer, true));
+        try {
+            assertEquals(2, new CommandLine(new ServeCommand()).execute("--no-kafka", "--store",
+                dir.resolve("s").toString(), "--alerts-settings", "persist=3 depth=0.7"));
+        } finally {
+            System.setErr(saved);
+        }
+        assertTrue(buffer.toString().contains("--alerts-settings: unknown key 'depth'"), buffer.toString());
+        assertTrue(!buffer.toString().contains("\tat "), "no stack trace: " + buffer);
+        assertTrue(!Files.exists(dir.resolve("s")), "no store opened for a node that cannot start");
     }
 
     @Test
