@@ -5,31 +5,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.alerts.IncidentDetector;
 import roadcast.api.ApiKeys;
-import roadcast.clean.CredibilityRules;
-import roadcast.fit.ManifoldTrainer;
-import roadcast.fit.ProgressListener;
-import roadcast.fit.TrainingConfig;
+import roadcast.fixtures.ChainModel;
 import roadcast.fixtures.Http;
 import roadcast.fusion.FusionModel;
 import roadcast.fusion.SourceCalibration;
-import roadcast.history.SpeedHistory;
 import roadcast.history.SpeedUnit;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
-import roadcast.network.Link;
 import roadcast.network.RoadClass;
-import roadcast.network.RoadNetwork;
-import roadcast.network.Segment;
 import roadcast.reading.Source;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -53,32 +42,9 @@ class LiveDetectorSettingTest {
 
     @BeforeAll
     static void publish() throws Exception {
-        int n = 6;
-        int steps = 2 * 288;
-        List<Segment> segments = new ArrayList<>();
-        List<Link> links = new ArrayList<>();
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = "s" + i;
-            segments.add(new Segment(ids[i], 34.0 + 0.01 * i, -118.0, RoadClass.ARTERIAL));
-            if (i > 0) {
-                links.add(new Link(i - 1, i, 500.0, 1.0));
-            }
-        }
-        Random rnd = new Random(13);
-        float[][] speed = new float[steps][n];
-        for (int t = 0; t < steps; t++) {
-            double daily = Math.sin(2 * Math.PI * t / 288.0);
-            for (int i = 0; i < n; i++) {
-                speed[t][i] = (float) (50 + 10 * daily + rnd.nextGaussian());
-            }
-        }
-        SpeedHistory history = new SpeedHistory(ids, LocalDateTime.of(2012, 3, 1, 0, 0), Duration.ofMinutes(5),
-            ZoneOffset.UTC, SpeedUnit.KMH, speed, null, null);
-        TrainingConfig cfg = TrainingConfig.defaults("fixture", "generated in test",
-            CredibilityRules.defaults(SpeedUnit.KMH)).withFixed(2, 1, 1.0).withMaxZoneSize(6);
-        ManifoldModel model = ManifoldTrainer.fit(history, new RoadNetwork(segments, links), cfg,
-            ProgressListener.NONE);
+        RoadClass[] classes = new RoadClass[6];
+        java.util.Arrays.fill(classes, RoadClass.ARTERIAL);
+        ManifoldModel model = ChainModel.trained("s", classes, SpeedUnit.KMH, 6, 13);
         plainRegistry = dir.resolve("plain");
         new ModelRegistry(plainRegistry).publish(model);
         // a loop calibrated to the floating cars, as FusionFitter leaves a feed's card (what serving reads is only

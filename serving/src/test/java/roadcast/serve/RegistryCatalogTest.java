@@ -141,29 +141,10 @@ class RegistryCatalogTest {
     @Test
     void unknownRoadClassWithoutHistoryGradesToNoLevel() throws Exception {
         int n = 8;
-        int steps = 2 * 288;
-        List<Segment> segments = new ArrayList<>();
-        List<Link> links = new ArrayList<>();
-        String[] ids = new String[n];
-        for (int i = 0; i < n; i++) {
-            ids[i] = "u" + i;
-            segments.add(new Segment(ids[i], 34.0 + 0.01 * i, -118.0, i == n - 1 ? RoadClass.UNKNOWN : RoadClass.ARTERIAL));
-            if (i > 0) {
-                links.add(new Link(i - 1, i, 1.0, 1.0));
-            }
-        }
-        Random rnd = new Random(9);
-        float[][] speed = new float[steps][n];
-        for (int t = 0; t < steps; t++) {
-            for (int i = 0; i < n; i++) {
-                speed[t][i] = i == n - 1 ? Float.NaN : (float) (50 + 10 * Math.sin(2 * Math.PI * t / 288.0) + rnd.nextGaussian());
-            }
-        }
-        SpeedHistory history = new SpeedHistory(ids, LocalDateTime.of(2012, 3, 1, 0, 0), Duration.ofMinutes(5),
-            ZoneOffset.UTC, SpeedUnit.MPH, speed, null, null);
-        TrainingConfig cfg = TrainingConfig.defaults("fixture", "generated in test",
-            CredibilityRules.defaults(SpeedUnit.MPH)).withFixed(2, 1, 1.0).withMaxZoneSize(4);
-        ManifoldModel model = ManifoldTrainer.fit(history, new RoadNetwork(segments, links), cfg, ProgressListener.NONE);
+        RoadClass[] classes = new RoadClass[n];
+        java.util.Arrays.fill(classes, RoadClass.ARTERIAL);
+        classes[n - 1] = RoadClass.UNKNOWN;
+        ManifoldModel model = roadcast.fixtures.ChainModel.trained("u", classes, SpeedUnit.MPH, 4, 9);
         SegmentCatalog catalog = RegistryCatalog.of(model);
         assertNull(catalog.grade("u" + (n - 1), 30), "no free-flow speed, no road-class bands: no level");
         assertTrue(catalog.grade("u0", 30) != null);
