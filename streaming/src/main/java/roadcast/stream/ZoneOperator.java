@@ -1008,7 +1008,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      */
     /**
      * Every zone's pending forecasts go out before the barrier: they belong to the state this checkpoint holds (its
-     * zones have closed the step), so under exactly once they must be in the transaction it commits.
+     * zones have closed the step), so under exactly once they must be in the transaction it commits. Flink calls this
+     * along the chain from its head, so the chained forecast sink's pre-commit, which follows, writes them too.
      */
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
