@@ -49,6 +49,15 @@ public interface ForecastValues {
         return null;
     }
 
+    /**
+     * The forecast's {@link ForecastJson} record, already written by {@link ForecastJsonWriter}, or null for the
+     * publisher to write it: the stream's zone workers encode a zone's forecasts off the thread that publishes them
+     * ({@link ZoneIssue#encodeJson}). Callers must not change it.
+     */
+    default byte[] json() {
+        return null;
+    }
+
     /** These values as a {@link Forecast} record (new arrays). */
     default Forecast toForecast() {
         int horizons = horizonsMin().length;

@@ -17,6 +17,7 @@ import roadcast.network.Segment;
  * thread's time, README issue 12), and {@link Forecasts#toRecords} makes its records from the same values, so
  * published forecasts have one source. Immutable once made: the kernel's reused buffer is copied, so a segment's
  * values stay valid after the next step (a chained sink may hold them; Flink's chaining copies nothing for them).
+ * The one change after it is made, {@link #encodeJson}, is done by its issuer before it hands the issue on.
  */
 public final class ZoneIssue {
 
@@ -30,6 +31,8 @@ public final class ZoneIssue {
     private final double[] now;
     /** Zone-local observed speeds (NaN = no reading), or null when not kept. */
     private final float[] observed;
+    /** [i] segment {@code i}'s JSON record, or null when not written ahead ({@link #encodeJson}). */
+    private byte[][] json;
 
     /**
      * @param forecast the kernel's output for the layout's zone (copied: the caller may reuse it)
@@ -61,6 +64,21 @@ public final class ZoneIssue {
 
     public int size() {
         return imputed.length;
+    }
+
+    /**
+     * Writes every segment's JSON record now, with {@code writer} (one per thread), so that the thread that
+     * publishes them only hands the bytes on: the stream's zone workers do this beside the kernel, off the zone
+     * operator's thread (README, issue 12, a parallel zone operator). The same bytes the publisher would write.
+     * Call it before handing the issue to another thread (the hand-over publishes the bytes).
+     */
+    public ZoneIssue encodeJson(ForecastJsonWriter writer) {
+        byte[][] out = new byte[size()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = writer.toBytes(segment(i));
+        }
+        json = out;
+        return this;
     }
 
     /** The forecast of zone-local segment {@code i}. */
@@ -165,6 +183,11 @@ public final class ZoneIssue {
         @Override
         public boolean extended() {
             return false;
+        }
+
+        @Override
+        public byte[] json() {
+            return issue.json == null ? null : issue.json[i];
         }
 
         @Override

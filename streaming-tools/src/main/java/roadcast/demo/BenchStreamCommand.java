@@ -331,6 +331,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             putLive(o, "_at_least_once", lagAlo);
             o.put("delivery", release.delivery().toString());
             o.put("forecast_format", engine.forecastFormat().toString());
+            o.put("zone_workers", engine.zoneWorkers());
             o.put("spread", spread.toString());
             o.put("segments", segments);
             o.put("records", records);
@@ -650,6 +651,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("readings_per_s", Math.round(run.readings() / run.seconds()));
             o.put("delivery", release.delivery().toString());
             o.put("forecast_format", engine.forecastFormat().toString());
+            o.put("zone_workers", engine.zoneWorkers());
             o.put("spread", spread.toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());

@@ -61,6 +61,7 @@ public final class ForecastRecordSerializer implements KafkaRecordSerializationS
             r.headers().add(ForecastAvro.FORMAT_HEADER, AVRO);
             return r;
         }
-        return new ProducerRecord<>(topic, null, ts, key, json.toBytes(issued.values()));
+        byte[] ready = issued.values().json(); // written ahead by a zone worker (--zone-workers), or null
+        return new ProducerRecord<>(topic, null, ts, key, ready != null ? ready : json.toBytes(issued.values()));
     }
 }

@@ -42,12 +42,18 @@ import java.time.Duration;
  *                              to be absent by the feed's schedule: its input partition read past the segment's place
  *                              in the step (learned from the steps before) plus this grace ({@link ReadingSchedule});
  *                              made for feeds spread over the step, where a pause closes early. null or zero = off
+ * @param zoneWorkers           threads beside the zone operator's that run a closed zone's kernel and write its
+ *                              forecasts' JSON while the operator reads on ({@link ZoneWorkers}); 0 = none, all on the
+ *                              operator's thread. Same forecasts, same order per segment
+ * @param jsonForecasts         the forecast sink writes JSON (the default; false with Avro): only then do the zone
+ *                              workers write the records
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
                         Duration checkpointInterval, String checkpointDir, boolean rocksDb,
                         Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
                         boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
-                        Duration closeAfterQuiet, boolean closeWhenExpected, Duration closeOnSchedule) {
+                        Duration closeAfterQuiet, boolean closeWhenExpected, Duration closeOnSchedule,
+                        int zoneWorkers, boolean jsonForecasts) {
 
     /**
      * Idleness unless set: long enough that a partition between two bursts of one feed is not declared idle while
@@ -76,6 +82,9 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
         if (allowedLateness != null && allowedLateness.isNegative()) {
             throw new IllegalArgumentException("allowed lateness must not be negative, got " + allowedLateness);
         }
+        if (zoneWorkers < 0) {
+            throw new IllegalArgumentException("zone workers must be at least 0, got " + zoneWorkers);
+        }
         if (jobName == null || jobName.isBlank()) {
             jobName = "roadcast-forecast";
         }
@@ -83,19 +92,19 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
 
     public static JobConfig defaults(Path registry) {
         return new JobConfig("roadcast-forecast", registry, null, 1, DEFAULT_CHECKPOINT_INTERVAL, null, true,
-                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false, null);
+                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false, null, 0, true);
     }
 
     public JobConfig withModelVersion(String version) {
         return new JobConfig(jobName, registry, version, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withParallelism(int p) {
         return new JobConfig(jobName, registry, modelVersion, p, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withCheckpoints(Duration interval, Path dir) {
@@ -106,62 +115,69 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     public JobConfig withCheckpoints(Duration interval, String dir) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withRocksDb(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, on,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     /** Out-of-orderness, idleness, lateness and future limit (null lateness / future = the model's rules). */
     public JobConfig withEventTime(Duration outOfOrderness, Duration idle, Duration lateness, Duration future) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 outOfOrderness, idle, lateness, future, forecastOnEveryUpdate, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withForecastOnEveryUpdate(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, on, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withCloseWhenComplete(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, on,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withModelPoll(Duration poll) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
-                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(name, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withCloseWhenExpected(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, on, closeOnSchedule);
+                modelPoll, closeAfterQuiet, on, closeOnSchedule, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withCloseOnSchedule(Duration grace) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, grace);
+                modelPoll, closeAfterQuiet, closeWhenExpected, grace, zoneWorkers, jsonForecasts);
     }
 
     public JobConfig withCloseAfterQuiet(Duration quiet) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, quiet, closeWhenExpected, closeOnSchedule);
+                modelPoll, quiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+    }
+
+    /** @param threads zone workers (0 = none); @param json whether the forecast sink writes JSON */
+    public JobConfig withZoneWorkers(int threads, boolean json) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, threads, json);
     }
 
     /** The schedule rule's grace in ms; 0 = off. */

@@ -165,6 +165,13 @@ public final class JobOptions {
                         + "records with a clear reason) (default: ${DEFAULT-VALUE}).")
         ForecastFormat forecastFormat;
 
+        @Option(names = "--zone-workers", paramLabel = "N",
+                description = "Threads beside the zone operator's that run each closed zone's kernel and write its "
+                        + "forecasts' JSON while the operator reads on; results are published in order on the "
+                        + "operator's thread (same forecasts, same order per segment) and all of them before each "
+                        + "checkpoint barrier. 0 = everything on the operator's thread (default: ${DEFAULT-VALUE}).")
+        int zoneWorkers;
+
         /** The job's own default: parallelism 0, left to {@code flink run -p} or the cluster. */
         public Engine() {
             this(0);
@@ -187,10 +194,18 @@ public final class JobOptions {
             return forecastFormat;
         }
 
-        /** Parallelism and state backend (the format is the forecast sink's: see {@link #forecastFormat()}). */
+        public int zoneWorkers() {
+            return zoneWorkers;
+        }
+
+        /**
+         * Parallelism, state backend and zone workers (the format is the forecast sink's, see
+         * {@link #forecastFormat()}; the workers write JSON only for a JSON sink).
+         */
         @Override
         public JobConfig applyTo(JobConfig cfg) {
-            return cfg.withParallelism(parallelism).withRocksDb(!heapState);
+            return cfg.withParallelism(parallelism).withRocksDb(!heapState)
+                    .withZoneWorkers(zoneWorkers, forecastFormat == ForecastFormat.JSON);
         }
     }
 }

@@ -30,6 +30,7 @@ import org.apache.flink.util.OutputTag;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastJsonWriter;
 import roadcast.forecast.Forecasts;
 import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneIssue;
@@ -152,6 +153,16 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private boolean closeWhenExpected;
     /** The schedule close rule's grace ({@link ReadingSchedule}), 0 = off; set by {@link #withCloseOnSchedule}. */
     private long scheduleGraceMillis;
+    /** Threads of the zone work pool ({@link ZoneWorkers}), 0 = the kernel on the task thread; {@link #withZoneWorkers}. */
+    private int zoneWorkers;
+    /** Whether the pool also writes the forecasts' JSON records (the forecast sink is chained and writes JSON). */
+    private boolean encodeOnWorkers;
+
+    /** Each zone worker's JSON writer (one per thread). */
+    private static final ThreadLocal<ForecastJsonWriter> WORKER_JSON = ThreadLocal.withInitial(ForecastJsonWriter::new);
+
+    /** The zone work pool; null without one. */
+    private transient ZoneWorkers<Issued> workers;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
@@ -260,6 +271,20 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         return this;
     }
 
+    /**
+     * Runs a closed zone's kernel (observe, forecast, the issue's copy) and, with {@code encodeJson}, its forecasts'
+     * JSON records on {@code threads} threads beside the task thread, which goes on reading (see {@link ZoneWorkers});
+     * the forecasts and their order per segment are the same. 0 = all on the task thread.
+     *
+     * @param encodeJson the forecasts go to a sink chained to this operator that writes JSON (its serializer then
+     *                   takes the records written here, {@link roadcast.forecast.ForecastValues#json})
+     */
+    public ZoneOperator withZoneWorkers(int threads, boolean encodeJson) {
+        this.zoneWorkers = Math.max(0, threads);
+        this.encodeOnWorkers = encodeJson;
+        return this;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -289,6 +314,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
         timers = getInternalTimerService("zone-steps", VoidNamespaceSerializer.INSTANCE, this);
         forecastRecord = new StreamRecord<>(null);
+        if (zoneWorkers > 0) {
+            // The mailbox of this operator's place in the chain, as Flink's operator factories hand it to
+            // asynchronous operators (AsyncWaitOperator): a worker's wake-up runs on the task thread between records.
+            workers = new ZoneWorkers<>(zoneWorkers, 0, getContainingTask().getMailboxExecutorFactory()
+                    .createExecutor(getOperatorConfig().getChainIndex()), this::publish);
+        }
 
         // A failover restores the version in service; a restore by a job started with another initial version
         // (a restart onto a new model) takes that one. Either way the zones are migrated on first touch if needed.
@@ -343,6 +374,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             schedule.restore(carried);
         }
         int n = layout.zoneCount();
+        if (workers != null) {
+            workers.rezoned(n); // drained by the caller: no zone's work is pending across a switch
+        }
         rowOfZone = new float[n][];
         kernelRow = new float[n][];
         inputSlotOfRow = new int[n][];
@@ -584,10 +618,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 closeEmpty(z, zone, stepStart);
             }
         }
+        if (workers != null) {
+            workers.drainAll(); // the step's forecasts go out before the watermark that closed it
+        }
     }
 
     /** observe of a row without readings + forecast (imputed from the zone's dynamics or profile). */
-    private void closeEmpty(int z, ZoneMemory zone, long stepStart) {
+    private void closeEmpty(int z, ZoneMemory zone, long stepStart) throws Exception {
+        awaitZone(z);
         if (zone.state == null || !model.version.equals(zone.modelVersion)) {
             zone.state = model.forecaster(z).newState();
             zone.modelVersion = model.version;
@@ -601,10 +639,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         java.util.Arrays.fill(row, Float.NaN);
-        observe(z, zone.state, stepStart, row);
         zone.remember(stepStart, row);
         stepsClosed.inc();
-        emit(z, zone.state, row, Long.MIN_VALUE);
+        issue(z, zone.state, stepStart, row, Long.MIN_VALUE);
     }
 
     @Override
@@ -806,6 +843,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (step.readings == 0) {
             return; // only refused readings: as if the step had never been opened
         }
+        awaitZone(z);
         if (zone.state == null || !model.version.equals(zone.modelVersion)) {
             zone.state = model.forecaster(z).newState();
             zone.modelVersion = model.version;
@@ -822,13 +860,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         fuse(z, zone, step, row, true);
-        observe(z, zone.state, step.stepStart, row);
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
-        emit(z, zone.state, row, step.maxAppendMillis);
+        issue(z, zone.state, step.stepStart, row, step.maxAppendMillis);
     }
 
     private void issueProvisional(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
+        awaitZone(z);
         ZoneState copy = zone.state == null || !model.version.equals(zone.modelVersion)
                 ? model.forecaster(z).newState() : stateCopier.copy(zone.state);
         if (copy.stepMillis != Long.MIN_VALUE && step.stepStart <= copy.stepMillis) {
@@ -836,8 +874,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
         float[] row = rowOfZone[z];
         fuse(z, zone, step, row, false);
-        observe(z, copy, step.stepStart, row);
-        emit(z, copy, row, step.maxAppendMillis);
+        issue(z, copy, step.stepStart, row, step.maxAppendMillis);
+    }
+
+    /** Publishes zone {@code z}'s pending work first: its state, rows and buffers are the task thread's again. */
+    private void awaitZone(int z) throws Exception {
+        if (workers != null) {
+            workers.awaitZone(z);
+        }
     }
 
     /**
@@ -862,39 +906,78 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
     }
 
-    /** The zone's kernel observes the observed segments' part of a fused row (extended rows follow them). */
-    private void observe(int z, ZoneState state, long stepStart, float[] row) {
+    /**
+     * The zone's kernel observes the observed segments' part of {@code row} (extended rows follow them) and forecasts;
+     * then its forecasts are published ({@link #publish}): at once, or, with the pool, on a zone worker and published
+     * in order on this thread later. The work touches only the zone's {@code state}, its kernel row and its output
+     * buffer, which stay the work's until it is published ({@link #awaitZone}).
+     *
+     * @param row the step's fused row (observed segments, then extended ones)
+     */
+    private void issue(int z, ZoneState state, long stepStart, float[] row, long appendMillis) throws Exception {
+        // Made here (lazily, in arrays the worker must not grow), used by the work below.
+        ZoneForecaster forecaster = model.forecaster(z);
+        ZoneIssue.Layout issueLayout = model.issueLayout(z);
+        ZoneForecast buffer = model.buffer(z);
         float[] kernel = kernelRow[z];
+        if (workers == null) {
+            publish(new Issued(z, forecastZone(forecaster, issueLayout, buffer, kernel, state, stepStart, row, null),
+                    state, row, appendMillis));
+            return;
+        }
+        boolean encode = encodeOnWorkers;
+        workers.submit(z, () -> new Issued(z, forecastZone(forecaster, issueLayout, buffer, kernel, state, stepStart,
+                row, encode ? WORKER_JSON.get() : null), state, row, appendMillis));
+    }
+
+    /**
+     * A zone's forecasts of one step: the kernel's observe of the row's observed part and its forecast, copied into a
+     * {@link ZoneIssue} (encoded by the sink straight from it: no Forecast record per segment), its JSON records
+     * written when {@code json} is given. Pure for the zone: any thread may run it while it owns the zone's state,
+     * kernel row and buffer.
+     */
+    private static ZoneIssue forecastZone(ZoneForecaster forecaster, ZoneIssue.Layout issueLayout,
+                                          ZoneForecast buffer, float[] kernel, ZoneState state, long stepStart,
+                                          float[] row, ForecastJsonWriter json) {
         System.arraycopy(row, 0, kernel, 0, kernel.length);
-        model.forecaster(z).observe(state, stepStart, kernel);
+        forecaster.observe(state, stepStart, kernel);
+        forecaster.forecast(state, buffer);
+        ZoneIssue issue = new ZoneIssue(issueLayout, buffer, kernel);
+        return json == null ? issue : issue.encodeJson(json);
+    }
+
+    /**
+     * A zone's forecasts of one step, ready to publish.
+     *
+     * @param state the state the kernel observed into (the zone's, or a provisional copy)
+     * @param row   the fused row it observed (extended segments' readings follow the observed ones)
+     */
+    private record Issued(int zone, ZoneIssue issue, ZoneState state, float[] row, long appendMillis) {
     }
 
     /**
      * Forecasts of the zone's observed segments, then of its extended ones: the kriging layer on the same state and
      * forecast ({@link ExtendedForecaster}), live readings of extended segments fused by {@link ExtendedReadings}, as
-     * {@link roadcast.kriging.NetworkKriging} does in the backtest.
-     *
-     * @param row the fused row that {@link #observe} was given (observed segments, then extended ones)
+     * {@link roadcast.kriging.NetworkKriging} does in the backtest. On the task thread; the zone's output buffer still
+     * holds this issue's forecast (its next work waits for this to be published).
      */
-    private void emit(int z, ZoneState state, float[] row, long appendMillis) {
-        ZoneForecast buffer = model.buffer(z);
-        model.forecaster(z).forecast(state, buffer);
-        float[] kernel = kernelRow[z];
-        // Encoded by the sink straight from the issue's copy of the buffer: no Forecast record per segment.
-        ZoneIssue issue = new ZoneIssue(model.issueLayout(z), buffer, kernel);
+    private void publish(Issued r) {
+        ZoneIssue issue = r.issue();
         for (int i = 0, n = issue.size(); i < n; i++) {
-            output.collect(forecastRecord.replace(new IssuedForecast(issue.segment(i), appendMillis)));
+            output.collect(forecastRecord.replace(new IssuedForecast(issue.segment(i), r.appendMillis())));
             forecasts.inc();
         }
+        int z = r.zone();
         ExtendedReadings readings = model.readings(z);
         if (readings == null || readings.size() == 0) {
             return;
         }
+        int observed = kernelRow[z].length;
         ExtendedForecast extended = model.extendedBuffer();
-        model.extendedForecaster(z).estimate(state, buffer, extended);
-        readings.apply(row, kernel.length, extended);
-        for (Forecast f : Forecasts.extendedRecords(model.model, z, model.members(z), extended, row, kernel.length)) {
-            output.collect(forecastRecord.replace(new IssuedForecast(f, appendMillis)));
+        model.extendedForecaster(z).estimate(r.state(), model.buffer(z), extended);
+        readings.apply(r.row(), observed, extended);
+        for (Forecast f : Forecasts.extendedRecords(model.model, z, model.members(z), extended, r.row(), observed)) {
+            output.collect(forecastRecord.replace(new IssuedForecast(f, r.appendMillis())));
             forecasts.inc();
         }
     }
@@ -923,9 +1006,46 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      * while the snapshot is written out: array clones here, the serialising on the checkpoint's asynchronous thread
      * (README, issue 12, eighth pass).
      */
+    /**
+     * Every zone's pending forecasts go out before the barrier: they belong to the state this checkpoint holds (its
+     * zones have closed the step), so under exactly once they must be in the transaction it commits. Flink calls this
+     * along the chain from its head, so the chained forecast sink's pre-commit, which follows, writes them too.
+     */
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        if (workers != null) {
+            workers.drainAll();
+        }
+    }
+
+    /** At the end of the input: the last forecasts go out before the operator finishes. */
+    @Override
+    public void finish() throws Exception {
+        if (workers != null) {
+            workers.drainAll();
+        }
+        super.finish();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            if (workers != null) {
+                workers.close();
+            }
+        }
+    }
+
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
+        if (workers != null && workers.size() > 0) {
+            // prepareSnapshotPreBarrier drained them; a zone's state still with a worker would be written mid-change
+            throw new IllegalStateException(workers.size() + " zone results pending at a snapshot");
+        }
         if (zones == null) {
             return; // this subtask does not own the network key, or has not touched it since the restore
         }
@@ -1024,6 +1144,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                     }
                 }
             }
+        }
+        if (workers != null) {
+            workers.drainAll(); // the old model's last forecasts, before the zones are regrouped
         }
         install(candidate);
         modelsAccepted.inc();

@@ -134,6 +134,37 @@ class ForecastJobTest {
      * Issue 13, longer horizons: a model trained with {@code --max-horizon 120} forecasts every 5-min step up to two
      * hours, and the stream issues exactly what the backtest forecasts at every one of them, 120 min included.
      */
+    /**
+     * The zone work pool (--zone-workers) changes where the kernel and the JSON run, not what is published: a bounded
+     * run with the pool gives every segment the same records (the sink's bytes) in the same order as one without.
+     */
+    @Test
+    void zoneWorkersPublishTheSameRecordsInTheSameOrderPerSegment() throws Exception {
+        List<RawRecord> input = city.records(TRAIN_ROWS, TRAIN_ROWS + 36);
+        Map<String, List<byte[]>> without = null;
+        for (int workers : new int[] {0, 2}) {
+            CollectingSink<IssuedForecast> forecasts = new CollectingSink<>();
+            job(input, forecasts, new CollectingSink<>(), config().withCloseWhenComplete(true)
+                    .withCloseWhenExpected(true).withZoneWorkers(workers, true)).execute();
+            Map<String, List<byte[]>> published = ZoneWorkersTest.published(forecasts.values());
+            assertEquals(city.history.segments(), published.size());
+            if (workers == 0) {
+                without = published;
+                continue;
+            }
+            assertTrue(forecasts.values().stream().allMatch(f -> f.values().json() != null),
+                    "the workers wrote the records");
+            for (Map.Entry<String, List<byte[]>> e : without.entrySet()) {
+                List<byte[]> pooled = published.get(e.getKey());
+                assertEquals(36, e.getValue().size());
+                assertEquals(e.getValue().size(), pooled.size(), e.getKey());
+                for (int k = 0; k < pooled.size(); k++) {
+                    assertArrayEquals(e.getValue().get(k), pooled.get(k), e.getKey() + " forecast " + k);
+                }
+            }
+        }
+    }
+
     @Test
     void aModelOfTwoHoursForecastsHorizon120InStreamAsInBacktest() throws Exception {
         Path longRegistry = tmp.resolve("registry-120");
