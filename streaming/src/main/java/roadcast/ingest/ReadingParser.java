@@ -243,7 +243,7 @@ public final class ReadingParser implements Serializable {
                     break;
                 case SOURCE:
                     if (t == JsonToken.VALUE_STRING) {
-                        f.source = SourceNames.parse(p.getText());
+                        f.source = SourceNames.parse(p.getTextCharacters(), p.getTextOffset(), p.getTextLength());
                         if (f.source == null) {
                             f.sourceError = ParseResult.rejected(RejectReason.WRONG_TYPE, "source '"
                                     + abbreviate(p.getText())
