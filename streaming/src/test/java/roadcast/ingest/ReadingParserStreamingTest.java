@@ -220,4 +220,38 @@ class ReadingParserStreamingTest {
         }
         assertTrue(fast > 5_000, fast + " accepted");
     }
+
+    /** Numbers are read to the double Java reads from the same digits, however many and in whatever form. */
+    @Test
+    void speedsAreTheDoublesJavaReads() {
+        ReadingParser any = ReadingParser.lenient(LA, Double.MAX_VALUE);
+        Random random = new Random(17);
+        for (int i = 0; i < 100_000; i++) {
+            double v = switch (i % 5) {
+                case 0 -> (float) (random.nextDouble() * 130); // float digits, as the feed writes the data sets
+                case 1 -> random.nextDouble() * 130;
+                case 2 -> Double.longBitsToDouble(random.nextLong() & Long.MAX_VALUE); // any magnitude, subnormals
+                case 3 -> Math.round(random.nextDouble() * 1300) / 10.0;
+                default -> random.nextInt(200);
+            };
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            String digits = switch (random.nextInt(4)) {
+                case 0 -> Double.toString(v);
+                case 1 -> new java.math.BigDecimal(v).toPlainString(); // the exact binary value, up to 1,000 digits
+                case 2 -> String.format(java.util.Locale.ROOT, "%.17e", v);
+                default -> Float.toString((float) v);
+            };
+            if (digits.length() > 1000) {
+                continue; // longer than Jackson's number limit (StreamReadConstraints): MALFORMED_JSON either way
+            }
+            ParseResult r = any.parse(null, ("{\"segment\":\"1\",\"time\":\"2012-03-01T08:05:00Z\",\"speed\":"
+                    + digits + "}").getBytes(StandardCharsets.UTF_8));
+            double expected = Double.parseDouble(digits);
+            if (Double.isFinite(expected)) {
+                assertEquals(expected, r.accepted() ? r.reading().speed() : r.rejection(), digits);
+            }
+        }
+    }
 }

@@ -161,7 +161,8 @@ public final class ParseCostBenchmark {
         String topic = "roadcast.readings";
         for (int step = 0; step < 6; step++) {
             for (String id : layout.segmentIds()) {
-                double speed = Math.round(rnd.nextDouble(5, 75) * 10) / 10.0;
+                // Speeds are floats in the data sets the feed replays (FeedReplay), written with float digits.
+                double speed = (float) rnd.nextDouble(5, 75);
                 SpeedReading r = new SpeedReading(id, t0 + step * 300_000L, speed, Double.NaN, Double.NaN,
                         Source.LOOP);
                 records.add(new RawRecord(id.getBytes(StandardCharsets.UTF_8), ReadingJson.encode(r), topic, 0,
