@@ -176,4 +176,82 @@ class ReadingParserStreamingTest {
             }
         }
     }
+
+    /**
+     * The fast read (no duplicate detection, fields checked distinct by the parser itself) gives every record the
+     * strict parser's verdict and detail: feed records, then the same mutated byte by byte (syntax errors at every
+     * place, repeated and unknown fields, containers), 60,000 cases.
+     */
+    @Test
+    void theFastReadAgreesWithTheStrictParserOnMutatedRecords() {
+        Random random = new Random(5);
+        String[] seeds = {
+                "{\"segment\":\"42\",\"time\":\"2012-03-01T08:05:00Z\",\"speed\":62.5,\"source\":\"loop\"}",
+                "{\"segment\":\"773869\",\"time\":1330589100000,\"speed\":7,\"source\":\"fcd\",\"flow\":3,"
+                        + "\"occupancy\":0.25}",
+                "{\"time\":\"2012-03-01T08:05:00Z\",\"speed\":1e400,\"segment\":42,\"source\":null,\"x\":[{}]}",
+                "{\"segment\":\"42\",\"speed\":NaN,\"time\":\"2012-03-01 00:05:00\",\"flow\":\"nan\"}"};
+        String pieces = "{}[]\",:0123456789.eE-+ \tnulltruefalseNaNsegmenttimespeedsourceflowoccupancyx";
+        int fast = 0;
+        for (int i = 0; i < 60_000; i++) {
+            StringBuilder json = new StringBuilder(seeds[random.nextInt(seeds.length)]);
+            for (int k = random.nextInt(4); k > 0; k--) {
+                int at = random.nextInt(json.length() + 1);
+                switch (random.nextInt(4)) {
+                    case 0 -> json.insert(at, pieces.charAt(random.nextInt(pieces.length())));
+                    case 1 -> json.deleteCharAt(Math.min(at, json.length() - 1));
+                    case 2 -> json.setCharAt(Math.min(at, json.length() - 1), pieces.charAt(random.nextInt(pieces.length())));
+                    default -> {
+                        // a field of the seed again (a duplicate) or an unknown one, placed after a comma
+                        int comma = json.indexOf(",", at);
+                        String[] fields = {"\"speed\":3,", "\"segment\":\"42\",", "\"x\":1,", "\"y\":{\"a\":1,\"a\":2},",
+                                "\"source\":\"Loop \",", "\"time\":[0],"};
+                        json.insert(comma < 0 ? Math.min(1, json.length()) : comma + 1, fields[random.nextInt(fields.length)]);
+                    }
+                }
+            }
+            byte[] value = json.toString().getBytes(StandardCharsets.UTF_8);
+            byte[] key = random.nextBoolean() ? null : "42".getBytes(StandardCharsets.UTF_8);
+            ParseResult strict = parser.parseStrict(key, value, Long.MIN_VALUE);
+            assertEquals(strict, parser.parse(key, value, Long.MIN_VALUE), json::toString);
+            if (strict.accepted()) {
+                fast++;
+            }
+        }
+        assertTrue(fast > 5_000, fast + " accepted");
+    }
+
+    /** Numbers are read to the double Java reads from the same digits, however many and in whatever form. */
+    @Test
+    void speedsAreTheDoublesJavaReads() {
+        ReadingParser any = ReadingParser.lenient(LA, Double.MAX_VALUE);
+        Random random = new Random(17);
+        for (int i = 0; i < 100_000; i++) {
+            double v = switch (i % 5) {
+                case 0 -> (float) (random.nextDouble() * 130); // float digits, as the feed writes the data sets
+                case 1 -> random.nextDouble() * 130;
+                case 2 -> Double.longBitsToDouble(random.nextLong() & Long.MAX_VALUE); // any magnitude, subnormals
+                case 3 -> Math.round(random.nextDouble() * 1300) / 10.0;
+                default -> random.nextInt(200);
+            };
+            if (!Double.isFinite(v)) {
+                continue;
+            }
+            String digits = switch (random.nextInt(4)) {
+                case 0 -> Double.toString(v);
+                case 1 -> new java.math.BigDecimal(v).toPlainString(); // the exact binary value, up to 1,000 digits
+                case 2 -> String.format(java.util.Locale.ROOT, "%.17e", v);
+                default -> Float.toString((float) v);
+            };
+            if (digits.length() > 1000) {
+                continue; // longer than Jackson's number limit (StreamReadConstraints): MALFORMED_JSON either way
+            }
+            ParseResult r = any.parse(null, ("{\"segment\":\"1\",\"time\":\"2012-03-01T08:05:00Z\",\"speed\":"
+                    + digits + "}").getBytes(StandardCharsets.UTF_8));
+            double expected = Double.parseDouble(digits);
+            if (Double.isFinite(expected)) {
+                assertEquals(expected, r.accepted() ? r.reading().speed() : r.rejection(), digits);
+            }
+        }
+    }
 }
