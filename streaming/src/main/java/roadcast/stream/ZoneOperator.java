@@ -999,14 +999,6 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     }
 
     /**
-     * Writes the zones changed since the last checkpoint to keyed state, before the state backend takes its
-     * snapshot (all of them, and the layout, after a migration). RocksDB serialises the value on update, on this
-     * thread, which then waits for the backend's native snapshot (memtable flush, hard links); a backend that keeps
-     * the object it is given (the heap one, {@code --heap-state}) gets a copy, since the working copy goes on changing
-     * while the snapshot is written out: array clones here, the serialising on the checkpoint's asynchronous thread
-     * (README, issue 12, eighth pass).
-     */
-    /**
      * Every zone's pending forecasts go out before the barrier: they belong to the state this checkpoint holds (its
      * zones have closed the step), so under exactly once they must be in the transaction it commits. Flink calls this
      * along the chain from its head, so the chained forecast sink's pre-commit, which follows, writes them too.
@@ -1039,6 +1031,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         }
     }
 
+    /**
+     * Writes the zones changed since the last checkpoint to keyed state, before the state backend takes its
+     * snapshot (all of them, and the layout, after a migration). RocksDB serialises the value on update, on this
+     * thread, which then waits for the backend's native snapshot (memtable flush, hard links); a backend that keeps
+     * the object it is given (the heap one, {@code --heap-state}) gets a copy, since the working copy goes on changing
+     * while the snapshot is written out: array clones here, the serialising on the checkpoint's asynchronous thread
+     * (README, issue 12, eighth pass).
+     */
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
