@@ -74,11 +74,6 @@ final class ZoneWorkers<R> implements AutoCloseable {
         pool.execute(w);
     }
 
-    /** Whether zone {@code zone} has work pending. */
-    boolean pending(int zone) {
-        return pendingOfZone[zone] != 0;
-    }
-
     /** Publishes the results up to zone {@code zone}'s pending one, waiting for them; nothing when none is pending. */
     void awaitZone(int zone) throws Exception {
         while (pendingOfZone[zone] != 0) {
