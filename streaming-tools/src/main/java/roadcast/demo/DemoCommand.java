@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import roadcast.cluster.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
@@ -231,97 +232,100 @@ public final class DemoCommand implements Callable<Integer> {
             return 2;
         }
 
-        if (archive == null && retrainEverySeconds > 0) {
-            archive = Files.createTempDirectory("roadcast-demo-archive");
-        }
-        if (archive != null) {
-            DayArchive.describe(archive, model);
-            if (!DayArchiveFolder.isArchive(archive)) {
-                DayArchive.backfill(archive, data.history(), trainRows);
-                out.println("archive " + archive + ": seeded with the " + trainRows + " training steps");
+        // the checkpoints and (without --archive) the archive, gone at exit or on an interrupt
+        try (ScratchDirectory scratch = ScratchDirectory.create("roadcast-demo")) {
+            if (archive == null && retrainEverySeconds > 0) {
+                archive = Files.createDirectories(scratch.path().resolve("archive"));
             }
-        }
-
-        try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
-            kafka.createTopics(IN, OUT, REJECTED);
-            String bootstrap = kafka.bootstrapServers();
-            out.println("Kafka broker at " + bootstrap);
-            JobConfig cfg = JobOptions.apply(JobConfig.defaults(registry)
-                    .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL,
-                            Files.createTempDirectory("roadcast-demo-checkpoints").toString())
-                    .withJobName("roadcast demo"), checkpoints, release, lateness);
-            if (waitForStepEnd) {
-                cfg = cfg.withCloseAfterQuiet(null);
-            } else {
-                cfg = cfg.withCloseWhenComplete(true).withCloseWhenExpected(true);
-            }
-            int restPort = JobRestarts.freePort();
-            ForecastJob job = new ForecastJob(
-                    ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
-                    KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", release.delivery()),
-                    KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
-                    .withFlinkOption("rest.port", Integer.toString(restPort));
             if (archive != null) {
-                job.withArchive(DayArchive.sink(archive, model.timeZone()));
+                DayArchive.describe(archive, model);
+                if (!DayArchiveFolder.isArchive(archive)) {
+                    DayArchive.backfill(archive, data.history(), trainRows);
+                    out.println("archive " + archive + ": seeded with the " + trainRows + " training steps");
+                }
             }
-            DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry, apiKeys);
-            AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
-            JobClient client = job.executeAsync();
-            Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
-            ScheduledExecutorService retrains = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "demo-retrain");
-                t.setDaemon(true);
-                return t;
-            });
-            try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size())
-                    .withStep(model.step()).start();
-                 FeedPublisher publisher = new FeedPublisher(bootstrap, IN, speedup)) {
-                if (warmupSteps > 0) {
-                    warmUp(bootstrap, restPort, client.getJobID().toHexString(), data, trainRows, replayFrom,
-                            watcher, out);
+
+            try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
+                kafka.createTopics(IN, OUT, REJECTED);
+                String bootstrap = kafka.bootstrapServers();
+                out.println("Kafka broker at " + bootstrap);
+                JobConfig cfg = JobOptions.apply(JobConfig.defaults(registry)
+                        .withCheckpoints(JobConfig.DEFAULT_CHECKPOINT_INTERVAL,
+                                scratch.path().resolve("checkpoints").toString())
+                        .withJobName("roadcast demo"), checkpoints, release, lateness);
+                if (waitForStepEnd) {
+                    cfg = cfg.withCloseAfterQuiet(null);
+                } else {
+                    cfg = cfg.withCloseWhenComplete(true).withCloseWhenExpected(true);
                 }
-                publisher.start(FeedReplay.from(data, replayFrom), 0);
-                out.printf("replaying %s from %s (%d steps) at %.0fx; forecasts of model %s%n", data.name(), replayFrom,
-                        steps - trainRows, speedup, model.version());
-                if (retrainEverySeconds > 0) {
-                    out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
-                            zoneSize.maxZoneSize());
-                    // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
-                    // next, never runs beside it), not N s after the previous one ended.
-                    retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
-                            TimeUnit.SECONDS);
+                int restPort = JobRestarts.freePort();
+                ForecastJob job = new ForecastJob(
+                        ExactlyOnceKafka.source(bootstrap, IN, "roadcast-demo", new RawRecordDeserializer()),
+                        KafkaOutputs.forecasts(bootstrap, OUT, "roadcast-demo", release.delivery()),
+                        KafkaOutputs.deadLetters(bootstrap, REJECTED, "roadcast-demo"), cfg)
+                        .withFlinkOption("rest.port", Integer.toString(restPort));
+                if (archive != null) {
+                    job.withArchive(DayArchive.sink(archive, model.timeZone()));
                 }
-                out.flush();
-                run(publisher, watcher, out);
-                retrains.shutdownNow();
-                DemoSummary summary = watcher.summary()
-                        .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
-                                JobRestarts.of(restPort, client.getJobID().toHexString()),
-                                retrainEverySeconds > 0 ? modelsRefused.get() : -1);
-                com.fasterxml.jackson.databind.node.ObjectNode json = summary.toJson();
-                if (!noDashboard) {
-                    // what serving published from the forecasts: incident alerts and one outlook per network step
-                    decisionRecords(bootstrap).forEach(json::put);
-                }
-                out.println("final: " + json.toString());
-                if (summaryFile != null) {
-                    Path parent = summaryFile.toAbsolutePath().getParent();
-                    if (parent != null) {
-                        Files.createDirectories(parent);
+                DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry, apiKeys);
+                AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
+                JobClient client = job.executeAsync();
+                Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
+                ScheduledExecutorService retrains = Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "demo-retrain");
+                    t.setDaemon(true);
+                    return t;
+                });
+                try (ForecastWatcher watcher = new ForecastWatcher(bootstrap, OUT, REJECTED, job.layout().size())
+                        .withStep(model.step()).start();
+                     FeedPublisher publisher = new FeedPublisher(bootstrap, IN, speedup)) {
+                    if (warmupSteps > 0) {
+                        warmUp(bootstrap, restPort, client.getJobID().toHexString(), data, trainRows, replayFrom,
+                                watcher, out);
                     }
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-                            .writeValue(summaryFile.toFile(), json);
-                    out.println("summary written to " + summaryFile);
+                    publisher.start(FeedReplay.from(data, replayFrom), 0);
+                    out.printf("replaying %s from %s (%d steps) at %.0fx; forecasts of model %s%n", data.name(), replayFrom,
+                            steps - trainRows, speedup, model.version());
+                    if (retrainEverySeconds > 0) {
+                        out.printf("retraining every %d s on %s (max zone size %d)%n", retrainEverySeconds, archive,
+                                zoneSize.maxZoneSize());
+                        // At a fixed rate: a retrain starts every N s from the start (one that overruns delays the
+                        // next, never runs beside it), not N s after the previous one ended.
+                        retrains.scheduleAtFixedRate(() -> retrain(out), retrainEverySeconds, retrainEverySeconds,
+                                TimeUnit.SECONDS);
+                    }
+                    out.flush();
+                    run(publisher, watcher, out);
+                    retrains.shutdownNow();
+                    DemoSummary summary = watcher.summary()
+                            .withLoop(zoningsOf(watcher.summary().modelVersionsUsed()),
+                                    JobRestarts.of(restPort, client.getJobID().toHexString()),
+                                    retrainEverySeconds > 0 ? modelsRefused.get() : -1);
+                    com.fasterxml.jackson.databind.node.ObjectNode json = summary.toJson();
+                    if (!noDashboard) {
+                        // what serving published from the forecasts: incident alerts and one outlook per network step
+                        decisionRecords(bootstrap).forEach(json::put);
+                    }
+                    out.println("final: " + json.toString());
+                    if (summaryFile != null) {
+                        Path parent = summaryFile.toAbsolutePath().getParent();
+                        if (parent != null) {
+                            Files.createDirectories(parent);
+                        }
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                                .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                                .writeValue(summaryFile.toFile(), json);
+                        out.println("summary written to " + summaryFile);
+                    }
+                } finally {
+                    retrains.shutdownNow();
+                    cancel(client);
+                    dash.close();
                 }
-            } finally {
-                retrains.shutdownNow();
-                cancel(client);
-                dash.close();
             }
+            out.flush();
+            return 0;
         }
-        out.flush();
-        return 0;
     }
 
     /**

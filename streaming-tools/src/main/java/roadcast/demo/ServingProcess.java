@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import roadcast.cluster.ScratchDirectory;
+
 /**
  * Starts {@code roadcast serve} (online store, HTTP API, dashboard) as a child JVM next to the demo. A separate
  * process is not a convenience: the store's rocksdbjni and Flink's frocksdbjni use the same package and native
@@ -47,12 +49,12 @@ public final class ServingProcess implements DashboardLauncher {
             DashboardLauncher.INSTRUCTIONS.start(bootstrapServers, forecastTopic, port, apiKey, out);
             return () -> { };
         }
-        Path store = Files.createTempDirectory("roadcast-demo-store");
+        ScratchDirectory store = ScratchDirectory.create("roadcast-demo-store");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-cp", String.join(java.io.File.pathSeparator, classpath), "roadcast.serve.ServeCommand",
                 "--bootstrap-servers", bootstrapServers, "--forecast-topic", forecastTopic,
-                "--port", Integer.toString(port), "--store", store.toString(), "--registry", registry.toString()));
+                "--port", Integer.toString(port), "--store", store.path().toString(), "--registry", registry.toString()));
         if (apiKeys != null) {
             command.add("--api-keys");
             command.add(apiKeys.toAbsolutePath().toString());
@@ -82,6 +84,7 @@ public final class ServingProcess implements DashboardLauncher {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running or has run: nothing left to remove
             }
+            store.close();
         };
     }
 

@@ -3,20 +3,16 @@ package roadcast.kafka;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -31,10 +27,12 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import roadcast.cluster.ScratchDirectory;
 
 /**
  * A single-node Kafka broker (KRaft, broker and controller in one process) running inside this JVM, for tests, the
- * demo and benchmarks. Ports are free ones picked at start; the log directory is a temp folder deleted on close.
+ * demo and benchmarks. Ports are free ones picked at start; the log directory is a
+ * {@link ScratchDirectory}, deleted on close or when the JVM is stopped.
  *
  * <p>Configured for Flink's exactly-once sink on one node: internal topics with replication 1 and min ISR 1 (the
  * defaults of 3 would leave transactions unable to commit), and a transaction timeout ceiling of 15 minutes, which
@@ -50,7 +48,7 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int defaultPartitions;
     private final Map<String, String> overrides;
     private int brokerPort;
-    private Path logDir;
+    private ScratchDirectory logDir;
     private KafkaRaftServer server;
     private String bootstrapServers;
 
@@ -92,7 +90,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             throw new IllegalStateException("broker already started at " + bootstrapServers);
         }
         try {
-            logDir = Files.createTempDirectory("roadcast-kafka-");
+            logDir = ScratchDirectory.create("roadcast-kafka-");
             int[] ports = freePorts(2);
             while (brokerPort != 0 && ports[1] == brokerPort) {
                 ports = freePorts(2);
@@ -100,15 +98,15 @@ public final class EmbeddedKafka implements AutoCloseable {
             if (brokerPort != 0) {
                 ports[0] = brokerPort;
             }
-            Map<String, Object> props = brokerProperties(ports[0], ports[1], logDir);
-            format(logDir, ports[1]);
+            Map<String, Object> props = brokerProperties(ports[0], ports[1], logDir.path());
+            format(logDir.path(), ports[1]);
             KafkaRaftServer raft = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             raft.startup();
             server = raft;
             bootstrapServers = "localhost:" + ports[0];
             awaitReady(Duration.ofSeconds(60));
             warmUpGroupCoordinator();
-            LOG.info("embedded Kafka broker up at {} (log dir {})", bootstrapServers, logDir);
+            LOG.info("embedded Kafka broker up at {} (log dir {})", bootstrapServers, logDir.path());
             return this;
         } catch (Exception e) {
             close();
@@ -126,7 +124,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The broker's log directory (deleted on close), or null when not running. */
     public Path logDirectory() {
-        return logDir;
+        return logDir == null ? null : logDir.path();
     }
 
     /** Creates the topics with the default partition count; topics that already exist are left as they are. */
@@ -187,7 +185,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         bootstrapServers = null;
         if (logDir != null) {
-            deleteRecursively(logDir);
+            logDir.close();
             logDir = null;
         }
     }
@@ -296,20 +294,6 @@ public final class EmbeddedKafka implements AutoCloseable {
                     s.close();
                 }
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warn("could not delete Kafka log directory {}: {}", dir, e.toString());
         }
     }
 }

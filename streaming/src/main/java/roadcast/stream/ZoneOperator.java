@@ -198,6 +198,18 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient Counter stepsClosed;
     /** Steps closed before event time passed them because a zone reached its open-step cap (inputs out of step). */
     private transient Counter stepsForceClosed;
+    /**
+     * Steps (with readings) closed per rule: every awaited segment reported, the schedule rule's verdict on the absent
+     * ones, the quiet period, event time, a model switch's boundary, the open-step cap ({@link #stepsForceClosed}
+     * counts the times it acted); they add up to the steps closed with readings. Which rule closes a feed's steps
+     * decides its lag and its refusals (README, issue 12).
+     */
+    private transient Counter closedReported;
+    private transient Counter closedOnSchedule;
+    private transient Counter closedQuiet;
+    private transient Counter closedByEventTime;
+    private transient Counter closedOnSwitch;
+    private transient Counter closedAtCap;
     private transient Counter modelsAccepted;
     private transient Counter modelsRefused;
     private transient Counter modelFallbacks;
@@ -292,6 +304,12 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         forecasts = metrics.counter("forecasts");
         stepsClosed = metrics.counter("stepsClosed");
         stepsForceClosed = metrics.counter("stepsForceClosed");
+        closedReported = metrics.counter("stepsClosedReported");
+        closedOnSchedule = metrics.counter("stepsClosedOnSchedule");
+        closedQuiet = metrics.counter("stepsClosedQuiet");
+        closedByEventTime = metrics.counter("stepsClosedByEventTime");
+        closedOnSwitch = metrics.counter("stepsClosedOnSwitch");
+        closedAtCap = metrics.counter("stepsClosedAtCap");
         modelsAccepted = metrics.counter("modelsAccepted");
         modelsRefused = metrics.counter("modelsRefused");
         modelFallbacks = metrics.counter("modelFallbacks");
@@ -528,7 +546,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                             e.zone, zone.openSteps.length, watermark, cap, stepsForceClosed.getCount() + 1);
                 }
                 stepsForceClosed.inc();
-                closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - cap].stepStart);
+                closeSteps(e.zone, zone, zone.openSteps[zone.openSteps.length - cap].stepStart, closedAtCap);
                 late = intake.tooLate(zone, e, stepStart, watermark);
             }
             if (late != null) {
@@ -558,7 +576,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         if (refusedReading != null) {
             deadLetter(e, refusedReading);
             if (awaitedAll) {
-                closeSteps(e.zone, zone, stepStart);
+                closeSteps(e.zone, zone, stepStart, closedReported);
             }
             return;
         }
@@ -579,7 +597,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         boolean complete = closeWhenComplete && step.complete();
         if (awaitedAll || complete) {
             closeSteps(e.zone, zone, Math.max(awaitedAll ? stepStart : Long.MIN_VALUE,
-                    closeWhenComplete ? zone.newestCompleteStep() : Long.MIN_VALUE));
+                    closeWhenComplete ? zone.newestCompleteStep() : Long.MIN_VALUE), closedReported);
         } else if (forecastOnEveryUpdate) {
             issueProvisional(e.zone, zone, step);
         }
@@ -605,9 +623,9 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             ZoneMemory zone = zones[z];
             if (zone.openSteps.length > 0 && zone.openSteps[0].stepStart <= stepStart) {
                 touch(z);
-                closeSteps(z, zone, stepStart);
+                closeSteps(z, zone, stepStart, closedByEventTime);
                 if (closeWhenComplete) {
-                    closeSteps(z, zone, zone.newestCompleteStep());
+                    closeSteps(z, zone, zone.newestCompleteStep(), closedReported);
                 }
             }
             if (zone.lastClosedStep < stepStart) {
@@ -703,7 +721,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             if (now - zone.lastReadingProcessingMillis >= wait) {
                 if (inputEmpty || stragglersPartitionsReadPast(z, zone, wait)) {
                     zone.quietTimerMillis = Long.MIN_VALUE;
-                    closeSteps(z, zone, Long.MAX_VALUE);
+                    closeSteps(z, zone, Long.MAX_VALUE, closedQuiet);
                 } else {
                     waiting = true; // the timer stays due: the confirmation looks at this zone again
                 }
@@ -779,7 +797,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             if (verdict != ReadingSchedule.CLOSE) {
                 return verdict;
             }
-            closeSteps(z, zone, oldest);
+            closeSteps(z, zone, oldest, closedOnSchedule);
         }
         return ReadingSchedule.CLOSE;
     }
@@ -826,22 +844,25 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     }
 
     /**
-     * Closes every open step of the zone that starts at or before {@code upTo}, in time order. The step's event-time
-     * timer stays: other zones share it, and it finds nothing to close here.
+     * Closes every open step of the zone that starts at or before {@code upTo}, in time order, each step with readings
+     * counted in {@code rule} (the close rule that acted). The step's event-time timer stays: other zones share it,
+     * and it finds nothing to close here.
      */
-    private void closeSteps(int z, ZoneMemory zone, long upTo) throws Exception {
+    private void closeSteps(int z, ZoneMemory zone, long upTo, Counter rule) throws Exception {
         if (upTo == Long.MIN_VALUE) {
             return;
         }
         for (StepAccumulator step : zone.takeUpTo(upTo)) {
-            close(z, zone, step);
+            if (close(z, zone, step)) {
+                rule.inc();
+            }
         }
     }
 
-    /** observe + forecast of one closed step, on the model in service. */
-    private void close(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
+    /** observe + forecast of one closed step, on the model in service; false when it had no reading to close on. */
+    private boolean close(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
         if (step.readings == 0) {
-            return; // only refused readings: as if the step had never been opened
+            return false; // only refused readings: as if the step had never been opened
         }
         awaitZone(z);
         if (zone.state == null || !model.version.equals(zone.modelVersion)) {
@@ -856,13 +877,14 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
             // Steps close in time order and late readings are refused, so this means state from another run.
             LOG.warn("zone {}: step {} is not after the last observed step {}; skipped", z,
                     Instant.ofEpochMilli(step.stepStart), Instant.ofEpochMilli(zone.state.stepMillis));
-            return;
+            return false;
         }
         float[] row = rowOfZone[z];
         fuse(z, zone, step, row, true);
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
         issue(z, zone.state, step.stepStart, row, step.maxAppendMillis);
+        return true;
     }
 
     private void issueProvisional(int z, ZoneMemory zone, StepAccumulator step) throws Exception {
@@ -1121,7 +1143,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
                 boundary = Math.max(boundary, zone.lastClosedStep);
             }
             for (int z = 0; z < old.length; z++) {
-                closeSteps(z, old[z], boundary);
+                closeSteps(z, old[z], boundary, closedOnSwitch);
             }
             // A zone with no reading in the newest steps is forecast for them now, as their event-time timers would
             // have done under the old model (they fire up to the allowed lateness later, after the switch), so that
