@@ -101,7 +101,9 @@ public final class BenchmarkCommand implements Callable<Integer> {
     boolean alertsTune;
 
     @Option(names = "--alerts-settings", paramLabel = "TEXT",
-            description = "With --protocol alerts: score these detector settings instead of the defaults, in the "
+            description = "With --protocol alerts: score these detector settings instead of the ones validated "
+                    + "for the data set's input (the fused-feed choice for a multi-source feed, sources.csv.gz; the "
+                    + "generated-city defaults otherwise), in the "
                     + "form the benchmark prints, e.g. \"persist=3 drop=0.20 jump=0.30 up=0.25x0.00 on-track=1.00 "
                     + "area=0.50 deep=0.70+contrast\" (keys left out keep their defaults): a setting chosen on "
                     + "another city's validation, checked here. Not with --alerts-tune.")
@@ -266,8 +268,7 @@ public final class BenchmarkCommand implements Callable<Integer> {
     private int alerts(PrintWriter out, PrintWriter err) throws java.io.IOException {
         roadcast.alerts.IncidentDetector.Settings given;
         try { // before the data set loads: a typo is reported at once
-            given = alertsSettings == null ? roadcast.alerts.IncidentDetector.Settings.defaults()
-                    : roadcast.alerts.IncidentDetector.Settings.parse(alertsSettings);
+            given = alertsSettings == null ? null : roadcast.alerts.IncidentDetector.Settings.parse(alertsSettings);
         } catch (IllegalArgumentException e) {
             err.println("benchmark: --alerts-settings: " + e.getMessage());
             return 2;
@@ -295,7 +296,10 @@ public final class BenchmarkCommand implements Callable<Integer> {
         AlertsBenchmark.Result r;
         AlertsBenchmark.Validation validation = null;
         try (ProgressBars bars = new ProgressBars(!quiet)) {
-            roadcast.alerts.IncidentDetector.Settings settings = given;
+            // without a given setting, the one validated for the data set's kind of input, as serving chooses it
+            // for the model it serves: the fused-feed choice for a multi-source feed, else the generated-city one
+            roadcast.alerts.IncidentDetector.Settings settings = given != null ? given
+                    : roadcast.alerts.IncidentDetector.Settings.forInput(data.fusion() != null);
             if (alertsTune) {
                 validation = AlertsBenchmark.validate(parts, AlertsBenchmark.grid(), alertsMaxDelay, bars);
                 settings = validation.chosen().settings();

@@ -113,6 +113,9 @@ class AlertsBenchmarkTest {
         assertEquals(0, run(new BenchmarkCommand(), new StringWriter(), err, "--dataset", city.toString(),
             "--protocol", "alerts", "--json", tmp.resolve("a.json").toString(), "--rank", "2", "--order", "2",
             "--lambda", "1", "--quiet", "--alerts-explain", explain.toString()), err.toString());
+        // no setting given: a multi-source feed is scored with the feed's validated setting, as serving runs it
+        assertEquals(IncidentDetector.Settings.forFusedFeed().toString(),
+            new ObjectMapper().readTree(tmp.resolve("a.json").toFile()).get("settings").asText());
         roadcast.datasets.Dataset data = roadcast.datasets.DatasetLoader.load(city);
         int steps = data.history().steps();
         int trainRows = (int) Math.round(steps * AlertsBenchmark.TRAIN_SHARE);
