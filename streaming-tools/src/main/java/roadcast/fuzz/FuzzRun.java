@@ -7,7 +7,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import roadcast.cluster.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.demo.DemoCommand;
@@ -82,8 +82,15 @@ public final class FuzzRun {
      */
     public static ObjectNode run(int records, long seed, int segments, Duration settle, List<String> servingClasspath,
                                  PrintWriter out) throws Exception {
+        // the city, registry, checkpoints and the follower's store: deleted at the end and on Ctrl-C, as bench-stream's
+        try (ScratchDirectory work = ScratchDirectory.create("roadcast-fuzz")) {
+            return run(records, seed, segments, settle, servingClasspath, out, work.path());
+        }
+    }
+
+    private static ObjectNode run(int records, long seed, int segments, Duration settle, List<String> servingClasspath,
+                                  PrintWriter out, Path work) throws Exception {
         long started = System.nanoTime();
-        Path work = Files.createTempDirectory("roadcast-fuzz");
         int trainDays = 3;
         int rows = HostileRecords.rowsNeeded(records, segments);
         int days = trainDays + (rows + 287) / 288 + 1;

@@ -4,9 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +26,12 @@ class FuzzTest {
 
     @Test
     void everyHostileRecordIsAccountedForAndTheJobGoesOn() throws Exception {
+        Set<Path> before = fuzzDirectories();
         ObjectNode r = FuzzRun.run(4000, 7, 20, Duration.ofSeconds(45), new PrintWriter(System.out, true));
+        // its city, registry and checkpoints are deleted when the run ends (they were left in the temp directory)
+        Set<Path> left = fuzzDirectories();
+        left.removeAll(before);
+        assertEquals(Set.of(), left, "work directories left by the run");
         String report = r.toPrettyString();
         assertEquals(4000, r.get("records").asInt(), report);
         assertEquals(0, r.get("unaccounted").asInt(), report);
@@ -41,5 +52,12 @@ class FuzzTest {
         assertTrue(byKind.get("FLOOD").has("TOO_MANY_READINGS"), "a flooded segment is cut off: " + report);
         JsonNode valid = byKind.get("VALID");
         assertTrue(valid.get("ACCEPTED").asInt() >= 0.99 * valid.get("records").asInt(), "valid readings: " + report);
+    }
+
+    private static Set<Path> fuzzDirectories() throws IOException {
+        try (Stream<Path> all = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return all.filter(p -> p.getFileName().toString().startsWith("roadcast-fuzz"))
+                .collect(Collectors.toCollection(java.util.HashSet::new));
+        }
     }
 }
