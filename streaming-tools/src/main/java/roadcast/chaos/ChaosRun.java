@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -26,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import roadcast.cluster.LocalFlinkCluster;
+import roadcast.cluster.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.demo.DemoCommand;
 import roadcast.forecast.Forecast;
@@ -269,7 +269,7 @@ public final class ChaosRun {
         report.put("seed", o.seed());
         report.put("seconds", Math.round((System.nanoTime() - started) / 1e8) / 10.0);
         if (ok(report) && !o.keepLogs()) {
-            deleteQuietly(work);
+            ScratchDirectory.deleteRecursively(work); // a temporary folder: left behind at worst, with a warning
         } else {
             report.put("work_dir", work.toString());
         }
@@ -433,11 +433,4 @@ public final class ChaosRun {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // a temporary folder: left behind at worst
-        }
-    }
 }

@@ -283,7 +283,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             return result;
         } finally {
             if (dir == null) {
-                deleteTree(work);
+                roadcast.cluster.ScratchDirectory.deleteRecursively(work);
             }
         }
     }
@@ -309,17 +309,6 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
     private static double round(double seconds) {
         return Math.round(seconds * 100) / 100.0;
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** Wall time of each training stage, from the progress reports (cleaning is what precedes the first). */
