@@ -486,17 +486,10 @@ public final class AlertsBenchmark {
                 }
             }
         }
-        // a deep reading on a probe road, then silence: no probe passes it for K steps though probes usually pass it
-        // (B readings or more in the hour before), the roads ahead normal: traffic rerouting around an incident; on
-        // the feed's chosen setting, so the silence is all it adds
-        for (double quiet : new double[] {0.5, 0.6, 0.7}) {
-            for (int steps : new int[] {2, 3, 4, 5, 6}) {
-                for (int reads : new int[] {0, 2, 4, 6}) {
-                    out.add(IncidentDetector.Settings.forFusedFeed().toBuilder().quietDrop(quiet).quietSteps(steps)
-                        .quietReads(reads).build());
-                }
-            }
-        }
+        // the silence rule (quiet=DROPxSTEPSxREADS) is not swept here: its 60 settings (commit 8bc2ad8) won the pooled
+        // validation's F1 by one incident whose alert came 15 min after it had ended, and raised more false alerts
+        // than it found incidents on the test parts (README, "A deep reading followed by silence"); --alerts-settings
+        // still scores it
         return out;
     }
 
