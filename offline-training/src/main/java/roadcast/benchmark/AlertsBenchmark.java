@@ -31,10 +31,11 @@ import java.util.Locale;
  * {@code roadcast benchmark --protocol alerts}: trains on the first 80% of the steps, replays the rest as the stream
  * would (cleaned by the model's credibility rules, forecast at every step) through {@link IncidentDetector}, and
  * scores the alerts against the data set's ground truth ({@code events.csv}, rows of type/kind {@code incident}). An
- * alert matches an incident of its segment when its onset lies between 10 minutes before the incident's start and
- * its end; precision = matching alerts / alerts, recall = incidents with a matching alert / incidents, delay = the
- * first matching alert's detection time - the incident's start. {@link #validate} chooses the detector's settings on
- * validation carved from the training part ({@code --alerts-tune}).
+ * alert matches an incident of its segment when its onset lies no more than 10 minutes before the incident's start
+ * and it is raised (detected) before the incident's end; precision = matching alerts / alerts, recall = incidents
+ * with a matching alert / incidents, delay = the first matching alert's detection time - the incident's start.
+ * {@link #validate} chooses the detector's settings on validation carved from the training part
+ * ({@code --alerts-tune}).
  */
 public final class AlertsBenchmark {
 
@@ -692,12 +693,15 @@ public final class AlertsBenchmark {
     }
 
     /**
-     * An alert is the incident's when it is on its segment and its onset lies between {@link #EARLY_MILLIS} before
-     * the incident's start and its end.
+     * An alert is the incident's when it is on its segment, its onset lies no more than {@link #EARLY_MILLIS} before
+     * the incident's start, and it is raised while the incident lasts: at a step before the end (the step labelled
+     * the end reads the interval after it). An alert raised after the incident ended is a false alarm for whoever
+     * acts on it, even if its onset lay inside the incident; counting it found let a rule that alerts late win the
+     * validation grid (issue 13).
      */
     static boolean matches(IncidentAlert a, Incident inc) {
         return inc.segment() == a.segment() && a.startMillis() >= inc.start() - EARLY_MILLIS
-            && a.startMillis() <= inc.end();
+            && a.detectedMillis() < inc.end();
     }
 
     /** When the first of {@code alerts} matching the incident was raised; Long.MAX_VALUE when none matches. */

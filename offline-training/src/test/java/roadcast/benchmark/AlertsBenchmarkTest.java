@@ -231,6 +231,31 @@ class AlertsBenchmarkTest {
         assertEquals(2 * (1.0 / 3) * 0.5 / (1.0 / 3 + 0.5), r.f1(), 1e-12);
     }
 
+    /**
+     * An alert raised after its incident ended is a false alarm for the command centre, whatever its onset: incident
+     * A (road 4, 100-160 min) alerted only at 170 min (onset 150, inside it) is missed and the alert false; incident
+     * B (road 7, 300-330 min) is found by the alert raised at 325 min, and the one raised at 330 min (the step
+     * labelled the end reads the interval after it) is false.
+     */
+    @Test
+    void anAlertRaisedAfterItsIncidentEndedIsFalse() {
+        long min = 60_000L;
+        List<AlertsBenchmark.Incident> incidents = List.of(new AlertsBenchmark.Incident(4, 100 * min, 160 * min),
+            new AlertsBenchmark.Incident(7, 300 * min, 330 * min));
+        List<IncidentAlert> alerts = List.of(new IncidentAlert(4, 150 * min, 170 * min, 180 * min, 0.6),
+            new IncidentAlert(7, 315 * min, 325 * min, 340 * min, 0.5),
+            new IncidentAlert(7, 320 * min, 330 * min, 340 * min, 0.5));
+        AlertsBenchmark.Result r = AlertsBenchmark.score(alerts, incidents, 0, 1440 * min, 1.0,
+            IncidentDetector.Settings.defaults());
+        assertEquals(1, r.matchedAlerts(), "only the alert raised while its incident lasts");
+        assertEquals(1, r.detectedIncidents());
+        assertEquals(0.5, r.recall(), 1e-12);
+        assertEquals(25.0, r.delayMinMedian(), 1e-12, "B's delay; A's late alert adds none");
+        assertEquals(2.0, r.falseAlertsPerDay(), 1e-12);
+        assertEquals(Long.MAX_VALUE, AlertsBenchmark.firstDetection(alerts, incidents.get(0)),
+            "--alerts-explain shows A as missed too");
+    }
+
     @Test
     void alertsTuneWithAnotherProtocolIsRefused(@TempDir Path tmp) {
         StringWriter err = new StringWriter();
