@@ -34,9 +34,6 @@ import java.util.List;
  *       them, as SUMO's rerouting vehicles do);</li>
  *   <li>opt-in ({@link Settings#slideDrop()}): a breakdown may also start as a <b>slide</b>, without a sudden fall,
  *       judged on its readings in a row under the band and the roads it feeds running normally;</li>
- *   <li>opt-in ({@link Settings#quietDrop()}): a breakdown on a probe road whose last reading was far under the
- *       expectation and which then goes <b>unread</b> while probes usually pass it is confirmed by that silence with
- *       the roads it feeds running normally: vehicles reroute around an incident;</li>
  *   <li>{@link Settings#clearSteps()} steps in a row not below clear an alert or a queue.</li>
  * </ul>
  * Not thread-safe; one per replay or operator.
@@ -133,24 +130,12 @@ public final class IncidentDetector {
      *                      than usual slides the roads ahead as well. A sudden fall during a slide starts a breakdown
      *                      of the usual kind from it. 1 = off
      * @param slideReadings with {@link #slideDrop()}: the readings in a row a slide needs before it is judged
-     * @param quietDrop     a breakdown (started by a sudden fall) whose last reading was at least this far under the
-     *                      expectation and which then goes unread for {@link #quietSteps()} steps in a row is confirmed
-     *                      by that silence when the road was read at {@link #quietReads()} or more of the
-     *                      {@link #LOOP_WINDOW_MILLIS} of steps before its onset and the roads it feeds run normally
-     *                      (the contrast of {@link #deepContrast()}). Vehicles reroute around an incident, so probes
-     *                      stop passing a road they usually pass, and an incident on a probe road is often read once
-     *                      or twice while it lasts; a probe held at a red light is followed by the next probe's
-     *                      normal reading. 1 = off
-     * @param quietSteps    with {@link #quietDrop()}: the steps in a row unread after the deep reading
-     * @param quietReads    with {@link #quietDrop()}: the fewest readings in the hour before the onset (of 12 steps of 5
-     *                      min): a road probes seldom pass goes unread for 15 min without any incident
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
-                           double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings,
-                           double quietDrop, int quietSteps, int quietReads) {
+                           double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -205,16 +190,12 @@ public final class IncidentDetector {
             if (!(deepProbeDrop > 0 && deepProbeDrop <= 1)) {
                 throw new IllegalArgumentException("deepProbeDrop must be in (0, 1], got " + deepProbeDrop);
             }
-            if (!(quietDrop > 0 && quietDrop <= 1) || quietSteps < 1 || quietReads < 0) {
-                throw new IllegalArgumentException("quietDrop must be in (0, 1], quietSteps >= 1 and quietReads >= 0,"
-                    + " got " + quietDrop + ", " + quietSteps + " and " + quietReads);
-            }
         }
 
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, 1, 3, 0);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4);
         }
 
         /**
@@ -278,9 +259,6 @@ public final class IncidentDetector {
             private boolean queueSlowest;
             private double slideDrop;
             private int slideReadings;
-            private double quietDrop;
-            private int quietSteps;
-            private int quietReads;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -305,9 +283,6 @@ public final class IncidentDetector {
                 queueSlowest = s.queueSlowest;
                 slideDrop = s.slideDrop;
                 slideReadings = s.slideReadings;
-                quietDrop = s.quietDrop;
-                quietSteps = s.quietSteps;
-                quietReads = s.quietReads;
             }
 
             public Builder persistSteps(int v) {
@@ -429,28 +404,12 @@ public final class IncidentDetector {
                 return this;
             }
 
-            /** 1 = off. */
-            public Builder quietDrop(double v) {
-                quietDrop = v;
-                return this;
-            }
-
-            public Builder quietSteps(int v) {
-                quietSteps = v;
-                return this;
-            }
-
-            public Builder quietReads(int v) {
-                quietReads = v;
-                return this;
-            }
-
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
                     queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest, slideDrop,
-                    slideReadings, quietDrop, quietSteps, quietReads);
+                    slideReadings);
             }
         }
 
@@ -468,7 +427,7 @@ public final class IncidentDetector {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
                         + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest, "
-                        + "slide=DROPxREADINGS, quiet=DROPxSTEPSxREADS)");
+                        + "slide=DROPxREADINGS)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -494,15 +453,6 @@ public final class IncidentDetector {
                             int x = pairAt(value, "slide must be DROPxREADINGS, e.g. slide=0.15x4");
                             b.slideDrop(Double.parseDouble(value.substring(0, x)));
                             b.slideReadings(Integer.parseInt(value.substring(x + 1)));
-                        }
-                        case "quiet" -> {
-                            String[] q = value.split("x");
-                            if (q.length != 3) {
-                                throw new IllegalArgumentException("quiet must be DROPxSTEPSxREADS, e.g. quiet=0.60x3x4");
-                            }
-                            b.quietDrop(Double.parseDouble(q[0]));
-                            b.quietSteps(Integer.parseInt(q[1]));
-                            b.quietReads(Integer.parseInt(q[2]));
                         }
                         case "queue-view" -> {
                             if (!value.equals("slowest") && !value.equals("fused")) {
@@ -531,7 +481,7 @@ public final class IncidentDetector {
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
-                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide, quiet)");
+                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
@@ -571,9 +521,7 @@ public final class IncidentDetector {
                 sparseHold ? "+hold" : "") : "")
                 + (queueSlowest ? " queue-view=slowest" : "")
                 + (slideDrop < 1 ? String.format(java.util.Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
-                : "")
-                + (quietDrop < 1 ? String.format(java.util.Locale.ROOT, " quiet=%.2fx%dx%d", quietDrop, quietSteps,
-                quietReads) : "");
+                : "");
         }
     }
 
@@ -616,12 +564,6 @@ public final class IncidentDetector {
     private final boolean[] allSparseDeep;
     /** The current breakdown started as a slide ({@link Settings#slideDrop()}), not with a sudden fall. */
     private final boolean[] sliding;
-    /** Whether the segment was read at each of the last 64 steps, bit 0 = this step ({@link Settings#quietReads()}). */
-    private final long[] readBits;
-    /** Readings of the segment in the hour before its current breakdown's onset ({@link Settings#quietReads()}). */
-    private final int[] readsBefore;
-    /** The current suspect's last reading was {@link Settings#quietDrop()} under its expectation. */
-    private final boolean[] lastQuietDeep;
     /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
     private final long[] lastUnread;
     /** The segment's previous reading (NaN before the first). */
@@ -706,9 +648,6 @@ public final class IncidentDetector {
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
         sliding = new boolean[n];
-        readBits = new long[n];
-        readsBefore = new int[n];
-        lastQuietDeep = new boolean[n];
         lastUnread = new long[n];
         Arrays.fill(lastUnread, Long.MIN_VALUE);
         last = new double[n];
@@ -761,24 +700,10 @@ public final class IncidentDetector {
                 mode[i] = NORMAL;
             }
         }
-        // the hour's readings before this step, one bit a step (at most 63 steps)
-        long hourMask = (1L << Math.min(63, Settings.LOOP_WINDOW_MILLIS / stepMillis)) - 1;
         for (int i = 0; i < n; i++) {
             double x = observed[i];
-            int readInHour = Long.bitCount(readBits[i] & hourMask);
-            readBits[i] = (readBits[i] << 1) | (Double.isNaN(x) ? 0 : 1);
             if (Double.isNaN(x)) {
                 lastUnread[i] = timeMillis;
-                if (mode[i] == SUSPECT && !sliding[i] && lastQuietDeep[i] && prevSpeed != null
-                    && readsBefore[i] >= settings.quietReads()
-                    && timeMillis - lastTime[i] >= settings.quietSteps() * stepMillis) {
-                    // no probe has passed since its deep reading, though probes usually do: the traffic avoids it
-                    int h = lead(i, timeMillis, stepMillis);
-                    if (aheadNormal(i, h, observed)) {
-                        alert(i, timeMillis);
-                    }
-                    continue;
-                }
                 if (mode[i] == SUSPECT && settings.sparseHold() && allSparseDeep[i] && prevSpeed != null
                     && timeMillis - lastTime[i] <= Settings.HOLD_STEPS * stepMillis) {
                     // unread now, but the roads around it are: the queue behind it may show at this step
@@ -845,8 +770,6 @@ public final class IncidentDetector {
                     allDeepApart[i] = deepApart(x, prevSpeed[0][i]);
                     allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
                     allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
-                    readsBefore[i] = readInHour;
-                    lastQuietDeep[i] = quietDeep(x, prevSpeed[0][i]);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     queueHead[i] = downstreamBreaking(i, timeMillis);
@@ -881,7 +804,6 @@ public final class IncidentDetector {
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
                         allSparseDeep[i] &= sparseDeepOnProbeRoad(i, x, expected, timeMillis);
-                        lastQuietDeep[i] = quietDeep(x, expected);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
                         continue;
@@ -998,11 +920,6 @@ public final class IncidentDetector {
 
     private boolean deep(double x, double expected) {
         return settings.deepDrop() < 1 && x < (1 - settings.deepDrop()) * expected;
-    }
-
-    /** {@link Settings#quietDrop()} under the expectation (never, with the rule off). */
-    private boolean quietDeep(double x, double expected) {
-        return settings.quietDrop() < 1 && x < (1 - settings.quietDrop()) * expected;
     }
 
     private boolean deepApart(double x, double expected) {

@@ -785,47 +785,6 @@ class IncidentDetectorTest {
             "40% under is not held");
     }
 
-    /**
-     * Road 1 of a 3-chain is a probe road read at every other step (5 of the 10 steps before), 60 km/h; at step 10 it
-     * reads 15 km/h (75% under) and then no probe passes it. With {@code quiet=0.60x3x4} the silence confirms it at
-     * the third unread step (onset 10, detected 13) while the road ahead reads 60; without the rule one reading
-     * alerts nothing. No alert when the next probe reads it normal (a red light), when the road ahead is slow too,
-     * or when the road was read at only 2 steps of the hour before (its silence is no news).
-     */
-    @Test
-    void aDeepReadingFollowedBySilenceOnARoadProbesUsuallyPassIsAlerted() {
-        IncidentDetector.Settings base = noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepContrast(true).bandCap(0.7)
-            .build();
-        IncidentDetector.Settings quiet = base.toBuilder().quietDrop(0.6).quietSteps(3).quietReads(4).build();
-        assertTrue(quiet.toString().endsWith(" quiet=0.60x3x4"), quiet.toString());
-        assertEquals(quiet, IncidentDetector.Settings.parse(quiet.toString()), "the printed form reads back");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-            () -> IncidentDetector.Settings.parse("quiet=0.60x3"), "the fewest readings before are part of it");
-        float[][] rows = normal(30, 3);
-        for (int t = 0; t < 30; t++) {
-            rows[t][1] = t < 10 && t % 2 == 0 ? 60 : t == 10 ? 15 : Float.NaN;
-        }
-        assertOneAlert(replay(rows, chain(3), quiet), 1, 10, 13);
-        assertTrue(replay(rows, chain(3), base).isEmpty(), "without the rule one deep reading alerts nothing");
-
-        float[][] passes = copy(rows);
-        passes[12][1] = 60;
-        assertTrue(replay(passes, chain(3), quiet).isEmpty(), "the next probe reads it normal: a red light");
-
-        float[][] aheadSlow = copy(rows);
-        for (int t = 10; t < 30; t++) {
-            aheadSlow[t][2] = 30;
-        }
-        assertTrue(replay(aheadSlow, chain(3), quiet).stream().noneMatch(a -> a.segment() == 1),
-            "the road ahead slow too: no contrast");
-
-        float[][] seldom = copy(rows);
-        for (int t = 0; t < 10; t++) {
-            seldom[t][1] = t == 4 || t == 8 ? 60 : Float.NaN;
-        }
-        assertTrue(replay(seldom, chain(3), quiet).isEmpty(), "read at 2 steps of the hour before: silence is usual");
-    }
-
     /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
     /**
      * Road 1 slides from 60 to 24 km/h (40%) over 10-25 min, no reading falling 20% under the one before: under the

@@ -487,10 +487,6 @@ public final class AlertsBenchmark {
                 }
             }
         }
-        // the silence rule (quiet=DROPxSTEPSxREADS) is not swept here: its 60 settings (commit 8bc2ad8) won the pooled
-        // validation's F1 by one incident whose alert came 15 min after it had ended, and raised more false alerts
-        // than it found incidents on the test parts (README, "A deep reading followed by silence"); --alerts-settings
-        // still scores it
         return out;
     }
 
