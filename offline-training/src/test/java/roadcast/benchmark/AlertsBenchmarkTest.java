@@ -211,17 +211,23 @@ class AlertsBenchmarkTest {
         assertTrue(r.get("settings").asText().contains("up=0.25x0.50"), r.toString());
     }
 
+    /** Two incidents of a scored day: road 4 from 100 to 160 min, road 7 from 300 to 330 min. */
+    private static final List<AlertsBenchmark.Incident> TWO_INCIDENTS = List.of(
+        new AlertsBenchmark.Incident(4, 100 * 60_000L, 160 * 60_000L),
+        new AlertsBenchmark.Incident(7, 300 * 60_000L, 330 * 60_000L));
+
+    private static AlertsBenchmark.Result scoredOverADay(List<IncidentAlert> alerts) {
+        return AlertsBenchmark.score(alerts, TWO_INCIDENTS, 0, 1440 * 60_000L, 1.0,
+            IncidentDetector.Settings.defaults());
+    }
+
     /** Scoring on a known answer: two incidents, one found early, one missed; one alert on the wrong road. */
     @Test
     void alertsAreMatchedToIncidentsOfTheirSegmentFromTenMinutesBeforeTheStartToTheEnd() {
         long min = 60_000L;
-        List<AlertsBenchmark.Incident> incidents = List.of(new AlertsBenchmark.Incident(4, 100 * min, 160 * min),
-            new AlertsBenchmark.Incident(7, 300 * min, 330 * min));
-        List<IncidentAlert> alerts = List.of(new IncidentAlert(4, 92 * min, 97 * min, 150 * min, 0.6),
+        AlertsBenchmark.Result r = scoredOverADay(List.of(new IncidentAlert(4, 92 * min, 97 * min, 150 * min, 0.6),
             new IncidentAlert(4, 170 * min, 175 * min, Long.MIN_VALUE, 0.4), // after the end: false
-            new IncidentAlert(5, 300 * min, 305 * min, 320 * min, 0.5)); // the wrong road: false
-        AlertsBenchmark.Result r = AlertsBenchmark.score(alerts, incidents, 0, 1440 * min, 1.0,
-            IncidentDetector.Settings.defaults());
+            new IncidentAlert(5, 300 * min, 305 * min, 320 * min, 0.5))); // the wrong road: false
         assertEquals(2, r.incidents());
         assertEquals(1, r.matchedAlerts());
         assertEquals(1.0 / 3, r.precision(), 1e-12);
@@ -232,28 +238,25 @@ class AlertsBenchmarkTest {
     }
 
     /**
-     * An alert raised after its incident ended is a false alarm for the command centre, whatever its onset: incident
-     * A (road 4, 100-160 min) alerted only at 170 min (onset 150, inside it) is missed and the alert false; incident
-     * B (road 7, 300-330 min) is found by the alert raised at 325 min, and the one raised at 330 min (the step
-     * labelled the end reads the interval after it) is false.
+     * An alert raised after its incident ended is a false alarm for the command centre, whatever its onset: road 4's
+     * incident (100-160 min) alerted only at 170 min (onset 150, inside it) is missed and the alert false; road 7's
+     * (300-330 min) is found by the alert raised at 325 min, and the one raised at 330 min (the step labelled the end
+     * reads the interval after it) is false.
      */
     @Test
     void anAlertRaisedAfterItsIncidentEndedIsFalse() {
         long min = 60_000L;
-        List<AlertsBenchmark.Incident> incidents = List.of(new AlertsBenchmark.Incident(4, 100 * min, 160 * min),
-            new AlertsBenchmark.Incident(7, 300 * min, 330 * min));
         List<IncidentAlert> alerts = List.of(new IncidentAlert(4, 150 * min, 170 * min, 180 * min, 0.6),
             new IncidentAlert(7, 315 * min, 325 * min, 340 * min, 0.5),
             new IncidentAlert(7, 320 * min, 330 * min, 340 * min, 0.5));
-        AlertsBenchmark.Result r = AlertsBenchmark.score(alerts, incidents, 0, 1440 * min, 1.0,
-            IncidentDetector.Settings.defaults());
+        AlertsBenchmark.Result r = scoredOverADay(alerts);
         assertEquals(1, r.matchedAlerts(), "only the alert raised while its incident lasts");
         assertEquals(1, r.detectedIncidents());
         assertEquals(0.5, r.recall(), 1e-12);
-        assertEquals(25.0, r.delayMinMedian(), 1e-12, "B's delay; A's late alert adds none");
+        assertEquals(25.0, r.delayMinMedian(), 1e-12, "road 7's delay; road 4's late alert adds none");
         assertEquals(2.0, r.falseAlertsPerDay(), 1e-12);
-        assertEquals(Long.MAX_VALUE, AlertsBenchmark.firstDetection(alerts, incidents.get(0)),
-            "--alerts-explain shows A as missed too");
+        assertEquals(Long.MAX_VALUE, AlertsBenchmark.firstDetection(alerts, TWO_INCIDENTS.get(0)),
+            "--alerts-explain shows road 4's incident as missed too");
     }
 
     @Test
