@@ -12,13 +12,15 @@ before (b only at leads up to 15 min: the design chosen on Los-loop's nested val
 fitted where the product fits its blend weights and applied unchanged to the next block. Steps of 5 or 15 minutes:
 leads up to 60 min, time-of-day window +-2 h, weekday and weekend slot means.
 
-usage: analog_prototype.py ORIGINS [--anom-leads L] [--gated] [--library-days D] [--zero-is-missing]
+usage: analog_prototype.py ORIGINS [--anom-leads L] [--grid] [--gated] [--library-days D] [--zero-is-missing]
                            [--test DATASET_DIR PREDICTIONS.csv.gz]
   ORIGINS: OUT/DATASET of `benchmarks/rolling_origins.sh OUT DATASET 2` (k/speed.csv.gz and k.csv.gz, k = 0, 1, 2);
   weights fitted on origin k+1's forecasts are scored on origin k's (the training part only).
   --test: weights fitted on origin 0's forecasts (the test model's own validation block) applied to the test part's
   forecasts of `./roadcast benchmark --dataset DATASET_DIR --protocol tgcn --predictions F` (a post-hoc estimate of
   what a kernel term could give; nothing is chosen on it).
+  --grid: per lead the (a, b) of a grid -0.2, -0.15, .., 0.8 with the lowest SSE / SSE(0) + SAE / SAE(0) on the block
+  (least squares otherwise). --library-days D: the library is the last D days of the training rows only.
   --gated: a lead keeps its weights only where, cross-fitted over alternating clock hours of the block they are
   fitted on, they lower its SSE without raising its SAE (the gate of the product's blend terms).
 Prints RMSE / MAE / Accuracy pooled at 15 and 60 min (T-GCN pooling, as the benchmark scores).
@@ -33,6 +35,7 @@ warnings.simplefilter("ignore", RuntimeWarning)
 NEAREST = 20
 TOD_WINDOW_MIN = 120  # library times within this many minutes of the issue time of day
 LIBRARY_DAYS = None   # --library-days: only the last days of the training rows (what a model file could carry)
+GRID = False          # --grid: weights by SSE / SSE(0) + SAE / SAE(0) on a grid, as the nowcast smoothing's are fitted
 
 
 def load(speed_path, pred_path, zero_missing):
@@ -143,7 +146,19 @@ class Block:
             e = (self.Y[self.ts[ok] + k + 1] - x).ravel()
             m = ~np.isnan(e) & ~np.isnan(G).any(axis=1)
             use = [j for j in range(2) if np.abs(G[m, j]).sum() > 0]
-            W[k, use] = np.linalg.lstsq(G[m][:, use], e[m], rcond=None)[0]
+            if not GRID:
+                W[k, use] = np.linalg.lstsq(G[m][:, use], e[m], rcond=None)[0]
+                continue
+            g, r = G[m], e[m]
+            sse0, sae0 = (r ** 2).sum(), np.abs(r).sum()
+            steps = np.round(np.arange(-0.2, 0.81, 0.05), 2)
+            best = np.inf
+            for a in steps:
+                for b in (steps if 1 in use else [0.0]):
+                    x = r - a * g[:, 0] - b * g[:, 1]
+                    c = (x ** 2).sum() / sse0 + np.abs(x).sum() / sae0
+                    if c < best:
+                        best, W[k] = c, (a, b)
         return W
 
     def gated(self, anom_leads):
@@ -184,9 +199,10 @@ def main():
     args = sys.argv[1:]
     origins = args[0]
     zero = "--zero-is-missing" in args
+    global LIBRARY_DAYS, GRID
     if "--library-days" in args:
-        global LIBRARY_DAYS
         LIBRARY_DAYS = float(args[args.index("--library-days") + 1])
+    GRID = "--grid" in args
     blocks = {k: Block(f"{origins}/{k}/speed.csv.gz", f"{origins}/{k}.csv.gz", zero) for k in (0, 1, 2)}
     fitted = (lambda b: b.gated(anom_leads)) if "--gated" in args else (lambda b: b.weights(anom_leads))
     anom_leads = int(args[args.index("--anom-leads") + 1]) if "--anom-leads" in args else 15 // blocks[0].step
