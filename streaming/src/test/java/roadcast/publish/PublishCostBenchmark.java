@@ -115,6 +115,11 @@ public final class PublishCostBenchmark {
         if (baseline != null) {
             phases.add("baseline-writer-only");
         }
+        // -Dbench.phases=a,b: only these phases (a profile of one path, e.g. issue+json, the zone operator's)
+        String only = System.getProperty("bench.phases");
+        if (only != null) {
+            phases.retainAll(List.of(only.split(",")));
+        }
         ForecastRecordSerializer json = new ForecastRecordSerializer("roadcast.forecast");
         json.open(null, null);
         long bytes = 0;
