@@ -76,10 +76,19 @@ public final class ParseCostBenchmark {
                 }
             });
         }
-        addWirePhases(phases, "", ReadingEventSerializer.INSTANCE, events, sink);
+        addWirePhases(phases, "", new ReadingEventSerializer(), events, sink);
         if (baselineSerializer != null) {
             addWirePhases(phases, "baseline-", baselineSerializer, events, sink);
         }
+        // The zone operator's first step on each reading read back: placing its segment in the network in service,
+        // by its id (a HashMap look-up, as before the source looked it up) or from the source's start index.
+        Map<String, Integer> byId = layout.indexById();
+        SegmentPlacement placement = new SegmentPlacement(layout, layout);
+        addReadPhase(phases, "read+by-id", events, e -> {
+            Integer index = byId.get(e.segment);
+            return index == null ? -1 : index;
+        }, sink);
+        addReadPhase(phases, "read+placement", events, placement::indexOf, sink);
 
         Map<String, Long> cpu = new LinkedHashMap<>();
         for (String name : phases.keySet()) {
@@ -134,6 +143,26 @@ public final class ParseCostBenchmark {
             for (int i = 0; i < events.length; i++) {
                 ReadingEvent e = s.deserialize(reuse, in);
                 sink[0] += e.segment.length() + e.topic.length();
+            }
+        });
+    }
+
+    /** Reads the readings back from the wire (new strings, as on the zone operator's thread), each then placed. */
+    private static void addReadPhase(Map<String, Phase> phases, String name, ReadingEvent[] events,
+                                     java.util.function.ToIntFunction<ReadingEvent> place, long[] sink) {
+        TypeSerializer<ReadingEvent> s = new ReadingEventSerializer();
+        DataOutputSerializer all = new DataOutputSerializer(events.length * 256);
+        DataInputDeserializer in = new DataInputDeserializer();
+        phases.put(name, () -> {
+            if (all.length() == 0) {
+                for (ReadingEvent e : events) {
+                    s.serialize(e, all);
+                }
+            }
+            in.setBuffer(all.getSharedBuffer(), 0, all.length());
+            ReadingEvent reuse = new ReadingEvent();
+            for (int i = 0; i < events.length; i++) {
+                sink[0] += place.applyAsInt(s.deserialize(reuse, in));
             }
         });
     }
