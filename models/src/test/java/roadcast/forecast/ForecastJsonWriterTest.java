@@ -182,25 +182,23 @@ class ForecastJsonWriterTest {
         double[] edges = {0, -0.004, 0.005, 0.995, 9.995, 99.995, 999.995, 1000.01, 9_999_999.99, 1e7, -1e300};
         for (int i = 0; i < 60_000; i++) {
             int h = i % 5 == 0 ? 1 + rnd.nextInt(12) : 12;
-            int[] horizons = new int[h];
-            double[] speed = new double[h];
-            double[] lower = new double[h];
-            double[] upper = new double[h];
+            int[] horizons = java.util.stream.IntStream.rangeClosed(1, h).map(k -> 5 * k).toArray();
+            double[][] band = new double[3][h]; // speed, lower, upper
             String[] level = new String[h];
             for (int k = 0; k < h; k++) {
-                horizons[k] = 5 * (k + 1);
                 int kind = rnd.nextInt(20);
-                speed[k] = kind == 0 ? Double.NaN : kind == 1 ? edges[rnd.nextInt(edges.length)]
+                double y = kind == 0 ? Double.NaN : kind == 1 ? edges[rnd.nextInt(edges.length)]
                         : kind == 2 ? rnd.nextDouble() * 2000 - 1000 : (double) (float) (rnd.nextDouble() * 130);
-                lower[k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (speed[k] - rnd.nextDouble() * 25);
-                upper[k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (speed[k] + rnd.nextDouble() * 25);
+                band[0][k] = y;
+                band[1][k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (y - rnd.nextDouble() * 25);
+                band[2][k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (y + rnd.nextDouble() * 25);
                 level[k] = names[rnd.nextInt(names.length)];
             }
             boolean extended = rnd.nextInt(10) == 0;
             String id = i % 97 == 0 ? "seg \"" + i + "\"\u00e9\n" : "S" + (i * 7919 % 20000);
             Forecast f = new Forecast(id, 1_700_000_000_000L + (i / 500) * 300_000L, i % 1000 == 0 ? "v\"2\\" : "v0001",
                     rnd.nextInt(10) == 0 ? Double.NaN : (double) (float) (rnd.nextDouble() * 120), rnd.nextInt(8) == 0,
-                    horizons, speed, level, lower, upper, extended ? Forecast.EXTENDED : Forecast.OBSERVED,
+                    horizons, band[0], level, band[1], band[2], extended ? Forecast.EXTENDED : Forecast.OBSERVED,
                     extended && rnd.nextBoolean() ? rnd.nextDouble() * 120 : Double.NaN);
             // Half through the ready-made id string a zone issue hands over, as the stream writes them.
             byte[] idJson = ForecastJsonWriter.quoted(id);

@@ -84,11 +84,11 @@ public final class ParseCostBenchmark {
         // by its id (a HashMap look-up, as before the source looked it up) or from the source's start index.
         Map<String, Integer> byId = layout.indexById();
         SegmentPlacement placement = new SegmentPlacement(layout, layout);
-        addReadPhase(phases, "read+by-id", events, e -> {
+        addReadPhase(phases, "read+by-id", new ReadingEventSerializer(), events, e -> {
             Integer index = byId.get(e.segment);
             return index == null ? -1 : index;
         }, sink);
-        addReadPhase(phases, "read+placement", events, placement::indexOf, sink);
+        addReadPhase(phases, "read+placement", new ReadingEventSerializer(), events, placement::indexOf, sink);
         // What Flink's chaining does to each parsed record between the source and the router (object reuse off): a
         // copy through the record's serializer.
         TypeSerializer<ParsedRecord> parsedCopier = org.apache.flink.api.common.typeinfo.TypeInformation
@@ -158,27 +158,16 @@ public final class ParseCostBenchmark {
                 s.serialize(events[i], out);
             }
         });
-        DataOutputSerializer all = new DataOutputSerializer(events.length * 256);
-        DataInputDeserializer in = new DataInputDeserializer();
-        phases.put(prefix + "read", () -> {
-            if (all.length() == 0) {
-                for (ReadingEvent e : events) {
-                    s.serialize(e, all);
-                }
-            }
-            in.setBuffer(all.getSharedBuffer(), 0, all.length());
-            ReadingEvent reuse = new ReadingEvent();
-            for (int i = 0; i < events.length; i++) {
-                ReadingEvent e = s.deserialize(reuse, in);
-                sink[0] += e.segment.length() + e.topic.length();
-            }
-        });
+        addReadPhase(phases, prefix + "read", s, events, e -> e.segment.length() + e.topic.length(), sink);
     }
 
-    /** Reads the readings back from the wire (new strings, as on the zone operator's thread), each then placed. */
-    private static void addReadPhase(Map<String, Phase> phases, String name, ReadingEvent[] events,
-                                     java.util.function.ToIntFunction<ReadingEvent> place, long[] sink) {
-        TypeSerializer<ReadingEvent> s = new ReadingEventSerializer();
+    /**
+     * Reads the readings back from the wire with {@code s} (new strings, as on the zone operator's thread), each then
+     * given to {@code place} (the zone operator's first step on it, or only its fields read).
+     */
+    private static void addReadPhase(Map<String, Phase> phases, String name, TypeSerializer<ReadingEvent> s,
+                                     ReadingEvent[] events, java.util.function.ToIntFunction<ReadingEvent> place,
+                                     long[] sink) {
         DataOutputSerializer all = new DataOutputSerializer(events.length * 256);
         DataInputDeserializer in = new DataInputDeserializer();
         phases.put(name, () -> {
