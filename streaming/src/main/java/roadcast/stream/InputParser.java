@@ -1,9 +1,6 @@
 package roadcast.stream;
 
-import java.io.IOException;
-import java.io.ObjectInputStream;
 import java.io.Serializable;
-import java.util.Map;
 
 import roadcast.ingest.DeadLetter;
 import roadcast.ingest.ParseResult;
@@ -32,22 +29,11 @@ final class InputParser implements Serializable {
 
     private final ReadingParser parser;
     private final boolean checkFuture;
-    /** Segment ids of the job's start layout, in its order (what {@link #startIndex} is made from). */
-    private final String[] startIds;
-    /** id -> index in {@link #startIds}; made again after deserialisation, not shipped with the job graph. */
-    private transient Map<String, Integer> startIndex;
 
     InputParser(NetworkLayout layout, boolean checkFuture) {
         this.checkFuture = checkFuture;
-        this.startIds = layout.segmentIds();
-        this.startIndex = layout.indexById();
         this.parser = new ReadingParser(java.time.ZoneId.of(layout.timeZone()), layout.maxSpeed(),
                 checkFuture ? layout.maxFutureMillis() : ReadingParser.NO_FUTURE_LIMIT, null);
-    }
-
-    private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
-        in.defaultReadObject();
-        startIndex = NetworkLayout.indexById(startIds);
     }
 
     /**
@@ -81,10 +67,6 @@ final class InputParser implements Serializable {
         SpeedReading r = result.reading();
         ReadingEvent e = new ReadingEvent();
         e.segment = r.segment();
-        // The look-up the zone operator would do, made here on the source's thread, which has time to spare: the
-        // zone operator's thread bounds the job (README, issue 12, thirteenth pass).
-        Integer start = startIndex.get(e.segment);
-        e.startIndex = start == null ? -1 : start;
         e.segmentIndex = -1; // placed by the zone operator, under the model in service
         e.zone = -1;
         e.timeMillis = r.timeMillis();

@@ -193,11 +193,6 @@ public record NetworkLayout(String[] segmentIds, int[] zoneOfSegment, int[] loca
 
     /** segment id -> network index; built on each call, so callers keep the result. */
     public Map<String, Integer> indexById() {
-        return indexById(segmentIds);
-    }
-
-    /** id -> its index in {@code segmentIds}. */
-    static Map<String, Integer> indexById(String[] segmentIds) {
         Map<String, Integer> m = new HashMap<>(segmentIds.length * 2);
         for (int i = 0; i < segmentIds.length; i++) {
             m.put(segmentIds[i], i);

@@ -12,12 +12,6 @@ import roadcast.reading.Source;
 public class ReadingEvent {
 
     public String segment;
-    /**
-     * Index of the segment in the job's start layout, looked up by the source ({@link InputParser}), -1 when it is not
-     * in it: the zone operator places the reading from it ({@link SegmentPlacement}) instead of hashing the id on its
-     * own thread.
-     */
-    public int startIndex = -1;
     /** Index of the segment in the network of the model in service; set by the zone operator (-1 before). */
     public int segmentIndex;
     /** Zone of the segment ({@code model.zoneOf}) under the model in service; set by the zone operator. */

@@ -17,7 +17,7 @@ import roadcast.reading.Source;
  * reflection ({@code Field.get}/{@code Field.set}: about a tenth of the zone operator's thread and a twentieth of the
  * source's in the JFR profile of bench-stream), this writes them as plain values. Never kept in state.
  *
- * <p>Layout: segment, startIndex, segmentIndex, zone, timeMillis, speed, flow, occupancy, source (ordinal byte, -1 for none),
+ * <p>Layout: segment, segmentIndex, zone, timeMillis, speed, flow, occupancy, source (ordinal byte, -1 for none),
  * payload (length, -1 for none, then the bytes), topic, partition, offset, appendMillis. Strings as their UTF-8
  * bytes after their length (-1 for null): Flink's {@code StringValue} reads a string char by char through the input
  * view into a thread-local buffer, the largest part of reading a reading back on the zone operator's thread in the
@@ -64,7 +64,6 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
     @Override
     public ReadingEvent copy(ReadingEvent from, ReadingEvent to) {
         to.segment = from.segment;
-        to.startIndex = from.startIndex;
         to.segmentIndex = from.segmentIndex;
         to.zone = from.zone;
         to.timeMillis = from.timeMillis;
@@ -88,7 +87,6 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
     @Override
     public void serialize(ReadingEvent e, DataOutputView out) throws IOException {
         writeString(e.segment, out);
-        out.writeInt(e.startIndex);
         out.writeInt(e.segmentIndex);
         out.writeInt(e.zone);
         out.writeLong(e.timeMillis);
@@ -116,7 +114,6 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
     @Override
     public ReadingEvent deserialize(ReadingEvent e, DataInputView in) throws IOException {
         e.segment = readString(in);
-        e.startIndex = in.readInt();
         e.segmentIndex = in.readInt();
         e.zone = in.readInt();
         e.timeMillis = in.readLong();
@@ -201,10 +198,7 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
         return new Snapshot();
     }
 
-    /**
-     * Restores this serializer. Readings are never kept in state (aligned checkpoints hold no records in flight), so the
-     * layout above has no version of its own: startIndex was added to it without one.
-     */
+    /** Restores this serializer (the layout above is version 1). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ReadingEvent> {
         public Snapshot() {
             super(ReadingEventSerializer::new);

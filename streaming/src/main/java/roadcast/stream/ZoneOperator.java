@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.flink.api.common.state.BroadcastState;
@@ -165,8 +166,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
-    /** Where each reading's segment is in {@link #layout}. */
-    private transient SegmentPlacement placement;
+    private transient Map<String, Integer> indexOfSegment;
     private transient Set<String> refused;
     private transient ZoneIntake intake;
     /** The count-based close rule (closeWhenExpected): who the zones' next steps await; null without it. */
@@ -379,7 +379,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private void install(ManifoldModel m) throws Exception {
         model = new RunningModel(m);
         layout = startLayout.rezoned(m);
-        placement = new SegmentPlacement(startLayout, layout);
+        indexOfSegment = layout.indexById();
         intake = new ZoneIntake(layout, m.credibility(), m.card().fusion());
         expected = closeWhenExpected ? new ExpectedReadings(layout.observedSizes(), layout.stepMillis()) : null;
         ReadingSchedule previous = schedule;
@@ -517,8 +517,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         readingsSeen++;
         ReadingEvent e = record.getValue();
         int inputSlot = inputProgress.read(e.topic, e.partition, e.appendMillis);
-        int index = placement.indexOf(e);
-        if (index < 0) {
+        Integer index = indexOfSegment.get(e.segment);
+        if (index == null) {
             deadLetter(e, new Rejection(RejectReason.UNKNOWN_SEGMENT, "segment '" + e.segment
                     + "' is not in the network of model " + model.version));
             return;

@@ -24,7 +24,6 @@ class ReadingEventSerializerTest {
     static ReadingEvent full() {
         ReadingEvent e = new ReadingEvent();
         e.segment = "seg \"é\" 773869";
-        e.startIndex = 4;
         e.segmentIndex = 17;
         e.zone = 3;
         e.timeMillis = 1_700_000_000_000L;
@@ -49,7 +48,6 @@ class ReadingEventSerializerTest {
 
     static void assertSameReading(ReadingEvent x, ReadingEvent y) {
         assertEquals(x.segment, y.segment);
-        assertEquals(x.startIndex, y.startIndex);
         assertEquals(x.segmentIndex, y.segmentIndex);
         assertEquals(x.zone, y.zone);
         assertEquals(x.timeMillis, y.timeMillis);
@@ -128,9 +126,9 @@ class ReadingEventSerializerTest {
         DataOutputSerializer out = new DataOutputSerializer(16);
         new ReadingEventSerializer().serialize(full(), out);
         byte[] bytes = out.getCopyOfBuffer();
-        // segment: its length as an int, then its UTF-8 bytes (é takes two); then 3 ints, a long and 3 doubles
-        // (44 bytes) before the source byte.
-        int sourceAt = stringBytes(full().segment) + 44;
+        // segment: its length as an int, then its UTF-8 bytes (é takes two); then 2 ints, a long and 3 doubles
+        // (40 bytes) before the source byte.
+        int sourceAt = stringBytes(full().segment) + 40;
         assertEquals(Source.FLOATING_CAR.ordinal(), bytes[sourceAt]);
         bytes[sourceAt] = 99;
         assertThrows(IOException.class, () -> new ReadingEventSerializer().deserialize(
