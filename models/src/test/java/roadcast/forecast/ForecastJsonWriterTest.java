@@ -166,6 +166,62 @@ class ForecastJsonWriterTest {
         assertTrue(text.contains("\"lower\":[null,1.0E300,0,100.1,12.35,0]"), text);
     }
 
+    /**
+     * The wire bytes of many random records, pinned as one SHA-256: the writer is tuned for speed (issue 12), and a
+     * change to it must keep every byte (docs/CONTRACTS.md), not only the values a reader gets back. The hash is of
+     * the writer of fd9936f; it covers speeds as the kernel makes them (float-valued, with NaN), negative, tiny,
+     * huge and carry-over values, every level name and null, extended records, escaped ids and versions, ready-made
+     * id strings, one to twelve horizons and issue times that repeat and change.
+     */
+    @Test
+    void writesTheSameBytesAsTheWriterItReplaced() throws Exception {
+        Random rnd = new Random(2026);
+        ForecastJsonWriter writer = new ForecastJsonWriter();
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String[] names = {"free", "basically-free", "light", "moderate", "severe", "heavy-3", null};
+        double[] edges = {0, -0.004, 0.005, 0.995, 9.995, 99.995, 999.995, 1000.01, 9_999_999.99, 1e7, -1e300};
+        for (int i = 0; i < 60_000; i++) {
+            int h = i % 5 == 0 ? 1 + rnd.nextInt(12) : 12;
+            int[] horizons = java.util.stream.IntStream.rangeClosed(1, h).map(k -> 5 * k).toArray();
+            double[][] band = new double[3][h]; // speed, lower, upper
+            String[] level = new String[h];
+            for (int k = 0; k < h; k++) {
+                int kind = rnd.nextInt(20);
+                double y = kind == 0 ? Double.NaN : kind == 1 ? edges[rnd.nextInt(edges.length)]
+                        : kind == 2 ? rnd.nextDouble() * 2000 - 1000 : (double) (float) (rnd.nextDouble() * 130);
+                band[0][k] = y;
+                band[1][k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (y - rnd.nextDouble() * 25);
+                band[2][k] = rnd.nextInt(30) == 0 ? Double.NaN : (double) (float) (y + rnd.nextDouble() * 25);
+                level[k] = names[rnd.nextInt(names.length)];
+            }
+            boolean extended = rnd.nextInt(10) == 0;
+            String id = i % 97 == 0 ? "seg \"" + i + "\"\u00e9\n" : "S" + (i * 7919 % 20000);
+            Forecast f = new Forecast(id, 1_700_000_000_000L + (i / 500) * 300_000L, i % 1000 == 0 ? "v\"2\\" : "v0001",
+                    rnd.nextInt(10) == 0 ? Double.NaN : (double) (float) (rnd.nextDouble() * 120), rnd.nextInt(8) == 0,
+                    horizons, band[0], level, band[1], band[2], extended ? Forecast.EXTENDED : Forecast.OBSERVED,
+                    extended && rnd.nextBoolean() ? rnd.nextDouble() * 120 : Double.NaN);
+            // Half through the ready-made id string a zone issue hands over, as the stream writes them.
+            byte[] idJson = ForecastJsonWriter.quoted(id);
+            ForecastValues values = i % 2 == 0 ? f : new ForecastValues() {
+                public String segment() { return f.segment(); }
+                public byte[] segmentJson() { return idJson; }
+                public long issuedAt() { return f.issuedAt(); }
+                public String modelVersion() { return f.modelVersion(); }
+                public double observedSpeed() { return f.observedSpeed(); }
+                public boolean imputed() { return f.imputed(); }
+                public boolean extended() { return f.extended(); }
+                public double estimatedSpeed() { return f.estimatedSpeed(); }
+                public int[] horizonsMin() { return f.horizonsMin(); }
+                public double speed(int k) { return f.speed(k); }
+                public double lower(int k) { return f.lower(k); }
+                public double upper(int k) { return f.upper(k); }
+                public String level(int k) { return f.level(k); }
+            };
+            sha.update(writer.toBytes(values));
+        }
+        assertEquals("a76b718536ad299f959a8f944e30f5cd3992db690c5a2c63f76bfda5c2064708", java.util.HexFormat.of().formatHex(sha.digest()));
+    }
+
     /** The writer keeps a few issue times' strings: records alternating among more of them still get their own. */
     @Test
     void writesEachRecordsOwnIssueTimeWhenIssueTimesAlternate() {

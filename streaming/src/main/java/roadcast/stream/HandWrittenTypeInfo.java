@@ -52,9 +52,10 @@ public abstract class HandWrittenTypeInfo<T> extends TypeInformation<T> {
         return false;
     }
 
+    /** The serializer's own {@link TypeSerializer#duplicate}: a stateful one (a cache) is never shared. */
     @Override
     public TypeSerializer<T> createSerializer(SerializerConfig config) {
-        return serializer;
+        return serializer.duplicate();
     }
 
     @Override

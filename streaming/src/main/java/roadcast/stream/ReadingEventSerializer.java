@@ -2,10 +2,11 @@ package roadcast.stream;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import roadcast.reading.Source;
@@ -22,18 +23,32 @@ import roadcast.reading.Source;
  * view into a thread-local buffer, the largest part of reading a reading back on the zone operator's thread in the
  * JFR profile of bench-stream at 20,000 segments (issue 12); a segment id and a topic name are one array copy each
  * this way.
+ *
+ * <p>The topic name read last is kept and given again while the topics' bytes repeat (every reading names its topic,
+ * and a job reads a handful): no array and string per reading on the zone operator's thread, and the zone operator's
+ * per-partition bookkeeping ({@code InputProgress}) then finds it by identity. That cache makes an instance stateful,
+ * so each user gets its own ({@link #duplicate}, {@link ReadingEventTypeInfo}); the bytes on the wire are unchanged.
  */
-public final class ReadingEventSerializer extends TypeSerializerSingleton<ReadingEvent> {
+public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
 
     private static final long serialVersionUID = 1L;
 
-    public static final ReadingEventSerializer INSTANCE = new ReadingEventSerializer();
-
     private static final Source[] SOURCES = Source.values();
+
+    /** The topic read last, as its UTF-8 bytes and as the string given for them (null before the first). */
+    private transient byte[] topicBytes;
+    private transient String topic;
+    /** Where a topic's bytes are read before they are compared with {@link #topicBytes}. */
+    private transient byte[] scratch;
 
     @Override
     public boolean isImmutableType() {
         return false;
+    }
+
+    @Override
+    public ReadingEventSerializer duplicate() {
+        return new ReadingEventSerializer();
     }
 
     @Override
@@ -118,7 +133,7 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
             e.payload = new byte[length];
             in.readFully(e.payload);
         }
-        e.topic = readString(in);
+        e.topic = readTopic(in);
         e.partition = in.readInt();
         e.offset = in.readLong();
         e.appendMillis = in.readLong();
@@ -145,9 +160,37 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
         return new String(utf8, StandardCharsets.UTF_8);
     }
 
+    /** A string as {@link #writeString} wrote it; the last topic's string again when its bytes are the same. */
+    private String readTopic(DataInputView in) throws IOException {
+        int length = in.readInt();
+        if (length < 0) {
+            return null;
+        }
+        if (scratch == null || scratch.length < length) {
+            scratch = new byte[Math.max(64, length)];
+        }
+        in.readFully(scratch, 0, length);
+        if (topicBytes == null || !Arrays.equals(scratch, 0, length, topicBytes, 0, topicBytes.length)) {
+            topicBytes = Arrays.copyOf(scratch, length);
+            topic = new String(topicBytes, StandardCharsets.UTF_8);
+        }
+        return topic;
+    }
+
     @Override
     public void copy(DataInputView in, DataOutputView out) throws IOException {
         serialize(deserialize(in), out);
+    }
+
+    /** Every instance is the same serializer (the cache of {@link #readTopic} is not part of what it is). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ReadingEventSerializer;
+    }
+
+    @Override
+    public int hashCode() {
+        return ReadingEventSerializer.class.hashCode();
     }
 
     @Override
@@ -158,7 +201,7 @@ public final class ReadingEventSerializer extends TypeSerializerSingleton<Readin
     /** Restores this serializer (the layout above is version 1). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<ReadingEvent> {
         public Snapshot() {
-            super(() -> INSTANCE);
+            super(ReadingEventSerializer::new);
         }
     }
 }

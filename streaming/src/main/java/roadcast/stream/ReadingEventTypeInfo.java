@@ -17,7 +17,7 @@ public final class ReadingEventTypeInfo extends HandWrittenTypeInfo<ReadingEvent
     public static final ReadingEventTypeInfo INSTANCE = new ReadingEventTypeInfo();
 
     private ReadingEventTypeInfo() {
-        super(ReadingEvent.class, ReadingEventSerializer.INSTANCE);
+        super(ReadingEvent.class, new ReadingEventSerializer());
     }
 
     /** What {@code @TypeInfo} on {@link ReadingEvent} names. */

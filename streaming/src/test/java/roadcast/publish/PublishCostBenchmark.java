@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import roadcast.forecast.Forecast;
+import roadcast.forecast.ForecastValues;
 import roadcast.forecast.Forecasts;
 import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
@@ -105,15 +106,31 @@ public final class PublishCostBenchmark {
             built.add(Forecasts.toRecords(model, z, forecasts[z], observed[z]));
         }
         roadcast.forecast.ForecastJsonWriter writer = new roadcast.forecast.ForecastJsonWriter();
-        // -Dbench.baseline=CLASS: another writer (a Function<Forecast, byte[]> on the class path, e.g. the writer of
-        // an older build renamed) timed beside this build's in the same rounds.
+        // -Dbench.baseline=CLASS: another writer (a Function<ForecastValues, byte[]> on the class path, e.g. the
+        // writer of an older build renamed) timed beside this build's in the same rounds, on ready records and on a
+        // zone issue's segments (issue+writer: what the zone operator's sink encodes, without the Kafka record).
         String baselineClass = System.getProperty("bench.baseline");
         @SuppressWarnings("unchecked")
-        java.util.function.Function<Forecast, byte[]> baseline = baselineClass == null ? null
-                : (java.util.function.Function<Forecast, byte[]>) Class.forName(baselineClass)
+        java.util.function.Function<ForecastValues, byte[]> baseline = baselineClass == null ? null
+                : (java.util.function.Function<ForecastValues, byte[]>) Class.forName(baselineClass)
                         .getDeclaredConstructor().newInstance();
+        phases.add("issue+writer");
         if (baseline != null) {
             phases.add("baseline-writer-only");
+            phases.add("baseline-issue+writer");
+        }
+        // -Dbench.phases=a,b: only these phases, in this order (a profile of one path, e.g. issue+json, the zone
+        // operator's; or a pair run in both orders, since the first phase of a round runs on a cache the one before
+        // left)
+        String only = System.getProperty("bench.phases");
+        if (only != null) {
+            List<String> known = List.copyOf(phases);
+            phases.clear();
+            for (String phase : only.split(",")) {
+                if (known.contains(phase)) {
+                    phases.add(phase);
+                }
+            }
         }
         ForecastRecordSerializer json = new ForecastRecordSerializer("roadcast.forecast");
         json.open(null, null);
@@ -177,6 +194,16 @@ public final class PublishCostBenchmark {
                             bytes += writer.toBytes(f).length;
                         }
                         records += built.get(z).size();
+                        continue;
+                    }
+                    if (phase.endsWith("issue+writer")) {
+                        ZoneIssue issue = new ZoneIssue(layouts[z], forecasts[z], observed[z]);
+                        records += issue.size();
+                        java.util.function.Function<ForecastValues, byte[]> w = phase.startsWith("baseline")
+                                ? baseline : writer::toBytes;
+                        for (int i = 0; i < issue.size(); i++) {
+                            bytes += w.apply(issue.segment(i)).length;
+                        }
                         continue;
                     }
                     if (phase.startsWith("issue")) {

@@ -82,24 +82,56 @@ class ReadingEventSerializerTest {
         assertNull(s.copy(sparse()).payload);
     }
 
+    /**
+     * The topic read last is given again while its bytes repeat (no string per reading): a change of topic, a null
+     * one and a return to the first are each read as written, and a repeated topic is the same string.
+     */
+    @Test
+    void aRepeatedTopicIsReadAsTheSameStringAndAChangedOneAsItself() throws Exception {
+        String[] topics = {"readings", "readings", "readings.b", "readings", null, "readings", "readingX", "reading"};
+        DataOutputSerializer out = new DataOutputSerializer(16);
+        ReadingEventSerializer s = new ReadingEventSerializer();
+        for (String topic : topics) {
+            ReadingEvent e = full();
+            e.topic = topic == null ? null : new String(topic); // not the literal: identity must come from the cache
+            s.serialize(e, out);
+        }
+        DataInputDeserializer in = new DataInputDeserializer(out.getSharedBuffer(), 0, out.length());
+        ReadingEventSerializer reader = new ReadingEventSerializer();
+        String[] read = new String[topics.length];
+        for (int i = 0; i < topics.length; i++) {
+            ReadingEvent e = reader.deserialize(in);
+            read[i] = e.topic;
+            assertEquals(topics[i], e.topic, "record " + i);
+            assertEquals(full().segment, e.segment);
+            assertEquals(full().partition, e.partition);
+        }
+        assertSame(read[0], read[1]);
+        assertNotSame(read[3], read[2]);
+    }
+
     @Test
     void flinkUsesTheHandWrittenSerializerNotThePojoOne() {
         // Before, TypeInformation.of(ReadingEvent.class) was a PojoTypeInfo: reflection on every field of every reading.
-        assertSame(ReadingEventSerializer.INSTANCE,
-                TypeInformation.of(ReadingEvent.class).createSerializer(new SerializerConfigImpl()));
+        TypeSerializer<ReadingEvent> s = TypeInformation.of(ReadingEvent.class)
+                .createSerializer(new SerializerConfigImpl());
+        assertEquals(ReadingEventSerializer.class, s.getClass());
+        // It keeps the last topic read, so every user gets its own instance.
+        assertNotSame(s, TypeInformation.of(ReadingEvent.class).createSerializer(new SerializerConfigImpl()));
+        assertNotSame(s, s.duplicate());
     }
 
     @Test
     void anUnknownSourceByteIsAnErrorNotAWrongSource() throws Exception {
         DataOutputSerializer out = new DataOutputSerializer(16);
-        ReadingEventSerializer.INSTANCE.serialize(full(), out);
+        new ReadingEventSerializer().serialize(full(), out);
         byte[] bytes = out.getCopyOfBuffer();
         // segment: its length as an int, then its UTF-8 bytes (é takes two); then 2 ints, a long and 3 doubles
         // (40 bytes) before the source byte.
         int sourceAt = stringBytes(full().segment) + 40;
         assertEquals(Source.FLOATING_CAR.ordinal(), bytes[sourceAt]);
         bytes[sourceAt] = 99;
-        assertThrows(IOException.class, () -> ReadingEventSerializer.INSTANCE.deserialize(
+        assertThrows(IOException.class, () -> new ReadingEventSerializer().deserialize(
                 new DataInputDeserializer(bytes)));
     }
 
