@@ -2,12 +2,12 @@ package roadcast.synthetic;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.datasets.SharedDatasets;
+import roadcast.scratch.ScratchDirectory;
 
 /**
  * The data set a command runs on when the user names none: the one given, else Los-loop from {@code ../shared},
@@ -40,7 +40,8 @@ public final class LosLoopOrCity {
     /**
      * @param given   the data set the user named, or null
      * @param seed    the generated city's seed (only used when Los-loop is absent)
-     * @param purpose names the temporary folder of a generated city ({@code roadcast-PURPOSE-city})
+     * @param purpose names the temporary folder of a generated city ({@code roadcast-PURPOSE-city}, deleted once the
+     *                city is loaded)
      */
     public static Dataset load(Path given, long seed, String purpose, PrintWriter out) throws IOException {
         return load(given, SharedDatasets.find("los-loop"), seed, purpose, out);
@@ -55,11 +56,14 @@ public final class LosLoopOrCity {
             out.println("data set: " + shared.get());
             return DatasetLoader.load(shared.get());
         }
-        Path dir = Files.createTempDirectory("roadcast-" + purpose + "-city");
         out.println(SharedDatasets.absentMessage("los-loop") + "; generating a city of " + CITY_SEGMENTS
-                + " segments into " + dir);
-        new CityGenerator(CityConfig.of(CITY_SEGMENTS, CITY_DAYS, CITY_STEP_MINUTES, seed,
-                WeekProfiles.sharedOrBuiltIn(seed))).generate(dir, i -> { });
-        return DatasetLoader.load(dir);
+                + " segments");
+        // the loaded data set is all in memory, so the city's files are not needed once read: deleted here (they
+        // were left in /tmp by every demo, chaos and test run on a machine without the shared data)
+        try (ScratchDirectory city = ScratchDirectory.create("roadcast-" + purpose + "-city")) {
+            new CityGenerator(CityConfig.of(CITY_SEGMENTS, CITY_DAYS, CITY_STEP_MINUTES, seed,
+                    WeekProfiles.sharedOrBuiltIn(seed))).generate(city.path(), i -> { });
+            return DatasetLoader.load(city.path());
+        }
     }
 }

@@ -5,10 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -30,6 +28,7 @@ import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.NetworkForecaster;
 import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
+import roadcast.scratch.ScratchDirectory;
 import roadcast.synthetic.CityConfig;
 import roadcast.synthetic.CityGenerator;
 import roadcast.synthetic.WeekProfiles;
@@ -194,7 +193,7 @@ public final class BenchForecastCommand implements Callable<Integer> {
             return 0;
         } finally {
             if (keep == null) {
-                deleteTree(dir);
+                ScratchDirectory.deleteRecursively(dir);
             }
         }
     }
@@ -204,16 +203,5 @@ public final class BenchForecastCommand implements Callable<Integer> {
         Arrays.sort(sorted);
         int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1e6;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

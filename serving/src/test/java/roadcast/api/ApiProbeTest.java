@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
 import roadcast.fixtures.SampleForecasts;
 import roadcast.reading.Source;
@@ -14,7 +15,6 @@ import roadcast.store.StoreBatch;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,9 +81,12 @@ class ApiProbeTest {
         "/api/bulletin?clusters=0", "/api/bulletin?clusters=1e9",
         "/api/alerts?limit=0", "/api/alerts?limit=99999999999", "/api/alerts?status=%00", "/api/alerts?status=closed");
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-probe-");
         node = ServingNode.start(new ServingNode.Settings(null, "roadcast.forecast", "roadcast.speed",
             dir.resolve("store"), Duration.ofDays(7), Duration.ofMinutes(5), 0, SegmentCatalog.empty(),
             ApiKeys.of(KEY)));

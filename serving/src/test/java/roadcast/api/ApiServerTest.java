@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
 import roadcast.fixtures.SampleForecasts;
 import roadcast.fixtures.TestBroker;
@@ -51,7 +52,9 @@ class ApiServerTest {
     private static TestBroker broker;
     private static ServingNode node;
     private static Http http;
-    private static Path dir;
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
     private static final Map<String, Forecast> latest = new HashMap<>();
     private static final Map<String, List<Observation>> observed = new HashMap<>();
     private static KafkaProducer<String, String> producer;
@@ -61,7 +64,6 @@ class ApiServerTest {
         broker = new TestBroker();
         broker.createTopics(2, "roadcast.forecast");
         broker.createTopics(1, "roadcast.speed");
-        dir = Files.createTempDirectory("serving-api-");
         StringBuilder csv = new StringBuilder("sensor_id,latitude,longitude,road_class,zone\n");
         for (int s = 0; s < SEGMENTS; s++) {
             csv.append("s").append(s).append(',').append(34.0 + 0.01 * s).append(',').append(-118.2 - 0.02 * s)

@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
 import roadcast.fixtures.OutlookFixture;
 import roadcast.network.RoadNetwork;
 import roadcast.serve.ServingNode;
 import roadcast.skill.Reliability;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,9 +29,12 @@ class OutlookApiTest {
     private static Http http;
     private static Http emptyHttp;
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-outlook-");
         RoadNetwork network = OutlookFixture.network(List.of());
         node = ServingNode.start(new ServingNode.Settings(null, "roadcast.forecast", "roadcast.speed",
             dir.resolve("store"), Duration.ofDays(7), Duration.ofMinutes(5), 0,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
 import roadcast.fixtures.SampleForecasts;
 import roadcast.forecast.Forecast;
@@ -49,9 +50,12 @@ class ReliabilityApiTest {
         return (i + h) % 3 != 0;
     }
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-rel-");
         StringBuilder csv = new StringBuilder("id,latitude,longitude\n");
         String[] ids = new String[N];
         for (int i = 0; i < N; i++) {

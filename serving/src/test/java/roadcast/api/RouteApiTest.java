@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.fixtures.Http;
 import roadcast.forecast.Forecast;
 import roadcast.history.SpeedUnit;
@@ -15,7 +16,6 @@ import roadcast.serve.ServingNode;
 import roadcast.store.StoreBatch;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -56,9 +56,12 @@ class RouteApiTest {
         return new Forecast(id, T0, "v-test", observed, false, HORIZONS.clone(), speed, level, lower, upper);
     }
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-route-");
         List<Segment> segments = new ArrayList<>();
         for (String id : new String[] {"a", "b", "c", "d", "lonely", "nofc"}) {
             segments.add(new Segment(id, 34, -118, RoadClass.UNKNOWN));

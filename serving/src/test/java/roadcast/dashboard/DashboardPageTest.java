@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.api.ApiKeys;
 import roadcast.api.SegmentCatalog;
 import roadcast.fixtures.Chromium;
@@ -45,11 +46,14 @@ class DashboardPageTest {
     private static final List<String> ids = new ArrayList<>();
     private static final Map<String, Forecast> latest = new HashMap<>();
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Chromium.binary().isPresent(),
             "chromium not installed (apt-get install -y chromium): dashboard page test skipped");
-        Path dir = Files.createTempDirectory("serving-dash-");
         StringBuilder csv = new StringBuilder("id,latitude,longitude,road_class\n");
         StoreBatch batch = new StoreBatch();
         for (int r = 0; r < ROADS; r++) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.api.ApiKeys;
 import roadcast.api.ModelSkill;
 import roadcast.api.SegmentCatalog;
@@ -24,7 +25,6 @@ import roadcast.skill.SkillTable;
 import roadcast.store.Observation;
 import roadcast.store.StoreBatch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -57,11 +57,14 @@ class DecisionSupportPageTest {
         return i % 3 != 0;
     }
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Chromium.binary().isPresent(),
             "chromium not installed (apt-get install -y chromium): decision-support page test skipped");
-        Path dir = Files.createTempDirectory("serving-ds-");
         List<Segment> extra = new ArrayList<>();
         StoreBatch batch = OutlookFixture.batch();
         for (int i = 0; i < N; i++) {

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.api.ApiKeys;
 import roadcast.api.SegmentCatalog;
 import roadcast.fixtures.Chromium;
@@ -50,9 +51,12 @@ class ExtendedCoveragePageTest {
     private static Http http;
     private static final Map<String, Forecast> latest = new HashMap<>();
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-coverage-");
         StringBuilder csv = new StringBuilder("id,latitude,longitude,road_class\n");
         List<String> all = new ArrayList<>(OBSERVED);
         all.addAll(EXTENDED);

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.api.ApiKeys;
 import roadcast.api.SegmentCatalog;
 import roadcast.fixtures.Chromium;
@@ -20,7 +21,6 @@ import roadcast.store.Observation;
 import roadcast.store.StoreBatch;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,9 +49,12 @@ class LongHorizonPageTest {
     private static Http http;
     private static final Map<String, Forecast> SENT = new HashMap<>();
 
+    // JUnit deletes it after @AfterAll has closed the store; a createTempDirectory here was left in /tmp by every run
+    @TempDir
+    static Path dir;
+
     @BeforeAll
     static void start() throws Exception {
-        Path dir = Files.createTempDirectory("serving-long-");
         List<Segment> segments = new ArrayList<>();
         StoreBatch batch = new StoreBatch();
         for (int i = 0; i < N; i++) {

@@ -2,6 +2,7 @@ package roadcast.dashboard;
 
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import roadcast.api.ApiKeys;
 import roadcast.api.CatalogSegment;
 import roadcast.api.SegmentCatalog;
@@ -13,7 +14,6 @@ import roadcast.serve.ServingNode;
 import roadcast.store.Observation;
 import roadcast.store.StoreBatch;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -25,14 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RealNetworkPageTest {
 
     @Test
-    void drawsEverySensorOfPemsBayOnScreen() throws Exception {
+    void drawsEverySensorOfPemsBayOnScreen(@TempDir Path dir) throws Exception {
         Assumptions.assumeTrue(SharedDatasets.find("pems-bay").isPresent(), SharedDatasets.absentMessage("pems-bay"));
         Assumptions.assumeTrue(Chromium.binary().isPresent(), "chromium not installed: dashboard page test skipped");
         Path sensors = SharedDatasets.find("pems-bay").get().resolve("sensors.csv");
         SegmentCatalog catalog = SegmentCatalog.fromCsv(sensors);
         List<CatalogSegment> segments = catalog.segments(List.of());
         assertEquals(325, segments.size());
-        Path dir = Files.createTempDirectory("serving-pems-");
         long t = 1_488_355_200_000L; // 2017-03-01T08:00Z
         StoreBatch batch = new StoreBatch();
         double minLat = segments.stream().mapToDouble(CatalogSegment::latitude).min().orElseThrow();

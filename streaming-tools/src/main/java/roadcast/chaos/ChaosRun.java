@@ -25,7 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import roadcast.cluster.LocalFlinkCluster;
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.demo.DemoCommand;
 import roadcast.forecast.Forecast;

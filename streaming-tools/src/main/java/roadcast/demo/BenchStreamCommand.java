@@ -32,7 +32,7 @@ import roadcast.bench.LagReport;
 import roadcast.bench.OutputTimeline;
 import roadcast.bench.PassThroughJob;
 import roadcast.bench.TopicVolume;
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.kafka.EmbeddedKafka;

@@ -20,7 +20,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 
 /**
  * Starts {@code roadcast serve} (online store, HTTP API, dashboard) as a child JVM next to the demo. A separate

@@ -30,7 +30,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 import roadcast.datasets.Dataset;
 import roadcast.datasets.DatasetLoader;
 import roadcast.demo.DemoCommand;

@@ -27,7 +27,7 @@ import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import roadcast.cluster.ScratchDirectory;
+import roadcast.scratch.ScratchDirectory;
 
 /**
  * A single-node Kafka broker (KRaft, broker and controller in one process) running inside this JVM, for tests, the

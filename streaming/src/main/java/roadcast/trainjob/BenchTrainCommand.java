@@ -283,7 +283,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             return result;
         } finally {
             if (dir == null) {
-                roadcast.cluster.ScratchDirectory.deleteRecursively(work);
+                roadcast.scratch.ScratchDirectory.deleteRecursively(work);
             }
         }
     }

@@ -20,11 +20,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 
 import roadcast.clean.ReadingFusion;
 import roadcast.datasets.DatasetFormatException;
 import roadcast.reading.Source;
+import roadcast.scratch.ScratchDirectory;
 
 /**
  * A long export (or the stream's archive) on its grid, read row by row without holding it: what
@@ -178,7 +178,7 @@ public final class StreamedTable implements AutoCloseable {
 
     @Override
     public void close() {
-        deleteTree(dir);
+        ScratchDirectory.deleteRecursively(dir); // a spool left behind is a warning, not a failed training
     }
 
     private static long ceilDiv(long a, long b) {
@@ -212,18 +212,8 @@ public final class StreamedTable implements AutoCloseable {
             return table;
         } finally {
             if (!done) {
-                deleteTree(dir);
+                ScratchDirectory.deleteRecursively(dir); // a spool left behind is a warning, not a failed training
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            // a spool left in the temporary folder is not worth failing a training for
         }
     }
 

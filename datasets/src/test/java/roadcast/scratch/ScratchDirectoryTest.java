@@ -1,4 +1,4 @@
-package roadcast.cluster;
+package roadcast.scratch;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

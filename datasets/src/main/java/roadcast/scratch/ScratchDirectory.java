@@ -1,4 +1,4 @@
-package roadcast.cluster;
+package roadcast.scratch;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * when closed and, should the JVM be stopped before (Ctrl-C, SIGTERM), by a shutdown hook. Why: {@code bench-stream}
  * and the demo made theirs with {@link Files#createTempDirectory} and never deleted them, and a try-with-resources
  * does not unwind on an interrupt; 256 of them were found in /tmp, the 200,000-segment benchmark's 1.1 GB each
- * (README, issue 12). A process killed with SIGKILL still leaves its directory: nothing runs then.
+ * (README, issue 12). A process killed with SIGKILL still leaves its directory: nothing runs then. It lives in the
+ * datasets module, the lowest that makes such directories (the generated city of {@code LosLoopOrCity}), so that
+ * every module above deletes them the one way.
  */
 public final class ScratchDirectory implements AutoCloseable {
 
