@@ -17,9 +17,11 @@ import java.util.List;
  *   <li>the expectation is the forecast issued one step before the onset (the <b>anchor</b>), read at the lead that
  *       has passed since (its last horizon beyond): a forecast issued during the breakdown has already seen it and
  *       would call it normal;</li>
- *   <li>a breakdown starting while a segment directly downstream is itself breaking down, alerted or queued is the
- *       queue of that incident spilling back, followed silently (no alert of its own), however many links the queue
- *       reaches as long as it is contiguous;</li>
+ *   <li>a breakdown starting while a segment directly downstream is itself breaking down, alerted or queued (since
+ *       an earlier step, clearing at this one, or starting at this one at least as deep) is the queue of that
+ *       incident spilling back, followed silently (no alert of its own), however many links the queue reaches as
+ *       long as it is contiguous. The whole step is read before its onsets are told apart, so the segments' order
+ *       in the network decides nothing;</li>
  *   <li>after {@link Settings#persistSteps()} steps below in a row the breakdown must show <b>spill-back</b>: an
  *       incident takes capacity away at one place, so a queue grows onto the segments feeding it while nothing else
  *       changes around them; a peak that is merely deeper than usual on one road has no such queue. At least
@@ -580,6 +582,13 @@ public final class IncidentDetector {
     private final int[] readingsBelow;
     /** The segment's last breakdown was dismissed (a suspect that went back to normal unconfirmed). */
     private final boolean[] dismissed;
+    /** When the segment's last alert or queue cleared (Long.MIN_VALUE: never). */
+    private final long[] clearedAt;
+    /** The segments whose breakdown started at the current step, {@link #startCount} of them, told apart after it. */
+    private final int[] started;
+    private int startCount;
+    /** The onset reading of a segment in {@link #started} was a deep one on a sparse road (it may confirm at once). */
+    private final boolean[] startedSparseDeep;
     /** When the reading before it was taken (Long.MIN_VALUE before the second). */
     private final long[] lastButOneTime;
     /**
@@ -661,6 +670,10 @@ public final class IncidentDetector {
         queueHead = new int[n];
         readingsBelow = new int[n];
         dismissed = new boolean[n];
+        clearedAt = new long[n];
+        Arrays.fill(clearedAt, Long.MIN_VALUE);
+        started = new int[n];
+        startedSparseDeep = new boolean[n];
         lastButOneTime = new long[n];
         Arrays.fill(lastButOneTime, Long.MIN_VALUE);
     }
@@ -692,6 +705,7 @@ public final class IncidentDetector {
     public void step(long timeMillis, float[] observed, float[] slowest, double[][] prevSpeed, double[][] prevLower,
                      long prevIssued, long stepMillis, List<IncidentAlert> closed) {
         this.slowest = settings.queueSlowest() ? slowest : null;
+        startCount = 0;
         for (int i = 0; i < n; i++) {
             // a suspect or queue not read beyond its anchor's last horizon is not known to be breaking any more: left
             // as it was, it would make every new breakdown behind it a silent queue for hours (a probe road read
@@ -772,14 +786,10 @@ public final class IncidentDetector {
                     allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
-                    queueHead[i] = downstreamBreaking(i, timeMillis);
-                    mode[i] = queueHead[i] >= 0 ? QUEUE : SUSPECT;
-                    if (mode[i] == SUSPECT && !slide && count[i] >= settings.persistSteps()) {
-                        judgeSpillBack(i, 0, timeMillis, observed);
-                    }
-                    if (mode[i] == SUSPECT && !slide && sparseDeep) {
-                        judgeQueue(i, 0, timeMillis, observed);
-                    }
+                    // queue or suspect is told once the whole step is read (startedBreakdowns)
+                    mode[i] = SUSPECT;
+                    started[startCount++] = i;
+                    startedSparseDeep[i] = sparseDeep;
                 }
                 case SUSPECT, ALERT, QUEUE -> {
                     int h = lead(i, timeMillis, stepMillis);
@@ -821,11 +831,13 @@ public final class IncidentDetector {
                                 timeMillis - (settings.clearSteps() - 1) * stepMillis, severity[i]));
                         }
                         mode[i] = NORMAL;
+                        clearedAt[i] = timeMillis;
                     }
                 }
                 default -> throw new IllegalStateException("mode " + mode[i]);
             }
         }
+        startedBreakdowns(timeMillis, observed);
         // a road read this step as the queue of one ahead whose breakdown was dismissed later in the same step (a
         // segment after it in this loop): judged on its own now, not at its next reading, which may never come
         for (int i = 0; i < n; i++) {
@@ -841,6 +853,33 @@ public final class IncidentDetector {
                     mode[i] = NORMAL;
                     dismissed[i] = true;
                 }
+            }
+        }
+    }
+
+    /**
+     * Tells the breakdowns that started this step into queues and suspects, after every road's reading of the step has
+     * been taken: a road falling in the same step as the road it feeds (at free-flow speed a queue crosses a link
+     * within one 5-minute step) is that queue whichever of the two comes first among the segments. Decided in the
+     * loop over the segments, it was a queue only when the road ahead came first, and with the road ahead later it
+     * raised an alert of its own (generated city 1000/33: a night incident alerted on each road feeding it with a
+     * lower index). All queues are told first, then the suspects judged, so no judgement sees another's outcome.
+     */
+    private void startedBreakdowns(long timeMillis, float[] observed) {
+        for (int k = 0; k < startCount; k++) {
+            int i = started[k];
+            queueHead[i] = downstreamBreaking(i, timeMillis);
+            if (queueHead[i] >= 0) {
+                mode[i] = QUEUE;
+            }
+        }
+        for (int k = 0; k < startCount; k++) {
+            int i = started[k];
+            if (mode[i] == SUSPECT && !sliding[i] && count[i] >= settings.persistSteps()) {
+                judgeSpillBack(i, 0, timeMillis, observed);
+            }
+            if (mode[i] == SUSPECT && !sliding[i] && startedSparseDeep[i]) {
+                judgeQueue(i, 0, timeMillis, observed);
             }
         }
     }
@@ -1045,15 +1084,28 @@ public final class IncidentDetector {
     }
 
     /**
-     * The first segment directly downstream of i that is breaking down, alerted or queued since no later than now
-     * (-1 = none): i's breakdown is that queue growing upstream. Contiguity, not a depth limit, bounds the queue.
+     * The first segment directly downstream of i that is breaking down, alerted or queued (-1 = none): i's breakdown
+     * is that queue growing upstream. Contiguity, not a depth limit, bounds the queue. Called once the whole step is
+     * read ({@link #startedBreakdowns}), so the step's own changes count the same whatever the segments' order:
+     * <ul>
+     *   <li>one that cleared at this step still counts: a queue dissolves from its front, so the road behind it may
+     *       still be falling as the front recovers (the loop saw such a road ahead as breaking only when it came
+     *       later among the segments);</li>
+     *   <li>one that started at this step counts when it fell at least as deep as i (from each one's expectation):
+     *       the deeper of two falls in one step is where capacity was lost. A deeper fall behind a shallower one ahead
+     *       is judged on its own (a probe road's incident while a probe on the road ahead waits at a red light).</li>
+     * </ul>
      */
     private int downstreamBreaking(int i, long timeMillis) {
         if (downstream == null || downstream[i] == null) {
             return -1;
         }
         for (int j : downstream[i]) {
-            if (j != i && j >= 0 && j < n && mode[j] != NORMAL && onset[j] <= timeMillis) {
+            if (j == i || j < 0 || j >= n) {
+                continue;
+            }
+            boolean breaking = mode[j] != NORMAL || clearedAt[j] == timeMillis;
+            if (breaking && (onset[j] < timeMillis || severity[j] >= severity[i])) {
                 return j;
             }
         }

@@ -584,6 +584,98 @@ class IncidentDetectorTest {
     }
 
     /**
+     * Issue 13 (generated city 1000/33's validation part): a night incident on H whose queue reaches Q, the road
+     * feeding it, within the same step (at free-flow speed a queue crosses a link in under 5 min), and U, the road
+     * feeding Q, at the next step. Q also feeds X and Y, which carry on. One incident, one alert (H's, from its onset
+     * at its second reading), whatever indices the five roads have: every one of the 120 orders gives the same alerts.
+     * Before, Q raised an alert of its own whenever its index was lower than H's (its queue behind it, U, and its
+     * other roads normal).
+     */
+    @Test
+    void aQueueReachingTheRoadBehindWithinTheIncidentsStepGivesTheSameAlertsInEveryOrderOfTheSegments() {
+        float[][] rows = normal(30, 5);
+        for (int t = 10; t < 20; t++) {
+            rows[t][H_ROAD] = 20;
+            rows[t][Q_ROAD] = 25;
+            if (t >= 11) {
+                rows[t][U_ROAD] = 30;
+            }
+        }
+        assertOneAlertInEveryOrder(rows, 10, 11);
+    }
+
+    /**
+     * Issue 13 (generated city 2000/7's validation part): a road falls in the step the alert of the road it feeds
+     * clears (a queue dissolves from its front, so the road behind can still be falling as the front recovers). H is
+     * alerted from step 10 (Q queued behind it at 11-13, recovered at 14-15), recovers at 15 and clears at 16 (two
+     * readings not below); Q falls again at 16 and U behind it at 17. Q is H's queue in every order of the segments.
+     * Before, the loop over the segments saw H still alerted only when Q came first; with Q after H, Q raised an
+     * alert of its own.
+     */
+    @Test
+    void aRoadFallingAsTheAlertAheadClearsIsItsQueueInEveryOrderOfTheSegments() {
+        float[][] rows = normal(40, 5);
+        for (int t = 10; t < 28; t++) {
+            if (t < 15) {
+                rows[t][H_ROAD] = 20;
+            }
+            if (t >= 11 && t < 14 || t >= 16) {
+                rows[t][Q_ROAD] = 25;
+            }
+            if (t >= 17) {
+                rows[t][U_ROAD] = 30;
+            }
+        }
+        assertOneAlertInEveryOrder(rows, 10, 11);
+    }
+
+    /** The roads of the two replays above: U -> Q -> {H, X, Y}. */
+    static final int U_ROAD = 0, Q_ROAD = 1, H_ROAD = 2;
+    static final int[][] U_Q_H = {{Q_ROAD}, {H_ROAD, 3, 4}, {}, {}, {}};
+
+    /**
+     * Replays {@code rows} on {@link #U_Q_H} with the five roads at each of their 120 orders of indices: exactly one
+     * alert in each, on H, from {@code onsetStep}, detected at {@code detectedStep}.
+     */
+    static void assertOneAlertInEveryOrder(float[][] rows, int onsetStep, int detectedStep) {
+        List<int[]> orders = new ArrayList<>();
+        permutations(new int[] {0, 1, 2, 3, 4}, 0, orders);
+        assertEquals(120, orders.size());
+        for (int[] at : orders) { // at[k] = the index road k has in this order
+            float[][] permuted = new float[rows.length][5];
+            int[][] permutedDown = new int[5][];
+            for (int k = 0; k < 5; k++) {
+                for (int t = 0; t < rows.length; t++) {
+                    permuted[t][at[k]] = rows[t][k];
+                }
+                permutedDown[at[k]] = Arrays.stream(U_Q_H[k]).map(j -> at[j]).toArray();
+            }
+            List<IncidentAlert> alerts = replay(permuted, permutedDown, IncidentDetector.Settings.defaults());
+            String order = "order " + Arrays.toString(at) + ": " + alerts;
+            assertEquals(1, alerts.size(), order);
+            assertEquals(at[H_ROAD], alerts.get(0).segment(), order);
+            assertEquals(onsetStep * STEP, alerts.get(0).startMillis(), order);
+            assertEquals(detectedStep * STEP, alerts.get(0).detectedMillis(), order);
+        }
+    }
+
+    /** Every order of {@code a[from..]} (a's head fixed), each added to {@code out} as a copy. */
+    private static void permutations(int[] a, int from, List<int[]> out) {
+        if (from == a.length) {
+            out.add(a.clone());
+            return;
+        }
+        for (int k = from; k < a.length; k++) {
+            int swap = a[from];
+            a[from] = a[k];
+            a[k] = swap;
+            permutations(a, from + 1, out);
+            a[k] = a[from];
+            a[from] = swap;
+        }
+    }
+
+    /**
      * A suspect never read again (a probe road passed once) is not breaking down for ever: c dips once at step 10 and
      * is not read after; b breaks down at step 30 and holds 20 km/h. c's suspicion has outlived its anchor's last
      * horizon (12 steps), so b is not its queue and is alerted on its own persistence.
