@@ -210,7 +210,7 @@ public final class IncidentDetector {
          */
         public static Settings forFusedFeed() {
             return parse("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
-                + "deep=0.70+contrast band-cap=0.70 slide=0.10x5");
+                + "deep=0.70+contrast band-cap=0.70 slide=0.10x4");
         }
 
         /**
