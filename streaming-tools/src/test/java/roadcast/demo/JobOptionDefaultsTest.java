@@ -82,6 +82,22 @@ class JobOptionDefaultsTest {
         }
     }
 
+    /** bench-stream trains on as many rows as 3 days of 5-minute steps, in whole days, unless told. */
+    @Test
+    void benchStreamTrainsOnTheRowsOfThreeFiveMinuteDays() {
+        Object[][] expected = {
+                {new String[] {}, 3},
+                {new String[] {"--step", "1"}, 1},
+                {new String[] {"--step", "15"}, 9},
+                {new String[] {"--step", "1", "--train-days", "3"}, 3},
+        };
+        for (Object[] row : expected) {
+            BenchStreamCommand bench = new BenchStreamCommand();
+            new CommandLine(bench).parseArgs((String[]) row[0]);
+            assertEquals(row[1], bench.trainDays(), String.join(" ", (String[]) row[0]));
+        }
+    }
+
     /** The groups set what their options say, over whatever the command set before, and nothing else. */
     @Test
     void groupsTurnOptionsIntoTheConfig() {
