@@ -3,7 +3,6 @@ package roadcast.demo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -26,10 +25,8 @@ class BenchStreamRealTimeTest {
 
     @Test
     void theIssuesCommandFeedsALiveCityAndTrainsOnADay() throws Exception {
-        Path tmpdir = Files.createDirectories(tmp.resolve("tmpdir"));
-        try (CommandChild bench = CommandChild.start(tmpdir, tmp.resolve("bench.log"), "bench-stream", "--segments",
-                "20", "--step", "1", "--speedup", "1", "--minutes", "1", "--max-horizon", "15", "--json",
-                tmp.resolve("bench.json").toString())) {
+        try (CommandChild bench = CommandChild.start(tmp, "bench-stream", "--segments", "20", "--step", "1",
+                "--speedup", "1", "--minutes", "1", "--max-horizon", "15", "--json", tmp.resolve("b.json").toString())) {
             bench.awaitLogged("live job running:");
             String log = bench.log();
             assertTrue(log.contains("generating a city of 20 segments, 2 days of 1-minute steps"), log);

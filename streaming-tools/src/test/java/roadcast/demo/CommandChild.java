@@ -22,14 +22,21 @@ final class CommandChild implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path tmpdir;
 
-    private CommandChild(Process process, Path log) {
+    private CommandChild(Process process, Path log, Path tmpdir) {
         this.process = process;
         this.log = log;
+        this.tmpdir = tmpdir;
     }
 
-    /** Starts {@code args} (command name first) with its temporary directory {@code tmpdir}, output to {@code log}. */
-    static CommandChild start(Path tmpdir, Path log, String... args) throws IOException {
+    /**
+     * Starts {@code args} (command name first) with its own temporary directory {@code dir/tmpdir} (so that what it
+     * leaves there is its own), output to {@code dir/COMMAND.log}.
+     */
+    static CommandChild start(Path dir, String... args) throws IOException {
+        Path tmpdir = Files.createDirectories(dir.resolve("tmpdir"));
+        Path log = dir.resolve(args[0] + ".log");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
                 "-Djava.io.tmpdir=" + tmpdir));
@@ -42,7 +49,12 @@ final class CommandChild implements AutoCloseable {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new CommandChild(p, log);
+        return new CommandChild(p, log, tmpdir);
+    }
+
+    /** The child's {@code java.io.tmpdir}. */
+    Path tmpdir() {
+        return tmpdir;
     }
 
     /** Waits (at most 90 s) until the output holds {@code marker}, and asserts it does with the child still running. */

@@ -29,29 +29,26 @@ class ScratchDirectoriesTest {
 
     @Test
     void benchStreamDeletesItsDirectoriesWhenInterrupted() throws Exception {
-        Path tmpdir = Files.createDirectories(tmp.resolve("tmpdir"));
         // long enough to be interrupted in the middle: real time, 30 minutes
-        try (CommandChild bench = CommandChild.start(tmpdir, tmp.resolve("bench.log"), "bench-stream", "--segments",
-                "20", "--step", "5", "--minutes", "30", "--speedup", "1", "--train-days", "1", "--max-horizon", "15",
-                "--json", tmp.resolve("bench.json").toString())) {
+        try (CommandChild bench = CommandChild.start(tmp, "bench-stream", "--segments", "20", "--step", "5",
+                "--minutes", "30", "--speedup", "1", "--train-days", "1", "--max-horizon", "15", "--json",
+                tmp.resolve("bench.json").toString())) {
             // the live job has completed a checkpoint: the city, the model and the job's checkpoints are on disk
             interruptOnceLogged(bench, "live job running:");
+            assertEquals(List.of(), ours(bench.tmpdir()), "left behind by an interrupted bench-stream");
         }
-        assertEquals(List.of(), ours(tmpdir), "left behind by an interrupted bench-stream");
     }
 
     @Test
     void theDemoDeletesItsDirectoriesWhenInterrupted() throws Exception {
         Path city = tmp.resolve("city");
         new CityGenerator(CityConfig.of(20, 2, 5, 3, WeekProfiles.builtIn(8, 3))).generate(city, i -> { });
-        Path tmpdir = Files.createDirectories(tmp.resolve("tmpdir"));
-        try (CommandChild demo = CommandChild.start(tmpdir, tmp.resolve("demo.log"), "demo", "--dataset",
-                city.toString(), "--registry", tmp.resolve("registry").toString(), "--speedup", "60", "--for", "600",
-                "--no-dashboard")) {
+        try (CommandChild demo = CommandChild.start(tmp, "demo", "--dataset", city.toString(), "--registry",
+                tmp.resolve("registry").toString(), "--speedup", "60", "--for", "600", "--no-dashboard")) {
             // the replay has started: the broker's log and the job's checkpoints are on disk
             interruptOnceLogged(demo, "replaying ");
+            assertEquals(List.of(), ours(demo.tmpdir()), "left behind by an interrupted demo");
         }
-        assertEquals(List.of(), ours(tmpdir), "left behind by an interrupted demo");
     }
 
     /** SIGTERM to {@code child} a second after its output holds {@code marker}, then awaits its end. */
