@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * each at its own moment in the minute, and closes its zones by the feed's schedule; its model is trained on one day
  * of the 1-minute city. Before, the same command sent each minute's readings in one burst (its lag was the time to
  * read 200,000 readings at once, not the lag of a feed of about 3,300 readings/s) and trained on three days (4,320
- * rows: at 200,000 segments beyond a 12 GB heap). A whole run takes minutes at real time: the test watches its live
+ * rows: at 200,000 segments a 12 GB heap filled before the training ended). A whole run takes minutes at real time: the test watches its live
  * job start and kills it (its files are in the test's temporary directory).
  */
 class BenchStreamRealTimeTest {
