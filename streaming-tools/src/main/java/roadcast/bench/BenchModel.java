@@ -14,6 +14,7 @@ import roadcast.fit.TrainingConfig;
 import roadcast.history.SpeedHistory;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelRegistry;
+import roadcast.train.ProgressBars;
 import roadcast.train.TrainingRun;
 
 /**
@@ -91,7 +92,12 @@ public final class BenchModel {
         }
         out.printf("training on %d rows; the model goes to %s for later runs (--registry)%n", trainRows, registryDir);
         out.flush();
-        TrainingRun.Outcome training = TrainingRun.train(data, trainRows, config, (stage, done, total) -> { });
+        TrainingRun.Outcome training;
+        // as the demo shows its training: at 200,000 segments of 1-minute steps it takes minutes to tens of minutes
+        // (README, issue 12), silent before
+        try (ProgressBars bars = new ProgressBars(true)) {
+            training = TrainingRun.train(data, trainRows, config, bars);
+        }
         String version = registry.publish(training.model());
         Files.writeString(registryDir.resolve(CITY_FILE), city + "\n", StandardCharsets.UTF_8);
         out.printf("trained %s in %.0f s%n", version, training.seconds());

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import roadcast.chaos.ChaosCommand;
 import roadcast.publish.Delivery;
+import roadcast.replay.FeedSpread;
 import roadcast.stream.JobConfig;
 import roadcast.stream.JobOptions;
 import roadcast.stream.StreamCommand;
@@ -50,6 +51,50 @@ class JobOptionDefaultsTest {
             } else {
                 assertEquals(row[3], spec.findOption("--parallelism").getValue(), name);
             }
+        }
+    }
+
+    /**
+     * bench-stream's feed and close rule: at real time a live city's feed (every sensor at its own moment in the
+     * step) closed by the schedule rule made for it, faster a burst closed as before; what is given is kept.
+     */
+    @Test
+    void benchStreamFeedsAtRealTimeAsALiveCity() {
+        Object[][] expected = {
+                // arguments, spread, close on schedule
+                {new String[] {}, FeedSpread.BURST, "PT0S"},
+                {new String[] {"--speedup", "1"}, FeedSpread.SENSOR_PHASE, "PT0.2S"},
+                {new String[] {"--speedup", "0.5"}, FeedSpread.SENSOR_PHASE, "PT0.2S"},
+                {new String[] {"--speedup", "1", "--spread", "burst"}, FeedSpread.BURST, "PT0S"},
+                {new String[] {"--speedup", "1", "--close-on-schedule", "PT0S"}, FeedSpread.SENSOR_PHASE, "PT0S"},
+                {new String[] {"--speedup", "1", "--close-on-schedule", "PT0.5S"}, FeedSpread.SENSOR_PHASE, "PT0.5S"},
+                {new String[] {"--spread", "in-order"}, FeedSpread.IN_ORDER, "PT0.2S"},
+                {new String[] {"--spread", "burst", "--close-on-schedule", "PT0.2S"}, FeedSpread.BURST, "PT0.2S"},
+        };
+        for (Object[] row : expected) {
+            BenchStreamCommand bench = new BenchStreamCommand();
+            String[] args = (String[]) row[0];
+            new CommandLine(bench).parseArgs(args);
+            String name = String.join(" ", args);
+            assertEquals(row[1], bench.spread(), name);
+            assertEquals(Duration.parse((String) row[2]), bench.closeOnSchedule(), name);
+            assertEquals(Duration.ofMillis(500), bench.release.closeAfterQuiet(), name + ": the fallback stays");
+        }
+    }
+
+    /** bench-stream trains on as many rows as 3 days of 5-minute steps, in whole days, unless told. */
+    @Test
+    void benchStreamTrainsOnTheRowsOfThreeFiveMinuteDays() {
+        Object[][] expected = {
+                {new String[] {}, 3},
+                {new String[] {"--step", "1"}, 1},
+                {new String[] {"--step", "15"}, 9},
+                {new String[] {"--step", "1", "--train-days", "3"}, 3},
+        };
+        for (Object[] row : expected) {
+            BenchStreamCommand bench = new BenchStreamCommand();
+            new CommandLine(bench).parseArgs((String[]) row[0]);
+            assertEquals(row[1], bench.trainDays(), String.join(" ", (String[]) row[0]));
         }
     }
 
