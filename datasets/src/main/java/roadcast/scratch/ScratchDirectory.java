@@ -64,9 +64,41 @@ public final class ScratchDirectory implements AutoCloseable {
      * writes while the JVM stops) is left with a warning, not thrown, since this runs on the way out.
      */
     public static void deleteRecursively(Path dir) {
-        // a second pass for what a thread still running at exit (a task writing a checkpoint) added meanwhile
-        for (int pass = 0; pass < 2 && Files.exists(dir); pass++) {
-            deleteOnce(dir, pass == 1);
+        deleteRecursively(dir, SETTLE_MILLIS, GIVE_UP_MILLIS);
+    }
+
+    /** How long the directory must stay gone before the deletion is done. */
+    static final long SETTLE_MILLIS = 100;
+    /** How long the deletion goes on against a writer that does not stop. */
+    static final long GIVE_UP_MILLIS = 3000;
+
+    /**
+     * Passes over {@code dir} until it has stayed gone for {@code settleMillis}, or {@code giveUpMillis} have passed.
+     * Why not one pass, or two back to back: at exit (SIGTERM) the JVM runs every shutdown hook at once, so an
+     * embedded broker or a Flink task can still be writing into the directory, or re-creating it (a log segment
+     * rolled, a checkpoint written), while this walks it; two immediate passes still left a demo's directory now and
+     * then (ScratchDirectoriesTest, under load).
+     */
+    static void deleteRecursively(Path dir, long settleMillis, long giveUpMillis) {
+        long giveUpAt = System.nanoTime() + giveUpMillis * 1_000_000L;
+        while (true) {
+            boolean late = System.nanoTime() >= giveUpAt;
+            if (Files.exists(dir)) {
+                deleteOnce(dir, late);
+            }
+            if (late) {
+                return;
+            }
+            try {
+                Thread.sleep(settleMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                deleteOnce(dir, true);
+                return;
+            }
+            if (!Files.exists(dir)) {
+                return;
+            }
         }
     }
 

@@ -29,4 +29,31 @@ class ScratchDirectoryTest {
         }
         assertFalse(Files.exists(dir), "the second close (try-with-resources) finds nothing and throws nothing");
     }
+
+    /**
+     * A broker or a Flink task stopping at the same time as the shutdown hook keeps writing into the directory (a
+     * segment rolled, a checkpoint): the deletion goes on until the directory stays gone. Two passes back to back
+     * left it behind here (the writer re-creates its folder after them).
+     */
+    @Test
+    void aDirectoryAThreadStillWritesIntoIsGoneOnceTheWriterStops() throws Exception {
+        Path dir = Files.createTempDirectory("roadcast-scratch-test");
+        long writeUntil = System.nanoTime() + 400_000_000L;
+        Thread writer = new Thread(() -> {
+            for (int i = 0; System.nanoTime() < writeUntil; i++) {
+                try {
+                    Path log = Files.createDirectories(dir.resolve("broker").resolve("topic-0"));
+                    Files.writeString(log.resolve(i + ".log"), "record");
+                    Thread.sleep(5);
+                } catch (Exception e) {
+                    // the deletion won this round; the writer goes on, as a stopping task does
+                }
+            }
+        }, "writer");
+        writer.start();
+        Thread.sleep(50);
+        ScratchDirectory.deleteRecursively(dir);
+        writer.join();
+        assertFalse(Files.exists(dir), "left behind while a thread still wrote into it: " + dir);
+    }
 }
