@@ -4,13 +4,13 @@ import java.io.IOException;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
 import org.apache.flink.types.StringValue;
 import roadcast.congestion.CongestionLevel;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastValues;
+import roadcast.stream.HandWrittenSerializer;
 
 /**
  * The wire form of an {@link IssuedForecast} between the zone operator and the publishing subtasks (the sink runs at
@@ -23,7 +23,7 @@ import roadcast.forecast.ForecastValues;
  * estimatedSpeed, horizons H, then H x (horizonMin, speed, lower, upper, level), then inputAppendMillis. A level
  * byte is -1 for none, the ordinal of a known level, or {@link #OTHER_LEVEL} followed by the name.
  */
-public final class IssuedForecastSerializer extends TypeSerializerSingleton<IssuedForecast> {
+public final class IssuedForecastSerializer extends HandWrittenSerializer<IssuedForecast> {
 
     private static final long serialVersionUID = 1L;
 
@@ -32,6 +32,12 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
     private static final CongestionLevel[] LEVELS = CongestionLevel.values();
     private static final byte NO_LEVEL = -1;
     private static final byte OTHER_LEVEL = 127;
+
+    /** This instance: it keeps nothing between records. */
+    @Override
+    public IssuedForecastSerializer duplicate() {
+        return this;
+    }
 
     @Override
     public boolean isImmutableType() {
@@ -53,16 +59,6 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
         return new IssuedForecast(new Forecast(f.segment(), f.issuedAt(), f.modelVersion(), f.observedSpeed(),
                 f.imputed(), f.horizonsMin().clone(), f.speed().clone(), f.level().clone(), f.lower().clone(),
                 f.upper().clone(), f.coverage(), f.estimatedSpeed()), from.inputAppendMillis());
-    }
-
-    @Override
-    public IssuedForecast copy(IssuedForecast from, IssuedForecast reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -143,16 +139,6 @@ public final class IssuedForecastSerializer extends TypeSerializerSingleton<Issu
             throw new IOException("congestion level byte " + b + " is not one of the " + LEVELS.length + " levels");
         }
         return LEVELS[b].wireName();
-    }
-
-    @Override
-    public IssuedForecast deserialize(IssuedForecast reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
     }
 
     @Override

@@ -23,7 +23,7 @@ import roadcast.ingest.DeadLetter;
  * neither), then the reading as {@link ReadingEventSerializer} writes it or the dead letter as Flink's serializer of
  * {@link DeadLetter} does. Never kept in state.
  */
-public final class ParsedRecordSerializer extends TypeSerializer<ParsedRecord> {
+public final class ParsedRecordSerializer extends HandWrittenSerializer<ParsedRecord> {
 
     private static final long serialVersionUID = 1L;
 
@@ -57,16 +57,6 @@ public final class ParsedRecordSerializer extends TypeSerializer<ParsedRecord> {
     }
 
     @Override
-    public ParsedRecord copy(ParsedRecord from, ParsedRecord reuse) {
-        return from;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
-    }
-
-    @Override
     public void serialize(ParsedRecord p, DataOutputView out) throws IOException {
         if (p.reading != null) {
             out.writeByte(READING);
@@ -90,27 +80,6 @@ public final class ParsedRecordSerializer extends TypeSerializer<ParsedRecord> {
             default -> throw new IOException("parsed record kind " + kind + " is not 0, 1 or 2");
         }
         return p;
-    }
-
-    /** A new record: a parsed record is not reused once emitted (see the class comment). */
-    @Override
-    public ParsedRecord deserialize(ParsedRecord reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ParsedRecordSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ParsedRecordSerializer.class.hashCode();
     }
 
     @Override

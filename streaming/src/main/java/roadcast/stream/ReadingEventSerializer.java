@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -27,9 +26,10 @@ import roadcast.reading.Source;
  * <p>The topic name read last is kept and given again while the topics' bytes repeat (every reading names its topic,
  * and a job reads a handful): no array and string per reading on the zone operator's thread, and the zone operator's
  * per-partition bookkeeping ({@code InputProgress}) then finds it by identity. That cache makes an instance stateful,
- * so each user gets its own ({@link #duplicate}, {@link ReadingEventTypeInfo}); the bytes on the wire are unchanged.
+ * so each user gets its own ({@link #duplicate}, {@link ReadingEventTypeInfo}); the bytes on the wire are unchanged, and
+ * every instance equals every other (the cache is not part of what the serializer is).
  */
-public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
+public final class ReadingEventSerializer extends HandWrittenSerializer<ReadingEvent> {
 
     private static final long serialVersionUID = 1L;
 
@@ -77,11 +77,6 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
         to.offset = from.offset;
         to.appendMillis = from.appendMillis;
         return to;
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -175,22 +170,6 @@ public final class ReadingEventSerializer extends TypeSerializer<ReadingEvent> {
             topic = new String(topicBytes, StandardCharsets.UTF_8);
         }
         return topic;
-    }
-
-    @Override
-    public void copy(DataInputView in, DataOutputView out) throws IOException {
-        serialize(deserialize(in), out);
-    }
-
-    /** Every instance is the same serializer (the cache of {@link #readTopic} is not part of what it is). */
-    @Override
-    public boolean equals(Object o) {
-        return o instanceof ReadingEventSerializer;
-    }
-
-    @Override
-    public int hashCode() {
-        return ReadingEventSerializer.class.hashCode();
     }
 
     @Override

@@ -6,7 +6,6 @@ import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
-import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
 import org.apache.flink.api.java.typeutils.runtime.PojoSerializerSnapshot;
 import org.apache.flink.core.memory.DataInputView;
 import org.apache.flink.core.memory.DataOutputView;
@@ -35,7 +34,7 @@ import roadcast.forecast.ZoneState;
  * State of layout 1 is read by {@link #LAYOUT_1} and rewritten in layout 2 ({@link Snapshot}: its version says the
  * layout); its zones have no places, as after a start.
  */
-public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemory> {
+public final class ZoneMemorySerializer extends HandWrittenSerializer<ZoneMemory> {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,6 +57,12 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
     @Override
     public int hashCode() {
         return 31 * ZoneMemorySerializer.class.hashCode() + layout;
+    }
+
+    /** This instance: it keeps nothing between records. */
+    @Override
+    public ZoneMemorySerializer duplicate() {
+        return this;
     }
 
     @Override
@@ -181,16 +186,6 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
         s.residual = from.residual == null ? null : from.residual.clone();
         s.imputed = from.imputed == null ? null : from.imputed.clone();
         return s;
-    }
-
-    @Override
-    public ZoneMemory copy(ZoneMemory from, ZoneMemory reuse) {
-        return copy(from);
-    }
-
-    @Override
-    public int getLength() {
-        return -1;
     }
 
     @Override
@@ -372,16 +367,6 @@ public final class ZoneMemorySerializer extends TypeSerializerSingleton<ZoneMemo
             }
         }
         return s;
-    }
-
-    @Override
-    public ZoneMemory deserialize(ZoneMemory reuse, DataInputView in) throws IOException {
-        return deserialize(in);
-    }
-
-    @Override
-    public void copy(DataInputView source, DataOutputView target) throws IOException {
-        serialize(deserialize(source), target);
     }
 
     @Override
