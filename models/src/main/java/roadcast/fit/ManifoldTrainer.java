@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import roadcast.history.SpeedHistory;
 import roadcast.manifold.LocalClock;
 import roadcast.model.CodeVersion;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelFile;
@@ -67,7 +68,7 @@ public final class ManifoldTrainer {
         SpeedHistory history = cleanedTraining;
         long stepMillis = history.step().toMillis();
         int[] horizonsMin = horizonsMin(history, cfg);
-        int horizons = horizonsMin.length;
+        HorizonLeads leads = HorizonLeads.of(horizonsMin, stepMillis);
         ZoneId timeZone = history.timeZone();
         long firstMillis = history.epochMillis(0);
         int[] profileRow = profileRows(firstMillis, history.steps(), stepMillis, timeZone);
@@ -87,7 +88,7 @@ public final class ManifoldTrainer {
                 futures.add(pool.submit(() -> {
                     ZoneFitter.Result r;
                     try {
-                        r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, horizons,
+                        r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, leads,
                                 cfg, history.unit(), roadClasses(network, segments));
                     } catch (RuntimeException e) {
                         throw new ZoneFitException(zone, segments.length, e);

@@ -580,7 +580,8 @@ public final class ModelFile {
             linkList.add(new Link((int) from[k], (int) to[k], distance[k], weight[k]));
         }
         RoadNetwork network = new RoadNetwork(segments, linkList);
-        int horizons = horizonsMin.length;
+        HorizonLeads leads = HorizonLeads.of(horizonsMin, stepMillis);
+        int horizons = leads.count();
         ZoneModel[] zones = new ZoneModel[zoneCount];
         int[] zoneIds = new int[zoneCount];
         for (int z = 0; z < zoneCount; z++) {
@@ -616,7 +617,7 @@ public final class ModelFile {
             double[] jump = hasJump ? r.f64(prefix + "jump", (long) horizons * zs) : new double[horizons * zs];
             double[] jumpThreshold = hasJump ? r.f64(prefix + "jumpThreshold", zs) : ZoneModel.noJumpThresholds(zs);
             JsonNode trendWindow = zn.get("trendHalfWindow");
-            zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
+            zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, leads, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
                     sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
                     jumpThreshold, slotMillis);
