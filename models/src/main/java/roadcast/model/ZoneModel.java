@@ -227,6 +227,10 @@ public final class ZoneModel implements java.io.Serializable {
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
         }
+        if (leads.steps(0) != 1) {
+            // ZoneForecaster carries a step without readings with horizon 0's dynamics: it must be one step ahead
+            throw new IllegalArgumentException("a zone's first horizon must be one step ahead, got " + leads);
+        }
         if (stepMillis <= 0 || horizons <= 0 || rank <= 0 || rank > n || order <= 0) {
             throw new IllegalArgumentException("bad zone shape: n=" + n + " step=" + stepMillis + "ms H=" + horizons
                     + " r=" + rank + " p=" + order);
