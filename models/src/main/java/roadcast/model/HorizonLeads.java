@@ -73,7 +73,7 @@ public record HorizonLeads(int[] steps) implements java.io.Serializable {
     }
 
     /** True when horizon h is h + 1 steps ahead for every h (every model before spaced horizons). */
-    public boolean consecutive() {
+    public boolean isConsecutive() {
         return max() == steps.length;
     }
 

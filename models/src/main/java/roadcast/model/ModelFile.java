@@ -584,7 +584,7 @@ public final class ModelFile {
         }
         RoadNetwork network = new RoadNetwork(segments, linkList);
         HorizonLeads leads = HorizonLeads.of(horizonsMin, stepMillis);
-        if (version < 9 && !leads.consecutive()) {
+        if (version < 9 && !leads.isConsecutive()) {
             // no writer of format 8 or older spaced its horizons: a relabelled file, whose lead times are unknown
             throw new ModelFormatException(name + ": horizons " + java.util.Arrays.toString(horizonsMin)
                     + " min are spaced, which format " + version + " cannot hold (format 9 and later)");
