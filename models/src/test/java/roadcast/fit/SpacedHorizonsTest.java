@@ -2,6 +2,7 @@ package roadcast.fit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -48,6 +49,23 @@ class SpacedHorizonsTest {
                 ManifoldTrainer.horizonsMin(five, config(five)));
         Duration fifteen = Duration.ofMinutes(15);
         assertArrayEquals(new int[] {15, 30, 45, 60}, ManifoldTrainer.horizonsMin(fifteen, config(fifteen)));
+    }
+
+    /**
+     * The detector follows an alert with its anchor's horizon at or before the steps since the anchor was issued (the
+     * last one beyond the last), as min(H, max(1, s)) - 1 did for consecutive horizons; it needs a one-step horizon.
+     */
+    @Test
+    void theDetectorReadsTheHorizonReachedAndNeedsTheOneStepLead() {
+        HorizonLeads spaced = new HorizonLeads(new int[] {1, 5, 10, 15});
+        assertArrayEquals(new int[] {0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 3, 3, 3},
+                java.util.stream.IntStream.range(0, 18).map(spaced::indexAtOrBefore).toArray());
+        HorizonLeads every = HorizonLeads.consecutive(12);
+        for (int s = 0; s < 20; s++) {
+            assertEquals(Math.min(12, Math.max(1, s)) - 1, every.indexAtOrBefore(s));
+        }
+        assertThrows(IllegalArgumentException.class, () -> new roadcast.alerts.IncidentDetector(2, null,
+                new HorizonLeads(new int[] {5, 10}), roadcast.alerts.IncidentDetector.Settings.defaults()));
     }
 
     /** A daily pattern of 2-hour waves, ~1 km/h a minute at its steepest, with a little noise. */
