@@ -31,6 +31,7 @@ public final class AlertBand {
     private final double[][] band;
     private final LocalClock clock;
     private final long stepMillis;
+    private final roadcast.model.HorizonLeads leads;
 
     public AlertBand(ManifoldModel model) {
         int n = model.network().size();
@@ -50,6 +51,7 @@ public final class AlertBand {
             band[z] = model.zone(z).alertBand();
         }
         stepMillis = model.step().toMillis();
+        leads = model.leads();
         clock = new LocalClock(model.timeZone(), stepMillis);
     }
 
@@ -57,7 +59,7 @@ public final class AlertBand {
      * The detector's lower band of one forecast value.
      *
      * @param segment      network index in the model
-     * @param h            horizon index (0 = one step ahead)
+     * @param h            horizon index ({@link roadcast.model.HorizonLeads#steps(int)} steps ahead)
      * @param issuedMillis issue time of the forecast
      * @param speed        its forecast speed at horizon h
      * @param imputed      whether the segment's last value was imputed when it was issued (the band widens)
@@ -65,7 +67,7 @@ public final class AlertBand {
     public double lower(int segment, int h, long issuedMillis, double speed, boolean imputed) {
         int z = zoneOf[segment];
         // the period of the target time, as the kernel's band reads it
-        int period = DayPeriod.of(clock.minuteOfDay(issuedMillis + (h + 1) * stepMillis)).ordinal() - 1;
+        int period = DayPeriod.of(clock.minuteOfDay(issuedMillis + leads.millis(h, stepMillis))).ordinal() - 1;
         double[] q = band[z];
         double s = sigma[z][h * zoneSize[z] + localIndex[segment]];
         double scale = imputed ? s * q[h * WIDTH + 2 * ZoneModel.PERIODS] : s;

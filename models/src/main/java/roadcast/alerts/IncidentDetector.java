@@ -534,6 +534,7 @@ public final class IncidentDetector {
 
     private final int n;
     private final int horizons;
+    private final roadcast.model.HorizonLeads leads;
     private final int[][] downstream;
     /** Upstream neighbours of i (the segments flowing into it): {@code upstream[upStart[i] .. upStart[i+1])}. */
     private final int[] upStart;
@@ -600,11 +601,16 @@ public final class IncidentDetector {
     /**
      * @param downstream {@code downstream[i]} = the segments traffic on i flows into (network indices); null = no
      *                   network (no queues recognised, no spill-back required)
-     * @param horizons   forecast steps of the model (12 for 5-min data)
+     * @param leads      steps ahead of the model's horizons (1..12 for 5-min data); the first must be one step: the
+     *                   detector compares each reading with the forecast issued one step before it
      */
-    public IncidentDetector(int segments, int[][] downstream, int horizons, Settings settings) {
+    public IncidentDetector(int segments, int[][] downstream, roadcast.model.HorizonLeads leads, Settings settings) {
+        if (leads.steps(0) != 1) {
+            throw new IllegalArgumentException("the detector needs a one-step horizon, the model's leads are " + leads);
+        }
         this.n = segments;
-        this.horizons = horizons;
+        this.horizons = leads.count();
+        this.leads = leads;
         this.downstream = downstream;
         this.settings = settings;
         upStart = new int[n + 1];
@@ -710,7 +716,7 @@ public final class IncidentDetector {
             // a suspect or queue not read beyond its anchor's last horizon is not known to be breaking any more: left
             // as it was, it would make every new breakdown behind it a silent queue for hours (a probe road read
             // once). Not dismissed: the queues already behind it stay queues (its sensor may have failed mid-incident)
-            if ((mode[i] == SUSPECT || mode[i] == QUEUE) && timeMillis - lastTime[i] > horizons * stepMillis) {
+            if ((mode[i] == SUSPECT || mode[i] == QUEUE) && timeMillis - lastTime[i] > leads.max() * stepMillis) {
                 mode[i] = NORMAL;
             }
         }
@@ -932,7 +938,8 @@ public final class IncidentDetector {
 
     /** Index of the anchor's horizon for the lead that has passed since it was issued (its last one beyond). */
     private int lead(int i, long timeMillis, long stepMillis) {
-        return (int) Math.min(horizons, Math.max(1, (timeMillis - anchorIssued[i]) / stepMillis)) - 1;
+        // the anchor's horizon at or before the steps since it was issued (with spaced horizons the last one reached)
+        return leads.indexAtOrBefore((timeMillis - anchorIssued[i]) / stepMillis);
     }
 
     private boolean below(double x, double expected, double lower) {

@@ -670,6 +670,7 @@ public final class BandCalibration {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
+        roadcast.model.HorizonLeads leads = model.leads();
         long stepMillis = model.stepMillis();
         ZoneForecaster forecaster = new ZoneForecaster(model);
         ZoneState state = forecaster.newState();
@@ -708,9 +709,9 @@ public final class BandCalibration {
             if (smoothing != null || smoothSums != null) {
                 forecaster.smoothingInput(state, smoothInput);
             }
-            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
-                int target = (t + h + 1) * n;
-                long targetMillis = issued + (h + 1) * stepMillis;
+            for (int h = 0; h < horizons && t + leads.steps(h) < steps; h++) {
+                int target = (t + leads.steps(h)) * n;
+                long targetMillis = issued + leads.millis(h, stepMillis);
                 if (q != null) {
                     grid.row(profile, n, targetMillis, mu);
                 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import roadcast.history.SpeedHistory;
 import roadcast.manifold.LocalClock;
 import roadcast.model.CodeVersion;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelCard;
 import roadcast.model.ModelFile;
@@ -67,7 +68,7 @@ public final class ManifoldTrainer {
         SpeedHistory history = cleanedTraining;
         long stepMillis = history.step().toMillis();
         int[] horizonsMin = horizonsMin(history, cfg);
-        int horizons = horizonsMin.length;
+        HorizonLeads leads = HorizonLeads.of(horizonsMin, stepMillis);
         ZoneId timeZone = history.timeZone();
         long firstMillis = history.epochMillis(0);
         int[] profileRow = profileRows(firstMillis, history.steps(), stepMillis, timeZone);
@@ -87,7 +88,7 @@ public final class ManifoldTrainer {
                 futures.add(pool.submit(() -> {
                     ZoneFitter.Result r;
                     try {
-                        r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, horizons,
+                        r = ZoneFitter.fit(rows, segments, profileRow, firstMillis, stepMillis, timeZone, leads,
                                 cfg, history.unit(), roadClasses(network, segments));
                     } catch (RuntimeException e) {
                         throw new ZoneFitException(zone, segments.length, e);
@@ -152,7 +153,17 @@ public final class ManifoldTrainer {
         return counts;
     }
 
-    /** Lead times forecast, in minutes: every step up to {@code cfg.maxHorizonMinutes()} (at least one step). */
+    /**
+     * Spacing of the horizons of a step finer than it: a 1-minute feed is forecast every 5 minutes, as the 5-minute
+     * data sets are, not every minute (60 horizons cost 3.7 times the training CPU of 15 and twice the model: README,
+     * issue 12).
+     */
+    static final long HORIZON_SPACING_MILLIS = 5 * 60_000L;
+
+    /**
+     * Lead times forecast, in minutes: every step up to {@code cfg.maxHorizonMinutes()} (at least one step); at a step
+     * that divides {@link #HORIZON_SPACING_MILLIS} more than once, the first step and then every 5 minutes.
+     */
     public static int[] horizonsMin(SpeedHistory history, TrainingConfig cfg) {
         return horizonsMin(history.step(), cfg);
     }
@@ -160,10 +171,21 @@ public final class ManifoldTrainer {
     /** {@link #horizonsMin(SpeedHistory, TrainingConfig)} for a history of this step. */
     public static int[] horizonsMin(java.time.Duration step, TrainingConfig cfg) {
         long stepMillis = step.toMillis();
-        int horizons = (int) Math.max(1, cfg.maxHorizonMinutes() * 60_000L / stepMillis);
-        int[] horizonsMin = new int[horizons];
+        long maxMillis = cfg.maxHorizonMinutes() * 60_000L;
+        boolean spaced = stepMillis < HORIZON_SPACING_MILLIS && HORIZON_SPACING_MILLIS % stepMillis == 0
+                && maxMillis >= HORIZON_SPACING_MILLIS;
+        long spacing = spaced ? HORIZON_SPACING_MILLIS : stepMillis;
+        int horizons = (int) Math.max(1, maxMillis / spacing);
+        // the first horizon stays one step ahead when spaced: the kernel carries a step without readings with the
+        // dynamics of horizon 0, and the incident detector compares each reading with the forecast issued one step
+        // before it (IncidentDetector), so both need the one-step lead
+        int[] horizonsMin = new int[spaced ? horizons + 1 : horizons];
+        int k = 0;
+        if (spaced) {
+            horizonsMin[k++] = (int) (stepMillis / 60_000L);
+        }
         for (int h = 0; h < horizons; h++) {
-            horizonsMin[h] = (int) ((h + 1) * stepMillis / 60_000L);
+            horizonsMin[k++] = (int) ((h + 1) * spacing / 60_000L);
         }
         return horizonsMin;
     }

@@ -29,7 +29,8 @@ import roadcast.clean.CredibilityRules;
  * @param projectionEps      ridge of the missing-inputs projection (0.01)
  * @param freeFlowPercentile percentile of training speeds taken as free-flow speed (85)
  * @param bandZ              band half-width in residual sigmas (1.645: 90%)
- * @param maxHorizonMinutes  forecast every step up to this lead time (60)
+ * @param maxHorizonMinutes  forecast up to this lead time (60): every step, or at 1-minute steps the first and every
+ *                           5 minutes ({@link ManifoldTrainer#horizonsMin})
  * @param threads            zones fitted in parallel (default: min(2, cores))
  */
 public record TrainingConfig(String dataset, String provenance, CredibilityRules credibility, int maxZoneSize,
@@ -116,7 +117,7 @@ public record TrainingConfig(String dataset, String provenance, CredibilityRules
                 profileShrinkage, smoothingMinutes, profileHalfLivesDays, projectionEps, freeFlowPercentile, bandZ, maxHorizonMinutes, threads);
     }
 
-    /** Forecast every step up to this lead time, in minutes (default 60). */
+    /** Forecast up to this lead time, in minutes (default 60; spacing: {@link ManifoldTrainer#horizonsMin}). */
     public TrainingConfig withMaxHorizon(int minutes) {
         return new TrainingConfig(dataset, provenance, credibility, maxZoneSize, ranks, orders, lambdas,
                 validationFraction, profileShrinkage, smoothingMinutes, profileHalfLivesDays, projectionEps, freeFlowPercentile, bandZ,

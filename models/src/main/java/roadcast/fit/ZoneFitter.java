@@ -11,6 +11,7 @@ import roadcast.manifold.LocalClock;
 import roadcast.manifold.PeriodicProfile;
 import roadcast.manifold.ProfileGrid;
 import roadcast.manifold.ProfileSteps;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ZoneModel;
 import roadcast.skill.ZoneValidation;
 
@@ -61,7 +62,7 @@ public final class ZoneFitter {
      * @param classes     road class of each of the zone's segments, in its order (null = no level counts)
      */
     static Result fit(float[][] rows, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
-                      ZoneId timeZone, int horizons, TrainingConfig cfg, roadcast.history.SpeedUnit unit,
+                      ZoneId timeZone, HorizonLeads leads, TrainingConfig cfg, roadcast.history.SpeedUnit unit,
                       roadcast.network.RoadClass[] classes) {
         int n = segments.length;
         int steps = rows.length;
@@ -73,7 +74,7 @@ public final class ZoneFitter {
                 x[off + i] = row[segments[i]];
             }
         }
-        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg,
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, leads, cfg,
                 ProfileGrid.defaultSlotMillis(stepMillis), unit, classes);
     }
 
@@ -88,10 +89,10 @@ public final class ZoneFitter {
      *                   {@code firstMillis} instead
      */
     public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
-                                 ZoneId timeZone, int horizons, TrainingConfig cfg) {
+                                 ZoneId timeZone, HorizonLeads leads, TrainingConfig cfg) {
         // the profile on a grid of ProfileGrid.defaultSlotMillis: the step itself from 5-minute steps up (the fit it
         // always was), 5-minute slots interpolated to the step below
-        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg,
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, leads, cfg,
                 ProfileGrid.defaultSlotMillis(stepMillis));
     }
 
@@ -100,8 +101,8 @@ public final class ZoneFitter {
      * day: {@link ProfileGrid}); what the default is compared with.
      */
     public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
-                                 ZoneId timeZone, int horizons, TrainingConfig cfg, long slotMillis) {
-        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, horizons, cfg, slotMillis, null, null);
+                                 ZoneId timeZone, HorizonLeads leads, TrainingConfig cfg, long slotMillis) {
+        return fitZone(x, segments, profileRow, firstMillis, stepMillis, timeZone, leads, cfg, slotMillis, null, null);
     }
 
     /**
@@ -113,10 +114,13 @@ public final class ZoneFitter {
      * @param classes road class of each zone-local segment, or null for no level counts (holds 0)
      */
     public static Result fitZone(double[] x, int[] segments, int[] profileRow, long firstMillis, long stepMillis,
-                                 ZoneId timeZone, int horizons, TrainingConfig cfg, long slotMillis,
+                                 ZoneId timeZone, HorizonLeads leads, TrainingConfig cfg, long slotMillis,
                                  roadcast.history.SpeedUnit unit, roadcast.network.RoadClass[] classes) {
         ProfileGrid.check(stepMillis, slotMillis);
         int n = segments.length;
+        int horizons = leads.count();
+        // the rows an issue time needs after it: the farthest lead, not the number of horizons (spaced horizons)
+        int reach = leads.max();
         int steps = x.length / n;
         if (!anyObserved(x)) {
             // Nothing to fit: profile and basis would fall back to zeros and forecast 0 for every segment of the zone.
@@ -131,14 +135,14 @@ public final class ZoneFitter {
         int pMax = cfg.maxOrder();
         int searchFrom = Math.max(pMax - 1, 1);
         int validationStart = steps - cfg.validationRows(steps, stepMillis);
-        if (validationStart - horizons - searchFrom < 4 * horizons) {
+        if (validationStart - reach - searchFrom < 4 * reach) {
             validationStart = steps - cfg.bandRows(steps); // too short a history to give the block a whole day
         }
-        int searchTo = validationStart - horizons;
-        if (searchTo - searchFrom < 4 * horizons || steps - validationStart < horizons + 2) {
+        int searchTo = validationStart - reach;
+        if (searchTo - searchFrom < 4 * reach || steps - validationStart < reach + 2) {
             throw new IllegalArgumentException("too little history: " + steps + " steps, need at least "
-                    + (int) Math.ceil((searchFrom + 5 * horizons + horizons + 2) / (1 - cfg.validationFraction()))
-                    + " for " + horizons + " horizons and lag order " + pMax);
+                    + (int) Math.ceil((searchFrom + 5 * reach + reach + 2) / (1 - cfg.validationFraction()))
+                    + " for horizons up to " + reach + " steps and lag order " + pMax);
         }
 
         // Search: profile and basis of the fit part, every candidate scored on the validation block by the kernel.
@@ -190,14 +194,14 @@ public final class ZoneFitter {
                 LatentSeries.residuals(d, n, u, r, z, e, dFill);
                 double[] tau = LocalCorrection.jumpThresholds(e, n, searchFrom, searchTo);
                 LocalCorrection.ResidualMoments res =
-                        LocalCorrection.residualMoments(e, dFill, n, horizons, searchFrom, searchTo, tau);
+                        LocalCorrection.residualMoments(e, dFill, n, leads, searchFrom, searchTo, tau);
                 LocalCorrection.FeatureMoments widest = LocalCorrection.featureMoments(e, z, r, pMax, res);
                 // order p means the mean of the dynamics of orders 1..p: one validation day picks the order
                 // noisily (README, issue 14), the average hedges it. Each order's moments, once for all p.
                 LatentDynamics.Moments[] byOrder =
                         new LatentDynamics.Moments[java.util.Arrays.stream(sOrders).max().getAsInt()];
                 for (int k = 1; k <= byOrder.length; k++) {
-                    byOrder[k - 1] = LatentDynamics.moments(z, r, k, horizons, searchFrom, searchTo);
+                    byOrder[k - 1] = LatentDynamics.moments(z, r, k, leads, searchFrom, searchTo);
                 }
                 for (int p : sOrders) {
                     LocalCorrection.FeatureMoments feat = widest.forOrder(p);
@@ -205,7 +209,7 @@ public final class ZoneFitter {
                     for (double lambda : sLambdas) {
                         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
                         LocalCorrection.Correction local = LocalCorrection.solve(res, feat, u, a, lambda);
-                        ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda,
+                        ZoneModel candidate = new ZoneModel(segments, stepMillis, timeZone, leads, r, p, lambda,
                                 cfg.projectionEps(), cfg.bandZ(), profile, u, a, local.phi(), new double[horizons * n],
                                 ZoneModel.symmetricBand(horizons, cfg.bandZ()),
                                 new double[horizons * ZoneModel.REGIMES * n],
@@ -237,7 +241,7 @@ public final class ZoneFitter {
         // Blend toward the nowcast (fitted on the whole block) and the band (cross-fitted): BandCalibration.
         // the blend, trend and nowcast smoothing on the whole block; the band on its last validationFraction
         // (TrainingConfig.bandRows), at least as many rows as the block must hold
-        int bandStart = Math.max(validationStart, Math.min(steps - cfg.bandRows(steps), steps - horizons - 2));
+        int bandStart = Math.max(validationStart, Math.min(steps - cfg.bandRows(steps), steps - reach - 2));
         BandCalibration.Result bands = BandCalibration.calibrate(best, bestA, bestB, x, firstMillis, validationStart,
                 bandStart, cfg.bandZ());
         double[] sigma = bands.sigma();
@@ -253,7 +257,7 @@ public final class ZoneFitter {
         int p = best.order();
         double lambda = best.lambda();
         int from = Math.max(p - 1, 1);
-        int to = steps - horizons;
+        int to = steps - reach;
         int halfWindow = halfWindowSlots(bestSmoothing, slotMillis);
         double[] fullWeight = PeriodicProfile.recencyWeights(steps, stepMillis, bestHalfLife);
         double[] fullProfile = PeriodicProfile.smooth(
@@ -266,11 +270,11 @@ public final class ZoneFitter {
         LatentSeries.residuals(fullD, n, u, r, z, e, dFill);
         LatentDynamics.Moments[] dyn = new LatentDynamics.Moments[p];
         for (int k = 1; k <= p; k++) {
-            dyn[k - 1] = LatentDynamics.moments(z, r, k, horizons, from, to);
+            dyn[k - 1] = LatentDynamics.moments(z, r, k, leads, from, to);
         }
         double[] a = LatentDynamics.solveAveraged(dyn, lambda);
-        LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, horizons, from, to, lambda);
-        ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, horizons, r, p, lambda, cfg.projectionEps(),
+        LocalCorrection.Correction local = LocalCorrection.fit(e, dFill, n, z, u, r, p, a, leads, from, to, lambda);
+        ZoneModel model = new ZoneModel(segments, stepMillis, timeZone, leads, r, p, lambda, cfg.projectionEps(),
                 cfg.bandZ(), fullProfile, u, a, local.phi(), sigma, bands.band(), bands.blend(), trendWindow,
                 bands.trend(), local.jump(), local.threshold(), slotMillis, bands.alertSigma(), bands.alertBand(),
                 bands.nowcastSmoothing());

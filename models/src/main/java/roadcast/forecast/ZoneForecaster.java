@@ -6,6 +6,7 @@ import roadcast.manifold.LocalClock;
 import roadcast.manifold.LocalCorrection;
 import roadcast.manifold.PeriodicProfile;
 import roadcast.manifold.ProfileGrid;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
 
@@ -63,6 +64,7 @@ public final class ZoneForecaster {
     private final int p;
     private final int q;
     private final int horizons;
+    private final HorizonLeads leads;
     private final long stepMillis;
     private final double[] profile;
     private final double[] u;
@@ -123,6 +125,7 @@ public final class ZoneForecaster {
         this.p = model.order();
         this.q = LatentDynamics.featureCount(r, p);
         this.horizons = model.horizons();
+        this.leads = model.leads();
         this.stepMillis = model.stepMillis();
         this.profile = model.profile();
         this.u = model.basis();
@@ -381,14 +384,14 @@ public final class ZoneForecaster {
 
     /**
      * The smoothed profile's expected change S(t+h) - S(t) of every segment from the last observed step t to its
-     * target at horizon index h (0 = one step): the input of the trend term, for the calibration that fits its weights.
+     * target at horizon index h ({@link HorizonLeads#steps(int)} steps ahead): the input of the trend term, for the calibration that fits its weights.
      */
     public void profileChange(ZoneState s, int h, double[] out) {
         if (s.stepMillis == Long.MIN_VALUE) {
             throw new IllegalStateException("profile change before the first observed step");
         }
         smoothedAt(s.stepMillis, trendNow);
-        smoothedAt(s.stepMillis + (h + 1) * stepMillis, trendTarget);
+        smoothedAt(s.stepMillis + leads.millis(h, stepMillis), trendTarget);
         for (int i = 0; i < n; i++) {
             out[i] = trendTarget[i] - trendNow[i];
         }
@@ -464,7 +467,7 @@ public final class ZoneForecaster {
         int issuePeriod = DayPeriod.of(clock.minuteOfDay(s.stepMillis)).ordinal() - 1;
         for (int h = 0; h < horizons; h++) {
             latentForecast(s.latent, h, zHat);
-            long target = s.stepMillis + (h + 1) * stepMillis;
+            long target = s.stepMillis + leads.millis(h, stepMillis);
             int cells = h * ZoneModel.SMOOTHING_CELLS + issuePeriod * ZoneModel.SMOOTHING_STATES;
             if (hasTrend) {
                 smoothedAt(target, trendTarget);

@@ -22,6 +22,7 @@ public final class ExtendedForecaster {
     private final int k;
     private final int f;
     private final long stepMillis;
+    private final roadcast.model.HorizonLeads leads;
     private final double[] profile;
     private final double[] u;
     private final LocalClock clock;
@@ -46,6 +47,7 @@ public final class ExtendedForecaster {
         this.k = kriging.k();
         this.f = kriging.featureCount();
         this.stepMillis = zone.stepMillis();
+        this.leads = zone.leads();
         this.profile = zone.profile();
         this.u = zone.basis();
         this.clock = new LocalClock(zone.timeZone(), stepMillis);
@@ -97,7 +99,7 @@ public final class ExtendedForecaster {
         }
         for (int h = 0; h < kriging.rows(); h++) {
             double[] values = h == 0 ? now : fc.speed[h - 1];
-            long target = t + h * stepMillis;
+            long target = t + leads.rowSteps(h) * stepMillis;
             grid.row(profile, n, target, mu);
             int minute = clock.minuteOfDay(target);
             double sumV = 0;

@@ -802,8 +802,9 @@ public final class Kriging {
             ExtendedForecast out = new ExtendedForecast(rows, targets.size());
             int[] now = new int[1];
             int fo = fold;
+            roadcast.model.HorizonLeads leads = model.leads();
             ExtendedForecaster.FeatureSink sink = (h, e, x, base) -> {
-                int t = now[0] + h;
+                int t = now[0] + leads.rowSteps(h);
                 if (t >= steps) {
                     return;
                 }

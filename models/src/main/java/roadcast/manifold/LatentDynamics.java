@@ -1,10 +1,12 @@
 package roadcast.manifold;
 
+import roadcast.model.HorizonLeads;
+
 /**
  * Direct multi-horizon latent dynamics: for each horizon h, z_{t+h} ~ A_h^T f_t with features
  * f_t = [z_t, z_{t-1}, ..., z_{t-p+1}, 1] (length q = r p + 1), fitted by ridge regression
  * A_h = (F^T F + lambda I)^-1 F^T Z_{+h}. Layout of A: {@code a[(h * r + k) * q + j]} = weight of feature j for
- * latent k at horizon h+1, so one forecast reads contiguous memory. The trainer stores the order-averaged dynamics
+ * latent k at horizon index h ({@link HorizonLeads#steps(int)} steps ahead), so one forecast reads contiguous memory. The trainer stores the order-averaged dynamics
  * ({@link #solveAveraged}) in this layout.
  */
 public final class LatentDynamics {
@@ -31,26 +33,27 @@ public final class LatentDynamics {
 
     /**
      * @param z        latent series [T * r]
-     * @param horizons H
+     * @param leads    steps ahead of each of the H horizons
      * @param from     first issue time (>= p - 1)
-     * @param to       last issue time (exclusive), with to - 1 + H < T
+     * @param to       last issue time (exclusive), with to - 1 + leads.max() < T
      */
-    public static double[] fit(double[] z, int r, int p, int horizons, int from, int to, double lambda) {
-        return solve(moments(z, r, p, horizons, from, to), lambda);
+    public static double[] fit(double[] z, int r, int p, HorizonLeads leads, int from, int to, double lambda) {
+        return solve(moments(z, r, p, leads, from, to), lambda);
     }
 
     /**
      * F^T F (lower triangle) and F^T Z_{+h} of every horizon, shared by all lambdas.
      *
-     * @param rhs [(h * r + k) * q + j] = sum_t f_tj z_{t+h+1,k}
+     * @param rhs [(h * r + k) * q + j] = sum_t f_tj z_{t+L(h),k}, L(h) the lead of horizon h in steps
      */
     public record Moments(int rank, int order, int horizons, double[] ftf, double[] rhs) {
     }
 
-    public static Moments moments(double[] z, int r, int p, int horizons, int from, int to) {
+    public static Moments moments(double[] z, int r, int p, HorizonLeads leads, int from, int to) {
         int q = featureCount(r, p);
+        int horizons = leads.count();
         double[] ftf = new double[q * q];
-        double[] rhs = new double[horizons * r * q]; // rhs[(h * r + k) * q + j] = sum_t f_tj z_{t+h+1,k}
+        double[] rhs = new double[horizons * r * q]; // rhs[(h * r + k) * q + j] = sum_t f_tj z_{t+L(h),k}
         double[] f = new double[q];
         for (int t = from; t < to; t++) {
             features(z, r, p, t, f);
@@ -61,7 +64,7 @@ public final class LatentDynamics {
                 }
             }
             for (int h = 0; h < horizons; h++) {
-                int target = (t + h + 1) * r;
+                int target = (t + leads.steps(h)) * r;
                 for (int k = 0; k < r; k++) {
                     double zk = z[target + k];
                     int row = (h * r + k) * q;

@@ -1,5 +1,7 @@
 package roadcast.manifold;
 
+import roadcast.model.HorizonLeads;
+
 /**
  * Per-segment correction of what the manifold misses: for segment i and horizon h, the target
  * R = d_{t+h,i} - (U A_h^T f_t)_i is regressed on g = [e_{i,t}, e_{i,t-1}, 1, x_{i,t}] by ridge,
@@ -119,11 +121,13 @@ public final class LocalCorrection {
      * @param e     residuals [T * n]
      * @param dFill deviations with missing entries filled [T * n]
      * @param from  first issue time, at least 1 (e_{t-1} is used)
-     * @param to    last issue time (exclusive), to - 1 + H < T
+     * @param leads steps ahead of each of the H horizons: horizon h's target is row t + leads.steps(h)
+     * @param to    last issue time (exclusive), to - 1 + leads.max() < T
      * @param tau   [n] jump thresholds ({@link #jumpThresholds})
      */
-    public static ResidualMoments residualMoments(double[] e, double[] dFill, int n, int horizons, int from, int to,
-                                                  double[] tau) {
+    public static ResidualMoments residualMoments(double[] e, double[] dFill, int n, HorizonLeads leads, int from,
+                                                  int to, double[] tau) {
+        int horizons = leads.count();
         double[] gtg = new double[5 * n];
         double[] gtd = new double[horizons * n * WIDTH];
         double[] gtgx = new double[4 * n];
@@ -171,7 +175,7 @@ public final class LocalCorrection {
                 for (int t = t0; t < t1; t++) {
                     int cur = t * n;
                     int prev = (t - 1) * n;
-                    int target = (t + h + 1) * n;
+                    int target = (t + leads.steps(h)) * n;
                     for (int i = 0; i < n; i++) {
                         double dv = dFill[target + i];
                         int o = out + i * WIDTH;
@@ -312,9 +316,9 @@ public final class LocalCorrection {
 
     /** One-shot fit: thresholds from the same issue times, moments and solve. */
     public static Correction fit(double[] e, double[] dFill, int n, double[] z, double[] u, int r, int p, double[] a,
-                                 int horizons, int from, int to, double lambda) {
+                                 HorizonLeads leads, int from, int to, double lambda) {
         double[] tau = jumpThresholds(e, n, from, to);
-        ResidualMoments res = residualMoments(e, dFill, n, horizons, from, to, tau);
+        ResidualMoments res = residualMoments(e, dFill, n, leads, from, to, tau);
         return solve(res, featureMoments(e, z, r, p, res), u, a, lambda);
     }
 }

@@ -24,6 +24,7 @@ public final class ManifoldModel {
     private final Duration step;
     private final ZoneId timeZone;
     private final int[] horizonsMin;
+    private final HorizonLeads leads;
     private final ZoneModel[] zones;
     private final double[] freeFlow;
     private final CredibilityRules credibility;
@@ -77,6 +78,7 @@ public final class ManifoldModel {
         this.step = Objects.requireNonNull(step, "step");
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
         this.horizonsMin = horizonsMin.clone();
+        this.leads = HorizonLeads.of(horizonsMin, step.toMillis());
         this.zones = zones.clone();
         if (zoneIds == null) {
             zoneIds = new int[zones.length];
@@ -105,9 +107,9 @@ public final class ManifoldModel {
         Arrays.fill(zoneOf, -1);
         for (int z = 0; z < zones.length; z++) {
             ZoneModel zone = zones[z];
-            if (zone.horizons() != horizonsMin.length || zone.stepMillis() != step.toMillis()) {
-                throw new IllegalArgumentException("zone " + z + " has " + zone.horizons() + " horizons of "
-                        + zone.stepMillis() + " ms, the model " + horizonsMin.length + " of " + step.toMillis() + " ms");
+            if (!zone.leads().equals(leads) || zone.stepMillis() != step.toMillis()) {
+                throw new IllegalArgumentException("zone " + z + " has horizons " + zone.leads() + " of "
+                        + zone.stepMillis() + " ms, the model " + leads + " of " + step.toMillis() + " ms");
             }
             for (int k = 0; k < zone.size(); k++) {
                 int s = zone.segment(k);
@@ -215,6 +217,11 @@ public final class ManifoldModel {
     /** Lead times in minutes: 5..60 for 5-min data, 15..60 for 15-min data. */
     public int[] horizonsMin() {
         return horizonsMin.clone();
+    }
+
+    /** Steps ahead of each horizon index: {@link #horizonsMin()} divided by the step. */
+    public HorizonLeads leads() {
+        return leads;
     }
 
     public int zoneCount() {

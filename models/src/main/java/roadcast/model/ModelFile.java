@@ -72,7 +72,10 @@ import roadcast.skill.SkillTable;
  * ({@code zoneZ.nowcastSmoothing} [H * 15] weights, see {@link ZoneModel#nowcastSmoothing()}); a zone of an older file
  * reads without it (weights 0), the forecast it always gave. Format 8 adds the level hold of each horizon
  * ({@code levelHold} in the header, see {@link roadcast.congestion.LevelHold}); an older file reads with holds 0, the
- * levels it always gave. An older build refuses a newer file as newer than it reads.
+ * levels it always gave. Format 9 lets the horizons be spaced ({@code horizonsMin} 1, 5, 10, ... at 1-minute steps,
+ * {@link HorizonLeads}); nothing else changes, but a reader of format 8 would take such horizons for consecutive
+ * steps and forecast the wrong lead times, so it must refuse the file, and a file of format 8 or older whose horizons
+ * are not every step is refused here. An older build refuses a newer file as newer than it reads.
  * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
  * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional (since format 5): written when a
  * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
@@ -81,7 +84,7 @@ import roadcast.skill.SkillTable;
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 8;
+    public static final int FORMAT_VERSION = 9;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -580,7 +583,13 @@ public final class ModelFile {
             linkList.add(new Link((int) from[k], (int) to[k], distance[k], weight[k]));
         }
         RoadNetwork network = new RoadNetwork(segments, linkList);
-        int horizons = horizonsMin.length;
+        HorizonLeads leads = HorizonLeads.of(horizonsMin, stepMillis);
+        if (version < 9 && !leads.isConsecutive()) {
+            // no writer of format 8 or older spaced its horizons: a relabelled file, whose lead times are unknown
+            throw new ModelFormatException(name + ": horizons " + java.util.Arrays.toString(horizonsMin)
+                    + " min are spaced, which format " + version + " cannot hold (format 9 and later)");
+        }
+        int horizons = leads.count();
         ZoneModel[] zones = new ZoneModel[zoneCount];
         int[] zoneIds = new int[zoneCount];
         for (int z = 0; z < zoneCount; z++) {
@@ -616,7 +625,7 @@ public final class ModelFile {
             double[] jump = hasJump ? r.f64(prefix + "jump", (long) horizons * zs) : new double[horizons * zs];
             double[] jumpThreshold = hasJump ? r.f64(prefix + "jumpThreshold", zs) : ZoneModel.noJumpThresholds(zs);
             JsonNode trendWindow = zn.get("trendHalfWindow");
-            zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, horizons, rank, order,
+            zones[z] = new ZoneModel(zoneSegments, stepMillis, timeZone, leads, rank, order,
                     zn.get("lambda").asDouble(), zn.get("eps").asDouble(), bandZ, profile, basis, dynamics, local,
                     sigma, band, blend, hasTrend && trendWindow != null ? trendWindow.asInt() : 0, trend, jump,
                     jumpThreshold, slotMillis);

@@ -52,14 +52,17 @@ public final class ZoneModel implements java.io.Serializable {
 
     /**
      * 2: band and blend added; 3: profile trend added; 4: profile slot width, the local correction's jump term and
-     * the detector's scale (alertSigma, alertBand) added; 5: nowcast smoothing added. A zone part written by an older
+     * the detector's scale (alertSigma, alertBand) added; 5: nowcast smoothing added; 6: the horizons' leads in steps
+     * added (spaced horizons). A zone part written by an older
      * build is refused rather than read without them.
      */
-    private static final long serialVersionUID = 5L;
+    private static final long serialVersionUID = 6L;
 
     private final int[] segments;
     private final long stepMillis;
     private final ZoneId timeZone;
+    /** Steps ahead of each horizon index: the model's horizons in minutes divided by the step. */
+    private final HorizonLeads leads;
     private final int horizons;
     private final int rank;
     private final int order;
@@ -127,30 +130,30 @@ public final class ZoneModel implements java.io.Serializable {
     }
 
     /** A model with the symmetric, unwidened band of +-bandZ sigma and no blend (file format 2 and older). */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, symmetricBand(horizons, bandZ), new double[horizons * REGIMES * segments.length]);
+        this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, symmetricBand(leads.count(), bandZ), new double[leads.count() * REGIMES * segments.length]);
     }
 
     /** A model without profile trend (file format 4 and older). */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, band, blend, 0, new double[horizons * segments.length]);
+        this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, 0, new double[leads.count() * segments.length]);
     }
 
     /**
      * A model whose profile is at the step, without the local correction's jump term (file format 5 and older) and
      * without a scale of its own for the incident detector: the detector reads the forecast band.
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
-                sigma, band, blend, trendHalfWindow, trend, new double[horizons * segments.length],
+        this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+                sigma, band, blend, trendHalfWindow, trend, new double[leads.count() * segments.length],
                 noJumpThresholds(segments.length), stepMillis);
     }
 
@@ -158,11 +161,11 @@ public final class ZoneModel implements java.io.Serializable {
      * A model without a scale of its own for the incident detector: the detector reads the forecast band (sigma and
      * band), as it did before the model kept one (a file without {@code zoneZ.alertSigma}).
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+        this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, sigma, band);
     }
 
@@ -174,14 +177,14 @@ public final class ZoneModel implements java.io.Serializable {
      * @param alertSigma        the incident detector's residual scale [H * n] ({@link #alertSigma()})
      * @param alertBand         the incident detector's quantiles, laid out as the band ({@link #alertBand()})
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
                      double[] alertBand) {
-        this(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
+        this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, alertSigma,
-                alertBand, new double[horizons * SMOOTHING_CELLS]);
+                alertBand, new double[leads.count() * SMOOTHING_CELLS]);
     }
 
     /**
@@ -190,7 +193,7 @@ public final class ZoneModel implements java.io.Serializable {
      * @param nowcastSmoothing the nowcast smoothing's weights [H * PERIODS] ({@link #nowcastSmoothing()}; zeros:
      *                         none, file format 6 and older)
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, int horizons, int rank, int order, double lambda,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
                      double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
                      double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
@@ -199,7 +202,8 @@ public final class ZoneModel implements java.io.Serializable {
         this.segments = segments.clone();
         this.stepMillis = stepMillis;
         this.timeZone = Objects.requireNonNull(timeZone, "timeZone");
-        this.horizons = horizons;
+        this.leads = Objects.requireNonNull(leads, "leads");
+        this.horizons = leads.count();
         this.rank = rank;
         this.order = order;
         this.lambda = lambda;
@@ -222,6 +226,10 @@ public final class ZoneModel implements java.io.Serializable {
         int n = segments.length;
         if (n == 0) {
             throw new IllegalArgumentException("a zone needs at least one segment");
+        }
+        if (leads.steps(0) != 1) {
+            // ZoneForecaster carries a step without readings with horizon 0's dynamics: it must be one step ahead
+            throw new IllegalArgumentException("a zone's first horizon must be one step ahead, got " + leads);
         }
         if (stepMillis <= 0 || horizons <= 0 || rank <= 0 || rank > n || order <= 0) {
             throw new IllegalArgumentException("bad zone shape: n=" + n + " step=" + stepMillis + "ms H=" + horizons
@@ -342,6 +350,11 @@ public final class ZoneModel implements java.io.Serializable {
         return horizons;
     }
 
+    /** Steps ahead of each horizon index (h + 1 for every model whose horizons are consecutive steps). */
+    public HorizonLeads leads() {
+        return leads;
+    }
+
     public int rank() {
         return rank;
     }
@@ -456,7 +469,7 @@ public final class ZoneModel implements java.io.Serializable {
 
     /** The same model with the incident detector's own scale and quantiles. */
     public ZoneModel withAlertScale(double[] newAlertSigma, double[] newAlertBand) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis, newAlertSigma, newAlertBand, nowcastSmoothing);
     }
@@ -466,7 +479,7 @@ public final class ZoneModel implements java.io.Serializable {
      * reads the new band (its own scale, fitted with the old one, would no longer belong to this model).
      */
     public ZoneModel withSigma(double[] newSigma) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis, newSigma, band, nowcastSmoothing);
     }
@@ -476,21 +489,21 @@ public final class ZoneModel implements java.io.Serializable {
      * new band, as in a model without a scale of its own.
      */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model with a calibrated band, blend and profile trend weights; the detector reads the new band. */
     public ZoneModel withBands(double[] newSigma, double[] newBand, double[] newBlend, double[] newTrend) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, newSigma, newBand, newBlend, trendHalfWindow, newTrend, jump, jumpThreshold,
                 profileSlotMillis, newSigma, newBand, nowcastSmoothing);
     }
 
     /** The same model without the jump term: what a reader of file format 5 and older makes of it. */
     public ZoneModel withoutJump() {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, new double[jump.length],
                 noJumpThresholds(segments.length), profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
     }
@@ -500,7 +513,7 @@ public final class ZoneModel implements java.io.Serializable {
      * format 4 and older makes of it.
      */
     public ZoneModel withoutTrend() {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, 0, new double[trend.length], jump, jumpThreshold,
                 profileSlotMillis, alertSigma, alertBand, nowcastSmoothing);
     }
@@ -512,7 +525,7 @@ public final class ZoneModel implements java.io.Serializable {
 
     /** The same model with other nowcast smoothing weights [H * SMOOTHING_CELLS]. */
     public ZoneModel withNowcastSmoothing(double[] newNowcastSmoothing) {
-        return new ZoneModel(segments, stepMillis, timeZone, horizons, rank, order, lambda, eps, bandZ, profile, basis,
+        return new ZoneModel(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis,
                 dynamics, local, sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold,
                 profileSlotMillis, alertSigma, alertBand, newNowcastSmoothing);
     }
@@ -525,7 +538,7 @@ public final class ZoneModel implements java.io.Serializable {
         if (!(o instanceof ZoneModel m)) {
             return false;
         }
-        return stepMillis == m.stepMillis && horizons == m.horizons && rank == m.rank && order == m.order
+        return stepMillis == m.stepMillis && leads.equals(m.leads) && rank == m.rank && order == m.order
                 && Double.compare(lambda, m.lambda) == 0 && Double.compare(eps, m.eps) == 0
                 && Double.compare(bandZ, m.bandZ) == 0 && timeZone.equals(m.timeZone)
                 && Arrays.equals(segments, m.segments) && Arrays.equals(profile, m.profile)
@@ -545,7 +558,7 @@ public final class ZoneModel implements java.io.Serializable {
 
     @Override
     public String toString() {
-        return "ZoneModel[n=" + segments.length + ", r=" + rank + ", p=" + order + ", lambda=" + lambda + ", H="
-                + horizons + "]";
+        return "ZoneModel[n=" + segments.length + ", r=" + rank + ", p=" + order + ", lambda=" + lambda + ", leads="
+                + java.util.Arrays.toString(leads.steps()) + "]";
     }
 }

@@ -137,6 +137,7 @@ public final class ZoneValidation {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
+        roadcast.model.HorizonLeads leads = model.leads();
         long stepMillis = model.stepMillis();
         ZoneForecaster forecaster = new ZoneForecaster(model);
         ZoneState state = forecaster.newState();
@@ -169,10 +170,10 @@ public final class ZoneValidation {
                 forecaster.forecast(state, out);
             }
             int period = DayPeriod.of(clock.minuteOfDay(issued)).ordinal();
-            for (int h = 0; h < horizons && t + h + 1 < steps; h++) {
-                int target = (t + h + 1) * n;
+            for (int h = 0; h < horizons && t + leads.steps(h) < steps; h++) {
+                int target = (t + leads.steps(h)) * n;
                 if (sums != null) {
-                    grid.row(profile, n, issued + (h + 1) * stepMillis, mu);
+                    grid.row(profile, n, issued + leads.millis(h, stepMillis), mu);
                 }
                 double[] speed = out.speed[h];
                 if (sums == null) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import roadcast.model.HorizonLeads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,7 @@ class IncidentDetectorTest {
     static List<IncidentAlert> replay(float[][] rows, float[][] slowest, int[][] downstream,
                                       IncidentDetector.Settings settings, double lowerBand) {
         int m = rows[0].length;
-        IncidentDetector d = new IncidentDetector(m, downstream, H, settings);
+        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H), settings);
         double[][] speed = new double[H][m];
         double[][] lower = new double[H][m];
         for (double[] r : speed) {

@@ -16,6 +16,7 @@ import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedUnit;
 import roadcast.model.ZoneModel;
+import roadcast.model.HorizonLeads;
 
 /**
  * The calibration's sums (BandCalibration.Sums: every trend weight's residual sums of a cell updated by one flat loop,
@@ -54,7 +55,7 @@ class BandCalibrationSumsTest {
         int[] segments = {0, 1, 2, 3, 4};
         TrainingConfig cfg = TrainingConfig.defaults("synthetic", "test", CredibilityRules.defaults(SpeedUnit.MPH));
         int[] rows = ManifoldTrainer.profileRows(FIRST, steps, STEP, UTC);
-        ZoneModel fitted = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, 6, cfg).model();
+        ZoneModel fitted = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(6), cfg).model();
         int h = fitted.horizons();
         // as during calibration: no blend, no trend (the forecast is the manifold's m)
         return fitted.withBands(fitted.sigma(), fitted.band(), new double[h * ZoneModel.REGIMES * N], new double[h * N]);

@@ -14,6 +14,7 @@ import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedUnit;
 import roadcast.model.ZoneModel;
+import roadcast.model.HorizonLeads;
 
 /**
  * The blend and the band on series whose right answers are known: a random walk (the last reading is the best
@@ -51,7 +52,7 @@ class BandCalibrationTest {
         java.util.Arrays.setAll(segments, i -> i);
         TrainingConfig cfg = TrainingConfig.defaults("synthetic", "test", CredibilityRules.defaults(SpeedUnit.MPH));
         int[] rows = ManifoldTrainer.profileRows(FIRST, trainSteps, STEP, UTC);
-        return ZoneFitter.fitZone(train, segments, rows, FIRST, STEP, UTC, 12, cfg).model();
+        return ZoneFitter.fitZone(train, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(12), cfg).model();
     }
 
     /** Per horizon: {sq model, sq persistence, inside band, pairs, abs model, abs persistence} after trainSteps. */

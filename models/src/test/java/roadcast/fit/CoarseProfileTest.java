@@ -19,6 +19,7 @@ import roadcast.history.SpeedUnit;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ModelFile;
 import roadcast.testdata.SyntheticCity;
+import roadcast.model.HorizonLeads;
 
 /**
  * At one-minute steps the profile is kept on five-minute slots interpolated to the minute ({@link
@@ -50,8 +51,8 @@ class CoarseProfileTest {
         }
         long first = h.epochMillis(0);
         int[] rows = ManifoldTrainer.profileRows(first, steps, STEP.toMillis(), LA);
-        ZoneFitter.Result coarse = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, 10, config());
-        ZoneFitter.Result fine = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, 10, config(),
+        ZoneFitter.Result coarse = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, HorizonLeads.consecutive(10), config());
+        ZoneFitter.Result fine = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, HorizonLeads.consecutive(10), config(),
                 STEP.toMillis());
         assertEquals(FIVE_MINUTES, coarse.model().profileSlotMillis(), "the default at one-minute steps");
         assertEquals(2 * 288 * n, coarse.model().profile().length);

@@ -13,6 +13,7 @@ import roadcast.congestion.LevelHold;
 import roadcast.history.SpeedUnit;
 import roadcast.model.ManifoldModel;
 import roadcast.testdata.SyntheticCity;
+import roadcast.model.HorizonLeads;
 
 /** The level holds are chosen per horizon on the zones' validation blocks pooled. */
 class LevelHoldChoiceTest {
@@ -35,10 +36,10 @@ class LevelHoldChoiceTest {
         int[] profileRow = ManifoldTrainer.profileRows(city.history().epochMillis(0), rows.length,
                 model.step().toMillis(), model.timeZone());
         ZoneFitter.Result a = ZoneFitter.fit(rows, segments, profileRow, city.history().epochMillis(0),
-                model.step().toMillis(), model.timeZone(), horizons, cfg, SpeedUnit.MPH,
+                model.step().toMillis(), model.timeZone(), HorizonLeads.consecutive(horizons), cfg, SpeedUnit.MPH,
                 ManifoldTrainer.roadClasses(city.network(), segments));
         ZoneFitter.Result b = ZoneFitter.fit(rows, segments, profileRow, city.history().epochMillis(0),
-                model.step().toMillis(), model.timeZone(), horizons, cfg, SpeedUnit.MPH, null);
+                model.step().toMillis(), model.timeZone(), HorizonLeads.consecutive(horizons), cfg, SpeedUnit.MPH, null);
         assertTrue(a.validation().levelCorrect[0] > 0, "counted with the zone's road classes");
         assertEquals(0L, Arrays.stream(b.validation().levelCorrect).sum(), "nothing counted without them");
         Arrays.fill(a.validation().levelCorrect, 100);

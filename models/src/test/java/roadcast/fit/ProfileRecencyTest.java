@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
+import roadcast.model.HorizonLeads;
 
 /**
  * A network whose level moved within its training weeks (SZ-taxi's probe speeds fell by 1-20 km/h on 38 of its 40
@@ -74,6 +75,6 @@ class ProfileRecencyTest {
         int[] segments = new int[n];
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(FIRST, trainSteps, STEP, UTC);
-        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, FIRST, STEP, UTC, 4, cfg);
+        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(4), cfg);
     }
 }

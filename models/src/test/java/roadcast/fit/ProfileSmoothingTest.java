@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
+import roadcast.model.HorizonLeads;
 
 /**
  * Noisy probe speeds (floating-car data such as SZ-taxi) around a smooth daily pattern, with a few days of history: each
@@ -58,6 +59,6 @@ class ProfileSmoothingTest {
         int[] segments = new int[n];
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(first, trainSteps, STEP, UTC);
-        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, first, STEP, UTC, 12, cfg);
+        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, first, STEP, UTC, HorizonLeads.consecutive(12), cfg);
     }
 }

@@ -14,6 +14,7 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.model.ZoneModel;
+import roadcast.model.HorizonLeads;
 
 /**
  * The profile trend x_hat = m + w (n - m) + c (S(t+h) - S(t)) (issue 14): it reduces to the forecast without trend
@@ -57,7 +58,7 @@ class ProfileTrendTest {
         double[] basis = new double[N];
         Arrays.fill(basis, 1 / Math.sqrt(N));
         int q = 1 + 1;
-        return new ZoneModel(new int[] {0, 1, 2}, STEP, UTC, H, 1, 1, 1.0, 0.01, 1.645, profile, basis,
+        return new ZoneModel(new int[] {0, 1, 2}, STEP, UTC, HorizonLeads.consecutive(H), 1, 1, 1.0, 0.01, 1.645, profile, basis,
                 new double[H * q], new double[H * N * 3], filled(H * N, 1.0), ZoneModel.symmetricBand(H, 1.645),
                 blend, trendHalfWindow, trend);
     }

@@ -15,6 +15,7 @@ import roadcast.history.SpeedUnit;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
 import roadcast.skill.SkillTable;
+import roadcast.model.HorizonLeads;
 
 /**
  * The validation block holds at least a whole day for the choices made per period of the day, and the band is
@@ -70,7 +71,7 @@ class ValidationBlockTest {
         double[] x = series(n, steps, validationStart, bandStart, 6.0, 11);
         int[] segments = {0, 1, 2, 3};
         int[] rows = ManifoldTrainer.profileRows(FIRST, steps, STEP, UTC);
-        ZoneFitter.Result fit = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, 12, CFG);
+        ZoneFitter.Result fit = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(12), CFG);
         // the validation sums cover the whole day-long block: about a day of issue times per segment at lead 1
         long pairs = fit.validation().pairs[SkillTable.cell(0, 12, 0, DayPeriod.ALL_DAY)];
         assertTrue(pairs >= PER_DAY - 2, "issue times in the validation block: " + pairs);

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import roadcast.clean.CredibilityRules;
 import roadcast.history.SpeedUnit;
+import roadcast.model.HorizonLeads;
 
 class ZoneFitterTest {
 
@@ -27,7 +28,7 @@ class ZoneFitterTest {
         ZoneId utc = ZoneId.of("UTC");
         int[] profileRow = ManifoldTrainer.profileRows(0L, steps, step, utc);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ZoneFitter.fitZone(x, segments, profileRow, 0L, step, utc, 12, cfg));
+                () -> ZoneFitter.fitZone(x, segments, profileRow, 0L, step, utc, HorizonLeads.consecutive(12), cfg));
         assertTrue(e.getMessage().contains("no credible reading"), e.getMessage());
     }
 }

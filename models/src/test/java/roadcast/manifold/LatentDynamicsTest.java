@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
+import roadcast.model.HorizonLeads;
 
 class LatentDynamicsTest {
 
@@ -46,7 +47,7 @@ class LatentDynamicsTest {
         int to = steps - horizons;
         LatentDynamics.Moments[] moments = new LatentDynamics.Moments[p];
         for (int k = 1; k <= p; k++) {
-            moments[k - 1] = LatentDynamics.moments(z, r, k, horizons, from, to);
+            moments[k - 1] = LatentDynamics.moments(z, r, k, HorizonLeads.consecutive(horizons), from, to);
         }
         double[] averaged = LatentDynamics.solveAveraged(moments, lambda);
         double[] single = LatentDynamics.solve(moments[p - 1], lambda);
@@ -56,7 +57,7 @@ class LatentDynamicsTest {
                 for (int k = 0; k < r; k++) {
                     double mean = 0;
                     for (int order = 1; order <= p; order++) {
-                        double[] a = LatentDynamics.fit(z, r, order, horizons, from, to, lambda);
+                        double[] a = LatentDynamics.fit(z, r, order, HorizonLeads.consecutive(horizons), from, to, lambda);
                         mean += forecast(a, z, r, order, h, k, t) / p;
                     }
                     double got = forecast(averaged, z, r, p, h, k, t);

@@ -9,6 +9,7 @@ import java.util.Random;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.CommonOps_DDRM;
 import org.junit.jupiter.api.Test;
+import roadcast.model.HorizonLeads;
 
 class LocalCorrectionTest {
 
@@ -46,7 +47,7 @@ class LocalCorrectionTest {
         for (int i = 0; i < n; i++) {
             tau[i] = i == n - 1 ? Double.POSITIVE_INFINITY : 0.8 + 0.2 * i;
         }
-        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, horizons, from, to, tau);
+        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, HorizonLeads.consecutive(horizons), from, to, tau);
         LocalCorrection.FeatureMoments wide = LocalCorrection.featureMoments(e, z, r, p, res);
         for (int order = 1; order <= p; order++) {
             LocalCorrection.FeatureMoments direct = LocalCorrection.featureMoments(e, z, r, order, res);
@@ -56,7 +57,7 @@ class LocalCorrectionTest {
             assertArrayEquals(direct.s2(), sliced.s2(), 1e-9);
             assertArrayEquals(direct.s3(), sliced.s3(), 1e-9);
             int q = LatentDynamics.featureCount(r, order);
-            double[] a = LatentDynamics.fit(z, r, order, horizons, from, to, lambda);
+            double[] a = LatentDynamics.fit(z, r, order, HorizonLeads.consecutive(horizons), from, to, lambda);
             LocalCorrection.Correction fit = LocalCorrection.solve(res, sliced, u, a, lambda);
             assertArrayEquals(tau, fit.threshold());
             double[] f = new double[q];
@@ -157,14 +158,15 @@ class LocalCorrectionTest {
         double[] d = e.clone();
         int half = steps / 2;
         LocalCorrection.Correction withJump = LocalCorrection.fit(e, d, n, z, u, r, p,
-                LatentDynamics.fit(z, r, p, horizons, 1, half, lambda), horizons, 1, half, lambda);
+                LatentDynamics.fit(z, r, p, HorizonLeads.consecutive(horizons), 1, half, lambda),
+                HorizonLeads.consecutive(horizons), 1, half, lambda);
         assertTrue(withJump.threshold()[0] > 1 && withJump.threshold()[0] < 4, "tau " + withJump.threshold()[0]);
         assertTrue(withJump.jump()[0] > 0.2, "a large jump is followed: kappa " + withJump.jump()[0]);
         // the linear correction: the same fit with no jump beyond +infinity
         double[] none = {Double.POSITIVE_INFINITY};
-        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, horizons, 1, half, none);
+        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, HorizonLeads.consecutive(horizons), 1, half, none);
         LocalCorrection.Correction linear = LocalCorrection.solve(res, LocalCorrection.featureMoments(e, z, r, p, res),
-                u, LatentDynamics.fit(z, r, p, horizons, 1, half, lambda), lambda);
+                u, LatentDynamics.fit(z, r, p, HorizonLeads.consecutive(horizons), 1, half, lambda), lambda);
         assertEquals(0.0, linear.jump()[0], 0.0);
         double[] sq = new double[3];
         double[] abs = new double[3];

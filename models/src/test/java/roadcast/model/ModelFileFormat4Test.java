@@ -26,7 +26,7 @@ class ModelFileFormat4Test {
             Arrays.setAll(trend, c -> 0.25 * (c % 5));
             double[] blend = new double[zm.blend().length];
             Arrays.setAll(blend, c -> 0.05 * (c % 21));
-            zones[z] = new ZoneModel(zm.segments(), zm.stepMillis(), zm.timeZone(), zm.horizons(), zm.rank(),
+            zones[z] = new ZoneModel(zm.segments(), zm.stepMillis(), zm.timeZone(), zm.leads(), zm.rank(),
                     zm.order(), zm.lambda(), zm.eps(), zm.bandZ(), zm.profile(), zm.basis(), zm.dynamics(), zm.local(),
                     zm.sigma(), zm.band(), blend, 7, trend);
         }

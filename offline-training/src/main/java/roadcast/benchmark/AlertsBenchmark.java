@@ -534,7 +534,7 @@ public final class AlertsBenchmark {
         List<IncidentDetector> detectors = new ArrayList<>();
         List<List<IncidentAlert>> alerts = new ArrayList<>();
         for (IncidentDetector.Settings s : settings) {
-            detectors.add(new IncidentDetector(n, downstream, horizons, s));
+            detectors.add(new IncidentDetector(n, downstream, model.leads(), s));
             alerts.add(new ArrayList<>());
         }
         NetworkForecaster forecaster = new NetworkForecaster(model);

@@ -168,6 +168,8 @@ public final class KrigingBenchmark {
         float[][] inputs = HistoryCleaner.clean(observed, model.credibility()).cleaned().speed();
         float[][] truth = full.speed();
         int rows = kriging.rows();
+        // row 0 is now, row h >= 1 the model's horizon h - 1: each scored against the truth that many steps on
+        roadcast.model.HorizonLeads leads = model.leads();
         long stepMillis = full.step().toMillis();
         long stepMin = full.step().toMinutes();
         ErrorAccumulator[] accModel = accumulators(rows);
@@ -200,14 +202,15 @@ public final class KrigingBenchmark {
                 }
                 String issued = ISO.format(full.time(t));
                 for (int h = 0; h < rows; h++) {
-                    boolean scored = t + h < steps;
+                    int ahead = leads.rowSteps(h);
+                    boolean scored = t + ahead < steps;
                     for (int e = 0; e < m; e++) {
                         int col = krigingIndex.get(e);
                         double predicted = out.speed[h][col];
                         double lo = out.lower[h][col];
                         double hi = out.upper[h][col];
                         line.setLength(0);
-                        line.append(issued).append(',').append(h * stepMin).append(',').append(placed.get(e))
+                        line.append(issued).append(',').append(ahead * stepMin).append(',').append(placed.get(e))
                                 .append(',');
                         PredictionsWriter.appendFixed4(line, predicted);
                         line.append(',');
@@ -219,7 +222,7 @@ public final class KrigingBenchmark {
                         written++;
                         if (scored) {
                             // scores use the values as written, so the predictions file re-scores to the same figures
-                            float y = truth[t + h][truthColumn.get(e)];
+                            float y = truth[t + ahead][truthColumn.get(e)];
                             accModel[h].add(y, round4(predicted));
                             accKnn[h].add(y, knn[e]);
                             accMean[h].add(y, mean);
@@ -236,7 +239,7 @@ public final class KrigingBenchmark {
         }
         List<Row> table = new ArrayList<>(rows);
         for (int h = 0; h < rows; h++) {
-            table.add(new Row((int) (h * stepMin), accModel[h].scores(), accKnn[h].scores(), accMean[h].scores(),
+            table.add(new Row((int) (leads.rowSteps(h) * stepMin), accModel[h].scores(), accKnn[h].scores(), accMean[h].scores(),
                     banded[h] == 0 ? Double.NaN : (double) inBand[h] / banded[h]));
         }
         return new Result(data.name(), placed, notCovered, trainRows, steps, steps - trainRows, trained.seconds(),

@@ -188,6 +188,8 @@ public final class SourcesBenchmark {
         }
         int m = roads.size();
         int horizons = model.horizonsMin().length;
+        // row 0 is now, row h >= 1 the model's horizon h - 1: each scored against the truth that many steps on
+        roadcast.model.HorizonLeads leads = model.leads();
         long stepMin = h0.step().toMinutes();
         long truthOffset = Duration.between(truth.start(), h0.start()).toMillis() / h0.step().toMillis();
         ErrorAccumulator[][] accModel = new ErrorAccumulator[horizons + 1][CLASSES.size() + 1];
@@ -262,8 +264,9 @@ public final class SourcesBenchmark {
             double networkMean = baseline.at(t, persistence);
             String issued = ISO.format(h0.time(t));
             for (int h = 0; h <= horizons; h++) {
-                long target = t + h + truthOffset;
-                boolean scored = t + h < steps && target >= 0 && target < y.length;
+                int ahead = leads.rowSteps(h);
+                long target = t + ahead + truthOffset;
+                boolean scored = t + ahead < steps && target >= 0 && target < y.length;
                 for (int r = 0; r < m; r++) {
                     int i = observedIndex.get(r);
                     double predicted;
@@ -286,7 +289,7 @@ public final class SourcesBenchmark {
                     predicted = KrigingBenchmark.round4(predicted);
                     if (predictions != null) {
                         line.setLength(0);
-                        line.append(label).append(',').append(issued).append(',').append(h * stepMin).append(',')
+                        line.append(label).append(',').append(issued).append(',').append(ahead * stepMin).append(',')
                                 .append(roads.get(r)).append(',');
                         PredictionsWriter.appendFixed4(line, predicted);
                         line.append(',');
@@ -326,7 +329,7 @@ public final class SourcesBenchmark {
             for (int c = 0; c < CLASSES.size(); c++) {
                 classes.add(new Pair(accModel[h][c].scores(), accPersist[h][c].scores()));
             }
-            rows.add(new Row((int) (h * stepMin), new Pair(accModel[h][CLASSES.size()].scores(),
+            rows.add(new Row((int) (leads.rowSteps(h) * stepMin), new Pair(accModel[h][CLASSES.size()].scores(),
                     accPersist[h][CLASSES.size()].scores()), classes));
         }
         List<Source> kept = new ArrayList<>();

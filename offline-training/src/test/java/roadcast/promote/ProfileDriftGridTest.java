@@ -19,6 +19,7 @@ import roadcast.network.RoadClass;
 import roadcast.network.RoadNetwork;
 import roadcast.network.Segment;
 import roadcast.skill.SkillTable;
+import roadcast.model.HorizonLeads;
 
 /**
  * A model in service from before file format 6 keeps its one-minute profile at the minute; a retrain keeps it on
@@ -43,7 +44,7 @@ class ProfileDriftGridTest {
                         + (row >= slots ? 3 : 0));
             }
         }
-        ZoneModel zone = new ZoneModel(new int[] {0, 1}, MINUTE, ZoneOffset.UTC, horizons, 1, 1, 1.0, 0.01, 1.645,
+        ZoneModel zone = new ZoneModel(new int[] {0, 1}, MINUTE, ZoneOffset.UTC, HorizonLeads.consecutive(horizons), 1, 1, 1.0, 0.01, 1.645,
                 profile, new double[] {1, 0}, new double[horizons * LatentDynamics.featureCount(1, 1)],
                 new double[horizons * n * LocalCorrection.WIDTH], new double[horizons * n],
                 ZoneModel.symmetricBand(horizons, 1.645), new double[horizons * ZoneModel.REGIMES * n], 0,

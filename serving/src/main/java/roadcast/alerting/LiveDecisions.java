@@ -16,6 +16,7 @@ import roadcast.api.DetectorBand;
 import roadcast.api.SegmentCatalog;
 import roadcast.api.ServedModel;
 import roadcast.forecast.Forecast;
+import roadcast.model.HorizonLeads;
 import roadcast.outlook.Outlook;
 import roadcast.store.OnlineStore;
 
@@ -86,6 +87,7 @@ public final class LiveDecisions implements AlertBoard {
     private int[][] downstream;
     private IncidentDetector detector;
     private int horizons;
+    private HorizonLeads leads;
     private float[] observed;
     private double[][] prevSpeed;
     private double[][] prevLower;
@@ -205,15 +207,22 @@ public final class LiveDecisions implements AlertBoard {
             step.records().keySet().stream().filter(id -> !index.containsKey(id)).sorted().forEach(grown::add);
             setIndex(grown.toArray(String[]::new), new int[grown.size()][0]);
         }
-        int h = 0;
+        int[] longest = null;
         for (Forecast f : step.records().values()) {
-            h = Math.max(h, f.horizonsMin().length);
+            if (longest == null || f.horizonsMin().length > longest.length) {
+                longest = f.horizonsMin();
+            }
         }
+        if (longest == null) {
+            return; // no forecast in the step: nothing to compare a reading with
+        }
+        HorizonLeads stepLeads = HorizonLeads.of(longest, step.stepMillis());
         int n = ids.length;
-        if (detector == null || h != horizons) {
+        if (detector == null || !stepLeads.equals(leads)) {
             // a model of other horizons: its expectations are not comparable, start afresh
-            horizons = h;
-            detector = new IncidentDetector(n, downstream, horizons, settings.detector());
+            leads = stepLeads;
+            horizons = leads.count();
+            detector = new IncidentDetector(n, downstream, leads, settings.detector());
             observed = new float[n];
             prevSpeed = new double[horizons][n];
             prevLower = new double[horizons][n];

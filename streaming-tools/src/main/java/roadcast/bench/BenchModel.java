@@ -90,7 +90,9 @@ public final class BenchModel {
             out.flush();
             return latest.get();
         }
-        out.printf("training on %d rows; the model goes to %s for later runs (--registry)%n", trainRows, registryDir);
+        out.printf("training on %d rows, horizons %s min; the model goes to %s for later runs (--registry)%n",
+                trainRows, java.util.Arrays.toString(ManifoldTrainer.horizonsMin(data.history().step(), config)),
+                registryDir);
         out.flush();
         TrainingRun.Outcome training;
         // as the demo shows its training: at 200,000 segments of 1-minute steps it takes minutes to tens of minutes

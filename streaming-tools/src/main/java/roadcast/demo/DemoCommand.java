@@ -487,7 +487,7 @@ public final class DemoCommand implements Callable<Integer> {
                 ManifoldModel service = models.loadLatest().orElseThrow();
                 SpeedHistory archived = DatasetLoader.load(archive).history();
                 int newRows = rowsAfter(archived, service.card().trainedTo());
-                int needed = service.horizonsMin().length + 1;
+                int needed = service.leads().max() + 1; // a row for the farthest horizon to be scored
                 // Short of them: wait within this round (the replay brings a step every step/speedup seconds) rather
                 // than skip it, for at most half a round.
                 long deadline = System.nanoTime() + retrainEverySeconds * 500_000_000L;

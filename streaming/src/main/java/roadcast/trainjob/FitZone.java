@@ -46,7 +46,7 @@ final class FitZone extends RichMapFunction<Integer, ZoneOutcome> {
         ZoneFitter.Result result;
         try {
             result = ZoneFitter.fitZone(h.x(), h.segments(), profileRow, h.firstMillis(), h.stepMillis(),
-                    h.timeZone(), h.horizons(), config, ProfileGrid.defaultSlotMillis(h.stepMillis()), unit,
+                    h.timeZone(), h.leads(), config, ProfileGrid.defaultSlotMillis(h.stepMillis()), unit,
                     classes == null ? null : classes[zone]);
         } catch (RuntimeException e) {
             return reported(runPath, new ZoneOutcome(zone, h.segments().length, e.getClass().getSimpleName() + ": "

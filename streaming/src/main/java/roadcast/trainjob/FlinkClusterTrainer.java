@@ -37,6 +37,7 @@ import roadcast.fit.ZoneFitException;
 import roadcast.fit.ZoneFitter;
 import roadcast.history.SpeedHistory;
 import roadcast.manifold.LocalClock;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.zone.AnchoredZoning;
 import roadcast.zone.Zoning;
@@ -325,8 +326,8 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
             series = null;
             progress.progress("zoning", 1, 1);
             int[] horizonsMin = ManifoldTrainer.horizonsMin(grid.step(), config);
-            ZoneFitter.Result[] results = fitZones(steps, t -> spill.read(t, row), zoning, horizonsMin.length,
-                    firstMillis, stepMillis, grid.timeZone(), grid.unit(), network, config, env, workDir, parallelism,
+            ZoneFitter.Result[] results = fitZones(steps, t -> spill.read(t, row), zoning,
+                    HorizonLeads.of(horizonsMin, stepMillis), firstMillis, stepMillis, grid.timeZone(), grid.unit(), network, config, env, workDir, parallelism,
                     progress);
             ManifoldModel model = ManifoldTrainer.assemble(grid.time(0), grid.time(steps - 1), grid.step(),
                     grid.timeZone(), grid.unit(), network, config, horizonsMin, results, zoning, anchor);
@@ -353,22 +354,23 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                                   ManifoldModel anchor, TrainingConfig config, StreamExecutionEnvironment env,
                                   String workDir, int parallelism, ProgressListener progress) throws Exception {
         int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
-        ZoneFitter.Result[] results = fitZones(history.steps(), t -> history.speed()[t], zoning, horizonsMin.length,
-                history.epochMillis(0), history.step().toMillis(), history.timeZone(), history.unit(), network, config,
+        ZoneFitter.Result[] results = fitZones(history.steps(), t -> history.speed()[t], zoning,
+                HorizonLeads.of(horizonsMin, history.step().toMillis()), history.epochMillis(0), history.step().toMillis(), history.timeZone(), history.unit(), network, config,
                 env, workDir, parallelism, progress);
         return ManifoldTrainer.assemble(history, network, config, horizonsMin, results, zoning, anchor);
     }
 
     /** Zone histories written to a new run folder, the job run, the parts read back; the folder removed after. */
     private static ZoneFitter.Result[] fitZones(int steps, IntFunction<float[]> row, AnchoredZoning.Result zoning,
-                                                int horizons, long firstMillis, long stepMillis, ZoneId timeZone,
+                                                HorizonLeads leads, long firstMillis, long stepMillis,
+                                                ZoneId timeZone,
                                                 roadcast.history.SpeedUnit unit, RoadNetwork network,
                                                 TrainingConfig config, StreamExecutionEnvironment env, String workDir,
                                                 int parallelism, ProgressListener progress) throws Exception {
         int[][] zones = zoning.zones();
         Path run = new Path(new Path(workDir), "train-" + UUID.randomUUID());
         try {
-            ZoneHistoryFiles.write(run, steps, row, zones, horizons, firstMillis, stepMillis, timeZone, progress);
+            ZoneHistoryFiles.write(run, steps, row, zones, leads, firstMillis, stepMillis, timeZone, progress);
             int[] sizes = new int[zones.length];
             for (int z = 0; z < zones.length; z++) {
                 sizes[z] = zones[z].length;

@@ -16,22 +16,24 @@ import org.apache.flink.core.fs.Path;
 
 import roadcast.fit.ProgressListener;
 import roadcast.fit.ZoneFitter;
+import roadcast.model.HorizonLeads;
 
 /**
  * The training history partitioned by zone, and the fitted zone parts, in a work folder every node reads: a local
  * path on a shared mount or any URI Flink's file systems serve ({@code hdfs://}, {@code s3://} with the plugin).
  * A fit task reads only its zone's file, so a TaskManager never holds the whole history.
  *
- * <p>Zone file {@code zones/zone-NNNNN.bin}, big-endian: magic, zone, n, steps, horizons, first epoch ms, step ms,
+ * <p>Zone file {@code zones/zone-NNNNN.bin}, big-endian: magic, zone, n, steps, horizons H, the H leads in steps
+ * ({@link HorizonLeads}), first epoch ms, step ms,
  * time zone id (UTF), the n network indices, then the zone's speeds as [steps][n] floats (NaN = missing), exactly the
  * cleaned history's values. Part file {@code parts/zone-NNNNN.part}: the serialised {@link ZoneFitter.Result}.
  */
 final class ZoneHistoryFiles {
 
-    private static final int MAGIC = 0x52435A31; // "RCZ1"
+    private static final int MAGIC = 0x52435A32; // "RCZ2": the leads added (spaced horizons)
 
     /** One zone's history as a fit task reads it. */
-    record ZoneHistory(int zone, int[] segments, int horizons, long firstMillis, long stepMillis, ZoneId timeZone,
+    record ZoneHistory(int zone, int[] segments, HorizonLeads leads, long firstMillis, long stepMillis, ZoneId timeZone,
                        double[] x) {
         int steps() {
             return x.length / segments.length;
@@ -60,7 +62,7 @@ final class ZoneHistoryFiles {
      *
      * @param row row t of the cleaned history, asked for t = 0 .. steps-1 in order (the array may be reused)
      */
-    static void write(Path run, int steps, IntFunction<float[]> row, int[][] zones, int horizons, long firstMillis,
+    static void write(Path run, int steps, IntFunction<float[]> row, int[][] zones, HorizonLeads leads, long firstMillis,
                       long stepMillis, ZoneId timeZone, ProgressListener progress) throws IOException {
         FileSystem fs = run.getFileSystem();
         fs.mkdirs(new Path(run, "zones"));
@@ -78,7 +80,10 @@ final class ZoneHistoryFiles {
                 out[z].writeInt(z);
                 out[z].writeInt(segments.length);
                 out[z].writeInt(steps);
-                out[z].writeInt(horizons);
+                out[z].writeInt(leads.count());
+                for (int lead : leads.steps()) {
+                    out[z].writeInt(lead);
+                }
                 out[z].writeLong(firstMillis);
                 out[z].writeLong(stepMillis);
                 out[z].writeUTF(timeZone.getId());
@@ -132,7 +137,10 @@ final class ZoneHistoryFiles {
             }
             int n = in.readInt();
             int steps = in.readInt();
-            int horizons = in.readInt();
+            int[] leadSteps = new int[in.readInt()];
+            for (int h = 0; h < leadSteps.length; h++) {
+                leadSteps[h] = in.readInt();
+            }
             long firstMillis = in.readLong();
             long stepMillis = in.readLong();
             ZoneId timeZone = ZoneId.of(in.readUTF());
@@ -147,7 +155,7 @@ final class ZoneHistoryFiles {
             for (int k = 0; k < x.length; k++) {
                 x[k] = values.getFloat();
             }
-            return new ZoneHistory(z, segments, horizons, firstMillis, stepMillis, timeZone, x);
+            return new ZoneHistory(z, segments, new HorizonLeads(leadSteps), firstMillis, stepMillis, timeZone, x);
         }
     }
 

@@ -138,14 +138,15 @@ class ClusterTrainingTest {
         }
         SpeedHistory broken = new SpeedHistory(cleaned.segmentIds(), cleaned.start(), cleaned.step(),
                 cleaned.timeZone(), cleaned.unit(), speed, null, null);
-        int horizons = ManifoldTrainer.horizonsMin(broken, config).length;
+        roadcast.model.HorizonLeads leads = roadcast.model.HorizonLeads.of(ManifoldTrainer.horizonsMin(broken, config),
+                broken.step().toMillis());
         int[] profileRow = ManifoldTrainer.profileRows(broken.epochMillis(0), rows, broken.step().toMillis(),
                 broken.timeZone());
         double[] x = new double[rows * zones[dead].length];
         java.util.Arrays.fill(x, Double.NaN);
 
         IllegalArgumentException local = assertThrows(IllegalArgumentException.class, () -> ZoneFitter.fitZone(x,
-                zones[dead], profileRow, broken.epochMillis(0), broken.step().toMillis(), broken.timeZone(), horizons,
+                zones[dead], profileRow, broken.epochMillis(0), broken.step().toMillis(), broken.timeZone(), leads,
                 config));
         ZoneFitException cluster = assertThrows(ZoneFitException.class, () -> FlinkClusterTrainer.fitZones(broken,
                 city.network(), zoning, null, config, StreamExecutionEnvironment.getExecutionEnvironment(),
