@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prototype for issue 14, not part of the product: would a correction added to the model's forecasts carry to a new day?
 
-usage: correction_carryover.py ORIGINS_DIR CORRECTION [--sources K] [--delta D] [--zero-is-missing]
+usage: correction_carryover.py ORIGINS_DIR CORRECTION [--sources K] [--delta D] [--zero-is-missing] [--weights]
+                               [--test DATASET_DIR TEST.json TEST.csv.gz]
 
 ORIGINS_DIR is one data set's folder of benchmarks/rolling_origins.sh (0/, 1/, .. with 0.json, 0.csv.gz, ..): origin 0
 is the training part's last block (the nested validation), origins 1..K the blocks before it. A correction of the
@@ -9,6 +10,10 @@ forecast x of each lead, x' = x + beta . g, is fitted on origins 1..K (the days 
 ("carried"); beside it, the same correction fitted on origin 0's even clock hours and scored on its odd ones and back
 ("cross-fitted", what a post-hoc fit on one block shows). Only pairs whose features are all known are scored (the
 "model" figures are on those pairs, a little off the benchmark's).
+--test: the target is the test part instead of origin 0: the forecasts of `./roadcast benchmark --dataset DATASET_DIR
+--protocol tgcn --json TEST.json --predictions TEST.csv.gz`, the correction fitted on origins 0..K-1 (origin 0 the
+block the test model validates on): a post-hoc estimate of what a kernel term could give; nothing is chosen on it.
+--weights: prints each lead's fitted coefficients (carried; cross-fitted on the target block's whole).
 
 CORRECTION, with n the last reading, f its segment's free flow (85th percentile of its model's training rows),
 g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
@@ -45,12 +50,25 @@ delta = option("--delta", 3.0, float)
 zero_missing = "--zero-is-missing" in args
 if zero_missing:
     args.remove("--zero-is-missing")
+show_weights = "--weights" in args
+if show_weights:
+    args.remove("--weights")
+test = None
+if "--test" in args:
+    k = args.index("--test")
+    test = args[k + 1:k + 4]
+    del args[k:k + 4]
 root, correction = args[0], args[1]
 
 
 def load(k):
-    """Forecasts [issues, H, n], targets, readings at and before the issue, free flow, issue hours of origin k."""
-    folder = os.path.join(root, str(k))
+    """Origin k of ORIGINS_DIR (see block)."""
+    return block(os.path.join(root, str(k)), os.path.join(root, "%d.json" % k), os.path.join(root, "%d.csv.gz" % k))
+
+
+def block(folder, figures, predictions):
+    """Forecasts [issues, H, n], targets, readings at and before the issue, free flow, issue hours of one benchmark
+    run: its data set's folder, JSON and predictions file."""
     with gzip.open(os.path.join(folder, "speed.csv.gz"), "rt") as f:
         r = csv.reader(f)
         head = next(r)[1:]
@@ -62,11 +80,11 @@ def load(k):
     if zero_missing:
         x[x == 0] = np.nan
     steps, n = x.shape
-    train_rows = json.load(open(os.path.join(root, "%d.json" % k)))["train_rows"]
+    train_rows = json.load(open(figures))["train_rows"]
     col = {s: j for j, s in enumerate(head)}
     index = {t: j for j, t in enumerate(times)}
     step = (np.datetime64(times[1]) - np.datetime64(times[0])) // np.timedelta64(1, "m")
-    with gzip.open(os.path.join(root, "%d.csv.gz" % k), "rt") as f:
+    with gzip.open(predictions, "rt") as f:
         r = csv.reader(f)
         next(r)
         pred = [(index[issued], int(minutes) // step - 1, col[segment], float(p)) for issued, minutes, segment, p, *_ in r]
@@ -180,10 +198,10 @@ def score(errors, leads):
     return math.sqrt(np.mean(e * e)), np.mean(np.abs(e))
 
 
-target = load(0)
+target = load(0) if test is None else block(*test)
 H = target["x"].shape[1]
 short = max(1, H // 4)   # the leads up to 15 min (3 of 5-min steps, 1 of 15-min steps)
-earlier = [load(k) for k in range(1, sources + 1)]
+earlier = [load(k) for k in (range(1, sources + 1) if test is None else range(sources))]
 everything = [np.ones_like(d["n0"], dtype=bool) for d in earlier]
 fold = (target["hour"] % 2)[:, None] * np.ones_like(target["n0"], dtype=int)
 base, carried, crossed = {}, {}, {}
@@ -193,8 +211,13 @@ for h in range(H):
     for f in (0, 1):
         _, e = corrected_error(target, h, fit([target], h, [fold == f]))
         crossed[h] = np.where(fold != f, e, crossed[h])
-print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the block itself" % (
-    correction, 1 if correction == "lean-gated" else sources))
+print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the %s itself" % (
+    correction, 1 if correction == "lean-gated" else sources, "block" if test is None else "test part"))
 for name, leads in (("first lead", [0]), ("pooled 15 min", range(short)), ("pooled 60 min", range(H))):
     print("%-14s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f" % (name, *score(base, leads), *score(carried, leads),
                                                             *score(crossed, leads)))
+if show_weights and not correction.startswith("table"):
+    whole = np.ones_like(target["n0"], dtype=bool)
+    for h in range(H):
+        print("lead %2d  carried %s  on the target %s" % (h + 1, np.round(fit(earlier, h, everything), 3),
+                                                        np.round(fit([target], h, [whole]), 3)))
