@@ -13,6 +13,8 @@ forecast x of each lead, x' = x + beta . g, is fitted on origins 1..K (the days 
 --test: the target is the test part instead of origin 0: the forecasts of `./roadcast benchmark --dataset DATASET_DIR
 --protocol tgcn --json TEST.json --predictions TEST.csv.gz`, the correction fitted on origins 0..K-1 (origin 0 the
 block the test model validates on): a post-hoc estimate of what a kernel term could give; nothing is chosen on it.
+--channels: the data set's folder holding flow.csv.gz and occupancy.csv.gz (PEMSD8), read by timestamp, for `occ-ls`
+(the origins' folders hold speed only).
 --weights: prints each lead's fitted coefficients (carried; cross-fitted on the target block's whole).
 
 CORRECTION, with n the last reading, f its segment's free flow (85th percentile of its model's training rows),
@@ -27,6 +29,8 @@ g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
                        lead and regime only where the weight one fold chose lowers the other's SSE and SAE (both
                        ways) against l = 0: as the calibration would fit such a kernel term on its validation block
                        (fitted on origin 1 only; --sources is ignored)
+  occ-ls               a constant, the issue time's occupancy o, its change o_t - o_{t-1}, that change where o > 0.1
+                       (congestion) and the flow's change: flow and occupancy as inputs (--channels)
   table-mean, table-median  the mean or median residual of a cell (n / f: 4 bins) x (g: 6 bins) x (c3: 5 bins),
                        shrunk toward 0 by count / (count + 20)
 """
@@ -50,6 +54,7 @@ delta = option("--delta", 3.0, float)
 zero_missing = "--zero-is-missing" in args
 if zero_missing:
     args.remove("--zero-is-missing")
+channels = option("--channels", None, str)
 show_weights = "--weights" in args
 if show_weights:
     args.remove("--weights")
@@ -95,9 +100,24 @@ def block(folder, figures, predictions):
     issues = np.array(sorted(forecasts))
     target = np.stack([np.stack([x[t + h + 1] if t + h + 1 < steps else np.full(n, np.nan) for h in range(leads)])
                        for t in issues])
-    return dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
-                n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
-                hour=np.array([int(times[t][11:13]) for t in issues]))
+    d = dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
+             n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
+             hour=np.array([int(times[t][11:13]) for t in issues]))
+    if channels is not None:
+        for name in ("occupancy", "flow"):
+            v = channel(name, times, head)
+            d[name + "0"], d[name + "1"] = v[issues], v[issues - 1]
+    return d
+
+
+def channel(name, times, head):
+    """[steps, n] of one of the data set's other channels (--channels), on the rows and columns of a speed file."""
+    with gzip.open(os.path.join(channels, name + ".csv.gz"), "rt") as f:
+        r = csv.reader(f)
+        columns = next(r)[1:]
+        rows = {line[0]: line[1:] for line in r}
+    pick = [columns.index(s) for s in head]
+    return np.array([[float(rows[t][j]) for j in pick] for t in times])
 
 
 def features(d, h):
@@ -108,8 +128,12 @@ def features(d, h):
     deficit = [np.maximum(c - ratio, 0) * v for c in (0.5, 0.7, 0.9) for v in (1, g)]
     changes = [d["n0"] - d["n1"], d["n0"] - d["n3"]]
     kind = correction.split("-")[0].replace("table", "all")   # a table scores the pairs "all" does
-    fs = {"lean": lean, "deficit": deficit, "changes": changes,
-          "all": [np.ones_like(g)] + lean + deficit + changes}[kind]
+    if kind == "occ":
+        o, do = d["occupancy0"], d["occupancy0"] - d["occupancy1"]
+        fs = [np.ones_like(g), o, do, do * (o > 0.1), d["flow0"] - d["flow1"]]
+    else:
+        fs = {"lean": lean, "deficit": deficit, "changes": changes,
+              "all": [np.ones_like(g)] + lean + deficit + changes}[kind]
     f = np.stack(fs, axis=-1)
     ok = ~np.isnan(f).any(-1) & ~np.isnan(x) & ~np.isnan(d["y"][:, h]) & ~np.isnan(ratio) & ~np.isnan(changes[1])
     f = np.nan_to_num(f)
