@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prototype for issue 14, not part of the product: would a correction added to the model's forecasts carry to a new day?
 
-usage: correction_carryover.py ORIGINS_DIR CORRECTION [--sources K] [--delta D] [--zero-is-missing]
+usage: correction_carryover.py ORIGINS_DIR CORRECTION [--sources K] [--delta D] [--zero-is-missing] [--weights]
+                               [--test DATASET_DIR TEST.json TEST.csv.gz]
 
 ORIGINS_DIR is one data set's folder of benchmarks/rolling_origins.sh (0/, 1/, .. with 0.json, 0.csv.gz, ..): origin 0
 is the training part's last block (the nested validation), origins 1..K the blocks before it. A correction of the
@@ -9,6 +10,12 @@ forecast x of each lead, x' = x + beta . g, is fitted on origins 1..K (the days 
 ("carried"); beside it, the same correction fitted on origin 0's even clock hours and scored on its odd ones and back
 ("cross-fitted", what a post-hoc fit on one block shows). Only pairs whose features are all known are scored (the
 "model" figures are on those pairs, a little off the benchmark's).
+--test: the target is the test part instead of origin 0: the forecasts of `./roadcast benchmark --dataset DATASET_DIR
+--protocol tgcn --json TEST.json --predictions TEST.csv.gz`, the correction fitted on origins 0..K-1 (origin 0 the
+block the test model validates on): a post-hoc estimate of what a kernel term could give; nothing is chosen on it.
+--channels: the data set's folder holding flow.csv.gz and occupancy.csv.gz (PEMSD8), read by timestamp, for `occ-ls`
+(the origins' folders hold speed only).
+--weights: prints each lead's fitted coefficients (carried; cross-fitted on the target block's whole).
 
 CORRECTION, with n the last reading, f its segment's free flow (85th percentile of its model's training rows),
 g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
@@ -22,6 +29,8 @@ g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
                        lead and regime only where the weight one fold chose lowers the other's SSE and SAE (both
                        ways) against l = 0: as the calibration would fit such a kernel term on its validation block
                        (fitted on origin 1 only; --sources is ignored)
+  occ-ls               a constant, the issue time's occupancy o, its change o_t - o_{t-1}, that change where o > 0.1
+                       (congestion) and the flow's change: flow and occupancy as inputs (--channels)
   table-mean, table-median  the mean or median residual of a cell (n / f: 4 bins) x (g: 6 bins) x (c3: 5 bins),
                        shrunk toward 0 by count / (count + 20)
 """
@@ -45,12 +54,26 @@ delta = option("--delta", 3.0, float)
 zero_missing = "--zero-is-missing" in args
 if zero_missing:
     args.remove("--zero-is-missing")
+channels = option("--channels", None, str)
+show_weights = "--weights" in args
+if show_weights:
+    args.remove("--weights")
+test = None
+if "--test" in args:
+    k = args.index("--test")
+    test = args[k + 1:k + 4]
+    del args[k:k + 4]
 root, correction = args[0], args[1]
 
 
 def load(k):
-    """Forecasts [issues, H, n], targets, readings at and before the issue, free flow, issue hours of origin k."""
-    folder = os.path.join(root, str(k))
+    """Origin k of ORIGINS_DIR (see block)."""
+    return block(os.path.join(root, str(k)), os.path.join(root, "%d.json" % k), os.path.join(root, "%d.csv.gz" % k))
+
+
+def block(folder, figures, predictions):
+    """Forecasts [issues, H, n], targets, readings at and before the issue, free flow, issue hours of one benchmark
+    run: its data set's folder, JSON and predictions file."""
     with gzip.open(os.path.join(folder, "speed.csv.gz"), "rt") as f:
         r = csv.reader(f)
         head = next(r)[1:]
@@ -62,11 +85,11 @@ def load(k):
     if zero_missing:
         x[x == 0] = np.nan
     steps, n = x.shape
-    train_rows = json.load(open(os.path.join(root, "%d.json" % k)))["train_rows"]
+    train_rows = json.load(open(figures))["train_rows"]
     col = {s: j for j, s in enumerate(head)}
     index = {t: j for j, t in enumerate(times)}
     step = (np.datetime64(times[1]) - np.datetime64(times[0])) // np.timedelta64(1, "m")
-    with gzip.open(os.path.join(root, "%d.csv.gz" % k), "rt") as f:
+    with gzip.open(predictions, "rt") as f:
         r = csv.reader(f)
         next(r)
         pred = [(index[issued], int(minutes) // step - 1, col[segment], float(p)) for issued, minutes, segment, p, *_ in r]
@@ -77,9 +100,24 @@ def load(k):
     issues = np.array(sorted(forecasts))
     target = np.stack([np.stack([x[t + h + 1] if t + h + 1 < steps else np.full(n, np.nan) for h in range(leads)])
                        for t in issues])
-    return dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
-                n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
-                hour=np.array([int(times[t][11:13]) for t in issues]))
+    d = dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
+             n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
+             hour=np.array([int(times[t][11:13]) for t in issues]))
+    if channels is not None:
+        for name in ("occupancy", "flow"):
+            v = channel(name, times, head)
+            d[name + "0"], d[name + "1"] = v[issues], v[issues - 1]
+    return d
+
+
+def channel(name, times, head):
+    """[steps, n] of one of the data set's other channels (--channels), on the rows and columns of a speed file."""
+    with gzip.open(os.path.join(channels, name + ".csv.gz"), "rt") as f:
+        r = csv.reader(f)
+        columns = next(r)[1:]
+        rows = {line[0]: line[1:] for line in r}
+    pick = [columns.index(s) for s in head]
+    return np.array([[float(rows[t][j]) for j in pick] for t in times])
 
 
 def features(d, h):
@@ -90,8 +128,12 @@ def features(d, h):
     deficit = [np.maximum(c - ratio, 0) * v for c in (0.5, 0.7, 0.9) for v in (1, g)]
     changes = [d["n0"] - d["n1"], d["n0"] - d["n3"]]
     kind = correction.split("-")[0].replace("table", "all")   # a table scores the pairs "all" does
-    fs = {"lean": lean, "deficit": deficit, "changes": changes,
-          "all": [np.ones_like(g)] + lean + deficit + changes}[kind]
+    if kind == "occ":
+        o, do = d["occupancy0"], d["occupancy0"] - d["occupancy1"]
+        fs = [np.ones_like(g), o, do, do * (o > 0.1), d["flow0"] - d["flow1"]]
+    else:
+        fs = {"lean": lean, "deficit": deficit, "changes": changes,
+              "all": [np.ones_like(g)] + lean + deficit + changes}[kind]
     f = np.stack(fs, axis=-1)
     ok = ~np.isnan(f).any(-1) & ~np.isnan(x) & ~np.isnan(d["y"][:, h]) & ~np.isnan(ratio) & ~np.isnan(changes[1])
     f = np.nan_to_num(f)
@@ -180,10 +222,10 @@ def score(errors, leads):
     return math.sqrt(np.mean(e * e)), np.mean(np.abs(e))
 
 
-target = load(0)
+target = load(0) if test is None else block(*test)
 H = target["x"].shape[1]
 short = max(1, H // 4)   # the leads up to 15 min (3 of 5-min steps, 1 of 15-min steps)
-earlier = [load(k) for k in range(1, sources + 1)]
+earlier = [load(k) for k in (range(1, sources + 1) if test is None else range(sources))]
 everything = [np.ones_like(d["n0"], dtype=bool) for d in earlier]
 fold = (target["hour"] % 2)[:, None] * np.ones_like(target["n0"], dtype=int)
 base, carried, crossed = {}, {}, {}
@@ -193,8 +235,13 @@ for h in range(H):
     for f in (0, 1):
         _, e = corrected_error(target, h, fit([target], h, [fold == f]))
         crossed[h] = np.where(fold != f, e, crossed[h])
-print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the block itself" % (
-    correction, 1 if correction == "lean-gated" else sources))
+print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the %s itself" % (
+    correction, 1 if correction == "lean-gated" else sources, "block" if test is None else "test part"))
 for name, leads in (("first lead", [0]), ("pooled 15 min", range(short)), ("pooled 60 min", range(H))):
     print("%-14s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f" % (name, *score(base, leads), *score(carried, leads),
                                                             *score(crossed, leads)))
+if show_weights and not correction.startswith("table"):
+    whole = np.ones_like(target["n0"], dtype=bool)
+    for h in range(H):
+        print("lead %2d  carried %s  on the target %s" % (h + 1, np.round(fit(earlier, h, everything), 3),
+                                                        np.round(fit([target], h, [whole]), 3)))
