@@ -879,6 +879,20 @@ public final class IncidentDetector {
                 mode[i] = QUEUE;
             }
         }
+        // a breakdown explained by no road ahead may still be the queue of one the detector cannot read now
+        for (int k = 0; k < startCount; k++) {
+            int i = started[k];
+            if (mode[i] == SUSPECT) {
+                int head = unreadHeadBreaking(i, observed);
+                if (head >= 0) {
+                    mode[i] = QUEUE;
+                    queueHead[i] = head;
+                    // the head's latest breakdown is this one, seen through its queue: an old dismissal of it must
+                    // not hand the queue back to be judged on its own (headDismissed)
+                    dismissed[head] = false;
+                }
+            }
+        }
         for (int k = 0; k < startCount; k++) {
             int i = started[k];
             if (mode[i] == SUSPECT && !sliding[i] && count[i] >= settings.persistSteps()) {
@@ -888,6 +902,43 @@ public final class IncidentDetector {
                 judgeQueue(i, 0, timeMillis, observed);
             }
         }
+    }
+
+    /**
+     * A road i feeds that has no reading at this step (a sensor dropout, or a reading the cleaner refused) while at
+     * least two of the roads feeding it, and at least half of those read, are breaking down, alerted or queued, i
+     * among them (-1 = none): roads that share nothing but the road ahead do not fall together by chance, so i's
+     * breakdown is the queue of an incident on that unread road. Judged on their own, each of them showed a queue
+     * behind it and its other roads ahead normal, and alerted: generated city 1000/33 (a validation seed) raised two
+     * false alerts of three roads each this way, one for a road unread for its whole incident, one for a road whose
+     * first two incident readings the cleaner dropped. Every started breakdown is still SUSPECT or QUEUE here (not
+     * NORMAL), so the outcome does not depend on the segments' order.
+     */
+    private int unreadHeadBreaking(int i, float[] observed) {
+        if (downstream == null || downstream[i] == null) {
+            return -1;
+        }
+        for (int j : downstream[i]) {
+            if (j == i || j < 0 || j >= n || !Float.isNaN(observed[j])) {
+                continue;
+            }
+            int reporting = 0;
+            int breaking = 0;
+            for (int e = upStart[j]; e < upStart[j + 1]; e++) {
+                int a = upstream[e];
+                if (Float.isNaN(observed[a])) {
+                    continue;
+                }
+                reporting++;
+                if (mode[a] != NORMAL) {
+                    breaking++;
+                }
+            }
+            if (breaking >= 2 && 2 * breaking >= reporting) {
+                return j;
+            }
+        }
+        return -1;
     }
 
     /** The breakdown a queued segment followed was dismissed: nothing ahead explains its own any more. */
@@ -1050,24 +1101,28 @@ public final class IncidentDetector {
 
     /**
      * Share of the reporting roads feeding i that are queued ({@link #queuedShare}), each read as the slower of its
-     * fused and its slowest source reading with {@link Settings#queueSlowest()}.
+     * fused and its slowest source reading with {@link Settings#queueSlowest()}; a road already followed as i's queue
+     * counts as queued whatever its anchor says.
      */
     private double queuedBehind(int i, int h, float[] observed) {
-        return queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed, slowest);
+        return queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed, slowest, i);
     }
 
-    /** {@link #queuedShare(int[], int, int, double[], int, float[], float[])} on the fused readings alone. */
+    /** {@link #queuedShare(int[], int, int, double[], int, float[], float[], int)} on the fused readings alone. */
     private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed) {
-        return queuedShare(list, from, to, anchor, h, observed, null);
+        return queuedShare(list, from, to, anchor, h, observed, null, -1);
     }
 
     /**
      * Share of the neighbours {@code list[from .. to)} with a reading that are {@link Settings#upstreamDrop()} under
      * their anchored expectation at lead index h; NaN when none reports. A road's reading is the lower of
      * {@code observed} and {@code slower} (null: {@code observed} alone); a road is reporting by {@code observed}.
+     * A road followed as the queue of {@code head} (-1: none) is queued: it broke down before head's own onset was
+     * read ({@link #unreadHeadBreaking}), so head's anchor, issued after that, already expects the queue and would
+     * call it normal.
      */
     private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed,
-                               float[] slower) {
+                               float[] slower, int head) {
         int reporting = 0;
         int queued = 0;
         for (int e = from; e < to; e++) {
@@ -1083,7 +1138,8 @@ public final class IncidentDetector {
                 xj = slower[list[e]];
             }
             reporting++;
-            if (xj < (1 - settings.upstreamDrop()) * expected) {
+            boolean itsQueue = head >= 0 && mode[list[e]] == QUEUE && queueHead[list[e]] == head;
+            if (itsQueue || xj < (1 - settings.upstreamDrop()) * expected) {
                 queued++;
             }
         }

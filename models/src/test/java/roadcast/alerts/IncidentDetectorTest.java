@@ -957,6 +957,110 @@ class IncidentDetectorTest {
         assertTrue(!IncidentDetector.Settings.forFusedFeed().equals(IncidentDetector.Settings.defaults()));
     }
 
+    /**
+     * The roads of the two replays below: A0 -> A -> J and B0 -> B -> J, J -> K. J is the incident's road; A and B
+     * are the two roads feeding it (they share nothing else), A0 and B0 the roads behind them.
+     */
+    static final int A0 = 0, B0 = 1, A = 2, B = 3, J = 4, K = 5;
+    static final int[][] MERGE = {{A}, {B}, {J}, {J}, {K}, {}};
+
+    /**
+     * Issue 13 (generated city 1000/33, a validation seed: S00664's sensor out for its whole incident): J is unread
+     * from step 8 to 25 and its queue reaches both roads feeding it at step 10, and the roads behind them at 11.
+     * Two roads sharing only the unread road ahead fall together: its queue, not two incidents. No alert (J itself
+     * is never read). Before, A and B each showed a queue behind them and nothing ahead read slow, and both alerted.
+     */
+    @Test
+    void twoRoadsFallingTogetherBehindAnUnreadRoadAreItsQueueNotTwoIncidents() {
+        float[][] rows = queueOnBothFeeders();
+        for (int t = 8; t < 26; t++) {
+            rows[t][J] = Float.NaN;
+        }
+        assertEquals(List.of(), replayOnPersistence(rows, MERGE), "in the network's order");
+        assertEquals(List.of(), replayOnPersistence(reversed(rows), reversed(MERGE)), "in the reverse order");
+    }
+
+    /**
+     * Issue 13 (generated city 1000/33, S00585): the cleaner refused J's first two incident readings (steps 10-11),
+     * so its queue on A and B was read before J's own fall (step 12). The forecast follows what it reads, so the one
+     * issued before J's onset, J's anchor, already expects A and B slow and does not call them queued: the roads
+     * already followed as J's queue are its spill-back. One alert, on J, from step 12, detected at 13. Before, A and
+     * B alerted at 11 and J was dismissed for want of spill-back.
+     */
+    @Test
+    void theQueueReadBeforeItsRoadIsTheSpillBackOfThatRoadOnceItIsRead() {
+        float[][] rows = queueOnBothFeeders();
+        rows[10][J] = Float.NaN;
+        rows[11][J] = Float.NaN;
+        for (int t = 12; t < 24; t++) {
+            rows[t][J] = 20;
+        }
+        assertOneAlert(replayOnPersistence(rows, MERGE), J, 12, 13);
+        assertOneAlert(replayOnPersistence(reversed(rows), reversed(MERGE)), MERGE.length - 1 - J, 12, 13);
+    }
+
+    /** {@link #MERGE} at 60 km/h but J's queue: A and B at 25 km/h from step 10 to 23, A0 and B0 at 30 from 11. */
+    private static float[][] queueOnBothFeeders() {
+        float[][] rows = normal(40, 6);
+        for (int t = 10; t < 24; t++) {
+            rows[t][A] = 25;
+            rows[t][B] = 25;
+            if (t >= 11) {
+                rows[t][A0] = 30;
+                rows[t][B0] = 30;
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * Replays rows with the defaults and a forecast that follows the readings as the model's does: each step's
+     * forecast expects every road's last reading (60 before any), its lower band 5/6 of that.
+     */
+    static List<IncidentAlert> replayOnPersistence(float[][] rows, int[][] downstream) {
+        int m = rows[0].length;
+        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H), IncidentDetector.Settings.defaults());
+        double[] lastRead = new double[m];
+        Arrays.fill(lastRead, 60);
+        double[][] speed = new double[H][m];
+        double[][] lower = new double[H][m];
+        List<IncidentAlert> alerts = new ArrayList<>();
+        for (int t = 0; t < rows.length; t++) {
+            d.step(t * STEP, rows[t], t == 0 ? null : speed, t == 0 ? null : lower, (t - 1) * STEP, STEP, alerts);
+            for (int i = 0; i < m; i++) {
+                lastRead[i] = Float.isNaN(rows[t][i]) ? lastRead[i] : rows[t][i];
+                for (int h = 0; h < H; h++) {
+                    speed[h][i] = lastRead[i];
+                    lower[h][i] = lastRead[i] * 5 / 6;
+                }
+            }
+        }
+        alerts.addAll(d.open());
+        return alerts;
+    }
+
+    /** The rows with the roads' indices reversed. */
+    private static float[][] reversed(float[][] rows) {
+        float[][] out = new float[rows.length][];
+        for (int t = 0; t < rows.length; t++) {
+            out[t] = new float[rows[t].length];
+            for (int i = 0; i < rows[t].length; i++) {
+                out[t][rows[t].length - 1 - i] = rows[t][i];
+            }
+        }
+        return out;
+    }
+
+    /** The network with the roads' indices reversed. */
+    private static int[][] reversed(int[][] downstream) {
+        int m = downstream.length;
+        int[][] out = new int[m][];
+        for (int i = 0; i < m; i++) {
+            out[m - 1 - i] = Arrays.stream(downstream[i]).map(j -> m - 1 - j).toArray();
+        }
+        return out;
+    }
+
     private static float[][] oneReading() {
         float[][] rows = normal(30, 3);
         for (int t = 0; t < 30; t++) {
