@@ -51,7 +51,7 @@ public final class Kriging {
      * (draws[0]) is the one the cross-validation folds, the calibration replay and the hyperparameters use; its
      * folds and neighbour lists are read from it, not kept a second time.
      */
-    private record Masking(double scale, double[] level, Draw[] draws) {
+    private record Masking(double scale, double[] level, double[] freeFlow, Draw[] draws) {
 
         /** The first draw: the cross-validation's folds and the replay's masked neighbourhoods. */
         Draw first() {
@@ -60,7 +60,7 @@ public final class Kriging {
 
         /** Level features of observed segment i masked with its first-draw fold, for the kernel of (k, width). */
         void levelFeatures(int i, int k, double width, double[] out, int off) {
-            first().levelFeatures(i, k, width, level, out, off);
+            first().levelFeatures(i, k, width, level, freeFlow, out, off);
         }
     }
 
@@ -74,8 +74,8 @@ public final class Kriging {
     private record Draw(int[] fold, RoadDistances.Neighbours[] neighbours, RoadDistances.Neighbours[] wide,
                         double[] foldMedian) {
 
-        void levelFeatures(int i, int k, double width, double[] level, double[] out, int off) {
-            SegmentLevel.features(wide[i], level, k, width, foldMedian[fold[i]], out, off);
+        void levelFeatures(int i, int k, double width, double[] level, double[] freeFlow, double[] out, int off) {
+            SegmentLevel.features(wide[i], level, freeFlow, k, width, foldMedian[fold[i]], out, off);
         }
     }
 
@@ -191,7 +191,7 @@ public final class Kriging {
         if (!(scale > 0)) {
             scale = count < 2 ? 1.0 : Math.sqrt(Math.max(1e-12, sq / count - (sum / count) * (sum / count)));
         }
-        return new Masking(scale, level, draws);
+        return new Masking(scale, level, SegmentLevel.freeFlows(model), draws);
     }
 
     private static Draw draw(ManifoldModel model, RoadDistances roads, KrigingConfig cfg, double[] level,
@@ -275,7 +275,7 @@ public final class Kriging {
             this.up = new double[n * k];
             this.level = new double[n * SegmentLevel.COUNT];
             for (int i = 0; i < n && levels; i++) {
-                this.draw.levelFeatures(i, k, width, masking.level, level, i * SegmentLevel.COUNT);
+                this.draw.levelFeatures(i, k, width, masking.level, masking.freeFlow, level, i * SegmentLevel.COUNT);
             }
             for (int i = 0; i < n; i++) {
                 RoadDistances.Neighbours nb = this.draw.neighbours[i];
@@ -1016,6 +1016,7 @@ public final class Kriging {
         List<double[]> levels = new ArrayList<>();
         double[] observedLevel = SegmentLevel.levels(model);
         double networkMedian = SegmentLevel.median(observedLevel, j -> true);
+        double[] observedFreeFlow = SegmentLevel.freeFlows(model);
         for (int e = n; e < coverage.all().size(); e++) {
             RoadDistances.Neighbours nearest = roads.nearest(e, 1, j -> j < n);
             if (nearest.size() == 0) {
@@ -1032,8 +1033,8 @@ public final class Kriging {
             double[] dist = new double[k];
             fill(model, nb, k, width, 0, idx, g, up, dist);
             double[] lf = new double[SegmentLevel.COUNT];
-            SegmentLevel.features(roads.nearest(e, SegmentLevel.NEIGHBOURS, j -> j < n), observedLevel, k, width,
-                    networkMedian, lf, 0);
+            SegmentLevel.features(roads.nearest(e, SegmentLevel.NEIGHBOURS, j -> j < n), observedLevel,
+                    observedFreeFlow, k, width, networkMedian, lf, 0);
             levels.add(lf);
             segments.add(coverage.all().segment(e));
             zones.add(zone);
