@@ -113,7 +113,7 @@ public final class Kriging {
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
                 jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded, folded.lambdas(),
-                        cleaned.steps(), true));
+                        cleaned.steps(), SegmentLevel.COUNT));
             }
         }
         Choice best = null;
@@ -130,24 +130,34 @@ public final class Kriging {
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
         RowSamples[] replay = replay(model, cleaned, masking, best, cfg, rows);
         // Forward in time: do the level features still help on the latest training days when the regression has
-        // not seen them? Both variants fitted fold by fold on the rows before the calibration replay, scored on the
-        // replay's masked samples at every horizon (the masked CV above fits and scores on the same days, and on
-        // PEMSD8 it kept them while the later test did not follow).
+        // not seen them? Every variant (all of them, all but the free-flow departure, none) fitted fold by fold on
+        // the rows before the calibration replay, scored on the replay's masked samples at every horizon (the masked
+        // CV above fits and scores on the same days, and on PEMSD8 it kept them while the later test did not follow;
+        // the free-flow departure helped Los-loop's masked CV and did not help PEMSD8's replay). A variant's left-out
+        // features are 0 in its samples, so its coefficients for them are 0 and the replay scores it as it is.
         int calStart = calibrationStart(cleaned.steps(), cfg);
         double[] one = {best.lambda};
-        Choice withLevels = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, true);
-        Choice plain = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, false);
-        double maeWith = replayMae(replay, withLevels.foldBeta);
-        double maePlain = replayMae(replay, plain.foldBeta);
-        boolean levels = !(maePlain < maeWith);
-        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with, {} "
-                + "without: {}", maeWith, maePlain, levels ? "kept" : "left out");
-        if (!levels) {
+        int[] variants = {SegmentLevel.COUNT, SegmentLevel.COUNT - 1, 0};
+        double[] forward = new double[variants.length];
+        int levels = variants[0];
+        double levelsMae = Double.POSITIVE_INFINITY;
+        for (int v = 0; v < variants.length; v++) {
+            Choice c = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, variants[v]);
+            forward[v] = replayMae(replay, c.foldBeta);
+            if (forward[v] < levelsMae) { // a tie keeps the richer variant, as before
+                levelsMae = forward[v];
+                levels = variants[v];
+            }
+        }
+        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with all, {} "
+                + "without the free-flow departure, {} without any: {} kept", forward[0], forward[1], forward[2],
+                levels);
+        if (levels < SegmentLevel.COUNT) {
             for (RowSamples s : replay) {
-                s.dropLast(SegmentLevel.COUNT);
+                s.dropLast(SegmentLevel.COUNT - levels);
             }
             best = crossValidate(model, cleaned, masking, best.k, best.width, cfg, cfg.lambdas(), cleaned.steps(),
-                    false);
+                    levels);
         }
         best = bagged(model, cleaned, masking, best, cfg, levels, replay);
         double[] beta = new double[rows * f];
@@ -255,13 +265,13 @@ public final class Kriging {
 
         /**
          * @param rowEnd training rows [0, rowEnd) give samples
-         * @param levels false: the level features are 0 (their coefficients then stay 0 under the ridge), the
-         *               kernel as it was before them
+         * @param levels how many of the level features the samples carry, first first; the others are 0 (their
+         *               coefficients then stay 0 under the ridge); 0 is the kernel as it was before them
          * @param draw   the fold draw whose masked neighbourhoods the samples see; a sample's cross-validation fold
          *               is always the first draw's (the fits that score it never saw that road as a target)
          */
         Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg,
-                int rowEnd, boolean levels, int draw) {
+                int rowEnd, int levels, int draw) {
             this.rowEnd = rowEnd;
             this.model = model;
             this.history = history;
@@ -274,8 +284,9 @@ public final class Kriging {
             this.g = new double[n * k];
             this.up = new double[n * k];
             this.level = new double[n * SegmentLevel.COUNT];
-            for (int i = 0; i < n && levels; i++) {
+            for (int i = 0; i < n && levels > 0; i++) {
                 this.draw.levelFeatures(i, k, width, masking.level, masking.freeFlow, level, i * SegmentLevel.COUNT);
+                Arrays.fill(level, i * SegmentLevel.COUNT + levels, (i + 1) * SegmentLevel.COUNT, 0.0);
             }
             for (int i = 0; i < n; i++) {
                 RoadDistances.Neighbours nb = this.draw.neighbours[i];
@@ -407,13 +418,13 @@ public final class Kriging {
      */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        boolean levels) {
+                                        int levels) {
         return crossValidate(model, history, masking, k, width, cfg, lambdas, rowEnd, levels, 0);
     }
 
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        boolean levels, int draw) {
+                                        int levels, int draw) {
         Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels, draw);
         int f = samples.f;
         int folds = cfg.folds();
@@ -526,7 +537,7 @@ public final class Kriging {
      * least-squares start.
      */
     private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
-                                   KrigingConfig cfg, boolean levels, int draw) {
+                                   KrigingConfig cfg, int levels, int draw) {
         Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels, draw);
         int f = samples.f;
         double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
@@ -542,7 +553,7 @@ public final class Kriging {
      * which neighbourhoods the regression learns from; on Los-loop the draw alone moves the test MAE by 0.3 mph.
      */
     private static Choice bagged(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
-                                 KrigingConfig cfg, boolean levels, RowSamples[] replay) {
+                                 KrigingConfig cfg, int levels, RowSamples[] replay) {
         int draws = masking.draws.length;
         if (draws == 1 || Double.isInfinite(best.lambda)) {
             return finalFit(model, history, masking, best, cfg, levels, 0);
