@@ -31,9 +31,9 @@ import roadcast.network.Segment;
  * nearest.</li>
  * <li>Hyperparameters (K, kernel width, ridge) by fold cross-validation on the training rows: the regression of
  * {@link KrigingKernel} is fitted on the other folds' masked targets and scored (MAE) on the held-out fold's.</li>
- * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with and without them on
- * the rows before the calibration replay (below) and scored on the replay's masked segments; left out (their
- * coefficients 0) where they do not help there.</li>
+ * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with all of them, all but
+ * the free-flow departure, and none, on the rows before the calibration replay (below), and scored on the replay's
+ * masked segments; the best variant is kept, the others' features left out (their coefficients 0).</li>
  * <li>Bands: the zone forecasters replay the last part of the training rows with each fold's segments removed from
  * their input; the kriged estimates of the removed segments at every horizon give the masked errors, whose
  * quantiles are the band offsets.</li>
