@@ -31,9 +31,9 @@ import roadcast.network.Segment;
  * nearest.</li>
  * <li>Hyperparameters (K, kernel width, ridge) by fold cross-validation on the training rows: the regression of
  * {@link KrigingKernel} is fitted on the other folds' masked targets and scored (MAE) on the held-out fold's.</li>
- * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with and without them on
- * the rows before the calibration replay (below) and scored on the replay's masked segments; left out (their
- * coefficients 0) where they do not help there.</li>
+ * <li>Level features ({@link SegmentLevel}) forward in time: the chosen candidate fitted with all of them, all but
+ * the free-flow departure, and none, on the rows before the calibration replay (below), and scored on the replay's
+ * masked segments; the best variant is kept, the others' features left out (their coefficients 0).</li>
  * <li>Bands: the zone forecasters replay the last part of the training rows with each fold's segments removed from
  * their input; the kriged estimates of the removed segments at every horizon give the masked errors, whose
  * quantiles are the band offsets.</li>
@@ -51,7 +51,7 @@ public final class Kriging {
      * (draws[0]) is the one the cross-validation folds, the calibration replay and the hyperparameters use; its
      * folds and neighbour lists are read from it, not kept a second time.
      */
-    private record Masking(double scale, double[] level, Draw[] draws) {
+    private record Masking(double scale, double[] level, double[] freeFlow, Draw[] draws) {
 
         /** The first draw: the cross-validation's folds and the replay's masked neighbourhoods. */
         Draw first() {
@@ -60,7 +60,7 @@ public final class Kriging {
 
         /** Level features of observed segment i masked with its first-draw fold, for the kernel of (k, width). */
         void levelFeatures(int i, int k, double width, double[] out, int off) {
-            first().levelFeatures(i, k, width, level, out, off);
+            first().levelFeatures(i, k, width, level, freeFlow, out, off);
         }
     }
 
@@ -74,8 +74,8 @@ public final class Kriging {
     private record Draw(int[] fold, RoadDistances.Neighbours[] neighbours, RoadDistances.Neighbours[] wide,
                         double[] foldMedian) {
 
-        void levelFeatures(int i, int k, double width, double[] level, double[] out, int off) {
-            SegmentLevel.features(wide[i], level, k, width, foldMedian[fold[i]], out, off);
+        void levelFeatures(int i, int k, double width, double[] level, double[] freeFlow, double[] out, int off) {
+            SegmentLevel.features(wide[i], level, freeFlow, k, width, foldMedian[fold[i]], out, off);
         }
     }
 
@@ -113,7 +113,7 @@ public final class Kriging {
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
                 jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded, folded.lambdas(),
-                        cleaned.steps(), true));
+                        cleaned.steps(), SegmentLevel.COUNT));
             }
         }
         Choice best = null;
@@ -130,24 +130,34 @@ public final class Kriging {
         int f = KrigingKernel.featureCount(best.k, SegmentLevel.COUNT);
         RowSamples[] replay = replay(model, cleaned, masking, best, cfg, rows);
         // Forward in time: do the level features still help on the latest training days when the regression has
-        // not seen them? Both variants fitted fold by fold on the rows before the calibration replay, scored on the
-        // replay's masked samples at every horizon (the masked CV above fits and scores on the same days, and on
-        // PEMSD8 it kept them while the later test did not follow).
+        // not seen them? Every variant (all of them, all but the free-flow departure, none) fitted fold by fold on
+        // the rows before the calibration replay, scored on the replay's masked samples at every horizon (the masked
+        // CV above fits and scores on the same days, and on PEMSD8 it kept them while the later test did not follow;
+        // the free-flow departure helped Los-loop's masked CV and did not help PEMSD8's replay). A variant's left-out
+        // features are 0 in its samples, so its coefficients for them are 0 and the replay scores it as it is.
         int calStart = calibrationStart(cleaned.steps(), cfg);
         double[] one = {best.lambda};
-        Choice withLevels = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, true);
-        Choice plain = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, false);
-        double maeWith = replayMae(replay, withLevels.foldBeta);
-        double maePlain = replayMae(replay, plain.foldBeta);
-        boolean levels = !(maePlain < maeWith);
-        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with, {} "
-                + "without: {}", maeWith, maePlain, levels ? "kept" : "left out");
-        if (!levels) {
+        int[] variants = {SegmentLevel.COUNT, SegmentLevel.COUNT - 1, 0};
+        double[] forward = new double[variants.length];
+        int levels = variants[0];
+        double levelsMae = Double.POSITIVE_INFINITY;
+        for (int v = 0; v < variants.length; v++) {
+            Choice c = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, variants[v]);
+            forward[v] = replayMae(replay, c.foldBeta);
+            if (forward[v] < levelsMae) { // a tie keeps the richer variant, as before
+                levelsMae = forward[v];
+                levels = variants[v];
+            }
+        }
+        LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with all, {} "
+                + "without the free-flow departure, {} without any: {} kept", forward[0], forward[1], forward[2],
+                levels);
+        if (levels < SegmentLevel.COUNT) {
             for (RowSamples s : replay) {
-                s.dropLast(SegmentLevel.COUNT);
+                s.dropLast(SegmentLevel.COUNT - levels);
             }
             best = crossValidate(model, cleaned, masking, best.k, best.width, cfg, cfg.lambdas(), cleaned.steps(),
-                    false);
+                    levels);
         }
         best = bagged(model, cleaned, masking, best, cfg, levels, replay);
         double[] beta = new double[rows * f];
@@ -191,7 +201,7 @@ public final class Kriging {
         if (!(scale > 0)) {
             scale = count < 2 ? 1.0 : Math.sqrt(Math.max(1e-12, sq / count - (sum / count) * (sum / count)));
         }
-        return new Masking(scale, level, draws);
+        return new Masking(scale, level, SegmentLevel.freeFlows(model), draws);
     }
 
     private static Draw draw(ManifoldModel model, RoadDistances roads, KrigingConfig cfg, double[] level,
@@ -255,13 +265,13 @@ public final class Kriging {
 
         /**
          * @param rowEnd training rows [0, rowEnd) give samples
-         * @param levels false: the level features are 0 (their coefficients then stay 0 under the ridge), the
-         *               kernel as it was before them
+         * @param levels how many of the level features the samples carry, first first; the others are 0 (their
+         *               coefficients then stay 0 under the ridge); 0 is the kernel as it was before them
          * @param draw   the fold draw whose masked neighbourhoods the samples see; a sample's cross-validation fold
          *               is always the first draw's (the fits that score it never saw that road as a target)
          */
         Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg,
-                int rowEnd, boolean levels, int draw) {
+                int rowEnd, int levels, int draw) {
             this.rowEnd = rowEnd;
             this.model = model;
             this.history = history;
@@ -274,8 +284,9 @@ public final class Kriging {
             this.g = new double[n * k];
             this.up = new double[n * k];
             this.level = new double[n * SegmentLevel.COUNT];
-            for (int i = 0; i < n && levels; i++) {
-                this.draw.levelFeatures(i, k, width, masking.level, level, i * SegmentLevel.COUNT);
+            for (int i = 0; i < n && levels > 0; i++) {
+                this.draw.levelFeatures(i, k, width, masking.level, masking.freeFlow, level, i * SegmentLevel.COUNT);
+                Arrays.fill(level, i * SegmentLevel.COUNT + levels, (i + 1) * SegmentLevel.COUNT, 0.0);
             }
             for (int i = 0; i < n; i++) {
                 RoadDistances.Neighbours nb = this.draw.neighbours[i];
@@ -407,13 +418,13 @@ public final class Kriging {
      */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        boolean levels) {
+                                        int levels) {
         return crossValidate(model, history, masking, k, width, cfg, lambdas, rowEnd, levels, 0);
     }
 
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        boolean levels, int draw) {
+                                        int levels, int draw) {
         Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels, draw);
         int f = samples.f;
         int folds = cfg.folds();
@@ -526,7 +537,7 @@ public final class Kriging {
      * least-squares start.
      */
     private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
-                                   KrigingConfig cfg, boolean levels, int draw) {
+                                   KrigingConfig cfg, int levels, int draw) {
         Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels, draw);
         int f = samples.f;
         double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
@@ -542,7 +553,7 @@ public final class Kriging {
      * which neighbourhoods the regression learns from; on Los-loop the draw alone moves the test MAE by 0.3 mph.
      */
     private static Choice bagged(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
-                                 KrigingConfig cfg, boolean levels, RowSamples[] replay) {
+                                 KrigingConfig cfg, int levels, RowSamples[] replay) {
         int draws = masking.draws.length;
         if (draws == 1 || Double.isInfinite(best.lambda)) {
             return finalFit(model, history, masking, best, cfg, levels, 0);
@@ -1017,6 +1028,7 @@ public final class Kriging {
         List<double[]> levels = new ArrayList<>();
         double[] observedLevel = SegmentLevel.levels(model);
         double networkMedian = SegmentLevel.median(observedLevel, j -> true);
+        double[] observedFreeFlow = SegmentLevel.freeFlows(model);
         for (int e = n; e < coverage.all().size(); e++) {
             RoadDistances.Neighbours nearest = roads.nearest(e, 1, j -> j < n);
             if (nearest.size() == 0) {
@@ -1033,8 +1045,8 @@ public final class Kriging {
             double[] dist = new double[k];
             fill(model, nb, k, width, 0, idx, g, up, dist);
             double[] lf = new double[SegmentLevel.COUNT];
-            SegmentLevel.features(roads.nearest(e, SegmentLevel.NEIGHBOURS, j -> j < n), observedLevel, k, width,
-                    networkMedian, lf, 0);
+            SegmentLevel.features(roads.nearest(e, SegmentLevel.NEIGHBOURS, j -> j < n), observedLevel,
+                    observedFreeFlow, k, width, networkMedian, lf, 0);
             levels.add(lf);
             segments.add(coverage.all().segment(e));
             zones.add(zone);

@@ -92,15 +92,24 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
      * where, fitted before the calibration replay, they did not help on it.
      */
     public boolean usesLevelFeatures() {
+        return levelFeaturesUsed() > 0;
+    }
+
+    /**
+     * How many of the level features take part, first first: the fit keeps all, all but the last (the free-flow
+     * departure) or none, whichever did best on the calibration replay; the ones after are 0 in every row.
+     */
+    public int levelFeaturesUsed() {
         int f = featureCount();
+        int used = 0;
         for (int h = 0; h < rows; h++) {
             for (int j = f - levels; j < f; j++) {
                 if (beta[h * f + j] != 0) {
-                    return true;
+                    used = Math.max(used, j - (f - levels) + 1);
                 }
             }
         }
-        return false;
+        return used;
     }
 
     /** Index of an extended segment by id, -1 if it is not one. */

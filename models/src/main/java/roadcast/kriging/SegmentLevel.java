@@ -13,15 +13,19 @@ import roadcast.model.ZoneModel;
  * kernel weights exp(-(d_j / w)^2) of the first K normalised, and B_L = sum_(j<K) omega_j L_j:
  * <pre>
  *   s = [ median_j L_j - B_L, mean_j L_j - B_L, std_(j<K) L_j, share of upstream among the first K,
- *         median level of the network's observed roads - B_L ]
+ *         median level of the network's observed roads - B_L, median_j F_j - sum_(j<K) omega_j F_j ]
  * </pre>
+ * with F_j the free-flow speeds (the model's 85th percentile of each road's training speeds): a road's mean mixes its
+ * free-flow speed with how often it is congested, and the neighbours' free-flow speeds tell the first apart (masked CV
+ * on Los-loop's training part, `exp17.py EX=ff1`: 5.996 -> 5.969 mph at ridge 0.3, on two fold draws and two hidden
+ * sets; README, issue 8).
  * The kernel's regression ({@link KrigingKernel}) learns from masked observed roads how much of these departures
  * to add to the kernel estimate (shrinkage toward it by the ridge where they do not help).
  */
 public final class SegmentLevel {
 
     /** Level features per road. */
-    public static final int COUNT = 5;
+    public static final int COUNT = 6;
     /** Observed roads whose levels describe the neighbourhood. */
     public static final int NEIGHBOURS = 8;
 
@@ -47,6 +51,15 @@ public final class SegmentLevel {
         return level;
     }
 
+    /** Each observed road's free-flow speed, in network order (what the congestion grades use). */
+    public static double[] freeFlows(ManifoldModel model) {
+        double[] out = new double[model.network().size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = model.freeFlowSpeed(i);
+        }
+        return out;
+    }
+
     /** The median level of the observed roads {@code include} accepts (NaN if none). */
     public static double median(double[] level, IntPredicate include) {
         double[] kept = new double[level.length];
@@ -68,11 +81,12 @@ public final class SegmentLevel {
      *
      * @param nb            its nearest observed roads (up to {@value #NEIGHBOURS}), nearest first
      * @param level         levels of the observed roads (indices of nb)
+     * @param freeFlow      free-flow speeds of the observed roads (indices of nb)
      * @param k             the kernel's neighbour count
      * @param width         the kernel's width
      * @param networkMedian median level of the observed roads it may see
      */
-    public static void features(RoadDistances.Neighbours nb, double[] level, int k, double width,
+    public static void features(RoadDistances.Neighbours nb, double[] level, double[] freeFlow, int k, double width,
                                 double networkMedian, double[] out, int off) {
         int m = Math.min(NEIGHBOURS, nb.size());
         if (m == 0) {
@@ -88,12 +102,14 @@ public final class SegmentLevel {
             sumG += g[j];
         }
         double bl = 0;
+        double bf = 0;
         double meanK = 0;
         double up = 0;
         for (int j = 0; j < kk; j++) {
             double omega = sumG > 1e-12 ? g[j] / sumG : 1.0 / kk;
             double l = level[nb.index()[j]];
             bl += omega * l;
+            bf += omega * freeFlow[nb.index()[j]];
             meanK += l / kk;
             up += nb.upstream()[j] ? 1.0 / kk : 0;
         }
@@ -102,18 +118,27 @@ public final class SegmentLevel {
             double dl = level[nb.index()[j]] - meanK;
             var += dl * dl / kk;
         }
-        double[] all = new double[m];
         double mean = 0;
         for (int j = 0; j < m; j++) {
-            all[j] = level[nb.index()[j]];
-            mean += all[j] / m;
+            mean += level[nb.index()[j]] / m;
         }
-        Arrays.sort(all);
-        double median = m % 2 == 1 ? all[m / 2] : 0.5 * (all[m / 2 - 1] + all[m / 2]);
+        double median = median(level, nb, m);
+        double freeFlowDeparture = median(freeFlow, nb, m) - bf;
         out[off] = median - bl;
         out[off + 1] = mean - bl;
         out[off + 2] = Math.sqrt(var);
         out[off + 3] = up;
         out[off + 4] = Double.isNaN(networkMedian) ? 0 : networkMedian - bl;
+        // a neighbour without a free-flow speed (no training data) leaves the term out rather than poisoning it
+        out[off + 5] = Double.isNaN(freeFlowDeparture) ? 0 : freeFlowDeparture;
+    }
+
+    private static double median(double[] value, RoadDistances.Neighbours nb, int m) {
+        double[] all = new double[m];
+        for (int j = 0; j < m; j++) {
+            all[j] = value[nb.index()[j]];
+        }
+        Arrays.sort(all);
+        return m % 2 == 1 ? all[m / 2] : 0.5 * (all[m / 2 - 1] + all[m / 2]);
     }
 }

@@ -231,6 +231,18 @@ class KrigingModelTest {
         // the fit kept them on this city (fitted before the calibration replay, they helped on it) and says so
         assertTrue(model.kriging().usesLevelFeatures());
         assertTrue(!without.usesLevelFeatures() && !back.kriging().usesLevelFeatures());
+        // the fit may keep all level features but the last (the free-flow departure): the model counts the ones used
+        KrigingModel fitted = model.kriging();
+        double[] noFreeFlow = fitted.beta().clone();
+        for (int row = 0; row < fitted.rows(); row++) {
+            noFreeFlow[row * fitted.featureCount() + fitted.featureCount() - 1] = 0;
+        }
+        KrigingModel firstOnly = new KrigingModel(fitted.k(), fitted.width(), fitted.lambda(), fitted.rows(),
+                noFreeFlow, fitted.lower(), fitted.upper(), fitted.maskedMae(), fitted.segments(), fitted.zone(),
+                fitted.neighbours(), fitted.weight(), fitted.upstream(), fitted.distance(), fitted.levels(),
+                fitted.level(), fitted.excluded());
+        assertEquals(SegmentLevel.COUNT - 1, firstOnly.levelFeaturesUsed());
+        assertEquals(0, without.levelFeaturesUsed());
     }
 
     private static ExtendedForecast run(ManifoldModel m) {

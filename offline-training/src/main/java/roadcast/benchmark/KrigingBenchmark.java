@@ -357,6 +357,7 @@ public final class KrigingBenchmark {
         number(hp, "kernel_width", r.kriging().width());
         number(hp, "lambda", r.kriging().lambda());
         hp.put("level_features", r.kriging().usesLevelFeatures());
+        hp.put("level_features_used", r.kriging().levelFeaturesUsed());
         ArrayNode masked = hp.putArray("masked_training_mae");
         for (double v : r.kriging().maskedMae()) {
             masked.add(Math.round(v * 1000) / 1000.0);
