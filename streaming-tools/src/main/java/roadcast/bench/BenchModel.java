@@ -56,6 +56,23 @@ public final class BenchModel {
     }
 
     /**
+     * Why a model forecasting at {@code has} (minutes) does not serve a run asking for {@code wanted}, or empty. The
+     * whole set is compared, not the longest horizon alone: a model of 1-minute steps trained before horizons were
+     * spaced (model format 8: every minute up to 15) and the spaced set of a run today (1, 5, 10, 15) end alike.
+     */
+    static Optional<String> horizonMismatch(int[] has, int[] wanted) {
+        if (Arrays.equals(has, wanted)) {
+            return Optional.empty();
+        }
+        if (has[has.length - 1] != wanted[wanted.length - 1]) {
+            return Optional.of("it forecasts up to " + has[has.length - 1] + " min ahead, the run asks for "
+                    + wanted[wanted.length - 1] + " (--max-horizon)");
+        }
+        return Optional.of("it forecasts at " + Arrays.toString(has) + " min ahead, the run at "
+                + Arrays.toString(wanted) + " (horizons are spaced since model format 9)");
+    }
+
+    /**
      * The registry's latest model when it fits {@code data} (see {@link #mismatch}), else a model trained on rows
      * [0, trainRows) of {@code data} with {@code config} and published there.
      *
@@ -71,12 +88,9 @@ public final class BenchModel {
         if (latest.isPresent()) {
             ManifoldModel model = registry.load(latest.get());
             Optional<String> problem = mismatch(model, data, trainRows);
-            int[] horizons = model.horizonsMin();
-            int wanted = ManifoldTrainer.horizonsMin(data.history().step(), config)[
-                    ManifoldTrainer.horizonsMin(data.history().step(), config).length - 1];
-            if (problem.isEmpty() && horizons[horizons.length - 1] != wanted) {
-                problem = Optional.of("it forecasts up to " + horizons[horizons.length - 1] + " min ahead, the run "
-                        + "asks for " + wanted + " (--max-horizon)");
+            if (problem.isEmpty()) {
+                problem = horizonMismatch(model.horizonsMin(),
+                        ManifoldTrainer.horizonsMin(data.history().step(), config));
             }
             if (problem.isEmpty()) {
                 problem = cityMismatch(registryDir, city);
@@ -91,7 +105,7 @@ public final class BenchModel {
             return latest.get();
         }
         out.printf("training on %d rows, horizons %s min; the model goes to %s for later runs (--registry)%n",
-                trainRows, java.util.Arrays.toString(ManifoldTrainer.horizonsMin(data.history().step(), config)),
+                trainRows, Arrays.toString(ManifoldTrainer.horizonsMin(data.history().step(), config)),
                 registryDir);
         out.flush();
         TrainingRun.Outcome training;

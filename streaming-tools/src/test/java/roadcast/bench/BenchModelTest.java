@@ -114,6 +114,17 @@ class BenchModelTest {
         assertEquals(List.of(1), List.of(new ModelRegistry(registry).versions().size()), "nothing published on refusal");
     }
 
+    /** The 200,000-segment registry of earlier stops holds such a model: every minute up to 15. */
+    @Test
+    void aModelOfEveryMinuteIsRefusedForARunOfSpacedHorizonsEndingAlike() {
+        int[] everyMinute = java.util.stream.IntStream.rangeClosed(1, 15).toArray();
+        String why = BenchModel.horizonMismatch(everyMinute, new int[] {1, 5, 10, 15}).orElseThrow();
+        assertTrue(why.contains("[1, 5, 10, 15]") && why.contains("spaced"), why);
+        assertTrue(BenchModel.horizonMismatch(new int[] {1, 5, 10, 15}, new int[] {1, 5, 10, 15}).isEmpty());
+        assertTrue(BenchModel.horizonMismatch(new int[] {5, 10}, new int[] {5, 10, 15}).orElseThrow()
+                .contains("up to 10 min ahead, the run asks for 15"));
+    }
+
     @Test
     void benchStreamStopsOnAForeignModelBeforeGeneratingItsCity() throws Exception {
         Dataset data = city("a", SEGMENTS, 5, 7);
