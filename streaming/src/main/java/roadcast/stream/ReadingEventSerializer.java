@@ -26,8 +26,8 @@ import roadcast.reading.Source;
  * <p>The topic name read last is kept and given again while the topics' bytes repeat (every reading names its topic,
  * and a job reads a handful): no array and string per reading on the zone operator's thread, and the zone operator's
  * per-partition bookkeeping ({@code InputProgress}) then finds it by identity. That cache makes an instance stateful,
- * so each user gets its own ({@link #duplicate}, {@link ReadingEventTypeInfo}); the bytes on the wire are unchanged, and
- * every instance equals every other (the cache is not part of what the serializer is).
+ * so each user gets its own ({@link #duplicate}, {@link ReadingEventTypeInfo}); the bytes on the wire are unchanged,
+ * and every instance equals every other (the cache is not part of what the serializer is).
  */
 public final class ReadingEventSerializer extends HandWrittenSerializer<ReadingEvent> {
 
