@@ -384,7 +384,8 @@ public final class ZoneForecaster {
 
     /**
      * The smoothed profile's expected change S(t+h) - S(t) of every segment from the last observed step t to its
-     * target at horizon index h ({@link HorizonLeads#steps(int)} steps ahead): the input of the trend term, for the calibration that fits its weights.
+     * target at horizon index h ({@link HorizonLeads#steps(int)} steps ahead): the input of the trend term, for the
+     * calibration that fits its weights.
      */
     public void profileChange(ZoneState s, int h, double[] out) {
         if (s.stepMillis == Long.MIN_VALUE) {

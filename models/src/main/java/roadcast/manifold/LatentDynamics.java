@@ -6,8 +6,8 @@ import roadcast.model.HorizonLeads;
  * Direct multi-horizon latent dynamics: for each horizon h, z_{t+h} ~ A_h^T f_t with features
  * f_t = [z_t, z_{t-1}, ..., z_{t-p+1}, 1] (length q = r p + 1), fitted by ridge regression
  * A_h = (F^T F + lambda I)^-1 F^T Z_{+h}. Layout of A: {@code a[(h * r + k) * q + j]} = weight of feature j for
- * latent k at horizon index h ({@link HorizonLeads#steps(int)} steps ahead), so one forecast reads contiguous memory. The trainer stores the order-averaged dynamics
- * ({@link #solveAveraged}) in this layout.
+ * latent k at horizon index h ({@link HorizonLeads#steps(int)} steps ahead), so one forecast reads contiguous memory.
+ * The trainer stores the order-averaged dynamics ({@link #solveAveraged}) in this layout.
  */
 public final class LatentDynamics {
 

@@ -130,17 +130,17 @@ public final class ZoneModel implements java.io.Serializable {
     }
 
     /** A model with the symmetric, unwidened band of +-bandZ sigma and no blend (file format 2 and older). */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma) {
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma) {
         this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, symmetricBand(leads.count(), bandZ), new double[leads.count() * REGIMES * segments.length]);
     }
 
     /** A model without profile trend (file format 4 and older). */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend) {
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma, double[] band, double[] blend) {
         this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, 0, new double[leads.count() * segments.length]);
     }
@@ -149,9 +149,10 @@ public final class ZoneModel implements java.io.Serializable {
      * A model whose profile is at the step, without the local correction's jump term (file format 5 and older) and
      * without a scale of its own for the incident detector: the detector reads the forecast band.
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend) {
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma, double[] band, double[] blend, int trendHalfWindow,
+                     double[] trend) {
         this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, trendHalfWindow, trend, new double[leads.count() * segments.length],
                 noJumpThresholds(segments.length), stepMillis);
@@ -161,9 +162,9 @@ public final class ZoneModel implements java.io.Serializable {
      * A model without a scale of its own for the incident detector: the detector reads the forecast band (sigma and
      * band), as it did before the model kept one (a file without {@code zoneZ.alertSigma}).
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis) {
         this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
                 sigma, band, blend, trendHalfWindow, trend, jump, jumpThreshold, profileSlotMillis, sigma, band);
@@ -177,9 +178,9 @@ public final class ZoneModel implements java.io.Serializable {
      * @param alertSigma        the incident detector's residual scale [H * n] ({@link #alertSigma()})
      * @param alertBand         the incident detector's quantiles, laid out as the band ({@link #alertBand()})
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
                      double[] alertBand) {
         this(segments, stepMillis, timeZone, leads, rank, order, lambda, eps, bandZ, profile, basis, dynamics, local,
@@ -193,9 +194,9 @@ public final class ZoneModel implements java.io.Serializable {
      * @param nowcastSmoothing the nowcast smoothing's weights [H * PERIODS] ({@link #nowcastSmoothing()}; zeros:
      *                         none, file format 6 and older)
      */
-    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order, double lambda,
-                     double eps, double bandZ, double[] profile, double[] basis, double[] dynamics, double[] local,
-                     double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
+    public ZoneModel(int[] segments, long stepMillis, ZoneId timeZone, HorizonLeads leads, int rank, int order,
+                     double lambda, double eps, double bandZ, double[] profile, double[] basis, double[] dynamics,
+                     double[] local, double[] sigma, double[] band, double[] blend, int trendHalfWindow, double[] trend,
                      double[] jump, double[] jumpThreshold, long profileSlotMillis, double[] alertSigma,
                      double[] alertBand, double[] nowcastSmoothing) {
         this.profileSlotMillis = profileSlotMillis;

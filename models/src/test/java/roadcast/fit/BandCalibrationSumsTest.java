@@ -55,7 +55,8 @@ class BandCalibrationSumsTest {
         int[] segments = {0, 1, 2, 3, 4};
         TrainingConfig cfg = TrainingConfig.defaults("synthetic", "test", CredibilityRules.defaults(SpeedUnit.MPH));
         int[] rows = ManifoldTrainer.profileRows(FIRST, steps, STEP, UTC);
-        ZoneModel fitted = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(6), cfg).model();
+        ZoneModel fitted = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(6), cfg)
+                .model();
         int h = fitted.horizons();
         // as during calibration: no blend, no trend (the forecast is the manifold's m)
         return fitted.withBands(fitted.sigma(), fitted.band(), new double[h * ZoneModel.REGIMES * N], new double[h * N]);

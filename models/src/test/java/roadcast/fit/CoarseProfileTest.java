@@ -51,9 +51,10 @@ class CoarseProfileTest {
         }
         long first = h.epochMillis(0);
         int[] rows = ManifoldTrainer.profileRows(first, steps, STEP.toMillis(), LA);
-        ZoneFitter.Result coarse = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, HorizonLeads.consecutive(10), config());
-        ZoneFitter.Result fine = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA, HorizonLeads.consecutive(10), config(),
-                STEP.toMillis());
+        ZoneFitter.Result coarse = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA,
+                HorizonLeads.consecutive(10), config());
+        ZoneFitter.Result fine = ZoneFitter.fitZone(x, segments, rows, first, STEP.toMillis(), LA,
+                HorizonLeads.consecutive(10), config(), STEP.toMillis());
         assertEquals(FIVE_MINUTES, coarse.model().profileSlotMillis(), "the default at one-minute steps");
         assertEquals(2 * 288 * n, coarse.model().profile().length);
         assertEquals(2 * 1440 * n, fine.model().profile().length);

@@ -39,7 +39,8 @@ class LevelHoldChoiceTest {
                 model.step().toMillis(), model.timeZone(), HorizonLeads.consecutive(horizons), cfg, SpeedUnit.MPH,
                 ManifoldTrainer.roadClasses(city.network(), segments));
         ZoneFitter.Result b = ZoneFitter.fit(rows, segments, profileRow, city.history().epochMillis(0),
-                model.step().toMillis(), model.timeZone(), HorizonLeads.consecutive(horizons), cfg, SpeedUnit.MPH, null);
+                model.step().toMillis(), model.timeZone(), HorizonLeads.consecutive(horizons), cfg, SpeedUnit.MPH,
+                null);
         assertTrue(a.validation().levelCorrect[0] > 0, "counted with the zone's road classes");
         assertEquals(0L, Arrays.stream(b.validation().levelCorrect).sum(), "nothing counted without them");
         Arrays.fill(a.validation().levelCorrect, 100);

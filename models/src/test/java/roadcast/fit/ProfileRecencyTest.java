@@ -75,6 +75,7 @@ class ProfileRecencyTest {
         int[] segments = new int[n];
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(FIRST, trainSteps, STEP, UTC);
-        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(4), cfg);
+        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, FIRST, STEP, UTC,
+                HorizonLeads.consecutive(4), cfg);
     }
 }

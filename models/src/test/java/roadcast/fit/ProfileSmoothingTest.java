@@ -59,6 +59,7 @@ class ProfileSmoothingTest {
         int[] segments = new int[n];
         Arrays.setAll(segments, i -> i);
         int[] rows = ManifoldTrainer.profileRows(first, trainSteps, STEP, UTC);
-        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, first, STEP, UTC, HorizonLeads.consecutive(12), cfg);
+        return ZoneFitter.fitZone(Arrays.copyOf(x, trainSteps * n), segments, rows, first, STEP, UTC,
+                HorizonLeads.consecutive(12), cfg);
     }
 }

@@ -58,9 +58,9 @@ class ProfileTrendTest {
         double[] basis = new double[N];
         Arrays.fill(basis, 1 / Math.sqrt(N));
         int q = 1 + 1;
-        return new ZoneModel(new int[] {0, 1, 2}, STEP, UTC, HorizonLeads.consecutive(H), 1, 1, 1.0, 0.01, 1.645, profile, basis,
-                new double[H * q], new double[H * N * 3], filled(H * N, 1.0), ZoneModel.symmetricBand(H, 1.645),
-                blend, trendHalfWindow, trend);
+        return new ZoneModel(new int[] {0, 1, 2}, STEP, UTC, HorizonLeads.consecutive(H), 1, 1, 1.0, 0.01, 1.645,
+                profile, basis, new double[H * q], new double[H * N * 3], filled(H * N, 1.0),
+                ZoneModel.symmetricBand(H, 1.645), blend, trendHalfWindow, trend);
     }
 
     private static double[] filled(int length, double value) {

@@ -125,8 +125,10 @@ class SpacedHorizonsTest {
         }
         int h10 = 2;
         assertEquals(10, horizonsMin[h10]);
-        assertTrue(Math.abs(a.speed[h10][0] - speed(issue + 10, 0)) < Math.abs(a.speed[h10][0] - speed(issue + 3, 0)) / 2,
-                "at 10 min " + a.speed[h10][0] + ", truth " + speed(issue + 10, 0) + ", 3 min on " + speed(issue + 3, 0));
+        assertTrue(Math.abs(a.speed[h10][0] - speed(issue + 10, 0))
+                        < Math.abs(a.speed[h10][0] - speed(issue + 3, 0)) / 2,
+                "at 10 min " + a.speed[h10][0] + ", truth " + speed(issue + 10, 0) + ", 3 min on "
+                        + speed(issue + 3, 0));
     }
 
     private static ZoneForecast forecastAt(roadcast.model.ZoneModel model, double[] x, int n, int issue) {

@@ -71,7 +71,8 @@ class ValidationBlockTest {
         double[] x = series(n, steps, validationStart, bandStart, 6.0, 11);
         int[] segments = {0, 1, 2, 3};
         int[] rows = ManifoldTrainer.profileRows(FIRST, steps, STEP, UTC);
-        ZoneFitter.Result fit = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(12), CFG);
+        ZoneFitter.Result fit = ZoneFitter.fitZone(x, segments, rows, FIRST, STEP, UTC, HorizonLeads.consecutive(12),
+                CFG);
         // the validation sums cover the whole day-long block: about a day of issue times per segment at lead 1
         long pairs = fit.validation().pairs[SkillTable.cell(0, 12, 0, DayPeriod.ALL_DAY)];
         assertTrue(pairs >= PER_DAY - 2, "issue times in the validation block: " + pairs);

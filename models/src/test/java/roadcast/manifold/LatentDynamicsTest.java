@@ -57,7 +57,8 @@ class LatentDynamicsTest {
                 for (int k = 0; k < r; k++) {
                     double mean = 0;
                     for (int order = 1; order <= p; order++) {
-                        double[] a = LatentDynamics.fit(z, r, order, HorizonLeads.consecutive(horizons), from, to, lambda);
+                        double[] a = LatentDynamics.fit(z, r, order, HorizonLeads.consecutive(horizons), from, to,
+                                lambda);
                         mean += forecast(a, z, r, order, h, k, t) / p;
                     }
                     double got = forecast(averaged, z, r, p, h, k, t);

@@ -47,7 +47,8 @@ class LocalCorrectionTest {
         for (int i = 0; i < n; i++) {
             tau[i] = i == n - 1 ? Double.POSITIVE_INFINITY : 0.8 + 0.2 * i;
         }
-        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, HorizonLeads.consecutive(horizons), from, to, tau);
+        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n,
+                HorizonLeads.consecutive(horizons), from, to, tau);
         LocalCorrection.FeatureMoments wide = LocalCorrection.featureMoments(e, z, r, p, res);
         for (int order = 1; order <= p; order++) {
             LocalCorrection.FeatureMoments direct = LocalCorrection.featureMoments(e, z, r, order, res);
@@ -164,7 +165,8 @@ class LocalCorrectionTest {
         assertTrue(withJump.jump()[0] > 0.2, "a large jump is followed: kappa " + withJump.jump()[0]);
         // the linear correction: the same fit with no jump beyond +infinity
         double[] none = {Double.POSITIVE_INFINITY};
-        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n, HorizonLeads.consecutive(horizons), 1, half, none);
+        LocalCorrection.ResidualMoments res = LocalCorrection.residualMoments(e, d, n,
+                HorizonLeads.consecutive(horizons), 1, half, none);
         LocalCorrection.Correction linear = LocalCorrection.solve(res, LocalCorrection.featureMoments(e, z, r, p, res),
                 u, LatentDynamics.fit(z, r, p, HorizonLeads.consecutive(horizons), 1, half, lambda), lambda);
         assertEquals(0.0, linear.jump()[0], 0.0);

@@ -160,8 +160,9 @@ public final class ModelFileScaleBenchmark {
             int[] members = new int[n];
             java.util.Arrays.setAll(members, k -> from + k);
             double[] blend = random(rnd, horizons * ZoneModel.REGIMES * n, 0, 1);
-            zones[z] = new ZoneModel(members, step, utc, HorizonLeads.consecutive(horizons), rank, order, 1.0, 0.01, 1.645,
-                    random(rnd, ZoneModel.expectedProfileLength(n, slotMillis), 20, 70), random(rnd, n * rank, -1, 1),
+            zones[z] = new ZoneModel(members, step, utc, HorizonLeads.consecutive(horizons), rank, order, 1.0, 0.01,
+                    1.645, random(rnd, ZoneModel.expectedProfileLength(n, slotMillis), 20, 70),
+                    random(rnd, n * rank, -1, 1),
                     random(rnd, horizons * rank * LatentDynamics.featureCount(rank, order), -1, 1),
                     random(rnd, horizons * n * LocalCorrection.WIDTH, -1, 1), random(rnd, horizons * n, 1, 5),
                     ZoneModel.symmetricBand(horizons, 1.645), blend, 12, random(rnd, horizons * n, -1, 1),

@@ -239,8 +239,8 @@ public final class KrigingBenchmark {
         }
         List<Row> table = new ArrayList<>(rows);
         for (int h = 0; h < rows; h++) {
-            table.add(new Row((int) (leads.rowSteps(h) * stepMin), accModel[h].scores(), accKnn[h].scores(), accMean[h].scores(),
-                    banded[h] == 0 ? Double.NaN : (double) inBand[h] / banded[h]));
+            table.add(new Row((int) (leads.rowSteps(h) * stepMin), accModel[h].scores(), accKnn[h].scores(),
+                    accMean[h].scores(), banded[h] == 0 ? Double.NaN : (double) inBand[h] / banded[h]));
         }
         return new Result(data.name(), placed, notCovered, trainRows, steps, steps - trainRows, trained.seconds(),
                 kriging, table, written);

@@ -44,8 +44,9 @@ class ProfileDriftGridTest {
                         + (row >= slots ? 3 : 0));
             }
         }
-        ZoneModel zone = new ZoneModel(new int[] {0, 1}, MINUTE, ZoneOffset.UTC, HorizonLeads.consecutive(horizons), 1, 1, 1.0, 0.01, 1.645,
-                profile, new double[] {1, 0}, new double[horizons * LatentDynamics.featureCount(1, 1)],
+        ZoneModel zone = new ZoneModel(new int[] {0, 1}, MINUTE, ZoneOffset.UTC, HorizonLeads.consecutive(horizons),
+                1, 1, 1.0, 0.01, 1.645, profile, new double[] {1, 0},
+                new double[horizons * LatentDynamics.featureCount(1, 1)],
                 new double[horizons * n * LocalCorrection.WIDTH], new double[horizons * n],
                 ZoneModel.symmetricBand(horizons, 1.645), new double[horizons * ZoneModel.REGIMES * n], 0,
                 new double[horizons * n], new double[horizons * n], ZoneModel.noJumpThresholds(n), slotMillis);

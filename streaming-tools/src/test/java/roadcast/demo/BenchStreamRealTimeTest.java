@@ -30,8 +30,8 @@ class BenchStreamRealTimeTest {
             bench.awaitLogged("live job running:");
             String log = bench.log();
             assertTrue(log.contains("generating a city of 20 segments, 2 days of 1-minute steps"), log);
-            assertTrue(log.contains("training on 1440 rows, horizons [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60] "
-                    + "min"), log);
+            assertTrue(log.contains("training on 1440 rows, horizons [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, "
+                    + "60] min"), log);
             assertTrue(log.contains("live job running: feed sensor-phase at 1.0x real time, close on schedule 200 ms, "
                     + "after quiet 500 ms"), log);
             // The warm-up's two steps are sent as the feed is, over two minutes: a burst's 40 readings and their

@@ -327,8 +327,8 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
             progress.progress("zoning", 1, 1);
             int[] horizonsMin = ManifoldTrainer.horizonsMin(grid.step(), config);
             ZoneFitter.Result[] results = fitZones(steps, t -> spill.read(t, row), zoning,
-                    HorizonLeads.of(horizonsMin, stepMillis), firstMillis, stepMillis, grid.timeZone(), grid.unit(), network, config, env, workDir, parallelism,
-                    progress);
+                    HorizonLeads.of(horizonsMin, stepMillis), firstMillis, stepMillis, grid.timeZone(), grid.unit(),
+                    network, config, env, workDir, parallelism, progress);
             ManifoldModel model = ManifoldTrainer.assemble(grid.time(0), grid.time(steps - 1), grid.step(),
                     grid.timeZone(), grid.unit(), network, config, horizonsMin, results, zoning, anchor);
             CleaningReport report = cleaner.report();
@@ -355,8 +355,9 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
                                   String workDir, int parallelism, ProgressListener progress) throws Exception {
         int[] horizonsMin = ManifoldTrainer.horizonsMin(history, config);
         ZoneFitter.Result[] results = fitZones(history.steps(), t -> history.speed()[t], zoning,
-                HorizonLeads.of(horizonsMin, history.step().toMillis()), history.epochMillis(0), history.step().toMillis(), history.timeZone(), history.unit(), network, config,
-                env, workDir, parallelism, progress);
+                HorizonLeads.of(horizonsMin, history.step().toMillis()), history.epochMillis(0),
+                history.step().toMillis(), history.timeZone(), history.unit(), network, config, env, workDir,
+                parallelism, progress);
         return ManifoldTrainer.assemble(history, network, config, horizonsMin, results, zoning, anchor);
     }
 

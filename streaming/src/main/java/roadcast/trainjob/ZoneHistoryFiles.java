@@ -62,8 +62,9 @@ final class ZoneHistoryFiles {
      *
      * @param row row t of the cleaned history, asked for t = 0 .. steps-1 in order (the array may be reused)
      */
-    static void write(Path run, int steps, IntFunction<float[]> row, int[][] zones, HorizonLeads leads, long firstMillis,
-                      long stepMillis, ZoneId timeZone, ProgressListener progress) throws IOException {
+    static void write(Path run, int steps, IntFunction<float[]> row, int[][] zones, HorizonLeads leads,
+                      long firstMillis, long stepMillis, ZoneId timeZone, ProgressListener progress)
+            throws IOException {
         FileSystem fs = run.getFileSystem();
         fs.mkdirs(new Path(run, "zones"));
         fs.mkdirs(new Path(run, "parts"));
