@@ -1019,7 +1019,8 @@ class IncidentDetectorTest {
      */
     static List<IncidentAlert> replayOnPersistence(float[][] rows, int[][] downstream) {
         int m = rows[0].length;
-        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H), IncidentDetector.Settings.defaults());
+        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H),
+                IncidentDetector.Settings.defaults());
         double[] lastRead = new double[m];
         Arrays.fill(lastRead, 60);
         double[][] speed = new double[H][m];
