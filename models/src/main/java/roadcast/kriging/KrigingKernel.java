@@ -87,7 +87,7 @@ public final class KrigingKernel {
         x[o + 1] = pk - b;
         x[o + 2] = pMedian - b;
         x[o + 3] = mean - b;
-        x[o + 4] = zoneMeanV - b;
+        x[zoneMeanFeature(k)] = zoneMeanV - b;
         x[o + INTERCEPT] = 1.0;
         double angle = 2 * Math.PI * minute / 1440.0;
         x[o + 6] = Math.sin(angle);
@@ -162,6 +162,33 @@ public final class KrigingKernel {
     private static double median(double[] sorted, int from, int length) {
         int mid = from + length / 2;
         return length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+    }
+
+    /** Position of the zone mean's departure Vzone - B among the features of K neighbours. */
+    public static int zoneMeanFeature(int k) {
+        return 4 * k + 4;
+    }
+
+    /**
+     * The coefficients of (1 - a) y_hat + a Vzone, the estimate moved a share a of the way to the zone's mean: the
+     * kernel is linear in its coefficients and Vzone = B + (Vzone - B) is one of its features, so the shrunk estimate
+     * is the same kernel with beta' = (1 - a) beta + a e_zone (no new feature, no new model format). Where the
+     * neighbours say little about a road (a free-flowing freeway whose detectors differ more by their own level
+     * than by their distance), the zone's mean is the better estimate and the fit can say how far to trust it.
+     *
+     * @param beta  coefficients of featureCount(k, s) features (not modified)
+     * @param share a in [0, 1]; 0 returns an equal copy
+     */
+    public static double[] towardZoneMean(double[] beta, int k, double share) {
+        if (!(share >= 0 && share <= 1)) {
+            throw new IllegalArgumentException("the share toward the zone mean must be in [0, 1], got " + share);
+        }
+        double[] out = new double[beta.length];
+        for (int j = 0; j < beta.length; j++) {
+            out[j] = (1 - share) * beta[j];
+        }
+        out[zoneMeanFeature(k)] += share;
+        return out;
     }
 
     /** y_hat = B + beta[bOff ..] . x */
