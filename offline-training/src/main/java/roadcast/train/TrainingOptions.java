@@ -41,8 +41,9 @@ public final class TrainingOptions {
     double validationFraction = 0.2;
 
     @Option(names = "--max-horizon", paramLabel = "MIN", defaultValue = "60",
-            description = "Longest forecast lead time in minutes: the model forecasts every step of the data up to it "
-                    + "(from one step of the data to 1440; default: ${DEFAULT-VALUE}).")
+            description = "Longest forecast lead time in minutes: the model forecasts every step of the data up to it, "
+                    + "or, for data finer than 5 minutes, one step ahead and then every 5 minutes (1-minute data: "
+                    + "1, 5, 10, ..., 60) (from one step of the data to 1440; default: ${DEFAULT-VALUE}).")
     int maxHorizon = 60;
 
     @Option(names = "--threads", paramLabel = "N",

@@ -121,10 +121,10 @@ public final class BenchStreamCommand implements Callable<Integer> {
     Path registryDir;
 
     @Option(names = "--max-horizon", paramLabel = "MIN", defaultValue = "60",
-            description = "Longest lead time of the model trained for the run, in minutes: every step up to it is "
-                    + "forecast and published (default: ${DEFAULT-VALUE}, as roadcast train). At 1-minute steps 60 "
-                    + "means 60 horizons per forecast, five times the bytes of 5-minute steps; 15 keeps them as "
-                    + "small as 5-minute steps' 12.")
+            description = "Longest lead time of the model trained for the run, in minutes, with the horizons of "
+                    + "roadcast train (default: ${DEFAULT-VALUE}, as roadcast train): every step up to it at 5- and "
+                    + "15-minute steps; at 1-minute steps one minute ahead and then every 5 minutes, so 60 means 13 "
+                    + "horizons (1, 5, ..., 60) per forecast.")
     int maxHorizon;
 
     @Option(names = "--minutes", paramLabel = "M", defaultValue = "0",
