@@ -16,6 +16,7 @@ import roadcast.forecast.ZoneState;
 import roadcast.history.SpeedHistory;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.ProfileGrid;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 import roadcast.network.CoverageNetwork;
@@ -865,7 +866,7 @@ public final class Kriging {
             ExtendedForecast out = new ExtendedForecast(rows, targets.size());
             int[] now = new int[1];
             int fo = fold;
-            roadcast.model.HorizonLeads leads = model.leads();
+            HorizonLeads leads = model.leads();
             ExtendedForecaster.FeatureSink sink = (h, e, x, base) -> {
                 int t = now[0] + leads.rowSteps(h);
                 if (t >= steps) {

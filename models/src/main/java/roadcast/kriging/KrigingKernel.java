@@ -159,7 +159,8 @@ public final class KrigingKernel {
         }
     }
 
-    private static double median(double[] sorted, int from, int length) {
+    /** The median of {@code sorted[from .. from + length)}, already in ascending order (length >= 1). */
+    static double median(double[] sorted, int from, int length) {
         int mid = from + length / 2;
         return length % 2 == 1 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
     }

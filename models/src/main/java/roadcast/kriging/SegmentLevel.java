@@ -73,7 +73,7 @@ public final class SegmentLevel {
             return Double.NaN;
         }
         Arrays.sort(kept, 0, m);
-        return m % 2 == 1 ? kept[m / 2] : 0.5 * (kept[m / 2 - 1] + kept[m / 2]);
+        return KrigingKernel.median(kept, 0, m);
     }
 
     /**
@@ -139,6 +139,6 @@ public final class SegmentLevel {
             all[j] = value[nb.index()[j]];
         }
         Arrays.sort(all);
-        return m % 2 == 1 ? all[m / 2] : 0.5 * (all[m / 2 - 1] + all[m / 2]);
+        return KrigingKernel.median(all, 0, m);
     }
 }

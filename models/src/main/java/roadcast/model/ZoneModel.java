@@ -53,8 +53,7 @@ public final class ZoneModel implements java.io.Serializable {
     /**
      * 2: band and blend added; 3: profile trend added; 4: profile slot width, the local correction's jump term and
      * the detector's scale (alertSigma, alertBand) added; 5: nowcast smoothing added; 6: the horizons' leads in steps
-     * added (spaced horizons). A zone part written by an older
-     * build is refused rather than read without them.
+     * added (spaced horizons). A zone part written by an older build is refused rather than read without them.
      */
     private static final long serialVersionUID = 6L;
 
