@@ -3,6 +3,7 @@ package roadcast.alerts;
 import roadcast.forecast.NetworkForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.manifold.LocalClock;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
@@ -31,7 +32,7 @@ public final class AlertBand {
     private final double[][] band;
     private final LocalClock clock;
     private final long stepMillis;
-    private final roadcast.model.HorizonLeads leads;
+    private final HorizonLeads leads;
 
     public AlertBand(ManifoldModel model) {
         int n = model.network().size();
@@ -59,7 +60,7 @@ public final class AlertBand {
      * The detector's lower band of one forecast value.
      *
      * @param segment      network index in the model
-     * @param h            horizon index ({@link roadcast.model.HorizonLeads#steps(int)} steps ahead)
+     * @param h            horizon index ({@link HorizonLeads#steps(int)} steps ahead)
      * @param issuedMillis issue time of the forecast
      * @param speed        its forecast speed at horizon h
      * @param imputed      whether the segment's last value was imputed when it was issued (the band widens)

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import roadcast.model.HorizonLeads;
+
 /**
  * Detects incidents as sudden breakdowns the model did not expect, segment by segment, one step at a time (the same
  * code for a replay and a live feed):
@@ -534,7 +536,7 @@ public final class IncidentDetector {
 
     private final int n;
     private final int horizons;
-    private final roadcast.model.HorizonLeads leads;
+    private final HorizonLeads leads;
     private final int[][] downstream;
     /** Upstream neighbours of i (the segments flowing into it): {@code upstream[upStart[i] .. upStart[i+1])}. */
     private final int[] upStart;
@@ -604,7 +606,7 @@ public final class IncidentDetector {
      * @param leads      steps ahead of the model's horizons (1..12 for 5-min data); the first must be one step: the
      *                   detector compares each reading with the forecast issued one step before it
      */
-    public IncidentDetector(int segments, int[][] downstream, roadcast.model.HorizonLeads leads, Settings settings) {
+    public IncidentDetector(int segments, int[][] downstream, HorizonLeads leads, Settings settings) {
         if (leads.steps(0) != 1) {
             throw new IllegalArgumentException("the detector needs a one-step horizon, the model's leads are " + leads);
         }

@@ -6,6 +6,7 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.manifold.LocalClock;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ZoneModel;
 import roadcast.skill.DayPeriod;
 
@@ -670,7 +671,7 @@ public final class BandCalibration {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
-        roadcast.model.HorizonLeads leads = model.leads();
+        HorizonLeads leads = model.leads();
         long stepMillis = model.stepMillis();
         ZoneForecaster forecaster = new ZoneForecaster(model);
         ZoneState state = forecaster.newState();

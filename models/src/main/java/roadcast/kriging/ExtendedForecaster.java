@@ -4,6 +4,7 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneState;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.ProfileGrid;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ZoneModel;
 
 /**
@@ -22,7 +23,7 @@ public final class ExtendedForecaster {
     private final int k;
     private final int f;
     private final long stepMillis;
-    private final roadcast.model.HorizonLeads leads;
+    private final HorizonLeads leads;
     private final double[] profile;
     private final double[] u;
     private final LocalClock clock;

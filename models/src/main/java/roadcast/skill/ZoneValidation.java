@@ -4,6 +4,7 @@ import roadcast.forecast.ZoneForecast;
 import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.manifold.LocalClock;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ZoneModel;
 
 /**
@@ -137,7 +138,7 @@ public final class ZoneValidation {
         int n = model.size();
         int steps = x.length / n;
         int horizons = model.horizons();
-        roadcast.model.HorizonLeads leads = model.leads();
+        HorizonLeads leads = model.leads();
         long stepMillis = model.stepMillis();
         ZoneForecaster forecaster = new ZoneForecaster(model);
         ZoneState state = forecaster.newState();

@@ -35,6 +35,7 @@ import roadcast.kriging.ExtendedForecast;
 import roadcast.kriging.KrigingModel;
 import roadcast.kriging.NetworkKriging;
 import roadcast.kriging.RoadDistances;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.network.CoverageNetwork;
 import roadcast.train.TrainingRun;
@@ -169,7 +170,7 @@ public final class KrigingBenchmark {
         float[][] truth = full.speed();
         int rows = kriging.rows();
         // row 0 is now, row h >= 1 the model's horizon h - 1: each scored against the truth that many steps on
-        roadcast.model.HorizonLeads leads = model.leads();
+        HorizonLeads leads = model.leads();
         long stepMillis = full.step().toMillis();
         long stepMin = full.step().toMinutes();
         ErrorAccumulator[] accModel = accumulators(rows);

@@ -39,6 +39,7 @@ import roadcast.history.SpeedHistory;
 import roadcast.kriging.ExtendedForecast;
 import roadcast.kriging.KrigingModel;
 import roadcast.kriging.NetworkKriging;
+import roadcast.model.HorizonLeads;
 import roadcast.model.ManifoldModel;
 import roadcast.network.CoverageNetwork;
 import roadcast.reading.Source;
@@ -189,7 +190,7 @@ public final class SourcesBenchmark {
         int m = roads.size();
         int horizons = model.horizonsMin().length;
         // row 0 is now, row h >= 1 the model's horizon h - 1: each scored against the truth that many steps on
-        roadcast.model.HorizonLeads leads = model.leads();
+        HorizonLeads leads = model.leads();
         long stepMin = h0.step().toMinutes();
         long truthOffset = Duration.between(truth.start(), h0.start()).toMillis() / h0.step().toMillis();
         ErrorAccumulator[][] accModel = new ErrorAccumulator[horizons + 1][CLASSES.size() + 1];

@@ -364,8 +364,7 @@ public final class FlinkClusterTrainer implements ClusterTrainer {
     /** Zone histories written to a new run folder, the job run, the parts read back; the folder removed after. */
     private static ZoneFitter.Result[] fitZones(int steps, IntFunction<float[]> row, AnchoredZoning.Result zoning,
                                                 HorizonLeads leads, long firstMillis, long stepMillis,
-                                                ZoneId timeZone,
-                                                roadcast.history.SpeedUnit unit, RoadNetwork network,
+                                                ZoneId timeZone, roadcast.history.SpeedUnit unit, RoadNetwork network,
                                                 TrainingConfig config, StreamExecutionEnvironment env, String workDir,
                                                 int parallelism, ProgressListener progress) throws Exception {
         int[][] zones = zoning.zones();

@@ -24,9 +24,9 @@ import roadcast.model.HorizonLeads;
  * A fit task reads only its zone's file, so a TaskManager never holds the whole history.
  *
  * <p>Zone file {@code zones/zone-NNNNN.bin}, big-endian: magic, zone, n, steps, horizons H, the H leads in steps
- * ({@link HorizonLeads}), first epoch ms, step ms,
- * time zone id (UTF), the n network indices, then the zone's speeds as [steps][n] floats (NaN = missing), exactly the
- * cleaned history's values. Part file {@code parts/zone-NNNNN.part}: the serialised {@link ZoneFitter.Result}.
+ * ({@link HorizonLeads}), first epoch ms, step ms, time zone id (UTF), the n network indices, then the zone's speeds
+ * as [steps][n] floats (NaN = missing), exactly the cleaned history's values. Part file
+ * {@code parts/zone-NNNNN.part}: the serialised {@link ZoneFitter.Result}.
  */
 final class ZoneHistoryFiles {
 
