@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.Test;
 
@@ -55,5 +56,44 @@ class ScratchDirectoryTest {
         ScratchDirectory.deleteRecursively(dir);
         writer.join();
         assertFalse(Files.exists(dir), "left behind while a thread still wrote into it: " + dir);
+    }
+
+    /**
+     * At exit a writer that would go on for as long as the JVM runs (a Flink job checkpointing into the directory) is
+     * stopped before the deletion; without that the deletion gave up with its folder re-created (a demo interrupted
+     * under load left {@code checkpoints/<job>/chk-13}, ScratchDirectoriesTest).
+     */
+    @Test
+    void atExitAWriterThatWouldNotStopIsStoppedBeforeTheDeletion() throws Exception {
+        ScratchDirectory scratch = ScratchDirectory.create("roadcast-scratch-test");
+        Path dir = scratch.path();
+        AtomicBoolean running = new AtomicBoolean(true);
+        Thread job = new Thread(() -> {
+            for (int i = 0; running.get(); i++) {
+                try {
+                    Path chk = Files.createDirectories(dir.resolve("checkpoints").resolve("chk-" + i));
+                    Files.writeString(chk.resolve("_metadata"), "state");
+                    Thread.sleep(20);
+                } catch (Exception e) {
+                    // the deletion won this round; a running job writes its next checkpoint all the same
+                }
+            }
+        }, "checkpointing job");
+        job.start();
+        try {
+            scratch.stopOnExitBeforeDeleting(() -> {
+                running.set(false);
+                job.join();
+            });
+            Thread.sleep(50);
+            scratch.deleteAtExit();
+            Thread.sleep(100); // the JVM's other hooks may still run: a writer left running re-creates its folder
+            assertFalse(Files.exists(dir), "left behind, re-created by a writer still running: " + dir);
+            assertFalse(running.get(), "the writer was stopped");
+        } finally {
+            running.set(false);
+            job.join();
+            scratch.close();
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -283,9 +284,13 @@ public final class BenchStreamCommand implements Callable<Integer> {
         }
         // the city, checkpoints and (without --registry) the model: 1.1 GB at 200,000 segments, gone at exit
         try (ScratchDirectory work = ScratchDirectory.create("roadcast-bench-stream")) {
+            scratch = work;
             return run(work.path(), cityRun, out);
         }
     }
+
+    /** This run's directory ({@code run}'s {@code work}), for the live jobs to be stopped before it is deleted. */
+    private ScratchDirectory scratch;
 
     /** The runs, in {@code work} (deleted afterwards): generation, model, throughput or scale runs, the JSON. */
     private Integer run(Path work, String cityRun, PrintWriter out) throws Exception {
@@ -554,6 +559,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
         int restPort = JobRestarts.freePort();
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
         String jobId = client.getJobID().toHexString();
+        // its checkpoints are in work: cancelled first should the run be stopped (Ctrl-C) now
+        AutoCloseable stopOnExit = scratch.stopOnExitBeforeDeleting(
+                () -> client.cancel().get(30, TimeUnit.SECONDS));
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
              FeedPublisher publisher = new FeedPublisher(bootstrap, topic, speedup)
                      .withSpread(spread(), data.history().step())) {
@@ -612,7 +620,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
             return new LiveRun(report, breakdown, bursts, checkpoints, publisher.sent(), elapsed,
                     atStart == null ? -1 : atStart.failed(), deadLetters, warmupDeadLetters);
         } finally {
-            client.cancel().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            stopOnExit.close();
+            client.cancel().get(30, TimeUnit.SECONDS);
         }
     }
 

@@ -270,6 +270,7 @@ public final class DemoCommand implements Callable<Integer> {
                 DashboardLauncher launcher = dashboard != null ? dashboard : new ServingProcess(registry, apiKeys);
                 AutoCloseable dash = noDashboard ? () -> { } : launcher.start(bootstrap, OUT, port, apiKey, out);
                 JobClient client = job.executeAsync();
+                scratch.stopOnExitBeforeDeleting(() -> cancel(client)); // its checkpoints are in scratch
                 Instant replayFrom = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
                 ScheduledExecutorService retrains = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "demo-retrain");

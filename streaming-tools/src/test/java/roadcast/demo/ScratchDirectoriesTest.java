@@ -1,6 +1,6 @@
 package roadcast.demo;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class ScratchDirectoriesTest {
                 tmp.resolve("bench.json").toString())) {
             // the live job has completed a checkpoint: the city, the model and the job's checkpoints are on disk
             interruptOnceLogged(bench, "live job running:");
-            assertEquals(List.of(), ours(bench.tmpdir()), "left behind by an interrupted bench-stream");
+            assertNothingLeft(bench, "an interrupted bench-stream");
         }
     }
 
@@ -47,7 +47,7 @@ class ScratchDirectoriesTest {
                 tmp.resolve("registry").toString(), "--speedup", "60", "--for", "600", "--no-dashboard")) {
             // the replay has started: the broker's log and the job's checkpoints are on disk
             interruptOnceLogged(demo, "replaying ");
-            assertEquals(List.of(), ours(demo.tmpdir()), "left behind by an interrupted demo");
+            assertNothingLeft(demo, "an interrupted demo");
         }
     }
 
@@ -56,6 +56,26 @@ class ScratchDirectoriesTest {
         child.awaitLogged(marker);
         Thread.sleep(1000);
         child.interrupt();
+    }
+
+    /**
+     * Asserts {@code child} left no directory of its own; if it did, the message lists what is in it (with each file's
+     * age) and the child's output, as the test's temporary directory, the child's log with it, is deleted after.
+     */
+    private static void assertNothingLeft(CommandChild child, String what) throws IOException {
+        List<Path> left = ours(child.tmpdir());
+        if (left.isEmpty()) {
+            return;
+        }
+        StringBuilder found = new StringBuilder();
+        long now = System.currentTimeMillis();
+        for (Path dir : left) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                walk.limit(60).forEach(p -> found.append("\n  ").append(child.tmpdir().relativize(p))
+                        .append(" (").append(now - p.toFile().lastModified()).append(" ms old)"));
+            }
+        }
+        fail("left behind by " + what + ":" + found + "\n--- its output ---\n" + child.log());
     }
 
     /** The {@code roadcast-*} entries of {@code tmpdir}, but for the shared RocksDB directory. */
