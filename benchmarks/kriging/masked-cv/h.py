@@ -1,8 +1,10 @@
 import numpy as np, sys
 from data import read_hidden
-Z=__import__('os').path.exists('/tmp/h4/los.npz') or __import__('prep'); Z=np.load('/tmp/h4/los.npz'); X=Z['X']; Dm=Z['Dm']; ids=list(Z['ids'])
+# DS=pemsd8-partial reads that data set instead of Los-loop; KCACHE the cache folder (default /tmp/h4)
+_DS=__import__('os').environ.get('DS','los-loop'); _CF=__import__('os').environ.get('KCACHE','/tmp/h4')+('/los.npz' if _DS=='los-loop' else '/'+_DS+'.npz')
+Z=__import__('os').path.exists(_CF) or __import__('prep'); Z=np.load(_CF); X=Z['X']; Dm=Z['Dm']; ids=list(Z['ids'])
 T,N=X.shape; TR=int(np.floor(0.8*T))
-SIG=2584.45
+SIG=float(Z['sig']) if 'sig' in Z else 2584.45
 Dsym=np.minimum(Dm,Dm.T)  # min of both directions
 _NB=__import__('os').environ.get('NB','road')
 if _NB=='euclid':  # straight-line (great-circle) distances instead of road paths (issue 8 check)

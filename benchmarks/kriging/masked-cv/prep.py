@@ -1,6 +1,9 @@
-# Reads Los-loop in place and caches speeds and all-pairs directed road distances for the experiments (numpy, scipy).
+# Reads Los-loop (or DS=pemsd8-partial) in place and caches speeds and all-pairs directed road distances for the experiments (numpy, scipy).
 import os, numpy as np
 from data import load_speed, load_edges, apsp
-ids, X = load_speed('los-loop'); E = load_edges('los-loop', ids); Dm = apsp(len(ids), E)
-os.makedirs('/tmp/h4', exist_ok=True)
-np.savez('/tmp/h4/los.npz', X=X, Dm=Dm, ids=np.array(ids))
+DS = os.environ.get('DS', 'los-loop'); CACHE = os.environ.get('KCACHE', '/tmp/h4')
+ids, X = load_speed(DS); E = load_edges(DS, ids); Dm = apsp(len(ids), E)
+os.makedirs(CACHE, exist_ok=True)
+# sig: the std of the given distances, the kernel's distance scale (RoadDistances.givenDistanceStd)
+np.savez(CACHE + ('/los.npz' if DS == 'los-loop' else '/' + DS + '.npz'), X=X, Dm=Dm, ids=np.array(ids),
+         sig=np.std([d for _, _, d in E]))
