@@ -697,31 +697,33 @@ public final class IncidentDetector {
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
         sliding = new boolean[n];
-        lastUnread = new long[n];
-        Arrays.fill(lastUnread, Long.MIN_VALUE);
-        last = new double[n];
-        Arrays.fill(last, Double.NaN);
-        lastButOne = new double[n];
-        Arrays.fill(lastButOne, Double.NaN);
-        lastExpected = new double[n];
-        Arrays.fill(lastExpected, Double.NaN);
-        lastTime = new long[n];
-        Arrays.fill(lastTime, Long.MIN_VALUE);
+        lastUnread = filled(new long[n], Long.MIN_VALUE);
+        last = filled(new double[n], Double.NaN);
+        lastButOne = filled(new double[n], Double.NaN);
+        lastExpected = filled(new double[n], Double.NaN);
+        lastTime = filled(new long[n], Long.MIN_VALUE);
         queueHead = new int[n];
         readingsBelow = new int[n];
         dismissed = new boolean[n];
-        clearedAt = new long[n];
-        Arrays.fill(clearedAt, Long.MIN_VALUE);
+        clearedAt = filled(new long[n], Long.MIN_VALUE);
         started = new int[n];
         startedSparseDeep = new boolean[n];
-        lastButOneTime = new long[n];
-        Arrays.fill(lastButOneTime, Long.MIN_VALUE);
-        beforeFall = new double[n];
-        Arrays.fill(beforeFall, Double.NaN);
-        fallAt = new long[n];
-        Arrays.fill(fallAt, Long.MIN_VALUE);
-        dropoutFrom = new long[n];
-        Arrays.fill(dropoutFrom, Long.MIN_VALUE);
+        lastButOneTime = filled(new long[n], Long.MIN_VALUE);
+        beforeFall = filled(new double[n], Double.NaN);
+        fallAt = filled(new long[n], Long.MIN_VALUE);
+        dropoutFrom = filled(new long[n], Long.MIN_VALUE);
+    }
+
+    /** {@code a} with every element {@code v}: a segment's "not known yet". */
+    private static long[] filled(long[] a, long v) {
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** {@code a} with every element {@code v}: a segment's "not known yet". */
+    private static double[] filled(double[] a, double v) {
+        Arrays.fill(a, v);
+        return a;
     }
 
     /**

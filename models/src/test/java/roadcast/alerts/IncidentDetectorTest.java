@@ -1010,17 +1010,7 @@ class IncidentDetectorTest {
      */
     @Test
     void feedersThatFellWhileTheRoadWasUnreadAreItsQueueWhenItIsReadAgain() {
-        float[][] rows = normal(30, 6);
-        for (int t = 5; t < 12; t++) {
-            rows[t][J] = Float.NaN;
-        }
-        for (int t = 9; t < 24; t++) {
-            rows[t][A] = 44;
-            rows[t][B] = 44;
-        }
-        for (int t = 12; t < 24; t++) {
-            rows[t][J] = 20;
-        }
+        float[][] rows = feedersFallenInTheDark();
         IncidentDetector.Settings on = IncidentDetector.Settings.defaults();
         IncidentDetector.Settings off = IncidentDetector.Settings.parse("dropout-feeders=false");
         assertEquals(IncidentDetector.Settings.builder().dropoutFeeders(false).build(), off);
@@ -1045,22 +1035,28 @@ class IncidentDetectorTest {
      */
     @Test
     void feedersFallenInTheDarkAreNoQueueWhenTheRoadAheadFellToo() {
+        float[][] rows = feedersFallenInTheDark();
+        for (int t = 8; t < 24; t++) {
+            rows[t][K] = 44;
+        }
+        assertEquals(List.of(), replayOnPersistence(rows, MERGE));
+        assertEquals(List.of(), replayOnPersistence(reversed(rows), reversed(MERGE)), "in the reverse order");
+    }
+
+    /**
+     * {@link #MERGE} at 60 km/h but: J unread from step 5 to 11 and at 20 from 12 to 23, A and B at 44 from 9 to 23
+     * (fallen 27% while J was unread).
+     */
+    private static float[][] feedersFallenInTheDark() {
         float[][] rows = normal(30, 6);
-        for (int t = 5; t < 12; t++) {
-            rows[t][J] = Float.NaN;
+        for (int t = 5; t < 24; t++) {
+            rows[t][J] = t < 12 ? Float.NaN : 20;
         }
         for (int t = 9; t < 24; t++) {
             rows[t][A] = 44;
             rows[t][B] = 44;
         }
-        for (int t = 8; t < 24; t++) {
-            rows[t][K] = 44;
-        }
-        for (int t = 12; t < 24; t++) {
-            rows[t][J] = 20;
-        }
-        assertEquals(List.of(), replayOnPersistence(rows, MERGE));
-        assertEquals(List.of(), replayOnPersistence(reversed(rows), reversed(MERGE)), "in the reverse order");
+        return rows;
     }
 
     /** {@link #MERGE} at 60 km/h but J's queue: A and B at 25 km/h from step 10 to 23, A0 and B0 at 30 from 11. */
