@@ -134,12 +134,23 @@ public final class IncidentDetector {
      *                      than usual slides the roads ahead as well. A sudden fall during a slide starts a breakdown
      *                      of the usual kind from it. 1 = off
      * @param slideReadings with {@link #slideDrop()}: the readings in a row a slide needs before it is judged
+     * @param dropoutFeeders a suspect whose onset is its first reading after a <b>dropout</b> (its reading before
+     *                      lies more than one step back) is also queued behind by a road feeding it that fell
+     *                      {@link #upstreamDrop()} in one step while it was unread, and still reads that far under
+     *                      its reading before that fall. Its anchor, issued the step before its onset, has already
+     *                      seen those feeders slow and calls them normal (generated city 500/2, a validation seed:
+     *                      S00260's incident began two hours into its dropout, its feeders fell 26-28% the step after,
+     *                      and read at its expectation when it was read again, so it was dismissed); no forecast from
+     *                      before the dropout reaches that far, so the feeders' own readings are the reference.
+     *                      On in {@link #defaults()} (chosen on the 12 validation cities, README); a setting that
+     *                      does not require spill-back ({@code up=...x0.00}, as {@link #forFusedFeed()}) never reads it
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
-                           double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings) {
+                           double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings,
+                           boolean dropoutFeeders) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -199,7 +210,7 @@ public final class IncidentDetector {
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, true);
         }
 
         /**
@@ -263,6 +274,7 @@ public final class IncidentDetector {
             private boolean queueSlowest;
             private double slideDrop;
             private int slideReadings;
+            private boolean dropoutFeeders;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -287,6 +299,7 @@ public final class IncidentDetector {
                 queueSlowest = s.queueSlowest;
                 slideDrop = s.slideDrop;
                 slideReadings = s.slideReadings;
+                dropoutFeeders = s.dropoutFeeders;
             }
 
             public Builder persistSteps(int v) {
@@ -408,12 +421,17 @@ public final class IncidentDetector {
                 return this;
             }
 
+            public Builder dropoutFeeders(boolean v) {
+                dropoutFeeders = v;
+                return this;
+            }
+
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
                     queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest, slideDrop,
-                    slideReadings);
+                    slideReadings, dropoutFeeders);
             }
         }
 
@@ -431,7 +449,7 @@ public final class IncidentDetector {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
                         + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest, "
-                        + "slide=DROPxREADINGS)");
+                        + "slide=DROPxREADINGS, dropout-feeders)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -464,12 +482,8 @@ public final class IncidentDetector {
                             }
                             b.queueSlowest(value.equals("slowest"));
                         }
-                        case "queue-early" -> {
-                            if (!value.equals("true") && !value.equals("false")) {
-                                throw new IllegalArgumentException("queue-early must be true or false, got " + value);
-                            }
-                            b.queueEarly(value.equals("true"));
-                        }
+                        case "queue-early" -> b.queueEarly(flag(key, value));
+                        case "dropout-feeders" -> b.dropoutFeeders(flag(key, value));
                         case "up" -> {
                             int x = pairAt(value, "up must be DROPxSHARE, e.g. up=0.25x0.50");
                             b.upstreamDrop(Double.parseDouble(value.substring(0, x)));
@@ -485,13 +499,21 @@ public final class IncidentDetector {
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
-                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide)");
+                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide, dropout-feeders)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
                 }
             }
             return b.build();
+        }
+
+        /** A true|false value of {@code key}. */
+        private static boolean flag(String key, String value) {
+            if (!value.equals("true") && !value.equals("false")) {
+                throw new IllegalArgumentException(key + " must be true or false, got " + value);
+            }
+            return value.equals("true");
         }
 
         /** Where a two-part value ({@code AxB}) splits; {@code expected} is the message when it does not. */
@@ -525,7 +547,8 @@ public final class IncidentDetector {
                 sparseHold ? "+hold" : "") : "")
                 + (queueSlowest ? " queue-view=slowest" : "")
                 + (slideDrop < 1 ? String.format(java.util.Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
-                : "");
+                : "")
+                + (dropoutFeeders ? "" : " dropout-feeders=false"); // on by default: printed when off
         }
     }
 
@@ -594,6 +617,15 @@ public final class IncidentDetector {
     private final boolean[] startedSparseDeep;
     /** When the reading before it was taken (Long.MIN_VALUE before the second). */
     private final long[] lastButOneTime;
+    /** The reading before the segment's latest one-step fall of {@link Settings#upstreamDrop()} (NaN: none yet). */
+    private final double[] beforeFall;
+    /** When that fall was read (Long.MIN_VALUE: none yet). */
+    private final long[] fallAt;
+    /**
+     * A suspect's reading before its onset when the onset ended a dropout (more than one step before it), else
+     * Long.MIN_VALUE: the feeders that fell since then fell unseen by its anchor ({@link Settings#dropoutFeeders()}).
+     */
+    private final long[] dropoutFrom;
     /**
      * This step's slowest calibrated source reading per road, read for the roads behind a suspect with
      * {@link Settings#queueSlowest()}; null when the caller gave none or the setting is off.
@@ -665,25 +697,33 @@ public final class IncidentDetector {
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
         sliding = new boolean[n];
-        lastUnread = new long[n];
-        Arrays.fill(lastUnread, Long.MIN_VALUE);
-        last = new double[n];
-        Arrays.fill(last, Double.NaN);
-        lastButOne = new double[n];
-        Arrays.fill(lastButOne, Double.NaN);
-        lastExpected = new double[n];
-        Arrays.fill(lastExpected, Double.NaN);
-        lastTime = new long[n];
-        Arrays.fill(lastTime, Long.MIN_VALUE);
+        lastUnread = filled(new long[n], Long.MIN_VALUE);
+        last = filled(new double[n], Double.NaN);
+        lastButOne = filled(new double[n], Double.NaN);
+        lastExpected = filled(new double[n], Double.NaN);
+        lastTime = filled(new long[n], Long.MIN_VALUE);
         queueHead = new int[n];
         readingsBelow = new int[n];
         dismissed = new boolean[n];
-        clearedAt = new long[n];
-        Arrays.fill(clearedAt, Long.MIN_VALUE);
+        clearedAt = filled(new long[n], Long.MIN_VALUE);
         started = new int[n];
         startedSparseDeep = new boolean[n];
-        lastButOneTime = new long[n];
-        Arrays.fill(lastButOneTime, Long.MIN_VALUE);
+        lastButOneTime = filled(new long[n], Long.MIN_VALUE);
+        beforeFall = filled(new double[n], Double.NaN);
+        fallAt = filled(new long[n], Long.MIN_VALUE);
+        dropoutFrom = filled(new long[n], Long.MIN_VALUE);
+    }
+
+    /** {@code a} with every element {@code v}: a segment's "not known yet". */
+    private static long[] filled(long[] a, long v) {
+        Arrays.fill(a, v);
+        return a;
+    }
+
+    /** {@code a} with every element {@code v}: a segment's "not known yet". */
+    private static double[] filled(double[] a, double v) {
+        Arrays.fill(a, v);
+        return a;
     }
 
     /**
@@ -744,6 +784,12 @@ public final class IncidentDetector {
             double previousExpected = lastExpected[i];
             // a road whose previous reading is older than one step is read by passing probes, not a loop
             boolean sparse = lastTime[i] == Long.MIN_VALUE || timeMillis - lastTime[i] > stepMillis;
+            // a feeder's sudden fall, kept with the reading before it: judged later for a road ahead that was unread
+            // then (Settings#dropoutFeeders), whose anchor has already seen it
+            if (!sparse && x < (1 - settings.upstreamDrop()) * previous) {
+                beforeFall[i] = previous;
+                fallAt[i] = timeMillis;
+            }
             lastButOneTime[i] = lastTime[i];
             lastTime[i] = timeMillis;
             lastButOne[i] = previous;
@@ -786,6 +832,7 @@ public final class IncidentDetector {
                         }
                     }
                     onset[i] = timeMillis;
+                    dropoutFrom[i] = sparse ? lastButOneTime[i] : Long.MIN_VALUE;
                     count[i] = 1;
                     severity[i] = 1 - x / prevSpeed[0][i];
                     allDeep[i] = deep(x, prevSpeed[0][i]);
@@ -1121,7 +1168,7 @@ public final class IncidentDetector {
      * {@code observed} and {@code slower} (null: {@code observed} alone); a road is reporting by {@code observed}.
      * A road followed as the queue of {@code head} (-1: none) is queued: it broke down before head's own onset was
      * read ({@link #unreadHeadBreaking}), so head's anchor, issued after that, already expects the queue and would
-     * call it normal.
+     * call it normal; so is one that fell while head was unread ({@link #fellUnseen}).
      */
     private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed,
                                float[] slower, int head) {
@@ -1141,11 +1188,43 @@ public final class IncidentDetector {
             }
             reporting++;
             boolean itsQueue = head >= 0 && mode[list[e]] == QUEUE && queueHead[list[e]] == head;
-            if (itsQueue || xj < (1 - settings.upstreamDrop()) * expected) {
+            if (itsQueue || xj < (1 - settings.upstreamDrop()) * expected || fellUnseen(list[e], xj, head, observed)) {
                 queued++;
             }
         }
         return reporting == 0 ? Double.NaN : (double) queued / reporting;
+    }
+
+    /**
+     * Road j, feeding {@code head} and read {@code xj} now, is head's queue by {@link Settings#dropoutFeeders()}: it
+     * fell unseen by head's anchor ({@link #fellDuringDropout}) while none of the roads head feeds did. Roads ahead
+     * fallen in the dark too make the slowing an area's (or the queue of a road farther on), not head's own: the
+     * contrast an incident makes (generated city 1000/3, a validation seed: S00282 read again at 17:50 behind a road
+     * ahead that slid to 3 km/h during its dropout; without the contrast it alerted, with no incident on it).
+     * Head -1 or the setting off: false.
+     */
+    private boolean fellUnseen(int j, double xj, int head, float[] observed) {
+        if (head < 0 || !settings.dropoutFeeders() || dropoutFrom[head] == Long.MIN_VALUE
+            || !fellDuringDropout(j, xj, head)) {
+            return false;
+        }
+        for (int e = downStart[head]; e < downStart[head + 1]; e++) {
+            int d = downList[e];
+            if (d >= 0 && !Float.isNaN(observed[d]) && fellDuringDropout(d, observed[d], head)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Road r, read {@code x} now, fell {@link Settings#upstreamDrop()} in one step during the dropout that
+     * {@code head}'s onset ended (after head's reading before it, before the onset) and still reads that far under
+     * its reading before that fall: head's anchor, issued while head was unread, has seen the fall and calls r normal.
+     */
+    private boolean fellDuringDropout(int r, double x, int head) {
+        return fallAt[r] > dropoutFrom[head] && fallAt[r] < onset[head]
+            && x < (1 - settings.upstreamDrop()) * beforeFall[r];
     }
 
     /**

@@ -999,6 +999,66 @@ class IncidentDetectorTest {
         assertOneAlert(replayOnPersistence(reversed(rows), reversed(MERGE)), MERGE.length - 1 - J, 12, 13);
     }
 
+    /**
+     * Issue 13 (generated city 500/2, a validation seed: S00260, unread for two hours when its incident began): J is
+     * unread from step 5 to 11, A and B fall 27% at step 9 (60 -> 44, under the 30% that starts a breakdown, so
+     * they are nobody's queue), and J is read again at step 12, 67% under. The forecast follows the readings, so J's
+     * anchor (issued at 11) expects A and B at 44 and calls them normal: without {@code dropout-feeders} J is
+     * dismissed at 13 for want of spill-back and nothing alerts. With it (on by default) A and B, fallen during J's
+     * dropout and still 27% under their readings before the fall, are J's queue: one alert on J, from 12, detected
+     * at 13.
+     */
+    @Test
+    void feedersThatFellWhileTheRoadWasUnreadAreItsQueueWhenItIsReadAgain() {
+        float[][] rows = feedersFallenInTheDark();
+        IncidentDetector.Settings on = IncidentDetector.Settings.defaults();
+        IncidentDetector.Settings off = IncidentDetector.Settings.parse("dropout-feeders=false");
+        assertEquals(IncidentDetector.Settings.builder().dropoutFeeders(false).build(), off);
+        assertTrue(off.toString().endsWith(" dropout-feeders=false"), off.toString());
+        assertEquals(List.of(), replayOnPersistence(rows, MERGE, off), "without the rule: dismissed");
+        assertOneAlert(replayOnPersistence(rows, MERGE, on), J, 12, 13);
+        assertOneAlert(replayOnPersistence(reversed(rows), reversed(MERGE), on), MERGE.length - 1 - J, 12, 13);
+        // a fall J's anchor did see (A and B slow since step 3, J read at 4 before its dropout): not J's queue
+        for (int t = 3; t < 9; t++) {
+            rows[t][A] = 44;
+            rows[t][B] = 44;
+        }
+        assertEquals(List.of(), replayOnPersistence(rows, MERGE, on), "fallen before the dropout");
+    }
+
+    /**
+     * Issue 13 (generated city 1000/3, a validation seed: S00282, read again behind a road ahead that slid to 3 km/h
+     * during its dropout, and no incident on it): the replay of
+     * {@link #feedersThatFellWhileTheRoadWasUnreadAreItsQueueWhenItIsReadAgain} with K, the road J feeds, fallen in
+     * the dark as well (60 -> 44 at step 8, under the fall that starts a breakdown). A and B fell unseen, but so did
+     * the road ahead: an area slowing (or the queue of a road beyond K), not J's incident, and nothing alerts.
+     */
+    @Test
+    void feedersFallenInTheDarkAreNoQueueWhenTheRoadAheadFellToo() {
+        float[][] rows = feedersFallenInTheDark();
+        for (int t = 8; t < 24; t++) {
+            rows[t][K] = 44;
+        }
+        assertEquals(List.of(), replayOnPersistence(rows, MERGE));
+        assertEquals(List.of(), replayOnPersistence(reversed(rows), reversed(MERGE)), "in the reverse order");
+    }
+
+    /**
+     * {@link #MERGE} at 60 km/h but: J unread from step 5 to 11 and at 20 from 12 to 23, A and B at 44 from 9 to 23
+     * (fallen 27% while J was unread).
+     */
+    private static float[][] feedersFallenInTheDark() {
+        float[][] rows = normal(30, 6);
+        for (int t = 5; t < 24; t++) {
+            rows[t][J] = t < 12 ? Float.NaN : 20;
+        }
+        for (int t = 9; t < 24; t++) {
+            rows[t][A] = 44;
+            rows[t][B] = 44;
+        }
+        return rows;
+    }
+
     /** {@link #MERGE} at 60 km/h but J's queue: A and B at 25 km/h from step 10 to 23, A0 and B0 at 30 from 11. */
     private static float[][] queueOnBothFeeders() {
         float[][] rows = normal(40, 6);
@@ -1018,9 +1078,14 @@ class IncidentDetectorTest {
      * forecast expects every road's last reading (60 before any), its lower band 5/6 of that.
      */
     static List<IncidentAlert> replayOnPersistence(float[][] rows, int[][] downstream) {
+        return replayOnPersistence(rows, downstream, IncidentDetector.Settings.defaults());
+    }
+
+    /** {@link #replayOnPersistence(float[][], int[][])} with other settings. */
+    static List<IncidentAlert> replayOnPersistence(float[][] rows, int[][] downstream,
+                                                   IncidentDetector.Settings settings) {
         int m = rows[0].length;
-        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H),
-                IncidentDetector.Settings.defaults());
+        IncidentDetector d = new IncidentDetector(m, downstream, HorizonLeads.consecutive(H), settings);
         double[] lastRead = new double[m];
         Arrays.fill(lastRead, 60);
         double[][] speed = new double[H][m];
