@@ -69,6 +69,10 @@ with gzip.open(pred_file, "rt") as f:
         if left_out[t + k][i]:
             continue
         p, lo, hi = float(pred), float(lo), float(hi)
+        if math.isnan(p):
+            # data finer than 5 min is forecast at 1, 5, 10, .. min only; the file's other leads are NaN rows,
+            # which the benchmark does not score either
+            continue
         e = y - p
         ep = y - last[t][i]
         inside = 1 if lo - 1e-4 <= y <= hi + 1e-4 else 0
