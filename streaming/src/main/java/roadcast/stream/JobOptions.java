@@ -42,7 +42,7 @@ public final class JobOptions {
                         + "plus a checkpoint's duration; longer intervals cost less CPU and fewer Kafka transactions.")
         Duration interval;
 
-        @Option(names = "--checkpoint-on-step", negatable = true, defaultValue = "true",
+        @Option(names = "--checkpoint-on-step", negatable = true, defaultValue = "true", fallbackValue = "true",
                 description = "Ask for a checkpoint as soon as every zone has closed a step, so exactly-once forecasts "
                         + "are committed about one checkpoint after their step instead of at the next periodic one "
                         + "(which stays as the backstop); --no-checkpoint-on-step leaves commits to the interval "
