@@ -407,6 +407,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("parallelism", engine.parallelism());
             o.put("speedup", speedup);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
+            o.put("checkpoint_on_step", checkpoints.onStep());
             o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
             o.put("close_on_schedule_ms", closeOnSchedule().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);
@@ -732,6 +733,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             o.put("spread", spread().toString());
             putLive(o, "", run);
             o.put("checkpoint_interval_ms", checkpoints.interval().toMillis());
+            o.put("checkpoint_on_step", checkpoints.onStep());
             o.put("close_after_quiet_ms", release.closeAfterQuiet().toMillis());
             o.put("close_on_schedule_ms", closeOnSchedule().toMillis());
             o.put("live_warmup_steps", liveWarmupSteps);

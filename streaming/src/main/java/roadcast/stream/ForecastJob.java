@@ -216,14 +216,15 @@ public final class ForecastJob {
         SingleOutputStreamOperator<IssuedForecast> issued = byNetwork
                 .connect(versions.broadcast())
                 .transform("forecast", TypeInformation.of(IssuedForecast.class),
-                        new ZoneOperator(modelRef, layout, config.forecastOnEveryUpdate(), config.closeWhenComplete(),
-                                config.closeAfterQuietMillis(), archive != null)
+                        new ZoneOperatorFactory(new ZoneOperator(modelRef, layout, config.forecastOnEveryUpdate(),
+                                config.closeWhenComplete(), config.closeAfterQuietMillis(), archive != null)
                                 .withCloseWhenExpected(config.closeWhenExpected())
                                 .withCloseOnSchedule(config.closeOnScheduleMillis())
                                 // the workers write the JSON only for a sink chained here (at parallelism > 1 the
                                 // forecasts cross the network as values and are written where they are published)
                                 .withZoneWorkers(config.zoneWorkers(),
-                                        config.jsonForecasts() && env.getParallelism() == 1))
+                                        config.jsonForecasts() && env.getParallelism() == 1)
+                                .withCheckpointOnStep(config.checkpointOnStep())))
                 .uid("forecast");
         // Publishing (encoding each forecast and handing it to a Kafka producer: about a third of the zone
         // operator's thread in the JFR profile) runs on every subtask, not on the one that owns the network key:

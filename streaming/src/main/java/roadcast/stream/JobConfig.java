@@ -47,13 +47,16 @@ import java.time.Duration;
  *                              operator's thread. Same forecasts, same order per segment
  * @param jsonForecasts         the forecast sink writes JSON (the default; false with Avro): only then do the zone
  *                              workers write the records
+ * @param checkpointOnStep      ask for a checkpoint as soon as every zone has closed a step ({@link CheckpointPacer}):
+ *                              exactly-once forecasts are committed about one checkpoint after the step instead of at
+ *                              the next periodic checkpoint, which stays as the backstop
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
                         Duration checkpointInterval, String checkpointDir, boolean rocksDb,
                         Duration maxOutOfOrderness, Duration idleness, Duration allowedLateness, Duration maxFuture,
                         boolean forecastOnEveryUpdate, boolean closeWhenComplete, Duration modelPoll,
                         Duration closeAfterQuiet, boolean closeWhenExpected, Duration closeOnSchedule,
-                        int zoneWorkers, boolean jsonForecasts) {
+                        int zoneWorkers, boolean jsonForecasts, boolean checkpointOnStep) {
 
     /**
      * Idleness unless set: long enough that a partition between two bursts of one feed is not declared idle while
@@ -92,19 +95,22 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
 
     public static JobConfig defaults(Path registry) {
         return new JobConfig("roadcast-forecast", registry, null, 1, DEFAULT_CHECKPOINT_INTERVAL, null, true,
-                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false, null, 0, true);
+                Duration.ZERO, null, null, null, false, false, Duration.ofSeconds(5), null, false, null, 0, true,
+                true);
     }
 
     public JobConfig withModelVersion(String version) {
         return new JobConfig(jobName, registry, version, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withParallelism(int p) {
         return new JobConfig(jobName, registry, modelVersion, p, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withCheckpoints(Duration interval, Path dir) {
@@ -115,69 +121,85 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     public JobConfig withCheckpoints(Duration interval, String dir) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, interval, dir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withRocksDb(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, on,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     /** Out-of-orderness, idleness, lateness and future limit (null lateness / future = the model's rules). */
     public JobConfig withEventTime(Duration outOfOrderness, Duration idle, Duration lateness, Duration future) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 outOfOrderness, idle, lateness, future, forecastOnEveryUpdate, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withForecastOnEveryUpdate(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, on, closeWhenComplete, modelPoll,
-                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withCloseWhenComplete(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, on,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withModelPoll(Duration poll) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
-                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withJobName(String name) {
         return new JobConfig(name, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withCloseWhenExpected(boolean on) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, on, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, on, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withCloseOnSchedule(Duration grace) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, grace, zoneWorkers, jsonForecasts);
+                modelPoll, closeAfterQuiet, closeWhenExpected, grace, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     public JobConfig withCloseAfterQuiet(Duration quiet) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, quiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts);
+                modelPoll, quiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
+                checkpointOnStep);
     }
 
     /** @param threads zone workers (0 = none); @param json whether the forecast sink writes JSON */
     public JobConfig withZoneWorkers(int threads, boolean json) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
-                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, threads, json);
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, threads, json, checkpointOnStep);
+    }
+
+    public JobConfig withCheckpointOnStep(boolean on) {
+        return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
+                maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate, closeWhenComplete,
+                modelPoll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts, on);
     }
 
     /** The schedule rule's grace in ms; 0 = off. */

@@ -33,7 +33,7 @@ public final class JobOptions {
         return cfg;
     }
 
-    /** {@code --checkpoint-interval}: stream, demo, bench-stream, chaos. */
+    /** {@code --checkpoint-interval} and {@code --checkpoint-on-step}: stream, demo, bench-stream, chaos. */
     public static final class Checkpoints implements Group {
 
         @Option(names = "--checkpoint-interval", paramLabel = "DURATION",
@@ -41,6 +41,13 @@ public final class JobOptions {
                         + "become visible only when the checkpoint after them completes, so the lag is up to this "
                         + "plus a checkpoint's duration; longer intervals cost less CPU and fewer Kafka transactions.")
         Duration interval;
+
+        @Option(names = "--checkpoint-on-step", negatable = true, defaultValue = "true", fallbackValue = "true",
+                description = "Ask for a checkpoint as soon as every zone has closed a step, so exactly-once forecasts "
+                        + "are committed about one checkpoint after their step instead of at the next periodic one "
+                        + "(which stays as the backstop); --no-checkpoint-on-step leaves commits to the interval "
+                        + "(default: ${DEFAULT-VALUE}).")
+        boolean onStep = true;
 
         /** The job's own default, {@link JobConfig#DEFAULT_CHECKPOINT_INTERVAL}. */
         public Checkpoints() {
@@ -56,10 +63,14 @@ public final class JobOptions {
             return interval;
         }
 
-        /** The interval, with the checkpoint folder {@code cfg} already has. */
+        public boolean onStep() {
+            return onStep;
+        }
+
+        /** The interval and the checkpoint on each step, with the checkpoint folder {@code cfg} already has. */
         @Override
         public JobConfig applyTo(JobConfig cfg) {
-            return cfg.withCheckpoints(interval, cfg.checkpointDir());
+            return cfg.withCheckpoints(interval, cfg.checkpointDir()).withCheckpointOnStep(onStep);
         }
     }
 

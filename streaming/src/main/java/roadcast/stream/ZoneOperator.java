@@ -15,6 +15,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.runtime.operators.coordination.OperatorEventGateway;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
@@ -157,12 +158,23 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private int zoneWorkers;
     /** Whether the pool also writes the forecasts' JSON records (the forecast sink is chained and writes JSON). */
     private boolean encodeOnWorkers;
+    /** Tell the {@link CheckpointPacer} when a step's forecasts are all issued; set by {@link #withCheckpointOnStep}. */
+    private boolean checkpointOnStep;
 
     /** Each zone worker's JSON writer (one per thread). */
     private static final ThreadLocal<ForecastJsonWriter> WORKER_JSON = ThreadLocal.withInitial(ForecastJsonWriter::new);
 
     /** The zone work pool; null without one. */
     private transient ZoneWorkers<Issued> workers;
+    /** The way to the {@link CheckpointPacer} ({@link ZoneOperatorFactory}); null when not created by it. */
+    private transient OperatorEventGateway pacer;
+    /** Newest step every zone has closed whose signal to the pacer is still to go; Long.MIN_VALUE when none. */
+    private transient long stepToSignal;
+    /**
+     * The mailbox of this operator's place in the chain, as Flink's operator factories hand it to asynchronous
+     * operators (AsyncWaitOperator): a mail runs on the task thread between records.
+     */
+    private transient org.apache.flink.api.common.operators.MailboxExecutor mailbox;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
@@ -297,6 +309,20 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         return this;
     }
 
+    /**
+     * Ask for a checkpoint as soon as every zone has closed a step (its forecasts are then all issued), so exactly-once
+     * output is committed about one checkpoint later instead of at the next periodic one ({@link CheckpointPacer}).
+     */
+    public ZoneOperator withCheckpointOnStep(boolean on) {
+        this.checkpointOnStep = on;
+        return this;
+    }
+
+    /** Called by {@link ZoneOperatorFactory} on the task, before {@link #open}. */
+    void pacedBy(OperatorEventGateway gateway) {
+        this.pacer = gateway;
+    }
+
     @Override
     public void open() throws Exception {
         super.open();
@@ -332,11 +358,13 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
         timers = getInternalTimerService("zone-steps", VoidNamespaceSerializer.INSTANCE, this);
         forecastRecord = new StreamRecord<>(null);
+        stepToSignal = Long.MIN_VALUE; // a transient field's initialiser does not run when the operator is deserialised
+        mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
+        if (!checkpointOnStep) {
+            pacer = null;
+        }
         if (zoneWorkers > 0) {
-            // The mailbox of this operator's place in the chain, as Flink's operator factories hand it to
-            // asynchronous operators (AsyncWaitOperator): a worker's wake-up runs on the task thread between records.
-            workers = new ZoneWorkers<>(zoneWorkers, 0, getContainingTask().getMailboxExecutorFactory()
-                    .createExecutor(getOperatorConfig().getChainIndex()), this::publish);
+            workers = new ZoneWorkers<>(zoneWorkers, 0, mailbox, this::publish); // a worker's wake-up is a mail
         }
 
         // A failover restores the version in service; a restore by a job started with another initial version
@@ -660,6 +688,37 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         zone.remember(stepStart, row);
         stepsClosed.inc();
         issue(z, zone.state, stepStart, row, Long.MIN_VALUE);
+        stepIssued(stepStart);
+    }
+
+    /**
+     * A zone has issued step {@code stepStart}: once every zone has closed it, the step's forecasts are all issued, and
+     * the pacer is told in a mail, which runs once the current record or timer is done: the closes of one call (an
+     * event-time timer closes every zone's step in one) make one signal, not one per zone. (Not "no zone holds the
+     * step open": in a burst one zone's readings may all come before another's first, which then has nothing open
+     * yet.) A zone with no reading at all in the step closes it at event time, and so holds the signal until then;
+     * the periodic checkpoint commits meanwhile, as without the pacer. Forecasts a zone worker still computes need no
+     * wait: the checkpoint's barrier publishes them first ({@link #prepareSnapshotPreBarrier}).
+     */
+    private void stepIssued(long stepStart) {
+        if (pacer == null) {
+            return;
+        }
+        for (ZoneMemory zone : zones) {
+            if (zone.lastClosedStep < stepStart) {
+                return;
+            }
+        }
+        if (stepToSignal == Long.MIN_VALUE) {
+            mailbox.execute(this::signalStep, "step issued: checkpoint");
+        }
+        stepToSignal = Math.max(stepToSignal, stepStart);
+    }
+
+    private void signalStep() {
+        long step = stepToSignal;
+        stepToSignal = Long.MIN_VALUE;
+        pacer.sendEventToCoordinator(new CheckpointPacer.StepIssued(step));
     }
 
     @Override
@@ -884,6 +943,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
         issue(z, zone.state, step.stepStart, row, step.maxAppendMillis);
+        stepIssued(step.stepStart);
         return true;
     }
 

@@ -7,12 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -20,10 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import roadcast.forecast.Forecast;
 import roadcast.forecast.ForecastJson;
-import roadcast.kafka.ExactlyOnceKafka;
-import roadcast.kafka.RawRecordDeserializer;
 import roadcast.publish.Delivery;
-import roadcast.publish.KafkaOutputs;
 
 /**
  * {@code --delivery at-least-once}: forecasts are written as soon as they are computed (no transaction waits for a
@@ -43,48 +38,10 @@ class AtLeastOnceDeliveryTest {
     /** Exactly-once output would appear only at the first checkpoint, an hour away: at-least-once does not wait. */
     @Test
     void forecastsAreVisibleBeforeAnyCheckpoint() throws Exception {
-        SmallCity city = SmallCity.generate("v", 5, 17);
-        Path registry = tmp.resolve("registry-visible");
-        city.publish(registry, 4 * 288, 3);
-        int from = 4 * 288;
-        int steps = 6;
-        int n = city.history.segments();
-        String in = "alo.visible.in";
-        String out = "alo.visible.out";
-        BROKER.createTopics(in, out, "alo.visible.rejected");
-        try (var producer = new roadcast.replay.FeedPublisher(BROKER.bootstrapServers(), in, 0)) {
-            List<roadcast.reading.SpeedReading> feed = new ArrayList<>();
-            for (int t = from; t < from + steps; t++) {
-                for (int i = 0; i < n; i++) {
-                    feed.add(new roadcast.reading.SpeedReading(city.history.segmentIds()[i],
-                            city.history.epochMillis(t), city.history.speed()[t][i], Double.NaN, Double.NaN,
-                            roadcast.reading.Source.LOOP));
-                }
-            }
-            assertEquals(feed.size(), producer.publish(feed.iterator(), 0).acknowledged());
-        }
-        JobConfig cfg = JobConfig.defaults(registry).withModelPoll(null).withRocksDb(false)
-                .withCheckpoints(Duration.ofHours(1), tmp.resolve("checkpoints-visible"))
-                .withCloseWhenComplete(true);
-        JobClient client = new ForecastJob(
-                ExactlyOnceKafka.source(BROKER.bootstrapServers(), in, "alo-visible", new RawRecordDeserializer()),
-                KafkaOutputs.forecasts(BROKER.bootstrapServers(), out, "alo-visible", Delivery.AT_LEAST_ONCE),
-                KafkaOutputs.deadLetters(BROKER.bootstrapServers(), "alo.visible.rejected", "alo-visible"), cfg)
-                .withFutureCheck(false)
-                .withFlinkOption("restart-strategy.type", "none")
-                .executeAsync();
-        try {
-            List<ConsumerRecord<byte[], byte[]>> records =
-                    CommittedTopic.read(BROKER, out, n * steps, Duration.ofSeconds(40));
-            Map<String, Integer> distinct = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                distinct.merge(SmallCity.key(ForecastJson.fromBytes(r.value())), 1, Integer::sum);
-            }
-            assertEquals(n * steps, distinct.size(),
-                    "every (segment, step) forecast visible to a read_committed consumer with no checkpoint yet");
-        } finally {
-            client.cancel().get();
-        }
+        BeforeAnyCheckpoint.Seen seen = BeforeAnyCheckpoint.run(BROKER, tmp, "alo-visible", 17,
+                Delivery.AT_LEAST_ONCE, false, Duration.ofSeconds(40));
+        assertEquals(seen.expected(), seen.distinct(),
+                "every (segment, step) forecast visible to a read_committed consumer with no checkpoint yet");
     }
 
     /** A failure half way: every expected forecast arrives, repeats are byte-for-byte the same record. */

@@ -29,7 +29,10 @@ import roadcast.reading.Source;
 import roadcast.reading.SpeedReading;
 import roadcast.replay.FeedPublisher;
 
-/** Input topic -> job -> exactly-once forecast and dead-letter topics, through an in-process broker. */
+/**
+ * Input topic -> job -> exactly-once forecast and dead-letter topics, through an in-process broker; and exactly-once
+ * forecasts committed as soon as their step is issued ({@link CheckpointPacer}).
+ */
 class KafkaEndToEndTest {
 
     static final String IN = "roadcast.speed";
@@ -54,13 +57,7 @@ class KafkaEndToEndTest {
         int steps = 24;
         int n = city.history.segments();
 
-        List<SpeedReading> feed = new ArrayList<>();
-        for (int t = from; t < from + steps; t++) {
-            for (int i = 0; i < n; i++) {
-                feed.add(new SpeedReading(city.history.segmentIds()[i], city.history.epochMillis(t),
-                        city.history.speed()[t][i], Double.NaN, Double.NaN, Source.LOOP));
-            }
-        }
+        List<SpeedReading> feed = new ArrayList<>(city.loopReadings(from, steps));
         // One reading of a segment the model does not know: must come out on the dead-letter topic.
         feed.add(new SpeedReading("unknown-segment", city.history.epochMillis(from + steps - 1), 40, Double.NaN,
                 Double.NaN, Source.LOOP));
@@ -126,5 +123,26 @@ class KafkaEndToEndTest {
             assertArrayEquals(e.speed(), a.speed(), 0.005 + 1e-9, SmallCity.key(e));
             assertArrayEquals(e.upper(), a.upper(), 0.005 + 1e-9, SmallCity.key(e));
         }
+    }
+
+    /**
+     * How long a read_committed consumer waits for the forecasts of a paced commit: long enough for the job to start
+     * on a loaded machine, far below the periodic checkpoint's hour.
+     */
+    private static final Duration PACED_WAIT = Duration.ofSeconds(60);
+
+    /**
+     * Exactly-once forecasts are committed when a step's forecasts are all issued ({@link CheckpointPacer}), not at the
+     * next periodic checkpoint: with the periodic one an hour away, a read_committed consumer sees every forecast of
+     * the fed steps as soon as the job has run them (with {@code --no-checkpoint-on-step} it sees none for an hour).
+     */
+    @Test
+    void forecastsAreCommittedWhenTheirStepIsIssued() throws Exception {
+        BeforeAnyCheckpoint.Seen seen = BeforeAnyCheckpoint.run(BROKER, tmp, "paced", 23, Delivery.EXACTLY_ONCE,
+                true, PACED_WAIT);
+        assertEquals(seen.expected(), seen.distinct(), "every (segment, step) forecast committed within "
+                + PACED_WAIT + " with the periodic checkpoint an hour away");
+        System.out.printf("checkpoint on step: %d forecasts committed %d ms after the job's submission%n",
+                seen.distinct(), seen.millisAfterSubmission());
     }
 }

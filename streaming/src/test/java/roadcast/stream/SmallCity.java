@@ -326,6 +326,18 @@ final class SmallCity {
         return new Backtest(expected, refused);
     }
 
+    /** Every segment's loop-detector speed of history steps {@code from} to {@code from + steps - 1}, step by step. */
+    List<SpeedReading> loopReadings(int from, int steps) {
+        List<SpeedReading> feed = new ArrayList<>();
+        for (int t = from; t < from + steps; t++) {
+            for (int i = 0; i < history.segments(); i++) {
+                feed.add(new SpeedReading(history.segmentIds()[i], history.epochMillis(t), history.speed()[t][i],
+                        Double.NaN, Double.NaN, Source.LOOP));
+            }
+        }
+        return feed;
+    }
+
     /** segment@issuedAt: one forecast per segment per step. */
     static String key(Forecast f) {
         return f.segment() + "@" + f.issuedAt();

@@ -69,5 +69,21 @@ class StreamCommandTest {
         assertEquals(120_000, job.layout().allowedLatenessMillis());
         assertTrue(job.config().closeWhenComplete());
         assertEquals("hashmap", job.flinkConfiguration().toMap().get("state.backend.type"));
+        assertTrue(job.config().checkpointOnStep(), "a step's checkpoint is asked for unless told otherwise");
+    }
+
+    /**
+     * picocli gives a negatable option whose default is true the opposite of what its negative form says unless the
+     * option has a fallback value: --no-checkpoint-on-step once left the pacer on (a measured "off" run was on).
+     */
+    @Test
+    void noCheckpointOnStepTurnsThePacerOff() {
+        for (String[] args : new String[][] {{"--no-checkpoint-on-step"}, {"--checkpoint-on-step"}, {}}) {
+            JobOptions.Checkpoints options = new JobOptions.Checkpoints();
+            new CommandLine(options).parseArgs(args);
+            boolean expected = args.length == 0 || !args[0].startsWith("--no-");
+            assertEquals(expected, options.onStep(), String.join(" ", args));
+            assertEquals(expected, options.applyTo(JobConfig.defaults(tmp)).checkpointOnStep(), String.join(" ", args));
+        }
     }
 }
