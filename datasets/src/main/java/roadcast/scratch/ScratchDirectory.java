@@ -48,8 +48,8 @@ public final class ScratchDirectory implements AutoCloseable {
     }
 
     /**
-     * Has the exit's deletion stop {@code writer} first (a Flink job checkpointing here: cancel it). Why: at SIGTERM the
-     * JVM runs every shutdown hook at once while the program's own threads go on, so a demo's job wrote its next
+     * Has the exit's deletion stop {@code writer} first (a Flink job checkpointing here: cancel it). Why: at SIGTERM
+     * the JVM runs every shutdown hook at once while the program's own threads go on, so a demo's job wrote its next
      * checkpoint after the directory was deleted and left {@code checkpoints/<job>/chk-13} behind (one run in six
      * of ScratchDirectoriesTest under load). A normal {@link #close} stops nothing: the writer's owner closes it
      * first, in the same try-with-resources.

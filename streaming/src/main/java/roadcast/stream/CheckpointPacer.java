@@ -1,6 +1,7 @@
 package roadcast.stream;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.flink.runtime.checkpoint.CheckpointCoordinator;
 import org.apache.flink.runtime.jobgraph.OperatorID;
@@ -23,9 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>At most one requested checkpoint is in flight: a signal that comes meanwhile is remembered and requested once the
  * first completes (its forecasts may have gone out after that checkpoint's barrier), so a fast replay that closes a
- * step every few milliseconds asks for at most one checkpoint after another, never a queue of them. A failed request
- * (the job restarting, a checkpoint declined) is logged and dropped: the periodic checkpoint commits the output then,
- * as before. Nothing here throws into Flink, which would fail the job for a signal that is only an optimisation.
+ * step every few milliseconds asks for at most one checkpoint after another, never a queue of them. And no sooner than
+ * {@code minGapMillis} after the previous request (the periodic interval, at most a second): a replay or a catch-up
+ * closes steps back to back, and checkpoints back to back cost it 38 % of its throughput (bench-stream 20,000 segments,
+ * quiet: 166,957 against 271,493 readings/s without the pacer); a signal inside the gap is requested at its end, with
+ * every other signal meanwhile. A live step every minute or five is never inside it. A failed request (the job
+ * restarting, a checkpoint declined) is logged and dropped: the periodic checkpoint commits the output then, as before.
+ * Nothing here throws into Flink, which would fail the job for a signal that is only an optimisation.
  */
 public final class CheckpointPacer implements OperatorCoordinator {
 
@@ -36,7 +41,7 @@ public final class CheckpointPacer implements OperatorCoordinator {
     }
 
     /** Creates the pacer in the JobManager (the provider travels in the job graph). */
-    public record Provider(OperatorID operatorId) implements OperatorCoordinator.Provider {
+    public record Provider(OperatorID operatorId, long minGapMillis) implements OperatorCoordinator.Provider {
         @Override
         public OperatorID getOperatorId() {
             return operatorId;
@@ -44,18 +49,25 @@ public final class CheckpointPacer implements OperatorCoordinator {
 
         @Override
         public OperatorCoordinator create(Context context) {
-            return new CheckpointPacer(context);
+            return new CheckpointPacer(context, minGapMillis);
         }
     }
 
     private final Context context;
+    private final long minGapNanos;
+    /** Guarded by {@code this}: when the last checkpoint was requested (System.nanoTime; none: long ago). */
+    private long lastRequestNanos;
     /** Guarded by {@code this}: a requested checkpoint has not completed yet. */
     private boolean inFlight;
     /** Guarded by {@code this}: a signal came while one was in flight. */
     private boolean again;
+    /** Guarded by {@code this}: a request waits for the end of the gap. */
+    private boolean deferred;
 
-    CheckpointPacer(Context context) {
+    CheckpointPacer(Context context, long minGapMillis) {
         this.context = context;
+        this.minGapNanos = minGapMillis * 1_000_000L;
+        this.lastRequestNanos = System.nanoTime() - minGapNanos;
     }
 
     @Override
@@ -73,16 +85,30 @@ public final class CheckpointPacer implements OperatorCoordinator {
         }
     }
 
-    /** A checkpoint now, or once the one in flight completes. */
+    /** A checkpoint now, once the one in flight completes, or at the end of the gap after the last request. */
     void request() {
         synchronized (this) {
-            if (inFlight) {
-                again = true;
+            if (inFlight || deferred) {
+                again |= inFlight;
+                return;
+            }
+            long wait = lastRequestNanos + minGapNanos - System.nanoTime();
+            if (wait > 0) {
+                deferred = true;
+                CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS).execute(this::gapEnded);
                 return;
             }
             inFlight = true;
+            lastRequestNanos = System.nanoTime();
         }
         trigger();
+    }
+
+    private void gapEnded() {
+        synchronized (this) {
+            deferred = false;
+        }
+        request();
     }
 
     /**
@@ -111,14 +137,15 @@ public final class CheckpointPacer implements OperatorCoordinator {
         if (failure != null) {
             LOG.debug("requested checkpoint not taken ({}); the periodic one commits instead", failure.toString());
         }
+        boolean follow;
         synchronized (this) {
-            if (!again) {
-                inFlight = false;
-                return;
-            }
+            inFlight = false;
+            follow = again;
             again = false;
         }
-        trigger();
+        if (follow) {
+            request();
+        }
     }
 
     @Override

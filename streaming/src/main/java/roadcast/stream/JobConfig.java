@@ -157,8 +157,8 @@ public record JobConfig(String jobName, Path registry, String modelVersion, int 
     public JobConfig withModelPoll(Duration poll) {
         return new JobConfig(jobName, registry, modelVersion, parallelism, checkpointInterval, checkpointDir, rocksDb,
                 maxOutOfOrderness, idleness, allowedLateness, maxFuture, forecastOnEveryUpdate,
-                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers, jsonForecasts,
-                checkpointOnStep);
+                closeWhenComplete, poll, closeAfterQuiet, closeWhenExpected, closeOnSchedule, zoneWorkers,
+                jsonForecasts, checkpointOnStep);
     }
 
     public JobConfig withJobName(String name) {

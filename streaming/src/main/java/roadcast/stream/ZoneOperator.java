@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import org.apache.flink.api.common.operators.MailboxExecutor;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -158,7 +159,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private int zoneWorkers;
     /** Whether the pool also writes the forecasts' JSON records (the forecast sink is chained and writes JSON). */
     private boolean encodeOnWorkers;
-    /** Tell the {@link CheckpointPacer} when a step's forecasts are all issued; set by {@link #withCheckpointOnStep}. */
+    /** Tell the {@link CheckpointPacer} when a step's forecasts are all issued ({@link #withCheckpointOnStep}). */
     private boolean checkpointOnStep;
 
     /** Each zone worker's JSON writer (one per thread). */
@@ -174,7 +175,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
      * The mailbox of this operator's place in the chain, as Flink's operator factories hand it to asynchronous
      * operators (AsyncWaitOperator): a mail runs on the task thread between records.
      */
-    private transient org.apache.flink.api.common.operators.MailboxExecutor mailbox;
+    private transient MailboxExecutor mailbox;
 
     private transient RunningModel model;
     private transient NetworkLayout layout;
