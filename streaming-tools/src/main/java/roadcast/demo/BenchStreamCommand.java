@@ -283,17 +283,17 @@ public final class BenchStreamCommand implements Callable<Integer> {
             }
         }
         // the city, checkpoints and (without --registry) the model: 1.1 GB at 200,000 segments, gone at exit
-        try (ScratchDirectory work = ScratchDirectory.create("roadcast-bench-stream")) {
-            scratch = work;
-            return run(work.path(), cityRun, out);
+        try (ScratchDirectory scratch = ScratchDirectory.create("roadcast-bench-stream")) {
+            return run(scratch, cityRun, out);
         }
     }
 
-    /** This run's directory ({@code run}'s {@code work}), for the live jobs to be stopped before it is deleted. */
-    private ScratchDirectory scratch;
-
-    /** The runs, in {@code work} (deleted afterwards): generation, model, throughput or scale runs, the JSON. */
-    private Integer run(Path work, String cityRun, PrintWriter out) throws Exception {
+    /**
+     * The runs, in {@code scratch} (deleted afterwards, its live jobs stopped first): generation, model, throughput
+     * or scale runs, the JSON.
+     */
+    private Integer run(ScratchDirectory scratch, String cityRun, PrintWriter out) throws Exception {
+        Path work = scratch.path();
         int stepsPerDay = 1440 / stepMinutes;
         double replayMinutes = (minutes > 0 ? minutes : lagSeconds / 60.0) * speedup;
         int replayDays = (int) Math.ceil(replayMinutes / 1440.0);
@@ -323,7 +323,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
         Instant from = Instant.ofEpochMilli(data.history().epochMillis(trainRows));
         if (minutes > 0) {
-            return scaleRun(registry, data, from, work, out);
+            return scaleRun(registry, data, from, scratch, out);
         }
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
@@ -370,9 +370,9 @@ public final class BenchStreamCommand implements Callable<Integer> {
             double forecastRate = fc.perSecond();
             double ioRate = io.perSecond();
 
-            LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, work, out,
+            LiveRun lag = measureLag(bootstrap, "bench.live", registry, data, from, scratch, out,
                     Delivery.EXACTLY_ONCE, lagSeconds);
-            LiveRun lagAlo = measureLag(bootstrap, "bench.alo", registry, data, from, work, out,
+            LiveRun lagAlo = measureLag(bootstrap, "bench.alo", registry, data, from, scratch, out,
                     Delivery.AT_LEAST_ONCE, lagSeconds);
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("passthrough_records_per_s", Math.round(passRate));
@@ -552,15 +552,16 @@ public final class BenchStreamCommand implements Callable<Integer> {
      * The forecast job live on {@code topic} (forecasts to {@code topic.out}) with the given release.delivery() while the feed is
      * replayed at --speedup for {@code seconds}; lag from a read_committed meter, checkpoints from the REST API.
      */
-    private LiveRun measureLag(String bootstrap, String topic, Path registry, Dataset data, Instant from, Path work,
-                               PrintWriter out, Delivery lagDelivery, long seconds) throws Exception {
+    private LiveRun measureLag(String bootstrap, String topic, Path registry, Dataset data, Instant from,
+                               ScratchDirectory scratch, PrintWriter out, Delivery lagDelivery, long seconds)
+            throws Exception {
         String name = topic.replace('.', '-');
-        JobConfig cfg = release.applyTo(jobConfig(registry, work, name)).withCloseOnSchedule(closeOnSchedule())
+        JobConfig cfg = release.applyTo(jobConfig(registry, scratch.path(), name)).withCloseOnSchedule(closeOnSchedule())
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
         String jobId = client.getJobID().toHexString();
-        // its checkpoints are in work: cancelled first should the run be stopped (Ctrl-C) now
+        // its checkpoints are in scratch: cancelled first should the run be stopped (Ctrl-C) now
         AutoCloseable stopOnExit = scratch.stopOnExitBeforeDeleting(
                 () -> client.cancel().get(30, TimeUnit.SECONDS));
         try (LagMeter meter = new LagMeter(bootstrap, topic + ".out").start();
@@ -714,11 +715,12 @@ public final class BenchStreamCommand implements Callable<Integer> {
     }
 
     /** --minutes: the live job alone for that long, exactly once; its lag, checkpoints and state to --json. */
-    private int scaleRun(Path registry, Dataset data, Instant from, Path work, PrintWriter out) throws Exception {
+    private int scaleRun(Path registry, Dataset data, Instant from, ScratchDirectory scratch, PrintWriter out)
+            throws Exception {
         try (EmbeddedKafka kafka = new EmbeddedKafka().start()) {
             String bootstrap = kafka.bootstrapServers();
             kafka.createTopics(engine.parallelism(), "bench.scale", "bench.scale.out", "bench.scale.rejected");
-            LiveRun run = measureLag(bootstrap, "bench.scale", registry, data, from, work, out, release.delivery(),
+            LiveRun run = measureLag(bootstrap, "bench.scale", registry, data, from, scratch, out, release.delivery(),
                     minutes * 60L);
             ObjectNode o = new ObjectMapper().createObjectNode();
             o.put("segments", segments);
