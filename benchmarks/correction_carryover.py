@@ -15,6 +15,9 @@ forecast x of each lead, x' = x + beta . g, is fitted on origins 1..K (the days 
 block the test model validates on): a post-hoc estimate of what a kernel term could give; nothing is chosen on it.
 --channels: the data set's folder holding flow.csv.gz and occupancy.csv.gz (PEMSD8), read by timestamp, for `occ-ls`
 (the origins' folders hold speed only).
+--queues: splits the target block's pairs by how long the road has been congested at the issue (queue-ls below), and
+prints the model's, persistence's and the carried correction's figures inside each, and the block's with persistence
+put in the model's place there.
 --weights: prints each lead's fitted coefficients (carried; cross-fitted on the target block's whole).
 
 CORRECTION, with n the last reading, f its segment's free flow (85th percentile of its model's training rows),
@@ -29,6 +32,12 @@ g = n - x the gap to the nowcast, c3 = n_t - n_{t-3}:
                        lead and regime only where the weight one fold chose lowers the other's SSE and SAE (both
                        ways) against l = 0: as the calibration would fit such a kernel term on its validation block
                        (fitted on origin 1 only; --sources is ignored)
+  queue-gated          the same with one l per lead and queue duration bin of queue-ls (none where the road flows)
+  level-gated          queue-gated toward n_t mu(t+h) / mu(t) instead of n_t (the day's level against the average day
+                       held to the target, mu the training rows' mean by time of day)
+  queue-ls, queue-huber  g * [the road congested for 1-2, 3-5, 6-11, 12+ steps in a row at the issue] (below 0.6 x
+                       its 95th percentile over the model's training rows): a pull toward the reading by how long a
+                       queue has lasted, none where the road flows
   occ-ls               a constant, the issue time's occupancy o, its change o_t - o_{t-1}, that change where o > 0.1
                        (congestion) and the flow's change: flow and occupancy as inputs (--channels)
   table-mean, table-median  the mean or median residual of a cell (n / f: 4 bins) x (g: 6 bins) x (c3: 5 bins),
@@ -58,6 +67,9 @@ channels = option("--channels", None, str)
 show_weights = "--weights" in args
 if show_weights:
     args.remove("--weights")
+show_queues = "--queues" in args
+if show_queues:
+    args.remove("--queues")
 test = None
 if "--test" in args:
     k = args.index("--test")
@@ -102,12 +114,34 @@ def block(folder, figures, predictions):
                        for t in issues])
     d = dict(x=np.stack([forecasts[t] for t in issues]), y=target, n0=x[issues], n1=x[issues - 1],
              n3=x[issues - 3], free=np.nanpercentile(x[:train_rows], 85, axis=0),
-             hour=np.array([int(times[t][11:13]) for t in issues]))
+             hour=np.array([int(times[t][11:13]) for t in issues]), queue=queue_steps(x, train_rows)[issues],
+             jam=0.6 * np.nanpercentile(x[:train_rows], 95, axis=0))
+    # the reading's level against the average day held to the target: n_t mu(t+h) / mu(t), mu the mean of the
+    # model's training rows per time of day (every day alike), for level-gated
+    slot = np.array([(int(t[11:13]) * 60 + int(t[14:16])) // step for t in times])
+    mu = np.stack([np.nanmean(np.where((slot[:train_rows] == k)[:, None], x[:train_rows], np.nan), axis=0)
+                   for k in range(1440 // step)])
+    ahead = np.minimum(issues[:, None] + np.arange(1, leads + 1), steps - 1)
+    d["level"] = x[issues][:, None, :] * mu[slot[ahead]] / mu[slot[issues]][:, None, :]
     if channels is not None:
         for name in ("occupancy", "flow"):
             v = channel(name, times, head)
             d[name + "0"], d[name + "1"] = v[issues], v[issues - 1]
     return d
+
+
+def queue_steps(x, train_rows):
+    """[steps, n] how many steps in a row up to each one the road has read below 0.6 x its 95th percentile over the
+    model's training rows (error_breakdown.py's congestion rule; a missing reading ends the run): 0 where it is not
+    congested."""
+    low = np.nan_to_num(x, nan=np.inf) < 0.6 * np.nanpercentile(x[:train_rows], 95, axis=0)   # d["jam"] below
+    run = np.zeros(x.shape, dtype=int)
+    for t in range(len(x)):
+        run[t] = (run[t - 1] + 1) * low[t] if t else low[t]
+    return run
+
+
+QUEUE_EDGES = [1, 3, 6, 12]   # steps congested in a row at the issue: none, 1-2, 3-5, 6-11, 12 or more
 
 
 def channel(name, times, head):
@@ -128,7 +162,13 @@ def features(d, h):
     deficit = [np.maximum(c - ratio, 0) * v for c in (0.5, 0.7, 0.9) for v in (1, g)]
     changes = [d["n0"] - d["n1"], d["n0"] - d["n3"]]
     kind = correction.split("-")[0].replace("table", "all")   # a table scores the pairs "all" does
-    if kind == "occ":
+    if kind in ("queue", "level"):
+        # a lean toward the reading by how long the road has been congested: the pull back to the profile that a
+        # lasting queue does not bring (issue 14), one weight per lead and duration bin, none where the road flows
+        # (level-gated scores the same pairs, its gap is gated_cells')
+        b = np.digitize(d["queue"], QUEUE_EDGES)
+        fs = [g * (b == k) for k in range(1, len(QUEUE_EDGES) + 1)]
+    elif kind == "occ":
         o, do = d["occupancy0"], d["occupancy0"] - d["occupancy1"]
         fs = [np.ones_like(g), o, do, do * (o > 0.1), d["flow0"] - d["flow1"]]
     else:
@@ -150,7 +190,7 @@ def cells(d, h):
 
 def fit(ds, h, masks):
     """The correction of lead h fitted on the pairs of ds (each restricted by its mask)."""
-    if correction == "lean-gated":
+    if correction.endswith("-gated"):
         # the first block only; its folds alternate clock hours, or pairs of them inside a fold of alternating hours
         d, mask = ds[0], masks[0]
         hours = d["hour"] if mask.all() else d["hour"] // 2
@@ -182,14 +222,26 @@ def huber(e):
     return np.where(a <= delta, 0.5 * e * e, delta * (a - 0.5 * delta))
 
 
-def lean_gated(d, h, mask, fold_of):
-    """[2] lean weights of lead h by regime (g >= 0, g < 0), fitted on d as described above."""
+def gated_cells(d, h):
+    """The gap g of lead h and the cells a gated lean has one weight each for: the regimes g >= 0 and g < 0
+    (lean-gated), or the queue's duration bins (queue-gated; none where the road flows)."""
     f, ok = features(d, h)
-    ok = ok & mask
+    if correction in ("queue-gated", "level-gated"):
+        g = (d["n0"] if correction == "queue-gated" else d["level"][:, h]) - d["x"][:, h]
+        b = np.digitize(d["queue"], QUEUE_EDGES)
+        return g, ok, [b == k for k in range(1, len(QUEUE_EDGES) + 1)]
     g = f[..., 0]
+    return g, ok, [g >= 0, g < 0]
+
+
+def lean_gated(d, h, mask, fold_of):
+    """Lean weights of lead h by cell (gated_cells), fitted on d as described above."""
+    g, ok, cells = gated_cells(d, h)
+    g = np.nan_to_num(g)
+    ok = ok & mask
     res = d["y"][:, h] - d["x"][:, h]
-    weights = np.zeros(2)
-    for regime, in_regime in enumerate((g >= 0, g < 0)):
+    weights = np.zeros(len(cells))
+    for regime, in_regime in enumerate(cells):
         chosen, sse, sae = [], np.zeros(2), np.zeros(2)
         for fo in (0, 1):
             m = ok & in_regime & (fold_of == fo)
@@ -207,8 +259,9 @@ def lean_gated(d, h, mask, fold_of):
 
 def corrected_error(d, h, model):
     f, ok = features(d, h)
-    if correction == "lean-gated":
-        shift = np.where(f[..., 0] < 0, model[1], model[0]) * f[..., 0]
+    if correction.endswith("-gated"):
+        g, _, cells = gated_cells(d, h)
+        shift = sum(w * c for w, c in zip(model, cells)) * np.nan_to_num(g)
     elif correction.startswith("table"):
         shift = np.vectorize(lambda cell: model.get(cell, 0.0))(cells(d, h))
     else:
@@ -236,10 +289,34 @@ for h in range(H):
         _, e = corrected_error(target, h, fit([target], h, [fold == f]))
         crossed[h] = np.where(fold != f, e, crossed[h])
 print("%s, fitted on %d earlier blocks; RMSE / MAE: model, carried, cross-fitted on the %s itself" % (
-    correction, 1 if correction == "lean-gated" else sources, "block" if test is None else "test part"))
+    correction, 1 if correction.endswith("-gated") else sources, "block" if test is None else "test part"))
 for name, leads in (("first lead", [0]), ("pooled 15 min", range(short)), ("pooled 60 min", range(H))):
     print("%-14s %.3f / %.3f   %.3f / %.3f   %.3f / %.3f" % (name, *score(base, leads), *score(carried, leads),
                                                             *score(crossed, leads)))
+if show_queues:
+    # how much of the error sits in lasting queues, and what the reading (persistence) or the carried correction
+    # gives there; "whole" is the block's pooled figure with the reading put in place of the forecast in those pairs
+    # "and target" keeps the pairs whose target is congested too (error_breakdown.py's "queue lasts"): a split
+    # that knows the queue did last, where persistence is right by construction
+    print("queue at the issue >= k steps: share of pairs, of the model's squared error; RMSE / MAE there: model,"
+          " persistence, carried; whole block with persistence there")
+    for name, leads, also in (("first lead", [0], False), ("pooled 15 min", range(short), False),
+                              ("pooled 60 min", range(H), False), ("first, and target", [0], True),
+                              ("15, and target", range(short), True), ("60, and target", range(H), True)):
+        for k in QUEUE_EDGES:
+            q = target["queue"] >= k
+            if also:
+                q = q[:, None, :] & (target["y"] < target["jam"])
+            persist = {h: np.where(np.isnan(base[h]), np.nan, target["n0"] - target["y"][:, h]) for h in leads}
+            at = lambda h: q[:, h] if also else q
+            inside = lambda e: {h: np.where(at(h), e[h], np.nan) for h in leads}
+            swapped = {h: np.where(at(h), persist[h], base[h]) for h in leads}
+            count = lambda e: sum(np.sum(~np.isnan(e[h])) for h in leads)
+            sq = lambda e: sum(np.nansum(e[h] ** 2) for h in leads)
+            print("%-17s k=%-2d %6.2f%% %5.1f%%   %.3f / %.3f   %.3f / %.3f   %.3f / %.3f   whole %.3f / %.3f -> %.3f / %.3f"
+                  % (name, k, 100 * count(inside(base)) / count(base), 100 * sq(inside(base)) / sq(base),
+                     *score(inside(base), leads), *score(inside(persist), leads), *score(inside(carried), leads),
+                     *score(base, leads), *score(swapped, leads)))
 if show_weights and not correction.startswith("table"):
     whole = np.ones_like(target["n0"], dtype=bool)
     for h in range(H):
