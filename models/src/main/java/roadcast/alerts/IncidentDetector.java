@@ -147,9 +147,10 @@ public final class IncidentDetector {
      * @param pairDrop      two readings confirm before {@link #persistSteps()} when one is {@link #deepDrop()} under the
      *                      expectation and the other only this far under, with the roads it feeds showing the contrast
      *                      of {@link #deepContrast()} (one at least reporting, none {@link #upstreamDrop()} under): a
-     *                      probe road is read twice while most incidents last, and the second probe often reads the
-     *                      incident 50-65% under (entering the slow zone, or past it), which {@link #deepDrop()} alone
-     *                      refuses. 1 = off; needs {@link #deepDrop()} on
+     *                      probe road is read twice while many incidents last, and one of the two probes may read it
+     *                      shallower (entering the slow zone, or past it: 61-67% under in the feed cities' validation
+     *                      misses), which {@link #deepDrop()} alone refuses. 1 = off (in both validated settings: the
+     *                      pooled validation does not choose it, README); needs {@link #deepDrop()} on
      * @param pairQueue     with {@link #pairDrop()}: the roads feeding it must also show its queue (at least half of the
      *                      reporting ones, one at least, {@link #upstreamDrop()} under their own expectation): the
      *                      corroboration a probe held at a red light twice does not make
@@ -879,7 +880,7 @@ public final class IncidentDetector {
                     allDeepApart[i] = deepApart(x, prevSpeed[0][i]);
                     allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
                     allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
-                    allPair[i] = pair(x, prevSpeed[0][i]);
+                    allPair[i] = pairDeep(x, prevSpeed[0][i]);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     // queue or suspect is told once the whole step is read (startedBreakdowns)
@@ -910,7 +911,7 @@ public final class IncidentDetector {
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
                         allSparseDeep[i] &= sparseDeepOnProbeRoad(i, x, expected, timeMillis);
-                        allPair[i] &= pair(x, expected);
+                        allPair[i] &= pairDeep(x, expected);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
                         continue;
@@ -920,7 +921,7 @@ public final class IncidentDetector {
                         allDeep[i] &= deep(x, expected);
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
-                        allPair[i] &= pair(x, expected);
+                        allPair[i] &= pairDeep(x, expected);
                         readingsBelow[i]++;
                         count[i] = 0;
                     } else if (++count[i] >= settings.clearSteps()) {
@@ -1114,7 +1115,7 @@ public final class IncidentDetector {
     }
 
     /** {@link Settings#pairDrop()} under the expectation (never, with the rule off). */
-    private boolean pair(double x, double expected) {
+    private boolean pairDeep(double x, double expected) {
         return settings.pairDrop() < 1 && x < (1 - settings.pairDrop()) * expected;
     }
 
