@@ -144,13 +144,23 @@ public final class IncidentDetector {
      *                      before the dropout reaches that far, so the feeders' own readings are the reference.
      *                      On in {@link #defaults()} (chosen on the 12 validation cities, README); a setting that
      *                      does not require spill-back ({@code up=...x0.00}, as {@link #forFusedFeed()}) never reads it
+     * @param pairDrop      two readings confirm before {@link #persistSteps()} when one is {@link #deepDrop()} under the
+     *                      expectation and the other only this far under, with the roads it feeds showing the contrast
+     *                      of {@link #deepContrast()} (one at least reporting, none {@link #upstreamDrop()} under): a
+     *                      probe road is read twice while many incidents last, and one of the two probes may read it
+     *                      shallower (entering the slow zone, or past it: 61-67% under in the feed cities' validation
+     *                      misses), which {@link #deepDrop()} alone refuses. 1 = off (in both validated settings: the
+     *                      pooled validation does not choose it, README); needs {@link #deepDrop()} on
+     * @param pairQueue     with {@link #pairDrop()}: the roads feeding it must also show its queue (at least half of the
+     *                      reporting ones, one at least, {@link #upstreamDrop()} under their own expectation): the
+     *                      corroboration a probe held at a red light twice does not make
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
                            double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings,
-                           boolean dropoutFeeders) {
+                           boolean dropoutFeeders, double pairDrop, boolean pairQueue) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -205,12 +215,17 @@ public final class IncidentDetector {
             if (!(deepProbeDrop > 0 && deepProbeDrop <= 1)) {
                 throw new IllegalArgumentException("deepProbeDrop must be in (0, 1], got " + deepProbeDrop);
             }
+            if (!(pairDrop > 0 && pairDrop <= 1) || pairDrop < 1 && !(deepDrop < 1)
+                || pairQueue && !(pairDrop < 1)) {
+                throw new IllegalArgumentException("pairDrop must be in (0, 1] and needs deepDrop < 1; pairQueue needs "
+                    + "pairDrop < 1, got " + pairDrop + ", " + deepDrop + ", " + pairQueue);
+            }
         }
 
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, true);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, true, 1, false);
         }
 
         /**
@@ -275,6 +290,8 @@ public final class IncidentDetector {
             private double slideDrop;
             private int slideReadings;
             private boolean dropoutFeeders;
+            private double pairDrop;
+            private boolean pairQueue;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -300,6 +317,8 @@ public final class IncidentDetector {
                 slideDrop = s.slideDrop;
                 slideReadings = s.slideReadings;
                 dropoutFeeders = s.dropoutFeeders;
+                pairDrop = s.pairDrop;
+                pairQueue = s.pairQueue;
             }
 
             public Builder persistSteps(int v) {
@@ -426,12 +445,23 @@ public final class IncidentDetector {
                 return this;
             }
 
+            /** 1 = off. */
+            public Builder pairDrop(double v) {
+                pairDrop = v;
+                return this;
+            }
+
+            public Builder pairQueue(boolean v) {
+                pairQueue = v;
+                return this;
+            }
+
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
                     queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest, slideDrop,
-                    slideReadings, dropoutFeeders);
+                    slideReadings, dropoutFeeders, pairDrop, pairQueue);
             }
         }
 
@@ -449,7 +479,7 @@ public final class IncidentDetector {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
                         + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest, "
-                        + "slide=DROPxREADINGS, dropout-feeders)");
+                        + "slide=DROPxREADINGS, dropout-feeders, deep-pair=DROP[+queue])");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -471,6 +501,11 @@ public final class IncidentDetector {
                         }
                         case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
                         case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
+                        case "deep-pair" -> {
+                            boolean queue = value.endsWith("+queue");
+                            b.pairQueue(queue);
+                            b.pairDrop(Double.parseDouble(queue ? value.substring(0, value.length() - 6) : value));
+                        }
                         case "slide" -> {
                             int x = pairAt(value, "slide must be DROPxREADINGS, e.g. slide=0.15x4");
                             b.slideDrop(Double.parseDouble(value.substring(0, x)));
@@ -499,7 +534,8 @@ public final class IncidentDetector {
                         }
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
-                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide, dropout-feeders)");
+                            + "deep-probe, band-cap, queue-early, sparse, queue-view, slide, dropout-feeders, "
+                            + "deep-pair)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
@@ -548,7 +584,9 @@ public final class IncidentDetector {
                 + (queueSlowest ? " queue-view=slowest" : "")
                 + (slideDrop < 1 ? String.format(java.util.Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
                 : "")
-                + (dropoutFeeders ? "" : " dropout-feeders=false"); // on by default: printed when off
+                + (dropoutFeeders ? "" : " dropout-feeders=false") // on by default: printed when off
+                + (pairDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-pair=%.2f%s", pairDrop,
+                pairQueue ? "+queue" : "") : "");
         }
     }
 
@@ -590,6 +628,8 @@ public final class IncidentDetector {
     private final boolean[] allDeepProbe;
     /** Every reading of the current suspect so far was on a probe road {@link Settings#sparseDrop()} under. */
     private final boolean[] allSparseDeep;
+    /** Every reading of the current suspect so far was {@link Settings#pairDrop()} under its expectation. */
+    private final boolean[] allPair;
     /** The current breakdown started as a slide ({@link Settings#slideDrop()}), not with a sudden fall. */
     private final boolean[] sliding;
     /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
@@ -696,6 +736,7 @@ public final class IncidentDetector {
         allDeepApart = new boolean[n];
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
+        allPair = new boolean[n];
         sliding = new boolean[n];
         lastUnread = filled(new long[n], Long.MIN_VALUE);
         last = filled(new double[n], Double.NaN);
@@ -839,6 +880,7 @@ public final class IncidentDetector {
                     allDeepApart[i] = deepApart(x, prevSpeed[0][i]);
                     allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
                     allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
+                    allPair[i] = pairDeep(x, prevSpeed[0][i]);
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     // queue or suspect is told once the whole step is read (startedBreakdowns)
@@ -869,6 +911,7 @@ public final class IncidentDetector {
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
                         allSparseDeep[i] &= sparseDeepOnProbeRoad(i, x, expected, timeMillis);
+                        allPair[i] &= pairDeep(x, expected);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
                         continue;
@@ -878,6 +921,7 @@ public final class IncidentDetector {
                         allDeep[i] &= deep(x, expected);
                         allDeepApart[i] &= sparse && deepApart(x, expected);
                         allDeepProbe[i] &= deepProbe(i, x, expected, timeMillis);
+                        allPair[i] &= pairDeep(x, expected);
                         readingsBelow[i]++;
                         count[i] = 0;
                     } else if (++count[i] >= settings.clearSteps()) {
@@ -1012,6 +1056,8 @@ public final class IncidentDetector {
             judgeSpillBack(i, h, timeMillis, observed);
         } else if (count[i] >= 2 && (allDeep[i] || allDeepApart[i] || allDeepProbe[i])) {
             judgeDeep(i, h, timeMillis, observed);
+        } else if (count[i] >= 2 && allPair[i] && severity[i] >= settings.deepDrop()) {
+            judgePair(i, h, timeMillis, observed);
         }
         if (mode[i] == SUSPECT && count[i] >= 2 && count[i] < settings.persistSteps() && settings.queueEarly()) {
             judgeQueue(i, h, timeMillis, observed);
@@ -1068,6 +1114,11 @@ public final class IncidentDetector {
         return settings.deepDrop() < 1 && x < (1 - settings.deepDrop()) * expected;
     }
 
+    /** {@link Settings#pairDrop()} under the expectation (never, with the rule off). */
+    private boolean pairDeep(double x, double expected) {
+        return settings.pairDrop() < 1 && x < (1 - settings.pairDrop()) * expected;
+    }
+
     private boolean deepApart(double x, double expected) {
         return settings.deepApartDrop() < 1 && x < (1 - settings.deepApartDrop()) * expected;
     }
@@ -1101,6 +1152,19 @@ public final class IncidentDetector {
             confirmed = upShare >= 0.5 && !(downShare >= upShare); // NaN (none reporting behind): no evidence
         }
         if (confirmed) {
+            alert(i, timeMillis);
+        }
+    }
+
+    /**
+     * A suspect read {@link Settings#pairDrop()} under at every reading and {@link Settings#deepDrop()} under at one
+     * at least, before it has persisted: an alert when the roads it feeds run normally (one at least reporting, none
+     * {@link Settings#upstreamDrop()} under) and, with {@link Settings#pairQueue()}, the roads feeding it show its
+     * queue (half of those reporting, one at least); otherwise it waits for its persistence.
+     */
+    private void judgePair(int i, int h, long timeMillis, float[] observed) {
+        boolean queued = !settings.pairQueue() || queuedBehind(i, h, observed) >= 0.5; // NaN: no evidence
+        if (queued && aheadNormal(i, h, observed)) {
             alert(i, timeMillis);
         }
     }

@@ -504,6 +504,53 @@ class IncidentDetectorTest {
         assertTrue(replay(loop, chain(4), probe).isEmpty(), "a loop road read every step waits for a third reading");
     }
 
+    /**
+     * A probe road read twice while its incident lasts, 83% then 42% under (the second probe reading the incident
+     * shallower: entering or leaving the slow zone): {@code deep=0.70+contrast} waits for a third reading that never
+     * comes. With {@code deep-pair=0.40} the pair confirms at the second reading, the road ahead normal; with
+     * {@code +queue} only when the road feeding it queues too (30 km/h, 50% under). Both readings shallow (42%, a probe
+     * at a red light twice), the second under 40%, or the road ahead slowed as well: no alert.
+     */
+    @Test
+    void aDeepReadingAndAShallowerOneConfirmWhenTheNeighboursCorroborate() {
+        IncidentDetector.Settings deep = noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepContrast(true).build();
+        IncidentDetector.Settings pair = deep.toBuilder().pairDrop(0.4).build();
+        IncidentDetector.Settings pairQueue = pair.toBuilder().pairQueue(true).build();
+        assertEquals(deep + " deep-pair=0.40", pair.toString());
+        assertEquals(deep + " deep-pair=0.40+queue", pairQueue.toString());
+        assertEquals(pairQueue, IncidentDetector.Settings.parse(pairQueue.toString()), "the printed form reads back");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("deep-pair=0.40"), "a pair needs the deep threshold on");
+
+        float[][] deepThenShallow = sparse(10);
+        deepThenShallow[12][1] = 35; // 42% under
+        assertTrue(replay(deepThenShallow, chain(4), deep).isEmpty(), "without the rule a third reading is waited for");
+        assertOneAlert(replay(deepThenShallow, chain(4), pair), 1, 10, 12);
+        assertTrue(replay(deepThenShallow, chain(4), pairQueue).isEmpty(), "+queue: the road behind reads normal");
+        float[][] queued = sparse(10);
+        queued[12][1] = 35;
+        for (int t = 10; t < 14; t++) {
+            queued[t][0] = 30; // the queue behind it
+        }
+        assertTrue(replay(queued, chain(4), pairQueue).stream().anyMatch(a -> a.segment() == 1
+            && a.detectedMillis() == 12 * STEP), "+queue with the queue behind: alerted at the second reading");
+
+        float[][] shallowThenDeep = sparse(35);
+        shallowThenDeep[12][1] = 10; // the order does not matter: one deep, one 42% under
+        assertOneAlert(replay(shallowThenDeep, chain(4), pair), 1, 10, 12);
+        assertTrue(replay(sparse(35), chain(4), pair).isEmpty(), "two shallow readings: a red light, twice");
+        float[][] tooShallow = sparse(10);
+        tooShallow[12][1] = 40; // 33% under
+        assertTrue(replay(tooShallow, chain(4), pair).isEmpty(), "the second under the pair's depth");
+        float[][] aheadSlow = sparse(10);
+        aheadSlow[12][1] = 35;
+        for (int t = 10; t < 14; t++) {
+            aheadSlow[t][2] = 20;
+        }
+        assertTrue(replay(aheadSlow, chain(4), pair).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead fallen too: no contrast");
+    }
+
     /** Segment 1 of a 4-chain read every other step, at {@code speed} on steps 10 and 12 only, 60 otherwise. */
     private static float[][] sparse(float speed) {
         float[][] rows = normal(30, 4);

@@ -200,9 +200,10 @@ public final class AlertsBenchmark {
 
     /**
      * {@link #run(Dataset, Path, TrainingConfig, IncidentDetector.Settings, ProgressListener)}, writing to
-     * {@code explain} (when not null) every reading the detector saw of each scored incident's road while it lasted,
-     * with the forecast, the detector's lower band ({@link AlertBand}) and the readings of the roads feeding it and
-     * fed by it: why an incident was found or missed ({@code --alerts-explain}).
+     * {@code explain} (when not null) every step of each scored incident's road while it lasted, read or not (an
+     * incident read once or never is judged from its neighbours' readings), with the forecast, the detector's lower
+     * band ({@link AlertBand}) and the readings of the roads feeding it and fed by it: why an incident was found or
+     * missed ({@code --alerts-explain}).
      */
     public static Result run(Dataset data, Path eventsFile, TrainingConfig config, IncidentDetector.Settings settings,
                              Path explain, ProgressListener progress) throws IOException {
@@ -487,6 +488,14 @@ public final class AlertsBenchmark {
                 }
             }
         }
+        // two readings, one deep and one shallower (a probe road read twice while its incident lasts, the second
+        // probe entering or leaving the slow zone), corroborated by the roads ahead running normally and, with +queue,
+        // the queue behind; on the feed setting, so the pair is all it adds
+        for (double pair : new double[] {0.4, 0.5, 0.6}) {
+            for (boolean queue : new boolean[] {false, true}) {
+                out.add(IncidentDetector.Settings.forFusedFeed().toBuilder().pairDrop(pair).pairQueue(queue).build());
+            }
+        }
         return out;
     }
 
@@ -562,7 +571,8 @@ public final class AlertsBenchmark {
             if (explain != null && havePrev) {
                 for (Incident inc : scored) {
                     float x = inputs[t][inc.segment()];
-                    if (time >= inc.start() - EARLY_MILLIS && time < inc.end() && !Float.isNaN(x)) {
+                    // unread steps too (observed "-"): what the roads around an incident read once or never showed
+                    if (time >= inc.start() - EARLY_MILLIS && time < inc.end()) {
                         trace.add(explainRow(inc, time, x, prevSpeed, prevLower, inputs[t], downstream, ids));
                         traced.add(inc);
                     }
@@ -644,9 +654,9 @@ public final class AlertsBenchmark {
     }
 
     /**
-     * One reading of an incident's road: what was read, what the forecast issued the step before expected and its
-     * lower band (the detector's, {@link AlertBand}), how far under the expectation, and each road feeding it and fed
-     * by it as {@code id:read/expected} ({@code -} = no reading), separated by spaces.
+     * One step of an incident's road: what was read ({@code -} = no reading), what the forecast issued the step before
+     * expected and its lower band (the detector's, {@link AlertBand}), how far under the expectation, and each road
+     * feeding it and fed by it as {@code id:read/expected} ({@code -} = no reading), separated by spaces.
      */
     private static String explainRow(Incident inc, long time, float x, double[][] speed, double[][] lower,
                                      float[] row, int[][] downstream, List<String> ids) {
@@ -665,9 +675,11 @@ public final class AlertsBenchmark {
                 down.append(down.isEmpty() ? "" : " ").append(neighbour(b, row, speed, ids));
             }
         }
-        return String.format(Locale.ROOT, "%s,%s,%s,%.1f,%.1f,%.1f,%.2f,%s,%s", ids.get(i),
-            java.time.Instant.ofEpochMilli(inc.start()), java.time.Instant.ofEpochMilli(time), x, speed[0][i],
-            lower[0][i], 1 - x / speed[0][i], up, down);
+        boolean read = !Float.isNaN(x);
+        return String.format(Locale.ROOT, "%s,%s,%s,%s,%.1f,%.1f,%s,%s,%s", ids.get(i),
+            java.time.Instant.ofEpochMilli(inc.start()), java.time.Instant.ofEpochMilli(time),
+            read ? String.format(Locale.ROOT, "%.1f", x) : "-", speed[0][i], lower[0][i],
+            read ? String.format(Locale.ROOT, "%.2f", 1 - x / speed[0][i]) : "-", up, down);
     }
 
     private static String neighbour(int j, float[] row, double[][] speed, List<String> ids) {

@@ -117,11 +117,11 @@ public final class BenchmarkCommand implements Callable<Integer> {
     double alertsMaxDelay;
 
     @Option(names = "--alerts-explain", paramLabel = "FILE",
-            description = "With --protocol alerts: write every reading the detector saw of each scored incident's "
-                    + "road while it lasted (CSV: incident,start,time,observed,expected,lower,under,upstream,"
-                    + "downstream,found; neighbours as id:read/expected, '-' = no reading; found = when the incident's first alert "
-                    + "was raised, empty when missed): why each was found or missed (default: "
-                    + "not written)")
+            description = "With --protocol alerts: write every step of each scored incident's road while it "
+                    + "lasted, read or not (CSV: incident,start,time,observed,expected,lower,under,upstream,"
+                    + "downstream,found; observed and under '-' = no reading; neighbours as id:read/expected, "
+                    + "'-' = no reading; found = when the incident's first alert was raised, empty when missed): why "
+                    + "each was found or missed (default: not written)")
     Path alertsExplain;
 
     @Option(names = "--alerts-validation-part",
