@@ -160,7 +160,9 @@ public final class IncidentDetector {
      *                      {@link #upstreamDrop()} under: the contrast of {@link #deepContrast()}, so a slowing area
      *                      is not an incident). In the feed cities a quarter of the validation misses are read once
      *                      while the incident lasts (README, issue 13), which no rule waiting for a second reading of
-     *                      the road finds; the neighbours are all the evidence there is. 1 = off
+     *                      the road finds; the neighbours are all the evidence there is. 1 = off (in both validated
+     *                      settings: on the pooled validation it finds no incident more, as the queue behind rarely
+     *                      shows at the one reading's step or the next, and adds 15-270 false alerts; README)
      * @param oneQueue      with {@link #oneDrop()}: how many roads feeding it must read {@link #upstreamDrop()} under
      *                      their expectation (all those reporting when fewer report, one at least)
      */

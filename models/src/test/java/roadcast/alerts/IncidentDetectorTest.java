@@ -966,7 +966,6 @@ class IncidentDetectorTest {
             "40% under is not held");
     }
 
-    /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
     /**
      * Road 1 slides from 60 to 24 km/h (40%) over 10-25 min, no reading falling 20% under the one before: under the
      * band (50) and 15% under from 48 km/h at step 11, four readings in a row at step 14, while the road it feeds
@@ -1215,6 +1214,7 @@ class IncidentDetectorTest {
         return out;
     }
 
+    /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
     private static float[][] oneReading() {
         float[][] rows = normal(30, 3);
         for (int t = 0; t < 30; t++) {

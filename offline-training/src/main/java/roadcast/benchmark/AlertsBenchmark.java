@@ -55,8 +55,9 @@ public final class AlertsBenchmark {
         }
 
         /**
-         * Every rule of the detector confirms from at least two readings of the road itself: an incident read fewer
-         * times while it lasts cannot be found by any of them.
+         * Every rule of the validated settings confirms from at least two readings of the road itself: an incident
+         * read fewer times while it lasts cannot be found by any of them. (Two rules in the tune's grid confirm from
+         * one reading with the neighbours' help, {@code sparse=} and {@code one=}; neither is chosen, README.)
          */
         boolean observable() {
             return readings < 0 || readings >= MIN_READINGS;
