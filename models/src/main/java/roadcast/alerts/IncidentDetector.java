@@ -154,13 +154,25 @@ public final class IncidentDetector {
      * @param pairQueue     with {@link #pairDrop()}: the roads feeding it must also show its queue (at least half of the
      *                      reporting ones, one at least, {@link #upstreamDrop()} under their own expectation): the
      *                      corroboration a probe held at a red light twice does not make
+     * @param oneDrop       one reading at least this far under the expectation (band or not) confirms a breakdown, at
+     *                      its onset step or the step after (read or not), when the roads feeding it show its queue
+     *                      ({@link #oneQueue()}) and the roads it feeds run normally (one at least reporting, none
+     *                      {@link #upstreamDrop()} under: the contrast of {@link #deepContrast()}, so a slowing area
+     *                      is not an incident). In the feed cities a quarter of the validation misses are read once
+     *                      while the incident lasts (README, issue 13), which no rule waiting for a second reading of
+     *                      the road finds; the neighbours are all the evidence there is. 1 = off (in both validated
+     *                      settings: on the pooled validation it finds no incident more, as the queue behind rarely
+     *                      shows at the one reading's step or the next, and adds 15-270 false alerts; README)
+     * @param oneQueue      with {@link #oneDrop()}: how many roads feeding it must read {@link #upstreamDrop()} under
+     *                      their expectation (all those reporting when fewer report, one at least)
      */
     public record Settings(int persistSteps, int clearSteps, double minDrop, double minJump, double upstreamDrop,
                            double upstreamShare, int confirmSteps, double onTrack, double areaShare, double deepDrop,
                            boolean deepContrast, boolean deepQueue, int jumpReadings, double bandCap,
                            boolean queueEarly, double sparseDrop, boolean sparseHold, double deepApartDrop,
                            double deepProbeDrop, boolean queueSlowest, double slideDrop, int slideReadings,
-                           boolean dropoutFeeders, double pairDrop, boolean pairQueue) {
+                           boolean dropoutFeeders, double pairDrop, boolean pairQueue, double oneDrop,
+                           int oneQueue) {
 
         /** Steps after a probe road's last reading during which {@link #sparseHold()} judges its neighbours. */
         public static final int HOLD_STEPS = 2;
@@ -220,12 +232,16 @@ public final class IncidentDetector {
                 throw new IllegalArgumentException("pairDrop must be in (0, 1] and needs deepDrop < 1; pairQueue needs "
                     + "pairDrop < 1, got " + pairDrop + ", " + deepDrop + ", " + pairQueue);
             }
+            if (!(oneDrop > 0 && oneDrop <= 1) || oneQueue < 1) {
+                throw new IllegalArgumentException("oneDrop must be in (0, 1] and oneQueue >= 1, got " + oneDrop
+                    + " and " + oneQueue);
+            }
         }
 
         /** The detector's defaults, chosen on validation carved from the training part (README, "Incident alerts"). */
         public static Settings defaults() {
             return new Settings(2, 2, 0.3, 0.3, DEFAULT_UPSTREAM_DROP, DEFAULT_UPSTREAM_SHARE, 0, DEFAULT_ON_TRACK,
-                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, true, 1, false);
+                DEFAULT_AREA_SHARE, 1, false, false, 1, 1, false, 1, false, 1, 1, false, 1, 4, true, 1, false, 1, 1);
         }
 
         /**
@@ -292,6 +308,8 @@ public final class IncidentDetector {
             private boolean dropoutFeeders;
             private double pairDrop;
             private boolean pairQueue;
+            private double oneDrop;
+            private int oneQueue;
 
             private Builder(Settings s) {
                 persistSteps = s.persistSteps;
@@ -319,6 +337,8 @@ public final class IncidentDetector {
                 dropoutFeeders = s.dropoutFeeders;
                 pairDrop = s.pairDrop;
                 pairQueue = s.pairQueue;
+                oneDrop = s.oneDrop;
+                oneQueue = s.oneQueue;
             }
 
             public Builder persistSteps(int v) {
@@ -456,12 +476,23 @@ public final class IncidentDetector {
                 return this;
             }
 
+            /** 1 = off. */
+            public Builder oneDrop(double v) {
+                oneDrop = v;
+                return this;
+            }
+
+            public Builder oneQueue(int v) {
+                oneQueue = v;
+                return this;
+            }
+
             /** @throws IllegalArgumentException as the record's constructor, naming the setting out of range */
             public Settings build() {
                 return new Settings(persistSteps, clearSteps, minDrop, minJump, upstreamDrop, upstreamShare,
                     confirmSteps, onTrack, areaShare, deepDrop, deepContrast, deepQueue, jumpReadings, bandCap,
                     queueEarly, sparseDrop, sparseHold, deepApartDrop, deepProbeDrop, queueSlowest, slideDrop,
-                    slideReadings, dropoutFeeders, pairDrop, pairQueue);
+                    slideReadings, dropoutFeeders, pairDrop, pairQueue, oneDrop, oneQueue);
             }
         }
 
@@ -479,7 +510,7 @@ public final class IncidentDetector {
                     throw new IllegalArgumentException("'" + part + "' is not key=value (keys: persist, clear, drop, "
                         + "jump, jump-over, up=DROPxSHARE, confirm, on-track, area, deep=DROP[+contrast[|queue]], "
                         + "deep-apart, deep-probe, band-cap, queue-early, sparse, queue-view=fused|slowest, "
-                        + "slide=DROPxREADINGS, dropout-feeders, deep-pair=DROP[+queue])");
+                        + "slide=DROPxREADINGS, dropout-feeders, deep-pair=DROP[+queue], one=DROPxQUEUED)");
                 }
                 String key = part.substring(0, eq);
                 String value = part.substring(eq + 1);
@@ -505,6 +536,11 @@ public final class IncidentDetector {
                             boolean queue = value.endsWith("+queue");
                             b.pairQueue(queue);
                             b.pairDrop(Double.parseDouble(queue ? value.substring(0, value.length() - 6) : value));
+                        }
+                        case "one" -> {
+                            int x = pairAt(value, "one must be DROPxQUEUED, e.g. one=0.60x2");
+                            b.oneDrop(Double.parseDouble(value.substring(0, x)));
+                            b.oneQueue(Integer.parseInt(value.substring(x + 1)));
                         }
                         case "slide" -> {
                             int x = pairAt(value, "slide must be DROPxREADINGS, e.g. slide=0.15x4");
@@ -535,7 +571,7 @@ public final class IncidentDetector {
                         default -> throw new IllegalArgumentException("unknown key '" + key + "' (keys: persist, "
                             + "clear, drop, jump, jump-over, up, confirm, on-track, area, deep, deep-apart, "
                             + "deep-probe, band-cap, queue-early, sparse, queue-view, slide, dropout-feeders, "
-                            + "deep-pair)");
+                            + "deep-pair, one)");
                     }
                 } catch (NumberFormatException e) {
                     throw new IllegalArgumentException("'" + part + "': " + value + " is not a number");
@@ -586,7 +622,8 @@ public final class IncidentDetector {
                 : "")
                 + (dropoutFeeders ? "" : " dropout-feeders=false") // on by default: printed when off
                 + (pairDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-pair=%.2f%s", pairDrop,
-                pairQueue ? "+queue" : "") : "");
+                pairQueue ? "+queue" : "") : "")
+                + (oneDrop < 1 ? String.format(java.util.Locale.ROOT, " one=%.2fx%d", oneDrop, oneQueue) : "");
         }
     }
 
@@ -630,6 +667,8 @@ public final class IncidentDetector {
     private final boolean[] allSparseDeep;
     /** Every reading of the current suspect so far was {@link Settings#pairDrop()} under its expectation. */
     private final boolean[] allPair;
+    /** The current breakdown's onset reading was {@link Settings#oneDrop()} under its expectation. */
+    private final boolean[] oneOnset;
     /** The current breakdown started as a slide ({@link Settings#slideDrop()}), not with a sudden fall. */
     private final boolean[] sliding;
     /** The last step the segment had no reading (Long.MIN_VALUE: none yet): a probe road's ({@link #probeRoad}). */
@@ -737,6 +776,7 @@ public final class IncidentDetector {
         allDeepProbe = new boolean[n];
         allSparseDeep = new boolean[n];
         allPair = new boolean[n];
+        oneOnset = new boolean[n];
         sliding = new boolean[n];
         lastUnread = filled(new long[n], Long.MIN_VALUE);
         last = filled(new double[n], Double.NaN);
@@ -812,6 +852,10 @@ public final class IncidentDetector {
                     // unread now, but the roads around it are: the queue behind it may show at this step
                     judgeHeld(i, lead(i, timeMillis, stepMillis), timeMillis, observed);
                 }
+                if (prevSpeed != null && mode[i] == SUSPECT && oneOnset[i]) {
+                    // unread the step after its one deep reading: the queue behind it may show now
+                    judgeOneAfterOnset(i, lead(i, timeMillis, stepMillis), timeMillis, stepMillis, observed);
+                }
                 continue;
             }
             double previous = last[i];
@@ -846,8 +890,11 @@ public final class IncidentDetector {
                     // however wide the band: a probe road's band reaches 0-25% of the expectation
                     boolean sparseDeep = sparse && prevSpeed != null && settings.sparseDrop() < 1
                         && x < (1 - settings.sparseDrop()) * prevSpeed[0][i];
+                    // so may one oneDrop under (Settings#oneDrop), judged on its neighbours alone
+                    boolean oneDeep = prevSpeed != null && settings.oneDrop() < 1
+                        && x < (1 - settings.oneDrop()) * prevSpeed[0][i];
                     boolean sudden = prevSpeed != null && fell
-                        && (sparseDeep || below(x, prevSpeed[0][i], prevLower[0][i]));
+                        && (sparseDeep || oneDeep || below(x, prevSpeed[0][i], prevLower[0][i]));
                     // no sudden breakdown, but a reading slid under the band and slideDrop under: a slide starts
                     boolean slide = !sudden && prevSpeed != null && !Double.isNaN(previous)
                         && slideBelow(x, prevSpeed[0][i], prevLower[0][i]);
@@ -881,6 +928,7 @@ public final class IncidentDetector {
                     allDeepProbe[i] = deepProbe(i, x, prevSpeed[0][i], timeMillis);
                     allSparseDeep[i] = sparseDeepOnProbeRoad(i, x, prevSpeed[0][i], timeMillis);
                     allPair[i] = pairDeep(x, prevSpeed[0][i]);
+                    oneOnset[i] = sudden && oneDeep;
                     readingsBelow[i] = 1;
                     dismissed[i] = false;
                     // queue or suspect is told once the whole step is read (startedBreakdowns)
@@ -914,6 +962,7 @@ public final class IncidentDetector {
                         allPair[i] &= pairDeep(x, expected);
                         count[i]++;
                         judgeSuspect(i, h, timeMillis, observed);
+                        judgeOneAfterOnset(i, h, timeMillis, stepMillis, observed);
                         continue;
                     }
                     if (low) {
@@ -993,6 +1042,9 @@ public final class IncidentDetector {
             }
             if (mode[i] == SUSPECT && !sliding[i] && startedSparseDeep[i]) {
                 judgeQueue(i, 0, timeMillis, observed);
+            }
+            if (mode[i] == SUSPECT && oneOnset[i]) {
+                judgeOne(i, 0, timeMillis, observed);
             }
         }
     }
@@ -1182,6 +1234,30 @@ public final class IncidentDetector {
     }
 
     /**
+     * {@link #judgeOne} at the step after the onset of a suspect whose onset reading was {@link Settings#oneDrop()}
+     * under, read (and still below) or not: the queue behind an incident takes a step to grow. Later steps are left to
+     * the other rules.
+     */
+    private void judgeOneAfterOnset(int i, int h, long timeMillis, long stepMillis, float[] observed) {
+        if (mode[i] == SUSPECT && oneOnset[i] && timeMillis - onset[i] == stepMillis) {
+            judgeOne(i, h, timeMillis, observed);
+        }
+    }
+
+    /**
+     * A suspect whose onset reading was {@link Settings#oneDrop()} under: an alert when at least
+     * {@link Settings#oneQueue()} of the roads feeding it (all those reporting when fewer report, one at least) are
+     * {@link Settings#upstreamDrop()} under their expectation and the roads it feeds run normally.
+     */
+    private void judgeOne(int i, int h, long timeMillis, float[] observed) {
+        Tally behind = tallyBehind(i, h, observed);
+        if (behind.reporting() > 0 && behind.queued() >= Math.min(settings.oneQueue(), behind.reporting())
+            && aheadNormal(i, h, observed)) {
+            alert(i, timeMillis);
+        }
+    }
+
+    /**
      * A deep probe-road suspect unread this step ({@link Settings#sparseHold()}): an alert when the roads feeding it
      * show its queue (half of those reporting, one at least) and the roads it feeds run normally (one at least
      * reporting, none {@link Settings#upstreamDrop()} under); otherwise it waits.
@@ -1218,24 +1294,37 @@ public final class IncidentDetector {
      * counts as queued whatever its anchor says.
      */
     private double queuedBehind(int i, int h, float[] observed) {
-        return queuedShare(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed, slowest, i);
+        return tallyBehind(i, h, observed).share();
     }
 
-    /** {@link #queuedShare(int[], int, int, double[], int, float[], float[], int)} on the fused readings alone. */
+    /** The roads feeding i, queued and reporting, as {@link #queuedBehind} reads them. */
+    private Tally tallyBehind(int i, int h, float[] observed) {
+        return tally(upstream, upStart[i], upStart[i + 1], upstreamAnchor, h, observed, slowest, i);
+    }
+
+    /** {@link #tally} on the fused readings alone, as a share. */
     private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed) {
-        return queuedShare(list, from, to, anchor, h, observed, null, -1);
+        return tally(list, from, to, anchor, h, observed, null, -1).share();
+    }
+
+    /** Neighbours with a reading, and how many of them are queued. */
+    private record Tally(int queued, int reporting) {
+        /** Share queued; NaN when none reports. */
+        double share() {
+            return reporting == 0 ? Double.NaN : (double) queued / reporting;
+        }
     }
 
     /**
-     * Share of the neighbours {@code list[from .. to)} with a reading that are {@link Settings#upstreamDrop()} under
-     * their anchored expectation at lead index h; NaN when none reports. A road's reading is the lower of
+     * The neighbours {@code list[from .. to)} with a reading, and those of them {@link Settings#upstreamDrop()} under
+     * their anchored expectation at lead index h. A road's reading is the lower of
      * {@code observed} and {@code slower} (null: {@code observed} alone); a road is reporting by {@code observed}.
      * A road followed as the queue of {@code head} (-1: none) is queued: it broke down before head's own onset was
      * read ({@link #unreadHeadBreaking}), so head's anchor, issued after that, already expects the queue and would
      * call it normal; so is one that fell while head was unread ({@link #fellUnseen}).
      */
-    private double queuedShare(int[] list, int from, int to, double[] anchor, int h, float[] observed,
-                               float[] slower, int head) {
+    private Tally tally(int[] list, int from, int to, double[] anchor, int h, float[] observed, float[] slower,
+                        int head) {
         int reporting = 0;
         int queued = 0;
         for (int e = from; e < to; e++) {
@@ -1256,7 +1345,7 @@ public final class IncidentDetector {
                 queued++;
             }
         }
-        return reporting == 0 ? Double.NaN : (double) queued / reporting;
+        return new Tally(queued, reporting);
     }
 
     /**

@@ -551,6 +551,47 @@ class IncidentDetectorTest {
             "the road ahead fallen too: no contrast");
     }
 
+    /**
+     * A road read once while its incident lasts (step 10, 12 km/h, 80% under 60; the band reaching down to 5, as a
+     * probe road's does): {@code one=0.70x1} alerts from that one reading when the road behind it queues (30 km/h, 50%
+     * under) at the same step or the step after, the road ahead running normally; nothing without the rule (the
+     * feed's {@code deep=0.70+contrast} waits for a second reading), nothing when the road behind reads normal (a
+     * probe at a red light), when it queues only two steps later, when the road ahead has slowed too (an area), or
+     * when the reading is 50% under. On a merge (J fed by A and B) {@code x2} asks both roads behind to queue.
+     */
+    @Test
+    void oneDeepReadingConfirmsWithTheQueueBehindAndTheRoadAheadNormal() {
+        IncidentDetector.Settings feed = noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepContrast(true).build();
+        IncidentDetector.Settings one = feed.toBuilder().oneDrop(0.7).oneQueue(1).build();
+        assertEquals(feed + " one=0.70x1", one.toString());
+        assertEquals(one, IncidentDetector.Settings.parse(one.toString()), "the printed form reads back");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> IncidentDetector.Settings.parse("one=0.70x0"), "one road behind at least");
+
+        float[][] sameStep = slowFrom(oneReading(), 10, 0);
+        assertOneAlert(replay(sameStep, chain(3), one, 5), 1, 10, 10);
+        assertTrue(replay(sameStep, chain(3), feed, 5).isEmpty(), "without the rule: one reading is not enough");
+        assertOneAlert(replay(slowFrom(oneReading(), 11, 0), chain(3), one, 5), 1, 10, 11);
+        assertTrue(replay(oneReading(), chain(3), one, 5).isEmpty(), "the road behind normal: a red light");
+        assertTrue(replay(slowFrom(oneReading(), 12, 0), chain(3), one, 5).isEmpty(),
+            "the queue two steps after the reading: not judged");
+        assertTrue(replay(slowFrom(oneReading(), 10, 0, 2), chain(3), one, 5).stream().noneMatch(a -> a.segment() == 1),
+            "the road ahead slowing too: the area, not one road");
+        float[][] shallow = slowFrom(oneReading(), 10, 0);
+        shallow[10][1] = 30; // 50% under
+        assertTrue(replay(shallow, chain(3), one, 5).isEmpty(), "under the rule's depth");
+
+        float[][] merge = normal(30, 6);
+        for (int t = 0; t < 30; t++) {
+            merge[t][J] = t == 4 ? 60 : t == 10 ? 12 : Float.NaN;
+        }
+        float[][] oneBehind = slowFrom(merge, 10, A);
+        IncidentDetector.Settings two = one.toBuilder().oneQueue(2).build();
+        assertOneAlert(replay(oneBehind, MERGE, one, 5), J, 10, 10);
+        assertTrue(replay(oneBehind, MERGE, two, 5).isEmpty(), "x2: one of the two roads behind is not enough");
+        assertOneAlert(replay(slowFrom(merge, 10, A, B), MERGE, two, 5), J, 10, 10);
+    }
+
     /** Segment 1 of a 4-chain read every other step, at {@code speed} on steps 10 and 12 only, 60 otherwise. */
     private static float[][] sparse(float speed) {
         float[][] rows = normal(30, 4);
@@ -925,7 +966,6 @@ class IncidentDetectorTest {
             "40% under is not held");
     }
 
-    /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
     /**
      * Road 1 slides from 60 to 24 km/h (40%) over 10-25 min, no reading falling 20% under the one before: under the
      * band (50) and 15% under from 48 km/h at step 11, four readings in a row at step 14, while the road it feeds
@@ -1174,6 +1214,7 @@ class IncidentDetectorTest {
         return out;
     }
 
+    /** Segment 1 of a 3-chain read at steps 4 (60 km/h) and 10 (12 km/h, 80% under 60) only. */
     private static float[][] oneReading() {
         float[][] rows = normal(30, 3);
         for (int t = 0; t < 30; t++) {
