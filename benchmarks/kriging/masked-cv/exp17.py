@@ -5,7 +5,8 @@
 # shorter direction); 'lr' the neighbours' latent state: a rank-R basis of the visible roads' training departures from
 # their profiles, the current state their least-squares loadings, and the road's basis row the kernel mean of its
 # neighbours' rows (kriging the basis loadings, not the speeds); 'todc' an hourly residual correction; 'reg' every
-# feature again in the congestion regime; 'ff1' the free-flow departure kept (SegmentLevel's sixth). Masked CV on the observed Los-loop sensors as exp12/14.
+# feature again in the congestion regime; 'ff1' the free-flow departure kept (SegmentLevel's sixth); 'lag1' / 'lag' the
+# neighbours' kernel mean 1 (and 3) steps earlier, from the nowcasts the zone state keeps. Masked CV on the observed Los-loop sensors as exp12/14.
 import os, numpy as np
 EX=os.environ.get('EX','').split(',') if os.environ.get('EX') else []
 os.environ['EX']=''
@@ -51,6 +52,12 @@ def feats(Xr,tod,t,cand):
         nb,d,up=neighbours(t,cand,8); g=np.exp(-(d[:L.K]/L.W)**2); om=g/g.sum() if g.sum()>1e-12 else np.ones(L.K)/L.K
         qk=Qs[nb[:L.K]]@om; G+=[np.full(n,np.median(Qs[nb])-qk)]
         if 'ff' in EX: G+=[(np.median(Qs[nb])-qk)*B/max(qk,1)]
+    if {'lag1','lag'} & set(EX):  # the neighbours' kernel mean 1 (lag1), or 1 and 3 (lag), steps earlier less the
+        # kernel mean now: the zone state keeps each segment's nowcasts of the last 6 steps (ZoneForecaster.SMOOTHING_STEPS),
+        # so the stream could feed both; the first rows repeat the first reading
+        nb,d,up=neighbours(t,cand,L.K); g=np.exp(-(d/L.W)**2); om=g/g.sum() if g.sum()>1e-12 else np.ones(L.K)/L.K
+        for lag in ((1,3) if 'lag' in EX else (1,)):
+            Vl=np.vstack([Xr[:1].repeat(lag,0),Xr[:-lag]])[:,nb]; G.append(Vl@om-B)
     if 'reg' in EX:  # piecewise linear in the congestion regime: every kept feature again, times (kernel mean < RG mph)
         c=(B<float(os.environ.get('RG','50'))).astype(float); F=np.c_[F,F*c[:,None]]
     return (np.c_[F,np.stack(G,1)] if G else F),B
