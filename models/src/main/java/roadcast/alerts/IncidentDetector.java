@@ -3,6 +3,7 @@ package roadcast.alerts;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 import roadcast.model.HorizonLeads;
 
@@ -144,15 +145,15 @@ public final class IncidentDetector {
      *                      before the dropout reaches that far, so the feeders' own readings are the reference.
      *                      On in {@link #defaults()} (chosen on the 12 validation cities, README); a setting that
      *                      does not require spill-back ({@code up=...x0.00}, as {@link #forFusedFeed()}) never reads it
-     * @param pairDrop      two readings confirm before {@link #persistSteps()} when one is {@link #deepDrop()} under the
-     *                      expectation and the other only this far under, with the roads it feeds showing the contrast
-     *                      of {@link #deepContrast()} (one at least reporting, none {@link #upstreamDrop()} under): a
-     *                      probe road is read twice while many incidents last, and one of the two probes may read it
-     *                      shallower (entering the slow zone, or past it: 61-67% under in the feed cities' validation
-     *                      misses), which {@link #deepDrop()} alone refuses. 1 = off (in both validated settings: the
-     *                      pooled validation does not choose it, README); needs {@link #deepDrop()} on
-     * @param pairQueue     with {@link #pairDrop()}: the roads feeding it must also show its queue (at least half of the
-     *                      reporting ones, one at least, {@link #upstreamDrop()} under their own expectation): the
+     * @param pairDrop      two readings confirm before {@link #persistSteps()} when one is {@link #deepDrop()} under
+     *                      the expectation and the other only this far under, with the roads it feeds showing the
+     *                      contrast of {@link #deepContrast()} (one at least reporting, none {@link #upstreamDrop()}
+     *                      under): a probe road is read twice while many incidents last, and one of the two probes may
+     *                      read it shallower (entering the slow zone, or past it: 61-67% under in the feed cities'
+     *                      validation misses), which {@link #deepDrop()} alone refuses. 1 = off (in both validated
+     *                      settings: the pooled validation does not choose it, README); needs {@link #deepDrop()} on
+     * @param pairQueue     with {@link #pairDrop()}: the roads feeding it must also show its queue (at least half of
+     *                      the reporting ones, one at least, {@link #upstreamDrop()} under their own expectation): the
      *                      corroboration a probe held at a red light twice does not make
      * @param oneDrop       one reading at least this far under the expectation (band or not) confirms a breakdown, at
      *                      its onset step or the step after (read or not), when the roads feeding it show its queue
@@ -605,25 +606,25 @@ public final class IncidentDetector {
          */
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
+            return String.format(Locale.ROOT, "persist=%d clear=%d drop=%.2f jump=%.2f up=%.2fx%.2f "
                 + "confirm=%d on-track=%.2f area=%.2f", persistSteps, clearSteps, minDrop, minJump, upstreamDrop,
                 upstreamShare, confirmSteps, onTrack, areaShare)
-                + (deepDrop < 1 ? String.format(java.util.Locale.ROOT, " deep=%.2f%s", deepDrop,
+                + (deepDrop < 1 ? String.format(Locale.ROOT, " deep=%.2f%s", deepDrop,
                 deepContrast ? (deepQueue ? "+contrast|queue" : "+contrast") : "") : "")
-                + (deepApartDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-apart=%.2f", deepApartDrop) : "")
-                + (deepProbeDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-probe=%.2f", deepProbeDrop) : "")
+                + (deepApartDrop < 1 ? String.format(Locale.ROOT, " deep-apart=%.2f", deepApartDrop) : "")
+                + (deepProbeDrop < 1 ? String.format(Locale.ROOT, " deep-probe=%.2f", deepProbeDrop) : "")
                 + (jumpReadings > 1 ? " jump-over=" + jumpReadings : "")
-                + (bandCap < 1 ? String.format(java.util.Locale.ROOT, " band-cap=%.2f", bandCap) : "")
+                + (bandCap < 1 ? String.format(Locale.ROOT, " band-cap=%.2f", bandCap) : "")
                 + (queueEarly ? " queue-early=true" : "")
-                + (sparseDrop < 1 ? String.format(java.util.Locale.ROOT, " sparse=%.2f%s", sparseDrop,
+                + (sparseDrop < 1 ? String.format(Locale.ROOT, " sparse=%.2f%s", sparseDrop,
                 sparseHold ? "+hold" : "") : "")
                 + (queueSlowest ? " queue-view=slowest" : "")
-                + (slideDrop < 1 ? String.format(java.util.Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
+                + (slideDrop < 1 ? String.format(Locale.ROOT, " slide=%.2fx%d", slideDrop, slideReadings)
                 : "")
                 + (dropoutFeeders ? "" : " dropout-feeders=false") // on by default: printed when off
-                + (pairDrop < 1 ? String.format(java.util.Locale.ROOT, " deep-pair=%.2f%s", pairDrop,
+                + (pairDrop < 1 ? String.format(Locale.ROOT, " deep-pair=%.2f%s", pairDrop,
                 pairQueue ? "+queue" : "") : "")
-                + (oneDrop < 1 ? String.format(java.util.Locale.ROOT, " one=%.2fx%d", oneDrop, oneQueue) : "");
+                + (oneDrop < 1 ? String.format(Locale.ROOT, " one=%.2fx%d", oneDrop, oneQueue) : "");
         }
     }
 

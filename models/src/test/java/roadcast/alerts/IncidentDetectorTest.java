@@ -8,6 +8,7 @@ import java.util.List;
 import roadcast.model.HorizonLeads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -315,7 +316,7 @@ class IncidentDetectorTest {
             + "deep=0.70+contrast", deep.toString());
         assertEquals(deep, IncidentDetector.Settings.parse(deep.toString()), "the printed form reads back");
         assertEquals(IncidentDetector.Settings.defaults(), IncidentDetector.Settings.parse("persist=2"));
-        IllegalArgumentException bad = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
             () -> IncidentDetector.Settings.parse("persist=3 depth=0.7"));
         assertTrue(bad.getMessage().contains("unknown key 'depth'"), bad.getMessage());
         float[][] incident = sparse(10);
@@ -358,7 +359,7 @@ class IncidentDetectorTest {
         assertEquals("persist=3 clear=2 drop=0.20 jump=0.30 up=0.25x0.00 confirm=0 on-track=1.00 area=1.00 "
             + "deep=0.70+contrast|queue", queue.toString());
         assertEquals(queue, IncidentDetector.Settings.parse(queue.toString()), "the printed form reads back");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> noSpillBack(0.2, 0.3, 1).deepDrop(0.7).deepQueue(true).build(), "the queue qualifies the contrast");
         int[][] fork = {{1}, {2, 3}, {}, {}};
         float[][] aheadSlow = sparse(10);
@@ -407,7 +408,7 @@ class IncidentDetectorTest {
         assertEquals(fused.toString() + " queue-view=slowest", slowestView.toString());
         assertEquals(slowestView, IncidentDetector.Settings.parse(slowestView.toString()), "the printed form reads back");
         assertEquals(fused, IncidentDetector.Settings.parse(fused.toString() + " queue-view=fused"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> IncidentDetector.Settings.parse("queue-view=probes"));
         int[][] fork = {{1}, {2, 3}, {}, {}};
         float[][] rows = sparse(10);
@@ -519,7 +520,7 @@ class IncidentDetectorTest {
         assertEquals(deep + " deep-pair=0.40", pair.toString());
         assertEquals(deep + " deep-pair=0.40+queue", pairQueue.toString());
         assertEquals(pairQueue, IncidentDetector.Settings.parse(pairQueue.toString()), "the printed form reads back");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> IncidentDetector.Settings.parse("deep-pair=0.40"), "a pair needs the deep threshold on");
 
         float[][] deepThenShallow = sparse(10);
@@ -565,7 +566,7 @@ class IncidentDetectorTest {
         IncidentDetector.Settings one = feed.toBuilder().oneDrop(0.7).oneQueue(1).build();
         assertEquals(feed + " one=0.70x1", one.toString());
         assertEquals(one, IncidentDetector.Settings.parse(one.toString()), "the printed form reads back");
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> IncidentDetector.Settings.parse("one=0.70x0"), "one road behind at least");
 
         float[][] sameStep = slowFrom(oneReading(), 10, 0);
@@ -825,7 +826,7 @@ class IncidentDetectorTest {
         assertEquals(asGiven.toString() + " band-cap=0.50", capped.toString());
         assertEquals(capped, IncidentDetector.Settings.parse(capped.toString()), "the printed form reads back");
         assertEquals(1.0, asGiven.bandCap());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> asGiven.toBuilder().bandCap(0).build());
         float[][] rows = normal(30, 3);
         for (int t = 10; t < 16; t++) {
@@ -943,7 +944,7 @@ class IncidentDetectorTest {
         IncidentDetector.Settings hold = noSpillBack(0.2, 0.3, 0.5).sparseDrop(0.6).sparseHold(true).build();
         assertEquals(hold, IncidentDetector.Settings.parse(hold.toString()), "the printed form reads back");
         assertTrue(hold.toString().endsWith(" sparse=0.60+hold"), hold.toString());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> noSpillBack(0.2, 0.3, 0.5).sparseHold(true).build(), "the hold qualifies sparse");
         float[][] queuedLater = slowFrom(oneReading(), 11, 0);
         assertOneAlert(replay(queuedLater, chain(3), hold, 5), 1, 10, 11);
@@ -980,10 +981,10 @@ class IncidentDetectorTest {
         IncidentDetector.Settings slide = base.toBuilder().slideDrop(0.15).slideReadings(4).build();
         assertTrue(slide.toString().endsWith(" slide=0.15x4"), slide.toString());
         assertEquals(slide, IncidentDetector.Settings.parse(slide.toString()), "the printed form reads back");
-        IllegalArgumentException noReadings = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException noReadings = assertThrows(
             IllegalArgumentException.class, () -> IncidentDetector.Settings.parse("slide=0.15"));
         assertTrue(noReadings.getMessage().contains("DROPxREADINGS"), noReadings.getMessage());
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        assertThrows(IllegalArgumentException.class,
             () -> IncidentDetector.Settings.parse("slide=0.15x1"), "one reading is no slide");
         float[] slope = {54, 48, 42, 36, 30, 24, 24, 24, 24, 24, 24, 24, 24, 24, 24};
         float[][] rows = normal(30, 4);

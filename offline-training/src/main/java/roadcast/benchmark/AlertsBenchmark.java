@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -622,7 +623,7 @@ public final class AlertsBenchmark {
             lines.add("incident,start,time,observed,expected,lower,under,upstream,downstream,found");
             for (int r = 0; r < trace.size(); r++) {
                 long when = firstDetection(alerts.get(0), traced.get(r));
-                lines.add(trace.get(r) + "," + (when == Long.MAX_VALUE ? "" : java.time.Instant.ofEpochMilli(when)));
+                lines.add(trace.get(r) + "," + (when == Long.MAX_VALUE ? "" : Instant.ofEpochMilli(when)));
             }
             Files.write(explain, lines, StandardCharsets.UTF_8);
             // beside it, every alert the (first) setting raised in the scored part and the incident it matched (empty:
@@ -634,9 +635,9 @@ public final class AlertsBenchmark {
             for (IncidentAlert a : mine) {
                 Incident hit = incidents.stream().filter(inc -> matches(a, inc)).findFirst().orElse(null);
                 raised.add(String.format(Locale.ROOT, "%s,%s,%s,%s,%.2f,%s", ids.get(a.segment()),
-                    java.time.Instant.ofEpochMilli(a.startMillis()), java.time.Instant.ofEpochMilli(a.detectedMillis()),
-                    a.open() ? "" : java.time.Instant.ofEpochMilli(a.clearedMillis()), a.severity(),
-                    hit == null ? "" : java.time.Instant.ofEpochMilli(hit.start())));
+                    Instant.ofEpochMilli(a.startMillis()), Instant.ofEpochMilli(a.detectedMillis()),
+                    a.open() ? "" : Instant.ofEpochMilli(a.clearedMillis()), a.severity(),
+                    hit == null ? "" : Instant.ofEpochMilli(hit.start())));
             }
             Files.write(alertsFile(explain), raised, StandardCharsets.UTF_8);
         }
@@ -685,7 +686,7 @@ public final class AlertsBenchmark {
         }
         boolean read = !Float.isNaN(x);
         return String.format(Locale.ROOT, "%s,%s,%s,%s,%.1f,%.1f,%s,%s,%s", ids.get(i),
-            java.time.Instant.ofEpochMilli(inc.start()), java.time.Instant.ofEpochMilli(time),
+            Instant.ofEpochMilli(inc.start()), Instant.ofEpochMilli(time),
             read ? String.format(Locale.ROOT, "%.1f", x) : "-", speed[0][i], lower[0][i],
             read ? String.format(Locale.ROOT, "%.2f", 1 - x / speed[0][i]) : "-", up, down);
     }

@@ -556,7 +556,8 @@ public final class BenchStreamCommand implements Callable<Integer> {
                                ScratchDirectory scratch, PrintWriter out, Delivery lagDelivery, long seconds)
             throws Exception {
         String name = topic.replace('.', '-');
-        JobConfig cfg = release.applyTo(jobConfig(registry, scratch.path(), name)).withCloseOnSchedule(closeOnSchedule())
+        JobConfig cfg = release.applyTo(jobConfig(registry, scratch.path(), name))
+                .withCloseOnSchedule(closeOnSchedule())
                 .withJobName("roadcast bench-stream lag " + lagDelivery);
         int restPort = JobRestarts.freePort();
         JobClient client = startLive(bootstrap, topic, name, lagDelivery, cfg, restPort);
