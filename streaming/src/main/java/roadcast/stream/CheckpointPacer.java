@@ -33,17 +33,20 @@ import org.slf4j.LoggerFactory;
  * first completes (its forecasts may have gone out after that checkpoint's barrier), never a queue of them. A request
  * is dropped when any checkpoint that started after the signal has completed meanwhile (periodic ones too, see
  * {@link #checkpointCoordinator}): it has committed the signal's forecasts, so a replay's periodic checkpoints are not
- * doubled by requests made redundant while they ran. What bounds
- * the cost is a budget of checkpoint time (a token bucket whose tokens are nanoseconds): it fills at {@link #SHARE} of
- * the wall clock up to {@link #BURST}, and each requested checkpoint spends its measured duration (request to
- * completion). A request while the budget is below zero waits until it is back at zero. So a live feed, whose zones
- * close within a few seconds once a minute, gets back-to-back checkpoints through its closes (the budget has refilled
- * since the last step), while a replay or a catch-up, which closes zones without pause, is held to the share: its
- * paced checkpoints take at most a tenth of the wall clock beside the periodic ones (back to back they cost a replay 38
- * % of its throughput: bench-stream 20,000 segments, quiet, 166,957 against 271,493 readings/s). Spending the measured
- * duration makes the bound follow the checkpoint's cost: a larger state or a busier machine (longer checkpoints) gets
- * proportionally fewer. The budget starts at zero, so a job's first signal is requested at once (the demo's first
- * step) but a fresh job has no burst to spend on a replay.
+ * doubled by requests made redundant while they ran.
+ *
+ * <p>What bounds the cost is a budget of checkpoint time (a token bucket whose tokens are nanoseconds): it fills at
+ * {@link #SHARE} of the wall clock up to {@link #BURST_NANOS}, and each requested checkpoint spends its measured
+ * duration (request to completion). A request while the budget is below zero waits until it is back at zero. So a
+ * live feed, whose zones close within a few seconds once a minute, gets back-to-back checkpoints through its closes
+ * (the budget has refilled since the last step), while a replay or a catch-up, which closes zones without pause, is
+ * held to the share: its requested checkpoints take at most a tenth of the wall clock beside the periodic ones (back
+ * to back they cost a replay 38 % of its throughput: bench-stream 20,000 segments, quiet, 166,957 against 271,493
+ * readings/s). A fixed gap after each request could not tell the two apart. Spending the measured duration makes the
+ * bound follow the checkpoint's cost: a larger state or a busier machine (longer checkpoints) gets proportionally
+ * fewer. The budget starts at zero, so a job's first signal is requested at once (the demo's first step) but a fresh
+ * job has no burst to spend on a replay; the debt of a slow first checkpoint then delays the requests after it (ten
+ * times its duration), while the periodic checkpoints commit.
  *
  * <p>A failed request (tasks still starting, a checkpoint declined) is asked again ({@link #finished}); a restored job
  * starts with nothing to ask for. Nothing here throws into Flink, which would fail the job for a signal that is only
