@@ -22,12 +22,8 @@ final class ZoneOperatorFactory extends SimpleOperatorFactory<IssuedForecast>
 
     private static final long serialVersionUID = 1L;
 
-    private final long minGapMillis;
-
-    /** {@code minGapMillis}: the least time between two checkpoints the pacer asks for (the periodic interval). */
-    ZoneOperatorFactory(ZoneOperator operator, long minGapMillis) {
+    ZoneOperatorFactory(ZoneOperator operator) {
         super(operator);
-        this.minGapMillis = minGapMillis;
     }
 
     @Override
@@ -42,6 +38,6 @@ final class ZoneOperatorFactory extends SimpleOperatorFactory<IssuedForecast>
 
     @Override
     public OperatorCoordinator.Provider getCoordinatorProvider(String operatorName, OperatorID operatorId) {
-        return new CheckpointPacer.Provider(operatorId, minGapMillis);
+        return new CheckpointPacer.Provider(operatorId);
     }
 }
