@@ -259,6 +259,17 @@ public final class ZoneForecaster {
     }
 
     /**
+     * The nowcast kept for segment i of an n-segment zone's state {@code back} observed steps before the newest
+     * (0 = the newest), NaN where none was kept (a step without a reading of the zone, before the first, a state
+     * written before the nowcasts were kept): the kriging kernel's lagged feature reads it, so the state's layout
+     * stays known here alone.
+     */
+    public static double keptNowcast(ZoneState s, int n, int i, int back) {
+        int at = (NOWCASTS + back) * n + i;
+        return back < SMOOTHING_STEPS && at < s.residual.length ? s.residual[at] : Double.NaN;
+    }
+
+    /**
      * s_t - n_t of every segment, the input of the nowcast smoothing term (0 where the state has no smoothed nowcast):
      * what the calibration fits the term's weights on.
      */

@@ -1,6 +1,7 @@
 package roadcast.kriging;
 
 import roadcast.forecast.ZoneForecast;
+import roadcast.forecast.ZoneForecaster;
 import roadcast.forecast.ZoneState;
 import roadcast.manifold.LocalClock;
 import roadcast.manifold.ProfileGrid;
@@ -32,6 +33,9 @@ public final class ExtendedForecaster {
     private final double[] mu;
     private final double[] now;
     private final double[] v;
+    private final double[] vLag;
+    /** [n] each observed segment's nowcast one step back, its nowcast now where none was kept. */
+    private final double[] previous;
     private final double[] p;
     private final double[] x;
     private final double[] scratch;
@@ -56,6 +60,8 @@ public final class ExtendedForecaster {
         this.mu = new double[n];
         this.now = new double[n];
         this.v = new double[k];
+        this.vLag = new double[k];
+        this.previous = new double[n];
         this.p = new double[k];
         this.x = new double[f];
         this.scratch = new double[2 * k];
@@ -97,6 +103,9 @@ public final class ExtendedForecaster {
                 value += u[row + c] * s.latent[c];
             }
             now[i] = value;
+            // the kernel's lagged feature: the nowcast one step back, as the fit took the history's previous row
+            double before = ZoneForecaster.keptNowcast(s, n, i, 1);
+            previous[i] = Double.isNaN(before) ? value : before;
         }
         for (int h = 0; h < kriging.rows(); h++) {
             double[] values = h == 0 ? now : fc.speed[h - 1];
@@ -107,12 +116,14 @@ public final class ExtendedForecaster {
             for (int i = 0; i < n; i++) {
                 sumV += values[i];
             }
-            estimateRow(h, values, mu, sumV / n, minute, out, sink);
+            // at a horizon the step before is itself a forecast: the lagged feature is the row's own value there
+            // (departure 0), the feature speaks for the nowcast row, where the fit learned it
+            estimateRow(h, values, h == 0 ? previous : values, mu, sumV / n, minute, out, sink);
         }
         out.issuedAtMillis = t;
     }
 
-    private void estimateRow(int h, double[] values, double[] muRow, double zoneMeanV, int minute,
+    private void estimateRow(int h, double[] values, double[] lagged, double[] muRow, double zoneMeanV, int minute,
                              ExtendedForecast out, FeatureSink sink) {
         double[] beta = kriging.beta();
         int[] nb = kriging.neighbours();
@@ -123,9 +134,10 @@ public final class ExtendedForecaster {
             for (int j = 0; j < k; j++) {
                 int i = nb[o + j];
                 v[j] = values[i];
+                vLag[j] = lagged[i];
                 p[j] = muRow[i];
             }
-            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, p, zoneMeanV, minute,
+            double b = KrigingKernel.features(k, kriging.weight(), kriging.upstream(), o, v, vLag, p, zoneMeanV, minute,
                     kriging.level(), e * kriging.levels(), kriging.levels(), x, scratch);
             double y = KrigingKernel.predict(b, beta, h * f, x, f);
             if (sink != null) {

@@ -116,7 +116,7 @@ public final class Kriging {
         for (int k : cfg.ks()) {
             for (double wf : cfg.widthFactors()) {
                 jobs.add(() -> crossValidate(model, cleaned, masking, k, wf * masking.scale, folded, folded.lambdas(),
-                        cleaned.steps(), SegmentLevel.COUNT));
+                        cleaned.steps(), SegmentLevel.COUNT, true));
             }
         }
         Choice best = null;
@@ -145,7 +145,8 @@ public final class Kriging {
         int levels = variants[0];
         double levelsMae = Double.POSITIVE_INFINITY;
         for (int v = 0; v < variants.length; v++) {
-            Choice c = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, variants[v]);
+            Choice c = crossValidate(model, cleaned, masking, best.k, best.width, cfg, one, calStart, variants[v],
+                    true);
             forward[v] = replayMae(replay, c.foldBeta);
             if (forward[v] < levelsMae) { // a tie keeps the richer variant, as before
                 levelsMae = forward[v];
@@ -155,14 +156,26 @@ public final class Kriging {
         LOG.info("kriging: level features fitted before the calibration replay, masked MAE on it {} with all, {} "
                 + "without the free-flow departure, {} without any: {} kept", forward[0], forward[1], forward[2],
                 levels);
-        if (levels < SegmentLevel.COUNT) {
+        // The neighbours' kernel mean a step earlier, by the same forward check beside the kept level features: the
+        // masked CV gains from it on every Los-loop check and nothing on PEMSD8, so the replay decides where a city
+        // does not follow; a tie leaves it out (the kernel as it was before it).
+        double withoutLag = replayMae(replay, crossValidate(model, cleaned, masking, best.k, best.width, cfg, one,
+                calStart, levels, false).foldBeta);
+        boolean lag = levelsMae < withoutLag;
+        LOG.info("kriging: the neighbours' lagged kernel mean, masked MAE on the calibration replay {} with it, {} "
+                + "without: {}", levelsMae, withoutLag, lag ? "kept" : "left out");
+        int lagAt = KrigingKernel.lagFeature(best.k, SegmentLevel.COUNT);
+        if (levels < SegmentLevel.COUNT || !lag) {
             for (RowSamples s : replay) {
-                s.dropLast(SegmentLevel.COUNT - levels);
+                s.dropColumns(lagAt - (SegmentLevel.COUNT - levels), lagAt);
+                if (!lag) {
+                    s.dropColumns(lagAt, lagAt + KrigingKernel.LAG);
+                }
             }
             best = crossValidate(model, cleaned, masking, best.k, best.width, cfg, cfg.lambdas(), cleaned.steps(),
-                    levels);
+                    levels, lag);
         }
-        best = bagged(model, cleaned, masking, best, cfg, levels, replay);
+        best = bagged(model, cleaned, masking, best, cfg, levels, lag, replay);
         best = towardZoneMean(best, replay);
         double[] beta = new double[rows * f];
         for (int h = 0; h < rows; h++) {
@@ -261,22 +274,27 @@ public final class Kriging {
         /** Each zone's profile grid, located at the sample's time (one per zone: not shared between threads). */
         final ProfileGrid[] grids;
         final double[] v;
+        final double[] vLag;
         final double[] p;
         final double[] x;
         final double[] scratch;
 
         final int rowEnd;
+        final boolean lag;
 
         /**
          * @param rowEnd training rows [0, rowEnd) give samples
          * @param levels how many of the level features the samples carry, first first; the others are 0 (their
          *               coefficients then stay 0 under the ridge); 0 is the kernel as it was before them
+         * @param lag    whether the samples carry the neighbours' kernel mean a step earlier (the history's previous
+         *               row, the current value where it has none); without it the feature is 0
          * @param draw   the fold draw whose masked neighbourhoods the samples see; a sample's cross-validation fold
          *               is always the first draw's (the fits that score it never saw that road as a target)
          */
         Samples(ManifoldModel model, SpeedHistory history, Masking masking, int k, double width, KrigingConfig cfg,
-                int rowEnd, int levels, int draw) {
+                int rowEnd, int levels, boolean lag, int draw) {
             this.rowEnd = rowEnd;
+            this.lag = lag;
             this.model = model;
             this.history = history;
             this.masking = masking;
@@ -309,6 +327,7 @@ public final class Kriging {
                 grids[z] = model.zone(z).profileGrid();
             }
             this.v = new double[k];
+            this.vLag = new double[k];
             this.p = new double[k];
             this.x = new double[f];
             this.scratch = new double[2 * k];
@@ -378,6 +397,7 @@ public final class Kriging {
                 Arrays.fill(sumP, 0);
                 Arrays.fill(cntP, 0);
                 float[] row = rows[t];
+                float[] before = lag && t > 0 ? rows[t - 1] : null;
                 for (int i = 0; i < n; i++) {
                     ZoneModel zm = model.zone(model.zoneOf(i));
                     prof[i] = grids[model.zoneOf(i)].value(zm.profile(), zm.size(), model.localIndexOf(i));
@@ -403,12 +423,14 @@ public final class Kriging {
                         int c = nb.index()[Math.min(j, nb.size() - 1)];
                         v[j] = Float.isNaN(row[c]) ? prof[c] : row[c];
                         p[j] = prof[c];
+                        // as the stream's nowcast a step back: the reading then, the current value where none
+                        vLag[j] = before == null || Float.isNaN(before[c]) ? v[j] : before[c];
                     }
                     int z = model.zoneOf(i) * (folds + 1);
                     int fi = draw.fold[i] + 1;
                     double visible = cntV[z] - cntV[z + fi];
                     double meanV = (sumV[z] - sumV[z + fi]) / visible;
-                    double b = KrigingKernel.features(k, g, up, i * k, v, p, meanV, minute, level,
+                    double b = KrigingKernel.features(k, g, up, i * k, v, vLag, p, meanV, minute, level,
                             i * SegmentLevel.COUNT, SegmentLevel.COUNT, x, scratch);
                     sink.accept(masking.first().fold()[i], x, y - b, b, y);
                 }
@@ -422,14 +444,14 @@ public final class Kriging {
      */
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        int levels) {
-        return crossValidate(model, history, masking, k, width, cfg, lambdas, rowEnd, levels, 0);
+                                        int levels, boolean lag) {
+        return crossValidate(model, history, masking, k, width, cfg, lambdas, rowEnd, levels, lag, 0);
     }
 
     private static Choice crossValidate(ManifoldModel model, SpeedHistory history, Masking masking, int k,
                                         double width, KrigingConfig cfg, double[] lambdas, int rowEnd,
-                                        int levels, int draw) {
-        Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels, draw);
+                                        int levels, boolean lag, int draw) {
+        Samples samples = new Samples(model, history, masking, k, width, cfg, rowEnd, levels, lag, draw);
         int f = samples.f;
         int folds = cfg.folds();
         int candidates = lambdas.length;
@@ -541,8 +563,9 @@ public final class Kriging {
      * least-squares start.
      */
     private static Choice finalFit(ManifoldModel model, SpeedHistory history, Masking masking, Choice c,
-                                   KrigingConfig cfg, int levels, int draw) {
-        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels, draw);
+                                   KrigingConfig cfg, int levels, boolean lag, int draw) {
+        Samples samples = new Samples(model, history, masking, c.k, c.width, cfg, history.steps(), levels, lag,
+                draw);
         int f = samples.f;
         double[] start = LeastAbsolute.ridgeScaled(sum(samples, f), sumB(samples, f), f, 1, c.lambda);
         double[] beta = leastAbsolute(samples, start, c.lambda);
@@ -557,10 +580,10 @@ public final class Kriging {
      * which neighbourhoods the regression learns from; on Los-loop the draw alone moves the test MAE by 0.3 mph.
      */
     private static Choice bagged(ManifoldModel model, SpeedHistory history, Masking masking, Choice best,
-                                 KrigingConfig cfg, int levels, RowSamples[] replay) {
+                                 KrigingConfig cfg, int levels, boolean lag, RowSamples[] replay) {
         int draws = masking.draws.length;
         if (draws == 1 || Double.isInfinite(best.lambda)) {
-            return finalFit(model, history, masking, best, cfg, levels, 0);
+            return finalFit(model, history, masking, best, cfg, levels, lag, 0);
         }
         double[] one = {best.lambda};
         double[][][] foldBetas = new double[draws][][];
@@ -569,7 +592,7 @@ public final class Kriging {
         for (int d = 1; d < draws; d++) {
             int draw = d;
             cvs.add(() -> crossValidate(model, history, masking, best.k, best.width, cfg, one, history.steps(),
-                    levels, draw));
+                    levels, lag, draw));
         }
         List<Choice> perDraw = runAll(cvs);
         for (int d = 1; d < draws; d++) {
@@ -582,12 +605,12 @@ public final class Kriging {
         LOG.info("kriging: mean of {} fold draws' fits, masked MAE on the calibration replay {} against {} for the "
                 + "first draw alone: {}", draws, bag, single, keep ? "kept" : "first draw");
         if (!keep) {
-            return finalFit(model, history, masking, best, cfg, levels, 0);
+            return finalFit(model, history, masking, best, cfg, levels, lag, 0);
         }
         List<java.util.concurrent.Callable<Choice>> fits = new ArrayList<>();
         for (int d = 0; d < draws; d++) {
             int draw = d;
-            fits.add(() -> finalFit(model, history, masking, best, cfg, levels, draw));
+            fits.add(() -> finalFit(model, history, masking, best, cfg, levels, lag, draw));
         }
         double[] beta = meanOf(runAll(fits).stream().map(Choice::beta).toArray(double[][]::new));
         return new Choice(best.k, best.width, best.lambda, best.mae, beta, meanFold);
@@ -783,10 +806,10 @@ public final class Kriging {
             fold[n++] = fo;
         }
 
-        /** Zeroes the last s features of every sample: the level features, where the regression leaves them out. */
-        void dropLast(int s) {
+        /** Zeroes features [from, to) of every sample: the ones the regression leaves out. */
+        void dropColumns(int from, int to) {
             for (int i = 0; i < n; i++) {
-                Arrays.fill(x, i * f + f - s, i * f + f, 0f);
+                Arrays.fill(x, i * f + from, i * f + to, 0f);
             }
         }
 

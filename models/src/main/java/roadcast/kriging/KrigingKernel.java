@@ -11,14 +11,17 @@ package roadcast.kriging;
  *   y_hat = B + beta . x,  x = [ v_(k) - B (the order statistics, k = 1..K), v_k - B (nearest first),
  *                               g_k (v_k - B), up_k (v_k - B),
  *                               wmedian_k(v_k; g_k) - B, sum omega_k p_k - B, median_k p_k - B, mean_k v_k - B,
- *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod, s_1 .. s_S ]
+ *                               Vzone - B, 1, sin/cos of 2 pi tod, sin/cos of 4 pi tod, s_1 .. s_S,
+ *                               sum omega_k v'_k - B ]
  * </pre>
  * where up_k is 1 for an upstream neighbour, Vzone the mean of the zone's values and tod the local time of day as a
  * fraction: a linear combination of the kernel mean, the kernel-weighted median (robust: one neighbour in a jam
  * of its own does not drag it), order statistics (an L-estimator) and distance-ranked values, one
  * regression shared by all segments, learned on masked observed segments. s_1 .. s_S are the segment's level
  * features ({@link SegmentLevel}): constant in time, they let the regression learn a road's level offset from its
- * wider neighbourhood (S = 0 in models written before them). No allocation: the caller passes the feature buffer and
+ * wider neighbourhood (S = 0 in models written before them). v'_k is the neighbour's nowcast one step earlier
+ * ({@link #LAG} feature, last): the same kernel mean a step back says whether the neighbourhood is slowing down or
+ * recovering, which the nowcast alone does not (models written before it read with its coefficient 0). No allocation: the caller passes the feature buffer and
  * a scratch of 2 K.
  */
 public final class KrigingKernel {
@@ -27,6 +30,8 @@ public final class KrigingKernel {
     public static final int EXTRA = 10;
     /** Position of the intercept after the neighbour features (not penalised by the ridge). */
     public static final int INTERCEPT = 5;
+    /** Lagged features after the level features: the neighbours' kernel mean one step earlier. */
+    public static final int LAG = 1;
 
     private KrigingKernel() {
     }
@@ -37,6 +42,11 @@ public final class KrigingKernel {
 
     /** Features with s segment level features after the time-varying ones. */
     public static int featureCount(int k, int s) {
+        return 4 * k + EXTRA + s + LAG;
+    }
+
+    /** Position of the lagged kernel mean's departure among the features of K neighbours and s level features. */
+    public static int lagFeature(int k, int s) {
         return 4 * k + EXTRA + s;
     }
 
@@ -46,23 +56,26 @@ public final class KrigingKernel {
      * @param g       kernel weights, g[gOff + k]
      * @param up      1 = upstream, 0 = downstream, up[gOff + k]
      * @param v       neighbour values [0, k)
+     * @param vLag    neighbour values one step earlier [0, k) (the current value where none was kept)
      * @param p       neighbour profiles [0, k)
      * @param minute  local minute of the day of the target time
      * @param level   the segment's level features, level[lOff .. lOff + s)
      * @param scratch at least 2 k values
      */
-    public static double features(int k, double[] g, double[] up, int gOff, double[] v, double[] p, double zoneMeanV,
-                                  int minute, double[] level, int lOff, int s, double[] x, double[] scratch) {
+    public static double features(int k, double[] g, double[] up, int gOff, double[] v, double[] vLag, double[] p,
+                                  double zoneMeanV, int minute, double[] level, int lOff, int s, double[] x, double[] scratch) {
         double sumG = 0;
         for (int j = 0; j < k; j++) {
             sumG += g[gOff + j];
         }
         double kriged = 0;
+        double lagged = 0;
         double pk = 0;
         double mean = 0;
         for (int j = 0; j < k; j++) {
             double omega = sumG > 1e-12 ? g[gOff + j] / sumG : 1.0 / k;
             kriged += omega * v[j];
+            lagged += omega * vLag[j];
             pk += omega * p[j];
             mean += v[j];
             scratch[j] = v[j];
@@ -95,6 +108,7 @@ public final class KrigingKernel {
         x[o + 8] = Math.sin(2 * angle);
         x[o + 9] = Math.cos(2 * angle);
         System.arraycopy(level, lOff, x, o + EXTRA, s);
+        x[lagFeature(k, s)] = lagged - b;
         return b;
     }
 

@@ -101,15 +101,31 @@ public record KrigingModel(int k, double width, double lambda, int rows, double[
      */
     public int levelFeaturesUsed() {
         int f = featureCount();
+        int firstLevel = KrigingKernel.lagFeature(k, levels) - levels;
         int used = 0;
         for (int h = 0; h < rows; h++) {
-            for (int j = f - levels; j < f; j++) {
-                if (beta[h * f + j] != 0) {
-                    used = Math.max(used, j - (f - levels) + 1);
+            for (int j = 0; j < levels; j++) {
+                if (beta[h * f + firstLevel + j] != 0) {
+                    used = Math.max(used, j + 1);
                 }
             }
         }
         return used;
+    }
+
+    /**
+     * Whether the neighbours' kernel mean one step earlier takes part: the fit leaves it out (coefficient 0 in every
+     * row) where it did not help on the calibration replay, and a model written before it reads with 0.
+     */
+    public boolean usesLagFeature() {
+        int f = featureCount();
+        int lag = KrigingKernel.lagFeature(k, levels);
+        for (int h = 0; h < rows; h++) {
+            if (beta[h * f + lag] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of an extended segment by id, -1 if it is not one. */

@@ -75,7 +75,10 @@ import roadcast.skill.SkillTable;
  * levels it always gave. Format 9 lets the horizons be spaced ({@code horizonsMin} 1, 5, 10, ... at 1-minute steps,
  * {@link HorizonLeads}); nothing else changes, but a reader of format 8 would take such horizons for consecutive
  * steps and forecast the wrong lead times, so it must refuse the file, and a file of format 8 or older whose horizons
- * are not every step is refused here. An older build refuses a newer file as newer than it reads.
+ * are not every step is refused here. Format 10 adds the kriging kernel's lagged feature (the neighbours' kernel mean
+ * one step earlier, {@link KrigingKernel#lagFeature}): {@code kriging.beta} rows grow by one coefficient after the
+ * level features; the kriging layer of an older file reads with that coefficient 0, the estimate it always gave.
+ * An older build refuses a newer file as newer than it reads.
  * <p>The incident detector's scale of each zone ({@code zoneZ.alertSigma}, {@code zoneZ.alertBand}, see
  * {@link ZoneModel#alertSigma()}), listed after all zones' other arrays, is optional (since format 5): written when a
  * zone has one, detected by its presence in the array list when read. A file without it (the builds before it, or a
@@ -84,7 +87,7 @@ import roadcast.skill.SkillTable;
  */
 public final class ModelFile {
 
-    public static final int FORMAT_VERSION = 9;
+    public static final int FORMAT_VERSION = 10;
     static final byte[] MAGIC = {'R', 'C', 'M', 'O', 'D', 'E', 'L', 0x1A};
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -550,6 +553,9 @@ public final class ModelFile {
         boolean hasBands = version >= 3 || lists(arrays, "zone0.band");
         // format 4 adds the kriging layer's level features
         boolean hasLevels = hasKriging && (version >= 4 || lists(arrays, "kriging.level"));
+        // format 10 adds the kriging kernel's lagged feature (one more coefficient per row, no new array, so only the
+        // version tells: beta's length alone would not, a row of K and levels could be read either way)
+        boolean hasLag = version >= 10;
         // format 5 adds each zone's profile trend
         boolean hasTrend = hasBands && (version >= 5 || lists(arrays, "zone0.trend"));
         // format 6 adds the local correction's jump term
@@ -647,7 +653,7 @@ public final class ModelFile {
         SkillTable skill = new SkillTable(n, horizons, r.f32("skill.rmseModel", cells),
                 r.f32("skill.rmsePersistence", cells), r.f32("skill.rmseHistoricalAverage", cells),
                 r.f32("skill.pairs", cells));
-        KrigingModel kriging = hasKriging ? readKriging(kn, r, name, hasLevels) : null;
+        KrigingModel kriging = hasKriging ? readKriging(kn, r, name, hasLevels, hasLag) : null;
         if (payload.remaining() != 0) {
             throw new ModelFormatException(name + ": " + (payload.remaining())
                     + " payload bytes beyond the listed arrays");
@@ -668,15 +674,17 @@ public final class ModelFile {
                 zoneIds, freeFlow, rules, skill, kriging, levelHold);
     }
 
-    private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name, boolean hasLevels)
-            throws IOException {
+    private static KrigingModel readKriging(JsonNode kn, PayloadReader r, String name, boolean hasLevels,
+                                            boolean hasLag) throws IOException {
         int k = required(kn, "k", name).asInt();
         int rows = required(kn, "rows", name).asInt();
         int levels = hasLevels ? required(kn, "levels", name).asInt() : 0;
         JsonNode segs = required(kn, "segments", name);
         int m = segs.size();
         long mk = (long) m * k;
-        double[] beta = r.f64("kriging.beta", (long) rows * KrigingKernel.featureCount(k, levels));
+        int f = KrigingKernel.featureCount(k, levels);
+        int written = hasLag ? f : f - KrigingKernel.LAG;
+        double[] beta = widenRows(r.f64("kriging.beta", (long) rows * written), rows, written, f);
         double[] lower = r.f64("kriging.lower", rows);
         double[] upper = r.f64("kriging.upper", rows);
         double[] mae = r.f64("kriging.maskedMae", rows);
@@ -706,6 +714,21 @@ public final class ModelFile {
         }
         return new KrigingModel(k, required(kn, "width", name).asDouble(), required(kn, "lambda", name).asDouble(),
                 rows, beta, lower, upper, mae, segments, zones, nb, weight, upstream, distance, levels, level, excluded);
+    }
+
+    /**
+     * Rows of {@code from} coefficients laid out as rows of {@code to}, the added ones (the kernel's features added
+     * after the file was written, always last) 0: the estimate the file always gave.
+     */
+    private static double[] widenRows(double[] beta, int rows, int from, int to) {
+        if (from == to) {
+            return beta;
+        }
+        double[] wide = new double[rows * to];
+        for (int h = 0; h < rows; h++) {
+            System.arraycopy(beta, h * from, wide, h * to, from);
+        }
+        return wide;
     }
 
     private static JsonNode required(JsonNode node, String field, String name) throws ModelFormatException {

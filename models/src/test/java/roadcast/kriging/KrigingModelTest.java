@@ -175,9 +175,11 @@ class KrigingModelTest {
         assertEquals(SegmentLevel.COUNT, k.levels());
         int f = k.featureCount();
         int old = KrigingKernel.featureCount(k.k());
+        // the coefficients before the level features; the lagged one stays 0, as a format 3 layer reads
+        int before = KrigingKernel.lagFeature(k.k(), 0);
         double[] beta = new double[k.rows() * old];
         for (int h = 0; h < k.rows(); h++) {
-            System.arraycopy(k.beta(), h * f, beta, h * old, old);
+            System.arraycopy(k.beta(), h * f, beta, h * old, before);
         }
         KrigingModel without = new KrigingModel(k.k(), k.width(), k.lambda(), k.rows(), beta, k.lower(), k.upper(),
                 k.maskedMae(), k.segments(), k.zone(), k.neighbours(), k.weight(), k.upstream(), k.distance(), 0,
@@ -185,36 +187,8 @@ class KrigingModelTest {
         ManifoldModel v3model = model.withKriging(without);
         Path current = dir.resolve("v4.rcm");
         ModelFile.write(v3model, current);
-        // the same file as format 3 wrote it: no "levels" in the header, no kriging.level array (it is empty here)
-        byte[] bytes = Files.readAllBytes(current);
-        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        in.position(8);
-        assertEquals(ModelFile.FORMAT_VERSION, in.getInt());
-        int headerLength = in.getInt();
-        byte[] header = new byte[headerLength];
-        in.get(header);
-        long payloadLength = in.getLong();
-        byte[] payload = new byte[(int) payloadLength];
-        in.get(payload);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode h =
-                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(header);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) h.get("kriging")).remove("levels");
-        com.fasterxml.jackson.databind.node.ArrayNode arrays = json.createArrayNode();
-        h.get("arrays").forEach(a -> {
-            if (!a.get("name").asText().equals("kriging.level")) {
-                arrays.add(a);
-            }
-        });
-        assertEquals(h.get("arrays").size() - 1, arrays.size());
-        h.set("arrays", arrays);
-        byte[] oldHeader = json.writeValueAsBytes(h);
-        ByteBuffer out = ByteBuffer.allocate(8 + 8 + oldHeader.length + 8 + payload.length + 32)
-                .order(ByteOrder.LITTLE_ENDIAN);
-        out.put(bytes, 0, 8).putInt(3).putInt(oldHeader.length).put(oldHeader).putLong(payload.length).put(payload);
-        out.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(out.array(), out.position())));
         Path v3 = dir.resolve("v3.rcm");
-        Files.write(v3, out.array());
+        Files.write(v3, asOlderFormat(Files.readAllBytes(current), 3));
 
         ManifoldModel back = ModelFile.read(v3);
         assertEquals(0, back.kriging().levels());
@@ -235,7 +209,7 @@ class KrigingModelTest {
         KrigingModel fitted = model.kriging();
         double[] noFreeFlow = fitted.beta().clone();
         for (int row = 0; row < fitted.rows(); row++) {
-            noFreeFlow[row * fitted.featureCount() + fitted.featureCount() - 1] = 0;
+            noFreeFlow[row * fitted.featureCount() + KrigingKernel.lagFeature(fitted.k(), fitted.levels()) - 1] = 0;
         }
         KrigingModel firstOnly = new KrigingModel(fitted.k(), fitted.width(), fitted.lambda(), fitted.rows(),
                 noFreeFlow, fitted.lower(), fitted.upper(), fitted.maskedMae(), fitted.segments(), fitted.zone(),
@@ -243,6 +217,175 @@ class KrigingModelTest {
                 fitted.level(), fitted.excluded());
         assertEquals(SegmentLevel.COUNT - 1, firstOnly.levelFeaturesUsed());
         assertEquals(0, without.levelFeaturesUsed());
+    }
+
+    /**
+     * Format 10 adds the kernel's lagged feature (the neighbours' kernel mean a step earlier) to every kriging.beta
+     * row; a format 9 file reads with its coefficient 0 and gives the forecasts it always gave, to the bit, and the
+     * feature takes part where its coefficient is not 0 (the forecaster reads the zone state's kept nowcasts).
+     */
+    @Test
+    void formatNineKrigingLayerReadsWithoutTheLaggedFeature() throws Exception {
+        KrigingModel k = model.kriging();
+        int f = k.featureCount();
+        int lag = KrigingKernel.lagFeature(k.k(), k.levels());
+        assertEquals(f - 1, lag, "the lagged feature comes last, after the level features");
+        double[] noLag = k.beta().clone();
+        double[] strongLag = k.beta().clone();
+        for (int h = 0; h < k.rows(); h++) {
+            noLag[h * f + lag] = 0;
+            strongLag[h * f + lag] = 0.5;
+        }
+        ManifoldModel v9model = model.withKriging(withBeta(k, noLag));
+        Path current = dir.resolve("v10.rcm");
+        ModelFile.write(v9model, current);
+        Path v9 = dir.resolve("v9.rcm");
+        Files.write(v9, asOlderFormat(Files.readAllBytes(current), 9));
+
+        ManifoldModel back = ModelFile.read(v9);
+        assertEquals(k.levels(), back.kriging().levels());
+        assertArrayEquals(noLag, back.kriging().beta());
+        assertTrue(!back.kriging().usesLagFeature() && withBeta(k, strongLag).usesLagFeature());
+        ExtendedForecast fa = run(v9model);
+        ExtendedForecast fb = run(back);
+        ExtendedForecast withLag = run(model.withKriging(withBeta(k, strongLag)));
+        for (int h = 0; h < fa.rows(); h++) {
+            assertArrayEquals(fa.speed[h], fb.speed[h], "row " + h);
+        }
+        assertTrue(!java.util.Arrays.equals(fa.speed[0], withLag.speed[0]), "the lagged feature takes part now");
+        for (int h = 1; h < fa.rows(); h++) {
+            // at a horizon the step before is itself the forecast: the feature is 0 there
+            assertArrayEquals(fa.speed[h], withLag.speed[h], "row " + h);
+        }
+    }
+
+    /**
+     * The lagged feature in the kernel the stream and the replay run: the kernel mean of the neighbours' nowcasts one
+     * step back (their readings, kept in the zone state) less the kernel mean now; 0 (the current value) where the
+     * state kept none, after its first step.
+     */
+    @Test
+    void theLaggedFeatureIsTheNeighboursKernelMeanOneStepBack() {
+        KrigingModel k = model.kriging();
+        int e = 0;
+        int z = k.zone()[e];
+        roadcast.model.ZoneModel zone = model.zone(z);
+        int[] seg = zone.segments();
+        int t = TRAIN + 5;
+        float[] before = new float[seg.length];
+        float[] now = new float[seg.length];
+        for (int c = 0; c < seg.length; c++) {
+            before[c] = observed.speed()[t - 1][seg[c]];
+            now[c] = observed.speed()[t][seg[c]];
+        }
+        double sumG = 0;
+        double lagged = 0;
+        double kriged = 0;
+        for (int j = 0; j < k.k(); j++) {
+            sumG += k.weight()[e * k.k() + j];
+        }
+        for (int j = 0; j < k.k(); j++) {
+            int c = k.neighbours()[e * k.k() + j];
+            double omega = k.weight()[e * k.k() + j] / sumG;
+            lagged += omega * before[c];
+            kriged += omega * now[c];
+        }
+        assertTrue(Math.abs(lagged - kriged) > 0.01, "the fixture's neighbours moved between the two steps");
+        int lag = KrigingKernel.lagFeature(k.k(), k.levels());
+
+        roadcast.forecast.ZoneForecaster zf = new roadcast.forecast.ZoneForecaster(zone);
+        roadcast.forecast.ZoneState twoSteps = zf.newState();
+        zf.observe(twoSteps, observed.epochMillis(t - 1), before);
+        zf.observe(twoSteps, observed.epochMillis(t), now);
+        assertEquals(lagged - kriged, laggedFeature(zf, twoSteps, z, e, lag), 1e-6);
+
+        roadcast.forecast.ZoneState oneStep = zf.newState();
+        zf.observe(oneStep, observed.epochMillis(t), now);
+        assertTrue(Double.isNaN(roadcast.forecast.ZoneForecaster.keptNowcast(oneStep, seg.length, 0, 1)));
+        assertEquals(0.0, laggedFeature(zf, oneStep, z, e, lag), 0.0, "no nowcast kept: the current value");
+    }
+
+    /** The lagged feature of extended segment e at row 0, as the kernel saw it. */
+    private static double laggedFeature(roadcast.forecast.ZoneForecaster zf, roadcast.forecast.ZoneState s, int z,
+                                        int e, int lag) {
+        roadcast.forecast.ZoneForecast fc = new roadcast.forecast.ZoneForecast(model.horizonsMin().length,
+                model.zone(z).size());
+        zf.forecast(s, fc);
+        ExtendedForecaster kriged = new ExtendedForecaster(model.zone(z), model.kriging(), z);
+        double[] seen = {Double.NaN};
+        kriged.estimate(s, fc, new ExtendedForecast(model.kriging().rows(), model.kriging().size()),
+                (row, extended, x, base) -> {
+                    if (row == 0 && extended == e) {
+                        seen[0] = x[lag];
+                    }
+                });
+        return seen[0];
+    }
+
+    private static KrigingModel withBeta(KrigingModel k, double[] beta) {
+        return new KrigingModel(k.k(), k.width(), k.lambda(), k.rows(), beta, k.lower(), k.upper(), k.maskedMae(),
+                k.segments(), k.zone(), k.neighbours(), k.weight(), k.upstream(), k.distance(), k.levels(), k.level(),
+                k.excluded());
+    }
+
+    /**
+     * The file an older writer made of the same model: the format number, kriging.beta's rows without the lagged
+     * coefficient (before format 10) and, before format 4, no "levels" in the kriging header and no kriging.level
+     * array (the model must have no level features then: the array is empty).
+     */
+    static byte[] asOlderFormat(byte[] bytes, int version) throws Exception {
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(8);
+        assertEquals(ModelFile.FORMAT_VERSION, in.getInt());
+        byte[] header = new byte[in.getInt()];
+        in.get(header);
+        byte[] payload = new byte[(int) in.getLong()];
+        in.get(payload);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode h =
+                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(header);
+        com.fasterxml.jackson.databind.node.ObjectNode kn = (com.fasterxml.jackson.databind.node.ObjectNode) h.get(
+                "kriging");
+        int rows = kn.get("rows").asInt();
+        int f = KrigingKernel.featureCount(kn.get("k").asInt(), kn.path("levels").asInt(0));
+        int narrow = f - KrigingKernel.LAG;
+        com.fasterxml.jackson.databind.node.ArrayNode arrays = json.createArrayNode();
+        java.io.ByteArrayOutputStream older = new java.io.ByteArrayOutputStream();
+        int at = 0;
+        for (com.fasterxml.jackson.databind.JsonNode a : h.get("arrays")) {
+            String name = a.get("name").asText();
+            int bytesPer = a.get("type").asText().equals("f32") ? 4 : 8;
+            int length = (int) a.get("length").asLong() * bytesPer;
+            if (name.equals("kriging.level") && version < 4) {
+                assertEquals(0, length, "a format 3 layer has no level features");
+            } else if (name.equals("kriging.beta") && version < 10) {
+                for (int row = 0; row < rows; row++) {
+                    older.write(payload, at + row * f * 8, narrow * 8);
+                }
+                arrays.add(((com.fasterxml.jackson.databind.node.ObjectNode) a.deepCopy()).put("length",
+                        rows * narrow));
+            } else {
+                older.write(payload, at, length);
+                arrays.add(a);
+            }
+            at += length;
+        }
+        assertEquals(payload.length, at);
+        if (version < 4) {
+            kn.remove("levels");
+        }
+        h.set("arrays", arrays);
+        byte[] oldPayload = older.toByteArray();
+        // the card names its payload's digest: the older writer's payload is the narrower one
+        ((com.fasterxml.jackson.databind.node.ObjectNode) h.get("card")).put("payloadSha256",
+                java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
+        byte[] oldHeader = json.writeValueAsBytes(h);
+        ByteBuffer out = ByteBuffer.allocate(8 + 8 + oldHeader.length + 8 + oldPayload.length + 32)
+                .order(ByteOrder.LITTLE_ENDIAN);
+        out.put(bytes, 0, 8).putInt(version).putInt(oldHeader.length).put(oldHeader).putLong(oldPayload.length)
+                .put(oldPayload);
+        out.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(out.array(), out.position())));
+        return out.array();
     }
 
     private static ExtendedForecast run(ManifoldModel m) {

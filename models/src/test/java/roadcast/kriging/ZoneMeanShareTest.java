@@ -41,7 +41,7 @@ class ZoneMeanShareTest {
         }
         double zoneMean = 61.5;
         double[] x = new double[F];
-        double b = KrigingKernel.features(K, g, up, 0, v, p, zoneMean, 830, level, 0, SegmentLevel.COUNT, x,
+        double b = KrigingKernel.features(K, g, up, 0, v, v, p, zoneMean, 830, level, 0, SegmentLevel.COUNT, x,
                 new double[2 * K]);
         double estimate = KrigingKernel.predict(b, beta, 0, x, F);
         for (double a : Kriging.ZONE_MEAN_SHARES) {
@@ -50,6 +50,31 @@ class ZoneMeanShareTest {
         }
         assertArrayEquals(beta, KrigingKernel.towardZoneMean(beta, K, 0), "share 0 changes nothing");
         assertThrows(IllegalArgumentException.class, () -> KrigingKernel.towardZoneMean(beta, K, 1.5));
+    }
+
+    /**
+     * The lagged feature, last: the kernel mean of the neighbours' values a step back less the kernel mean now
+     * (B), a known answer on three neighbours, and 0 where the values a step back are the current ones.
+     */
+    @Test
+    void theLaggedFeatureIsTheKernelMeanOneStepBackLessTheKernelMeanNow() {
+        int k = 3;
+        double[] g = {2, 1, 1};
+        double[] up = {1, 0, 1};
+        double[] v = {50, 60, 40};
+        double[] vLag = {54, 60, 36};
+        double[] p = {55, 55, 55};
+        double[] level = new double[SegmentLevel.COUNT];
+        int f = KrigingKernel.featureCount(k, SegmentLevel.COUNT);
+        double[] x = new double[f];
+        double b = KrigingKernel.features(k, g, up, 0, v, vLag, p, 50, 600, level, 0, SegmentLevel.COUNT, x,
+                new double[2 * k]);
+        // B = (2 * 50 + 60 + 40) / 4 = 50; a step back (2 * 54 + 60 + 36) / 4 = 51
+        assertEquals(50.0, b, 1e-12);
+        assertEquals(f - 1, KrigingKernel.lagFeature(k, SegmentLevel.COUNT));
+        assertEquals(1.0, x[KrigingKernel.lagFeature(k, SegmentLevel.COUNT)], 1e-12);
+        KrigingKernel.features(k, g, up, 0, v, v, p, 50, 600, level, 0, SegmentLevel.COUNT, x, new double[2 * k]);
+        assertEquals(0.0, x[KrigingKernel.lagFeature(k, SegmentLevel.COUNT)], 0.0);
     }
 
     @Test

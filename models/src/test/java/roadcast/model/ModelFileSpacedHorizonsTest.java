@@ -42,7 +42,8 @@ class ModelFileSpacedHorizonsTest {
         Path file = dir.resolve("spaced.rcm");
         ModelFile.write(spaced, file);
         byte[] bytes = Files.readAllBytes(file);
-        assertEquals(9, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8),
+        // format 9 or later (10 adds the kriging kernel's lagged feature): newer than a reader of format 8
+        assertTrue(ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).getInt(8) >= 9,
                 "a build reading up to format 8 refuses the file as newer");
         ManifoldModel read = ModelFile.read(file);
         assertEquals(spaced.leads(), read.leads());

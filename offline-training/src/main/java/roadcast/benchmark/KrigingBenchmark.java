@@ -359,6 +359,7 @@ public final class KrigingBenchmark {
         number(hp, "lambda", r.kriging().lambda());
         hp.put("level_features", r.kriging().usesLevelFeatures());
         hp.put("level_features_used", r.kriging().levelFeaturesUsed());
+        hp.put("lag_feature", r.kriging().usesLagFeature());
         ArrayNode masked = hp.putArray("masked_training_mae");
         for (double v : r.kriging().maskedMae()) {
             masked.add(Math.round(v * 1000) / 1000.0);
@@ -403,9 +404,10 @@ public final class KrigingBenchmark {
     public static List<String> tableLines(Result r) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "%s kriging: %d hidden segments covered of %d; K=%d, width %.1f, "
-                        + "lambda %s, level features %s", r.dataset(), r.hidden().size(),
+                        + "lambda %s, level features %s, lagged neighbours %s", r.dataset(), r.hidden().size(),
                 r.hidden().size() + r.notCovered().size(), r.kriging().k(), r.kriging().width(),
-                r.kriging().lambda(), r.kriging().usesLevelFeatures() ? "kept" : "left out"));
+                r.kriging().lambda(), r.kriging().usesLevelFeatures() ? "kept" : "left out",
+                r.kriging().usesLagFeature() ? "kept" : "left out"));
         lines.add("horizon   model MAE / RMSE / MAPE     kriged persistence        network mean           ratio  band");
         for (Row row : r.rows()) {
             double better = Math.min(row.krigedPersistence().mae(), row.networkMean().mae());
