@@ -21,8 +21,8 @@ package roadcast.kriging;
  * features ({@link SegmentLevel}): constant in time, they let the regression learn a road's level offset from its
  * wider neighbourhood (S = 0 in models written before them). v'_k is the neighbour's nowcast one step earlier
  * ({@link #LAG} feature, last): the same kernel mean a step back says whether the neighbourhood is slowing down or
- * recovering, which the nowcast alone does not (models written before it read with its coefficient 0). No allocation: the caller passes the feature buffer and
- * a scratch of 2 K.
+ * recovering, which the nowcast alone does not (models written before it read with its coefficient 0). No
+ * allocation: the caller passes the feature buffer and a scratch of 2 K.
  */
 public final class KrigingKernel {
 
@@ -63,7 +63,8 @@ public final class KrigingKernel {
      * @param scratch at least 2 k values
      */
     public static double features(int k, double[] g, double[] up, int gOff, double[] v, double[] vLag, double[] p,
-                                  double zoneMeanV, int minute, double[] level, int lOff, int s, double[] x, double[] scratch) {
+                                  double zoneMeanV, int minute, double[] level, int lOff, int s, double[] x,
+                                  double[] scratch) {
         double sumG = 0;
         for (int j = 0; j < k; j++) {
             sumG += g[gOff + j];

@@ -5,14 +5,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,7 +88,7 @@ class KrigingModelTest {
         }
         // s4 and s6 are 500 away: the two nearest of s5
         int s5 = k.indexOf("s5");
-        java.util.Set<String> nearest = new java.util.HashSet<>();
+        Set<String> nearest = new HashSet<>();
         for (int j = 0; j < 2; j++) {
             nearest.add(model.network().segment(model.zone(k.zone()[s5]).segment(k.neighbours()[s5 * k.k() + j])).id());
         }
@@ -157,7 +166,7 @@ class KrigingModelTest {
         ModelFile.write(plain, file);
         byte[] bytes = Files.readAllBytes(file);
         ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
-        byte[] sha = MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(bytes, bytes.length - 32));
+        byte[] sha = MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(bytes, bytes.length - 32));
         System.arraycopy(sha, 0, bytes, bytes.length - 32, 32);
         Files.write(file, bytes);
         ManifoldModel back = ModelFile.read(file);
@@ -199,7 +208,7 @@ class KrigingModelTest {
         boolean differs = false;
         for (int h2 = 0; h2 < fa.rows(); h2++) {
             assertArrayEquals(fa.speed[h2], fb.speed[h2], "row " + h2);
-            differs |= !java.util.Arrays.equals(fa.speed[h2], withLevels.speed[h2]);
+            differs |= !Arrays.equals(fa.speed[h2], withLevels.speed[h2]);
         }
         assertTrue(differs, "the level features take part in the estimate");
         // the fit kept them on this city (fitted before the calibration replay, they helped on it) and says so
@@ -252,7 +261,7 @@ class KrigingModelTest {
         for (int h = 0; h < fa.rows(); h++) {
             assertArrayEquals(fa.speed[h], fb.speed[h], "row " + h);
         }
-        assertTrue(!java.util.Arrays.equals(fa.speed[0], withLag.speed[0]), "the lagged feature takes part now");
+        assertTrue(!Arrays.equals(fa.speed[0], withLag.speed[0]), "the lagged feature takes part now");
         for (int h = 1; h < fa.rows(); h++) {
             // at a horizon the step before is itself the forecast: the feature is 0 there
             assertArrayEquals(fa.speed[h], withLag.speed[h], "row " + h);
@@ -341,18 +350,18 @@ class KrigingModelTest {
         in.get(header);
         byte[] payload = new byte[(int) in.getLong()];
         in.get(payload);
-        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
-        com.fasterxml.jackson.databind.node.ObjectNode h =
-                (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(header);
-        com.fasterxml.jackson.databind.node.ObjectNode kn = (com.fasterxml.jackson.databind.node.ObjectNode) h.get(
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode h =
+                (ObjectNode) json.readTree(header);
+        ObjectNode kn = (ObjectNode) h.get(
                 "kriging");
         int rows = kn.get("rows").asInt();
         int f = KrigingKernel.featureCount(kn.get("k").asInt(), kn.path("levels").asInt(0));
         int narrow = f - KrigingKernel.LAG;
-        com.fasterxml.jackson.databind.node.ArrayNode arrays = json.createArrayNode();
-        java.io.ByteArrayOutputStream older = new java.io.ByteArrayOutputStream();
+        ArrayNode arrays = json.createArrayNode();
+        ByteArrayOutputStream older = new ByteArrayOutputStream();
         int at = 0;
-        for (com.fasterxml.jackson.databind.JsonNode a : h.get("arrays")) {
+        for (JsonNode a : h.get("arrays")) {
             String name = a.get("name").asText();
             int bytesPer = a.get("type").asText().equals("f32") ? 4 : 8;
             int length = (int) a.get("length").asLong() * bytesPer;
@@ -362,7 +371,7 @@ class KrigingModelTest {
                 for (int row = 0; row < rows; row++) {
                     older.write(payload, at + row * f * 8, narrow * 8);
                 }
-                arrays.add(((com.fasterxml.jackson.databind.node.ObjectNode) a.deepCopy()).put("length",
+                arrays.add(((ObjectNode) a.deepCopy()).put("length",
                         rows * narrow));
             } else {
                 older.write(payload, at, length);
@@ -377,14 +386,14 @@ class KrigingModelTest {
         h.set("arrays", arrays);
         byte[] oldPayload = older.toByteArray();
         // the card names its payload's digest: the older writer's payload is the narrower one
-        ((com.fasterxml.jackson.databind.node.ObjectNode) h.get("card")).put("payloadSha256",
-                java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
+        ((ObjectNode) h.get("card")).put("payloadSha256",
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(oldPayload)));
         byte[] oldHeader = json.writeValueAsBytes(h);
         ByteBuffer out = ByteBuffer.allocate(8 + 8 + oldHeader.length + 8 + oldPayload.length + 32)
                 .order(ByteOrder.LITTLE_ENDIAN);
         out.put(bytes, 0, 8).putInt(version).putInt(oldHeader.length).put(oldHeader).putLong(oldPayload.length)
                 .put(oldPayload);
-        out.put(MessageDigest.getInstance("SHA-256").digest(java.util.Arrays.copyOf(out.array(), out.position())));
+        out.put(MessageDigest.getInstance("SHA-256").digest(Arrays.copyOf(out.array(), out.position())));
         return out.array();
     }
 
