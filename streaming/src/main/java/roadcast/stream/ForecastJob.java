@@ -224,7 +224,8 @@ public final class ForecastJob {
                                 // forecasts cross the network as values and are written where they are published)
                                 .withZoneWorkers(config.zoneWorkers(),
                                         config.jsonForecasts() && env.getParallelism() == 1)
-                                .withCheckpointOnStep(config.checkpointOnStep())))
+                                .withCheckpointOnStep(config.checkpointOnStep()),
+                                Math.min(config.checkpointInterval().toMillis(), 1000)))
                 .uid("forecast");
         // Publishing (encoding each forecast and handing it to a Kafka producer: about a third of the zone
         // operator's thread in the JFR profile) runs on every subtask, not on the one that owns the network key:

@@ -47,9 +47,9 @@ import java.time.Duration;
  *                              operator's thread. Same forecasts, same order per segment
  * @param jsonForecasts         the forecast sink writes JSON (the default; false with Avro): only then do the zone
  *                              workers write the records
- * @param checkpointOnStep      ask for a checkpoint as soon as a zone has closed a step ({@link CheckpointPacer}):
- *                              exactly-once forecasts are committed about one checkpoint after their zone's close
- *                              instead of at the next periodic checkpoint, which stays as the backstop
+ * @param checkpointOnStep      ask for a checkpoint as soon as every zone has closed a step ({@link CheckpointPacer}):
+ *                              exactly-once forecasts are committed about one checkpoint after the step instead of at
+ *                              the next periodic checkpoint, which stays as the backstop
  */
 public record JobConfig(String jobName, Path registry, String modelVersion, int parallelism,
                         Duration checkpointInterval, String checkpointDir, boolean rocksDb,

@@ -43,10 +43,9 @@ public final class JobOptions {
         Duration interval;
 
         @Option(names = "--checkpoint-on-step", negatable = true, defaultValue = "true", fallbackValue = "true",
-                description = "Ask for a checkpoint as soon as a zone has closed a step, so exactly-once forecasts "
-                        + "are committed about one checkpoint after their zone's close instead of at the next periodic "
-                        + "one (which stays as the backstop; requested checkpoints take at most a tenth of the time, "
-                        + "beyond a few seconds' burst); --no-checkpoint-on-step leaves commits to the interval "
+                description = "Ask for a checkpoint as soon as every zone has closed a step, so exactly-once forecasts "
+                        + "are committed about one checkpoint after their step instead of at the next periodic one "
+                        + "(which stays as the backstop); --no-checkpoint-on-step leaves commits to the interval "
                         + "(default: ${DEFAULT-VALUE}).")
         boolean onStep = true;
 

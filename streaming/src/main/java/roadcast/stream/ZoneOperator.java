@@ -159,7 +159,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private int zoneWorkers;
     /** Whether the pool also writes the forecasts' JSON records (the forecast sink is chained and writes JSON). */
     private boolean encodeOnWorkers;
-    /** Tell the {@link CheckpointPacer} when a zone has issued a step's forecasts ({@link #withCheckpointOnStep}). */
+    /** Tell the {@link CheckpointPacer} when a step's forecasts are all issued ({@link #withCheckpointOnStep}). */
     private boolean checkpointOnStep;
 
     /** Each zone worker's JSON writer (one per thread). */
@@ -169,8 +169,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     private transient ZoneWorkers<Issued> workers;
     /** The way to the {@link CheckpointPacer} ({@link ZoneOperatorFactory}); null when not created by it. */
     private transient OperatorEventGateway pacer;
-    /** The pacer has been told of forecasts issued since the last checkpoint barrier ({@link #issued}). */
-    private transient boolean signalled;
+    /** Newest step every zone has closed whose signal to the pacer is still to go; Long.MIN_VALUE when none. */
+    private transient long stepToSignal;
     /**
      * The mailbox of this operator's place in the chain, as Flink's operator factories hand it to asynchronous
      * operators (AsyncWaitOperator): a mail runs on the task thread between records.
@@ -311,8 +311,8 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     }
 
     /**
-     * Ask for a checkpoint as soon as a zone has closed a step (issued its forecasts), so exactly-once output is
-     * committed about one checkpoint later instead of at the next periodic one ({@link CheckpointPacer}).
+     * Ask for a checkpoint as soon as every zone has closed a step (its forecasts are then all issued), so exactly-once
+     * output is committed about one checkpoint later instead of at the next periodic one ({@link CheckpointPacer}).
      */
     public ZoneOperator withCheckpointOnStep(boolean on) {
         this.checkpointOnStep = on;
@@ -359,7 +359,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         versions = getOperatorStateBackend().getBroadcastState(MODEL_VERSION);
         timers = getInternalTimerService("zone-steps", VoidNamespaceSerializer.INSTANCE, this);
         forecastRecord = new StreamRecord<>(null);
-        signalled = false;
+        stepToSignal = Long.MIN_VALUE; // a transient field's initialiser does not run when the operator is deserialised
         mailbox = getContainingTask().getMailboxExecutorFactory().createExecutor(getOperatorConfig().getChainIndex());
         if (!checkpointOnStep) {
             pacer = null;
@@ -689,25 +689,37 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         zone.remember(stepStart, row);
         stepsClosed.inc();
         issue(z, zone.state, stepStart, row, Long.MIN_VALUE);
-        issued();
+        stepIssued(stepStart);
     }
 
     /**
-     * A zone has issued a step's forecasts: the pacer is told, once until the next checkpoint barrier passes this
-     * operator (that checkpoint commits every forecast before it, so later closes need no signal of their own; the
-     * first close after the barrier sends the next), in a mail, which runs once the current record or timer is done:
-     * the closes of one call (an event-time timer closes every zone in one) make one signal, not one per zone. Not only
-     * once every zone has closed the step: zones of a spread feed close one after another over the step's last
-     * seconds, and the first ones then waited for the periodic checkpoint (README, issue 12). The pacer bounds what
-     * this costs a replay, which closes zones without pause. Forecasts a zone worker still computes need no wait: the
-     * checkpoint's barrier publishes them first ({@link #prepareSnapshotPreBarrier}).
+     * A zone has issued step {@code stepStart}: once every zone has closed it, the step's forecasts are all issued, and
+     * the pacer is told in a mail, which runs once the current record or timer is done: the closes of one call (an
+     * event-time timer closes every zone's step in one) make one signal, not one per zone. (Not "no zone holds the
+     * step open": in a burst one zone's readings may all come before another's first, which then has nothing open
+     * yet.) A zone with no reading at all in the step closes it at event time, and so holds the signal until then;
+     * the periodic checkpoint commits meanwhile, as without the pacer. Forecasts a zone worker still computes need no
+     * wait: the checkpoint's barrier publishes them first ({@link #prepareSnapshotPreBarrier}).
      */
-    private void issued() {
-        if (pacer != null && !signalled) {
-            signalled = true;
-            mailbox.execute(() -> pacer.sendEventToCoordinator(new CheckpointPacer.ForecastsIssued()),
-                    "forecasts issued: checkpoint");
+    private void stepIssued(long stepStart) {
+        if (pacer == null) {
+            return;
         }
+        for (ZoneMemory zone : zones) {
+            if (zone.lastClosedStep < stepStart) {
+                return;
+            }
+        }
+        if (stepToSignal == Long.MIN_VALUE) {
+            mailbox.execute(this::signalStep, "step issued: checkpoint");
+        }
+        stepToSignal = Math.max(stepToSignal, stepStart);
+    }
+
+    private void signalStep() {
+        long step = stepToSignal;
+        stepToSignal = Long.MIN_VALUE;
+        pacer.sendEventToCoordinator(new CheckpointPacer.StepIssued(step));
     }
 
     @Override
@@ -932,7 +944,7 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
         zone.remember(step.stepStart, row);
         stepsClosed.inc();
         issue(z, zone.state, step.stepStart, row, step.maxAppendMillis);
-        issued();
+        stepIssued(step.stepStart);
         return true;
     }
 
@@ -1077,7 +1089,6 @@ public final class ZoneOperator extends AbstractStreamOperator<IssuedForecast>
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        signalled = false; // what is issued from now on is after this barrier: the next close tells the pacer again
         if (workers != null) {
             workers.drainAll();
         }

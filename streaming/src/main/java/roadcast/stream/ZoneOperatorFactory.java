@@ -22,8 +22,12 @@ final class ZoneOperatorFactory extends SimpleOperatorFactory<IssuedForecast>
 
     private static final long serialVersionUID = 1L;
 
-    ZoneOperatorFactory(ZoneOperator operator) {
+    private final long minGapMillis;
+
+    /** {@code minGapMillis}: the least time between two checkpoints the pacer asks for (the periodic interval). */
+    ZoneOperatorFactory(ZoneOperator operator, long minGapMillis) {
         super(operator);
+        this.minGapMillis = minGapMillis;
     }
 
     @Override
@@ -38,6 +42,6 @@ final class ZoneOperatorFactory extends SimpleOperatorFactory<IssuedForecast>
 
     @Override
     public OperatorCoordinator.Provider getCoordinatorProvider(String operatorName, OperatorID operatorId) {
-        return new CheckpointPacer.Provider(operatorId);
+        return new CheckpointPacer.Provider(operatorId, minGapMillis);
     }
 }

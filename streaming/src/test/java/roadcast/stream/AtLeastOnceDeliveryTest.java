@@ -39,7 +39,7 @@ class AtLeastOnceDeliveryTest {
     @Test
     void forecastsAreVisibleBeforeAnyCheckpoint() throws Exception {
         BeforeAnyCheckpoint.Seen seen = BeforeAnyCheckpoint.run(BROKER, tmp, "alo-visible", 17,
-                Delivery.AT_LEAST_ONCE, false, false, Duration.ofSeconds(40));
+                Delivery.AT_LEAST_ONCE, false, Duration.ofSeconds(40));
         assertEquals(seen.expected(), seen.distinct(),
                 "every (segment, step) forecast visible to a read_committed consumer with no checkpoint yet");
     }
