@@ -45,6 +45,9 @@ import roadcast.model.HorizonLeads;
  */
 public final class IncidentDetector {
 
+    /** The deep-pair setting's suffix that asks for the queue behind too ({@code deep-pair=0.50+queue}). */
+    private static final String PAIR_QUEUE = "+queue";
+
     /**
      * @param persistSteps  steps below in a row before the spill-back is judged
      * @param clearSteps    steps not below in a row before an alert or a queue clears
@@ -534,9 +537,10 @@ public final class IncidentDetector {
                         case "deep-apart" -> b.deepApartDrop(Double.parseDouble(value));
                         case "deep-probe" -> b.deepProbeDrop(Double.parseDouble(value));
                         case "deep-pair" -> {
-                            boolean queue = value.endsWith("+queue");
+                            boolean queue = value.endsWith(PAIR_QUEUE);
                             b.pairQueue(queue);
-                            b.pairDrop(Double.parseDouble(queue ? value.substring(0, value.length() - 6) : value));
+                            b.pairDrop(Double.parseDouble(
+                                    queue ? value.substring(0, value.length() - PAIR_QUEUE.length()) : value));
                         }
                         case "one" -> {
                             int x = pairAt(value, "one must be DROPxQUEUED, e.g. one=0.60x2");
@@ -623,7 +627,7 @@ public final class IncidentDetector {
                 : "")
                 + (dropoutFeeders ? "" : " dropout-feeders=false") // on by default: printed when off
                 + (pairDrop < 1 ? String.format(Locale.ROOT, " deep-pair=%.2f%s", pairDrop,
-                pairQueue ? "+queue" : "") : "")
+                pairQueue ? PAIR_QUEUE : "") : "")
                 + (oneDrop < 1 ? String.format(Locale.ROOT, " one=%.2fx%d", oneDrop, oneQueue) : "");
         }
     }
